@@ -1,0 +1,65 @@
+package dev.tessera.profile.api;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * Errors of the API as RFC 9457 problem details. Details name the offending parameter but never echo
+ * its value, which may be personal data.
+ */
+@RestControllerAdvice
+class ApiProblem {
+
+    static final String TYPE_BASE = "https://tessera.dev/problems/";
+
+    static final class ProfileNotFound extends RuntimeException {
+        ProfileNotFound() {
+            super("profile not found", null, false, false);
+        }
+    }
+
+    static final class InvalidParameter extends RuntimeException {
+        private final String parameter;
+
+        InvalidParameter(String parameter, String message) {
+            super(message, null, false, false);
+            this.parameter = parameter;
+        }
+    }
+
+    @ExceptionHandler
+    ProblemDetail notFound(ProfileNotFound e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No profile has this id.");
+        problem.setTitle("Profile not found");
+        problem.setType(URI.create(TYPE_BASE + "profile-not-found"));
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail invalid(InvalidParameter e) {
+        return invalid(e.parameter, e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail missing(MissingServletRequestParameterException e) {
+        return invalid(e.getParameterName(), "is required");
+    }
+
+    @ExceptionHandler
+    ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
+        return invalid(e.getName(), "has the wrong format");
+    }
+
+    private static ProblemDetail invalid(String parameter, String message) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, parameter + " " + message);
+        problem.setTitle("Invalid request");
+        problem.setType(URI.create(TYPE_BASE + "invalid-request"));
+        problem.setProperty("parameter", parameter);
+        return problem;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tessera.profile.system;
+
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class StorageConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    RedisConnection redisConnection(ProfileServiceProperties properties) {
+        log.info("Connecting to Redis at {}", properties.redis().settings().redactedUrl());
+        return RedisConnection.open(properties.redis().settings());
+    }
+
+    @Bean
+    ProfileStore profileStore(RedisConnection connection) {
+        return new ProfileStore(connection);
+    }
+
+    @Bean
+    Identifiers identifiers(ProfileServiceProperties properties) {
+        return new Identifiers(properties.phoneDefaultRegion());
+    }
+
+    @Bean
+    HealthIndicator redisHealthIndicator(RedisConnection connection) {
+        return () -> connection.ping() ? Health.up().build() : Health.down().withDetail("redis", "no PONG").build();
+    }
+}

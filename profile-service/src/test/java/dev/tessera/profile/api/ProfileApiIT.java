@@ -1,0 +1,170 @@
+package dev.tessera.profile.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestServer;
+import dev.tessera.core.testing.RedisTestSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ProfileApiIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Identifiers ids = new Identifiers("GB");
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("tessera.redis.url", RedisTestServer::url);
+    }
+
+    @BeforeEach
+    void emptyStore() {
+        RedisTestSupport.flush();
+    }
+
+    @Test
+    void findsTheUnifiedProfileByEmailInAnyCase() throws Exception {
+        Resolution jane = seedJane();
+
+        Response response = get("/api/v1/profiles?email=" + encode(" JANE@Example.com "));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("count").asInt()).isEqualTo(1);
+        JsonNode profile = response.json().get("items").get(0);
+        assertThat(profile.get("id").asString()).isEqualTo(jane.profileId().value());
+        assertThat(profile.get("records")).hasSize(2);
+        assertThat(profile.at("/attributes/first_name/value").asString()).isEqualTo("Jane");
+        assertThat(profile.at("/attributes/city/value").asString()).isEqualTo("York");
+        assertThat(profile.at("/attributes/city/sourceRecordId").asString()).isEqualTo("shop:77");
+    }
+
+    @Test
+    void findsTheProfileByPhoneInAnotherNotation() throws Exception {
+        Resolution jane = seedJane();
+
+        Response response = get("/api/v1/profiles?phone=" + encode("+44 (0)20 7946 0958"));
+
+        assertThat(response.json().at("/items/0/id").asString()).isEqualTo(jane.profileId().value());
+    }
+
+    @Test
+    void returnsOneProfileById() throws Exception {
+        Resolution jane = seedJane();
+
+        Response response = get("/api/v1/profiles/" + jane.profileId().value());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("identifiers")).hasSize(2);
+    }
+
+    @Test
+    void unknownIdIsAProblem404() throws Exception {
+        Response response = get("/api/v1/profiles/no-such-profile");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("title").asString()).isEqualTo("Profile not found");
+        assertThat(response.json().get("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void unknownEmailIsAnEmptyResult() throws Exception {
+        Response response = get("/api/v1/profiles?email=" + encode("nobody@example.com"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("count").asInt()).isZero();
+    }
+
+    @Test
+    void invalidInputNamesTheFieldWithoutEchoingTheValue() throws Exception {
+        Response badEmail = get("/api/v1/profiles?email=" + encode("secret-not-an-email"));
+        Response badId = get("/api/v1/profiles/" + encode("bad id;DROP"));
+        Response nothing = get("/api/v1/profiles");
+
+        assertThat(badEmail.status()).isEqualTo(400);
+        assertThat(badEmail.contentType()).startsWith("application/problem+json");
+        assertThat(badEmail.json().get("parameter").asString()).isEqualTo("email");
+        assertThat(badEmail.body()).doesNotContain("secret-not-an-email");
+        assertThat(badId.status()).isEqualTo(400);
+        assertThat(badId.json().get("parameter").asString()).isEqualTo("id");
+        assertThat(nothing.status()).isEqualTo(400);
+    }
+
+    @Test
+    void healthIsUpWithRedis() throws Exception {
+        Response health = get("/actuator/health");
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asString()).isEqualTo("UP");
+    }
+
+    private Resolution seedJane() {
+        try (RedisConnection connection = RedisTestSupport.connect()) {
+            DeterministicResolver resolver = new DeterministicResolver(new ProfileStore(connection),
+                    new GoldenRecordBuilder(), Clock.systemUTC());
+            Resolution first = resolver.resolve(record("crm", "1", "jane@example.com", null, "2025-01-01T00:00:00Z",
+                    Map.of("first_name", "Jane", "city", "Leeds")));
+            resolver.resolve(record("shop", "77", "Jane@example.com", "020 7946 0958", "2025-05-01T00:00:00Z",
+                    Map.of("city", "York")));
+            return first;
+        }
+    }
+
+    private CustomerRecord record(String source, String id, String email, String phone, String at,
+            Map<String, String> attributes) {
+        List<Identifier> identifiers = new ArrayList<>();
+        ids.email(email).ifPresent(identifiers::add);
+        ids.phone(phone).ifPresent(identifiers::add);
+        return new CustomerRecord(new SourceRecordId(source, id), Instant.parse(at), identifiers, attributes);
+    }
+
+    private Response get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+}
