@@ -42,7 +42,8 @@ public final class RedisKeys {
         return "src:" + id.source() + ":" + digest(id.sourceId());
     }
 
-    static String digest(String value) {
+    /** Hex SHA-256 prefix (128 bits) of a value: stable, fixed-length and free of the value itself. */
+    public static String digest(String value) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -1,0 +1,74 @@
+package dev.tessera.core.deadletter;
+
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Dead letters in Redis, per route: {@code {dl:ROUTE}:entries} (hash id to entry) and
+ * {@code {dl:ROUTE}:order} (sorted set by time), under one hash tag so both change atomically.
+ */
+public final class DeadLetterStore {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RedisClusterCommands<String, String> redis;
+    private final Clock clock;
+
+    public DeadLetterStore(RedisConnection connection, Clock clock) {
+        this.redis = connection.commands();
+        this.clock = clock;
+    }
+
+    /** Keeps a rejected item; the same payload rejected again for the same reason keeps the first entry. */
+    public DeadLetter add(String route, String origin, String reason, String payload) {
+        // The origin (file name, line) is not part of the identity: the same row re-delivered in another
+        // file is the same rejection.
+        String id = RedisKeys.digest(route + "\n" + reason + "\n" + payload);
+        DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant());
+        if (redis.hsetnx(entries(route), id, JSON.writeValueAsString(letter))) {
+            redis.zadd(order(route), letter.receivedAt().toEpochMilli(), id);
+        }
+        return letter;
+    }
+
+    /** The newest dead letters of a route first. */
+    public List<DeadLetter> list(String route, int offset, int limit) {
+        List<String> ids = redis.zrevrangebyscore(order(route), Range.unbounded(), Limit.create(offset, limit));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return redis.hmget(entries(route), ids.toArray(String[]::new)).stream()
+                .filter(kv -> kv.hasValue())
+                .map(kv -> JSON.readValue(kv.getValue(), DeadLetter.class))
+                .toList();
+    }
+
+    public Optional<DeadLetter> find(String route, String id) {
+        return Optional.ofNullable(redis.hget(entries(route), id)).map(json -> JSON.readValue(json, DeadLetter.class));
+    }
+
+    public long count(String route) {
+        return redis.zcard(order(route));
+    }
+
+    /** Removes an entry, e.g. after a successful replay. */
+    public boolean remove(String route, String id) {
+        redis.zrem(order(route), id);
+        return redis.hdel(entries(route), id) == 1;
+    }
+
+    private static String entries(String route) {
+        return "{dl:" + route + "}:entries";
+    }
+
+    private static String order(String route) {
+        return "{dl:" + route + "}:order";
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tessera.ingestion.source.csv;
+
+import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.core.identity.IdentityResolver;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.ingestion.system.IngestionProperties.Source;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.time.Instant;
+
+/**
+ * Imports one CSV file of a folder source: every row is mapped, resolved and stored, or kept as a dead
+ * letter with its reason and the header, so it can be replayed on its own. A row's failure never stops
+ * the file; a storage failure does (the file stays and is retried, rows are idempotent).
+ */
+public final class CsvFileImporter {
+
+    private final IdentityResolver resolver;
+    private final DeadLetterStore deadLetters;
+    private final Identifiers identifiers;
+
+    public CsvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers) {
+        this.resolver = resolver;
+        this.deadLetters = deadLetters;
+        this.identifiers = identifiers;
+    }
+
+    /**
+     * @param fileTime observed-at time for rows of sources without an observed-at column
+     * @throws MalformedFileException when the file as a whole cannot be read (it is then kept aside)
+     */
+    public ImportReport importFile(Source source, InputStream in, String fileName, Instant fileTime) throws IOException {
+        Charset charset = Charset.forName(source.csv().charset());
+        var decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CsvLineReader lines = new CsvLineReader(new InputStreamReader(in, decoder));
+        ImportReport.Builder report = new ImportReport.Builder(fileName);
+        try {
+            CsvLineReader.Line header = lines.next();
+            while (header != null && header.text().isBlank()) {
+                header = lines.next();
+            }
+            if (header == null) {
+                throw new MalformedFileException("the file is empty: a header line is required");
+            }
+            Identifiers sourceIdentifiers = source.mapping().phoneRegion() == null
+                    ? identifiers : new Identifiers(source.mapping().phoneRegion());
+            CsvRecordMapper mapper = new CsvRecordMapper(source.name(), source.mapping(), sourceIdentifiers,
+                    source.csv().delimiter().charAt(0), header.text());
+            for (CsvLineReader.Line line = lines.next(); line != null; line = lines.next()) {
+                if (line.text().isBlank()) {
+                    continue;
+                }
+                CustomerRecord record;
+                try {
+                    record = mapper.map(line.text(), fileTime);
+                } catch (RowRejectedException e) {
+                    deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
+                            header.text() + "\n" + line.text());
+                    report.rejected();
+                    continue;
+                }
+                report.stored(resolver.resolve(record).outcome());
+            }
+        } catch (CharacterCodingException e) {
+            throw new MalformedFileException("the file is not valid " + charset.name() + " after row "
+                    + report.build().rows());
+        }
+        return report.build();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tessera.ingestion.source.csv;
+
+import dev.tessera.core.identity.Resolution.Outcome;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** What importing one file did: rows read, outcomes of the stored ones, rows rejected. */
+public record ImportReport(String file, long rows, Map<Outcome, Long> stored, long rejected) {
+
+    public ImportReport {
+        stored = Map.copyOf(stored);
+    }
+
+    public long storedTotal() {
+        return stored.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    static final class Builder {
+        private final String file;
+        private long rows;
+        private long rejected;
+        private final Map<Outcome, Long> stored = new EnumMap<>(Outcome.class);
+
+        Builder(String file) {
+            this.file = file;
+        }
+
+        void stored(Outcome outcome) {
+            rows++;
+            stored.merge(outcome, 1L, Long::sum);
+        }
+
+        void rejected() {
+            rows++;
+            rejected++;
+        }
+
+        ImportReport build() {
+            return new ImportReport(file, rows, stored, rejected);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return file + ": " + rows + " rows, " + storedTotal() + " stored " + stored + ", " + rejected + " rejected";
+    }
+}

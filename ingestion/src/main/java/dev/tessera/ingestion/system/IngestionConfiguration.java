@@ -1,0 +1,53 @@
+package dev.tessera.ingestion.system;
+
+import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.identity.IdentityResolver;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class IngestionConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestionConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    RedisConnection redisConnection(IngestionProperties properties) {
+        log.info("Connecting to Redis at {}", properties.redis().settings().redactedUrl());
+        return RedisConnection.open(properties.redis().settings());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    IdentityResolver identityResolver(RedisConnection connection, Clock clock) {
+        return new DeterministicResolver(new ProfileStore(connection), new GoldenRecordBuilder(), clock);
+    }
+
+    @Bean
+    DeadLetterStore deadLetterStore(RedisConnection connection, Clock clock) {
+        return new DeadLetterStore(connection, clock);
+    }
+
+    @Bean
+    Identifiers identifiers(IngestionProperties properties) {
+        return new Identifiers(properties.phoneDefaultRegion());
+    }
+
+    @Bean
+    HealthIndicator redisHealthIndicator(RedisConnection connection) {
+        return () -> connection.ping() ? Health.up().build() : Health.down().withDetail("redis", "no PONG").build();
+    }
+}

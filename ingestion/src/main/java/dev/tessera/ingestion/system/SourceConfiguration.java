@@ -1,0 +1,17 @@
+package dev.tessera.ingestion.system;
+
+import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.core.identity.IdentityResolver;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.ingestion.source.csv.CsvFileImporter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class SourceConfiguration {
+
+    @Bean
+    CsvFileImporter csvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers) {
+        return new CsvFileImporter(resolver, deadLetters, identifiers);
+    }
+}

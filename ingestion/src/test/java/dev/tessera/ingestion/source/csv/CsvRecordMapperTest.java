@@ -1,0 +1,139 @@
+package dev.tessera.ingestion.source.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.ingestion.system.IngestionProperties.Mapping;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CsvRecordMapperTest {
+
+    static final Instant FILE_TIME = Instant.parse("2026-01-01T00:00:00Z");
+    static final String HEADER = "id,email,phone,first,last,dob,updated";
+
+    static Mapping crmMapping() {
+        return new Mapping("id", List.of("email"), List.of("phone"), "updated",
+                Map.of("first_name", "first", "last_name", "last", "birth_date", "dob"),
+                List.of("birth_date"), List.of("ISO", "dd/MM/yyyy", "dd/MM/yyyy HH:mm"), "Europe/London", null);
+    }
+
+    private final CsvRecordMapper mapper = new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', HEADER);
+
+    @Test
+    void mapsARowToANormalisedRecord() throws Exception {
+        CustomerRecord record = mapper.map(
+                "c-1, Jane@Example.COM ,020 7946 0958,Jane,Doe,24/06/1971,2025-03-01T10:00:00Z", FILE_TIME);
+
+        assertThat(record.id().key()).isEqualTo("crm:c-1");
+        assertThat(record.identifiers()).extracting(i -> i.type() + "=" + i.value())
+                .containsExactly("EMAIL=jane@example.com", "PHONE=+442079460958");
+        assertThat(record.attributes()).containsEntry("first_name", "Jane").containsEntry("birth_date", "1971-06-24")
+                .containsEntry("email", "jane@example.com");
+        assertThat(record.observedAt()).isEqualTo(Instant.parse("2025-03-01T10:00:00Z"));
+    }
+
+    @Test
+    void readsLocalTimesInTheConfiguredZone() throws Exception {
+        CustomerRecord record = mapper.map("c-1,jane@example.com,,Jane,Doe,,01/07/2025 10:00", FILE_TIME);
+
+        assertThat(record.observedAt()).isEqualTo(Instant.parse("2025-07-01T09:00:00Z"));
+    }
+
+    @Test
+    void withoutAnObservedAtValueTheFileTimeCounts() throws Exception {
+        assertThat(mapper.map("c-1,jane@example.com,,Jane,Doe,,", FILE_TIME).observedAt()).isEqualTo(FILE_TIME);
+    }
+
+    @Test
+    void quotedFieldsMayHoldDelimitersQuotesAndLineBreaks() throws Exception {
+        CustomerRecord record = mapper.map("c-1,jane@example.com,,\"Jane, \"\"JJ\"\"\",\"Doe\nSmith\",,", FILE_TIME);
+
+        assertThat(record.attributes()).containsEntry("first_name", "Jane, \"JJ\"").containsEntry("last_name", "Doe\nSmith");
+    }
+
+    @Test
+    void rejectsARowWithTheWrongColumnCount() {
+        assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,Jane", FILE_TIME))
+                .isInstanceOf(RowRejectedException.class).hasMessage("row has 3 columns, the header has 7");
+    }
+
+    @Test
+    void rejectsAnUnparseableDateNamingTheColumnButNotTheValue() {
+        assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,,Jane,Doe,31/02/1971x,", FILE_TIME))
+                .isInstanceOf(RowRejectedException.class).hasMessageContaining("column 'dob'")
+                .hasMessageNotContaining("1971x");
+        assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,,Jane,Doe,,yesterday", FILE_TIME))
+                .hasMessageContaining("column 'updated'");
+    }
+
+    @Test
+    void rejectsARowWithoutItsSourceId() {
+        assertThatThrownBy(() -> mapper.map(" ,jane@example.com,,Jane,Doe,,", FILE_TIME))
+                .isInstanceOf(RowRejectedException.class).hasMessageContaining("source id");
+    }
+
+    @Test
+    void withoutAnIdColumnARowNeedsAnEmailOrPhoneAndItsContentIsItsId() throws Exception {
+        Mapping noId = new Mapping(null, List.of("email"), List.of("phone"), null, Map.of("first_name", "first"),
+                List.of(), List.of("ISO"), "UTC", null);
+        CsvRecordMapper mapper = new CsvRecordMapper("crm", noId, new Identifiers("GB"), ',', HEADER);
+
+        assertThatThrownBy(() -> mapper.map("x,not-an-email,,Jane,Doe,,", FILE_TIME))
+                .isInstanceOf(RowRejectedException.class).hasMessageContaining("no identifier");
+        String row = "x,jane@example.com,,Jane,Doe,,";
+        assertThat(mapper.map(row, FILE_TIME).id()).isEqualTo(mapper.map(row, FILE_TIME).id());
+    }
+
+    @Test
+    void anInvalidEmailIsKeptAsAttributeButLinksNothing() throws Exception {
+        CustomerRecord record = mapper.map("c-1,jane(at)example,,Jane,Doe,,", FILE_TIME);
+
+        assertThat(record.identifiers()).isEmpty();
+        assertThat(record.attributes()).containsEntry("email", "jane(at)example");
+    }
+
+    @Test
+    void rejectsAnUnbalancedQuote() {
+        assertThatThrownBy(() -> mapper.map("c-1,\"jane@example.com,,Jane,Doe,,", FILE_TIME))
+                .isInstanceOf(RowRejectedException.class).hasMessageContaining("quote");
+    }
+
+    @Test
+    void headerMustHoldEveryMappedColumn() {
+        assertThatThrownBy(() -> new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', "id,email"))
+                .isInstanceOf(MalformedFileException.class).hasMessageContaining("lacks column 'phone'");
+        assertThatThrownBy(() -> new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', HEADER + ",id"))
+                .isInstanceOf(MalformedFileException.class).hasMessageContaining("twice");
+    }
+
+    @Test
+    void byteOrderMarkBeforeTheHeaderIsIgnored() throws Exception {
+        CsvRecordMapper bom = new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', "\uFEFF" + HEADER);
+
+        assertThat(bom.map("c-1,jane@example.com,,Jane,Doe,,", FILE_TIME).id().sourceId()).isEqualTo("c-1");
+    }
+
+    @Test
+    void otherDelimitersWork() throws Exception {
+        CsvRecordMapper semicolon = new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ';',
+                HEADER.replace(',', ';'));
+
+        assertThat(semicolon.map("c-1;jane@example.com;;Jane;Doe;;", FILE_TIME).attributes())
+                .containsEntry("first_name", "Jane");
+    }
+
+    @Test
+    void hostileValuesAreStoredAsPlainText() throws Exception {
+        CustomerRecord record = mapper.map("c-1,jane@example.com,,<script>alert(1)</script>,=cmd|' /C calc'!A0,,",
+                FILE_TIME);
+
+        assertThat(record.attributes()).containsEntry("first_name", "<script>alert(1)</script>");
+        assertThat(record.identifiers()).extracting(i -> i.type()).containsExactly(IdentifierType.EMAIL);
+    }
+}
