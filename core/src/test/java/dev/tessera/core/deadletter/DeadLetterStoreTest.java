@@ -1,0 +1,61 @@
+package dev.tessera.core.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestSupport;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeadLetterStoreTest {
+
+    private RedisConnection redis;
+    private DeadLetterStore store;
+
+    @BeforeEach
+    void setUp() {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+        store = new DeadLetterStore(redis, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void tearDown() {
+        redis.close();
+    }
+
+    @Test
+    void keepsTheReasonAndTheVerbatimPayload() {
+        DeadLetter kept = store.add("source-crm", "a.csv:3", "row has 2 columns, the header has 3", "h1,h2,h3\nx,\"y\"");
+
+        DeadLetter read = store.find("source-crm", kept.id()).orElseThrow();
+        assertThat(read).isEqualTo(kept);
+        assertThat(read.payload()).isEqualTo("h1,h2,h3\nx,\"y\"");
+    }
+
+    @Test
+    void theSameRejectionFromAnotherDeliveryIsKeptOnce() {
+        store.add("source-crm", "a.csv:3", "reason", "row");
+        store.add("source-crm", "a-again.csv:3", "reason", "row");
+        store.add("source-crm", "a.csv:4", "other reason", "row");
+
+        assertThat(store.count("source-crm")).isEqualTo(2);
+        assertThat(store.list("source-crm", 0, 10)).extracting(DeadLetter::origin).contains("a.csv:3")
+                .doesNotContain("a-again.csv:3");
+    }
+
+    @Test
+    void routesAreKeptApartAndEntriesCanBeRemovedAfterReplay() {
+        DeadLetter crm = store.add("source-crm", "a.csv:3", "reason", "row");
+        store.add("source-shop", "b.json", "reason", "row");
+
+        assertThat(store.remove("source-crm", crm.id())).isTrue();
+        assertThat(store.count("source-crm")).isZero();
+        assertThat(store.list("source-crm", 0, 10)).isEmpty();
+        assertThat(store.count("source-shop")).isEqualTo(1);
+    }
+}
