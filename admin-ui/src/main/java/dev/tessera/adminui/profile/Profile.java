@@ -1,0 +1,54 @@
+package dev.tessera.adminui.profile;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A unified profile as the profile service returns it. Tolerant of fields the service adds later.
+ *
+ * @param attributes golden attributes by canonical name, sorted by name for display
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record Profile(
+        String id,
+        Map<String, Attribute> attributes,
+        List<Identifier> identifiers,
+        List<SourceRecord> records,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    Profile {
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
+        identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+        records = records == null ? List.of() : List.copyOf(records);
+    }
+
+    /** First and last name when the golden record has them, for headings and result lists. Public for SpEL. */
+    public String displayName() {
+        String name = String.join(" ", Stream.of("first_name", "last_name")
+                .map(attributes::get)
+                .filter(Objects::nonNull)
+                .map(Attribute::value)
+                .filter(value -> value != null && !value.isBlank())
+                .toList());
+        return name.isBlank() ? "Unnamed profile" : name;
+    }
+
+    /** One golden attribute with its lineage. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Attribute(String value, String source, String sourceRecordId, Instant observedAt) {}
+
+    /** A normalised identity key such as an email or an E.164 phone number. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Identifier(String type, String value) {}
+
+    /** A source record linked into the profile. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record SourceRecord(String source, String sourceId) {}
+}

@@ -1,0 +1,69 @@
+package dev.tessera.adminui.profile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+
+/** Finding a customer by email and looking at one unified profile. */
+@Controller
+class ProfileController {
+
+    /** The profile-id alphabet of the platform; anything else never reaches the API. */
+    private static final Pattern PROFILE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** The longest email the platform stores (RFC 5321 path limit). */
+    private static final int MAX_EMAIL_LENGTH = 320;
+
+    private final ProfileClient profiles;
+
+    ProfileController(ProfileClient profiles) {
+        this.profiles = profiles;
+    }
+
+    @GetMapping("/")
+    ModelAndView searchForm() {
+        return new ModelAndView("profile/search", Map.of("email", ""));
+    }
+
+    @GetMapping("/profiles")
+    ModelAndView search(@RequestParam(name = "email", required = false) String email) {
+        String query = email == null ? "" : email.strip();
+        if (query.isEmpty()) {
+            return searchError(query, "Enter a customer email.");
+        }
+        if (query.length() > MAX_EMAIL_LENGTH) {
+            return searchError("", "That email address is too long.");
+        }
+        try {
+            List<Profile> found = profiles.findByEmail(query).items();
+            return new ModelAndView("profile/search", Map.of("email", query, "profiles", found));
+        } catch (InvalidSearchException e) {
+            return searchError(query, e.getMessage());
+        }
+    }
+
+    @GetMapping("/profiles/{id}")
+    ModelAndView show(@PathVariable String id) {
+        if (!PROFILE_ID.matcher(id).matches()) {
+            return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
+                    "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
+        }
+        return profiles.find(id)
+                .map(profile -> new ModelAndView("profile/detail", Map.of("profile", profile)))
+                .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Profile not found",
+                        "No profile has that id. It may have been merged into another profile; search by email to find it."));
+    }
+
+    private static ModelAndView searchError(String email, String error) {
+        return new ModelAndView("profile/search", Map.of("email", email, "error", error), HttpStatus.BAD_REQUEST);
+    }
+
+    static ModelAndView message(HttpStatus status, String title, String message) {
+        return new ModelAndView("message", Map.of("title", title, "message", message), status);
+    }
+}

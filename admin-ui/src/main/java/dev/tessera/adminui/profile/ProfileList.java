@@ -1,0 +1,13 @@
+package dev.tessera.adminui.profile;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/** One page of search results from the profile service. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record ProfileList(List<Profile> items, int count) {
+
+    ProfileList {
+        items = items == null ? List.of() : List.copyOf(items);
+    }
+}

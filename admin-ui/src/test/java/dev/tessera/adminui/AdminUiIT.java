@@ -1,0 +1,311 @@
+package dev.tessera.adminui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.boot.test.context.SpringBootTest.WebEnvironment.RANDOM_PORT;
+
+import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestServer;
+import dev.tessera.core.testing.RedisTestSupport;
+import dev.tessera.profile.ProfileServiceApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The admin UI against the real profile service (started in this JVM) over the real test Redis: what a
+ * person sees for each answer the service can give, and the page shown when it is gone.
+ */
+@SpringBootTest(webEnvironment = RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminUiIT {
+
+    private static final Instant JANUARY = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Identifiers IDENTIFIERS = new Identifiers("GB");
+    private static final String SCRIPT = "<script>alert(1)</script>";
+
+    /** Paths of the requests the admin UI sent to the profile service, in order. */
+    private static final List<String> apiCalls = new CopyOnWriteArrayList<>();
+
+    private static ConfigurableApplicationContext profileService;
+    private static String janeId;
+    private static String malloryId;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @LocalServerPort
+    int port;
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class CountApiCalls {
+        @Bean
+        RestClientCustomizer countApiCalls() {
+            return builder -> builder.requestInterceptor((request, body, execution) -> {
+                apiCalls.add(request.getURI().getPath());
+                return execution.execute(request, body);
+            });
+        }
+    }
+
+    @DynamicPropertySource
+    static void pointAtProfileService(DynamicPropertyRegistry registry) {
+        registry.add("tessera.profile-service.url", AdminUiIT::profileServiceUrl);
+    }
+
+    @BeforeAll
+    static void seedTwoPeople() {
+        RedisTestSupport.flush();
+        try (RedisConnection connection = RedisTestSupport.connect()) {
+            DeterministicResolver resolver =
+                    new DeterministicResolver(new ProfileStore(connection), new GoldenRecordBuilder(), Clock.systemUTC());
+            Identifier janeEmail = IDENTIFIERS.email("jane@example.com").orElseThrow();
+            // Two sources know Jane; the shop's record is older, so the CRM's first name survives.
+            janeId = resolver.resolve(record("crm", "1", JANUARY.plus(Duration.ofDays(31)), List.of(janeEmail),
+                    Map.of("first_name", "Jane", "last_name", "Doe"))).profileId().value();
+            resolver.resolve(record("shop", "77", JANUARY,
+                    List.of(janeEmail, IDENTIFIERS.phone("020 7946 0958").orElseThrow()),
+                    Map.of("first_name", "Janet", "city", "London")));
+            malloryId = resolver.resolve(record("crm", "2", JANUARY,
+                    List.of(IDENTIFIERS.email("mallory@example.com").orElseThrow()),
+                    Map.of("first_name", SCRIPT))).profileId().value();
+        }
+    }
+
+    @AfterAll
+    static void stopProfileService() {
+        synchronized (AdminUiIT.class) {
+            if (profileService != null) {
+                profileService.close();
+                profileService = null;
+            }
+        }
+    }
+
+    @BeforeEach
+    void forgetApiCalls() {
+        apiCalls.clear();
+    }
+
+    @Test
+    void showsTheSearchForm() throws Exception {
+        HttpResponse<String> page = get("/");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<form action=\"/profiles\" method=\"get\"")
+                .contains("<label for=\"email\">Customer email</label>")
+                .contains("name=\"email\"")
+                .contains(">Find</button>");
+    }
+
+    @Test
+    void findsAProfileByEmailWhateverItsCase() throws Exception {
+        HttpResponse<String> page = get("/profiles?email=" + encode("JANE@example.com"));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("href=\"/profiles/" + janeId + "\"")
+                .contains(">Jane Doe</a>")
+                .doesNotContain("No profile found");
+        assertThat(apiCalls).containsExactly("/api/v1/profiles");
+    }
+
+    @Test
+    void showsTheGoldenRecordWithLineageIdentifiersAndBothSourceRecords() throws Exception {
+        HttpResponse<String> page = get("/profiles/" + janeId);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        String html = page.body();
+        assertThat(html).contains("data-testid=\"profile-id\">" + janeId + "<");
+        assertThat(row(html, "attribute-first_name")).contains(">Jane<").contains(">crm<").contains("crm:1")
+                .contains("2025-02-01T00:00:00Z");
+        assertThat(row(html, "attribute-city")).contains(">London<").contains("shop:77");
+        assertThat(section(html, "identifiers")).contains("jane@example.com").contains("+442079460958");
+        assertThat(section(html, "source-records"))
+                .containsSubsequence(">crm<", ">1<", ">shop<", ">77<");
+        assertThat(html.split("data-testid=\"source-record\"", -1)).hasSize(3);
+    }
+
+    @Test
+    void saysSoWhenNoProfileHasTheEmail() throws Exception {
+        HttpResponse<String> page = get("/profiles?email=" + encode("nobody@example.com"));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("No profile found for that email");
+    }
+
+    @Test
+    void showsTheApisValidationMessageForAnInvalidEmail() throws Exception {
+        HttpResponse<String> page = get("/profiles?email=" + encode("not-an-email"));
+
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body())
+                .contains("data-testid=\"search-error\"")
+                .contains("email is not a valid email address")
+                .doesNotContain("Exception");
+        assertThat(apiCalls).containsExactly("/api/v1/profiles");
+    }
+
+    @Test
+    void saysSoWhenTheProfileIdIsUnknown() throws Exception {
+        HttpResponse<String> page = get("/profiles/no-such-profile");
+
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.body()).contains("Profile not found");
+    }
+
+    /** Tomcat refuses these before any controller runs (the path leaves the root, or has an encoded slash). */
+    @ParameterizedTest
+    @ValueSource(strings = {"../../etc", "..%2F..%2Fetc", "%2E%2E/%2E%2E/etc"})
+    void refusesPathTraversal(String rawId) throws Exception {
+        HttpResponse<String> page = get("/profiles/" + rawId);
+
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body()).doesNotContain("Exception").doesNotContain("Tomcat/");
+        assertThat(apiCalls).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"etc.passwd", "%3Cscript%3E", "a%20b", "%2E%2E",
+            "x1234567890123456789012345678901234567890123456789012345678901234"})
+    void rejectsMalformedProfileIdsWithoutCallingTheApi(String rawId) throws Exception {
+        HttpResponse<String> page = get("/profiles/" + rawId);
+
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body()).contains("Invalid profile id").doesNotContain("Exception");
+        assertThat(apiCalls).isEmpty();
+    }
+
+    @Test
+    void escapesWhatTheProfileServiceReturns() throws Exception {
+        String profile = get("/profiles/" + malloryId).body();
+        String results = get("/profiles?email=" + encode("mallory@example.com")).body();
+
+        assertThat(profile).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain(SCRIPT);
+        assertThat(results).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain(SCRIPT);
+    }
+
+    @Test
+    void reportsHealth() throws Exception {
+        HttpResponse<String> health = get("/actuator/health");
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"");
+    }
+
+    /** Runs last: it stops the profile service that the other tests share. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void showsAFriendlyPageWhenTheProfileServiceIsStopped() throws Exception {
+        stopProfileService();
+
+        HttpResponse<String> search = get("/profiles?email=" + encode("jane@example.com"));
+        HttpResponse<String> profile = get("/profiles/" + janeId);
+
+        for (HttpResponse<String> page : List.of(search, profile)) {
+            assertThat(page.statusCode()).isEqualTo(503);
+            assertThat(page.body())
+                    .contains("Profile service unavailable")
+                    .doesNotContain("Exception")
+                    .doesNotContain("jane@example.com");
+        }
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static CustomerRecord record(String source, String id, Instant observedAt, List<Identifier> identifiers,
+            Map<String, String> attributes) {
+        return new CustomerRecord(new SourceRecordId(source, id), observedAt, identifiers, attributes);
+    }
+
+    /** The HTML of the table row with this test id. */
+    private static String row(String html, String testId) {
+        return element(html, testId, "</tr>");
+    }
+
+    private static String section(String html, String testId) {
+        return element(html, testId, "</section>");
+    }
+
+    private static String element(String html, String testId, String end) {
+        int start = html.indexOf("data-testid=\"" + testId + "\"");
+        assertThat(start).as("element with data-testid %s", testId).isNotNegative();
+        return html.substring(start, html.indexOf(end, start));
+    }
+
+    /**
+     * Starts the profile service once, on a free port, as it runs in production but against the test
+     * Redis. Two details matter in a shared JVM: its own application.yml is named explicitly (the admin
+     * UI's, first on the class path, would shadow it), and overrides are command-line arguments, which
+     * outrank application.yml where builder default properties would not.
+     */
+    private static synchronized String profileServiceUrl() {
+        if (profileService == null) {
+            profileService = new SpringApplicationBuilder(ProfileServiceApplication.class)
+                    .main(ProfileServiceApplication.class)
+                    .run("--spring.config.location=" + profileServiceConfig(),
+                            "--server.port=0",
+                            "--tessera.redis.url=" + RedisTestServer.url());
+        }
+        return "http://127.0.0.1:" + profileService.getEnvironment().getProperty("local.server.port");
+    }
+
+    private static String profileServiceConfig() {
+        String home = ProfileServiceApplication.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        try {
+            return Collections.list(AdminUiIT.class.getClassLoader().getResources("application.yml")).stream()
+                    .map(URL::toString)
+                    .filter(url -> url.startsWith(home) || url.startsWith("jar:" + home))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no application.yml in " + home));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

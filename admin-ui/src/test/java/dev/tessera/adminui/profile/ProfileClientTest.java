@@ -1,0 +1,110 @@
+package dev.tessera.adminui.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.test.web.client.match.MockRestRequestMatchers.requestTo;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withServerError;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withStatus;
+import static org.springframework.test.web.client.response.MockRestResponseCreators.withSuccess;
+
+import dev.tessera.adminui.AdminUiProperties;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.client.MockRestServiceServer;
+import org.springframework.web.client.RestClient;
+
+class ProfileClientTest {
+
+    private static final String BASE = "http://profiles.test";
+    private static final String JANE = """
+            {"id":"p-1",
+             "attributes":{"first_name":{"value":"Jane","source":"crm","sourceRecordId":"crm:123",
+                                         "observedAt":"2025-01-01T00:00:00Z","confidence":0.9}},
+             "identifiers":[{"type":"email","value":"jane@example.com"},{"type":"phone","value":"+442079460958"}],
+             "records":[{"source":"crm","sourceId":"123"}],
+             "createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-02T00:00:00Z","futureField":true}
+            """;
+
+    private final RestClient.Builder builder = RestClient.builder();
+    private final MockRestServiceServer server = MockRestServiceServer.bindTo(builder).build();
+    private final ProfileClient client = new ProfileClient(builder, properties(BASE));
+
+    @Test
+    void readsSearchResultsOfTheContract() {
+        server.expect(requestTo(BASE + "/api/v1/profiles?email=jane%2Btag%40example.com"))
+                .andRespond(withSuccess("{\"items\":[" + JANE + "],\"count\":1}", MediaType.APPLICATION_JSON));
+
+        ProfileList list = client.findByEmail("jane+tag@example.com");
+
+        server.verify();
+        assertThat(list.count()).isEqualTo(1);
+        Profile jane = list.items().get(0);
+        assertThat(jane.id()).isEqualTo("p-1");
+        assertThat(jane.attributes().get("first_name"))
+                .isEqualTo(new Profile.Attribute("Jane", "crm", "crm:123", Instant.parse("2025-01-01T00:00:00Z")));
+        assertThat(jane.identifiers()).extracting(Profile.Identifier::value)
+                .containsExactly("jane@example.com", "+442079460958");
+        assertThat(jane.records()).containsExactly(new Profile.SourceRecord("crm", "123"));
+        assertThat(jane.displayName()).isEqualTo("Jane");
+    }
+
+    @Test
+    void passesOnTheValidationDetailOfABadRequest() {
+        server.expect(requestTo(BASE + "/api/v1/profiles?email=nope"))
+                .andRespond(withStatus(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"email is not a valid email address\"}"));
+
+        assertThatThrownBy(() -> client.findByEmail("nope"))
+                .isInstanceOf(InvalidSearchException.class)
+                .hasMessage("email is not a valid email address");
+    }
+
+    @Test
+    void readsOneProfileById() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1")).andRespond(withSuccess(JANE, MediaType.APPLICATION_JSON));
+
+        assertThat(client.find("p-1")).hasValueSatisfying(p -> assertThat(p.updatedAt())
+                .isEqualTo(Instant.parse("2025-01-02T00:00:00Z")));
+    }
+
+    @Test
+    void answersEmptyForAnUnknownId() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-404"))
+                .andRespond(withStatus(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"title\":\"Profile not found\",\"status\":404}"));
+
+        assertThat(client.find("p-404")).isEmpty();
+    }
+
+    @Test
+    void reportsAFailingServiceAsUnavailable() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1")).andRespond(withServerError());
+
+        assertThatThrownBy(() -> client.find("p-1"))
+                .isInstanceOfSatisfying(ProfileServiceException.class,
+                        e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+    }
+
+    @Test
+    void reportsAnUnreachableServiceAsUnavailableWithoutTheSearchedEmail() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ProfileClient unreachable = new ProfileClient(RestClient.builder(), properties("http://127.0.0.1:" + closedPort));
+
+        assertThatThrownBy(() -> unreachable.findByEmail("jane@example.com"))
+                .isInstanceOfSatisfying(ProfileServiceException.class,
+                        e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE))
+                .hasNoCause()
+                .message().doesNotContain("jane");
+    }
+
+    private static AdminUiProperties properties(String url) {
+        return new AdminUiProperties(new AdminUiProperties.ProfileService(url));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tessera.adminui.profile;
+
+import static dev.tessera.adminui.profile.ProfileFixtures.JANE_ID;
+import static dev.tessera.adminui.profile.ProfileFixtures.jane;
+import static dev.tessera.adminui.profile.ProfileFixtures.withFirstName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+@WebMvcTest(ProfileController.class)
+class ProfileControllerTest {
+
+    @Autowired
+    MockMvcTester mvc;
+
+    @MockitoBean
+    ProfileClient client;
+
+    @Test
+    void showsTheSearchForm() {
+        MvcTestResult result = mvc.get().uri("/").exchange();
+
+        assertThat(result).hasStatusOk();
+        assertThat(body(result))
+                .contains("<label for=\"email\">Customer email</label>")
+                .contains("name=\"email\"")
+                .contains(">Find</button>");
+    }
+
+    @Test
+    void listsProfilesFoundByEmailWithLinksToThem() {
+        given(client.findByEmail("jane@example.com")).willReturn(new ProfileList(List.of(jane()), 1));
+
+        MvcTestResult result = mvc.get().uri("/profiles").param("email", " jane@example.com ").exchange();
+
+        assertThat(result).hasStatusOk();
+        assertThat(body(result))
+                .contains("href=\"/profiles/" + JANE_ID + "\"")
+                .contains("Jane Doe")
+                .doesNotContain("data-testid=\"no-results\"");
+    }
+
+    @Test
+    void saysSoWhenNoProfileHasTheEmail() {
+        given(client.findByEmail(anyString())).willReturn(new ProfileList(List.of(), 0));
+
+        MvcTestResult result = mvc.get().uri("/profiles").param("email", "nobody@example.com").exchange();
+
+        assertThat(result).hasStatusOk();
+        assertThat(body(result)).contains("No profile found for that email");
+    }
+
+    @Test
+    void showsTheServicesValidationMessageForAnInvalidEmail() {
+        given(client.findByEmail("not-an-email")).willThrow(new InvalidSearchException("email is not a valid email address"));
+
+        MvcTestResult result = mvc.get().uri("/profiles").param("email", "not-an-email").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+        assertThat(body(result)).contains("email is not a valid email address").contains("value=\"not-an-email\"");
+    }
+
+    @Test
+    void asksForAnEmailInsteadOfSearchingForNothing() {
+        MvcTestResult result = mvc.get().uri("/profiles").param("email", "  ").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+        assertThat(body(result)).contains("Enter a customer email.");
+        verifyNoInteractions(client);
+    }
+
+    @Test
+    void showsGoldenAttributesIdentifiersAndSourceRecords() {
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+
+        MvcTestResult result = mvc.get().uri("/profiles/{id}", JANE_ID).exchange();
+
+        assertThat(result).hasStatusOk();
+        String html = body(result);
+        assertThat(html).contains("data-testid=\"profile-id\">" + JANE_ID + "<");
+        assertThat(row(html, "attribute-first_name")).contains(">Jane<").contains(">crm<").contains("crm:123")
+                .contains("2025-01-01T00:00:00Z");
+        assertThat(html).contains("+442079460958").contains("jane@example.com");
+        assertThat(html.split("data-testid=\"source-record\"", -1)).hasSize(3);
+    }
+
+    @Test
+    void escapesEverythingTheApiReturns() {
+        given(client.find(JANE_ID)).willReturn(Optional.of(withFirstName("<script>alert(1)</script>")));
+
+        String html = body(mvc.get().uri("/profiles/{id}", JANE_ID).exchange());
+
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
+    }
+
+    @Test
+    void saysSoWhenTheProfileDoesNotExist() {
+        given(client.find(JANE_ID)).willReturn(Optional.empty());
+
+        MvcTestResult result = mvc.get().uri("/profiles/{id}", JANE_ID).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.NOT_FOUND);
+        assertThat(body(result)).contains("Profile not found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..%2F..%2Fetc", "a.b", "%3Cscript%3E", "white%20space",
+            "x1234567890123456789012345678901234567890123456789012345678901234"})
+    void rejectsMalformedProfileIdsWithoutCallingTheApi(String rawId) {
+        MvcTestResult result = mvc.get().uri(URI.create("/profiles/" + rawId)).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+        assertThat(body(result)).contains("Invalid profile id");
+        verifyNoInteractions(client);
+    }
+
+    @Test
+    void showsAFriendlyPageWhenTheProfileServiceIsDown() {
+        given(client.findByEmail(anyString()))
+                .willThrow(new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service unreachable"));
+
+        MvcTestResult result = mvc.get().uri("/profiles").param("email", "jane@example.com").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(body(result)).contains("Profile service unavailable").doesNotContain("Exception");
+    }
+
+    private static String body(MvcTestResult result) {
+        try {
+            return result.getResponse().getContentAsString();
+        } catch (UnsupportedEncodingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The HTML of the table row with this test id. */
+    static String row(String html, String testId) {
+        int start = html.indexOf("data-testid=\"" + testId + "\"");
+        assertThat(start).as("row %s", testId).isNotNegative();
+        return html.substring(start, html.indexOf("</tr>", start));
+    }
+}
