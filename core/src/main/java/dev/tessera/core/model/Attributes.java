@@ -14,6 +14,11 @@ public final class Attributes {
     public static final String PHONE = "phone";
     public static final String BIRTH_DATE = "birth_date";
     public static final String CITY = "city";
+    /** Street line including the house number, e.g. {@code 12a Tullaroop Street}. */
+    public static final String STREET = "street";
+    public static final String POSTCODE = "postcode";
+    /** ISO 3166 alpha-2 code or a country name as the source wrote it. */
+    public static final String COUNTRY = "country";
 
     private Attributes() {}
 
