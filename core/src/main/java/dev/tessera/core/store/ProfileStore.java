@@ -154,9 +154,25 @@ public final class ProfileStore {
         return FORWARD.run(redis, keys, Long.toString(expectedVersion), into.value()) == 1;
     }
 
-    /** Points identifier and source index keys at {@code id}; removes {@code id} from identifiers it lost. */
+    /** Live profiles filed under a blocking key; empty when the block is larger than {@code maxMembers}. */
+    public Set<ProfileId> findByBlock(String blockingKey, int maxMembers) {
+        String key = RedisKeys.block(blockingKey);
+        if (redis.scard(key) > maxMembers) {
+            return Set.of();
+        }
+        Set<ProfileId> result = new LinkedHashSet<>();
+        for (String member : redis.smembers(key)) {
+            canonical(new ProfileId(member)).ifPresent(result::add);
+        }
+        return result;
+    }
+
+    /**
+     * Points identifier, source and blocking index keys at {@code id}, and removes {@code id} from the
+     * identifiers it no longer holds.
+     */
     public void index(ProfileId id, Collection<Identifier> identifiers, Collection<Identifier> removed,
-            Collection<SourceRecordId> sources) {
+            Collection<SourceRecordId> sources, Collection<String> blockingKeys) {
         for (Identifier identifier : identifiers) {
             redis.sadd(RedisKeys.identifier(identifier), id.value());
         }
@@ -166,12 +182,18 @@ public final class ProfileStore {
         for (SourceRecordId source : sources) {
             redis.set(RedisKeys.source(source), id.value());
         }
+        for (String blockingKey : blockingKeys) {
+            redis.sadd(RedisKeys.block(blockingKey), id.value());
+        }
     }
 
-    /** Removes a merged-away id from identifier index keys (its forward pointer keeps old readers working). */
-    public void unindex(ProfileId id, Collection<Identifier> identifiers) {
+    /** Removes a merged-away id from index sets (its forward pointer keeps old readers working). */
+    public void unindex(ProfileId id, Collection<Identifier> identifiers, Collection<String> blockingKeys) {
         for (Identifier identifier : identifiers) {
             redis.srem(RedisKeys.identifier(identifier), id.value());
+        }
+        for (String blockingKey : blockingKeys) {
+            redis.srem(RedisKeys.block(blockingKey), id.value());
         }
     }
 

@@ -37,6 +37,11 @@ public final class RedisKeys {
         return "ix:" + identifier.type().code() + ":" + digest(identifier.value());
     }
 
+    /** Set of profile ids holding a record filed under this blocking key. */
+    public static String block(String blockingKey) {
+        return "bk:" + digest(blockingKey);
+    }
+
     /** The profile id that holds this source record. */
     public static String source(SourceRecordId id) {
         return "src:" + id.source() + ":" + digest(id.sourceId());

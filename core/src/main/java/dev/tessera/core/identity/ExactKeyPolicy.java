@@ -1,0 +1,32 @@
+package dev.tessera.core.identity;
+
+import dev.tessera.core.model.CustomerRecord;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Links on exact identity keys only: a shared normalised email, E.164 phone or external id joins
+ * profiles. Simple and predictable, but trusts a shared family mailbox as proof; the probabilistic
+ * policy treats such keys as evidence instead.
+ */
+public final class ExactKeyPolicy implements MatchPolicy {
+
+    @Override
+    public Set<String> blockingKeys(CustomerRecord record) {
+        return Set.of();
+    }
+
+    @Override
+    public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
+        return candidates.stream()
+                .filter(c -> c.foundBy().stream().anyMatch(key -> !ProfileResolver.BLOCK.equals(key)))
+                .map(c -> {
+                    Set<String> keys = new TreeSet<>(c.foundBy());
+                    keys.remove(ProfileResolver.BLOCK);
+                    String rule = keys.equals(Set.of(ProfileResolver.SOURCE_ID)) ? "source-id" : "exact-identifier";
+                    return new Link(c.profile().id(), rule, List.copyOf(keys), null, List.of());
+                })
+                .toList();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tessera.core.identity;
+
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.ProfileId;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides which profiles an incoming record belongs to. The {@link ProfileResolver} finds the candidates
+ * (through identifiers, source ids and this policy's blocking keys), asks the policy, then writes.
+ * Implementations are stateless and thread-safe.
+ */
+public interface MatchPolicy {
+
+    /**
+     * Keys under which records are filed so that similar records find each other (phonetic name plus
+     * birth year, say). Empty for policies that link on exact identifiers only.
+     */
+    Set<String> blockingKeys(CustomerRecord record);
+
+    /**
+     * The candidates the record belongs with, each with the evidence. More than one means those profiles
+     * are one person and merge; none means a new profile.
+     */
+    List<Link> decide(CustomerRecord record, List<Candidate> candidates);
+
+    /** The decision to put a record into a profile, and why. */
+    record Link(ProfileId profile, String rule, List<String> matchedOn, Double score,
+            List<LinkEvidence.Contribution> contributions) {
+
+        public Link {
+            matchedOn = List.copyOf(matchedOn);
+            contributions = contributions == null ? List.of() : List.copyOf(contributions);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.tessera.core.identity;
+
+import dev.tessera.core.identity.MatchPolicy.Link;
+import dev.tessera.core.identity.Resolution.Outcome;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.Profile;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Resolves records into profiles: finds candidate profiles (by source id, identifiers and the policy's
+ * blocking keys), lets the {@link MatchPolicy} decide, then creates, links or merges and stores.
+ *
+ * <p>Concurrency: profile writes are optimistic (versioned compare-and-set, retried on conflict). After
+ * its write a record is checked once more against the indexes, which now include everything written
+ * before it: if the policy would join it with another profile (one a concurrent writer created a moment
+ * ago), the next attempt merges them. Of any two records that belong together, the one indexed later
+ * sees the other, so concurrent runs end where a sequential run ends. Merges keep the oldest profile
+ * (ties: smallest id), which makes the surviving id independent of arrival order too.
+ */
+public final class ProfileResolver implements IdentityResolver {
+
+    /** Found-by key of the profile that already holds the record. */
+    public static final String SOURCE_ID = "source_id";
+    /** Found-by key of profiles that share a blocking key with the record. */
+    public static final String BLOCK = "block";
+
+    static final int MAX_ATTEMPTS = 32;
+    /** Blocks larger than this are too unselective to compare against (a very common name, say). */
+    static final int DEFAULT_MAX_BLOCK = 250;
+
+    private final ProfileStore store;
+    private final MatchPolicy policy;
+    private final GoldenRecordBuilder golden;
+    private final Clock clock;
+    private final int maxBlock;
+
+    public ProfileResolver(ProfileStore store, MatchPolicy policy, GoldenRecordBuilder golden, Clock clock) {
+        this(store, policy, golden, clock, DEFAULT_MAX_BLOCK);
+    }
+
+    public ProfileResolver(ProfileStore store, MatchPolicy policy, GoldenRecordBuilder golden, Clock clock,
+            int maxBlock) {
+        this.store = store;
+        this.policy = policy;
+        this.golden = golden;
+        this.clock = clock;
+        this.maxBlock = maxBlock;
+    }
+
+    @Override
+    public Resolution resolve(CustomerRecord record) {
+        Resolution first = null;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<Resolution> done = attempt(record);
+            if (done.isEmpty()) {
+                continue;
+            }
+            if (first == null) {
+                first = done.get();
+            }
+            Optional<ProfileId> home = store.findBySource(record.id());
+            if (home.isPresent() && settled(record, home.get())) {
+                return new Resolution(home.get(), first.outcome(), first.merged());
+            }
+        }
+        throw new IllegalStateException("record " + record.id() + " could not be resolved after "
+                + MAX_ATTEMPTS + " attempts under contention");
+    }
+
+    /** The candidates a record would be compared with now: what {@link #resolve} sees. */
+    public List<Candidate> candidates(CustomerRecord record) {
+        Map<ProfileId, Set<String>> found = new TreeMap<>();
+        store.findBySource(record.id()).ifPresent(id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(SOURCE_ID));
+        for (Identifier identifier : record.identifiers()) {
+            for (ProfileId id : store.findByIdentifier(identifier)) {
+                found.computeIfAbsent(id, k -> new TreeSet<>()).add(identifier.type().code());
+            }
+        }
+        for (String key : policy.blockingKeys(record)) {
+            for (ProfileId id : store.findByBlock(key, maxBlock)) {
+                found.computeIfAbsent(id, k -> new TreeSet<>()).add(BLOCK);
+            }
+        }
+        Map<ProfileId, Candidate> candidates = new LinkedHashMap<>();
+        found.forEach((id, keys) -> store.find(id).ifPresent(profile -> {
+            Candidate known = candidates.get(profile.id());
+            Set<String> all = new TreeSet<>(keys);
+            if (known != null) {
+                all.addAll(known.foundBy());
+            }
+            candidates.put(profile.id(), new Candidate(profile, store.records(profile.id()), all));
+        }));
+        return List.copyOf(candidates.values());
+    }
+
+    /** True when the policy would keep the record where it is, with no other profile joining. */
+    private boolean settled(CustomerRecord record, ProfileId home) {
+        List<Candidate> candidates = candidates(record);
+        return joined(record, candidates).stream().allMatch(link -> link.profile().equals(home));
+    }
+
+    /** The profile holding the record always stays joined: moving a record out is an explicit split. */
+    private List<Link> joined(CustomerRecord record, List<Candidate> candidates) {
+        Map<ProfileId, Link> links = new LinkedHashMap<>();
+        for (Candidate candidate : candidates) {
+            if (candidate.foundBy().contains(SOURCE_ID)) {
+                links.put(candidate.profile().id(), new Link(candidate.profile().id(), "source-id",
+                        List.of(SOURCE_ID), null, List.of()));
+            }
+        }
+        for (Link link : policy.decide(record, candidates)) {
+            links.merge(link.profile(), link, (held, decided) -> decided);
+        }
+        return List.copyOf(links.values());
+    }
+
+    /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
+    private Optional<Resolution> attempt(CustomerRecord record) {
+        List<Candidate> candidates = candidates(record);
+        List<Link> links = joined(record, candidates);
+        Instant now = clock.instant();
+        if (links.isEmpty()) {
+            return create(record, now);
+        }
+        Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
+        candidates.forEach(c -> byId.put(c.profile().id(), c));
+        List<Candidate> joining = links.stream().map(l -> byId.get(l.profile()))
+                .sorted(Comparator.comparing((Candidate c) -> c.profile().createdAt()).thenComparing(c -> c.profile().id()))
+                .toList();
+        Candidate survivor = joining.get(0);
+        List<Candidate> absorbed = joining.subList(1, joining.size());
+
+        Map<SourceRecordId, CustomerRecord> records = new LinkedHashMap<>();
+        survivor.records().forEach(r -> records.put(r.id(), r));
+        List<CustomerRecord> toWrite = new ArrayList<>();
+        List<LinkEvidence> evidence = new ArrayList<>();
+        Set<String> movedBlocks = new LinkedHashSet<>(policy.blockingKeys(record));
+        for (Candidate other : absorbed) {
+            for (CustomerRecord r : other.records()) {
+                records.put(r.id(), r);
+                toWrite.add(r);
+                movedBlocks.addAll(policy.blockingKeys(r));
+            }
+            evidence.addAll(store.links(other.profile().id()).values());
+        }
+        CustomerRecord stored = records.get(record.id());
+        if (absorbed.isEmpty() && stored != null
+                && (stored.equals(record) || stored.observedAt().isAfter(record.observedAt()))) {
+            return Optional.of(new Resolution(survivor.profile().id(), Outcome.UNCHANGED, List.of()));
+        }
+        if (stored == null || !stored.observedAt().isAfter(record.observedAt())) {
+            records.put(record.id(), record);
+            toWrite.add(record);
+        }
+        List<ProfileId> mergedIds = absorbed.stream().map(c -> c.profile().id()).toList();
+        evidence.add(evidence(record, links, mergedIds, now));
+
+        Profile current = survivor.profile();
+        List<Identifier> identifiers = golden.identifiers(records.values());
+        Profile updated = new Profile(current.id(), golden.golden(records.values()), identifiers,
+                List.copyOf(records.keySet()), current.createdAt(), now, current.version() + 1);
+        if (!store.write(updated, current.version(), toWrite, evidence)) {
+            return Optional.empty();
+        }
+        for (Candidate other : absorbed) {
+            if (!store.forward(other.profile().id(), other.profile().version(), current.id())) {
+                return Optional.empty();
+            }
+        }
+        List<Identifier> removed = new ArrayList<>(current.identifiers());
+        removed.removeAll(identifiers);
+        store.index(current.id(), identifiers, removed, records.keySet(), movedBlocks);
+        for (Candidate other : absorbed) {
+            Set<String> blocks = new LinkedHashSet<>();
+            other.records().forEach(r -> blocks.addAll(policy.blockingKeys(r)));
+            store.unindex(other.profile().id(), other.profile().identifiers(), blocks);
+            store.publishChange(other.profile().id(), "merged-away");
+        }
+        Outcome outcome = !absorbed.isEmpty() ? Outcome.MERGED : stored != null ? Outcome.UPDATED : Outcome.LINKED;
+        store.publishChange(current.id(), outcome.name().toLowerCase(Locale.ROOT));
+        return Optional.of(new Resolution(current.id(), outcome, mergedIds));
+    }
+
+    private static LinkEvidence evidence(CustomerRecord record, List<Link> links, List<ProfileId> merged,
+            Instant now) {
+        Link best = links.stream()
+                .max(Comparator.comparing((Link l) -> l.score() == null ? Double.NEGATIVE_INFINITY : l.score()))
+                .orElseThrow();
+        Set<String> matchedOn = new TreeSet<>();
+        links.forEach(l -> matchedOn.addAll(l.matchedOn()));
+        String rule = merged.isEmpty() ? best.rule() : "merge";
+        return new LinkEvidence(record.id(), rule, List.copyOf(matchedOn), merged, now, best.score(),
+                best.contributions());
+    }
+
+    private Optional<Resolution> create(CustomerRecord record, Instant now) {
+        ProfileId id = ProfileId.random();
+        Profile profile = new Profile(id, golden.golden(List.of(record)), record.identifiers(),
+                List.of(record.id()), now, now, 1);
+        LinkEvidence evidence = LinkEvidence.exact(record.id(), "new-profile", List.of(), List.of(), now);
+        if (!store.write(profile, 0, List.of(record), List.of(evidence))) {
+            return Optional.empty();
+        }
+        store.index(id, record.identifiers(), List.of(), List.of(record.id()), policy.blockingKeys(record));
+        store.publishChange(id, "created");
+        return Optional.of(new Resolution(id, Outcome.CREATED, List.of()));
+    }
+}
