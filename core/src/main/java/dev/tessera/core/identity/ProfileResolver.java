@@ -117,8 +117,14 @@ public final class ProfileResolver implements IdentityResolver {
         return joined(record, candidates).stream().allMatch(link -> link.profile().equals(home));
     }
 
-    /** The profile holding the record always stays joined: moving a record out is an explicit split. */
+    /**
+     * The profiles the record joins. The profile holding it always stays (moving a record out is an
+     * explicit split). Other links follow the policy, strongest first, skipping any profile that holds a
+     * record an agent separated from this one, or from a profile already chosen.
+     */
     private List<Link> joined(CustomerRecord record, List<Candidate> candidates) {
+        Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
+        candidates.forEach(c -> byId.put(c.profile().id(), c));
         Map<ProfileId, Link> links = new LinkedHashMap<>();
         for (Candidate candidate : candidates) {
             if (candidate.foundBy().contains(SOURCE_ID)) {
@@ -126,11 +132,96 @@ public final class ProfileResolver implements IdentityResolver {
                         List.of(SOURCE_ID), null, List.of()));
             }
         }
-        for (Link link : policy.decide(record, candidates)) {
-            links.merge(link.profile(), link, (held, decided) -> decided);
+        List<Link> decided = new ArrayList<>(policy.decide(record, candidates));
+        decided.sort(Comparator.comparing((Link l) -> l.score() == null ? Double.POSITIVE_INFINITY : l.score())
+                .reversed()
+                .thenComparing(l -> byId.get(l.profile()).profile().createdAt())
+                .thenComparing(Link::profile));
+        for (Link link : decided) {
+            links.merge(link.profile(), link, (held, fresh) -> fresh);
         }
-        return List.copyOf(links.values());
+        if (links.isEmpty()) {
+            return List.of();
+        }
+        Set<SourceRecordId> forbidden = store.cannotLink(record.id());
+        List<Link> chosen = new ArrayList<>();
+        Set<SourceRecordId> chosenRecords = new java.util.HashSet<>();
+        for (Link link : links.values()) {
+            Candidate candidate = byId.get(link.profile());
+            boolean forced = candidate.foundBy().contains(SOURCE_ID);
+            if (!forced && candidate.profile().records().stream().anyMatch(forbidden::contains)) {
+                continue;
+            }
+            if (!chosen.isEmpty() && !forced && separatedFrom(candidate, chosenRecords)) {
+                continue;
+            }
+            chosen.add(link);
+            chosenRecords.addAll(candidate.profile().records());
+        }
+        return chosen;
     }
+
+    private boolean separatedFrom(Candidate candidate, Set<SourceRecordId> records) {
+        for (SourceRecordId id : candidate.profile().records()) {
+            if (store.cannotLink(id).stream().anyMatch(records::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Splits a profile: the chosen records move out, and every record of the profile is resolved again
+     * with the decision remembered (cannot-link between moved and remaining records), so matching never
+     * puts them back together. The old id forwards to the profile that the remaining records now form.
+     *
+     * @throws IllegalArgumentException when {@code moveOut} is empty, covers every record, or names a
+     *                                  record the profile does not hold
+     * @throws java.util.NoSuchElementException when there is no such profile
+     * @throws java.util.ConcurrentModificationException when the profile changed meanwhile (retry)
+     */
+    public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut) {
+        Profile profile = store.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + id));
+        List<CustomerRecord> records = store.records(profile.id());
+        Set<SourceRecordId> held = new TreeSet<>(profile.records());
+        if (moveOut.isEmpty() || !held.containsAll(moveOut) || moveOut.containsAll(held)) {
+            throw new IllegalArgumentException(
+                    "choose at least one and not all of the records the profile holds");
+        }
+        List<CustomerRecord> moved = records.stream().filter(r -> moveOut.contains(r.id())).toList();
+        List<CustomerRecord> rest = records.stream().filter(r -> !moveOut.contains(r.id())).toList();
+        for (CustomerRecord m : moved) {
+            for (CustomerRecord r : rest) {
+                store.addCannotLink(m.id(), r.id());
+            }
+        }
+        if (!store.dissolve(profile.id(), profile.version())) {
+            throw new java.util.ConcurrentModificationException("profile " + id + " changed during the split");
+        }
+        Set<String> blocks = new LinkedHashSet<>();
+        records.forEach(r -> blocks.addAll(policy.blockingKeys(r)));
+        store.unindex(profile.id(), profile.identifiers(), blocks);
+        for (CustomerRecord record : rest) {
+            resolve(record);
+        }
+        for (CustomerRecord record : moved) {
+            resolve(record);
+        }
+        List<ProfileId> restProfiles = liveProfiles(rest);
+        store.forwardDissolved(profile.id(), restProfiles.get(0));
+        store.publishChange(profile.id(), "split");
+        return new SplitResult(profile.id(), restProfiles, liveProfiles(moved));
+    }
+
+    private List<ProfileId> liveProfiles(List<CustomerRecord> records) {
+        return records.stream()
+                .map(r -> store.findBySource(r.id()).orElseThrow())
+                .distinct()
+                .toList();
+    }
+
+    /** Where the records of a split profile went. */
+    public record SplitResult(ProfileId split, List<ProfileId> remaining, List<ProfileId> movedOut) {}
 
     /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
     private Optional<Resolution> attempt(CustomerRecord record) {

@@ -53,6 +53,15 @@ public final class ProfileStore {
             return 1
             """);
 
+    private static final LuaScript DISSOLVE = new LuaScript("""
+            local current = redis.call('HGET', KEYS[1], 'version') or '0'
+            if current ~= ARGV[1] then return 0 end
+            if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return 0 end
+            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1))
+            return 1
+            """);
+
     private final RedisClusterCommands<String, String> redis;
 
     public ProfileStore(RedisConnection connection) {
@@ -195,6 +204,32 @@ public final class ProfileStore {
         for (String blockingKey : blockingKeys) {
             redis.srem(RedisKeys.block(blockingKey), id.value());
         }
+    }
+
+    /** Remembers that two records belong to different people, whatever matching says later. */
+    public void addCannotLink(SourceRecordId a, SourceRecordId b) {
+        redis.sadd(RedisKeys.cannotLink(a), b.key());
+        redis.sadd(RedisKeys.cannotLink(b), a.key());
+    }
+
+    public Set<SourceRecordId> cannotLink(SourceRecordId id) {
+        Set<SourceRecordId> result = new java.util.TreeSet<>();
+        redis.smembers(RedisKeys.cannotLink(id)).forEach(key -> result.add(SourceRecordId.parse(key)));
+        return result;
+    }
+
+    /**
+     * Empties a profile so that its records can be resolved again (a split), if its version is still
+     * {@code expectedVersion}. Index entries pointing at it stop resolving until {@link #forward} is set.
+     */
+    public boolean dissolve(ProfileId id, long expectedVersion) {
+        String[] keys = {RedisKeys.profile(id), RedisKeys.records(id), RedisKeys.links(id)};
+        return DISSOLVE.run(redis, keys, Long.toString(expectedVersion)) == 1;
+    }
+
+    /** Points a dissolved profile id at the profile that now holds most of its records. */
+    public void forwardDissolved(ProfileId from, ProfileId into) {
+        redis.hset(RedisKeys.profile(from), "forward", into.value());
     }
 
     /** Announces a change on the change feed that segments and other consumers follow. */

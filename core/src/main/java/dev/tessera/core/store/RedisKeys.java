@@ -42,6 +42,11 @@ public final class RedisKeys {
         return "bk:" + digest(blockingKey);
     }
 
+    /** Source record keys that an agent decided must never share a profile with this record. */
+    public static String cannotLink(SourceRecordId id) {
+        return "nl:" + id.source() + ":" + digest(id.sourceId());
+    }
+
     /** The profile id that holds this source record. */
     public static String source(SourceRecordId id) {
         return "src:" + id.source() + ":" + digest(id.sourceId());

@@ -1,0 +1,113 @@
+package dev.tessera.core.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.core.identity.ProfileExplainer.Explanation;
+import dev.tessera.core.identity.ProfileResolver.SplitResult;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestSupport;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An agent undoes a wrong merge; the decision holds against later data. */
+class ProfileSplitTest {
+
+    private final Identifiers ids = new Identifiers("GB");
+    private RedisConnection redis;
+    private ProfileStore store;
+    private ProfileResolver resolver;
+    private ProfileId merged;
+
+    @BeforeEach
+    void aSharedLandlineMergedJaneAndMallory() {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+        store = new ProfileStore(redis);
+        resolver = new ProfileResolver(store, new ExactKeyPolicy(), new GoldenRecordBuilder(), Clock.systemUTC());
+        merged = resolver.resolve(record("c1", "jane@example.com", null, "Jane")).profileId();
+        resolver.resolve(record("c2", "jane@example.com", "020 7946 0958", "Jane"));
+        resolver.resolve(record("m3", null, "020 7946 0958", "Mallory"));
+        assertThat(store.find(merged).orElseThrow().records()).hasSize(3);
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+    }
+
+    @Test
+    void splittingMovesTheChosenRecordsOutAndTheOldIdForwardsToTheRest() {
+        SplitResult result = resolver.split(merged, Set.of(id("m3")));
+
+        assertThat(result.remaining()).hasSize(1);
+        assertThat(result.movedOut()).hasSize(1).doesNotContainAnyElementsOf(result.remaining());
+        assertThat(store.find(result.remaining().get(0)).orElseThrow().records())
+                .containsExactlyInAnyOrder(id("c1"), id("c2"));
+        assertThat(store.find(result.movedOut().get(0)).orElseThrow().golden().get("first_name").value())
+                .isEqualTo("Mallory");
+        assertThat(store.find(merged).orElseThrow().id()).isEqualTo(result.remaining().get(0));
+    }
+
+    @Test
+    void theSameDataArrivingAgainDoesNotUndoTheSplit() {
+        SplitResult result = resolver.split(merged, Set.of(id("m3")));
+
+        resolver.resolve(record("m3", null, "020 7946 0958", "Mallory"));
+        Resolution bridge = resolver.resolve(record("c4", "jane@example.com", "020 7946 0958", "Jane"));
+
+        assertThat(bridge.profileId()).isEqualTo(result.remaining().get(0));
+        assertThat(store.findBySource(id("m3"))).contains(result.movedOut().get(0));
+        assertThat(store.find(result.movedOut().get(0)).orElseThrow().records()).containsExactly(id("m3"));
+    }
+
+    @Test
+    void explanationShowsEachRecordsRuleAndTheSeparation() {
+        resolver.split(merged, Set.of(id("m3")));
+        ProfileId jane = store.findBySource(id("c1")).orElseThrow();
+
+        Explanation explanation = new ProfileExplainer(store).explain(merged).orElseThrow();
+
+        assertThat(explanation.profile().id()).isEqualTo(jane);
+        assertThat(explanation.records()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.evidence()).isNotNull();
+            assertThat(r.separatedFrom()).containsExactly(id("m3"));
+        });
+        assertThat(explanation.records()).extracting(r -> r.evidence().rule())
+                .containsExactlyInAnyOrder("new-profile", "exact-identifier");
+    }
+
+    @Test
+    void aSplitMustLeaveRecordsOnBothSides() {
+        assertThatThrownBy(() -> resolver.split(merged, Set.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> resolver.split(merged, Set.of(id("c1"), id("c2"), id("m3"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> resolver.split(merged, Set.of(id("nope")))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static SourceRecordId id(String sourceId) {
+        return new SourceRecordId("crm", sourceId);
+    }
+
+    private CustomerRecord record(String id, String email, String phone, String firstName) {
+        List<Identifier> identifiers = new ArrayList<>();
+        ids.email(email).ifPresent(identifiers::add);
+        ids.phone(phone).ifPresent(identifiers::add);
+        return new CustomerRecord(id(id), Instant.parse("2025-01-01T00:00:00Z"), identifiers,
+                Map.of("first_name", firstName));
+    }
+}
