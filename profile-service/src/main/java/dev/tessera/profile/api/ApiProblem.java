@@ -3,6 +3,9 @@ package dev.tessera.profile.api;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -20,6 +23,12 @@ class ApiProblem {
     static final class ProfileNotFound extends RuntimeException {
         ProfileNotFound() {
             super("profile not found", null, false, false);
+        }
+    }
+
+    static final class Conflict extends RuntimeException {
+        Conflict() {
+            super("conflict", null, false, false);
         }
     }
 
@@ -43,6 +52,26 @@ class ApiProblem {
     @ExceptionHandler
     ProblemDetail invalid(InvalidParameter e) {
         return invalid(e.parameter, e.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail conflict(Conflict e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "The profile changed while the request ran; read it again and retry.");
+        problem.setTitle("Concurrent change");
+        problem.setType(URI.create(TYPE_BASE + "conflict"));
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail invalidBody(MethodArgumentNotValidException e) {
+        FieldError field = e.getBindingResult().getFieldError();
+        return field == null ? invalid("body", "is invalid") : invalid(field.getField(), field.getDefaultMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        return invalid("body", "is not valid JSON of the expected shape");
     }
 
     @ExceptionHandler

@@ -1,6 +1,16 @@
 package dev.tessera.profile.api;
 
+import dev.tessera.core.identity.ProfileExplainer;
+import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.SourceRecordId;
+import jakarta.validation.Valid;
+import java.util.ConcurrentModificationException;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
@@ -19,19 +29,61 @@ class ProfileController {
 
     private final ProfileStore store;
     private final Identifiers identifiers;
+    private final ProfileExplainer explainer;
+    private final ProfileResolver resolver;
 
-    ProfileController(ProfileStore store, Identifiers identifiers) {
+    ProfileController(ProfileStore store, Identifiers identifiers, ProfileExplainer explainer,
+            ProfileResolver resolver) {
         this.store = store;
         this.identifiers = identifiers;
+        this.explainer = explainer;
+        this.resolver = resolver;
     }
 
     /** One profile; an id that was merged away answers with the profile it was merged into. */
     @GetMapping("/{id}")
     ProfileView byId(@PathVariable String id) {
+        return store.find(profileId(id)).map(ProfileView::of).orElseThrow(ApiProblem.ProfileNotFound::new);
+    }
+
+    /** Each record of the profile with the rule or score that linked it. */
+    @GetMapping("/{id}/explanation")
+    ExplanationView explanation(@PathVariable String id) {
+        return explainer.explain(profileId(id)).map(ExplanationView::of).orElseThrow(ApiProblem.ProfileNotFound::new);
+    }
+
+    /**
+     * Undoes a wrong merge: the named records move out, the rest is resolved again, and the decision is
+     * remembered so matching does not merge them back.
+     */
+    @PostMapping(path = "/{id}/split", consumes = MediaType.APPLICATION_JSON_VALUE)
+    SplitView split(@PathVariable String id, @Valid @RequestBody SplitRequest request) {
+        Set<SourceRecordId> moveOut = new TreeSet<>();
+        for (String key : request.records()) {
+            try {
+                moveOut.add(SourceRecordId.parse(key == null ? "" : key));
+            } catch (IllegalArgumentException e) {
+                throw new ApiProblem.InvalidParameter("records", "must hold source record keys source:id");
+            }
+        }
+        try {
+            ProfileResolver.SplitResult result = resolver.split(profileId(id), moveOut);
+            return new SplitView(result.split().value(), result.remaining().stream().map(ProfileId::value).toList(),
+                    result.movedOut().stream().map(ProfileId::value).toList());
+        } catch (NoSuchElementException e) {
+            throw new ApiProblem.ProfileNotFound();
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem.InvalidParameter("records", e.getMessage());
+        } catch (ConcurrentModificationException e) {
+            throw new ApiProblem.Conflict();
+        }
+    }
+
+    private static ProfileId profileId(String id) {
         if (!ProfileId.isValid(id)) {
             throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
         }
-        return store.find(new ProfileId(id)).map(ProfileView::of).orElseThrow(ApiProblem.ProfileNotFound::new);
+        return new ProfileId(id);
     }
 
     /** Profiles holding exactly one of the given identifiers, normalised as on ingestion. */

@@ -1,6 +1,11 @@
 package dev.tessera.profile.system;
 
+import dev.tessera.core.identity.ExactKeyPolicy;
+import dev.tessera.core.identity.ProfileExplainer;
+import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import java.time.Clock;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import org.slf4j.Logger;
@@ -24,6 +29,16 @@ class StorageConfiguration {
     @Bean
     ProfileStore profileStore(RedisConnection connection) {
         return new ProfileStore(connection);
+    }
+
+    @Bean
+    ProfileResolver profileResolver(ProfileStore store) {
+        return new ProfileResolver(store, new ExactKeyPolicy(), new GoldenRecordBuilder(), Clock.systemUTC());
+    }
+
+    @Bean
+    ProfileExplainer profileExplainer(ProfileStore store) {
+        return new ProfileExplainer(store);
     }
 
     @Bean

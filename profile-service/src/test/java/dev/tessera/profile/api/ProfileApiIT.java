@@ -123,6 +123,56 @@ class ProfileApiIT {
     }
 
     @Test
+    void explainsWhyEachRecordIsInTheProfile() throws Exception {
+        Resolution jane = seedJane();
+
+        Response response = get("/api/v1/profiles/" + jane.profileId().value() + "/explanation");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode records = response.json().get("records");
+        assertThat(records).hasSize(2);
+        assertThat(records.findValuesAsString("rule")).containsExactlyInAnyOrder("new-profile", "exact-identifier");
+        assertThat(records.findValuesAsString("sourceRecordId")).containsExactlyInAnyOrder("crm:1", "shop:77");
+    }
+
+    @Test
+    void anAgentSplitsAWrongMergeAndTheOldIdForwards() throws Exception {
+        Resolution jane = seedJane();
+
+        Response split = post("/api/v1/profiles/" + jane.profileId().value() + "/split", "{\"records\":[\"shop:77\"]}");
+
+        assertThat(split.status()).isEqualTo(200);
+        String remaining = split.json().at("/remaining/0").asString();
+        String movedOut = split.json().at("/movedOut/0").asString();
+        assertThat(movedOut).isNotEqualTo(remaining);
+        assertThat(get("/api/v1/profiles/" + jane.profileId().value()).json().get("id").asString()).isEqualTo(remaining);
+        assertThat(get("/api/v1/profiles/" + movedOut).json().get("records")).hasSize(1);
+        assertThat(get("/api/v1/profiles/" + remaining + "/explanation").json().at("/records/0/separatedFrom/0").asString())
+                .isEqualTo("shop:77");
+    }
+
+    @Test
+    void splitRequestsAreValidated() throws Exception {
+        Resolution jane = seedJane();
+        String path = "/api/v1/profiles/" + jane.profileId().value() + "/split";
+
+        Response all = post(path, "{\"records\":[\"shop:77\",\"crm:1\"]}");
+        Response empty = post(path, "{\"records\":[]}");
+        Response malformed = post(path, "{\"records\":[\"no key\"]}");
+        Response notJson = post(path, "records=shop:77");
+        Response unknown = post("/api/v1/profiles/no-such-profile/split", "{\"records\":[\"shop:77\"]}");
+
+        assertThat(all.status()).isEqualTo(400);
+        assertThat(all.json().get("parameter").asString()).isEqualTo("records");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("parameter").asString()).startsWith("records");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(get("/api/v1/profiles/" + jane.profileId().value()).json().get("records")).hasSize(2);
+    }
+
+    @Test
     void healthIsUpWithRedis() throws Exception {
         Response health = get("/actuator/health");
 
@@ -153,6 +203,16 @@ class ProfileApiIT {
     private Response get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
+    }
+
+    private Response post(String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body());
