@@ -11,12 +11,9 @@ import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
-import dev.tessera.profile.ProfileServiceApplication;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,12 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -63,7 +57,7 @@ class AdminUiIT {
     /** Paths of the requests the admin UI sent to the profile service, in order. */
     private static final List<String> apiCalls = new CopyOnWriteArrayList<>();
 
-    private static ConfigurableApplicationContext profileService;
+    private static final InProcessProfileService profileService = new InProcessProfileService();
     private static String janeId;
     private static String malloryId;
 
@@ -85,7 +79,7 @@ class AdminUiIT {
 
     @DynamicPropertySource
     static void pointAtProfileService(DynamicPropertyRegistry registry) {
-        registry.add("tessera.profile-service.url", AdminUiIT::profileServiceUrl);
+        registry.add("tessera.profile-service.url", profileService::url);
     }
 
     @BeforeAll
@@ -109,12 +103,7 @@ class AdminUiIT {
 
     @AfterAll
     static void stopProfileService() {
-        synchronized (AdminUiIT.class) {
-            if (profileService != null) {
-                profileService.close();
-                profileService = null;
-            }
-        }
+        profileService.stop();
     }
 
     @BeforeEach
@@ -277,35 +266,5 @@ class AdminUiIT {
         int start = html.indexOf("data-testid=\"" + testId + "\"");
         assertThat(start).as("element with data-testid %s", testId).isNotNegative();
         return html.substring(start, html.indexOf(end, start));
-    }
-
-    /**
-     * Starts the profile service once, on a free port, as it runs in production but against the test
-     * Redis. Two details matter in a shared JVM: its own application.yml is named explicitly (the admin
-     * UI's, first on the class path, would shadow it), and overrides are command-line arguments, which
-     * outrank application.yml where builder default properties would not.
-     */
-    private static synchronized String profileServiceUrl() {
-        if (profileService == null) {
-            profileService = new SpringApplicationBuilder(ProfileServiceApplication.class)
-                    .main(ProfileServiceApplication.class)
-                    .run("--spring.config.location=" + profileServiceConfig(),
-                            "--server.port=0",
-                            "--tessera.redis.url=" + RedisTestServer.url());
-        }
-        return "http://127.0.0.1:" + profileService.getEnvironment().getProperty("local.server.port");
-    }
-
-    private static String profileServiceConfig() {
-        String home = ProfileServiceApplication.class.getProtectionDomain().getCodeSource().getLocation().toString();
-        try {
-            return Collections.list(AdminUiIT.class.getClassLoader().getResources("application.yml")).stream()
-                    .map(URL::toString)
-                    .filter(url -> url.startsWith(home) || url.startsWith("jar:" + home))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no application.yml in " + home));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
