@@ -1,0 +1,459 @@
+package dev.tessera.core.bench;
+
+import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.identity.IdentityResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisSettings;
+import dev.tessera.core.testing.RedisTestServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Identity-resolution benchmark: resolves every record of a canonical CSV (see {@link CanonicalCsv})
+ * through the production {@link IdentityResolver} against a real Redis, writes {@code record_id,profile_id},
+ * and prints pairwise precision/recall/F1 against a truth column plus the resolve rate. The last line of
+ * standard output is always {@code precision=P recall=R f1=F records_per_s=X} ({@code NA} for the three
+ * metrics without truth). Run it through {@code scripts/bench-identity.sh}.
+ *
+ * <p>Redis: {@code REDIS_URL} when set, which is flushed first and therefore only with {@code --flush};
+ * otherwise a private server started through {@link RedisTestServer} (redis-server on PATH, else the
+ * embedded binary), flushed and stopped at exit.
+ */
+public final class IdentityBenchmark {
+
+    static final String USAGE = "usage: bench-identity.sh --input FILE --out FILE [--truth-column NAME]"
+            + " [--threads N] [--phone-region CC] [--warmup N] [--flush]";
+    static final List<String> ATTRIBUTES = List.of("first_name", "last_name", "birth_date", "street", "city",
+            "postcode", "country");
+    /** All records carry this observation time, so reruns store identical documents. */
+    static final Instant OBSERVED_AT = Instant.parse("2025-01-01T00:00:00Z");
+
+    private IdentityBenchmark() {}
+
+    /**
+     * The resolver under test, one per thread and connection. This is the only place that names an
+     * implementation: switch it here to benchmark another resolver (e.g. the probabilistic one).
+     */
+    static IdentityResolver resolver(RedisConnection connection) {
+        return new DeterministicResolver(new ProfileStore(connection), new GoldenRecordBuilder(), Clock.systemUTC());
+    }
+
+    record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
+            boolean flush) {
+
+        static Options parse(String... args) {
+            Path input = null;
+            Path out = null;
+            String truth = null;
+            int threads = 1;
+            String region = "GB";
+            int warmup = 0;
+            boolean flush = false;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--flush" -> flush = true;
+                    case "--input", "--out", "--truth-column", "--threads", "--phone-region", "--warmup" -> {
+                        if (i + 1 >= args.length) {
+                            throw new UsageException(arg + " needs a value");
+                        }
+                        String value = args[++i];
+                        switch (arg) {
+                            case "--input" -> input = Path.of(value);
+                            case "--out" -> out = Path.of(value);
+                            case "--truth-column" -> truth = value;
+                            case "--threads" -> threads = positive(arg, value, 1);
+                            case "--warmup" -> warmup = positive(arg, value, 0);
+                            default -> region = value;
+                        }
+                    }
+                    default -> throw new UsageException("unknown argument " + arg);
+                }
+            }
+            if (input == null || out == null) {
+                throw new UsageException("--input and --out are required");
+            }
+            return new Options(input, out, truth, threads, region, warmup, flush);
+        }
+
+        private static int positive(String name, String value, int min) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UsageException(name + " must be an integer >= " + min);
+        }
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** One input row: its record id, the record to resolve, and its true cluster (null when unknown). */
+    record Row(String recordId, CustomerRecord record, String truth) {}
+
+    /** Rows read from the input and how many identifiers they carried. */
+    record Input(List<Row> rows, int sources, int withEmail, int withPhone, int invalidEmail, int invalidPhone,
+            int withoutIdentifier) {}
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (UsageException e) {
+            System.err.println("IdentityBenchmark: " + e.getMessage());
+            System.err.println(USAGE);
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("IdentityBenchmark failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        Options options = Options.parse(args);
+        String fromEnv = System.getenv("REDIS_URL");
+        boolean external = fromEnv != null && !fromEnv.isBlank();
+        if (external && !options.flush()) {
+            err.println("IdentityBenchmark: REDIS_URL is set. The benchmark deletes every key of that database"
+                    + " before it runs; pass --flush to confirm, or unset REDIS_URL to let it start its own Redis.");
+            return 2;
+        }
+        String url = RedisTestServer.url();
+        String how = external ? "REDIS_URL" : RedisTestServer.description() + ", started by the benchmark";
+        benchmark(options, RedisSettings.of(url), how, out);
+        return 0;
+    }
+
+    /** Runs the benchmark against {@code redis}, which it flushes first. */
+    static PairwiseMetrics benchmark(Options options, RedisSettings redis, String how, PrintStream out)
+            throws IOException, InterruptedException {
+        Identifiers identifiers;
+        try {
+            identifiers = new Identifiers(options.phoneRegion());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        long readStart = System.nanoTime();
+        Input input;
+        try (Reader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
+            input = read(reader, options.truthColumn(), identifiers);
+        }
+        List<Row> rows = input.rows();
+        int n = rows.size();
+        out.printf(Locale.ROOT, "input: %s: %d records from %d source(s), read in %.3f s%n", options.input(), n,
+                input.sources(), seconds(System.nanoTime() - readStart));
+        out.printf(Locale.ROOT, "identifiers: email=%d phone=%d none=%d (invalid, kept out: email=%d phone=%d;"
+                        + " phone region %s)%n", input.withEmail(), input.withPhone(), input.withoutIdentifier(),
+                input.invalidEmail(), input.invalidPhone(), options.phoneRegion().toUpperCase(Locale.ROOT));
+        out.printf("redis: %s (%s), flushed before the run%n", redis.redactedUrl(), how);
+        try (RedisConnection connection = RedisConnection.open(redis)) {
+            out.println("resolver: " + resolver(connection).getClass().getName());
+        }
+
+        if (options.warmup() > 0) {
+            int warm = Math.min(options.warmup(), n);
+            flush(redis);
+            long nanos = forEach(options.threads(), warm, redis, connection -> {
+                IdentityResolver resolver = resolver(connection);
+                return i -> resolver.resolve(rows.get(i).record());
+            });
+            out.printf(Locale.ROOT, "warm-up: %d records in %.3f s (not measured; Redis flushed afterwards)%n",
+                    warm, seconds(nanos));
+        }
+        flush(redis);
+        double rate;
+        try (RedisConnection stats = RedisConnection.open(redis)) {
+            rate = resolveAll(options, rows, redis, stats, out);
+        }
+
+        long readBackStart = System.nanoTime();
+        String[] profileOf = new String[n];
+        forEach(options.threads(), n, redis, connection -> {
+            ProfileStore store = new ProfileStore(connection);
+            return i -> profileOf[i] = store.findBySource(rows.get(i).record().id()).map(Object::toString).orElse(null);
+        });
+        int missing = 0;
+        Set<String> profiles = new HashSet<>();
+        for (String profile : profileOf) {
+            if (profile == null) {
+                missing++;
+            } else {
+                profiles.add(profile);
+            }
+        }
+        writeOut(options.out(), rows, profileOf);
+        out.printf(Locale.ROOT, "profiles: %d for %d records (%d records without a profile); read back and"
+                        + " written to %s in %.3f s%n", profiles.size(), n, missing, options.out(),
+                seconds(System.nanoTime() - readBackStart));
+
+        String rateText = String.format(Locale.ROOT, "records_per_s=%.0f", rate);
+        if (options.truthColumn() == null) {
+            out.println("precision=NA recall=NA f1=NA " + rateText);
+            return null;
+        }
+        List<String> predicted = Arrays.asList(profileOf);
+        List<String> truth = rows.stream().map(Row::truth).toList();
+        PairwiseMetrics metrics = PairwiseMetrics.of(predicted, truth);
+        long clusters = truth.stream().filter(t -> t != null).distinct().count();
+        out.printf(Locale.ROOT, "truth (%s): %d clusters, %d true pairs; predicted pairs %d, true positive pairs %d%n",
+                options.truthColumn(), clusters, metrics.truePairs(), metrics.predictedPairs(),
+                metrics.truePositivePairs());
+        out.printf(Locale.ROOT, "precision=%.4f recall=%.4f f1=%.4f %s%n", metrics.precision(), metrics.recall(),
+                metrics.f1(), rateText);
+        return metrics;
+    }
+
+    /** The timed part: resolves every row; prints rate, outcomes, Redis commands and latencies. */
+    private static double resolveAll(Options options, List<Row> rows, RedisSettings redis, RedisConnection stats,
+            PrintStream out) throws InterruptedException {
+        int n = rows.size();
+        long[] latency = new long[n];
+        AtomicLongArray outcomes = new AtomicLongArray(Resolution.Outcome.values().length);
+        long[] commandsBefore = {-1};
+        long nanos = forEach(options.threads(), n, redis, connection -> {
+            IdentityResolver resolver = resolver(connection);
+            return i -> {
+                long t0 = System.nanoTime();
+                Resolution resolution = resolver.resolve(rows.get(i).record());
+                latency[i] = System.nanoTime() - t0;
+                outcomes.incrementAndGet(resolution.outcome().ordinal());
+            };
+        }, () -> commandsBefore[0] = commandsProcessed(stats));
+        double resolveSeconds = seconds(nanos);
+        // the difference includes the INFO that read the first count
+        long commands = commandsProcessed(stats) - commandsBefore[0] - 1;
+        double rate = n / Math.max(resolveSeconds, 1e-9);
+        out.printf(Locale.ROOT, "resolve: %d records with %d thread(s) in %.3f s = %.0f records/s%n", n,
+                options.threads(), resolveSeconds, rate);
+        if (commandsBefore[0] >= 0) {
+            out.printf(Locale.ROOT, "redis commands while resolving: %d (%.1f per record)%n", commands,
+                    n == 0 ? 0.0 : (double) commands / n);
+        }
+        StringBuilder counts = new StringBuilder("outcomes:");
+        for (Resolution.Outcome outcome : Resolution.Outcome.values()) {
+            counts.append(' ').append(outcome.name().toLowerCase(Locale.ROOT)).append('=')
+                    .append(outcomes.get(outcome.ordinal()));
+        }
+        out.println(counts);
+        Arrays.sort(latency);
+        out.printf(Locale.ROOT, "latency per record: p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                millis(percentile(latency, 0.50)), millis(percentile(latency, 0.99)),
+                millis(n == 0 ? 0 : latency[n - 1]));
+        return rate;
+    }
+
+    /** Parses the canonical CSV; extra columns are ignored and empty cells allowed. */
+    static Input read(Reader reader, String truthColumn, Identifiers identifiers) {
+        Csv.CsvReader csv = new Csv.CsvReader(reader);
+        List<String> header = csv.next();
+        if (header == null) {
+            throw new IllegalArgumentException("the input is empty");
+        }
+        Map<String, Integer> at = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            at.putIfAbsent(header.get(i).strip(), i);
+        }
+        List<String> missingColumns = new ArrayList<>();
+        for (String column : CanonicalCsv.COLUMNS) {
+            if (!at.containsKey(column)) {
+                missingColumns.add(column);
+            }
+        }
+        if (truthColumn != null && !at.containsKey(truthColumn)) {
+            missingColumns.add(truthColumn + " (truth)");
+        }
+        if (!missingColumns.isEmpty()) {
+            throw new IllegalArgumentException("the input has no column(s) " + missingColumns);
+        }
+        List<Row> rows = new ArrayList<>();
+        Set<String> recordIds = new HashSet<>();
+        Set<String> sources = new HashSet<>();
+        int withEmail = 0;
+        int withPhone = 0;
+        int invalidEmail = 0;
+        int invalidPhone = 0;
+        int withoutIdentifier = 0;
+        for (List<String> cells = csv.next(); cells != null; cells = csv.next()) {
+            int line = csv.lineNumber();
+            List<String> row = cells;
+            if (cells.size() != header.size()) {
+                throw new IllegalArgumentException("line " + line + ": " + cells.size() + " cells, the header has "
+                        + header.size());
+            }
+            Function<String, String> cell = column -> row.get(at.get(column)).strip();
+            String recordId = cell.apply("record_id");
+            if (recordId.isEmpty() || !recordIds.add(recordId)) {
+                throw new IllegalArgumentException("line " + line + ": record_id is empty or repeated");
+            }
+            SourceRecordId id;
+            try {
+                id = new SourceRecordId(cell.apply("source"), cell.apply("source_id"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
+            }
+            sources.add(id.source());
+            List<Identifier> ids = new ArrayList<>();
+            String email = cell.apply("email");
+            Optional<Identifier> emailId = identifiers.email(email);
+            emailId.ifPresent(ids::add);
+            String phone = cell.apply("phone");
+            Optional<Identifier> phoneId = identifiers.phone(phone);
+            phoneId.ifPresent(ids::add);
+            withEmail += emailId.isPresent() ? 1 : 0;
+            withPhone += phoneId.isPresent() ? 1 : 0;
+            invalidEmail += emailId.isEmpty() && !email.isEmpty() ? 1 : 0;
+            invalidPhone += phoneId.isEmpty() && !phone.isEmpty() ? 1 : 0;
+            withoutIdentifier += ids.isEmpty() ? 1 : 0;
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (String attribute : ATTRIBUTES) {
+                attributes.put(attribute, cell.apply(attribute));
+            }
+            String truth = truthColumn == null ? null : cell.apply(truthColumn);
+            rows.add(new Row(recordId, new CustomerRecord(id, OBSERVED_AT, ids, attributes),
+                    truth == null || truth.isEmpty() ? null : truth));
+        }
+        return new Input(List.copyOf(rows), sources.size(), withEmail, withPhone, invalidEmail, invalidPhone,
+                withoutIdentifier);
+    }
+
+    /**
+     * Runs {@code perThread}'s task for indexes 0..n-1 on {@code threads} threads, each with its own
+     * connection. Rethrows the first failure.
+     *
+     * @return nanoseconds from starting the threads to the last one finishing (opening the connections and
+     *         building the tasks is not included)
+     */
+    static long forEach(int threads, int n, RedisSettings redis, Function<RedisConnection, IntConsumer> perThread)
+            throws InterruptedException {
+        return forEach(threads, n, redis, perThread, () -> {});
+    }
+
+    /** As above; {@code beforeStart} runs once all connections are open, just before the clock starts. */
+    static long forEach(int threads, int n, RedisSettings redis, Function<RedisConnection, IntConsumer> perThread,
+            Runnable beforeStart) throws InterruptedException {
+        List<RedisConnection> connections = new ArrayList<>();
+        try {
+            List<IntConsumer> tasks = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                RedisConnection connection = RedisConnection.open(redis);
+                connections.add(connection);
+                tasks.add(perThread.apply(connection));
+            }
+            AtomicInteger next = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                IntConsumer task = tasks.get(t);
+                Thread worker = new Thread(() -> {
+                    try {
+                        for (int i = next.getAndIncrement(); i < n && failure.get() == null; i = next.getAndIncrement()) {
+                            task.accept(i);
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "bench-" + t);
+                workers.add(worker);
+            }
+            beforeStart.run();
+            long start = System.nanoTime();
+            workers.forEach(Thread::start);
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            long elapsed = System.nanoTime() - start;
+            if (failure.get() != null) {
+                throw new IllegalStateException("a worker failed: " + failure.get(), failure.get());
+            }
+            return elapsed;
+        } finally {
+            connections.forEach(RedisConnection::close);
+        }
+    }
+
+    /** Redis's {@code total_commands_processed}, or -1 when it cannot be read. */
+    static long commandsProcessed(RedisConnection connection) {
+        try {
+            Matcher m = Pattern.compile("total_commands_processed:([0-9]+)").matcher(connection.commands().info("stats"));
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void flush(RedisSettings redis) {
+        try (RedisConnection connection = RedisConnection.open(redis)) {
+            connection.commands().flushdb();
+        }
+    }
+
+    private static void writeOut(Path out, List<Row> rows, String[] profileOf) throws IOException {
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
+        try (Writer writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                Csv.CsvWriter csv = new Csv.CsvWriter(writer)) {
+            csv.row(List.of("record_id", "profile_id"));
+            for (int i = 0; i < rows.size(); i++) {
+                csv.row(List.of(rows.get(i).recordId(), profileOf[i] == null ? "" : profileOf[i]));
+            }
+        }
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}

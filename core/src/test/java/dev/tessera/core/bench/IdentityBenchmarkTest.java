@@ -1,0 +1,118 @@
+package dev.tessera.core.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.store.RedisSettings;
+import dev.tessera.core.testing.RedisTestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdentityBenchmarkTest {
+
+    private static final String CSV = """
+            record_id,source,source_id,first_name,last_name,email,phone,birth_date,street,city,postcode,country,cluster,note
+            r1,crm,1,Jane,Doe,jane@example.com,,1980-01-02,1 High St,London,N1 1AA,GB,p1,"extra, ignored"
+            r2,shop,A-7,Jane,Doe,  JANE@example.com,,,,,,,p1,
+            r3,crm,2,John,Roe,,020 7946 0958,,,,,,p2,
+            r4,shop,B-9,Johnny,Roe,,+44 20 7946 0958,,,,,,p2,
+            r5,crm,3,Jon,Roe,,,,,,,,p2,
+            r6,crm,4,Ann,Lee,not-an-email,,,,,,,p3,
+            """;
+
+    @Test
+    void readsCanonicalRowsIntoRecords() {
+        IdentityBenchmark.Input input = IdentityBenchmark.read(new StringReader(CSV), "cluster", new Identifiers("GB"));
+
+        assertThat(input.rows()).hasSize(6);
+        assertThat(input.sources()).isEqualTo(2);
+        assertThat(input.withEmail()).isEqualTo(2);
+        assertThat(input.withPhone()).isEqualTo(2);
+        assertThat(input.invalidEmail()).isEqualTo(1);
+        assertThat(input.withoutIdentifier()).isEqualTo(2);
+        IdentityBenchmark.Row first = input.rows().get(0);
+        assertThat(first.recordId()).isEqualTo("r1");
+        assertThat(first.truth()).isEqualTo("p1");
+        assertThat(first.record().id().key()).isEqualTo("crm:1");
+        assertThat(first.record().identifiers()).singleElement()
+                .satisfies(id -> assertThat(id.type()).isEqualTo(IdentifierType.EMAIL));
+        assertThat(first.record().attributes()).containsOnlyKeys(IdentityBenchmark.ATTRIBUTES)
+                .containsEntry("street", "1 High St").containsEntry("birth_date", "1980-01-02");
+        assertThat(input.rows().get(1).record().attributes()).containsOnlyKeys("first_name", "last_name");
+    }
+
+    @Test
+    void rejectsAnInputWithoutTheCanonicalColumns() {
+        assertThatThrownBy(() -> IdentityBenchmark.read(new StringReader("record_id,source\n1,crm\n"), null,
+                new Identifiers("GB"))).hasMessageContaining("source_id");
+        assertThatThrownBy(() -> IdentityBenchmark.read(new StringReader(CSV), "truth", new Identifiers("GB")))
+                .hasMessageContaining("truth");
+    }
+
+    @Test
+    void resolvesAgainstRedisWritesProfilesAndEndsWithTheMetricsLine(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Path out = dir.resolve("out.csv");
+        Files.writeString(input, CSV);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
+                "--out", out.toString(), "--truth-column", "cluster", "--threads", "2");
+
+        PairwiseMetrics metrics = IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()),
+                "test", new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        // email links r1+r2, phone links r3+r4; r5 (no identifier) stays apart: 4 true pairs, 2 found
+        assertThat(metrics).isEqualTo(new PairwiseMetrics(4, 2, 2));
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines.get(0)).isEqualTo("record_id,profile_id");
+        Map<String, String> profileOf = lines.stream().skip(1).map(l -> l.split(",", -1))
+                .collect(Collectors.toMap(c -> c[0], c -> c[1]));
+        assertThat(profileOf).containsOnlyKeys("r1", "r2", "r3", "r4", "r5", "r6").doesNotContainValue("");
+        assertThat(profileOf.get("r1")).isEqualTo(profileOf.get("r2"));
+        assertThat(profileOf.get("r3")).isEqualTo(profileOf.get("r4")).isNotEqualTo(profileOf.get("r5"));
+        String[] printed = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertThat(printed[printed.length - 1])
+                .matches("precision=1\\.0000 recall=0\\.5000 f1=0\\.6667 records_per_s=[0-9]+");
+    }
+
+    @Test
+    void withoutTruthPrintsNotApplicableMetrics(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Files.writeString(input, CSV);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
+                "--out", dir.resolve("out.csv").toString(), "--warmup", "3");
+
+        IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()), "test",
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String[] printed = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertThat(printed[printed.length - 1]).matches("precision=NA recall=NA f1=NA records_per_s=[0-9]+");
+    }
+
+    @Test
+    void parsesOptionsStrictly() {
+        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", "a", "--out", "b");
+        assertThat(options.threads()).isEqualTo(1);
+        assertThat(options.phoneRegion()).isEqualTo("GB");
+        assertThat(options.flush()).isFalse();
+        Function<String[], IdentityBenchmark.Options> parse = IdentityBenchmark.Options::parse;
+        assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a"})).hasMessageContaining("required");
+        assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a", "--out", "b", "--threads", "0"}))
+                .hasMessageContaining("--threads");
+        assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a", "--out", "b", "--bogus"}))
+                .hasMessageContaining("--bogus");
+    }
+}
