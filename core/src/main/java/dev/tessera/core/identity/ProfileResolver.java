@@ -76,45 +76,52 @@ public final class ProfileResolver implements IdentityResolver {
             if (first == null) {
                 first = done.get();
             }
-            Optional<ProfileId> home = store.findBySource(record.id());
-            if (home.isPresent() && settled(record, home.get())) {
-                return new Resolution(home.get(), first.outcome(), first.merged());
+            ProfileId home = done.get().profileId();
+            if (settled(record, home)) {
+                return new Resolution(home, first.outcome(), first.merged());
             }
         }
         throw new IllegalStateException("record " + record.id() + " could not be resolved after "
                 + MAX_ATTEMPTS + " attempts under contention");
     }
 
+    /** What {@link #resolve} sees of a record: its candidates and the records it was separated from. */
+    record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink) {}
+
+    /** The candidates a record would be compared with now, read in two round trips. */
+    Gathered gather(CustomerRecord record) {
+        ProfileStore.IndexHits hits = store.lookup(record.id(), record.identifiers(), policy.blockingKeys(record),
+                maxBlock);
+        Map<ProfileId, Set<String>> found = new TreeMap<>();
+        hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(SOURCE_ID));
+        hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
+                id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(identifier.type().code())));
+        hits.byBlock().values().forEach(ids -> ids.forEach(
+                id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(BLOCK)));
+        Map<ProfileId, ProfileStore.Loaded> live = store.loadLive(found.keySet());
+        Map<ProfileId, Set<String>> foundByLive = new TreeMap<>();
+        Map<ProfileId, ProfileStore.Loaded> loaded = new TreeMap<>();
+        found.forEach((id, keys) -> {
+            ProfileStore.Loaded profile = live.get(id);
+            if (profile != null) {
+                foundByLive.computeIfAbsent(profile.profile().id(), k -> new TreeSet<>()).addAll(keys);
+                loaded.put(profile.profile().id(), profile);
+            }
+        });
+        List<Candidate> candidates = new ArrayList<>();
+        loaded.forEach((id, profile) -> candidates.add(
+                new Candidate(profile.profile(), profile.records(), foundByLive.get(id))));
+        return new Gathered(List.copyOf(candidates), hits.cannotLink());
+    }
+
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
     public List<Candidate> candidates(CustomerRecord record) {
-        Map<ProfileId, Set<String>> found = new TreeMap<>();
-        store.findBySource(record.id()).ifPresent(id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(SOURCE_ID));
-        for (Identifier identifier : record.identifiers()) {
-            for (ProfileId id : store.findByIdentifier(identifier)) {
-                found.computeIfAbsent(id, k -> new TreeSet<>()).add(identifier.type().code());
-            }
-        }
-        for (String key : policy.blockingKeys(record)) {
-            for (ProfileId id : store.findByBlock(key, maxBlock)) {
-                found.computeIfAbsent(id, k -> new TreeSet<>()).add(BLOCK);
-            }
-        }
-        Map<ProfileId, Candidate> candidates = new LinkedHashMap<>();
-        found.forEach((id, keys) -> store.find(id).ifPresent(profile -> {
-            Candidate known = candidates.get(profile.id());
-            Set<String> all = new TreeSet<>(keys);
-            if (known != null) {
-                all.addAll(known.foundBy());
-            }
-            candidates.put(profile.id(), new Candidate(profile, store.records(profile.id()), all));
-        }));
-        return List.copyOf(candidates.values());
+        return gather(record).candidates();
     }
 
     /** True when the policy would keep the record where it is, with no other profile joining. */
     private boolean settled(CustomerRecord record, ProfileId home) {
-        List<Candidate> candidates = candidates(record);
-        return joined(record, candidates).stream().allMatch(link -> link.profile().equals(home));
+        return joined(record, gather(record)).stream().allMatch(link -> link.profile().equals(home));
     }
 
     /**
@@ -122,7 +129,8 @@ public final class ProfileResolver implements IdentityResolver {
      * explicit split). Other links follow the policy, strongest first, skipping any profile that holds a
      * record an agent separated from this one, or from a profile already chosen.
      */
-    private List<Link> joined(CustomerRecord record, List<Candidate> candidates) {
+    private List<Link> joined(CustomerRecord record, Gathered gathered) {
+        List<Candidate> candidates = gathered.candidates();
         Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.profile().id(), c));
         Map<ProfileId, Link> links = new LinkedHashMap<>();
@@ -143,7 +151,7 @@ public final class ProfileResolver implements IdentityResolver {
         if (links.isEmpty()) {
             return List.of();
         }
-        Set<SourceRecordId> forbidden = store.cannotLink(record.id());
+        Set<SourceRecordId> forbidden = gathered.cannotLink();
         List<Link> chosen = new ArrayList<>();
         Set<SourceRecordId> chosenRecords = new java.util.HashSet<>();
         for (Link link : links.values()) {
@@ -225,8 +233,9 @@ public final class ProfileResolver implements IdentityResolver {
 
     /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
     private Optional<Resolution> attempt(CustomerRecord record) {
-        List<Candidate> candidates = candidates(record);
-        List<Link> links = joined(record, candidates);
+        Gathered gathered = gather(record);
+        List<Candidate> candidates = gathered.candidates();
+        List<Link> links = joined(record, gathered);
         Instant now = clock.instant();
         if (links.isEmpty()) {
             return create(record, now);

@@ -6,10 +6,13 @@ import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +65,101 @@ public final class ProfileStore {
             return 1
             """);
 
+    private final RedisConnection connection;
     private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
 
     public ProfileStore(RedisConnection connection) {
+        this.connection = connection;
         this.redis = connection.commands();
+        this.async = connection.async();
+    }
+
+    /** A live profile with its records. */
+    public record Loaded(Profile profile, List<CustomerRecord> records) {}
+
+    /**
+     * What the index keys say about a record, read in one round trip. Profile ids are as stored: they
+     * may have been merged away since; {@link #loadLive} resolves them.
+     */
+    public record IndexHits(Optional<ProfileId> bySource, Map<Identifier, Set<ProfileId>> byIdentifier,
+            Map<String, Set<ProfileId>> byBlock, Set<SourceRecordId> cannotLink) {}
+
+    /** Reads every index entry of a record at once. Blocks larger than {@code maxBlock} come back empty. */
+    public IndexHits lookup(SourceRecordId source, Collection<Identifier> identifiers, Collection<String> blockingKeys,
+            int maxBlock) {
+        RedisFuture<String> bySource = async.get(RedisKeys.source(source));
+        Map<Identifier, RedisFuture<Set<String>>> ids = new LinkedHashMap<>();
+        identifiers.forEach(i -> ids.put(i, async.smembers(RedisKeys.identifier(i))));
+        Map<String, RedisFuture<Set<String>>> blocks = new LinkedHashMap<>();
+        blockingKeys.forEach(b -> blocks.put(b, async.smembers(RedisKeys.block(b))));
+        RedisFuture<Set<String>> separated = async.smembers(RedisKeys.cannotLink(source));
+
+        Map<Identifier, Set<ProfileId>> byIdentifier = new LinkedHashMap<>();
+        ids.forEach((i, f) -> byIdentifier.put(i, toIds(connection.await(f))));
+        Map<String, Set<ProfileId>> byBlock = new LinkedHashMap<>();
+        blocks.forEach((b, f) -> {
+            Set<String> members = connection.await(f);
+            byBlock.put(b, members.size() > maxBlock ? Set.of() : toIds(members));
+        });
+        Set<SourceRecordId> cannotLink = new java.util.TreeSet<>();
+        connection.await(separated).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
+        String home = connection.await(bySource);
+        return new IndexHits(Optional.ofNullable(home).map(ProfileId::new), byIdentifier, byBlock, cannotLink);
+    }
+
+    /**
+     * Loads the live profiles behind these ids, following forwarding pointers, one round trip per hop.
+     *
+     * @return for each id that leads to a live profile: that profile with its records
+     */
+    public Map<ProfileId, Loaded> loadLive(Collection<ProfileId> ids) {
+        Map<ProfileId, Loaded> result = new LinkedHashMap<>();
+        Map<ProfileId, ProfileId> pending = new LinkedHashMap<>();
+        ids.forEach(id -> pending.put(id, id));
+        Map<ProfileId, Loaded> loadedByLiveId = new java.util.HashMap<>();
+        for (int hop = 0; hop < MAX_FORWARDS && !pending.isEmpty(); hop++) {
+            Map<ProfileId, RedisFuture<Map<String, String>>> docs = new LinkedHashMap<>();
+            Map<ProfileId, RedisFuture<List<String>>> records = new LinkedHashMap<>();
+            for (ProfileId current : new LinkedHashSet<>(pending.values())) {
+                if (!loadedByLiveId.containsKey(current)) {
+                    docs.put(current, async.hgetall(RedisKeys.profile(current)));
+                    records.put(current, async.hvals(RedisKeys.records(current)));
+                }
+            }
+            Map<ProfileId, ProfileId> forwards = new java.util.HashMap<>();
+            for (Map.Entry<ProfileId, RedisFuture<Map<String, String>>> doc : docs.entrySet()) {
+                Map<String, String> fields = connection.await(doc.getValue());
+                List<String> json = connection.await(records.get(doc.getKey()));
+                if (fields.containsKey("forward")) {
+                    forwards.put(doc.getKey(), new ProfileId(fields.get("forward")));
+                } else if (fields.containsKey("doc")) {
+                    List<CustomerRecord> held = json.stream().map(j -> Json.read(j, CustomerRecord.class))
+                            .sorted(java.util.Comparator.comparing(CustomerRecord::id)).toList();
+                    loadedByLiveId.put(doc.getKey(), new Loaded(Json.read(fields.get("doc"), Profile.class), held));
+                }
+            }
+            Map<ProfileId, ProfileId> next = new LinkedHashMap<>();
+            pending.forEach((original, current) -> {
+                if (loadedByLiveId.containsKey(current)) {
+                    result.put(original, loadedByLiveId.get(current));
+                } else if (forwards.containsKey(current)) {
+                    next.put(original, forwards.get(current));
+                }
+            });
+            pending.clear();
+            pending.putAll(next);
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("forwarding chain too long at profile " + pending.keySet().iterator().next());
+        }
+        return result;
+    }
+
+    private static Set<ProfileId> toIds(Set<String> members) {
+        Set<ProfileId> ids = new LinkedHashSet<>();
+        members.forEach(m -> ids.add(new ProfileId(m)));
+        return ids;
     }
 
     /** The profile with this id, following forwarding pointers left by merges. */
@@ -178,32 +272,24 @@ public final class ProfileStore {
 
     /**
      * Points identifier, source and blocking index keys at {@code id}, and removes {@code id} from the
-     * identifiers it no longer holds.
+     * identifiers it no longer holds. All in one round trip.
      */
     public void index(ProfileId id, Collection<Identifier> identifiers, Collection<Identifier> removed,
             Collection<SourceRecordId> sources, Collection<String> blockingKeys) {
-        for (Identifier identifier : identifiers) {
-            redis.sadd(RedisKeys.identifier(identifier), id.value());
-        }
-        for (Identifier identifier : removed) {
-            redis.srem(RedisKeys.identifier(identifier), id.value());
-        }
-        for (SourceRecordId source : sources) {
-            redis.set(RedisKeys.source(source), id.value());
-        }
-        for (String blockingKey : blockingKeys) {
-            redis.sadd(RedisKeys.block(blockingKey), id.value());
-        }
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        identifiers.forEach(i -> writes.add(async.sadd(RedisKeys.identifier(i), id.value())));
+        removed.forEach(i -> writes.add(async.srem(RedisKeys.identifier(i), id.value())));
+        sources.forEach(s -> writes.add(async.set(RedisKeys.source(s), id.value())));
+        blockingKeys.forEach(b -> writes.add(async.sadd(RedisKeys.block(b), id.value())));
+        writes.forEach(connection::await);
     }
 
     /** Removes a merged-away id from index sets (its forward pointer keeps old readers working). */
     public void unindex(ProfileId id, Collection<Identifier> identifiers, Collection<String> blockingKeys) {
-        for (Identifier identifier : identifiers) {
-            redis.srem(RedisKeys.identifier(identifier), id.value());
-        }
-        for (String blockingKey : blockingKeys) {
-            redis.srem(RedisKeys.block(blockingKey), id.value());
-        }
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        identifiers.forEach(i -> writes.add(async.srem(RedisKeys.identifier(i), id.value())));
+        blockingKeys.forEach(b -> writes.add(async.srem(RedisKeys.block(b), id.value())));
+        writes.forEach(connection::await);
     }
 
     /** Remembers that two records belong to different people, whatever matching says later. */

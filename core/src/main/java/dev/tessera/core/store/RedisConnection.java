@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 /**
@@ -17,11 +18,16 @@ public final class RedisConnection implements AutoCloseable {
     private final AutoCloseable client;
     private final AutoCloseable connection;
     private final RedisClusterCommands<String, String> commands;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final java.time.Duration timeout;
 
-    private RedisConnection(AutoCloseable client, AutoCloseable connection, RedisClusterCommands<String, String> commands) {
+    private RedisConnection(AutoCloseable client, AutoCloseable connection, RedisClusterCommands<String, String> commands,
+            RedisClusterAsyncCommands<String, String> async, java.time.Duration timeout) {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
+        this.async = async;
+        this.timeout = timeout;
     }
 
     public static RedisConnection open(RedisSettings settings) {
@@ -30,15 +36,31 @@ public final class RedisConnection implements AutoCloseable {
         if (settings.cluster()) {
             RedisClusterClient client = RedisClusterClient.create(uri);
             StatefulRedisClusterConnection<String, String> connection = client.connect();
-            return new RedisConnection(client::shutdown, connection, connection.sync());
+            return new RedisConnection(client::shutdown, connection, connection.sync(), connection.async(),
+                    settings.timeout());
         }
         RedisClient client = RedisClient.create(uri);
         StatefulRedisConnection<String, String> connection = client.connect();
-        return new RedisConnection(client::shutdown, connection, connection.sync());
+        return new RedisConnection(client::shutdown, connection, connection.sync(), connection.async(),
+                settings.timeout());
     }
 
     public RedisClusterCommands<String, String> commands() {
         return commands;
+    }
+
+    /**
+     * The same connection's asynchronous commands. Lettuce writes each command without waiting for
+     * earlier replies, so issuing several and then awaiting them costs one round trip, not one each.
+     */
+    public RedisClusterAsyncCommands<String, String> async() {
+        return async;
+    }
+
+    /** Waits for an asynchronous command within the configured timeout. */
+    public <T> T await(io.lettuce.core.RedisFuture<T> future) {
+        return io.lettuce.core.LettuceFutures.awaitOrCancel(future, timeout.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** True when Redis answers PING. */
