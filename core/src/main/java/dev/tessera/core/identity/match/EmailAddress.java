@@ -1,0 +1,43 @@
+package dev.tessera.core.identity.match;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * An email address reduced to the mailbox it delivers to: lower case, {@code +tag} sub-addresses dropped,
+ * and for Gmail the dots in the name ignored and {@code googlemail.com} read as {@code gmail.com}.
+ */
+record EmailAddress(String full, String local, String domain) {
+
+    /** Mailbox names that say nothing about the person. */
+    private static final Set<String> ROLE_NAMES = Set.of(
+            "info", "mail", "email", "contact", "office", "admin", "sales", "support", "hello", "kontakt",
+            "post", "noreply", "no-reply", "test", "service", "billing", "team", "home", "family");
+
+    static EmailAddress parse(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String value = raw.strip().toLowerCase(Locale.ROOT);
+        int at = value.lastIndexOf('@');
+        if (at <= 0 || at == value.length() - 1) {
+            return null;
+        }
+        String local = value.substring(0, at);
+        String domain = value.substring(at + 1);
+        int plus = local.indexOf('+');
+        if (plus > 0) {
+            local = local.substring(0, plus);
+        }
+        if (domain.equals("gmail.com") || domain.equals("googlemail.com")) {
+            domain = "gmail.com";
+            local = local.replace(".", "");
+        }
+        return new EmailAddress(local + "@" + domain, local, domain);
+    }
+
+    /** True when the mailbox name could identify a person (not {@code info@}, not two letters). */
+    boolean personalLocalPart() {
+        return local.length() >= 4 && !ROLE_NAMES.contains(local);
+    }
+}

@@ -1,0 +1,511 @@
+package dev.tessera.core.identity.match;
+
+import static dev.tessera.core.identity.match.ComparisonLevel.CLOSE;
+import static dev.tessera.core.identity.match.ComparisonLevel.DIFFERENT;
+import static dev.tessera.core.identity.match.ComparisonLevel.EQUIVALENT;
+import static dev.tessera.core.identity.match.ComparisonLevel.EXACT;
+import static dev.tessera.core.identity.match.ComparisonLevel.INITIAL;
+import static dev.tessera.core.identity.match.ComparisonLevel.LAST_DIGITS;
+import static dev.tessera.core.identity.match.ComparisonLevel.LOCAL_PART;
+import static dev.tessera.core.identity.match.ComparisonLevel.MISSING;
+import static dev.tessera.core.identity.match.ComparisonLevel.ONE_DIFFERENCE;
+import static dev.tessera.core.identity.match.ComparisonLevel.OTHER_NUMBER;
+import static dev.tessera.core.identity.match.ComparisonLevel.PREFIX;
+import static dev.tessera.core.identity.match.ComparisonLevel.SOMEWHAT;
+
+import dev.tessera.core.identity.match.TextNormalizer.Folded;
+import java.util.List;
+
+/**
+ * Compares one field of two records and says how well they agree as a discrete {@link ComparisonLevel}.
+ * The public methods take values as sources write them; {@link #compare(PreparedRecord, PreparedRecord)}
+ * compares all fields of two prepared records. All methods are pure and thread-safe.
+ */
+public final class FieldComparators {
+
+    /** Jaro–Winkler at or above which two names are {@link ComparisonLevel#CLOSE}. */
+    public static final double NAME_CLOSE = 0.92;
+    /** Jaro–Winkler at or above which two names are {@link ComparisonLevel#SOMEWHAT} alike. */
+    public static final double NAME_SOMEWHAT = 0.80;
+    /** Below this Jaro–Winkler, two names are not checked for typos at all. */
+    private static final double TYPO_FLOOR = 0.6;
+    private static final double STREET_CLOSE = 0.90;
+    private static final double STREET_SOMEWHAT = 0.80;
+    private static final double EMAIL_CLOSE = 0.88;
+    private static final int PHONE_SUBSCRIBER_DIGITS = 7;
+    /** Birth dates this close (a year and a month) are SOMEWHAT alike. */
+    private static final int DATE_NEAR_DAYS = 400;
+
+    private FieldComparators() {}
+
+    /**
+     * The outcome of comparing both names of two people.
+     *
+     * @param swapped true when one record has first and last name the other way round; the levels then
+     *                compare first with last name and are at most {@link ComparisonLevel#EQUIVALENT}, and
+     *                the better of the two agreements is reported as the last name
+     */
+    public record NameComparison(ComparisonLevel first, ComparisonLevel last, boolean swapped) {}
+
+    /** Given names: also nicknames ({@code Bob}/{@code Robert}) are EQUIVALENT and an initial is INITIAL. */
+    public static ComparisonLevel firstName(String a, String b) {
+        return name(TextNormalizer.folded(a), TextNormalizer.folded(b), true);
+    }
+
+    /** Family names; a double name containing the other ({@code Garcia Lopez}/{@code Garcia}) is EQUIVALENT. */
+    public static ComparisonLevel lastName(String a, String b) {
+        return name(TextNormalizer.folded(a), TextNormalizer.folded(b), false);
+    }
+
+    /** Both names of two people, detecting first and last name written the other way round. */
+    public static NameComparison names(String firstA, String lastA, String firstB, String lastB) {
+        return names(TextNormalizer.folded(firstA), TextNormalizer.folded(lastA), TextNormalizer.folded(firstB),
+                TextNormalizer.folded(lastB));
+    }
+
+    /** Birth dates ({@code yyyy-MM-dd} or {@code yyyyMMdd}); unreadable values are MISSING. */
+    public static ComparisonLevel birthDate(String a, String b) {
+        return birthDate(BirthDate.parse(a), BirthDate.parse(b));
+    }
+
+    /** Street lines including the house number, see {@link StreetAddress}. */
+    public static ComparisonLevel street(String a, String b) {
+        return street(StreetAddress.parse(a), StreetAddress.parse(b));
+    }
+
+    /** Postcodes, ignoring case and spaces. */
+    public static ComparisonLevel postcode(String a, String b) {
+        return compactPostcode(compactOrNull(a), compactOrNull(b));
+    }
+
+    /** City names. */
+    public static ComparisonLevel city(String a, String b) {
+        return city(TextNormalizer.folded(a), TextNormalizer.folded(b));
+    }
+
+    /** Countries as ISO codes or names in common languages ({@code DE} = {@code Germany} = {@code Deutschland}). */
+    public static ComparisonLevel country(String a, String b) {
+        return countryCode(Countries.code(a), Countries.code(b));
+    }
+
+    /** Email addresses. */
+    public static ComparisonLevel email(String a, String b) {
+        EmailAddress ea = EmailAddress.parse(a);
+        EmailAddress eb = EmailAddress.parse(b);
+        return emails(ea == null ? List.of() : List.of(ea), eb == null ? List.of() : List.of(eb));
+    }
+
+    /** Phone numbers, ideally E.164; only digits count. */
+    public static ComparisonLevel phone(String a, String b) {
+        String da = a == null ? "" : a.replaceAll("[^0-9]", "");
+        String db = b == null ? "" : b.replaceAll("[^0-9]", "");
+        return phones(da.length() < 6 ? List.of() : List.of(da), db.length() < 6 ? List.of() : List.of(db));
+    }
+
+    /** Compares every {@link MatchField} of two records. */
+    public static Comparison compare(PreparedRecord a, PreparedRecord b) {
+        ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
+        boolean swapped = compareInto(a, b, levels);
+        return new Comparison(levels, swapped);
+    }
+
+    /** Fills {@code levels} (indexed by field ordinal) and returns whether the names were swapped. */
+    static boolean compareInto(PreparedRecord a, PreparedRecord b, ComparisonLevel[] levels) {
+        NameComparison names = names(a.firstName, a.lastName, b.firstName, b.lastName);
+        levels[MatchField.FIRST_NAME.ordinal()] = names.first();
+        levels[MatchField.LAST_NAME.ordinal()] = names.last();
+        levels[MatchField.BIRTH_DATE.ordinal()] = birthDate(a.birthDate, b.birthDate);
+        levels[MatchField.STREET.ordinal()] = street(a.street, b.street);
+        levels[MatchField.POSTCODE.ordinal()] = compactPostcode(a.postcode, b.postcode);
+        levels[MatchField.CITY.ordinal()] = city(a.city, b.city);
+        levels[MatchField.COUNTRY.ordinal()] = countryCode(a.country, b.country);
+        levels[MatchField.EMAIL.ordinal()] = emails(a.emails, b.emails);
+        levels[MatchField.PHONE.ordinal()] = phones(a.phones, b.phones);
+        return names.swapped();
+    }
+
+    // ---- names
+
+    static NameComparison names(Folded firstA, Folded lastA, Folded firstB, Folded lastB) {
+        ComparisonLevel first = name(firstA, firstB, true);
+        ComparisonLevel last = name(lastA, lastB, false);
+        int straight = points(first) + points(last);
+        // A swap must beat the straight reading by 3 points, and can score at most 8.
+        if (straight > 5 || (firstA == null && lastA == null) || (firstB == null && lastB == null)) {
+            return new NameComparison(first, last, false);
+        }
+        ComparisonLevel crossA = name(firstA, lastB, true);
+        ComparisonLevel crossB = name(lastA, firstB, true);
+        int swapped = points(crossA) + points(crossB);
+        boolean strongSwap = rank(crossA) <= rank(CLOSE) || rank(crossB) <= rank(CLOSE);
+        if (strongSwap && swapped >= straight + 3) {
+            // Which record has its names the other way round is unknown, so which cross comparison is the
+            // given name is too. The better agreement counts as the surname: the weaker, family-shared
+            // evidence, which keeps a relative with a swapped name from passing for the same person.
+            boolean aBetter = points(crossA) >= points(crossB);
+            return new NameComparison(cap(aBetter ? crossB : crossA), cap(aBetter ? crossA : crossB), true);
+        }
+        return new NameComparison(first, last, false);
+    }
+
+    private static int points(ComparisonLevel level) {
+        return switch (level) {
+            case EXACT -> 4;
+            case EQUIVALENT -> 3;
+            case CLOSE -> 2;
+            case SOMEWHAT, INITIAL -> 1;
+            case DIFFERENT -> -1;
+            default -> 0;
+        };
+    }
+
+    private static int rank(ComparisonLevel level) {
+        return level.ordinal();
+    }
+
+    private static ComparisonLevel cap(ComparisonLevel level) {
+        return level == EXACT ? EQUIVALENT : level;
+    }
+
+    static ComparisonLevel name(Folded a, Folded b, boolean given) {
+        if (a == null || b == null) {
+            return MISSING;
+        }
+        if (a.plain().equals(b.plain())) {
+            return EXACT;
+        }
+        if (a.equivalent(b) || a.compact().equals(b.compact()) || a.compactDigraph().equals(b.compactDigraph())) {
+            return EQUIVALENT;
+        }
+        if (given && Nicknames.builtIn().equivalent(a.plain(), b.plain())) {
+            return EQUIVALENT;
+        }
+        boolean multiA = a.plain().indexOf(' ') >= 0;
+        boolean multiB = b.plain().indexOf(' ') >= 0;
+        List<String> tokensA = null;
+        List<String> tokensB = null;
+        if (multiA || multiB) {
+            tokensA = TextNormalizer.tokens(a.plain());
+            tokensB = TextNormalizer.tokens(b.plain());
+            if (containsAll(tokensA, tokensB) || containsAll(tokensB, tokensA)) {
+                return EQUIVALENT;
+            }
+            if (given && (nicknameOfFirst(tokensA, b.plain()) || nicknameOfFirst(tokensB, a.plain()))) {
+                return EQUIVALENT;
+            }
+        }
+        if (given && (a.plain().length() == 1 || b.plain().length() == 1)) {
+            return a.plain().charAt(0) == b.plain().charAt(0) ? INITIAL : DIFFERENT;
+        }
+        double similarity = similarity(a, b);
+        if (tokensA != null) {
+            similarity = Math.max(similarity, StringSimilarity.tokenSimilarity(tokensA, tokensB));
+        }
+        if (similarity >= NAME_CLOSE) {
+            return CLOSE;
+        }
+        if (similarity >= NAME_SOMEWHAT) {
+            return typo(a.compact(), b.compact(), 1) ? CLOSE : SOMEWHAT;
+        }
+        // Jaro–Winkler looks for matching letters only nearby, which misses letters moved further in short
+        // names (price / pcire); edit distance and anagrams catch those typos.
+        return similarity >= TYPO_FLOOR && typo(a.compact(), b.compact(), 2) ? SOMEWHAT : DIFFERENT;
+    }
+
+    /**
+     * One typo (or two for {@code maxEdits} 2) in a name long enough that this is unlikely between two
+     * different names: at least 4 letters per edit allowed plus one.
+     */
+    private static boolean typo(String a, String b, int maxEdits) {
+        int shorter = Math.min(a.length(), b.length());
+        if (shorter < 3 * maxEdits + 1 || Math.abs(a.length() - b.length()) > maxEdits) {
+            return false;
+        }
+        return StringSimilarity.optimalStringAlignment(a, b) <= maxEdits
+                || (maxEdits > 1 && StringSimilarity.sameLetters(a, b));
+    }
+
+    private static double similarity(Folded a, Folded b) {
+        double plain = StringSimilarity.jaroWinkler(a.plain(), b.plain());
+        if (a.hasDigraphs() || b.hasDigraphs()) {
+            return Math.max(plain, StringSimilarity.jaroWinkler(a.digraph(), b.digraph()));
+        }
+        return plain;
+    }
+
+    private static boolean containsAll(List<String> longer, List<String> shorter) {
+        if (longer.size() <= shorter.size()) {
+            return false;
+        }
+        for (String token : shorter) {
+            if (token.length() < 2 || !longer.contains(token)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean nicknameOfFirst(List<String> tokens, String other) {
+        return tokens.size() > 1 && Nicknames.builtIn().equivalent(tokens.get(0), other);
+    }
+
+    // ---- birth date
+
+    static ComparisonLevel birthDate(BirthDate a, BirthDate b) {
+        if (a == null || b == null) {
+            return MISSING;
+        }
+        if (a.equals(b)) {
+            return EXACT;
+        }
+        int differences = (a.year() != b.year() ? 1 : 0) + (a.month() != b.month() ? 1 : 0)
+                + (a.day() != b.day() ? 1 : 0);
+        if (differences == 1) {
+            return ONE_DIFFERENCE;
+        }
+        if (a.year() == b.year() && a.month() == b.day() && a.day() == b.month()) {
+            return ONE_DIFFERENCE;
+        }
+        if (StringSimilarity.withinOneEdit(a.digits(), b.digits())) {
+            return ONE_DIFFERENCE;
+        }
+        if (Math.abs(a.approximateDay() - b.approximateDay()) <= DATE_NEAR_DAYS
+                || differingDigits(a.digits(), b.digits()) <= 2) {
+            return SOMEWHAT;
+        }
+        return DIFFERENT;
+    }
+
+    private static int differingDigits(String a, String b) {
+        int count = 0;
+        for (int i = 0; i < a.length(); i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // ---- street
+
+    static ComparisonLevel street(StreetAddress a, StreetAddress b) {
+        if (a == null || b == null || a.name().isEmpty() || b.name().isEmpty()) {
+            return MISSING;
+        }
+        NameAgreement name = streetName(a, b);
+        NumberAgreement number = numbers(a.numbers(), b.numbers());
+        if (name == NameAgreement.SAME) {
+            return switch (number) {
+                case SAME -> EXACT;
+                case UNKNOWN -> a.numbers().isEmpty() && b.numbers().isEmpty() ? EXACT : CLOSE;
+                case DIFFERENT -> OTHER_NUMBER;
+            };
+        }
+        if (name == NameAgreement.CLOSE) {
+            return switch (number) {
+                case SAME -> CLOSE;
+                case UNKNOWN -> SOMEWHAT;
+                case DIFFERENT -> OTHER_NUMBER;
+            };
+        }
+        if (name == NameAgreement.SOMEWHAT && number == NumberAgreement.SAME) {
+            return SOMEWHAT;
+        }
+        return DIFFERENT;
+    }
+
+    private enum NameAgreement { SAME, CLOSE, SOMEWHAT, DIFFERENT }
+
+    private enum NumberAgreement { SAME, UNKNOWN, DIFFERENT }
+
+    private static NameAgreement streetName(StreetAddress a, StreetAddress b) {
+        if (a.name().equals(b.name()) || a.compactName().equals(b.compactName())) {
+            return NameAgreement.SAME;
+        }
+        if (!a.core().isEmpty() && a.core().equals(b.core())) {
+            return NameAgreement.CLOSE;
+        }
+        double similarity = StringSimilarity.jaroWinkler(a.compactName(), b.compactName());
+        if (similarity < STREET_CLOSE && shareWord(a.core(), b.core())) {
+            similarity = Math.max(similarity, StringSimilarity.tokenSimilarity(
+                    TextNormalizer.tokens(a.name()), TextNormalizer.tokens(b.name())));
+        }
+        if (similarity >= STREET_CLOSE) {
+            return NameAgreement.CLOSE;
+        }
+        return similarity >= STREET_SOMEWHAT ? NameAgreement.SOMEWHAT : NameAgreement.DIFFERENT;
+    }
+
+    /** Cheap guard for the word-by-word comparison: only streets sharing a word can be word-order variants. */
+    private static boolean shareWord(String a, String b) {
+        if (a.indexOf(' ') < 0 && b.indexOf(' ') < 0) {
+            return false;
+        }
+        List<String> words = TextNormalizer.tokens(a);
+        for (String word : TextNormalizer.tokens(b)) {
+            if (word.length() >= 3 && words.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static NumberAgreement numbers(List<String> a, List<String> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return NumberAgreement.UNKNOWN;
+        }
+        for (String number : a) {
+            if (b.contains(number)) {
+                return NumberAgreement.SAME;
+            }
+        }
+        return NumberAgreement.DIFFERENT;
+    }
+
+    // ---- postcode, city, country
+
+    private static String compactOrNull(String raw) {
+        String code = TextNormalizer.fold(raw).replace(" ", "");
+        return code.isEmpty() ? null : code;
+    }
+
+    static ComparisonLevel compactPostcode(String a, String b) {
+        if (a == null || b == null) {
+            return MISSING;
+        }
+        if (a.equals(b)) {
+            return EXACT;
+        }
+        if (Math.min(a.length(), b.length()) >= 3 && StringSimilarity.withinOneEdit(a, b)) {
+            return CLOSE;
+        }
+        String areaA = postalArea(a);
+        return areaA != null && areaA.equals(postalArea(b)) ? PREFIX : DIFFERENT;
+    }
+
+    /** UK-style codes: the outward code ({@code sw1a} of {@code sw1a1aa}); numeric codes: all but the last two digits, at least three. */
+    private static String postalArea(String code) {
+        boolean letters = false;
+        boolean digits = false;
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            letters |= Character.isLetter(c);
+            digits |= Character.isDigit(c);
+        }
+        if (letters && digits && code.length() >= 5 && code.length() <= 7
+                && Character.isDigit(code.charAt(code.length() - 3))) {
+            return code.substring(0, code.length() - 3);
+        }
+        int length = Math.max(3, code.length() - 2);
+        return code.length() > length ? code.substring(0, length) : null;
+    }
+
+    static ComparisonLevel city(Folded a, Folded b) {
+        if (a == null || b == null) {
+            return MISSING;
+        }
+        if (a.equivalent(b) || a.compact().equals(b.compact())) {
+            return EXACT;
+        }
+        double similarity = similarity(a, b);
+        if (similarity >= NAME_CLOSE) {
+            return CLOSE;
+        }
+        return similarity >= NAME_SOMEWHAT ? SOMEWHAT : DIFFERENT;
+    }
+
+    static ComparisonLevel countryCode(String a, String b) {
+        if (a == null || b == null) {
+            return MISSING;
+        }
+        return a.equals(b) ? EXACT : DIFFERENT;
+    }
+
+    // ---- email and phone: the best agreement of any address on one side with any on the other
+
+    static ComparisonLevel emails(List<EmailAddress> a, List<EmailAddress> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return MISSING;
+        }
+        ComparisonLevel best = DIFFERENT;
+        for (EmailAddress x : a) {
+            for (EmailAddress y : b) {
+                ComparisonLevel level = email(x, y);
+                if (MatchField.EMAIL.levels().indexOf(level) < MatchField.EMAIL.levels().indexOf(best)) {
+                    best = level;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static ComparisonLevel email(EmailAddress a, EmailAddress b) {
+        if (a.full().equals(b.full())) {
+            return EXACT;
+        }
+        boolean sameDomain = a.domain().equals(b.domain());
+        if (a.local().equals(b.local())) {
+            if (StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= EMAIL_CLOSE) {
+                return CLOSE; // a typo in the domain
+            }
+            return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;
+        }
+        if (!a.personalLocalPart() || !b.personalLocalPart()
+                || StringSimilarity.jaroWinkler(a.full(), b.full()) < EMAIL_CLOSE) {
+            return DIFFERENT;
+        }
+        int edits = StringSimilarity.damerauLevenshtein(a.full(), b.full());
+        if (edits <= 1) {
+            return CLOSE;
+        }
+        // Namesakes have look-alike addresses (john.smith12@, john.smith47@): beyond a single typo, the
+        // numbers in the mailbox name must agree.
+        if (digits(a.local()).equals(digits(b.local())) && (edits <= 2
+                || (StringSimilarity.jaroWinkler(a.local(), b.local()) >= EMAIL_CLOSE && (sameDomain
+                        || StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= EMAIL_CLOSE)))) {
+            return CLOSE;
+        }
+        return DIFFERENT;
+    }
+
+    private static String digits(String text) {
+        StringBuilder digits = new StringBuilder(4);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            }
+        }
+        return digits.toString();
+    }
+
+    static ComparisonLevel phones(List<String> a, List<String> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return MISSING;
+        }
+        ComparisonLevel best = DIFFERENT;
+        for (String x : a) {
+            for (String y : b) {
+                ComparisonLevel level = phoneDigits(x, y);
+                if (MatchField.PHONE.levels().indexOf(level) < MatchField.PHONE.levels().indexOf(best)) {
+                    best = level;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static ComparisonLevel phoneDigits(String a, String b) {
+        if (a.equals(b)) {
+            return EXACT;
+        }
+        int n = PHONE_SUBSCRIBER_DIGITS;
+        if (a.length() >= n && b.length() >= n && a.regionMatches(a.length() - n, b, b.length() - n, n)) {
+            return LAST_DIGITS;
+        }
+        if (a.length() == b.length() && a.length() >= n && StringSimilarity.withinOneEdit(a, b)) {
+            return CLOSE;
+        }
+        return DIFFERENT;
+    }
+}

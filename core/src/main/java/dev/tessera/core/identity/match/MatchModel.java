@@ -1,0 +1,444 @@
+package dev.tessera.core.identity.match;
+
+import dev.tessera.core.identity.match.MatchScore.FieldContribution;
+import dev.tessera.core.model.CustomerRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Fellegi–Sunter match model: for every {@link MatchField} and each of its {@link ComparisonLevel}s the
+ * probability {@code m} of seeing that level when two records are the same person and {@code u} when they
+ * are not, plus the prior {@code lambda}.
+ *
+ * <p>A level weighs {@code log2(m / u)} (its Bayes factor in bits); MISSING weighs 0. A pair's match weight
+ * is {@code log2(lambda / (1 - lambda))} plus the weights of its fields' levels, and its match probability
+ * {@code 2^w / (1 + 2^w)}. {@code lambda} is the prior probability that a <em>candidate pair</em> (two records
+ * sharing a {@link BlockingKeys blocking key}) is a match, which is how a resolver meets pairs.
+ *
+ * <p>Fellegi–Sunter assumes fields agree independently; surname, address and landline do not (a household
+ * shares them), so their positive weights can be capped together, see {@link DependentGroup}.
+ *
+ * <p>Models are immutable and thread-safe. They are stored as JSON:
+ * <pre>{"lambda": 0.05,
+ *  "dependentGroups": [{"fields": ["last_name", "street", "postcode", "city", "phone"], "maxWeight": 12,
+ *                       "unless": [{"field": "first_name", "levels": ["EXACT", "EQUIVALENT", "CLOSE"]}, ...]}],
+ *  "fields": {"first_name": {"EXACT": {"m": 0.8, "u": 0.01}, ...}, ...}}</pre>
+ * {@link #defaults()} is a built-in model meant to work reasonably on unseen data; {@link EmEstimator}
+ * estimates one from data.
+ */
+public final class MatchModel {
+
+    private static final String DEFAULT_RESOURCE = "default-model.json";
+    private static final double LOG2 = Math.log(2);
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /**
+     * The two probabilities of one comparison level.
+     *
+     * @param m probability of the level among matching pairs, in (0, 1]
+     * @param u probability of the level among non-matching pairs, in (0, 1]
+     */
+    public record Probabilities(double m, double u) {
+        public Probabilities {
+            if (!(m > 0 && m <= 1) || !(u > 0 && u <= 1)) {
+                throw new IllegalArgumentException("m and u must be in (0, 1], got m=" + m + " u=" + u);
+            }
+        }
+
+        /** {@code log2(m / u)}. */
+        public double weight() {
+            return Math.log(m / u) / LOG2;
+        }
+    }
+
+    private static final class Defaults {
+        static final MatchModel INSTANCE = load();
+
+        private static MatchModel load() {
+            try (InputStream in = MatchModel.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("default match model " + DEFAULT_RESOURCE + " missing");
+                }
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Fields that agree together far more often among different people than independence predicts: one
+     * household shares surname, street, postcode, city and landline. Unless every {@link Condition} holds
+     * (typically: given names agree and birth dates do not disagree, so it is not merely a relative), the
+     * group's positive weights together count at most {@code maxWeight} bits: such agreement shows "same
+     * household" but cannot by itself outweigh a different given name. Negative weights are not capped.
+     *
+     * @param fields    the correlated fields
+     * @param maxWeight the most their positive weights may add up to, in bits (> 0)
+     * @param unless    conditions that together lift the cap; empty for an unconditional cap
+     */
+    public record DependentGroup(List<MatchField> fields, double maxWeight, List<Condition> unless) {
+        public DependentGroup {
+            fields = List.copyOf(fields);
+            unless = unless == null ? List.of() : List.copyOf(unless);
+            if (fields.isEmpty() || !(maxWeight > 0)) {
+                throw new IllegalArgumentException("a dependent group needs fields and a positive maxWeight");
+            }
+            for (Condition condition : unless) {
+                if (fields.contains(condition.field())) {
+                    throw new IllegalArgumentException("a dependent group cannot be lifted by one of its own fields");
+                }
+            }
+        }
+
+        /** An unconditional cap. */
+        public DependentGroup(List<MatchField> fields, double maxWeight) {
+            this(fields, maxWeight, List.of());
+        }
+
+        boolean lifted(ComparisonLevel[] levels) {
+            if (unless.isEmpty()) {
+                return false;
+            }
+            for (Condition condition : unless) {
+                if (!condition.levels().contains(levels[condition.field().ordinal()])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A field being at one of some levels.
+     *
+     * @param levels levels of the field, {@link ComparisonLevel#MISSING} allowed
+     */
+    public record Condition(MatchField field, Set<ComparisonLevel> levels) {
+        public Condition {
+            Objects.requireNonNull(field, "field");
+            if (levels == null || levels.isEmpty()) {
+                throw new IllegalArgumentException("a condition needs levels");
+            }
+            levels = Collections.unmodifiableSet(EnumSet.copyOf(levels));
+            for (ComparisonLevel level : levels) {
+                if (!field.supports(level)) {
+                    throw new IllegalArgumentException(field.id() + " has no level " + level);
+                }
+            }
+        }
+    }
+
+    private final double lambda;
+    private final Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters;
+    private final List<DependentGroup> groups;
+    /** Group index by field ordinal, -1 for none. */
+    private final int[] groupOf;
+    /** Weight by field ordinal and level ordinal; MISSING is 0. */
+    private final double[][] weights;
+
+    /** A model without dependent groups. */
+    public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters) {
+        this(lambda, parameters, List.of());
+    }
+
+    /**
+     * @param lambda     prior match probability of a candidate pair, in (0, 1)
+     * @param parameters m and u for every level of every field (MISSING excluded)
+     * @param groups     correlated fields whose joint positive weight is capped; a field in at most one group
+     */
+    public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters,
+            List<DependentGroup> groups) {
+        if (!(lambda > 0 && lambda < 1)) {
+            throw new IllegalArgumentException("lambda must be in (0, 1), got " + lambda);
+        }
+        this.lambda = lambda;
+        Map<MatchField, Map<ComparisonLevel, Probabilities>> copy = new EnumMap<>(MatchField.class);
+        weights = new double[MatchField.values().length][ComparisonLevel.values().length];
+        for (MatchField field : MatchField.values()) {
+            Map<ComparisonLevel, Probabilities> given = parameters.get(field);
+            if (given == null) {
+                throw new IllegalArgumentException("no parameters for field " + field.id());
+            }
+            Map<ComparisonLevel, Probabilities> levels = new EnumMap<>(ComparisonLevel.class);
+            for (ComparisonLevel level : field.levels()) {
+                Probabilities p = given.get(level);
+                if (p == null) {
+                    throw new IllegalArgumentException("no parameters for " + field.id() + " " + level);
+                }
+                levels.put(level, p);
+                weights[field.ordinal()][level.ordinal()] = p.weight();
+            }
+            for (ComparisonLevel level : given.keySet()) {
+                if (!field.levels().contains(level)) {
+                    throw new IllegalArgumentException(field.id() + " has no level " + level);
+                }
+            }
+            copy.put(field, Collections.unmodifiableMap(levels));
+        }
+        this.parameters = Collections.unmodifiableMap(copy);
+        this.groups = List.copyOf(groups);
+        groupOf = new int[MatchField.values().length];
+        java.util.Arrays.fill(groupOf, -1);
+        for (int g = 0; g < this.groups.size(); g++) {
+            for (MatchField field : this.groups.get(g).fields()) {
+                if (groupOf[field.ordinal()] >= 0) {
+                    throw new IllegalArgumentException(field.id() + " is in two dependent groups");
+                }
+                groupOf[field.ordinal()] = g;
+            }
+        }
+    }
+
+    /** The built-in model. */
+    public static MatchModel defaults() {
+        return Defaults.INSTANCE;
+    }
+
+    public double lambda() {
+        return lambda;
+    }
+
+    public List<DependentGroup> dependentGroups() {
+        return groups;
+    }
+
+    /** m and u of every level of every field. */
+    public Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters() {
+        return parameters;
+    }
+
+    public Probabilities probabilities(MatchField field, ComparisonLevel level) {
+        Probabilities p = parameters.get(field).get(level);
+        if (p == null) {
+            throw new IllegalArgumentException(field.id() + " has no parameters for " + level);
+        }
+        return p;
+    }
+
+    /** {@code log2(m / u)} of the level; 0 for MISSING. */
+    public double weight(MatchField field, ComparisonLevel level) {
+        if (!field.supports(level)) {
+            throw new IllegalArgumentException(field.id() + " has no level " + level);
+        }
+        return weights[field.ordinal()][level.ordinal()];
+    }
+
+    /** {@code log2(lambda / (1 - lambda))}. */
+    public double priorWeight() {
+        return Math.log(lambda / (1 - lambda)) / LOG2;
+    }
+
+    /** The same parameters and prior with other dependent groups. */
+    public MatchModel withDependentGroups(List<DependentGroup> newGroups) {
+        return new MatchModel(lambda, parameters, newGroups);
+    }
+
+    /** The same parameters with another prior. */
+    public MatchModel withLambda(double newLambda) {
+        return new MatchModel(newLambda, parameters, groups);
+    }
+
+    /** Scores two records with explanations. Prepare records once with {@link PreparedRecord} when comparing many. */
+    public MatchScore score(CustomerRecord a, CustomerRecord b) {
+        return score(PreparedRecord.of(a), PreparedRecord.of(b));
+    }
+
+    /** Scores two prepared records with explanations. */
+    public MatchScore score(PreparedRecord a, PreparedRecord b) {
+        return score(FieldComparators.compare(a, b));
+    }
+
+    /**
+     * Scores a comparison with explanations. A field in a capped {@link DependentGroup} shows its weight
+     * after the cap (positive weights of the group scaled down together), so contributions add up to the
+     * match weight.
+     */
+    public MatchScore score(Comparison comparison) {
+        ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
+        for (MatchField field : MatchField.values()) {
+            levels[field.ordinal()] = comparison.level(field);
+            weight(field, levels[field.ordinal()]); // rejects levels the field does not have
+        }
+        double[] fieldWeights = fieldWeights(levels);
+        double prior = priorWeight();
+        double total = prior;
+        List<FieldContribution> contributions = new ArrayList<>(MatchField.values().length);
+        for (MatchField field : MatchField.values()) {
+            double w = fieldWeights[field.ordinal()];
+            total += w;
+            contributions.add(new FieldContribution(field, levels[field.ordinal()], w));
+        }
+        return new MatchScore(total, probability(total), prior, contributions, comparison.namesSwapped());
+    }
+
+    /** The match weight alone, without building an explanation: the fast path for many pairs. */
+    public double matchWeight(PreparedRecord a, PreparedRecord b) {
+        ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
+        FieldComparators.compareInto(a, b, levels);
+        return matchWeight(levels);
+    }
+
+    double matchWeight(ComparisonLevel[] levels) {
+        double total = priorWeight();
+        for (double w : fieldWeights(levels)) {
+            total += w;
+        }
+        return total;
+    }
+
+    /** Each field's weight after the dependent-group caps. */
+    private double[] fieldWeights(ComparisonLevel[] levels) {
+        double[] w = new double[levels.length];
+        for (int f = 0; f < levels.length; f++) {
+            w[f] = weights[f][levels[f].ordinal()];
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            if (groups.get(g).lifted(levels)) {
+                continue;
+            }
+            double positive = 0;
+            for (int f = 0; f < levels.length; f++) {
+                if (groupOf[f] == g && w[f] > 0) {
+                    positive += w[f];
+                }
+            }
+            double cap = groups.get(g).maxWeight();
+            if (positive > cap) {
+                double scale = cap / positive;
+                for (int f = 0; f < levels.length; f++) {
+                    if (groupOf[f] == g && w[f] > 0) {
+                        w[f] *= scale;
+                    }
+                }
+            }
+        }
+        return w;
+    }
+
+    /** The probability for a match weight: {@code 2^w / (1 + 2^w)}. */
+    public static double probability(double matchWeight) {
+        return 1.0 / (1.0 + Math.pow(2, -matchWeight));
+    }
+
+    // ---- JSON
+
+    private record ConditionFile(String field, List<String> levels) {}
+
+    private record GroupFile(List<String> fields, double maxWeight, List<ConditionFile> unless) {}
+
+    private record ModelFile(double lambda, List<GroupFile> dependentGroups,
+            Map<String, Map<String, Probabilities>> fields) {}
+
+    /** The model as JSON (see the class description), fields and levels in their declared order. */
+    public String toJson() {
+        Map<String, Map<String, Probabilities>> fields = new LinkedHashMap<>();
+        for (MatchField field : MatchField.values()) {
+            Map<String, Probabilities> levels = new LinkedHashMap<>();
+            for (ComparisonLevel level : field.levels()) {
+                levels.put(level.name(), parameters.get(field).get(level));
+            }
+            fields.put(field.id(), levels);
+        }
+        List<GroupFile> groupFiles = groups.stream()
+                .map(g -> new GroupFile(g.fields().stream().map(MatchField::id).toList(), g.maxWeight(),
+                        g.unless().stream().map(c -> new ConditionFile(c.field().id(),
+                                c.levels().stream().map(Enum::name).toList())).toList()))
+                .toList();
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new ModelFile(lambda, groupFiles, fields));
+    }
+
+    /**
+     * Reads a model written by {@link #toJson()}. A field the file does not mention takes its parameters
+     * from {@link #defaults()}, so models saved before a field was added keep working; a field that is
+     * mentioned must list all its levels.
+     *
+     * @throws IllegalArgumentException for malformed JSON, unknown fields or levels, or invalid probabilities
+     */
+    public static MatchModel fromJson(String json) {
+        return parse(json, defaults());
+    }
+
+    private static MatchField field(String id) {
+        try {
+            return MatchField.fromId(Objects.requireNonNull(id, "field"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("unknown field '" + id + "' in match model");
+        }
+    }
+
+    private static MatchModel parse(String json, MatchModel fallback) {
+        ModelFile file;
+        try {
+            file = JSON.readValue(Objects.requireNonNull(json, "json"), ModelFile.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a match model: " + e.getOriginalMessage(), e);
+        }
+        if (file.fields() == null) {
+            throw new IllegalArgumentException("not a match model: no fields");
+        }
+        Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters = new EnumMap<>(MatchField.class);
+        file.fields().forEach((id, levels) -> {
+            MatchField field = field(id);
+            Map<ComparisonLevel, Probabilities> byLevel = new EnumMap<>(ComparisonLevel.class);
+            levels.forEach((name, p) -> {
+                try {
+                    byLevel.put(ComparisonLevel.valueOf(name), Objects.requireNonNull(p, name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown level '" + name + "' of " + id + " in match model");
+                }
+            });
+            parameters.put(field, byLevel);
+        });
+        if (fallback != null) {
+            for (MatchField field : MatchField.values()) {
+                parameters.putIfAbsent(field, fallback.parameters().get(field));
+            }
+        }
+        List<DependentGroup> groups = new ArrayList<>();
+        if (file.dependentGroups() != null) {
+            for (GroupFile group : file.dependentGroups()) {
+                if (group == null || group.fields() == null) {
+                    throw new IllegalArgumentException("dependent group without fields in match model");
+                }
+                List<MatchField> fields = new ArrayList<>();
+                for (String id : group.fields()) {
+                    fields.add(field(id));
+                }
+                List<Condition> unless = new ArrayList<>();
+                for (ConditionFile condition : group.unless() == null ? List.<ConditionFile>of() : group.unless()) {
+                    if (condition == null || condition.levels() == null) {
+                        throw new IllegalArgumentException("dependent group condition without levels in match model");
+                    }
+                    Set<ComparisonLevel> levels = EnumSet.noneOf(ComparisonLevel.class);
+                    for (String level : condition.levels()) {
+                        try {
+                            levels.add(ComparisonLevel.valueOf(level));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("unknown level '" + level + "' in a dependent group");
+                        }
+                    }
+                    unless.add(new Condition(field(condition.field()), levels));
+                }
+                groups.add(new DependentGroup(fields, group.maxWeight(), unless));
+            }
+        }
+        return new MatchModel(file.lambda(), parameters, groups);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tessera.core.identity.match;
+
+import dev.tessera.core.identity.match.TextNormalizer.Folded;
+import dev.tessera.core.model.Attributes;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link CustomerRecord} with every field the matcher compares already folded and parsed, so that one
+ * record compared against many candidates is normalised once. Immutable and thread-safe.
+ *
+ * <p>Emails and phones come from the record's identifiers (already normalised); when a record has none of a
+ * kind, the {@code email}/{@code phone} attribute is used as written.
+ */
+public final class PreparedRecord {
+
+    private static final int MIN_PHONE_DIGITS = 6;
+
+    private final CustomerRecord record;
+    final Folded firstName;
+    final Folded lastName;
+    final BirthDate birthDate;
+    final StreetAddress street;
+    final String postcode;
+    final Folded city;
+    final String country;
+    final List<EmailAddress> emails;
+    final List<String> phones;
+
+    private PreparedRecord(CustomerRecord record) {
+        this.record = record;
+        var attributes = record.attributes();
+        firstName = TextNormalizer.folded(attributes.get(Attributes.FIRST_NAME));
+        lastName = TextNormalizer.folded(attributes.get(Attributes.LAST_NAME));
+        birthDate = BirthDate.parse(attributes.get(Attributes.BIRTH_DATE));
+        street = StreetAddress.parse(attributes.get(Attributes.STREET));
+        String code = TextNormalizer.fold(attributes.get(Attributes.POSTCODE)).replace(" ", "");
+        postcode = code.isEmpty() ? null : code;
+        city = TextNormalizer.folded(attributes.get(Attributes.CITY));
+        country = Countries.code(attributes.get(Attributes.COUNTRY));
+        List<EmailAddress> mails = new ArrayList<>(1);
+        List<String> numbers = new ArrayList<>(1);
+        for (Identifier identifier : record.identifiers()) {
+            if (identifier.type() == IdentifierType.EMAIL) {
+                addEmail(mails, identifier.value());
+            } else if (identifier.type() == IdentifierType.PHONE) {
+                addPhone(numbers, identifier.value());
+            }
+        }
+        if (mails.isEmpty()) {
+            addEmail(mails, attributes.get(Attributes.EMAIL));
+        }
+        if (numbers.isEmpty()) {
+            addPhone(numbers, attributes.get(Attributes.PHONE));
+        }
+        emails = List.copyOf(mails);
+        phones = List.copyOf(numbers);
+    }
+
+    /** Prepares a record for comparison. */
+    public static PreparedRecord of(CustomerRecord record) {
+        return new PreparedRecord(Objects.requireNonNull(record, "record"));
+    }
+
+    /** The record this was prepared from. */
+    public CustomerRecord record() {
+        return record;
+    }
+
+    private static void addEmail(List<EmailAddress> mails, String raw) {
+        EmailAddress email = EmailAddress.parse(raw);
+        if (email != null && !mails.contains(email)) {
+            mails.add(email);
+        }
+    }
+
+    private static void addPhone(List<String> numbers, String raw) {
+        if (raw == null) {
+            return;
+        }
+        StringBuilder digits = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            }
+        }
+        if (digits.length() >= MIN_PHONE_DIGITS && !numbers.contains(digits.toString())) {
+            numbers.add(digits.toString());
+        }
+    }
+}

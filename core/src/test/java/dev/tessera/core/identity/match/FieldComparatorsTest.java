@@ -1,0 +1,171 @@
+package dev.tessera.core.identity.match;
+
+import static dev.tessera.core.identity.match.ComparisonLevel.CLOSE;
+import static dev.tessera.core.identity.match.ComparisonLevel.DIFFERENT;
+import static dev.tessera.core.identity.match.ComparisonLevel.EQUIVALENT;
+import static dev.tessera.core.identity.match.ComparisonLevel.EXACT;
+import static dev.tessera.core.identity.match.ComparisonLevel.INITIAL;
+import static dev.tessera.core.identity.match.ComparisonLevel.LAST_DIGITS;
+import static dev.tessera.core.identity.match.ComparisonLevel.LOCAL_PART;
+import static dev.tessera.core.identity.match.ComparisonLevel.MISSING;
+import static dev.tessera.core.identity.match.ComparisonLevel.ONE_DIFFERENCE;
+import static dev.tessera.core.identity.match.ComparisonLevel.OTHER_NUMBER;
+import static dev.tessera.core.identity.match.ComparisonLevel.PREFIX;
+import static dev.tessera.core.identity.match.ComparisonLevel.SOMEWHAT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.identity.match.FieldComparators.NameComparison;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FieldComparatorsTest {
+
+    @Test
+    void firstNames() {
+        assertThat(FieldComparators.firstName("Robert", "ROBERT")).isEqualTo(EXACT);
+        assertThat(FieldComparators.firstName("José", "Jose")).isEqualTo(EXACT);
+        assertThat(FieldComparators.firstName("Jürgen", "Juergen")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Bob", "Robert")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Peggy", "Margaret")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Anna Maria", "Anna")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Anne-Marie", "Annemarie")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Jonathon", "Jonathan")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.firstName("Lucas", "Luas")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.firstName("Dwayne", "Duane")).isEqualTo(SOMEWHAT);
+        assertThat(FieldComparators.firstName("J.", "John")).isEqualTo(INITIAL);
+        assertThat(FieldComparators.firstName("K", "John")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.firstName("Isaac", "Lucas")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.firstName(null, "Lucas")).isEqualTo(MISSING);
+        assertThat(FieldComparators.firstName(" ", "Lucas")).isEqualTo(MISSING);
+    }
+
+    @Test
+    void lastNames() {
+        assertThat(FieldComparators.lastName("O'Brien", "OBrien")).isEqualTo(EXACT);
+        assertThat(FieldComparators.lastName("Müller", "Mueller")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.lastName("Ørsted", "Oersted")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.lastName("García López", "Garcia")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.lastName("Van der Berg", "Vanderberg")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.lastName("Thompson", "Thomson")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.lastName("Smith", "Jones")).isEqualTo(DIFFERENT);
+        // Nicknames are for given names only.
+        assertThat(FieldComparators.lastName("Bill", "William")).isEqualTo(DIFFERENT);
+    }
+
+    @Test
+    void swappedNamesAreRecognised() {
+        NameComparison swapped = FieldComparators.names("Hall", "Isla", "Isla", "Hall");
+        assertThat(swapped.swapped()).isTrue();
+        assertThat(swapped.first()).isEqualTo(EQUIVALENT);
+        assertThat(swapped.last()).isEqualTo(EQUIVALENT);
+
+        NameComparison straight = FieldComparators.names("Isla", "Hall", "Isla", "Hal");
+        assertThat(straight.swapped()).isFalse();
+        assertThat(straight.first()).isEqualTo(EXACT);
+
+        NameComparison unrelated = FieldComparators.names("Ann", "Lee", "Bob", "Ray");
+        assertThat(unrelated.swapped()).isFalse();
+        assertThat(unrelated.first()).isEqualTo(DIFFERENT);
+    }
+
+    @Test
+    void birthDates() {
+        assertThat(FieldComparators.birthDate("1971-06-24", "19710624")).isEqualTo(EXACT);
+        assertThat(FieldComparators.birthDate("1971-06-24", "1971-05-24")).isEqualTo(ONE_DIFFERENCE);
+        assertThat(FieldComparators.birthDate("1971-06-24", "1917-06-24")).isEqualTo(ONE_DIFFERENCE);
+        assertThat(FieldComparators.birthDate("1971-06-04", "1971-04-06")).isEqualTo(ONE_DIFFERENCE);
+        assertThat(FieldComparators.birthDate("1971-06-24", "1971-06-42")).isEqualTo(ONE_DIFFERENCE);
+        assertThat(FieldComparators.birthDate("1977-09-13", "1976-09-15")).isEqualTo(SOMEWHAT);
+        assertThat(FieldComparators.birthDate("1991-04-05", "1991-05-06")).isEqualTo(SOMEWHAT);
+        assertThat(FieldComparators.birthDate("1991-04-05", "1955-11-26")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.birthDate("1900-01-01", "1900-01-01")).isEqualTo(MISSING);
+        assertThat(FieldComparators.birthDate("unknown", "1955-11-26")).isEqualTo(MISSING);
+        assertThat(FieldComparators.birthDate("24.06.1971", "1971-6-24")).isEqualTo(EXACT);
+    }
+
+    @Test
+    void streets() {
+        assertThat(FieldComparators.street("12a Tullaroop Street", "12A tullaroop st.")).isEqualTo(EXACT);
+        assertThat(FieldComparators.street("Hauptstraße 5", "Hauptstr. 5")).isEqualTo(EXACT);
+        assertThat(FieldComparators.street("Hauptstraße 5", "Haupt Strasse 5")).isEqualTo(EXACT);
+        assertThat(FieldComparators.street("177 pridhamstreet", "177 pridham street")).isEqualTo(EXACT);
+        assertThat(FieldComparators.street("5 Wallaby Place", "5 Wallaby")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.street("5 Wallaby Place", "5 Walaby Place")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.street("5 Wallaby Place", "Wallaby Pl")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.street("5 Wallaby Place", "7 Wallaby Place")).isEqualTo(OTHER_NUMBER);
+        assertThat(FieldComparators.street("5 Wallaby Place", "5 Kangaroo Road")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.street("5", "5 Kangaroo Road")).isEqualTo(MISSING);
+    }
+
+    @Test
+    void postcodes() {
+        assertThat(FieldComparators.postcode("SW1A 1AA", "sw1a1aa")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("2119", "2118")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.postcode("2119", "2191")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.postcode("SW1A 1AA", "SW1A 2BB")).isEqualTo(PREFIX);
+        assertThat(FieldComparators.postcode("10115", "10178")).isEqualTo(PREFIX);
+        assertThat(FieldComparators.postcode("10115", "80331")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.postcode("", "80331")).isEqualTo(MISSING);
+    }
+
+    @Test
+    void citiesAndCountries() {
+        assertThat(FieldComparators.city("München", "Muenchen")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("Newcastle-upon-Tyne", "Newcastle upon Tyne")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("London", "Lonon")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.city("London", "Leeds")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.country("DE", "Germany")).isEqualTo(EXACT);
+        assertThat(FieldComparators.country("Deutschland", "deu")).isEqualTo(EXACT);
+        assertThat(FieldComparators.country("UK", "GB")).isEqualTo(EXACT);
+        assertThat(FieldComparators.country("France", "Germany")).isEqualTo(DIFFERENT);
+    }
+
+    @Test
+    void emails() {
+        assertThat(FieldComparators.email("Jane.Doe@Example.com", "jane.doe@example.com")).isEqualTo(EXACT);
+        assertThat(FieldComparators.email("jane.doe+shop@gmail.com", "janedoe@googlemail.com")).isEqualTo(EXACT);
+        assertThat(FieldComparators.email("jane.doe@work.com", "jane.doe@home.org")).isEqualTo(LOCAL_PART);
+        assertThat(FieldComparators.email("roberta25@smith.net", "robert25@smith.net")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("john.smith12@example.com", "john.smith47@example.com")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("evied56@harris-bailey.net", "evihd56@earris-bailey.net")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("m.w@ccannon.com", "m.w@cannon.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("info@a-shop.com", "info@b-bakery.org")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("jane@example.com", "peter@example.com")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("not-an-email", "peter@example.com")).isEqualTo(MISSING);
+    }
+
+    @Test
+    void phones() {
+        assertThat(FieldComparators.phone("+441632960001", "+44 1632 960001")).isEqualTo(EXACT);
+        assertThat(FieldComparators.phone("+441632960001", "+4901632960001")).isEqualTo(LAST_DIGITS);
+        assertThat(FieldComparators.phone("+441632960001", "+441632960002")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.phone("+441632960001", "+441632970002")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.phone("123", "+441632970002")).isEqualTo(MISSING);
+    }
+
+    @Test
+    void comparesWholeRecordsWithMultipleIdentifiers() {
+        Identifiers ids = new Identifiers("GB");
+        CustomerRecord a = new CustomerRecord(new SourceRecordId("crm", "1"), Instant.EPOCH,
+                List.of(ids.email("old@example.com").orElseThrow(), ids.email("jane.doe@example.com").orElseThrow(),
+                        ids.phone("01632 960001").orElseThrow()),
+                Map.of("first_name", "Jane", "last_name", "Doe", "birth_date", "1980-02-03"));
+        CustomerRecord b = new CustomerRecord(new SourceRecordId("shop", "9"), Instant.EPOCH,
+                List.of(ids.email("jane.doe@example.com").orElseThrow()),
+                Map.of("first_name", "Doe", "last_name", "Jane", "city", "Leeds"));
+
+        Comparison comparison = FieldComparators.compare(PreparedRecord.of(a), PreparedRecord.of(b));
+
+        assertThat(comparison.namesSwapped()).isTrue();
+        assertThat(comparison.level(MatchField.FIRST_NAME)).isEqualTo(EQUIVALENT);
+        assertThat(comparison.level(MatchField.EMAIL)).isEqualTo(EXACT);
+        assertThat(comparison.level(MatchField.PHONE)).isEqualTo(MISSING);
+        assertThat(comparison.level(MatchField.BIRTH_DATE)).isEqualTo(MISSING);
+        assertThat(comparison.levels()).hasSize(MatchField.values().length);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tessera.core.identity.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tessera.core.identity.match.MatchModel.DependentGroup;
+import dev.tessera.core.identity.match.MatchModel.Probabilities;
+import dev.tessera.core.identity.match.MatchScore.FieldContribution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MatchModelTest {
+
+    private static final Identifiers IDS = new Identifiers("GB");
+    private final MatchModel model = MatchModel.defaults();
+
+    @Test
+    void defaultModelHasEveryLevelWithSensibleWeights() {
+        for (MatchField field : MatchField.values()) {
+            assertThat(model.parameters().get(field).keySet()).containsExactlyInAnyOrderElementsOf(field.levels());
+            assertThat(model.weight(field, ComparisonLevel.EXACT)).as(field.id()).isGreaterThan(0);
+            assertThat(model.weight(field, ComparisonLevel.DIFFERENT)).as(field.id()).isLessThan(0);
+            assertThat(model.weight(field, ComparisonLevel.MISSING)).isZero();
+            double m = field.levels().stream().mapToDouble(l -> model.probabilities(field, l).m()).sum();
+            double u = field.levels().stream().mapToDouble(l -> model.probabilities(field, l).u()).sum();
+            assertThat(m).as(field.id() + " m").isCloseTo(1.0, within(1e-6));
+            assertThat(u).as(field.id() + " u").isCloseTo(1.0, within(1e-6));
+        }
+        assertThat(model.weight(MatchField.FIRST_NAME, ComparisonLevel.EXACT))
+                .isGreaterThan(model.weight(MatchField.FIRST_NAME, ComparisonLevel.SOMEWHAT));
+    }
+
+    @Test
+    void weightIsLog2OfTheBayesFactor() {
+        assertThat(new Probabilities(0.8, 0.01).weight()).isCloseTo(Math.log(80) / Math.log(2), within(1e-12));
+        assertThat(MatchModel.probability(0)).isEqualTo(0.5);
+        assertThat(MatchModel.probability(10)).isCloseTo(1024.0 / 1025, within(1e-12));
+    }
+
+    @Test
+    void scoreExplainsItselfFieldByField() {
+        CustomerRecord a = person("1", "Robert", "Smith", "1971-06-24", "robert255@smith.net");
+        CustomerRecord b = person("2", "Rob", "Smith", "1971-05-24", null);
+
+        MatchScore score = model.score(a, b);
+
+        assertThat(score.contribution(MatchField.FIRST_NAME).level()).isEqualTo(ComparisonLevel.EQUIVALENT);
+        assertThat(score.contribution(MatchField.BIRTH_DATE).level()).isEqualTo(ComparisonLevel.ONE_DIFFERENCE);
+        assertThat(score.contribution(MatchField.EMAIL).level()).isEqualTo(ComparisonLevel.MISSING);
+        assertThat(score.contribution(MatchField.EMAIL).weight()).isZero();
+        double sum = score.priorWeight() + score.contributions().stream().mapToDouble(FieldContribution::weight).sum();
+        assertThat(score.matchWeight()).isCloseTo(sum, within(1e-9));
+        assertThat(score.probability()).isCloseTo(MatchModel.probability(score.matchWeight()), within(1e-12));
+        assertThat(score.matchWeight()).isCloseTo(model.matchWeight(PreparedRecord.of(a), PreparedRecord.of(b)), within(1e-9));
+        assertThat(score.probability()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void differentPeopleScoreLow() {
+        MatchScore score = model.score(person("1", "Robert", "Smith", "1971-06-24", null),
+                person("2", "Maria", "Garcia", "1988-01-13", null));
+        assertThat(score.probability()).isLessThan(0.001);
+    }
+
+    @Test
+    void aHouseholdDoesNotAddUpToOnePerson() {
+        CustomerRecord husband = household("1", "Peter");
+        CustomerRecord wife = household("2", "Susan");
+        CustomerRecord husbandAgain = household("3", "Pete");
+
+        MatchScore spouses = model.score(husband, wife);
+        MatchScore samePerson = model.score(husband, husbandAgain);
+        MatchScore uncapped = model.withDependentGroups(List.of()).score(husband, wife);
+
+        assertThat(uncapped.matchWeight()).isGreaterThan(30);
+        assertThat(spouses.matchWeight()).isLessThan(6);
+        assertThat(samePerson.matchWeight()).isGreaterThan(20);
+        double street = spouses.contribution(MatchField.STREET).weight();
+        assertThat(street).isLessThan(model.weight(MatchField.STREET, ComparisonLevel.EXACT));
+    }
+
+    @Test
+    void savesAndLoadsJson() {
+        String json = model.toJson();
+        MatchModel loaded = MatchModel.fromJson(json);
+        assertThat(loaded.parameters()).isEqualTo(model.parameters());
+        assertThat(loaded.lambda()).isEqualTo(model.lambda());
+        assertThat(loaded.dependentGroups()).isEqualTo(model.dependentGroups());
+        assertThat(loaded.toJson()).isEqualTo(json);
+    }
+
+    @Test
+    void fieldsMissingFromAFileComeFromTheDefaults() {
+        MatchModel loaded = MatchModel.fromJson("""
+                {"lambda": 0.2, "fields": {"email": {
+                  "EXACT": {"m": 0.9, "u": 0.001}, "LOCAL_PART": {"m": 0.02, "u": 0.001},
+                  "CLOSE": {"m": 0.03, "u": 0.001}, "DIFFERENT": {"m": 0.05, "u": 0.997}}}}
+                """);
+        assertThat(loaded.lambda()).isEqualTo(0.2);
+        assertThat(loaded.probabilities(MatchField.EMAIL, ComparisonLevel.EXACT)).isEqualTo(new Probabilities(0.9, 0.001));
+        assertThat(loaded.parameters().get(MatchField.CITY)).isEqualTo(model.parameters().get(MatchField.CITY));
+        assertThat(loaded.dependentGroups()).isEmpty();
+    }
+
+    @Test
+    void rejectsBrokenModels() {
+        assertThatThrownBy(() -> MatchModel.fromJson("{")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {\"shoe_size\": {}}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shoe_size");
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {\"email\": {\"EXACT\": {\"m\": 0.9, \"u\": 0.1}}}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("email");
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 1.5, \"fields\": {}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lambda");
+        assertThatThrownBy(() -> new Probabilities(0, 0.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DependentGroup(List.of(MatchField.CITY), 10,
+                List.of(new MatchModel.Condition(MatchField.CITY, java.util.Set.of(ComparisonLevel.EXACT)))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MatchModel.Condition(MatchField.CITY, java.util.Set.of(ComparisonLevel.INITIAL)))
+                .isInstanceOf(IllegalArgumentException.class);
+        Map<MatchField, Map<ComparisonLevel, Probabilities>> incomplete = new EnumMap<>(model.parameters());
+        incomplete.remove(MatchField.PHONE);
+        assertThatThrownBy(() -> new MatchModel(0.1, incomplete)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("phone");
+    }
+
+    @Test
+    void scoresAComparisonBuiltByHand() {
+        Comparison comparison = Comparison.of(Map.of(MatchField.EMAIL, ComparisonLevel.EXACT));
+        MatchScore score = model.score(comparison);
+        assertThat(score.matchWeight()).isCloseTo(model.priorWeight()
+                + model.weight(MatchField.EMAIL, ComparisonLevel.EXACT), within(1e-9));
+        assertThatThrownBy(() -> Comparison.of(Map.of(MatchField.EMAIL, ComparisonLevel.INITIAL)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static CustomerRecord person(String id, String first, String last, String dob, String email) {
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of("first_name", first, "last_name", last));
+        if (dob != null) {
+            attributes.put("birth_date", dob);
+        }
+        return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH,
+                email == null ? List.of() : List.of(IDS.email(email).orElseThrow()), attributes);
+    }
+
+    private static CustomerRecord household(String id, String first) {
+        return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH,
+                List.of(IDS.phone("0113 496 0000").orElseThrow()),
+                Map.of("first_name", first, "last_name", "Miller", "street", "4 Larch Grove", "postcode", "LS6 2AB",
+                        "city", "Leeds"));
+    }
+}
