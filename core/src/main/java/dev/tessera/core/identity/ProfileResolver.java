@@ -45,6 +45,8 @@ public final class ProfileResolver implements IdentityResolver {
     static final int MAX_ATTEMPTS = 32;
     /** Blocks larger than this are too unselective to compare against (a very common name, say). */
     static final int DEFAULT_MAX_BLOCK = 250;
+    /** Profiles found only through blocking keys that are compared at most, most shared keys first. */
+    static final int MAX_BLOCK_CANDIDATES = 40;
 
     private final ProfileStore store;
     private final MatchPolicy policy;
@@ -96,8 +98,17 @@ public final class ProfileResolver implements IdentityResolver {
         hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(SOURCE_ID));
         hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
                 id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(identifier.type().code())));
-        hits.byBlock().values().forEach(ids -> ids.forEach(
-                id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(BLOCK)));
+        // Profiles found only through blocks: the ones sharing the most blocking keys with the record
+        // are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
+        Map<ProfileId, Integer> blockHits = new TreeMap<>();
+        hits.byBlock().values().forEach(ids -> ids.forEach(id -> blockHits.merge(id, 1, Integer::sum)));
+        blockHits.keySet().stream().filter(found::containsKey).forEach(id -> found.get(id).add(BLOCK));
+        blockHits.entrySet().stream()
+                .filter(e -> !found.containsKey(e.getKey()))
+                .sorted(Map.Entry.<ProfileId, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(MAX_BLOCK_CANDIDATES)
+                .forEach(e -> found.put(e.getKey(), new TreeSet<>(Set.of(BLOCK))));
         Map<ProfileId, ProfileStore.Loaded> live = store.loadLive(found.keySet());
         Map<ProfileId, Set<String>> foundByLive = new TreeMap<>();
         Map<ProfileId, ProfileStore.Loaded> loaded = new TreeMap<>();

@@ -1,13 +1,12 @@
 package dev.tessera.core.bench;
 
-import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
-import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisSettings;
@@ -62,11 +61,26 @@ public final class IdentityBenchmark {
     private IdentityBenchmark() {}
 
     /**
-     * The resolver under test, one per thread and connection. This is the only place that names an
-     * implementation: switch it here to benchmark another resolver (e.g. the probabilistic one).
+     * The resolver under test, one per thread and connection: the production resolver built from
+     * {@link IdentitySettings}, as the apps build it. The environment can override the settings for
+     * experiments: {@code TESSERA_IDENTITY_POLICY} (probabilistic, exact), {@code TESSERA_LINK_WEIGHT},
+     * {@code TESSERA_VETO_WEIGHT}, {@code TESSERA_MATCH_MODEL} (a model JSON file).
      */
     static IdentityResolver resolver(RedisConnection connection) {
-        return new DeterministicResolver(new ProfileStore(connection), new GoldenRecordBuilder(), Clock.systemUTC());
+        return settings().resolver(new ProfileStore(connection), Clock.systemUTC());
+    }
+
+    static IdentitySettings settings() {
+        String policy = System.getenv("TESSERA_IDENTITY_POLICY");
+        String link = System.getenv("TESSERA_LINK_WEIGHT");
+        String veto = System.getenv("TESSERA_VETO_WEIGHT");
+        String model = System.getenv("TESSERA_MATCH_MODEL");
+        return new IdentitySettings(
+                policy == null ? null : IdentitySettings.Policy.valueOf(policy.toUpperCase(java.util.Locale.ROOT)),
+                model == null ? null : Path.of(model),
+                link == null ? null : Double.valueOf(link),
+                veto == null ? null : Double.valueOf(veto),
+                null, null);
     }
 
     record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
@@ -188,7 +202,7 @@ public final class IdentityBenchmark {
                 input.invalidEmail(), input.invalidPhone(), options.phoneRegion().toUpperCase(Locale.ROOT));
         out.printf("redis: %s (%s), flushed before the run%n", redis.redactedUrl(), how);
         try (RedisConnection connection = RedisConnection.open(redis)) {
-            out.println("resolver: " + resolver(connection).getClass().getName());
+            out.println("resolver: " + resolver(connection).getClass().getName() + " " + settings());
         }
 
         if (options.warmup() > 0) {

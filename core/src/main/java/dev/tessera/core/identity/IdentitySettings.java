@@ -1,0 +1,68 @@
+package dev.tessera.core.identity;
+
+import dev.tessera.core.identity.match.MatchModel;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.profile.SurvivorshipRules;
+import dev.tessera.core.store.ProfileStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * How records become profiles; every app that resolves or splits profiles must use the same settings.
+ *
+ * @param policy       {@code probabilistic} (default) or {@code exact}
+ * @param model        a match model file written by the estimate command; empty for the built-in model
+ * @param linkWeight   minimum match weight (log2 Bayes factor) to link a record to a profile
+ * @param vetoWeight   a record never joins a profile holding a record it scores below this
+ * @param maxBlock     blocks with more profiles than this are skipped as unselective
+ * @param survivorship per-attribute survivorship rules of the golden record
+ */
+public record IdentitySettings(Policy policy, Path model, Double linkWeight, Double vetoWeight, Integer maxBlock,
+        SurvivorshipRules survivorship) {
+
+    public enum Policy { PROBABILISTIC, EXACT }
+
+    public IdentitySettings {
+        policy = policy == null ? Policy.PROBABILISTIC : policy;
+        linkWeight = linkWeight == null ? ProbabilisticPolicy.DEFAULT_LINK_WEIGHT : linkWeight;
+        vetoWeight = vetoWeight == null ? ProbabilisticPolicy.DEFAULT_VETO_WEIGHT : vetoWeight;
+        maxBlock = maxBlock == null ? ProfileResolver.DEFAULT_MAX_BLOCK : maxBlock;
+        survivorship = survivorship == null ? SurvivorshipRules.mostRecent() : survivorship;
+        if (maxBlock < 1) {
+            throw new IllegalArgumentException("maxBlock must be at least 1");
+        }
+        if (vetoWeight > linkWeight) {
+            throw new IllegalArgumentException("vetoWeight must not exceed linkWeight");
+        }
+    }
+
+    public static IdentitySettings defaults() {
+        return new IdentitySettings(null, null, null, null, null, null);
+    }
+
+    public MatchPolicy matchPolicy() {
+        return switch (policy) {
+            case EXACT -> new ExactKeyPolicy();
+            case PROBABILISTIC -> new ProbabilisticPolicy(matchModel(), linkWeight, vetoWeight);
+        };
+    }
+
+    private MatchModel matchModel() {
+        if (model == null) {
+            return MatchModel.defaults();
+        }
+        try {
+            return MatchModel.fromJson(Files.readString(model));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the match model " + model, e);
+        }
+    }
+
+    /** The production resolver for these settings. */
+    public ProfileResolver resolver(ProfileStore store, Clock clock) {
+        return new ProfileResolver(store, matchPolicy(), new GoldenRecordBuilder(survivorship), clock, maxBlock);
+    }
+}
