@@ -1,10 +1,8 @@
 package dev.tessera.ingestion.system;
 
 import dev.tessera.core.deadletter.DeadLetterStore;
-import dev.tessera.core.identity.DeterministicResolver;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.normalize.Identifiers;
-import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import java.time.Clock;
@@ -32,8 +30,8 @@ class IngestionConfiguration {
     }
 
     @Bean
-    IdentityResolver identityResolver(RedisConnection connection, Clock clock) {
-        return new DeterministicResolver(new ProfileStore(connection), new GoldenRecordBuilder(), clock);
+    IdentityResolver identityResolver(RedisConnection connection, IngestionProperties properties, Clock clock) {
+        return properties.identity().resolver(new ProfileStore(connection), clock);
     }
 
     @Bean

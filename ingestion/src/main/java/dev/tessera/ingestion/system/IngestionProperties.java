@@ -1,5 +1,6 @@
 package dev.tessera.ingestion.system;
 
+import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -16,8 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the ingestion app (prefix {@code tessera}): Redis and the sources integrators declare.
- * Documented with examples in docs/sources.md.
+ * Settings of the ingestion app (prefix {@code tessera}): Redis, the sources integrators declare, and
+ * how records become profiles ({@code identity}, shared with the profile service). Documented with
+ * examples in docs/sources.md and docs/identity.md.
  */
 @Validated
 @ConfigurationProperties("tessera")
@@ -25,7 +27,8 @@ public record IngestionProperties(
         @Valid @NotNull @DefaultValue Redis redis,
         @NotNull @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 region code such as GB")
         @DefaultValue("GB") String phoneDefaultRegion,
-        @Valid @NotNull @DefaultValue List<Source> sources) {
+        @Valid @NotNull @DefaultValue List<Source> sources,
+        @NotNull @DefaultValue IdentitySettings identity) {
 
     /** Redis connection; the default URL lives in core's {@link RedisSettings}. */
     public record Redis(String url, @DefaultValue("false") boolean cluster, Duration timeout) {

@@ -1,5 +1,6 @@
 package dev.tessera.profile.system;
 
+import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -13,13 +14,15 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the profile service (prefix {@code tessera}).
  *
  * @param phoneDefaultRegion region for phone numbers searched without a country prefix (ISO 3166)
+ * @param identity           how records become profiles; must equal the ingestion app's (splits re-resolve)
  */
 @Validated
 @ConfigurationProperties("tessera")
 public record ProfileServiceProperties(
         @Valid @NotNull @DefaultValue Redis redis,
         @NotNull @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 region code such as GB")
-        @DefaultValue("GB") String phoneDefaultRegion) {
+        @DefaultValue("GB") String phoneDefaultRegion,
+        @NotNull @DefaultValue IdentitySettings identity) {
 
     /** Redis connection; the default URL lives in core's {@link RedisSettings}. */
     public record Redis(String url, @DefaultValue("false") boolean cluster, Duration timeout) {

@@ -1,10 +1,8 @@
 package dev.tessera.profile.system;
 
-import dev.tessera.core.identity.ExactKeyPolicy;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.normalize.Identifiers;
-import dev.tessera.core.profile.GoldenRecordBuilder;
 import java.time.Clock;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
@@ -32,8 +30,8 @@ class StorageConfiguration {
     }
 
     @Bean
-    ProfileResolver profileResolver(ProfileStore store) {
-        return new ProfileResolver(store, new ExactKeyPolicy(), new GoldenRecordBuilder(), Clock.systemUTC());
+    ProfileResolver profileResolver(ProfileStore store, ProfileServiceProperties properties) {
+        return properties.identity().resolver(store, Clock.systemUTC());
     }
 
     @Bean
