@@ -25,6 +25,15 @@ public interface MatchPolicy {
      */
     List<Link> decide(CustomerRecord record, List<Candidate> candidates);
 
+    /**
+     * Whether two profiles may become one because a record links to both. Policies that veto clear
+     * mismatches say no when any record of one is clearly another person than any record of the other,
+     * so a record cannot chain two different people together.
+     */
+    default boolean mayMerge(Candidate a, Candidate b) {
+        return true;
+    }
+
     /** The decision to put a record into a profile, and why. */
     record Link(ProfileId profile, String rule, List<String> matchedOn, Double score,
             List<LinkEvidence.Contribution> contributions) {

@@ -82,6 +82,19 @@ public final class ProbabilisticPolicy implements MatchPolicy {
         return links;
     }
 
+    @Override
+    public boolean mayMerge(Candidate a, Candidate b) {
+        for (CustomerRecord left : a.records()) {
+            PreparedRecord prepared = PreparedRecord.of(left);
+            for (CustomerRecord right : b.records()) {
+                if (model.matchWeight(prepared, PreparedRecord.of(right)) < vetoWeight) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static boolean sharesExternalId(CustomerRecord record, Candidate candidate) {
         for (Identifier identifier : record.identifiers()) {
             if (identifier.type() == IdentifierType.EXTERNAL_ID && candidate.profile().identifiers().contains(identifier)) {

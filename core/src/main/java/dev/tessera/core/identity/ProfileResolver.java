@@ -174,6 +174,9 @@ public final class ProfileResolver implements IdentityResolver {
             if (!chosen.isEmpty() && !forced && separatedFrom(candidate, chosenRecords)) {
                 continue;
             }
+            if (!forced && chosen.stream().anyMatch(c -> !policy.mayMerge(byId.get(c.profile()), candidate))) {
+                continue;
+            }
             chosen.add(link);
             chosenRecords.addAll(candidate.profile().records());
         }
