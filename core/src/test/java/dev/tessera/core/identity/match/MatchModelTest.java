@@ -132,10 +132,14 @@ class MatchModelTest {
 
     @Test
     void scoresAComparisonBuiltByHand() {
-        Comparison comparison = Comparison.of(Map.of(MatchField.EMAIL, ComparisonLevel.EXACT));
+        // first names and birth dates agree, so the household cap on email/surname/address does not apply
+        Comparison comparison = Comparison.of(Map.of(MatchField.EMAIL, ComparisonLevel.EXACT,
+                MatchField.FIRST_NAME, ComparisonLevel.EXACT, MatchField.BIRTH_DATE, ComparisonLevel.EXACT));
         MatchScore score = model.score(comparison);
         assertThat(score.matchWeight()).isCloseTo(model.priorWeight()
-                + model.weight(MatchField.EMAIL, ComparisonLevel.EXACT), within(1e-9));
+                + model.weight(MatchField.EMAIL, ComparisonLevel.EXACT)
+                + model.weight(MatchField.FIRST_NAME, ComparisonLevel.EXACT)
+                + model.weight(MatchField.BIRTH_DATE, ComparisonLevel.EXACT), within(1e-9));
         assertThatThrownBy(() -> Comparison.of(Map.of(MatchField.EMAIL, ComparisonLevel.INITIAL)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
