@@ -65,14 +65,40 @@ public final class ProfileStore {
             return 1
             """);
 
+    /** Keys handed to one UNLINK or fetched in one batch by the bulk operations. */
+    private static final int BATCH = 500;
+
     private final RedisConnection connection;
     private final RedisClusterCommands<String, String> redis;
     private final RedisClusterAsyncCommands<String, String> async;
+    private final RedisKeys.Namespace keys;
 
+    /** The live profiles: keys exactly as documented in docs/architecture.md. */
     public ProfileStore(RedisConnection connection) {
-        this.connection = connection;
+        this(connection, RedisKeys.Namespace.DEFAULT);
+    }
+
+    /**
+     * Profiles in a key namespace: every key read or written gets {@code prefix} in front (see
+     * {@link RedisKeys.Namespace}); the empty prefix is the live data.
+     */
+    public ProfileStore(RedisConnection connection, String prefix) {
+        this(connection, RedisKeys.Namespace.of(prefix));
+    }
+
+    public ProfileStore(RedisConnection connection, RedisKeys.Namespace namespace) {
+        this.connection = java.util.Objects.requireNonNull(connection, "connection");
+        this.keys = java.util.Objects.requireNonNull(namespace, "namespace");
         this.redis = connection.commands();
         this.async = connection.async();
+    }
+
+    public RedisConnection connection() {
+        return connection;
+    }
+
+    public RedisKeys.Namespace namespace() {
+        return keys;
     }
 
     /** A live profile with its records. */
@@ -88,12 +114,12 @@ public final class ProfileStore {
     /** Reads every index entry of a record at once. Blocks larger than {@code maxBlock} come back empty. */
     public IndexHits lookup(SourceRecordId source, Collection<Identifier> identifiers, Collection<String> blockingKeys,
             int maxBlock) {
-        RedisFuture<String> bySource = async.get(RedisKeys.source(source));
+        RedisFuture<String> bySource = async.get(keys.source(source));
         Map<Identifier, RedisFuture<Set<String>>> ids = new LinkedHashMap<>();
-        identifiers.forEach(i -> ids.put(i, async.smembers(RedisKeys.identifier(i))));
+        identifiers.forEach(i -> ids.put(i, async.smembers(keys.identifier(i))));
         Map<String, RedisFuture<Set<String>>> blocks = new LinkedHashMap<>();
-        blockingKeys.forEach(b -> blocks.put(b, async.smembers(RedisKeys.block(b))));
-        RedisFuture<Set<String>> separated = async.smembers(RedisKeys.cannotLink(source));
+        blockingKeys.forEach(b -> blocks.put(b, async.smembers(keys.block(b))));
+        RedisFuture<Set<String>> separated = async.smembers(keys.cannotLink(source));
 
         Map<Identifier, Set<ProfileId>> byIdentifier = new LinkedHashMap<>();
         ids.forEach((i, f) -> byIdentifier.put(i, toIds(connection.await(f))));
@@ -123,8 +149,8 @@ public final class ProfileStore {
             Map<ProfileId, RedisFuture<List<String>>> records = new LinkedHashMap<>();
             for (ProfileId current : new LinkedHashSet<>(pending.values())) {
                 if (!loadedByLiveId.containsKey(current)) {
-                    docs.put(current, async.hgetall(RedisKeys.profile(current)));
-                    records.put(current, async.hvals(RedisKeys.records(current)));
+                    docs.put(current, async.hgetall(keys.profile(current)));
+                    records.put(current, async.hvals(keys.records(current)));
                 }
             }
             Map<ProfileId, ProfileId> forwards = new java.util.HashMap<>();
@@ -166,7 +192,7 @@ public final class ProfileStore {
     public Optional<Profile> find(ProfileId id) {
         ProfileId current = id;
         for (int hop = 0; hop < MAX_FORWARDS; hop++) {
-            Map<String, String> fields = redis.hgetall(RedisKeys.profile(current));
+            Map<String, String> fields = redis.hgetall(keys.profile(current));
             if (fields.containsKey("forward")) {
                 current = new ProfileId(fields.get("forward"));
             } else if (fields.containsKey("doc")) {
@@ -182,9 +208,9 @@ public final class ProfileStore {
     public Optional<ProfileId> canonical(ProfileId id) {
         ProfileId current = id;
         for (int hop = 0; hop < MAX_FORWARDS; hop++) {
-            String forward = redis.hget(RedisKeys.profile(current), "forward");
+            String forward = redis.hget(keys.profile(current), "forward");
             if (forward == null) {
-                return redis.hexists(RedisKeys.profile(current), "doc") ? Optional.of(current) : Optional.empty();
+                return redis.hexists(keys.profile(current), "doc") ? Optional.of(current) : Optional.empty();
             }
             current = new ProfileId(forward);
         }
@@ -194,7 +220,7 @@ public final class ProfileStore {
     /** Live profiles holding a record with this identifier (several when people share it). */
     public Set<ProfileId> findByIdentifier(Identifier identifier) {
         Set<ProfileId> result = new LinkedHashSet<>();
-        for (String member : redis.smembers(RedisKeys.identifier(identifier))) {
+        for (String member : redis.smembers(keys.identifier(identifier))) {
             canonical(new ProfileId(member)).ifPresent(result::add);
         }
         return result;
@@ -202,12 +228,12 @@ public final class ProfileStore {
 
     /** The live profile holding this source record. */
     public Optional<ProfileId> findBySource(SourceRecordId id) {
-        String value = redis.get(RedisKeys.source(id));
+        String value = redis.get(keys.source(id));
         return value == null ? Optional.empty() : canonical(new ProfileId(value));
     }
 
     public List<CustomerRecord> records(ProfileId id) {
-        return redis.hvals(RedisKeys.records(id)).stream()
+        return redis.hvals(keys.records(id)).stream()
                 .map(json -> Json.read(json, CustomerRecord.class))
                 .sorted(java.util.Comparator.comparing(CustomerRecord::id))
                 .toList();
@@ -215,7 +241,7 @@ public final class ProfileStore {
 
     public Map<SourceRecordId, LinkEvidence> links(ProfileId id) {
         Map<SourceRecordId, LinkEvidence> links = new TreeMap<>();
-        redis.hgetall(RedisKeys.links(id))
+        redis.hgetall(keys.links(id))
                 .forEach((key, json) -> links.put(SourceRecordId.parse(key), Json.read(json, LinkEvidence.class)));
         return links;
     }
@@ -244,8 +270,8 @@ public final class ProfileStore {
             args.add(link.record().key());
             args.add(Json.write(link));
         }
-        String[] keys = {RedisKeys.profile(profile.id()), RedisKeys.records(profile.id()), RedisKeys.links(profile.id())};
-        return WRITE.run(redis, keys, args.toArray(String[]::new)) == 1;
+        String[] scriptKeys = {keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())};
+        return WRITE.run(redis, scriptKeys, args.toArray(String[]::new)) == 1;
     }
 
     /**
@@ -253,13 +279,13 @@ public final class ProfileStore {
      * {@code expectedVersion}.
      */
     public boolean forward(ProfileId from, long expectedVersion, ProfileId into) {
-        String[] keys = {RedisKeys.profile(from), RedisKeys.records(from), RedisKeys.links(from)};
-        return FORWARD.run(redis, keys, Long.toString(expectedVersion), into.value()) == 1;
+        String[] scriptKeys = {keys.profile(from), keys.records(from), keys.links(from)};
+        return FORWARD.run(redis, scriptKeys, Long.toString(expectedVersion), into.value()) == 1;
     }
 
     /** Live profiles filed under a blocking key; empty when the block is larger than {@code maxMembers}. */
     public Set<ProfileId> findByBlock(String blockingKey, int maxMembers) {
-        String key = RedisKeys.block(blockingKey);
+        String key = keys.block(blockingKey);
         if (redis.scard(key) > maxMembers) {
             return Set.of();
         }
@@ -277,30 +303,30 @@ public final class ProfileStore {
     public void index(ProfileId id, Collection<Identifier> identifiers, Collection<Identifier> removed,
             Collection<SourceRecordId> sources, Collection<String> blockingKeys) {
         List<RedisFuture<?>> writes = new ArrayList<>();
-        identifiers.forEach(i -> writes.add(async.sadd(RedisKeys.identifier(i), id.value())));
-        removed.forEach(i -> writes.add(async.srem(RedisKeys.identifier(i), id.value())));
-        sources.forEach(s -> writes.add(async.set(RedisKeys.source(s), id.value())));
-        blockingKeys.forEach(b -> writes.add(async.sadd(RedisKeys.block(b), id.value())));
+        identifiers.forEach(i -> writes.add(async.sadd(keys.identifier(i), id.value())));
+        removed.forEach(i -> writes.add(async.srem(keys.identifier(i), id.value())));
+        sources.forEach(s -> writes.add(async.set(keys.source(s), id.value())));
+        blockingKeys.forEach(b -> writes.add(async.sadd(keys.block(b), id.value())));
         writes.forEach(connection::await);
     }
 
     /** Removes a merged-away id from index sets (its forward pointer keeps old readers working). */
     public void unindex(ProfileId id, Collection<Identifier> identifiers, Collection<String> blockingKeys) {
         List<RedisFuture<?>> writes = new ArrayList<>();
-        identifiers.forEach(i -> writes.add(async.srem(RedisKeys.identifier(i), id.value())));
-        blockingKeys.forEach(b -> writes.add(async.srem(RedisKeys.block(b), id.value())));
+        identifiers.forEach(i -> writes.add(async.srem(keys.identifier(i), id.value())));
+        blockingKeys.forEach(b -> writes.add(async.srem(keys.block(b), id.value())));
         writes.forEach(connection::await);
     }
 
     /** Remembers that two records belong to different people, whatever matching says later. */
     public void addCannotLink(SourceRecordId a, SourceRecordId b) {
-        redis.sadd(RedisKeys.cannotLink(a), b.key());
-        redis.sadd(RedisKeys.cannotLink(b), a.key());
+        redis.sadd(keys.cannotLink(a), b.key());
+        redis.sadd(keys.cannotLink(b), a.key());
     }
 
     public Set<SourceRecordId> cannotLink(SourceRecordId id) {
         Set<SourceRecordId> result = new java.util.TreeSet<>();
-        redis.smembers(RedisKeys.cannotLink(id)).forEach(key -> result.add(SourceRecordId.parse(key)));
+        redis.smembers(keys.cannotLink(id)).forEach(key -> result.add(SourceRecordId.parse(key)));
         return result;
     }
 
@@ -309,19 +335,126 @@ public final class ProfileStore {
      * {@code expectedVersion}. Index entries pointing at it stop resolving until {@link #forward} is set.
      */
     public boolean dissolve(ProfileId id, long expectedVersion) {
-        String[] keys = {RedisKeys.profile(id), RedisKeys.records(id), RedisKeys.links(id)};
-        return DISSOLVE.run(redis, keys, Long.toString(expectedVersion)) == 1;
+        String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id)};
+        return DISSOLVE.run(redis, scriptKeys, Long.toString(expectedVersion)) == 1;
     }
 
     /** Points a dissolved profile id at the profile that now holds most of its records. */
     public void forwardDissolved(ProfileId from, ProfileId into) {
-        redis.hset(RedisKeys.profile(from), "forward", into.value());
+        redis.hset(keys.profile(from), "forward", into.value());
     }
 
     /** Announces a change on the change feed that segments and other consumers follow. */
     public void publishChange(ProfileId id, String change) {
-        redis.xadd(RedisKeys.CHANGE_FEED,
+        redis.xadd(keys.changeFeed(),
                 XAddArgs.Builder.maxlen(CHANGE_FEED_MAX_LENGTH).approximateTrimming(),
                 Map.of("profile", id.value(), "change", change));
+    }
+
+    /**
+     * Ids of the profiles of this namespace that hold records, found by SCAN (which on Redis Cluster
+     * visits every master): the live profiles, since merged-away and dissolved ids hold none. A profile
+     * created or merged away while the scan runs may or may not be included.
+     */
+    public Set<ProfileId> profileIds() {
+        Set<ProfileId> ids = new java.util.TreeSet<>();
+        scan(keys.recordsPattern(), key -> ids.add(keys.profileOfRecordsKey(key)));
+        return ids;
+    }
+
+    /**
+     * The source record keys each of these profiles holds as stored (forwarding pointers are not
+     * followed; a profile without records is left out), {@value #BATCH} profiles per round trip.
+     */
+    public Map<ProfileId, Set<SourceRecordId>> recordIds(Collection<ProfileId> ids) {
+        Map<ProfileId, Set<SourceRecordId>> result = new LinkedHashMap<>();
+        List<ProfileId> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += BATCH) {
+            Map<ProfileId, RedisFuture<List<String>>> pending = new LinkedHashMap<>();
+            for (ProfileId id : all.subList(from, Math.min(all.size(), from + BATCH))) {
+                pending.put(id, async.hkeys(keys.records(id)));
+            }
+            pending.forEach((id, future) -> {
+                List<String> held = connection.await(future);
+                if (!held.isEmpty()) {
+                    Set<SourceRecordId> records = new java.util.TreeSet<>();
+                    held.forEach(key -> records.add(SourceRecordId.parse(key)));
+                    result.put(id, records);
+                }
+            });
+        }
+        return result;
+    }
+
+    /**
+     * Copies every cannot-link decision of {@code from} (another namespace, usually the live data) into
+     * this one, adding to what is here.
+     *
+     * @return how many cannot-link sets were copied
+     */
+    public long copyCannotLinks(ProfileStore from) {
+        if (from.keys.equals(keys)) {
+            throw new IllegalArgumentException("source and target namespace are the same");
+        }
+        List<String> page = new ArrayList<>();
+        long[] copied = {0};
+        Runnable flush = () -> {
+            Map<String, RedisFuture<Set<String>>> members = new LinkedHashMap<>();
+            page.forEach(key -> members.put(key, from.async.smembers(key)));
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            members.forEach((key, future) -> {
+                Set<String> separated = from.connection.await(future);
+                if (!separated.isEmpty()) {
+                    writes.add(async.sadd(from.keys.moveTo(key, keys), separated.toArray(String[]::new)));
+                    copied[0]++;
+                }
+            });
+            writes.forEach(connection::await);
+            page.clear();
+        };
+        from.scan(from.keys.cannotLinkPattern(), key -> {
+            page.add(key);
+            if (page.size() >= BATCH) {
+                flush.run();
+            }
+        });
+        flush.run();
+        return copied[0];
+    }
+
+    /**
+     * Deletes every key of this namespace (SCAN by prefix, then UNLINK). Refused for the live data.
+     *
+     * @return how many keys were deleted
+     */
+    public long deleteNamespace() {
+        if (keys.isDefault()) {
+            throw new IllegalStateException("refusing to delete the live namespace");
+        }
+        List<String> page = new ArrayList<>();
+        long[] deleted = {0};
+        scan(keys.everyKeyPattern(), key -> {
+            page.add(key);
+            if (page.size() >= BATCH) {
+                deleted[0] += redis.unlink(page.toArray(String[]::new));
+                page.clear();
+            }
+        });
+        if (!page.isEmpty()) {
+            deleted[0] += redis.unlink(page.toArray(String[]::new));
+        }
+        return deleted[0];
+    }
+
+    /**
+     * Visits every key matching {@code pattern}. SCAN on a cluster connection walks every master; a key
+     * present for the whole scan is seen at least once (Redis may repeat one, so callers collect sets).
+     */
+    private void scan(String pattern, java.util.function.Consumer<String> each) {
+        io.lettuce.core.ScanIterator<String> keysFound = io.lettuce.core.ScanIterator.scan(redis,
+                io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
+        while (keysFound.hasNext()) {
+            each.accept(keysFound.next());
+        }
     }
 }

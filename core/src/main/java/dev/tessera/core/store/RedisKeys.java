@@ -7,12 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Redis key layout (see docs/architecture.md). All keys of one profile share the hash tag
  * {@code {p:ID}} so that a profile is updated atomically on one node and on Redis Cluster alike. Index
  * keys carry a SHA-256 digest of the normalised identifier instead of the identifier itself, so key
  * names (SCAN, slowlog, MONITOR, metrics) never show personal data.
+ *
+ * <p>The static methods name the keys of the live data ({@link Namespace#DEFAULT}). A {@link Namespace}
+ * puts the same layout under a prefix, so that a second, separate set of profiles (the scratch copy of
+ * a batch re-resolution dry run) can live in the same database without touching the live one.
  */
 public final class RedisKeys {
 
@@ -21,35 +28,35 @@ public final class RedisKeys {
     private RedisKeys() {}
 
     public static String profile(ProfileId id) {
-        return "{p:" + id.value() + "}:profile";
+        return Namespace.DEFAULT.profile(id);
     }
 
     public static String records(ProfileId id) {
-        return "{p:" + id.value() + "}:records";
+        return Namespace.DEFAULT.records(id);
     }
 
     public static String links(ProfileId id) {
-        return "{p:" + id.value() + "}:links";
+        return Namespace.DEFAULT.links(id);
     }
 
     /** Set of profile ids holding a record with this identifier. */
     public static String identifier(Identifier identifier) {
-        return "ix:" + identifier.type().code() + ":" + digest(identifier.value());
+        return Namespace.DEFAULT.identifier(identifier);
     }
 
     /** Set of profile ids holding a record filed under this blocking key. */
     public static String block(String blockingKey) {
-        return "bk:" + digest(blockingKey);
+        return Namespace.DEFAULT.block(blockingKey);
     }
 
     /** Source record keys that an agent decided must never share a profile with this record. */
     public static String cannotLink(SourceRecordId id) {
-        return "nl:" + id.source() + ":" + digest(id.sourceId());
+        return Namespace.DEFAULT.cannotLink(id);
     }
 
     /** The profile id that holds this source record. */
     public static String source(SourceRecordId id) {
-        return "src:" + id.source() + ":" + digest(id.sourceId());
+        return Namespace.DEFAULT.source(id);
     }
 
     /** Hex SHA-256 prefix (128 bits) of a value: stable, fixed-length and free of the value itself. */
@@ -59,6 +66,122 @@ public final class RedisKeys {
             return HexFormat.of().formatHex(hash, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    /**
+     * The key layout under a prefix: every key gets {@code prefix} in front, nothing else changes. The
+     * hash tag {@code {p:ID}} stays intact (Redis Cluster hashes the first {@code {...}} of a key, and
+     * a prefix carries no braces), so a profile's keys still share one slot in every namespace.
+     *
+     * <p>A prefix is empty (the live data) or 1–64 characters of {@code [A-Za-z0-9_.:-]} ending in
+     * {@code :}, such as {@code rr:4f1c2a:}. It carries no glob characters, so {@code prefix + "*"} is a
+     * SCAN pattern for exactly that namespace's keys, and it may not start with a segment of the live
+     * layout ({@code p}, {@code ix}, {@code src}, {@code bk}, {@code nl}, {@code dl}, {@code tessera}),
+     * so the live layout's SCAN patterns ({@code {p:*}:records}, {@code nl:*}) never match another
+     * namespace's keys.
+     */
+    public record Namespace(String prefix) {
+
+        /** The live data: no prefix, exactly the documented layout. */
+        public static final Namespace DEFAULT = new Namespace("");
+
+        private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{0,63}:");
+        private static final Set<String> RESERVED = Set.of("p", "ix", "src", "bk", "nl", "dl", "tessera");
+
+        public Namespace {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!prefix.isEmpty()) {
+                if (!PREFIX.matcher(prefix).matches()) {
+                    throw new IllegalArgumentException(
+                            "a key namespace is 1-64 characters of [A-Za-z0-9_.:-] ending in ':'");
+                }
+                if (RESERVED.contains(prefix.substring(0, prefix.indexOf(':')))) {
+                    throw new IllegalArgumentException("a key namespace must not start like a live key");
+                }
+            }
+        }
+
+        /** The namespace with this prefix; the empty prefix is {@link #DEFAULT}. */
+        public static Namespace of(String prefix) {
+            return prefix.isEmpty() ? DEFAULT : new Namespace(prefix);
+        }
+
+        public boolean isDefault() {
+            return prefix.isEmpty();
+        }
+
+        public String profile(ProfileId id) {
+            return prefix + "{p:" + id.value() + "}:profile";
+        }
+
+        public String records(ProfileId id) {
+            return prefix + "{p:" + id.value() + "}:records";
+        }
+
+        public String links(ProfileId id) {
+            return prefix + "{p:" + id.value() + "}:links";
+        }
+
+        /** Set of profile ids holding a record with this identifier. */
+        public String identifier(Identifier identifier) {
+            return prefix + "ix:" + identifier.type().code() + ":" + digest(identifier.value());
+        }
+
+        /** Set of profile ids holding a record filed under this blocking key. */
+        public String block(String blockingKey) {
+            return prefix + "bk:" + digest(blockingKey);
+        }
+
+        /** Source record keys that an agent decided must never share a profile with this record. */
+        public String cannotLink(SourceRecordId id) {
+            return prefix + "nl:" + id.source() + ":" + digest(id.sourceId());
+        }
+
+        /** The profile id that holds this source record. */
+        public String source(SourceRecordId id) {
+            return prefix + "src:" + id.source() + ":" + digest(id.sourceId());
+        }
+
+        /** The change feed stream. */
+        public String changeFeed() {
+            return prefix + CHANGE_FEED;
+        }
+
+        /** SCAN pattern matching the records hash of every profile of this namespace. */
+        public String recordsPattern() {
+            return prefix + "{p:*}:records";
+        }
+
+        /** SCAN pattern matching every cannot-link set of this namespace. */
+        public String cannotLinkPattern() {
+            return prefix + "nl:*";
+        }
+
+        /** SCAN pattern matching every key of this namespace; refused for the live data. */
+        public String everyKeyPattern() {
+            if (isDefault()) {
+                throw new IllegalStateException("the live namespace has no pattern of its own");
+            }
+            return prefix + "*";
+        }
+
+        /** The profile id named by a key of this namespace's {@link #recordsPattern()}. */
+        public ProfileId profileOfRecordsKey(String key) {
+            String head = prefix + "{p:";
+            String tail = "}:records";
+            if (!key.startsWith(head) || !key.endsWith(tail) || key.length() <= head.length() + tail.length()) {
+                throw new IllegalArgumentException("not a records key of this namespace");
+            }
+            return new ProfileId(key.substring(head.length(), key.length() - tail.length()));
+        }
+
+        /** The same key in another namespace (for keys of this namespace only). */
+        public String moveTo(String key, Namespace target) {
+            if (!key.startsWith(prefix)) {
+                throw new IllegalArgumentException("not a key of this namespace");
+            }
+            return target.prefix + key.substring(prefix.length());
         }
     }
 }

@@ -1,0 +1,385 @@
+package dev.tessera.core.identity;
+
+import dev.tessera.core.identity.match.BlockingKeys;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.ConcurrentModificationException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Batch re-resolution of every stored record after a rule change (another policy, weights or match
+ * model): first a dry run that says what would change, then, when asked, the change itself.
+ *
+ * <p><b>Dry run</b> ({@link #dryRun}): reads every live profile (SCAN {@code {p:*}:records}), copies the
+ * agents' cannot-link decisions into a fresh scratch namespace ({@code rr:RUN:}, see
+ * {@link RedisKeys.Namespace}), resolves all records there with the new settings in a fixed order
+ * (observed-at, then source record key), compares the scratch clustering with the live one, and deletes
+ * the scratch namespace. Live keys are only read.
+ *
+ * <p><b>Apply</b> ({@link #apply}): computes the same plan, then, for each group of live profiles whose
+ * records the new rules regroup (the profiles and new clusters connected through shared records),
+ * dissolves those profiles and resolves their records again into the live data in the same fixed order;
+ * each dissolved id forwards to the profile holding most of its records. Unchanged profiles are not
+ * touched. Under concurrent ingestion the resolver's normal optimistic checks keep the data consistent
+ * and convergent, but the outcome can differ from the dry run (records arriving meanwhile are matched as
+ * well, and a profile changed by a writer is dissolved as it is then); the report of {@code apply}
+ * therefore describes what actually happened, comparing the live clustering before and after.
+ *
+ * <p>Memory: the dry run holds every record in memory once (roughly 1–2 KB per record). Time: about one
+ * resolve per record, single-threaded so the order, and hence the result, is reproducible.
+ */
+public final class ReResolution {
+
+    /** Example profile ids kept per category of the report. */
+    public static final int EXAMPLES = 20;
+    /** Namespace prefix of the scratch copies: {@code rr:RUN:}. */
+    public static final String SCRATCH_PREFIX = "rr:";
+    private static final int BATCH = 500;
+    private static final int PROGRESS_EVERY = 10_000;
+    private static final int MAX_ATTEMPTS = 32;
+    static final Comparator<CustomerRecord> ORDER = Comparator.comparing(CustomerRecord::observedAt)
+            .thenComparing(CustomerRecord::id);
+
+    private final ProfileStore live;
+    private final IdentitySettings settings;
+    private final Clock clock;
+    private Consumer<String> progress = message -> {};
+
+    /** Re-resolves the profiles of {@code live} (usually the default namespace) with {@code settings}. */
+    public ReResolution(ProfileStore live, IdentitySettings settings, Clock clock) {
+        this.live = Objects.requireNonNull(live, "live");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Re-resolves the live profiles on this connection with {@code settings}. */
+    public ReResolution(RedisConnection connection, IdentitySettings settings, Clock clock) {
+        this(new ProfileStore(connection), settings, clock);
+    }
+
+    /** Receives progress messages (counts only, no personal data). */
+    public ReResolution onProgress(Consumer<String> listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** What happened to one live profile. */
+    public enum Change {
+        /** Its records form exactly one new profile, with no other records. */
+        UNCHANGED,
+        /** All its records end in one new profile, together with another live profile's records. */
+        MERGED,
+        /** Its records end in several new profiles, none of which holds another live profile's records. */
+        SPLIT,
+        /** Its records end in several new profiles, at least one with another live profile's records. */
+        SPLIT_AND_MERGED
+    }
+
+    /**
+     * The outcome of a dry run or an apply. The four categories count live profiles and are disjoint;
+     * {@code merges} counts new profiles that combine the records of several live profiles.
+     *
+     * @param applied        false for a dry run
+     * @param records        records compared (those held by live profiles when the run started)
+     * @param profilesBefore live profiles holding them before
+     * @param profilesAfter  profiles holding them after (in the scratch copy for a dry run)
+     * @param counts         live profiles per category
+     * @param merges         new profiles made of the records of several live profiles
+     * @param examples       up to {@value #EXAMPLES} live profile ids per category (ids only), sorted
+     * @param took           how long the run took
+     */
+    public record Report(boolean applied, int records, int profilesBefore, int profilesAfter,
+            Map<Change, Integer> counts, int merges, Map<Change, List<ProfileId>> examples, Duration took) {
+
+        public Report {
+            Map<Change, Integer> c = new EnumMap<>(Change.class);
+            Map<Change, List<ProfileId>> e = new EnumMap<>(Change.class);
+            for (Change change : Change.values()) {
+                c.put(change, counts.getOrDefault(change, 0));
+                e.put(change, List.copyOf(examples.getOrDefault(change, List.of())));
+            }
+            counts = java.util.Collections.unmodifiableMap(c);
+            examples = java.util.Collections.unmodifiableMap(e);
+        }
+
+        public int unchanged() {
+            return counts.get(Change.UNCHANGED);
+        }
+
+        public int merged() {
+            return counts.get(Change.MERGED);
+        }
+
+        public int split() {
+            return counts.get(Change.SPLIT);
+        }
+
+        public int splitAndMerged() {
+            return counts.get(Change.SPLIT_AND_MERGED);
+        }
+
+        /** Live profiles that are not unchanged. */
+        public int changed() {
+            return profilesBefore - unchanged();
+        }
+
+        /** The report as text: a summary line, then one line of example ids per non-empty category. */
+        public List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format(Locale.ROOT,
+                    "%s: records=%d profiles_before=%d profiles_after=%d unchanged=%d merged=%d split=%d"
+                            + " split_and_merged=%d merges=%d took_s=%.1f",
+                    applied ? "applied" : "dry run (nothing changed)", records, profilesBefore, profilesAfter,
+                    unchanged(), merged(), split(), splitAndMerged(), merges, took.toMillis() / 1000.0));
+            for (Change change : List.of(Change.MERGED, Change.SPLIT, Change.SPLIT_AND_MERGED, Change.UNCHANGED)) {
+                List<ProfileId> ids = examples.get(change);
+                if (!ids.isEmpty()) {
+                    lines.add("  " + change.name().toLowerCase(Locale.ROOT) + " (" + ids.size() + " of "
+                            + counts.get(change) + "): "
+                            + String.join(" ", ids.stream().map(ProfileId::value).toList()));
+                }
+            }
+            return lines;
+        }
+
+        @Override
+        public String toString() {
+            return String.join("\n", lines());
+        }
+    }
+
+    /** Says what re-resolving every record with the new settings would change; changes nothing live. */
+    public Report dryRun() {
+        long start = System.nanoTime();
+        Snapshot before = snapshot();
+        Map<SourceRecordId, ProfileId> after = resolveInScratch(before);
+        return compare(before.home(), after, false, start).report();
+    }
+
+    /**
+     * Re-resolves the live data with the new settings: every live profile the dry run would not leave
+     * unchanged is dissolved and its records resolved again.
+     *
+     * @return what changed, comparing the live clustering before and after
+     */
+    public Report apply() {
+        long start = System.nanoTime();
+        Snapshot before = snapshot();
+        Comparison plan = compare(before.home(), resolveInScratch(before), false, start);
+        List<Set<ProfileId>> groups = plan.changedGroups();
+        progress.accept("applying: " + groups.size() + " group(s) of changed profiles");
+        ProfileResolver resolver = settings.resolver(live, clock);
+        MatchPolicy policy = settings.matchPolicy();
+        int done = 0;
+        for (Set<ProfileId> group : groups) {
+            applyGroup(group, resolver, policy);
+            if (++done % 1000 == 0) {
+                progress.accept("applied " + done + " of " + groups.size() + " group(s)");
+            }
+        }
+        Map<SourceRecordId, ProfileId> after = clustering(live, before.home().keySet());
+        return compare(before.home(), after, true, start).report();
+    }
+
+    /** Dissolves the group's live profiles, resolves their records again, forwards the old ids. */
+    private void applyGroup(Set<ProfileId> group, ProfileResolver resolver, MatchPolicy policy) {
+        Map<SourceRecordId, CustomerRecord> records = new HashMap<>();
+        Map<ProfileId, List<SourceRecordId>> dissolved = new LinkedHashMap<>();
+        for (ProfileId id : group) {
+            dissolve(id, policy, records, dissolved);
+        }
+        List<CustomerRecord> ordered = records.values().stream().sorted(ORDER).toList();
+        ordered.forEach(resolver::resolve);
+        dissolved.forEach((id, held) -> {
+            Map<ProfileId, Integer> homes = new LinkedHashMap<>();
+            held.stream().sorted(Comparator.comparing(records::get, ORDER))
+                    .forEach(r -> live.findBySource(r).ifPresent(home -> homes.merge(home, 1, Integer::sum)));
+            homes.entrySet().stream().max(Map.Entry.comparingByValue()) // first of equals: earliest record's
+                    .ifPresent(most -> live.forwardDissolved(id, most.getKey()));
+            live.publishChange(id, "re-resolved");
+        });
+    }
+
+    /**
+     * Dissolves the live profile {@code id} now stands for (a concurrent merge may have moved it), with
+     * the records it holds at that moment, retrying while other writers change it.
+     */
+    private void dissolve(ProfileId id, MatchPolicy policy, Map<SourceRecordId, CustomerRecord> records,
+            Map<ProfileId, List<SourceRecordId>> dissolved) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            ProfileStore.Loaded current = live.loadLive(List.of(id)).get(id);
+            if (current == null) {
+                return; // dissolved already (by this group), or gone
+            }
+            ProfileId liveId = current.profile().id();
+            if (live.dissolve(liveId, current.profile().version())) {
+                Set<String> blocks = new LinkedHashSet<>();
+                current.records().forEach(r -> {
+                    // whatever policy filed the record before, its keys go: the new one's and the default's
+                    blocks.addAll(policy.blockingKeys(r));
+                    blocks.addAll(BlockingKeys.keys(r));
+                });
+                live.unindex(liveId, current.profile().identifiers(), blocks);
+                current.records().forEach(r -> records.merge(r.id(), r,
+                        (a, b) -> a.observedAt().isAfter(b.observedAt()) ? a : b));
+                dissolved.put(liveId, current.records().stream().map(CustomerRecord::id).toList());
+                return;
+            }
+        }
+        throw new ConcurrentModificationException("profile " + id + " kept changing during the re-resolution");
+    }
+
+    /** The live profiles and their records, read with SCAN and batched loads. */
+    record Snapshot(List<CustomerRecord> records, Map<SourceRecordId, ProfileId> home) {}
+
+    private Snapshot snapshot() {
+        Set<ProfileId> ids = live.profileIds();
+        progress.accept("reading " + ids.size() + " live profile(s)");
+        List<ProfileId> all = List.copyOf(ids);
+        Map<ProfileId, ProfileStore.Loaded> loaded = new TreeMap<>();
+        for (int from = 0; from < all.size(); from += BATCH) {
+            live.loadLive(all.subList(from, Math.min(all.size(), from + BATCH)))
+                    .values().forEach(l -> loaded.putIfAbsent(l.profile().id(), l));
+        }
+        Map<SourceRecordId, ProfileId> home = new LinkedHashMap<>();
+        Map<SourceRecordId, CustomerRecord> records = new HashMap<>();
+        // a record caught in two profiles mid-merge counts once, in the smaller profile id
+        loaded.forEach((id, profile) -> profile.records().forEach(r -> {
+            if (home.putIfAbsent(r.id(), id) == null) {
+                records.put(r.id(), r);
+            }
+        }));
+        return new Snapshot(records.values().stream().sorted(ORDER).toList(), home);
+    }
+
+    /** Resolves every record in a fresh scratch namespace and returns where each one ended. */
+    private Map<SourceRecordId, ProfileId> resolveInScratch(Snapshot snapshot) {
+        String run = Long.toString(clock.millis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        ProfileStore scratch = new ProfileStore(live.connection(),
+                RedisKeys.Namespace.of(SCRATCH_PREFIX + run + ":"));
+        try {
+            long separated = scratch.copyCannotLinks(live);
+            progress.accept("resolving " + snapshot.records().size() + " record(s) in scratch namespace "
+                    + scratch.namespace().prefix() + " (" + separated + " cannot-link set(s) copied)");
+            ProfileResolver resolver = settings.resolver(scratch, clock);
+            int n = 0;
+            for (CustomerRecord record : snapshot.records()) {
+                resolver.resolve(record);
+                if (++n % PROGRESS_EVERY == 0) {
+                    progress.accept("resolved " + n + " of " + snapshot.records().size());
+                }
+            }
+            return clustering(scratch, snapshot.home().keySet());
+        } finally {
+            long deleted = scratch.deleteNamespace();
+            progress.accept("scratch namespace deleted (" + deleted + " key(s))");
+        }
+    }
+
+    /** Where each of {@code records} is held in {@code store} now. */
+    private static Map<SourceRecordId, ProfileId> clustering(ProfileStore store, Collection<SourceRecordId> records) {
+        Map<SourceRecordId, ProfileId> where = new HashMap<>();
+        Map<ProfileId, Set<SourceRecordId>> held = store.recordIds(store.profileIds());
+        held.forEach((id, ids) -> ids.forEach(r -> where.merge(r, id, (a, b) -> a.compareTo(b) <= 0 ? a : b)));
+        where.keySet().retainAll(Set.copyOf(records));
+        for (SourceRecordId record : records) {
+            if (!where.containsKey(record)) { // moved while the scan ran
+                store.findBySource(record).ifPresent(id -> where.put(record, id));
+            }
+        }
+        return where;
+    }
+
+    /** Two clusterings of the same records side by side. */
+    record Comparison(boolean applied, Map<ProfileId, Set<SourceRecordId>> before,
+            Map<ProfileId, Set<ProfileId>> newByOld, Map<ProfileId, Set<ProfileId>> oldByNew,
+            Map<ProfileId, Change> changes, long start) {
+
+        Report report() {
+            Map<Change, Integer> counts = new EnumMap<>(Change.class);
+            Map<Change, List<ProfileId>> examples = new EnumMap<>(Change.class);
+            changes.forEach((id, change) -> {
+                counts.merge(change, 1, Integer::sum);
+                List<ProfileId> some = examples.computeIfAbsent(change, c -> new ArrayList<>());
+                if (some.size() < EXAMPLES) {
+                    some.add(id);
+                }
+            });
+            int merges = (int) oldByNew.values().stream().filter(olds -> olds.size() > 1).count();
+            int records = before.values().stream().mapToInt(Set::size).sum();
+            return new Report(applied, records, before.size(), oldByNew.size(), counts, merges, examples,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+
+        /**
+         * The changed live profiles in groups that must be re-resolved together: live profiles connected
+         * through the new profiles their records form. Groups are in the order of their smallest id.
+         */
+        List<Set<ProfileId>> changedGroups() {
+            Set<ProfileId> seen = new TreeSet<>();
+            List<Set<ProfileId>> groups = new ArrayList<>();
+            for (Map.Entry<ProfileId, Change> entry : changes.entrySet()) {
+                if (entry.getValue() == Change.UNCHANGED || seen.contains(entry.getKey())) {
+                    continue;
+                }
+                Set<ProfileId> group = new TreeSet<>();
+                List<ProfileId> todo = new ArrayList<>(List.of(entry.getKey()));
+                while (!todo.isEmpty()) {
+                    ProfileId old = todo.remove(todo.size() - 1);
+                    if (seen.add(old)) {
+                        group.add(old);
+                        newByOld.getOrDefault(old, Set.of())
+                                .forEach(fresh -> todo.addAll(oldByNew.getOrDefault(fresh, Set.of())));
+                    }
+                }
+                groups.add(group);
+            }
+            return groups;
+        }
+    }
+
+    /** Compares where records were ({@code before}) with where they are or would be ({@code after}). */
+    static Comparison compare(Map<SourceRecordId, ProfileId> before, Map<SourceRecordId, ProfileId> after,
+            boolean applied, long start) {
+        Map<ProfileId, Set<SourceRecordId>> oldProfiles = new TreeMap<>();
+        Map<ProfileId, Set<ProfileId>> newByOld = new TreeMap<>();
+        Map<ProfileId, Set<ProfileId>> oldByNew = new TreeMap<>();
+        before.forEach((record, old) -> {
+            oldProfiles.computeIfAbsent(old, k -> new TreeSet<>()).add(record);
+            // a record that is nowhere now (deleted meanwhile) stands alone
+            ProfileId fresh = after.getOrDefault(record, new ProfileId("missing-" + RedisKeys.digest(record.key())));
+            newByOld.computeIfAbsent(old, k -> new TreeSet<>()).add(fresh);
+            oldByNew.computeIfAbsent(fresh, k -> new TreeSet<>()).add(old);
+        });
+        Map<ProfileId, Change> changes = new TreeMap<>();
+        newByOld.forEach((old, news) -> {
+            boolean split = news.size() > 1;
+            boolean merged = news.stream().anyMatch(n -> oldByNew.get(n).size() > 1);
+            Change change = split ? (merged ? Change.SPLIT_AND_MERGED : Change.SPLIT)
+                    : merged ? Change.MERGED : Change.UNCHANGED;
+            changes.put(old, change);
+        });
+        return new Comparison(applied, oldProfiles, newByOld, oldByNew, changes, start);
+    }
+}
