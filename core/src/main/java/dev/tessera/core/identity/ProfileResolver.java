@@ -71,7 +71,8 @@ public final class ProfileResolver implements IdentityResolver {
     public Resolution resolve(CustomerRecord record) {
         Resolution first = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<Resolution> done = attempt(record);
+            Gathered gathered = gather(record);
+            Optional<Resolution> done = attempt(record, gathered);
             if (done.isEmpty()) {
                 continue;
             }
@@ -79,7 +80,7 @@ public final class ProfileResolver implements IdentityResolver {
                 first = done.get();
             }
             ProfileId home = done.get().profileId();
-            if (settled(record, home)) {
+            if (settled(record, home, gathered)) {
                 return new Resolution(home, first.outcome(), first.merged());
             }
         }
@@ -88,7 +89,7 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /** What {@link #resolve} sees of a record: its candidates and the records it was separated from. */
-    record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink) {}
+    record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink, Map<ProfileId, Long> versions) {}
 
     /** The candidates a record would be compared with now, read in two round trips. */
     Gathered gather(CustomerRecord record) {
@@ -122,7 +123,17 @@ public final class ProfileResolver implements IdentityResolver {
         List<Candidate> candidates = new ArrayList<>();
         loaded.forEach((id, profile) -> candidates.add(
                 new Candidate(profile.profile(), profile.records(), foundByLive.get(id))));
-        return new Gathered(List.copyOf(candidates), hits.cannotLink());
+        Map<ProfileId, Long> versions = new TreeMap<>();
+        loaded.forEach((id, profile) -> versions.put(id, profile.profile().version()));
+        return new Gathered(List.copyOf(candidates), hits.cannotLink(), versions);
+    }
+
+    private static Set<ProfileId> indexed(ProfileStore.IndexHits hits) {
+        Set<ProfileId> ids = new java.util.HashSet<>();
+        hits.bySource().ifPresent(ids::add);
+        hits.byIdentifier().values().forEach(ids::addAll);
+        hits.byBlock().values().forEach(ids::addAll);
+        return ids;
     }
 
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
@@ -131,8 +142,28 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /** True when the policy would keep the record where it is, with no other profile joining. */
-    private boolean settled(CustomerRecord record, ProfileId home) {
+    private boolean settled(CustomerRecord record, ProfileId home, Gathered before) {
+        // Cheap path: every profile the indexes show now was compared before the write and has not
+        // changed since (same version). Otherwise decide again in full.
+        ProfileStore.IndexHits hits = store.lookup(record.id(), record.identifiers(), policy.blockingKeys(record),
+                maxBlock);
+        Set<ProfileId> now = indexed(hits);
+        now.remove(home);
+        if (before.versions().keySet().containsAll(now)
+                && store.versions(now).equals(restrict(before.versions(), now))) {
+            return true;
+        }
         return joined(record, gather(record)).stream().allMatch(link -> link.profile().equals(home));
+    }
+
+    private static Map<ProfileId, Long> restrict(Map<ProfileId, Long> versions, Set<ProfileId> ids) {
+        Map<ProfileId, Long> result = new LinkedHashMap<>();
+        ids.forEach(id -> {
+            if (versions.containsKey(id)) {
+                result.put(id, versions.get(id));
+            }
+        });
+        return result;
     }
 
     /**
@@ -246,8 +277,7 @@ public final class ProfileResolver implements IdentityResolver {
     public record SplitResult(ProfileId split, List<ProfileId> remaining, List<ProfileId> movedOut) {}
 
     /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
-    private Optional<Resolution> attempt(CustomerRecord record) {
-        Gathered gathered = gather(record);
+    private Optional<Resolution> attempt(CustomerRecord record, Gathered gathered) {
         List<Candidate> candidates = gathered.candidates();
         List<Link> links = joined(record, gathered);
         Instant now = clock.instant();

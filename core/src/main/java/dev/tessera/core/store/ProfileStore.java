@@ -182,6 +182,20 @@ public final class ProfileStore {
         return result;
     }
 
+    /** The stored versions of these profiles (absent: no such profile hash), in one round trip. */
+    public Map<ProfileId, Long> versions(Collection<ProfileId> ids) {
+        Map<ProfileId, RedisFuture<String>> futures = new LinkedHashMap<>();
+        ids.forEach(id -> futures.put(id, async.hget(keys.profile(id), "version")));
+        Map<ProfileId, Long> versions = new LinkedHashMap<>();
+        futures.forEach((id, future) -> {
+            String version = connection.await(future);
+            if (version != null) {
+                versions.put(id, Long.parseLong(version));
+            }
+        });
+        return versions;
+    }
+
     private static Set<ProfileId> toIds(Set<String> members) {
         Set<ProfileId> ids = new LinkedHashSet<>();
         members.forEach(m -> ids.add(new ProfileId(m)));
