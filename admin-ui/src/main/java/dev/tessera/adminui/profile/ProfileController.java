@@ -56,7 +56,8 @@ class ProfileController {
         return profiles.find(id)
                 .map(profile -> new ModelAndView("profile/detail", Map.of("profile", profile)))
                 .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Profile not found",
-                        "No profile has that id. It may have been merged into another profile; search by email to find it."));
+                        "No profile has that id. Ids of merged profiles still lead to the profile they were"
+                                + " merged into, so this one never existed. Search by email instead."));
     }
 
     private static ModelAndView searchError(String email, String error) {
