@@ -1,5 +1,6 @@
 package dev.tessera.core.bench;
 
+import dev.tessera.core.csv.CsvReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class CsvTest {
 
     @Test
     void reportsTheLineOfEachRowAndRejectsAnUnterminatedQuote() {
-        Csv.CsvReader reader = new Csv.CsvReader(new StringReader("h\n\"multi\nline\"\nlast\n"));
+        CsvReader reader = new CsvReader(new StringReader("h\n\"multi\nline\"\nlast\n"));
         reader.next();
         reader.next();
         assertThat(reader.lineNumber()).isEqualTo(2);
@@ -49,7 +50,7 @@ class CsvTest {
     }
 
     private static List<List<String>> readAll(String text) {
-        Csv.CsvReader reader = new Csv.CsvReader(new StringReader(text));
+        CsvReader reader = new CsvReader(new StringReader(text));
         List<List<String>> rows = new ArrayList<>();
         for (List<String> row = reader.next(); row != null; row = reader.next()) {
             rows.add(row);

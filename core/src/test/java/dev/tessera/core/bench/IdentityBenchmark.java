@@ -1,5 +1,6 @@
 package dev.tessera.core.bench;
 
+import dev.tessera.core.csv.CsvReader;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
@@ -299,7 +300,7 @@ public final class IdentityBenchmark {
 
     /** Parses the canonical CSV; extra columns are ignored and empty cells allowed. */
     static Input read(Reader reader, String truthColumn, Identifiers identifiers) {
-        Csv.CsvReader csv = new Csv.CsvReader(reader);
+        CsvReader csv = new CsvReader(reader);
         List<String> header = csv.next();
         if (header == null) {
             throw new IllegalArgumentException("the input is empty");

@@ -1,5 +1,6 @@
 package dev.tessera.core.bench;
 
+import dev.tessera.core.csv.CsvReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -61,7 +62,7 @@ public final class SplinkFake1000Converter {
     }
 
     static ConversionSummary convert(Reader in, Writer out) throws IOException {
-        Csv.CsvReader csv = new Csv.CsvReader(in);
+        CsvReader csv = new CsvReader(in);
         List<String> header = csv.next();
         if (header == null) {
             throw new IllegalArgumentException("empty input");

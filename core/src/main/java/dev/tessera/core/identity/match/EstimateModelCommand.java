@@ -1,5 +1,6 @@
 package dev.tessera.core.identity.match;
 
+import dev.tessera.core.csv.CsvReader;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
@@ -10,7 +11,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -504,7 +504,14 @@ public final class EstimateModelCommand {
     }
 
     static void readCsv(Reader reader, Identifiers identifiers, Sampler sampler) {
-        CsvReader csv = new CsvReader(reader);
+        try {
+            readRows(new CsvReader(reader), identifiers, sampler);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage());
+        }
+    }
+
+    private static void readRows(CsvReader csv, Identifiers identifiers, Sampler sampler) {
         List<String> header = csv.next();
         if (header == null) {
             throw new CommandException("the input is empty");
@@ -542,119 +549,5 @@ public final class EstimateModelCommand {
 
     private static String cell(List<String> cells, Map<String, Integer> at, String column) {
         return cells.get(at.get(column)).strip();
-    }
-
-    /**
-     * A minimal RFC 4180 reader: quoted cells with commas, doubled quotes and line breaks; LF or CRLF; a
-     * leading byte order mark; blank lines skipped.
-     */
-    static final class CsvReader {
-        private final Reader in;
-        private int pending = -2;
-        private int line = 1;
-        private int rowLine;
-        private boolean first = true;
-
-        CsvReader(Reader in) {
-            this.in = in instanceof BufferedReader ? in : new BufferedReader(in);
-        }
-
-        /** The next row, or null at the end. */
-        List<String> next() {
-            try {
-                while (true) {
-                    int c = read();
-                    if (first) {
-                        first = false;
-                        if (c == '\uFEFF') {
-                            c = read();
-                        }
-                    }
-                    if (c == -1) {
-                        return null;
-                    }
-                    if (c == '\n' || c == '\r') {
-                        if (c == '\r') {
-                            int n = read();
-                            if (n != '\n') {
-                                pending = n;
-                            }
-                        }
-                        line++;
-                        continue;
-                    }
-                    pending = c;
-                    rowLine = line;
-                    return row();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        int lineNumber() {
-            return rowLine;
-        }
-
-        private List<String> row() throws IOException {
-            List<String> cells = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            boolean wasQuoted = false;
-            while (true) {
-                int c = read();
-                if (quoted) {
-                    if (c == -1) {
-                        throw new CommandException("unterminated quoted cell starting on line " + rowLine);
-                    }
-                    if (c == '"') {
-                        int n = read();
-                        if (n == '"') {
-                            cell.append('"');
-                        } else {
-                            quoted = false;
-                            pending = n;
-                        }
-                    } else {
-                        if (c == '\n') {
-                            line++;
-                        }
-                        cell.append((char) c);
-                    }
-                } else if (c == ',') {
-                    cells.add(cell.toString());
-                    cell.setLength(0);
-                    wasQuoted = false;
-                } else if (c == '\n' || c == '\r' || c == -1) {
-                    if (c == '\r') {
-                        int n = read();
-                        if (n != '\n') {
-                            pending = n;
-                        }
-                    }
-                    if (c != -1) {
-                        line++;
-                    }
-                    cells.add(cell.toString());
-                    return cells;
-                } else if (c == '"' && cell.isEmpty() && !wasQuoted) {
-                    quoted = true;
-                    wasQuoted = true;
-                } else if (wasQuoted) {
-                    throw new CommandException("line " + line + ": text after a closing quote");
-                } else {
-                    cell.append((char) c);
-                }
-            }
-        }
-
-        private int read() throws IOException {
-            if (pending != -2) {
-                int c = pending;
-                pending = -2;
-                return c;
-            }
-            return in.read();
-        }
     }
 }

@@ -221,7 +221,7 @@ class EstimateModelCommandTest {
 
     @Test
     void csvReaderHandlesQuotesAndLineBreaks() {
-        var reader = new EstimateModelCommand.CsvReader(new java.io.StringReader(
+        var reader = new dev.tessera.core.csv.CsvReader(new java.io.StringReader(
                 "\uFEFFa,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n1,,3"));
         assertThat(reader.next()).containsExactly("a", "b", "c");
         assertThat(reader.next()).containsExactly("x, y", "say \"hi\"", "two\nlines");
