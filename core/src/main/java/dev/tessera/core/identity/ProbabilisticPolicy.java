@@ -68,10 +68,11 @@ public final class ProbabilisticPolicy implements MatchPolicy {
                 if (other.id().equals(record.id())) {
                     continue;
                 }
-                double weight = model.matchWeight(incoming, PreparedRecord.of(other));
+                PreparedRecord prepared = PreparedRecord.of(other);
+                double weight = model.matchWeight(incoming, prepared);
                 worst = Math.min(worst, weight);
                 if (best == null || weight > best.matchWeight()) {
-                    best = model.score(incoming, PreparedRecord.of(other));
+                    best = model.score(incoming, prepared);
                 }
             }
             if (best != null && best.matchWeight() >= linkWeight && worst >= vetoWeight) {
