@@ -38,9 +38,9 @@ import java.util.TreeSet;
 public final class ProfileResolver implements IdentityResolver {
 
     /** Found-by key of the profile that already holds the record. */
-    public static final String SOURCE_ID = "source_id";
+    public static final String SOURCE_ID = ProfileStore.FOUND_BY_SOURCE;
     /** Found-by key of profiles that share a blocking key with the record. */
-    public static final String BLOCK = "block";
+    public static final String BLOCK = ProfileStore.FOUND_BY_BLOCK;
 
     static final int MAX_ATTEMPTS = 32;
     /** Blocks larger than this are too unselective to compare against (a very common name, say). */
@@ -70,17 +70,20 @@ public final class ProfileResolver implements IdentityResolver {
     @Override
     public Resolution resolve(CustomerRecord record) {
         Resolution first = null;
+        ProfileStore.CandidateQuery query = new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
+                policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Gathered gathered = gather(record);
-            Optional<Resolution> done = attempt(record, gathered);
+            Gathered gathered = gather(query);
+            Optional<Attempted> done = attempt(record, query, gathered);
             if (done.isEmpty()) {
                 continue;
             }
+            Resolution resolution = done.get().resolution();
             if (first == null) {
-                first = done.get();
+                first = resolution;
             }
-            ProfileId home = done.get().profileId();
-            if (settled(record, home, gathered)) {
+            ProfileId home = resolution.profileId();
+            if (done.get().settled() || settled(record, query, home, gathered)) {
                 return new Resolution(home, first.outcome(), first.merged());
             }
         }
@@ -91,79 +94,35 @@ public final class ProfileResolver implements IdentityResolver {
     /** What {@link #resolve} sees of a record: its candidates and the records it was separated from. */
     record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink, Map<ProfileId, Long> versions) {}
 
-    /** The candidates a record would be compared with now, read in two round trips. */
-    Gathered gather(CustomerRecord record) {
-        ProfileStore.IndexHits hits = store.lookup(record.id(), record.identifiers(), policy.blockingKeys(record),
-                maxBlock);
-        Map<ProfileId, Set<String>> found = new TreeMap<>();
-        hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(SOURCE_ID));
-        hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
-                id -> found.computeIfAbsent(id, k -> new TreeSet<>()).add(identifier.type().code())));
-        // Profiles found only through blocks: the ones sharing the most blocking keys with the record
-        // are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
-        Map<ProfileId, Integer> blockHits = new TreeMap<>();
-        hits.byBlock().values().forEach(ids -> ids.forEach(id -> blockHits.merge(id, 1, Integer::sum)));
-        blockHits.keySet().stream().filter(found::containsKey).forEach(id -> found.get(id).add(BLOCK));
-        blockHits.entrySet().stream()
-                .filter(e -> !found.containsKey(e.getKey()))
-                .sorted(Map.Entry.<ProfileId, Integer>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(MAX_BLOCK_CANDIDATES)
-                .forEach(e -> found.put(e.getKey(), new TreeSet<>(Set.of(BLOCK))));
-        Map<ProfileId, ProfileStore.Loaded> live = store.loadLive(found.keySet());
-        Map<ProfileId, Set<String>> foundByLive = new TreeMap<>();
-        Map<ProfileId, ProfileStore.Loaded> loaded = new TreeMap<>();
-        found.forEach((id, keys) -> {
-            ProfileStore.Loaded profile = live.get(id);
-            if (profile != null) {
-                foundByLive.computeIfAbsent(profile.profile().id(), k -> new TreeSet<>()).addAll(keys);
-                loaded.put(profile.profile().id(), profile);
-            }
-        });
-        List<Candidate> candidates = new ArrayList<>();
-        loaded.forEach((id, profile) -> candidates.add(
-                new Candidate(profile.profile(), profile.records(), foundByLive.get(id))));
-        Map<ProfileId, Long> versions = new TreeMap<>();
-        loaded.forEach((id, profile) -> versions.put(id, profile.profile().version()));
-        return new Gathered(List.copyOf(candidates), hits.cannotLink(), versions);
-    }
+    /** An attempt that got written; {@code settled} when the store's settle check already passed. */
+    private record Attempted(Resolution resolution, boolean settled) {}
 
-    private static Set<ProfileId> indexed(ProfileStore.IndexHits hits) {
-        Set<ProfileId> ids = new java.util.HashSet<>();
-        hits.bySource().ifPresent(ids::add);
-        hits.byIdentifier().values().forEach(ids::addAll);
-        hits.byBlock().values().forEach(ids::addAll);
-        return ids;
+    /** The candidates a record would be compared with now (one script with scripted access). */
+    Gathered gather(ProfileStore.CandidateQuery query) {
+        ProfileStore.Candidates found = store.candidates(query);
+        List<Candidate> candidates = new ArrayList<>();
+        found.byLiveId().forEach((id, profile) -> candidates.add(
+                new Candidate(profile.loaded().profile(), profile.loaded().records(), profile.foundBy())));
+        return new Gathered(List.copyOf(candidates), found.cannotLink(), found.versions());
     }
 
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
     public List<Candidate> candidates(CustomerRecord record) {
-        return gather(record).candidates();
+        return gather(new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
+                policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES)).candidates();
     }
 
-    /** True when the policy would keep the record where it is, with no other profile joining. */
-    private boolean settled(CustomerRecord record, ProfileId home, Gathered before) {
-        // Cheap path: every profile the indexes show now was compared before the write and has not
-        // changed since (same version). Otherwise decide again in full.
-        ProfileStore.IndexHits hits = store.lookup(record.id(), record.identifiers(), policy.blockingKeys(record),
-                maxBlock);
-        Set<ProfileId> now = indexed(hits);
-        now.remove(home);
-        if (before.versions().keySet().containsAll(now)
-                && store.versions(now).equals(restrict(before.versions(), now))) {
+    /**
+     * True when the policy would keep the record where it is, with no other profile joining. Cheap when
+     * the candidates are the ones decided on, unchanged (same versions); otherwise decided again in full.
+     */
+    private boolean settled(CustomerRecord record, ProfileStore.CandidateQuery query, ProfileId home,
+            Gathered before) {
+        Gathered now = gather(query);
+        if (ProfileStore.unchanged(now.versions(), before.versions(), home)) {
             return true;
         }
-        return joined(record, gather(record)).stream().allMatch(link -> link.profile().equals(home));
-    }
-
-    private static Map<ProfileId, Long> restrict(Map<ProfileId, Long> versions, Set<ProfileId> ids) {
-        Map<ProfileId, Long> result = new LinkedHashMap<>();
-        ids.forEach(id -> {
-            if (versions.containsKey(id)) {
-                result.put(id, versions.get(id));
-            }
-        });
-        return result;
+        return joined(record, now).stream().allMatch(link -> link.profile().equals(home));
     }
 
     /**
@@ -277,12 +236,13 @@ public final class ProfileResolver implements IdentityResolver {
     public record SplitResult(ProfileId split, List<ProfileId> remaining, List<ProfileId> movedOut) {}
 
     /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
-    private Optional<Resolution> attempt(CustomerRecord record, Gathered gathered) {
+    private Optional<Attempted> attempt(CustomerRecord record, ProfileStore.CandidateQuery query,
+            Gathered gathered) {
         List<Candidate> candidates = gathered.candidates();
         List<Link> links = joined(record, gathered);
         Instant now = clock.instant();
         if (links.isEmpty()) {
-            return create(record, now);
+            return create(record, query, gathered, now);
         }
         Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.profile().id(), c));
@@ -296,7 +256,7 @@ public final class ProfileResolver implements IdentityResolver {
         survivor.records().forEach(r -> records.put(r.id(), r));
         List<CustomerRecord> toWrite = new ArrayList<>();
         List<LinkEvidence> evidence = new ArrayList<>();
-        Set<String> movedBlocks = new LinkedHashSet<>(policy.blockingKeys(record));
+        Set<String> movedBlocks = new LinkedHashSet<>(query.blockingKeys());
         for (Candidate other : absorbed) {
             for (CustomerRecord r : other.records()) {
                 records.put(r.id(), r);
@@ -308,7 +268,8 @@ public final class ProfileResolver implements IdentityResolver {
         CustomerRecord stored = records.get(record.id());
         if (absorbed.isEmpty() && stored != null
                 && (stored.equals(record) || stored.observedAt().isAfter(record.observedAt()))) {
-            return Optional.of(new Resolution(survivor.profile().id(), Outcome.UNCHANGED, List.of()));
+            return Optional.of(new Attempted(new Resolution(survivor.profile().id(), Outcome.UNCHANGED, List.of()),
+                    false));
         }
         if (stored == null || !stored.observedAt().isAfter(record.observedAt())) {
             records.put(record.id(), record);
@@ -321,6 +282,21 @@ public final class ProfileResolver implements IdentityResolver {
         List<Identifier> identifiers = golden.identifiers(records.values());
         Profile updated = new Profile(current.id(), golden.golden(records.values()), identifiers,
                 List.copyOf(records.keySet()), current.createdAt(), now, current.version() + 1);
+        List<Identifier> removed = new ArrayList<>(current.identifiers());
+        removed.removeAll(identifiers);
+        if (absorbed.isEmpty()) {
+            // the common case: one profile gains or updates a record; written and indexed together
+            Outcome outcome = stored != null ? Outcome.UPDATED : Outcome.LINKED;
+            ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(identifiers, removed,
+                    records.keySet(), movedBlocks);
+            ProfileStore.Written written = store.writeAndIndex(updated, current.version(), toWrite, evidence, index,
+                    outcome.name().toLowerCase(Locale.ROOT), query, gathered.versions());
+            if (written == ProfileStore.Written.CONFLICT) {
+                return Optional.empty();
+            }
+            return Optional.of(new Attempted(new Resolution(current.id(), outcome, List.of()),
+                    written == ProfileStore.Written.SETTLED));
+        }
         if (!store.write(updated, current.version(), toWrite, evidence)) {
             return Optional.empty();
         }
@@ -329,18 +305,15 @@ public final class ProfileResolver implements IdentityResolver {
                 return Optional.empty();
             }
         }
-        List<Identifier> removed = new ArrayList<>(current.identifiers());
-        removed.removeAll(identifiers);
         store.index(current.id(), identifiers, removed, records.keySet(), movedBlocks);
         for (Candidate other : absorbed) {
-            Set<String> blocks = new LinkedHashSet<>();
-            other.records().forEach(r -> blocks.addAll(policy.blockingKeys(r)));
-            store.unindex(other.profile().id(), other.profile().identifiers(), blocks);
+            Set<String> otherBlocks = new LinkedHashSet<>();
+            other.records().forEach(r -> otherBlocks.addAll(policy.blockingKeys(r)));
+            store.unindex(other.profile().id(), other.profile().identifiers(), otherBlocks);
             store.publishChange(other.profile().id(), "merged-away");
         }
-        Outcome outcome = !absorbed.isEmpty() ? Outcome.MERGED : stored != null ? Outcome.UPDATED : Outcome.LINKED;
-        store.publishChange(current.id(), outcome.name().toLowerCase(Locale.ROOT));
-        return Optional.of(new Resolution(current.id(), outcome, mergedIds));
+        store.publishChange(current.id(), "merged");
+        return Optional.of(new Attempted(new Resolution(current.id(), Outcome.MERGED, mergedIds), false));
     }
 
     private static LinkEvidence evidence(CustomerRecord record, List<Link> links, List<ProfileId> merged,
@@ -355,16 +328,20 @@ public final class ProfileResolver implements IdentityResolver {
                 best.contributions());
     }
 
-    private Optional<Resolution> create(CustomerRecord record, Instant now) {
+    private Optional<Attempted> create(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
+            Instant now) {
         ProfileId id = ProfileId.random();
         Profile profile = new Profile(id, golden.golden(List.of(record)), record.identifiers(),
                 List.of(record.id()), now, now, 1);
         LinkEvidence evidence = LinkEvidence.exact(record.id(), "new-profile", List.of(), List.of(), now);
-        if (!store.write(profile, 0, List.of(record), List.of(evidence))) {
+        ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(record.identifiers(), List.of(),
+                List.of(record.id()), query.blockingKeys());
+        ProfileStore.Written written = store.writeAndIndex(profile, 0, List.of(record), List.of(evidence), index,
+                "created", query, gathered.versions());
+        if (written == ProfileStore.Written.CONFLICT) {
             return Optional.empty();
         }
-        store.index(id, record.identifiers(), List.of(), List.of(record.id()), policy.blockingKeys(record));
-        store.publishChange(id, "created");
-        return Optional.of(new Resolution(id, Outcome.CREATED, List.of()));
+        return Optional.of(new Attempted(new Resolution(id, Outcome.CREATED, List.of()),
+                written == ProfileStore.Written.SETTLED));
     }
 }

@@ -67,11 +67,15 @@ public final class ProfileStore {
 
     /** Keys handed to one UNLINK or fetched in one batch by the bulk operations. */
     private static final int BATCH = 500;
+    /** Decoded profiles kept per store with scripted access (least recently used go first). */
+    private static final int CACHED_PROFILES = 50_000;
 
     private final RedisConnection connection;
     private final RedisClusterCommands<String, String> redis;
     private final RedisClusterAsyncCommands<String, String> async;
     private final RedisKeys.Namespace keys;
+    private final Access access;
+    private final ScriptedAccess scripts;
 
     /** The live profiles: keys exactly as documented in docs/architecture.md. */
     public ProfileStore(RedisConnection connection) {
@@ -87,10 +91,43 @@ public final class ProfileStore {
     }
 
     public ProfileStore(RedisConnection connection, RedisKeys.Namespace namespace) {
+        this(connection, namespace, connection.cluster() ? Access.COMMANDS : Access.SCRIPTS);
+    }
+
+    /**
+     * Profiles in a key namespace, read and written the given way: {@link Access#SCRIPTS} needs a single
+     * Redis node (refused on a cluster connection).
+     */
+    public ProfileStore(RedisConnection connection, RedisKeys.Namespace namespace, Access access) {
         this.connection = java.util.Objects.requireNonNull(connection, "connection");
         this.keys = java.util.Objects.requireNonNull(namespace, "namespace");
         this.redis = connection.commands();
         this.async = connection.async();
+        if (access == Access.SCRIPTS && connection.cluster()) {
+            throw new IllegalArgumentException("scripted access needs a single Redis node, not a cluster");
+        }
+        this.access = java.util.Objects.requireNonNull(access, "access");
+        this.scripts = access == Access.SCRIPTS
+                ? new ScriptedAccess(connection, keys, new ProfileCache(CACHED_PROFILES))
+                : null;
+    }
+
+    /**
+     * How the resolver's hot path (lookup, load, write with index) talks to Redis. Both read and write
+     * the same keys; they differ in round trips and in what they need from the server.
+     */
+    public enum Access {
+        /**
+         * One Lua script per step, and decoded profiles cached by version: the fast path, for a single
+         * Redis node (the scripts follow profile ids to keys they cannot declare up front).
+         */
+        SCRIPTS,
+        /** One command per key, pipelined: works on Redis Cluster too. */
+        COMMANDS
+    }
+
+    public Access access() {
+        return access;
     }
 
     public RedisConnection connection() {
@@ -110,6 +147,83 @@ public final class ProfileStore {
      */
     public record IndexHits(Optional<ProfileId> bySource, Map<Identifier, Set<ProfileId>> byIdentifier,
             Map<String, Set<ProfileId>> byBlock, Set<SourceRecordId> cannotLink) {}
+
+    /** Found-by label of the profile that already holds the record. */
+    public static final String FOUND_BY_SOURCE = "source_id";
+    /** Found-by label of profiles that share a blocking key with the record. */
+    public static final String FOUND_BY_BLOCK = "block";
+
+    /**
+     * What to look up for a record: its source id, identifiers and blocking keys. Blocks with more than
+     * {@code maxBlock} members are skipped (too unselective); of the profiles found only through blocks,
+     * the {@code maxBlockOnly} sharing the most blocking keys with the record are kept (ties by id).
+     */
+    public record CandidateQuery(SourceRecordId source, Collection<Identifier> identifiers,
+            Collection<String> blockingKeys, int maxBlock, int maxBlockOnly) {
+
+        public CandidateQuery {
+            java.util.Objects.requireNonNull(source, "source");
+            identifiers = List.copyOf(identifiers);
+            blockingKeys = List.copyOf(blockingKeys);
+        }
+    }
+
+    /**
+     * A live profile found for a record, with the labels of the keys that found it: {@value
+     * #FOUND_BY_SOURCE}, {@value #FOUND_BY_BLOCK} or an identifier type code.
+     */
+    public record Found(Loaded loaded, Set<String> foundBy) {}
+
+    /** The live profiles a record would be compared with, by live id, and the records it was separated from. */
+    public record Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink) {
+
+        /** The version of each candidate as read. */
+        public Map<ProfileId, Long> versions() {
+            Map<ProfileId, Long> versions = new TreeMap<>();
+            byLiveId.forEach((id, found) -> versions.put(id, found.loaded().profile().version()));
+            return versions;
+        }
+    }
+
+    /**
+     * The live profiles a record would be compared with: the one holding it, those sharing an identifier,
+     * and the best block-only matches, loaded, following forwarding pointers. One script with scripted
+     * access, a few round trips otherwise.
+     */
+    public Candidates candidates(CandidateQuery query) {
+        if (scripts != null) {
+            return scripts.candidates(query);
+        }
+        IndexHits hits = lookup(query.source(), query.identifiers(), query.blockingKeys(), query.maxBlock());
+        Map<ProfileId, Set<String>> found = new TreeMap<>();
+        hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(FOUND_BY_SOURCE));
+        hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
+                id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(identifier.type().code())));
+        // Profiles found only through blocks: the ones sharing the most blocking keys with the record
+        // are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
+        Map<ProfileId, Integer> blockHits = new TreeMap<>();
+        hits.byBlock().values().forEach(ids -> ids.forEach(id -> blockHits.merge(id, 1, Integer::sum)));
+        blockHits.keySet().stream().filter(found::containsKey).forEach(id -> found.get(id).add(FOUND_BY_BLOCK));
+        blockHits.entrySet().stream()
+                .filter(e -> !found.containsKey(e.getKey()))
+                .sorted(Map.Entry.<ProfileId, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(query.maxBlockOnly())
+                .forEach(e -> found.put(e.getKey(), new java.util.TreeSet<>(Set.of(FOUND_BY_BLOCK))));
+        Map<ProfileId, Loaded> live = loadLive(found.keySet());
+        java.util.SortedMap<ProfileId, Found> byLiveId = new TreeMap<>();
+        found.forEach((id, labels) -> {
+            Loaded profile = live.get(id);
+            if (profile != null) {
+                byLiveId.merge(profile.profile().id(), new Found(profile, labels), (held, more) -> {
+                    Set<String> all = new java.util.TreeSet<>(held.foundBy());
+                    all.addAll(more.foundBy());
+                    return new Found(held.loaded(), all);
+                });
+            }
+        });
+        return new Candidates(byLiveId, hits.cannotLink());
+    }
 
     /** Reads every index entry of a record at once. Blocks larger than {@code maxBlock} come back empty. */
     public IndexHits lookup(SourceRecordId source, Collection<Identifier> identifiers, Collection<String> blockingKeys,
@@ -140,6 +254,9 @@ public final class ProfileStore {
      * @return for each id that leads to a live profile: that profile with its records
      */
     public Map<ProfileId, Loaded> loadLive(Collection<ProfileId> ids) {
+        if (scripts != null) {
+            return scripts.loadLive(ids);
+        }
         Map<ProfileId, Loaded> result = new LinkedHashMap<>();
         Map<ProfileId, ProfileId> pending = new LinkedHashMap<>();
         ids.forEach(id -> pending.put(id, id));
@@ -285,7 +402,60 @@ public final class ProfileStore {
             args.add(Json.write(link));
         }
         String[] scriptKeys = {keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())};
-        return WRITE.run(redis, scriptKeys, args.toArray(String[]::new)) == 1;
+        return WRITE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+    }
+
+    /** Index entries written with a profile: see {@link #index}. */
+    public record IndexUpdate(Collection<Identifier> identifiers, Collection<Identifier> removed,
+            Collection<SourceRecordId> sources, Collection<String> blockingKeys) {}
+
+    /** What {@link #writeAndIndex} did. */
+    public enum Written {
+        /** Nothing: another writer changed the profile first (re-read and retry). */
+        CONFLICT,
+        /** Written and indexed; whether the record is settled is for the caller to check. */
+        WRITTEN,
+        /**
+         * Written and indexed, and the record's candidates picked again afterwards are the ones seen,
+         * unchanged: no concurrent writer created or changed a profile the record could join.
+         */
+        SETTLED
+    }
+
+    /**
+     * {@link #write} followed by {@link #index} and {@link #publishChange} when the write succeeded; with
+     * {@code settle} also the settle check: {@link #candidates} for that query again, compared (leaving
+     * out the profile written) with the live ids and versions in {@code seen}. With scripted access all
+     * of it runs in one script, atomically; otherwise as separate commands.
+     */
+    public Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, IndexUpdate index, String change, CandidateQuery settle,
+            Map<ProfileId, Long> seen) {
+        if (profile.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException("profile version must be expectedVersion + 1");
+        }
+        if (scripts != null) {
+            return scripts.writeAndIndex(profile, expectedVersion, records, evidence, index, change,
+                    CHANGE_FEED_MAX_LENGTH, settle, seen);
+        }
+        if (!write(profile, expectedVersion, records, evidence)) {
+            return Written.CONFLICT;
+        }
+        index(profile.id(), index.identifiers(), index.removed(), index.sources(), index.blockingKeys());
+        publishChange(profile.id(), change);
+        if (settle == null) {
+            return Written.WRITTEN;
+        }
+        return unchanged(candidates(settle).versions(), seen, profile.id()) ? Written.SETTLED : Written.WRITTEN;
+    }
+
+    /** True when two candidate version maps agree on every profile but {@code except}. */
+    public static boolean unchanged(Map<ProfileId, Long> now, Map<ProfileId, Long> before, ProfileId except) {
+        Map<ProfileId, Long> a = new TreeMap<>(now);
+        Map<ProfileId, Long> b = new TreeMap<>(before);
+        a.remove(except);
+        b.remove(except);
+        return a.equals(b);
     }
 
     /**
@@ -294,7 +464,7 @@ public final class ProfileStore {
      */
     public boolean forward(ProfileId from, long expectedVersion, ProfileId into) {
         String[] scriptKeys = {keys.profile(from), keys.records(from), keys.links(from)};
-        return FORWARD.run(redis, scriptKeys, Long.toString(expectedVersion), into.value()) == 1;
+        return FORWARD.run(connection, scriptKeys, Long.toString(expectedVersion), into.value()) == 1;
     }
 
     /** Live profiles filed under a blocking key; empty when the block is larger than {@code maxMembers}. */
@@ -350,7 +520,7 @@ public final class ProfileStore {
      */
     public boolean dissolve(ProfileId id, long expectedVersion) {
         String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id)};
-        return DISSOLVE.run(redis, scriptKeys, Long.toString(expectedVersion)) == 1;
+        return DISSOLVE.run(connection, scriptKeys, Long.toString(expectedVersion)) == 1;
     }
 
     /** Points a dissolved profile id at the profile that now holds most of its records. */

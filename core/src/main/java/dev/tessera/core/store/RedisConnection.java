@@ -20,14 +20,16 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisClusterCommands<String, String> commands;
     private final RedisClusterAsyncCommands<String, String> async;
     private final java.time.Duration timeout;
+    private final boolean cluster;
 
     private RedisConnection(AutoCloseable client, AutoCloseable connection, RedisClusterCommands<String, String> commands,
-            RedisClusterAsyncCommands<String, String> async, java.time.Duration timeout) {
+            RedisClusterAsyncCommands<String, String> async, java.time.Duration timeout, boolean cluster) {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
         this.async = async;
         this.timeout = timeout;
+        this.cluster = cluster;
     }
 
     public static RedisConnection open(RedisSettings settings) {
@@ -37,12 +39,17 @@ public final class RedisConnection implements AutoCloseable {
             RedisClusterClient client = RedisClusterClient.create(uri);
             StatefulRedisClusterConnection<String, String> connection = client.connect();
             return new RedisConnection(client::shutdown, connection, connection.sync(), connection.async(),
-                    settings.timeout());
+                    settings.timeout(), true);
         }
         RedisClient client = RedisClient.create(uri);
         StatefulRedisConnection<String, String> connection = client.connect();
         return new RedisConnection(client::shutdown, connection, connection.sync(), connection.async(),
-                settings.timeout());
+                settings.timeout(), false);
+    }
+
+    /** True for a Redis Cluster: a script may then only touch keys of one slot. */
+    public boolean cluster() {
+        return cluster;
     }
 
     public RedisClusterCommands<String, String> commands() {

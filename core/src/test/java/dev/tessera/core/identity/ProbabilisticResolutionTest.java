@@ -17,6 +17,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisKeys;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.io.IOException;
@@ -462,7 +463,54 @@ class ProbabilisticResolutionTest {
         assertThat(difference(sixteen, sequential)).as("16 threads vs sequential").isEmpty();
     }
 
+    @Test
+    @Timeout(120)
+    void scriptedAndPerKeyAccessEndInTheSameClustering() throws Exception {
+        Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
+                .filter(Files::isRegularFile);
+        assumeTrue(fake.isPresent(), "../shared/data/splink_fake_1000/fake_1000.csv is not next to the project");
+        List<CustomerRecord> records = new ArrayList<>(fake1000(fake.get(), 300));
+        records.addAll(SyntheticCustomers.generate(100, 11));
+        Collections.shuffle(records, new Random(3));
+
+        Set<Set<SourceRecordId>> scripted = clustering(records, 4, ProfileStore.Access.SCRIPTS);
+        RedisTestSupport.flush();
+        // the path used on Redis Cluster, run here against a single node: same layout, same decisions
+        Set<Set<SourceRecordId>> perKey = clustering(records, 4, ProfileStore.Access.COMMANDS);
+
+        assertThat(scripted.size()).isBetween(records.size() / 5, records.size() - 50);
+        assertThat(difference(perKey, scripted)).as("per-key vs scripted").isEmpty();
+    }
+
+    @Test
+    void aProfileChangedThroughAnotherConnectionIsNotServedStaleFromTheCache() {
+        ProfileId id = resolver.resolve(anna("crm", "1", "Hauptstr. 5")).profileId();
+        // this store has now decoded (and cached) the profile as it is with one record
+        assertThat(resolver.candidates(anna("web", "9", "Hauptstr. 5"))).singleElement()
+                .satisfies(c -> assertThat(c.records()).hasSize(1));
+
+        try (RedisConnection other = RedisTestSupport.connect()) {
+            newResolver(new ProfileStore(other)).resolve(anna("shop", "2", "Hauptstrasse 5"));
+        }
+
+        assertThat(resolver.candidates(anna("web", "9", "Hauptstr. 5"))).singleElement().satisfies(c -> {
+            assertThat(c.profile().id()).isEqualTo(id);
+            assertThat(c.records()).extracting(CustomerRecord::id)
+                    .containsExactly(new SourceRecordId("crm", "1"), new SourceRecordId("shop", "2"));
+        });
+    }
+
+    private static CustomerRecord anna(String source, String id, String street) {
+        return record(source, id, AT, List.of(), "first_name", "Anna", "last_name", "Schmidt", "birth_date",
+                "1980-02-03", "street", street, "city", "Berlin", "postcode", "10115", "country", "DE");
+    }
+
     private Set<Set<SourceRecordId>> clustering(List<CustomerRecord> records, int threads) throws Exception {
+        return clustering(records, threads, ProfileStore.Access.SCRIPTS);
+    }
+
+    private Set<Set<SourceRecordId>> clustering(List<CustomerRecord> records, int threads, ProfileStore.Access access)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<RedisConnection> connections = Collections.synchronizedList(new ArrayList<>());
         try {
@@ -472,7 +520,7 @@ class ProbabilisticResolutionTest {
                 futures.add(pool.submit(() -> {
                     RedisConnection connection = RedisTestSupport.connect();
                     connections.add(connection);
-                    ProfileResolver own = newResolver(new ProfileStore(connection));
+                    ProfileResolver own = newResolver(new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access));
                     for (int i = slot; i < records.size(); i += threads) {
                         own.resolve(records.get(i));
                     }

@@ -1,0 +1,395 @@
+package dev.tessera.core.store;
+
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.Profile;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The resolver's hot path on a single Redis node: each step is one script, so a record costs four
+ * commands instead of about seventy (one per index key). Command count, not data, was what limited
+ * throughput: every command is a write and a read system call on both sides, and Lettuce hands each
+ * one to its event loop separately.
+ *
+ * <p>The scripts follow profile ids found in index sets to the profile hashes, keys they cannot name
+ * up front. A single node allows that; Redis Cluster does not (a script may only touch the slot of its
+ * declared keys), so {@link ProfileStore} uses the per-key commands there. Both paths read and write
+ * the same layout and are tested against each other.
+ */
+final class ScriptedAccess {
+
+    /** Forwarding pointers followed at most (guards against cycles); as in {@link ProfileStore}. */
+    static final int MAX_FORWARDS = 16;
+
+    /**
+     * Lua shared by the scripts below. {@code candidates(k, a)} reads a record's index entries from
+     * KEYS[k..] (source key, cannot-link key, identifier keys, blocking keys) as described by ARGV[a..]
+     * (identifier count, largest block, most block-only candidates, key prefix, one found-by label per
+     * identifier) and picks its candidates exactly as {@link ProfileStore#candidates} does with commands:
+     * every profile found by source id or identifier, plus the block-only ones sharing the most blocking
+     * keys (ties by id). {@code live(prefix, id)} follows forwarding pointers.
+     */
+    private static final String FUNCTIONS = """
+            local function candidates(k, a)
+              local nIds, maxBlock, maxBlockOnly = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+              local found, order = {}, {}
+              local function add(id, label)
+                local labels = found[id]
+                if not labels then labels = {}; found[id] = labels; order[#order + 1] = id end
+                labels[#labels + 1] = label
+              end
+              local home = redis.call('GET', KEYS[k])
+              if home then add(home, 'source_id') end
+              for i = 1, nIds do
+                for _, id in ipairs(redis.call('SMEMBERS', KEYS[k + 1 + i])) do add(id, ARGV[a + 3 + i]) end
+              end
+              local counts, blockOnly = {}, {}
+              for i = k + 2 + nIds, k + 1 + nIds + tonumber(ARGV[a + 4 + nIds]) do
+                if redis.call('SCARD', KEYS[i]) <= maxBlock then
+                  for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+                    local c = counts[id]
+                    if c then counts[id] = c + 1
+                    else
+                      counts[id] = 1
+                      if found[id] then add(id, 'block') else blockOnly[#blockOnly + 1] = id end
+                    end
+                  end
+                end
+              end
+              table.sort(blockOnly, function(x, y)
+                if counts[x] ~= counts[y] then return counts[x] > counts[y] end
+                return x < y
+              end)
+              for i = 1, math.min(maxBlockOnly, #blockOnly) do add(blockOnly[i], 'block') end
+              return order, found
+            end
+            local function live(prefix, id)
+              for _ = 1, %d do
+                local f = redis.call('HMGET', prefix .. '{p:' .. id .. '}:profile', 'forward', 'version')
+                if f[1] then id = f[1] else return id, f[2] end
+              end
+              return nil, 'loop'
+            end
+            """.formatted(MAX_FORWARDS);
+
+    /**
+     * A record's candidates, loaded. KEYS and ARGV as {@code candidates(1, 1)} reads them. Answers
+     * {cannot-link record keys, candidates}, each candidate {id, found-by labels} when no live profile is
+     * behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels, live id, version, doc,
+     * records}.
+     */
+    private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + """
+            local nIds = tonumber(ARGV[1])
+            local prefix = ARGV[4]
+            local order, found = candidates(1, 1)
+            local out = {}
+            for _, id in ipairs(order) do
+              local liveId, version = live(prefix, id)
+              if liveId == nil then
+                out[#out + 1] = {id, found[id], 'loop'}
+              else
+                local doc = version and redis.call('HGET', prefix .. '{p:' .. liveId .. '}:profile', 'doc')
+                if doc then
+                  out[#out + 1] = {id, found[id], liveId, version, doc,
+                    redis.call('HVALS', prefix .. '{p:' .. liveId .. '}:records')}
+                else
+                  out[#out + 1] = {id, found[id]}
+                end
+              end
+            end
+            return {redis.call('SMEMBERS', KEYS[2]), out}
+            """);
+
+    /**
+     * ARGV: key prefix, then per profile id: the id, and the live id and version the caller has decoded
+     * already (empty when none). Answers per id: {id} when no live profile is there, {id, '', 'loop'} for
+     * a forwarding cycle, {id, live, version} when the caller's copy is current, else {id, live, version,
+     * doc, records}.
+     */
+    private static final LuaScript LOAD = new LuaScript(FUNCTIONS + """
+            local prefix = ARGV[1]
+            local out = {}
+            for i = 2, #ARGV, 3 do
+              local liveId, version = live(prefix, ARGV[i])
+              if liveId == nil then
+                out[#out + 1] = {ARGV[i], '', 'loop'}
+              elseif not version then
+                out[#out + 1] = {ARGV[i]}
+              elseif liveId == ARGV[i + 1] and version == ARGV[i + 2] then
+                out[#out + 1] = {ARGV[i], liveId, version}
+              else
+                local doc = redis.call('HGET', prefix .. '{p:' .. liveId .. '}:profile', 'doc')
+                if doc then
+                  out[#out + 1] = {ARGV[i], liveId, version, doc,
+                    redis.call('HVALS', prefix .. '{p:' .. liveId .. '}:records')}
+                else
+                  out[#out + 1] = {ARGV[i]}
+                end
+              end
+            end
+            return out
+            """);
+
+    /**
+     * The versioned profile write of {@link ProfileStore} followed, in the same script, by its index
+     * entries, the change-feed entry and, when asked, the settle check: the record's candidates picked
+     * again now that it is written, compared with the live ids and versions the caller decided on.
+     *
+     * <p>KEYS: profile, records, links, change feed, the keys of identifiers to add, identifiers to
+     * remove, source records and blocking keys, then (for the check) the record's lookup keys. ARGV:
+     * expected version, doc, record count, record key/JSON pairs, link count, link key/JSON pairs,
+     * profile id, the four key counts, change, feed length, then for the check: 1 and the candidate
+     * arguments, the number of candidates seen and their "id:version" (or 0 for no check).
+     *
+     * <p>Answers 0 when the version did not match, -1 when the profile was merged away, 1 when written,
+     * 2 when written and the check found the same candidates unchanged (the record is settled).
+     */
+    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + """
+            local current = redis.call('HGET', KEYS[1], 'version') or '0'
+            if current ~= ARGV[1] then return 0 end
+            if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return -1 end
+            redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
+            local i = 4
+            for _ = 1, tonumber(ARGV[3]) do
+              redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2
+            end
+            local links = tonumber(ARGV[i]); i = i + 1
+            for _ = 1, links do
+              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2
+            end
+            local id = ARGV[i]
+            local nAdd, nRemove, nSources, nBlocks = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]),
+              tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+            local k = 5
+            for _ = 1, nAdd do redis.call('SADD', KEYS[k], id); k = k + 1 end
+            for _ = 1, nRemove do redis.call('SREM', KEYS[k], id); k = k + 1 end
+            for _ = 1, nSources do redis.call('SET', KEYS[k], id); k = k + 1 end
+            for _ = 1, nBlocks do redis.call('SADD', KEYS[k], id); k = k + 1 end
+            redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[i + 6], '*', 'profile', id, 'change', ARGV[i + 5])
+            local a = i + 7
+            if ARGV[a] ~= '1' then return 1 end
+            a = a + 1
+            local prefix = ARGV[a + 3]
+            local seen, expected = {}, 0
+            local s = a + 5 + tonumber(ARGV[a]) -- after the identifier labels and the block count
+            for j = s + 1, s + tonumber(ARGV[s]) do
+              seen[ARGV[j]] = true; expected = expected + 1
+            end
+            local order = candidates(k, a)
+            local now, counted = 0, {}
+            for _, candidate in ipairs(order) do
+              local liveId, version = live(prefix, candidate)
+              if liveId ~= id and version then
+                if liveId == nil or not seen[liveId .. ':' .. version] then return 1 end
+                if not counted[liveId] then counted[liveId] = true; now = now + 1 end
+              end
+            end
+            if now ~= expected then return 1 end
+            return 2
+            """);
+
+    private final RedisConnection connection;
+    private final RedisKeys.Namespace keys;
+    private final ProfileCache cache;
+
+    ScriptedAccess(RedisConnection connection, RedisKeys.Namespace keys, ProfileCache cache) {
+        this.connection = connection;
+        this.keys = keys;
+        this.cache = cache;
+    }
+
+    /** {@link ProfileStore#candidates} in one script; decodes only profiles changed since last seen. */
+    ProfileStore.Candidates candidates(ProfileStore.CandidateQuery query) {
+        List<String> scriptKeys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        addQuery(query, scriptKeys, args);
+        List<Object> reply = CANDIDATES.runForList(connection, scriptKeys.toArray(String[]::new),
+                args.toArray(String[]::new));
+        Set<SourceRecordId> cannotLink = new TreeSet<>();
+        strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
+        java.util.SortedMap<ProfileId, ProfileStore.Found> found = new java.util.TreeMap<>();
+        for (Object entry : (List<?>) reply.get(1)) {
+            List<?> fields = (List<?>) entry;
+            ProfileId asked = new ProfileId((String) fields.get(0));
+            if (fields.size() == 2) {
+                continue;
+            }
+            if (fields.size() == 3) {
+                throw new IllegalStateException("forwarding chain too long at profile " + asked);
+            }
+            ProfileStore.Loaded loaded = decode(asked, fields);
+            Set<String> labels = new TreeSet<>(strings(fields.get(1)));
+            found.merge(loaded.profile().id(), new ProfileStore.Found(loaded, labels),
+                    (held, more) -> new ProfileStore.Found(held.loaded(), union(held.foundBy(), more.foundBy())));
+        }
+        return new ProfileStore.Candidates(found, cannotLink);
+    }
+
+    /** The profile in a reply entry {asked, labels, live id, version, doc, records}, decoded once per version. */
+    private ProfileStore.Loaded decode(ProfileId asked, List<?> fields) {
+        ProfileId live = new ProfileId((String) fields.get(2));
+        long version = Long.parseLong((String) fields.get(3));
+        ProfileStore.Loaded known = cache.get(live);
+        if (known != null && known.profile().version() == version) {
+            cache.put(asked, known);
+            return known;
+        }
+        ProfileStore.Loaded loaded = new ProfileStore.Loaded(Json.read((String) fields.get(4), Profile.class),
+                strings(fields.get(5)).stream()
+                        .map(json -> Json.read(json, CustomerRecord.class))
+                        .sorted(Comparator.comparing(CustomerRecord::id))
+                        .toList());
+        cache.put(asked, loaded);
+        return loaded;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Appends a query's lookup keys and its arguments as the {@code candidates} Lua function reads them. */
+    private void addQuery(ProfileStore.CandidateQuery query, List<String> scriptKeys, List<String> args) {
+        List<Identifier> ids = List.copyOf(new LinkedHashSet<>(query.identifiers()));
+        List<String> blocks = List.copyOf(new LinkedHashSet<>(query.blockingKeys()));
+        scriptKeys.add(keys.source(query.source()));
+        scriptKeys.add(keys.cannotLink(query.source()));
+        ids.forEach(i -> scriptKeys.add(keys.identifier(i)));
+        blocks.forEach(b -> scriptKeys.add(keys.block(b)));
+        args.add(Integer.toString(ids.size()));
+        args.add(Integer.toString(query.maxBlock()));
+        args.add(Integer.toString(query.maxBlockOnly()));
+        args.add(keys.prefix());
+        ids.forEach(i -> args.add(i.type().code()));
+        args.add(Integer.toString(blocks.size()));
+    }
+
+    /** {@link ProfileStore#loadLive} in one script; decodes only profiles changed since last seen. */
+    Map<ProfileId, ProfileStore.Loaded> loadLive(Collection<ProfileId> ids) {
+        return loadLive(ids, true);
+    }
+
+    private Map<ProfileId, ProfileStore.Loaded> loadLive(Collection<ProfileId> ids, boolean useCache) {
+        Map<ProfileId, ProfileStore.Loaded> result = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return result;
+        }
+        List<String> args = new ArrayList<>(1 + 3 * ids.size());
+        args.add(keys.prefix());
+        List<ProfileId> evicted = new ArrayList<>();
+        for (ProfileId id : new LinkedHashSet<>(ids)) {
+            ProfileId live = cache.liveIdOf(id);
+            ProfileStore.Loaded known = useCache ? cache.get(live) : null;
+            args.add(id.value());
+            args.add(known == null ? "" : live.value());
+            args.add(known == null ? "" : Long.toString(known.profile().version()));
+        }
+        List<Object> reply = LOAD.runForList(connection, new String[0], args.toArray(String[]::new));
+        for (Object entry : reply) {
+            List<?> fields = (List<?>) entry;
+            ProfileId asked = new ProfileId((String) fields.get(0));
+            if (fields.size() == 1) {
+                continue;
+            }
+            if (fields.size() == 3 && "loop".equals(fields.get(2))) {
+                throw new IllegalStateException("forwarding chain too long at profile " + asked);
+            }
+            ProfileId live = new ProfileId((String) fields.get(1));
+            long version = Long.parseLong((String) fields.get(2));
+            ProfileStore.Loaded loaded;
+            if (fields.size() == 3) {
+                loaded = cache.get(live);
+                if (loaded == null || loaded.profile().version() != version) {
+                    evicted.add(asked); // from the cache by another thread meanwhile: ask again in full
+                    continue;
+                }
+            } else {
+                Profile profile = Json.read((String) fields.get(3), Profile.class);
+                List<CustomerRecord> records = strings(fields.get(4)).stream()
+                        .map(json -> Json.read(json, CustomerRecord.class))
+                        .sorted(Comparator.comparing(CustomerRecord::id))
+                        .toList();
+                loaded = new ProfileStore.Loaded(profile, records);
+            }
+            cache.put(asked, loaded);
+            result.put(asked, loaded);
+        }
+        if (!evicted.isEmpty()) {
+            result.putAll(loadLive(evicted, false));
+        }
+        return result;
+    }
+
+    ProfileStore.Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, ProfileStore.IndexUpdate index, String change, long feedLength,
+            ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(expectedVersion));
+        args.add(Json.write(profile));
+        args.add(Integer.toString(records.size()));
+        for (CustomerRecord record : records) {
+            args.add(record.id().key());
+            args.add(Json.write(record));
+        }
+        args.add(Integer.toString(evidence.size()));
+        for (LinkEvidence link : evidence) {
+            args.add(link.record().key());
+            args.add(Json.write(link));
+        }
+        args.add(profile.id().value());
+        args.add(Integer.toString(index.identifiers().size()));
+        args.add(Integer.toString(index.removed().size()));
+        args.add(Integer.toString(index.sources().size()));
+        args.add(Integer.toString(index.blockingKeys().size()));
+        args.add(change);
+        args.add(Long.toString(feedLength));
+
+        List<String> scriptKeys = new ArrayList<>();
+        scriptKeys.add(keys.profile(profile.id()));
+        scriptKeys.add(keys.records(profile.id()));
+        scriptKeys.add(keys.links(profile.id()));
+        scriptKeys.add(keys.changeFeed());
+        index.identifiers().forEach(i -> scriptKeys.add(keys.identifier(i)));
+        index.removed().forEach(i -> scriptKeys.add(keys.identifier(i)));
+        index.sources().forEach(s -> scriptKeys.add(keys.source(s)));
+        index.blockingKeys().forEach(b -> scriptKeys.add(keys.block(b)));
+        if (settle == null) {
+            args.add("0");
+        } else {
+            args.add("1");
+            addQuery(settle, scriptKeys, args);
+            List<String> others = new ArrayList<>();
+            seen.forEach((id, version) -> {
+                if (!id.equals(profile.id())) {
+                    others.add(id.value() + ":" + version);
+                }
+            });
+            args.add(Integer.toString(others.size()));
+            args.addAll(others);
+        }
+        long result = WRITE_AND_INDEX.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
+        return result == 2 ? ProfileStore.Written.SETTLED
+                : result == 1 ? ProfileStore.Written.WRITTEN
+                : ProfileStore.Written.CONFLICT;
+    }
+
+    private static List<String> strings(Object array) {
+        List<String> result = new ArrayList<>();
+        for (Object o : (List<?>) array) {
+            result.add((String) o);
+        }
+        return result;
+    }
+}
