@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +47,9 @@ class CrmFileRouteIT {
 
     @Autowired
     DeadLetterStore deadLetters;
+
+    @LocalServerPort
+    int port;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -166,6 +170,97 @@ class CrmFileRouteIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> listCsv(inbox.resolve(".failed")) == 1);
         assertThat(deadLetters.list("source-crm", 0, 10)).anySatisfy(d ->
                 assertThat(d.reason()).startsWith("file rejected: the file is not valid UTF-8"));
+    }
+
+    // ---- the integrator's operations API
+
+    @Test
+    void theSourcesApiCountsWhatAFileDidAndItsDeadLettersCanBeInspectedAndDiscarded() throws Exception {
+        JsonNode before = ingestion("GET", "/api/v1/sources/crm", 200);
+
+        importFile("crm", "contacts.csv", CONTACTS);
+
+        JsonNode after = ingestion("GET", "/api/v1/sources/crm", 200);
+        assertThat(after.get("received").asLong() - before.get("received").asLong()).isEqualTo(6);
+        assertThat(after.get("stored").asLong() - before.get("stored").asLong()).isEqualTo(3);
+        assertThat(after.get("rejected").asLong() - before.get("rejected").asLong()).isEqualTo(3);
+        assertThat(after.get("deadLetters").asLong()).isEqualTo(3);
+        assertThat(after.get("status").asString()).isEqualTo("started");
+        assertThat(after.get("lastSuccess").isNull()).isFalse();
+        assertThat(after.at("/lastError/reason").asString()).doesNotContain("eve@example.com");
+        assertThat(after.get("progress").isNull()).as("no file in progress").isTrue();
+        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(2);
+
+        JsonNode page = ingestion("GET", "/api/v1/sources/crm/dead-letters?limit=2", 200);
+        assertThat(page.get("total").asLong()).isEqualTo(3);
+        assertThat(page.get("items")).hasSize(2);
+        String shortRow = deadLetters.list("source-crm", 0, 10).stream()
+                .filter(d -> d.origin().endsWith(":5")).findFirst().orElseThrow().id();
+        JsonNode letter = ingestion("GET", "/api/v1/sources/crm/dead-letters/" + shortRow, 200);
+        assertThat(letter.get("payload").asString()).endsWith("c4,eve@example.com,,Eve,Short");
+
+        // replayed with the same mapping it is rejected again, says why, and stays
+        JsonNode again = ingestion("POST", "/api/v1/sources/crm/dead-letters/" + shortRow + "/replay", 422);
+        assertThat(again.get("detail").asString()).contains("row has 5 columns");
+        assertThat(deadLetters.count("source-crm")).isEqualTo(3);
+
+        ingestion("DELETE", "/api/v1/sources/crm/dead-letters/" + shortRow, 204);
+        assertThat(deadLetters.count("source-crm")).isEqualTo(2);
+        ingestion("GET", "/api/v1/sources/crm/dead-letters/" + shortRow, 404);
+        ingestion("GET", "/api/v1/sources/nope", 404);
+        assertThat(ingestion("GET", "/api/v1/sources/crm/dead-letters?limit=100000", 400).get("detail").asString())
+                .startsWith("limit ");
+    }
+
+    @Test
+    void aReplayedRowThatNowMapsIsStoredAndLeavesTheDeadLetters() throws Exception {
+        // as kept by an earlier import whose mapping rejected it
+        DeadLetter kept = deadLetters.add("source-crm", "old.csv:2", "column 'x' was missing",
+                "contact_id,email,phone,first_name,last_name,city,updated_at\n"
+                        + "c7,ann.replay@example.com,,Ann,Replay,Leeds,2025-03-01T09:00:00Z");
+
+        JsonNode replayed = ingestion("POST", "/api/v1/sources/crm/dead-letters/" + kept.id() + "/replay", 200);
+
+        assertThat(replayed.get("outcome").asString()).isEqualTo("created");
+        assertThat(get("/api/v1/profiles?email=ann.replay@example.com").at("/items/0/id").asString())
+                .isEqualTo(replayed.get("profile").asString());
+        assertThat(deadLetters.find("source-crm", kept.id())).isEmpty();
+    }
+
+    @Test
+    void aStoppedSourceLeavesFilesWaitingShowsItsLagAndCatchesUpWhenStarted() throws Exception {
+        assertThat(ingestion("POST", "/api/v1/sources/crm/stop", 200).get("status").asString()).isEqualTo("stopped");
+        try {
+            drop("crm", "waiting.csv", CONTACTS);
+            Path waiting = inboxes.resolve("crm").resolve("waiting.csv");
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> Files.exists(waiting));
+            assertThat(ingestion("GET", "/api/v1/sources/crm", 200).get("lagSeconds").asDouble()).isNotNegative();
+        } finally {
+            assertThat(ingestion("POST", "/api/v1/sources/crm/start", 200).get("status").asString())
+                    .isEqualTo("started");
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !Files.exists(inboxes.resolve("crm").resolve("waiting.csv")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> get("/api/v1/profiles?email=bob@example.com").get("count").asInt() == 1);
+    }
+
+    @Test
+    void prometheusShowsPerSourceCounters() throws Exception {
+        importFile("crm", "contacts.csv", CONTACTS);
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).containsPattern("tessera_source_items_total\\{[^}]*outcome=\"stored\"[^}]*source=\"crm\"");
+        assertThat(metrics.body()).contains("tessera_source_lag_seconds");
+    }
+
+    private JsonNode ingestion(String method, String path, int status) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
+        return response.body().isEmpty() ? null : JsonMapper.builder().build().readTree(response.body());
     }
 
     private void drop(String source, String name, String content) throws IOException {

@@ -2,8 +2,10 @@ package dev.tessera.ingestion.source.csv;
 
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
+import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.ingestion.operations.SourceActivity;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,11 +25,35 @@ public final class CsvFileImporter {
     private final IdentityResolver resolver;
     private final DeadLetterStore deadLetters;
     private final Identifiers identifiers;
+    private final SourceActivity activity;
 
-    public CsvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers) {
+    public CsvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers,
+            SourceActivity activity) {
         this.resolver = resolver;
         this.deadLetters = deadLetters;
         this.identifiers = identifiers;
+        this.activity = activity;
+    }
+
+    /**
+     * Imports a dead-lettered row again with the source's current mapping (fixed since, say): the
+     * payload is the header line and the row as kept by {@link #importFile}.
+     *
+     * @throws RowRejectedException when the row is still rejected (the reason names the column)
+     */
+    public Resolution replayRow(Source source, String payload, Instant observedAt)
+            throws IOException, RowRejectedException {
+        CsvLineReader lines = new CsvLineReader(new java.io.StringReader(payload));
+        CsvLineReader.Line header = lines.next();
+        CsvLineReader.Line row = header == null ? null : lines.next();
+        if (row == null) {
+            throw new RowRejectedException("the dead letter holds no header and row to replay");
+        }
+        Identifiers sourceIdentifiers = source.mapping().phoneRegion() == null
+                ? identifiers : new Identifiers(source.mapping().phoneRegion());
+        CsvRecordMapper mapper = new CsvRecordMapper(source.name(), source.mapping(), sourceIdentifiers,
+                source.csv().delimiter().charAt(0), header.text());
+        return resolver.resolve(mapper.map(row.text(), observedAt));
     }
 
     /**
@@ -57,6 +83,7 @@ public final class CsvFileImporter {
                 if (line.text().isBlank()) {
                     continue;
                 }
+                activity.received(source.name());
                 CustomerRecord record;
                 try {
                     record = mapper.map(line.text(), fileTime);
@@ -64,9 +91,13 @@ public final class CsvFileImporter {
                     deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
                             header.text() + "\n" + line.text());
                     report.rejected();
+                    activity.rejected(source.name(), e.getMessage());
+                    activity.rowDone(source.name());
                     continue;
                 }
                 report.stored(resolver.resolve(record).outcome());
+                activity.stored(source.name());
+                activity.rowDone(source.name());
             }
         } catch (CharacterCodingException e) {
             throw new MalformedFileException("the file is not valid " + charset.name() + " after row "

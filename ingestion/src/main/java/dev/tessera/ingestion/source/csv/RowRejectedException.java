@@ -1,7 +1,7 @@
 package dev.tessera.ingestion.source.csv;
 
 /** One row cannot become a record; the message names the column and never contains the value. */
-final class RowRejectedException extends Exception {
+public final class RowRejectedException extends Exception {
 
     RowRejectedException(String message) {
         super(message, null, false, false);

@@ -1,0 +1,98 @@
+package dev.tessera.ingestion.operations;
+
+import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.ingestion.system.IngestionProperties;
+import dev.tessera.ingestion.system.IngestionProperties.Source;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The integrator's view of the sources: configuration, route status and activity, and starting and
+ * stopping a route. Paths name sources as configured; an unknown name is a 404.
+ */
+@RestController
+@RequestMapping("/api/v1/sources")
+class SourcesController {
+
+    private final IngestionProperties properties;
+    private final SourceActivity activity;
+    private final DeadLetterStore deadLetters;
+    private final CamelContext camel;
+
+    SourcesController(IngestionProperties properties, SourceActivity activity, DeadLetterStore deadLetters,
+            CamelContext camel) {
+        this.properties = properties;
+        this.activity = activity;
+        this.deadLetters = deadLetters;
+        this.camel = camel;
+    }
+
+    @GetMapping
+    SourceList list() {
+        List<SourceStatus> sources = properties.sources().stream().map(this::status).toList();
+        return new SourceList(sources, sources.size());
+    }
+
+    @GetMapping("/{name}")
+    SourceStatus one(@PathVariable String name) {
+        return status(Sources.find(properties, name));
+    }
+
+    @PostMapping("/{name}/stop")
+    SourceStatus stop(@PathVariable String name) throws Exception {
+        Source source = Sources.find(properties, name);
+        if (camel.getRoute(source.routeId()) == null) {
+            throw new OperationsProblems.NotRunning(name);
+        }
+        camel.getRouteController().stopRoute(source.routeId());
+        return status(source);
+    }
+
+    @PostMapping("/{name}/start")
+    SourceStatus start(@PathVariable String name) throws Exception {
+        Source source = Sources.find(properties, name);
+        if (camel.getRoute(source.routeId()) == null) {
+            throw new OperationsProblems.NotRunning(name);
+        }
+        camel.getRouteController().startRoute(source.routeId());
+        return status(source);
+    }
+
+    private SourceStatus status(Source source) {
+        SourceActivity.Snapshot s = activity.snapshot(source.name());
+        ServiceStatus route = camel.getRoute(source.routeId()) == null ? null
+                : camel.getRouteController().getRouteStatus(source.routeId());
+        return new SourceStatus(source.name(), source.kind().name().toLowerCase(java.util.Locale.ROOT),
+                source.transport().name().toLowerCase(java.util.Locale.ROOT),
+                source.format().name().toLowerCase(java.util.Locale.ROOT), source.enabled(), source.routeId(),
+                route == null ? (source.enabled() ? "not-started" : "disabled")
+                        : route.name().toLowerCase(java.util.Locale.ROOT),
+                s.received(), s.stored(), s.rejected(), deadLetters.count(source.routeId()),
+                s.lastSuccess().orElse(null),
+                s.lastError().map(e -> new LastError(e.at(), e.reason())).orElse(null),
+                s.lag().map(d -> d.toMillis() / 1000.0).orElse(null),
+                s.progress().map(p -> new Progress(p.file(), p.done(), p.total(), p.startedAt())).orElse(null));
+    }
+
+    record SourceList(List<SourceStatus> items, int count) {}
+
+    /**
+     * @param lagSeconds how far behind the source is (folder: age of the oldest waiting file); null when
+     *                   the transport cannot tell
+     * @param progress   the file being imported, rows done of total; null when idle
+     */
+    record SourceStatus(String name, String kind, String transport, String format, boolean enabled, String route,
+            String status, long received, long stored, long rejected, long deadLetters, Instant lastSuccess,
+            LastError lastError, Double lagSeconds, Progress progress) {}
+
+    record LastError(Instant at, String reason) {}
+
+    record Progress(String file, long done, long total, Instant startedAt) {}
+}
