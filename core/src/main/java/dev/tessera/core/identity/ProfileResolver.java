@@ -70,6 +70,7 @@ public final class ProfileResolver implements IdentityResolver {
     @Override
     public Resolution resolve(CustomerRecord record) {
         Resolution first = null;
+        Set<ProfileId> merged = new LinkedHashSet<>();
         ProfileStore.CandidateQuery query = new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
                 policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -82,9 +83,12 @@ public final class ProfileResolver implements IdentityResolver {
             if (first == null) {
                 first = resolution;
             }
+            // every profile merged away on the way, also by a later attempt (their timelines must follow)
+            merged.addAll(resolution.merged());
             ProfileId home = resolution.profileId();
             if (done.get().settled() || settled(record, query, home, gathered)) {
-                return new Resolution(home, first.outcome(), first.merged());
+                Resolution.Outcome outcome = merged.isEmpty() ? first.outcome() : Resolution.Outcome.MERGED;
+                return new Resolution(home, outcome, List.copyOf(merged));
             }
         }
         throw new IllegalStateException("record " + record.id() + " could not be resolved after "
