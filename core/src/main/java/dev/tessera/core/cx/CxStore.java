@@ -246,9 +246,14 @@ public final class CxStore {
      */
     public AppendResult append(Interaction interaction) {
         Entry entry = Entry.of(interaction, InteractionLimits.check(interaction));
-        ProfileId target = null;
+        // Fast path: the source index usually names the live profile (one GET instead of the three round
+        // trips of findBySource); the write script refuses a forwarded or dissolved profile, and then the
+        // loop falls back to findBySource, which follows forwards.
+        String indexed = redis.get(keys.source(interaction.record()));
+        ProfileId target = indexed == null ? null : new ProfileId(indexed);
         for (int hop = 0; hop < MAX_HOPS; hop++) {
-            Optional<ProfileId> home = target != null ? Optional.of(target) : profiles.findBySource(interaction.record());
+            Optional<ProfileId> home = target != null ? Optional.of(target)
+                    : hop == 0 ? Optional.empty() : profiles.findBySource(interaction.record());
             if (home.isEmpty()) {
                 String key = pendingKey(interaction.record());
                 RedisFuture<Boolean> put = async.hset(key, entry.key(), entry.json());
