@@ -42,7 +42,8 @@ public final class CxIdentityHooks {
     /**
      * Call after {@link ProfileResolver#split} returned: the split profile was dissolved and its records
      * re-resolved into the profiles of {@code result}, so each of those receives the interactions of the
-     * records it now holds (with a PROFILE_SPLIT entry); the old id keeps only the split entries.
+     * records it now holds (with a PROFILE_SPLIT entry), plus whatever was appended for those records while
+     * the split ran and had to wait; the old id keeps only the split entries.
      */
     public void afterSplit(ProfileResolver.SplitResult result) {
         Set<ProfileId> targets = new LinkedHashSet<>(result.remaining());
@@ -52,6 +53,9 @@ public final class CxIdentityHooks {
             if (!held.isEmpty() && !target.equals(result.split())) {
                 cx.splitOff(result.split(), target, new LinkedHashSet<>(held));
             }
+            // split() re-resolves internally, without afterResolve: an append that raced the split found
+            // no live profile for its record and is waiting in the pending hash
+            held.forEach(record -> cx.attachPending(record, target));
         }
     }
 }

@@ -136,13 +136,16 @@ class CxMergeSplitTest extends CxStoreTestBase {
         cx.append(activity(annCrm, "call", T0.minus(Duration.ofDays(1)), "phone"));
 
         SplitResult split = resolver.split(merged, Set.of(annCrm));
+        // an append racing the split: the record's index entry names a dissolved profile meanwhile
+        redis.commands().hset(cx.pendingKey(annCrm), "crm:raced",
+                CxJson.write(activity(annCrm, "raced", T0.minus(Duration.ofHours(2)), "web")));
         hooks().afterSplit(split);
         hooks().afterSplit(split); // idempotent
 
         ProfileId rest = split.remaining().get(0);
         ProfileId out = split.movedOut().get(0);
         assertThat(cx.interactions(out)).extracting(Interaction::id)
-                .containsExactly("o-2", "call", "split:" + merged + ">" + out);
+                .containsExactly("o-2", "call", "raced", "split:" + merged + ">" + out);
         assertThat(cx.interactions(rest)).extracting(Interaction::id)
                 .containsExactly("o-1", "split:" + merged + ">" + rest);
         assertThat(cx.metrics(out).revenue()).containsEntry("EUR", new java.math.BigDecimal("99"));
