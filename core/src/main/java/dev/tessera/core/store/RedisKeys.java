@@ -77,7 +77,8 @@ public final class RedisKeys {
      * <p>A prefix is empty (the live data) or 1–64 characters of {@code [A-Za-z0-9_.:-]} ending in
      * {@code :}, such as {@code rr:4f1c2a:}. It carries no glob characters, so {@code prefix + "*"} is a
      * SCAN pattern for exactly that namespace's keys, and it may not start with a segment of the live
-     * layout ({@code p}, {@code ix}, {@code src}, {@code bk}, {@code nl}, {@code dl}, {@code tessera}),
+     * layout ({@code p}, {@code ix}, {@code src}, {@code bk}, {@code nl}, {@code dl}, {@code tessera},
+     * {@code pending}, {@code cx}),
      * so the live layout's SCAN patterns ({@code {p:*}:records}, {@code nl:*}) never match another
      * namespace's keys.
      */
@@ -87,7 +88,8 @@ public final class RedisKeys {
         public static final Namespace DEFAULT = new Namespace("");
 
         private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{0,63}:");
-        private static final Set<String> RESERVED = Set.of("p", "ix", "src", "bk", "nl", "dl", "tessera");
+        private static final Set<String> RESERVED = Set.of("p", "ix", "src", "bk", "nl", "dl", "tessera", "pending",
+                "cx");
 
         public Namespace {
             Objects.requireNonNull(prefix, "prefix");
@@ -121,6 +123,19 @@ public final class RedisKeys {
 
         public String links(ProfileId id) {
             return prefix + "{p:" + id.value() + "}:links";
+        }
+
+        /**
+         * The hash tag (with this namespace's prefix) that every key of one profile starts with, e.g.
+         * {@code {p:ID}}; other packages append their own suffix to keep their keys in the profile's slot.
+         */
+        public String profileTag(ProfileId id) {
+            return prefix + "{p:" + id.value() + "}";
+        }
+
+        /** Interactions of a source record whose profile is not known yet (CX timeline, issue 5). */
+        public String pendingInteractions(SourceRecordId id) {
+            return prefix + "{pending:" + id.source() + ":" + digest(id.sourceId()) + "}";
         }
 
         /** Set of profile ids holding a record with this identifier. */

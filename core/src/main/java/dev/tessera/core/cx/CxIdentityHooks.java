@@ -1,0 +1,61 @@
+package dev.tessera.core.cx;
+
+import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Profile;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.ProfileStore;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What identity resolution must tell the timeline: a record landed (attach what waited for it), profiles
+ * were merged (move their timelines), a profile was split (move each record's interactions to its new
+ * profile). Every method is idempotent, so a caller that crashed may simply call it again.
+ */
+public final class CxIdentityHooks {
+
+    private final CxStore cx;
+    private final ProfileStore profiles;
+
+    public CxIdentityHooks(CxStore cx, ProfileStore profiles) {
+        this.cx = Objects.requireNonNull(cx, "cx");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+    }
+
+    /**
+     * Call after {@code resolver.resolve(record)} returned {@code resolution} (every outcome): absorbs the
+     * timelines of the profiles merged into {@code resolution.profileId()}, then attaches the interactions
+     * that waited for {@code record}.
+     */
+    public void afterResolve(CustomerRecord record, Resolution resolution) {
+        for (ProfileId merged : resolution.merged()) {
+            cx.absorb(merged, resolution.profileId());
+        }
+        cx.attachPending(record.id(), resolution.profileId());
+    }
+
+    /**
+     * Call after {@link ProfileResolver#split} returned: the split profile was dissolved and its records
+     * re-resolved into the profiles of {@code result}, so each of those receives the interactions of the
+     * records it now holds (with a PROFILE_SPLIT entry), plus whatever was appended for those records while
+     * the split ran and had to wait; the old id keeps only the split entries.
+     */
+    public void afterSplit(ProfileResolver.SplitResult result) {
+        Set<ProfileId> targets = new LinkedHashSet<>(result.remaining());
+        targets.addAll(result.movedOut());
+        for (ProfileId target : targets) {
+            List<SourceRecordId> held = profiles.find(target).map(Profile::records).orElse(List.of());
+            if (!held.isEmpty() && !target.equals(result.split())) {
+                cx.splitOff(result.split(), target, new LinkedHashSet<>(held));
+            }
+            // split() re-resolves internally, without afterResolve: an append that raced the split found
+            // no live profile for its record and is waiting in the pending hash
+            held.forEach(record -> cx.attachPending(record, target));
+        }
+    }
+}

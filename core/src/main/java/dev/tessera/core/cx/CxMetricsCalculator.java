@@ -1,0 +1,378 @@
+package dev.tessera.core.cx;
+
+import dev.tessera.core.cx.CxMetrics.ChurnRisk;
+import dev.tessera.core.cx.CxMetrics.CxHealth;
+import dev.tessera.core.cx.CxMetrics.Factor;
+import dev.tessera.core.cx.CxMetrics.NpsCategory;
+import dev.tessera.core.cx.CxTally.Answer;
+import dev.tessera.core.cx.CxTally.Ticket;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The definition of every CX metric (docs/cx-metrics.md), as pure functions: {@link #add} folds one
+ * interaction into a {@link CxTally}, {@link #metrics} derives the metrics from a tally at a given time,
+ * {@link #recompute} does both over a whole timeline. The store applies {@link #add} on each append;
+ * because every part of a tally is a count, sum, minimum or maximum, the incremental result equals the
+ * recomputed one whatever order interactions arrive in (the tests check this on shuffled input).
+ *
+ * <p>Timeline entries of kind {@link InteractionKind#PROFILE_MERGED} and {@link InteractionKind#PROFILE_SPLIT}
+ * record what Tessera did, not what the customer did, and count in no metric.
+ */
+public final class CxMetricsCalculator {
+
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final double DAYS_PER_YEAR = 365.25;
+
+    private final CxSettings settings;
+
+    public CxMetricsCalculator(CxSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public CxSettings settings() {
+        return settings;
+    }
+
+    /** The key that identifies an interaction in a timeline: {@code source:id} (same event twice = same key). */
+    public static String key(Interaction interaction) {
+        return interaction.record().source() + ":" + interaction.id();
+    }
+
+    /** True for the entries Tessera writes itself (merge, split), which count in no metric. */
+    public static boolean isSystem(InteractionKind kind) {
+        return kind == InteractionKind.PROFILE_MERGED || kind == InteractionKind.PROFILE_SPLIT;
+    }
+
+    /** Metrics of a whole timeline as of {@code now}; when a key occurs twice, the later element wins. */
+    public CxMetrics recompute(Collection<Interaction> interactions, Instant now) {
+        return metrics(tally(interactions), now);
+    }
+
+    /** The tally of a whole timeline; when a key occurs twice, the later element wins. */
+    public CxTally tally(Collection<Interaction> interactions) {
+        Map<String, Interaction> distinct = new LinkedHashMap<>();
+        interactions.forEach(i -> distinct.put(key(i), i));
+        CxTally tally = CxTally.EMPTY;
+        for (Interaction i : distinct.values()) {
+            tally = add(tally, i);
+        }
+        return tally;
+    }
+
+    /** The ticket an interaction of kind TICKET_* belongs to, qualified by source (ids clash across tools). */
+    public String ticketKey(Interaction interaction) {
+        String id = interaction.attributes().getOrDefault(settings.ticketIdAttribute(), interaction.id());
+        return interaction.record().source() + ":" + id;
+    }
+
+    /** True when a TICKET_OPENED carries the configured complaint marker. */
+    public boolean isComplaint(Interaction interaction) {
+        String value = interaction.attributes().get(settings.complaintAttribute());
+        return interaction.kind() == InteractionKind.TICKET_OPENED && value != null
+                && value.strip().equalsIgnoreCase(settings.complaintValue());
+    }
+
+    /**
+     * The tally with one more interaction. The caller guarantees the interaction's key is not in the tally
+     * yet (the store adds new keys only and recomputes when a stored interaction changes).
+     */
+    public CxTally add(CxTally t, Interaction i) {
+        if (isSystem(i.kind())) {
+            return t;
+        }
+        Instant at = i.occurredAt();
+        TreeMap<Long, Long> days = new TreeMap<>(t.activeDays());
+        days.merge(Math.floorDiv(at.toEpochMilli(), DAY_MILLIS), 1L, Long::sum);
+
+        Answer latestNps = t.latestNps();
+        long promoters = t.promoters();
+        long passives = t.passives();
+        long detractors = t.detractors();
+        List<Answer> detractorAnswers = t.detractorAnswers();
+        long csatSum = t.csatSum();
+        long csatCount = t.csatCount();
+        long cesSum = t.cesSum();
+        long cesCount = t.cesCount();
+        if (i.score() != null) {
+            int value = i.score().value();
+            switch (i.score().type()) {
+                case NPS -> {
+                    Answer answer = new Answer(at, key(i), value);
+                    if (latestNps == null || ANSWER_ORDER.compare(answer, latestNps) > 0) {
+                        latestNps = answer;
+                    }
+                    switch (NpsCategory.of(value)) {
+                        case PROMOTER -> promoters++;
+                        case PASSIVE -> passives++;
+                        case DETRACTOR -> {
+                            detractors++;
+                            List<Answer> more = new ArrayList<>(detractorAnswers);
+                            more.add(answer);
+                            more.sort(ANSWER_ORDER);
+                            detractorAnswers = more;
+                        }
+                    }
+                }
+                case CSAT -> {
+                    csatSum += value;
+                    csatCount++;
+                }
+                case CES -> {
+                    cesSum += value;
+                    cesCount++;
+                }
+            }
+        }
+
+        long orders = t.orders();
+        long returns = t.returns();
+        TreeMap<String, BigDecimal> revenue = new TreeMap<>(t.revenue());
+        TreeMap<String, BigDecimal> returned = new TreeMap<>(t.returned());
+        TreeMap<String, Long> withAmount = new TreeMap<>(t.ordersWithAmount());
+        Instant firstOrderAt = t.firstOrderAt();
+        Instant lastOrderAt = t.lastOrderAt();
+        if (i.kind() == InteractionKind.ORDER) {
+            orders++;
+            firstOrderAt = min(firstOrderAt, at);
+            lastOrderAt = max(lastOrderAt, at);
+            if (i.amount() != null) {
+                revenue.merge(i.amount().currency(), i.amount().value(), BigDecimal::add);
+                withAmount.merge(i.amount().currency(), 1L, Long::sum);
+            }
+        } else if (i.kind() == InteractionKind.RETURN) {
+            returns++;
+            if (i.amount() != null) {
+                returned.merge(i.amount().currency(), i.amount().value().abs(), BigDecimal::add);
+            }
+        }
+
+        TreeMap<String, Ticket> tickets = new TreeMap<>(t.tickets());
+        if (i.kind() == InteractionKind.TICKET_OPENED || i.kind() == InteractionKind.TICKET_REPLIED
+                || i.kind() == InteractionKind.TICKET_SOLVED) {
+            String ticketKey = ticketKey(i);
+            Ticket old = tickets.getOrDefault(ticketKey, new Ticket(null, null, null, null, false));
+            Ticket updated = switch (i.kind()) {
+                case TICKET_OPENED -> new Ticket(min(old.firstOpenedAt(), at), max(old.lastOpenedAt(), at),
+                        old.firstReplyAt(), old.lastSolvedAt(), old.complaint() || isComplaint(i));
+                case TICKET_REPLIED -> new Ticket(old.firstOpenedAt(), old.lastOpenedAt(),
+                        min(old.firstReplyAt(), at), old.lastSolvedAt(), old.complaint());
+                default -> new Ticket(old.firstOpenedAt(), old.lastOpenedAt(), old.firstReplyAt(),
+                        max(old.lastSolvedAt(), at), old.complaint());
+            };
+            tickets.put(ticketKey, updated);
+        }
+
+        return new CxTally(t.interactions() + 1, min(t.firstInteractionAt(), at), max(t.lastInteractionAt(), at),
+                days, latestNps, promoters, passives, detractors, detractorAnswers, csatSum, csatCount, cesSum,
+                cesCount, orders, returns, revenue, returned, withAmount, firstOrderAt, lastOrderAt, tickets);
+    }
+
+    static final Comparator<Answer> ANSWER_ORDER = Comparator.comparing(Answer::at).thenComparing(Answer::key);
+
+    /** The metrics of a tally as of {@code now} (recency, tenure and frequency windows depend on it). */
+    public CxMetrics metrics(CxTally t, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Integer npsLatest = t.latestNps() == null ? null : t.latestNps().value();
+        NpsCategory category = npsLatest == null ? null : NpsCategory.of(npsLatest);
+        Double csat = t.csatCount() == 0 ? null : (double) t.csatSum() / t.csatCount();
+        Double ces = t.cesCount() == 0 ? null : (double) t.cesSum() / t.cesCount();
+
+        long tickets = 0;
+        long open = 0;
+        long complaints = 0;
+        long openComplaints = 0;
+        long responseSum = 0;
+        long responses = 0;
+        long resolutionSum = 0;
+        long resolutions = 0;
+        Instant latestOpened = null;
+        Duration firstResponseLatest = null;
+        Instant latestSolved = null;
+        Duration resolutionLatest = null;
+        for (Ticket ticket : t.tickets().values()) { // ticket keys in order: ties resolve to the larger key
+            if (!ticket.opened()) {
+                continue;
+            }
+            tickets++;
+            boolean isOpen = ticket.open();
+            if (isOpen) {
+                open++;
+            }
+            if (ticket.complaint()) {
+                complaints++;
+                if (isOpen) {
+                    openComplaints++;
+                }
+            }
+            if (ticket.firstReplyAt() != null) {
+                long millis = Math.max(0, ticket.firstReplyAt().toEpochMilli() - ticket.firstOpenedAt().toEpochMilli());
+                responseSum += millis;
+                responses++;
+                if (latestOpened == null || !ticket.firstOpenedAt().isBefore(latestOpened)) {
+                    latestOpened = ticket.firstOpenedAt();
+                    firstResponseLatest = Duration.ofMillis(millis);
+                }
+            }
+            if (!isOpen && ticket.lastSolvedAt() != null) {
+                long millis = Math.max(0, ticket.lastSolvedAt().toEpochMilli() - ticket.firstOpenedAt().toEpochMilli());
+                resolutionSum += millis;
+                resolutions++;
+                if (latestSolved == null || !ticket.lastSolvedAt().isBefore(latestSolved)) {
+                    latestSolved = ticket.lastSolvedAt();
+                    resolutionLatest = Duration.ofMillis(millis);
+                }
+            }
+        }
+        Duration responseAverage = responses == 0 ? null : Duration.ofMillis(responseSum / responses);
+        Duration resolutionAverage = resolutions == 0 ? null : Duration.ofMillis(resolutionSum / resolutions);
+
+        Map<String, BigDecimal> aov = new TreeMap<>();
+        Map<String, BigDecimal> clv = new TreeMap<>();
+        CxSettings.Clv clvSettings = settings.clv();
+        t.ordersWithAmount().forEach((currency, n) -> {
+            BigDecimal gross = t.revenue().get(currency);
+            aov.put(currency, gross.divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_EVEN));
+            BigDecimal net = gross.subtract(t.returned().getOrDefault(currency, BigDecimal.ZERO)).max(BigDecimal.ZERO);
+            double tenureYears = Math.max(clvSettings.minTenureYears(),
+                    (now.toEpochMilli() - t.firstOrderAt().toEpochMilli()) / (double) DAY_MILLIS / DAYS_PER_YEAR);
+            double perYear = n / tenureYears;
+            BigDecimal value = net.divide(BigDecimal.valueOf(n), 10, RoundingMode.HALF_EVEN)
+                    .multiply(BigDecimal.valueOf(perYear * clvSettings.lifetimeYears() * clvSettings.grossMargin()))
+                    .setScale(2, RoundingMode.HALF_EVEN);
+            clv.put(currency, value);
+        });
+
+        Long sinceLast = days(t.lastInteractionAt(), now);
+        Long sinceFirst = days(t.firstInteractionAt(), now);
+        Long sinceOrder = days(t.lastOrderAt(), now);
+        ChurnRisk churn = churn(t, now, sinceLast, category, openComplaints);
+        CxHealth health = health(sinceLast, npsLatest, csat, ces, t.tickets().isEmpty() ? null : openComplaints,
+                resolutionAverage);
+        return new CxMetrics(now, t.interactions(), t.firstInteractionAt(), t.lastInteractionAt(), sinceFirst,
+                sinceLast, npsLatest, category, t.promoters() + t.passives() + t.detractors(), csat, t.csatCount(),
+                ces, t.cesCount(), tickets, open, complaints, openComplaints, firstResponseLatest, responseAverage,
+                resolutionLatest, resolutionAverage, t.orders(), t.returns(), t.revenue(), t.returned(), aov,
+                t.lastOrderAt(), sinceOrder, clv, churn, health);
+    }
+
+    private ChurnRisk churn(CxTally t, Instant now, Long sinceLast, NpsCategory category, long openComplaints) {
+        CxSettings.Churn c = settings.churn();
+        double recency = sinceLast == null ? 1.0 : Math.min(1.0, sinceLast / (double) c.recencyHorizonDays());
+        double detractor = category == NpsCategory.DETRACTOR ? 1.0
+                : category == NpsCategory.PASSIVE ? c.passiveSignal() : 0.0;
+        double complaints = Math.min(1.0, openComplaints);
+        long today = Math.floorDiv(now.toEpochMilli(), DAY_MILLIS);
+        int w = c.frequencyWindowDays();
+        long recent = count(t, today - w + 1, today);
+        long previous = count(t, today - 2L * w + 1, today - w);
+        double declining = previous == 0 ? 0.0 : Math.max(0.0, (previous - recent) / (double) previous);
+        List<Factor> factors = weighted(List.of(
+                new double[] {recency, c.recencyWeight()},
+                new double[] {detractor, c.detractorWeight()},
+                new double[] {complaints, c.openComplaintWeight()},
+                new double[] {declining, c.decliningFrequencyWeight()}),
+                List.of("recency", "detractor", "open_complaints", "declining_frequency"), 1.0);
+        double score = round(factors.stream().mapToDouble(Factor::contribution).sum());
+        return new ChurnRisk(Math.min(1.0, score), sorted(factors, Factor::contribution));
+    }
+
+    private CxHealth health(Long sinceLast, Integer nps, Double csat, Double ces, Long openComplaints,
+            Duration resolution) {
+        CxSettings.Health h = settings.health();
+        List<double[]> signals = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (nps != null) {
+            signals.add(new double[] {nps / 10.0, h.npsWeight()});
+            names.add("nps");
+        }
+        if (csat != null) {
+            signals.add(new double[] {(csat - 1) / 4.0, h.csatWeight()});
+            names.add("csat");
+        }
+        if (ces != null) {
+            signals.add(new double[] {1 - (ces - 1) / 6.0, h.cesWeight()});
+            names.add("ces");
+        }
+        if (openComplaints != null) {
+            signals.add(new double[] {openComplaints == 0 ? 1.0 : 0.0, h.complaintWeight()});
+            names.add("no_open_complaint");
+        }
+        if (resolution != null) {
+            signals.add(new double[] {1 - Math.min(1.0,
+                    resolution.toMillis() / (double) h.resolutionTarget().toMillis()), h.resolutionWeight()});
+            names.add("resolution_time");
+        }
+        if (sinceLast != null) {
+            signals.add(new double[] {1 - Math.min(1.0, sinceLast / (double) h.recencyHorizonDays()), h.recencyWeight()});
+            names.add("recency");
+        }
+        double total = signals.stream().mapToDouble(s -> s[1]).sum();
+        if (signals.isEmpty() || total <= 0) {
+            return null;
+        }
+        List<Factor> drivers = weighted(signals, names, 100.0);
+        int score = (int) Math.round(drivers.stream().mapToDouble(Factor::contribution).sum());
+        // key drivers first: the signals that cost the most points
+        return new CxHealth(score, sorted(drivers, f -> 100.0 * f.weight() / total * (1 - f.signal())));
+    }
+
+    /** Factors with contribution = scale × weight × signal / Σ weight. */
+    private static List<Factor> weighted(List<double[]> signals, List<String> names, double scale) {
+        double total = signals.stream().mapToDouble(s -> s[1]).sum();
+        List<Factor> factors = new ArrayList<>();
+        for (int k = 0; k < signals.size(); k++) {
+            double signal = round(signals.get(k)[0]);
+            double weight = signals.get(k)[1];
+            factors.add(new Factor(names.get(k), signal, weight, round(scale * weight * signal / total)));
+        }
+        return factors;
+    }
+
+    private static List<Factor> sorted(List<Factor> factors, java.util.function.ToDoubleFunction<Factor> by) {
+        return factors.stream()
+                .sorted(Comparator.comparingDouble(by).reversed().thenComparing(Factor::name))
+                .toList();
+    }
+
+    private static long count(CxTally t, long fromDay, long toDay) {
+        if (fromDay > toDay) {
+            return 0;
+        }
+        return t.activeDays().subMap(fromDay, toDay + 1).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Long days(Instant then, Instant now) {
+        return then == null ? null : Math.max(0, Math.floorDiv(now.toEpochMilli() - then.toEpochMilli(), DAY_MILLIS));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000.0) / 10_000.0;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "CxMetricsCalculator[%d journey rules]", settings.journey().size());
+    }
+}

@@ -1,0 +1,856 @@
+package dev.tessera.core.cx;
+
+import dev.tessera.core.cx.CxTally.Answer;
+import dev.tessera.core.cx.CxTally.Ticket;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Profile timelines and CX metrics in Redis (issue 5; formulas in docs/cx-metrics.md).
+ *
+ * <h2>Layout</h2> Every key of one profile carries the profile's hash tag, so one script updates the
+ * timeline, the metrics and the stage history of a profile atomically, on one node and on Redis Cluster:
+ * <ul>
+ *   <li>{@code {p:ID}:timeline} sorted set: interaction key → occurredAt in epoch milliseconds</li>
+ *   <li>{@code {p:ID}:interactions} hash: interaction key → {@link Interaction} JSON (with its source record)</li>
+ *   <li>{@code {p:ID}:metrics} hash: {@code state} ({@link CxTally} JSON), {@code version}, {@code stage}</li>
+ *   <li>{@code {p:ID}:stages} list: stage changes in order ({@link StageChange} without the derived parts)</li>
+ *   <li>{@code {p:ID}:moments} hash: moments of truth already fired (rule|trigger → epoch millis)</li>
+ *   <li>{@code {p:ID}:cxmoves} hash: where this profile's timeline went: {@code profile} → the profile
+ *       that absorbed it, {@code record:SOURCE:ID} → the profile a split moved that record to</li>
+ *   <li>{@code {pending:SOURCE:DIGEST}} hash: interactions of a source record no profile holds yet</li>
+ *   <li>{@code cx:complaints-open} sorted set: profile id → when its next open complaint passes its SLA</li>
+ * </ul>
+ * The interaction key is {@code source:id}: the same event delivered twice is stored once. A re-delivery
+ * with identical content changes nothing; one with different content replaces the stored interaction in
+ * place (last delivery wins: interactions carry no version) and the metrics are recomputed.
+ *
+ * <h2>Which profile</h2> An interaction names its person by source record; {@link #append} finds the
+ * profile holding that record through {@link ProfileStore#findBySource}, which follows merge forwards.
+ * When no profile holds it yet (the interaction came before the record, e.g. a webhook beating the CRM
+ * export), the interaction waits in a pending hash keyed by the source record and the identity resolver
+ * calls {@link #attachPending} once the record lands. This keeps the resolver the only writer of
+ * profiles: the timeline never creates half-profiles that matching would then have to merge. After
+ * writing to the pending hash, {@code append} looks the record up once more and attaches itself if the
+ * record landed meanwhile: the resolver indexes a record before it calls {@code attachPending}, so one of
+ * the two always sees the other and nothing stays pending by a race. Pending entries expire after
+ * {@link CxSettings#pendingTtl()}.
+ *
+ * <h2>Concurrency</h2> Writes to one profile are compare-and-set on the metrics version inside one Lua
+ * script (the timeline, the interaction, the new tally, the stage change and the moment dedup land
+ * together or not at all); a writer that lost the race re-reads and retries. A profile whose timeline was
+ * moved by {@link #absorb} or {@link #splitOff}, or whose profile document is forwarded or dissolved,
+ * refuses appends inside the same script, and the appender follows the pointer: no interaction is left
+ * behind on a merged-away profile.
+ *
+ * <p>Thread-safe; share one instance.
+ */
+public final class CxStore {
+
+    private static final int MAX_HOPS = 16;
+    private static final int MAX_ATTEMPTS = 64;
+    private static final long CHANGE_FEED_MAX_LENGTH = 1_000_000;
+    private static final int BATCH = 500;
+
+    private enum Mode {
+        /** An append: refuse when the profile is forwarded, dissolved, absorbed or the record moved away. */
+        APPEND,
+        /** The target of absorb or split: refuse only when its own timeline was absorbed elsewhere. */
+        INTO,
+        /** Cleaning up the source of a split: no check. */
+        ANY
+    }
+
+    /*
+     * KEYS: metrics, timeline, interactions, cxmoves, profile, stages, moments.
+     * ARGV: expected version, tally JSON, stage, stage entry JSON, mode, now millis, then
+     * n upserts × (key, score, json, record key), d deletes × key, m moment keys.
+     * Returns {1, version, fired moment keys...}, {0} on a version conflict, {2, profile} when the timeline
+     * moved to that profile, {3} when the profile is forwarded or dissolved (look the record up again).
+     */
+    private static final CxScript WRITE = new CxScript("""
+            local mode = ARGV[5]
+            if mode ~= 'any' then
+              local moved = redis.call('HGET', KEYS[4], 'profile')
+              if moved then return {2, moved} end
+            end
+            local n = tonumber(ARGV[7])
+            if mode == 'append' then
+              if redis.call('HEXISTS', KEYS[5], 'forward') == 1 then return {3} end
+              if redis.call('HEXISTS', KEYS[5], 'doc') == 0 then return {3} end
+              for k = 0, n - 1 do
+                local to = redis.call('HGET', KEYS[4], 'record:' .. ARGV[8 + k * 4 + 3])
+                if to then return {2, to} end
+              end
+            end
+            local current = redis.call('HGET', KEYS[1], 'version') or '0'
+            if current ~= ARGV[1] then return {0} end
+            local i = 8
+            for _ = 1, n do
+              redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i])
+              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 2])
+              i = i + 4
+            end
+            local d = tonumber(ARGV[i]); i = i + 1
+            for _ = 1, d do
+              redis.call('ZREM', KEYS[2], ARGV[i])
+              redis.call('HDEL', KEYS[3], ARGV[i])
+              i = i + 1
+            end
+            local version = tostring(tonumber(current) + 1)
+            redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version)
+            if redis.call('HGET', KEYS[1], 'stage') ~= ARGV[3] then
+              redis.call('HSET', KEYS[1], 'stage', ARGV[3])
+              redis.call('RPUSH', KEYS[6], ARGV[4])
+            end
+            local result = {1, version}
+            local m = tonumber(ARGV[i]); i = i + 1
+            for _ = 1, m do
+              if redis.call('HSETNX', KEYS[7], ARGV[i], ARGV[6]) == 1 then table.insert(result, ARGV[i]) end
+              i = i + 1
+            end
+            return result
+            """);
+
+    /** KEYS: moments hash. ARGV: now millis, moment keys. Returns the keys not fired before. */
+    private static final CxScript FIRE = new CxScript("""
+            local fired = {}
+            for i = 2, #ARGV do
+              if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[1]) == 1 then table.insert(fired, ARGV[i]) end
+            end
+            return fired
+            """);
+
+    /** KEYS: pending hash. ARGV: (key, json) pairs; removes the ones still holding that json. */
+    private static final CxScript REMOVE_IF_SAME = new CxScript("""
+            local removed = {}
+            for i = 1, #ARGV, 2 do
+              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+                redis.call('HDEL', KEYS[1], ARGV[i]); table.insert(removed, ARGV[i])
+              end
+            end
+            return removed
+            """);
+
+    /** KEYS: overdue index. ARGV: member, expected score, new score or ''. Only when nobody moved it. */
+    private static final CxScript REINDEX_IF_SAME = new CxScript("""
+            local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if score and tonumber(score) == tonumber(ARGV[2]) then
+              if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1])
+              else redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+            end
+            return {}
+            """);
+
+    private final ProfileStore profiles;
+    private final RedisConnection connection;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final RedisKeys.Namespace keys;
+    private final CxSettings settings;
+    private final CxMetricsCalculator calculator;
+    private final Clock clock;
+
+    /** Timelines of the profiles in {@code profiles} (same connection and key namespace). */
+    public CxStore(ProfileStore profiles, CxSettings settings, Clock clock) {
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.connection = profiles.connection();
+        this.redis = connection.commands();
+        this.async = connection.async();
+        this.keys = profiles.namespace();
+        this.calculator = new CxMetricsCalculator(settings);
+    }
+
+    public CxMetricsCalculator calculator() {
+        return calculator;
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    String timelineKey(ProfileId p) {
+        return keys.profileTag(p) + ":timeline";
+    }
+
+    String interactionsKey(ProfileId p) {
+        return keys.profileTag(p) + ":interactions";
+    }
+
+    String metricsKey(ProfileId p) {
+        return keys.profileTag(p) + ":metrics";
+    }
+
+    String stagesKey(ProfileId p) {
+        return keys.profileTag(p) + ":stages";
+    }
+
+    String momentsKey(ProfileId p) {
+        return keys.profileTag(p) + ":moments";
+    }
+
+    String movesKey(ProfileId p) {
+        return keys.profileTag(p) + ":cxmoves";
+    }
+
+    String pendingKey(SourceRecordId record) {
+        return keys.pendingInteractions(record);
+    }
+
+    String overdueKey() {
+        return keys.prefix() + "cx:complaints-open";
+    }
+
+    // ---------------------------------------------------------------- append
+
+    /** One interaction ready to write: its key and its JSON (content identity). */
+    private record Entry(String key, Interaction interaction, String json) {
+        static Entry of(Interaction i, String json) {
+            return new Entry(CxMetricsCalculator.key(i), i, json);
+        }
+    }
+
+    /**
+     * Adds an interaction to the timeline of the profile that holds its source record, updating that
+     * profile's metrics, journey stage and moments of truth in the same step; or keeps it pending when no
+     * profile holds the record yet. Idempotent: appending the same interaction again is a
+     * {@link AppendResult.Status#DUPLICATE}.
+     *
+     * @throws InvalidInteractionException when the interaction breaks a limit (size, characters, source)
+     */
+    public AppendResult append(Interaction interaction) {
+        Entry entry = Entry.of(interaction, InteractionLimits.check(interaction));
+        // Fast path: the source index usually names the live profile (one GET instead of the three round
+        // trips of findBySource); the write script refuses a forwarded or dissolved profile, and then the
+        // loop falls back to findBySource, which follows forwards.
+        String indexed = redis.get(keys.source(interaction.record()));
+        ProfileId target = indexed == null ? null : new ProfileId(indexed);
+        for (int hop = 0; hop < MAX_HOPS; hop++) {
+            Optional<ProfileId> home = target != null ? Optional.of(target)
+                    : hop == 0 ? Optional.empty() : profiles.findBySource(interaction.record());
+            if (home.isEmpty()) {
+                String key = pendingKey(interaction.record());
+                RedisFuture<Boolean> put = async.hset(key, entry.key(), entry.json());
+                RedisFuture<Boolean> ttl = async.pexpire(key, settings.pendingTtl().toMillis());
+                connection.await(put);
+                connection.await(ttl);
+                Optional<ProfileId> landed = profiles.findBySource(interaction.record());
+                if (landed.isEmpty()) {
+                    return new AppendResult(AppendResult.Status.PENDING, entry.key(), null, List.of());
+                }
+                Written attached = attach(interaction.record(), landed.get());
+                return attached == null
+                        ? new AppendResult(AppendResult.Status.PENDING, entry.key(), null, List.of())
+                        : new AppendResult(attached.status(), entry.key(), attached.profile(), attached.moments());
+            }
+            Written written = write(home.get(), List.of(entry), List.of(), Mode.APPEND, false, true, List.of(),
+                    false);
+            switch (written.outcome()) {
+                case DONE -> {
+                    return new AppendResult(written.status(), entry.key(), written.profile(), written.moments());
+                }
+                case MOVED -> target = written.profile();
+                default -> target = null;
+            }
+        }
+        throw new IllegalStateException("interaction " + entry.key() + " found no profile after " + MAX_HOPS
+                + " forwards");
+    }
+
+    /**
+     * Moves the interactions waiting for {@code record} onto the timeline of {@code profile} (or of the
+     * profile it was merged into since). The identity resolver calls it after it stored the record;
+     * calling it again, or for a record with nothing pending, does nothing.
+     *
+     * @return how many pending interactions were attached
+     */
+    public int attachPending(SourceRecordId record, ProfileId profile) {
+        Written written = attach(record, profile);
+        return written == null ? 0 : written.attached();
+    }
+
+    private Written attach(SourceRecordId record, ProfileId profile) {
+        String key = pendingKey(record);
+        Map<String, String> waiting = redis.hgetall(key);
+        if (waiting.isEmpty()) {
+            return null;
+        }
+        List<Entry> entries = new ArrayList<>();
+        waiting.forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
+        ProfileId target = profile;
+        for (int hop = 0; hop < MAX_HOPS && target != null; hop++) {
+            Written written = write(target, entries, List.of(), Mode.APPEND, false, true, List.of(), false);
+            switch (written.outcome()) {
+                case DONE -> {
+                    List<String> pairs = new ArrayList<>();
+                    entries.forEach(e -> {
+                        pairs.add(e.key());
+                        pairs.add(e.json());
+                    });
+                    REMOVE_IF_SAME.run(redis, new String[] {key}, pairs.toArray(String[]::new));
+                    return new Written(Outcome.DONE, written.status(), written.profile(), written.moments(),
+                            entries.size());
+                }
+                case MOVED -> target = written.profile();
+                default -> target = profiles.findBySource(record).orElse(null);
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- merges and splits
+
+    /**
+     * Moves the whole timeline of {@code from} onto {@code into} (a merge), recomputes the metrics of
+     * {@code into} and records a {@link InteractionKind#PROFILE_MERGED} entry on it. The two profiles live in
+     * different slots, so this is copy-then-delete: {@code from} is first marked as moved (appends racing
+     * with the merge follow the mark to {@code into}), then copied, then emptied. Every step is
+     * idempotent: after a crash, run it again. An interaction key held by both keeps the version of
+     * {@code into}.
+     *
+     * @return how many interactions were copied (0 when re-run after a completed absorb)
+     * @throws IllegalStateException when {@code from} was already absorbed into another profile
+     */
+    public int absorb(ProfileId from, ProfileId into) {
+        if (from.equals(into)) {
+            throw new IllegalArgumentException("a profile cannot absorb itself");
+        }
+        String moves = movesKey(from);
+        RedisFuture<Boolean> mark = async.hsetnx(moves, "profile", into.value());
+        RedisFuture<Boolean> stamp = async.hsetnx(moves, "mergedAt", Long.toString(clock.millis()));
+        RedisFuture<List<KeyValue<String, String>>> marked = async.hmget(moves, "profile", "mergedAt");
+        connection.await(mark);
+        connection.await(stamp);
+        List<KeyValue<String, String>> values = connection.await(marked);
+        if (!into.value().equals(values.get(0).getValue())) {
+            throw new IllegalStateException("profile " + from + " was absorbed into another profile already");
+        }
+        Instant at = Instant.ofEpochMilli(Long.parseLong(values.get(1).getValue()));
+
+        RedisFuture<Map<String, String>> held = async.hgetall(interactionsKey(from));
+        RedisFuture<Map<String, String>> fired = async.hgetall(momentsKey(from));
+        List<Entry> entries = new ArrayList<>();
+        connection.await(held).forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
+        int copied = entries.size();
+        entries.add(system(InteractionKind.PROFILE_MERGED, "merged:" + from.value(), from, at,
+                Map.of("from", from.value(), "into", into.value())));
+        List<String> moments = List.copyOf(connection.await(fired).keySet());
+
+        writeFollowing(into, entries, moments);
+        redis.del(timelineKey(from), interactionsKey(from), metricsKey(from), stagesKey(from), momentsKey(from));
+        return copied;
+    }
+
+    /**
+     * Moves the interactions of the records in {@code moved} from the timeline of {@code from} to that of
+     * {@code to} (an unmerge), recomputes both profiles' metrics and records a
+     * {@link InteractionKind#PROFILE_SPLIT} entry on both. Copy-then-delete like {@link #absorb}, and
+     * idempotent: after a crash, run it again. Appends for a moved record that still reach {@code from}
+     * are forwarded to {@code to}.
+     *
+     * @return how many interactions were moved by this call
+     */
+    public int splitOff(ProfileId from, ProfileId to, Set<SourceRecordId> moved) {
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("a profile cannot split off to itself");
+        }
+        if (moved.isEmpty()) {
+            throw new IllegalArgumentException("name at least one moved record");
+        }
+        String moves = movesKey(from);
+        Map<String, String> marks = new LinkedHashMap<>();
+        moved.forEach(r -> marks.put("record:" + r.key(), to.value()));
+        RedisFuture<Long> mark = async.hset(moves, marks);
+        RedisFuture<Boolean> stamp = async.hsetnx(moves, "splitAt:" + to.value(), Long.toString(clock.millis()));
+        RedisFuture<String> stamped = async.hget(moves, "splitAt:" + to.value());
+        RedisFuture<Map<String, String>> held = async.hgetall(interactionsKey(from));
+        connection.await(mark);
+        connection.await(stamp);
+        Instant at = Instant.ofEpochMilli(Long.parseLong(connection.await(stamped)));
+        Set<String> movedKeys = new LinkedHashSet<>();
+        moved.forEach(r -> movedKeys.add(r.key()));
+        List<Entry> leaving = new ArrayList<>();
+        connection.await(held).forEach((k, json) -> {
+            Interaction i = CxJson.read(json, Interaction.class);
+            if (movedKeys.contains(i.record().key())) {
+                leaving.add(new Entry(k, i, json));
+            }
+        });
+        Entry note = system(InteractionKind.PROFILE_SPLIT, "split:" + from.value() + ">" + to.value(), from, at,
+                Map.of("from", from.value(), "to", to.value()));
+        List<Entry> arriving = new ArrayList<>(leaving);
+        arriving.add(note);
+        writeFollowing(to, arriving, List.of());
+        List<String> gone = leaving.stream().map(Entry::key).toList();
+        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
+            if (write(from, List.of(note), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
+                return leaving.size();
+            }
+        }
+        throw new IllegalStateException("could not update profile " + from + " after the split");
+    }
+
+    private void writeFollowing(ProfileId into, List<Entry> entries, List<String> moments) {
+        ProfileId target = into;
+        for (int hop = 0; hop < MAX_HOPS; hop++) {
+            Written written = write(target, entries, List.of(), Mode.INTO, true, false, moments, false);
+            if (written.outcome() == Outcome.DONE) {
+                return;
+            }
+            target = written.profile();
+        }
+        throw new IllegalStateException("timeline of profile " + into + " moved more than " + MAX_HOPS + " times");
+    }
+
+    private static Entry system(InteractionKind kind, String id, ProfileId about, Instant at,
+            Map<String, String> attributes) {
+        Interaction i = new Interaction(id, new SourceRecordId(InteractionLimits.SYSTEM_SOURCE, about.value()), kind,
+                "system", null, at, null, null, attributes);
+        return Entry.of(i, InteractionLimits.checkShape(i));
+    }
+
+    // ---------------------------------------------------------------- the one write path
+
+    private enum Outcome { DONE, MOVED, LOOKUP }
+
+    private record Written(Outcome outcome, AppendResult.Status status, ProfileId profile, List<Moment> moments,
+            int attached) {
+        static Written moved(ProfileId to) {
+            return new Written(Outcome.MOVED, null, to, List.of(), 0);
+        }
+    }
+
+    /**
+     * Upserts and deletes interactions on one profile and stores the new tally, stage and moments, with
+     * compare-and-set on the metrics version. New keys are folded into the stored tally; a changed or
+     * deleted one makes it recompute from the whole timeline.
+     */
+    private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
+            boolean keepExisting, boolean evaluateMoments, List<String> copyMoments, boolean recompute) {
+        List<String> probe = new ArrayList<>();
+        upserts.forEach(e -> probe.add(e.key()));
+        probe.addAll(deletes);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(metricsKey(p), "state", "version");
+            RedisFuture<List<KeyValue<String, String>>> existing = probe.isEmpty() ? null
+                    : async.hmget(interactionsKey(p), probe.toArray(String[]::new));
+            List<KeyValue<String, String>> metaValues = connection.await(meta);
+            String stateJson = metaValues.get(0).getValueOrElse(null);
+            String version = metaValues.get(1).getValueOrElse("0");
+            Map<String, String> stored = new java.util.HashMap<>();
+            if (existing != null) {
+                connection.await(existing).forEach(kv -> {
+                    if (kv.hasValue()) {
+                        stored.put(kv.getKey(), kv.getValue());
+                    }
+                });
+            }
+            List<Entry> fresh = new ArrayList<>();
+            List<Entry> changed = new ArrayList<>();
+            for (Entry e : upserts) {
+                String old = stored.get(e.key());
+                if (old == null) {
+                    fresh.add(e);
+                } else if (!old.equals(e.json()) && !keepExisting) {
+                    changed.add(e);
+                }
+            }
+            List<String> removed = deletes.stream().filter(stored::containsKey).toList();
+            if (fresh.isEmpty() && changed.isEmpty() && removed.isEmpty() && copyMoments.isEmpty() && !recompute) {
+                if (mode == Mode.APPEND || mode == Mode.INTO) {
+                    // a duplicate must still not land on a moved timeline: let the script check, writing nothing new
+                    Written moved = checkMoved(p, upserts, mode);
+                    if (moved != null) {
+                        return moved;
+                    }
+                }
+                return new Written(Outcome.DONE, AppendResult.Status.DUPLICATE, p, List.of(), 0);
+            }
+            CxTally tally;
+            boolean full = recompute || !changed.isEmpty() || !removed.isEmpty();
+            if (!full) {
+                tally = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
+                for (Entry e : fresh) {
+                    tally = calculator.add(tally, e.interaction());
+                }
+            } else {
+                Map<String, Interaction> all = new LinkedHashMap<>();
+                redis.hgetall(interactionsKey(p)).forEach((k, json) -> all.put(k, CxJson.read(json, Interaction.class)));
+                fresh.forEach(e -> all.put(e.key(), e.interaction()));
+                changed.forEach(e -> all.put(e.key(), e.interaction()));
+                removed.forEach(all::remove);
+                tally = calculator.tally(all.values());
+            }
+            Instant now = clock.instant();
+            CxMetrics metrics = calculator.metrics(tally, now);
+            JourneyStage stage = JourneyRule.evaluate(settings.journey(), metrics);
+            List<Entry> touched = new ArrayList<>(fresh);
+            touched.addAll(changed);
+            Set<String> moments = new LinkedHashSet<>(copyMoments);
+            if (evaluateMoments) {
+                moments.addAll(detractorMoments(tally, touched, now));
+            }
+
+            List<String> args = new ArrayList<>();
+            args.add(version);
+            args.add(CxJson.write(tally));
+            args.add(stage.name());
+            args.add(CxJson.write(new StoredStage(stage, now)));
+            args.add(mode.name().toLowerCase(java.util.Locale.ROOT));
+            args.add(Long.toString(now.toEpochMilli()));
+            args.add(Integer.toString(touched.size()));
+            for (Entry e : touched) {
+                args.add(e.key());
+                args.add(Long.toString(e.interaction().occurredAt().toEpochMilli()));
+                args.add(e.json());
+                args.add(e.interaction().record().key());
+            }
+            args.add(Integer.toString(removed.size()));
+            args.addAll(removed);
+            args.add(Integer.toString(moments.size()));
+            args.addAll(moments);
+            List<Object> result = WRITE.run(redis, profileKeys(p), args.toArray(String[]::new));
+            long status = (Long) result.get(0);
+            if (status == 0) {
+                continue;
+            }
+            if (status == 2) {
+                return Written.moved(new ProfileId((String) result.get(1)));
+            }
+            if (status == 3) {
+                return new Written(Outcome.LOOKUP, null, null, List.of(), 0);
+            }
+            List<Moment> fired = new ArrayList<>();
+            if (evaluateMoments) {
+                for (Object key : result.subList(2, result.size())) {
+                    String k = (String) key;
+                    fired.add(new Moment(k.substring(0, k.indexOf('|')), p));
+                }
+            }
+            boolean tickets = full || touched.stream().anyMatch(e -> isTicket(e.interaction().kind()));
+            afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty());
+            AppendResult.Status appended = !changed.isEmpty() ? AppendResult.Status.UPDATED
+                    : !fresh.isEmpty() ? AppendResult.Status.STORED : AppendResult.Status.DUPLICATE;
+            return new Written(Outcome.DONE, appended, p, fired, 0);
+        }
+        throw new java.util.ConcurrentModificationException("profile " + p + " kept changing: gave up after "
+                + MAX_ATTEMPTS + " attempts");
+    }
+
+    /** For a duplicate: is the timeline it would go to still this profile's? (one round trip) */
+    private Written checkMoved(ProfileId p, List<Entry> upserts, Mode mode) {
+        RedisFuture<String> moved = async.hget(movesKey(p), "profile");
+        List<RedisFuture<String>> records = new ArrayList<>();
+        if (mode == Mode.APPEND) {
+            upserts.forEach(e -> records.add(async.hget(movesKey(p), "record:" + e.interaction().record().key())));
+        }
+        String to = connection.await(moved);
+        for (RedisFuture<String> r : records) {
+            String recordTo = connection.await(r);
+            to = to == null ? recordTo : to;
+        }
+        return to == null ? null : Written.moved(new ProfileId(to));
+    }
+
+    private String[] profileKeys(ProfileId p) {
+        return new String[] {metricsKey(p), timelineKey(p), interactionsKey(p), movesKey(p), keys.profile(p),
+                stagesKey(p), momentsKey(p)};
+    }
+
+    private static boolean isTicket(InteractionKind kind) {
+        return kind == InteractionKind.TICKET_OPENED || kind == InteractionKind.TICKET_REPLIED
+                || kind == InteractionKind.TICKET_SOLVED;
+    }
+
+    /** A stage change as stored: the time spent is derived when read. */
+    record StoredStage(JourneyStage stage, Instant enteredAt) {}
+
+    // ---------------------------------------------------------------- moments of truth
+
+    /**
+     * Detractor-after-solved candidates: when the touched interactions include a detractor answer or a
+     * solved ticket, every detractor answer given within the rule's window after a ticket's (last) solving.
+     * The store fires each at most once (rule|answer key), so evaluating the whole tally is safe and makes
+     * the result independent of which of the two arrived first.
+     */
+    private List<String> detractorMoments(CxTally tally, List<Entry> touched, Instant now) {
+        boolean relevant = touched.stream().map(Entry::interaction).anyMatch(i ->
+                i.kind() == InteractionKind.TICKET_SOLVED
+                        || (i.score() != null && i.score().type() == Interaction.ScoreType.NPS
+                                && CxMetrics.NpsCategory.of(i.score().value()) == CxMetrics.NpsCategory.DETRACTOR));
+        if (!relevant) {
+            return List.of();
+        }
+        Instant oldest = now.minus(settings.momentMaxAge());
+        List<String> keys = new ArrayList<>();
+        for (MomentRule rule : settings.moments()) {
+            if (rule instanceof MomentRule.DetractorAfterSolved d) {
+                for (Answer answer : tally.detractorAnswers()) {
+                    if (answer.at().isBefore(oldest)) {
+                        continue;
+                    }
+                    Instant earliest = answer.at().minus(d.within());
+                    boolean afterSolved = tally.tickets().values().stream().anyMatch(t -> t.lastSolvedAt() != null
+                            && !t.lastSolvedAt().isAfter(answer.at()) && !t.lastSolvedAt().isBefore(earliest));
+                    if (afterSolved) {
+                        keys.add(d.name() + "|" + answer.key());
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Publishes fired moments and keeps the profile's entry in the open-complaint index up to date. */
+    private void afterWrite(ProfileId p, List<Moment> fired, Optional<CxTally> tickets) {
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        fired.forEach(m -> writes.add(publish(m)));
+        if (tickets.isPresent() && hasOverdueRules()) {
+            Instant due = nextDue(tickets.get(), Set.of(), null);
+            writes.add(due == null ? async.zrem(overdueKey(), p.value())
+                    : async.zadd(overdueKey(), due.toEpochMilli(), p.value()));
+        }
+        writes.forEach(connection::await);
+    }
+
+    private RedisFuture<String> publish(Moment moment) {
+        return async.xadd(keys.changeFeed(), XAddArgs.Builder.maxlen(CHANGE_FEED_MAX_LENGTH).approximateTrimming(),
+                Map.of("profile", moment.profile().value(), "change", "moment", "rule", moment.rule()));
+    }
+
+    private boolean hasOverdueRules() {
+        return settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue);
+    }
+
+    /** Moment key of an overdue complaint: one per rule, ticket and opening. */
+    private static String overdueKey(MomentRule.ComplaintOverdue rule, String ticket, Ticket t) {
+        return rule.name() + "|" + ticket + "|" + t.lastOpenedAt().toEpochMilli();
+    }
+
+    /** The earliest SLA deadline of an open complaint not in {@code done} and after {@code after}. */
+    private Instant nextDue(CxTally tally, Set<String> done, Instant after) {
+        Instant next = null;
+        for (MomentRule rule : settings.moments()) {
+            if (rule instanceof MomentRule.ComplaintOverdue o) {
+                for (Map.Entry<String, Ticket> t : tally.tickets().entrySet()) {
+                    if (t.getValue().complaint() && t.getValue().open()
+                            && !done.contains(overdueKey(o, t.getKey(), t.getValue()))) {
+                        Instant due = t.getValue().lastOpenedAt().plus(o.sla());
+                        if ((after == null || due.isAfter(after)) && (next == null || due.isBefore(next))) {
+                            next = due;
+                        }
+                    }
+                }
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Fires the complaint-overdue moments that are due at {@code now}: every open complaint older than a
+     * {@link MomentRule.ComplaintOverdue} rule's SLA, once per rule and complaint opening. Looks only at the
+     * profiles the open-complaint index says are due, so a scheduler can call it every minute. Deadlines
+     * that passed longer than {@link CxSettings#momentMaxAge()} ago are skipped (old history being loaded).
+     *
+     * @return the moments fired by this call
+     */
+    public List<Moment> checkOverdue(Instant now) {
+        List<Moment> fired = new ArrayList<>();
+        List<ScoredValue<String>> due = redis.zrangebyscoreWithScores(overdueKey(),
+                Range.create(Double.NEGATIVE_INFINITY, (double) now.toEpochMilli()), Limit.create(0, BATCH));
+        Instant oldest = now.minus(settings.momentMaxAge());
+        for (ScoredValue<String> entry : due) {
+            ProfileId p = new ProfileId(entry.getValue());
+            RedisFuture<String> moved = async.hget(movesKey(p), "profile");
+            RedisFuture<String> state = async.hget(metricsKey(p), "state");
+            String score = Long.toString((long) entry.getScore());
+            if (connection.await(moved) != null || connection.await(state) == null) {
+                REINDEX_IF_SAME.run(redis, new String[] {overdueKey()}, p.value(), score, "");
+                continue;
+            }
+            CxTally tally = CxJson.read(connection.await(state), CxTally.class);
+            Set<String> candidates = new LinkedHashSet<>();
+            for (MomentRule rule : settings.moments()) {
+                if (rule instanceof MomentRule.ComplaintOverdue o) {
+                    tally.tickets().forEach((ticket, t) -> {
+                        Instant deadline = t.complaint() && t.open() ? t.lastOpenedAt().plus(o.sla()) : null;
+                        if (deadline != null && !deadline.isAfter(now)) {
+                            candidates.add(overdueKey(o, ticket, t));
+                        }
+                    });
+                }
+            }
+            List<String> fresh = new ArrayList<>();
+            if (!candidates.isEmpty()) {
+                List<String> args = new ArrayList<>();
+                args.add(Long.toString(now.toEpochMilli()));
+                for (String candidate : candidates) {
+                    // the deadline of an overdue candidate: opening + sla; skip deadlines long past
+                    if (deadlineOf(candidate).isBefore(oldest)) {
+                        continue;
+                    }
+                    args.add(candidate);
+                }
+                if (args.size() > 1) {
+                    FIRE.run(redis, new String[] {momentsKey(p)}, args.toArray(String[]::new))
+                            .forEach(k -> fresh.add((String) k));
+                }
+            }
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            for (String key : fresh) {
+                Moment m = new Moment(key.substring(0, key.indexOf('|')), p);
+                fired.add(m);
+                writes.add(publish(m));
+            }
+            writes.forEach(connection::await);
+            Instant next = nextDue(tally, candidates, now);
+            REINDEX_IF_SAME.run(redis, new String[] {overdueKey()}, p.value(), score,
+                    next == null ? "" : Long.toString(next.toEpochMilli()));
+        }
+        return fired;
+    }
+
+    private Instant deadlineOf(String overdueMomentKey) {
+        String rule = overdueMomentKey.substring(0, overdueMomentKey.indexOf('|'));
+        long opened = Long.parseLong(overdueMomentKey.substring(overdueMomentKey.lastIndexOf('|') + 1));
+        Duration sla = settings.moments().stream()
+                .filter(r -> r.name().equals(rule) && r instanceof MomentRule.ComplaintOverdue)
+                .map(r -> ((MomentRule.ComplaintOverdue) r).sla()).findFirst().orElseThrow();
+        return Instant.ofEpochMilli(opened).plus(sla);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The profile whose timeline {@code p}'s now is (following absorb marks). */
+    private ProfileId live(ProfileId p) {
+        ProfileId current = p;
+        for (int hop = 0; hop < MAX_HOPS; hop++) {
+            String into = redis.hget(movesKey(current), "profile");
+            if (into == null) {
+                return current;
+            }
+            current = new ProfileId(into);
+        }
+        throw new IllegalStateException("timeline of profile " + p + " moved more than " + MAX_HOPS + " times");
+    }
+
+    /** The stored tally of a profile (empty when it has no interactions). */
+    public CxTally tally(ProfileId profile) {
+        String state = redis.hget(metricsKey(live(profile)), "state");
+        return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
+    }
+
+    /** The metrics of a profile as of the store's clock, from the incrementally kept tally. */
+    public CxMetrics metrics(ProfileId profile) {
+        return calculator.metrics(tally(profile), clock.instant());
+    }
+
+    /** The current journey stage and every earlier one, oldest first, with the time spent in each. */
+    public List<StageChange> stages(ProfileId profile) {
+        List<String> stored = redis.lrange(stagesKey(live(profile)), 0, -1);
+        Instant now = clock.instant();
+        List<StageChange> changes = new ArrayList<>();
+        for (int k = 0; k < stored.size(); k++) {
+            StoredStage s = CxJson.read(stored.get(k), StoredStage.class);
+            boolean current = k == stored.size() - 1;
+            Instant left = current ? now : CxJson.read(stored.get(k + 1), StoredStage.class).enteredAt();
+            Duration spent = Duration.between(s.enteredAt(), left);
+            changes.add(new StageChange(s.stage(), s.enteredAt(), spent.isNegative() ? Duration.ZERO : spent, current));
+        }
+        return changes;
+    }
+
+    /**
+     * Re-evaluates a profile's journey stage at the store's clock (stages such as churned change with time
+     * alone) and recomputes its tally from the timeline (repairs a tally after a change of settings).
+     */
+    public CxMetrics refresh(ProfileId profile) {
+        ProfileId p = live(profile);
+        write(p, List.of(), List.of(), Mode.ANY, false, false, List.of(), true);
+        return metrics(p);
+    }
+
+    /** A page of a profile's timeline, newest first (same millisecond: larger key first). */
+    public TimelinePage timeline(ProfileId profile, TimelineQuery query) {
+        ProfileId p = live(profile);
+        Range<Double> range = Range.from(
+                query.from() == null ? Range.Boundary.unbounded() : Range.Boundary.including((double) query.from().toEpochMilli()),
+                query.to() == null ? Range.Boundary.unbounded() : Range.Boundary.excluding((double) query.to().toEpochMilli()));
+        if (!query.filtersContent()) {
+            RedisFuture<Long> total = async.zcount(timelineKey(p), range);
+            RedisFuture<List<String>> keysOnPage = async.zrevrangebyscore(timelineKey(p), range,
+                    Limit.create(query.offset(), query.limit()));
+            List<Interaction> items = load(p, connection.await(keysOnPage));
+            return new TimelinePage(items, connection.await(total), query.offset(), query.limit());
+        }
+        List<String> inRange = redis.zrevrangebyscore(timelineKey(p), range);
+        List<Interaction> matching = new ArrayList<>();
+        for (int from = 0; from < inRange.size(); from += BATCH) {
+            for (Interaction i : load(p, inRange.subList(from, Math.min(inRange.size(), from + BATCH)))) {
+                if ((query.kinds().isEmpty() || query.kinds().contains(i.kind()))
+                        && (query.channels().isEmpty() || query.channels().contains(i.channel()))) {
+                    matching.add(i);
+                }
+            }
+        }
+        int start = Math.min(query.offset(), matching.size());
+        List<Interaction> page = matching.subList(start, Math.min(matching.size(), start + query.limit()));
+        return new TimelinePage(page, matching.size(), query.offset(), query.limit());
+    }
+
+    /** Every interaction on a profile's timeline, oldest first. */
+    public List<Interaction> interactions(ProfileId profile) {
+        ProfileId p = live(profile);
+        return load(p, redis.zrange(timelineKey(p), 0, -1));
+    }
+
+    /** Interactions waiting for their source record to land on a profile. */
+    public List<Interaction> pending(SourceRecordId record) {
+        return redis.hvals(pendingKey(record)).stream().map(json -> CxJson.read(json, Interaction.class))
+                .sorted(java.util.Comparator.comparing(Interaction::occurredAt).thenComparing(CxMetricsCalculator::key))
+                .toList();
+    }
+
+    private List<Interaction> load(ProfileId p, List<String> keysInOrder) {
+        if (keysInOrder.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> byKey = new TreeMap<>();
+        redis.hmget(interactionsKey(p), keysInOrder.toArray(String[]::new))
+                .forEach(kv -> byKey.put(kv.getKey(), kv.getValueOrElse(null)));
+        List<Interaction> items = new ArrayList<>();
+        for (String key : keysInOrder) {
+            String json = byKey.get(key);
+            if (json != null) { // removed between the two reads by a split: skip it
+                items.add(CxJson.read(json, Interaction.class));
+            }
+        }
+        return items;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tessera.core.cx;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The time-independent sums behind a profile's metrics: what is stored at {@code {p:ID}:metrics} and
+ * updated on each append. Every component is a count, a sum, a minimum or a maximum over the set of
+ * interactions (never "the last one that arrived"), so adding interactions in any order gives the same
+ * tally; {@link CxMetricsCalculator#metrics} turns it into {@link CxMetrics} at read time, when "now"
+ * is known.
+ *
+ * @param activeDays         interactions per UTC day (epoch day → count): recency and frequency windows
+ * @param latestNps          the NPS answer with the latest time (ties: the larger interaction key)
+ * @param detractorAnswers   every detractor NPS answer, for the detractor-after-solved moment
+ * @param revenue            gross order value per currency
+ * @param returned           value of returns per currency
+ * @param ordersWithAmount   orders that carried an amount, per currency (the divisor of AOV)
+ * @param tickets            per ticket id: its opening, first reply, solving and whether it is a complaint
+ */
+public record CxTally(
+        long interactions,
+        Instant firstInteractionAt,
+        Instant lastInteractionAt,
+        SortedMap<Long, Long> activeDays,
+        Answer latestNps,
+        long promoters,
+        long passives,
+        long detractors,
+        List<Answer> detractorAnswers,
+        long csatSum,
+        long csatCount,
+        long cesSum,
+        long cesCount,
+        long orders,
+        long returns,
+        SortedMap<String, BigDecimal> revenue,
+        SortedMap<String, BigDecimal> returned,
+        SortedMap<String, Long> ordersWithAmount,
+        Instant firstOrderAt,
+        Instant lastOrderAt,
+        SortedMap<String, Ticket> tickets) {
+
+    public static final CxTally EMPTY = new CxTally(0, null, null, null, null, 0, 0, 0, null, 0, 0, 0, 0, 0, 0,
+            null, null, null, null, null, null);
+
+    public CxTally {
+        activeDays = frozen(activeDays);
+        detractorAnswers = detractorAnswers == null ? List.of() : List.copyOf(detractorAnswers);
+        revenue = frozen(revenue);
+        returned = frozen(returned);
+        ordersWithAmount = frozen(ordersWithAmount);
+        tickets = frozen(tickets);
+    }
+
+    private static <K, V> SortedMap<K, V> frozen(Map<K, V> map) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(map == null ? Map.of() : map));
+    }
+
+    /** One survey answer: when, which interaction (its key), and the score. */
+    public record Answer(Instant at, String key, int value) {}
+
+    /**
+     * One ticket's lifecycle as min/max times, so the order events arrive in does not matter. It is open
+     * when it was opened and not solved since its last opening.
+     */
+    public record Ticket(Instant firstOpenedAt, Instant lastOpenedAt, Instant firstReplyAt, Instant lastSolvedAt,
+            boolean complaint) {
+
+        public boolean opened() {
+            return firstOpenedAt != null;
+        }
+
+        public boolean open() {
+            return opened() && (lastSolvedAt == null || lastOpenedAt.isAfter(lastSolvedAt));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.tessera.core.cx;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One stay in a journey stage: entered at {@code enteredAt} (when Tessera evaluated the rules, not the
+ * interaction's time), for {@code timeSpent} (until the next change, or until now for the current one).
+ */
+public record StageChange(JourneyStage stage, Instant enteredAt, Duration timeSpent, boolean current) {}

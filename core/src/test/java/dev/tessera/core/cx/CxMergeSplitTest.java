@@ -1,0 +1,174 @@
+package dev.tessera.core.cx;
+
+import static dev.tessera.core.cx.CxFixtures.T0;
+import static dev.tessera.core.cx.CxFixtures.activity;
+import static dev.tessera.core.cx.CxFixtures.nps;
+import static dev.tessera.core.cx.CxFixtures.order;
+import static dev.tessera.core.cx.CxFixtures.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.identity.ProfileResolver.SplitResult;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The timeline follows its person: pending interactions, merges and splits. */
+class CxMergeSplitTest extends CxStoreTestBase {
+
+    private final SourceRecordId ann = rec("shop", "ann");
+    private final SourceRecordId annCrm = rec("crm", "A-17");
+
+    private CxIdentityHooks hooks() {
+        return new CxIdentityHooks(cx, profiles);
+    }
+
+    private Resolution resolve(SourceRecordId id, String... emails) {
+        CustomerRecord record = new CustomerRecord(id, T0, java.util.Arrays.stream(emails)
+                .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of());
+        Resolution resolution = resolver.resolve(record);
+        hooks().afterResolve(record, resolution);
+        return resolution;
+    }
+
+    @Test
+    void anInteractionOfAnUnknownRecordWaitsAndLandsWhenTheRecordDoes() {
+        Interaction early = order(ann, "o-1", T0.minus(Duration.ofDays(1)), "10", "EUR");
+
+        AppendResult result = cx.append(early);
+
+        assertThat(result.status()).isEqualTo(AppendResult.Status.PENDING);
+        assertThat(cx.pending(ann)).containsExactly(early);
+        assertThat(redis.commands().keys("*ann*")).as("no source id in key names").isEmpty();
+
+        ProfileId p = resolve(ann, "ann@example.com").profileId();
+
+        assertThat(cx.interactions(p)).containsExactly(early);
+        assertThat(cx.metrics(p).orders()).isEqualTo(1);
+        assertThat(cx.pending(ann)).isEmpty();
+        assertThat(cx.attachPending(ann, p)).as("attaching again does nothing").isZero();
+    }
+
+    @Test
+    void pendingInteractionsExpire() {
+        cx.append(order(ann, "o-1", T0, "10", "EUR"));
+
+        long ttl = redis.commands().pttl(cx.pendingKey(ann));
+
+        assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofDays(30).toMillis());
+    }
+
+    @Test
+    void aMergeMovesTheWholeTimelineAndRecomputesTheSurvivorsMetrics() {
+        ProfileId a = resolve(ann, "ann@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        ProfileId b = resolve(annCrm, "ann.smith@example.com").profileId();
+        cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
+        cx.append(nps(annCrm, "n-1", T0.minus(Duration.ofDays(2)), 10));
+
+        Resolution bridge = resolve(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
+
+        assertThat(bridge.merged()).containsExactly(b);
+        assertThat(bridge.profileId()).isEqualTo(a);
+        assertThat(cx.interactions(a)).extracting(Interaction::kind).containsExactly(InteractionKind.ORDER,
+                InteractionKind.SURVEY_RESPONSE, InteractionKind.PROFILE_MERGED);
+        CxMetrics m = cx.metrics(a);
+        assertThat(m.orders()).isEqualTo(1);
+        assertThat(m.npsLatest()).isEqualTo(10);
+        assertThat(cx.tally(a)).isEqualTo(cx.calculator().tally(cx.interactions(a)));
+        assertThat(redis.commands().exists(cx.timelineKey(b), cx.interactionsKey(b), cx.metricsKey(b))).isZero();
+        assertThat(cx.interactions(b)).as("reads of the old id follow").hasSize(3);
+    }
+
+    @Test
+    void absorbingAgainAfterACrashBeforeTheDeleteChangesNothingAndFinishesTheJob() {
+        ProfileId a = resolve(ann, "ann@example.com").profileId();
+        ProfileId b = resolve(annCrm, "other@example.com").profileId();
+        cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
+        cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "20", "EUR"));
+        byte[] timeline = redis.commands().dump(cx.timelineKey(b));
+        byte[] interactions = redis.commands().dump(cx.interactionsKey(b));
+
+        assertThat(cx.absorb(b, a)).isEqualTo(1);
+        List<Interaction> after = cx.interactions(a);
+        CxTally tally = cx.tally(a);
+        String version = redis.commands().hget(cx.metricsKey(a), "version");
+        // the crash: the copy was done, the delete was not
+        redis.commands().restore(cx.timelineKey(b), 0, timeline);
+        redis.commands().restore(cx.interactionsKey(b), 0, interactions);
+        clock.advance(Duration.ofMinutes(5));
+
+        cx.absorb(b, a);
+
+        assertThat(cx.interactions(a)).isEqualTo(after);
+        assertThat(cx.tally(a)).isEqualTo(tally);
+        assertThat(redis.commands().hget(cx.metricsKey(a), "version")).isEqualTo(version);
+        assertThat(redis.commands().exists(cx.timelineKey(b), cx.interactionsKey(b))).isZero();
+    }
+
+    @Test
+    void anAppendThatReachesAnAbsorbedTimelineFollowsItToTheSurvivor() {
+        ProfileId a = resolve(ann, "ann@example.com").profileId();
+        ProfileId b = resolve(annCrm, "other@example.com").profileId();
+        cx.absorb(b, a); // the profile documents are still separate: as if the append raced the merge
+
+        cx.append(order(annCrm, "late", T0, "5", "EUR")); // finds b through the index, b's timeline moved
+
+        assertThat(cx.interactions(a)).extracting(Interaction::id).contains("late");
+        assertThat(redis.commands().exists(cx.interactionsKey(b))).isZero();
+    }
+
+    @Test
+    void aSplitMovesTheInteractionsOfTheMovedRecordsAndRecordsTheSplitOnBothSides() {
+        ProfileId merged = resolve(ann, "ann@example.com").profileId();
+        resolve(annCrm, "ann@example.com");
+        cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
+        cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "99", "EUR"));
+        cx.append(activity(annCrm, "call", T0.minus(Duration.ofDays(1)), "phone"));
+
+        SplitResult split = resolver.split(merged, Set.of(annCrm));
+        // an append racing the split: the record's index entry names a dissolved profile meanwhile
+        redis.commands().hset(cx.pendingKey(annCrm), "crm:raced",
+                CxJson.write(activity(annCrm, "raced", T0.minus(Duration.ofHours(2)), "web")));
+        hooks().afterSplit(split);
+        hooks().afterSplit(split); // idempotent
+
+        ProfileId rest = split.remaining().get(0);
+        ProfileId out = split.movedOut().get(0);
+        assertThat(cx.interactions(out)).extracting(Interaction::id)
+                .containsExactly("o-2", "call", "raced", "split:" + merged + ">" + out);
+        assertThat(cx.interactions(rest)).extracting(Interaction::id)
+                .containsExactly("o-1", "split:" + merged + ">" + rest);
+        assertThat(cx.metrics(out).revenue()).containsEntry("EUR", new java.math.BigDecimal("99"));
+        assertThat(cx.metrics(rest).orders()).isEqualTo(1);
+        assertThat(cx.interactions(merged)).extracting(Interaction::kind).containsOnly(InteractionKind.PROFILE_SPLIT);
+        assertThat(cx.metrics(merged).interactions()).isZero();
+
+        cx.append(activity(annCrm, "after", T0, "email"));
+        assertThat(cx.interactions(out)).extracting(Interaction::id).contains("after");
+    }
+
+    @Test
+    void splitOffForwardsLateAppendsOfAMovedRecord() {
+        ProfileId a = resolve(ann, "ann@example.com").profileId();
+        resolve(annCrm, "ann@example.com");
+        ProfileId b = resolve(rec("crm", "B-1"), "bob@example.com").profileId();
+        cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "99", "EUR"));
+
+        assertThat(cx.splitOff(a, b, Set.of(annCrm))).isEqualTo(1);
+        cx.append(order(annCrm, "o-3", T0, "1", "EUR")); // the index still says a
+
+        assertThat(cx.interactions(b)).extracting(Interaction::id).contains("o-2", "o-3");
+        assertThat(cx.interactions(a)).extracting(Interaction::id).doesNotContain("o-2", "o-3");
+        assertThat(cx.splitOff(a, b, Set.of(annCrm))).isZero();
+    }
+}

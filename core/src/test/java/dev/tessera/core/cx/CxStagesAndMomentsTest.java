@@ -1,0 +1,122 @@
+package dev.tessera.core.cx;
+
+import static dev.tessera.core.cx.CxFixtures.T0;
+import static dev.tessera.core.cx.CxFixtures.activity;
+import static dev.tessera.core.cx.CxFixtures.nps;
+import static dev.tessera.core.cx.CxFixtures.rec;
+import static dev.tessera.core.cx.CxFixtures.ticket;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.StreamMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Journey stages from rules, with their history, and moments of truth on the change feed. */
+class CxStagesAndMomentsTest extends CxStoreTestBase {
+
+    private final SourceRecordId ann = rec("shop", "ann");
+
+    private List<Map<String, String>> moments() {
+        return redis.commands().xrange(RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+")).stream()
+                .map(StreamMessage::getBody).filter(b -> "moment".equals(b.get("change"))).toList();
+    }
+
+    @Test
+    void aDetractorAnswerRightAfterATicketWasSolvedIsAMomentOfTruthPublishedOnce() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(3)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(2)), false));
+
+        AppendResult answer = cx.append(nps(ann, "n", T0.minus(Duration.ofDays(1)), 4));
+        cx.append(nps(ann, "n", T0.minus(Duration.ofDays(1)), 4));
+        cx.append(nps(ann, "n2", T0.minus(Duration.ofHours(1)), 9));
+
+        assertThat(answer.moments()).containsExactly(new Moment("detractor-after-solved", p));
+        assertThat(moments()).containsExactly(Map.of("profile", p.value(), "change", "moment",
+                "rule", "detractor-after-solved"));
+    }
+
+    @Test
+    void theMomentFiresWhicheverOfAnswerAndSolveArrivesLast() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(nps(ann, "n", T0.minus(Duration.ofDays(1)), 0));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(3)), false));
+
+        AppendResult solved = cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1",
+                T0.minus(Duration.ofDays(2)), false));
+
+        assertThat(solved.moments()).containsExactly(new Moment("detractor-after-solved", p));
+    }
+
+    @Test
+    void oldHistoryBeingLoadedFiresNoMoments() {
+        person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(300)), false));
+
+        assertThat(cx.append(nps(ann, "n", T0.minus(Duration.ofDays(299)), 2)).moments()).isEmpty();
+        assertThat(moments()).isEmpty();
+    }
+
+    @Test
+    void aComplaintOpenPastItsSlaIsReportedOnceByTheOverdueCheck() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "q", "T-10", T0.minus(Duration.ofHours(1)), false));
+
+        assertThat(cx.checkOverdue(T0)).isEmpty();
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(47)))).containsExactly(new Moment("complaint-overdue", p));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(50)))).isEmpty();
+        assertThat(moments()).extracting(m -> m.get("rule")).containsExactly("complaint-overdue");
+        assertThat(redis.commands().zcard("cx:complaints-open")).as("nothing left to watch").isZero();
+    }
+
+    @Test
+    void aSolvedComplaintIsNotOverdue() {
+        person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofMinutes(5)), false));
+
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofDays(3)))).isEmpty();
+    }
+
+    @Test
+    void theJourneyStageFollowsTheRulesAndKeepsItsHistoryWithTimeSpent() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(activity(ann, "first", T0, "web"));
+        assertThat(cx.stages(p)).extracting(StageChange::stage).containsExactly(JourneyStage.ONBOARDING);
+
+        clock.advance(Duration.ofDays(40));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", clock.instant(), false));
+        clock.advance(Duration.ofDays(2));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", clock.instant(), false));
+        clock.advance(Duration.ofDays(400));
+        cx.refresh(p);
+
+        List<StageChange> stages = cx.stages(p);
+        assertThat(stages).extracting(StageChange::stage).containsExactly(JourneyStage.ONBOARDING,
+                JourneyStage.MAINTENANCE, JourneyStage.USE, JourneyStage.CHURNED);
+        assertThat(stages.get(0).timeSpent()).isEqualTo(Duration.ofDays(40));
+        assertThat(stages.get(1).timeSpent()).isEqualTo(Duration.ofDays(2));
+        assertThat(stages.get(3).current()).isTrue();
+    }
+
+    @Test
+    void journeyRulesAreConfigurable() {
+        CxStore custom = store(CxSettings.defaults().withJourney(List.of(
+                JourneyRule.when(JourneyStage.RENEWAL, JourneyRule.Metric.INTERACTIONS, JourneyRule.Op.GE, 2),
+                JourneyRule.otherwise(JourneyStage.ONBOARDING))));
+        ProfileId p = person(ann, "ann@example.com");
+
+        custom.append(activity(ann, "a", T0, "web"));
+        custom.append(activity(ann, "b", T0, "web"));
+
+        assertThat(custom.stages(p)).extracting(StageChange::stage)
+                .containsExactly(JourneyStage.ONBOARDING, JourneyStage.RENEWAL);
+    }
+}

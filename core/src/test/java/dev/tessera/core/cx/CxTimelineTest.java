@@ -1,0 +1,166 @@
+package dev.tessera.core.cx;
+
+import static dev.tessera.core.cx.CxFixtures.T0;
+import static dev.tessera.core.cx.CxFixtures.activity;
+import static dev.tessera.core.cx.CxFixtures.nps;
+import static dev.tessera.core.cx.CxFixtures.order;
+import static dev.tessera.core.cx.CxFixtures.rec;
+import static dev.tessera.core.cx.CxFixtures.ticket;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Appending, de-duplicating, ordering and paging one profile's timeline. */
+class CxTimelineTest extends CxStoreTestBase {
+
+    private final SourceRecordId ann = rec("shop", "ann");
+
+    @Test
+    void theSameEventDeliveredTwiceIsStoredOnce() {
+        ProfileId p = person(ann, "ann@example.com");
+        Interaction o = order(ann, "o-1", T0.minus(Duration.ofDays(1)), "25.00", "EUR");
+
+        AppendResult first = cx.append(o);
+        AppendResult again = cx.append(o);
+
+        assertThat(first.status()).isEqualTo(AppendResult.Status.STORED);
+        assertThat(first.profile()).isEqualTo(p);
+        assertThat(again.status()).isEqualTo(AppendResult.Status.DUPLICATE);
+        assertThat(cx.interactions(p)).containsExactly(o);
+        assertThat(cx.metrics(p).orders()).isEqualTo(1);
+        assertThat(redis.commands().hget(cx.metricsKey(p), "version")).isEqualTo("1");
+    }
+
+    @Test
+    void aReDeliveryWithOtherContentReplacesTheStoredOneAndItsMetrics() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(1)), "25.00", "EUR"));
+
+        AppendResult corrected = cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(2)), "30.00", "EUR"));
+
+        assertThat(corrected.status()).isEqualTo(AppendResult.Status.UPDATED);
+        assertThat(cx.interactions(p)).hasSize(1);
+        assertThat(cx.metrics(p).revenue()).containsEntry("EUR", new java.math.BigDecimal("30.00"));
+        assertThat(cx.metrics(p).daysSinceLastOrder()).isEqualTo(2);
+    }
+
+    @Test
+    void lateEventsLandAtTheirTimeNotAtTheEnd() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(activity(ann, "a3", T0.minus(Duration.ofHours(1)), "email"));
+        cx.append(activity(ann, "a1", T0.minus(Duration.ofDays(3)), "email"));
+        cx.append(activity(ann, "a2", T0.minus(Duration.ofDays(1)), "phone"));
+
+        assertThat(cx.timeline(p, TimelineQuery.latest(10)).items()).extracting(Interaction::id)
+                .containsExactly("a3", "a2", "a1");
+        assertThat(cx.metrics(p).firstInteractionAt()).isEqualTo(T0.minus(Duration.ofDays(3)));
+    }
+
+    @Test
+    void pagesComeNewestFirstWithTheTotal() {
+        ProfileId p = person(ann, "ann@example.com");
+        for (int k = 0; k < 25; k++) {
+            cx.append(activity(ann, "a" + k, T0.minus(Duration.ofHours(k)), "email"));
+        }
+
+        TimelinePage second = cx.timeline(p, TimelineQuery.latest(10).page(10, 10));
+        TimelinePage last = cx.timeline(p, TimelineQuery.latest(10).page(20, 10));
+
+        assertThat(second.total()).isEqualTo(25);
+        assertThat(second.items()).extracting(Interaction::id).first().isEqualTo("a10");
+        assertThat(second.hasMore()).isTrue();
+        assertThat(last.items()).extracting(Interaction::id).containsExactly("a20", "a21", "a22", "a23", "a24");
+        assertThat(last.hasMore()).isFalse();
+    }
+
+    @Test
+    void filtersByKindChannelAndTimeRangeAndCountsOnlyTheMatches() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(activity(ann, "mail-old", T0.minus(Duration.ofDays(10)), "email"));
+        cx.append(activity(ann, "mail-new", T0.minus(Duration.ofDays(1)), "email"));
+        cx.append(activity(ann, "call", T0.minus(Duration.ofDays(2)), "phone"));
+        cx.append(order(ann, "order", T0.minus(Duration.ofDays(3)), "5", "EUR"));
+        cx.append(nps(ann, "nps", T0.minus(Duration.ofDays(4)), 9));
+
+        TimelineQuery activities = TimelineQuery.latest(1).kinds(Set.of(InteractionKind.CRM_ACTIVITY));
+        TimelinePage firstPage = cx.timeline(p, activities);
+        TimelinePage emails = cx.timeline(p, TimelineQuery.latest(10).channels(Set.of("email")));
+        TimelinePage lastWeek = cx.timeline(p, TimelineQuery.latest(10)
+                .between(T0.minus(Duration.ofDays(7)), T0.minus(Duration.ofDays(2))));
+
+        assertThat(firstPage.total()).isEqualTo(3);
+        assertThat(firstPage.items()).extracting(Interaction::id).containsExactly("mail-new");
+        assertThat(emails.items()).extracting(Interaction::id).containsExactly("mail-new", "nps", "mail-old");
+        assertThat(lastWeek.items()).extracting(Interaction::id).containsExactly("order", "nps");
+        assertThat(lastWeek.total()).isEqualTo(2);
+    }
+
+    @Test
+    void idsWithOddCharactersRoundTrip() {
+        ProfileId p = person(ann, "ann@example.com");
+        String odd = "{p:evil}:timeline|ü 💥 \"quoted\" ,;:*?[]";
+        cx.append(activity(ann, odd, T0, "e-mail (Outlook)"));
+
+        assertThat(cx.interactions(p)).extracting(Interaction::id).containsExactly(odd);
+        assertThat(redis.commands().keys("*evil*")).isEmpty();
+    }
+
+    @Test
+    void hostileInteractionsAreRefusedWithAClearErrorThatDoesNotEchoTheValue() {
+        person(ann, "ann@example.com");
+        String huge = "x".repeat(10_000);
+        Map<String, String> many = new HashMap<>();
+        for (int k = 0; k < 100; k++) {
+            many.put("a" + k, "v");
+        }
+
+        assertThatThrownBy(() -> cx.append(withAttributes(Map.of("note", huge))))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("note")
+                .hasMessageNotContaining("xxxx");
+        assertThatThrownBy(() -> cx.append(withAttributes(many)))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("at most 64 attributes");
+        assertThatThrownBy(() -> cx.append(withAttributes(Map.of("Bad Name", "v"))))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("attribute names");
+        assertThatThrownBy(() -> cx.append(activity(ann, "line\nbreak", T0, "email")))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> cx.append(activity(ann, "a", T0, "c".repeat(65))))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("channel");
+        assertThatThrownBy(() -> cx.append(activity(ann, "a", Instant.parse("3000-01-01T00:00:00Z"), "email")))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("occurredAt");
+        assertThatThrownBy(() -> cx.append(activity(rec("tessera", "x"), "a", T0, "email")))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("reserved");
+        assertThat(redis.commands().dbsize()).isEqualTo(countKeysOfProfiles());
+    }
+
+    @Test
+    void ticketsFromDifferentSourcesWithTheSameNumberAreDifferentTickets() {
+        ProfileId p = person(ann, "ann@example.com");
+        SourceRecordId annInDesk = rec("desk", "ann");
+        resolver.resolve(new dev.tessera.core.model.CustomerRecord(annInDesk, T0,
+                List.of(new dev.tessera.core.model.Identifier(dev.tessera.core.model.IdentifierType.EMAIL,
+                        "ann@example.com")), Map.of()));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "x1", "42", T0.minusSeconds(60), false));
+        cx.append(ticket(annInDesk, InteractionKind.TICKET_OPENED, "y1", "42", T0.minusSeconds(30), false));
+
+        assertThat(cx.metrics(p).tickets()).isEqualTo(2);
+    }
+
+    private long countKeysOfProfiles() {
+        return redis.commands().keys("*").size();
+    }
+
+    private Interaction withAttributes(Map<String, String> attributes) {
+        return new Interaction("a", ann, InteractionKind.CUSTOM, "web", null, T0, null, null, attributes);
+    }
+}
