@@ -1,5 +1,8 @@
 package dev.tessera.ingestion.system;
 
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxSettings;
+import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.normalize.Identifiers;
@@ -30,8 +33,23 @@ class IngestionConfiguration {
     }
 
     @Bean
-    IdentityResolver identityResolver(RedisConnection connection, IngestionProperties properties, Clock clock) {
-        return properties.identity().resolver(new ProfileStore(connection), clock);
+    IdentityResolver identityResolver(ProfileStore store, IngestionProperties properties, Clock clock) {
+        return properties.identity().resolver(store, clock);
+    }
+
+    @Bean
+    ProfileStore profileStore(RedisConnection connection) {
+        return new ProfileStore(connection);
+    }
+
+    @Bean
+    CxStore cxStore(ProfileStore store, Clock clock) {
+        return new CxStore(store, CxSettings.defaults(), clock);
+    }
+
+    @Bean
+    CxIdentityHooks cxIdentityHooks(CxStore cx, ProfileStore store) {
+        return new CxIdentityHooks(cx, store);
     }
 
     @Bean

@@ -1,5 +1,8 @@
 package dev.tessera.profile.system;
 
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxSettings;
+import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.normalize.Identifiers;
@@ -32,6 +35,16 @@ class StorageConfiguration {
     @Bean
     ProfileResolver profileResolver(ProfileStore store, ProfileServiceProperties properties) {
         return properties.identity().resolver(store, Clock.systemUTC());
+    }
+
+    @Bean
+    CxStore cxStore(ProfileStore store) {
+        return new CxStore(store, CxSettings.defaults(), Clock.systemUTC());
+    }
+
+    @Bean
+    CxIdentityHooks cxIdentityHooks(CxStore cx, ProfileStore store) {
+        return new CxIdentityHooks(cx, store);
     }
 
     @Bean
