@@ -38,6 +38,21 @@ abstract class JsonFormat implements VendorFormat {
 
     abstract MappedPayload map(SourcePayload payload, JsonNode root);
 
+    /**
+     * A page ({@code {"tickets": [...]}} or a bare array) is mapped element by element; a single resource
+     * ({@code {"ticket": {...}}} or the bare object) is the whole payload, so its failure rejects the payload.
+     */
+    static MappedPayload pageOrOne(JsonNode root, String plural, String singular, Function<JsonNode, List<MappedItem>> mapper) {
+        if (root.path(plural).isArray()) {
+            return each(root.path(plural), mapper);
+        }
+        if (root.isArray()) {
+            return each(root, mapper);
+        }
+        JsonNode one = root.path(singular).isObject() ? root.path(singular) : root;
+        return new MappedPayload(mapper.apply(Json.requireObject(one, "the " + singular)), List.of());
+    }
+
     /** Maps each element on its own: a bad element becomes a rejection and the others are kept. */
     static MappedPayload each(JsonNode elements, Function<JsonNode, List<MappedItem>> mapper) {
         List<MappedItem> items = new ArrayList<>();

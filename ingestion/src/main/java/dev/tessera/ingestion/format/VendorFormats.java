@@ -55,7 +55,14 @@ public final class VendorFormats {
                 ShopFormats.ShopifyOrder::new,
                 ShopFormats.ShopifyCustomer::new,
                 ShopFormats.WooCommerceOrder::new,
-                ShopFormats.WooCommerceCustomer::new);
+                ShopFormats.WooCommerceCustomer::new,
+                SupportFormats.ZendeskTicket::new,
+                SupportFormats.ZendeskUser::new,
+                SupportFormats.ZendeskSatisfaction::new,
+                SupportFormats.FreshdeskTicket::new,
+                SupportFormats.FreshdeskConversation::new,
+                SupportFormats.FreshdeskContact::new,
+                SupportFormats.IntercomConversation::new);
         FormatOptions probe = FormatOptions.defaults();
         for (Function<FormatOptions, VendorFormat> factory : list) {
             all.put(factory.apply(probe).name(), factory);
