@@ -62,7 +62,9 @@ public final class VendorFormats {
                 SupportFormats.FreshdeskTicket::new,
                 SupportFormats.FreshdeskConversation::new,
                 SupportFormats.FreshdeskContact::new,
-                SupportFormats.IntercomConversation::new);
+                SupportFormats.IntercomConversation::new,
+                SurveyFormats.TypeformResponse::new,
+                SurveyFormats.SurveyMonkeyResponse::new);
         FormatOptions probe = FormatOptions.defaults();
         for (Function<FormatOptions, VendorFormat> factory : list) {
             all.put(factory.apply(probe).name(), factory);
