@@ -88,7 +88,9 @@ final class Json {
 
     /** An ISO-8601 date-time; without an offset it is read as UTC (WooCommerce's {@code *_gmt} fields). */
     static Optional<Instant> instant(JsonNode node, String path) {
-        return text(node, path).map(text -> {
+        return text(node, path).map(raw -> {
+            // Salesforce writes offsets without a colon (2024-01-01T10:00:00.000+0000)
+            String text = raw.replaceFirst("([+-]\\d{2})(\\d{2})$", "$1:$2");
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeException ignored) {

@@ -56,6 +56,8 @@ public final class VendorFormats {
                 ShopFormats.ShopifyCustomer::new,
                 ShopFormats.WooCommerceOrder::new,
                 ShopFormats.WooCommerceCustomer::new,
+                CrmFormats.SalesforceContact::new,
+                CrmFormats.HubSpotContact::new,
                 SupportFormats.ZendeskTicket::new,
                 SupportFormats.ZendeskUser::new,
                 SupportFormats.ZendeskSatisfaction::new,
@@ -64,7 +66,10 @@ public final class VendorFormats {
                 SupportFormats.FreshdeskContact::new,
                 SupportFormats.IntercomConversation::new,
                 SurveyFormats.TypeformResponse::new,
-                SurveyFormats.SurveyMonkeyResponse::new);
+                SurveyFormats.SurveyMonkeyResponse::new,
+                EventFormats.Segment::identify,
+                EventFormats.Segment::track,
+                EventFormats.Segment::batch);
         FormatOptions probe = FormatOptions.defaults();
         for (Function<FormatOptions, VendorFormat> factory : list) {
             all.put(factory.apply(probe).name(), factory);
