@@ -1,0 +1,194 @@
+package dev.tessera.ingestion.format;
+
+import static dev.tessera.ingestion.format.Json.text;
+import static dev.tessera.ingestion.format.PayloadRejectedException.Reason.MISSING_IDENTIFIER;
+import static dev.tessera.ingestion.format.PayloadRejectedException.Reason.UNKNOWN_VALUE;
+
+import dev.tessera.core.model.Attributes;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.RedisKeys;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Segment Spec: {@code identify} gives a record from {@code userId} and {@code traits}; {@code track}
+ * gives an interaction, and the E-commerce Spec's {@code Order Completed} / {@code Order Refunded} give
+ * ORDER / RETURN with their amount; {@code batch} maps each element on its own.
+ */
+final class EventFormats {
+
+    /** Identifier namespace of Segment's device/cookie ids: an identify with both ids stitches them. */
+    static final String ANONYMOUS_NAMESPACE = "segment-anon";
+    private static final int MAX_COPIED = 30;
+    private static final Set<String> CHECKOUT_EVENTS = Set.of("Checkout Started", "Checkout Step Viewed",
+            "Checkout Step Completed", "Payment Info Entered", "Order Completed", "Order Updated", "Order Cancelled");
+
+    private EventFormats() {}
+
+    enum Mode { IDENTIFY, TRACK, BATCH }
+
+    static final class Segment extends JsonFormat {
+
+        private final Mode mode;
+
+        Segment(String name, Mode mode, FormatOptions options) {
+            super(name, options);
+            this.mode = mode;
+        }
+
+        static Segment identify(FormatOptions options) {
+            return new Segment("segment-identify", Mode.IDENTIFY, options);
+        }
+
+        static Segment track(FormatOptions options) {
+            return new Segment("segment-track", Mode.TRACK, options);
+        }
+
+        static Segment batch(FormatOptions options) {
+            return new Segment("segment-batch", Mode.BATCH, options);
+        }
+
+        @Override
+        MappedPayload map(SourcePayload payload, JsonNode root) {
+            Json.requireObject(root, "the message");
+            return switch (mode) {
+                case IDENTIFY -> MappedPayload.of(message(payload, root, "identify"));
+                case TRACK -> MappedPayload.of(message(payload, root, "track"));
+                case BATCH -> each(Json.requireArray(root, "batch"), element -> {
+                    // the envelope's context applies to elements that have none
+                    ObjectNode message = (ObjectNode) Json.requireObject(element, "a batch element").deepCopy();
+                    if (!message.path("context").isObject() && root.path("context").isObject()) {
+                        message.set("context", root.path("context"));
+                    }
+                    return List.of(message(payload, message, null));
+                });
+            };
+        }
+
+        private MappedItem message(SourcePayload payload, JsonNode message, String expected) {
+            String type = text(message, "type").orElse(expected);
+            if (type == null || (expected != null && !expected.equals(type))) {
+                throw new PayloadRejectedException(UNKNOWN_VALUE, "'type' is not " + (expected == null ? "identify or track" : expected));
+            }
+            Optional<String> userId = text(message, "userId");
+            Optional<String> anonymousId = text(message, "anonymousId");
+            if (userId.isEmpty() && anonymousId.isEmpty()) {
+                throw new PayloadRejectedException(MISSING_IDENTIFIER, "missing identifier: neither 'userId' nor 'anonymousId'");
+            }
+            SourceRecordId recordId = Person.recordId(payload.source(),
+                    userId.orElseGet(() -> "anonymous-" + anonymousId.get()), userId.isPresent() ? "userId" : "anonymousId");
+            Instant at = Json.instant(message, "timestamp").or(() -> Json.instant(message, "originalTimestamp"))
+                    .orElse(payload.receivedAt());
+            return switch (type) {
+                case "identify" -> new MappedItem(identify(recordId, message, anonymousId, at), List.of());
+                case "track" -> track(recordId, message, userId.isEmpty(), anonymousId, at);
+                default -> throw new PayloadRejectedException(UNKNOWN_VALUE, "'type' is not identify or track");
+            };
+        }
+
+        private dev.tessera.core.model.CustomerRecord identify(SourceRecordId id, JsonNode message,
+                Optional<String> anonymousId, Instant at) {
+            JsonNode traits = message.path("traits");
+            JsonNode address = traits.path("address");
+            Person person = new Person(id, at, phones)
+                    .email(text(traits, "email"))
+                    .phone(text(traits, "phone"), text(address, "country").filter(c -> c.length() == 2))
+                    .external(ANONYMOUS_NAMESPACE, anonymousId)
+                    .attribute(Attributes.FIRST_NAME, text(traits, "firstName").or(() -> text(traits, "first_name")))
+                    .attribute(Attributes.LAST_NAME, text(traits, "lastName").or(() -> text(traits, "last_name")))
+                    .fullName(text(traits, "name"))
+                    .attribute(Attributes.BIRTH_DATE, text(traits, "birthday").map(b -> b.length() >= 10 ? b.substring(0, 10) : b))
+                    .attribute(Attributes.STREET, text(address, "street"))
+                    .attribute(Attributes.CITY, text(address, "city"))
+                    .attribute(Attributes.POSTCODE, text(address, "postalCode"))
+                    .attribute("region", text(address, "state"))
+                    .attribute(Attributes.COUNTRY, text(address, "country"));
+            copyScalars(traits, (name, value) -> person.attribute(name, Optional.of(value)));
+            return person.record();
+        }
+
+        private MappedItem track(SourceRecordId id, JsonNode message, boolean anonymous, Optional<String> anonymousId,
+                Instant at) {
+            String event = Json.require(message, "event");
+            JsonNode properties = message.path("properties");
+            String messageId = text(message, "messageId")
+                    .orElseGet(() -> "d" + RedisKeys.digest(Json.write(message)));
+            String channel = channel(message);
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("event", event);
+            Interaction interaction;
+            switch (event) {
+                case "Order Completed", "Order Refunded" -> {
+                    boolean completed = event.equals("Order Completed");
+                    Optional<String> orderId = text(properties, "order_id");
+                    attributes.put("order", orderId.orElse(null));
+                    attributes.put("coupon", text(properties, "coupon").orElse(null));
+                    products(properties.path("products"), attributes);
+                    BigDecimal amount = Json.decimal(properties, "total").or(() -> Json.decimal(properties, "revenue"))
+                            .or(() -> Json.decimal(properties, "value")).orElse(BigDecimal.ZERO);
+                    // The E-commerce Spec says currency defaults to USD.
+                    String currency = text(properties, "currency").orElse("USD");
+                    String interactionId = completed && orderId.isPresent()
+                            ? Events.id(id, "order", orderId.get()) : Events.id(id, "event", messageId);
+                    interaction = Events.of(interactionId, id, completed ? InteractionKind.ORDER : InteractionKind.RETURN,
+                            channel, completed ? ShopFormats.CHECKOUT : ShopFormats.RETURNS, at,
+                            Events.money(amount, currency, "properties.currency"), null, attributes);
+                }
+                default -> {
+                    copyScalars(properties, attributes::putIfAbsent);
+                    interaction = Events.of(Events.id(id, "event", messageId), id, InteractionKind.CUSTOM, channel,
+                            CHECKOUT_EVENTS.contains(event) ? ShopFormats.CHECKOUT : null, at, null, null, attributes);
+                }
+            }
+            // An anonymous visitor's record is nothing but the device id, so it is safe to send with each event;
+            // a known user's record comes from identify and must not be overwritten by an empty one.
+            dev.tessera.core.model.CustomerRecord record = anonymous
+                    ? new Person(id, at, phones).external(ANONYMOUS_NAMESPACE, anonymousId).record() : null;
+            return new MappedItem(record, List.of(interaction));
+        }
+
+        private static String channel(JsonNode message) {
+            String declared = text(message, "channel").orElse("").toLowerCase(Locale.ROOT);
+            if (declared.equals("mobile") || message.path("context").path("device").isObject()
+                    || message.path("context").path("app").isObject()) {
+                return "app";
+            }
+            return "web";
+        }
+
+        private static void products(JsonNode products, Map<String, String> attributes) {
+            int count = 0;
+            TreeSet<String> skus = new TreeSet<>();
+            for (JsonNode product : products) {
+                count += product.path("quantity").asInt(1);
+                text(product, "sku").ifPresent(skus::add);
+            }
+            attributes.put("item_count", Integer.toString(count));
+            attributes.put("skus", String.join(",", skus));
+        }
+
+        /** Scalar values whose key, in snake case, is a valid attribute name (a few dozen at most). */
+        private static void copyScalars(JsonNode object, java.util.function.BiConsumer<String, String> sink) {
+            int copied = 0;
+            for (Map.Entry<String, JsonNode> entry : object.properties()) {
+                String name = entry.getKey().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+                JsonNode value = entry.getValue();
+                if (copied < MAX_COPIED && Attributes.isValidName(name) && (value.isString() || value.isNumber() || value.isBoolean())) {
+                    text(object, entry.getKey()).ifPresent(v -> sink.accept(name, v));
+                    copied++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.tessera.ingestion.format.signature;
+
+import dev.tessera.ingestion.format.PayloadRejectedException;
+import dev.tessera.ingestion.format.SourcePayload;
+
+/**
+ * Checks that a webhook payload comes from the vendor. Implementations are thread-safe, compare in
+ * constant time and never put a signature, secret or body into an exception message.
+ */
+public interface SignatureVerifier {
+
+    /**
+     * @throws PayloadRejectedException {@code BAD_SIGNATURE} when the signature or key is missing or wrong,
+     *                                  {@code REPLAYED} when the vendor's timestamp is outside the replay window
+     */
+    void verify(SourcePayload payload);
+}

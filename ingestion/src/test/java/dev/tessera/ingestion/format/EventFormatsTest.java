@@ -1,0 +1,128 @@
+package dev.tessera.ingestion.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.ingestion.format.PayloadRejectedException.Reason;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class EventFormatsTest {
+
+    private final VendorFormats formats = VendorFormats.withDefaults();
+
+    @Test
+    void identifyGivesTheRecordWithTraitsAndStitchesTheAnonymousId() {
+        CustomerRecord peter = formats.byName("segment-identify")
+                .map(Samples.payload("web", "events/segment_identify_spec_example.json")).items().get(0).record();
+
+        assertThat(peter.id().key()).isEqualTo("web:97980cfea0067");
+        assertThat(ShopFormatsTest.ids(peter))
+                .isEqualTo("[EMAIL=peter@example.com, EXTERNAL_ID=segment-anon:507f191e810c19729de860ea]");
+        assertThat(peter.observedAt()).isEqualTo(Instant.parse("2015-02-23T22:28:55.111Z"));
+        assertThat(peter.attributes()).containsEntry("first_name", "Peter").containsEntry("last_name", "Gibbons")
+                .containsEntry("city", "San Francisco").containsEntry("postcode", "94103").containsEntry("street", "6th St")
+                .containsEntry("country", "USA").containsEntry("plan", "premium").containsEntry("logins", "5");
+    }
+
+    @Test
+    void trackOfAKnownUserIsACustomInteractionKeyedByTheMessageId() {
+        MappedItem item = formats.byName("segment-track")
+                .map(Samples.payload("web", "events/segment_track_spec_example.json")).items().get(0);
+
+        assertThat(item.record()).isNull();
+        Interaction clicked = item.interactions().get(0);
+        assertThat(clicked.kind()).isEqualTo(InteractionKind.CUSTOM);
+        assertThat(clicked.id()).isEqualTo("web:event:ajs-f8ca1e4de5024d9430b3928bd8ac6b96");
+        assertThat(clicked.record().key()).isEqualTo("web:AiUGstSDIg");
+        assertThat(clicked.occurredAt()).isEqualTo(Instant.parse("2015-12-12T19:11:01.249Z"));
+        assertThat(clicked.channel()).isEqualTo("web");
+        assertThat(clicked.attributes()).containsEntry("event", "Course Clicked").containsEntry("title", "Intro to Analytics");
+    }
+
+    @Test
+    void orderCompletedIsAnOrderWithItsTotalAndItems() {
+        // The sample is the spec's properties in the track shape, without ids or time: add a user id.
+        ObjectNode event = Samples.object("events/segment_track_order_completed_spec_example.json");
+        event.put("userId", "u-1").put("timestamp", "2024-05-01T10:00:00Z");
+
+        Interaction order = formats.byName("segment-track").map(Samples.payload("web", event)).interactions()
+                .findFirst().orElseThrow();
+
+        assertThat(order.kind()).isEqualTo(InteractionKind.ORDER);
+        assertThat(order.id()).isEqualTo("web:order:50314b8e9bcf000000000000");
+        assertThat(order.amount().value()).isEqualByComparingTo("27.5");
+        assertThat(order.amount().currency()).isEqualTo("USD");
+        assertThat(order.touchpoint()).isEqualTo("checkout");
+        assertThat(order.occurredAt()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(order.attributes()).containsEntry("item_count", "3").containsEntry("skus", "45790-32,46493-32")
+                .containsEntry("coupon", "hasbros");
+
+        event.put("event", "Order Refunded").put("messageId", "m-9");
+        Interaction refund = formats.byName("segment-track").map(Samples.payload("web", event)).interactions()
+                .findFirst().orElseThrow();
+        assertThat(refund.kind()).isEqualTo(InteractionKind.RETURN);
+        assertThat(refund.id()).isEqualTo("web:event:m-9");
+    }
+
+    @Test
+    void theSpecSampleWithoutAnyUserIsRejectedNamingBothIds() {
+        assertThatThrownBy(() -> formats.byName("segment-track")
+                .map(Samples.payload("web", "events/segment_track_order_completed_spec_example.json")))
+                .isInstanceOfSatisfying(PayloadRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISSING_IDENTIFIER))
+                .hasMessageContaining("'userId'").hasMessageContaining("'anonymousId'");
+    }
+
+    @Test
+    void anAnonymousTrackCarriesTheVisitorRecord() {
+        ObjectNode event = Samples.object("events/segment_track_spec_example.json");
+        event.remove("userId");
+
+        MappedItem item = formats.byName("segment-track").map(Samples.payload("web", event)).items().get(0);
+
+        assertThat(item.record().id().key()).isEqualTo("web:anonymous-23adfd82-aa0f-45a7-a756-24f2a7a4c895");
+        assertThat(ShopFormatsTest.ids(item.record())).isEqualTo("[EXTERNAL_ID=segment-anon:23adfd82-aa0f-45a7-a756-24f2a7a4c895]");
+        assertThat(item.interactions().get(0).record()).isEqualTo(item.record().id());
+    }
+
+    @Test
+    void batchesMapEachElementAndKeepTheGoodOnesWhenOneIsBad() {
+        MappedPayload identify = formats.byName("segment-batch")
+                .map(Samples.payload("web", "events/segment_batch_identify_analytics-go_fixture.json"));
+        assertThat(identify.items()).singleElement().satisfies(i -> {
+            assertThat(i.record().id().key()).isEqualTo("web:B");
+            assertThat(i.record().observedAt()).isEqualTo(Instant.parse("2009-11-10T23:00:00Z"));
+        });
+
+        ObjectNode batch = Samples.object("events/segment_batch_track_analytics-go_fixture.json");
+        ArrayNode elements = (ArrayNode) batch.path("batch");
+        elements.add(Json.MAPPER.readTree("{\"type\": \"track\", \"event\": \"Download\", \"messageId\": \"m2\"}"));
+        elements.add(Json.MAPPER.readTree("{\"type\": \"page\", \"userId\": \"123456\", \"messageId\": \"m3\"}"));
+
+        MappedPayload mapped = formats.byName("segment-batch").map(Samples.payload("web", batch));
+
+        assertThat(mapped.items()).hasSize(1);
+        Interaction download = mapped.items().get(0).interactions().get(0);
+        assertThat(download.id()).isEqualTo("web:event:I'm unique");
+        assertThat(download.attributes()).containsEntry("event", "Download").containsEntry("platform", "osx");
+        assertThat(mapped.rejections()).extracting(ItemRejection::reason)
+                .containsExactly(Reason.MISSING_IDENTIFIER, Reason.UNKNOWN_VALUE);
+        assertThat(mapped.rejections().get(0).item()).contains("\"m2\"");
+    }
+
+    @Test
+    void anEventWithoutMessageIdGetsAnIdFromItsContentThatIsStableOnRedelivery() {
+        ObjectNode event = Samples.object("events/segment_track_spec_example.json");
+        event.remove("messageId");
+
+        String first = formats.byName("segment-track").map(Samples.payload("web", event)).interactions().findFirst().orElseThrow().id();
+        String again = formats.byName("segment-track").map(Samples.payload("web", event)).interactions().findFirst().orElseThrow().id();
+
+        assertThat(first).startsWith("web:event:d").isEqualTo(again);
+    }
+}
