@@ -3,12 +3,17 @@ package dev.tessera.ingestion.operations;
 import dev.tessera.core.deadletter.DeadLetter;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.Resolution;
+import dev.tessera.ingestion.format.PayloadRejectedException;
+import dev.tessera.ingestion.format.SourcePayload;
+import dev.tessera.ingestion.source.PayloadIntake;
+import dev.tessera.ingestion.source.SourceCatalog;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.ingestion.source.csv.RowRejectedException;
 import dev.tessera.ingestion.system.IngestionProperties;
-import dev.tessera.ingestion.system.IngestionProperties.Format;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -35,13 +40,17 @@ class DeadLettersController {
     private final DeadLetterStore deadLetters;
     private final CsvFileImporter csv;
     private final SourceActivity activity;
+    private final SourceCatalog catalog;
+    private final PayloadIntake intake;
 
     DeadLettersController(IngestionProperties properties, DeadLetterStore deadLetters, CsvFileImporter csv,
-            SourceActivity activity) {
+            SourceActivity activity, SourceCatalog catalog, PayloadIntake intake) {
         this.properties = properties;
         this.deadLetters = deadLetters;
         this.csv = csv;
         this.activity = activity;
+        this.catalog = catalog;
+        this.intake = intake;
     }
 
     @GetMapping
@@ -71,7 +80,10 @@ class DeadLettersController {
         Source source = Sources.find(properties, name);
         DeadLetter letter = deadLetters.find(source.routeId(), id)
                 .orElseThrow(OperationsProblems.UnknownDeadLetter::new);
-        if (source.format() != Format.CSV || letter.origin().indexOf(':') < 0) {
+        if (!source.isCsv()) {
+            return ResponseEntity.ok(replayPayload(source, letter));
+        }
+        if (letter.origin().indexOf(':') < 0) {
             throw new OperationsProblems.NotReplayable(
                     "a rejected file is replayed by moving it from the inbox's .failed folder back into the inbox");
         }
@@ -85,6 +97,36 @@ class DeadLettersController {
         activity.stored(source.name());
         return ResponseEntity.ok(new Replayed(id, resolution.profileId().value(),
                 resolution.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * A payload (or one element of it) of a JSON format, mapped and stored again. Payloads that failed
+     * their signature check are never replayed: their content is unauthenticated, the vendor must
+     * deliver again.
+     */
+    private Replayed replayPayload(Source source, DeadLetter letter) {
+        if (letter.origin().startsWith(PayloadIntake.UNVERIFIED + ":")) {
+            throw new OperationsProblems.NotReplayable(
+                    "this payload failed its signature check; it is kept to inspect, and the vendor must deliver it again");
+        }
+        if (!letter.origin().startsWith(PayloadIntake.VERIFIED + ":")) {
+            throw new OperationsProblems.NotReplayable("this dead letter holds no payload to replay");
+        }
+        SourceCatalog.Ready ready = catalog.find(source.name()).orElseThrow();
+        PayloadIntake.Report report;
+        try {
+            report = intake.replay(ready, new SourcePayload(source.name(),
+                    letter.payload().getBytes(StandardCharsets.UTF_8), Map.of(), letter.receivedAt()), letter.origin());
+        } catch (PayloadRejectedException e) {
+            throw new OperationsProblems.StillRejected(e.getMessage());
+        }
+        if (report.rejected() > 0 && report.records() == 0 && report.interactions() + report.pending() == 0) {
+            throw new OperationsProblems.StillRejected("every element is rejected again (see the newest dead letters)");
+        }
+        deadLetters.remove(source.routeId(), letter.id());
+        activity.stored(source.name());
+        return new Replayed(letter.id(), null, "stored " + report.records() + " record(s), "
+                + (report.interactions() + report.pending()) + " interaction(s)");
     }
 
     @DeleteMapping("/{id}")

@@ -71,7 +71,7 @@ class SourcesController {
                 : camel.getRouteController().getRouteStatus(source.routeId());
         return new SourceStatus(source.name(), source.kind().name().toLowerCase(java.util.Locale.ROOT),
                 source.transport().name().toLowerCase(java.util.Locale.ROOT),
-                source.format().name().toLowerCase(java.util.Locale.ROOT), source.enabled(), source.routeId(),
+                source.format(), source.enabled(), source.routeId(),
                 route == null ? (source.enabled() ? "not-started" : "disabled")
                         : route.name().toLowerCase(java.util.Locale.ROOT),
                 s.received(), s.stored(), s.rejected(), deadLetters.count(source.routeId()),

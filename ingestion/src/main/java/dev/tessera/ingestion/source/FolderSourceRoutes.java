@@ -1,5 +1,7 @@
 package dev.tessera.ingestion.source;
 
+import dev.tessera.ingestion.format.PayloadRejectedException;
+import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.ingestion.source.csv.ImportReport;
 import dev.tessera.ingestion.system.IngestionProperties;
@@ -32,11 +34,16 @@ class FolderSourceRoutes extends RouteBuilder {
     private final IngestionProperties properties;
     private final CsvFileImporter importer;
     private final SourceActivity activity;
+    private final SourceCatalog catalog;
+    private final PayloadIntake intake;
 
-    FolderSourceRoutes(IngestionProperties properties, CsvFileImporter importer, SourceActivity activity) {
+    FolderSourceRoutes(IngestionProperties properties, CsvFileImporter importer, SourceActivity activity,
+            SourceCatalog catalog, PayloadIntake intake) {
         this.properties = properties;
         this.importer = importer;
         this.activity = activity;
+        this.catalog = catalog;
+        this.intake = intake;
     }
 
     @Override
@@ -55,6 +62,23 @@ class FolderSourceRoutes extends RouteBuilder {
 
     private void importFile(Source source, Exchange exchange) throws Exception {
         String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
+        if (!source.isCsv()) {
+            // a file of a vendor's JSON format (an export, a page of an API) is one payload
+            SourceCatalog.Ready ready = catalog.find(source.name()).orElseThrow();
+            byte[] body;
+            try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
+                body = in.readNBytes(source.webhook().maxBytes() + 1);
+            }
+            try {
+                PayloadIntake.Report report = intake.receive(ready,
+                        new SourcePayload(source.name(), body, java.util.Map.of(), Instant.now()), "file:" + fileName);
+                exchange.getMessage().setHeader(REPORT_HEADER, report);
+            } catch (PayloadRejectedException e) {
+                // dead-lettered with its reason by the intake; the file itself is done
+                exchange.getMessage().setHeader(REPORT_HEADER, "rejected: " + e.getMessage());
+            }
+            return;
+        }
         Long modified = exchange.getIn().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
         Instant fileTime = modified == null ? Instant.now() : Instant.ofEpochMilli(modified);
         activity.fileStarted(source.name(), fileName, dataLines(exchange.getIn().getBody(File.class)));

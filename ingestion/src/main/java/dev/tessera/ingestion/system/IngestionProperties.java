@@ -3,6 +3,8 @@ package dev.tessera.ingestion.system;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -40,10 +42,19 @@ public record IngestionProperties(
 
     public enum Kind { CRM, SHOP, SUPPORT, SURVEY, EVENTS }
 
-    /** How data arrives. Only folders exist so far; webhooks, Kafka and polling come with their routes. */
-    public enum Transport { FOLDER }
+    /**
+     * How data arrives: files in a folder, or HTTP posts of the vendor's webhook (signed). Kafka and
+     * scheduled polling are not built yet.
+     */
+    public enum Transport { FOLDER, WEBHOOK }
 
-    public enum Format { CSV }
+    /** The format of generic CSV files mapped column by column ({@link Mapping}). */
+    public static final String CSV = "csv";
+    /**
+     * The Segment HTTP tracking API: a webhook source in this format answers {@code /v1/identify},
+     * {@code /v1/track} and {@code /v1/batch} (write-key auth), each with its Segment format.
+     */
+    public static final String SEGMENT_API = "segment-api";
 
     /**
      * One source system.
@@ -56,16 +67,60 @@ public record IngestionProperties(
             String name,
             @NotNull Kind kind,
             @NotNull @DefaultValue("FOLDER") Transport transport,
-            @NotNull @DefaultValue("CSV") Format format,
+            @NotBlank @DefaultValue(CSV) String format,
             @DefaultValue("true") boolean enabled,
             @Valid Folder folder,
             @Valid @NotNull @DefaultValue Csv csv,
-            @Valid @NotNull Mapping mapping) {
+            @Valid Mapping mapping,
+            @Valid @NotNull @DefaultValue Webhook webhook) {
 
         public String routeId() {
             return "source-" + name;
         }
+
+        public boolean isCsv() {
+            return CSV.equals(format);
+        }
     }
+
+    /**
+     * How a webhook source is reached and authenticated. It answers {@code POST /webhooks/{name}}.
+     *
+     * @param maxBytes  larger bodies are refused (413) and kept as dead letters without their content
+     */
+    public record Webhook(
+            @Valid @NotNull @DefaultValue Signature signature,
+            @Min(1) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBytes) {}
+
+    /**
+     * The vendor's signature check. Secrets are references, never values: {@code env:NAME} (an
+     * environment variable) or {@code file:/path} (e.g. a mounted secret); start-up fails when one is
+     * missing, naming the setting.
+     *
+     * @param scheme        {@code shopify} (X-Shopify-Hmac-Sha256), {@code typeform} (Typeform-Signature),
+     *                      {@code segment-write-key} (Basic auth, key as user name), {@code hmac} (any
+     *                      header holding an HMAC of the body), {@code hubspot-v3}, or {@code none} (only
+     *                      for sources behind an authenticating proxy; say so by choosing it)
+     * @param secret        reference to the signing secret (write keys: a comma-separated list behind it)
+     * @param header        for {@code hmac}: the header carrying the signature
+     * @param encoding      for {@code hmac}: {@code hex} or {@code base64}
+     * @param prefix        for {@code hmac}: text before the signature in the header, e.g. {@code sha256=}
+     * @param publicUrl     for {@code hubspot-v3}: the webhook URL exactly as configured at HubSpot
+     * @param replayWindow  deliveries whose signed time is older are refused
+     */
+    public record Signature(
+            @NotNull @DefaultValue("NONE") Scheme scheme,
+            @Pattern(regexp = "(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", message = "must be a reference: env:NAME or file:/path")
+            String secret,
+            String header,
+            @DefaultValue("HEX") HmacEncoding encoding,
+            @DefaultValue("") String prefix,
+            String publicUrl,
+            @NotNull @DefaultValue("5m") Duration replayWindow) {}
+
+    public enum Scheme { NONE, SHOPIFY, TYPEFORM, SEGMENT_WRITE_KEY, HMAC, HUBSPOT_V3 }
+
+    public enum HmacEncoding { HEX, BASE64 }
 
     /**
      * A folder watched for files. Finished files move to {@code inbox/.done}, files that failed as a whole

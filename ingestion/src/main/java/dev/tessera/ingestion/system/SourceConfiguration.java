@@ -3,6 +3,10 @@ package dev.tessera.ingestion.system;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.ingestion.source.PayloadIntake;
+import dev.tessera.ingestion.source.SourceCatalog;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.ingestion.operations.SourceActivity;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +19,19 @@ class SourceConfiguration {
 
     @Bean
     CsvFileImporter csvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers,
-            SourceActivity activity) {
-        return new CsvFileImporter(resolver, deadLetters, identifiers, activity);
+            SourceActivity activity, CxIdentityHooks hooks) {
+        return new CsvFileImporter(resolver, deadLetters, identifiers, activity, hooks);
+    }
+
+    @Bean
+    SourceCatalog sourceCatalog(IngestionProperties properties, Clock clock) {
+        return new SourceCatalog(properties, clock, System::getenv);
+    }
+
+    @Bean
+    PayloadIntake payloadIntake(IdentityResolver resolver, CxStore cx, CxIdentityHooks hooks,
+            DeadLetterStore deadLetters, SourceActivity activity) {
+        return new PayloadIntake(resolver, cx, hooks, deadLetters, activity);
     }
 
     @Bean

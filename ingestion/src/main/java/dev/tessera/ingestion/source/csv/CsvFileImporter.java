@@ -1,5 +1,6 @@
 package dev.tessera.ingestion.source.csv;
 
+import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
@@ -26,10 +27,12 @@ public final class CsvFileImporter {
     private final DeadLetterStore deadLetters;
     private final Identifiers identifiers;
     private final SourceActivity activity;
+    private final CxIdentityHooks hooks;
 
     public CsvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers,
-            SourceActivity activity) {
+            SourceActivity activity, CxIdentityHooks hooks) {
         this.resolver = resolver;
+        this.hooks = hooks;
         this.deadLetters = deadLetters;
         this.identifiers = identifiers;
         this.activity = activity;
@@ -53,7 +56,10 @@ public final class CsvFileImporter {
                 ? identifiers : new Identifiers(source.mapping().phoneRegion());
         CsvRecordMapper mapper = new CsvRecordMapper(source.name(), source.mapping(), sourceIdentifiers,
                 source.csv().delimiter().charAt(0), header.text());
-        return resolver.resolve(mapper.map(row.text(), observedAt));
+        CustomerRecord record = mapper.map(row.text(), observedAt);
+        Resolution resolution = resolver.resolve(record);
+        hooks.afterResolve(record, resolution);
+        return resolution;
     }
 
     /**
@@ -95,7 +101,9 @@ public final class CsvFileImporter {
                     activity.rowDone(source.name());
                     continue;
                 }
-                report.stored(resolver.resolve(record).outcome());
+                Resolution resolution = resolver.resolve(record);
+                hooks.afterResolve(record, resolution); // timelines follow merges; waiting interactions attach
+                report.stored(resolution.outcome());
                 activity.stored(source.name());
                 activity.rowDone(source.name());
             }

@@ -3,7 +3,12 @@ package dev.tessera.ingestion.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.cx.TimelineQuery;
 import dev.tessera.core.deadletter.DeadLetter;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.ingestion.format.Samples;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
@@ -19,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +41,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A CSV file dropped in a CRM inbox becomes profiles that the profile API serves: the whole path, real parts. */
+/**
+ * Sources end to end with real parts (Redis, Camel, HTTP, the profile service): a CSV file dropped in a
+ * CRM inbox, signed vendor webhooks and the Segment API become profiles and timelines; bad input becomes
+ * dead letters the operations API can inspect and replay.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CrmFileRouteIT {
+class SourceRoutesIT {
 
     @TempDir
     static Path inboxes;
@@ -47,6 +57,9 @@ class CrmFileRouteIT {
 
     @Autowired
     DeadLetterStore deadLetters;
+
+    @Autowired
+    CxStore cx;
 
     @LocalServerPort
     int port;
@@ -77,6 +90,37 @@ class CrmFileRouteIT {
         registry.add("tessera.sources[1].mapping.attributes.first_name", () -> "Contact: First Name");
         registry.add("tessera.sources[1].mapping.attributes.last_name", () -> "Contact: Last Name");
         registry.add("tessera.sources[1].mapping.attributes.company", () -> "Account: Account Name");
+        registry.add("tessera.sources[2].name", () -> "shopify");
+        registry.add("tessera.sources[2].kind", () -> "shop");
+        registry.add("tessera.sources[2].transport", () -> "webhook");
+        registry.add("tessera.sources[2].format", () -> "shopify-order");
+        registry.add("tessera.sources[2].webhook.max-bytes", () -> "65536");
+        registry.add("tessera.sources[2].webhook.signature.scheme", () -> "shopify");
+        registry.add("tessera.sources[2].webhook.signature.secret", () -> "file:" + secretFile("shopify", SHOPIFY_SECRET));
+        registry.add("tessera.sources[3].name", () -> "shopify-customers");
+        registry.add("tessera.sources[3].kind", () -> "shop");
+        registry.add("tessera.sources[3].transport", () -> "webhook");
+        registry.add("tessera.sources[3].format", () -> "shopify-customer");
+        registry.add("tessera.sources[3].webhook.signature.scheme", () -> "shopify");
+        registry.add("tessera.sources[3].webhook.signature.secret", () -> "file:" + secretFile("shopify", SHOPIFY_SECRET));
+        registry.add("tessera.sources[4].name", () -> "events");
+        registry.add("tessera.sources[4].kind", () -> "events");
+        registry.add("tessera.sources[4].transport", () -> "webhook");
+        registry.add("tessera.sources[4].format", () -> "segment-api");
+        registry.add("tessera.sources[4].webhook.signature.scheme", () -> "segment-write-key");
+        registry.add("tessera.sources[4].webhook.signature.secret", () -> "file:" + secretFile("segment", "wk-test-1, wk-test-2"));
+    }
+
+    static final String SHOPIFY_SECRET = "test-shopify-secret";
+
+    private static String secretFile(String name, String value) {
+        try {
+            Path file = inboxes.resolve("secret-" + name);
+            Files.writeString(file, value, StandardCharsets.UTF_8);
+            return file.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @BeforeAll
@@ -172,6 +216,116 @@ class CrmFileRouteIT {
                 assertThat(d.reason()).startsWith("file rejected: the file is not valid UTF-8"));
     }
 
+    // ---- webhooks
+
+    @Test
+    void aSignedShopifyOrderLandsOnTheCustomersTimelineOnceHoweverOftenItIsDelivered() throws Exception {
+        JsonNode order = Samples.json("shop/shopify_webhook_orders_create_2024-10.json").get("body");
+        byte[] body = JsonMapper.builder().build().writeValueAsBytes(order);
+
+        HttpResponse<String> first = post("/webhooks/shopify", body, shopifyHeaders(body, SHOPIFY_SECRET));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode report = JsonMapper.builder().build().readTree(first.body());
+        assertThat(report.get("records").asInt()).isEqualTo(1);
+        assertThat(report.get("interactions").asInt()).isEqualTo(1);
+
+        // the vendor retries: nothing is stored twice
+        JsonNode again = JsonMapper.builder().build().readTree(
+                post("/webhooks/shopify", body, shopifyHeaders(body, SHOPIFY_SECRET)).body());
+        assertThat(again.get("interactions").asInt()).isZero();
+        assertThat(again.get("duplicates").asInt()).isEqualTo(1);
+
+        String email = order.at("/customer/email").asString();
+        JsonNode profile = get("/api/v1/profiles?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8)).at("/items/0");
+        var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
+        assertThat(timeline.items()).singleElement().satisfies(i -> {
+            assertThat(i.kind()).isEqualTo(InteractionKind.ORDER);
+            assertThat(i.amount().currency()).isEqualTo(order.get("currency").asString());
+        });
+    }
+
+    @Test
+    void aWebhookWithABadSignatureIsRefusedKeptToInspectAndNeverReplayed() throws Exception {
+        byte[] body = JsonMapper.builder().build().writeValueAsBytes(
+                Samples.json("shop/shopify_webhook_orders_create_2024-10.json").get("body"));
+        long before = deadLetters.count("source-shopify");
+
+        HttpResponse<String> forged = post("/webhooks/shopify", body, shopifyHeaders(body, "not-the-secret"));
+
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.body()).doesNotContain("@");
+        assertThat(deadLetters.count("source-shopify")).isEqualTo(before + 1);
+        DeadLetter kept = deadLetters.list("source-shopify", 0, 1).get(0);
+        assertThat(kept.origin()).startsWith(PayloadIntake.UNVERIFIED + ":");
+        ingestion("POST", "/api/v1/sources/shopify/dead-letters/" + kept.id() + "/replay", 409);
+    }
+
+    @Test
+    void malformedAndOversizedWebhooksAreRejectedWithTheirReason() throws Exception {
+        byte[] malformed = "{\"id\": 1, ".getBytes(StandardCharsets.UTF_8);
+        assertThat(post("/webhooks/shopify", malformed, shopifyHeaders(malformed, SHOPIFY_SECRET)).statusCode())
+                .isEqualTo(400);
+        byte[] huge = ("{\"note\":\"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(post("/webhooks/shopify", huge, shopifyHeaders(huge, SHOPIFY_SECRET)).statusCode())
+                .isEqualTo(413);
+        assertThat(deadLetters.list("source-shopify", 0, 10)).anySatisfy(d -> {
+            assertThat(d.reason()).startsWith("oversized");
+            assertThat(d.payload()).doesNotContain("xxxx");
+        });
+        assertThat(post("/webhooks/nope", malformed, Map.of()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aStoppedWebhookSourceAnswers503SoTheVendorRetries() throws Exception {
+        byte[] body = JsonMapper.builder().build().writeValueAsBytes(
+                Samples.json("shop/shopify_webhook_customers_create_2024-10.json").get("body"));
+        ingestion("POST", "/api/v1/sources/shopify-customers/stop", 200);
+        try {
+            assertThat(post("/webhooks/shopify-customers", body, shopifyHeaders(body, SHOPIFY_SECRET)).statusCode())
+                    .isEqualTo(503);
+        } finally {
+            ingestion("POST", "/api/v1/sources/shopify-customers/start", 200);
+        }
+        assertThat(post("/webhooks/shopify-customers", body, shopifyHeaders(body, SHOPIFY_SECRET)).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theSegmentApiTakesIdentifyAndTrackWithAWriteKey() throws Exception {
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("wk-test-2:".getBytes(StandardCharsets.UTF_8));
+        String now = java.time.Instant.now().toString();
+        byte[] identify = ("{\"type\":\"identify\",\"userId\":\"u-77\",\"messageId\":\"m-1\",\"timestamp\":\"" + now
+                + "\",\"sentAt\":\"" + now + "\",\"traits\":{\"email\":\"seg.user@example.com\",\"firstName\":\"Seg\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] track = ("{\"type\":\"track\",\"userId\":\"u-77\",\"messageId\":\"m-2\",\"event\":\"Order Completed\","
+                + "\"timestamp\":\"" + now + "\",\"sentAt\":\"" + now + "\",\"properties\":{\"order_id\":\"o-9\",\"total\":25.5,"
+                + "\"currency\":\"EUR\"}}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(post("/v1/identify", identify, Map.of("Authorization", auth)).statusCode()).isEqualTo(200);
+        HttpResponse<String> tracked = post("/v1/track", track, Map.of("Authorization", auth));
+        assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
+        assertThat(post("/v1/track", track, Map.of("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString("wrong:".getBytes(StandardCharsets.UTF_8)))).statusCode()).isEqualTo(401);
+
+        JsonNode profile = get("/api/v1/profiles?email=seg.user@example.com").at("/items/0");
+        var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
+        assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+    }
+
+    private static Map<String, String> shopifyHeaders(byte[] body, String secret) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return Map.of("X-Shopify-Hmac-Sha256", java.util.Base64.getEncoder().encodeToString(mac.doFinal(body)),
+                "X-Shopify-Topic", "orders/create", "Content-Type", "application/json");
+    }
+
+    private HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     // ---- the integrator's operations API
 
     @Test
@@ -189,7 +343,7 @@ class CrmFileRouteIT {
         assertThat(after.get("lastSuccess").isNull()).isFalse();
         assertThat(after.at("/lastError/reason").asString()).doesNotContain("eve@example.com");
         assertThat(after.get("progress").isNull()).as("no file in progress").isTrue();
-        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(2);
+        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(5);
 
         JsonNode page = ingestion("GET", "/api/v1/sources/crm/dead-letters?limit=2", 200);
         assertThat(page.get("total").asLong()).isEqualTo(3);

@@ -1,0 +1,145 @@
+package dev.tessera.ingestion.source;
+
+import dev.tessera.core.cx.AppendResult;
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.cx.InvalidInteractionException;
+import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.core.identity.IdentityResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.ingestion.format.ItemRejection;
+import dev.tessera.ingestion.format.MappedItem;
+import dev.tessera.ingestion.format.MappedPayload;
+import dev.tessera.ingestion.format.PayloadRejectedException;
+import dev.tessera.ingestion.format.SourcePayload;
+import dev.tessera.ingestion.operations.SourceActivity;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Stores what one payload of a vendor format says: each person's record is resolved into a profile
+ * (and interactions waiting for that record are attached), each interaction lands on its profile's
+ * timeline, and everything rejected — the whole payload (bad signature, malformed, oversized) or one
+ * element of it — is kept as a dead letter with the reason and the original content. Re-delivery is
+ * harmless: records resolve unchanged and interactions are deduplicated by source and id.
+ *
+ * <p>Plain class: the webhook and folder routes call it, and so does a replay.
+ */
+public final class PayloadIntake {
+
+    /** Origin prefix of dead letters whose content was verified (or needed no verification): replayable. */
+    public static final String VERIFIED = "payload";
+    /** Origin prefix of payloads that failed their signature check: kept to inspect, never replayed. */
+    public static final String UNVERIFIED = "unverified";
+
+    private final IdentityResolver resolver;
+    private final CxStore cx;
+    private final CxIdentityHooks hooks;
+    private final DeadLetterStore deadLetters;
+    private final SourceActivity activity;
+
+    public PayloadIntake(IdentityResolver resolver, CxStore cx, CxIdentityHooks hooks, DeadLetterStore deadLetters,
+            SourceActivity activity) {
+        this.resolver = resolver;
+        this.cx = cx;
+        this.hooks = hooks;
+        this.deadLetters = deadLetters;
+        this.activity = activity;
+    }
+
+    /** What happened to one payload. */
+    public record Report(int records, int interactions, int duplicates, int pending, int rejected) {}
+
+    /**
+     * Verifies (when a verifier is given), maps and stores one payload.
+     *
+     * @param origin where it came from without personal data, e.g. a delivery id or a file name
+     * @throws PayloadRejectedException when the payload as a whole is rejected (already dead-lettered)
+     */
+    public Report receive(SourceCatalog.Ready source, SourcePayload payload, String origin) {
+        String route = source.source().routeId();
+        String name = source.source().name();
+        activity.received(name);
+        int limit = source.source().webhook().maxBytes();
+        if (payload.body().length > limit) {
+            // refused before anything else touches it (no signature computed over a huge body)
+            PayloadRejectedException e = new PayloadRejectedException(PayloadRejectedException.Reason.OVERSIZED,
+                    "the payload is larger than the source's limit of " + limit + " bytes");
+            reject(route, name, UNVERIFIED + ":" + origin, e.reason(), e.getMessage(),
+                    "(more than " + limit + " bytes, not kept)");
+            throw e;
+        }
+        try {
+            source.verifier().ifPresent(v -> v.verify(payload));
+        } catch (PayloadRejectedException e) {
+            reject(route, name, UNVERIFIED + ":" + origin, e.reason(), e.getMessage(), text(payload));
+            throw e;
+        }
+        MappedPayload mapped;
+        try {
+            mapped = source.format().orElseThrow(
+                    () -> new IllegalStateException("source " + name + " has no JSON format")).map(payload);
+        } catch (PayloadRejectedException e) {
+            String content = e.reason() == PayloadRejectedException.Reason.OVERSIZED
+                    ? "(" + payload.body().length + " bytes, not kept: larger than the source's limit)" : text(payload);
+            reject(route, name, VERIFIED + ":" + origin, e.reason(), e.getMessage(), content);
+            throw e;
+        }
+        return store(route, name, origin, mapped);
+    }
+
+    /** Maps and stores a payload again that was verified when it arrived (a dead letter's replay). */
+    public Report replay(SourceCatalog.Ready source, SourcePayload payload, String origin) {
+        MappedPayload mapped = source.format().orElseThrow().map(payload);
+        return store(source.source().routeId(), source.source().name(), origin, mapped);
+    }
+
+    private Report store(String route, String name, String origin, MappedPayload mapped) {
+        int records = 0;
+        int interactions = 0;
+        int duplicates = 0;
+        int pending = 0;
+        int rejected = 0;
+        for (MappedItem item : mapped.items()) {
+            if (item.record() != null) {
+                Resolution resolution = resolver.resolve(item.record());
+                hooks.afterResolve(item.record(), resolution);
+                records++;
+            }
+            for (Interaction interaction : item.interactions()) {
+                try {
+                    AppendResult result = cx.append(interaction);
+                    switch (result.status()) {
+                        case DUPLICATE -> duplicates++;
+                        case PENDING -> pending++;
+                        default -> interactions++;
+                    }
+                } catch (InvalidInteractionException e) {
+                    reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
+                            e.getMessage(), "interaction " + interaction.id() + " of record " + interaction.record().key());
+                    rejected++;
+                }
+            }
+        }
+        for (ItemRejection rejection : mapped.rejections()) {
+            reject(route, name, VERIFIED + ":" + origin, rejection.reason(), rejection.message(), rejection.item());
+            rejected++;
+        }
+        if (!mapped.items().isEmpty()) {
+            activity.stored(name);
+        }
+        return new Report(records, interactions, duplicates, pending, rejected);
+    }
+
+    private void reject(String route, String source, String origin, PayloadRejectedException.Reason reason,
+            String message, String content) {
+        String why = reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message;
+        deadLetters.add(route, origin, why, content);
+        activity.rejected(source, why);
+    }
+
+    private static String text(SourcePayload payload) {
+        return new String(payload.body(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.tessera.ingestion.source;
+
+import dev.tessera.ingestion.format.FormatOptions;
+import dev.tessera.ingestion.format.VendorFormat;
+import dev.tessera.ingestion.format.VendorFormats;
+import dev.tessera.ingestion.format.signature.HmacSignature;
+import dev.tessera.ingestion.format.signature.ReplayWindow;
+import dev.tessera.ingestion.format.signature.SegmentWriteKey;
+import dev.tessera.ingestion.format.signature.ShopifySignature;
+import dev.tessera.ingestion.format.signature.SignatureVerifier;
+import dev.tessera.ingestion.format.signature.TypeformSignature;
+import dev.tessera.ingestion.system.IngestionProperties;
+import dev.tessera.ingestion.system.IngestionProperties.Signature;
+import dev.tessera.ingestion.system.IngestionProperties.Source;
+import dev.tessera.ingestion.system.IngestionProperties.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The configured sources made runnable: each with its format (a built-in vendor format, or the generic
+ * CSV mapping) and, for webhooks, its signature check with the secret read from its reference. Checks
+ * what bean validation cannot: a format that exists, a mapping where CSV needs one, a folder where
+ * files arrive, a secret reference that resolves. Any problem stops start-up with a message naming the
+ * setting ({@code tessera.sources[2].format: ...}); secrets never appear in messages.
+ */
+public final class SourceCatalog {
+
+    /** A source ready to run. {@code format} is empty for CSV; {@code verifier} for folder sources. */
+    public record Ready(Source source, Optional<VendorFormat> format, Optional<SignatureVerifier> verifier,
+            VendorFormats formats) {
+
+        /** The same source reading another of the built-in formats (the Segment API picks one per endpoint). */
+        public Ready withFormat(String name) {
+            return new Ready(source, Optional.of(formats.byName(name)), verifier, formats);
+        }
+    }
+
+    private final Map<String, Ready> byName = new LinkedHashMap<>();
+
+    public SourceCatalog(IngestionProperties properties, Clock clock, Function<String, String> environment) {
+        List<Source> sources = properties.sources();
+        for (int i = 0; i < sources.size(); i++) {
+            Source source = sources.get(i);
+            String at = "tessera.sources[" + i + "]";
+            if (byName.containsKey(source.name())) {
+                throw new IllegalStateException(at + ".name: '" + source.name() + "' is used by two sources");
+            }
+            VendorFormats formats = new VendorFormats(FormatOptions.defaults()
+                    .withMaxPayloadBytes(source.webhook().maxBytes())
+                    .withPhoneRegion(source.mapping() != null && source.mapping().phoneRegion() != null
+                            ? source.mapping().phoneRegion() : properties.phoneDefaultRegion()));
+            Optional<VendorFormat> format = format(source, at, formats);
+            if (source.transport() == Transport.FOLDER && source.folder() == null) {
+                throw new IllegalStateException(at + ".folder.inbox: a folder source needs an inbox folder");
+            }
+            Optional<SignatureVerifier> verifier = source.transport() == Transport.WEBHOOK
+                    ? Optional.of(verifier(source.webhook().signature(), at + ".webhook.signature", clock, environment))
+                    : Optional.empty();
+            byName.put(source.name(), new Ready(source, format, verifier, formats));
+        }
+    }
+
+    private static Optional<VendorFormat> format(Source source, String at, VendorFormats formats) {
+        if (source.isCsv()) {
+            if (source.transport() != Transport.FOLDER) {
+                throw new IllegalStateException(at + ".format: csv is read from folders; a "
+                        + source.transport().name().toLowerCase(java.util.Locale.ROOT)
+                        + " source needs a JSON format, one of " + new TreeSet<>(VendorFormats.names()));
+            }
+            if (source.mapping() == null) {
+                throw new IllegalStateException(at + ".mapping: the csv format needs a column mapping");
+            }
+            return Optional.empty();
+        }
+        if (IngestionProperties.SEGMENT_API.equals(source.format())) {
+            if (source.transport() != Transport.WEBHOOK) {
+                throw new IllegalStateException(at + ".format: segment-api is an HTTP API; set transport: webhook");
+            }
+            return Optional.of(formats.byName("segment-batch"));
+        }
+        return Optional.of(formats.find(source.format()).orElseThrow(() -> new IllegalStateException(
+                at + ".format: unknown format '" + source.format() + "'; one of csv, " + IngestionProperties.SEGMENT_API
+                        + ", " + String.join(", ", new TreeSet<>(VendorFormats.names())))));
+    }
+
+    private static SignatureVerifier verifier(Signature signature, String at, Clock clock,
+            Function<String, String> environment) {
+        ReplayWindow replay = new ReplayWindow(clock, signature.replayWindow());
+        return switch (signature.scheme()) {
+            case NONE -> payload -> { };
+            case SHOPIFY -> new ShopifySignature(secret(signature, at, environment), replay);
+            case TYPEFORM -> new TypeformSignature(secret(signature, at, environment));
+            case SEGMENT_WRITE_KEY -> new SegmentWriteKey(Arrays.stream(secret(signature, at, environment).split(","))
+                    .map(String::strip).filter(k -> !k.isEmpty()).toList(), replay);
+            case HUBSPOT_V3 -> {
+                if (signature.publicUrl() == null || signature.publicUrl().isBlank()) {
+                    throw new IllegalStateException(at + ".public-url: hubspot-v3 signs the webhook's public URL; set it");
+                }
+                yield HmacSignature.hubSpotV3(secret(signature, at, environment), signature.publicUrl(), replay);
+            }
+            case HMAC -> {
+                if (signature.header() == null || signature.header().isBlank()) {
+                    throw new IllegalStateException(at + ".header: the hmac scheme needs the header that carries it");
+                }
+                yield HmacSignature.ofBody(signature.header(),
+                        HmacSignature.Encoding.valueOf(signature.encoding().name()), signature.prefix(),
+                        secret(signature, at, environment));
+            }
+        };
+    }
+
+    /** Reads a secret reference ({@code env:NAME}, {@code file:/path}); the value never leaves this method but in the result. */
+    static String secret(Signature signature, String at, Function<String, String> environment) {
+        String reference = signature.secret();
+        if (reference == null || reference.isBlank()) {
+            throw new IllegalStateException(at + ".secret: the " + signature.scheme().name().toLowerCase(java.util.Locale.ROOT)
+                    + " scheme needs a secret reference (env:NAME or file:/path)");
+        }
+        String value;
+        if (reference.startsWith("env:")) {
+            value = environment.apply(reference.substring(4));
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException(at + ".secret: environment variable " + reference.substring(4)
+                        + " is not set");
+            }
+        } else if (reference.startsWith("file:")) {
+            Path file = Path.of(reference.substring(5));
+            try {
+                value = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalStateException(at + ".secret: cannot read the secret file " + file);
+            }
+            if (value.isEmpty()) {
+                throw new IllegalStateException(at + ".secret: the secret file " + file + " is empty");
+            }
+        } else {
+            throw new IllegalStateException(at + ".secret: must be a reference, env:NAME or file:/path");
+        }
+        return value;
+    }
+
+    public Optional<Ready> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public List<Ready> all() {
+        return List.copyOf(byName.values());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tessera.ingestion.source;
+
+import dev.tessera.ingestion.format.PayloadRejectedException;
+import dev.tessera.ingestion.format.SourcePayload;
+import dev.tessera.ingestion.system.IngestionProperties;
+import dev.tessera.ingestion.system.IngestionProperties.Transport;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The HTTP edge of webhook sources: {@code POST /webhooks/{source}} for vendor webhooks and the Segment
+ * tracking API ({@code /v1/identify}, {@code /v1/track}, {@code /v1/batch}) for a source of format
+ * {@code segment-api}. Reads at most the source's byte limit, then hands the payload to the source's
+ * route, which verifies, maps and stores it. Answers 200 with counts, 401 for a bad signature, 409 for a
+ * replayed delivery, 413 when too large, 400/422 for content the format rejects, 503 while the route is
+ * stopped (vendors retry), 404 for no such webhook source. Responses never echo the body.
+ */
+@RestController
+class WebhookController {
+
+    static final String PAYLOAD = "TesseraPayload";
+    static final String ORIGIN = "TesseraOrigin";
+    static final String SOURCE = "TesseraSource";
+
+    private final SourceCatalog catalog;
+    private final ProducerTemplate producer;
+    private final Clock clock;
+
+    WebhookController(SourceCatalog catalog, ProducerTemplate producer, Clock clock) {
+        this.catalog = catalog;
+        this.producer = producer;
+        this.clock = clock;
+    }
+
+    @PostMapping("/webhooks/{source}")
+    ResponseEntity<?> webhook(@PathVariable String source, HttpServletRequest request) throws IOException {
+        SourceCatalog.Ready ready = catalog.find(source)
+                .filter(s -> s.source().transport() == Transport.WEBHOOK && s.source().enabled())
+                .orElse(null);
+        if (ready == null) {
+            return problem(HttpStatus.NOT_FOUND, "no webhook source has this name");
+        }
+        return receive(ready, request, "webhook");
+    }
+
+    @PostMapping({"/v1/identify", "/v1/track", "/v1/batch"})
+    ResponseEntity<?> segment(HttpServletRequest request) throws IOException {
+        SourceCatalog.Ready ready = catalog.all().stream()
+                .filter(s -> IngestionProperties.SEGMENT_API.equals(s.source().format()) && s.source().enabled())
+                .findFirst().orElse(null);
+        if (ready == null) {
+            return problem(HttpStatus.NOT_FOUND, "no source serves the Segment API (format segment-api)");
+        }
+        String type = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
+        return receive(ready, request, "segment-" + type);
+    }
+
+    private ResponseEntity<?> receive(SourceCatalog.Ready ready, HttpServletRequest request, String kind)
+            throws IOException {
+        int limit = ready.source().webhook().maxBytes();
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(limit + 1);
+        }
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, request.getHeader(name));
+        }
+        headers.put(WebhookRoutes.FORMAT_HEADER, kind);
+        SourcePayload payload = new SourcePayload(ready.source().name(), body, headers, clock.instant());
+        String origin = kind + ":" + deliveryId(headers);
+        try {
+            PayloadIntake.Report report = producer.requestBodyAndHeaders("direct:" + ready.source().routeId(), payload,
+                    Map.of(ORIGIN, origin), PayloadIntake.Report.class);
+            return ResponseEntity.ok(report);
+        } catch (CamelExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof DirectConsumerNotAvailableException) {
+                return problem(HttpStatus.SERVICE_UNAVAILABLE, "the source is stopped; deliver again later");
+            }
+            if (cause instanceof PayloadRejectedException rejected) {
+                return problem(status(rejected.reason()), rejected.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** The vendor's delivery id when it sends one (never personal data), else a receive time stamp. */
+    private String deliveryId(Map<String, String> headers) {
+        for (String name : new String[] {"X-Shopify-Webhook-Id", "X-Shopify-Event-Id", "X-Request-Id",
+                "X-HubSpot-Request-Id", "X-Zendesk-Webhook-Id", "Typeform-Delivery-Id"}) {
+            String value = headers.get(name);
+            if (value != null && value.matches("[A-Za-z0-9._:-]{1,128}")) {
+                return value;
+            }
+        }
+        return clock.instant().toString();
+    }
+
+    private static HttpStatus status(PayloadRejectedException.Reason reason) {
+        return switch (reason) {
+            case BAD_SIGNATURE -> HttpStatus.UNAUTHORIZED;
+            case REPLAYED -> HttpStatus.CONFLICT;
+            case OVERSIZED -> HttpStatus.CONTENT_TOO_LARGE;
+            case MALFORMED -> HttpStatus.BAD_REQUEST;
+            default -> HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status.getReasonPhrase());
+        problem.setType(URI.create("https://tessera.dev/problems/webhook-" + status.value()));
+        return ResponseEntity.status(status).body(problem);
+    }
+
+    static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
