@@ -1,5 +1,6 @@
 package dev.tessera.profile.api;
 
+import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.model.Identifier;
@@ -31,10 +32,12 @@ class ProfileController {
     private final Identifiers identifiers;
     private final ProfileExplainer explainer;
     private final ProfileResolver resolver;
+    private final CxIdentityHooks cxHooks;
 
     ProfileController(ProfileStore store, Identifiers identifiers, ProfileExplainer explainer,
-            ProfileResolver resolver) {
+            ProfileResolver resolver, CxIdentityHooks cxHooks) {
         this.store = store;
+        this.cxHooks = cxHooks;
         this.identifiers = identifiers;
         this.explainer = explainer;
         this.resolver = resolver;
@@ -68,6 +71,7 @@ class ProfileController {
         }
         try {
             ProfileResolver.SplitResult result = resolver.split(profileId(id), moveOut);
+            cxHooks.afterSplit(result); // interactions follow their records out of the split profile
             return new SplitView(result.split().value(), result.remaining().stream().map(ProfileId::value).toList(),
                     result.movedOut().stream().map(ProfileId::value).toList());
         } catch (NoSuchElementException e) {

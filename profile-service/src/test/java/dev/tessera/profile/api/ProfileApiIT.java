@@ -1,5 +1,10 @@
 package dev.tessera.profile.api;
 
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import java.math.BigDecimal;
+import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.core.identity.DeterministicResolver;
@@ -43,6 +48,9 @@ class ProfileApiIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    CxStore cx;
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
@@ -170,6 +178,41 @@ class ProfileApiIT {
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(get("/api/v1/profiles/" + jane.profileId().value()).json().get("records")).hasSize(2);
+    }
+
+    @Test
+    void theTimelineIsNewestFirstPagedAndFilteredAndTheMetricsFollowIt() throws Exception {
+        Resolution jane = seedJane();
+        SourceRecordId shop = new SourceRecordId("shop", "77");
+        cx.append(new Interaction("o-1", shop, InteractionKind.ORDER, "web", "checkout",
+                Instant.parse("2025-05-02T10:00:00Z"), new Interaction.Money(new BigDecimal("40.00"), "GBP"), null, Map.of()));
+        cx.append(new Interaction("o-2", shop, InteractionKind.ORDER, "store", "checkout",
+                Instant.parse("2025-06-02T10:00:00Z"), new Interaction.Money(new BigDecimal("60.00"), "GBP"), null, Map.of()));
+        // late and out of order: lands in its place
+        cx.append(new Interaction("s-1", new SourceRecordId("crm", "1"), InteractionKind.SURVEY_RESPONSE, "email", "delivery",
+                Instant.parse("2025-05-20T10:00:00Z"), null, new Interaction.Score(Interaction.ScoreType.NPS, 4), Map.of()));
+        String base = "/api/v1/profiles/" + jane.profileId().value();
+
+        JsonNode all = get(base + "/timeline?limit=2").json();
+        assertThat(all.get("total").asLong()).isEqualTo(3);
+        assertThat(all.get("items")).extracting(i -> i.get("id").asString()).containsExactly("o-2", "s-1");
+        assertThat(all.get("hasMore").asBoolean()).isTrue();
+        assertThat(get(base + "/timeline?kind=order&channel=web").json().get("items"))
+                .extracting(i -> i.get("id").asString()).containsExactly("o-1");
+        assertThat(get(base + "/timeline?from=2025-05-10T00:00:00Z&to=2025-06-01T00:00:00Z").json().get("items"))
+                .extracting(i -> i.get("id").asString()).containsExactly("s-1");
+
+        JsonNode metrics = get(base + "/metrics").json().get("metrics");
+        assertThat(metrics.get("orders").asLong()).isEqualTo(2);
+        assertThat(metrics.at("/revenue/GBP").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(metrics.get("npsLatest").asInt()).isEqualTo(4);
+        assertThat(metrics.get("npsCategory").asString()).isEqualTo("DETRACTOR");
+        assertThat(metrics.at("/churnRisk/factors")).isNotEmpty();
+
+        assertThat(get(base + "/timeline?kind=parcel").status()).isEqualTo(400);
+        assertThat(get(base + "/timeline?from=yesterday").json().get("detail").asString()).startsWith("from ");
+        assertThat(get(base + "/timeline?limit=0").status()).isEqualTo(400);
+        assertThat(get("/api/v1/profiles/unknown-profile/timeline").status()).isEqualTo(404);
     }
 
     @Test

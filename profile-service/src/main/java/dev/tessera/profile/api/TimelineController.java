@@ -1,0 +1,118 @@
+package dev.tessera.profile.api;
+
+import dev.tessera.core.cx.CxMetrics;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.cx.StageChange;
+import dev.tessera.core.cx.TimelinePage;
+import dev.tessera.core.cx.TimelineQuery;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.store.ProfileStore;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A profile's CX history and metrics: the timeline newest first, paged and filtered by kind, channel
+ * and time range, and the metrics with the journey stage history. A merged-away id answers for the
+ * profile it was merged into, as the profile endpoint does.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/profiles/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+class TimelineController {
+
+    private final ProfileStore store;
+    private final CxStore cx;
+
+    TimelineController(ProfileStore store, CxStore cx) {
+        this.store = store;
+        this.cx = cx;
+    }
+
+    /**
+     * @param kind    interaction kinds to keep (repeat the parameter), e.g. {@code order}, {@code ticket_opened}
+     * @param channel channels to keep (repeat the parameter)
+     * @param from    inclusive ISO-8601 instant
+     * @param to      exclusive ISO-8601 instant
+     */
+    @GetMapping("/timeline")
+    TimelineView timeline(@PathVariable String id, @RequestParam Optional<List<String>> kind,
+            @RequestParam Optional<List<String>> channel, @RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam(defaultValue = "0") int offset,
+            @RequestParam(defaultValue = "50") int limit) {
+        ProfileId profile = live(id);
+        if (offset < 0) {
+            throw new ApiProblem.InvalidParameter("offset", "must not be negative");
+        }
+        if (limit < 1 || limit > TimelineQuery.MAX_LIMIT) {
+            throw new ApiProblem.InvalidParameter("limit", "must be between 1 and " + TimelineQuery.MAX_LIMIT);
+        }
+        Set<InteractionKind> kinds = EnumSet.noneOf(InteractionKind.class);
+        for (String k : kind.orElse(List.of())) {
+            try {
+                kinds.add(InteractionKind.valueOf(k.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ApiProblem.InvalidParameter("kind", "must be one of " + lower(InteractionKind.values()));
+            }
+        }
+        Set<String> channels = new LinkedHashSet<>();
+        for (String c : channel.orElse(List.of())) {
+            if (!c.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new ApiProblem.InvalidParameter("channel", "must be 1-64 characters of [A-Za-z0-9_.-]");
+            }
+            channels.add(c);
+        }
+        Instant start = instant("from", from);
+        Instant end = instant("to", to);
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw new ApiProblem.InvalidParameter("from", "must be before to");
+        }
+        TimelinePage page = cx.timeline(profile, new TimelineQuery(kinds, channels, start, end, offset, limit));
+        return new TimelineView(profile.value(), page.items(), page.total(), page.offset(), page.limit(), page.hasMore());
+    }
+
+    /** The profile's CX metrics now (days-since figures as of this request) and its journey stages. */
+    @GetMapping("/metrics")
+    MetricsView metrics(@PathVariable String id) {
+        ProfileId profile = live(id);
+        return new MetricsView(profile.value(), cx.metrics(profile), cx.stages(profile));
+    }
+
+    private ProfileId live(String id) {
+        if (!ProfileId.isValid(id)) {
+            throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
+        }
+        return store.canonical(new ProfileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
+    }
+
+    private static Instant instant(String name, Optional<String> value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.get());
+        } catch (DateTimeParseException e) {
+            throw new ApiProblem.InvalidParameter(name, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
+    }
+
+    private static String lower(InteractionKind[] kinds) {
+        return String.join(", ", java.util.Arrays.stream(kinds).map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    record TimelineView(String profile, List<Interaction> items, long total, int offset, int limit, boolean hasMore) {}
+
+    record MetricsView(String profile, CxMetrics metrics, List<StageChange> stages) {}
+}
