@@ -37,11 +37,11 @@ public final class SourceCatalog {
 
     /** A source ready to run. {@code format} is empty for CSV; {@code verifier} for folder sources. */
     public record Ready(Source source, Optional<VendorFormat> format, Optional<SignatureVerifier> verifier,
-            VendorFormats formats) {
+            VendorFormats formats, Optional<String> bearerToken) {
 
         /** The same source reading another of the built-in formats (the Segment API picks one per endpoint). */
         public Ready withFormat(String name) {
-            return new Ready(source, Optional.of(formats.byName(name)), verifier, formats);
+            return new Ready(source, Optional.of(formats.byName(name)), verifier, formats, bearerToken);
         }
     }
 
@@ -66,7 +66,16 @@ public final class SourceCatalog {
             Optional<SignatureVerifier> verifier = source.transport() == Transport.WEBHOOK
                     ? Optional.of(verifier(source.webhook().signature(), at + ".webhook.signature", clock, environment))
                     : Optional.empty();
-            byName.put(source.name(), new Ready(source, format, verifier, formats));
+            Optional<String> token = Optional.empty();
+            if (source.transport() == Transport.POLL) {
+                if (source.poll() == null) {
+                    throw new IllegalStateException(at + ".poll.url: a poll source needs the URL to fetch");
+                }
+                if (source.poll().bearerToken() != null) {
+                    token = Optional.of(resolve(source.poll().bearerToken(), at + ".poll.bearer-token", environment));
+                }
+            }
+            byName.put(source.name(), new Ready(source, format, verifier, formats, token));
         }
     }
 
@@ -119,18 +128,22 @@ public final class SourceCatalog {
         };
     }
 
-    /** Reads a secret reference ({@code env:NAME}, {@code file:/path}); the value never leaves this method but in the result. */
     static String secret(Signature signature, String at, Function<String, String> environment) {
         String reference = signature.secret();
         if (reference == null || reference.isBlank()) {
             throw new IllegalStateException(at + ".secret: the " + signature.scheme().name().toLowerCase(java.util.Locale.ROOT)
                     + " scheme needs a secret reference (env:NAME or file:/path)");
         }
+        return resolve(reference, at + ".secret", environment);
+    }
+
+    /** Reads a secret reference ({@code env:NAME}, {@code file:/path}); messages name the setting, never a value. */
+    static String resolve(String reference, String at, Function<String, String> environment) {
         String value;
         if (reference.startsWith("env:")) {
             value = environment.apply(reference.substring(4));
             if (value == null || value.isBlank()) {
-                throw new IllegalStateException(at + ".secret: environment variable " + reference.substring(4)
+                throw new IllegalStateException(at + ": environment variable " + reference.substring(4)
                         + " is not set");
             }
         } else if (reference.startsWith("file:")) {
@@ -138,13 +151,13 @@ public final class SourceCatalog {
             try {
                 value = Files.readString(file, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw new IllegalStateException(at + ".secret: cannot read the secret file " + file);
+                throw new IllegalStateException(at + ": cannot read the secret file " + file);
             }
             if (value.isEmpty()) {
-                throw new IllegalStateException(at + ".secret: the secret file " + file + " is empty");
+                throw new IllegalStateException(at + ": the secret file " + file + " is empty");
             }
         } else {
-            throw new IllegalStateException(at + ".secret: must be a reference, env:NAME or file:/path");
+            throw new IllegalStateException(at + ": must be a reference, env:NAME or file:/path");
         }
         return value;
     }

@@ -43,10 +43,11 @@ public record IngestionProperties(
     public enum Kind { CRM, SHOP, SUPPORT, SURVEY, EVENTS }
 
     /**
-     * How data arrives: files in a folder, or HTTP posts of the vendor's webhook (signed). Kafka and
-     * scheduled polling are not built yet.
+     * How data arrives: files in a folder, HTTP posts of the vendor's webhook (signed), a scheduled HTTP
+     * GET of the vendor's API ({@link Poll}), or a custom Camel route of the integrator's that sends
+     * payloads to {@code direct:tessera-intake} naming the source.
      */
-    public enum Transport { FOLDER, WEBHOOK }
+    public enum Transport { FOLDER, WEBHOOK, POLL, CUSTOM }
 
     /** The format of generic CSV files mapped column by column ({@link Mapping}). */
     public static final String CSV = "csv";
@@ -72,7 +73,8 @@ public record IngestionProperties(
             @Valid Folder folder,
             @Valid @NotNull @DefaultValue Csv csv,
             @Valid Mapping mapping,
-            @Valid @NotNull @DefaultValue Webhook webhook) {
+            @Valid @NotNull @DefaultValue Webhook webhook,
+            @Valid Poll poll) {
 
         public String routeId() {
             return "source-" + name;
@@ -117,6 +119,23 @@ public record IngestionProperties(
             @DefaultValue("") String prefix,
             String publicUrl,
             @NotNull @DefaultValue("5m") Duration replayWindow) {}
+
+    /**
+     * A vendor API fetched on a schedule; each response is one payload of the source's format, and
+     * fetching the same data again stores nothing twice.
+     *
+     * @param url          the API URL (http or https)
+     * @param interval     time between fetches
+     * @param bearerToken  reference ({@code env:NAME} / {@code file:/path}) to an API token sent as
+     *                     {@code Authorization: Bearer ...}; optional
+     * @param timeout      per request
+     */
+    public record Poll(
+            @NotNull @Pattern(regexp = "https?://.+", message = "must be an http or https URL") String url,
+            @NotNull @DefaultValue("5m") Duration interval,
+            @Pattern(regexp = "(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", message = "must be a reference: env:NAME or file:/path")
+            String bearerToken,
+            @NotNull @DefaultValue("30s") Duration timeout) {}
 
     public enum Scheme { NONE, SHOPIFY, TYPEFORM, SEGMENT_WRITE_KEY, HMAC, HUBSPOT_V3 }
 

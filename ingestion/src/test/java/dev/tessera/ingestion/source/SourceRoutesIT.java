@@ -109,6 +109,86 @@ class SourceRoutesIT {
         registry.add("tessera.sources[4].format", () -> "segment-api");
         registry.add("tessera.sources[4].webhook.signature.scheme", () -> "segment-write-key");
         registry.add("tessera.sources[4].webhook.signature.secret", () -> "file:" + secretFile("segment", "wk-test-1, wk-test-2"));
+        registry.add("tessera.sources[5].name", () -> "api-events");
+        registry.add("tessera.sources[5].kind", () -> "events");
+        registry.add("tessera.sources[5].transport", () -> "poll");
+        registry.add("tessera.sources[5].format", () -> "segment-batch");
+        registry.add("tessera.sources[5].poll.url", () -> vendorApi() + "/events");
+        registry.add("tessera.sources[5].poll.interval", () -> "200ms");
+        registry.add("tessera.sources[5].poll.bearer-token", () -> "file:" + secretFile("api-token", "tok-123"));
+        registry.add("tessera.sources[6].name", () -> "custom-events");
+        registry.add("tessera.sources[6].kind", () -> "events");
+        registry.add("tessera.sources[6].transport", () -> "custom");
+        registry.add("tessera.sources[6].format", () -> "segment-identify");
+        registry.add("tessera.routes-folder", SourceRoutesIT::customRoutes);
+    }
+
+    static com.sun.net.httpserver.HttpServer vendor;
+    static final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A stand-in for a vendor API: a page of Segment events behind a bearer token. */
+    private static synchronized String vendorApi() {
+        if (vendor == null) {
+            try {
+                vendor = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            vendor.createContext("/events", exchange -> {
+                byte[] body = "Bearer tok-123".equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                        ? POLLED_EVENTS.getBytes(StandardCharsets.UTF_8) : new byte[0];
+                polls.incrementAndGet();
+                exchange.sendResponseHeaders(body.length == 0 ? 401 : 200, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            vendor.start();
+        }
+        return "http://127.0.0.1:" + vendor.getAddress().getPort();
+    }
+
+    static final String POLLED_EVENTS = """
+            {"batch": [
+              {"type": "identify", "userId": "p-1", "messageId": "pm-1", "timestamp": "2026-01-10T10:00:00Z",
+               "traits": {"email": "polled.user@example.com", "firstName": "Pol"}},
+              {"type": "track", "userId": "p-1", "messageId": "pm-2", "event": "Order Completed",
+               "timestamp": "2026-01-10T10:05:00Z", "properties": {"order_id": "po-1", "total": 12.5, "currency": "EUR"}}
+            ]}""";
+
+    /**
+     * The routes folder with one YAML route of an integrator's own, feeding the custom-events source
+     * (every 300 ms: the same identify again and again, which changes nothing after the first).
+     */
+    private static String customRoutes() {
+        try {
+            Path folder = Files.createDirectories(inboxes.resolve("routes"));
+            Files.writeString(folder.resolve("custom-feed.yaml"), """
+                    - route:
+                        id: custom-feed
+                        from:
+                          uri: "timer:custom-feed?period=300"
+                          steps:
+                            - setBody:
+                                constant:
+                                  expression: '{"type":"identify","userId":"cu-1","messageId":"cm-1","traits":{"email":"custom.route@example.com"}}'
+                            - setHeader:
+                                name: TesseraSource
+                                constant:
+                                  expression: custom-events
+                            - to:
+                                uri: "direct:tessera-intake"
+                    """, StandardCharsets.UTF_8);
+            return folder.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopVendor() {
+        if (vendor != null) {
+            vendor.stop(0);
+        }
     }
 
     static final String SHOPIFY_SECRET = "test-shopify-secret";
@@ -326,6 +406,28 @@ class SourceRoutesIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    // ---- polling and custom routes
+
+    @Test
+    void aPolledApiIsStoredOnceHoweverOftenTheSameDataIsFetched() throws Exception {
+        int before = polls.get();
+        await().atMost(Duration.ofSeconds(20)).until(() -> polls.get() >= before + 3
+                && get("/api/v1/profiles?email=polled.user@example.com").get("count").asInt() == 1);
+        JsonNode profile = get("/api/v1/profiles?email=polled.user@example.com").at("/items/0");
+        var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
+        assertThat(timeline.items()).singleElement().satisfies(i -> assertThat(i.kind()).isEqualTo(InteractionKind.ORDER));
+        assertThat(ingestion("GET", "/api/v1/sources/api-events", 200).get("status").asString()).isEqualTo("started");
+    }
+
+    @Test
+    void anIntegratorsYamlRouteFeedsItsSourceThroughTheIntake() throws Exception {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/api/v1/profiles?email=custom.route@example.com").get("count").asInt() == 1);
+        JsonNode record = get("/api/v1/profiles?email=custom.route@example.com").at("/items/0/records/0");
+        assertThat(record.get("source").asString()).isEqualTo("custom-events");
+        assertThat(record.get("sourceId").asString()).isEqualTo("cu-1");
+    }
+
     // ---- the integrator's operations API
 
     @Test
@@ -343,7 +445,7 @@ class SourceRoutesIT {
         assertThat(after.get("lastSuccess").isNull()).isFalse();
         assertThat(after.at("/lastError/reason").asString()).doesNotContain("eve@example.com");
         assertThat(after.get("progress").isNull()).as("no file in progress").isTrue();
-        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(5);
+        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(7);
 
         JsonNode page = ingestion("GET", "/api/v1/sources/crm/dead-letters?limit=2", 200);
         assertThat(page.get("total").asLong()).isEqualTo(3);

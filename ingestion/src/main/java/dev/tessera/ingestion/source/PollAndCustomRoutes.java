@@ -1,0 +1,97 @@
+package dev.tessera.ingestion.source;
+
+import dev.tessera.ingestion.format.PayloadRejectedException;
+import dev.tessera.ingestion.format.SourcePayload;
+import dev.tessera.ingestion.operations.SourceActivity;
+import dev.tessera.ingestion.system.IngestionProperties.Transport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Poll sources: one route per source ({@code source-<name>}) that fetches the vendor API on a timer and
+ * stores each response as one payload. And the intake for integrators' own Camel routes (YAML files in
+ * the configured routes folder): they send a payload to {@value #INTAKE} with the header
+ * {@value #SOURCE_HEADER} naming a source of transport {@code custom}, and it is stored like any other.
+ */
+@Component
+class PollAndCustomRoutes extends RouteBuilder {
+
+    /** Where custom routes deliver payloads (body: the bytes or text of one payload). */
+    static final String INTAKE = "direct:tessera-intake";
+    /** Header naming the (custom-transport) source a payload sent to {@value #INTAKE} belongs to. */
+    static final String SOURCE_HEADER = "TesseraSource";
+
+    private final SourceCatalog catalog;
+    private final PayloadIntake intake;
+    private final SourceActivity activity;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    PollAndCustomRoutes(SourceCatalog catalog, PayloadIntake intake, SourceActivity activity) {
+        this.catalog = catalog;
+        this.intake = intake;
+        this.activity = activity;
+    }
+
+    @Override
+    public void configure() {
+        for (SourceCatalog.Ready ready : catalog.all()) {
+            if (ready.source().enabled() && ready.source().transport() == Transport.POLL) {
+                from("timer:" + ready.source().routeId() + "?period=" + ready.source().poll().interval().toMillis())
+                        .routeId(ready.source().routeId())
+                        .routeConfigurationId(SourceErrorHandling.ID)
+                        .process(exchange -> poll(ready, exchange));
+            }
+        }
+        from(INTAKE)
+                .routeId("tessera-intake")
+                .routeConfigurationId(SourceErrorHandling.ID)
+                .process(this::custom);
+    }
+
+    private void poll(SourceCatalog.Ready ready, Exchange exchange) throws Exception {
+        String name = ready.source().name();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ready.source().poll().url()))
+                .timeout(ready.source().poll().timeout())
+                .header("Accept", "application/json");
+        ready.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException e) {
+            activity.failed(name, "poll failed: " + e.getClass().getSimpleName());
+            return; // the next tick tries again
+        }
+        if (response.statusCode() != 200) {
+            activity.failed(name, "poll answered HTTP " + response.statusCode());
+            return;
+        }
+        Instant now = Instant.now();
+        try {
+            exchange.getMessage().setBody(intake.receive(ready,
+                    new SourcePayload(name, response.body(), Map.of(), now), "poll:" + now));
+        } catch (PayloadRejectedException e) {
+            // dead-lettered with its reason by the intake; the next tick fetches again
+        }
+    }
+
+    private void custom(Exchange exchange) throws Exception {
+        String name = exchange.getIn().getHeader(SOURCE_HEADER, String.class);
+        SourceCatalog.Ready ready = name == null ? null : catalog.find(name)
+                .filter(s -> s.source().transport() == Transport.CUSTOM && s.source().enabled()).orElse(null);
+        if (ready == null) {
+            throw new IllegalArgumentException("header " + SOURCE_HEADER
+                    + " must name an enabled source of transport custom");
+        }
+        byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
+        String route = exchange.getFromRouteId() == null ? "custom" : exchange.getFromRouteId();
+        exchange.getMessage().setBody(intake.receive(ready,
+                new SourcePayload(name, body, Map.of(), Instant.now()), "custom:" + route));
+    }
+}
