@@ -13,7 +13,7 @@ public record JourneyRule(JourneyStage stage, List<Condition> conditions) {
 
     public JourneyRule {
         Objects.requireNonNull(stage, "stage");
-        conditions = List.copyOf(conditions);
+        conditions = conditions == null ? List.of() : List.copyOf(conditions); // none: the fallback stage
     }
 
     /** Convenience for a rule with one condition. */

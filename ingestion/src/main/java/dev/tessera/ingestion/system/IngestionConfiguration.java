@@ -1,7 +1,6 @@
 package dev.tessera.ingestion.system;
 
 import dev.tessera.core.cx.CxIdentityHooks;
-import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
@@ -43,8 +42,8 @@ class IngestionConfiguration {
     }
 
     @Bean
-    CxStore cxStore(ProfileStore store, Clock clock) {
-        return new CxStore(store, CxSettings.defaults(), clock);
+    CxStore cxStore(ProfileStore store, IngestionProperties properties, Clock clock) {
+        return new CxStore(store, properties.cx(), clock);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.tessera.ingestion.system;
 
+import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
@@ -30,7 +31,8 @@ public record IngestionProperties(
         @NotNull @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 region code such as GB")
         @DefaultValue("GB") String phoneDefaultRegion,
         @Valid @NotNull @DefaultValue List<Source> sources,
-        @NotNull @DefaultValue IdentitySettings identity) {
+        @NotNull @DefaultValue IdentitySettings identity,
+        @NotNull @DefaultValue CxSettings cx) {
 
     /** Redis connection; the default URL lives in core's {@link RedisSettings}. */
     public record Redis(String url, @DefaultValue("false") boolean cluster, Duration timeout) {

@@ -1,7 +1,6 @@
 package dev.tessera.profile.system;
 
 import dev.tessera.core.cx.CxIdentityHooks;
-import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
@@ -38,8 +37,8 @@ class StorageConfiguration {
     }
 
     @Bean
-    CxStore cxStore(ProfileStore store) {
-        return new CxStore(store, CxSettings.defaults(), Clock.systemUTC());
+    CxStore cxStore(ProfileStore store, ProfileServiceProperties properties) {
+        return new CxStore(store, properties.cx(), Clock.systemUTC());
     }
 
     @Bean
