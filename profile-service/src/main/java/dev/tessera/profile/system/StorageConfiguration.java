@@ -1,5 +1,6 @@
 package dev.tessera.profile.system;
 
+import dev.tessera.core.cx.CxAggregates;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.cx.CxStore;
@@ -40,6 +41,11 @@ class StorageConfiguration {
     @Bean
     CxStore cxStore(ProfileStore store) {
         return new CxStore(store, CxSettings.defaults(), Clock.systemUTC());
+    }
+
+    @Bean
+    CxAggregates cxAggregates(CxStore cx) {
+        return new CxAggregates(cx);
     }
 
     @Bean
