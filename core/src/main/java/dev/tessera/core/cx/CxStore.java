@@ -46,6 +46,8 @@ import java.util.TreeMap;
  *       that absorbed it, {@code record:SOURCE:ID} → the profile a split moved that record to</li>
  *   <li>{@code {pending:SOURCE:DIGEST}} hash: interactions of a source record no profile holds yet</li>
  *   <li>{@code cx:complaints-open} sorted set: profile id → when its next open complaint passes its SLA</li>
+ *   <li>{@code {cx:agg}:…} the dashboard buckets over all profiles ({@link CxAggregates}): updated by the same
+ *       script on a single node, by a second script on their own slot on Redis Cluster</li>
  * </ul>
  * The interaction key is {@code source:id}: the same event delivered twice is stored once. A re-delivery
  * with identical content changes nothing; one with different content replaces the stored interaction in
