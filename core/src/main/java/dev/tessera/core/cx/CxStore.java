@@ -46,6 +46,8 @@ import java.util.TreeMap;
  *       that absorbed it, {@code record:SOURCE:ID} → the profile a split moved that record to</li>
  *   <li>{@code {pending:SOURCE:DIGEST}} hash: interactions of a source record no profile holds yet</li>
  *   <li>{@code cx:complaints-open} sorted set: profile id → when its next open complaint passes its SLA</li>
+ *   <li>{@code {cx:agg}:…} the dashboard buckets over all profiles ({@link CxAggregates}): updated by the same
+ *       script on a single node, by a second script on their own slot on Redis Cluster</li>
  * </ul>
  * The interaction key is {@code source:id}: the same event delivered twice is stored once. A re-delivery
  * with identical content changes nothing; one with different content replaces the stored interaction in
@@ -88,13 +90,17 @@ public final class CxStore {
     }
 
     /*
-     * KEYS: metrics, timeline, interactions, cxmoves, profile, stages, moments.
+     * KEYS: metrics, timeline, interactions, cxmoves, profile, stages, moments, aggregate ledger.
      * ARGV: expected version, tally JSON, stage, stage entry JSON, mode, now millis, then
-     * n upserts × (key, score, json, record key), d deletes × key, m moment keys.
-     * Returns {1, version, fired moment keys...}, {0} on a version conflict, {2, profile} when the timeline
-     * moved to that profile, {3} when the profile is forwarded or dissolved (look the record up again).
+     * n upserts × (key, score, json, record key), d deletes × key, m moment keys, then the aggregate part:
+     * '1' to update the buckets here (single node) or '0' (Cluster: a second step does it), and with '1'
+     * the bucket prefix, today, '1' when a stage change counts as churn, the profile id and the rest of
+     * AggregateBuckets' agg_run arguments.
+     * Returns {1, version, stage before, fired moment keys...}, {0} on a version conflict, {2, profile} when
+     * the timeline moved to that profile, {3} when the profile is forwarded or dissolved (look the record
+     * up again).
      */
-    private static final CxScript WRITE = new CxScript("""
+    private static final CxScript WRITE = new CxScript(AggregateBuckets.LUA + """
             local mode = ARGV[5]
             if mode ~= 'any' then
               local moved = redis.call('HGET', KEYS[4], 'profile')
@@ -125,15 +131,23 @@ public final class CxStore {
             end
             local version = tostring(tonumber(current) + 1)
             redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version)
-            if redis.call('HGET', KEYS[1], 'stage') ~= ARGV[3] then
+            local before = redis.call('HGET', KEYS[1], 'stage')
+            if before ~= ARGV[3] then
               redis.call('HSET', KEYS[1], 'stage', ARGV[3])
               redis.call('RPUSH', KEYS[6], ARGV[4])
             end
-            local result = {1, version}
+            local result = {1, version, before or ''}
             local m = tonumber(ARGV[i]); i = i + 1
             for _ = 1, m do
               if redis.call('HSETNX', KEYS[7], ARGV[i], ARGV[6]) == 1 then table.insert(result, ARGV[i]) end
               i = i + 1
+            end
+            if ARGV[i] == '1' then
+              local churn = ''
+              if ARGV[i + 3] == '1' and before ~= ARGV[3] then
+                if ARGV[3] == 'CHURNED' then churn = 'entered' elseif before == 'CHURNED' then churn = 'left' end
+              end
+              agg_run(KEYS[8], ARGV[i + 1], ARGV[i + 2], churn, ARGV[i + 4], i + 5)
             end
             return result
             """);
@@ -521,7 +535,8 @@ public final class CxStore {
             args.add(version);
             args.add(CxJson.write(tally));
             args.add(stage.name());
-            args.add(CxJson.write(new StoredStage(stage, now)));
+            boolean countsStage = mode == Mode.APPEND || recompute;
+            args.add(CxJson.write(new StoredStage(stage, now, countsStage ? null : Boolean.TRUE)));
             args.add(mode.name().toLowerCase(java.util.Locale.ROOT));
             args.add(Long.toString(now.toEpochMilli()));
             args.add(Integer.toString(touched.size()));
@@ -535,6 +550,18 @@ public final class CxStore {
             args.addAll(removed);
             args.add(Integer.toString(moments.size()));
             args.addAll(moments);
+            AggregateDelta delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, countsStage);
+            String today = AggregateBuckets.day(now).toString();
+            if (connection.cluster()) {
+                args.add("0");
+            } else {
+                args.add("1");
+                args.add(AggregateBuckets.prefix(keys));
+                args.add(today);
+                args.add(delta.countsStage() ? "1" : "0");
+                args.add(p.value());
+                delta.appendTo(args);
+            }
             List<Object> result = WRITE.run(redis, profileKeys(p), args.toArray(String[]::new));
             long status = (Long) result.get(0);
             if (status == 0) {
@@ -546,9 +573,12 @@ public final class CxStore {
             if (status == 3) {
                 return new Written(Outcome.LOOKUP, null, null, List.of(), 0);
             }
+            if (connection.cluster()) {
+                applyAggregatesOnCluster(p, delta, (String) result.get(2), stage, today);
+            }
             List<Moment> fired = new ArrayList<>();
             if (evaluateMoments) {
-                for (Object key : result.subList(2, result.size())) {
+                for (Object key : result.subList(3, result.size())) {
                     String k = (String) key;
                     fired.add(new Moment(k.substring(0, k.indexOf('|')), p));
                 }
@@ -579,8 +609,96 @@ public final class CxStore {
     }
 
     private String[] profileKeys(ProfileId p) {
+        if (connection.cluster()) { // the ledger lives in another slot: a second step updates the buckets
+            return new String[] {metricsKey(p), timelineKey(p), interactionsKey(p), movesKey(p), keys.profile(p),
+                    stagesKey(p), momentsKey(p)};
+        }
         return new String[] {metricsKey(p), timelineKey(p), interactionsKey(p), movesKey(p), keys.profile(p),
-                stagesKey(p), momentsKey(p)};
+                stagesKey(p), momentsKey(p), AggregateBuckets.ledgerKey(keys)};
+    }
+
+    // ---------------------------------------------------------------- dashboard aggregates
+
+    /**
+     * What one write changes in the dashboard buckets: (ledger field, contribution) pairs for every new or
+     * changed customer interaction and for every ticket it touched (before and after a correction), the
+     * days on which the profile was active, and whether a stage change of this write counts as churn.
+     * Moves (merge, split) pass the same pairs, which the ledger recognises as counted already.
+     */
+    private record AggregateDelta(List<String> pairs, Set<String> activeDays, boolean countsStage) {
+        void appendTo(List<String> args) {
+            args.add(Integer.toString(pairs.size() / 2));
+            args.addAll(pairs);
+            args.add(Integer.toString(activeDays.size()));
+            args.addAll(activeDays);
+        }
+    }
+
+    private AggregateDelta aggregateDelta(CxTally tally, List<Entry> fresh, List<Entry> changed,
+            Map<String, String> stored, boolean activity, boolean countsStage) {
+        List<String> pairs = new ArrayList<>();
+        Set<String> tickets = new java.util.TreeSet<>();
+        Set<String> days = new java.util.TreeSet<>();
+        List<Entry> touched = new ArrayList<>(fresh);
+        touched.addAll(changed);
+        for (Entry e : touched) {
+            Interaction i = e.interaction();
+            String contribution = AggregateBuckets.contribution(i, calculator);
+            if (contribution == null) {
+                continue;
+            }
+            pairs.add(AggregateBuckets.interactionField(e.key()));
+            pairs.add(contribution);
+            if (isTicket(i.kind())) {
+                tickets.add(calculator.ticketKey(i));
+            }
+            if (activity) {
+                days.add(AggregateBuckets.day(i.occurredAt()).toString());
+            }
+        }
+        for (Entry e : changed) { // a correction may take an event away from its old ticket
+            Interaction old = CxJson.read(stored.get(e.key()), Interaction.class);
+            if (isTicket(old.kind())) {
+                tickets.add(calculator.ticketKey(old));
+            }
+        }
+        for (String ticket : tickets) {
+            pairs.add(AggregateBuckets.ticketField(ticket));
+            pairs.add(AggregateBuckets.contribution(tally.tickets().get(ticket)));
+        }
+        return new AggregateDelta(pairs, days, countsStage);
+    }
+
+    /**
+     * On Redis Cluster the buckets cannot change in the profile's script: they are updated right after
+     * it, by one script on the {@code {cx:agg}} slot. Not atomic with the timeline write: a crash between
+     * the two leaves the buckets behind until {@link CxAggregates#rebuild()} (docs/cx-metrics.md).
+     */
+    private void applyAggregatesOnCluster(ProfileId p, AggregateDelta delta, String before, JourneyStage stage,
+            String today) {
+        String churn = "";
+        if (delta.countsStage() && !stage.name().equals(before)) {
+            churn = stage == JourneyStage.CHURNED ? "entered"
+                    : JourneyStage.CHURNED.name().equals(before) ? "left" : "";
+        }
+        if (churn.isEmpty() && delta.pairs().isEmpty() && delta.activeDays().isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(AggregateBuckets.prefix(keys), today, churn, p.value()));
+        delta.appendTo(args);
+        AggregateBuckets.APPLY.run(redis, new String[] {AggregateBuckets.ledgerKey(keys)}, args.toArray(String[]::new));
+    }
+
+    RedisKeys.Namespace namespace() {
+        return keys;
+    }
+
+    RedisConnection connection() {
+        return connection;
+    }
+
+    ProfileStore profiles() {
+        return profiles;
     }
 
     private static boolean isTicket(InteractionKind kind) {
@@ -588,8 +706,15 @@ public final class CxStore {
                 || kind == InteractionKind.TICKET_SOLVED;
     }
 
-    /** A stage change as stored: the time spent is derived when read. */
-    record StoredStage(JourneyStage stage, Instant enteredAt) {}
+    /**
+     * A stage change as stored: the time spent is derived when read. {@code byMove} is true when a merge or
+     * split caused it (bookkeeping, not counted as churn in the dashboard buckets); null otherwise.
+     */
+    record StoredStage(JourneyStage stage, Instant enteredAt, Boolean byMove) {
+        boolean counts() {
+            return !Boolean.TRUE.equals(byMove);
+        }
+    }
 
     // ---------------------------------------------------------------- moments of truth
 

@@ -1,5 +1,10 @@
 package dev.tessera.core.bench;
 
+import dev.tessera.core.cx.AggregateQuery;
+import dev.tessera.core.cx.AggregateQuery.Dimension;
+import dev.tessera.core.cx.AggregateQuery.Granularity;
+import dev.tessera.core.cx.AggregateReport;
+import dev.tessera.core.cx.CxAggregates;
 import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.cx.CxTally;
@@ -21,6 +26,8 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,11 +39,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * CX timeline benchmark: creates M profiles through the resolver, then appends N random interactions
- * (orders, tickets, surveys, activities) spread over them from T threads against a real Redis, and
- * prints interactions/s, mean µs per append, Redis commands per append (INFO commandstats delta, Lua
- * inner calls included) and the time of a naive aggregate (NPS over all profiles by reading every
- * stored tally). Run it through {@code scripts/bench-cx.sh}.
+ * CX timeline benchmark: creates M profiles through the resolver (T threads), then appends N random
+ * interactions (orders, tickets and complaints, NPS/CSAT/CES answers, activities over five channels and six
+ * touchpoints, spread over the last 365 days) through the real {@link CxStore#append} path from T threads,
+ * each with its own connection, and prints interactions/s, mean µs per append and Redis commands per append
+ * (INFO commandstats delta, Lua inner calls included), all with the dashboard buckets being kept. Then it
+ * times {@link CxAggregates#query} for a few typical dashboard queries (median and max of 10 runs after 3
+ * warm-ups), and, for at most 5,000 profiles, the naive alternative (NPS by reading every stored tally). Run
+ * it through {@code scripts/bench-cx.sh}.
  *
  * <p>Redis: {@code REDIS_URL} (flushed first, therefore only with {@code --flush}), else a private server.
  */
@@ -70,32 +80,39 @@ public final class CxBenchmark {
         try (RedisConnection setup = RedisConnection.open(settings)) {
             setup.commands().flushall();
             ProfileStore store = new ProfileStore(setup);
-            ProfileResolver resolver = new ProfileResolver(store, new ExactKeyPolicy(), new GoldenRecordBuilder(),
-                    Clock.systemUTC());
             long t0 = System.nanoTime();
             List<SourceRecordId> records = new ArrayList<>();
-            List<ProfileId> ids = new ArrayList<>();
             for (int k = 0; k < m; k++) {
-                SourceRecordId id = new SourceRecordId("shop", "c" + k);
-                records.add(id);
-                ids.add(resolver.resolve(new CustomerRecord(id, Instant.EPOCH,
-                        List.of(new Identifier(IdentifierType.EMAIL, "c" + k + "@example.com")), Map.of())).profileId());
+                records.add(new SourceRecordId("shop", "c" + k));
             }
+            List<ProfileId> ids = inParallel(threads, m, settings, c -> {
+                ProfileResolver resolver = new ProfileResolver(new ProfileStore(c), new ExactKeyPolicy(),
+                        new GoldenRecordBuilder(), Clock.systemUTC());
+                return k -> resolver.resolve(new CustomerRecord(records.get(k), Instant.EPOCH,
+                        List.of(new Identifier(IdentifierType.EMAIL, "c" + k + "@example.com")), Map.of())).profileId();
+            });
             System.out.printf(Locale.ROOT, "setup: %d profiles in %.1f s%n", m, (System.nanoTime() - t0) / 1e9);
 
-            List<Interaction> all = generate(n, records);
             setup.commands().configResetstat();
-            AtomicLong busyNanos = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<?>> done = new ArrayList<>();
+            Instant now = Instant.now();
             long start = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                List<Interaction> mine = all.subList(all.size() * t / threads, all.size() * (t + 1) / threads);
+            AtomicLong busyNanos = new AtomicLong();
+            int appendThreads = threads;
+            int total = n;
+            List<Future<?>> done = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(appendThreads);
+            for (int t = 0; t < appendThreads; t++) {
+                int from = (int) ((long) total * t / appendThreads);
+                int to = (int) ((long) total * (t + 1) / appendThreads);
+                long seed = t;
                 done.add(pool.submit(() -> {
+                    Random random = new Random(seed);
                     try (RedisConnection c = RedisConnection.open(settings)) {
                         CxStore cx = new CxStore(new ProfileStore(c), CxSettings.defaults(), Clock.systemUTC());
                         long s = System.nanoTime();
-                        mine.forEach(cx::append);
+                        for (int k = from; k < to; k++) {
+                            cx.append(interaction(k, random, records, now));
+                        }
                         busyNanos.addAndGet(System.nanoTime() - s);
                     }
                     return null;
@@ -107,31 +124,96 @@ public final class CxBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             long commands = totalCalls(setup.commands().info("commandstats"));
+            System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %.1f s%n", n, m,
+                    threads, seconds);
+            System.out.printf(Locale.ROOT, "redis: used_memory %s after loading%n",
+                    info(setup.commands().info("memory"), "used_memory_human"));
 
             CxStore cx = new CxStore(store, CxSettings.defaults(), Clock.systemUTC());
-            long a0 = System.nanoTime();
-            long promoters = 0;
-            long detractors = 0;
-            long answered = 0;
-            for (ProfileId id : ids) {
-                CxTally tally = cx.tally(id);
-                if (tally.latestNps() != null) {
-                    answered++;
-                    int v = tally.latestNps().value();
-                    promoters += v >= 9 ? 1 : 0;
-                    detractors += v <= 6 ? 1 : 0;
+            CxAggregates aggregates = new CxAggregates(cx);
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            List<AggregateQuery> queries = List.of(
+                    new AggregateQuery(today.minusDays(29), today, Granularity.DAY, Dimension.ALL),
+                    new AggregateQuery(today.minusDays(364), today, Granularity.DAY, Dimension.ALL),
+                    new AggregateQuery(today.minusDays(364), today, Granularity.WEEK, Dimension.CHANNEL),
+                    new AggregateQuery(today.minusDays(364), today, Granularity.MONTH, Dimension.TOUCHPOINT),
+                    new AggregateQuery(today.minusYears(2), today, Granularity.MONTH, Dimension.ALL));
+            for (AggregateQuery q : queries) {
+                AggregateReport report = null;
+                for (int w = 0; w < 3; w++) {
+                    report = aggregates.query(q);
                 }
+                double[] ms = new double[10];
+                for (int r = 0; r < ms.length; r++) {
+                    long q0 = System.nanoTime();
+                    report = aggregates.query(q);
+                    ms[r] = (System.nanoTime() - q0) / 1e6;
+                }
+                java.util.Arrays.sort(ms);
+                long answers = report.series().stream().flatMap(s -> s.buckets().stream())
+                        .mapToLong(b -> b.nps().answers()).sum();
+                System.out.printf(Locale.ROOT,
+                        "aggregate %s..%s %s by %s: %d series x %d buckets, %d NPS answers: median %.1f ms, max %.1f ms%n",
+                        q.from(), q.to(), q.granularity(), q.dimension(), report.series().size(),
+                        report.series().get(0).buckets().size(), answers, (ms[4] + ms[5]) / 2, ms[ms.length - 1]);
             }
-            double aggregateMs = (System.nanoTime() - a0) / 1e6;
-            double nps = answered == 0 ? 0 : 100.0 * (promoters - detractors) / answered;
-            System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %.2f s%n", n, m,
-                    threads, seconds);
-            System.out.printf(Locale.ROOT, "naive aggregate: NPS %.1f over %d profiles (one tally read each) in %.0f ms%n",
-                    nps, m, aggregateMs);
+            if (m <= 5_000) {
+                long a0 = System.nanoTime();
+                long promoters = 0;
+                long detractors = 0;
+                long answered = 0;
+                for (ProfileId id : ids) {
+                    CxTally tally = cx.tally(id);
+                    if (tally.latestNps() != null) {
+                        answered++;
+                        int v = tally.latestNps().value();
+                        promoters += v >= 9 ? 1 : 0;
+                        detractors += v <= 6 ? 1 : 0;
+                    }
+                }
+                double nps = answered == 0 ? 0 : 100.0 * (promoters - detractors) / answered;
+                System.out.printf(Locale.ROOT, "naive aggregate: NPS %.1f over %d profiles (one tally read each) in %.0f ms%n",
+                        nps, m, (System.nanoTime() - a0) / 1e6);
+            }
             System.out.printf(Locale.ROOT, "interactions_per_s=%.0f us_per_append=%.0f redis_commands_per_append=%.1f%n",
                     n / seconds, busyNanos.get() / 1e3 / n, commands / (double) n);
         }
         System.exit(0);
+    }
+
+    /** Runs a task for k in 0..count-1 on {@code threads} threads, each with its own connection and task. */
+    private static <T> List<T> inParallel(int threads, int count, RedisSettings settings,
+            java.util.function.Function<RedisConnection, java.util.function.IntFunction<T>> perThread) throws Exception {
+        List<T> results = new ArrayList<>(java.util.Collections.nCopies(count, null));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int from = (int) ((long) count * t / threads);
+            int to = (int) ((long) count * (t + 1) / threads);
+            done.add(pool.submit(() -> {
+                try (RedisConnection c = RedisConnection.open(settings)) {
+                    java.util.function.IntFunction<T> task = perThread.apply(c);
+                    for (int k = from; k < to; k++) {
+                        results.set(k, task.apply(k));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        return results;
+    }
+
+    private static String info(String info, String field) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        return "?";
     }
 
     /** Sums calls=N over every command of INFO commandstats. */
@@ -147,27 +229,34 @@ public final class CxBenchmark {
         return total;
     }
 
-    static List<Interaction> generate(int n, List<SourceRecordId> records) {
-        Random random = new Random(42);
-        Instant now = Instant.now();
-        List<Interaction> out = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            SourceRecordId who = records.get(random.nextInt(records.size()));
-            Instant at = now.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 365)));
-            String id = "i" + k;
-            out.add(switch (random.nextInt(5)) {
-                case 0 -> new Interaction(id, who, InteractionKind.ORDER, "web", "checkout", at,
-                        new Interaction.Money(BigDecimal.valueOf(random.nextInt(20000), 2), "EUR"), null, Map.of());
-                case 1 -> new Interaction(id, who, InteractionKind.TICKET_OPENED, "phone", "support", at, null, null,
-                        Map.of("ticket_id", "t" + random.nextInt(n / 10 + 1)));
-                case 2 -> new Interaction(id, who, InteractionKind.TICKET_SOLVED, "phone", "support", at, null, null,
-                        Map.of("ticket_id", "t" + random.nextInt(n / 10 + 1)));
-                case 3 -> new Interaction(id, who, InteractionKind.SURVEY_RESPONSE, "email", "survey", at, null,
-                        new Interaction.Score(Interaction.ScoreType.NPS, random.nextInt(11)), Map.of());
-                default -> new Interaction(id, who, InteractionKind.CRM_ACTIVITY, "email", "account", at, null, null,
-                        Map.of());
-            });
-        }
-        return out;
+    private static final String[] CHANNELS = {"web", "email", "phone", "store", "app"};
+    private static final String[] TOUCHPOINTS = {"checkout", "delivery", "support", "survey", "account", "returns"};
+
+    /** The k-th interaction: a random customer, kind, channel and touchpoint within the last 365 days. */
+    static Interaction interaction(int k, Random random, List<SourceRecordId> records, Instant now) {
+        int person = random.nextInt(records.size());
+        SourceRecordId who = records.get(person);
+        Instant at = now.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 365)));
+        String id = "i" + k;
+        String channel = CHANNELS[random.nextInt(CHANNELS.length)];
+        String touchpoint = TOUCHPOINTS[random.nextInt(TOUCHPOINTS.length)];
+        String ticket = "t" + person + "-" + random.nextInt(3); // tickets belong to one person
+        return switch (random.nextInt(8)) {
+            case 0 -> new Interaction(id, who, InteractionKind.ORDER, channel, touchpoint, at,
+                    new Interaction.Money(BigDecimal.valueOf(random.nextInt(20000), 2), random.nextInt(5) == 0 ? "USD"
+                            : "EUR"), null, Map.of());
+            case 1 -> new Interaction(id, who, InteractionKind.TICKET_OPENED, channel, touchpoint, at, null, null,
+                    random.nextInt(3) == 0 ? Map.of("ticket_id", ticket, "type", "complaint") : Map.of("ticket_id", ticket));
+            case 2 -> new Interaction(id, who, InteractionKind.TICKET_SOLVED, channel, touchpoint, at, null, null,
+                    Map.of("ticket_id", ticket));
+            case 3 -> new Interaction(id, who, InteractionKind.SURVEY_RESPONSE, channel, touchpoint, at, null,
+                    new Interaction.Score(Interaction.ScoreType.NPS, random.nextInt(11)), Map.of());
+            case 4 -> new Interaction(id, who, InteractionKind.SURVEY_RESPONSE, channel, touchpoint, at, null,
+                    new Interaction.Score(Interaction.ScoreType.CSAT, 1 + random.nextInt(5)), Map.of());
+            case 5 -> new Interaction(id, who, InteractionKind.SURVEY_RESPONSE, channel, touchpoint, at, null,
+                    new Interaction.Score(Interaction.ScoreType.CES, 1 + random.nextInt(7)), Map.of());
+            default -> new Interaction(id, who, InteractionKind.CRM_ACTIVITY, channel, touchpoint, at, null, null,
+                    Map.of());
+        };
     }
 }

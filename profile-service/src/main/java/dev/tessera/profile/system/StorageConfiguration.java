@@ -1,5 +1,6 @@
 package dev.tessera.profile.system;
 
+import dev.tessera.core.cx.CxAggregates;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
@@ -39,6 +40,11 @@ class StorageConfiguration {
     @Bean
     CxStore cxStore(ProfileStore store, ProfileServiceProperties properties) {
         return new CxStore(store, properties.cx(), Clock.systemUTC());
+    }
+
+    @Bean
+    CxAggregates cxAggregates(CxStore cx) {
+        return new CxAggregates(cx);
     }
 
     @Bean

@@ -1,0 +1,133 @@
+package dev.tessera.profile.api;
+
+import dev.tessera.core.cx.AggregateQuery;
+import dev.tessera.core.cx.AggregateQuery.Dimension;
+import dev.tessera.core.cx.AggregateQuery.Granularity;
+import dev.tessera.core.cx.AggregateReport;
+import dev.tessera.core.cx.CxAggregates;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * CX dashboard aggregates (issue 5 item 4; definitions in docs/cx-metrics.md). Every endpoint takes
+ * {@code from} and {@code to} (ISO dates, UTC days, both included; default: the 30 days up to today; at most
+ * two years apart), {@code granularity=day|week|month} (default day) and {@code by=all|channel|touchpoint}
+ * (default all), and answers one series per dimension value with one bucket per period. {@code /summary}
+ * has every metric; the others one each. Churn and ticket figures exist for {@code by=all} only.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/metrics", produces = MediaType.APPLICATION_JSON_VALUE)
+class MetricsController {
+
+    private static final int DEFAULT_DAYS = 30;
+    private static final int MAX_YEARS = 2;
+
+    private final CxAggregates aggregates;
+    private final Clock clock;
+
+    MetricsController(CxAggregates aggregates) {
+        this.aggregates = aggregates;
+        this.clock = Clock.systemUTC();
+    }
+
+    @GetMapping("/summary")
+    MetricsView<MetricsView.SummaryBucket> summary(@RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
+            @RequestParam Optional<String> by) {
+        return view(query(from, to, granularity, by), MetricsView.SummaryBucket::of);
+    }
+
+    @GetMapping("/nps")
+    MetricsView<MetricsView.NpsBucket> nps(@RequestParam Optional<String> from, @RequestParam Optional<String> to,
+            @RequestParam Optional<String> granularity, @RequestParam Optional<String> by) {
+        return view(query(from, to, granularity, by), MetricsView.NpsBucket::of);
+    }
+
+    @GetMapping("/csat")
+    MetricsView<MetricsView.ScoreBucket> csat(@RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
+            @RequestParam Optional<String> by) {
+        return view(query(from, to, granularity, by), b -> MetricsView.ScoreBucket.of(b, b.csat()));
+    }
+
+    @GetMapping("/ces")
+    MetricsView<MetricsView.ScoreBucket> ces(@RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
+            @RequestParam Optional<String> by) {
+        return view(query(from, to, granularity, by), b -> MetricsView.ScoreBucket.of(b, b.ces()));
+    }
+
+    @GetMapping("/complaints")
+    MetricsView<MetricsView.ComplaintsBucket> complaints(@RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
+            @RequestParam Optional<String> by) {
+        return view(query(from, to, granularity, by), MetricsView.ComplaintsBucket::of);
+    }
+
+    @GetMapping("/churn")
+    MetricsView<MetricsView.ChurnBucket> churn(@RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
+            @RequestParam Optional<String> by) {
+        AggregateQuery query = query(from, to, granularity, by);
+        if (query.dimension() != Dimension.ALL) {
+            throw new ApiProblem.InvalidParameter("by", "must be all for churn (kept per profile, not per channel)");
+        }
+        return view(query, MetricsView.ChurnBucket::of);
+    }
+
+    @GetMapping("/orders")
+    MetricsView<MetricsView.OrdersBucket> orders(@RequestParam Optional<String> from,
+            @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
+            @RequestParam Optional<String> by) {
+        return view(query(from, to, granularity, by), MetricsView.OrdersBucket::of);
+    }
+
+    private <T> MetricsView<T> view(AggregateQuery query, Function<AggregateReport.Bucket, T> bucket) {
+        return MetricsView.of(aggregates.query(query), bucket);
+    }
+
+    private AggregateQuery query(Optional<String> from, Optional<String> to, Optional<String> granularity,
+            Optional<String> by) {
+        LocalDate end = to.map(t -> date("to", t)).orElseGet(() -> LocalDate.now(clock));
+        LocalDate start = from.map(f -> date("from", f)).orElseGet(() -> end.minusDays(DEFAULT_DAYS - 1));
+        if (end.isBefore(start)) {
+            throw new ApiProblem.InvalidParameter("to", "must not be before from");
+        }
+        if (end.isAfter(start.plusYears(MAX_YEARS))) {
+            throw new ApiProblem.InvalidParameter("to", "must be at most " + MAX_YEARS + " years after from");
+        }
+        return new AggregateQuery(start, end, choice("granularity", granularity, Granularity.class, Granularity.DAY),
+                choice("by", by, Dimension.class, Dimension.ALL));
+    }
+
+    private static LocalDate date(String parameter, String value) {
+        try {
+            return LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new ApiProblem.InvalidParameter(parameter, "must be an ISO date (yyyy-mm-dd)");
+        }
+    }
+
+    private static <E extends Enum<E>> E choice(String parameter, Optional<String> value, Class<E> type, E otherwise) {
+        if (value.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Enum.valueOf(type, value.get().strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem.InvalidParameter(parameter, "must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        }
+    }
+}
