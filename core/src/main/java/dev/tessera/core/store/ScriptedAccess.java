@@ -84,10 +84,12 @@ final class ScriptedAccess {
             """.formatted(MAX_FORWARDS);
 
     /**
-     * A record's candidates, loaded. KEYS and ARGV as {@code candidates(1, 1)} reads them. Answers
-     * {cannot-link record keys, candidates}, each candidate {id, found-by labels} when no live profile is
-     * behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels, live id, version, doc,
-     * records}.
+     * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,
+     * 1)} reads them. Answers {cannot-link record keys, candidates}, each candidate {id, found-by labels}
+     * when no live profile is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels,
+     * live id, version}. Documents are not sent: the caller has most of them decoded already and fetches
+     * the rest with {@link #LOAD} (sending every candidate's document each time made this script and the
+     * client's decoding the largest costs of a record).
      */
     private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + """
             local nIds = tonumber(ARGV[1])
@@ -99,10 +101,8 @@ final class ScriptedAccess {
               if liveId == nil then
                 out[#out + 1] = {id, found[id], 'loop'}
               else
-                local doc = version and redis.call('HGET', prefix .. '{p:' .. liveId .. '}:profile', 'doc')
-                if doc then
-                  out[#out + 1] = {id, found[id], liveId, version, doc,
-                    redis.call('HVALS', prefix .. '{p:' .. liveId .. '}:records')}
+                if version and redis.call('HEXISTS', prefix .. '{p:' .. liveId .. '}:profile', 'doc') == 1 then
+                  out[#out + 1] = {id, found[id], liveId, version}
                 else
                   out[#out + 1] = {id, found[id]}
                 end
@@ -219,6 +219,7 @@ final class ScriptedAccess {
         Set<SourceRecordId> cannotLink = new TreeSet<>();
         strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
         java.util.SortedMap<ProfileId, ProfileStore.Found> found = new java.util.TreeMap<>();
+        Map<ProfileId, Set<String>> missing = new LinkedHashMap<>();
         for (Object entry : (List<?>) reply.get(1)) {
             List<?> fields = (List<?>) entry;
             ProfileId asked = new ProfileId((String) fields.get(0));
@@ -228,30 +229,33 @@ final class ScriptedAccess {
             if (fields.size() == 3) {
                 throw new IllegalStateException("forwarding chain too long at profile " + asked);
             }
-            ProfileStore.Loaded loaded = decode(asked, fields);
             Set<String> labels = new TreeSet<>(strings(fields.get(1)));
-            found.merge(loaded.profile().id(), new ProfileStore.Found(loaded, labels),
-                    (held, more) -> new ProfileStore.Found(held.loaded(), union(held.foundBy(), more.foundBy())));
+            ProfileId live = new ProfileId((String) fields.get(2));
+            ProfileStore.Loaded known = cache.get(live);
+            if (known != null && known.profile().version() == Long.parseLong((String) fields.get(3))) {
+                cache.put(asked, known);
+                add(found, known, labels);
+            } else {
+                missing.merge(asked, labels, ScriptedAccess::union);
+            }
+        }
+        if (!missing.isEmpty()) {
+            // changed since last seen (or never seen): fetched and decoded once, in one more script
+            Map<ProfileId, ProfileStore.Loaded> loaded = loadLive(missing.keySet(), false);
+            missing.forEach((asked, labels) -> {
+                ProfileStore.Loaded profile = loaded.get(asked);
+                if (profile != null) {
+                    add(found, profile, labels);
+                }
+            });
         }
         return new ProfileStore.Candidates(found, cannotLink);
     }
 
-    /** The profile in a reply entry {asked, labels, live id, version, doc, records}, decoded once per version. */
-    private ProfileStore.Loaded decode(ProfileId asked, List<?> fields) {
-        ProfileId live = new ProfileId((String) fields.get(2));
-        long version = Long.parseLong((String) fields.get(3));
-        ProfileStore.Loaded known = cache.get(live);
-        if (known != null && known.profile().version() == version) {
-            cache.put(asked, known);
-            return known;
-        }
-        ProfileStore.Loaded loaded = new ProfileStore.Loaded(Json.read((String) fields.get(4), Profile.class),
-                strings(fields.get(5)).stream()
-                        .map(json -> Json.read(json, CustomerRecord.class))
-                        .sorted(Comparator.comparing(CustomerRecord::id))
-                        .toList());
-        cache.put(asked, loaded);
-        return loaded;
+    private static void add(java.util.SortedMap<ProfileId, ProfileStore.Found> found, ProfileStore.Loaded loaded,
+            Set<String> labels) {
+        found.merge(loaded.profile().id(), new ProfileStore.Found(loaded, labels),
+                (held, more) -> new ProfileStore.Found(held.loaded(), union(held.foundBy(), more.foundBy())));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
