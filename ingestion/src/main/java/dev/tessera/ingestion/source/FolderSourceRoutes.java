@@ -67,7 +67,7 @@ class FolderSourceRoutes extends RouteBuilder {
             SourceCatalog.Ready ready = catalog.find(source.name()).orElseThrow();
             byte[] body;
             try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
-                body = in.readNBytes(source.webhook().maxBytes() + 1);
+                body = in.readNBytes(source.maxPayloadBytes() + 1);
             }
             try {
                 PayloadIntake.Report report = intake.receive(ready,

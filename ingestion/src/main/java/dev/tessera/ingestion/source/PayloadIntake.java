@@ -61,7 +61,7 @@ public final class PayloadIntake {
         String route = source.source().routeId();
         String name = source.source().name();
         activity.received(name);
-        int limit = source.source().webhook().maxBytes();
+        int limit = source.source().maxPayloadBytes();
         if (payload.body().length > limit) {
             // refused before anything else touches it (no signature computed over a huge body)
             PayloadRejectedException e = new PayloadRejectedException(PayloadRejectedException.Reason.OVERSIZED,
@@ -93,6 +93,17 @@ public final class PayloadIntake {
     public Report replay(SourceCatalog.Ready source, SourcePayload payload, String origin) {
         MappedPayload mapped = source.format().orElseThrow().map(payload);
         return store(source.source().routeId(), source.source().name(), origin, mapped);
+    }
+
+    /**
+     * Keeps a payload whose storing failed for a reason that is neither its content nor the storage (a
+     * defect) as a replayable dead letter. The reason names only the exception type: its message might
+     * carry the payload's values.
+     */
+    public void keepFailed(SourceCatalog.Ready source, SourcePayload payload, String origin, RuntimeException failure) {
+        String why = "failed: " + failure.getClass().getSimpleName();
+        deadLetters.add(source.source().routeId(), VERIFIED + ":" + origin, why, text(payload));
+        activity.rejected(source.source().name(), why);
     }
 
     private Report store(String route, String name, String origin, MappedPayload mapped) {

@@ -10,6 +10,8 @@ import dev.tessera.ingestion.format.signature.ShopifySignature;
 import dev.tessera.ingestion.format.signature.SignatureVerifier;
 import dev.tessera.ingestion.format.signature.TypeformSignature;
 import dev.tessera.ingestion.system.IngestionProperties;
+import dev.tessera.ingestion.system.IngestionProperties.Kafka;
+import dev.tessera.ingestion.system.IngestionProperties.KafkaSecurity;
 import dev.tessera.ingestion.system.IngestionProperties.Signature;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
 import dev.tessera.ingestion.system.IngestionProperties.Transport;
@@ -28,20 +30,32 @@ import java.util.function.Function;
 
 /**
  * The configured sources made runnable: each with its format (a built-in vendor format, or the generic
- * CSV mapping) and, for webhooks, its signature check with the secret read from its reference. Checks
- * what bean validation cannot: a format that exists, a mapping where CSV needs one, a folder where
- * files arrive, a secret reference that resolves. Any problem stops start-up with a message naming the
- * setting ({@code tessera.sources[2].format: ...}); secrets never appear in messages.
+ * CSV mapping), for webhooks its signature check with the secret read from its reference, for Kafka its
+ * SASL login read from its references. Checks what bean validation cannot: a format that exists, a
+ * mapping where CSV needs one, a folder where files arrive, a topic where Kafka messages arrive, a secret
+ * reference that resolves. Any problem stops start-up with a message naming the setting
+ * ({@code tessera.sources[2].format: ...}); secrets never appear in messages.
  */
 public final class SourceCatalog {
 
-    /** A source ready to run. {@code format} is empty for CSV; {@code verifier} for folder sources. */
+    /**
+     * A source ready to run. {@code format} is empty for CSV; {@code verifier} for folder and Kafka sources
+     * (the broker authenticates producers); {@code kafkaLogin} is present for Kafka sources using SASL.
+     */
     public record Ready(Source source, Optional<VendorFormat> format, Optional<SignatureVerifier> verifier,
-            VendorFormats formats, Optional<String> bearerToken) {
+            VendorFormats formats, Optional<SaslLogin> kafkaLogin, Optional<String> bearerToken) {
 
         /** The same source reading another of the built-in formats (the Segment API picks one per endpoint). */
         public Ready withFormat(String name) {
-            return new Ready(source, Optional.of(formats.byName(name)), verifier, formats, bearerToken);
+            return new Ready(source, Optional.of(formats.byName(name)), verifier, formats, kafkaLogin, bearerToken);
+        }
+    }
+
+    /** SASL credentials read from their references; never printed. */
+    public record SaslLogin(String username, String password) {
+        @Override
+        public String toString() {
+            return "SaslLogin[(redacted)]";
         }
     }
 
@@ -49,6 +63,7 @@ public final class SourceCatalog {
 
     public SourceCatalog(IngestionProperties properties, Clock clock, Function<String, String> environment) {
         List<Source> sources = properties.sources();
+        Map<String, String> kafkaGroups = new LinkedHashMap<>();
         for (int i = 0; i < sources.size(); i++) {
             Source source = sources.get(i);
             String at = "tessera.sources[" + i + "]";
@@ -56,7 +71,7 @@ public final class SourceCatalog {
                 throw new IllegalStateException(at + ".name: '" + source.name() + "' is used by two sources");
             }
             VendorFormats formats = new VendorFormats(FormatOptions.defaults()
-                    .withMaxPayloadBytes(source.webhook().maxBytes())
+                    .withMaxPayloadBytes(source.maxPayloadBytes())
                     .withPhoneRegion(source.mapping() != null && source.mapping().phoneRegion() != null
                             ? source.mapping().phoneRegion() : properties.phoneDefaultRegion()));
             Optional<VendorFormat> format = format(source, at, formats);
@@ -66,17 +81,59 @@ public final class SourceCatalog {
             Optional<SignatureVerifier> verifier = source.transport() == Transport.WEBHOOK
                     ? Optional.of(verifier(source.webhook().signature(), at + ".webhook.signature", clock, environment))
                     : Optional.empty();
+            Optional<SaslLogin> kafkaLogin = source.transport() == Transport.KAFKA
+                    ? kafkaLogin(source, at + ".kafka", kafkaGroups, environment)
+                    : Optional.empty();
             Optional<String> token = Optional.empty();
             if (source.transport() == Transport.POLL) {
                 if (source.poll() == null) {
                     throw new IllegalStateException(at + ".poll.url: a poll source needs the URL to fetch");
                 }
                 if (source.poll().bearerToken() != null) {
-                    token = Optional.of(resolve(source.poll().bearerToken(), at + ".poll.bearer-token", environment));
+                    token = Optional.of(reference(source.poll().bearerToken(), at + ".poll.bearer-token", environment));
                 }
             }
-            byName.put(source.name(), new Ready(source, format, verifier, formats, token));
+            byName.put(source.name(), new Ready(source, format, verifier, formats, kafkaLogin, token));
         }
+    }
+
+    private static Optional<SaslLogin> kafkaLogin(Source source, String at, Map<String, String> groups,
+            Function<String, String> environment) {
+        Kafka kafka = source.kafka();
+        if (kafka == null) {
+            throw new IllegalStateException(at + ": a kafka source needs kafka.bootstrap-servers and kafka.topic");
+        }
+        // Two sources in one group on one topic would each get only some of its partitions: silent loss.
+        String consumer = kafka.bootstrapServers() + " " + source.kafkaGroup() + " " + kafka.topic();
+        String other = groups.putIfAbsent(consumer, source.name());
+        if (other != null) {
+            throw new IllegalStateException(at + ".group: source '" + other + "' already reads topic '" + kafka.topic()
+                    + "' in group '" + source.kafkaGroup() + "'; sources in one group would split its messages");
+        }
+        KafkaSecurity security = kafka.security();
+        if (!security.sasl()) {
+            if (security.username() != null || security.password() != null) {
+                throw new IllegalStateException(at + ".security.protocol: a user name and password are only used with "
+                        + "sasl-plaintext or sasl-ssl, not " + lower(security.protocol()));
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new SaslLogin(
+                reference(required(security.username(), at + ".security.username", lower(security.protocol())),
+                        at + ".security.username", environment),
+                reference(required(security.password(), at + ".security.password", lower(security.protocol())),
+                        at + ".security.password", environment)));
+    }
+
+    private static String required(String reference, String at, String what) {
+        if (reference == null || reference.isBlank()) {
+            throw new IllegalStateException(at + ": " + what + " needs a reference (env:NAME or file:/path)");
+        }
+        return reference;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     private static Optional<VendorFormat> format(Source source, String at, VendorFormats formats) {
@@ -128,17 +185,21 @@ public final class SourceCatalog {
         };
     }
 
+    /** Reads a webhook's signing secret from its reference. */
     static String secret(Signature signature, String at, Function<String, String> environment) {
         String reference = signature.secret();
         if (reference == null || reference.isBlank()) {
             throw new IllegalStateException(at + ".secret: the " + signature.scheme().name().toLowerCase(java.util.Locale.ROOT)
                     + " scheme needs a secret reference (env:NAME or file:/path)");
         }
-        return resolve(reference, at + ".secret", environment);
+        return reference(reference, at + ".secret", environment);
     }
 
-    /** Reads a secret reference ({@code env:NAME}, {@code file:/path}); messages name the setting, never a value. */
-    static String resolve(String reference, String at, Function<String, String> environment) {
+    /**
+     * Reads a secret reference ({@code env:NAME}, {@code file:/path}) given at setting {@code at}; the
+     * value never leaves this method but in the result.
+     */
+    static String reference(String reference, String at, Function<String, String> environment) {
         String value;
         if (reference.startsWith("env:")) {
             value = environment.apply(reference.substring(4));

@@ -73,7 +73,7 @@ class WebhookController {
 
     private ResponseEntity<?> receive(SourceCatalog.Ready ready, HttpServletRequest request, String kind)
             throws IOException {
-        int limit = ready.source().webhook().maxBytes();
+        int limit = ready.source().maxPayloadBytes();
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(limit + 1);

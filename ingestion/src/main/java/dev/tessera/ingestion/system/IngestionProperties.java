@@ -45,11 +45,14 @@ public record IngestionProperties(
     public enum Kind { CRM, SHOP, SUPPORT, SURVEY, EVENTS }
 
     /**
-     * How data arrives: files in a folder, HTTP posts of the vendor's webhook (signed), a scheduled HTTP
-     * GET of the vendor's API ({@link Poll}), or a custom Camel route of the integrator's that sends
-     * payloads to {@code direct:tessera-intake} naming the source.
+     * How data arrives: files in a folder, HTTP posts of the vendor's webhook (signed), messages on a
+     * Kafka topic, a scheduled HTTP GET of the vendor's API ({@link Poll}), or a custom Camel route of
+     * the integrator's that sends payloads to {@code direct:tessera-intake} naming the source.
      */
-    public enum Transport { FOLDER, WEBHOOK, POLL, CUSTOM }
+    public enum Transport { FOLDER, WEBHOOK, KAFKA, POLL, CUSTOM }
+
+    /** The payload size limit of webhooks and Kafka messages unless a source sets its own: 1 MiB. */
+    static final String DEFAULT_MAX_BYTES = "1048576";
 
     /** The format of generic CSV files mapped column by column ({@link Mapping}). */
     public static final String CSV = "csv";
@@ -76,10 +79,21 @@ public record IngestionProperties(
             @Valid @NotNull @DefaultValue Csv csv,
             @Valid Mapping mapping,
             @Valid @NotNull @DefaultValue Webhook webhook,
+            @Valid Kafka kafka,
             @Valid Poll poll) {
 
         public String routeId() {
             return "source-" + name;
+        }
+
+        /** The largest payload (webhook body, Kafka message, JSON file) this source accepts. */
+        public int maxPayloadBytes() {
+            return transport == Transport.KAFKA && kafka != null ? kafka.maxMessageBytes() : webhook.maxBytes();
+        }
+
+        /** The Kafka consumer group: the configured one, else {@code tessera-<name>}. */
+        public String kafkaGroup() {
+            return kafka != null && kafka.group() != null && !kafka.group().isBlank() ? kafka.group() : "tessera-" + name;
         }
 
         public boolean isCsv() {
@@ -94,7 +108,67 @@ public record IngestionProperties(
      */
     public record Webhook(
             @Valid @NotNull @DefaultValue Signature signature,
-            @Min(1) @Max(16 * 1024 * 1024) @DefaultValue("1048576") int maxBytes) {}
+            @Min(1) @Max(16 * 1024 * 1024) @DefaultValue(DEFAULT_MAX_BYTES) int maxBytes) {}
+
+    /**
+     * A Kafka topic whose messages are payloads of the source's JSON format, one payload per message.
+     * Offsets are committed only after a message is stored or kept as a dead letter (docs/sources.md).
+     *
+     * @param bootstrapServers  {@code host:port[,host:port...]} of the cluster
+     * @param group             consumer group; without it {@code tessera-<source name>}
+     * @param autoOffsetReset   where a group without committed offsets starts: {@code earliest} (the
+     *                          whole retained topic) or {@code latest} (only new messages)
+     * @param maxMessageBytes   larger messages are kept as dead letters without their content
+     */
+    public record Kafka(
+            @NotBlank String bootstrapServers,
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,249}", message = "must be a Kafka topic name") String topic,
+            @Pattern(regexp = "[A-Za-z0-9._-]{1,249}", message = "must be letters, digits, '.', '_' or '-'") String group,
+            @NotNull @DefaultValue("EARLIEST") OffsetReset autoOffsetReset,
+            @Valid @NotNull @DefaultValue KafkaSecurity security,
+            @Min(1) @Max(16 * 1024 * 1024) @DefaultValue(DEFAULT_MAX_BYTES) int maxMessageBytes) {}
+
+    public enum OffsetReset { EARLIEST, LATEST }
+
+    /**
+     * How the ingestion app authenticates to the brokers. SASL credentials are references, never values,
+     * like webhook secrets: {@code env:NAME} or {@code file:/path}. TLS uses the JVM's trust store.
+     *
+     * @param protocol   {@code plaintext}, {@code ssl}, {@code sasl-plaintext} or {@code sasl-ssl}
+     * @param mechanism  for SASL: {@code plain}, {@code scram-sha-256} or {@code scram-sha-512}
+     * @param username   reference to the SASL user name
+     * @param password   reference to the SASL password
+     */
+    public record KafkaSecurity(
+            @NotNull @DefaultValue("PLAINTEXT") KafkaProtocol protocol,
+            @NotNull @DefaultValue("PLAIN") SaslMechanism mechanism,
+            @Pattern(regexp = SECRET_REFERENCE, message = "must be a reference: env:NAME or file:/path") String username,
+            @Pattern(regexp = SECRET_REFERENCE, message = "must be a reference: env:NAME or file:/path") String password) {
+
+        public boolean sasl() {
+            return protocol == KafkaProtocol.SASL_PLAINTEXT || protocol == KafkaProtocol.SASL_SSL;
+        }
+    }
+
+    public enum KafkaProtocol { PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL }
+
+    public enum SaslMechanism {
+        PLAIN("PLAIN"), SCRAM_SHA_256("SCRAM-SHA-256"), SCRAM_SHA_512("SCRAM-SHA-512");
+
+        private final String kafkaName;
+
+        SaslMechanism(String kafkaName) {
+            this.kafkaName = kafkaName;
+        }
+
+        /** The name Kafka's {@code sasl.mechanism} expects. */
+        public String kafkaName() {
+            return kafkaName;
+        }
+    }
+
+    /** A secret given by reference: an environment variable or a file (e.g. a mounted secret). */
+    static final String SECRET_REFERENCE = "(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)";
 
     /**
      * The vendor's signature check. Secrets are references, never values: {@code env:NAME} (an
@@ -114,7 +188,7 @@ public record IngestionProperties(
      */
     public record Signature(
             @NotNull @DefaultValue("NONE") Scheme scheme,
-            @Pattern(regexp = "(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", message = "must be a reference: env:NAME or file:/path")
+            @Pattern(regexp = SECRET_REFERENCE, message = "must be a reference: env:NAME or file:/path")
             String secret,
             String header,
             @DefaultValue("HEX") HmacEncoding encoding,

@@ -100,6 +100,92 @@ class SourceCatalogTest {
                 .hasMessage("tessera.sources[1].name: 'shop' is used by two sources");
     }
 
+    @Test
+    void aKafkaSourceReadsItsTopicInItsOwnGroupWithItsLoginReadFromReferences() throws Exception {
+        Path password = Files.writeString(dir.resolve("kafka-password"), "pa\"ss\n");
+        SourceCatalog catalog = catalog(Map.of(
+                "sources[0].name", "orders", "sources[0].kind", "shop", "sources[0].transport", "kafka",
+                "sources[0].format", "shopify-order", "sources[0].kafka.bootstrap-servers", "broker:9092",
+                "sources[0].kafka.topic", "shop.orders", "sources[0].kafka.security.protocol", "sasl-ssl",
+                "sources[0].kafka.security.mechanism", "scram-sha-512",
+                "sources[0].kafka.security.username", "env:KAFKA_USER",
+                "sources[0].kafka.security.password", "file:" + password), Map.of("KAFKA_USER", "tessera"));
+
+        SourceCatalog.Ready orders = catalog.find("orders").orElseThrow();
+        assertThat(orders.source().kafkaGroup()).isEqualTo("tessera-orders");
+        assertThat(orders.source().kafka().autoOffsetReset()).isEqualTo(IngestionProperties.OffsetReset.EARLIEST);
+        assertThat(orders.source().kafka().security().mechanism().kafkaName()).isEqualTo("SCRAM-SHA-512");
+        assertThat(orders.source().maxPayloadBytes()).isEqualTo(1_048_576);
+        assertThat(orders.verifier()).as("the broker authenticates producers").isEmpty();
+        assertThat(orders.kafkaLogin()).hasValueSatisfying(login -> {
+            assertThat(login.username()).isEqualTo("tessera");
+            assertThat(login.password()).isEqualTo("pa\"ss");
+            assertThat(login.toString()).doesNotContain("pa\"ss").doesNotContain("tessera");
+        });
+    }
+
+    @Test
+    void aKafkaSourceNeedsATopicAndSaslNeedsBothCredentialsAsReferences() {
+        Map<String, String> kafka = Map.of("sources[0].name", "events", "sources[0].kind", "events",
+                "sources[0].transport", "kafka", "sources[0].format", "segment-track");
+        assertThatThrownBy(() -> catalog(kafka, Map.of()))
+                .hasMessage("tessera.sources[0].kafka: a kafka source needs kafka.bootstrap-servers and kafka.topic");
+
+        Map<String, String> sasl = with(kafka, "sources[0].kafka.bootstrap-servers", "b:9092",
+                "sources[0].kafka.topic", "events", "sources[0].kafka.security.protocol", "sasl-plaintext",
+                "sources[0].kafka.security.username", "env:KAFKA_USER");
+        assertThatThrownBy(() -> catalog(sasl, Map.of("KAFKA_USER", "u")))
+                .hasMessage("tessera.sources[0].kafka.security.password: sasl-plaintext needs a reference (env:NAME or file:/path)");
+        assertThatThrownBy(() -> catalog(with(sasl, "sources[0].kafka.security.password", "env:KAFKA_PASSWORD"),
+                Map.of("KAFKA_USER", "u")))
+                .hasMessage("tessera.sources[0].kafka.security.password: environment variable KAFKA_PASSWORD is not set");
+        assertThatThrownBy(() -> catalog(with(sasl, "sources[0].kafka.security.protocol", "ssl",
+                "sources[0].kafka.security.password", "env:KAFKA_PASSWORD"), Map.of("KAFKA_USER", "u", "KAFKA_PASSWORD", "p")))
+                .hasMessage("tessera.sources[0].kafka.security.protocol: a user name and password are only used with "
+                        + "sasl-plaintext or sasl-ssl, not ssl");
+    }
+
+    @Test
+    void kafkaCarriesJsonFormatsOnlyAndTwoSourcesCannotSplitOneTopicInOneGroup() {
+        Map<String, String> csv = Map.of("sources[0].name", "crm", "sources[0].kind", "crm",
+                "sources[0].transport", "kafka", "sources[0].kafka.bootstrap-servers", "b:9092",
+                "sources[0].kafka.topic", "crm");
+        assertThatThrownBy(() -> catalog(csv, Map.of()))
+                .hasMessageStartingWith("tessera.sources[0].format: csv is read from folders; a kafka source needs a JSON format");
+
+        Map<String, String> two = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            two.putAll(Map.of("sources[" + i + "].name", "zendesk-" + i, "sources[" + i + "].kind", "support",
+                    "sources[" + i + "].transport", "kafka", "sources[" + i + "].format", "zendesk-ticket",
+                    "sources[" + i + "].kafka.bootstrap-servers", "b:9092", "sources[" + i + "].kafka.topic", "zendesk",
+                    "sources[" + i + "].kafka.group", "support"));
+        }
+        assertThatThrownBy(() -> catalog(two, Map.of()))
+                .hasMessage("tessera.sources[1].kafka.group: source 'zendesk-0' already reads topic 'zendesk' in group "
+                        + "'support'; sources in one group would split its messages");
+        two.remove("sources[1].kafka.group"); // its own default group tessera-zendesk-1: both read every message
+        assertThat(catalog(two, Map.of()).all()).hasSize(2);
+    }
+
+    @Test
+    void kafkaCredentialsWrittenInlineAreRefusedByValidation() {
+        var security = new IngestionProperties.KafkaSecurity(IngestionProperties.KafkaProtocol.SASL_SSL,
+                IngestionProperties.SaslMechanism.PLAIN, "env:KAFKA_USER", "hunter2");
+        var validator = jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator();
+        assertThat(validator.validate(security)).singleElement().satisfies(v -> {
+            assertThat(v.getPropertyPath().toString()).isEqualTo("password");
+            assertThat(v.getMessage()).isEqualTo("must be a reference: env:NAME or file:/path");
+        });
+    }
+
+    private static Map<String, String> with(Map<String, String> settings, String... more) {
+        Map<String, String> all = new HashMap<>(settings);
+        for (int i = 0; i < more.length; i += 2) {
+            all.put(more[i], more[i + 1]);
+        }
+        return all;
+    }
+
     private static SourceCatalog catalog(Map<String, String> settings, Map<String, String> environment) {
         Map<String, String> all = new HashMap<>();
         settings.forEach((k, v) -> all.put("tessera." + k, v));
