@@ -120,7 +120,7 @@ class SourceRoutesIT {
         registry.add("tessera.sources[6].kind", () -> "events");
         registry.add("tessera.sources[6].transport", () -> "custom");
         registry.add("tessera.sources[6].format", () -> "segment-identify");
-        registry.add("tessera.routes-folder", SourceRoutesIT::customRoutes);
+        registry.add("tessera.custom-routes", () -> "file:" + customRoutes() + "/*.yaml");
     }
 
     static com.sun.net.httpserver.HttpServer vendor;
