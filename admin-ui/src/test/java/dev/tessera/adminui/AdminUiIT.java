@@ -3,7 +3,11 @@ package dev.tessera.adminui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.boot.test.context.SpringBootTest.WebEnvironment.RANDOM_PORT;
 
+import dev.tessera.core.cx.CxSettings;
+import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
@@ -20,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -98,6 +103,13 @@ class AdminUiIT {
             malloryId = resolver.resolve(record("crm", "2", JANUARY,
                     List.of(IDENTIFIERS.email("mallory@example.com").orElseThrow()),
                     Map.of("first_name", SCRIPT))).profileId().value();
+            // Jane's CX history: an order in the shop, then a survey answer about the delivery
+            CxStore cx = new CxStore(new ProfileStore(connection), CxSettings.defaults(), Clock.systemUTC());
+            cx.append(new Interaction("o-1", new SourceRecordId("shop", "77"), InteractionKind.ORDER, "web", "checkout",
+                    JANUARY.plus(Duration.ofDays(3)), new Interaction.Money(new BigDecimal("40.00"), "GBP"), null, Map.of()));
+            cx.append(new Interaction("s-1", new SourceRecordId("crm", "1"), InteractionKind.SURVEY_RESPONSE, "email",
+                    "delivery", JANUARY.plus(Duration.ofDays(5)), null,
+                    new Interaction.Score(Interaction.ScoreType.NPS, 9), Map.of()));
         }
     }
 
@@ -149,6 +161,21 @@ class AdminUiIT {
         assertThat(section(html, "source-records"))
                 .containsSubsequence(">crm<", ">1<", ">shop<", ">77<");
         assertThat(html.split("data-testid=\"source-record\"", -1)).hasSize(3);
+    }
+
+    @Test
+    void showsTheCustomersExperienceNewestFirstWithTheKeyMetrics() throws Exception {
+        String html = get("/profiles/" + janeId).body();
+
+        assertThat(section(html, "timeline")).containsSubsequence("survey response", "delivery", "NPS 9",
+                "order", "checkout", "40.00 GBP");
+        assertThat(html.split("data-testid=\"timeline-entry\"", -1)).hasSize(3);
+        assertThat(element(html, "cx-nps", "</dd>")).contains(">9<").contains("promoter");
+        assertThat(element(html, "cx-orders", "</dd>")).contains(">1<").contains("40.00 GBP");
+        assertThat(apiCalls).containsExactly("/api/v1/profiles/" + janeId, "/api/v1/profiles/" + janeId + "/timeline",
+                "/api/v1/profiles/" + janeId + "/metrics");
+
+        assertThat(get("/profiles/" + malloryId).body()).contains("No interactions yet.");
     }
 
     @Test

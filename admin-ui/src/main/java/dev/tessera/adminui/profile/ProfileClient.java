@@ -57,6 +57,27 @@ class ProfileClient {
         });
     }
 
+    /**
+     * The profile's newest interactions and its CX metrics. Empty when the service cannot say (the
+     * profile page then shows the rest and says the history is unavailable).
+     */
+    Optional<CxHistory> cx(String id) {
+        try {
+            return call("cx", () -> {
+                CxHistory.Timeline timeline = rest.get().uri("/api/v1/profiles/{id}/timeline?limit=50", id)
+                        .retrieve().body(CxHistory.Timeline.class);
+                CxHistory.MetricsResponse metrics = rest.get().uri("/api/v1/profiles/{id}/metrics", id)
+                        .retrieve().body(CxHistory.MetricsResponse.class);
+                if (timeline == null || metrics == null) {
+                    return Optional.<CxHistory>empty();
+                }
+                return Optional.of(new CxHistory(timeline, metrics.metrics(), metrics.stages()));
+            });
+        } catch (ProfileServiceException e) {
+            return Optional.empty();
+        }
+    }
+
     private static <T> T call(String operation, Supplier<T> request) {
         try {
             return request.get();

@@ -54,7 +54,12 @@ class ProfileController {
                     "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
         }
         return profiles.find(id)
-                .map(profile -> new ModelAndView("profile/detail", Map.of("profile", profile)))
+                .map(profile -> {
+                    Map<String, Object> model = new java.util.HashMap<>();
+                    model.put("profile", profile);
+                    profiles.cx(profile.id()).ifPresent(cx -> model.put("cx", cx));
+                    return new ModelAndView("profile/detail", model);
+                })
                 .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Profile not found",
                         "No profile has that id. Ids of merged profiles still lead to the profile they were"
                                 + " merged into, so this one never existed. Search by email instead."));
