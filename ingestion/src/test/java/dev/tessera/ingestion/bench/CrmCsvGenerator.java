@@ -127,7 +127,8 @@ public final class CrmCsvGenerator {
 
     /** Contact id of row {@code i} (1-based): what the kill test checks against. */
     public static String contactId(int row) {
-        return String.format(Locale.ROOT, "C%08d", row);
+        String digits = Integer.toString(row);
+        return "C" + "00000000".substring(Math.min(8, digits.length())) + digits;
     }
 
     /** True when row {@code i} (1-based) is written as a bad row. */
@@ -228,7 +229,13 @@ public final class CrmCsvGenerator {
         return value;
     }
 
+    private static final java.util.Map<String, String> ASCII = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static String ascii(String name) {
+        return ASCII.computeIfAbsent(name, CrmCsvGenerator::toAscii);
+    }
+
+    private static String toAscii(String name) {
         String plain = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
         return plain.replace("ł", "l").replace("Ł", "L").replace("ß", "ss").replaceAll("[^A-Za-z]", "");
     }
