@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessKillIT {
 
     static final String SOURCE = "crm";
-    static final int ROWS = Integer.getInteger("tessera.kill-test.rows", 4_000);
+    static final int ROWS = Integer.getInteger("tessera.kill-test.rows", 3_000);
     /** Kill once this many rows are stored: well into the file, well before its end. */
     static final int KILL_AFTER = ROWS / 4;
     static final int BAD_EVERY = 97;
