@@ -198,7 +198,9 @@ public final class WebhookLoad {
             if (status == 200) {
                 ok.incrementAndGet();
             } else {
-                String what = error != null ? error.getClass().getSimpleName() : "HTTP " + status;
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                String what = cause != null ? cause.getClass().getSimpleName() : "HTTP " + status;
                 failures.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
             }
         }
