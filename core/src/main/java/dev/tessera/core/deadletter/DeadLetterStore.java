@@ -4,6 +4,7 @@ import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Clock;
 import java.util.List;
@@ -17,6 +18,14 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DeadLetterStore {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String ADD = """
+            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+              redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+              return 1
+            end
+            return 0
+            """;
 
     private final RedisClusterCommands<String, String> redis;
     private final Clock clock;
@@ -32,9 +41,10 @@ public final class DeadLetterStore {
         // file is the same rejection.
         String id = RedisKeys.digest(route + "\n" + reason + "\n" + payload);
         DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant());
-        if (redis.hsetnx(entries(route), id, JSON.writeValueAsString(letter))) {
-            redis.zadd(order(route), letter.receivedAt().toEpochMilli(), id);
-        }
+        // One script: a process killed between HSETNX and ZADD would leave an entry that list() and count()
+        // never show, and every later add of the same rejection would find it present and skip the ZADD.
+        redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},
+                id, JSON.writeValueAsString(letter), Long.toString(letter.receivedAt().toEpochMilli()));
         return letter;
     }
 
