@@ -32,7 +32,12 @@ public final class ProfileStore {
     private static final int MAX_FORWARDS = 16;
     private static final long CHANGE_FEED_MAX_LENGTH = 1_000_000;
 
-    private static final LuaScript WRITE = new LuaScript("""
+    /**
+     * The versioned profile write, shared by {@link #write} and the scripted write-and-index: KEYS
+     * profile, records, links; ARGV as {@link #writeArgs} lays them out. Leaves {@code i} at the first
+     * argument after them.
+     */
+    static final String VERSIONED_WRITE = """
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
             if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return -1 end
@@ -45,8 +50,9 @@ public final class ProfileStore {
             for _ = 1, links do
               redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2
             end
-            return 1
-            """);
+            """;
+
+    private static final LuaScript WRITE = new LuaScript(VERSIONED_WRITE + "return 1\n");
 
     private static final LuaScript FORWARD = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
@@ -388,6 +394,14 @@ public final class ProfileStore {
         if (profile.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("profile version must be expectedVersion + 1");
         }
+        List<String> args = writeArgs(profile, expectedVersion, records, evidence);
+        String[] scriptKeys = {keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())};
+        return WRITE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+    }
+
+    /** The arguments of {@link #VERSIONED_WRITE}: expected version, document, records and links as key/JSON pairs. */
+    static List<String> writeArgs(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence) {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(expectedVersion));
         args.add(Json.write(profile));
@@ -401,8 +415,7 @@ public final class ProfileStore {
             args.add(link.record().key());
             args.add(Json.write(link));
         }
-        String[] scriptKeys = {keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())};
-        return WRITE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+        return args;
     }
 
     /** Index entries written with a profile: see {@link #index}. */

@@ -155,19 +155,7 @@ final class ScriptedAccess {
      * <p>Answers 0 when the version did not match, -1 when the profile was merged away, 1 when written,
      * 2 when written and the check found the same candidates unchanged (the record is settled).
      */
-    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + """
-            local current = redis.call('HGET', KEYS[1], 'version') or '0'
-            if current ~= ARGV[1] then return 0 end
-            if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return -1 end
-            redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
-            local i = 4
-            for _ = 1, tonumber(ARGV[3]) do
-              redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2
-            end
-            local links = tonumber(ARGV[i]); i = i + 1
-            for _ = 1, links do
-              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]); i = i + 2
-            end
+    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + ProfileStore.VERSIONED_WRITE + """
             local id = ARGV[i]
             local nAdd, nRemove, nSources, nBlocks = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]),
               tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
@@ -339,19 +327,7 @@ final class ScriptedAccess {
     ProfileStore.Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, ProfileStore.IndexUpdate index, String change, long feedLength,
             ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen) {
-        List<String> args = new ArrayList<>();
-        args.add(Long.toString(expectedVersion));
-        args.add(Json.write(profile));
-        args.add(Integer.toString(records.size()));
-        for (CustomerRecord record : records) {
-            args.add(record.id().key());
-            args.add(Json.write(record));
-        }
-        args.add(Integer.toString(evidence.size()));
-        for (LinkEvidence link : evidence) {
-            args.add(link.record().key());
-            args.add(Json.write(link));
-        }
+        List<String> args = ProfileStore.writeArgs(profile, expectedVersion, records, evidence);
         args.add(profile.id().value());
         args.add(Integer.toString(index.identifiers().size()));
         args.add(Integer.toString(index.removed().size()));

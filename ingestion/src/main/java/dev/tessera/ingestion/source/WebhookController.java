@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.CamelExecutionException;
@@ -128,9 +127,5 @@ class WebhookController {
         problem.setTitle(status.getReasonPhrase());
         problem.setType(URI.create("https://tessera.dev/problems/webhook-" + status.value()));
         return ResponseEntity.status(status).body(problem);
-    }
-
-    static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 }
