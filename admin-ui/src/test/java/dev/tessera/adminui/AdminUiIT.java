@@ -16,6 +16,7 @@ import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.testing.RedisTestSupport;
+import dev.tessera.security.testing.TestTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -44,6 +45,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -52,6 +54,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * person sees for each answer the service can give, and the page shown when it is gone.
  */
 @SpringBootTest(webEnvironment = RANDOM_PORT)
+@ActiveProfiles("test")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminUiIT {
 
@@ -85,6 +88,7 @@ class AdminUiIT {
     @DynamicPropertySource
     static void pointAtProfileService(DynamicPropertyRegistry registry) {
         registry.add("tessera.profile-service.url", profileService::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @BeforeAll

@@ -12,6 +12,7 @@ import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.testing.RedisTestSupport;
+import dev.tessera.security.testing.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +41,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * environment sets {@code TESSERA_REQUIRE_BROWSER=true} (as .ci/run does), in which case they fail.
  */
 @SpringBootTest(webEnvironment = RANDOM_PORT)
+@ActiveProfiles("test")
 @ExtendWith(AgentFindsCustomerBrowserIT.BrowserInstalled.class)
 class AgentFindsCustomerBrowserIT {
 
@@ -79,6 +82,7 @@ class AgentFindsCustomerBrowserIT {
     @DynamicPropertySource
     static void pointAtProfileService(DynamicPropertyRegistry registry) {
         registry.add("tessera.profile-service.url", profileService::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @BeforeAll

@@ -2,9 +2,12 @@ package dev.tessera.adminui;
 
 import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.profile.ProfileServiceApplication;
+import dev.tessera.security.testing.TestTokens;
 import java.io.IOException;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -24,11 +27,14 @@ final class InProcessProfileService {
     /** The service's base URL, starting it on first use. */
     synchronized String url() {
         if (context == null) {
+            List<String> args = new ArrayList<>(List.of("--spring.config.location=" + config(),
+                    "--server.port=0",
+                    "--tessera.redis.url=" + RedisTestServer.url()));
+            // dev security mode with this JVM's test key, which the admin UI under test signs with too
+            args.addAll(TestTokens.arguments());
             context = new SpringApplicationBuilder(ProfileServiceApplication.class)
                     .main(ProfileServiceApplication.class)
-                    .run("--spring.config.location=" + config(),
-                            "--server.port=0",
-                            "--tessera.redis.url=" + RedisTestServer.url());
+                    .run(args.toArray(String[]::new));
         }
         return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }

@@ -13,6 +13,8 @@ import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.profile.ProfileServiceApplication;
+import dev.tessera.security.Roles;
+import dev.tessera.security.testing.TestTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,6 +38,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +50,13 @@ import tools.jackson.databind.json.JsonMapper;
  * dead letters the operations API can inspect and replay.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
 class SourceRoutesIT {
+
+    /** Webhooks and the Segment API carry vendor signatures; the two APIs need these tokens. */
+    static final String INTEGRATOR = TestTokens.bearer(Roles.INTEGRATOR);
+    static final String AGENT = TestTokens.bearer(Roles.AGENT);
+    static final String ADMIN = TestTokens.bearer(Roles.ADMIN);
 
     @TempDir
     static Path inboxes;
@@ -69,6 +78,7 @@ class SourceRoutesIT {
     @DynamicPropertySource
     static void sources(DynamicPropertyRegistry registry) {
         registry.add("tessera.redis.url", RedisTestServer::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tessera.sources[0].name", () -> "crm");
         registry.add("tessera.sources[0].kind", () -> "crm");
         registry.add("tessera.sources[0].folder.inbox", () -> inboxes.resolve("crm").toString());
@@ -208,7 +218,7 @@ class SourceRoutesIT {
         profileService = new SpringApplicationBuilder(ProfileServiceApplication.class)
                 .properties("server.port=0", "tessera.redis.url=" + RedisTestServer.url(),
                         "spring.autoconfigure.exclude=org.apache.camel.spring.boot.CamelAutoConfiguration")
-                .run();
+                .run(TestTokens.arguments().toArray(String[]::new));
         api = "http://localhost:" + profileService.getEnvironment().getProperty("local.server.port");
     }
 
@@ -505,7 +515,7 @@ class SourceRoutesIT {
     void prometheusShowsPerSourceCounters() throws Exception {
         importFile("crm", "contacts.csv", CONTACTS);
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                URI.create("http://localhost:" + port + "/actuator/prometheus")).header("Authorization", ADMIN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).containsPattern("tessera_source_items_total\\{[^}]*outcome=\"stored\"[^}]*source=\"crm\"");
@@ -514,6 +524,7 @@ class SourceRoutesIT {
 
     private JsonNode ingestion(String method, String path, int status) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", INTEGRATOR)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
         return response.body().isEmpty() ? null : JsonMapper.builder().build().readTree(response.body());
@@ -548,7 +559,8 @@ class SourceRoutesIT {
     }
 
     private String getRaw(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + path))
+                        .header("Authorization", AGENT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

@@ -1,0 +1,57 @@
+package dev.tessera.ingestion.system;
+
+import static dev.tessera.security.Roles.ADMIN;
+import static dev.tessera.security.Roles.INTEGRATOR;
+
+import dev.tessera.security.ResourceServerSupport;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call what in the ingestion app: every access rule of this app is here (docs/security.md has
+ * the same table). Two chains: vendor transports, which authenticate each request by the vendor's
+ * signature in code (WebhookController, PayloadIntake) and never see user tokens; and everything else,
+ * which needs a Keycloak token. Anything not listed is denied.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import(ResourceServerSupport.class)
+class SecurityConfiguration {
+
+    /**
+     * Shopify, Typeform, ... webhooks and the Segment API: open at this level because the signature (or
+     * write key) check happens on the raw body in code, and vendors cannot send our tokens. No CSRF: no
+     * cookies or sessions are involved, and vendors could not send a CSRF token either.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain vendorTransports(HttpSecurity http) throws Exception {
+        return http
+                .securityMatcher("/webhooks/**", "/v1/**")
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .authorizeHttpRequests(rules -> rules.anyRequest().permitAll())
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain api(HttpSecurity http, JwtAuthenticationConverter converter) throws Exception {
+        return ResourceServerSupport.apply(http, converter)
+                .authorizeHttpRequests(rules -> {
+                    ResourceServerSupport.commonRules(rules);
+                    rules
+                            // sources, their routes and dead letters (list, inspect, replay, discard)
+                            .requestMatchers("/api/v1/sources", "/api/v1/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
+                            .requestMatchers("/actuator/**").hasRole(ADMIN)
+                            .anyRequest().denyAll();
+                })
+                .build();
+    }
+}

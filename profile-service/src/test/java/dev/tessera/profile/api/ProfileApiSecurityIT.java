@@ -1,0 +1,186 @@
+package dev.tessera.profile.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.tessera.core.testing.RedisTestServer;
+import dev.tessera.security.DevSigningKey;
+import dev.tessera.security.Roles;
+import dev.tessera.security.testing.TestTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Who may call what, with tokens signed by the test key (dev mode, same validation as with Keycloak):
+ * every endpoint group for each role, without a token, and with tokens that are expired, for another
+ * audience, from another issuer, or signed by another key. KeycloakSecurityIT does the same against a
+ * real Keycloak.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class ProfileApiSecurityIT {
+
+    @TempDir
+    static Path otherKeyDir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        registry.add("tessera.redis.url", RedisTestServer::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    /** One request per endpoint group, and the roles that may send it. */
+    static Stream<Arguments> endpoints() {
+        Set<String> agents = Set.of(Roles.AGENT, Roles.ADMIN);
+        return Stream.of(
+                Arguments.of("GET", "/api/v1/profiles?email=jane@example.com", agents),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown", agents),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown/timeline", agents),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
+                Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
+                Arguments.of("GET", "/api/v1/metrics/nps", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("GET", "/actuator/info", Set.of(Roles.ADMIN)));
+    }
+
+    static final List<String> ALL_ROLES = List.of(Roles.AGENT, Roles.MARKETER, Roles.INTEGRATOR, Roles.ADMIN);
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("endpoints")
+    void eachRoleGetsInOrIsForbidden(String method, String path, Set<String> allowed) throws Exception {
+        for (String role : ALL_ROLES) {
+            HttpResponse<String> response = send(method, path, TestTokens.bearer(role));
+            if (allowed.contains(role)) {
+                assertThat(response.statusCode()).as(role + " " + method + " " + path).isNotIn(401, 403);
+            } else {
+                assertThat(response.statusCode()).as(role + " " + method + " " + path).isEqualTo(403);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(response.body()).contains("\"status\":403");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("endpoints")
+    void withoutAValidTokenEveryEndpointAnswers401(String method, String path, Set<String> allowed) throws Exception {
+        DevSigningKey otherKey = DevSigningKey.loadOrCreate(otherKeyDir.resolve("other.jwk"));
+        Map<String, String> invalid = Map.of(
+                "expired", "Bearer " + TestTokens.key().sign(claims(Instant.now().minus(Duration.ofHours(1)))
+                        .issuer(DevSigningKey.ISSUER).audience(TestTokens.AUDIENCE).build()),
+                "other issuer", "Bearer " + TestTokens.key().sign(claims(Instant.now().plus(Duration.ofMinutes(5)))
+                        .issuer("https://sso.example.com/realms/elsewhere").audience(TestTokens.AUDIENCE).build()),
+                "other audience", "Bearer " + TestTokens.key().sign(claims(Instant.now().plus(Duration.ofMinutes(5)))
+                        .issuer(DevSigningKey.ISSUER).audience("account").build()),
+                "other key", "Bearer " + otherKey.mint("test-user", List.of(Roles.ADMIN), TestTokens.AUDIENCE,
+                        Duration.ofMinutes(5)),
+                "garbage", "Bearer not.a.jwt");
+
+        HttpResponse<String> none = send(method, path, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+        assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        invalid.forEach((what, header) -> {
+            HttpResponse<String> response = send(method, path, header);
+            assertThat(response.statusCode()).as(what).isEqualTo(401);
+            assertThat(response.body()).as(what).contains("\"title\":\"Unauthorized\"");
+        });
+    }
+
+    @Test
+    void healthIsPublicAndUnknownPathsAreDenied() {
+        assertThat(send("GET", "/actuator/health", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/internal/anything", null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/internal/anything", TestTokens.bearer(Roles.ADMIN)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void answersCarrySecurityHeadersAndNoCorsGrant() {
+        HttpResponse<String> response = send("GET", "/api/v1/profiles/p-unknown", TestTokens.bearer(Roles.AGENT));
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("default-src 'none'"));
+        assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
+                cache -> assertThat(cache).contains("no-store"));
+
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(uri("/api/v1/profiles/p-unknown"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization"));
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void aTokenWithoutRealmRolesIsForbiddenNotUnauthorized() {
+        String noRoles = "Bearer " + TestTokens.key().sign(claims(Instant.now().plus(Duration.ofMinutes(5)))
+                .issuer(DevSigningKey.ISSUER).audience(TestTokens.AUDIENCE).build());
+        assertThat(send("GET", "/api/v1/profiles/p-unknown", noRoles).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theTestKeyFileIsOwnerReadableOnly() throws Exception {
+        Path file = Path.of(TestTokens.properties().get("tessera.security.dev.key-location"));
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    private static JWTClaimsSet.Builder claims(Instant expiry) {
+        return new JWTClaimsSet.Builder().subject("test-user")
+                .issueTime(Date.from(expiry.minus(Duration.ofMinutes(5))))
+                .expirationTime(Date.from(expiry));
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{\"records\":[\"shop:1\"]}")
+                        : HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tessera.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * 401, 403 and firewall rejections (400) as RFC 9457 problem details, with the RFC 6750 {@code WWW-Authenticate} header that
+ * Spring's bearer-token handlers set. The body never says more than which of the two it is: why a token
+ * failed (expired, wrong issuer, bad signature) is in the header's {@code error_description} only.
+ */
+final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+
+    private static final String TYPE_BASE = "https://tessera.dev/problems/";
+
+    private final BearerTokenAuthenticationEntryPoint entryPoint = new BearerTokenAuthenticationEntryPoint();
+    private final BearerTokenAccessDeniedHandler deniedHandler = new BearerTokenAccessDeniedHandler();
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+            throws IOException {
+        entryPoint.commence(request, response, e);
+        write(response, 401, "Unauthorized", "unauthorized",
+                request.getHeader("Authorization") == null
+                        ? "This request needs a bearer token."
+                        : "The bearer token is not valid here (expired, wrong issuer or audience, or bad signature).");
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+            throws IOException {
+        deniedHandler.handle(request, response, e);
+        write(response, 403, "Forbidden", "forbidden", "Your roles do not allow this request.");
+    }
+
+    /** The firewall refused the URL (encoded ';', '%', '/', '..', ...): say so without echoing it. */
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+            throws IOException {
+        write(response, 400, "Invalid request", "invalid-request", "The request URL is not allowed.");
+    }
+
+    private static void write(HttpServletResponse response, int status, String title, String type, String detail)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        // fixed texts only, nothing from the request: no escaping needed
+        response.getWriter().write("{\"type\":\"" + TYPE_BASE + type + "\",\"title\":\"" + title + "\",\"status\":"
+                + status + ",\"detail\":\"" + detail + "\"}");
+    }
+}

@@ -1,0 +1,181 @@
+package dev.tessera.security;
+
+import dev.tessera.security.TesseraSecurityProperties.Mode;
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+/**
+ * What both resource servers share: how tokens are validated, how Keycloak realm roles become
+ * authorities, and the settings every filter chain gets ({@link #apply}). Each app keeps its own access
+ * rules in its {@code SecurityConfiguration}, which imports this class.
+ *
+ * <p>Tokens must be RS256-signed by the trusted key set, unexpired, issued by the one trusted issuer and
+ * meant for {@link TesseraSecurityProperties#audience()}. In keycloak mode (the default) the service
+ * refuses to start without an issuer; dev mode is refused unless the {@code demo} or {@code test}
+ * profile is active, and says so loudly when it runs.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TesseraSecurityProperties.class)
+public class ResourceServerSupport {
+
+    private static final Logger log = LoggerFactory.getLogger(ResourceServerSupport.class);
+
+    /** Authorities are the realm roles with this prefix, so rules say {@code hasRole("cdp-agent")}. */
+    static final String ROLE_PREFIX = "ROLE_";
+
+    @Bean
+    JwtDecoder jwtDecoder(TesseraSecurityProperties properties, Environment environment) {
+        NimbusJwtDecoder decoder;
+        String issuer;
+        if (properties.mode() == Mode.DEV) {
+            requireDevProfile(environment);
+            DevSigningKey key = DevSigningKey.loadOrCreate(properties.dev().keyLocation());
+            warnLoudly(properties);
+            decoder = NimbusJwtDecoder.withPublicKey(key.publicKey()).signatureAlgorithm(SignatureAlgorithm.RS256).build();
+            issuer = DevSigningKey.ISSUER;
+        } else {
+            issuer = properties.requiredIssuer();
+            // the key set is fetched on first use and cached, so the service starts before Keycloak does
+            decoder = NimbusJwtDecoder.withJwkSetUri(properties.effectiveJwkSetUri())
+                    .jwsAlgorithm(SignatureAlgorithm.RS256).build();
+            log.info("Accepting tokens of issuer {} for audience {}", issuer, properties.audience());
+        }
+        decoder.setJwtValidator(validator(issuer, properties.audience(), properties.clockSkew()));
+        return decoder;
+    }
+
+    static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(clockSkew);
+        JwtClaimValidator<Object> expiryRequired = new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null);
+        JwtClaimValidator<Collection<String>> audienceValidator = new JwtClaimValidator<>(JwtClaimNames.AUD,
+                aud -> aud != null && aud.contains(audience));
+        return new DelegatingOAuth2TokenValidator<>(List.of(timestamps, expiryRequired, new JwtIssuerValidator(issuer),
+                audienceValidator));
+    }
+
+    private static void requireDevProfile(Environment environment) {
+        if (!environment.acceptsProfiles(Profiles.of("demo | test"))) {
+            throw new IllegalStateException("tessera.security.mode=dev accepts tokens signed by a local key anyone on "
+                    + "this machine can read; it is allowed only with the demo or test profile. Use "
+                    + "tessera.security.mode=keycloak with tessera.security.issuer-uri (see docs/security.md).");
+        }
+    }
+
+    private static void warnLoudly(TesseraSecurityProperties properties) {
+        log.warn("""
+
+                ****************************************************************************************
+                *  DEV SECURITY MODE: tokens are trusted when signed by the local dev key                *
+                *  {}
+                *  Not Keycloak. Anyone who can read that file can act with any role. Demo/tests only.  *
+                ****************************************************************************************""",
+                properties.dev().keyLocation().toAbsolutePath());
+    }
+
+    /** Keycloak puts realm roles in {@code realm_access.roles}; each becomes {@code ROLE_<role>}. */
+    @Bean
+    JwtAuthenticationConverter jwtAuthenticationConverter() {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(ResourceServerSupport::realmRoles);
+        // the subject id, not preferred_username or email: principals end up in logs and audit
+        converter.setPrincipalClaimName(JwtClaimNames.SUB);
+        return converter;
+    }
+
+    static Collection<GrantedAuthority> realmRoles(Jwt jwt) {
+        Object realmAccess = jwt.getClaims().get("realm_access");
+        if (!(realmAccess instanceof Map<?, ?> access) || !(access.get("roles") instanceof Collection<?> roles)) {
+            return List.of();
+        }
+        return roles.stream()
+                .filter(String.class::isInstance)
+                .map(role -> (GrantedAuthority) new SimpleGrantedAuthority(ROLE_PREFIX + role))
+                .toList();
+    }
+
+    /** URLs the firewall refuses get a problem body too (the default is an empty 400). */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return new ProblemResponses();
+    }
+
+    /** CORS is closed unless origins are configured: no browser page elsewhere may call the API. */
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(TesseraSecurityProperties properties) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        List<String> origins = properties.cors().allowedOrigins();
+        if (!origins.isEmpty()) {
+            CorsConfiguration api = new CorsConfiguration();
+            api.setAllowedOrigins(origins);
+            api.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+            api.setAllowedHeaders(List.of("Authorization", "Content-Type"));
+            api.setMaxAge(Duration.ofHours(1));
+            source.registerCorsConfiguration("/api/**", api);
+        }
+        return source;
+    }
+
+    /**
+     * The settings every chain of a Tessera API gets: bearer tokens only (no sessions, no cookies, hence
+     * no CSRF to defend against), problem+json for 401/403, CORS as configured, strict headers, and error
+     * dispatches let through so a failing request still gets its error body.
+     */
+    public static HttpSecurity apply(HttpSecurity http, JwtAuthenticationConverter converter) throws Exception {
+        ProblemResponses problems = new ProblemResponses();
+        return http
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .cors(cors -> { })
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .oauth2ResourceServer(oauth2 -> oauth2
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems));
+    }
+
+    /** Rules every app shares, before its own: error dispatches pass, health is public. */
+    public static void commonRules(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules) {
+        rules.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                .requestMatchers("/actuator/prometheus").hasRole(Roles.ADMIN);
+    }
+}
