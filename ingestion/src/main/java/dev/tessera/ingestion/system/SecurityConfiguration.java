@@ -4,6 +4,7 @@ import static dev.tessera.security.Roles.ADMIN;
 import static dev.tessera.security.Roles.INTEGRATOR;
 
 import dev.tessera.security.ResourceServerSupport;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -20,6 +21,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * which needs a Keycloak token. Anything not listed is denied.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Import(ResourceServerSupport.class)
 class SecurityConfiguration {
 

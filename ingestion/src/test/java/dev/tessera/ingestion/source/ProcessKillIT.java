@@ -12,6 +12,7 @@ import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.ingestion.IngestionApplication;
 import dev.tessera.ingestion.bench.CrmCsvGenerator;
+import dev.tessera.security.testing.TestTokens;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -158,6 +159,7 @@ class ProcessKillIT {
                 "--tessera.sources[0].mapping.attributes.city=city",
                 "--tessera.sources[0].mapping.attributes.country=country",
                 "--tessera.sources[0].mapping.attributes.company=company"));
+        command.addAll(TestTokens.arguments());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile())

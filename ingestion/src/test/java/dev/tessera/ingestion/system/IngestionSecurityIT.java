@@ -56,7 +56,9 @@ class IngestionSecurityIT {
                 Arguments.of("GET", "/api/v1/sources", integrators),
                 Arguments.of("GET", "/api/v1/sources/unknown", integrators),
                 Arguments.of("POST", "/api/v1/sources/unknown/stop", integrators),
+                Arguments.of("POST", "/api/v1/sources/unknown/start", integrators),
                 Arguments.of("GET", "/api/v1/sources/unknown/dead-letters", integrators),
+                Arguments.of("GET", "/api/v1/sources/unknown/dead-letters/d1", integrators),
                 Arguments.of("POST", "/api/v1/sources/unknown/dead-letters/d1/replay", integrators),
                 Arguments.of("DELETE", "/api/v1/sources/unknown/dead-letters/d1", integrators),
                 Arguments.of("GET", "/actuator/prometheus", Set.of(Roles.ADMIN)));

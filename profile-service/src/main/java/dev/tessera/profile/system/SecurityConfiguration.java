@@ -5,6 +5,7 @@ import static dev.tessera.security.Roles.AGENT;
 import static dev.tessera.security.Roles.MARKETER;
 
 import dev.tessera.security.ResourceServerSupport;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -19,6 +20,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * Anything not listed is denied.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Import(ResourceServerSupport.class)
 class SecurityConfiguration {
 

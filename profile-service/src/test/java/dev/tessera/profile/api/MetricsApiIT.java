@@ -28,7 +28,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import dev.tessera.security.Roles;
+import dev.tessera.security.testing.TestTokens;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,7 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The dashboard endpoints read the buckets that appending through {@link CxStore} keeps. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
 class MetricsApiIT {
+
+    /** Aggregates are for marketers (who may call what: ProfileApiSecurityIT). */
+    private static final String MARKETER = TestTokens.bearer(Roles.MARKETER);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String RANGE = "from=2026-03-01&to=2026-03-31";
@@ -60,6 +67,7 @@ class MetricsApiIT {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("tessera.redis.url", RedisTestServer::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @BeforeEach
@@ -159,7 +167,8 @@ class MetricsApiIT {
 
     private Response get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", MARKETER).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body());

@@ -59,6 +59,7 @@ class ProfileApiSecurityIT {
     /** One request per endpoint group, and the roles that may send it. */
     static Stream<Arguments> endpoints() {
         Set<String> agents = Set.of(Roles.AGENT, Roles.ADMIN);
+        Set<String> marketers = Set.of(Roles.MARKETER, Roles.ADMIN);
         return Stream.of(
                 Arguments.of("GET", "/api/v1/profiles?email=jane@example.com", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown", agents),
@@ -66,7 +67,13 @@ class ProfileApiSecurityIT {
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
-                Arguments.of("GET", "/api/v1/metrics/nps", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("GET", "/api/v1/metrics/summary", marketers),
+                Arguments.of("GET", "/api/v1/metrics/nps", marketers),
+                Arguments.of("GET", "/api/v1/metrics/csat", marketers),
+                Arguments.of("GET", "/api/v1/metrics/ces", marketers),
+                Arguments.of("GET", "/api/v1/metrics/complaints", marketers),
+                Arguments.of("GET", "/api/v1/metrics/churn", marketers),
+                Arguments.of("GET", "/api/v1/metrics/orders", marketers),
                 Arguments.of("GET", "/actuator/info", Set.of(Roles.ADMIN)));
     }
 
