@@ -64,12 +64,14 @@ class AdminUiIT {
 
     /** Paths of the requests the admin UI sent to the profile service, in order. */
     private static final List<String> apiCalls = new CopyOnWriteArrayList<>();
+    /** The tokens those requests carried. */
+    private static final List<RelayedToken> apiTokens = new CopyOnWriteArrayList<>();
 
     private static final InProcessProfileService profileService = new InProcessProfileService();
     private static String janeId;
     private static String malloryId;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private DevLoginSession agent;
 
     @LocalServerPort
     int port;
@@ -80,7 +82,13 @@ class AdminUiIT {
         RestClientCustomizer countApiCalls() {
             return builder -> builder.requestInterceptor((request, body, execution) -> {
                 apiCalls.add(request.getURI().getPath());
-                return execution.execute(request, body);
+                var response = execution.execute(request, body);
+                // read after the call: the token relay may come later in the interceptor chain
+                String authorization = request.getHeaders().getFirst("Authorization");
+                if (authorization != null) {
+                    apiTokens.add(RelayedToken.of(authorization));
+                }
+                return response;
             });
         }
     }
@@ -123,8 +131,10 @@ class AdminUiIT {
     }
 
     @BeforeEach
-    void forgetApiCalls() {
+    void signInAsAnAgent() throws Exception {
+        agent = DevLoginSession.signedIn(base(), "alice.agent", "demo-only-agent");
         apiCalls.clear();
+        apiTokens.clear();
     }
 
     @Test
@@ -210,9 +220,12 @@ class AdminUiIT {
         assertThat(page.body()).contains("Profile not found");
     }
 
-    /** Tomcat refuses these before any controller runs (the path leaves the root, or has an encoded slash). */
+    /**
+     * Tomcat or Spring Security's firewall refuse these before any controller runs (the path leaves the
+     * root, or has an encoded slash or period).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"../../etc", "..%2F..%2Fetc", "%2E%2E/%2E%2E/etc"})
+    @ValueSource(strings = {"../../etc", "..%2F..%2Fetc", "%2E%2E/%2E%2E/etc", "%2E%2E"})
     void refusesPathTraversal(String rawId) throws Exception {
         HttpResponse<String> page = get("/profiles/" + rawId);
 
@@ -222,7 +235,7 @@ class AdminUiIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"etc.passwd", "%3Cscript%3E", "a%20b", "%2E%2E",
+    @ValueSource(strings = {"etc.passwd", "%3Cscript%3E", "a%20b",
             "x1234567890123456789012345678901234567890123456789012345678901234"})
     void rejectsMalformedProfileIdsWithoutCallingTheApi(String rawId) throws Exception {
         HttpResponse<String> page = get("/profiles/" + rawId);
@@ -242,8 +255,75 @@ class AdminUiIT {
     }
 
     @Test
+    void sendsVisitorsWhoHaveNotSignedInToTheLoginAndCallsNothing() throws Exception {
+        DevLoginSession visitor = DevLoginSession.anonymous(base());
+        for (String page : List.of("/", "/profiles?email=" + encode("jane@example.com"), "/profiles/" + janeId)) {
+            HttpResponse<String> answer = visitor.get(page);
+            assertThat(answer.statusCode()).as(page).isEqualTo(302);
+            assertThat(answer.headers().firstValue("Location")).hasValueSatisfying(
+                    location -> assertThat(location).endsWith("/login"));
+        }
+        assertThat(apiCalls).isEmpty();
+    }
+
+    @Test
+    void refusesAWrongPassword() throws Exception {
+        HttpResponse<String> answer = DevLoginSession.anonymous(base()).signIn("alice.agent", "guess");
+
+        assertThat(answer.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/login?error"));
+    }
+
+    @Test
+    void showsWhoIsSignedInAndRelaysThatUserToTheProfileService() throws Exception {
+        HttpResponse<String> page = get("/profiles/" + janeId);
+
+        assertThat(row(page.body(), "current-user")).contains("alice.agent");
+        assertThat(apiTokens).isNotEmpty().allSatisfy(token -> {
+            assertThat(token.subject()).isEqualTo("alice.agent");
+            assertThat(token.roles()).containsExactly("cdp-agent");
+        });
+    }
+
+    @Test
+    void tellsAMarketerThatProfilesAreForAgents() throws Exception {
+        DevLoginSession marketer = DevLoginSession.signedIn(base(), "mark.marketer", "demo-only-marketer");
+
+        HttpResponse<String> page = marketer.get("/profiles/" + janeId);
+
+        assertThat(page.statusCode()).isEqualTo(403);
+        assertThat(page.body()).contains("Not allowed for your role").doesNotContain("Jane");
+        assertThat(apiCalls).isEmpty();
+    }
+
+    @Test
+    void signingOutNeedsTheFormsCsrfTokenAndEndsTheSession() throws Exception {
+        assertThat(agent.post("/logout", "").statusCode()).isEqualTo(403);
+        assertThat(get("/").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> out = agent.post("/logout", "_csrf=" + encode(agent.csrf("/")));
+
+        assertThat(out.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/login?logout"));
+        assertThat(get("/").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void sendsSecurityHeadersOnPages() throws Exception {
+        HttpResponse<String> page = get("/");
+
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("default-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    }
+
+    @Test
     void reportsHealth() throws Exception {
-        HttpResponse<String> health = get("/actuator/health");
+        // public, without signing in, as a load balancer asks
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(base() + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
@@ -268,11 +348,26 @@ class AdminUiIT {
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return agent.get(pathAndQuery);
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Who a relayed bearer token speaks for. */
+    record RelayedToken(String subject, List<String> roles) {
+        @SuppressWarnings("unchecked")
+        static RelayedToken of(String authorization) {
+            try {
+                var claims = com.nimbusds.jwt.JWTParser.parse(authorization.substring("Bearer ".length()))
+                        .getJWTClaimsSet();
+                Map<String, Object> realm = (Map<String, Object>) claims.getClaim("realm_access");
+                return new RelayedToken(claims.getSubject(), (List<String>) realm.get("roles"));
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static String encode(String value) {

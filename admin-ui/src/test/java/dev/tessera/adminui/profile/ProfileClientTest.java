@@ -10,6 +10,7 @@ import static org.springframework.test.web.client.response.MockRestResponseCreat
 import dev.tessera.adminui.AdminUiProperties;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -105,6 +106,7 @@ class ProfileClientTest {
     }
 
     private static AdminUiProperties properties(String url) {
-        return new AdminUiProperties(new AdminUiProperties.ProfileService(url));
+        return new AdminUiProperties(new AdminUiProperties.ProfileService(url),
+                new AdminUiProperties.Oidc("tessera-admin-ui", "env:UNUSED", List.of("openid")), List.of());
     }
 }

@@ -15,6 +15,7 @@ import dev.tessera.ingestion.system.IngestionProperties.KafkaSecurity;
 import dev.tessera.ingestion.system.IngestionProperties.Signature;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
 import dev.tessera.ingestion.system.IngestionProperties.Transport;
+import dev.tessera.security.SecretReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -200,27 +201,7 @@ public final class SourceCatalog {
      * value never leaves this method but in the result.
      */
     static String reference(String reference, String at, Function<String, String> environment) {
-        String value;
-        if (reference.startsWith("env:")) {
-            value = environment.apply(reference.substring(4));
-            if (value == null || value.isBlank()) {
-                throw new IllegalStateException(at + ": environment variable " + reference.substring(4)
-                        + " is not set");
-            }
-        } else if (reference.startsWith("file:")) {
-            Path file = Path.of(reference.substring(5));
-            try {
-                value = Files.readString(file, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalStateException(at + ": cannot read the secret file " + file);
-            }
-            if (value.isEmpty()) {
-                throw new IllegalStateException(at + ": the secret file " + file + " is empty");
-            }
-        } else {
-            throw new IllegalStateException(at + ": must be a reference, env:NAME or file:/path");
-        }
-        return value;
+        return SecretReference.read(reference, at, environment);
     }
 
     public Optional<Ready> find(String name) {

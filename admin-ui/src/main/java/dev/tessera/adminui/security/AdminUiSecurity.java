@@ -1,0 +1,53 @@
+package dev.tessera.adminui.security;
+
+import static dev.tessera.security.Roles.ADMIN;
+import static dev.tessera.security.Roles.AGENT;
+
+import dev.tessera.security.TesseraSecurityProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+
+/**
+ * Who may see which admin-ui page: every access rule of admin-ui is here (docs/security.md has the same
+ * table). Users sign in through the configured {@link Login}; the session cookie that follows is
+ * protected against CSRF (Spring Security's default token, which Thymeleaf forms carry). The profile
+ * service checks the relayed token again on every call, so these rules decide what is shown, the API
+ * decides what is served. Anything not listed is denied.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TesseraSecurityProperties.class)
+class AdminUiSecurity {
+
+    /** Pages only: the UI loads no script and no third-party resource. */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    @Bean
+    SecurityFilterChain pages(HttpSecurity http, Login login) throws Exception {
+        http.authorizeHttpRequests(rules -> rules
+                        .requestMatchers("/css/**", "/favicon.ico", "/error", "/login", "/default-ui.css").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // finding a customer and the unified profile with its CX history
+                        .requestMatchers(HttpMethod.GET, "/", "/profiles", "/profiles/**").hasAnyRole(AGENT, ADMIN)
+                        .requestMatchers("/actuator/**").hasRole(ADMIN)
+                        .anyRequest().denyAll())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .frameOptions(frame -> frame.deny()));
+        login.configure(http);
+        return http.build();
+    }
+
+    /** Every call to the profile service carries the signed-in user's token. */
+    @Bean
+    RestClientCustomizer relayUserToken(Login login) {
+        return builder -> builder.requestInterceptor(login.relay());
+    }
+}

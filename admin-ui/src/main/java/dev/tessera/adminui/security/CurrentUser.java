@@ -1,0 +1,31 @@
+package dev.tessera.adminui.security;
+
+import java.util.List;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/** Who is signed in, for the page header (name and roles; staff identity, not customer data). */
+@ControllerAdvice
+class CurrentUser {
+
+    record View(String name, List<String> roles) {
+    }
+
+    @ModelAttribute("currentUser")
+    View currentUser(Authentication authentication) {
+        if (authentication == null || authentication instanceof AnonymousAuthenticationToken
+                || !authentication.isAuthenticated()) {
+            return null;
+        }
+        List<String> roles = authentication.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .filter(authority -> authority.startsWith("ROLE_"))
+                .map(authority -> authority.substring(5))
+                .sorted()
+                .toList();
+        return new View(authentication.getName(), roles);
+    }
+}
