@@ -102,6 +102,11 @@ class AgentFindsCustomerBrowserIT {
             assertThat(shopProfileId).as("the shop's record joins the CRM's profile").isEqualTo(adaId);
         }
 
+        browser = openBrowser(browserProfile);
+    }
+
+    /** Headless Debian Chromium through its chromedriver, with its own profile folder. */
+    static WebDriver openBrowser(Path profileFolder) {
         ChromeDriverService driverService = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -110,9 +115,9 @@ class AgentFindsCustomerBrowserIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + browserProfile.toAbsolutePath());
+                "--user-data-dir=" + profileFolder.toAbsolutePath());
         try {
-            browser = new ChromeDriver(driverService, options);
+            return new ChromeDriver(driverService, options);
         } catch (RuntimeException e) {
             driverService.stop();
             throw e;

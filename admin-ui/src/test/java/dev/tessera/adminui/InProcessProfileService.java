@@ -22,7 +22,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class InProcessProfileService {
 
+    private final List<String> securityArguments;
     private ConfigurableApplicationContext context;
+
+    /** In the dev security mode with this JVM's test key, which the admin UI under test signs with too. */
+    InProcessProfileService() {
+        this(TestTokens.arguments());
+    }
+
+    /** With these security settings as command-line arguments, e.g. keycloak mode and an issuer. */
+    InProcessProfileService(List<String> securityArguments) {
+        this.securityArguments = List.copyOf(securityArguments);
+    }
 
     /** The service's base URL, starting it on first use. */
     synchronized String url() {
@@ -30,8 +41,7 @@ final class InProcessProfileService {
             List<String> args = new ArrayList<>(List.of("--spring.config.location=" + config(),
                     "--server.port=0",
                     "--tessera.redis.url=" + RedisTestServer.url()));
-            // dev security mode with this JVM's test key, which the admin UI under test signs with too
-            args.addAll(TestTokens.arguments());
+            args.addAll(securityArguments);
             context = new SpringApplicationBuilder(ProfileServiceApplication.class)
                     .main(ProfileServiceApplication.class)
                     .run(args.toArray(String[]::new));

@@ -55,6 +55,9 @@ public final class KeycloakTestServer {
     public static final String OTHER_REALM = "tessera-other";
     public static final String CLIENT = "tessera-test";
     public static final String SHORT_LIVED_CLIENT = "tessera-test-short-lived";
+    /** admin-ui's confidential client in the realm export, and its demo-only secret (keycloak/README.md). */
+    public static final String ADMIN_UI_CLIENT = "tessera-admin-ui";
+    public static final String ADMIN_UI_SECRET = "demo-only-admin-ui-secret";
 
     /** The realm's demo users by role (passwords: keycloak/README.md, demo only). */
     private static final Map<String, String[]> USERS = Map.of(
@@ -292,6 +295,7 @@ public final class KeycloakTestServer {
         ArrayNode clients = (ArrayNode) realm.get("clients");
         clients.add(testClient(CLIENT, audienceMapper, null));
         clients.add(testClient(SHORT_LIVED_CLIENT, audienceMapper, "1"));
+        allowAdminUiOnAnyLoopbackPort(clients);
         String adminToken = postForm(baseUrl + "/realms/master/protocol/openid-connect/token", Map.of(
                 "grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"), null)
                 .get("access_token").asString();
@@ -303,6 +307,23 @@ public final class KeycloakTestServer {
             throw new IllegalStateException("importing realm " + name + " failed with " + created.statusCode() + ": "
                     + created.body());
         }
+    }
+
+    /**
+     * admin-ui under test listens on a random port of 127.0.0.1; the realm's client allows only the demo's
+     * fixed URL. Keycloak accepts a trailing wildcard, so this copy allows any port of the loopback address.
+     */
+    private static void allowAdminUiOnAnyLoopbackPort(ArrayNode clients) {
+        for (JsonNode client : clients) {
+            if (ADMIN_UI_CLIENT.equals(client.path("clientId").asString())) {
+                ((ArrayNode) client.get("redirectUris")).add("http://127.0.0.1:*");
+                ObjectNode attributes = (ObjectNode) client.get("attributes");
+                attributes.put("post.logout.redirect.uris",
+                        attributes.path("post.logout.redirect.uris").asString() + "##http://127.0.0.1:*");
+                return;
+            }
+        }
+        throw new IllegalStateException("the realm export has no client " + ADMIN_UI_CLIENT);
     }
 
     private static JsonNode readRealmExport() {
