@@ -112,7 +112,7 @@ ib_machine() {
 # properties (--name=value) and waits until /actuator/health answers UP.
 ib_app_start() {
   IB_APP_PORT="$(ib_free_port)"
-  IB_APP_LOG="$BENCH_TARGET/ingestion-app.log"
+  IB_APP_LOG="$BENCH_TARGET/${IB_APP_NAME:-ingestion}-app.log"
   mkdir -p "$BENCH_TARGET"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
   "$(ib_java)" ${JAVA_OPTS:-} -jar "$IB_JAR" --server.port="$IB_APP_PORT" --spring.main.banner-mode=off \
@@ -121,15 +121,15 @@ ib_app_start() {
   local started=$SECONDS
   until curl -fsS "http://127.0.0.1:$IB_APP_PORT/actuator/health" 2>/dev/null | grep -q '"UP"'; do
     if ! kill -0 "$IB_APP_PID" 2>/dev/null; then
-      bench_log "the ingestion app exited; last lines of ${IB_APP_LOG#"$BENCH_ROOT"/}:"
+      bench_log "the ${IB_APP_NAME:-ingestion} app exited; last lines of ${IB_APP_LOG#"$BENCH_ROOT"/}:"
       tail -n 30 "$IB_APP_LOG" >&2
       return 1
     fi
     if (( SECONDS - started > 180 )); then
-      bench_log "the ingestion app did not become healthy in 180 s (log: $IB_APP_LOG)"
+      bench_log "the ${IB_APP_NAME:-ingestion} app did not become healthy in 180 s (log: $IB_APP_LOG)"
       return 1
     fi
     sleep 0.5
   done
-  bench_log "ingestion app up on port $IB_APP_PORT after $(( SECONDS - started )) s (log: ${IB_APP_LOG#"$BENCH_ROOT"/})"
+  bench_log "${IB_APP_NAME:-ingestion} app up on port $IB_APP_PORT after $(( SECONDS - started )) s (log: ${IB_APP_LOG#"$BENCH_ROOT"/})"
 }
