@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * the demo's {@code dev} mode uses {@link #devUsers}.
  *
  * @param profileService where the profile-service REST API is
+ * @param ingestion      where the ingestion app's operations API is (the integrators' source console)
  * @param oidc           admin-ui as a client of the Keycloak realm (keycloak mode)
  * @param devUsers       the demo's local users (dev mode only: demo and test profiles)
  */
@@ -24,12 +25,25 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("tessera")
 public record AdminUiProperties(
         @DefaultValue @Valid @NotNull ProfileService profileService,
+        @DefaultValue @Valid @NotNull Ingestion ingestion,
         @DefaultValue @Valid @NotNull Oidc oidc,
         @DefaultValue @Valid @NotNull List<@Valid DevUser> devUsers) {
 
     /** @param url base URL of the profile service, e.g. {@code http://localhost:8081} */
     public record ProfileService(
             @DefaultValue("http://localhost:8081")
+            @NotBlank
+            @Pattern(regexp = "https?://[^\\s/?#]+(/[^\\s?#]*)?", message = "must be an http(s) URL without query or fragment")
+            String url) {
+
+        public URI baseUri() {
+            return URI.create(url);
+        }
+    }
+
+    /** @param url base URL of the ingestion app, e.g. {@code http://localhost:8082} */
+    public record Ingestion(
+            @DefaultValue("http://localhost:8082")
             @NotBlank
             @Pattern(regexp = "https?://[^\\s/?#]+(/[^\\s?#]*)?", message = "must be an http(s) URL without query or fragment")
             String url) {

@@ -40,7 +40,9 @@ final class InProcessProfileService {
         if (context == null) {
             List<String> args = new ArrayList<>(List.of("--spring.config.location=" + config(),
                     "--server.port=0",
-                    "--tessera.redis.url=" + RedisTestServer.url()));
+                    "--tessera.redis.url=" + RedisTestServer.url(),
+                    // Camel is on the test class path for SourcesConsoleIT's ingestion app
+                    "--spring.autoconfigure.exclude=org.apache.camel.spring.boot.CamelAutoConfiguration"));
             args.addAll(securityArguments);
             context = new SpringApplicationBuilder(ProfileServiceApplication.class)
                     .main(ProfileServiceApplication.class)

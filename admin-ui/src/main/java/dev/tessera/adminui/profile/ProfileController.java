@@ -1,9 +1,11 @@
 package dev.tessera.adminui.profile;
 
+import dev.tessera.security.Roles;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,9 +27,22 @@ class ProfileController {
         this.profiles = profiles;
     }
 
+    /** The start page: the customer search for agents; integrators go to their sources console. */
     @GetMapping("/")
-    ModelAndView searchForm() {
+    ModelAndView searchForm(Authentication user) {
+        if (!has(user, Roles.AGENT) && !has(user, Roles.ADMIN)) {
+            if (has(user, Roles.INTEGRATOR)) {
+                return new ModelAndView("redirect:/sources");
+            }
+            return message(HttpStatus.FORBIDDEN, "Not allowed for your role",
+                    "admin-ui has pages for agents (customers) and integrators (sources). Marketers use the "
+                            + "metrics and segment APIs for now (docs/security.md).");
+        }
         return new ModelAndView("profile/search", Map.of("email", ""));
+    }
+
+    private static boolean has(Authentication user, String role) {
+        return user != null && user.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
     }
 
     @GetMapping("/profiles")

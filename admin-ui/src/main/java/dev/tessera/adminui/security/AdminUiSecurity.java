@@ -2,6 +2,7 @@ package dev.tessera.adminui.security;
 
 import static dev.tessera.security.Roles.ADMIN;
 import static dev.tessera.security.Roles.AGENT;
+import static dev.tessera.security.Roles.INTEGRATOR;
 
 import dev.tessera.security.TesseraSecurityProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -33,8 +34,15 @@ class AdminUiSecurity {
         http.authorizeHttpRequests(rules -> rules
                         .requestMatchers("/css/**", "/favicon.ico", "/error", "/login", "/default-ui.css").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // the start page sends each role to its section (ProfileController)
+                        .requestMatchers(HttpMethod.GET, "/").authenticated()
                         // finding a customer and the unified profile with its CX history
-                        .requestMatchers(HttpMethod.GET, "/", "/profiles", "/profiles/**").hasAnyRole(AGENT, ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/profiles", "/profiles/**").hasAnyRole(AGENT, ADMIN)
+                        // the sources console: status, stop/start, dead letters, replay, discard
+                        .requestMatchers(HttpMethod.GET, "/sources", "/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/sources/*/stop", "/sources/*/start",
+                                "/sources/*/dead-letters/*/replay", "/sources/*/dead-letters/*/discard")
+                        .hasAnyRole(INTEGRATOR, ADMIN)
                         .requestMatchers("/actuator/**").hasRole(ADMIN)
                         .anyRequest().denyAll())
                 .headers(headers -> headers

@@ -1,5 +1,6 @@
 package dev.tessera.adminui.security;
 
+import dev.tessera.security.Roles;
 import java.util.List;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -11,7 +12,18 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 @ControllerAdvice
 class CurrentUser {
 
-    record View(String name, List<String> roles) {
+    /** Public, with public accessors: the templates' expressions call them reflectively. */
+    public record View(String name, List<String> roles) {
+
+        /** Sees the customer search and profiles. */
+        public boolean agent() {
+            return roles.contains(Roles.AGENT) || roles.contains(Roles.ADMIN);
+        }
+
+        /** Sees the sources console. */
+        public boolean integrator() {
+            return roles.contains(Roles.INTEGRATOR) || roles.contains(Roles.ADMIN);
+        }
     }
 
     @ModelAttribute("currentUser")

@@ -107,6 +107,7 @@ class ProfileClientTest {
 
     private static AdminUiProperties properties(String url) {
         return new AdminUiProperties(new AdminUiProperties.ProfileService(url),
+                new AdminUiProperties.Ingestion("http://localhost:8082"),
                 new AdminUiProperties.Oidc("tessera-admin-ui", "env:UNUSED", List.of("openid")), List.of());
     }
 }

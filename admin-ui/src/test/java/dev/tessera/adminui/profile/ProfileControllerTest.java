@@ -32,9 +32,25 @@ class ProfileControllerTest {
     @MockitoBean
     ProfileClient client;
 
+    /** Who the start page is for (the role rules themselves: AdminUiIT, SourcesConsoleIT). */
+    @Test
+    void sendsIntegratorsToTheirConsoleAndRefusesOthers() {
+        MvcTestResult integrator = mvc.get().uri("/").principal(signedIn("cdp-integrator")).exchange();
+        MvcTestResult marketer = mvc.get().uri("/").principal(signedIn("cdp-marketer")).exchange();
+
+        assertThat(integrator).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/sources");
+        assertThat(marketer).hasStatus(HttpStatus.FORBIDDEN);
+        assertThat(body(marketer)).contains("Not allowed for your role").doesNotContain("name=\"email\"");
+    }
+
+    private static org.springframework.security.core.Authentication signedIn(String role) {
+        return new org.springframework.security.authentication.TestingAuthenticationToken("someone", "n/a",
+                "ROLE_" + role);
+    }
+
     @Test
     void showsTheSearchForm() {
-        MvcTestResult result = mvc.get().uri("/").exchange();
+        MvcTestResult result = mvc.get().uri("/").principal(signedIn("cdp-agent")).exchange();
 
         assertThat(result).hasStatusOk();
         assertThat(body(result))

@@ -1,0 +1,178 @@
+package dev.tessera.adminui.sources;
+
+import dev.tessera.adminui.AdminUiProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * The ingestion app's operations API (sources, their routes, dead letters), called with the signed-in
+ * user's token. Failures are logged by kind and status only: dead letters hold customer data.
+ */
+@Component
+class IngestionClient {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestionClient.class);
+
+    private final RestClient rest;
+
+    IngestionClient(RestClient.Builder builder, AdminUiProperties properties) {
+        this.rest = builder.baseUrl(properties.ingestion().baseUri()).build();
+    }
+
+    public record SourceList(List<SourceStatus> items, int count) {}
+
+    public record SourceStatus(String name, String kind, String transport, String format, boolean enabled, String route,
+            String status, long received, long stored, long rejected, long deadLetters, Instant lastSuccess,
+            LastError lastError, Double lagSeconds, Progress progress) {
+
+        /** Whether the route can be stopped or started now. */
+        public boolean running() {
+            return "started".equals(status);
+        }
+    }
+
+    public record LastError(Instant at, String reason) {}
+
+    public record Progress(String file, long done, long total, Instant startedAt) {
+
+        public int percent() {
+            return total <= 0 ? 0 : (int) Math.min(100, done * 100 / total);
+        }
+    }
+
+    public record DeadLetterPage(List<DeadLetterSummary> items, long total, int offset, int limit) {}
+
+    public record DeadLetterSummary(String id, String origin, String reason, Instant receivedAt) {}
+
+    public record DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt) {}
+
+    public record Replayed(String id, String profile, String outcome) {}
+
+    public record Problem(String title, String detail) {}
+
+    List<SourceStatus> sources() {
+        return call("sources", () -> {
+            SourceList list = rest.get().uri("/api/v1/sources").retrieve().body(SourceList.class);
+            return list == null ? List.<SourceStatus>of() : list.items();
+        });
+    }
+
+    Optional<SourceStatus> source(String name) {
+        return call("source", () -> {
+            try {
+                return Optional.ofNullable(rest.get().uri("/api/v1/sources/{name}", name).retrieve()
+                        .body(SourceStatus.class));
+            } catch (HttpClientErrorException.NotFound e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Stops or starts the source's route ({@code action} is {@code stop} or {@code start}). */
+    void control(String name, String action) {
+        call(action, () -> rest.post().uri("/api/v1/sources/{name}/{action}", name, action).retrieve().toBodilessEntity());
+    }
+
+    DeadLetterPage deadLetters(String name, int offset, int limit) {
+        return call("dead-letters", () -> rest.get()
+                .uri("/api/v1/sources/{name}/dead-letters?offset={offset}&limit={limit}", name, offset, limit)
+                .retrieve().body(DeadLetterPage.class));
+    }
+
+    Optional<DeadLetter> deadLetter(String name, String id) {
+        return call("dead-letter", () -> {
+            try {
+                return Optional.ofNullable(rest.get().uri("/api/v1/sources/{name}/dead-letters/{id}", name, id)
+                        .retrieve().body(DeadLetter.class));
+            } catch (HttpClientErrorException.NotFound e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Replays a dead letter; a refusal (still rejected, not replayable) comes back as its reason. */
+    ReplayAnswer replay(String name, String id) {
+        return call("replay", () -> {
+            try {
+                Replayed replayed = rest.post().uri("/api/v1/sources/{name}/dead-letters/{id}/replay", name, id)
+                        .retrieve().body(Replayed.class);
+                return new ReplayAnswer(true, replayed == null ? "" : replayed.outcome());
+            } catch (HttpClientErrorException e) {
+                // 409: not replayable (e.g. failed its signature); 422: the current mapping rejects it again
+                if (e.getStatusCode().value() == 409 || e.getStatusCode().value() == 422) {
+                    return new ReplayAnswer(false, detail(e));
+                }
+                throw e;
+            }
+        });
+    }
+
+    public record ReplayAnswer(boolean stored, String message) {}
+
+    boolean discard(String name, String id) {
+        return call("discard", () -> {
+            try {
+                rest.delete().uri("/api/v1/sources/{name}/dead-letters/{id}", name, id).retrieve().toBodilessEntity();
+                return true;
+            } catch (HttpClientErrorException.NotFound e) {
+                return false;
+            }
+        });
+    }
+
+    private static String detail(HttpClientErrorException e) {
+        try {
+            Problem problem = e.getResponseBodyAs(Problem.class);
+            if (problem != null && problem.detail() != null && !problem.detail().isBlank()) {
+                return problem.detail();
+            }
+        } catch (RuntimeException unreadable) {
+            // the generic wording below
+        }
+        return "the ingestion app refused the replay";
+    }
+
+    private static <T> T call(String operation, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ResourceAccessException e) {
+            log.warn("ingestion app unreachable on {}", operation);
+            throw new IngestionException(HttpStatus.SERVICE_UNAVAILABLE, "ingestion app unreachable");
+        } catch (HttpServerErrorException e) {
+            log.warn("ingestion app failed on {} with status {}", operation, e.getStatusCode().value());
+            throw new IngestionException(HttpStatus.SERVICE_UNAVAILABLE, "ingestion app failed");
+        } catch (HttpClientErrorException e) {
+            log.warn("ingestion app refused {} with status {}", operation, e.getStatusCode().value());
+            throw new IngestionException(HttpStatus.BAD_GATEWAY, "ingestion app refused the request");
+        } catch (RestClientException e) {
+            log.warn("unusable answer from the ingestion app on {}", operation);
+            throw new IngestionException(HttpStatus.BAD_GATEWAY, "unusable answer from the ingestion app");
+        }
+    }
+
+    /** The ingestion app could not serve the request; {@code status} is what the page answers. */
+    static final class IngestionException extends RuntimeException {
+
+        private final HttpStatus status;
+
+        IngestionException(HttpStatus status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        HttpStatus status() {
+            return status;
+        }
+    }
+}

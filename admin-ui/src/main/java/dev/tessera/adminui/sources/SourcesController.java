@@ -1,0 +1,129 @@
+package dev.tessera.adminui.sources;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The integrators' console: every source with its route's health, counts, lag and file progress; stop
+ * and start a route; list, inspect, replay and discard its dead letters. Everything goes through the
+ * ingestion app's operations API with the signed-in user's token, which checks the role again.
+ */
+@Controller
+class SourcesController {
+
+    /** Source names as the ingestion configuration allows them. */
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** Dead-letter ids: hex digests. */
+    private static final Pattern DEAD_LETTER = Pattern.compile("[0-9a-f]{8,64}");
+    private static final int PAGE = 50;
+
+    private final IngestionClient ingestion;
+
+    SourcesController(IngestionClient ingestion) {
+        this.ingestion = ingestion;
+    }
+
+    @GetMapping("/sources")
+    ModelAndView sources() {
+        return new ModelAndView("sources/list", Map.of("sources", ingestion.sources()));
+    }
+
+    @PostMapping("/sources/{name}/{action:stop|start}")
+    String control(@PathVariable String name, @PathVariable String action, RedirectAttributes flash) {
+        requireSource(name);
+        ingestion.control(name, action);
+        flash.addFlashAttribute("notice", "Route of " + name + (action.equals("stop") ? " stopped." : " started."));
+        return "redirect:/sources";
+    }
+
+    @GetMapping("/sources/{name}/dead-letters")
+    ModelAndView deadLetters(@PathVariable String name, @RequestParam(defaultValue = "0") int offset) {
+        requireSource(name);
+        if (offset < 0 || offset > 1_000_000) {
+            return message(HttpStatus.BAD_REQUEST, "Invalid page", "offset must be between 0 and 1000000.");
+        }
+        return ingestion.source(name)
+                .map(source -> new ModelAndView("sources/dead-letters", Map.of("source", source,
+                        "page", ingestion.deadLetters(name, offset, PAGE), "pageSize", PAGE)))
+                .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Source not found", "No source has that name."));
+    }
+
+    @GetMapping("/sources/{name}/dead-letters/{id}")
+    ModelAndView deadLetter(@PathVariable String name, @PathVariable String id) {
+        requireSource(name);
+        requireDeadLetter(id);
+        return ingestion.deadLetter(name, id)
+                .map(letter -> new ModelAndView("sources/dead-letter", Map.of("name", name, "letter", letter)))
+                .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Dead letter not found",
+                        "It was replayed or discarded meanwhile, or never existed."));
+    }
+
+    @PostMapping("/sources/{name}/dead-letters/{id}/replay")
+    String replay(@PathVariable String name, @PathVariable String id, RedirectAttributes flash) {
+        requireSource(name);
+        requireDeadLetter(id);
+        IngestionClient.ReplayAnswer answer = ingestion.replay(name, id);
+        if (answer.stored()) {
+            flash.addFlashAttribute("notice", "Replayed: " + answer.message() + ".");
+            return "redirect:/sources/" + name + "/dead-letters";
+        }
+        flash.addFlashAttribute("problem", "Not replayed: " + answer.message());
+        return "redirect:/sources/" + name + "/dead-letters/" + id;
+    }
+
+    @PostMapping("/sources/{name}/dead-letters/{id}/discard")
+    String discard(@PathVariable String name, @PathVariable String id, RedirectAttributes flash) {
+        requireSource(name);
+        requireDeadLetter(id);
+        flash.addFlashAttribute("notice", ingestion.discard(name, id) ? "Dead letter discarded."
+                : "That dead letter was already gone.");
+        return "redirect:/sources/" + name + "/dead-letters";
+    }
+
+    @ExceptionHandler(InvalidPath.class)
+    ModelAndView invalid(InvalidPath e) {
+        return message(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+    }
+
+    @ExceptionHandler(IngestionClient.IngestionException.class)
+    ModelAndView ingestionFailed(IngestionClient.IngestionException e) {
+        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            return message(e.status(), "Ingestion app unavailable",
+                    "Sources cannot be shown right now because the ingestion app is not answering. "
+                            + "Please try again in a minute.");
+        }
+        return message(e.status(), "Ingestion app error",
+                "The ingestion app gave an answer this page cannot show. Please try again later.");
+    }
+
+    private static void requireSource(String name) {
+        if (!SOURCE.matcher(name).matches()) {
+            throw new InvalidPath("A source name is 1 to 64 lower-case letters, digits, - or _.");
+        }
+    }
+
+    private static void requireDeadLetter(String id) {
+        if (!DEAD_LETTER.matcher(id).matches()) {
+            throw new InvalidPath("A dead-letter id is a hexadecimal digest.");
+        }
+    }
+
+    private static ModelAndView message(HttpStatus status, String title, String message) {
+        return new ModelAndView("message", Map.of("title", title, "message", message), status);
+    }
+
+    static final class InvalidPath extends RuntimeException {
+        InvalidPath(String message) {
+            super(message);
+        }
+    }
+}
