@@ -27,16 +27,18 @@ class ProfileController {
         this.profiles = profiles;
     }
 
-    /** The start page: the customer search for agents; integrators go to their sources console. */
+    /** The start page: the customer search for agents; marketers and integrators go to their sections. */
     @GetMapping("/")
     ModelAndView searchForm(Authentication user) {
         if (!has(user, Roles.AGENT) && !has(user, Roles.ADMIN)) {
             if (has(user, Roles.INTEGRATOR)) {
                 return new ModelAndView("redirect:/sources");
             }
+            if (has(user, Roles.MARKETER)) {
+                return new ModelAndView("redirect:/dashboard");
+            }
             return message(HttpStatus.FORBIDDEN, "Not allowed for your role",
-                    "admin-ui has pages for agents (customers) and integrators (sources). Marketers use the "
-                            + "metrics and segment APIs for now (docs/security.md).");
+                    "admin-ui has pages for agents (customers), marketers (dashboard) and integrators (sources).");
         }
         return new ModelAndView("profile/search", Map.of("email", ""));
     }

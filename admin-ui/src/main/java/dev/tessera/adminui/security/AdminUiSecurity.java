@@ -3,6 +3,7 @@ package dev.tessera.adminui.security;
 import static dev.tessera.security.Roles.ADMIN;
 import static dev.tessera.security.Roles.AGENT;
 import static dev.tessera.security.Roles.INTEGRATOR;
+import static dev.tessera.security.Roles.MARKETER;
 
 import dev.tessera.security.TesseraSecurityProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,6 +39,8 @@ class AdminUiSecurity {
                         .requestMatchers(HttpMethod.GET, "/").authenticated()
                         // finding a customer and the unified profile with its CX history
                         .requestMatchers(HttpMethod.GET, "/profiles", "/profiles/**").hasAnyRole(AGENT, ADMIN)
+                        // the CX dashboard: aggregates only, no personal data
+                        .requestMatchers(HttpMethod.GET, "/dashboard").hasAnyRole(MARKETER, ADMIN)
                         // the sources console: status, stop/start, dead letters, replay, discard
                         .requestMatchers(HttpMethod.GET, "/sources", "/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
                         .requestMatchers(HttpMethod.POST, "/sources/*/stop", "/sources/*/start",

@@ -20,6 +20,11 @@ class CurrentUser {
             return roles.contains(Roles.AGENT) || roles.contains(Roles.ADMIN);
         }
 
+        /** Sees the CX dashboard. */
+        public boolean marketer() {
+            return roles.contains(Roles.MARKETER) || roles.contains(Roles.ADMIN);
+        }
+
         /** Sees the sources console. */
         public boolean integrator() {
             return roles.contains(Roles.INTEGRATOR) || roles.contains(Roles.ADMIN);

@@ -34,13 +34,15 @@ class ProfileControllerTest {
 
     /** Who the start page is for (the role rules themselves: AdminUiIT, SourcesConsoleIT). */
     @Test
-    void sendsIntegratorsToTheirConsoleAndRefusesOthers() {
+    void sendsMarketersAndIntegratorsToTheirSectionsAndRefusesOthers() {
         MvcTestResult integrator = mvc.get().uri("/").principal(signedIn("cdp-integrator")).exchange();
         MvcTestResult marketer = mvc.get().uri("/").principal(signedIn("cdp-marketer")).exchange();
+        MvcTestResult nobody = mvc.get().uri("/").principal(signedIn("offline_access")).exchange();
 
         assertThat(integrator).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/sources");
-        assertThat(marketer).hasStatus(HttpStatus.FORBIDDEN);
-        assertThat(body(marketer)).contains("Not allowed for your role").doesNotContain("name=\"email\"");
+        assertThat(marketer).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/dashboard");
+        assertThat(nobody).hasStatus(HttpStatus.FORBIDDEN);
+        assertThat(body(nobody)).contains("Not allowed for your role").doesNotContain("name=\"email\"");
     }
 
     private static org.springframework.security.core.Authentication signedIn(String role) {
