@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What {@link CxStore#append} did.
  *
- * @param profile where the interaction landed (null while {@link Status#PENDING})
+ * @param profile where the interaction landed (null while {@link Status#PENDING} and for {@link Status#ERASED})
  * @param moments moments of truth this interaction fired
  */
 public record AppendResult(Status status, String key, ProfileId profile, List<Moment> moments) {
@@ -23,6 +23,8 @@ public record AppendResult(Status status, String key, ProfileId profile, List<Mo
         /** Exactly this interaction was stored already: nothing changed. */
         DUPLICATE,
         /** Its source record is not on any profile yet: kept until {@link CxStore#attachPending}. */
-        PENDING
+        PENDING,
+        /** Its source record belongs to an erased person: dropped, neither stored nor kept pending. */
+        ERASED
     }
 }

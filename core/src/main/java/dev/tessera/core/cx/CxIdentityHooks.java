@@ -33,17 +33,23 @@ public final class CxIdentityHooks {
      * that waited for {@code record}.
      */
     public void afterResolve(CustomerRecord record, Resolution resolution) {
+        if (resolution.outcome() == Resolution.Outcome.ERASED) {
+            cx.dropPending(record.id()); // what waited for an erased person's record must not stay
+            return;
+        }
         for (ProfileId merged : resolution.merged()) {
-            cx.absorb(merged, resolution.profileId());
+            cx.absorb(merged, resolution.profileId()); // consent statements follow with the timeline
         }
         cx.attachPending(record.id(), resolution.profileId());
+        cx.consent().fromRecord(record, resolution.profileId());
     }
 
     /**
      * Call after {@link ProfileResolver#split} returned: the split profile was dissolved and its records
      * re-resolved into the profiles of {@code result}, so each of those receives the interactions of the
      * records it now holds (with a PROFILE_SPLIT entry), plus whatever was appended for those records while
-     * the split ran and had to wait; the old id keeps only the split entries.
+     * the split ran and had to wait; the old id keeps only the split entries. Consent statements go with
+     * the records they came with; an agent's statements (no record) go where the old id now forwards.
      */
     public void afterSplit(ProfileResolver.SplitResult result) {
         Set<ProfileId> targets = new LinkedHashSet<>(result.remaining());
@@ -52,6 +58,8 @@ public final class CxIdentityHooks {
             List<SourceRecordId> held = profiles.find(target).map(Profile::records).orElse(List.of());
             if (!held.isEmpty() && !target.equals(result.split())) {
                 cx.splitOff(result.split(), target, new LinkedHashSet<>(held));
+                cx.consent().splitOff(result.split(), target, new LinkedHashSet<>(held),
+                        target.equals(result.remaining().get(0)));
             }
             // split() re-resolves internally, without afterResolve: an append that raced the split found
             // no live profile for its record and is waiting in the pending hash

@@ -6,6 +6,8 @@ import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.privacy.ConsentStore;
+import dev.tessera.core.privacy.Tombstones;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
@@ -190,9 +192,21 @@ public final class CxStore {
     private final CxSettings settings;
     private final CxMetricsCalculator calculator;
     private final Clock clock;
+    private final Tombstones tombstones;
+    private final ConsentStore consent;
 
     /** Timelines of the profiles in {@code profiles} (same connection and key namespace). */
     public CxStore(ProfileStore profiles, CxSettings settings, Clock clock) {
+        this(profiles, settings, clock, null);
+    }
+
+    /**
+     * Timelines that drop the interactions of erased people: with {@code tombstones} (may be null: none),
+     * an interaction whose source record is tombstoned is neither stored nor kept pending.
+     */
+    public CxStore(ProfileStore profiles, CxSettings settings, Clock clock, Tombstones tombstones) {
+        this.tombstones = tombstones;
+        this.consent = new ConsentStore(profiles, clock);
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -205,6 +219,14 @@ public final class CxStore {
 
     public CxMetricsCalculator calculator() {
         return calculator;
+    }
+
+    /**
+     * The consent statements of the profiles of this store: {@link InteractionKind#CONSENT_CHANGE}
+     * interactions update them when they land on a timeline, and they follow merges with the timeline.
+     */
+    public ConsentStore consent() {
+        return consent;
     }
 
     // ---------------------------------------------------------------- keys
@@ -260,10 +282,20 @@ public final class CxStore {
      */
     public AppendResult append(Interaction interaction) {
         Entry entry = Entry.of(interaction, InteractionLimits.check(interaction));
+        try {
+            ConsentStore.ofInteraction(interaction, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInteractionException(e.getMessage());
+        }
         // Fast path: the source index usually names the live profile (one GET instead of the three round
         // trips of findBySource); the write script refuses a forwarded or dissolved profile, and then the
-        // loop falls back to findBySource, which follows forwards.
-        String indexed = redis.get(keys.source(interaction.record()));
+        // loop falls back to findBySource, which follows forwards. The tombstone check rides along.
+        RedisFuture<String> lookup = async.get(keys.source(interaction.record()));
+        RedisFuture<Long> erased = tombstones == null ? null : tombstones.erasedAsync(interaction.record());
+        String indexed = connection.await(lookup);
+        if (erased != null && connection.await(erased) > 0) {
+            return new AppendResult(AppendResult.Status.ERASED, entry.key(), null, List.of());
+        }
         ProfileId target = indexed == null ? null : new ProfileId(indexed);
         for (int hop = 0; hop < MAX_HOPS; hop++) {
             Optional<ProfileId> home = target != null ? Optional.of(target)
@@ -274,6 +306,12 @@ public final class CxStore {
                 RedisFuture<Boolean> ttl = async.pexpire(key, settings.pendingTtl().toMillis());
                 connection.await(put);
                 connection.await(ttl);
+                if (tombstones != null && tombstones.erased(interaction.record())) {
+                    // an erasure wrote its tombstone meanwhile (and may have removed pending entries already):
+                    // this one must not stay behind
+                    redis.hdel(key, entry.key());
+                    return new AppendResult(AppendResult.Status.ERASED, entry.key(), null, List.of());
+                }
                 Optional<ProfileId> landed = profiles.findBySource(interaction.record());
                 if (landed.isEmpty()) {
                     return new AppendResult(AppendResult.Status.PENDING, entry.key(), null, List.of());
@@ -287,6 +325,7 @@ public final class CxStore {
                     false);
             switch (written.outcome()) {
                 case DONE -> {
+                    consent.fromInteraction(interaction, written.profile());
                     return new AppendResult(written.status(), entry.key(), written.profile(), written.moments());
                 }
                 case MOVED -> target = written.profile();
@@ -328,6 +367,7 @@ public final class CxStore {
                         pairs.add(e.json());
                     });
                     REMOVE_IF_SAME.run(redis, new String[] {key}, pairs.toArray(String[]::new));
+                    entries.forEach(e -> consent.fromInteraction(e.interaction(), written.profile()));
                     return new Written(Outcome.DONE, written.status(), written.profile(), written.moments(),
                             entries.size());
                 }
@@ -378,6 +418,7 @@ public final class CxStore {
 
         writeFollowing(into, entries, moments);
         redis.del(timelineKey(from), interactionsKey(from), metricsKey(from), stagesKey(from), momentsKey(from));
+        consent.absorb(from, into);
         return copied;
     }
 
@@ -953,6 +994,53 @@ public final class CxStore {
     public List<Interaction> interactions(ProfileId profile) {
         ProfileId p = live(profile);
         return load(p, redis.zrange(timelineKey(p), 0, -1));
+    }
+
+    /** Removes the interactions waiting for a record (its person was erased: they must not stay). */
+    public void dropPending(SourceRecordId record) {
+        redis.del(pendingKey(record));
+    }
+
+    /** The moments of truth fired on a profile's timeline: {@code rule|trigger} → when. */
+    public Map<String, Instant> firedMoments(ProfileId profile) {
+        Map<String, Instant> fired = new TreeMap<>();
+        redis.hgetall(momentsKey(live(profile))).forEach((k, v) -> fired.put(k, Instant.ofEpochMilli(Long.parseLong(v))));
+        return fired;
+    }
+
+    /**
+     * The keys a profile id's CX history occupies: timeline, interactions, metrics, stages, moments and
+     * the moves record (for the erasure).
+     */
+    public List<String> profileKeys(ProfileId profile, boolean withMoves) {
+        List<String> all = new ArrayList<>(List.of(timelineKey(profile), interactionsKey(profile), metricsKey(profile),
+                stagesKey(profile), momentsKey(profile)));
+        if (withMoves) {
+            all.add(movesKey(profile));
+        }
+        return all;
+    }
+
+    /** The open-complaint index (for the erasure). */
+    public String openComplaintsKey() {
+        return overdueKey();
+    }
+
+    /** The dashboard ledger (for the erasure: its fields name interaction keys). */
+    public String aggregateLedgerKey() {
+        return AggregateBuckets.ledgerKey(keys);
+    }
+
+    /** The ledger fields these interactions (and their tickets) occupy. */
+    public List<String> ledgerFields(Collection<Interaction> interactions) {
+        Set<String> fields = new LinkedHashSet<>();
+        for (Interaction i : interactions) {
+            fields.add(AggregateBuckets.interactionField(CxMetricsCalculator.key(i)));
+            if (isTicket(i.kind())) {
+                fields.add(AggregateBuckets.ticketField(calculator.ticketKey(i)));
+            }
+        }
+        return List.copyOf(fields);
     }
 
     /** Interactions waiting for their source record to land on a profile. */

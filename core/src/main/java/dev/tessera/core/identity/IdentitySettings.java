@@ -61,8 +61,14 @@ public record IdentitySettings(Policy policy, Path model, Double linkWeight, Dou
         }
     }
 
-    /** The production resolver for these settings. */
+    /** A resolver for these settings that knows no erasures (tools, dry runs, tests). */
     public ProfileResolver resolver(ProfileStore store, Clock clock) {
-        return new ProfileResolver(store, matchPolicy(), new GoldenRecordBuilder(survivorship), clock, maxBlock);
+        return resolver(store, clock, null);
+    }
+
+    /** The production resolver for these settings: it refuses the records of erased people. */
+    public ProfileResolver resolver(ProfileStore store, Clock clock, dev.tessera.core.privacy.Tombstones tombstones) {
+        return new ProfileResolver(store, matchPolicy(), new GoldenRecordBuilder(survivorship), clock, maxBlock,
+                tombstones);
     }
 }

@@ -8,6 +8,7 @@ import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.privacy.Tombstones;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public final class ProfileResolver implements IdentityResolver {
     private final GoldenRecordBuilder golden;
     private final Clock clock;
     private final int maxBlock;
+    private final Tombstones tombstones;
 
     public ProfileResolver(ProfileStore store, MatchPolicy policy, GoldenRecordBuilder golden, Clock clock) {
         this(store, policy, golden, clock, DEFAULT_MAX_BLOCK);
@@ -60,11 +62,30 @@ public final class ProfileResolver implements IdentityResolver {
 
     public ProfileResolver(ProfileStore store, MatchPolicy policy, GoldenRecordBuilder golden, Clock clock,
             int maxBlock) {
+        this(store, policy, golden, clock, maxBlock, null);
+    }
+
+    /**
+     * A resolver that refuses the records of erased people: with {@code tombstones} (may be null: none),
+     * every profile write is refused, atomically with the write, when the record's tombstone exists.
+     */
+    public ProfileResolver(ProfileStore store, MatchPolicy policy, GoldenRecordBuilder golden, Clock clock,
+            int maxBlock, Tombstones tombstones) {
         this.store = store;
         this.policy = policy;
         this.golden = golden;
         this.clock = clock;
         this.maxBlock = maxBlock;
+        this.tombstones = tombstones;
+    }
+
+    /** The match policy this resolver decides with (its blocking keys name the index entries of a record). */
+    public MatchPolicy policy() {
+        return policy;
+    }
+
+    public ProfileStore store() {
+        return store;
     }
 
     @Override
@@ -73,13 +94,17 @@ public final class ProfileResolver implements IdentityResolver {
         Set<ProfileId> merged = new LinkedHashSet<>();
         ProfileStore.CandidateQuery query = new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
                 policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES);
+        List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(record);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Gathered gathered = gather(query);
-            Optional<Attempted> done = attempt(record, query, gathered);
+            Optional<Attempted> done = attempt(record, query, gathered, refuse);
             if (done.isEmpty()) {
                 continue;
             }
             Resolution resolution = done.get().resolution();
+            if (resolution.outcome() == Outcome.ERASED) {
+                return resolution;
+            }
             if (first == null) {
                 first = resolution;
             }
@@ -241,12 +266,12 @@ public final class ProfileResolver implements IdentityResolver {
 
     /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
     private Optional<Attempted> attempt(CustomerRecord record, ProfileStore.CandidateQuery query,
-            Gathered gathered) {
+            Gathered gathered, List<String> refuse) {
         List<Candidate> candidates = gathered.candidates();
         List<Link> links = joined(record, gathered);
         Instant now = clock.instant();
         if (links.isEmpty()) {
-            return create(record, query, gathered, now);
+            return create(record, query, gathered, now, refuse);
         }
         Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.profile().id(), c));
@@ -294,14 +319,21 @@ public final class ProfileResolver implements IdentityResolver {
             ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(identifiers, removed,
                     records.keySet(), movedBlocks);
             ProfileStore.Written written = store.writeAndIndex(updated, current.version(), toWrite, evidence, index,
-                    outcome.name().toLowerCase(Locale.ROOT), query, gathered.versions());
+                    outcome.name().toLowerCase(Locale.ROOT), query, gathered.versions(), refuse);
             if (written == ProfileStore.Written.CONFLICT) {
                 return Optional.empty();
+            }
+            if (written == ProfileStore.Written.ERASED) {
+                return Optional.of(new Attempted(Resolution.erased(), true));
             }
             return Optional.of(new Attempted(new Resolution(current.id(), outcome, List.of()),
                     written == ProfileStore.Written.SETTLED));
         }
-        if (!store.write(updated, current.version(), toWrite, evidence)) {
+        ProfileStore.Written survivorWritten = store.write(updated, current.version(), toWrite, evidence, refuse);
+        if (survivorWritten == ProfileStore.Written.ERASED) {
+            return Optional.of(new Attempted(Resolution.erased(), true));
+        }
+        if (survivorWritten != ProfileStore.Written.WRITTEN) {
             return Optional.empty();
         }
         for (Candidate other : absorbed) {
@@ -333,7 +365,7 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     private Optional<Attempted> create(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
-            Instant now) {
+            Instant now, List<String> refuse) {
         ProfileId id = ProfileId.random();
         Profile profile = new Profile(id, golden.golden(List.of(record)), record.identifiers(),
                 List.of(record.id()), now, now, 1);
@@ -341,9 +373,12 @@ public final class ProfileResolver implements IdentityResolver {
         ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(record.identifiers(), List.of(),
                 List.of(record.id()), query.blockingKeys());
         ProfileStore.Written written = store.writeAndIndex(profile, 0, List.of(record), List.of(evidence), index,
-                "created", query, gathered.versions());
+                "created", query, gathered.versions(), refuse);
         if (written == ProfileStore.Written.CONFLICT) {
             return Optional.empty();
+        }
+        if (written == ProfileStore.Written.ERASED) {
+            return Optional.of(new Attempted(Resolution.erased(), true));
         }
         return Optional.of(new Attempted(new Resolution(id, Outcome.CREATED, List.of()),
                 written == ProfileStore.Written.SETTLED));

@@ -52,7 +52,19 @@ public final class ProfileStore {
             end
             """;
 
-    private static final LuaScript WRITE = new LuaScript(VERSIONED_WRITE + "return 1\n");
+    /**
+     * Refuses a write when an erasure tombstone exists: the last ARGV is how many of the last KEYS are
+     * tombstone keys. Checked in the same script as the write, so a record cannot land between an
+     * erasure's tombstone and its deletion (docs/privacy.md). Answers -2 when refused.
+     */
+    static final String REFUSE_ERASED = """
+            local nRefuse = tonumber(ARGV[#ARGV])
+            for r = #KEYS - nRefuse + 1, #KEYS do
+              if redis.call('EXISTS', KEYS[r]) == 1 then return -2 end
+            end
+            """;
+
+    private static final LuaScript WRITE = new LuaScript(REFUSE_ERASED + VERSIONED_WRITE + "return 1\n");
 
     private static final LuaScript FORWARD = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
@@ -391,12 +403,46 @@ public final class ProfileStore {
      */
     public boolean write(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence) {
+        return write(profile, expectedVersion, records, evidence, List.of()) == Written.WRITTEN;
+    }
+
+    /**
+     * {@link #write}, refused when any of the {@code tombstones} keys exists (an erased person's record;
+     * see {@link dev.tessera.core.privacy.Tombstones}). On a single node the check runs in the write's
+     * script; on Redis Cluster the tombstones live in other slots, so they are checked just before.
+     *
+     * @return {@link Written#WRITTEN}, {@link Written#CONFLICT} or {@link Written#ERASED}
+     */
+    public Written write(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, Collection<String> tombstones) {
         if (profile.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("profile version must be expectedVersion + 1");
         }
+        List<String> inScript = tombstonesInScript(tombstones);
+        if (inScript == null) {
+            return Written.ERASED;
+        }
         List<String> args = writeArgs(profile, expectedVersion, records, evidence);
-        String[] scriptKeys = {keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())};
-        return WRITE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+        args.add(Integer.toString(inScript.size()));
+        List<String> scriptKeys = new ArrayList<>(
+                List.of(keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())));
+        scriptKeys.addAll(inScript);
+        long result = WRITE.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
+        return result == 1 ? Written.WRITTEN : result == -2 ? Written.ERASED : Written.CONFLICT;
+    }
+
+    /**
+     * The tombstone keys a write's script checks itself: all of them on a single node; none on Redis
+     * Cluster, where they are checked here instead (null when one exists: refuse).
+     */
+    List<String> tombstonesInScript(Collection<String> tombstones) {
+        if (tombstones.isEmpty()) {
+            return List.of();
+        }
+        if (!connection.cluster()) {
+            return List.copyOf(tombstones);
+        }
+        return redis.exists(tombstones.toArray(String[]::new)) > 0 ? null : List.of();
     }
 
     /** The arguments of {@link #VERSIONED_WRITE}: expected version, document, records and links as key/JSON pairs. */
@@ -432,7 +478,9 @@ public final class ProfileStore {
          * Written and indexed, and the record's candidates picked again afterwards are the ones seen,
          * unchanged: no concurrent writer created or changed a profile the record could join.
          */
-        SETTLED
+        SETTLED,
+        /** Nothing: the record belongs to an erased person (a tombstone exists). */
+        ERASED
     }
 
     /**
@@ -444,15 +492,27 @@ public final class ProfileStore {
     public Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, IndexUpdate index, String change, CandidateQuery settle,
             Map<ProfileId, Long> seen) {
+        return writeAndIndex(profile, expectedVersion, records, evidence, index, change, settle, seen, List.of());
+    }
+
+    /**
+     * {@link #writeAndIndex}, refused ({@link Written#ERASED}, nothing written) when any of the
+     * {@code tombstones} keys exists; checked atomically with the write as {@link #write(Profile, long,
+     * Collection, Collection, Collection)} describes.
+     */
+    public Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, IndexUpdate index, String change, CandidateQuery settle,
+            Map<ProfileId, Long> seen, Collection<String> tombstones) {
         if (profile.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("profile version must be expectedVersion + 1");
         }
         if (scripts != null) {
             return scripts.writeAndIndex(profile, expectedVersion, records, evidence, index, change,
-                    CHANGE_FEED_MAX_LENGTH, settle, seen);
+                    CHANGE_FEED_MAX_LENGTH, settle, seen, tombstones);
         }
-        if (!write(profile, expectedVersion, records, evidence)) {
-            return Written.CONFLICT;
+        Written stored = write(profile, expectedVersion, records, evidence, tombstones);
+        if (stored != Written.WRITTEN) {
+            return stored;
         }
         index(profile.id(), index.identifiers(), index.removed(), index.sources(), index.blockingKeys());
         publishChange(profile.id(), change);
@@ -534,6 +594,28 @@ public final class ProfileStore {
     public boolean dissolve(ProfileId id, long expectedVersion) {
         String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id)};
         return DISSOLVE.run(connection, scriptKeys, Long.toString(expectedVersion)) == 1;
+    }
+
+    private static final LuaScript SEAL = new LuaScript("""
+            local current = redis.call('HGET', KEYS[1], 'version') or '0'
+            if current ~= ARGV[1] then return 0 end
+            if redis.call('HEXISTS', KEYS[1], 'doc') == 0 then return 0 end
+            redis.call('HDEL', KEYS[1], 'doc')
+            redis.call('HSET', KEYS[1], 'erasing', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
+            return 1
+            """);
+
+    /**
+     * First step of an erasure: takes the live profile out of service if its version is still
+     * {@code expectedVersion}. Its document goes (so no reader, candidate search or timeline append finds
+     * it) and the version moves on (so every write that read it conflicts); records and links stay for
+     * the erasure to read and remove.
+     *
+     * @return false when the profile changed or is not live (read it again)
+     */
+    public boolean seal(ProfileId id, long expectedVersion, java.time.Instant at) {
+        return SEAL.run(connection, new String[] {keys.profile(id)}, Long.toString(expectedVersion),
+                Long.toString(at.toEpochMilli())) == 1;
     }
 
     /** Points a dissolved profile id at the profile that now holds most of its records. */

@@ -89,7 +89,7 @@ public final class RedisKeys {
 
         private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{0,63}:");
         private static final Set<String> RESERVED = Set.of("p", "ix", "src", "bk", "nl", "dl", "tessera", "pending",
-                "cx");
+                "cx", "ts", "audit", "privacy");
 
         public Namespace {
             Objects.requireNonNull(prefix, "prefix");
@@ -156,6 +156,19 @@ public final class RedisKeys {
         /** The profile id that holds this source record. */
         public String source(SourceRecordId id) {
             return prefix + "src:" + id.source() + ":" + digest(id.sourceId());
+        }
+
+        /**
+         * An erasure tombstone: {@code kind} ({@code src}, {@code email}, {@code phone}) and the keyed hash
+         * (HMAC) of the erased value, never the value itself (docs/privacy.md).
+         */
+        public String tombstone(String kind, String keyedHash) {
+            return prefix + "ts:" + kind + ":" + keyedHash;
+        }
+
+        /** A profile's consent entries (hash: purpose|channel|origin → entry JSON), in the profile's slot. */
+        public String consent(ProfileId id) {
+            return profileTag(id) + ":consent";
         }
 
         /** The change feed stream. */

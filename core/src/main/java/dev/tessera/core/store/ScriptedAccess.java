@@ -152,10 +152,15 @@ final class ScriptedAccess {
      * profile id, the four key counts, change, feed length, then for the check: 1 and the candidate
      * arguments, the number of candidates seen and their "id:version" (or 0 for no check).
      *
-     * <p>Answers 0 when the version did not match, -1 when the profile was merged away, 1 when written,
-     * 2 when written and the check found the same candidates unchanged (the record is settled).
+     * Last come the erasure tombstones to refuse on: their keys after all others, their count as the last
+     * ARGV ({@link ProfileStore#REFUSE_ERASED}).
+     *
+     * <p>Answers 0 when the version did not match, -1 when the profile was merged away, -2 when a tombstone
+     * exists, 1 when written, 2 when written and the check found the same candidates unchanged (the record
+     * is settled).
      */
-    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + ProfileStore.VERSIONED_WRITE + """
+    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + ProfileStore.REFUSE_ERASED
+            + ProfileStore.VERSIONED_WRITE + """
             local id = ARGV[i]
             local nAdd, nRemove, nSources, nBlocks = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]),
               tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
@@ -326,7 +331,7 @@ final class ScriptedAccess {
 
     ProfileStore.Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, ProfileStore.IndexUpdate index, String change, long feedLength,
-            ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen) {
+            ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen, Collection<String> tombstones) {
         List<String> args = ProfileStore.writeArgs(profile, expectedVersion, records, evidence);
         args.add(profile.id().value());
         args.add(Integer.toString(index.identifiers().size()));
@@ -359,9 +364,12 @@ final class ScriptedAccess {
             args.add(Integer.toString(others.size()));
             args.addAll(others);
         }
+        scriptKeys.addAll(tombstones); // scripted access runs on a single node only: declared, checked in-script
+        args.add(Integer.toString(tombstones.size()));
         long result = WRITE_AND_INDEX.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
         return result == 2 ? ProfileStore.Written.SETTLED
                 : result == 1 ? ProfileStore.Written.WRITTEN
+                : result == -2 ? ProfileStore.Written.ERASED
                 : ProfileStore.Written.CONFLICT;
     }
 

@@ -196,7 +196,13 @@ final class ShopFormats {
                         text(address, "country_code"))
                 .attribute(Attributes.FIRST_NAME, text(customer, "first_name"))
                 .attribute(Attributes.LAST_NAME, text(customer, "last_name"))
-                .attribute("email_marketing", text(customer, "email_marketing_consent.state"));
+                .attribute("email_marketing", text(customer, "email_marketing_consent.state"))
+                // consent statements in the form core's ConsentStore reads (docs/privacy.md): subscribed →
+                // granted, unsubscribed / not_subscribed → withdrawn; pending, redacted, invalid say nothing
+                .attribute("consent_marketing_email", text(customer, "email_marketing_consent.state"))
+                .attribute("consent_marketing_email_at", text(customer, "email_marketing_consent.consent_updated_at"))
+                .attribute("consent_marketing_sms", text(customer, "sms_marketing_consent.state"))
+                .attribute("consent_marketing_sms_at", text(customer, "sms_marketing_consent.consent_updated_at"));
         address(person, address, "address1", "address2", "zip", "country_code", "province");
         return person;
     }

@@ -95,7 +95,7 @@ class DeadLettersController {
         }
         deadLetters.remove(source.routeId(), id);
         activity.stored(source.name());
-        return ResponseEntity.ok(new Replayed(id, resolution.profileId().value(),
+        return ResponseEntity.ok(new Replayed(id, resolution.profileId() == null ? null : resolution.profileId().value(),
                 resolution.outcome().name().toLowerCase(java.util.Locale.ROOT)));
     }
 

@@ -52,6 +52,14 @@ public final class SourceActivity {
         c.lastError.set(new LastError(clock.instant(), reason));
     }
 
+    /**
+     * An item was refused because it belongs to an erased person: neither stored nor dead-lettered (a dead
+     * letter would keep the personal data the erasure removed).
+     */
+    public void erased(String source) {
+        counters(source).erased.incrementAndGet();
+    }
+
     /** The route itself failed (storage down, unreadable file): not an item rejection. */
     public void failed(String source, String reason) {
         counters(source).lastError.set(new LastError(clock.instant(), reason));
@@ -81,7 +89,7 @@ public final class SourceActivity {
 
     public Snapshot snapshot(String source) {
         Counters c = counters(source);
-        return new Snapshot(c.received.get(), c.stored.get(), c.rejected.get(),
+        return new Snapshot(c.received.get(), c.stored.get(), c.rejected.get(), c.erased.get(),
                 Optional.ofNullable(c.lastSuccess.get()), Optional.ofNullable(c.lastError.get()), c.lag(),
                 Optional.ofNullable(c.progress.get()));
     }
@@ -92,9 +100,9 @@ public final class SourceActivity {
 
     private Counters register(String source) {
         Counters c = new Counters();
-        for (var outcome : Map.of("received", c.received, "stored", c.stored, "rejected", c.rejected).entrySet()) {
+        for (var outcome : Map.of("received", c.received, "stored", c.stored, "rejected", c.rejected, "erased", c.erased).entrySet()) {
             FunctionCounter.builder("tessera.source.items", outcome.getValue(), AtomicLong::get)
-                    .description("Items a source route received, stored and rejected")
+                    .description("Items a source route received, stored, rejected and refused as erased")
                     .tags("source", source, "outcome", outcome.getKey())
                     .register(meters);
         }
@@ -110,6 +118,7 @@ public final class SourceActivity {
         final AtomicLong received = new AtomicLong();
         final AtomicLong stored = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
+        final AtomicLong erased = new AtomicLong();
         volatile Supplier<Optional<Duration>> lag = Optional::empty;
         final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
         final AtomicReference<LastError> lastError = new AtomicReference<>();
@@ -133,6 +142,6 @@ public final class SourceActivity {
         }
     }
 
-    public record Snapshot(long received, long stored, long rejected, Optional<Instant> lastSuccess,
+    public record Snapshot(long received, long stored, long rejected, long erased, Optional<Instant> lastSuccess,
             Optional<LastError> lastError, Optional<Duration> lag, Optional<Progress> progress) {}
 }

@@ -74,7 +74,7 @@ class SourcesController {
                 source.format(), source.enabled(), source.routeId(),
                 route == null ? (source.enabled() ? "not-started" : "disabled")
                         : route.name().toLowerCase(java.util.Locale.ROOT),
-                s.received(), s.stored(), s.rejected(), deadLetters.count(source.routeId()),
+                s.received(), s.stored(), s.rejected(), s.erased(), deadLetters.count(source.routeId()),
                 s.lastSuccess().orElse(null),
                 s.lastError().map(e -> new LastError(e.at(), e.reason())).orElse(null),
                 s.lag().map(d -> d.toMillis() / 1000.0).orElse(null),
@@ -87,9 +87,10 @@ class SourcesController {
      * @param lagSeconds how far behind the source is (folder: age of the oldest waiting file); null when
      *                   the transport cannot tell
      * @param progress   the file being imported, rows done of total; null when idle
+     * @param erased     items refused because their person was erased (not dead-lettered: docs/privacy.md)
      */
     record SourceStatus(String name, String kind, String transport, String format, boolean enabled, String route,
-            String status, long received, long stored, long rejected, long deadLetters, Instant lastSuccess,
+            String status, long received, long stored, long rejected, long erased, long deadLetters, Instant lastSuccess,
             LastError lastError, Double lagSeconds, Progress progress) {}
 
     record LastError(Instant at, String reason) {}

@@ -49,7 +49,8 @@ public final class PayloadIntake {
     }
 
     /** What happened to one payload. */
-    public record Report(int records, int interactions, int duplicates, int pending, int rejected) {}
+    /** @param erased records and interactions refused because their person was erased (not dead-lettered) */
+    public record Report(int records, int interactions, int duplicates, int pending, int rejected, int erased) {}
 
     /**
      * Verifies (when a verifier is given), maps and stores one payload.
@@ -112,11 +113,16 @@ public final class PayloadIntake {
         int duplicates = 0;
         int pending = 0;
         int rejected = 0;
+        int erased = 0;
         for (MappedItem item : mapped.items()) {
             if (item.record() != null) {
                 Resolution resolution = resolver.resolve(item.record());
                 hooks.afterResolve(item.record(), resolution);
-                records++;
+                if (resolution.outcome() == Resolution.Outcome.ERASED) {
+                    erased++;
+                } else {
+                    records++;
+                }
             }
             for (Interaction interaction : item.interactions()) {
                 try {
@@ -124,6 +130,7 @@ public final class PayloadIntake {
                     switch (result.status()) {
                         case DUPLICATE -> duplicates++;
                         case PENDING -> pending++;
+                        case ERASED -> erased++;
                         default -> interactions++;
                     }
                 } catch (InvalidInteractionException e) {
@@ -137,10 +144,14 @@ public final class PayloadIntake {
             reject(route, name, VERIFIED + ":" + origin, rejection.reason(), rejection.message(), rejection.item());
             rejected++;
         }
-        if (!mapped.items().isEmpty()) {
+        if (erased > 0) {
+            activity.erased(name); // counted, never dead-lettered: a dead letter would keep the erased data
+        }
+        boolean onlyErased = erased > 0 && records + interactions + duplicates + pending == 0;
+        if (!mapped.items().isEmpty() && !onlyErased) {
             activity.stored(name);
         }
-        return new Report(records, interactions, duplicates, pending, rejected);
+        return new Report(records, interactions, duplicates, pending, rejected, erased);
     }
 
     private void reject(String route, String source, String origin, PayloadRejectedException.Reason reason,

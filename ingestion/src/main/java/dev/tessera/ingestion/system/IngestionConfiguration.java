@@ -5,6 +5,7 @@ import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.privacy.Tombstones;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import java.time.Clock;
@@ -32,8 +33,15 @@ class IngestionConfiguration {
     }
 
     @Bean
-    IdentityResolver identityResolver(ProfileStore store, IngestionProperties properties, Clock clock) {
-        return properties.identity().resolver(store, clock);
+    IdentityResolver identityResolver(ProfileStore store, IngestionProperties properties, Clock clock,
+            Tombstones tombstones) {
+        return properties.identity().resolver(store, clock, tombstones);
+    }
+
+    /** Erasure tombstones: records and interactions of erased people are refused (docs/privacy.md). */
+    @Bean
+    Tombstones tombstones(RedisConnection connection, IngestionProperties properties) {
+        return Tombstones.of(connection, properties.privacy(), System::getenv);
     }
 
     @Bean
@@ -42,8 +50,8 @@ class IngestionConfiguration {
     }
 
     @Bean
-    CxStore cxStore(ProfileStore store, IngestionProperties properties, Clock clock) {
-        return new CxStore(store, properties.cx(), clock);
+    CxStore cxStore(ProfileStore store, IngestionProperties properties, Clock clock, Tombstones tombstones) {
+        return new CxStore(store, properties.cx(), clock, tombstones);
     }
 
     @Bean

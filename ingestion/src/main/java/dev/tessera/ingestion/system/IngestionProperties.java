@@ -2,6 +2,7 @@ package dev.tessera.ingestion.system;
 
 import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.identity.IdentitySettings;
+import dev.tessera.core.privacy.PrivacySettings;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -32,7 +33,8 @@ public record IngestionProperties(
         @DefaultValue("GB") String phoneDefaultRegion,
         @Valid @NotNull @DefaultValue List<Source> sources,
         @NotNull @DefaultValue IdentitySettings identity,
-        @NotNull @DefaultValue CxSettings cx) {
+        @NotNull @DefaultValue CxSettings cx,
+        @NotNull @DefaultValue PrivacySettings privacy) {
 
     /** Redis connection; the default URL lives in core's {@link RedisSettings}. */
     public record Redis(String url, @DefaultValue("false") boolean cluster, Duration timeout) {

@@ -33,7 +33,8 @@ class ShopFormatsTest {
         assertThat(ids(customer)).isEqualTo("[EMAIL=john@example.com, PHONE=+11231231234]");
         assertThat(customer.attributes()).containsEntry("first_name", "John").containsEntry("last_name", "Smith")
                 .containsEntry("city", "Ottawa").containsEntry("postcode", "K2H7A8").containsEntry("country", "CA")
-                .containsEntry("street", "123 Elm St.").containsEntry("email_marketing", "not_subscribed");
+                .containsEntry("street", "123 Elm St.").containsEntry("email_marketing", "not_subscribed")
+                .containsEntry("consent_marketing_email", "not_subscribed");
         assertThat(customer.observedAt()).isEqualTo(Instant.parse("2022-01-01T00:00:00Z"));
 
         Interaction order = item.interactions().get(0);

@@ -30,7 +30,12 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(rules -> {
                     ResourceServerSupport.commonRules(rules);
                     rules
-                            // profile 360, search, timeline, explanation, per-profile metrics
+                            // subject access export and erasure: everything about a person (docs/privacy.md)
+                            .requestMatchers(HttpMethod.GET, "/api/v1/profiles/*/export").hasRole(ADMIN)
+                            .requestMatchers(HttpMethod.DELETE, "/api/v1/profiles/*").hasRole(ADMIN)
+                            // recording consent an agent was given (reading it: the GET rule below)
+                            .requestMatchers(HttpMethod.PUT, "/api/v1/profiles/*/consent/*/*").hasAnyRole(AGENT, ADMIN)
+                            // profile 360, search, timeline, explanation, per-profile metrics, consent
                             .requestMatchers(HttpMethod.GET, "/api/v1/profiles", "/api/v1/profiles/**")
                             .hasAnyRole(AGENT, ADMIN)
                             // correcting identity: split (unmerge) and merge

@@ -6,6 +6,7 @@ import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.privacy.Tombstones;
 import java.time.Clock;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
@@ -33,13 +34,13 @@ class StorageConfiguration {
     }
 
     @Bean
-    ProfileResolver profileResolver(ProfileStore store, ProfileServiceProperties properties) {
-        return properties.identity().resolver(store, Clock.systemUTC());
+    ProfileResolver profileResolver(ProfileStore store, ProfileServiceProperties properties, Tombstones tombstones) {
+        return properties.identity().resolver(store, Clock.systemUTC(), tombstones);
     }
 
     @Bean
-    CxStore cxStore(ProfileStore store, ProfileServiceProperties properties) {
-        return new CxStore(store, properties.cx(), Clock.systemUTC());
+    CxStore cxStore(ProfileStore store, ProfileServiceProperties properties, Tombstones tombstones) {
+        return new CxStore(store, properties.cx(), Clock.systemUTC(), tombstones);
     }
 
     @Bean

@@ -60,6 +60,11 @@ class KeycloakSecurityIT {
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
+                // privacy: consent, subject access export, erasure (docs/privacy.md)
+                Arguments.of("GET", "/api/v1/profiles/p-unknown/consent", agents),
+                Arguments.of("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", agents),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown/export", Set.of(Roles.ADMIN)),
+                Arguments.of("DELETE", "/api/v1/profiles/p-unknown?reason=subject-request", Set.of(Roles.ADMIN)),
                 Arguments.of("GET", "/api/v1/metrics/nps", Set.of(Roles.MARKETER, Roles.ADMIN)),
                 Arguments.of("GET", "/actuator/info", Set.of(Roles.ADMIN)));
     }

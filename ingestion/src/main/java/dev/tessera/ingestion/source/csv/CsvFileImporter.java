@@ -104,7 +104,11 @@ public final class CsvFileImporter {
                 Resolution resolution = resolver.resolve(record);
                 hooks.afterResolve(record, resolution); // timelines follow merges; waiting interactions attach
                 report.stored(resolution.outcome());
-                activity.stored(source.name());
+                if (resolution.outcome() == Resolution.Outcome.ERASED) {
+                    activity.erased(source.name()); // not a dead letter: that would keep the erased data
+                } else {
+                    activity.stored(source.name());
+                }
                 activity.rowDone(source.name());
             }
         } catch (CharacterCodingException e) {

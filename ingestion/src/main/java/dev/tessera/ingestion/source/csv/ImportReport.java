@@ -11,8 +11,14 @@ public record ImportReport(String file, long rows, Map<Outcome, Long> stored, lo
         stored = Map.copyOf(stored);
     }
 
+    /** Rows stored (every outcome but {@link Outcome#ERASED}). */
     public long storedTotal() {
-        return stored.values().stream().mapToLong(Long::longValue).sum();
+        return stored.entrySet().stream().filter(e -> e.getKey() != Outcome.ERASED).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Rows refused because their person was erased. */
+    public long erased() {
+        return stored.getOrDefault(Outcome.ERASED, 0L);
     }
 
     static final class Builder {
@@ -42,6 +48,7 @@ public record ImportReport(String file, long rows, Map<Outcome, Long> stored, lo
 
     @Override
     public String toString() {
-        return file + ": " + rows + " rows, " + storedTotal() + " stored " + stored + ", " + rejected + " rejected";
+        return file + ": " + rows + " rows, " + storedTotal() + " stored " + stored + ", " + rejected + " rejected"
+                + (erased() > 0 ? ", " + erased() + " refused as erased" : "");
     }
 }

@@ -1,0 +1,244 @@
+package dev.tessera.core.privacy;
+
+import dev.tessera.core.audit.AuditEntry;
+import dev.tessera.core.audit.AuditLog;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.identity.MatchPolicy;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The right to erasure (GDPR Art. 17): removes everything Tessera holds about one person and leaves a
+ * tombstone of keyed hashes so that the same source records, and by default the same emails and phones,
+ * are refused when they arrive again (docs/privacy.md).
+ *
+ * <p>Order, so that a record arriving while the erasure runs cannot bring the person back: (1) the
+ * tombstones of every record of the profile are written; (2) the profile is sealed — taken out of service
+ * with a version check, so that nothing can join it any more and every write that read it conflicts; if
+ * a record joined in between, go back to (1); (3) the profile's keys, index entries, forwards, timeline,
+ * consent and pending interactions are removed; (4) an {@code erased} change is published and the erasure
+ * is written to the audit log. A record of the person arriving after (1) is refused by the profile write
+ * script itself (single node) or by the check before it (Redis Cluster); an interaction is dropped.
+ */
+public final class Erasure {
+
+    private static final Logger log = LoggerFactory.getLogger(Erasure.class);
+
+    /** Why an erasure was asked for: a short token such as {@code subject-request}, never free text. */
+    public static final String REASON_PATTERN = "[a-z][a-z0-9-]{0,63}";
+    private static final Pattern REASON = Pattern.compile(REASON_PATTERN);
+    private static final int MAX_ATTEMPTS = 16;
+    private static final int BATCH = 500;
+
+    private final ProfileStore store;
+    private final CxStore cx;
+    private final ConsentStore consent;
+    private final Tombstones tombstones;
+    private final MatchPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Erasure(ProfileStore store, CxStore cx, Tombstones tombstones, MatchPolicy policy, AuditLog audit,
+            Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.cx = Objects.requireNonNull(cx, "cx");
+        this.consent = cx.consent();
+        this.tombstones = Objects.requireNonNull(tombstones, "tombstones");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (!store.namespace().isDefault()) {
+            throw new IllegalArgumentException("erasure works on the live data only");
+        }
+    }
+
+    /**
+     * What an erasure removed: the profile, the ids that forwarded to it, and counts (no personal data).
+     *
+     * @param keysRemoved Redis keys deleted (index sets that only lost a member are not counted)
+     */
+    public record Report(ProfileId profile, Set<ProfileId> formerIds, int records, int interactions, int consent,
+            int tombstones, long keysRemoved, Instant at) {}
+
+    public static boolean isValidReason(String reason) {
+        return reason != null && REASON.matcher(reason).matches();
+    }
+
+    /**
+     * Erases the person behind this profile id (following merges).
+     *
+     * @param reason a token ({@value #REASON_PATTERN}), e.g. {@code subject-request}; kept in the audit log
+     * @param actor  who asked (token subject)
+     * @return what was removed; empty when there is no such profile
+     * @throws ConcurrentModificationException when the profile kept changing (retry)
+     */
+    public Optional<Report> erase(ProfileId id, String reason, String actor) {
+        if (!isValidReason(reason)) {
+            throw new IllegalArgumentException("reason must match " + REASON_PATTERN);
+        }
+        Instant now = clock.instant();
+        ProfileId live = null;
+        List<CustomerRecord> sealed = null;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && sealed == null; attempt++) {
+            Optional<ProfileId> current = store.canonical(id);
+            if (current.isEmpty()) {
+                Optional<ProfileId> interrupted = interrupted(id);
+                if (interrupted.isEmpty()) {
+                    return Optional.empty();
+                }
+                // an erasure that stopped after sealing (a crash): finish it
+                live = interrupted.get();
+                sealed = store.records(live);
+                writeTombstones(sealed, now);
+                break;
+            }
+            live = current.get();
+            ProfileStore.Loaded loaded = store.loadLive(List.of(live)).get(live);
+            if (loaded == null) {
+                continue;
+            }
+            writeTombstones(loaded.records(), now);
+            if (store.seal(live, loaded.profile().version(), now)) {
+                sealed = loaded.records();
+            }
+        }
+        if (sealed == null) {
+            throw new ConcurrentModificationException("profile " + id + " kept changing during its erasure");
+        }
+        Report report = remove(id, live, sealed, now);
+        audit.append(AuditEntry.of(now, actor, "profile.erase", live.value(), List.of("profile", "records",
+                "identifiers", "timeline", "metrics", "consent"), "reason=" + reason
+                + (report.formerIds().isEmpty() ? "" : " former-ids=" + report.formerIds().size())));
+        log.info("Erased profile {}: {} records, {} interactions, {} consent statements, {} former ids, {} keys removed, "
+                + "{} tombstones", live, report.records(), report.interactions(), report.consent(),
+                report.formerIds().size(), report.keysRemoved(), report.tombstones());
+        sweep(sealed, reason, actor);
+        return Optional.of(report);
+    }
+
+    /** The profile this id leads to when that one was sealed by an erasure that did not finish. */
+    private Optional<ProfileId> interrupted(ProfileId id) {
+        RedisClusterCommands<String, String> redis = store.connection().commands();
+        ProfileId current = id;
+        for (int hop = 0; hop < MAX_ATTEMPTS; hop++) {
+            Map<String, String> fields = redis.hgetall(store.namespace().profile(current));
+            if (fields.containsKey("erasing")) {
+                return Optional.of(current);
+            }
+            if (!fields.containsKey("forward")) {
+                return Optional.empty();
+            }
+            current = new ProfileId(fields.get("forward"));
+        }
+        return Optional.empty();
+    }
+
+    private int writeTombstones(List<CustomerRecord> records, Instant now) {
+        Set<SourceRecordId> ids = new LinkedHashSet<>();
+        Set<Identifier> identifiers = new LinkedHashSet<>();
+        for (CustomerRecord r : records) {
+            ids.add(r.id());
+            r.identifiers().stream()
+                    .filter(i -> i.type() == IdentifierType.EMAIL || i.type() == IdentifierType.PHONE)
+                    .forEach(identifiers::add);
+        }
+        tombstones.write(ids, identifiers, now);
+        return ids.size() + identifiers.size();
+    }
+
+    private Report remove(ProfileId requested, ProfileId live, List<CustomerRecord> records, Instant now) {
+        RedisClusterCommands<String, String> redis = store.connection().commands();
+        RedisClusterAsyncCommands<String, String> async = store.connection().async();
+        RedisKeys.Namespace keys = store.namespace();
+        Map<SourceRecordId, LinkEvidence> links = store.links(live);
+        List<Interaction> timeline = cx.interactions(live);
+        int consentStatements = consent.stored(live).size();
+        Set<ProfileId> former = FormerIds.of(store, live, links.values(), timeline,
+                requested.equals(live) ? List.of() : List.of(requested));
+        Set<ProfileId> all = new LinkedHashSet<>();
+        all.add(live);
+        all.addAll(former);
+        String[] members = all.stream().map(ProfileId::value).toArray(String[]::new);
+
+        List<String> doomed = new ArrayList<>();
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        Set<Identifier> identifiers = new LinkedHashSet<>();
+        Set<String> blocks = new LinkedHashSet<>();
+        for (CustomerRecord r : records) {
+            identifiers.addAll(r.identifiers());
+            blocks.addAll(policy.blockingKeys(r));
+            doomed.add(keys.source(r.id()));
+            doomed.add(keys.pendingInteractions(r.id()));
+            doomed.add(keys.cannotLink(r.id()));
+            for (SourceRecordId partner : store.cannotLink(r.id())) {
+                writes.add(async.srem(keys.cannotLink(partner), r.id().key()));
+            }
+        }
+        identifiers.forEach(i -> writes.add(async.srem(keys.identifier(i), members)));
+        blocks.forEach(b -> writes.add(async.srem(keys.block(b), members)));
+        writes.add(async.zrem(cx.openComplaintsKey(), members));
+        List<String> ledger = cx.ledgerFields(timeline);
+        for (int from = 0; from < ledger.size(); from += BATCH) {
+            writes.add(async.hdel(cx.aggregateLedgerKey(),
+                    ledger.subList(from, Math.min(ledger.size(), from + BATCH)).toArray(String[]::new)));
+        }
+        for (ProfileId p : all) {
+            doomed.add(keys.records(p));
+            doomed.add(keys.links(p));
+            doomed.add(keys.consent(p));
+            doomed.addAll(cx.profileKeys(p, true));
+            doomed.add(keys.profile(p));
+        }
+        writes.forEach(store.connection()::await);
+        long removed = 0;
+        for (int from = 0; from < doomed.size(); from += BATCH) {
+            removed += redis.del(doomed.subList(from, Math.min(doomed.size(), from + BATCH)).toArray(String[]::new));
+        }
+        for (ProfileId p : all) {
+            store.publishChange(p, "erased");
+        }
+        long customerInteractions = timeline.stream().filter(i -> !"tessera".equals(i.record().source())).count();
+        return new Report(live, former, records.size(), (int) customerInteractions, consentStatements,
+                records.size() + (int) identifiers.stream()
+                        .filter(i -> i.type() == IdentifierType.EMAIL || i.type() == IdentifierType.PHONE).count(),
+                removed, now);
+    }
+
+    /**
+     * Last look: a record of the person indexed again after the deletion (possible only where the tombstone
+     * is checked before the write rather than in it: Redis Cluster) is erased as well.
+     */
+    private void sweep(List<CustomerRecord> records, String reason, String actor) {
+        Set<ProfileId> again = new LinkedHashSet<>();
+        for (CustomerRecord r : records) {
+            store.findBySource(r.id()).ifPresent(again::add);
+        }
+        for (ProfileId p : again) {
+            log.warn("A record of erased profile(s) reappeared on profile {} during the erasure: erasing it too", p);
+            erase(p, reason, actor);
+        }
+    }
+}

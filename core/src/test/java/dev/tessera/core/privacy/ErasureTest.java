@@ -1,0 +1,237 @@
+package dev.tessera.core.privacy;
+
+import static dev.tessera.core.privacy.PrivacyFixtures.T0;
+import static dev.tessera.core.privacy.PrivacyFixtures.consentChange;
+import static dev.tessera.core.privacy.PrivacyFixtures.order;
+import static dev.tessera.core.privacy.PrivacyFixtures.person;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.audit.AuditEntry;
+import dev.tessera.core.audit.AuditQuery;
+import dev.tessera.core.cx.AppendResult;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestSupport;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.StreamMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Erasure removes a person completely and keeps them out; export holds everything. Both access paths. */
+class ErasureTest {
+
+    private static final String EMAIL = "zelda.quartermain@example.org";
+    private static final String PHONE = "+447700900123";
+    private static final String FIRST = "Zelda";
+    private static final String LAST = "Quartermain";
+    private static final String SHOP_ID = "cust-zq-7781";
+    private static final String CRM_ID = "crm-zq-5512";
+
+    private RedisConnection redis;
+
+    @BeforeEach
+    void open() {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+    }
+
+    private CustomerRecord shopRecord() {
+        return person("shop", SHOP_ID, EMAIL, PHONE, FIRST, LAST, Map.of("city", "Brightwell",
+                "consent_marketing_email", "granted"));
+    }
+
+    private CustomerRecord crmRecord() {
+        return person("crm", CRM_ID, EMAIL.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT), "+447700900124", FIRST,
+                LAST, Map.of());
+    }
+
+    /** Zelda with two records (a merge along the way), orders, a ticket, consent, a pending interaction. */
+    private ProfileId zelda(PrivacyFixtures f) {
+        ProfileId a = f.ingest(shopRecord()).profileId();
+        CustomerRecord other = new CustomerRecord(new SourceRecordId("crm", CRM_ID), T0.minusSeconds(7200),
+                List.of(new Identifier(IdentifierType.PHONE, "+447700900124")), Map.of("first_name", FIRST));
+        ProfileId b = f.ingest(other).profileId();
+        assertThat(b).isNotEqualTo(a);
+        f.cx.append(order(new SourceRecordId("crm", CRM_ID), "o-" + CRM_ID, T0.minusSeconds(5000)));
+        Resolution merged = f.ingest(crmRecord()); // carries the email too: the two profiles merge
+        assertThat(merged.outcome()).isEqualTo(Resolution.Outcome.MERGED);
+        ProfileId p = merged.profileId();
+        f.cx.append(order(new SourceRecordId("shop", SHOP_ID), "o-" + SHOP_ID, T0.minusSeconds(4000)));
+        f.cx.append(new dev.tessera.core.model.Interaction("t-" + SHOP_ID, new SourceRecordId("shop", SHOP_ID),
+                InteractionKind.TICKET_OPENED, "email", "support", T0.minusSeconds(3000), null, null,
+                Map.of("ticket_id", "T-" + SHOP_ID, "type", "complaint", "subject", "About " + FIRST + " " + LAST)));
+        f.cx.append(consentChange(new SourceRecordId("shop", SHOP_ID), "cc-1", T0.minusSeconds(100), "analytics",
+                "web", "withdrawn"));
+        f.cx.consent().record(p, new ConsentEntry("profiling", ConsentChannel.ANY, ConsentStatus.WITHDRAWN,
+                T0.minusSeconds(50), ConsentEntry.AGENT, null, "agent-1", T0));
+        return p;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProfileStore.Access.class)
+    void anExportHoldsEveryPartAndIsAudited(ProfileStore.Access path) {
+        PrivacyFixtures f = new PrivacyFixtures(redis, path, true);
+        ProfileId p = zelda(f);
+        // an interaction waiting for a record of hers (as a race with a split can leave one): made pending
+        // for an unknown record, then moved under her record's pending key
+        SourceRecordId unknown = new SourceRecordId("shop", "not-yet");
+        f.cx.append(order(unknown, "o-waiting", T0));
+        var keys = dev.tessera.core.store.RedisKeys.Namespace.DEFAULT;
+        redis.commands().hset(keys.pendingInteractions(new SourceRecordId("shop", SHOP_ID)),
+                redis.commands().hgetall(keys.pendingInteractions(unknown)));
+
+        SubjectExport export = f.access.export(p, "admin-1").orElseThrow();
+
+        assertThat(export.profile().id()).isEqualTo(p);
+        assertThat(export.profile().golden().get("first_name").value()).isEqualTo(FIRST);
+        assertThat(export.records()).hasSize(2).allSatisfy(r -> assertThat(r.evidence()).isNotNull());
+        assertThat(export.formerIds()).hasSize(1);
+        assertThat(export.timeline()).extracting(i -> i.kind()).contains(InteractionKind.ORDER,
+                InteractionKind.TICKET_OPENED, InteractionKind.CONSENT_CHANGE, InteractionKind.PROFILE_MERGED);
+        assertThat(export.metrics().orders()).isEqualTo(2);
+        assertThat(export.stages()).isNotEmpty();
+        assertThat(export.consent().statements()).hasSize(3);
+        assertThat(export.moments()).isNotNull();
+        assertThat(export.pending()).containsOnlyKeys("shop:" + SHOP_ID);
+        // a merged-away id exports the same person
+        ProfileId former = export.formerIds().iterator().next();
+        assertThat(f.access.export(former, "admin-1").orElseThrow().profile().id()).isEqualTo(p);
+        List<AuditEntry> audited = f.audit.query(new AuditQuery(null, null, null, null, null, null, 10));
+        assertThat(audited).extracting(AuditEntry::action).containsOnly("profile.export");
+        assertThat(audited.get(0).profileId()).isEqualTo(p.value());
+        assertThat(audited.get(0).actor()).isEqualTo("admin-1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProfileStore.Access.class)
+    void anErasureLeavesNoTraceButHashedTombstonesAndKeepsThePersonOut(ProfileStore.Access path) {
+        PrivacyFixtures f = new PrivacyFixtures(redis, path, true);
+        ProfileId p = zelda(f);
+        ProfileId bystander = f.ingest(person("shop", "cust-bob", "bob@example.net", "+447700900999", "Bob", "Bystander",
+                Map.of())).profileId();
+        // something waits for a record of hers that is not on the profile? no: pending of her record
+        f.cx.append(order(new SourceRecordId("web", "zq-anon"), "o-web", T0)); // unrelated pending entry
+
+        Erasure.Report report = f.erasure.erase(p, "subject-request", "admin-1").orElseThrow();
+
+        assertThat(report.records()).isEqualTo(2);
+        assertThat(report.formerIds()).hasSize(1);
+        assertThat(report.interactions()).isEqualTo(4);
+        assertNoTrace();
+        assertThat(f.profiles.find(p)).isEmpty();
+        assertThat(f.profiles.find(report.formerIds().iterator().next())).isEmpty();
+        assertThat(f.profiles.find(bystander)).isPresent();
+        assertThat(redis.commands().zrange("cx:complaints-open", 0, -1)).doesNotContain(p.value());
+        assertThat(redis.commands().keys("ts:*")).hasSize(2 + 3); // 2 source ids, 1 email, 2 phones
+
+        // the same records again: refused, nothing stored, and no dead letter
+        Resolution again = f.ingest(shopRecord());
+        assertThat(again.outcome()).isEqualTo(Resolution.Outcome.ERASED);
+        assertThat(again.profileId()).isNull();
+        assertThat(f.ingest(crmRecord()).outcome()).isEqualTo(Resolution.Outcome.ERASED);
+        // a new record of another source with her email is refused too (identifiers are tombstoned)
+        assertThat(f.ingest(person("survey", "r-1", EMAIL, "+447700900555", "Z", "Q", Map.of())).outcome())
+                .isEqualTo(Resolution.Outcome.ERASED);
+        // her interactions are dropped, not kept pending
+        assertThat(f.cx.append(order(new SourceRecordId("shop", SHOP_ID), "o-late", T0)).status())
+                .isEqualTo(AppendResult.Status.ERASED);
+        assertNoTrace();
+        // someone else still ingests
+        assertThat(f.ingest(person("shop", "cust-carol", "carol@example.net", "+447700900777", "Carol", "Other",
+                Map.of())).outcome()).isEqualTo(Resolution.Outcome.CREATED);
+
+        List<StreamMessage<String, String>> feed = redis.commands().xrange("tessera:changes",
+                io.lettuce.core.Range.create("-", "+"));
+        assertThat(feed).anySatisfy(m -> assertThat(m.getBody()).containsEntry("profile", p.value())
+                .containsEntry("change", "erased"));
+        List<AuditEntry> audited = f.audit.query(new AuditQuery(null, null, null, null, null, null, 10));
+        assertThat(audited).extracting(AuditEntry::action).contains("profile.erase");
+        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProfileStore.Access.class)
+    void withIdentifierRefusalOffOnlyTheSameSourceRecordsAreRefused(ProfileStore.Access path) {
+        PrivacyFixtures f = new PrivacyFixtures(redis, path, false);
+        ProfileId p = f.ingest(shopRecord()).profileId();
+        f.erasure.erase(p, "subject-request", "admin-1").orElseThrow();
+
+        assertThat(f.ingest(shopRecord()).outcome()).isEqualTo(Resolution.Outcome.ERASED);
+        assertThat(f.ingest(person("survey", "r-1", EMAIL, PHONE, FIRST, LAST, Map.of())).outcome())
+                .as("a new record with the same email is a new start").isEqualTo(Resolution.Outcome.CREATED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProfileStore.Access.class)
+    void aRecordArrivingAfterTheTombstoneIsRefusedByTheWriteItself(ProfileStore.Access path) {
+        PrivacyFixtures f = new PrivacyFixtures(redis, path, true);
+        ProfileId p = f.ingest(shopRecord()).profileId();
+        // the race: the tombstone is written while the profile still exists (step 1 of an erasure); a newer
+        // version of her record arrives now and must not be stored anywhere
+        f.tombstones.write(List.of(new SourceRecordId("shop", SHOP_ID)), List.of(), T0);
+        CustomerRecord newer = new CustomerRecord(shopRecord().id(), T0, shopRecord().identifiers(),
+                Map.of("first_name", "Zed"));
+
+        assertThat(f.ingest(newer).outcome()).isEqualTo(Resolution.Outcome.ERASED);
+        assertThat(f.profiles.find(p).orElseThrow().golden().get("first_name").value()).isEqualTo(FIRST);
+        // a seal after that: writes that read the old version conflict, nothing joins it
+        long version = f.profiles.find(p).orElseThrow().version();
+        assertThat(f.profiles.seal(p, version, T0)).isTrue();
+        assertThat(f.profiles.find(p)).isEmpty();
+        assertThat(f.ingest(person("crm", "other", EMAIL, PHONE, FIRST, LAST, Map.of())).outcome())
+                .as("email tombstone not written yet: a new profile, never the sealed one")
+                .isEqualTo(Resolution.Outcome.CREATED);
+        // finishing the erasure of the sealed profile (an interrupted erasure) works
+        assertThat(f.erasure.erase(p, "subject-request", "admin-1")).isPresent();
+        assertThat(redis.commands().keys("{p:" + p.value() + "}*")).isEmpty();
+    }
+
+    /** Every key name and value in Redis, with nothing of Zelda's in clear text (tombstones are hashes). */
+    private void assertNoTrace() {
+        List<String> needles = List.of(EMAIL, PHONE, PHONE.substring(1), FIRST, LAST, SHOP_ID, CRM_ID);
+        List<String> dump = new ArrayList<>();
+        var commands = redis.commands();
+        ScanIterator<String> keys = ScanIterator.scan(commands, ScanArgs.Builder.limit(500));
+        while (keys.hasNext()) {
+            String key = keys.next();
+            dump.add(key);
+            switch (commands.type(key)) {
+                case "string" -> dump.add(commands.get(key));
+                case "hash" -> commands.hgetall(key).forEach((k, v) -> dump.add(k + "=" + v));
+                case "set" -> dump.addAll(commands.smembers(key));
+                case "zset" -> dump.addAll(commands.zrange(key, 0, -1));
+                case "list" -> dump.addAll(commands.lrange(key, 0, -1));
+                case "stream" -> commands.xrange(key, io.lettuce.core.Range.create("-", "+"))
+                        .forEach(m -> dump.add(m.getBody().toString()));
+                default -> { }
+            }
+        }
+        for (String entry : dump) {
+            for (String needle : needles) {
+                assertThat(entry.toLowerCase(Locale.ROOT)).as("a key or value holds personal data")
+                        .doesNotContain(needle.toLowerCase(Locale.ROOT));
+            }
+        }
+        assertThat(dump).as("the scan saw something").isNotEmpty();
+    }
+}

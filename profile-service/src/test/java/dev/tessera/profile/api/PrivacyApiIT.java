@@ -1,0 +1,221 @@
+package dev.tessera.profile.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.audit.AuditEntry;
+import dev.tessera.core.audit.AuditLog;
+import dev.tessera.core.audit.AuditQuery;
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.testing.RedisTestServer;
+import dev.tessera.core.testing.RedisTestSupport;
+import dev.tessera.security.Roles;
+import dev.tessera.security.testing.TestTokens;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Consent, subject access export and erasure through the API (who may call them: ProfileApiSecurityIT). */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class PrivacyApiIT {
+
+    private static final String AGENT = TestTokens.bearer(Roles.AGENT);
+    private static final String ADMIN = TestTokens.bearer(Roles.ADMIN);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String EMAIL = "olive.pemberton@example.org";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ProfileResolver resolver;
+
+    @Autowired
+    CxIdentityHooks hooks;
+
+    @Autowired
+    CxStore cx;
+
+    @Autowired
+    AuditLog audit;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("tessera.redis.url", RedisTestServer::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @BeforeEach
+    void emptyStore() {
+        RedisTestSupport.flush();
+    }
+
+    private CustomerRecord olive() {
+        return new CustomerRecord(new SourceRecordId("shop", "olive-1"), Instant.parse("2026-01-01T00:00:00Z"),
+                List.of(new Identifier(IdentifierType.EMAIL, EMAIL), new Identifier(IdentifierType.PHONE, "+447700900321")),
+                Map.of("first_name", "Olive", "last_name", "Pemberton", "consent_marketing_email", "granted"));
+    }
+
+    private ProfileId seedOlive() {
+        CustomerRecord record = olive();
+        Resolution resolution = resolver.resolve(record);
+        hooks.afterResolve(record, resolution);
+        cx.append(new Interaction("o-1", record.id(), InteractionKind.ORDER, "web", "checkout",
+                Instant.parse("2026-01-02T00:00:00Z"), new Interaction.Money(new BigDecimal("12.00"), "EUR"), null,
+                Map.of()));
+        return resolution.profileId();
+    }
+
+    @Test
+    void anAgentRecordsConsentAndTheLatestStatementWins() throws Exception {
+        ProfileId p = seedOlive();
+
+        Response put = send("PUT", "/api/v1/profiles/" + p.value() + "/consent/marketing/email", AGENT,
+                "{\"status\":\"withdrawn\",\"at\":\"2026-02-01T00:00:00Z\"}");
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.json().at("/current/0/status").asString()).isEqualTo("withdrawn");
+        assertThat(put.json().at("/current/0/source").asString()).isEqualTo("agent");
+        assertThat(put.json().at("/current/0/actor").asString()).isEqualTo("test-user");
+
+        Response older = send("PUT", "/api/v1/profiles/" + p.value() + "/consent/marketing/email", AGENT,
+                "{\"status\":\"granted\",\"at\":\"2025-06-01T00:00:00Z\"}");
+        assertThat(older.status()).isEqualTo(200);
+        assertThat(older.json().at("/current/0/status").asString()).as("older changes nothing").isEqualTo("withdrawn");
+
+        Response get = send("GET", "/api/v1/profiles/" + p.value() + "/consent", AGENT, null);
+        assertThat(get.status()).isEqualTo(200);
+        // one statement per origin: the record's grant and the agent's withdrawal (the older grant lost)
+        assertThat(get.json().get("statements")).hasSize(2);
+        assertThat(cx.consent().find(p).orElseThrow().allows("marketing", dev.tessera.core.privacy.ConsentChannel.EMAIL))
+                .isFalse();
+        List<AuditEntry> changes = audit.query(new AuditQuery(null, "consent.change", null, null, null, null, 10));
+        assertThat(changes).hasSize(2).allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("test-user");
+            assertThat(e.fields()).containsExactly("consent.marketing.email");
+            assertThat(e.profileId()).isEqualTo(p.value());
+        });
+    }
+
+    @Test
+    void hostileConsentInputIsAProblemNamingTheFieldWithoutEchoingIt() throws Exception {
+        ProfileId p = seedOlive();
+        String base = "/api/v1/profiles/" + p.value() + "/consent/";
+
+        assertProblem(send("PUT", base + "Evil%3Cscript%3E/email", AGENT, "{\"status\":\"granted\"}"), "purpose", "script");
+        assertProblem(send("PUT", base + ("x".repeat(41)) + "/email", AGENT, "{\"status\":\"granted\"}"), "purpose", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        assertProblem(send("PUT", base + "marketing/fax", AGENT, "{\"status\":\"granted\"}"), "channel", "fax");
+        assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"maybe-" + EMAIL + "\"}"), "status", EMAIL);
+        assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"at\":\"2999-01-01T00:00:00Z\"}"), "at", "2999");
+        assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"at\":\"" + EMAIL + "\"}"), "at", EMAIL);
+        assertProblem(send("PUT", base + "marketing/email", AGENT, "[1,2]"), "body", "[1");
+        assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"pad\":\"" + "a".repeat(2_000_000) + "\"}"),
+                "body", "aaaa");
+        assertThat(cx.consent().find(p).orElseThrow().statements()).as("only the record's statement").hasSize(1);
+        assertThat(send("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", AGENT, "{\"status\":\"granted\"}")
+                .status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAdminExportsEverythingAboutThePerson() throws Exception {
+        ProfileId p = seedOlive();
+
+        Response export = send("GET", "/api/v1/profiles/" + p.value() + "/export", ADMIN, null);
+
+        assertThat(export.status()).isEqualTo(200);
+        JsonNode doc = export.json();
+        assertThat(doc.at("/profile/id").asString()).isEqualTo(p.value());
+        assertThat(doc.at("/profile/golden/first_name/value").asString()).isEqualTo("Olive");
+        assertThat(doc.at("/profile/golden/first_name/sourceRecord/source").asString()).isEqualTo("shop");
+        assertThat(doc.at("/records/0/record/identifiers").toString()).contains(EMAIL);
+        assertThat(doc.at("/records/0/evidence/rule").asString()).isEqualTo("new-profile");
+        assertThat(doc.get("timeline")).hasSize(1);
+        assertThat(doc.at("/metrics/orders").asInt()).isEqualTo(1);
+        assertThat(doc.get("stages")).isNotEmpty();
+        assertThat(doc.at("/consent/statements/0/purpose").asString()).isEqualTo("marketing");
+        for (String part : List.of("exportedAt", "requested", "formerIds", "moments", "pending")) {
+            assertThat(doc.has(part)).as(part).isTrue();
+        }
+        assertThat(audit.query(new AuditQuery(null, "profile.export", p.value(), null, null, null, 10))).hasSize(1);
+    }
+
+    @Test
+    void anAdminErasesThePersonWithAReasonAndTheSameRecordIsRefusedAfterwards() throws Exception {
+        ProfileId p = seedOlive();
+        String path = "/api/v1/profiles/" + p.value();
+
+        assertProblem(send("DELETE", path, ADMIN, null), "reason", "zzz");
+        assertProblem(send("DELETE", path + "?reason=" + java.net.URLEncoder.encode("asked by " + EMAIL,
+                java.nio.charset.StandardCharsets.UTF_8), ADMIN, null), "reason", EMAIL);
+        assertThat(send("GET", path, AGENT, null).status()).as("still there").isEqualTo(200);
+
+        Response erased = send("DELETE", path + "?reason=subject-request", ADMIN, null);
+
+        assertThat(erased.status()).isEqualTo(200);
+        assertThat(erased.json().get("records").asInt()).isEqualTo(1);
+        assertThat(erased.json().get("interactions").asInt()).isEqualTo(1);
+        assertThat(erased.body()).doesNotContain(EMAIL).doesNotContain("Olive");
+        assertThat(send("GET", path, AGENT, null).status()).isEqualTo(404);
+        assertThat(send("GET", path + "/consent", AGENT, null).status()).isEqualTo(404);
+        assertThat(send("DELETE", path + "?reason=subject-request", ADMIN, null).status()).isEqualTo(404);
+        assertThat(resolver.resolve(olive()).outcome()).isEqualTo(Resolution.Outcome.ERASED);
+        assertThat(send("GET", "/api/v1/profiles?email=" + EMAIL, AGENT, null).json().get("count").asInt()).isZero();
+        List<AuditEntry> entries = audit.query(new AuditQuery(null, "profile.erase", null, null, null, null, 10));
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).detail()).isEqualTo("reason=subject-request");
+        assertThat(entries.get(0).actor()).isEqualTo("test-user");
+    }
+
+    private static void assertProblem(Response response, String parameter, String notEchoed) throws Exception {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("parameter").asString()).isEqualTo(parameter);
+        // "instance" is the request path (RFC 9457), so a hostile path segment shows there; nothing else echoes
+        assertThat(response.json().get("detail").asString()).doesNotContain(notEchoed);
+        assertThat(response.body().replace(response.json().path("instance").asString(), "")).doesNotContain(notEchoed);
+    }
+
+    private record Response(int status, String body, String contentType) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private Response send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", token);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body(),
+                response.headers().firstValue("Content-Type").orElse(""));
+    }
+}
