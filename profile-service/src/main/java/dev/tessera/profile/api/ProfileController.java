@@ -4,7 +4,9 @@ import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -12,6 +14,7 @@ import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.profile.search.NameIndex;
 import jakarta.validation.Valid;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.ConcurrentModificationException;
@@ -77,7 +80,7 @@ class ProfileController {
         Profile profile = store.find(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
         ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, store.records(profile.id()),
                 store.links(profile.id()), cx.metrics(profile.id())), caller);
-        audit.read(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
+        audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
                 "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
         return view;
     }
@@ -92,7 +95,7 @@ class ProfileController {
             fields.addAll(r.attributes().keySet());
             r.identifiers().forEach(i -> fields.add(i.type()));
         });
-        audit.read(caller, ReadAudit.EXPLANATION, view.profileId(), List.copyOf(fields),
+        audit.record(caller, ReadAudit.EXPLANATION, view.profileId(), List.copyOf(fields),
                 "GET /api/v1/profiles/{id}/explanation");
         return view;
     }
@@ -121,6 +124,33 @@ class ProfileController {
         } catch (IllegalArgumentException e) {
             // a fixed text: exception messages are not reviewed for personal data
             throw new ApiProblem.InvalidParameter("records", "must name at least one and not all of the profile's records");
+        } catch (ConcurrentModificationException e) {
+            throw new ApiProblem.Conflict();
+        }
+    }
+
+    /**
+     * Merges another profile with this one on an agent's decision (must-link): the older survives, the
+     * other id forwards to it, and the explanation shows the decision with who made it, when and why.
+     */
+    @PostMapping(path = "/{id}/merge", consumes = MediaType.APPLICATION_JSON_VALUE)
+    MergeView merge(@PathVariable String id, @Valid @RequestBody MergeRequest request, Authentication caller) {
+        ProfileId target = profileId(id);
+        if (!ProfileId.isValid(request.other())) {
+            throw new ApiProblem.InvalidParameter("other", "must be 1-64 characters of [A-Za-z0-9_-]");
+        }
+        try {
+            Resolution merged = resolver.merge(target, new ProfileId(request.other()),
+                    new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()));
+            cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
+            List<String> away = merged.merged().stream().map(ProfileId::value).toList();
+            audit.record(caller, ReadAudit.MERGE, merged.profileId().value(), List.of(),
+                    "POST /api/v1/profiles/{id}/merge, merged away " + String.join(", ", away));
+            return new MergeView(merged.profileId().value(), away);
+        } catch (NoSuchElementException e) {
+            throw new ApiProblem.ProfileNotFound();
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem.InvalidParameter("other", "must be another profile than id");
         } catch (ConcurrentModificationException e) {
             throw new ApiProblem.Conflict();
         }
@@ -193,7 +223,7 @@ class ProfileController {
         List<ProfileView> items = new ArrayList<>();
         for (Profile profile : found) {
             ProfileView view = personalData.apply(ProfileView.of(profile), caller);
-            audit.read(caller, ReadAudit.SEARCH, view.id(), personalData.fieldsShown(view, caller),
+            audit.record(caller, ReadAudit.SEARCH, view.id(), personalData.fieldsShown(view, caller),
                     "GET /api/v1/profiles by " + criterion);
             items.add(view);
         }

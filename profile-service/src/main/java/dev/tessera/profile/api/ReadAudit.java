@@ -8,7 +8,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
- * Records every read of personal data through the API in the audit log, one entry per profile returned:
+ * Records every read of personal data (and manual merges) through the API in the audit log, one entry per profile returned:
  * the caller's token subject, the action, the profile id and the names of the fields shown, never their
  * values. Written before the answer is sent, so a read that could not be audited is not answered.
  */
@@ -20,6 +20,8 @@ class ReadAudit {
     static final String TIMELINE = "profile.timeline";
     static final String EXPLANATION = "profile.explanation";
     static final String METRICS = "profile.metrics";
+    /** Not a read: a person's identity decision, kept with who made it. */
+    static final String MERGE = "profile.merge";
 
     private final AuditLog log;
     private final Clock clock;
@@ -29,7 +31,7 @@ class ReadAudit {
         this.clock = Clock.systemUTC();
     }
 
-    void read(Authentication caller, String action, String profileId, List<String> fields, String detail) {
+    void record(Authentication caller, String action, String profileId, List<String> fields, String detail) {
         log.append(AuditEntry.of(clock.instant(), caller.getName(), action, profileId, fields, detail));
     }
 }

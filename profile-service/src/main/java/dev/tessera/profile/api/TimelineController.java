@@ -84,7 +84,7 @@ class TimelineController {
             throw new ApiProblem.InvalidParameter("from", "must be before to");
         }
         TimelinePage page = cx.timeline(profile, new TimelineQuery(kinds, channels, start, end, offset, limit));
-        audit.read(caller, ReadAudit.TIMELINE, profile.value(), List.of("timeline"),
+        audit.record(caller, ReadAudit.TIMELINE, profile.value(), List.of("timeline"),
                 "GET /api/v1/profiles/{id}/timeline");
         return new TimelineView(profile.value(), page.items(), page.total(), page.offset(), page.limit(), page.hasMore());
     }
@@ -95,7 +95,7 @@ class TimelineController {
         ProfileId profile = live(id);
         MetricsView view = new MetricsView(profile.value(), cx.metrics(profile), cx.stages(profile));
         // figures about one known person are personal data too
-        audit.read(caller, ReadAudit.METRICS, profile.value(), List.of("metrics", "stages"),
+        audit.record(caller, ReadAudit.METRICS, profile.value(), List.of("metrics", "stages"),
                 "GET /api/v1/profiles/{id}/metrics");
         return view;
     }

@@ -120,9 +120,11 @@ public final class NameIndexFeed implements SmartLifecycle {
                 handle(redis.xreadgroup(consumer, XReadArgs.Builder.block(BLOCK).count(BATCH),
                         XReadArgs.StreamOffset.lastConsumed(stream)));
             } catch (RedisCommandExecutionException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                    ready = false; // the stream or the group was deleted: start over with a rebuild
-                } else {
+                // NOGROUP, or UNBLOCKED while waiting: the stream or the group was deleted. Prepare again,
+                // which recreates the group and rebuilds when the index went with it.
+                ready = false;
+                String code = e.getMessage() == null ? "" : e.getMessage().split(" ", 2)[0];
+                if (!code.equals("NOGROUP") && !code.equals("UNBLOCKED")) {
                     pause(e);
                 }
             } catch (RuntimeException e) {

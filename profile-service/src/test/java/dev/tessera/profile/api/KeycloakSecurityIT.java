@@ -63,6 +63,7 @@ class KeycloakSecurityIT {
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
+                Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
                 Arguments.of("GET", "/api/v1/audit", Set.of(Roles.ADMIN)),
                 Arguments.of("GET", "/api/v1/metrics/nps", Set.of(Roles.MARKETER, Roles.ADMIN)),
                 Arguments.of("GET", "/actuator/info", Set.of(Roles.ADMIN)));

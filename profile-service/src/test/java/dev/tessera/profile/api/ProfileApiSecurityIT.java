@@ -72,6 +72,7 @@ class ProfileApiSecurityIT {
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
+                Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
                 Arguments.of("GET", "/api/v1/audit", Set.of(Roles.ADMIN)),
                 Arguments.of("GET", "/api/v1/metrics/summary", marketers),
                 Arguments.of("GET", "/api/v1/metrics/nps", marketers),
