@@ -163,7 +163,7 @@ public final class NameIndex {
         Map<String, String> bestName = new LinkedHashMap<>();
         for (String prefix : prefixes) {
             List<String> members = redis.zrangebylex(entries,
-                    Range.create(prefix, prefix + HIGHEST), Limit.create(0, max * 2L));
+                    Range.create(prefix, prefix + HIGHEST), Limit.create(0, max * 6L)); // several names per profile
             for (String member : members) {
                 int cut = member.lastIndexOf(SEP);
                 String id = member.substring(cut + 1);
