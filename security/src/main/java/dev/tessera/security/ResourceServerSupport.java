@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -29,6 +30,7 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.web.cors.CorsConfiguration;
@@ -169,6 +171,39 @@ public class ResourceServerSupport {
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems));
+    }
+
+    /** The API description (springdoc) and its Swagger UI. */
+    public static final String[] DOCS_PATHS = {"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+        "/swagger-ui.html", "/swagger-ui/**"};
+
+    /**
+     * The chain for {@link #DOCS_PATHS}: public (the description holds no data and the code is open
+     * source; docs/security.md, decision in docs/architecture.md) and read-only. Swagger UI is a page of
+     * its own scripts and styles, so these paths, and only these, get a policy that lets the page load
+     * them from this origin; the API's answers keep {@code default-src 'none'}. Register it with a
+     * higher precedence than the API chain.
+     */
+    public static SecurityFilterChain docs(HttpSecurity http) throws Exception {
+        return http
+                .securityMatcher(DOCS_PATHS)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> { })
+                .headers(headers -> headers
+                        // Swagger UI sets inline styles and shows data: images; no inline scripts, no other origin
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; script-src 'self'; "
+                                + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+                                + "font-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
+                .authorizeHttpRequests(rules -> rules
+                        .requestMatchers(HttpMethod.GET, DOCS_PATHS).permitAll()
+                        .anyRequest().denyAll())
+                .build();
     }
 
     /** Rules every app shares, before its own: error dispatches pass, health is public. */

@@ -44,6 +44,13 @@ public final class CxIdentityHooks {
         cx.consent().fromRecord(record, resolution.profileId());
     }
 
+    /** Call after {@link ProfileResolver#merge} returned: the survivor absorbs the merged timelines. */
+    public void afterMerge(Resolution resolution) {
+        for (ProfileId merged : resolution.merged()) {
+            cx.absorb(merged, resolution.profileId());
+        }
+    }
+
     /**
      * Call after {@link ProfileResolver#split} returned: the split profile was dissolved and its records
      * re-resolved into the profiles of {@code result}, so each of those receives the interactions of the

@@ -2,6 +2,7 @@ package dev.tessera.core.identity;
 
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -14,8 +15,12 @@ import java.util.Set;
 /** Why a profile holds what it holds: each record with the evidence that linked it. */
 public final class ProfileExplainer {
 
-    /** One record of a profile, how it got there, and the records an agent separated it from. */
-    public record RecordExplanation(CustomerRecord record, LinkEvidence evidence, Set<SourceRecordId> separatedFrom) {}
+    /**
+     * One record of a profile, how it got there, the records an agent separated it from (cannot-link) and
+     * those a person joined it with (must-link), with each decision.
+     */
+    public record RecordExplanation(CustomerRecord record, LinkEvidence evidence, Set<SourceRecordId> separatedFrom,
+            Map<SourceRecordId, MergeDecision> joinedWith) {}
 
     /** The explanation of one profile. */
     public record Explanation(Profile profile, List<RecordExplanation> records) {}
@@ -31,7 +36,8 @@ public final class ProfileExplainer {
         return store.find(id).map(profile -> {
             Map<SourceRecordId, LinkEvidence> links = store.links(profile.id());
             List<RecordExplanation> records = store.records(profile.id()).stream()
-                    .map(r -> new RecordExplanation(r, links.get(r.id()), store.cannotLink(r.id())))
+                    .map(r -> new RecordExplanation(r, links.get(r.id()), store.cannotLink(r.id()),
+                            store.mustLink(r.id())))
                     .toList();
             return new Explanation(profile, records);
         });

@@ -5,6 +5,7 @@ import dev.tessera.core.identity.Resolution.Outcome;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -234,6 +235,7 @@ public final class ProfileResolver implements IdentityResolver {
         for (CustomerRecord m : moved) {
             for (CustomerRecord r : rest) {
                 store.addCannotLink(m.id(), r.id());
+                store.removeMustLink(m.id(), r.id()); // the newer decision wins
             }
         }
         if (!store.dissolve(profile.id(), profile.version())) {
@@ -253,6 +255,73 @@ public final class ProfileResolver implements IdentityResolver {
         store.publishChange(profile.id(), "split");
         return new SplitResult(profile.id(), restProfiles, liveProfiles(moved));
     }
+
+    /** How often a manual merge re-reads and tries again when a profile changes under it. */
+    private static final int MERGE_ATTEMPTS = 8;
+
+    /**
+     * Merges two profiles because a person decided they are one customer (must-link), whatever matching
+     * says: the older profile survives (as in every merge), takes the other's records, and the other id
+     * forwards to it. The decision is kept with the records ({@link ProfileStore#mustLink}), each moved
+     * record's evidence says {@code manual-merge}, and earlier cannot-link decisions between the two
+     * profiles' records are dropped (the newer decision wins). Interactions are the caller's to move
+     * ({@code CxIdentityHooks.afterMerge}).
+     *
+     * @throws java.util.NoSuchElementException when either profile does not exist
+     * @throws IllegalArgumentException when both ids stand for the same profile
+     * @throws java.util.ConcurrentModificationException when the profiles kept changing meanwhile (retry)
+     */
+    public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision) {
+        for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+            Profile a = store.find(first).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + first));
+            Profile b = store.find(second).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + second));
+            if (a.id().equals(b.id())) {
+                throw new IllegalArgumentException("the two ids stand for the same profile");
+            }
+            Comparator<Profile> age = Comparator.comparing(Profile::createdAt).thenComparing(Profile::id);
+            Profile survivor = age.compare(a, b) <= 0 ? a : b;
+            Profile absorbed = survivor == a ? b : a;
+            List<CustomerRecord> kept = store.records(survivor.id());
+            List<CustomerRecord> moved = store.records(absorbed.id());
+            Map<SourceRecordId, CustomerRecord> records = new LinkedHashMap<>();
+            kept.forEach(r -> records.put(r.id(), r));
+            moved.forEach(r -> records.put(r.id(), r));
+            Instant now = decision.at();
+            List<Identifier> identifiers = golden.identifiers(records.values());
+            Profile updated = new Profile(survivor.id(), golden.golden(records.values()), identifiers,
+                    List.copyOf(records.keySet()), survivor.createdAt(), now, survivor.version() + 1);
+            List<LinkEvidence> evidence = moved.stream()
+                    .map(r -> LinkEvidence.exact(r.id(), MANUAL_MERGE, List.of(), List.of(absorbed.id()), now))
+                    .toList();
+            if (!store.write(updated, survivor.version(), moved, evidence)) {
+                continue;
+            }
+            if (!store.forward(absorbed.id(), absorbed.version(), survivor.id())) {
+                continue; // the survivor already holds the records: the next attempt only adds what changed
+            }
+            List<Identifier> removed = new ArrayList<>(survivor.identifiers());
+            removed.removeAll(identifiers);
+            Set<String> movedBlocks = new LinkedHashSet<>();
+            moved.forEach(r -> movedBlocks.addAll(policy.blockingKeys(r)));
+            store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
+            store.unindex(absorbed.id(), absorbed.identifiers(), movedBlocks);
+            SourceRecordId anchor = kept.get(0).id();
+            for (CustomerRecord m : moved) {
+                store.addMustLink(anchor, m.id(), decision);
+                for (CustomerRecord k : kept) {
+                    store.removeCannotLink(k.id(), m.id());
+                }
+            }
+            store.publishChange(absorbed.id(), "merged-away");
+            store.publishChange(survivor.id(), "merged");
+            return new Resolution(survivor.id(), Outcome.MERGED, List.of(absorbed.id()));
+        }
+        throw new java.util.ConcurrentModificationException("profiles " + first + " and " + second
+                + " kept changing during the merge");
+    }
+
+    /** The rule in the evidence of records a person merged in. */
+    public static final String MANUAL_MERGE = "manual-merge";
 
     private List<ProfileId> liveProfiles(List<CustomerRecord> records) {
         return records.stream()

@@ -196,6 +196,11 @@ public final class Erasure {
             for (SourceRecordId partner : store.cannotLink(r.id())) {
                 writes.add(async.srem(keys.cannotLink(partner), r.id().key()));
             }
+            // must-link decisions of manual merges hold the agent's reason: both sides go
+            doomed.add(keys.mustLink(r.id()));
+            for (SourceRecordId partner : store.mustLink(r.id()).keySet()) {
+                writes.add(async.hdel(keys.mustLink(partner), r.id().key()));
+            }
         }
         identifiers.forEach(i -> writes.add(async.srem(keys.identifier(i), members)));
         blocks.forEach(b -> writes.add(async.srem(keys.block(b), members)));

@@ -3,6 +3,7 @@ package dev.tessera.core.store;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -579,6 +580,33 @@ public final class ProfileStore {
     public void addCannotLink(SourceRecordId a, SourceRecordId b) {
         redis.sadd(keys.cannotLink(a), b.key());
         redis.sadd(keys.cannotLink(b), a.key());
+    }
+
+    /** Forgets a cannot-link decision (a person decided later that the two belong together). */
+    public void removeCannotLink(SourceRecordId a, SourceRecordId b) {
+        redis.srem(keys.cannotLink(a), b.key());
+        redis.srem(keys.cannotLink(b), a.key());
+    }
+
+    /** Remembers that a person decided two records belong to one customer, and who, when and why. */
+    public void addMustLink(SourceRecordId a, SourceRecordId b, MergeDecision decision) {
+        String json = Json.write(decision);
+        redis.hset(keys.mustLink(a), b.key(), json);
+        redis.hset(keys.mustLink(b), a.key(), json);
+    }
+
+    /** Forgets a must-link decision (the records were split apart again). */
+    public void removeMustLink(SourceRecordId a, SourceRecordId b) {
+        redis.hdel(keys.mustLink(a), b.key());
+        redis.hdel(keys.mustLink(b), a.key());
+    }
+
+    /** The records a person joined with this one, with each decision. */
+    public Map<SourceRecordId, MergeDecision> mustLink(SourceRecordId id) {
+        Map<SourceRecordId, MergeDecision> result = new TreeMap<>();
+        redis.hgetall(keys.mustLink(id)).forEach((key, json) -> result.put(SourceRecordId.parse(key),
+                Json.read(json, MergeDecision.class)));
+        return result;
     }
 
     public Set<SourceRecordId> cannotLink(SourceRecordId id) {

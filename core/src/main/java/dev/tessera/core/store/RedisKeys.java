@@ -88,8 +88,8 @@ public final class RedisKeys {
         public static final Namespace DEFAULT = new Namespace("");
 
         private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{0,63}:");
-        private static final Set<String> RESERVED = Set.of("p", "ix", "src", "bk", "nl", "dl", "tessera", "pending",
-                "cx", "ts", "audit", "privacy");
+        private static final Set<String> RESERVED = Set.of("p", "ix", "src", "bk", "nl", "ml", "dl", "tessera",
+                "pending", "cx", "ts", "audit", "privacy", "rl");
 
         public Namespace {
             Objects.requireNonNull(prefix, "prefix");
@@ -151,6 +151,11 @@ public final class RedisKeys {
         /** Source record keys that an agent decided must never share a profile with this record. */
         public String cannotLink(SourceRecordId id) {
             return prefix + "nl:" + id.source() + ":" + digest(id.sourceId());
+        }
+
+        /** Hash: records a person joined with this one (must-link) → the {@code MergeDecision} as JSON. */
+        public String mustLink(SourceRecordId id) {
+            return prefix + "ml:" + id.source() + ":" + digest(id.sourceId());
         }
 
         /** The profile id that holds this source record. */

@@ -25,6 +25,16 @@ import org.springframework.security.web.SecurityFilterChain;
 @Import(ResourceServerSupport.class)
 class SecurityConfiguration {
 
+    /** Who manages sources, their routes and dead letters (the OpenAPI description says the same). */
+    static final String[] SOURCE_ADMINS = {INTEGRATOR, ADMIN};
+
+    /** The API description and Swagger UI: public, with a page-friendly CSP on those paths only. */
+    @Bean
+    @Order(0)
+    SecurityFilterChain docs(HttpSecurity http) throws Exception {
+        return ResourceServerSupport.docs(http);
+    }
+
     /**
      * Shopify, Typeform, ... webhooks and the Segment API: open at this level because the signature (or
      * write key) check happens on the raw body in code, and vendors cannot send our tokens. No CSRF: no
@@ -50,7 +60,7 @@ class SecurityConfiguration {
                     ResourceServerSupport.commonRules(rules);
                     rules
                             // sources, their routes and dead letters (list, inspect, replay, discard)
-                            .requestMatchers("/api/v1/sources", "/api/v1/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
+                            .requestMatchers("/api/v1/sources", "/api/v1/sources/**").hasAnyRole(SOURCE_ADMINS)
                             .requestMatchers("/actuator/**").hasRole(ADMIN)
                             .anyRequest().denyAll();
                 })

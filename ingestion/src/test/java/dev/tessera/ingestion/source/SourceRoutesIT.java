@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -215,10 +216,14 @@ class SourceRoutesIT {
 
     @BeforeAll
     static void startProfileService() {
+        // the port as an argument: a default property would lose to this JVM's application.yml (ingestion's
+        // fixed 8082), which another build on the machine may hold
+        List<String> args = new ArrayList<>(TestTokens.arguments());
+        args.add("--server.port=0");
         profileService = new SpringApplicationBuilder(ProfileServiceApplication.class)
-                .properties("server.port=0", "tessera.redis.url=" + RedisTestServer.url(),
+                .properties("tessera.redis.url=" + RedisTestServer.url(),
                         "spring.autoconfigure.exclude=org.apache.camel.spring.boot.CamelAutoConfiguration")
-                .run(TestTokens.arguments().toArray(String[]::new));
+                .run(args.toArray(String[]::new));
         api = "http://localhost:" + profileService.getEnvironment().getProperty("local.server.port");
     }
 

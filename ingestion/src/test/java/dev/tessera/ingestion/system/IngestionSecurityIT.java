@@ -27,6 +27,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may call what in the ingestion app, with tokens signed by the test key (dev mode, the same
@@ -119,6 +121,38 @@ class IngestionSecurityIT {
         return new JWTClaimsSet.Builder().subject("test-user")
                 .issueTime(Date.from(expiry.minus(Duration.ofMinutes(5)))).expirationTime(Date.from(expiry))
                 .claim("realm_access", Map.of("roles", List.of(Roles.ADMIN)));
+    }
+
+    @Test
+    void theApiDescriptionIsPublicAndDescribesTokensAndVendorSignatures() throws Exception {
+        HttpResponse<String> docs = send("GET", "/v3/api-docs", null);
+        HttpResponse<String> ui = send("GET", "/swagger-ui/index.html", null);
+
+        assertThat(docs.statusCode()).isEqualTo(200);
+        JsonNode api = JsonMapper.builder().build().readTree(docs.body());
+        assertThat(api.at("/components/securitySchemes/bearer-jwt/scheme").asString()).isEqualTo("bearer");
+        assertThat(api.at("/components/securitySchemes/vendor-signature/type").asString()).isEqualTo("apiKey");
+        for (String path : List.of("/api/v1/sources", "/api/v1/sources/{name}", "/api/v1/sources/{name}/stop",
+                "/api/v1/sources/{name}/start", "/api/v1/sources/{name}/dead-letters",
+                "/api/v1/sources/{name}/dead-letters/{id}", "/api/v1/sources/{name}/dead-letters/{id}/replay")) {
+            JsonNode item = api.path("paths").path(path);
+            assertThat(item.isMissingNode()).as(path).isFalse();
+            item.properties().forEach(op -> {
+                assertThat(op.getValue().get("x-roles").asString()).as(path).isEqualTo("cdp-admin, cdp-integrator");
+                assertThat(op.getValue().at("/security/0/bearer-jwt").isArray()).as(path).isTrue();
+                assertThat(op.getValue().at("/responses/403/content").has("application/problem+json")).as(path).isTrue();
+            });
+        }
+        for (String path : List.of("/webhooks/{source}", "/v1/identify", "/v1/track", "/v1/batch")) {
+            JsonNode post = api.path("paths").path(path).path("post");
+            assertThat(post.at("/security/0/vendor-signature").isArray()).as(path).isTrue();
+            assertThat(post.at("/responses/401/content").has("application/problem+json")).as(path).isTrue();
+        }
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("script-src 'self'"));
+        assertThat(send("GET", "/api/v1/sources", null).headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'none'; frame-ancestors 'none'");
     }
 
     private HttpResponse<String> send(String method, String path, String authorization) {

@@ -1,7 +1,12 @@
 package dev.tessera.profile.api;
 
 import java.net.URI;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
@@ -16,6 +21,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * its value, which may be personal data.
  */
 @RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE) // before Boot's generic problem handler, which would not name the parameter
 class ApiProblem {
 
     static final String TYPE_BASE = "https://tessera.dev/problems/";
@@ -29,6 +35,15 @@ class ApiProblem {
     static final class Conflict extends RuntimeException {
         Conflict() {
             super("conflict", null, false, false);
+        }
+    }
+
+    static final class RateLimited extends RuntimeException {
+        private final long retryAfterSeconds;
+
+        RateLimited(long retryAfterSeconds) {
+            super("rate limited", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 
@@ -61,6 +76,18 @@ class ApiProblem {
         problem.setTitle("Concurrent change");
         problem.setType(URI.create(TYPE_BASE + "conflict"));
         return problem;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> rateLimited(RateLimited e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                "Too many requests of this kind; retry after " + e.retryAfterSeconds + " seconds.");
+        problem.setTitle("Too many requests");
+        problem.setType(URI.create(TYPE_BASE + "rate-limited"));
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @ExceptionHandler

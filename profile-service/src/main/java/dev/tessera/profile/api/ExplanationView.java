@@ -23,7 +23,8 @@ record ExplanationView(String profileId, List<RecordView> records) {
             Double score,
             List<LinkEvidence.Contribution> contributions,
             Instant linkedAt,
-            List<String> separatedFrom) {
+            List<String> separatedFrom,
+            List<Joined> joinedWith) {
 
         static RecordView of(RecordExplanation explained) {
             LinkEvidence evidence = explained.evidence();
@@ -36,9 +37,16 @@ record ExplanationView(String profileId, List<RecordView> records) {
                     evidence == null ? null : evidence.score(),
                     evidence == null ? List.of() : evidence.contributions(),
                     evidence == null ? null : evidence.linkedAt(),
-                    explained.separatedFrom().stream().map(SourceRecordId::key).toList());
+                    explained.separatedFrom().stream().map(SourceRecordId::key).toList(),
+                    explained.joinedWith().entrySet().stream()
+                            .map(e -> new Joined(e.getKey().key(), e.getValue().actor(), e.getValue().reason(),
+                                    e.getValue().at()))
+                            .toList());
         }
     }
+
+    /** A person's decision that this record and {@code record} are one customer (must-link). */
+    record Joined(String record, String decidedBy, String reason, Instant at) {}
 
     static ExplanationView of(Explanation explanation) {
         return new ExplanationView(explanation.profile().id().value(),

@@ -1,25 +1,36 @@
 package dev.tessera.profile.api;
 
 import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.Identifier;
-import dev.tessera.core.model.SourceRecordId;
-import jakarta.validation.Valid;
-import java.util.ConcurrentModificationException;
-import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.TreeSet;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
+import dev.tessera.core.model.MergeDecision;
+import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
+import dev.tessera.profile.search.NameIndex;
+import jakarta.validation.Valid;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,31 +39,65 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/profiles", produces = MediaType.APPLICATION_JSON_VALUE)
 class ProfileController {
 
+    static final int MAX_PAGE_SIZE = 100;
+    static final int MAX_PAGE = 1000;
+    /** Name matches considered per search: a prefix matching more should be made longer. */
+    static final int MAX_NAME_MATCHES = 1000;
+    private static final int MAX_EMAIL = 254;
+    private static final int MAX_PHONE = 40;
+    private static final int MAX_NAME = 200;
+
     private final ProfileStore store;
     private final Identifiers identifiers;
     private final ProfileExplainer explainer;
     private final ProfileResolver resolver;
     private final CxIdentityHooks cxHooks;
+    private final CxStore cx;
+    private final NameIndex names;
+    private final PersonalData personalData;
+    private final ReadAudit audit;
 
     ProfileController(ProfileStore store, Identifiers identifiers, ProfileExplainer explainer,
-            ProfileResolver resolver, CxIdentityHooks cxHooks) {
+            ProfileResolver resolver, CxIdentityHooks cxHooks, CxStore cx, NameIndex names,
+            PersonalData personalData, ReadAudit audit) {
         this.store = store;
         this.cxHooks = cxHooks;
         this.identifiers = identifiers;
         this.explainer = explainer;
         this.resolver = resolver;
+        this.cx = cx;
+        this.names = names;
+        this.personalData = personalData;
+        this.audit = audit;
     }
 
-    /** One profile; an id that was merged away answers with the profile it was merged into. */
+    /**
+     * Profile 360: golden record with lineage, identifiers, source records and CX metrics. An id that
+     * was merged away answers with the profile it was merged into.
+     */
     @GetMapping("/{id}")
-    ProfileView byId(@PathVariable String id) {
-        return store.find(profileId(id)).map(ProfileView::of).orElseThrow(ApiProblem.ProfileNotFound::new);
+    ProfileDetailView byId(@PathVariable String id, Authentication caller) {
+        Profile profile = store.find(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
+        ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, store.records(profile.id()),
+                store.links(profile.id()), cx.metrics(profile.id())), caller);
+        audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
+                "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
+        return view;
     }
 
     /** Each record of the profile with the rule or score that linked it. */
     @GetMapping("/{id}/explanation")
-    ExplanationView explanation(@PathVariable String id) {
-        return explainer.explain(profileId(id)).map(ExplanationView::of).orElseThrow(ApiProblem.ProfileNotFound::new);
+    ExplanationView explanation(@PathVariable String id, Authentication caller) {
+        ExplanationView view = explainer.explain(profileId(id)).map(ExplanationView::of)
+                .orElseThrow(ApiProblem.ProfileNotFound::new);
+        Set<String> fields = new TreeSet<>();
+        view.records().forEach(r -> {
+            fields.addAll(r.attributes().keySet());
+            r.identifiers().forEach(i -> fields.add(i.type()));
+        });
+        audit.record(caller, ReadAudit.EXPLANATION, view.profileId(), List.copyOf(fields),
+                "GET /api/v1/profiles/{id}/explanation");
+        return view;
     }
 
     /**
@@ -77,7 +122,35 @@ class ProfileController {
         } catch (NoSuchElementException e) {
             throw new ApiProblem.ProfileNotFound();
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem.InvalidParameter("records", e.getMessage());
+            // a fixed text: exception messages are not reviewed for personal data
+            throw new ApiProblem.InvalidParameter("records", "must name at least one and not all of the profile's records");
+        } catch (ConcurrentModificationException e) {
+            throw new ApiProblem.Conflict();
+        }
+    }
+
+    /**
+     * Merges another profile with this one on an agent's decision (must-link): the older survives, the
+     * other id forwards to it, and the explanation shows the decision with who made it, when and why.
+     */
+    @PostMapping(path = "/{id}/merge", consumes = MediaType.APPLICATION_JSON_VALUE)
+    MergeView merge(@PathVariable String id, @Valid @RequestBody MergeRequest request, Authentication caller) {
+        ProfileId target = profileId(id);
+        if (!ProfileId.isValid(request.other())) {
+            throw new ApiProblem.InvalidParameter("other", "must be 1-64 characters of [A-Za-z0-9_-]");
+        }
+        try {
+            Resolution merged = resolver.merge(target, new ProfileId(request.other()),
+                    new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()));
+            cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
+            List<String> away = merged.merged().stream().map(ProfileId::value).toList();
+            audit.record(caller, ReadAudit.MERGE, merged.profileId().value(), List.of(),
+                    "POST /api/v1/profiles/{id}/merge, merged away " + String.join(", ", away));
+            return new MergeView(merged.profileId().value(), away);
+        } catch (NoSuchElementException e) {
+            throw new ApiProblem.ProfileNotFound();
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem.InvalidParameter("other", "must be another profile than id");
         } catch (ConcurrentModificationException e) {
             throw new ApiProblem.Conflict();
         }
@@ -90,21 +163,113 @@ class ProfileController {
         return new ProfileId(id);
     }
 
-    /** Profiles holding exactly one of the given identifiers, normalised as on ingestion. */
+    /**
+     * Profiles found by exactly one criterion: {@code email} or {@code phone} (normalised as on
+     * ingestion), {@code name} (a prefix of the last name or of first and last name, folded as the matcher
+     * folds names) or {@code source} with {@code sourceId}. Paged by {@code page} (from 0) and
+     * {@code size} (1-100).
+     */
     @GetMapping
-    ProfileSearchResult search(@RequestParam Optional<String> email, @RequestParam Optional<String> phone) {
-        if (email.isPresent() == phone.isPresent()) {
-            throw new ApiProblem.InvalidParameter("email", "give exactly one of the query parameters email or phone");
+    ProfileSearchResult search(@RequestParam Optional<String> email, @RequestParam Optional<String> phone,
+            @RequestParam Optional<String> name, @RequestParam Optional<String> source,
+            @RequestParam Optional<String> sourceId, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "20") int size, Authentication caller) {
+        Map<String, Boolean> given = new LinkedHashMap<>();
+        given.put("email", email.isPresent());
+        given.put("phone", phone.isPresent());
+        given.put("name", name.isPresent());
+        given.put("source", source.isPresent() || sourceId.isPresent());
+        List<String> criteria = given.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        if (criteria.size() != 1) {
+            throw new ApiProblem.InvalidParameter(criteria.isEmpty() ? "email" : criteria.get(1),
+                    "give exactly one of the criteria email, phone, name, or source with sourceId");
         }
-        Identifier identifier = email.isPresent()
-                ? identifiers.email(email.get())
-                        .orElseThrow(() -> new ApiProblem.InvalidParameter("email", "is not a valid email address"))
-                : identifiers.phone(phone.get())
-                        .orElseThrow(() -> new ApiProblem.InvalidParameter("phone", "is not a valid phone number"));
-        return new ProfileSearchResult(store.findByIdentifier(identifier).stream()
-                .flatMap(id -> store.find(id).stream())
-                .sorted(Comparator.comparing(p -> p.createdAt()))
-                .map(ProfileView::of)
-                .toList());
+        if (page < 0 || page > MAX_PAGE) {
+            throw new ApiProblem.InvalidParameter("page", "must be between 0 and " + MAX_PAGE);
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new ApiProblem.InvalidParameter("size", "must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        String criterion = criteria.get(0);
+        int from = page * size;
+        List<Profile> found = new ArrayList<>();
+        long total;
+        switch (criterion) {
+            case "email", "phone" -> {
+                List<Profile> all = store.findByIdentifier(identifier(email, phone)).stream()
+                        .flatMap(id -> store.find(id).stream())
+                        .sorted(Comparator.comparing(Profile::createdAt).thenComparing(p -> p.id().value()))
+                        .toList();
+                total = all.size();
+                found.addAll(all.subList(Math.min(from, all.size()), Math.min(from + size, all.size())));
+            }
+            case "name" -> {
+                Set<String> prefixes = namePrefixes(name.get());
+                List<ProfileId> ids = names.find(prefixes, MAX_NAME_MATCHES);
+                total = ids.size();
+                for (ProfileId id : ids.subList(Math.min(from, ids.size()), Math.min(from + size, ids.size()))) {
+                    // the index follows the change feed: skip what changed since it was indexed
+                    store.find(id).filter(p -> p.id().equals(id) && NameIndex.matches(p, prefixes))
+                            .ifPresent(found::add);
+                }
+            }
+            default -> {
+                SourceRecordId record = sourceRecord(source, sourceId);
+                Optional<Profile> profile = store.findBySource(record).flatMap(store::find);
+                total = profile.isPresent() ? 1 : 0;
+                profile.filter(p -> from == 0).ifPresent(found::add);
+            }
+        }
+        List<ProfileView> items = new ArrayList<>();
+        for (Profile profile : found) {
+            ProfileView view = personalData.apply(ProfileView.of(profile), caller);
+            audit.record(caller, ReadAudit.SEARCH, view.id(), personalData.fieldsShown(view, caller),
+                    "GET /api/v1/profiles by " + criterion);
+            items.add(view);
+        }
+        return new ProfileSearchResult(items, total, page, size);
+    }
+
+    private Identifier identifier(Optional<String> email, Optional<String> phone) {
+        if (email.isPresent()) {
+            if (email.get().length() > MAX_EMAIL) {
+                throw new ApiProblem.InvalidParameter("email", "must be at most " + MAX_EMAIL + " characters");
+            }
+            return identifiers.email(email.get())
+                    .orElseThrow(() -> new ApiProblem.InvalidParameter("email", "is not a valid email address"));
+        }
+        if (phone.get().length() > MAX_PHONE) {
+            throw new ApiProblem.InvalidParameter("phone", "must be at most " + MAX_PHONE + " characters");
+        }
+        return identifiers.phone(phone.get())
+                .orElseThrow(() -> new ApiProblem.InvalidParameter("phone", "is not a valid phone number"));
+    }
+
+    private static Set<String> namePrefixes(String name) {
+        if (name.length() > MAX_NAME) {
+            throw new ApiProblem.InvalidParameter("name", "must be at most " + MAX_NAME + " characters");
+        }
+        Set<String> prefixes = NameIndex.prefixes(name);
+        if (prefixes.isEmpty() || prefixes.stream().anyMatch(p -> p.length() < NameIndex.MIN_PREFIX)) {
+            throw new ApiProblem.InvalidParameter("name", "must have at least " + NameIndex.MIN_PREFIX
+                    + " letters or digits");
+        }
+        return prefixes;
+    }
+
+    private static SourceRecordId sourceRecord(Optional<String> source, Optional<String> sourceId) {
+        if (source.isEmpty()) {
+            throw new ApiProblem.InvalidParameter("source", "is required with sourceId");
+        }
+        if (sourceId.isEmpty()) {
+            throw new ApiProblem.InvalidParameter("sourceId", "is required with source");
+        }
+        if (!source.get().matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+            throw new ApiProblem.InvalidParameter("source", "must be 1-64 characters of [a-z0-9_-]");
+        }
+        if (sourceId.get().isBlank() || sourceId.get().length() > 256) {
+            throw new ApiProblem.InvalidParameter("sourceId", "must be 1-256 characters");
+        }
+        return new SourceRecordId(source.get(), sourceId.get());
     }
 }

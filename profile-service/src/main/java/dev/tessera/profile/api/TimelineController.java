@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -36,9 +37,12 @@ class TimelineController {
     private final ProfileStore store;
     private final CxStore cx;
 
-    TimelineController(ProfileStore store, CxStore cx) {
+    private final ReadAudit audit;
+
+    TimelineController(ProfileStore store, CxStore cx, ReadAudit audit) {
         this.store = store;
         this.cx = cx;
+        this.audit = audit;
     }
 
     /**
@@ -51,7 +55,7 @@ class TimelineController {
     TimelineView timeline(@PathVariable String id, @RequestParam Optional<List<String>> kind,
             @RequestParam Optional<List<String>> channel, @RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam(defaultValue = "0") int offset,
-            @RequestParam(defaultValue = "50") int limit) {
+            @RequestParam(defaultValue = "50") int limit, Authentication caller) {
         ProfileId profile = live(id);
         if (offset < 0) {
             throw new ApiProblem.InvalidParameter("offset", "must not be negative");
@@ -80,14 +84,20 @@ class TimelineController {
             throw new ApiProblem.InvalidParameter("from", "must be before to");
         }
         TimelinePage page = cx.timeline(profile, new TimelineQuery(kinds, channels, start, end, offset, limit));
+        audit.record(caller, ReadAudit.TIMELINE, profile.value(), List.of("timeline"),
+                "GET /api/v1/profiles/{id}/timeline");
         return new TimelineView(profile.value(), page.items(), page.total(), page.offset(), page.limit(), page.hasMore());
     }
 
     /** The profile's CX metrics now (days-since figures as of this request) and its journey stages. */
     @GetMapping("/metrics")
-    MetricsView metrics(@PathVariable String id) {
+    MetricsView metrics(@PathVariable String id, Authentication caller) {
         ProfileId profile = live(id);
-        return new MetricsView(profile.value(), cx.metrics(profile), cx.stages(profile));
+        MetricsView view = new MetricsView(profile.value(), cx.metrics(profile), cx.stages(profile));
+        // figures about one known person are personal data too
+        audit.record(caller, ReadAudit.METRICS, profile.value(), List.of("metrics", "stages"),
+                "GET /api/v1/profiles/{id}/metrics");
+        return view;
     }
 
     private ProfileId live(String id) {

@@ -10,7 +10,6 @@ import dev.tessera.core.privacy.Tombstones;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import java.time.Clock;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,13 +20,7 @@ class PrivacyConfiguration {
     /** Erasure tombstones; the ingestion app must use the same {@code tessera.privacy} settings. */
     @Bean
     Tombstones tombstones(RedisConnection connection, ProfileServiceProperties properties) {
-        return Tombstones.of(connection, properties.privacy(), System::getenv);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    AuditLog auditLog(RedisConnection connection) {
-        return new AuditLog(connection);
+        return Tombstones.of(connection, properties.privacy().settings(), System::getenv);
     }
 
     @Bean

@@ -3,11 +3,15 @@ package dev.tessera.profile.system;
 import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.privacy.PrivacySettings;
+import dev.tessera.core.model.Attributes;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,7 +21,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param phoneDefaultRegion region for phone numbers searched without a country prefix (ISO 3166)
  * @param identity           how records become profiles; must equal the ingestion app's (splits re-resolve)
- * @param privacy            erasure tombstones (key reference, identifier refusal); must equal the ingestion app's
+ * @param privacy            erasure tombstones (key reference, identifier refusal; must equal the ingestion
+ *                           app's) and what users who do not serve customers see of a profile
+ * @param rateLimit          requests per principal and window on the personal-data reads, shared by all
+ *                           instances through Redis
  */
 @Validated
 @ConfigurationProperties("tessera")
@@ -27,13 +34,56 @@ public record ProfileServiceProperties(
         @DefaultValue("GB") String phoneDefaultRegion,
         @NotNull @DefaultValue IdentitySettings identity,
         @NotNull @DefaultValue CxSettings cx,
-        @NotNull @DefaultValue PrivacySettings privacy) {
+        @Valid @NotNull @DefaultValue Privacy privacy,
+        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
 
     /** Redis connection; the default URL lives in core's {@link RedisSettings}. */
     public record Redis(String url, @DefaultValue("false") boolean cluster, Duration timeout) {
 
         public RedisSettings settings() {
             return new RedisSettings(url, cluster, timeout);
+        }
+    }
+
+    /**
+     * @param tombstoneSecret         reference ({@code env:NAME}, {@code file:/path}) to the key of erasure
+     *                                tombstones (docs/privacy.md); none: a random key kept in Redis
+     * @param refuseErasedIdentifiers whether records with an erased person's email or phone are refused
+     * @param marketer                the marketer view of a profile
+     */
+    public record Privacy(String tombstoneSecret, Boolean refuseErasedIdentifiers,
+            @Valid @NotNull @DefaultValue Marketer marketer) {
+
+        /** The erasure settings core works with (validated there). */
+        public PrivacySettings settings() {
+            return new PrivacySettings(tombstoneSecret, refuseErasedIdentifiers);
+        }
+
+        /**
+         * @param visibleFields golden attribute names (such as {@code city}, {@code country}) and identifier
+         *                      types ({@code email}, {@code phone}, {@code external_id}) marketers see in
+         *                      clear; everything else is masked. Empty by default: all personal data masked.
+         */
+        public record Marketer(@NotNull @DefaultValue List<@NotNull @Pattern(regexp = Attributes.NAME_PATTERN,
+                message = "must be an attribute name such as city (lower case, digits, _)") String> visibleFields) {
+
+            public Marketer {
+                visibleFields = List.copyOf(visibleFields);
+            }
+        }
+    }
+
+    /**
+     * @param search       profile searches per principal and window
+     * @param profileReads reads of one profile (360, timeline, explanation, metrics) per principal and window
+     * @param window       the fixed window the counts apply to
+     */
+    public record RateLimit(@Min(1) @DefaultValue("60") int search, @Min(1) @DefaultValue("600") int profileReads,
+            @NotNull @DefaultValue("1m") Duration window) {
+
+        @AssertTrue(message = "must be between 1 second and 1 day")
+        public boolean isWindowValid() {
+            return window == null || (window.compareTo(Duration.ofSeconds(1)) >= 0 && window.compareTo(Duration.ofDays(1)) <= 0);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.profile.system;
 
+import dev.tessera.core.audit.AuditLog;
 import dev.tessera.core.cx.CxAggregates;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
@@ -10,6 +11,9 @@ import dev.tessera.core.privacy.Tombstones;
 import java.time.Clock;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
+import dev.tessera.profile.limit.RateLimiter;
+import dev.tessera.profile.search.NameIndex;
+import dev.tessera.profile.search.NameIndexFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -61,6 +65,27 @@ class StorageConfiguration {
     @Bean
     Identifiers identifiers(ProfileServiceProperties properties) {
         return new Identifiers(properties.phoneDefaultRegion());
+    }
+
+    @Bean
+    AuditLog auditLog(RedisConnection connection) {
+        return new AuditLog(connection);
+    }
+
+    @Bean
+    RateLimiter rateLimiter(RedisConnection connection) {
+        return new RateLimiter(connection);
+    }
+
+    @Bean
+    NameIndex nameIndex(RedisConnection connection) {
+        return new NameIndex(connection);
+    }
+
+    /** Keeps the name index current from the change feed, on a connection of its own (it blocks). */
+    @Bean
+    NameIndexFeed nameIndexFeed(ProfileStore store, NameIndex index, ProfileServiceProperties properties) {
+        return new NameIndexFeed(RedisConnection.open(properties.redis().settings()), store, index);
     }
 
     @Bean

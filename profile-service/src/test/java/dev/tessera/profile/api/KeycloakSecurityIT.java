@@ -53,13 +53,18 @@ class KeycloakSecurityIT {
 
     static Stream<Arguments> endpoints() {
         Set<String> agents = Set.of(Roles.AGENT, Roles.ADMIN);
+        Set<String> readers = Set.of(Roles.AGENT, Roles.MARKETER, Roles.ADMIN);
         return Stream.of(
                 Arguments.of("GET", "/api/v1/profiles?email=jane@example.com", agents),
-                Arguments.of("GET", "/api/v1/profiles/p-unknown", agents),
+                Arguments.of("GET", "/api/v1/profiles?name=smi", readers),
+                Arguments.of("GET", "/api/v1/profiles?source=crm&sourceId=1", readers),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown", readers),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/timeline", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
+                Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
+                Arguments.of("GET", "/api/v1/audit", Set.of(Roles.ADMIN)),
                 // privacy: consent, subject access export, erasure (docs/privacy.md)
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/consent", agents),
                 Arguments.of("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", agents),

@@ -173,6 +173,46 @@ class ProfileApiIT {
     }
 
     @Test
+    void anAgentMergesTwoProfilesAndTheExplanationShowsTheDecision() throws Exception {
+        Resolution jane = seedJane();
+        String other;
+        try (RedisConnection connection = RedisTestSupport.connect()) {
+            other = new DeterministicResolver(new ProfileStore(connection), new GoldenRecordBuilder(), Clock.systemUTC())
+                    .resolve(record("web", "5", "jd@work.example", null, "2025-06-01T00:00:00Z",
+                            Map.of("first_name", "Jane"))).profileId().value();
+        }
+
+        Response merged = post("/api/v1/profiles/" + other + "/merge",
+                "{\"other\":\"" + jane.profileId().value() + "\",\"reason\":\"same customer, confirmed on the phone\"}");
+
+        assertThat(merged.status()).isEqualTo(200);
+        assertThat(merged.json().get("profile").asString()).isEqualTo(jane.profileId().value()); // the older survives
+        assertThat(merged.json().at("/mergedAway/0").asString()).isEqualTo(other);
+        assertThat(get("/api/v1/profiles/" + other).json().get("records")).hasSize(3);
+        JsonNode moved = null;
+        for (JsonNode r : get("/api/v1/profiles/" + other + "/explanation").json().get("records")) {
+            if (r.get("sourceRecordId").asString().equals("web:5")) {
+                moved = r;
+            }
+        }
+        assertThat(moved).isNotNull();
+        assertThat(moved.get("rule").asString()).isEqualTo("manual-merge");
+        assertThat(moved.at("/joinedWith/0/decidedBy").asString()).isEqualTo("test-user");
+        assertThat(moved.at("/joinedWith/0/reason").asString()).isEqualTo("same customer, confirmed on the phone");
+
+        Response again = post("/api/v1/profiles/" + other + "/merge",
+                "{\"other\":\"" + jane.profileId().value() + "\",\"reason\":\"twice\"}");
+        Response noReason = post("/api/v1/profiles/" + other + "/merge", "{\"other\":\"x\",\"reason\":\" \"}");
+        Response badOther = post("/api/v1/profiles/" + other + "/merge", "{\"other\":\"a b\",\"reason\":\"r\"}");
+        Response unknown = post("/api/v1/profiles/" + other + "/merge", "{\"other\":\"nope\",\"reason\":\"r\"}");
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.json().get("parameter").asString()).isEqualTo("other");
+        assertThat(noReason.json().get("parameter").asString()).isEqualTo("reason");
+        assertThat(badOther.json().get("parameter").asString()).isEqualTo("other");
+        assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    @Test
     void splitRequestsAreValidated() throws Exception {
         Resolution jane = seedJane();
         String path = "/api/v1/profiles/" + jane.profileId().value() + "/split";

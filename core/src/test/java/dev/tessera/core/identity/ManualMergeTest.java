@@ -1,0 +1,128 @@
+package dev.tessera.core.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.core.identity.ProfileExplainer.Explanation;
+import dev.tessera.core.identity.ProfileExplainer.RecordExplanation;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.MergeDecision;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestSupport;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An agent merges two profiles matching kept apart; the decision is explained and undone only by a split. */
+class ManualMergeTest {
+
+    private static final MergeDecision DECISION = new MergeDecision("agent-7", "same customer, confirmed by phone",
+            Instant.parse("2026-03-01T10:00:00Z"));
+
+    private final Identifiers ids = new Identifiers("GB");
+    private RedisConnection redis;
+    private ProfileStore store;
+    private ProfileResolver resolver;
+    private ProfileId jane;
+    private ProfileId janeAtWork;
+
+    @BeforeEach
+    void twoProfilesWithoutSharedKeys() {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+        store = new ProfileStore(redis);
+        resolver = new ProfileResolver(store, new ExactKeyPolicy(), new GoldenRecordBuilder(), Clock.systemUTC());
+        jane = resolver.resolve(record("c1", "jane@example.com", null, "Jane")).profileId();
+        janeAtWork = resolver.resolve(record("c2", "j.doe@work.example", "020 7946 0958", "Jane")).profileId();
+        assertThat(jane).isNotEqualTo(janeAtWork);
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+    }
+
+    @Test
+    void theOlderProfileTakesTheOthersRecordsAndTheOtherIdForwards() {
+        Resolution merged = resolver.merge(janeAtWork, jane, DECISION);
+
+        assertThat(merged.profileId()).isEqualTo(jane);
+        assertThat(merged.outcome()).isEqualTo(Resolution.Outcome.MERGED);
+        assertThat(merged.merged()).containsExactly(janeAtWork);
+        assertThat(store.find(jane).orElseThrow().records()).containsExactlyInAnyOrder(id("c1"), id("c2"));
+        assertThat(store.canonical(janeAtWork)).contains(jane);
+        assertThat(store.findByIdentifier(ids.phone("020 7946 0958").orElseThrow())).containsExactly(jane);
+        assertThat(store.findBySource(id("c2"))).contains(jane);
+    }
+
+    @Test
+    void theExplanationShowsTheDecisionWithWhoWhenAndWhy() {
+        resolver.merge(jane, janeAtWork, DECISION);
+
+        Explanation explanation = new ProfileExplainer(store).explain(janeAtWork).orElseThrow();
+
+        RecordExplanation moved = explanation.records().stream().filter(r -> r.record().id().equals(id("c2")))
+                .findFirst().orElseThrow();
+        assertThat(moved.evidence().rule()).isEqualTo(ProfileResolver.MANUAL_MERGE);
+        assertThat(moved.evidence().mergedFrom()).containsExactly(janeAtWork);
+        assertThat(moved.joinedWith()).isEqualTo(Map.of(id("c1"), DECISION));
+    }
+
+    @Test
+    void laterDeliveriesStayInTheMergedProfile() {
+        resolver.merge(jane, janeAtWork, DECISION);
+
+        Resolution again = resolver.resolve(record("c2", "j.doe@work.example", "020 7946 0958", "Janet"));
+
+        assertThat(again.profileId()).isEqualTo(jane);
+        assertThat(store.find(jane).orElseThrow().records()).hasSize(2);
+    }
+
+    @Test
+    void aMergeOverridesAnEarlierSplitAndASplitOverridesAMerge() {
+        resolver.merge(jane, janeAtWork, DECISION);
+        ProfileResolver.SplitResult split = resolver.split(jane, Set.of(id("c2")));
+        assertThat(store.mustLink(id("c2"))).isEmpty();
+        assertThat(store.cannotLink(id("c2"))).containsExactly(id("c1"));
+
+        resolver.merge(split.remaining().get(0), split.movedOut().get(0), DECISION);
+
+        assertThat(store.cannotLink(id("c2"))).isEmpty();
+        assertThat(store.mustLink(id("c2"))).containsKey(id("c1"));
+        assertThat(store.findBySource(id("c1"))).isEqualTo(store.findBySource(id("c2")));
+    }
+
+    @Test
+    void mergingAProfileWithItselfOrAnUnknownIdIsRefused() {
+        assertThatThrownBy(() -> resolver.merge(jane, jane, DECISION)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> resolver.merge(jane, new ProfileId("nope"), DECISION))
+                .isInstanceOf(NoSuchElementException.class);
+        assertThatThrownBy(() -> new MergeDecision("agent-7", " ", Instant.now()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static SourceRecordId id(String sourceId) {
+        return new SourceRecordId("crm", sourceId);
+    }
+
+    private CustomerRecord record(String id, String email, String phone, String firstName) {
+        List<Identifier> identifiers = new ArrayList<>();
+        ids.email(email).ifPresent(identifiers::add);
+        ids.phone(phone).ifPresent(identifiers::add);
+        return new CustomerRecord(id(id), Instant.parse("2025-01-01T00:00:00Z"), identifiers,
+                Map.of("first_name", firstName));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tessera.profile.api;
+
+import dev.tessera.core.model.MergeDecision;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Merge another profile with this one because they are one customer.
+ *
+ * @param other  the other profile's id
+ * @param reason why (shown with the explanation to agents; write no more personal data than needed)
+ */
+record MergeRequest(@NotBlank @Size(max = 64) String other, @NotBlank @Size(max = MergeDecision.MAX_REASON) String reason) {}

@@ -1,0 +1,141 @@
+package dev.tessera.profile.api;
+
+import dev.tessera.core.model.Attributes;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.profile.system.ProfileServiceProperties;
+import dev.tessera.security.Roles;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a caller sees of a profile's personal data, and which fields an answer showed (for the audit).
+ * Agents and admins serve customers and see everything; anyone else (marketers) sees in clear only the
+ * fields {@code tessera.privacy.marketer.visible-fields} lists, every other value masked: emails as
+ * {@code j***@e***.com}, phones as their last two digits, names as an initial, anything else as
+ * {@code ***}. Field names, lineage (source, record, time) and metrics stay visible.
+ */
+@Component
+class PersonalData {
+
+    static final String HIDDEN = "***";
+    private static final Set<String> NAMES = Set.of(Attributes.FIRST_NAME, Attributes.LAST_NAME, "middle_name",
+            "full_name", "name");
+    private static final Set<String> FULL_VIEW = Set.of("ROLE_" + Roles.AGENT, "ROLE_" + Roles.ADMIN);
+
+    private final Set<String> visible;
+
+    PersonalData(ProfileServiceProperties properties) {
+        this.visible = Set.copyOf(properties.privacy().marketer().visibleFields());
+    }
+
+    /** True when this caller sees personal data in clear. */
+    boolean fullView(Authentication caller) {
+        return caller != null && caller.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                .anyMatch(FULL_VIEW::contains);
+    }
+
+    ProfileView apply(ProfileView view, Authentication caller) {
+        if (fullView(caller)) {
+            return view;
+        }
+        return new ProfileView(view.id(), maskAttributes(view.attributes()), maskIdentifiers(view.identifiers()),
+                view.records(), view.createdAt(), view.updatedAt());
+    }
+
+    ProfileDetailView apply(ProfileDetailView view, Authentication caller) {
+        if (fullView(caller)) {
+            return view;
+        }
+        return new ProfileDetailView(view.id(), view.requestedId(), maskAttributes(view.attributes()),
+                maskIdentifiers(view.identifiers()), view.records(),
+                view.sourceRecords().stream().map(this::mask).toList(), view.metrics(), view.createdAt(),
+                view.updatedAt(), true);
+    }
+
+    /** Names of the personal-data fields shown in clear: golden and record attributes, identifier types. */
+    List<String> fieldsShown(ProfileView view, Authentication caller) {
+        Set<String> fields = new TreeSet<>(view.attributes().keySet());
+        view.identifiers().forEach(i -> fields.add(i.type()));
+        return shown(fields, caller);
+    }
+
+    List<String> fieldsShown(ProfileDetailView view, Authentication caller) {
+        Set<String> fields = new TreeSet<>(view.attributes().keySet());
+        view.identifiers().forEach(i -> fields.add(i.type()));
+        view.sourceRecords().forEach(r -> {
+            fields.addAll(r.attributes().keySet());
+            r.identifiers().forEach(i -> fields.add(i.type()));
+        });
+        return shown(fields, caller);
+    }
+
+    private List<String> shown(Set<String> fields, Authentication caller) {
+        return fields.stream().filter(f -> fullView(caller) || visible.contains(f)).toList();
+    }
+
+    private ProfileDetailView.SourceRecordView mask(ProfileDetailView.SourceRecordView record) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        record.attributes().forEach((name, value) -> attributes.put(name, mask(name, value)));
+        return new ProfileDetailView.SourceRecordView(record.key(), record.source(), record.sourceId(),
+                record.observedAt(), attributes, maskIdentifiers(record.identifiers()), record.linkedBy(),
+                record.linkedAt());
+    }
+
+    private Map<String, ProfileView.AttributeView> maskAttributes(Map<String, ProfileView.AttributeView> attributes) {
+        Map<String, ProfileView.AttributeView> masked = new LinkedHashMap<>();
+        attributes.forEach((name, a) -> masked.put(name,
+                new ProfileView.AttributeView(mask(name, a.value()), a.source(), a.sourceRecordId(), a.observedAt())));
+        return masked;
+    }
+
+    private List<ProfileView.IdentifierView> maskIdentifiers(List<ProfileView.IdentifierView> identifiers) {
+        return identifiers.stream().map(i -> new ProfileView.IdentifierView(i.type(), mask(i.type(), i.value())))
+                .toList();
+    }
+
+    private String mask(String field, String value) {
+        if (value == null || visible.contains(field)) {
+            return value;
+        }
+        if (field.equals(IdentifierType.EMAIL.code()) || field.endsWith("email")) {
+            return email(value);
+        }
+        if (field.equals(IdentifierType.PHONE.code()) || field.endsWith("phone") || field.equals("mobile")) {
+            return phone(value);
+        }
+        if (NAMES.contains(field)) {
+            return initial(value);
+        }
+        return HIDDEN;
+    }
+
+    /** {@code jane.doe@example.com} → {@code j***@e***.com}; anything not shaped like an email → {@code ***}. */
+    static String email(String value) {
+        String v = value.strip();
+        int at = v.lastIndexOf('@');
+        int dot = v.lastIndexOf('.');
+        if (at < 1 || dot < at + 2 || dot == v.length() - 1) {
+            return HIDDEN;
+        }
+        return v.charAt(0) + HIDDEN + "@" + v.charAt(at + 1) + HIDDEN + v.substring(dot).toLowerCase(Locale.ROOT);
+    }
+
+    /** The last two digits only: {@code +442079460958} → {@code ***58}. */
+    static String phone(String value) {
+        String digits = value.replaceAll("[^0-9]", "");
+        return digits.length() < 6 ? HIDDEN : HIDDEN + digits.substring(digits.length() - 2);
+    }
+
+    /** {@code Jane} → {@code J.} */
+    static String initial(String value) {
+        String v = value.strip();
+        return v.isEmpty() ? HIDDEN : v.substring(0, v.offsetByCodePoints(0, 1)).toUpperCase(Locale.ROOT) + ".";
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tessera.profile.api;
+
+import dev.tessera.core.cx.CxMetrics;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.Profile;
+import dev.tessera.core.model.SourceRecordId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Profile 360: the golden record with lineage, identifiers, the source records as the sources sent them
+ * (with the rule that linked each), and the CX metrics summary. Segments do not exist yet and are not
+ * part of it (docs/security.md). {@code masked} says whether personal data was masked for the caller.
+ *
+ * @param requestedId the id asked for; differs from {@code id} when it was merged into this profile
+ */
+record ProfileDetailView(
+        String id,
+        String requestedId,
+        Map<String, ProfileView.AttributeView> attributes,
+        List<ProfileView.IdentifierView> identifiers,
+        List<ProfileView.RecordRef> records,
+        List<SourceRecordView> sourceRecords,
+        CxMetrics metrics,
+        Instant createdAt,
+        Instant updatedAt,
+        boolean masked) {
+
+    /** One source record of the profile and why it is there. */
+    record SourceRecordView(String key, String source, String sourceId, Instant observedAt,
+            Map<String, String> attributes, List<ProfileView.IdentifierView> identifiers, String linkedBy,
+            Instant linkedAt) {
+
+        static SourceRecordView of(CustomerRecord record, LinkEvidence evidence) {
+            return new SourceRecordView(record.id().key(), record.id().source(), record.id().sourceId(),
+                    record.observedAt(), new TreeMap<>(record.attributes()),
+                    record.identifiers().stream().map(ProfileView.IdentifierView::of).toList(),
+                    evidence == null ? "unknown" : evidence.rule(), evidence == null ? null : evidence.linkedAt());
+        }
+    }
+
+    static ProfileDetailView of(String requestedId, Profile profile, List<CustomerRecord> records,
+            Map<SourceRecordId, LinkEvidence> links, CxMetrics metrics) {
+        ProfileView summary = ProfileView.of(profile);
+        return new ProfileDetailView(summary.id(), requestedId, summary.attributes(), summary.identifiers(),
+                summary.records(), records.stream().map(r -> SourceRecordView.of(r, links.get(r.id()))).toList(),
+                metrics, summary.createdAt(), summary.updatedAt(), false);
+    }
+}

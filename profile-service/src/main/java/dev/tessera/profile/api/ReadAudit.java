@@ -1,0 +1,37 @@
+package dev.tessera.profile.api;
+
+import dev.tessera.core.audit.AuditEntry;
+import dev.tessera.core.audit.AuditLog;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records every read of personal data (and manual merges) through the API in the audit log, one entry per profile returned:
+ * the caller's token subject, the action, the profile id and the names of the fields shown, never their
+ * values. Written before the answer is sent, so a read that could not be audited is not answered.
+ */
+@Component
+class ReadAudit {
+
+    static final String READ = "profile.read";
+    static final String SEARCH = "profile.search";
+    static final String TIMELINE = "profile.timeline";
+    static final String EXPLANATION = "profile.explanation";
+    static final String METRICS = "profile.metrics";
+    /** Not a read: a person's identity decision, kept with who made it. */
+    static final String MERGE = "profile.merge";
+
+    private final AuditLog log;
+    private final Clock clock;
+
+    ReadAudit(AuditLog log) {
+        this.log = log;
+        this.clock = Clock.systemUTC();
+    }
+
+    void record(Authentication caller, String action, String profileId, List<String> fields, String detail) {
+        log.append(AuditEntry.of(clock.instant(), caller.getName(), action, profileId, fields, detail));
+    }
+}
