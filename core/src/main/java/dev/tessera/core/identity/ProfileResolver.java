@@ -296,13 +296,15 @@ public final class ProfileResolver implements IdentityResolver {
             if (!store.write(updated, survivor.version(), moved, evidence)) {
                 continue;
             }
-            if (!store.forward(absorbed.id(), absorbed.version(), survivor.id())) {
-                continue; // the survivor already holds the records: the next attempt only adds what changed
-            }
             List<Identifier> removed = new ArrayList<>(survivor.identifiers());
             removed.removeAll(identifiers);
             Set<String> movedBlocks = new LinkedHashSet<>();
             moved.forEach(r -> movedBlocks.addAll(policy.blockingKeys(r)));
+            if (!store.forward(absorbed.id(), absorbed.version(), survivor.id())) {
+                // the survivor already holds the records: index them (as resolve does), then try again
+                store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
+                continue;
+            }
             store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
             store.unindex(absorbed.id(), absorbed.identifiers(), movedBlocks);
             SourceRecordId anchor = kept.get(0).id();
@@ -407,6 +409,10 @@ public final class ProfileResolver implements IdentityResolver {
         }
         for (Candidate other : absorbed) {
             if (!store.forward(other.profile().id(), other.profile().version(), current.id())) {
+                // The survivor already holds this record and the absorbed ones' records. Index it before
+                // trying again: a retry that finds the record in the survivor answers UNCHANGED and would
+                // otherwise leave the record without its source index entry (found by a 16-thread test).
+                store.index(current.id(), identifiers, removed, records.keySet(), movedBlocks);
                 return Optional.empty();
             }
         }
