@@ -60,7 +60,7 @@ KEY="$IB_REDIS_DIR/dev-signing-key.jwk"
 IB_JAR="$API_JAR"
 IB_APP_NAME=profile-service
 ib_app_start --spring.profiles.active=demo --tessera.security.dev.key-location="$KEY" \
-  --logging.level.root=WARN
+  --logging.level.root=WARN --tessera.rate-limit.search=1000000000 --tessera.rate-limit.profile-reads=1000000000
 TOKEN="$("$(ib_java)" -Dloader.main=dev.tessera.security.DevTokenCommand -cp "$API_JAR" \
   org.springframework.boot.loader.launch.PropertiesLauncher "$KEY" cdp-agent)"
 BASE="http://127.0.0.1:$IB_APP_PORT"
