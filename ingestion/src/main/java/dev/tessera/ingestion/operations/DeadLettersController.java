@@ -115,7 +115,7 @@ class DeadLettersController {
         SourceCatalog.Ready ready = catalog.find(source.name()).orElseThrow();
         PayloadIntake.Report report;
         try {
-            report = intake.replay(ready, new SourcePayload(source.name(),
+            report = intake.replay(ready, new SourcePayload(source.records(),
                     letter.payload().getBytes(StandardCharsets.UTF_8), Map.of(), letter.receivedAt()), letter.origin());
         } catch (PayloadRejectedException e) {
             throw new OperationsProblems.StillRejected(e.getMessage());

@@ -71,7 +71,7 @@ class FolderSourceRoutes extends RouteBuilder {
             }
             try {
                 PayloadIntake.Report report = intake.receive(ready,
-                        new SourcePayload(source.name(), body, java.util.Map.of(), Instant.now()), "file:" + fileName);
+                        new SourcePayload(source.records(), body, java.util.Map.of(), Instant.now()), "file:" + fileName);
                 exchange.getMessage().setHeader(REPORT_HEADER, report);
             } catch (PayloadRejectedException e) {
                 // dead-lettered with its reason by the intake; the file itself is done

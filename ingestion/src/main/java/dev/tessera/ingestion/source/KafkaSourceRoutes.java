@@ -73,7 +73,7 @@ class KafkaSourceRoutes extends RouteBuilder {
         String origin = "kafka:" + exchange.getIn().getHeader(KafkaConstants.TOPIC, String.class)
                 + "/" + exchange.getIn().getHeader(KafkaConstants.PARTITION, Integer.class)
                 + "@" + exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class);
-        SourcePayload payload = new SourcePayload(ready.source().name(), body,
+        SourcePayload payload = new SourcePayload(ready.source().records(), body,
                 headers(exchange.getIn().getHeader(KafkaConstants.HEADERS, Headers.class)), receivedAt(exchange));
         try {
             exchange.getMessage().setBody(intake.receive(ready, payload, origin));

@@ -75,7 +75,7 @@ class PollAndCustomRoutes extends RouteBuilder {
         Instant now = Instant.now();
         try {
             exchange.getMessage().setBody(intake.receive(ready,
-                    new SourcePayload(name, response.body(), Map.of(), now), "poll:" + now));
+                    new SourcePayload(ready.source().records(), response.body(), Map.of(), now), "poll:" + now));
         } catch (PayloadRejectedException e) {
             // dead-lettered with its reason by the intake; the next tick fetches again
         }
@@ -92,6 +92,6 @@ class PollAndCustomRoutes extends RouteBuilder {
         byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
         String route = exchange.getFromRouteId() == null ? "custom" : exchange.getFromRouteId();
         exchange.getMessage().setBody(intake.receive(ready,
-                new SourcePayload(name, body, Map.of(), Instant.now()), "custom:" + route));
+                new SourcePayload(ready.source().records(), body, Map.of(), Instant.now()), "custom:" + route));
     }
 }

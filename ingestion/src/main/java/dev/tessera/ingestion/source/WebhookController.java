@@ -82,7 +82,7 @@ class WebhookController {
             headers.put(name, request.getHeader(name));
         }
         headers.put(WebhookRoutes.FORMAT_HEADER, kind);
-        SourcePayload payload = new SourcePayload(ready.source().name(), body, headers, clock.instant());
+        SourcePayload payload = new SourcePayload(ready.source().records(), body, headers, clock.instant());
         String origin = kind + ":" + deliveryId(headers);
         try {
             PayloadIntake.Report report = producer.requestBodyAndHeaders("direct:" + ready.source().routeId(), payload,

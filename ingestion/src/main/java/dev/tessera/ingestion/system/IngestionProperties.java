@@ -67,8 +67,13 @@ public record IngestionProperties(
     /**
      * One source system.
      *
-     * @param name      source name, part of every source record id (e.g. {@code crm}); never rename a live one
-     * @param enabled   a disabled source keeps its configuration but starts no route
+     * @param name            source name, part of every source record id (e.g. {@code crm}) unless
+     *                        {@code recordNamespace} is set; never rename a live one
+     * @param enabled         a disabled source keeps its configuration but starts no route
+     * @param recordNamespace the first part of the source record ids this source writes, when it is not the
+     *                        name: sources that carry different objects of one system (Zendesk users and
+     *                        tickets, Freshdesk contacts and tickets) must share it, so that a ticket's
+     *                        requester id names the same record as the user with that id
      */
     public record Source(
             @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be lower-case letters, digits, - or _")
@@ -82,10 +87,17 @@ public record IngestionProperties(
             @Valid Mapping mapping,
             @Valid @NotNull @DefaultValue Webhook webhook,
             @Valid Kafka kafka,
-            @Valid Poll poll) {
+            @Valid Poll poll,
+            @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be lower-case letters, digits, - or _")
+            String recordNamespace) {
 
         public String routeId() {
             return "source-" + name;
+        }
+
+        /** The first part of this source's record ids: {@code recordNamespace} when set, else the name. */
+        public String records() {
+            return recordNamespace == null || recordNamespace.isBlank() ? name : recordNamespace;
         }
 
         /** The largest payload (webhook body, Kafka message, JSON file) this source accepts. */

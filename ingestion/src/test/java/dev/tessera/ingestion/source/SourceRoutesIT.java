@@ -132,6 +132,17 @@ class SourceRoutesIT {
         registry.add("tessera.sources[6].transport", () -> "custom");
         registry.add("tessera.sources[6].format", () -> "segment-identify");
         registry.add("tessera.custom-routes", () -> "file:" + customRoutes() + "/*.yaml");
+        // two objects of one support system, exported to two folders: one record id space ("zendesk")
+        for (String[] zendesk : new String[][] {{"7", "zendesk-users", "zendesk-user"}, {"8", "zendesk-tickets", "zendesk-ticket"}}) {
+            String at = "tessera.sources[" + zendesk[0] + "].";
+            registry.add(at + "name", () -> zendesk[1]);
+            registry.add(at + "kind", () -> "support");
+            registry.add(at + "format", () -> zendesk[2]);
+            registry.add(at + "record-namespace", () -> "zendesk");
+            registry.add(at + "folder.inbox", () -> inboxes.resolve(zendesk[1]).toString());
+            registry.add(at + "folder.include", () -> ".*\\.json");
+            registry.add(at + "folder.poll-delay", () -> "100ms");
+        }
     }
 
     static com.sun.net.httpserver.HttpServer vendor;
@@ -407,6 +418,33 @@ class SourceRoutesIT {
         assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
     }
 
+    @Test
+    void ticketsOfOneSystemReachTheUserFromItsOtherExportThroughTheSharedRecordNamespace() throws Exception {
+        // the ticket arrives before its requester is known: it waits, then attaches when the user comes
+        importJson("zendesk-tickets", "tickets.json", """
+                {"tickets":[{"id":501,"requester_id":9001,"status":"open","created_at":"2026-03-01T10:00:00Z",
+                  "updated_at":"2026-03-01T10:00:00Z","via":{"channel":"email"},"tags":["complaint"]}]}
+                """);
+        importJson("zendesk-users", "users.json", """
+                {"users":[{"id":9001,"email":"zd.requester@example.com","name":"Zoe Desk",
+                  "created_at":"2026-01-01T00:00:00Z","updated_at":"2026-02-01T00:00:00Z","role":"end-user"}]}
+                """);
+
+        JsonNode profile = get("/api/v1/profiles?email=zd.requester@example.com").at("/items/0");
+        assertThat(profile.toString()).contains("zendesk:9001");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10)).items())
+                .extracting(i -> i.kind()).contains(InteractionKind.TICKET_OPENED));
+    }
+
+    /** Drops a JSON file into a source's inbox and waits until the route has finished it. */
+    private void importJson(String source, String name, String content) throws IOException {
+        Path done = inboxes.resolve(source).resolve(".done");
+        long before = listJson(done);
+        drop(source, name, content);
+        await().atMost(Duration.ofSeconds(20)).until(() -> listJson(done) > before);
+    }
+
     private static Map<String, String> shopifyHeaders(byte[] body, String secret) throws Exception {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -460,7 +498,7 @@ class SourceRoutesIT {
         assertThat(after.get("lastSuccess").isNull()).isFalse();
         assertThat(after.at("/lastError/reason").asString()).doesNotContain("eve@example.com");
         assertThat(after.get("progress").isNull()).as("no file in progress").isTrue();
-        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(7);
+        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(9);
 
         JsonNode page = ingestion("GET", "/api/v1/sources/crm/dead-letters?limit=2", 200);
         assertThat(page.get("total").asLong()).isEqualTo(3);
@@ -548,6 +586,15 @@ class SourceRoutesIT {
         long before = listCsv(done);
         drop(source, name, content);
         await().atMost(Duration.ofSeconds(20)).until(() -> listCsv(done) > before);
+    }
+
+    private static long listJson(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".json")).count();
+        }
     }
 
     private static long listCsv(Path dir) throws IOException {

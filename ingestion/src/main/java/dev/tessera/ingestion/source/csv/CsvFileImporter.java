@@ -54,7 +54,7 @@ public final class CsvFileImporter {
         }
         Identifiers sourceIdentifiers = source.mapping().phoneRegion() == null
                 ? identifiers : new Identifiers(source.mapping().phoneRegion());
-        CsvRecordMapper mapper = new CsvRecordMapper(source.name(), source.mapping(), sourceIdentifiers,
+        CsvRecordMapper mapper = new CsvRecordMapper(source.records(), source.mapping(), sourceIdentifiers,
                 source.csv().delimiter().charAt(0), header.text());
         CustomerRecord record = mapper.map(row.text(), observedAt);
         Resolution resolution = resolver.resolve(record);
@@ -83,7 +83,7 @@ public final class CsvFileImporter {
             }
             Identifiers sourceIdentifiers = source.mapping().phoneRegion() == null
                     ? identifiers : new Identifiers(source.mapping().phoneRegion());
-            CsvRecordMapper mapper = new CsvRecordMapper(source.name(), source.mapping(), sourceIdentifiers,
+            CsvRecordMapper mapper = new CsvRecordMapper(source.records(), source.mapping(), sourceIdentifiers,
                     source.csv().delimiter().charAt(0), header.text());
             for (CsvLineReader.Line line = lines.next(); line != null; line = lines.next()) {
                 if (line.text().isBlank()) {
