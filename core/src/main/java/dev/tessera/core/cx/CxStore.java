@@ -928,7 +928,12 @@ public final class CxStore {
 
     /** The stored tally of a profile (empty when it has no interactions). */
     public CxTally tally(ProfileId profile) {
-        String state = redis.hget(metricsKey(live(profile)), "state");
+        // Usually the timeline never moved: ask whether it did and for the tally together (one round trip);
+        // only a moved timeline needs the hops and a second read.
+        RedisFuture<String> moved = async.hget(movesKey(profile), "profile");
+        RedisFuture<String> here = async.hget(metricsKey(profile), "state");
+        String state = connection.await(moved) == null ? connection.await(here)
+                : redis.hget(metricsKey(live(profile)), "state");
         return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
     }
 

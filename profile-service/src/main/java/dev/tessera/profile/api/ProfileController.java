@@ -78,8 +78,9 @@ class ProfileController {
     @GetMapping("/{id}")
     ProfileDetailView byId(@PathVariable String id, Authentication caller) {
         Profile profile = store.find(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
-        ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, store.records(profile.id()),
-                store.links(profile.id()), cx.metrics(profile.id())), caller);
+        ProfileStore.Contents contents = store.contents(profile.id());
+        ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, contents.records(),
+                contents.links(), cx.metrics(profile.id())), caller);
         audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
                 "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
         return view;
