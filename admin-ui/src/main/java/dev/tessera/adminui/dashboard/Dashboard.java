@@ -21,11 +21,13 @@ public record Dashboard(Totals totals, List<Metrics.Summary> periods, List<Segme
      * @param csat                   average CSAT over all answers
      * @param ces                    average CES over all answers
      * @param averageHandlingSeconds complaints solved in the period: their average handling time
-     * @param churnRate              churned / (churned + active) of the last bucket that has churn figures
+     * @param churned                profiles that became churned in the period (per-period rates are in the
+     *                               table: active profiles are distinct counts and cannot be summed)
+     * @param reactivated            churned profiles that came back in the period
      */
     public record Totals(long interactions, Double nps, long npsAnswers, Double csat, long csatAnswers, Double ces,
             long cesAnswers, long complaintsOpened, long complaintsSolved, Long averageHandlingSeconds,
-            Double churnRate, long orders, Map<String, BigDecimal> revenue) {}
+            long churned, long reactivated, long orders, Map<String, BigDecimal> revenue) {}
 
     public record Segment(String key, long answers, Double nps) {}
 
@@ -48,7 +50,8 @@ public record Dashboard(Totals totals, List<Metrics.Summary> periods, List<Segme
         long solved = 0;
         double handlingSum = 0;
         long handled = 0;
-        Double churnRate = null;
+        long churned = 0;
+        long reactivated = 0;
         long orders = 0;
         Map<String, BigDecimal> revenue = new TreeMap<>();
         for (Metrics.Summary p : periods) {
@@ -71,8 +74,9 @@ public record Dashboard(Totals totals, List<Metrics.Summary> periods, List<Segme
                 handlingSum += (double) p.complaints().averageHandlingSeconds() * solvedHere;
                 handled += solvedHere;
             }
-            if (p.churn() != null && p.churn().churnRate() != null) {
-                churnRate = p.churn().churnRate();
+            if (p.churn() != null) {
+                churned += p.churn().churned();
+                reactivated += p.churn().reactivated();
             }
             orders += p.orders().orders();
             p.orders().revenue().forEach((currency, amount) -> revenue.merge(currency, amount, BigDecimal::add));
@@ -80,7 +84,7 @@ public record Dashboard(Totals totals, List<Metrics.Summary> periods, List<Segme
         return new Totals(interactions, npsAnswers == 0 ? null : 100.0 * (promoters - detractors) / npsAnswers,
                 npsAnswers, csatAnswers == 0 ? null : csatSum / csatAnswers, csatAnswers,
                 cesAnswers == 0 ? null : cesSum / cesAnswers, cesAnswers, opened, solved,
-                handled == 0 ? null : Math.round(handlingSum / handled), churnRate, orders, revenue);
+                handled == 0 ? null : Math.round(handlingSum / handled), churned, reactivated, orders, revenue);
     }
 
     private static List<Segment> segments(Metrics.View<Metrics.Nps> view) {

@@ -27,7 +27,8 @@ class DashboardTest {
         assertThat(totals.complaintsSolved()).isEqualTo(3);
         // (2 × 1 h + 1 × 2 h) / 3 solved
         assertThat(totals.averageHandlingSeconds()).isEqualTo(4800L);
-        assertThat(totals.churnRate()).isEqualTo(0.05);
+        // churned profiles add up (1 per period here); rates stay per period
+        assertThat(totals.churned()).isEqualTo(2);
         assertThat(totals.revenue()).containsEntry("GBP", new BigDecimal("15.00"));
     }
 
@@ -38,7 +39,7 @@ class DashboardTest {
         assertThat(totals.nps()).isNull();
         assertThat(totals.csat()).isNull();
         assertThat(totals.averageHandlingSeconds()).isNull();
-        assertThat(totals.churnRate()).isNull();
+        assertThat(totals.churned()).isZero();
         assertThat(totals.revenue()).isEmpty();
     }
 
