@@ -1,28 +1,21 @@
 package dev.tessera.adminui.profile;
 
 import dev.tessera.adminui.AdminUiProperties;
+import dev.tessera.adminui.ServiceCalls;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
-import org.springframework.web.client.HttpServerErrorException;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
-/**
- * Reads profiles through the profile-service REST API. Failures are logged by kind only: exception
- * messages from the HTTP layer contain the request URL, and with it the email or phone searched for.
- */
+/** Reads profiles through the profile-service REST API; failures as {@link ServiceCalls} maps them. */
 @Component
 class ProfileClient {
 
-    private static final Logger log = LoggerFactory.getLogger(ProfileClient.class);
-
     private final RestClient rest;
+    private final ServiceCalls calls = new ServiceCalls("profile service", ProfileClient.class,
+            ProfileServiceException::new);
 
     ProfileClient(RestClient.Builder builder, AdminUiProperties properties) {
         this.rest = builder.baseUrl(properties.profileService().baseUri()).build();
@@ -78,22 +71,8 @@ class ProfileClient {
         }
     }
 
-    private static <T> T call(String operation, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (ResourceAccessException e) {
-            log.warn("profile service unreachable on {}: {}", operation, rootCauseType(e));
-            throw new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service unreachable");
-        } catch (HttpServerErrorException e) {
-            log.warn("profile service failed on {} with status {}", operation, e.getStatusCode().value());
-            throw new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service failed");
-        } catch (HttpClientErrorException e) {
-            log.warn("profile service refused {} with status {}", operation, e.getStatusCode().value());
-            throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "profile service refused the request");
-        } catch (RestClientException e) {
-            log.warn("unusable answer from profile service on {}: {}", operation, rootCauseType(e));
-            throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "unusable answer from profile service");
-        }
+    private <T> T call(String operation, Supplier<T> request) {
+        return calls.call(operation, request);
     }
 
     private static String detail(HttpClientErrorException e) {
@@ -106,13 +85,5 @@ class ProfileClient {
             // fall through to the generic wording
         }
         return "That email address is not valid.";
-    }
-
-    private static String rootCauseType(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName();
     }
 }

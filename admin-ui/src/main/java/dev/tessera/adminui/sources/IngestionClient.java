@@ -1,30 +1,26 @@
 package dev.tessera.adminui.sources;
 
 import dev.tessera.adminui.AdminUiProperties;
+import dev.tessera.adminui.ServiceCalls;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
-import org.springframework.web.client.HttpServerErrorException;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
 /**
  * The ingestion app's operations API (sources, their routes, dead letters), called with the signed-in
- * user's token. Failures are logged by kind and status only: dead letters hold customer data.
+ * user's token; failures as {@link ServiceCalls} maps them.
  */
 @Component
 class IngestionClient {
 
-    private static final Logger log = LoggerFactory.getLogger(IngestionClient.class);
-
     private final RestClient rest;
+    private final ServiceCalls calls = new ServiceCalls("ingestion app", IngestionClient.class,
+            IngestionException::new);
 
     IngestionClient(RestClient.Builder builder, AdminUiProperties properties) {
         this.rest = builder.baseUrl(properties.ingestion().baseUri()).build();
@@ -143,22 +139,8 @@ class IngestionClient {
         return "the ingestion app refused the replay";
     }
 
-    private static <T> T call(String operation, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (ResourceAccessException e) {
-            log.warn("ingestion app unreachable on {}", operation);
-            throw new IngestionException(HttpStatus.SERVICE_UNAVAILABLE, "ingestion app unreachable");
-        } catch (HttpServerErrorException e) {
-            log.warn("ingestion app failed on {} with status {}", operation, e.getStatusCode().value());
-            throw new IngestionException(HttpStatus.SERVICE_UNAVAILABLE, "ingestion app failed");
-        } catch (HttpClientErrorException e) {
-            log.warn("ingestion app refused {} with status {}", operation, e.getStatusCode().value());
-            throw new IngestionException(HttpStatus.BAD_GATEWAY, "ingestion app refused the request");
-        } catch (RestClientException e) {
-            log.warn("unusable answer from the ingestion app on {}", operation);
-            throw new IngestionException(HttpStatus.BAD_GATEWAY, "unusable answer from the ingestion app");
-        }
+    private <T> T call(String operation, Supplier<T> request) {
+        return calls.call(operation, request);
     }
 
     /** The ingestion app could not serve the request; {@code status} is what the page answers. */
