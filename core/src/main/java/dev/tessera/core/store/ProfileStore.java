@@ -389,27 +389,27 @@ public final class ProfileStore {
     public Contents contents(ProfileId id) {
         RedisFuture<List<String>> records = async.hvals(keys.records(id));
         RedisFuture<Map<String, String>> links = async.hgetall(keys.links(id));
-        List<CustomerRecord> decoded = connection.await(records).stream()
-                .map(json -> Json.read(json, CustomerRecord.class))
-                .sorted(java.util.Comparator.comparing(CustomerRecord::id))
-                .toList();
-        Map<SourceRecordId, LinkEvidence> evidence = new TreeMap<>();
-        connection.await(links)
-                .forEach((key, json) -> evidence.put(SourceRecordId.parse(key), Json.read(json, LinkEvidence.class)));
-        return new Contents(decoded, evidence);
+        return new Contents(decodeRecords(connection.await(records)), decodeLinks(connection.await(links)));
     }
 
     public List<CustomerRecord> records(ProfileId id) {
-        return redis.hvals(keys.records(id)).stream()
+        return decodeRecords(redis.hvals(keys.records(id)));
+    }
+
+    public Map<SourceRecordId, LinkEvidence> links(ProfileId id) {
+        return decodeLinks(redis.hgetall(keys.links(id)));
+    }
+
+    private static List<CustomerRecord> decodeRecords(List<String> stored) {
+        return stored.stream()
                 .map(json -> Json.read(json, CustomerRecord.class))
                 .sorted(java.util.Comparator.comparing(CustomerRecord::id))
                 .toList();
     }
 
-    public Map<SourceRecordId, LinkEvidence> links(ProfileId id) {
+    private static Map<SourceRecordId, LinkEvidence> decodeLinks(Map<String, String> stored) {
         Map<SourceRecordId, LinkEvidence> links = new TreeMap<>();
-        redis.hgetall(keys.links(id))
-                .forEach((key, json) -> links.put(SourceRecordId.parse(key), Json.read(json, LinkEvidence.class)));
+        stored.forEach((key, json) -> links.put(SourceRecordId.parse(key), Json.read(json, LinkEvidence.class)));
         return links;
     }
 
