@@ -797,6 +797,11 @@ public final class CxStore {
     private void afterWrite(ProfileId p, List<Moment> fired, Optional<CxTally> tickets) {
         List<RedisFuture<?>> writes = new ArrayList<>();
         fired.forEach(m -> writes.add(publish(m)));
+        if (fired.isEmpty()) {
+            // the timeline and metrics changed: segments over metrics and history follow (a moment says so too)
+            writes.add(async.xadd(keys.changeFeed(), XAddArgs.Builder.maxlen(CHANGE_FEED_MAX_LENGTH)
+                    .approximateTrimming(), Map.of("profile", p.value(), "change", "cx")));
+        }
         if (tickets.isPresent() && hasOverdueRules()) {
             Instant due = nextDue(tickets.get(), Set.of(), null);
             writes.add(due == null ? async.zrem(overdueKey(), p.value())
@@ -940,6 +945,20 @@ public final class CxStore {
     /** The metrics of a profile as of the store's clock, from the incrementally kept tally. */
     public CxMetrics metrics(ProfileId profile) {
         return calculator.metrics(tally(profile), clock.instant());
+    }
+
+    /**
+     * A profile's metrics as of now, its stored journey stage (null before any interaction) and the version
+     * of its metrics, read in one round trip from this id's own keys (forwards are not followed).
+     */
+    public record Snapshot(CxMetrics metrics, JourneyStage stage, long version) {}
+
+    public Snapshot snapshot(ProfileId profile) {
+        List<KeyValue<String, String>> fields = redis.hmget(metricsKey(profile), "state", "version", "stage");
+        CxTally tally = fields.get(0).hasValue() ? CxJson.read(fields.get(0).getValue(), CxTally.class) : CxTally.EMPTY;
+        long version = fields.get(1).hasValue() ? Long.parseLong(fields.get(1).getValue()) : 0;
+        JourneyStage stage = fields.get(2).hasValue() ? JourneyStage.valueOf(fields.get(2).getValue()) : null;
+        return new Snapshot(calculator.metrics(tally, clock.instant()), stage, version);
     }
 
     /** The current journey stage and every earlier one, oldest first, with the time spent in each. */

@@ -230,7 +230,12 @@ public final class ConsentStore {
             args.add(e.status() == ConsentStatus.WITHDRAWN ? "1" : "0");
             args.add(JSON.writeValueAsString(Stored.of(e)));
         }
-        return APPLY.run(redis, new String[] {keys.profile(profile), keys.consent(profile)}, args.toArray(String[]::new));
+        long applied = APPLY.run(redis, new String[] {keys.profile(profile), keys.consent(profile)},
+                args.toArray(String[]::new));
+        if (applied > 0) {
+            profiles.publishChange(profile, "consent"); // segments with consent conditions follow
+        }
+        return applied;
     }
 
     // ---------------------------------------------------------------- identity changes

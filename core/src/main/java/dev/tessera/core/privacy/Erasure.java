@@ -130,7 +130,7 @@ public final class Erasure {
         }
         Report report = remove(id, live, sealed, now);
         audit.append(AuditEntry.of(now, actor, "profile.erase", live.value(), List.of("profile", "records",
-                "identifiers", "timeline", "metrics", "consent"), "reason=" + reason
+                "identifiers", "timeline", "metrics", "consent", "segments"), "reason=" + reason
                 + (report.formerIds().isEmpty() ? "" : " former-ids=" + report.formerIds().size())));
         log.info("Erased profile {}: {} records, {} interactions, {} consent statements, {} former ids, {} keys removed, "
                 + "{} tombstones", live, report.records(), report.interactions(), report.consent(),
@@ -210,7 +210,14 @@ public final class Erasure {
             writes.add(async.hdel(cx.aggregateLedgerKey(),
                     ledger.subList(from, Math.min(ledger.size(), from + BATCH)).toArray(String[]::new)));
         }
+        // segment memberships: the segments' side here, the profile's side with the profile's keys below
         for (ProfileId p : all) {
+            for (String segment : redis.hkeys(keys.profileSegments(p))) {
+                writes.add(async.zrem(keys.segmentMembers(segment), p.value()));
+            }
+        }
+        for (ProfileId p : all) {
+            doomed.add(keys.profileSegments(p));
             doomed.add(keys.records(p));
             doomed.add(keys.links(p));
             doomed.add(keys.consent(p));

@@ -11,22 +11,22 @@ import java.util.List;
  * <p>Runs through the asynchronous API and waits: Lettuce's synchronous API is a reflective proxy that
  * looks the method up on every call, which cost more than the script itself on the hot path.
  */
-final class LuaScript {
+public final class LuaScript {
 
     private final String source;
     private volatile String sha;
 
-    LuaScript(String source) {
+    public LuaScript(String source) {
         this.source = source;
     }
 
-    long run(RedisConnection connection, String[] keys, String... args) {
+    public long run(RedisConnection connection, String[] keys, String... args) {
         Long result = call(connection, ScriptOutputType.INTEGER, keys, args);
         return result;
     }
 
     /** Runs a script that answers with a (possibly nested) array: lists of strings, numbers and lists. */
-    List<Object> runForList(RedisConnection connection, String[] keys, String... args) {
+    public List<Object> runForList(RedisConnection connection, String[] keys, String... args) {
         List<Object> result = call(connection, ScriptOutputType.MULTI, keys, args);
         return result;
     }

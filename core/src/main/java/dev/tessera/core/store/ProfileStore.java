@@ -354,6 +354,15 @@ public final class ProfileStore {
         throw new IllegalStateException("forwarding chain too long at profile " + id);
     }
 
+    /**
+     * The profile stored under exactly this id when it is live (no forwarding followed): empty when it
+     * was merged away, split up, erased or never existed.
+     */
+    public Optional<Profile> findLive(ProfileId id) {
+        String doc = redis.hget(keys.profile(id), "doc");
+        return doc == null ? Optional.empty() : Optional.of(Json.read(doc, Profile.class));
+    }
+
     /** The live id a (possibly merged-away) profile id now stands for, if any profile is there. */
     public Optional<ProfileId> canonical(ProfileId id) {
         ProfileId current = id;

@@ -176,6 +176,26 @@ public final class RedisKeys {
             return profileTag(id) + ":consent";
         }
 
+        /** Hash: the segments a profile is in (segment id → joined at, epoch ms), in the profile's slot. */
+        public String profileSegments(ProfileId id) {
+            return profileTag(id) + ":segments";
+        }
+
+        /** Hash: segment id → segment definition JSON (docs/segments.md). */
+        public String segmentDefinitions() {
+            return prefix + "{seg}:defs";
+        }
+
+        /** Hash: segment id → state of its last full evaluation (building, ready; progress). */
+        public String segmentStatus() {
+            return prefix + "{seg}:status";
+        }
+
+        /** Sorted set: the members of one segment, profile id → joined at (epoch ms). */
+        public String segmentMembers(String segmentId) {
+            return prefix + "{seg:" + segmentId + "}:members";
+        }
+
         /** The change feed stream. */
         public String changeFeed() {
             return prefix + CHANGE_FEED;

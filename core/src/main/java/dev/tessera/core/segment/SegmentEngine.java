@@ -1,0 +1,169 @@
+package dev.tessera.core.segment;
+
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.model.Profile;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.privacy.ConsentEntry;
+import dev.tessera.core.privacy.ConsentState;
+import dev.tessera.core.store.ProfileStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Decides segment membership. {@link #evaluate(ProfileId)} runs after every change of a profile (from the
+ * change feed); {@link #evaluateAll} after a segment is created or changed, and on a schedule for segments
+ * whose rules depend on time.
+ *
+ * <p><b>Concurrency.</b> Several evaluations of one profile may run at once (several service instances, a
+ * full evaluation next to the change feed). Each reads the profile's version, metrics version and consent
+ * before it evaluates, writes the outcome, and then checks that none of the three moved; if one did, it
+ * evaluates again. So the last write always reflects a state at least as new as every earlier one: a
+ * slow evaluator that read an older state cannot leave its stale outcome behind.
+ */
+public final class SegmentEngine {
+
+    static final int MAX_ATTEMPTS = 8;
+
+    private final ProfileStore profiles;
+    private final CxStore cx;
+    private final SegmentStore segments;
+    private final Clock clock;
+
+    public SegmentEngine(ProfileStore profiles, CxStore cx, SegmentStore segments, Clock clock) {
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+        this.cx = Objects.requireNonNull(cx, "cx");
+        this.segments = Objects.requireNonNull(segments, "segments");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public SegmentStore store() {
+        return segments;
+    }
+
+    /**
+     * What one evaluation did.
+     *
+     * @param live false when the profile is gone (erased, merged away, split): it left every segment
+     */
+    public record Outcome(ProfileId profile, boolean live, SegmentStore.Diff diff) {}
+
+    /** Evaluates every segment for this profile and stores the outcome. */
+    public Outcome evaluate(ProfileId id) {
+        return evaluate(id, segments.all().values(), false);
+    }
+
+    /**
+     * Evaluates these segments for one profile and stores the outcome ({@code repair}: also where the two
+     * sides of a membership disagree). A profile that is not live leaves all of them.
+     *
+     * @throws ConcurrentModificationException when the profile kept changing (the next change retries)
+     */
+    public Outcome evaluate(ProfileId id, Collection<Segment> which, boolean repair) {
+        Map<String, Segment> byId = new LinkedHashMap<>();
+        which.forEach(s -> byId.put(s.id(), s));
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Stamp before = stamp(id);
+            if (before == null) {
+                return new Outcome(id, false, segments.removeEverywhere(id, byId.keySet()));
+            }
+            Instant now = clock.instant();
+            SegmentSubject subject = new SegmentSubject(before.profile(), before.cx().metrics(), before.cx().stage(),
+                    new ConsentState(before.consent()), () -> cx.interactions(id), now);
+            Map<String, Boolean> decisions = new LinkedHashMap<>();
+            byId.values().forEach(s -> decisions.put(s.id(), s.rule().test(subject)));
+            SegmentStore.Diff diff = segments.apply(id, decisions, now, repair);
+            for (String joined : diff.joined()) {
+                if (segments.find(joined).isEmpty()) {
+                    segments.removeEverywhere(id, Set.of(joined)); // deleted while we evaluated
+                }
+            }
+            if (before.sameAs(stamp(id))) {
+                return new Outcome(id, true, diff);
+            }
+        }
+        throw new ConcurrentModificationException("profile " + id + " kept changing during segment evaluation");
+    }
+
+    /** The state an evaluation read: null when the profile is not live. */
+    private Stamp stamp(ProfileId id) {
+        Profile profile = profiles.findLive(id).orElse(null);
+        if (profile == null) {
+            return null;
+        }
+        return new Stamp(profile, cx.snapshot(id), cx.consent().stored(id));
+    }
+
+    private record Stamp(Profile profile, CxStore.Snapshot cx, List<ConsentEntry> consent) {
+        boolean sameAs(Stamp other) {
+            return other != null && other.profile.version() == profile.version() && other.cx.version() == cx.version()
+                    && other.consent.equals(consent);
+        }
+    }
+
+    /**
+     * Evaluates these segments for every live profile and every current member (members that are gone
+     * leave), with repair.
+     *
+     * @param progress told how many profiles are done, every {@code every} profiles and at the end
+     * @return how many profiles were evaluated
+     */
+    public long evaluateAll(Collection<Segment> which, int every, LongConsumer total, LongConsumer progress) {
+        if (which.isEmpty()) {
+            return 0;
+        }
+        Set<ProfileId> ids = new LinkedHashSet<>(profiles.profileIds());
+        for (Segment s : which) {
+            for (long offset = 0; ; offset += 1000) {
+                List<SegmentStore.Member> page = segments.members(s.id(), offset, 1000);
+                page.forEach(m -> ids.add(m.profile()));
+                if (page.size() < 1000) {
+                    break;
+                }
+            }
+        }
+        total.accept(ids.size());
+        long done = 0;
+        for (ProfileId id : ids) {
+            try {
+                evaluate(id, which, true);
+            } catch (ConcurrentModificationException e) {
+                // changing right now: its change-feed entry evaluates it again
+            }
+            done++;
+            if (done % every == 0) {
+                progress.accept(done);
+            }
+        }
+        progress.accept(done);
+        return done;
+    }
+
+    /**
+     * A full evaluation of one segment after it was created or changed, with its status kept in
+     * {@link SegmentStore#status}: {@code building} with progress, then {@code ready}.
+     */
+    public long build(Segment segment) {
+        Instant started = clock.instant();
+        long[] total = {0};
+        long done = evaluateAll(List.of(segment), 500, t -> {
+            total[0] = t;
+            segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, t,
+                    segment.version(), started, null));
+        }, d -> segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, d, total[0],
+                segment.version(), started, null)));
+        if (segments.find(segment.id()).map(s -> s.version() == segment.version()).orElse(false)) {
+            segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.READY, done, total[0],
+                    segment.version(), started, clock.instant()));
+        }
+        return done;
+    }
+}

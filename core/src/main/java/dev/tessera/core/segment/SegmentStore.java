@@ -1,0 +1,317 @@
+package dev.tessera.core.segment;
+
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.store.LuaScript;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Segment definitions and memberships in Redis (key layout in docs/architecture.md):
+ * <ul>
+ *   <li>{@code {seg}:defs}: segment id → definition JSON; {@code {seg}:status}: id → last full evaluation;</li>
+ *   <li>{@code {seg:ID}:members}: sorted set of member profile ids, scored by when they joined;</li>
+ *   <li>{@code {p:ID}:segments}: per profile, segment id → joined at, in the profile's slot, so the 360
+ *       view reads it with the profile and erasure removes it with the profile.</li>
+ * </ul>
+ * The two sides of a membership live in different slots and are written one after the other (profile
+ * side first); a crash in between is repaired by the next evaluation with {@code repair} (a full
+ * evaluation or the periodic refresh). Membership changes are published on the change feed as
+ * {@code segment-joined} / {@code segment-left} with the segment id. Thread-safe.
+ */
+public final class SegmentStore {
+
+    static final long CHANGE_FEED_MAX_LENGTH = 1_000_000;
+    private static final int PAGE = 500;
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    /** KEYS: definitions. ARGV: id, expected version ('0': must not exist), JSON. 1 when written, 0 when not. */
+    private static final LuaScript SAVE = new LuaScript("""
+            local old = redis.call('HGET', KEYS[1], ARGV[1])
+            if ARGV[2] == '0' then
+              if old then return 0 end
+            else
+              if not old then return 0 end
+              if tostring(cjson.decode(old).version) ~= ARGV[2] then return 0 end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+            return 1
+            """);
+
+    /** KEYS: definitions, status. ARGV: id, status JSON. */
+    private static final LuaScript PUT_STATUS = new LuaScript("""
+            if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+            return 1
+            """);
+
+    private final RedisConnection connection;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final RedisKeys.Namespace keys;
+
+    public SegmentStore(RedisConnection connection, RedisKeys.Namespace keys) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.redis = connection.commands();
+        this.async = connection.async();
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    public RedisKeys.Namespace namespace() {
+        return keys;
+    }
+
+    // ---------------------------------------------------------------- definitions
+
+    /**
+     * Stores a new segment ({@code expectedVersion} 0) or a new version of one (its stored version must be
+     * {@code expectedVersion}).
+     *
+     * @return false when a segment with that id exists (create) or its version differs (update)
+     */
+    public boolean save(Segment segment, long expectedVersion) {
+        return SAVE.run(connection, new String[] {keys.segmentDefinitions()},
+                segment.id(), Long.toString(expectedVersion), write(segment)) == 1L;
+    }
+
+    public Optional<Segment> find(String id) {
+        if (!Segment.ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(redis.hget(keys.segmentDefinitions(), id)).map(SegmentStore::read);
+    }
+
+    /** Every segment, by id. */
+    public Map<String, Segment> all() {
+        Map<String, Segment> all = new TreeMap<>();
+        redis.hgetall(keys.segmentDefinitions()).forEach((id, json) -> all.put(id, read(json)));
+        return all;
+    }
+
+    /**
+     * Removes a segment: its definition first (so evaluations stop adding members), then every
+     * membership on both sides.
+     *
+     * @return false when there was no such segment
+     */
+    public boolean delete(String id) {
+        if (!Segment.ID.matcher(id).matches() || redis.hdel(keys.segmentDefinitions(), id) == 0) {
+            return false;
+        }
+        redis.hdel(keys.segmentStatus(), id);
+        String members = keys.segmentMembers(id);
+        while (true) {
+            List<String> page = redis.zrange(members, 0, PAGE - 1);
+            if (page.isEmpty()) {
+                break;
+            }
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            for (String p : page) {
+                writes.add(async.hdel(keys.profileSegments(new ProfileId(p)), id));
+            }
+            writes.add(async.zrem(members, page.toArray(String[]::new)));
+            writes.forEach(connection::await);
+        }
+        redis.del(members);
+        return true;
+    }
+
+    static String write(Segment s) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", s.id());
+        node.put("name", s.name());
+        node.put("description", s.description());
+        node.set("rule", JSON.valueToTree(s.rule().toJson()));
+        node.put("createdAt", s.createdAt().toString());
+        node.put("createdBy", s.createdBy());
+        node.put("updatedAt", s.updatedAt().toString());
+        node.put("updatedBy", s.updatedBy());
+        node.put("version", s.version());
+        return JSON.writeValueAsString(node);
+    }
+
+    static Segment read(String json) {
+        JsonNode node = JSON.readTree(json);
+        return new Segment(node.get("id").asString(), node.get("name").asString(),
+                node.path("description").asString(""), SegmentRules.parse(node.get("rule"), "rule"),
+                Instant.parse(node.get("createdAt").asString()), node.path("createdBy").asString(null),
+                Instant.parse(node.get("updatedAt").asString()), node.path("updatedBy").asString(null),
+                node.get("version").asLong());
+    }
+
+    // ---------------------------------------------------------------- evaluation status
+
+    /**
+     * Where the last full evaluation of a segment stands: {@code building} while it runs (with how many
+     * profiles are done of how many), {@code ready} after.
+     */
+    public record Status(String state, long evaluated, long total, long definitionVersion, Instant startedAt,
+            Instant finishedAt) {
+
+        public static final String BUILDING = "building";
+        public static final String READY = "ready";
+    }
+
+    /** Records a segment's evaluation status, unless the segment is gone (both keys share one slot). */
+    public void putStatus(String id, Status status) {
+        PUT_STATUS.run(connection, new String[] {keys.segmentDefinitions(), keys.segmentStatus()}, id,
+                JSON.writeValueAsString(status));
+    }
+
+    public Optional<Status> status(String id) {
+        return Optional.ofNullable(redis.hget(keys.segmentStatus(), id)).map(j -> JSON.readValue(j, Status.class));
+    }
+
+    // ---------------------------------------------------------------- memberships
+
+    /** How many profiles are in the segment. */
+    public long size(String id) {
+        return redis.zcard(keys.segmentMembers(id));
+    }
+
+    /** Sizes of several segments in one round trip. */
+    public Map<String, Long> sizes(Collection<String> ids) {
+        Map<String, RedisFuture<Long>> futures = new LinkedHashMap<>();
+        ids.forEach(id -> futures.put(id, async.zcard(keys.segmentMembers(id))));
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        futures.forEach((id, f) -> sizes.put(id, connection.await(f)));
+        return sizes;
+    }
+
+    /** One member of a segment and since when. */
+    public record Member(ProfileId profile, Instant joinedAt) {}
+
+    /** Members in the order they joined (oldest first), {@code offset} and {@code limit} as in a page. */
+    public List<Member> members(String id, long offset, int limit) {
+        List<ScoredValue<String>> page = redis.zrangeWithScores(keys.segmentMembers(id), offset, offset + limit - 1);
+        return page.stream().map(v -> new Member(new ProfileId(v.getValue()),
+                Instant.ofEpochMilli((long) v.getScore()))).toList();
+    }
+
+    /** Whether the profile is in the segment (the segment's side). */
+    public boolean isMember(String id, ProfileId profile) {
+        return redis.zscore(keys.segmentMembers(id), profile.value()) != null;
+    }
+
+    /** The segments this profile is in (the profile's side), segment id → joined at. */
+    public Map<String, Instant> membershipsOf(ProfileId profile) {
+        Map<String, Instant> joined = new TreeMap<>();
+        redis.hgetall(keys.profileSegments(profile)).forEach((s, at) -> joined.put(s, Instant.ofEpochMilli(Long.parseLong(at))));
+        return joined;
+    }
+
+    /** What {@link #apply} changed. */
+    public record Diff(List<String> joined, List<String> left) {
+        public Diff {
+            joined = List.copyOf(joined);
+            left = List.copyOf(left);
+        }
+
+        public boolean isEmpty() {
+            return joined.isEmpty() && left.isEmpty();
+        }
+    }
+
+    /**
+     * Writes the outcome of evaluating some segments for one profile: joins and leaves against what the
+     * profile's side holds, both sides, then publishes each change. With {@code repair} the segments' side
+     * is also brought in line where it disagrees (after a crash between the two writes).
+     *
+     * @param decisions segment id → whether the profile belongs to it now
+     */
+    public Diff apply(ProfileId profile, Map<String, Boolean> decisions, Instant now, boolean repair) {
+        Map<String, Instant> current = membershipsOf(profile);
+        List<String> joined = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        decisions.forEach((segment, in) -> {
+            if (in && !current.containsKey(segment)) {
+                joined.add(segment);
+            } else if (!in && current.containsKey(segment)) {
+                left.add(segment);
+            }
+        });
+        String own = keys.profileSegments(profile);
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        if (!joined.isEmpty()) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            joined.forEach(s -> fields.put(s, Long.toString(now.toEpochMilli())));
+            writes.add(async.hset(own, fields));
+        }
+        if (!left.isEmpty()) {
+            writes.add(async.hdel(own, left.toArray(String[]::new)));
+        }
+        writes.forEach(connection::await);
+        writes.clear();
+        for (String s : joined) {
+            writes.add(async.zadd(keys.segmentMembers(s), ZAddArgs.Builder.nx(), now.toEpochMilli(), profile.value()));
+        }
+        for (String s : left) {
+            writes.add(async.zrem(keys.segmentMembers(s), profile.value()));
+        }
+        if (repair) {
+            decisions.forEach((segment, in) -> {
+                if (in && current.containsKey(segment)) {
+                    writes.add(async.zadd(keys.segmentMembers(segment), ZAddArgs.Builder.nx(),
+                            current.get(segment).toEpochMilli(), profile.value()));
+                } else if (!in && !current.containsKey(segment)) {
+                    writes.add(async.zrem(keys.segmentMembers(segment), profile.value()));
+                }
+            });
+        }
+        joined.forEach(s -> writes.add(publish(profile, "segment-joined", s)));
+        left.forEach(s -> writes.add(publish(profile, "segment-left", s)));
+        writes.forEach(connection::await);
+        return new Diff(joined, left);
+    }
+
+    /**
+     * Takes a profile that is gone (erased, merged away, split off) out of every segment, on both sides.
+     *
+     * @param segments every segment id (the profile's side may be gone already, e.g. after an erasure)
+     */
+    public Diff removeEverywhere(ProfileId profile, Set<String> segments) {
+        Map<String, Instant> current = membershipsOf(profile);
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        List<RedisFuture<Long>> removals = new ArrayList<>();
+        List<String> order = new ArrayList<>(segments);
+        for (String s : order) {
+            removals.add(async.zrem(keys.segmentMembers(s), profile.value()));
+        }
+        writes.add(async.del(keys.profileSegments(profile)));
+        List<String> left = new ArrayList<>();
+        for (int k = 0; k < order.size(); k++) {
+            if (connection.await(removals.get(k)) > 0 || current.containsKey(order.get(k))) {
+                left.add(order.get(k));
+            }
+        }
+        left.forEach(s -> writes.add(publish(profile, "segment-left", s)));
+        writes.forEach(connection::await);
+        return new Diff(List.of(), left);
+    }
+
+    private RedisFuture<String> publish(ProfileId profile, String change, String segment) {
+        return async.xadd(keys.changeFeed(), XAddArgs.Builder.maxlen(CHANGE_FEED_MAX_LENGTH).approximateTrimming(),
+                Map.of("profile", profile.value(), "change", change, "segment", segment));
+    }
+}

@@ -1,0 +1,275 @@
+package dev.tessera.core.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.audit.AuditLog;
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxSettings;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.identity.IdentitySettings;
+import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.privacy.ConsentChannel;
+import dev.tessera.core.privacy.ConsentEntry;
+import dev.tessera.core.privacy.ConsentStatus;
+import dev.tessera.core.privacy.Erasure;
+import dev.tessera.core.privacy.Tombstones;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisKeys;
+import dev.tessera.core.testing.RedisTestSupport;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Membership on a real Redis: joins and leaves follow the profile, merges, erasure, deletion, rebuilds. */
+class SegmentEngineTest {
+
+    private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private RedisConnection redis;
+    private ProfileStore profiles;
+    private ProfileResolver resolver;
+    private CxStore cx;
+    private CxIdentityHooks hooks;
+    private SegmentStore segments;
+    private SegmentEngine engine;
+    private Erasure erasure;
+    private int answers;
+
+    @BeforeEach
+    void open() {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+        profiles = new ProfileStore(redis, RedisKeys.Namespace.DEFAULT);
+        Tombstones tombstones = Tombstones.withKey(redis,
+                "test-key-of-32-characters-long!!".getBytes(StandardCharsets.UTF_8), true);
+        resolver = IdentitySettings.defaults().resolver(profiles, CLOCK, tombstones);
+        cx = new CxStore(profiles, CxSettings.defaults(), CLOCK, tombstones);
+        hooks = new CxIdentityHooks(cx, profiles);
+        segments = new SegmentStore(redis, RedisKeys.Namespace.DEFAULT);
+        engine = new SegmentEngine(profiles, cx, segments, CLOCK);
+        erasure = new Erasure(profiles, cx, tombstones, resolver.policy(), new AuditLog(redis), CLOCK);
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+    }
+
+    private ProfileId ingest(String source, String id, String email, Map<String, String> attributes) {
+        Map<String, String> all = new LinkedHashMap<>(attributes);
+        all.put("email", email);
+        CustomerRecord record = new CustomerRecord(new SourceRecordId(source, id), NOW.minusSeconds(600),
+                List.of(new Identifier(IdentifierType.EMAIL, email)), all);
+        Resolution resolution = resolver.resolve(record);
+        hooks.afterResolve(record, resolution);
+        return resolution.profileId();
+    }
+
+    private void nps(String source, String record, String id, int score) {
+        cx.append(new Interaction(id, new SourceRecordId(source, record), InteractionKind.SURVEY_RESPONSE, "email",
+                "delivery", NOW.minusSeconds(600).plusSeconds(answers++), null, new Interaction.Score(Interaction.ScoreType.NPS, score), Map.of()));
+    }
+
+    private Segment segment(String id, String rule) {
+        Segment s = new Segment(id, "Segment " + id, "", SegmentRules.parse(rule), NOW, "marketer-1", NOW,
+                "marketer-1", 1);
+        assertThat(segments.save(s, 0)).isTrue();
+        return s;
+    }
+
+    private List<String> membersOf(String segment) {
+        return segments.members(segment, 0, 100).stream().map(m -> m.profile().value()).toList();
+    }
+
+    @Test
+    void aProfileJoinsAndLeavesAsItsDataChangesAndEachChangeIsPublished() {
+        segment("detractors", "{\"metric\":\"nps_latest\",\"op\":\"le\",\"value\":6}");
+        segment("germany", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of("country", "DE"));
+
+        SegmentEngine.Outcome first = engine.evaluate(ada);
+        assertThat(first.diff().joined()).containsExactly("germany");
+        assertThat(segments.membershipsOf(ada)).containsOnlyKeys("germany");
+        assertThat(membersOf("germany")).containsExactly(ada.value());
+
+        nps("shop", "c-1", "s-1", 3);
+        assertThat(engine.evaluate(ada).diff().joined()).containsExactly("detractors");
+        assertThat(engine.evaluate(ada).diff().isEmpty()).as("evaluating again changes nothing").isTrue();
+
+        nps("shop", "c-1", "s-2", 10); // a later answer: promoter now
+        assertThat(engine.evaluate(ada).diff().left()).containsExactly("detractors");
+        assertThat(membersOf("detractors")).isEmpty();
+        assertThat(segments.membershipsOf(ada)).containsOnlyKeys("germany");
+
+        List<String> published = new ArrayList<>();
+        for (StreamMessage<String, String> m : redis.commands().xread(XReadArgs.StreamOffset.from(
+                RedisKeys.CHANGE_FEED, "0"))) {
+            if (m.getBody().get("change").startsWith("segment-")) {
+                published.add(m.getBody().get("change") + " " + m.getBody().get("segment"));
+            }
+        }
+        assertThat(published).containsExactly("segment-joined germany", "segment-joined detractors",
+                "segment-left detractors");
+    }
+
+    @Test
+    void consentInAConditionFollowsTheLatestStatement() {
+        segment("newsletter", "{\"consent\":{\"purpose\":\"marketing\",\"channel\":\"email\"}}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        assertThat(engine.evaluate(ada).diff().isEmpty()).isTrue();
+        cx.consent().record(ada, new ConsentEntry("marketing", ConsentChannel.EMAIL, ConsentStatus.GRANTED,
+                NOW.minusSeconds(30), ConsentEntry.AGENT, null, "agent-1", NOW));
+        assertThat(engine.evaluate(ada).diff().joined()).containsExactly("newsletter");
+        cx.consent().record(ada, new ConsentEntry("marketing", ConsentChannel.EMAIL, ConsentStatus.WITHDRAWN,
+                NOW.minusSeconds(10), ConsentEntry.AGENT, null, "agent-1", NOW));
+        assertThat(engine.evaluate(ada).diff().left()).containsExactly("newsletter");
+    }
+
+    @Test
+    void aMergeTakesTheAbsorbedIdOutAndTheSurvivorIsEvaluatedWithEverything() {
+        segment("two-sources", "{\"all\":[{\"source\":\"shop\"},{\"source\":\"crm\"}]}");
+        segment("shoppers", "{\"source\":\"shop\"}");
+        ProfileId shop = ingest("shop", "c-1", "ada@example.org", Map.of());
+        engine.evaluate(shop);
+        assertThat(membersOf("shoppers")).containsExactly(shop.value());
+
+        // the CRM record has the shop's email and a second one: it lands on the shop profile
+        ProfileId merged = ingest("crm", "k-9", "ada@example.org", Map.of());
+        assertThat(profiles.canonical(shop)).contains(merged);
+        engine.evaluate(shop);
+        engine.evaluate(merged);
+        assertThat(membersOf("two-sources")).containsExactly(merged.value());
+        assertThat(membersOf("shoppers")).containsExactly(merged.value());
+    }
+
+    @Test
+    void erasureRemovesTheMembershipsOnBothSides() {
+        segment("everyone", "{\"has\":\"email\"}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        ProfileId bob = ingest("shop", "c-2", "bob@example.org", Map.of());
+        engine.evaluate(ada);
+        engine.evaluate(bob);
+        assertThat(segments.size("everyone")).isEqualTo(2);
+
+        erasure.erase(ada, "subject-request", "admin-1");
+        assertThat(membersOf("everyone")).containsExactly(bob.value());
+        assertThat(redis.commands().exists(RedisKeys.Namespace.DEFAULT.profileSegments(ada))).isZero();
+        // the change feed's "erased" also evaluates: the profile is gone, nothing comes back
+        assertThat(engine.evaluate(ada).live()).isFalse();
+        assertThat(membersOf("everyone")).containsExactly(bob.value());
+    }
+
+    @Test
+    void deletingASegmentRemovesItsMembershipsAndStopsEvaluations() {
+        Segment everyone = segment("everyone", "{\"has\":\"email\"}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        engine.evaluate(ada);
+        assertThat(segments.delete("everyone")).isTrue();
+        assertThat(segments.delete("everyone")).isFalse();
+        assertThat(segments.membershipsOf(ada)).isEmpty();
+        assertThat(segments.size("everyone")).isZero();
+        // an evaluation that still holds the old definition does not bring it back
+        engine.evaluate(ada, List.of(everyone), false);
+        assertThat(segments.membershipsOf(ada)).isEmpty();
+        assertThat(segments.size("everyone")).isZero();
+    }
+
+    @Test
+    void aBuildEvaluatesEveryProfileRepairsHalfWrittenMembershipsAndReportsProgress() {
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of("country", "DE"));
+        ProfileId bob = ingest("shop", "c-2", "bob@example.org", Map.of("country", "FR"));
+        ProfileId cem = ingest("shop", "c-3", "cem@example.org", Map.of("country", "DE"));
+        Segment germany = segment("germany", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        // a crash between the two writes left ada on the profile's side only, and a stale id on the segment's
+        redis.commands().hset(RedisKeys.Namespace.DEFAULT.profileSegments(ada), "germany", "1");
+        redis.commands().zadd(RedisKeys.Namespace.DEFAULT.segmentMembers("germany"), 1, "gone-profile");
+
+        assertThat(engine.build(germany)).isEqualTo(4);
+        assertThat(membersOf("germany")).containsExactlyInAnyOrder(ada.value(), cem.value());
+        assertThat(segments.membershipsOf(bob)).isEmpty();
+        SegmentStore.Status status = segments.status("germany").orElseThrow();
+        assertThat(status.state()).isEqualTo(SegmentStore.Status.READY);
+        assertThat(status.evaluated()).isEqualTo(4);
+        assertThat(status.total()).isEqualTo(4);
+        assertThat(status.definitionVersion()).isEqualTo(1);
+    }
+
+    /** A clock that holds one thread (the "slow evaluator") between reading the profile and writing. */
+    private static final class HoldingClock extends Clock {
+        final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile Thread held;
+
+        @Override
+        public Instant instant() {
+            if (Thread.currentThread() == held) {
+                held = null;
+                reached.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return NOW;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void aSlowEvaluationThatReadAnOlderStateDoesNotLeaveItsOutcomeBehind() throws Exception {
+        segment("detractors", "{\"metric\":\"nps_latest\",\"op\":\"le\",\"value\":6}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        HoldingClock clock = new HoldingClock();
+        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
+                clock.held = Thread.currentThread();
+                return slowEngine.evaluate(ada); // reads "no answer yet", then waits
+            });
+            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            nps("shop", "c-1", "s-1", 2);
+            engine.evaluate(ada); // the change feed's evaluation of the answer: a detractor now
+            assertThat(segments.isMember("detractors", ada)).isTrue();
+            clock.release.countDown(); // the slow one writes "not a member", notices the change, evaluates again
+            slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(segments.isMember("detractors", ada)).isTrue();
+            assertThat(segments.membershipsOf(ada)).containsKey("detractors");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
