@@ -58,22 +58,32 @@ public final class SegmentEngine {
 
     /** Evaluates every segment for this profile and stores the outcome. */
     public Outcome evaluate(ProfileId id) {
-        return evaluate(id, segments.all().values(), false);
+        return evaluate(id, null, false);
     }
 
     /**
-     * Evaluates these segments for one profile and stores the outcome ({@code repair}: also where the two
-     * sides of a membership disagree). A profile that is not live leaves all of them.
+     * Evaluates these segments (null: every segment there is) for one profile and stores the outcome
+     * ({@code repair}: also where the two sides of a membership disagree). A profile that is not live
+     * leaves all of them. When a definition changed or went meanwhile, the evaluation runs again with what
+     * is stored now, so an outcome of an old rule does not stay behind either.
      *
      * @throws ConcurrentModificationException when the profile kept changing (the next change retries)
      */
     public Outcome evaluate(ProfileId id, Collection<Segment> which, boolean repair) {
         Map<String, Segment> byId = new LinkedHashMap<>();
-        which.forEach(s -> byId.put(s.id(), s));
+        if (which == null) {
+            byId.putAll(segments.all());
+        } else {
+            which.forEach(s -> byId.put(s.id(), s));
+        }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stamp before = stamp(id);
             if (before == null) {
-                return new Outcome(id, false, segments.removeEverywhere(id, byId.keySet()));
+                Set<String> from = new LinkedHashSet<>(byId.keySet());
+                if (which == null) {
+                    from.addAll(segments.membershipsOf(id).keySet());
+                }
+                return new Outcome(id, false, segments.removeEverywhere(id, from));
             }
             Instant now = clock.instant();
             SegmentSubject subject = new SegmentSubject(before.profile(), before.cx().metrics(), before.cx().stage(),
@@ -81,13 +91,25 @@ public final class SegmentEngine {
             Map<String, Boolean> decisions = new LinkedHashMap<>();
             byId.values().forEach(s -> decisions.put(s.id(), s.rule().test(subject)));
             SegmentStore.Diff diff = segments.apply(id, decisions, now, repair);
-            for (String joined : diff.joined()) {
-                if (segments.find(joined).isEmpty()) {
-                    segments.removeEverywhere(id, Set.of(joined)); // deleted while we evaluated
-                }
+
+            Map<String, Segment> stored = segments.all();
+            Set<String> gone = new LinkedHashSet<>(byId.keySet());
+            gone.removeAll(stored.keySet());
+            if (!gone.isEmpty()) {
+                segments.removeEverywhere(id, gone); // deleted while we evaluated
             }
-            if (before.sameAs(stamp(id))) {
+            boolean sameRules = gone.isEmpty() && byId.values().stream()
+                    .allMatch(s -> stored.get(s.id()).version() == s.version())
+                    && (which != null || stored.keySet().equals(byId.keySet()));
+            if (sameRules && before.sameAs(stamp(id))) {
                 return new Outcome(id, true, diff);
+            }
+            if (which == null) {
+                byId.clear();
+                byId.putAll(stored);
+            } else {
+                byId.keySet().retainAll(stored.keySet());
+                byId.replaceAll((sid, s) -> stored.get(sid));
             }
         }
         throw new ConcurrentModificationException("profile " + id + " kept changing during segment evaluation");

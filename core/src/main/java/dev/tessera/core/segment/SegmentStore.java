@@ -70,6 +70,7 @@ public final class SegmentStore {
     private final RedisClusterCommands<String, String> redis;
     private final RedisClusterAsyncCommands<String, String> async;
     private final RedisKeys.Namespace keys;
+    private final Map<String, Map.Entry<String, Segment>> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SegmentStore(RedisConnection connection, RedisKeys.Namespace keys) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -102,10 +103,22 @@ public final class SegmentStore {
         return Optional.ofNullable(redis.hget(keys.segmentDefinitions(), id)).map(SegmentStore::read);
     }
 
-    /** Every segment, by id. */
+    /**
+     * Every segment, by id: one round trip; definitions are parsed again only when their JSON changed
+     * (evaluation reads them for every profile change).
+     */
     public Map<String, Segment> all() {
+        Map<String, String> raw = redis.hgetall(keys.segmentDefinitions());
+        parsed.keySet().retainAll(raw.keySet());
         Map<String, Segment> all = new TreeMap<>();
-        redis.hgetall(keys.segmentDefinitions()).forEach((id, json) -> all.put(id, read(json)));
+        raw.forEach((id, json) -> {
+            Map.Entry<String, Segment> known = parsed.get(id);
+            if (known == null || !known.getKey().equals(json)) {
+                known = Map.entry(json, read(json));
+                parsed.put(id, known);
+            }
+            all.put(id, known.getValue());
+        });
         return all;
     }
 

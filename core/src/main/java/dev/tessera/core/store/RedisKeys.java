@@ -191,6 +191,11 @@ public final class RedisKeys {
             return prefix + "{seg}:status";
         }
 
+        /** String with a TTL: a lock so that one instance at a time runs a segment job ({@code name}). */
+        public String segmentLock(String name) {
+            return prefix + "{seg}:lock:" + name;
+        }
+
         /** Sorted set: the members of one segment, profile id → joined at (epoch ms). */
         public String segmentMembers(String segmentId) {
             return prefix + "{seg:" + segmentId + "}:members";

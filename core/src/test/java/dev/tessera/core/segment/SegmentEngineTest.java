@@ -272,4 +272,32 @@ class SegmentEngineTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aSlowEvaluationOfARuleChangedMeanwhileEndsWithTheNewRule() throws Exception {
+        Segment v1 = segment("market", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of("country", "DE"));
+        HoldingClock clock = new HoldingClock();
+        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
+                clock.held = Thread.currentThread();
+                return slowEngine.evaluate(ada); // under v1 ada is in, then it waits
+            });
+            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Segment v2 = new Segment("market", v1.name(), "", SegmentRules.parse(
+                    "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"FR\"}"), NOW, "m", NOW, "m", 2);
+            assertThat(segments.save(v2, 1)).isTrue();
+            assertThat(segments.save(v2, 1)).as("a second save of version 1 conflicts").isFalse();
+            engine.build(v2);
+            assertThat(segments.isMember("market", ada)).isFalse();
+            clock.release.countDown();
+            slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(segments.isMember("market", ada)).isFalse();
+            assertThat(segments.membershipsOf(ada)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

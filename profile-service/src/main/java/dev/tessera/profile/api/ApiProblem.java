@@ -32,6 +32,12 @@ class ApiProblem {
         }
     }
 
+    static final class SegmentNotFound extends RuntimeException {
+        SegmentNotFound() {
+            super("segment not found", null, false, false);
+        }
+    }
+
     static final class Conflict extends RuntimeException {
         Conflict() {
             super("conflict", null, false, false);
@@ -65,6 +71,14 @@ class ApiProblem {
     }
 
     @ExceptionHandler
+    ProblemDetail segmentNotFound(SegmentNotFound e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No segment has this id.");
+        problem.setTitle("Segment not found");
+        problem.setType(URI.create(TYPE_BASE + "segment-not-found"));
+        return problem;
+    }
+
+    @ExceptionHandler
     ProblemDetail invalid(InvalidParameter e) {
         return invalid(e.parameter, e.getMessage());
     }
@@ -72,7 +86,7 @@ class ApiProblem {
     @ExceptionHandler
     ProblemDetail conflict(Conflict e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                "The profile changed while the request ran; read it again and retry.");
+                "The resource changed while the request ran or since it was read; read it again and retry.");
         problem.setTitle("Concurrent change");
         problem.setType(URI.create(TYPE_BASE + "conflict"));
         return problem;

@@ -41,6 +41,11 @@ class PersonalData {
                 .anyMatch(FULL_VIEW::contains);
     }
 
+    /** True when this caller sees this field (attribute name or identifier type) in clear. */
+    boolean shows(String field, Authentication caller) {
+        return fullView(caller) || visible.contains(field);
+    }
+
     ProfileView apply(ProfileView view, Authentication caller) {
         if (fullView(caller)) {
             return view;
@@ -55,7 +60,7 @@ class PersonalData {
         }
         return new ProfileDetailView(view.id(), view.requestedId(), maskAttributes(view.attributes()),
                 maskIdentifiers(view.identifiers()), view.records(),
-                view.sourceRecords().stream().map(this::mask).toList(), view.metrics(), view.createdAt(),
+                view.sourceRecords().stream().map(this::mask).toList(), view.metrics(), view.segments(), view.createdAt(),
                 view.updatedAt(), true);
     }
 

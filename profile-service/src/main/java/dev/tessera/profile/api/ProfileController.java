@@ -12,7 +12,10 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.segment.Segment;
+import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.profile.search.NameIndex;
+import dev.tessera.profile.segment.SegmentService;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,10 +59,12 @@ class ProfileController {
     private final NameIndex names;
     private final PersonalData personalData;
     private final ReadAudit audit;
+    private final SegmentStore segments;
 
     ProfileController(ProfileStore store, Identifiers identifiers, ProfileExplainer explainer,
             ProfileResolver resolver, CxIdentityHooks cxHooks, CxStore cx, NameIndex names,
-            PersonalData personalData, ReadAudit audit) {
+            PersonalData personalData, ReadAudit audit, SegmentService segmentService) {
+        this.segments = segmentService.store();
         this.store = store;
         this.cxHooks = cxHooks;
         this.identifiers = identifiers;
@@ -72,7 +77,7 @@ class ProfileController {
     }
 
     /**
-     * Profile 360: golden record with lineage, identifiers, source records and CX metrics. An id that
+     * Profile 360: golden record with lineage, identifiers, source records, CX metrics and segments. An id that
      * was merged away answers with the profile it was merged into.
      */
     @GetMapping("/{id}")
@@ -80,10 +85,26 @@ class ProfileController {
         Profile profile = store.find(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
         ProfileStore.Contents contents = store.contents(profile.id());
         ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, contents.records(),
-                contents.links(), cx.metrics(profile.id())), caller);
+                contents.links(), cx.metrics(profile.id()), segmentsOf(profile.id())), caller);
         audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
                 "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
         return view;
+    }
+
+    private List<ProfileDetailView.SegmentRef> segmentsOf(ProfileId id) {
+        Map<String, Instant> joined = segments.membershipsOf(id);
+        if (joined.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Segment> all = segments.all();
+        List<ProfileDetailView.SegmentRef> refs = new ArrayList<>();
+        joined.forEach((segment, at) -> {
+            Segment s = all.get(segment);
+            if (s != null) {
+                refs.add(new ProfileDetailView.SegmentRef(s.id(), s.name(), at));
+            }
+        });
+        return refs;
     }
 
     /** Each record of the profile with the rule or score that linked it. */

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * Profile 360: the golden record with lineage, identifiers, the source records as the sources sent them
- * (with the rule that linked each), and the CX metrics summary. Segments do not exist yet and are not
- * part of it (docs/security.md). {@code masked} says whether personal data was masked for the caller.
+ * (with the rule that linked each), the CX metrics summary and the segments the profile is in.
+ * {@code masked} says whether personal data was masked for the caller.
  *
  * @param requestedId the id asked for; differs from {@code id} when it was merged into this profile
  */
@@ -25,9 +25,13 @@ record ProfileDetailView(
         List<ProfileView.RecordRef> records,
         List<SourceRecordView> sourceRecords,
         CxMetrics metrics,
+        List<SegmentRef> segments,
         Instant createdAt,
         Instant updatedAt,
         boolean masked) {
+
+    /** A segment the profile is in, since when. */
+    record SegmentRef(String id, String name, Instant joinedAt) {}
 
     /** One source record of the profile and why it is there. */
     record SourceRecordView(String key, String source, String sourceId, Instant observedAt,
@@ -43,10 +47,10 @@ record ProfileDetailView(
     }
 
     static ProfileDetailView of(String requestedId, Profile profile, List<CustomerRecord> records,
-            Map<SourceRecordId, LinkEvidence> links, CxMetrics metrics) {
+            Map<SourceRecordId, LinkEvidence> links, CxMetrics metrics, List<SegmentRef> segments) {
         ProfileView summary = ProfileView.of(profile);
         return new ProfileDetailView(summary.id(), requestedId, summary.attributes(), summary.identifiers(),
                 summary.records(), records.stream().map(r -> SourceRecordView.of(r, links.get(r.id()))).toList(),
-                metrics, summary.createdAt(), summary.updatedAt(), false);
+                metrics, segments, summary.createdAt(), summary.updatedAt(), false);
     }
 }

@@ -7,6 +7,7 @@ import dev.tessera.core.model.Attributes;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *                           app's) and what users who do not serve customers see of a profile
  * @param rateLimit          requests per principal and window on the personal-data reads, shared by all
  *                           instances through Redis
+ * @param segments           how many segments may exist and how often time-dependent ones are refreshed
  */
 @Validated
 @ConfigurationProperties("tessera")
@@ -35,7 +37,8 @@ public record ProfileServiceProperties(
         @NotNull @DefaultValue IdentitySettings identity,
         @NotNull @DefaultValue CxSettings cx,
         @Valid @NotNull @DefaultValue Privacy privacy,
-        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+        @Valid @NotNull @DefaultValue RateLimit rateLimit,
+        @Valid @NotNull @DefaultValue Segments segments) {
 
     /** Redis connection; the default URL lives in core's {@link RedisSettings}. */
     public record Redis(String url, @DefaultValue("false") boolean cluster, Duration timeout) {
@@ -84,6 +87,21 @@ public record ProfileServiceProperties(
         @AssertTrue(message = "must be between 1 second and 1 day")
         public boolean isWindowValid() {
             return window == null || (window.compareTo(Duration.ofSeconds(1)) >= 0 && window.compareTo(Duration.ofDays(1)) <= 0);
+        }
+    }
+
+    /**
+     * @param max          segments that may exist at once (each is evaluated on every profile change)
+     * @param refreshEvery how often segments whose rules depend on time alone ("no order in 90 days") are
+     *                     evaluated for every profile; also when unfinished builds are resumed
+     */
+    public record Segments(@Min(1) @Max(1000) @DefaultValue("200") int max,
+            @NotNull @DefaultValue("1h") Duration refreshEvery) {
+
+        @AssertTrue(message = "must be between 1 minute and 7 days")
+        public boolean isRefreshEveryValid() {
+            return refreshEvery == null || (refreshEvery.compareTo(Duration.ofMinutes(1)) >= 0
+                    && refreshEvery.compareTo(Duration.ofDays(7)) <= 0);
         }
     }
 }

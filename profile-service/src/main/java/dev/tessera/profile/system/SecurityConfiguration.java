@@ -82,6 +82,9 @@ public class SecurityConfiguration {
                     Set.of(AGENT, ADMIN), "identity corrections"),
             // who read which personal data
             new AccessRule(HttpMethod.GET, List.of("/api/v1/audit"), List.of(), Set.of(ADMIN), "audit log"),
+            // segments: definitions, members (profile ids), exports limited to the fields the role sees (docs/segments.md)
+            new AccessRule(null, List.of("/api/v1/segments", "/api/v1/segments/**"), List.of(), Set.of(MARKETER, ADMIN),
+                    "segments"),
             // aggregates over many profiles, no PII (issue 5)
             new AccessRule(null, List.of("/api/v1/metrics", "/api/v1/metrics/**"), List.of(), Set.of(MARKETER, ADMIN),
                     "CX aggregates"),

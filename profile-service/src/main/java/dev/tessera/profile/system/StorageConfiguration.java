@@ -14,6 +14,10 @@ import dev.tessera.core.store.RedisConnection;
 import dev.tessera.profile.limit.RateLimiter;
 import dev.tessera.profile.search.NameIndex;
 import dev.tessera.profile.search.NameIndexFeed;
+import dev.tessera.profile.segment.SegmentFeed;
+import dev.tessera.profile.segment.SegmentService;
+import dev.tessera.core.segment.SegmentEngine;
+import dev.tessera.core.segment.SegmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -86,6 +90,24 @@ class StorageConfiguration {
     @Bean
     NameIndexFeed nameIndexFeed(ProfileStore store, NameIndex index, ProfileServiceProperties properties) {
         return new NameIndexFeed(RedisConnection.open(properties.redis().settings()), store, index);
+    }
+
+    @Bean
+    SegmentEngine segmentEngine(ProfileStore store, CxStore cx, RedisConnection connection) {
+        return new SegmentEngine(store, cx, new SegmentStore(connection, store.namespace()), Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    SegmentService segmentService(SegmentEngine engine, RedisConnection connection,
+            ProfileServiceProperties properties) {
+        return new SegmentService(engine, connection, properties.segments().max(),
+                properties.segments().refreshEvery(), Clock.systemUTC());
+    }
+
+    /** Keeps segment memberships current from the change feed, on a connection of its own (it blocks). */
+    @Bean
+    SegmentFeed segmentFeed(SegmentEngine engine, SegmentService service, ProfileServiceProperties properties) {
+        return new SegmentFeed(RedisConnection.open(properties.redis().settings()), engine, service);
     }
 
     @Bean

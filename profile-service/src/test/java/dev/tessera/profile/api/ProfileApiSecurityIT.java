@@ -74,6 +74,14 @@ class ProfileApiSecurityIT {
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
                 Arguments.of("GET", "/api/v1/audit", Set.of(Roles.ADMIN)),
+                // segments (docs/segments.md)
+                Arguments.of("GET", "/api/v1/segments", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("POST", "/api/v1/segments", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("GET", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("PUT", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("DELETE", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("GET", "/api/v1/segments/seg-unknown/members", Set.of(Roles.MARKETER, Roles.ADMIN)),
+                Arguments.of("GET", "/api/v1/segments/seg-unknown/export", Set.of(Roles.MARKETER, Roles.ADMIN)),
                 // privacy: consent, subject access export, erasure (docs/privacy.md)
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/consent", agents),
                 Arguments.of("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", agents),

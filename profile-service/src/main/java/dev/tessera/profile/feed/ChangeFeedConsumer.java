@@ -1,0 +1,165 @@
+package dev.tessera.profile.feed;
+
+import dev.tessera.core.store.RedisConnection;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A consumer group on the profile change feed ({@code tessera:changes}) that keeps something derived from
+ * profiles up to date outside the resolver's write path (the name index, segment memberships). Every
+ * instance of the service joins the group, so each change is handled once; changes only name a profile,
+ * so handlers re-read it and must be idempotent (a change may be handled twice, or after a later one).
+ *
+ * <p>When the group does not exist (first start, or the stream was deleted) it is created at the end of
+ * the stream and {@link #prepare()} of the subclass runs (e.g. a full rebuild), so nothing written
+ * meanwhile is missed; after a restart the group continues where it stopped. Changes a crashed instance
+ * had taken are claimed by the others after {@link #CLAIM_AFTER}. A change whose handling fails stays
+ * pending and is claimed again later. Reads block on a connection of the consumer's own.
+ */
+public abstract class ChangeFeedConsumer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeFeedConsumer.class);
+
+    public static final Duration CLAIM_AFTER = Duration.ofMinutes(1);
+    private static final Duration BLOCK = Duration.ofSeconds(1);
+    private static final int BATCH = 100;
+
+    private final RedisConnection connection;
+    private final RedisClusterCommands<String, String> redis;
+    private final String stream;
+    private final String group;
+    private final Consumer<String> consumer;
+    private final AtomicLong handled = new AtomicLong();
+    private volatile boolean running;
+    private volatile Thread worker;
+
+    /**
+     * @param connection a connection for this consumer alone (it blocks on XREADGROUP); closed on stop
+     */
+    protected ChangeFeedConsumer(RedisConnection connection, String stream, String group) {
+        this.connection = connection;
+        this.redis = connection.commands();
+        this.stream = stream;
+        this.group = group;
+        this.consumer = Consumer.from(group, ManagementFactory.getRuntimeMXBean().getName());
+    }
+
+    /** Runs once the group exists, before the first change is read: catch up what the group cannot know. */
+    protected abstract void prepare();
+
+    /** Handles one change; throwing leaves it pending, to be claimed and handled again. */
+    protected abstract void handle(StreamMessage<String, String> change);
+
+    @Override
+    public void start() {
+        running = true;
+        Thread thread = new Thread(this::run, group + "-feed");
+        thread.setDaemon(true);
+        worker = thread;
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread thread = worker;
+        if (thread != null) {
+            try {
+                thread.join(BLOCK.multipliedBy(3).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        connection.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Changes handled since start (a number for tests and metrics, not a position). */
+    public long handled() {
+        return handled.get();
+    }
+
+    private void run() {
+        boolean ready = false;
+        String claimCursor = "0-0";
+        long lastClaim = 0;
+        while (running) {
+            try {
+                if (!ready) {
+                    createGroup();
+                    prepare();
+                    ready = true;
+                    consume(redis.xreadgroup(consumer, XReadArgs.Builder.count(BATCH),
+                            XReadArgs.StreamOffset.from(stream, "0"))); // ours, taken but not acknowledged
+                }
+                if (System.currentTimeMillis() - lastClaim > CLAIM_AFTER.toMillis()) {
+                    var claimed = redis.xautoclaim(stream,
+                            XAutoClaimArgs.Builder.xautoclaim(consumer, CLAIM_AFTER, claimCursor).count(BATCH));
+                    consume(claimed.getMessages());
+                    claimCursor = claimed.getId();
+                    lastClaim = System.currentTimeMillis();
+                }
+                consume(redis.xreadgroup(consumer, XReadArgs.Builder.block(BLOCK).count(BATCH),
+                        XReadArgs.StreamOffset.lastConsumed(stream)));
+            } catch (RedisCommandExecutionException e) {
+                // NOGROUP, or UNBLOCKED while waiting: the stream or the group was deleted. Prepare again,
+                // which recreates the group and catches up.
+                ready = false;
+                String code = e.getMessage() == null ? "" : e.getMessage().split(" ", 2)[0];
+                if (!code.equals("NOGROUP") && !code.equals("UNBLOCKED")) {
+                    pause(e);
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    pause(e);
+                }
+            }
+        }
+    }
+
+    private void createGroup() {
+        try {
+            redis.xgroupCreate(XReadArgs.StreamOffset.latest(stream), group, XGroupCreateArgs.Builder.mkstream());
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+                throw e;
+            }
+            // the group exists (a restart, or another instance): catch up from where the group is
+        }
+    }
+
+    private void consume(List<StreamMessage<String, String>> messages) {
+        for (StreamMessage<String, String> message : messages) {
+            handle(message);
+            redis.xack(stream, group, message.getId());
+            handled.incrementAndGet();
+        }
+    }
+
+    private void pause(RuntimeException e) {
+        // exception types only: messages of storage errors can quote keys and values
+        log.warn("Change feed consumer {} failed ({}); retrying in 1 s", group, e.getClass().getSimpleName());
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tessera.profile.segment;
+
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.segment.SegmentEngine;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.profile.feed.ChangeFeedConsumer;
+import io.lettuce.core.StreamMessage;
+import java.util.Set;
+
+/**
+ * Real-time segment membership: every change of a profile on the change feed (identity, CX, consent,
+ * merges, splits, erasure) evaluates every segment for it, in the consumer group {@value #GROUP} (see
+ * {@link ChangeFeedConsumer}). A profile that is gone leaves every segment. The feed's own
+ * {@code segment-joined}/{@code segment-left} entries are skipped. A change whose evaluation fails stays
+ * pending and is handled again; evaluation is idempotent.
+ */
+public final class SegmentFeed extends ChangeFeedConsumer {
+
+    static final String GROUP = "segments";
+    private static final Set<String> OWN = Set.of("segment-joined", "segment-left");
+
+    private final SegmentEngine engine;
+    private final SegmentService service;
+
+    public SegmentFeed(RedisConnection connection, SegmentEngine engine, SegmentService service) {
+        super(connection, engine.store().namespace().changeFeed(), GROUP);
+        this.engine = engine;
+        this.service = service;
+    }
+
+    /** Builds that did not finish (an instance stopped) are resumed in the background. */
+    @Override
+    protected void prepare() {
+        service.refreshSoon();
+    }
+
+    @Override
+    protected void handle(StreamMessage<String, String> change) {
+        String profile = change.getBody().get("profile");
+        if (profile != null && ProfileId.isValid(profile) && !OWN.contains(change.getBody().get("change"))) {
+            engine.evaluate(new ProfileId(profile));
+        }
+    }
+}

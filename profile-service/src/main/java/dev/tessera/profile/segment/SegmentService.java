@@ -1,0 +1,219 @@
+package dev.tessera.profile.segment;
+
+import dev.tessera.core.segment.InvalidSegmentException;
+import dev.tessera.core.segment.Segment;
+import dev.tessera.core.segment.SegmentEngine;
+import dev.tessera.core.segment.SegmentRule;
+import dev.tessera.core.segment.SegmentStore;
+import dev.tessera.core.store.RedisConnection;
+import io.lettuce.core.SetArgs;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Segments as the API sees them: create, change and delete definitions, and run the jobs that keep
+ * memberships right besides the change feed ({@link SegmentFeed}): a full evaluation (build) after a
+ * definition is created or changed, and a periodic refresh of the segments whose rules depend on time.
+ * Jobs run on one background thread per instance and take a Redis lock, so with several instances each
+ * job runs once; a build that an instance did not finish (it stopped) is resumed by the next refresh.
+ */
+public class SegmentService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SegmentService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+    /** A build holds its lock at most this long; a longer one is taken over by the next refresh. */
+    static final Duration BUILD_LOCK = Duration.ofMinutes(30);
+
+    private final SegmentEngine engine;
+    private final SegmentStore store;
+    private final RedisConnection connection;
+    private final int max;
+    private final Duration refreshEvery;
+    private final Clock clock;
+    private final ExecutorService jobs = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "segment-jobs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SegmentService(SegmentEngine engine, RedisConnection connection, int max, Duration refreshEvery,
+            Clock clock) {
+        this.engine = engine;
+        this.store = engine.store();
+        this.connection = connection;
+        this.max = max;
+        this.refreshEvery = refreshEvery;
+        this.clock = clock;
+    }
+
+    public SegmentStore store() {
+        return store;
+    }
+
+    /** Thrown when the stored version is not the one the caller changed. */
+    public static final class VersionConflict extends RuntimeException {
+        public VersionConflict() {
+            super("segment changed meanwhile", null, false, false);
+        }
+    }
+
+    /**
+     * Creates a segment and starts its build.
+     *
+     * @throws InvalidSegmentException for an invalid name or description, or when {@code max} segments exist
+     */
+    public Segment create(String name, String description, SegmentRule rule, String actor) {
+        if (store.all().size() >= max) {
+            throw new InvalidSegmentException("segment", "at most " + max + " segments may exist; delete one first");
+        }
+        Instant now = clock.instant();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Segment segment = new Segment(newId(), name, description, rule, now, actor, now, actor, 1);
+            if (store.save(segment, 0)) {
+                store.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, 0, 1, now, null));
+                submitBuild(segment);
+                return segment;
+            }
+        }
+        throw new IllegalStateException("no free segment id after 5 attempts");
+    }
+
+    /**
+     * Stores a new version of a segment (when {@code expectedVersion} is the stored one) and rebuilds it
+     * when the rule changed.
+     *
+     * @return empty when there is no such segment
+     * @throws VersionConflict when it changed meanwhile
+     */
+    public Optional<Segment> update(String id, String name, String description, SegmentRule rule,
+            long expectedVersion, String actor) {
+        Optional<Segment> current = store.find(id);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Segment old = current.get();
+        if (old.version() != expectedVersion) {
+            throw new VersionConflict();
+        }
+        Segment next = new Segment(id, name, description, rule, old.createdAt(), old.createdBy(), clock.instant(),
+                actor, old.version() + 1);
+        if (!store.save(next, expectedVersion)) {
+            throw new VersionConflict();
+        }
+        if (!old.rule().equals(rule)) {
+            store.putStatus(id, new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, 0, next.version(),
+                    clock.instant(), null));
+            submitBuild(next);
+        } else {
+            store.status(id).ifPresent(s -> store.putStatus(id, new SegmentStore.Status(s.state(), s.evaluated(),
+                    s.total(), next.version(), s.startedAt(), s.finishedAt())));
+        }
+        return Optional.of(next);
+    }
+
+    /** Deletes a segment with its memberships; false when there was none. */
+    public boolean delete(String id) {
+        return store.delete(id);
+    }
+
+    private void submitBuild(Segment segment) {
+        jobs.submit(() -> build(segment));
+    }
+
+    /** Runs a build of this version unless another instance holds its lock; false when it did not run. */
+    boolean build(Segment segment) {
+        String lock = connection.commands().set(store.namespace().segmentLock("build:" + segment.id()),
+                Long.toString(segment.version()), SetArgs.Builder.nx().px(BUILD_LOCK.toMillis()));
+        if (lock == null) {
+            return false;
+        }
+        try {
+            Optional<Segment> current = store.find(segment.id());
+            if (current.isEmpty() || current.get().version() != segment.version()) {
+                return false; // deleted or changed again: that change has its own build
+            }
+            long started = System.nanoTime();
+            long profiles = engine.build(segment);
+            log.info("Segment {} v{} built over {} profiles in {} ms", segment.id(), segment.version(), profiles,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Building segment {} failed ({}); the next refresh resumes it", segment.id(),
+                    e.getClass().getSimpleName());
+            return false;
+        } finally {
+            connection.commands().del(store.namespace().segmentLock("build:" + segment.id()));
+        }
+    }
+
+    /**
+     * The periodic job: builds that are not finished for the current version (an instance stopped during
+     * one), then every segment whose rule depends on time, for every profile. One instance per period runs
+     * it (a lock that expires with the period).
+     *
+     * @return how many segments were refreshed or built; -1 when another instance has the period
+     */
+    public int refresh() {
+        String lock = connection.commands().set(store.namespace().segmentLock("refresh"), "1",
+                SetArgs.Builder.nx().px(Math.max(1000, refreshEvery.toMillis() - 1000)));
+        if (lock == null) {
+            return -1;
+        }
+        Map<String, Segment> all = store.all();
+        int done = 0;
+        for (Segment s : all.values()) {
+            Optional<SegmentStore.Status> status = store.status(s.id());
+            boolean finished = status.isPresent() && SegmentStore.Status.READY.equals(status.get().state())
+                    && status.get().definitionVersion() == s.version();
+            if (!finished && build(s)) {
+                done++;
+            }
+        }
+        List<Segment> timed = all.values().stream().filter(Segment::timeDependent).toList();
+        if (!timed.isEmpty()) {
+            long profiles = engine.evaluateAll(timed, 1000, t -> { }, d -> { });
+            log.info("{} time-dependent segment(s) refreshed over {} profiles", timed.size(), profiles);
+            done += timed.size();
+        }
+        return done;
+    }
+
+    /** Starts the periodic job's first run in the background (at start-up: resume unfinished builds). */
+    public void refreshSoon() {
+        jobs.submit(this::refresh);
+    }
+
+    /** Waits for the jobs queued so far (tests and orderly shutdown). */
+    public void awaitJobs(Duration timeout) throws InterruptedException {
+        var done = jobs.submit(() -> { });
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("segment jobs did not finish in " + timeout, e);
+        }
+    }
+
+    private static String newId() {
+        StringBuilder id = new StringBuilder("seg-");
+        for (int i = 0; i < 10; i++) {
+            id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return id.toString();
+    }
+
+    @Override
+    public void close() {
+        jobs.shutdownNow();
+    }
+}

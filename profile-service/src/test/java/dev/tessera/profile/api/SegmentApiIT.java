@@ -1,0 +1,312 @@
+package dev.tessera.profile.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.audit.AuditEntry;
+import dev.tessera.core.audit.AuditLog;
+import dev.tessera.core.audit.AuditQuery;
+import dev.tessera.core.cx.CxIdentityHooks;
+import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.testing.RedisTestServer;
+import dev.tessera.core.testing.RedisTestSupport;
+import dev.tessera.security.Roles;
+import dev.tessera.security.testing.TestTokens;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Segments through the API on a real Redis with the change feed running: definitions with field-named
+ * errors, background builds, real-time joins and leaves, the 360, optimistic updates, exports with
+ * consent and field checks, deletion. Who may call them: ProfileApiSecurityIT.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tessera.privacy.marketer.visible-fields=country,city,email")
+@ActiveProfiles("test")
+class SegmentApiIT {
+
+    private static final String MARKETER = TestTokens.bearer(Roles.MARKETER);
+    private static final String AGENT = TestTokens.bearer(Roles.AGENT);
+    private static final String ADMIN = TestTokens.bearer(Roles.ADMIN);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ProfileResolver resolver;
+
+    @Autowired
+    CxIdentityHooks hooks;
+
+    @Autowired
+    CxStore cx;
+
+    @Autowired
+    AuditLog audit;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("tessera.redis.url", RedisTestServer::url);
+        TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @BeforeEach
+    void emptyStore() throws Exception {
+        RedisTestSupport.flush();
+        // the feed recreates its consumer group after the flush; changes before that would not reach it
+        try (var redis = RedisTestSupport.connect()) {
+            await(() -> {
+                try {
+                    return redis.commands().xinfoGroups(dev.tessera.core.store.RedisKeys.CHANGE_FEED).stream()
+                            .anyMatch(g -> g.toString().contains("segments")) ? true : null;
+                } catch (io.lettuce.core.RedisCommandExecutionException noStream) {
+                    return null;
+                }
+            });
+        }
+    }
+
+    private ProfileId person(String id, String email, Map<String, String> attributes) {
+        Map<String, String> all = new LinkedHashMap<>(attributes);
+        all.put("email", email);
+        CustomerRecord record = new CustomerRecord(new SourceRecordId("shop", id), T0,
+                List.of(new Identifier(IdentifierType.EMAIL, email)), all);
+        Resolution resolution = resolver.resolve(record);
+        hooks.afterResolve(record, resolution);
+        return resolution.profileId();
+    }
+
+    private void nps(String record, String id, int score, Instant at) {
+        cx.append(new Interaction(id, new SourceRecordId("shop", record), InteractionKind.SURVEY_RESPONSE, "email",
+                "delivery", at, null, new Interaction.Score(Interaction.ScoreType.NPS, score), Map.of()));
+    }
+
+    private static final String GERMANY = """
+            {"name":"Germany","description":"customers in Germany",
+             "rule":{"attribute":"country","op":"eq","value":"DE"}}""";
+
+    private JsonNode createReady(String body) throws Exception {
+        Response created = send("POST", "/api/v1/segments", MARKETER, body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(created.location()).isEqualTo("/api/v1/segments/" + id);
+        return await(() -> {
+            JsonNode s = send("GET", "/api/v1/segments/" + id, MARKETER, null).json();
+            return "ready".equals(s.at("/status/state").asString()) ? s : null;
+        });
+    }
+
+    private List<String> members(String segment) throws Exception {
+        List<String> ids = new ArrayList<>();
+        send("GET", "/api/v1/segments/" + segment + "/members", MARKETER, null).json().get("members")
+                .forEach(m -> ids.add(m.get("profileId").asString()));
+        return ids;
+    }
+
+    @Test
+    void aSegmentIsBuiltOverExistingProfilesAndFollowsNewOnesInRealTime() throws Exception {
+        ProfileId ada = person("c-1", "ada@example.org", Map.of("country", "DE"));
+        person("c-2", "bob@example.org", Map.of("country", "FR"));
+
+        JsonNode germany = createReady(GERMANY);
+        String id = germany.get("id").asString();
+        assertThat(germany.get("size").asLong()).isEqualTo(1);
+        assertThat(germany.get("createdBy").asString()).isEqualTo("test-user");
+        assertThat(germany.get("version").asLong()).isEqualTo(1);
+        assertThat(germany.at("/status/evaluated").asLong()).isEqualTo(2);
+        assertThat(members(id)).containsExactly(ada.value());
+
+        // a new customer arrives: the change feed puts them in without any rebuild
+        ProfileId cem = person("c-3", "cem@example.org", Map.of("country", "de"));
+        await(() -> members(id).contains(cem.value()) ? true : null);
+
+        // the 360 lists the segment for agents
+        JsonNode profile = send("GET", "/api/v1/profiles/" + cem.value(), AGENT, null).json();
+        assertThat(profile.at("/segments/0/id").asString()).isEqualTo(id);
+        assertThat(profile.at("/segments/0/name").asString()).isEqualTo("Germany");
+
+        JsonNode list = send("GET", "/api/v1/segments", MARKETER, null).json();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("size").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void metricsAndConsentChangesMoveMembersInAndOut() throws Exception {
+        ProfileId ada = person("c-1", "ada@example.org", Map.of("consent_marketing_email", "granted"));
+        String detractors = createReady("""
+                {"name":"Detractors we may email","rule":{"all":[
+                  {"metric":"nps_latest","op":"le","value":6},
+                  {"consent":{"purpose":"marketing","channel":"email"}}]}}""").get("id").asString();
+        assertThat(members(detractors)).isEmpty();
+
+        nps("c-1", "s-1", 3, T0.plusSeconds(60));
+        await(() -> members(detractors).contains(ada.value()) ? true : null);
+
+        Response withdrawn = send("PUT", "/api/v1/profiles/" + ada.value() + "/consent/marketing/email", AGENT,
+                "{\"status\":\"withdrawn\"}");
+        assertThat(withdrawn.status()).isEqualTo(200);
+        await(() -> members(detractors).isEmpty() ? true : null);
+    }
+
+    @Test
+    void invalidDefinitionsAreProblemsNamingTheField() throws Exception {
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"rule\":{\"has\":\"email\"}}"), "name");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"name\":\"x\"}"), "rule");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER,
+                "{\"name\":\"x\",\"rule\":{\"all\":[{\"has\":\"email\"},{\"metric\":\"orders\",\"op\":\"like\",\"value\":1}]}}"),
+                "rule.all[1].op");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"name\":\"x\",\"rule\":{\"has\":\"email\"},\"owner\":1}"),
+                "owner");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"name\":\"\\u0000\",\"rule\":{\"has\":\"email\"}}"),
+                "name");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "[1]"), "body");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"name\":\"x\",\"pad\":\"" + "a".repeat(70_000) + "\"}"),
+                "body");
+        Response hostile = send("POST", "/api/v1/segments", MARKETER,
+                "{\"name\":\"x\",\"rule\":{\"attribute\":\"email\",\"op\":\"eq\",\"value\":\"ada@example.org\\u0007\"}}");
+        assertProblem(hostile, "rule.value");
+        assertThat(hostile.body()).doesNotContain("ada@example.org");
+        assertThat(send("GET", "/api/v1/segments", MARKETER, null).json()).isEmpty();
+        assertThat(send("GET", "/api/v1/segments/seg-unknown", MARKETER, null).status()).isEqualTo(404);
+        assertThat(send("GET", "/api/v1/segments/..%2F..%2Fetc", MARKETER, null).status()).isIn(400, 404);
+        assertProblem(send("GET", "/api/v1/segments/seg-unknown/members?size=0", MARKETER, null), "size");
+    }
+
+    @Test
+    void anUpdateNeedsTheCurrentVersionAndAChangedRuleRebuilds() throws Exception {
+        ProfileId ada = person("c-1", "ada@example.org", Map.of("country", "DE"));
+        ProfileId bob = person("c-2", "bob@example.org", Map.of("country", "FR"));
+        String id = createReady(GERMANY).get("id").asString();
+
+        String france = "{\"name\":\"France\",\"version\":%d,\"rule\":{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"FR\"}}";
+        assertThat(send("PUT", "/api/v1/segments/" + id, MARKETER, france.formatted(7)).status()).isEqualTo(409);
+        assertProblem(send("PUT", "/api/v1/segments/" + id, MARKETER, france.replace("\"version\":%d,", "")), "version");
+        Response updated = send("PUT", "/api/v1/segments/" + id, MARKETER, france.formatted(1));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.json().get("version").asLong()).isEqualTo(2);
+        await(() -> {
+            JsonNode s = send("GET", "/api/v1/segments/" + id, MARKETER, null).json();
+            return "ready".equals(s.at("/status/state").asString()) && s.at("/status/definitionVersion").asLong() == 2
+                    ? s : null;
+        });
+        assertThat(members(id)).containsExactly(bob.value());
+        assertThat(send("GET", "/api/v1/profiles/" + ada.value(), AGENT, null).json().get("segments")).isEmpty();
+
+        assertThat(send("DELETE", "/api/v1/segments/" + id, MARKETER, null).status()).isEqualTo(204);
+        assertThat(send("DELETE", "/api/v1/segments/" + id, MARKETER, null).status()).isEqualTo(404);
+        assertThat(send("GET", "/api/v1/profiles/" + bob.value(), AGENT, null).json().get("segments")).isEmpty();
+    }
+
+    @Test
+    void exportsGiveOnlyVisibleFieldsOnlyConsentingMembersAndAreAudited() throws Exception {
+        person("c-1", "ada@example.org", Map.of("country", "DE", "city", "=HYPERLINK(\"http://evil\")",
+                "last_name", "Lovelace", "consent_marketing_email", "granted"));
+        person("c-2", "bob@example.org", Map.of("country", "DE", "city", "Köln, Süd"));
+        String id = createReady(GERMANY).get("id").asString();
+        String base = "/api/v1/segments/" + id + "/export";
+
+        // marketers see country, city and email in clear here (visible-fields), never last_name
+        assertProblem(send("GET", base + "?fields=country,last_name", MARKETER, null), "fields");
+        assertProblem(send("GET", base + "?fields=email", MARKETER, null), "purpose");
+        assertProblem(send("GET", base + "?fields=email&purpose=marketing&channel=fax", MARKETER, null), "channel");
+        assertProblem(send("GET", base + "?fields=" + URLEncoder.encode("a,<b>", StandardCharsets.UTF_8), MARKETER,
+                null), "fields");
+
+        Response all = send("GET", base + "?fields=country,city", MARKETER, null);
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.contentType()).startsWith("text/csv");
+        List<String> lines = all.body().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("profile_id,joined_at,country,city");
+        assertThat(lines).hasSize(3);
+        assertThat(all.body()).contains(",DE,\"'=HYPERLINK(\"\"http://evil\"\")\"").contains(",DE,\"Köln, Süd\"");
+
+        Response consenting = send("GET", base + "?fields=email&purpose=marketing&channel=email", MARKETER, null);
+        assertThat(consenting.body().lines().toList()).hasSize(2);
+        assertThat(consenting.body()).contains("ada@example.org").doesNotContain("bob@example.org");
+
+        Response admin = send("GET", base + "?fields=last_name,email&purpose=marketing", ADMIN, null);
+        assertThat(admin.status()).isEqualTo(200);
+
+        List<AuditEntry> exports = audit.query(new AuditQuery(null, SegmentExport.ACTION, null, null, null, null, 10));
+        assertThat(exports).hasSize(3);
+        assertThat(exports).anySatisfy(e -> {
+            assertThat(e.fields()).containsExactly("email");
+            assertThat(e.detail()).contains("segment=" + id).contains("rows=1").contains("left-out-without-consent=1");
+        });
+        assertThat(exports).allSatisfy(e -> assertThat(e.detail()).doesNotContain("@"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static <T> T await(Callable<T> check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            T value = check.call();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 20 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void assertProblem(Response response, String parameter) {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("parameter").asString()).isEqualTo(parameter);
+    }
+
+    private record Response(int status, String body, String contentType, String location) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private Response send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", token);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.headers().firstValue("Location").orElse(""));
+    }
+}
