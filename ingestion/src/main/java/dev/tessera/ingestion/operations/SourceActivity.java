@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -87,11 +88,30 @@ public final class SourceActivity {
         counters(source).lag = probe;
     }
 
+    /**
+     * How many messages a source has waiting (Kafka: the sum over partitions of log end offset minus the
+     * group's committed offset); also the gauge {@code tessera.source.lag.messages}, registered for the
+     * sources that give such a probe, NaN while the figure is unknown.
+     */
+    public void messageLagProbe(String source, Supplier<OptionalLong> probe) {
+        Counters c = counters(source);
+        boolean first = c.messageLag == null;
+        c.messageLag = probe;
+        if (first) {
+            Gauge.builder("tessera.source.lag.messages", c,
+                            counters -> counters.messageLag().stream().mapToDouble(m -> m).findFirst().orElse(Double.NaN))
+                    .description("Messages a source has waiting, e.g. a Kafka consumer group's lag over all partitions")
+                    .baseUnit("messages")
+                    .tags("source", source)
+                    .register(meters);
+        }
+    }
+
     public Snapshot snapshot(String source) {
         Counters c = counters(source);
         return new Snapshot(c.received.get(), c.stored.get(), c.rejected.get(), c.erased.get(),
                 Optional.ofNullable(c.lastSuccess.get()), Optional.ofNullable(c.lastError.get()), c.lag(),
-                Optional.ofNullable(c.progress.get()));
+                c.messageLag(), Optional.ofNullable(c.progress.get()));
     }
 
     private Counters counters(String source) {
@@ -120,6 +140,7 @@ public final class SourceActivity {
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong erased = new AtomicLong();
         volatile Supplier<Optional<Duration>> lag = Optional::empty;
+        volatile Supplier<OptionalLong> messageLag;
         final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
         final AtomicReference<LastError> lastError = new AtomicReference<>();
         final AtomicReference<Progress> progress = new AtomicReference<>();
@@ -129,6 +150,15 @@ public final class SourceActivity {
                 return lag.get();
             } catch (RuntimeException e) {
                 return Optional.empty(); // a probe that cannot tell (folder gone) is no lag figure
+            }
+        }
+
+        OptionalLong messageLag() {
+            Supplier<OptionalLong> probe = messageLag;
+            try {
+                return probe == null ? OptionalLong.empty() : probe.get();
+            } catch (RuntimeException e) {
+                return OptionalLong.empty();
             }
         }
     }
@@ -143,5 +173,6 @@ public final class SourceActivity {
     }
 
     public record Snapshot(long received, long stored, long rejected, long erased, Optional<Instant> lastSuccess,
-            Optional<LastError> lastError, Optional<Duration> lag, Optional<Progress> progress) {}
+            Optional<LastError> lastError, Optional<Duration> lag, OptionalLong lagMessages,
+            Optional<Progress> progress) {}
 }

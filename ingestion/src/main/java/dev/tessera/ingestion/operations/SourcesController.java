@@ -78,20 +78,24 @@ class SourcesController {
                 s.lastSuccess().orElse(null),
                 s.lastError().map(e -> new LastError(e.at(), e.reason())).orElse(null),
                 s.lag().map(d -> d.toMillis() / 1000.0).orElse(null),
+                s.lagMessages().isPresent() ? Long.valueOf(s.lagMessages().getAsLong()) : null,
                 s.progress().map(p -> new Progress(p.file(), p.done(), p.total(), p.startedAt())).orElse(null));
     }
 
     record SourceList(List<SourceStatus> items, int count) {}
 
     /**
-     * @param lagSeconds how far behind the source is (folder: age of the oldest waiting file); null when
-     *                   the transport cannot tell
+     * @param lagSeconds how far behind the source is (folder: age of the oldest waiting file; Kafka: age of
+     *                   the oldest unconsumed message); null when the transport cannot tell or the brokers do
+     *                   not answer
+     * @param lagMessages messages waiting (Kafka: log end minus committed offset, summed over partitions);
+     *                   null for other transports and while unknown
      * @param progress   the file being imported, rows done of total; null when idle
      * @param erased     items refused because their person was erased (not dead-lettered: docs/privacy.md)
      */
     record SourceStatus(String name, String kind, String transport, String format, boolean enabled, String route,
             String status, long received, long stored, long rejected, long erased, long deadLetters, Instant lastSuccess,
-            LastError lastError, Double lagSeconds, Progress progress) {}
+            LastError lastError, Double lagSeconds, Long lagMessages, Progress progress) {}
 
     record LastError(Instant at, String reason) {}
 

@@ -159,6 +159,22 @@ class KafkaSourceRoutes extends RouteBuilder {
         return endpoint;
     }
 
+    /**
+     * Connection settings for the source's own Kafka clients besides the route's consumer (the lag
+     * measurement): the same brokers, protocol and SASL login.
+     */
+    static Map<String, Object> clientProperties(SourceCatalog.Ready ready) {
+        Kafka kafka = ready.source().kafka();
+        Map<String, Object> properties = new java.util.HashMap<>();
+        properties.put("bootstrap.servers", kafka.bootstrapServers());
+        properties.put("security.protocol", kafka.security().protocol().name());
+        ready.kafkaLogin().ifPresent(login -> {
+            properties.put("sasl.mechanism", kafka.security().mechanism().kafkaName());
+            properties.put("sasl.jaas.config", jaas(kafka.security(), login));
+        });
+        return properties;
+    }
+
     private static String jaas(KafkaSecurity security, SourceCatalog.SaslLogin login) {
         String module = switch (security.mechanism()) {
             case PLAIN -> "org.apache.kafka.common.security.plain.PlainLoginModule";

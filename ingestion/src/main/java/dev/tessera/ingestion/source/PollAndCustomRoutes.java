@@ -3,6 +3,8 @@ package dev.tessera.ingestion.source;
 import dev.tessera.ingestion.format.PayloadRejectedException;
 import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.operations.SourceActivity;
+import dev.tessera.ingestion.system.IngestionProperties.Poll;
+import dev.tessera.ingestion.system.IngestionProperties.Source;
 import dev.tessera.ingestion.system.IngestionProperties.Transport;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Poll sources: one route per source ({@code source-<name>}) that fetches the vendor API on a timer and
- * stores each response as one payload. And the intake for integrators' own Camel routes (YAML files in
+ * stores each response as one payload, following next-page links when the source has a cursor. And the intake for integrators' own Camel routes (YAML files in
  * the configured routes folder): they send a payload to {@value #INTAKE} with the header
  * {@value #SOURCE_HEADER} naming a source of transport {@code custom}, and it is stored like any other.
  */
@@ -31,10 +33,12 @@ class PollAndCustomRoutes extends RouteBuilder {
     private final SourceCatalog catalog;
     private final PayloadIntake intake;
     private final SourceActivity activity;
+    private final PollCursors cursors;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    PollAndCustomRoutes(SourceCatalog catalog, PayloadIntake intake, SourceActivity activity) {
+    PollAndCustomRoutes(SourceCatalog catalog, PayloadIntake intake, SourceActivity activity, PollCursors cursors) {
         this.catalog = catalog;
+        this.cursors = cursors;
         this.intake = intake;
         this.activity = activity;
     }
@@ -55,9 +59,53 @@ class PollAndCustomRoutes extends RouteBuilder {
                 .process(this::custom);
     }
 
+    /**
+     * One tick: the page at the cursor (the configured URL without one), then, while the pages name a
+     * next one and the vendor has more, the following pages up to {@code max-pages}. The cursor moves to
+     * a page's next link only once the page is stored or dead-lettered, so a crash or a failed fetch
+     * fetches that page again (storage is idempotent) and never skips one.
+     */
     private void poll(SourceCatalog.Ready ready, Exchange exchange) throws Exception {
+        Source source = ready.source();
+        Poll poll = source.poll();
+        URI configured = URI.create(poll.url());
+        URI page = cursors.next(source).map(URI::create).orElse(configured);
+        for (int fetched = 0; fetched < poll.maxPages(); fetched++) {
+            HttpResponse<byte[]> response = fetch(ready, page);
+            if (response == null) {
+                return; // the next tick tries the same page again
+            }
+            PageLinks links = PageLinks.of(poll, page, response.body(), response.headers().allValues("Link"));
+            Instant now = Instant.now();
+            try {
+                exchange.getMessage().setBody(intake.receive(ready,
+                        new SourcePayload(source.records(), response.body(), Map.of(), now), "poll:" + now));
+            } catch (PayloadRejectedException e) {
+                // dead-lettered with its reason by the intake: kept, so moving past it loses nothing
+            }
+            if (links.next().isEmpty()) {
+                return; // no next page (or none readable): the cursor stays on this one
+            }
+            URI next = links.next().get();
+            if (!PageLinks.sameOrigin(configured, next)) {
+                activity.failed(source.name(), "poll refused a next-page link that leaves the scheme, host and port "
+                        + "of poll.url");
+                return;
+            }
+            if (!next.equals(page)) {
+                cursors.advance(source, next.toString());
+            }
+            if (links.endOfStream() || next.equals(page)) {
+                return; // the vendor has nothing more for now; the next tick asks the cursor's page
+            }
+            page = next;
+        }
+    }
+
+    /** The page, or null when the fetch failed (recorded as the source's last error). */
+    private HttpResponse<byte[]> fetch(SourceCatalog.Ready ready, URI url) throws InterruptedException {
         String name = ready.source().name();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ready.source().poll().url()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(ready.source().poll().timeout())
                 .header("Accept", "application/json");
         ready.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
@@ -66,19 +114,13 @@ class PollAndCustomRoutes extends RouteBuilder {
             response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.io.IOException e) {
             activity.failed(name, "poll failed: " + e.getClass().getSimpleName());
-            return; // the next tick tries again
+            return null;
         }
         if (response.statusCode() != 200) {
             activity.failed(name, "poll answered HTTP " + response.statusCode());
-            return;
+            return null;
         }
-        Instant now = Instant.now();
-        try {
-            exchange.getMessage().setBody(intake.receive(ready,
-                    new SourcePayload(ready.source().records(), response.body(), Map.of(), now), "poll:" + now));
-        } catch (PayloadRejectedException e) {
-            // dead-lettered with its reason by the intake; the next tick fetches again
-        }
+        return response;
     }
 
     private void custom(Exchange exchange) throws Exception {

@@ -90,11 +90,27 @@ public final class SourceCatalog {
                 if (source.poll() == null) {
                     throw new IllegalStateException(at + ".poll.url: a poll source needs the URL to fetch");
                 }
+                cursor(source.poll(), at + ".poll");
                 if (source.poll().bearerToken() != null) {
                     token = Optional.of(reference(source.poll().bearerToken(), at + ".poll.bearer-token", environment));
                 }
             }
             byName.put(source.name(), new Ready(source, format, verifier, formats, kafkaLogin, token));
+        }
+    }
+
+    /** The cursor settings that only make sense together: a next-link cursor names where the link is. */
+    private static void cursor(IngestionProperties.Poll poll, String at) {
+        if (poll.cursor() == IngestionProperties.PollCursor.NEXT_LINK && (poll.nextLink() == null || poll.nextLink().isBlank())) {
+            throw new IllegalStateException(at + ".next-link: cursor next-link needs the JSON pointer of the next page's "
+                    + "URL in the response, e.g. /next_page");
+        }
+        if (poll.cursor() != IngestionProperties.PollCursor.NEXT_LINK && poll.nextLink() != null) {
+            throw new IllegalStateException(at + ".next-link: only used with cursor: next-link (cursor is "
+                    + lower(poll.cursor()) + ")");
+        }
+        if (poll.cursor() == IngestionProperties.PollCursor.NONE && poll.endOfStream() != null) {
+            throw new IllegalStateException(at + ".end-of-stream: only used with a cursor (next-link or link-header)");
         }
     }
 

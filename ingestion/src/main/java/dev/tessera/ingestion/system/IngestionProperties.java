@@ -212,20 +212,38 @@ public record IngestionProperties(
 
     /**
      * A vendor API fetched on a schedule; each response is one payload of the source's format, and
-     * fetching the same data again stores nothing twice.
+     * fetching the same data again stores nothing twice. With a {@code cursor} the poll follows the
+     * vendor's next-page links and keeps the next URL in Redis, so an incremental export is read to its
+     * end and resumed where it stopped after a restart (docs/sources.md).
      *
-     * @param url          the API URL (http or https)
+     * @param url          the API URL (http or https); the first page, and the origin every next link must keep
      * @param interval     time between fetches
      * @param bearerToken  reference ({@code env:NAME} / {@code file:/path}) to an API token sent as
      *                     {@code Authorization: Bearer ...}; optional
      * @param timeout      per request
+     * @param cursor       how the next page is found: {@code none} (fetch {@code url} each tick),
+     *                     {@code next-link} (a URL in the response body at {@code nextLink}) or
+     *                     {@code link-header} (RFC 8288 {@code Link: <...>; rel="next"})
+     * @param nextLink     for {@code next-link}: JSON pointer to the next page's URL, e.g. {@code /next_page}
+     * @param endOfStream  optional JSON pointer to a boolean that is true on the last page for now, e.g.
+     *                     {@code /end_of_stream}: the poll then waits for the next tick
+     * @param maxPages     pages fetched per tick at most, so that a long backlog does not hold the route
      */
     public record Poll(
             @NotNull @Pattern(regexp = "https?://.+", message = "must be an http or https URL") String url,
             @NotNull @DefaultValue("5m") Duration interval,
             @Pattern(regexp = "(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", message = "must be a reference: env:NAME or file:/path")
             String bearerToken,
-            @NotNull @DefaultValue("30s") Duration timeout) {}
+            @NotNull @DefaultValue("30s") Duration timeout,
+            @NotNull @DefaultValue("NONE") PollCursor cursor,
+            @Pattern(regexp = JSON_POINTER, message = "must be a JSON pointer such as /next_page") String nextLink,
+            @Pattern(regexp = JSON_POINTER, message = "must be a JSON pointer such as /end_of_stream") String endOfStream,
+            @Min(1) @Max(10_000) @DefaultValue("50") int maxPages) {}
+
+    /** A JSON pointer (RFC 6901) to a member below the root. */
+    static final String JSON_POINTER = "(/([^~]|~[01])*)+";
+
+    public enum PollCursor { NONE, NEXT_LINK, LINK_HEADER }
 
     public enum Scheme { NONE, SHOPIFY, TYPEFORM, SEGMENT_WRITE_KEY, HMAC, HUBSPOT_V3 }
 

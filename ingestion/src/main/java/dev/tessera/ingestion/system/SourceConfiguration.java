@@ -5,7 +5,9 @@ import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.store.RedisConnection;
 import dev.tessera.ingestion.source.PayloadIntake;
+import dev.tessera.ingestion.source.PollCursors;
 import dev.tessera.ingestion.source.SourceCatalog;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.ingestion.operations.SourceActivity;
@@ -32,6 +34,12 @@ class SourceConfiguration {
     PayloadIntake payloadIntake(IdentityResolver resolver, CxStore cx, CxIdentityHooks hooks,
             DeadLetterStore deadLetters, SourceActivity activity) {
         return new PayloadIntake(resolver, cx, hooks, deadLetters, activity);
+    }
+
+    /** Where cursor-following poll sources go on after a restart. */
+    @Bean
+    PollCursors pollCursors(RedisConnection connection) {
+        return new PollCursors(connection);
     }
 
     @Bean

@@ -186,6 +186,31 @@ class SourceCatalogTest {
         return all;
     }
 
+    @Test
+    void aNextLinkCursorWithoutItsPointerStopsStartUpNamingTheSetting() {
+        assertThatThrownBy(() -> catalog(Map.of("sources[0].name", "zendesk", "sources[0].kind", "support",
+                "sources[0].transport", "poll", "sources[0].format", "zendesk-ticket",
+                "sources[0].poll.url", "https://example.zendesk.com/api/v2/incremental/tickets.json?start_time=0",
+                "sources[0].poll.cursor", "next-link"), Map.of()))
+                .hasMessageStartingWith("tessera.sources[0].poll.next-link: cursor next-link needs the JSON pointer");
+        assertThatThrownBy(() -> catalog(Map.of("sources[0].name", "zendesk", "sources[0].kind", "support",
+                "sources[0].transport", "poll", "sources[0].format", "zendesk-ticket",
+                "sources[0].poll.url", "https://example.zendesk.com/api/v2/tickets.json",
+                "sources[0].poll.next-link", "/next_page"), Map.of()))
+                .hasMessage("tessera.sources[0].poll.next-link: only used with cursor: next-link (cursor is none)");
+    }
+
+    @Test
+    void pollCursorSettingsOutOfRangeAreRefusedByValidationNamingTheField() {
+        IngestionProperties.Poll poll = new IngestionProperties.Poll("https://example.com/api", java.time.Duration.ofMinutes(5),
+                null, java.time.Duration.ofSeconds(30), IngestionProperties.PollCursor.NEXT_LINK, "next_page",
+                "/end_of_stream", 0);
+        var validator = jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator();
+        assertThat(validator.validate(poll)).extracting(v -> v.getPropertyPath().toString() + ": " + v.getMessage())
+                .containsExactlyInAnyOrder("nextLink: must be a JSON pointer such as /next_page",
+                        "maxPages: must be greater than or equal to 1");
+    }
+
     private static SourceCatalog catalog(Map<String, String> settings, Map<String, String> environment) {
         Map<String, String> all = new HashMap<>();
         settings.forEach((k, v) -> all.put("tessera." + k, v));

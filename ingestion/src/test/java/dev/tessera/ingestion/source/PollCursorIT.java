@@ -1,0 +1,268 @@
+package dev.tessera.ingestion.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestServer;
+import dev.tessera.core.testing.RedisTestSupport;
+import dev.tessera.ingestion.IngestionApplication;
+import dev.tessera.ingestion.operations.SourceActivity;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Cursor-following poll sources against a real HTTP server serving pages in the shape of Zendesk's
+ * incremental user export ({@code users}, {@code next_page}, {@code end_of_stream}, {@code end_time}) and
+ * real Redis: pages are read in order and stored once, the cursor survives a restart, a failed page is
+ * fetched again without moving on, a link to another host is refused, and a malformed page is a dead
+ * letter.
+ */
+class PollCursorIT {
+
+    private HttpServer vendor;
+    private HttpServer elsewhere;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger elsewhereRequests = new AtomicInteger();
+    /** Path and query to the response: status, body, Link header (or null). */
+    private final Map<String, java.util.function.Supplier<Page>> pages = new ConcurrentHashMap<>();
+    private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+    private RedisConnection redis;
+
+    record Page(int status, String body, String link) {}
+
+    @BeforeEach
+    void start() throws IOException {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+        vendor = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        vendor.createContext("/", this::serve);
+        vendor.start();
+        elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            elsewhereRequests.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        elsewhere.start();
+    }
+
+    @AfterEach
+    void stop() {
+        apps.forEach(ConfigurableApplicationContext::close);
+        vendor.stop(0);
+        elsewhere.stop(0);
+        redis.close();
+    }
+
+    @Test
+    void anIncrementalExportIsReadPageByPageInOrderAndEachUserStoredOnce() {
+        String p0 = url("/api/v2/incremental/users.json?start_time=0");
+        String p1 = url("/api/v2/incremental/users.json?start_time=101");
+        String p2 = url("/api/v2/incremental/users.json?start_time=102");
+        String p3 = url("/api/v2/incremental/users.json?start_time=103");
+        serve(p0, usersPage(1, p1, false));
+        serve(p1, usersPage(2, p2, false));
+        serve(p2, usersPage(3, p3, true));
+        serve(p3, () -> new Page(200, "{\"users\": [], \"next_page\": \"" + p3 + "\", \"end_of_stream\": true, "
+                + "\"end_time\": 103, \"count\": 0}", null));
+
+        ConfigurableApplicationContext app = app("zendesk", p0, "200ms", 50, "cursor=next-link",
+                "next-link=/next_page", "end-of-stream=/end_of_stream");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.stream().filter(p3::endsWith).count() >= 2);
+        assertThat(List.copyOf(requests).subList(0, 4)).containsExactly(path(p0), path(p1), path(p2), path(p3));
+        assertThat(requests).filteredOn(r -> !r.equals(path(p3))).hasSize(3); // the earlier pages once each
+        for (int user = 1; user <= 3; user++) {
+            assertThat(profilesWithEmail(app, user)).as("user %s", user).isEqualTo(1);
+        }
+        assertThat(cursor("zendesk")).isEqualTo(p3);
+    }
+
+    @Test
+    void aRestartedAppGoesOnFromTheStoredCursor() {
+        String p0 = url("/users?page=0");
+        String p1 = url("/users?page=1");
+        String p2 = url("/users?page=2");
+        serve(p0, usersPage(1, p1, false));
+        serve(p1, usersPage(2, p2, false));
+        serve(p2, usersPage(3, p2, true));
+        String[] settings = {"cursor=next-link", "next-link=/next_page", "end-of-stream=/end_of_stream"};
+
+        ConfigurableApplicationContext first = app("resumed", p0, "1h", 2, settings); // one tick: two pages
+        await().atMost(Duration.ofSeconds(30)).until(() -> p2.equals(cursor("resumed")));
+        first.close();
+        assertThat(requests).containsExactly(path(p0), path(p1));
+
+        ConfigurableApplicationContext second = app("resumed", p0, "1h", 2, settings);
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.size() >= 3);
+        assertThat(requests).containsExactly(path(p0), path(p1), path(p2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> profilesWithEmail(second, 3) == 1);
+    }
+
+    @Test
+    void aPageThatFailsIsFetchedAgainAtTheNextTickWithoutMovingOn() {
+        String p0 = url("/users?page=0");
+        String p1 = url("/users?page=1");
+        String p2 = url("/users?page=2");
+        serve(p0, usersPage(1, p1, false));
+        AtomicInteger p1Calls = new AtomicInteger();
+        java.util.function.Supplier<Page> p1Page = usersPage(2, p2, true);
+        serve(p1, () -> p1Calls.incrementAndGet() == 1 ? new Page(500, "{}", null) : p1Page.get());
+        serve(p2, usersPage(3, p2, true));
+
+        ConfigurableApplicationContext app = app("flaky", p0, "200ms", 50, "cursor=next-link", "next-link=/next_page",
+                "end-of-stream=/end_of_stream");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.stream().filter(p2::endsWith).count() >= 1);
+        assertThat(List.copyOf(requests).subList(0, 4)).containsExactly(path(p0), path(p1), path(p1), path(p2));
+        assertThat(profilesWithEmail(app, 2)).isEqualTo(1);
+        assertThat(app.getBean(SourceActivity.class).snapshot("flaky").lastError().orElseThrow().reason())
+                .isEqualTo("poll answered HTTP 500");
+    }
+
+    @Test
+    void aNextLinkToAnotherHostIsRefusedAndTheTokenNeverSentThere() {
+        String p0 = url("/users?page=0");
+        String hostile = "http://localhost:" + elsewhere.getAddress().getPort() + "/steal";
+        serve(p0, usersPage(1, hostile, false));
+
+        ConfigurableApplicationContext app = app("hostile", p0, "200ms", 50, "cursor=next-link", "next-link=/next_page");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.size() >= 3);
+        assertThat(requests).containsOnly(path(p0));
+        assertThat(elsewhereRequests).hasValue(0);
+        assertThat(app.getBean(SourceActivity.class).snapshot("hostile").lastError().orElseThrow().reason())
+                .isEqualTo("poll refused a next-page link that leaves the scheme, host and port of poll.url");
+        assertThat(profilesWithEmail(app, 1)).isEqualTo(1); // the page itself was fine
+        assertThat(cursor("hostile")).isNull();
+    }
+
+    @Test
+    void aMalformedPageIsADeadLetterAndTheCursorStaysOnIt() {
+        String p0 = url("/users?page=0");
+        String p1 = url("/users?page=1");
+        serve(p0, usersPage(1, p1, false));
+        serve(p1, () -> new Page(200, "{\"users\": [", null));
+
+        ConfigurableApplicationContext app = app("broken", p0, "200ms", 50, "cursor=next-link", "next-link=/next_page");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.stream().filter(p1::endsWith).count() >= 2);
+        DeadLetterStore deadLetters = app.getBean(DeadLetterStore.class);
+        assertThat(deadLetters.count("source-broken")).isEqualTo(1); // the same page again is the same dead letter
+        assertThat(deadLetters.list("source-broken", 0, 1).get(0).reason()).startsWith("malformed");
+        assertThat(cursor("broken")).isEqualTo(p1);
+        assertThat(requests).filteredOn(path(p0)::equals).hasSize(1);
+    }
+
+    @Test
+    void linkHeadersAreFollowedRelativeToThePage() {
+        String p0 = url("/contacts?page=0");
+        String p1 = url("/contacts?page=1");
+        serve(p0, () -> new Page(200, usersPage(1, null, false).get().body(), "</contacts?page=1>; rel=\"next\""));
+        serve(p1, () -> new Page(200, usersPage(2, null, false).get().body(),
+                "</contacts?page=0>; rel=\"prev first\""));
+
+        ConfigurableApplicationContext app = app("linked", p0, "200ms", 50, "cursor=link-header");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.stream().filter(p1::endsWith).count() >= 2);
+        assertThat(requests).filteredOn(path(p0)::equals).hasSize(1);
+        assertThat(profilesWithEmail(app, 2)).isEqualTo(1);
+        assertThat(cursor("linked")).isEqualTo(p1);
+    }
+
+    // ---- the vendor
+
+    private void serve(String url, java.util.function.Supplier<Page> page) {
+        pages.put(path(url), page);
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+        requests.add(path);
+        java.util.function.Supplier<Page> page = pages.get(path);
+        Page response = page == null ? new Page(404, "{}", null) : page.get();
+        if (response.link() != null) {
+            exchange.getResponseHeaders().add("Link", response.link());
+        }
+        byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(response.status(), body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** A page of Zendesk's incremental user export with one user, {@code user<n>@example.com}. */
+    private static java.util.function.Supplier<Page> usersPage(int user, String next, boolean endOfStream) {
+        String body = """
+                {"users": [{"id": %d, "name": "Test User%d", "email": "user%d@example.com", "role": "end-user",
+                            "created_at": "2026-01-0%dT10:00:00Z", "updated_at": "2026-01-0%dT10:00:00Z"}],
+                 "next_page": %s, "end_of_stream": %s, "end_time": %d, "count": 1}"""
+                .formatted(1000 + user, user, user, user, user, next == null ? "null" : "\"" + next + "\"",
+                        endOfStream, 100 + user);
+        return () -> new Page(200, body, null);
+    }
+
+    private String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + vendor.getAddress().getPort() + pathAndQuery;
+    }
+
+    private static String path(String url) {
+        return url.substring(url.indexOf('/', "http://".length()));
+    }
+
+    // ---- the app
+
+    private ConfigurableApplicationContext app(String name, String url, String interval, int maxPages,
+            String... poll) {
+        List<String> properties = new ArrayList<>(List.of(
+                "tessera.redis.url=" + RedisTestServer.url(),
+                "tessera.sources[0].name=" + name,
+                "tessera.sources[0].kind=support",
+                "tessera.sources[0].transport=poll",
+                "tessera.sources[0].format=zendesk-user",
+                "tessera.sources[0].poll.url=" + url,
+                "tessera.sources[0].poll.interval=" + interval,
+                "tessera.sources[0].poll.max-pages=" + maxPages,
+                "spring.main.banner-mode=off"));
+        for (String setting : poll) {
+            properties.add("tessera.sources[0].poll." + setting);
+        }
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(IngestionApplication.class)
+                .web(WebApplicationType.NONE)
+                // arguments, not default properties: application.yml's empty source list would win over those
+                .run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
+        apps.add(app);
+        return app;
+    }
+
+    private String cursor(String source) {
+        return redis.commands().hget(PollCursors.key(source), "next");
+    }
+
+    private static int profilesWithEmail(ConfigurableApplicationContext app, int user) {
+        Identifiers identifiers = app.getBean(Identifiers.class);
+        return app.getBean(ProfileStore.class)
+                .findByIdentifier(identifiers.email("user" + user + "@example.com").orElseThrow()).size();
+    }
+}
