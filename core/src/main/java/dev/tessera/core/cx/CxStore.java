@@ -933,13 +933,28 @@ public final class CxStore {
 
     /** The stored tally of a profile (empty when it has no interactions). */
     public CxTally tally(ProfileId profile) {
-        // Usually the timeline never moved: ask whether it did and for the tally together (one round trip);
-        // only a moved timeline needs the hops and a second read.
+        return tallyLater(profile).get();
+    }
+
+    /**
+     * Sends the read of {@link #tally} now and finishes it when asked, so that callers can share the round
+     * trip with other reads. Usually the timeline never moved: whether it did and the tally are asked
+     * together; only a moved timeline needs the hops and a second read.
+     */
+    public java.util.function.Supplier<CxTally> tallyLater(ProfileId profile) {
         RedisFuture<String> moved = async.hget(movesKey(profile), "profile");
         RedisFuture<String> here = async.hget(metricsKey(profile), "state");
-        String state = connection.await(moved) == null ? connection.await(here)
-                : redis.hget(metricsKey(live(profile)), "state");
-        return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
+        return () -> {
+            String state = connection.await(moved) == null ? connection.await(here)
+                    : redis.hget(metricsKey(live(profile)), "state");
+            return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
+        };
+    }
+
+    /** {@link #metrics} with its read sent now (see {@link #tallyLater}). */
+    public java.util.function.Supplier<CxMetrics> metricsLater(ProfileId profile) {
+        java.util.function.Supplier<CxTally> tally = tallyLater(profile);
+        return () -> calculator.metrics(tally.get(), clock.instant());
     }
 
     /** The metrics of a profile as of the store's clock, from the incrementally kept tally. */

@@ -108,7 +108,16 @@ public final class SegmentStore {
      * (evaluation reads them for every profile change).
      */
     public Map<String, Segment> all() {
-        Map<String, String> raw = redis.hgetall(keys.segmentDefinitions());
+        return allLater().get();
+    }
+
+    /** {@link #all} with its read sent now, decoded when asked (to share a round trip). */
+    public java.util.function.Supplier<Map<String, Segment>> allLater() {
+        RedisFuture<Map<String, String>> stored = async.hgetall(keys.segmentDefinitions());
+        return () -> parse(connection.await(stored));
+    }
+
+    private Map<String, Segment> parse(Map<String, String> raw) {
         parsed.keySet().retainAll(raw.keySet());
         Map<String, Segment> all = new TreeMap<>();
         raw.forEach((id, json) -> {
@@ -229,9 +238,17 @@ public final class SegmentStore {
 
     /** The segments this profile is in (the profile's side), segment id → joined at. */
     public Map<String, Instant> membershipsOf(ProfileId profile) {
-        Map<String, Instant> joined = new TreeMap<>();
-        redis.hgetall(keys.profileSegments(profile)).forEach((s, at) -> joined.put(s, Instant.ofEpochMilli(Long.parseLong(at))));
-        return joined;
+        return membershipsLater(profile).get();
+    }
+
+    /** {@link #membershipsOf} with its read sent now, decoded when asked (to share a round trip). */
+    public java.util.function.Supplier<Map<String, Instant>> membershipsLater(ProfileId profile) {
+        RedisFuture<Map<String, String>> stored = async.hgetall(keys.profileSegments(profile));
+        return () -> {
+            Map<String, Instant> joined = new TreeMap<>();
+            connection.await(stored).forEach((s, at) -> joined.put(s, Instant.ofEpochMilli(Long.parseLong(at))));
+            return joined;
+        };
     }
 
     /** What {@link #apply} changed. */

@@ -342,7 +342,8 @@ public final class ProfileStore {
     public Optional<Profile> find(ProfileId id) {
         ProfileId current = id;
         for (int hop = 0; hop < MAX_FORWARDS; hop++) {
-            Map<String, String> fields = redis.hgetall(keys.profile(current));
+            // async and awaited: the synchronous API's reflective proxy costs more than the command here
+            Map<String, String> fields = connection.await(async.hgetall(keys.profile(current)));
             if (fields.containsKey("forward")) {
                 current = new ProfileId(fields.get("forward"));
             } else if (fields.containsKey("doc")) {
@@ -396,9 +397,17 @@ public final class ProfileStore {
 
     /** {@link #records} and {@link #links} of one profile, sent together: one round trip instead of two. */
     public Contents contents(ProfileId id) {
+        return contentsLater(id).get();
+    }
+
+    /**
+     * Sends the reads of {@link #contents} now and decodes when asked: callers that need several reads of
+     * one profile issue them all first, so they share one round trip.
+     */
+    public java.util.function.Supplier<Contents> contentsLater(ProfileId id) {
         RedisFuture<List<String>> records = async.hvals(keys.records(id));
         RedisFuture<Map<String, String>> links = async.hgetall(keys.links(id));
-        return new Contents(decodeRecords(connection.await(records)), decodeLinks(connection.await(links)));
+        return () -> new Contents(decodeRecords(connection.await(records)), decodeLinks(connection.await(links)));
     }
 
     public List<CustomerRecord> records(ProfileId id) {

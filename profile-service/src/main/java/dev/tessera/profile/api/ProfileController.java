@@ -83,20 +83,22 @@ class ProfileController {
     @GetMapping("/{id}")
     ProfileDetailView byId(@PathVariable String id, Authentication caller) {
         Profile profile = store.find(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
-        ProfileStore.Contents contents = store.contents(profile.id());
+        // every read of the live profile goes out at once: one round trip, not four
+        var contentsRead = store.contentsLater(profile.id());
+        var metricsRead = cx.metricsLater(profile.id());
+        var membershipsRead = segments.membershipsLater(profile.id());
+        var definitionsRead = segments.allLater();
+        ProfileStore.Contents contents = contentsRead.get();
         ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, contents.records(),
-                contents.links(), cx.metrics(profile.id()), segmentsOf(profile.id())), caller);
+                contents.links(), metricsRead.get(), segmentsOf(membershipsRead.get(), definitionsRead.get())),
+                caller);
         audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
                 "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
         return view;
     }
 
-    private List<ProfileDetailView.SegmentRef> segmentsOf(ProfileId id) {
-        Map<String, Instant> joined = segments.membershipsOf(id);
-        if (joined.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Segment> all = segments.all();
+    private static List<ProfileDetailView.SegmentRef> segmentsOf(Map<String, Instant> joined,
+            Map<String, Segment> all) {
         List<ProfileDetailView.SegmentRef> refs = new ArrayList<>();
         joined.forEach((segment, at) -> {
             Segment s = all.get(segment);

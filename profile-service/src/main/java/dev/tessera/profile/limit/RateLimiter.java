@@ -1,9 +1,8 @@
 package dev.tessera.profile.limit;
 
+import dev.tessera.core.store.LuaScript;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import java.util.List;
  */
 public final class RateLimiter {
 
-    private static final String COUNT = """
+    private static final LuaScript COUNT = new LuaScript("""
             local n = redis.call('INCR', KEYS[1])
             local ttl = redis.call('PTTL', KEYS[1])
             if n == 1 or ttl < 0 then
@@ -23,12 +22,12 @@ public final class RateLimiter {
               ttl = tonumber(ARGV[1])
             end
             return {n, ttl}
-            """;
+            """);
 
-    private final RedisClusterCommands<String, String> redis;
+    private final RedisConnection connection;
 
     public RateLimiter(RedisConnection connection) {
-        this.redis = connection.commands();
+        this.connection = connection;
     }
 
     /** The outcome of one request: allowed, or refused with the time until the window ends. */
@@ -43,9 +42,9 @@ public final class RateLimiter {
     /** Counts one request of {@code principal} in {@code bucket} against {@code limit} per {@code window}. */
     public Decision acquire(String bucket, String principal, int limit, Duration window) {
         String key = "rl:" + bucket + ":" + RedisKeys.digest(principal);
-        List<Long> result = redis.eval(COUNT, ScriptOutputType.MULTI, new String[] {key},
-                Long.toString(window.toMillis()));
-        long count = result.get(0);
-        return new Decision(count <= limit, count, Duration.ofMillis(result.get(1)));
+        // by SHA (EVALSHA), async and awaited: this runs before every read of personal data
+        List<Object> result = COUNT.runForList(connection, new String[] {key}, Long.toString(window.toMillis()));
+        long count = (Long) result.get(0);
+        return new Decision(count <= limit, count, Duration.ofMillis((Long) result.get(1)));
     }
 }
