@@ -42,7 +42,8 @@ import java.util.TreeMap;
  *   <li>{@code {p:ID}:timeline} sorted set: interaction key → occurredAt in epoch milliseconds</li>
  *   <li>{@code {p:ID}:interactions} hash: interaction key → {@link Interaction} JSON (with its source record)</li>
  *   <li>{@code {p:ID}:metrics} hash: {@code state} ({@link CxTally} JSON), {@code version}, {@code stage}</li>
- *   <li>{@code {p:ID}:stages} list: stage changes in order ({@link StageChange} without the derived parts)</li>
+ *   <li>{@code {p:ID}:stages} list: stage changes in event-time order ({@link StageChange} without the derived
+ *       parts; see {@link StageHistory}): extended by in-order writes, its tail replaced by out-of-order ones</li>
  *   <li>{@code {p:ID}:moments} hash: moments of truth already fired (rule|trigger → epoch millis)</li>
  *   <li>{@code {p:ID}:cxmoves} hash: where this profile's timeline went: {@code profile} → the profile
  *       that absorbed it, {@code record:SOURCE:ID} → the profile a split moved that record to</li>
