@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The dashboard buckets' layout and what one interaction or one ticket contributes to them
@@ -40,8 +41,9 @@ final class AggregateBuckets {
 
     /**
      * Lua shared by the timeline write (single node) and {@link #APPLY} (the second step on Cluster):
-     * {@code agg_run(ledger, prefix, today, churn, who, i)} reads from {@code ARGV[i]}: the number of ledger
-     * pairs, the pairs (field, contribution or '' for none), the number of active days, the days.
+     * {@code agg_run(ledger, prefix, churn, who, i)} adds the churn increments ({@link #churnLines}) and reads
+     * from {@code ARGV[i]}: the number of ledger pairs, the pairs (field, contribution or '' for none), the
+     * number of active days, the days.
      */
     static final String LUA = """
             local function agg_apply(prefix, c, negate)
@@ -63,9 +65,11 @@ final class AggregateBuckets {
                 end
               end
             end
-            local function agg_run(ledger, prefix, today, churn, who, i)
-              if churn ~= '' then
-                redis.call('HINCRBY', prefix .. 'day:' .. today, 'all|churn|' .. churn, 1)
+            local function agg_run(ledger, prefix, churn, who, i)
+              for line in string.gmatch(churn, '[^\\n]+') do
+                local day, field, inc = string.match(line, '^([^\\t]+)\\t([^\\t]+)\\t(.+)$')
+                local key, f = prefix .. 'day:' .. day, 'all|churn|' .. field
+                if redis.call('HINCRBY', key, f, inc) == 0 then redis.call('HDEL', key, f) end
               end
               local a = tonumber(ARGV[i]); i = i + 1
               for _ = 1, a do
@@ -92,11 +96,10 @@ final class AggregateBuckets {
 
     /**
      * The aggregate step on its own, for Redis Cluster, where the buckets live in another slot than the
-     * profile. KEYS: ledger. ARGV: prefix, today, churn ('entered', 'left' or ''), profile id, then as
-     * {@code agg_run}.
+     * profile. KEYS: ledger. ARGV: prefix, churn increments, profile id, then as {@code agg_run}.
      */
     static final CxScript APPLY = new CxScript(LUA + """
-            agg_run(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5)
+            agg_run(KEYS[1], ARGV[1], ARGV[2], ARGV[3], 4)
             return {}
             """);
 
@@ -202,6 +205,37 @@ final class AggregateBuckets {
             return 0;
         }
         return amount.value().setScale(MONEY_SCALE, RoundingMode.HALF_EVEN).unscaledValue().longValueExact();
+    }
+
+    /**
+     * Adds {@code sign} × the churn counts of a stage history to {@code counts} ({@code DAY<tab>entered|left} →
+     * n): a change that counts (not caused by a merge or split) into {@code CHURNED} is one 'entered' on the day
+     * of its {@code enteredAt}, one out of it a 'left'. {@code before} is the stage before the first change
+     * (null: none). The one rule for the incremental counts and {@link CxAggregates#rebuild()}.
+     */
+    static void churn(List<CxStore.StoredStage> changes, JourneyStage before, long sign, Map<String, Long> counts) {
+        JourneyStage previous = before;
+        for (CxStore.StoredStage s : changes) {
+            if (s.counts() && s.stage() != previous) {
+                String field = s.stage() == JourneyStage.CHURNED ? "entered"
+                        : previous == JourneyStage.CHURNED ? "left" : null;
+                if (field != null) {
+                    counts.merge(day(s.enteredAt()) + "\t" + field, sign, Long::sum);
+                }
+            }
+            previous = s.stage();
+        }
+    }
+
+    /** Churn counts as {@code agg_run} takes them: one {@code DAY<tab>FIELD<tab>increment} per line, zeros left out. */
+    static String churnLines(Map<String, Long> counts) {
+        StringBuilder lines = new StringBuilder();
+        counts.forEach((dayAndField, n) -> {
+            if (n != 0) {
+                lines.append(dayAndField).append('\t').append(n).append('\n');
+            }
+        });
+        return lines.toString();
     }
 
     /** Calls {@code sink} with (day, field, increment) for every bucket field a contribution adds to. */

@@ -249,19 +249,15 @@ public final class CxAggregates {
                         ledger.put(AggregateBuckets.ticketField(ticket), contribution);
                     }
                 });
-                JourneyStage before = null;
-                for (String json : connection.await(stages.get(id))) {
-                    StoredStage s = CxJson.read(json, StoredStage.class);
-                    if (s.counts() && s.stage() != before) {
-                        String field = s.stage() == JourneyStage.CHURNED ? "all|churn|entered"
-                                : before == JourneyStage.CHURNED ? "all|churn|left" : null;
-                        if (field != null) {
-                            buckets.computeIfAbsent(AggregateBuckets.day(s.enteredAt()), d -> new HashMap<>())
-                                    .merge(field, 1L, Long::sum);
-                        }
-                    }
-                    before = s.stage();
-                }
+                List<StoredStage> history = connection.await(stages.get(id)).stream()
+                        .map(json -> CxJson.read(json, StoredStage.class)).toList();
+                Map<String, Long> churn = new TreeMap<>();
+                AggregateBuckets.churn(history, null, 1, churn);
+                churn.forEach((dayAndField, n) -> {
+                    int tab = dayAndField.indexOf('\t');
+                    buckets.computeIfAbsent(LocalDate.parse(dayAndField.substring(0, tab)), d -> new HashMap<>())
+                            .merge("all|churn|" + dayAndField.substring(tab + 1), n, Long::sum);
+                });
             }
         }
         ledger.values().forEach(c -> AggregateBuckets.expand(c, (day, field, inc) ->

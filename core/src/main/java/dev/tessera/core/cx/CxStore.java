@@ -42,7 +42,8 @@ import java.util.TreeMap;
  *   <li>{@code {p:ID}:timeline} sorted set: interaction key → occurredAt in epoch milliseconds</li>
  *   <li>{@code {p:ID}:interactions} hash: interaction key → {@link Interaction} JSON (with its source record)</li>
  *   <li>{@code {p:ID}:metrics} hash: {@code state} ({@link CxTally} JSON), {@code version}, {@code stage}</li>
- *   <li>{@code {p:ID}:stages} list: stage changes in order ({@link StageChange} without the derived parts)</li>
+ *   <li>{@code {p:ID}:stages} list: stage changes in event-time order ({@link StageChange} without the derived
+ *       parts; see {@link StageHistory}): extended by in-order writes, its tail replaced by out-of-order ones</li>
  *   <li>{@code {p:ID}:moments} hash: moments of truth already fired (rule|trigger → epoch millis)</li>
  *   <li>{@code {p:ID}:cxmoves} hash: where this profile's timeline went: {@code profile} → the profile
  *       that absorbed it, {@code record:SOURCE:ID} → the profile a split moved that record to</li>
@@ -93,11 +94,12 @@ public final class CxStore {
 
     /*
      * KEYS: metrics, timeline, interactions, cxmoves, profile, stages, moments, aggregate ledger.
-     * ARGV: expected version, tally JSON, stage, stage entry JSON, mode, now millis, then
+     * ARGV: expected version, tally JSON, stage, stage list edit ('' for none, else the number of entries to
+     * keep or '*' for all, then one stage entry JSON per line to push), mode, now millis, then
      * n upserts × (key, score, json, record key), d deletes × key, m moment keys, then the aggregate part:
      * '1' to update the buckets here (single node) or '0' (Cluster: a second step does it), and with '1'
-     * the bucket prefix, today, '1' when a stage change counts as churn, the profile id and the rest of
-     * AggregateBuckets' agg_run arguments.
+     * the bucket prefix, the churn increments, the profile id and the rest of AggregateBuckets' agg_run
+     * arguments.
      * Returns {1, version, stage before, fired moment keys...}, {0} on a version conflict, {2, profile} when
      * the timeline moved to that profile, {3} when the profile is forwarded or dissolved (look the record
      * up again).
@@ -134,9 +136,19 @@ public final class CxStore {
             local version = tostring(tonumber(current) + 1)
             redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version)
             local before = redis.call('HGET', KEYS[1], 'stage')
-            if before ~= ARGV[3] then
-              redis.call('HSET', KEYS[1], 'stage', ARGV[3])
-              redis.call('RPUSH', KEYS[6], ARGV[4])
+            redis.call('HSET', KEYS[1], 'stage', ARGV[3])
+            if ARGV[4] ~= '' then
+              local first = true
+              for line in string.gmatch(ARGV[4], '[^\\n]+') do
+                if first then
+                  first = false
+                  if line ~= '*' then
+                    if line == '0' then redis.call('DEL', KEYS[6]) else redis.call('LTRIM', KEYS[6], 0, tonumber(line) - 1) end
+                  end
+                else
+                  redis.call('RPUSH', KEYS[6], line)
+                end
+              end
             end
             local result = {1, version, before or ''}
             local m = tonumber(ARGV[i]); i = i + 1
@@ -145,11 +157,7 @@ public final class CxStore {
               i = i + 1
             end
             if ARGV[i] == '1' then
-              local churn = ''
-              if ARGV[i + 3] == '1' and before ~= ARGV[3] then
-                if ARGV[3] == 'CHURNED' then churn = 'entered' elseif before == 'CHURNED' then churn = 'left' end
-              end
-              agg_run(KEYS[8], ARGV[i + 1], ARGV[i + 2], churn, ARGV[i + 4], i + 5)
+              agg_run(KEYS[8], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], i + 4)
             end
             return result
             """);
@@ -191,6 +199,7 @@ public final class CxStore {
     private final RedisKeys.Namespace keys;
     private final CxSettings settings;
     private final CxMetricsCalculator calculator;
+    private final StageHistory history;
     private final Clock clock;
     private final Tombstones tombstones;
     private final ConsentStore consent;
@@ -215,6 +224,7 @@ public final class CxStore {
         this.async = connection.async();
         this.keys = profiles.namespace();
         this.calculator = new CxMetricsCalculator(settings);
+        this.history = new StageHistory(calculator);
     }
 
     public CxMetricsCalculator calculator() {
@@ -508,6 +518,13 @@ public final class CxStore {
      */
     private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
             boolean keepExisting, boolean evaluateMoments, List<String> copyMoments, boolean recompute) {
+        return write(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments, recompute, false);
+    }
+
+    /** As above; {@code rederive}: derive the whole stage history again from the timeline. */
+    private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
+            boolean keepExisting, boolean evaluateMoments, List<String> copyMoments, boolean recompute,
+            boolean rederive) {
         List<String> probe = new ArrayList<>();
         upserts.forEach(e -> probe.add(e.key()));
         probe.addAll(deletes);
@@ -515,6 +532,7 @@ public final class CxStore {
             RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(metricsKey(p), "state", "version");
             RedisFuture<List<KeyValue<String, String>>> existing = probe.isEmpty() ? null
                     : async.hmget(interactionsKey(p), probe.toArray(String[]::new));
+            RedisFuture<String> lastStage = async.lindex(stagesKey(p), -1);
             List<KeyValue<String, String>> metaValues = connection.await(meta);
             String stateJson = metaValues.get(0).getValueOrElse(null);
             String version = metaValues.get(1).getValueOrElse("0");
@@ -547,24 +565,48 @@ public final class CxStore {
                 }
                 return new Written(Outcome.DONE, AppendResult.Status.DUPLICATE, p, List.of(), 0);
             }
+            CxTally before = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
+            String lastStageJson = connection.await(lastStage);
+            StoredStage last = lastStageJson == null ? null : CxJson.read(lastStageJson, StoredStage.class);
+            boolean countsStage = mode == Mode.APPEND || recompute;
+            // the earliest instant whose stage this write can change: an event-time history needs re-deriving
+            // from there when the stored one already went past it (docs/cx-metrics.md, "Journey stage")
+            Instant from = earliest(fresh, changed, removed, stored);
+            boolean rederiving = countsStage && (rederive || !changed.isEmpty() || !removed.isEmpty()
+                    || (recompute && !fresh.isEmpty()) || last == null && before.lastInteractionAt() != null
+                    || from != null && (before.lastInteractionAt() != null && from.isBefore(before.lastInteractionAt())
+                            || last != null && !from.isAfter(last.enteredAt())));
             CxTally tally;
+            Map<String, Interaction> all = null;
+            List<String> storedStages = null;
             boolean full = recompute || !changed.isEmpty() || !removed.isEmpty();
-            if (!full) {
-                tally = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
+            if (!full && !rederiving) {
+                tally = before;
                 for (Entry e : fresh) {
                     tally = calculator.add(tally, e.interaction());
                 }
             } else {
-                Map<String, Interaction> all = new LinkedHashMap<>();
-                redis.hgetall(interactionsKey(p)).forEach((k, json) -> all.put(k, CxJson.read(json, Interaction.class)));
-                fresh.forEach(e -> all.put(e.key(), e.interaction()));
-                changed.forEach(e -> all.put(e.key(), e.interaction()));
-                removed.forEach(all::remove);
-                tally = calculator.tally(all.values());
+                RedisFuture<Map<String, String>> held = async.hgetall(interactionsKey(p));
+                RedisFuture<List<String>> stagesHeld = rederiving ? async.lrange(stagesKey(p), 0, -1) : null;
+                Map<String, Interaction> timeline = new LinkedHashMap<>();
+                connection.await(held).forEach((k, json) -> timeline.put(k, CxJson.read(json, Interaction.class)));
+                fresh.forEach(e -> timeline.put(e.key(), e.interaction()));
+                changed.forEach(e -> timeline.put(e.key(), e.interaction()));
+                removed.forEach(timeline::remove);
+                tally = calculator.tally(timeline.values());
+                all = timeline;
+                storedStages = stagesHeld == null ? null : connection.await(stagesHeld);
             }
             Instant now = clock.instant();
-            CxMetrics metrics = calculator.metrics(tally, now);
-            JourneyStage stage = JourneyRule.evaluate(settings.journey(), metrics);
+            StagePlan plan;
+            if (!countsStage) {
+                plan = movedStage(last, tally, now);
+            } else if (rederiving) {
+                plan = rederivedStages(storedStages, all.values(), rederive ? null : from, now);
+            } else {
+                plan = extendedStages(last, recompute ? tally : before, fresh, now);
+            }
+            JourneyStage stage = plan.stage();
             List<Entry> touched = new ArrayList<>(fresh);
             touched.addAll(changed);
             Set<String> moments = new LinkedHashSet<>(copyMoments);
@@ -576,8 +618,7 @@ public final class CxStore {
             args.add(version);
             args.add(CxJson.write(tally));
             args.add(stage.name());
-            boolean countsStage = mode == Mode.APPEND || recompute;
-            args.add(CxJson.write(new StoredStage(stage, now, countsStage ? null : Boolean.TRUE)));
+            args.add(plan.edit());
             args.add(mode.name().toLowerCase(java.util.Locale.ROOT));
             args.add(Long.toString(now.toEpochMilli()));
             args.add(Integer.toString(touched.size()));
@@ -591,15 +632,13 @@ public final class CxStore {
             args.addAll(removed);
             args.add(Integer.toString(moments.size()));
             args.addAll(moments);
-            AggregateDelta delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, countsStage);
-            String today = AggregateBuckets.day(now).toString();
+            AggregateDelta delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, plan.churn());
             if (connection.cluster()) {
                 args.add("0");
             } else {
                 args.add("1");
                 args.add(AggregateBuckets.prefix(keys));
-                args.add(today);
-                args.add(delta.countsStage() ? "1" : "0");
+                args.add(delta.churn());
                 args.add(p.value());
                 delta.appendTo(args);
             }
@@ -615,7 +654,7 @@ public final class CxStore {
                 return new Written(Outcome.LOOKUP, null, null, List.of(), 0);
             }
             if (connection.cluster()) {
-                applyAggregatesOnCluster(p, delta, (String) result.get(2), stage, today);
+                applyAggregatesOnCluster(p, delta);
             }
             List<Moment> fired = new ArrayList<>();
             if (evaluateMoments) {
@@ -632,6 +671,114 @@ public final class CxStore {
         }
         throw new java.util.ConcurrentModificationException("profile " + p + " kept changing: gave up after "
                 + MAX_ATTEMPTS + " attempts");
+    }
+
+    // ---------------------------------------------------------------- journey stage history
+
+    /**
+     * What one write does to the stage history: the stage now, the edit of the stored list ('' for none, else
+     * the number of entries kept or '*' for all, then one entry JSON per line to push) and the churn
+     * increments that edit makes ({@link AggregateBuckets#churnLines}).
+     */
+    private record StagePlan(JourneyStage stage, String edit, String churn) {}
+
+    /** The earliest occurredAt of the new, changed (before and after) and removed interactions; null if none. */
+    private static Instant earliest(List<Entry> fresh, List<Entry> changed, List<String> removed,
+            Map<String, String> stored) {
+        Instant min = null;
+        for (Entry e : fresh) {
+            min = earlierOf(min, e.interaction().occurredAt());
+        }
+        for (Entry e : changed) {
+            min = earlierOf(min, e.interaction().occurredAt());
+            min = earlierOf(min, CxJson.read(stored.get(e.key()), Interaction.class).occurredAt());
+        }
+        for (String key : removed) {
+            min = earlierOf(min, CxJson.read(stored.get(key), Interaction.class).occurredAt());
+        }
+        return min;
+    }
+
+    /**
+     * A merge or split: the stage as of now, recorded as bookkeeping (not counted as churn) when it differs;
+     * the history before is not derived again.
+     */
+    private StagePlan movedStage(StoredStage last, CxTally tally, Instant now) {
+        JourneyStage stage = history.stageAt(tally, now);
+        if (last != null && last.stage() == stage) {
+            return new StagePlan(stage, "", "");
+        }
+        return new StagePlan(stage, "*\n" + CxJson.write(new StoredStage(stage, now, Boolean.TRUE)), "");
+    }
+
+    /**
+     * The in-order path: nothing new is dated before the last interaction or the last stage change, so the
+     * stored history stands and is extended: from there through the new interactions up to now, with the
+     * stored tally (no timeline read).
+     */
+    private StagePlan extendedStages(StoredStage last, CxTally base, List<Entry> fresh, Instant now) {
+        JourneyStage current = last == null ? null : last.stage();
+        Instant cursor = laterOf(base.lastInteractionAt(), last == null ? null : last.enteredAt());
+        List<StoredStage> added = stored(history.derive(base, cursor, current,
+                fresh.stream().map(Entry::interaction).toList(), now));
+        if (added.isEmpty()) {
+            return new StagePlan(current, "", "");
+        }
+        Map<String, Long> churn = new TreeMap<>();
+        AggregateBuckets.churn(added, current, 1, churn);
+        return new StagePlan(added.get(added.size() - 1).stage(), "*\n" + lines(added),
+                AggregateBuckets.churnLines(churn));
+    }
+
+    /**
+     * The out-of-order path: the stored changes dated at or after {@code from} (all when null) are derived
+     * again from the timeline and replace the stored ones when they differ; the churn counts of the replaced
+     * changes are taken back and those of the new ones added, so the buckets stay what a rebuild counts.
+     */
+    private StagePlan rederivedStages(List<String> storedStages, Collection<Interaction> timeline, Instant from,
+            Instant now) {
+        List<StoredStage> old = storedStages.stream().map(json -> CxJson.read(json, StoredStage.class)).toList();
+        int keep = 0;
+        while (from != null && keep < old.size() && old.get(keep).enteredAt().isBefore(from)) {
+            keep++;
+        }
+        // nothing kept: the stage before from is unknown, so derive from the first interaction on
+        Instant start = keep == 0 ? null : from;
+        List<Interaction> before = new ArrayList<>();
+        List<Interaction> after = new ArrayList<>();
+        for (Interaction i : timeline) {
+            (start != null && i.occurredAt().isBefore(start) ? before : after).add(i);
+        }
+        CxTally base = calculator.tally(before);
+        StoredStage kept = keep == 0 ? null : old.get(keep - 1);
+        JourneyStage current = kept == null ? null : kept.stage();
+        Instant cursor = laterOf(base.lastInteractionAt(), kept == null ? null : kept.enteredAt());
+        List<StoredStage> derived = stored(history.derive(base, cursor, current, after, now));
+        JourneyStage stage = derived.isEmpty() ? current : derived.get(derived.size() - 1).stage();
+        List<String> derivedJson = derived.stream().map(CxJson::write).toList();
+        if (derivedJson.equals(storedStages.subList(keep, storedStages.size()))) {
+            return new StagePlan(stage, "", "");
+        }
+        Map<String, Long> churn = new TreeMap<>();
+        AggregateBuckets.churn(old.subList(keep, old.size()), current, -1, churn);
+        AggregateBuckets.churn(derived, current, 1, churn);
+        return new StagePlan(stage, keep + "\n" + String.join("\n", derivedJson), AggregateBuckets.churnLines(churn));
+    }
+
+    private static List<StoredStage> stored(List<StageHistory.Change> changes) {
+        return changes.stream().map(c -> new StoredStage(c.stage(), c.at(), null)).toList();
+    }
+
+    private static String lines(List<StoredStage> stages) {
+        return String.join("\n", stages.stream().map(CxJson::write).toList());
+    }
+
+    private static Instant earlierOf(Instant a, Instant b) {
+        return a == null || b != null && b.isBefore(a) ? b : a;
+    }
+
+    private static Instant laterOf(Instant a, Instant b) {
+        return a == null || b != null && b.isAfter(a) ? b : a;
     }
 
     /** For a duplicate: is the timeline it would go to still this profile's? (one round trip) */
@@ -663,10 +810,11 @@ public final class CxStore {
     /**
      * What one write changes in the dashboard buckets: (ledger field, contribution) pairs for every new or
      * changed customer interaction and for every ticket it touched (before and after a correction), the
-     * days on which the profile was active, and whether a stage change of this write counts as churn.
-     * Moves (merge, split) pass the same pairs, which the ledger recognises as counted already.
+     * days on which the profile was active, and the churn increments of the stage history's changes
+     * ({@link AggregateBuckets#churnLines}). Moves (merge, split) pass the same pairs, which the ledger
+     * recognises as counted already.
      */
-    private record AggregateDelta(List<String> pairs, Set<String> activeDays, boolean countsStage) {
+    private record AggregateDelta(List<String> pairs, Set<String> activeDays, String churn) {
         void appendTo(List<String> args) {
             args.add(Integer.toString(pairs.size() / 2));
             args.addAll(pairs);
@@ -676,7 +824,7 @@ public final class CxStore {
     }
 
     private AggregateDelta aggregateDelta(CxTally tally, List<Entry> fresh, List<Entry> changed,
-            Map<String, String> stored, boolean activity, boolean countsStage) {
+            Map<String, String> stored, boolean activity, String churn) {
         List<String> pairs = new ArrayList<>();
         Set<String> tickets = new java.util.TreeSet<>();
         Set<String> days = new java.util.TreeSet<>();
@@ -707,7 +855,7 @@ public final class CxStore {
             pairs.add(AggregateBuckets.ticketField(ticket));
             pairs.add(AggregateBuckets.contribution(tally.tickets().get(ticket)));
         }
-        return new AggregateDelta(pairs, days, countsStage);
+        return new AggregateDelta(pairs, days, churn);
     }
 
     /**
@@ -715,17 +863,11 @@ public final class CxStore {
      * it, by one script on the {@code {cx:agg}} slot. Not atomic with the timeline write: a crash between
      * the two leaves the buckets behind until {@link CxAggregates#rebuild()} (docs/cx-metrics.md).
      */
-    private void applyAggregatesOnCluster(ProfileId p, AggregateDelta delta, String before, JourneyStage stage,
-            String today) {
-        String churn = "";
-        if (delta.countsStage() && !stage.name().equals(before)) {
-            churn = stage == JourneyStage.CHURNED ? "entered"
-                    : JourneyStage.CHURNED.name().equals(before) ? "left" : "";
-        }
-        if (churn.isEmpty() && delta.pairs().isEmpty() && delta.activeDays().isEmpty()) {
+    private void applyAggregatesOnCluster(ProfileId p, AggregateDelta delta) {
+        if (delta.churn().isEmpty() && delta.pairs().isEmpty() && delta.activeDays().isEmpty()) {
             return;
         }
-        List<String> args = new ArrayList<>(List.of(AggregateBuckets.prefix(keys), today, churn, p.value()));
+        List<String> args = new ArrayList<>(List.of(AggregateBuckets.prefix(keys), delta.churn(), p.value()));
         delta.appendTo(args);
         AggregateBuckets.APPLY.run(redis, new String[] {AggregateBuckets.ledgerKey(keys)}, args.toArray(String[]::new));
     }
@@ -999,6 +1141,18 @@ public final class CxStore {
         ProfileId p = live(profile);
         write(p, List.of(), List.of(), Mode.ANY, false, false, List.of(), true);
         return metrics(p);
+    }
+
+    /**
+     * Derives a profile's whole stage history again from its timeline as of the store's clock, replacing the
+     * stored one, and corrects the churn counts of the dashboard buckets by the difference. For histories
+     * recorded before stage changes were dated by event time, or after a change of the journey rules; the
+     * changes a merge or split recorded become ordinary ones. Reads the whole timeline.
+     */
+    public List<StageChange> rederiveStages(ProfileId profile) {
+        ProfileId p = live(profile);
+        write(p, List.of(), List.of(), Mode.ANY, false, false, List.of(), true, true);
+        return stages(p);
     }
 
     /** A page of a profile's timeline, newest first (same millisecond: larger key first). */

@@ -198,15 +198,16 @@ class CxAggregatesTest extends CxStoreTestBase {
         clock.advance(Duration.ofDays(400));
         ProfileId p = profiles.findBySource(ann).orElseThrow();
 
-        cx.refresh(p); // more than 365 days without interaction: churned
-        LocalDate churnDay = DAY0.plusDays(400);
+        cx.refresh(p); // more than 365 days without interaction: churned, on the day the rule first held
+        LocalDate churnDay = DAY0.plusDays(366);
         clock.advance(Duration.ofDays(2));
         cx.append(activity(ann, "a-2", clock.instant(), "email")); // back
 
         Bucket churned = day(churnDay);
         assertThat(churned.churn().churned()).isEqualTo(1);
         assertThat(churned.churn().rate()).as("1 churned / (1 + 0 active)").isEqualTo(1.0);
-        assertThat(day(churnDay.plusDays(2)).churn().reactivated()).isEqualTo(1);
+        assertThat(day(DAY0.plusDays(400)).churn().churned()).as("not the day it was noticed").isZero();
+        assertThat(day(DAY0.plusDays(402)).churn().reactivated()).isEqualTo(1);
     }
 
     @Test

@@ -98,12 +98,17 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         clock.advance(Duration.ofDays(400));
         cx.refresh(p);
 
+        // onboarding ends after 30 days by itself and churn starts 366 whole days after the last interaction,
+        // whenever the store notices: each change is dated when its rule first held
         List<StageChange> stages = cx.stages(p);
         assertThat(stages).extracting(StageChange::stage).containsExactly(JourneyStage.ONBOARDING,
-                JourneyStage.MAINTENANCE, JourneyStage.USE, JourneyStage.CHURNED);
-        assertThat(stages.get(0).timeSpent()).isEqualTo(Duration.ofDays(40));
-        assertThat(stages.get(1).timeSpent()).isEqualTo(Duration.ofDays(2));
-        assertThat(stages.get(3).current()).isTrue();
+                JourneyStage.USE, JourneyStage.MAINTENANCE, JourneyStage.USE, JourneyStage.CHURNED);
+        assertThat(stages).extracting(StageChange::enteredAt).containsExactly(T0, T0.plus(Duration.ofDays(31)),
+                T0.plus(Duration.ofDays(40)), T0.plus(Duration.ofDays(42)), T0.plus(Duration.ofDays(42 + 366)));
+        assertThat(stages.get(0).timeSpent()).isEqualTo(Duration.ofDays(31));
+        assertThat(stages.get(2).timeSpent()).isEqualTo(Duration.ofDays(2));
+        assertThat(stages.get(4).current()).isTrue();
+        assertThat(stages.get(4).timeSpent()).isEqualTo(Duration.ofDays(442 - 408));
     }
 
     @Test
@@ -113,7 +118,7 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
                 JourneyRule.otherwise(JourneyStage.ONBOARDING))));
         ProfileId p = person(ann, "ann@example.com");
 
-        custom.append(activity(ann, "a", T0, "web"));
+        custom.append(activity(ann, "a", T0.minus(Duration.ofHours(1)), "web"));
         custom.append(activity(ann, "b", T0, "web"));
 
         assertThat(custom.stages(p)).extracting(StageChange::stage)
