@@ -115,11 +115,20 @@ final class AggregateBuckets {
     }
 
     static String dayKey(RedisKeys.Namespace keys, LocalDate day) {
-        return prefix(keys) + "day:" + day;
+        return dayKey(prefix(keys), day);
     }
 
     static String activeKey(RedisKeys.Namespace keys, LocalDate day) {
-        return prefix(keys) + "active:" + day;
+        return activeKey(prefix(keys), day);
+    }
+
+    /** The day bucket under any bucket prefix (the live one, or a segment snapshot's). */
+    static String dayKey(String prefix, LocalDate day) {
+        return prefix + "day:" + day;
+    }
+
+    static String activeKey(String prefix, LocalDate day) {
+        return prefix + "active:" + day;
     }
 
     static LocalDate day(Instant at) {

@@ -22,6 +22,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -67,17 +69,21 @@ public final class CxAggregates {
 
     /** The aggregates of the query's range, one series per dimension value, one bucket per period. */
     public AggregateReport query(AggregateQuery query) {
+        return queryUnder(query, AggregateBuckets.prefix(keys));
+    }
+
+    private AggregateReport queryUnder(AggregateQuery query, String prefix) {
         List<Period> periods = periods(query);
         Map<LocalDate, RedisFuture<Map<String, String>>> days = new LinkedHashMap<>();
         for (LocalDate day = query.from(); !day.isAfter(query.to()); day = day.plusDays(1)) {
-            days.put(day, async.hgetall(AggregateBuckets.dayKey(keys, day)));
+            days.put(day, async.hgetall(AggregateBuckets.dayKey(prefix, day)));
         }
         boolean all = query.dimension() == Dimension.ALL;
         List<RedisFuture<Long>> active = new ArrayList<>();
         if (all) {
             for (Period period : periods) {
                 active.add(async.pfcount(period.from().datesUntil(period.to().plusDays(1))
-                        .map(d -> AggregateBuckets.activeKey(keys, d)).toArray(String[]::new)));
+                        .map(d -> AggregateBuckets.activeKey(prefix, d)).toArray(String[]::new)));
             }
         }
         String wanted = switch (query.dimension()) {
@@ -217,11 +223,22 @@ public final class CxAggregates {
      * may be lost from the buckets until the next rebuild. Reads {@value #BATCH} profiles per round trip.
      */
     public Rebuilt rebuild() {
+        List<ProfileId> ids = List.copyOf(store.profiles().profileIds());
+        Computed computed = compute(ids);
+        clear(AggregateBuckets.prefix(keys));
+        write(computed, AggregateBuckets.prefix(keys), true);
+        return new Rebuilt(ids.size(), computed.interactions());
+    }
+
+    /** Buckets, ledger and activity of a set of profiles, computed from their timelines and stage histories. */
+    private record Computed(Map<LocalDate, Map<String, Long>> buckets, Map<String, String> ledger,
+            Map<LocalDate, Set<String>> activeDays, long interactions) {}
+
+    private Computed compute(List<ProfileId> ids) {
         CxMetricsCalculator calculator = store.calculator();
         Map<String, String> ledger = new HashMap<>();
         Map<LocalDate, Set<String>> activeDays = new TreeMap<>();
         Map<LocalDate, Map<String, Long>> buckets = new TreeMap<>();
-        List<ProfileId> ids = List.copyOf(store.profiles().profileIds());
         long interactions = 0;
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<ProfileId> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
@@ -262,10 +279,13 @@ public final class CxAggregates {
         }
         ledger.values().forEach(c -> AggregateBuckets.expand(c, (day, field, inc) ->
                 buckets.computeIfAbsent(day, d -> new HashMap<>()).merge(field, inc, Long::sum)));
+        return new Computed(buckets, ledger, activeDays, interactions);
+    }
 
-        clear();
+    /** Writes computed buckets and activity under a bucket prefix, and the ledger when asked (live only). */
+    private void write(Computed computed, String prefix, boolean withLedger) {
         List<RedisFuture<?>> writes = new ArrayList<>();
-        buckets.forEach((day, fields) -> {
+        computed.buckets().forEach((day, fields) -> {
             Map<String, String> values = new HashMap<>();
             fields.forEach((f, v) -> {
                 if (v != 0) {
@@ -273,40 +293,94 @@ public final class CxAggregates {
                 }
             });
             if (!values.isEmpty()) {
-                writes.add(async.hset(AggregateBuckets.dayKey(keys, day), values));
+                writes.add(async.hset(AggregateBuckets.dayKey(prefix, day), values));
             }
             flushIfFull(writes);
         });
-        Map<String, String> chunk = new HashMap<>();
-        for (Map.Entry<String, String> e : ledger.entrySet()) {
-            chunk.put(e.getKey(), e.getValue());
-            if (chunk.size() == 1_000) {
+        if (withLedger) {
+            Map<String, String> chunk = new HashMap<>();
+            for (Map.Entry<String, String> e : computed.ledger().entrySet()) {
+                chunk.put(e.getKey(), e.getValue());
+                if (chunk.size() == 1_000) {
+                    writes.add(async.hset(AggregateBuckets.ledgerKey(keys), chunk));
+                    chunk = new HashMap<>();
+                    flushIfFull(writes);
+                }
+            }
+            if (!chunk.isEmpty()) {
                 writes.add(async.hset(AggregateBuckets.ledgerKey(keys), chunk));
-                chunk = new HashMap<>();
-                flushIfFull(writes);
             }
         }
-        if (!chunk.isEmpty()) {
-            writes.add(async.hset(AggregateBuckets.ledgerKey(keys), chunk));
-        }
-        activeDays.forEach((day, profiles) -> {
-            writes.add(async.pfadd(AggregateBuckets.activeKey(keys, day), profiles.toArray(String[]::new)));
+        computed.activeDays().forEach((day, profiles) -> {
+            writes.add(async.pfadd(AggregateBuckets.activeKey(prefix, day), profiles.toArray(String[]::new)));
             flushIfFull(writes);
         });
         writes.forEach(connection::await);
-        return new Rebuilt(ids.size(), interactions);
     }
 
-    /** Deletes every bucket, the ledger and the activity counts. */
-    private void clear() {
+    // ---------------------------------------------------------------- segment reports
+
+    /**
+     * A segment's CX report: the same aggregates over the timelines of the profiles that are its members
+     * at {@code asOf} (current members' whole history, not who was a member when each interaction
+     * happened).
+     */
+    public record SegmentReport(String segment, Instant asOf, int profiles, long interactions,
+            AggregateReport report) {}
+
+    /**
+     * Computes a segment's report from its members' timelines and puts it in force. The previous one stays
+     * readable until the new one is complete (a generation switch), then goes.
+     */
+    public Rebuilt snapshot(String segmentId, List<ProfileId> members, Instant asOf) {
+        Computed computed = compute(members);
+        String base = keys.segmentReport(segmentId);
+        String generation = Long.toString(asOf.toEpochMilli(), 36) + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
+        String prefix = base + "g:" + generation + ":";
+        write(computed, prefix, false);
+        String current = String.join("|", generation, Long.toString(asOf.toEpochMilli()),
+                Integer.toString(members.size()), Long.toString(computed.interactions()));
+        String previous = redis.getset(base + "current", current);
+        if (previous != null && !previous.startsWith(generation + "|")) {
+            clear(base + "g:" + previous.substring(0, previous.indexOf('|')) + ":");
+        }
+        return new Rebuilt(members.size(), computed.interactions());
+    }
+
+    /** A query over a segment's report in force; empty when none was computed yet. */
+    public Optional<SegmentReport> querySegment(AggregateQuery query, String segmentId) {
+        String base = keys.segmentReport(segmentId);
+        String current = redis.get(base + "current");
+        if (current == null) {
+            return Optional.empty();
+        }
+        String[] parts = current.split("\\|");
+        return Optional.of(new SegmentReport(segmentId, Instant.ofEpochMilli(Long.parseLong(parts[1])),
+                Integer.parseInt(parts[2]), Long.parseLong(parts[3]), queryUnder(query, base + "g:" + parts[0] + ":")));
+    }
+
+    /** Removes a segment's reports (the segment was deleted). */
+    public void dropReport(String segmentId) {
+        String base = keys.segmentReport(segmentId);
+        redis.del(base + "current");
+        clear(base);
+    }
+
+    /** Deletes every key under a bucket prefix (buckets, ledger, activity counts). */
+    private void clear(String prefix) {
         ScanIterator<String> found = ScanIterator.scan(redis,
-                ScanArgs.Builder.matches(AggregateBuckets.prefix(keys) + "*").limit(1000));
+                ScanArgs.Builder.matches(globEscape(prefix) + "*").limit(1000));
         List<RedisFuture<?>> deletes = new ArrayList<>();
         while (found.hasNext()) {
             deletes.add(async.del(found.next()));
             flushIfFull(deletes);
         }
         deletes.forEach(connection::await);
+    }
+
+    /** A key prefix as a SCAN pattern: the braces of hash tags are literal there, but [ ] * ? \\ are not. */
+    private static String globEscape(String prefix) {
+        return prefix.replaceAll("([\\[\\]*?\\\\])", "\\\\$1");
     }
 
     private void flushIfFull(List<RedisFuture<?>> pending) {

@@ -196,6 +196,14 @@ public final class RedisKeys {
             return prefix + "{seg}:lock:" + name;
         }
 
+        /**
+         * What the keys of a segment's CX report start with: {@code current} (the generation in force) and
+         * that generation's day buckets and activity counts, in the segment's own slot.
+         */
+        public String segmentReport(String segmentId) {
+            return prefix + "{cx:seg:" + segmentId + "}:";
+        }
+
         /** Sorted set: the members of one segment, profile id → joined at (epoch ms). */
         public String segmentMembers(String segmentId) {
             return prefix + "{seg:" + segmentId + "}:members";

@@ -272,4 +272,46 @@ class CxAggregatesTest extends CxStoreTestBase {
         }
         return counts;
     }
+
+    @Test
+    void aSegmentReportCountsOnlyItsMembersAndAnewGenerationReplacesTheOld() {
+        ProfileId a = resolve(ann, "ann@example.com");
+        ProfileId b = resolve(bob, "bob@example.com");
+        Instant nine = T0.plus(Duration.ofHours(9));
+        cx.append(nps(ann, "n-1", nine, 10));
+        cx.append(nps(bob, "n-2", nine, 2));
+        cx.append(nps(bob, "n-3", nine.plusSeconds(60), 3));
+        AggregateQuery dayZero = new AggregateQuery(DAY0, DAY0, Granularity.DAY, Dimension.ALL);
+        CxAggregates aggregates = aggregates();
+        assertThat(aggregates.querySegment(dayZero, "promoters")).isEmpty();
+
+        assertThat(aggregates.snapshot("promoters", List.of(a), T0.plusSeconds(3600)).interactions()).isEqualTo(1);
+        CxAggregates.SegmentReport report = aggregates.querySegment(dayZero, "promoters").orElseThrow();
+        assertThat(report.profiles()).isEqualTo(1);
+        assertThat(report.asOf()).isEqualTo(T0.plusSeconds(3600));
+        Bucket only = report.report().series().get(0).buckets().get(0);
+        assertThat(only.nps().answers()).isEqualTo(1);
+        assertThat(only.nps().score()).isEqualTo(100.0);
+        assertThat(only.churn().activeProfiles()).isEqualTo(1);
+        assertThat(day(DAY0).nps().answers()).as("the live buckets are untouched").isEqualTo(3);
+
+        // both members now: a second generation; the first one's keys go
+        aggregates.snapshot("promoters", List.of(a, b), T0.plusSeconds(7200));
+        Bucket both = aggregates.querySegment(dayZero, "promoters").orElseThrow().report().series().get(0).buckets()
+                .get(0);
+        assertThat(both.nps().answers()).isEqualTo(3);
+        assertThat(both.nps().score()).isEqualTo(round(100.0 * (1 - 2) / 3));
+        long generations = redis.commands().keys("{cx:seg:promoters}:g:*").stream()
+                .map(k -> k.split(":")[3]).distinct().count();
+        assertThat(generations).isEqualTo(1);
+
+        aggregates.dropReport("promoters");
+        assertThat(aggregates.querySegment(dayZero, "promoters")).isEmpty();
+        assertThat(redis.commands().keys("{cx:seg:promoters}*")).isEmpty();
+        assertThat(day(DAY0).nps().answers()).isEqualTo(3);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000.0) / 10_000.0;
+    }
 }

@@ -5,6 +5,9 @@ import dev.tessera.core.cx.AggregateQuery.Dimension;
 import dev.tessera.core.cx.AggregateQuery.Granularity;
 import dev.tessera.core.cx.AggregateReport;
 import dev.tessera.core.cx.CxAggregates;
+import dev.tessera.core.segment.Segment;
+import dev.tessera.core.segment.SegmentStore;
+import dev.tessera.profile.segment.SegmentService;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -23,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * CX dashboard aggregates (issue 5 item 4; definitions in docs/cx-metrics.md). Every endpoint takes
  * {@code from} and {@code to} (ISO dates, UTC days, both included; default: the 30 days up to today; at most
  * two years apart), {@code granularity=day|week|month} (default day) and {@code by=all|channel|touchpoint}
- * (default all), and answers one series per dimension value with one bucket per period. {@code /summary}
+ * (default all) and optionally {@code segment} (the report of a segment's current members), and answers
+ * one series per dimension value with one bucket per period. {@code /summary}
  * has every metric; the others one each. Churn and ticket figures exist for {@code by=all} only.
  */
 @RestController
@@ -34,67 +38,84 @@ class MetricsController {
     private static final int MAX_YEARS = 2;
 
     private final CxAggregates aggregates;
+    private final SegmentStore segments;
     private final Clock clock;
 
-    MetricsController(CxAggregates aggregates) {
+    MetricsController(CxAggregates aggregates, SegmentService segments) {
         this.aggregates = aggregates;
+        this.segments = segments.store();
         this.clock = Clock.systemUTC();
     }
 
     @GetMapping("/summary")
     MetricsView<MetricsView.SummaryBucket> summary(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
-            @RequestParam Optional<String> by) {
-        return view(query(from, to, granularity, by), MetricsView.SummaryBucket::of);
+            @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
+        return view(query(from, to, granularity, by), segment, MetricsView.SummaryBucket::of);
     }
 
     @GetMapping("/nps")
     MetricsView<MetricsView.NpsBucket> nps(@RequestParam Optional<String> from, @RequestParam Optional<String> to,
-            @RequestParam Optional<String> granularity, @RequestParam Optional<String> by) {
-        return view(query(from, to, granularity, by), MetricsView.NpsBucket::of);
+            @RequestParam Optional<String> granularity, @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
+        return view(query(from, to, granularity, by), segment, MetricsView.NpsBucket::of);
     }
 
     @GetMapping("/csat")
     MetricsView<MetricsView.ScoreBucket> csat(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
-            @RequestParam Optional<String> by) {
-        return view(query(from, to, granularity, by), b -> MetricsView.ScoreBucket.of(b, b.csat()));
+            @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
+        return view(query(from, to, granularity, by), segment, b -> MetricsView.ScoreBucket.of(b, b.csat()));
     }
 
     @GetMapping("/ces")
     MetricsView<MetricsView.ScoreBucket> ces(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
-            @RequestParam Optional<String> by) {
-        return view(query(from, to, granularity, by), b -> MetricsView.ScoreBucket.of(b, b.ces()));
+            @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
+        return view(query(from, to, granularity, by), segment, b -> MetricsView.ScoreBucket.of(b, b.ces()));
     }
 
     @GetMapping("/complaints")
     MetricsView<MetricsView.ComplaintsBucket> complaints(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
-            @RequestParam Optional<String> by) {
-        return view(query(from, to, granularity, by), MetricsView.ComplaintsBucket::of);
+            @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
+        return view(query(from, to, granularity, by), segment, MetricsView.ComplaintsBucket::of);
     }
 
     @GetMapping("/churn")
     MetricsView<MetricsView.ChurnBucket> churn(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
-            @RequestParam Optional<String> by) {
+            @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
         AggregateQuery query = query(from, to, granularity, by);
         if (query.dimension() != Dimension.ALL) {
             throw new ApiProblem.InvalidParameter("by", "must be all for churn (kept per profile, not per channel)");
         }
-        return view(query, MetricsView.ChurnBucket::of);
+        return view(query, segment, MetricsView.ChurnBucket::of);
     }
 
     @GetMapping("/orders")
     MetricsView<MetricsView.OrdersBucket> orders(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
-            @RequestParam Optional<String> by) {
-        return view(query(from, to, granularity, by), MetricsView.OrdersBucket::of);
+            @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
+        return view(query(from, to, granularity, by), segment, MetricsView.OrdersBucket::of);
     }
 
-    private <T> MetricsView<T> view(AggregateQuery query, Function<AggregateReport.Bucket, T> bucket) {
-        return MetricsView.of(aggregates.query(query), bucket);
+    /**
+     * All profiles, or with {@code segment} the segment's CX report: its members' timelines as of the last
+     * build or refresh ({@code asOf} in the answer; docs/segments.md).
+     */
+    private <T> MetricsView<T> view(AggregateQuery query, Optional<String> segment,
+            Function<AggregateReport.Bucket, T> bucket) {
+        if (segment.isEmpty()) {
+            return MetricsView.of(aggregates.query(query), bucket);
+        }
+        String id = segment.get().strip();
+        if (!Segment.ID.matcher(id).matches() || segments.find(id).isEmpty()) {
+            throw new ApiProblem.InvalidParameter("segment", "must name an existing segment");
+        }
+        CxAggregates.SegmentReport report = aggregates.querySegment(query, id)
+                .orElseThrow(() -> new ApiProblem.InvalidParameter("segment",
+                        "has no CX report yet: it is computed after the segment is built"));
+        return MetricsView.of(report.report(), bucket).forSegment(id, report.asOf(), report.profiles());
     }
 
     private AggregateQuery query(Optional<String> from, Optional<String> to, Optional<String> granularity,

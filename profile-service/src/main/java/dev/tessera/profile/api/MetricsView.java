@@ -13,8 +13,11 @@ import java.util.function.Function;
 /**
  * One answer of the metrics API: the query as understood, then one series per dimension value
  * ({@code all}, or each channel or touchpoint), each with one bucket per period. Times are in seconds.
+ * For a segment's report, {@code segment}, {@code asOf} and {@code members} say whose and when; otherwise
+ * they are null.
  */
-record MetricsView<T>(LocalDate from, LocalDate to, String granularity, String by, List<SeriesView<T>> series) {
+record MetricsView<T>(LocalDate from, LocalDate to, String granularity, String by, List<SeriesView<T>> series,
+        String segment, java.time.Instant asOf, Integer members) {
 
     static <T> MetricsView<T> of(AggregateReport report, Function<Bucket, T> bucket) {
         return new MetricsView<>(report.query().from(), report.query().to(),
@@ -22,7 +25,12 @@ record MetricsView<T>(LocalDate from, LocalDate to, String granularity, String b
                 report.query().dimension().name().toLowerCase(Locale.ROOT),
                 report.series().stream()
                         .map(s -> new SeriesView<>(s.key(), s.buckets().stream().map(bucket).toList()))
-                        .toList());
+                        .toList(), null, null, null);
+    }
+
+    /** The same answer as a segment's report: which segment, as of when, over how many members. */
+    MetricsView<T> forSegment(String id, java.time.Instant at, int memberCount) {
+        return new MetricsView<>(from, to, granularity, by, series, id, at, memberCount);
     }
 
     record SeriesView<T>(String key, List<T> buckets) {}

@@ -1,5 +1,7 @@
 package dev.tessera.profile.segment;
 
+import dev.tessera.core.cx.CxAggregates;
+import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.segment.InvalidSegmentException;
 import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentEngine;
@@ -11,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +40,7 @@ public class SegmentService implements AutoCloseable {
 
     private final SegmentEngine engine;
     private final SegmentStore store;
+    private final CxAggregates aggregates;
     private final RedisConnection connection;
     private final int max;
     private final Duration refreshEvery;
@@ -47,9 +51,10 @@ public class SegmentService implements AutoCloseable {
         return t;
     });
 
-    public SegmentService(SegmentEngine engine, RedisConnection connection, int max, Duration refreshEvery,
-            Clock clock) {
+    public SegmentService(SegmentEngine engine, CxAggregates aggregates, RedisConnection connection, int max,
+            Duration refreshEvery, Clock clock) {
         this.engine = engine;
+        this.aggregates = aggregates;
         this.store = engine.store();
         this.connection = connection;
         this.max = max;
@@ -122,9 +127,31 @@ public class SegmentService implements AutoCloseable {
         return Optional.of(next);
     }
 
-    /** Deletes a segment with its memberships; false when there was none. */
+    /** Deletes a segment with its memberships and CX reports; false when there was none. */
     public boolean delete(String id) {
-        return store.delete(id);
+        boolean deleted = store.delete(id);
+        aggregates.dropReport(id);
+        return deleted;
+    }
+
+    /**
+     * Computes the segment's CX report (the aggregates of its current members' timelines) and puts it in
+     * force; runs after every build and refresh.
+     */
+    public CxAggregates.Rebuilt report(Segment segment) {
+        List<ProfileId> members = new ArrayList<>();
+        for (long offset = 0; ; offset += 1000) {
+            List<SegmentStore.Member> page = store.members(segment.id(), offset, 1000);
+            page.forEach(m -> members.add(m.profile()));
+            if (page.size() < 1000) {
+                break;
+            }
+        }
+        CxAggregates.Rebuilt report = aggregates.snapshot(segment.id(), members, clock.instant());
+        if (store.find(segment.id()).isEmpty()) {
+            aggregates.dropReport(segment.id()); // deleted while the report was computed
+        }
+        return report;
     }
 
     private void submitBuild(Segment segment) {
@@ -145,7 +172,9 @@ public class SegmentService implements AutoCloseable {
             }
             long started = System.nanoTime();
             long profiles = engine.build(segment);
-            log.info("Segment {} v{} built over {} profiles in {} ms", segment.id(), segment.version(), profiles,
+            CxAggregates.Rebuilt report = report(segment);
+            log.info("Segment {} v{} built over {} profiles, its CX report over {} members and {} interactions, "
+                    + "in {} ms", segment.id(), segment.version(), profiles, report.profiles(), report.interactions(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return true;
         } catch (RuntimeException e) {
@@ -159,8 +188,8 @@ public class SegmentService implements AutoCloseable {
 
     /**
      * The periodic job: builds that are not finished for the current version (an instance stopped during
-     * one), then every segment whose rule depends on time, for every profile. One instance per period runs
-     * it (a lock that expires with the period).
+     * one), then every segment whose rule depends on time, for every profile, then every segment's CX
+     * report. One instance per period runs it (a lock that expires with the period).
      *
      * @return how many segments were refreshed or built; -1 when another instance has the period
      */
@@ -185,6 +214,13 @@ public class SegmentService implements AutoCloseable {
             long profiles = engine.evaluateAll(timed, 1000, t -> { }, d -> { });
             log.info("{} time-dependent segment(s) refreshed over {} profiles", timed.size(), profiles);
             done += timed.size();
+        }
+        for (Segment s : all.values()) {
+            try {
+                report(s);
+            } catch (RuntimeException e) {
+                log.warn("The CX report of segment {} failed ({})", s.id(), e.getClass().getSimpleName());
+            }
         }
         return done;
     }

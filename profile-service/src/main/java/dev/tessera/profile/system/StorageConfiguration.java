@@ -98,9 +98,9 @@ class StorageConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SegmentService segmentService(SegmentEngine engine, RedisConnection connection,
+    SegmentService segmentService(SegmentEngine engine, CxAggregates aggregates, RedisConnection connection,
             ProfileServiceProperties properties) {
-        return new SegmentService(engine, connection, properties.segments().max(),
+        return new SegmentService(engine, aggregates, connection, properties.segments().max(),
                 properties.segments().refreshEvery(), Clock.systemUTC());
     }
 

@@ -269,6 +269,32 @@ class SegmentApiIT {
         assertThat(exports).allSatisfy(e -> assertThat(e.detail()).doesNotContain("@"));
     }
 
+    @Test
+    void theCxMetricsOfASegmentCountItsMembersOnly() throws Exception {
+        person("c-1", "ada@example.org", Map.of("country", "DE"));
+        person("c-2", "bob@example.org", Map.of("country", "FR"));
+        nps("c-1", "s-1", 10, T0.plusSeconds(60));
+        nps("c-2", "s-2", 0, T0.plusSeconds(60));
+        String id = createReady(GERMANY).get("id").asString();
+
+        String range = "from=2026-01-01&to=2026-01-01";
+        JsonNode everyone = send("GET", "/api/v1/metrics/nps?" + range, MARKETER, null).json();
+        assertThat(everyone.at("/series/0/buckets/0/answers").asLong()).isEqualTo(2);
+        assertThat(everyone.get("segment").isNull()).isTrue();
+
+        JsonNode germany = send("GET", "/api/v1/metrics/nps?" + range + "&segment=" + id, MARKETER, null).json();
+        assertThat(germany.get("segment").asString()).isEqualTo(id);
+        assertThat(germany.get("members").asInt()).isEqualTo(1);
+        assertThat(germany.get("asOf").isNull()).isFalse();
+        assertThat(germany.at("/series/0/buckets/0/answers").asLong()).isEqualTo(1);
+        assertThat(germany.at("/series/0/buckets/0/nps").asDouble()).isEqualTo(100.0);
+
+        assertProblem(send("GET", "/api/v1/metrics/nps?segment=seg-unknown", MARKETER, null), "segment");
+        assertProblem(send("GET", "/api/v1/metrics/nps?segment=%3Cscript%3E", MARKETER, null), "segment");
+        assertThat(send("DELETE", "/api/v1/segments/" + id, MARKETER, null).status()).isEqualTo(204);
+        assertProblem(send("GET", "/api/v1/metrics/nps?segment=" + id, MARKETER, null), "segment");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static <T> T await(Callable<T> check) throws Exception {
