@@ -6,6 +6,7 @@ import dev.tessera.core.segment.InvalidSegmentException;
 import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentEngine;
 import dev.tessera.core.segment.SegmentRule;
+import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.core.store.RedisConnection;
 import io.lettuce.core.SetArgs;
@@ -224,6 +225,31 @@ public class SegmentService implements AutoCloseable {
         }
         return done;
     }
+
+    /**
+     * Creates the configured segments that do not exist yet (by name), once across instances (a lock).
+     *
+     * @return how many were created
+     */
+    public int seed(List<Seed> seeds) {
+        if (seeds.isEmpty() || connection.commands().set(store.namespace().segmentLock("seed"), "1",
+                SetArgs.Builder.nx().px(Duration.ofMinutes(1).toMillis())) == null) {
+            return 0;
+        }
+        int created = 0;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        store.all().values().forEach(s -> names.add(s.name()));
+        for (Seed seed : seeds) {
+            if (names.add(Segment.checkName(seed.name()))) {
+                create(seed.name(), seed.description(), SegmentRules.parse(seed.rule()), "tessera-configuration");
+                created++;
+            }
+        }
+        return created;
+    }
+
+    /** A segment kept in configuration. */
+    public record Seed(String name, String description, String rule) {}
 
     /** Starts the periodic job's first run in the background (at start-up: resume unfinished builds). */
     public void refreshSoon() {

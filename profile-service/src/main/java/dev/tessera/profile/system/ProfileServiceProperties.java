@@ -4,6 +4,9 @@ import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.privacy.PrivacySettings;
 import dev.tessera.core.model.Attributes;
+import dev.tessera.core.segment.InvalidSegmentException;
+import dev.tessera.core.segment.Segment;
+import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.store.RedisSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -93,10 +96,31 @@ public record ProfileServiceProperties(
     /**
      * @param max          segments that may exist at once (each is evaluated on every profile change)
      * @param refreshEvery how often segments whose rules depend on time alone ("no order in 90 days") are
-     *                     evaluated for every profile; also when unfinished builds are resumed
+     *                     evaluated for every profile; also when unfinished builds are resumed and segment
+     *                     CX reports recomputed
+     * @param seed         segments created at start-up when no segment of that name exists (segments kept
+     *                     in configuration, e.g. the demo's); a rule that does not parse stops start-up
      */
     public record Segments(@Min(1) @Max(1000) @DefaultValue("200") int max,
-            @NotNull @DefaultValue("1h") Duration refreshEvery) {
+            @NotNull @DefaultValue("1h") Duration refreshEvery,
+            @NotNull @DefaultValue List<@Valid @NotNull Seed> seed) {
+
+        public Segments {
+            seed = List.copyOf(seed);
+            for (int i = 0; i < seed.size(); i++) {
+                try {
+                    Segment.checkName(seed.get(i).name());
+                    Segment.checkDescription(seed.get(i).description());
+                    SegmentRules.parse(seed.get(i).rule() == null ? "" : seed.get(i).rule());
+                } catch (InvalidSegmentException e) {
+                    throw new IllegalArgumentException("tessera.segments.seed[" + i + "]."
+                            + e.field() + ": " + e.reason());
+                }
+            }
+        }
+
+        /** One segment kept in configuration: its rule in the JSON form of docs/segments.md. */
+        public record Seed(String name, String description, String rule) {}
 
         @AssertTrue(message = "must be between 1 minute and 7 days")
         public boolean isRefreshEveryValid() {

@@ -77,6 +77,9 @@ class SegmentApiIT {
     @Autowired
     AuditLog audit;
 
+    @Autowired
+    dev.tessera.profile.segment.SegmentService segmentService;
+
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("tessera.redis.url", RedisTestServer::url);
@@ -293,6 +296,21 @@ class SegmentApiIT {
         assertProblem(send("GET", "/api/v1/metrics/nps?segment=%3Cscript%3E", MARKETER, null), "segment");
         assertThat(send("DELETE", "/api/v1/segments/" + id, MARKETER, null).status()).isEqualTo(204);
         assertProblem(send("GET", "/api/v1/metrics/nps?segment=" + id, MARKETER, null), "segment");
+    }
+
+    @Test
+    void segmentsKeptInConfigurationAreCreatedOnceByName() throws Exception {
+        java.util.List<dev.tessera.profile.segment.SegmentService.Seed> seeds = List.of(
+                new dev.tessera.profile.segment.SegmentService.Seed("Detractors", "latest NPS 0-6",
+                        "{\"nps_category\": \"detractor\"}"));
+        assertThat(segmentService.seed(seeds)).isEqualTo(1);
+        try (var redis = RedisTestSupport.connect()) { // the lock only stops instances starting together
+            redis.commands().del(dev.tessera.core.store.RedisKeys.Namespace.DEFAULT.segmentLock("seed"));
+        }
+        assertThat(segmentService.seed(seeds)).as("exists by name").isZero();
+        JsonNode list = send("GET", "/api/v1/segments", MARKETER, null).json();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("createdBy").asString()).isEqualTo("tessera-configuration");
     }
 
     // ---------------------------------------------------------------- helpers
