@@ -1111,11 +1111,20 @@ public final class CxStore {
     public record Snapshot(CxMetrics metrics, JourneyStage stage, long version) {}
 
     public Snapshot snapshot(ProfileId profile) {
-        List<KeyValue<String, String>> fields = redis.hmget(metricsKey(profile), "state", "version", "stage");
-        CxTally tally = fields.get(0).hasValue() ? CxJson.read(fields.get(0).getValue(), CxTally.class) : CxTally.EMPTY;
-        long version = fields.get(1).hasValue() ? Long.parseLong(fields.get(1).getValue()) : 0;
-        JourneyStage stage = fields.get(2).hasValue() ? JourneyStage.valueOf(fields.get(2).getValue()) : null;
-        return new Snapshot(calculator.metrics(tally, clock.instant()), stage, version);
+        return snapshotLater(profile).get();
+    }
+
+    /** {@link #snapshot} with its read sent now, decoded when asked (to share a round trip). */
+    public java.util.function.Supplier<Snapshot> snapshotLater(ProfileId profile) {
+        RedisFuture<List<KeyValue<String, String>>> read = async.hmget(metricsKey(profile), "state", "version", "stage");
+        return () -> {
+            List<KeyValue<String, String>> fields = connection.await(read);
+            CxTally tally = fields.get(0).hasValue() ? CxJson.read(fields.get(0).getValue(), CxTally.class)
+                    : CxTally.EMPTY;
+            long version = fields.get(1).hasValue() ? Long.parseLong(fields.get(1).getValue()) : 0;
+            JourneyStage stage = fields.get(2).hasValue() ? JourneyStage.valueOf(fields.get(2).getValue()) : null;
+            return new Snapshot(calculator.metrics(tally, clock.instant()), stage, version);
+        };
     }
 
     /** The current journey stage and every earlier one, oldest first, with the time spent in each. */

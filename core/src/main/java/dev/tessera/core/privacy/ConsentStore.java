@@ -7,6 +7,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Clock;
 import java.time.Instant;
@@ -277,9 +278,17 @@ public final class ConsentStore {
 
     /** The statements stored under exactly this profile id (no forwarding followed). */
     public List<ConsentEntry> stored(ProfileId id) {
-        List<ConsentEntry> entries = new ArrayList<>();
-        redis.hvals(keys.consent(id)).forEach(json -> entries.add(JSON.readValue(json, Stored.class).entry()));
-        return entries;
+        return storedLater(id).get();
+    }
+
+    /** {@link #stored} with its read sent now, decoded when asked (to share a round trip with other reads). */
+    public Supplier<List<ConsentEntry>> storedLater(ProfileId id) {
+        RedisFuture<List<String>> read = profiles.connection().async().hvals(keys.consent(id));
+        return () -> {
+            List<ConsentEntry> entries = new ArrayList<>();
+            profiles.connection().await(read).forEach(json -> entries.add(JSON.readValue(json, Stored.class).entry()));
+            return entries;
+        };
     }
 
     /** The key of a profile's consent statements (for the erasure). */

@@ -70,18 +70,19 @@ public final class SegmentEngine {
      * @throws ConcurrentModificationException when the profile kept changing (the next change retries)
      */
     public Outcome evaluate(ProfileId id, Collection<Segment> which, boolean repair) {
+        Read read = read(id);
         Map<String, Segment> byId = new LinkedHashMap<>();
         if (which == null) {
-            byId.putAll(segments.all());
+            byId.putAll(read.definitions());
         } else {
             which.forEach(s -> byId.put(s.id(), s));
         }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Stamp before = stamp(id);
+            Stamp before = read.stamp();
             if (before == null) {
                 Set<String> from = new LinkedHashSet<>(byId.keySet());
                 if (which == null) {
-                    from.addAll(segments.membershipsOf(id).keySet());
+                    from.addAll(read.memberships().keySet());
                 }
                 return new Outcome(id, false, segments.removeEverywhere(id, from));
             }
@@ -90,9 +91,10 @@ public final class SegmentEngine {
                     new ConsentState(before.consent()), () -> cx.interactions(id), now);
             Map<String, Boolean> decisions = new LinkedHashMap<>();
             byId.values().forEach(s -> decisions.put(s.id(), s.rule().test(subject)));
-            SegmentStore.Diff diff = segments.apply(id, decisions, now, repair);
+            SegmentStore.Diff diff = segments.apply(id, decisions, now, repair, read.memberships());
 
-            Map<String, Segment> stored = segments.all();
+            Read after = read(id);
+            Map<String, Segment> stored = after.definitions();
             Set<String> gone = new LinkedHashSet<>(byId.keySet());
             gone.removeAll(stored.keySet());
             if (!gone.isEmpty()) {
@@ -101,7 +103,7 @@ public final class SegmentEngine {
             boolean sameRules = gone.isEmpty() && byId.values().stream()
                     .allMatch(s -> stored.get(s.id()).version() == s.version())
                     && (which != null || stored.keySet().equals(byId.keySet()));
-            if (sameRules && before.sameAs(stamp(id))) {
+            if (sameRules && before.sameAs(after.stamp())) {
                 return new Outcome(id, true, diff);
             }
             if (which == null) {
@@ -111,17 +113,27 @@ public final class SegmentEngine {
                 byId.keySet().retainAll(stored.keySet());
                 byId.replaceAll((sid, s) -> stored.get(sid));
             }
+            read = gone.isEmpty() ? after : read(id);
         }
         throw new ConcurrentModificationException("profile " + id + " kept changing during segment evaluation");
     }
 
-    /** The state an evaluation read: null when the profile is not live. */
-    private Stamp stamp(ProfileId id) {
-        Profile profile = profiles.findLive(id).orElse(null);
-        if (profile == null) {
-            return null;
-        }
-        return new Stamp(profile, cx.snapshot(id), cx.consent().stored(id));
+    /** What one evaluation step reads, all in one round trip. */
+    private record Read(Stamp stamp, Map<String, Instant> memberships, Map<String, Segment> definitions) {}
+
+    /**
+     * The profile, its metrics and consent (the stamp: null when the profile is not live), the segments it
+     * is in, and every definition: five reads sent together.
+     */
+    private Read read(ProfileId id) {
+        var profile = profiles.findLiveLater(id);
+        var metrics = cx.snapshotLater(id);
+        var consent = cx.consent().storedLater(id);
+        var joined = segments.membershipsLater(id);
+        var definitions = segments.allLater();
+        Profile live = profile.get().orElse(null);
+        Stamp stamp = live == null ? null : new Stamp(live, metrics.get(), consent.get());
+        return new Read(stamp, joined.get(), definitions.get());
     }
 
     private record Stamp(Profile profile, CxStore.Snapshot cx, List<ConsentEntry> consent) {

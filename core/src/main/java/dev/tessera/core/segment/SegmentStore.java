@@ -271,7 +271,12 @@ public final class SegmentStore {
      * @param decisions segment id → whether the profile belongs to it now
      */
     public Diff apply(ProfileId profile, Map<String, Boolean> decisions, Instant now, boolean repair) {
-        Map<String, Instant> current = membershipsOf(profile);
+        return apply(profile, decisions, now, repair, membershipsOf(profile));
+    }
+
+    /** {@link #apply} against memberships the caller read just before (one round trip less). */
+    public Diff apply(ProfileId profile, Map<String, Boolean> decisions, Instant now, boolean repair,
+            Map<String, Instant> current) {
         List<String> joined = new ArrayList<>();
         List<String> left = new ArrayList<>();
         decisions.forEach((segment, in) -> {

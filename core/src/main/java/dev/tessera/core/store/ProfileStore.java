@@ -360,8 +360,13 @@ public final class ProfileStore {
      * was merged away, split up, erased or never existed.
      */
     public Optional<Profile> findLive(ProfileId id) {
-        String doc = redis.hget(keys.profile(id), "doc");
-        return doc == null ? Optional.empty() : Optional.of(Json.read(doc, Profile.class));
+        return findLiveLater(id).get();
+    }
+
+    /** {@link #findLive} with its read sent now, decoded when asked (to share a round trip). */
+    public java.util.function.Supplier<Optional<Profile>> findLiveLater(ProfileId id) {
+        RedisFuture<String> doc = async.hget(keys.profile(id), "doc");
+        return () -> Optional.ofNullable(connection.await(doc)).map(json -> Json.read(json, Profile.class));
     }
 
     /** The live id a (possibly merged-away) profile id now stands for, if any profile is there. */

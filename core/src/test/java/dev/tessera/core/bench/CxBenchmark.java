@@ -59,14 +59,19 @@ public final class CxBenchmark {
         int m = 1_000;
         int threads = 2;
         boolean flush = false;
+        int segments = 0;
+        boolean inTimeOrder = false;
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
+                case "--segments" -> segments = Integer.parseInt(args[++k]);
+                case "--time-order" -> inTimeOrder = true;
                 case "--interactions" -> n = Integer.parseInt(args[++k]);
                 case "--profiles" -> m = Integer.parseInt(args[++k]);
                 case "--threads" -> threads = Integer.parseInt(args[++k]);
                 case "--flush" -> flush = true;
                 default -> {
-                    System.err.println("usage: bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--flush]");
+                    System.err.println("usage: bench-cx.sh [--interactions N] [--profiles M] [--threads T] "
+                            + "[--time-order] [--segments S] [--flush]");
                     System.exit(2);
                 }
             }
@@ -105,13 +110,21 @@ public final class CxBenchmark {
                 int from = (int) ((long) total * t / appendThreads);
                 int to = (int) ((long) total * (t + 1) / appendThreads);
                 long seed = t;
+                boolean sorted = inTimeOrder;
                 done.add(pool.submit(() -> {
                     Random random = new Random(seed);
+                    List<Interaction> batch = new ArrayList<>();
+                    for (int k = from; k < to; k++) {
+                        batch.add(interaction(k, random, records, now));
+                    }
+                    if (sorted) { // a backfill sorted by time, or live traffic: the cheap in-order path
+                        batch.sort(java.util.Comparator.comparing(Interaction::occurredAt));
+                    }
                     try (RedisConnection c = RedisConnection.open(settings)) {
                         CxStore cx = new CxStore(new ProfileStore(c), CxSettings.defaults(), Clock.systemUTC());
                         long s = System.nanoTime();
-                        for (int k = from; k < to; k++) {
-                            cx.append(interaction(k, random, records, now));
+                        for (Interaction i : batch) {
+                            cx.append(i);
                         }
                         busyNanos.addAndGet(System.nanoTime() - s);
                     }
@@ -124,8 +137,8 @@ public final class CxBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             long commands = totalCalls(setup.commands().info("commandstats"));
-            System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %.1f s%n", n, m,
-                    threads, seconds);
+            System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %s, %.1f s%n", n,
+                    m, threads, inTimeOrder ? "in time order" : "in random time order", seconds);
             System.out.printf(Locale.ROOT, "redis: used_memory %s after loading%n",
                     info(setup.commands().info("memory"), "used_memory_human"));
 
@@ -174,6 +187,9 @@ public final class CxBenchmark {
                 double nps = answered == 0 ? 0 : 100.0 * (promoters - detractors) / answered;
                 System.out.printf(Locale.ROOT, "naive aggregate: NPS %.1f over %d profiles (one tally read each) in %.0f ms%n",
                         nps, m, (System.nanoTime() - a0) / 1e6);
+            }
+            if (segments > 0) {
+                SegmentMeasurements.run(settings, ids, segments, threads, today);
             }
             System.out.printf(Locale.ROOT, "interactions_per_s=%.0f us_per_append=%.0f redis_commands_per_append=%.1f%n",
                     n / seconds, busyNanos.get() / 1e3 / n, commands / (double) n);
