@@ -44,6 +44,11 @@ class AdminUiSecurity {
                         .requestMatchers(HttpMethod.GET, "/profiles/*").hasAnyRole(AGENT, MARKETER, ADMIN)
                         // the CX dashboard: aggregates only, no personal data
                         .requestMatchers(HttpMethod.GET, "/dashboard").hasAnyRole(MARKETER, ADMIN)
+                        // segments: list, rule editor, members (profile ids), CSV export, delete
+                        .requestMatchers(HttpMethod.GET, "/segments", "/segments/**").hasAnyRole(MARKETER, ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/segments", "/segments/*", "/segments/*/export",
+                                "/segments/*/delete")
+                        .hasAnyRole(MARKETER, ADMIN)
                         // the sources console: status, stop/start, dead letters, replay, discard
                         .requestMatchers(HttpMethod.GET, "/sources", "/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
                         .requestMatchers(HttpMethod.POST, "/sources/*/stop", "/sources/*/start",
