@@ -13,6 +13,8 @@ import java.util.stream.Stream;
  * A unified profile as the profile service returns it. Tolerant of fields the service adds later.
  *
  * @param attributes golden attributes by canonical name, sorted by name for display
+ * @param segments   the segments the profile is in now (docs/segments.md)
+ * @param masked     whether the service masked personal data for the caller (marketers)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Profile(
@@ -21,12 +23,16 @@ record Profile(
         List<Identifier> identifiers,
         List<SourceRecord> records,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<SegmentRef> segments,
+        Boolean masked) {
 
     Profile {
         attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
         identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
         records = records == null ? List.of() : List.copyOf(records);
+        segments = segments == null ? List.of() : List.copyOf(segments);
+        masked = Boolean.TRUE.equals(masked);
     }
 
     /** First and last name when the golden record has them, for headings and result lists. Public for SpEL. */
@@ -47,6 +53,10 @@ record Profile(
     /** A normalised identity key such as an email or an E.164 phone number. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Identifier(String type, String value) {}
+
+    /** A segment the profile is in, and since when. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record SegmentRef(String id, String name, Instant joinedAt) {}
 
     /** A source record linked into the profile. */
     @JsonIgnoreProperties(ignoreUnknown = true)

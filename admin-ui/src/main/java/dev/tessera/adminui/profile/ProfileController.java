@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 
-/** Finding a customer by email and looking at one unified profile. */
+/** Finding a customer by email and looking at one unified profile with its segments. */
 @Controller
 class ProfileController {
 
@@ -64,8 +64,12 @@ class ProfileController {
         }
     }
 
+    /**
+     * One profile. Marketers reach it from a segment's members and see what the service shows them
+     * (masked); the CX history is asked for only for agents and admins, the roles the service serves it to.
+     */
     @GetMapping("/profiles/{id}")
-    ModelAndView show(@PathVariable String id) {
+    ModelAndView show(@PathVariable String id, Authentication user) {
         if (!PROFILE_ID.matcher(id).matches()) {
             return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
                     "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
@@ -74,7 +78,11 @@ class ProfileController {
                 .map(profile -> {
                     Map<String, Object> model = new java.util.HashMap<>();
                     model.put("profile", profile);
-                    profiles.cx(profile.id()).ifPresent(cx -> model.put("cx", cx));
+                    boolean agent = has(user, Roles.AGENT) || has(user, Roles.ADMIN);
+                    model.put("withCx", agent);
+                    if (agent) {
+                        profiles.cx(profile.id()).ifPresent(cx -> model.put("cx", cx));
+                    }
                     return new ModelAndView("profile/detail", model);
                 })
                 .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Profile not found",

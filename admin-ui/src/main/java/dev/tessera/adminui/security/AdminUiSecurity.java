@@ -37,10 +37,18 @@ class AdminUiSecurity {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // the start page sends each role to its section (ProfileController)
                         .requestMatchers(HttpMethod.GET, "/").authenticated()
-                        // finding a customer and the unified profile with its CX history
-                        .requestMatchers(HttpMethod.GET, "/profiles", "/profiles/**").hasAnyRole(AGENT, ADMIN)
+                        // finding a customer by email
+                        .requestMatchers(HttpMethod.GET, "/profiles").hasAnyRole(AGENT, ADMIN)
+                        // one profile: agents with its CX history; marketers come from a segment's members and
+                        // see what the API shows them (masked, no history)
+                        .requestMatchers(HttpMethod.GET, "/profiles/*").hasAnyRole(AGENT, MARKETER, ADMIN)
                         // the CX dashboard: aggregates only, no personal data
                         .requestMatchers(HttpMethod.GET, "/dashboard").hasAnyRole(MARKETER, ADMIN)
+                        // segments: list, rule editor, members (profile ids), CSV export, delete
+                        .requestMatchers(HttpMethod.GET, "/segments", "/segments/**").hasAnyRole(MARKETER, ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/segments", "/segments/*", "/segments/*/export",
+                                "/segments/*/delete")
+                        .hasAnyRole(MARKETER, ADMIN)
                         // the sources console: status, stop/start, dead letters, replay, discard
                         .requestMatchers(HttpMethod.GET, "/sources", "/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
                         .requestMatchers(HttpMethod.POST, "/sources/*/stop", "/sources/*/start",

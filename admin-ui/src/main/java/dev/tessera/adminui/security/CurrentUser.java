@@ -20,7 +20,7 @@ class CurrentUser {
             return roles.contains(Roles.AGENT) || roles.contains(Roles.ADMIN);
         }
 
-        /** Sees the CX dashboard. */
+        /** Sees the CX dashboard and the segments. */
         public boolean marketer() {
             return roles.contains(Roles.MARKETER) || roles.contains(Roles.ADMIN);
         }

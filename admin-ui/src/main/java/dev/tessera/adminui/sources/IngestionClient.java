@@ -1,5 +1,6 @@
 package dev.tessera.adminui.sources;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tessera.adminui.AdminUiProperties;
 import dev.tessera.adminui.ServiceCalls;
 import java.time.Instant;
@@ -13,7 +14,8 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The ingestion app's operations API (sources, their routes, dead letters), called with the signed-in
- * user's token; failures as {@link ServiceCalls} maps them.
+ * user's token; failures as {@link ServiceCalls} maps them. The answers' records ignore fields the app
+ * adds later, so a newer ingestion app does not break the console.
  */
 @Component
 class IngestionClient {
@@ -26,11 +28,14 @@ class IngestionClient {
         this.rest = builder.baseUrl(properties.ingestion().baseUri()).build();
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SourceList(List<SourceStatus> items, int count) {}
 
+    /** @param lagMessages Kafka sources: messages waiting (log end minus committed offset); null for others */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SourceStatus(String name, String kind, String transport, String format, boolean enabled, String route,
             String status, long received, long stored, long rejected, long deadLetters, Instant lastSuccess,
-            LastError lastError, Double lagSeconds, Progress progress) {
+            LastError lastError, Double lagSeconds, Long lagMessages, Progress progress) {
 
         /** Whether the route can be stopped or started now. */
         public boolean running() {
@@ -38,8 +43,10 @@ class IngestionClient {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record LastError(Instant at, String reason) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Progress(String file, long done, long total, Instant startedAt) {
 
         public int percent() {
@@ -47,14 +54,19 @@ class IngestionClient {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeadLetterPage(List<DeadLetterSummary> items, long total, int offset, int limit) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeadLetterSummary(String id, String origin, String reason, Instant receivedAt) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Replayed(String id, String profile, String outcome) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Problem(String title, String detail) {}
 
     List<SourceStatus> sources() {

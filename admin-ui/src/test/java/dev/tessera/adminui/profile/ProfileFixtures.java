@@ -23,6 +23,7 @@ final class ProfileFixtures {
                 List.of(new Profile.Identifier("email", "jane@example.com"),
                         new Profile.Identifier("phone", "+442079460958")),
                 List.of(new Profile.SourceRecord("crm", "123"), new Profile.SourceRecord("shop", "9")),
-                OBSERVED, OBSERVED.plusSeconds(60));
+                OBSERVED, OBSERVED.plusSeconds(60),
+                List.of(new Profile.SegmentRef("seg-germany", "Germany", OBSERVED.plusSeconds(120))), false);
     }
 }
