@@ -103,7 +103,10 @@ class ErasureIT {
                 .properties("server.port=0", "tessera.redis.url=" + RedisTestServer.url(),
                         "tessera.privacy.tombstone-secret=file:" + keyFile(),
                         "spring.autoconfigure.exclude=org.apache.camel.spring.boot.CamelAutoConfiguration")
-                .run(TestTokens.arguments().toArray(String[]::new));
+                // on the command line: builder properties are defaults, and ingestion's application.yml on
+                // this classpath would put the profile service on ingestion's fixed port 8082
+                .run(java.util.stream.Stream.concat(TestTokens.arguments().stream(), java.util.stream.Stream.of(
+                        "--server.port=0")).toArray(String[]::new));
         api = "http://localhost:" + profileService.getEnvironment().getProperty("local.server.port");
     }
 

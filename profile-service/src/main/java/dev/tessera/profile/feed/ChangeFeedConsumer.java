@@ -144,12 +144,21 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Handles the changes of one read (up to {@value #BATCH}), by default one by one; a consumer may merge
+     * them (e.g. handle each profile once). Throwing leaves the whole batch pending.
+     */
+    protected void handleBatch(List<StreamMessage<String, String>> changes) {
+        changes.forEach(this::handle);
+    }
+
     private void consume(List<StreamMessage<String, String>> messages) {
-        for (StreamMessage<String, String> message : messages) {
-            handle(message);
-            redis.xack(stream, group, message.getId());
-            handled.incrementAndGet();
+        if (messages.isEmpty()) {
+            return;
         }
+        handleBatch(messages);
+        redis.xack(stream, group, messages.stream().map(StreamMessage::getId).toArray(String[]::new));
+        handled.addAndGet(messages.size());
     }
 
     private void pause(RuntimeException e) {

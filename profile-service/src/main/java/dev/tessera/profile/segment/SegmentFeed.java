@@ -5,6 +5,8 @@ import dev.tessera.core.segment.SegmentEngine;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.profile.feed.ChangeFeedConsumer;
 import io.lettuce.core.StreamMessage;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -36,9 +38,22 @@ public final class SegmentFeed extends ChangeFeedConsumer {
 
     @Override
     protected void handle(StreamMessage<String, String> change) {
-        String profile = change.getBody().get("profile");
-        if (profile != null && ProfileId.isValid(profile) && !OWN.contains(change.getBody().get("change"))) {
-            engine.evaluate(new ProfileId(profile));
+        handleBatch(List.of(change));
+    }
+
+    /**
+     * Each profile named in the batch is evaluated once, however many of its changes the batch holds
+     * (a burst of interactions of one customer): evaluation reads the current state anyway.
+     */
+    @Override
+    protected void handleBatch(List<StreamMessage<String, String>> changes) {
+        Set<String> profiles = new LinkedHashSet<>();
+        for (StreamMessage<String, String> change : changes) {
+            String profile = change.getBody().get("profile");
+            if (profile != null && ProfileId.isValid(profile) && !OWN.contains(change.getBody().get("change"))) {
+                profiles.add(profile);
+            }
         }
+        profiles.forEach(p -> engine.evaluate(new ProfileId(p)));
     }
 }
