@@ -36,6 +36,11 @@ import java.util.TreeSet;
  * ago), the next attempt merges them. Of any two records that belong together, the one indexed later
  * sees the other, so concurrent runs end where a sequential run ends. Merges keep the oldest profile
  * (ties: smallest id), which makes the surviving id independent of arrival order too.
+ *
+ * <p>Decisions: a record joins the profiles holding the records a person joined it with (must-link, see
+ * {@link MustLinkGroups}), whatever matching says, but never one holding a record an agent separated it,
+ * or any record of its must-link group, from (cannot-link). Such a record is checked after its write by
+ * looking its partners up again, so must-link groups converge under concurrency as matches do.
  */
 public final class ProfileResolver implements IdentityResolver {
 
@@ -43,6 +48,8 @@ public final class ProfileResolver implements IdentityResolver {
     public static final String SOURCE_ID = ProfileStore.FOUND_BY_SOURCE;
     /** Found-by key of profiles that share a blocking key with the record. */
     public static final String BLOCK = ProfileStore.FOUND_BY_BLOCK;
+    /** Found-by key of profiles holding a record a person joined with this one (must-link). */
+    public static final String MUST_LINK = "must_link";
 
     static final int MAX_ATTEMPTS = 32;
     /** Blocks larger than this are too unselective to compare against (a very common name, say). */
@@ -121,19 +128,60 @@ public final class ProfileResolver implements IdentityResolver {
                 + MAX_ATTEMPTS + " attempts under contention");
     }
 
-    /** What {@link #resolve} sees of a record: its candidates and the records it was separated from. */
-    record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink, Map<ProfileId, Long> versions) {}
+    /**
+     * What {@link #resolve} sees of a record: its candidates (with the profiles of its must-link partners),
+     * the records it must not share a profile with (its cannot-link partners and their must-link groups,
+     * also those of its own group's members), and its must-link group (null when it has no decisions).
+     */
+    record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink, Map<ProfileId, Long> versions,
+            MustLinkGroups.Group group) {
+
+        /** True when must-link decisions make the record join others: the store's settle check misses them. */
+        boolean mustLink() {
+            return group != null && group.enforced();
+        }
+    }
 
     /** An attempt that got written; {@code settled} when the store's settle check already passed. */
     private record Attempted(Resolution resolution, boolean settled) {}
 
     /** The candidates a record would be compared with now (one script with scripted access). */
     Gathered gather(ProfileStore.CandidateQuery query) {
+        // sent before the candidate lookup, so both share a round trip
+        java.util.function.Supplier<Set<SourceRecordId>> partners = store.mustLinkPartnersLater(query.source());
         ProfileStore.Candidates found = store.candidates(query);
-        List<Candidate> candidates = new ArrayList<>();
-        found.byLiveId().forEach((id, profile) -> candidates.add(
+        boolean decided = !partners.get().isEmpty() || !found.cannotLink().isEmpty();
+        Map<ProfileId, Candidate> byId = new TreeMap<>();
+        found.byLiveId().forEach((id, profile) -> byId.put(id,
                 new Candidate(profile.loaded().profile(), profile.loaded().records(), profile.foundBy())));
-        return new Gathered(List.copyOf(candidates), found.cannotLink(), found.versions());
+        Map<ProfileId, Long> versions = new TreeMap<>(found.versions());
+        if (!decided) {
+            return new Gathered(List.copyOf(byId.values()), found.cannotLink(), versions, null);
+        }
+        MustLinkGroups groups = new MustLinkGroups(store);
+        MustLinkGroups.Group group = groups.group(query.source());
+        Set<SourceRecordId> forbidden = new TreeSet<>(found.cannotLink());
+        forbidden.addAll(group.separated());
+        if (group.enforced()) {
+            // the profiles holding the record's must-link partners now (the index may name a merged-away
+            // id: loadLive follows it, and a profile that no longer holds the partner is left out)
+            Map<ProfileId, SourceRecordId> partnerAt = new LinkedHashMap<>();
+            group.members().stream().filter(m -> !m.equals(query.source()))
+                    .forEach(m -> groups.indexedHome(m).ifPresent(home -> partnerAt.putIfAbsent(home, m)));
+            Map<ProfileId, ProfileStore.Loaded> live = store.loadLive(partnerAt.keySet());
+            live.forEach((indexed, loaded) -> {
+                if (loaded.profile().records().stream().noneMatch(group.members()::contains)) {
+                    return;
+                }
+                ProfileId id = loaded.profile().id();
+                Candidate held = byId.get(id);
+                Set<String> foundBy = new TreeSet<>(held == null ? Set.of() : held.foundBy());
+                foundBy.add(MUST_LINK);
+                byId.put(id, new Candidate(loaded.profile(), loaded.records(), foundBy));
+                versions.put(id, loaded.profile().version());
+            });
+        }
+        return new Gathered(List.copyOf(byId.values()), Set.copyOf(forbidden), versions, group);
     }
 
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
@@ -171,13 +219,21 @@ public final class ProfileResolver implements IdentityResolver {
                         List.of(SOURCE_ID), null, List.of()));
             }
         }
+        for (Candidate candidate : candidates) {
+            if (candidate.foundBy().contains(MUST_LINK)) {
+                // also where the record already is: the decision, not its earlier arrival, keeps it there
+                links.put(candidate.profile().id(), new Link(candidate.profile().id(), MANUAL_MERGE,
+                        List.of(MUST_LINK), null, List.of()));
+            }
+        }
         List<Link> decided = new ArrayList<>(policy.decide(record, candidates));
         decided.sort(Comparator.comparing((Link l) -> l.score() == null ? Double.POSITIVE_INFINITY : l.score())
                 .reversed()
                 .thenComparing(l -> byId.get(l.profile()).profile().createdAt())
                 .thenComparing(Link::profile));
         for (Link link : decided) {
-            links.merge(link.profile(), link, (held, fresh) -> fresh);
+            // a person's decision stays the reason (the explanation shows it), whatever matching adds
+            links.merge(link.profile(), link, (held, fresh) -> MANUAL_MERGE.equals(held.rule()) ? held : fresh);
         }
         if (links.isEmpty()) {
             return List.of();
@@ -188,13 +244,16 @@ public final class ProfileResolver implements IdentityResolver {
         for (Link link : links.values()) {
             Candidate candidate = byId.get(link.profile());
             boolean forced = candidate.foundBy().contains(SOURCE_ID);
+            // a must-link overrides matching (the veto included), never a cannot-link decision
+            boolean joinedByPerson = candidate.foundBy().contains(MUST_LINK);
             if (!forced && candidate.profile().records().stream().anyMatch(forbidden::contains)) {
                 continue;
             }
             if (!chosen.isEmpty() && !forced && separatedFrom(candidate, chosenRecords)) {
                 continue;
             }
-            if (!forced && chosen.stream().anyMatch(c -> !policy.mayMerge(byId.get(c.profile()), candidate))) {
+            if (!forced && !joinedByPerson
+                    && chosen.stream().anyMatch(c -> !policy.mayMerge(byId.get(c.profile()), candidate))) {
                 continue;
             }
             chosen.add(link);
@@ -216,11 +275,15 @@ public final class ProfileResolver implements IdentityResolver {
      * Splits a profile: the chosen records move out, and every record of the profile is resolved again
      * with the decision remembered (cannot-link between moved and remaining records), so matching never
      * puts them back together. The old id forwards to the profile that the remaining records now form.
+     * Must-link decisions between moved and remaining records are dropped (the newer decision wins); the
+     * others hold: records a person joined stay together, also with records in other profiles.
      *
      * @throws IllegalArgumentException when {@code moveOut} is empty, covers every record, or names a
      *                                  record the profile does not hold
      * @throws java.util.NoSuchElementException when there is no such profile
      * @throws java.util.ConcurrentModificationException when the profile changed meanwhile (retry)
+     * @throws MustLinkConflictException when a chain of must-link decisions through a record outside the
+     *                                   two sides joins records the split separates (nothing changed)
      */
     public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut) {
         Profile profile = store.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + id));
@@ -232,6 +295,7 @@ public final class ProfileResolver implements IdentityResolver {
         }
         List<CustomerRecord> moved = records.stream().filter(r -> moveOut.contains(r.id())).toList();
         List<CustomerRecord> rest = records.stream().filter(r -> !moveOut.contains(r.id())).toList();
+        refuseNewConflicts(held, moveOut, held.stream().filter(r -> !moveOut.contains(r)).toList());
         for (CustomerRecord m : moved) {
             for (CustomerRecord r : rest) {
                 store.addCannotLink(m.id(), r.id());
@@ -254,6 +318,20 @@ public final class ProfileResolver implements IdentityResolver {
         store.forwardDissolved(profile.id(), restProfiles.get(0));
         store.publishChange(profile.id(), "split");
         return new SplitResult(profile.id(), restProfiles, liveProfiles(moved));
+    }
+
+    /**
+     * Refuses a split that would contradict must-link decisions: when a chain of must-links that does not
+     * run only between the two sides (a record of another profile joined with both, say) would join
+     * records the split separates. Conflicts that exist already are not the split's to settle.
+     */
+    private void refuseNewConflicts(Set<SourceRecordId> held, Set<SourceRecordId> moved, List<SourceRecordId> rest) {
+        Set<SourceRecordId> before = new MustLinkGroups(store).conflicts(held);
+        Set<SourceRecordId> after = new MustLinkGroups(store).assumingSplit(moved, rest).conflicts(held);
+        after.removeAll(before);
+        if (!after.isEmpty()) {
+            throw new MustLinkConflictException("the split contradicts must-link decisions", after);
+        }
     }
 
     /** How often a manual merge re-reads and tries again when a profile changes under it. */
@@ -390,7 +468,8 @@ public final class ProfileResolver implements IdentityResolver {
             ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(identifiers, removed,
                     records.keySet(), movedBlocks);
             ProfileStore.Written written = store.writeAndIndex(updated, current.version(), toWrite, evidence, index,
-                    outcome.name().toLowerCase(Locale.ROOT), query, gathered.versions(), refuse);
+                    outcome.name().toLowerCase(Locale.ROOT), settleQuery(query, gathered), gathered.versions(),
+                    refuse);
             if (written == ProfileStore.Written.CONFLICT) {
                 return Optional.empty();
             }
@@ -434,9 +513,18 @@ public final class ProfileResolver implements IdentityResolver {
                 .orElseThrow();
         Set<String> matchedOn = new TreeSet<>();
         links.forEach(l -> matchedOn.addAll(l.matchedOn()));
-        String rule = merged.isEmpty() ? best.rule() : "merge";
+        boolean decided = links.stream().anyMatch(l -> MANUAL_MERGE.equals(l.rule()));
+        String rule = decided ? MANUAL_MERGE : merged.isEmpty() ? best.rule() : "merge";
         return new LinkEvidence(record.id(), rule, List.copyOf(matchedOn), merged, now, best.score(),
                 best.contributions());
+    }
+
+    /**
+     * The query of the store's settle check, which compares candidates found by keys; a record with
+     * must-link partners gets none (null) and is checked by {@link #settled}, which looks its partners up.
+     */
+    private static ProfileStore.CandidateQuery settleQuery(ProfileStore.CandidateQuery query, Gathered gathered) {
+        return gathered.mustLink() ? null : query;
     }
 
     private Optional<Attempted> create(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
@@ -448,7 +536,7 @@ public final class ProfileResolver implements IdentityResolver {
         ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(record.identifiers(), List.of(),
                 List.of(record.id()), query.blockingKeys());
         ProfileStore.Written written = store.writeAndIndex(profile, 0, List.of(record), List.of(evidence), index,
-                "created", query, gathered.versions(), refuse);
+                "created", settleQuery(query, gathered), gathered.versions(), refuse);
         if (written == ProfileStore.Written.CONFLICT) {
             return Optional.empty();
         }

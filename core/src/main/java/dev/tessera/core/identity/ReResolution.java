@@ -32,10 +32,11 @@ import java.util.function.Consumer;
  * model): first a dry run that says what would change, then, when asked, the change itself.
  *
  * <p><b>Dry run</b> ({@link #dryRun}): reads every live profile (SCAN {@code {p:*}:records}), copies the
- * agents' cannot-link decisions into a fresh scratch namespace ({@code rr:RUN:}, see
+ * agents' cannot-link and must-link decisions into a fresh scratch namespace ({@code rr:RUN:}, see
  * {@link RedisKeys.Namespace}), resolves all records there with the new settings in a fixed order
  * (observed-at, then source record key), compares the scratch clustering with the live one, and deletes
- * the scratch namespace. Live keys are only read.
+ * the scratch namespace. Live keys are only read. Must-link groups that do not end in one profile
+ * (contradicted by cannot-link decisions) are counted in the report.
  *
  * <p><b>Apply</b> ({@link #apply}): computes the same plan, then, for each group of live profiles whose
  * records the new rules regroup (the profiles and new clusters connected through shared records),
@@ -108,11 +109,25 @@ public final class ReResolution {
      * @param merges         new profiles made of the records of several live profiles
      * @param examples       up to {@value #EXAMPLES} live profile ids per category (ids only), sorted
      * @param took           how long the run took
+     * @param mustLinkConflicts groups of records joined by must-link decisions that do not end in one
+     *                       profile: the decisions contradict cannot-link decisions (a chain of must-links
+     *                       joins records an agent separated; none of that chain's must-links is enforced),
+     *                       or matching put a record an agent separated from the group in with a member
+     * @param conflictExamples up to {@value #EXAMPLES} live profile ids holding the records of such groups
+     *                       before the run (ids only), sorted
      */
     public record Report(boolean applied, int records, int profilesBefore, int profilesAfter,
-            Map<Change, Integer> counts, int merges, Map<Change, List<ProfileId>> examples, Duration took) {
+            Map<Change, Integer> counts, int merges, Map<Change, List<ProfileId>> examples, Duration took,
+            int mustLinkConflicts, List<ProfileId> conflictExamples) {
+
+        /** A report without must-link conflicts. */
+        public Report(boolean applied, int records, int profilesBefore, int profilesAfter,
+                Map<Change, Integer> counts, int merges, Map<Change, List<ProfileId>> examples, Duration took) {
+            this(applied, records, profilesBefore, profilesAfter, counts, merges, examples, took, 0, List.of());
+        }
 
         public Report {
+            conflictExamples = List.copyOf(conflictExamples);
             Map<Change, Integer> c = new EnumMap<>(Change.class);
             Map<Change, List<ProfileId>> e = new EnumMap<>(Change.class);
             for (Change change : Change.values()) {
@@ -149,9 +164,10 @@ public final class ReResolution {
             List<String> lines = new ArrayList<>();
             lines.add(String.format(Locale.ROOT,
                     "%s: records=%d profiles_before=%d profiles_after=%d unchanged=%d merged=%d split=%d"
-                            + " split_and_merged=%d merges=%d took_s=%.1f",
+                            + " split_and_merged=%d merges=%d must_link_conflicts=%d took_s=%.1f",
                     applied ? "applied" : "dry run (nothing changed)", records, profilesBefore, profilesAfter,
-                    unchanged(), merged(), split(), splitAndMerged(), merges, took.toMillis() / 1000.0));
+                    unchanged(), merged(), split(), splitAndMerged(), merges, mustLinkConflicts,
+                    took.toMillis() / 1000.0));
             for (Change change : List.of(Change.MERGED, Change.SPLIT, Change.SPLIT_AND_MERGED, Change.UNCHANGED)) {
                 List<ProfileId> ids = examples.get(change);
                 if (!ids.isEmpty()) {
@@ -159,6 +175,10 @@ public final class ReResolution {
                             + counts.get(change) + "): "
                             + String.join(" ", ids.stream().map(ProfileId::value).toList()));
                 }
+            }
+            if (!conflictExamples.isEmpty()) {
+                lines.add("  must_link_conflicts (" + mustLinkConflicts + " group(s)), profiles: "
+                        + String.join(" ", conflictExamples.stream().map(ProfileId::value).toList()));
             }
             return lines;
         }
@@ -174,7 +194,7 @@ public final class ReResolution {
         long start = System.nanoTime();
         Snapshot before = snapshot();
         Map<SourceRecordId, ProfileId> after = resolveInScratch(before);
-        return compare(before.home(), after, false, start).report();
+        return compare(before.home(), after, false, start).report(conflicts(before.home(), after));
     }
 
     /**
@@ -199,7 +219,7 @@ public final class ReResolution {
             }
         }
         Map<SourceRecordId, ProfileId> after = clustering(live, before.home().keySet());
-        return compare(before.home(), after, true, start).report();
+        return compare(before.home(), after, true, start).report(conflicts(before.home(), after));
     }
 
     /** Dissolves the group's live profiles, resolves their records again, forwards the old ids. */
@@ -280,8 +300,10 @@ public final class ReResolution {
                 RedisKeys.Namespace.of(SCRATCH_PREFIX + run + ":"));
         try {
             long separated = scratch.copyCannotLinks(live);
+            long joined = scratch.copyMustLinks(live);
             progress.accept("resolving " + snapshot.records().size() + " record(s) in scratch namespace "
-                    + scratch.namespace().prefix() + " (" + separated + " cannot-link set(s) copied)");
+                    + scratch.namespace().prefix() + " (" + separated + " cannot-link set(s) and " + joined
+                    + " must-link set(s) copied)");
             ProfileResolver resolver = settings.resolver(scratch, clock);
             int n = 0;
             for (CustomerRecord record : snapshot.records()) {
@@ -311,12 +333,46 @@ public final class ReResolution {
         return where;
     }
 
+    /** Must-link groups that do not end in one profile, with example live profile ids. */
+    record Conflicts(int groups, List<ProfileId> examples) {}
+
+    /**
+     * The must-link groups among the compared records (read from the live decisions, which the scratch
+     * namespace copies) that are conflicted or end in more than one profile {@code after}.
+     */
+    private Conflicts conflicts(Map<SourceRecordId, ProfileId> before, Map<SourceRecordId, ProfileId> after) {
+        MustLinkGroups groups = new MustLinkGroups(live);
+        List<SourceRecordId> records = List.copyOf(new TreeSet<>(before.keySet()));
+        groups.read(records);
+        Set<SourceRecordId> seen = new java.util.HashSet<>();
+        int conflicting = 0;
+        Set<ProfileId> examples = new TreeSet<>();
+        for (SourceRecordId record : records) {
+            if (seen.contains(record) || !groups.hasMustLink(record)) {
+                continue;
+            }
+            MustLinkGroups.Chain chain = groups.chain(record);
+            seen.addAll(chain.records());
+            Set<ProfileId> ends = new TreeSet<>();
+            chain.records().stream().filter(before::containsKey)
+                    .forEach(r -> ends.add(after.getOrDefault(r, new ProfileId("missing-" + RedisKeys.digest(r.key())))));
+            if (chain.conflicted() || ends.size() > 1) {
+                conflicting++;
+                chain.records().stream().map(before::get).filter(Objects::nonNull).forEach(examples::add);
+            }
+        }
+        if (conflicting > 0) {
+            progress.accept(conflicting + " must-link group(s) in conflict with cannot-link decisions");
+        }
+        return new Conflicts(conflicting, examples.stream().limit(EXAMPLES).toList());
+    }
+
     /** Two clusterings of the same records side by side. */
     record Comparison(boolean applied, Map<ProfileId, Set<SourceRecordId>> before,
             Map<ProfileId, Set<ProfileId>> newByOld, Map<ProfileId, Set<ProfileId>> oldByNew,
             Map<ProfileId, Change> changes, long start) {
 
-        Report report() {
+        Report report(Conflicts conflicts) {
             Map<Change, Integer> counts = new EnumMap<>(Change.class);
             Map<Change, List<ProfileId>> examples = new EnumMap<>(Change.class);
             changes.forEach((id, change) -> {
@@ -329,7 +385,7 @@ public final class ReResolution {
             int merges = (int) oldByNew.values().stream().filter(olds -> olds.size() > 1).count();
             int records = before.values().stream().mapToInt(Set::size).sum();
             return new Report(applied, records, before.size(), oldByNew.size(), counts, merges, examples,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), conflicts.groups(), conflicts.examples());
         }
 
         /**

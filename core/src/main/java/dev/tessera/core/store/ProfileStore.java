@@ -656,6 +656,49 @@ public final class ProfileStore {
     }
 
     /**
+     * Sends the read of a record's must-link partners now and decodes when asked, so that it shares a
+     * round trip with the reads issued after it (the resolver's candidate lookup).
+     */
+    public java.util.function.Supplier<Set<SourceRecordId>> mustLinkPartnersLater(SourceRecordId id) {
+        RedisFuture<List<String>> partners = async.hkeys(keys.mustLink(id));
+        return () -> {
+            Set<SourceRecordId> result = new java.util.TreeSet<>();
+            connection.await(partners).forEach(key -> result.add(SourceRecordId.parse(key)));
+            return result;
+        };
+    }
+
+    /**
+     * The identity decisions about a record: the records a person joined it with (must-link), those an
+     * agent separated it from (cannot-link), and the profile id its source index names now (as stored:
+     * it may have been merged away or dissolved since).
+     */
+    public record Decisions(Set<SourceRecordId> mustLink, Set<SourceRecordId> cannotLink, Optional<ProfileId> home) {}
+
+    /** {@link Decisions} of each of these records, read in one round trip. */
+    public Map<SourceRecordId, Decisions> decisions(Collection<SourceRecordId> ids) {
+        Map<SourceRecordId, List<RedisFuture<?>>> pending = new LinkedHashMap<>();
+        for (SourceRecordId id : ids) {
+            pending.put(id, List.of(async.hkeys(keys.mustLink(id)), async.smembers(keys.cannotLink(id)),
+                    async.get(keys.source(id))));
+        }
+        Map<SourceRecordId, Decisions> result = new LinkedHashMap<>();
+        pending.forEach((id, futures) -> {
+            Set<SourceRecordId> must = new java.util.TreeSet<>();
+            Set<SourceRecordId> cannot = new java.util.TreeSet<>();
+            @SuppressWarnings("unchecked")
+            List<String> partners = (List<String>) connection.await(futures.get(0));
+            @SuppressWarnings("unchecked")
+            Set<String> separated = (Set<String>) connection.await(futures.get(1));
+            String home = (String) connection.await(futures.get(2));
+            partners.forEach(key -> must.add(SourceRecordId.parse(key)));
+            separated.forEach(key -> cannot.add(SourceRecordId.parse(key)));
+            result.put(id, new Decisions(must, cannot, Optional.ofNullable(home).map(ProfileId::new)));
+        });
+        return result;
+    }
+
+    /**
      * Empties a profile so that its records can be resolved again (a split), if its version is still
      * {@code expectedVersion}. Index entries pointing at it stop resolving until {@link #forward} is set.
      */
@@ -760,6 +803,42 @@ public final class ProfileStore {
             page.clear();
         };
         from.scan(from.keys.cannotLinkPattern(), key -> {
+            page.add(key);
+            if (page.size() >= BATCH) {
+                flush.run();
+            }
+        });
+        flush.run();
+        return copied[0];
+    }
+
+    /**
+     * Copies every must-link decision of {@code from} (another namespace, usually the live data) into
+     * this one, adding to what is here, as {@link #copyCannotLinks} does for cannot-links.
+     *
+     * @return how many must-link hashes were copied
+     */
+    public long copyMustLinks(ProfileStore from) {
+        if (from.keys.equals(keys)) {
+            throw new IllegalArgumentException("source and target namespace are the same");
+        }
+        List<String> page = new ArrayList<>();
+        long[] copied = {0};
+        Runnable flush = () -> {
+            Map<String, RedisFuture<Map<String, String>>> decisions = new LinkedHashMap<>();
+            page.forEach(key -> decisions.put(key, from.async.hgetall(key)));
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            decisions.forEach((key, future) -> {
+                Map<String, String> joined = from.connection.await(future);
+                if (!joined.isEmpty()) {
+                    writes.add(async.hset(from.keys.moveTo(key, keys), joined));
+                    copied[0]++;
+                }
+            });
+            writes.forEach(connection::await);
+            page.clear();
+        };
+        from.scan(from.keys.prefix() + "ml:*", key -> {
             page.add(key);
             if (page.size() >= BATCH) {
                 flush.run();
