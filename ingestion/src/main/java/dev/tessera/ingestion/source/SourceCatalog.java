@@ -62,6 +62,25 @@ public final class SourceCatalog {
 
     private final Map<String, Ready> byName = new LinkedHashMap<>();
 
+    /** The configured Typeform fields and SurveyMonkey questions of a survey source, checked against their scales. */
+    private static FormatOptions surveyOptions(FormatOptions options, IngestionProperties.Survey survey, String at) {
+        Map<String, FormatOptions.ScoredQuestion> fields = new LinkedHashMap<>();
+        survey.fields().forEach((ref, f) -> fields.put(ref, new FormatOptions.ScoredQuestion(f.type(), f.touchpoint())));
+        Map<String, FormatOptions.Question> questions = new LinkedHashMap<>();
+        survey.questions().forEach((id, q) -> {
+            try {
+                questions.put(id, new FormatOptions.Question(q.type(), q.choices(), q.touchpoint()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(at + ".questions." + id + ".choices: " + e.getMessage());
+            }
+        });
+        FormatOptions.SurveyMonkey surveyMonkey = options.surveyMonkey().withQuestions(questions);
+        if (survey.respondentVariable() != null && !survey.respondentVariable().isBlank()) {
+            surveyMonkey = surveyMonkey.withRespondentVariable(survey.respondentVariable());
+        }
+        return options.withTypeform(options.typeform().withFields(fields)).withSurveyMonkey(surveyMonkey);
+    }
+
     public SourceCatalog(IngestionProperties properties, Clock clock, Function<String, String> environment) {
         List<Source> sources = properties.sources();
         Map<String, String> kafkaGroups = new LinkedHashMap<>();
@@ -71,10 +90,11 @@ public final class SourceCatalog {
             if (byName.containsKey(source.name())) {
                 throw new IllegalStateException(at + ".name: '" + source.name() + "' is used by two sources");
             }
-            VendorFormats formats = new VendorFormats(FormatOptions.defaults()
+            VendorFormats formats = new VendorFormats(surveyOptions(FormatOptions.defaults()
                     .withMaxPayloadBytes(source.maxPayloadBytes())
                     .withPhoneRegion(source.mapping() != null && source.mapping().phoneRegion() != null
-                            ? source.mapping().phoneRegion() : properties.phoneDefaultRegion()));
+                            ? source.mapping().phoneRegion() : properties.phoneDefaultRegion()),
+                    source.survey(), at + ".survey"));
             Optional<VendorFormat> format = format(source, at, formats);
             if (source.transport() == Transport.FOLDER && source.folder() == null) {
                 throw new IllegalStateException(at + ".folder.inbox: a folder source needs an inbox folder");

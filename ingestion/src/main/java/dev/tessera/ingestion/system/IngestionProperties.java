@@ -89,7 +89,8 @@ public record IngestionProperties(
             @Valid Kafka kafka,
             @Valid Poll poll,
             @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be lower-case letters, digits, - or _")
-            String recordNamespace) {
+            String recordNamespace,
+            @Valid @NotNull @DefaultValue Survey survey) {
 
         public String routeId() {
             return "source-" + name;
@@ -287,4 +288,36 @@ public record IngestionProperties(
             @NotEmpty @DefaultValue("ISO") List<String> dateFormats,
             @NotBlank @DefaultValue("UTC") String timeZone,
             @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 region code such as US") String phoneRegion) {}
+
+    /**
+     * How the answers of a survey source become NPS, CSAT and CES scores (docs/sources.md, "Surveys").
+     *
+     * @param fields             Typeform field ref (or id) → what it scores; fields not listed are scored by
+     *                           the built-in rules (an {@code nps} field or a recommend {@code opinion_scale}
+     *                           is NPS, a {@code rating} is CSAT)
+     * @param questions          SurveyMonkey question id → what it scores and the score of each choice id
+     * @param respondentVariable SurveyMonkey custom variable with the respondent's id (default: the
+     *                           response's {@code custom_value})
+     */
+    public record Survey(@NotNull @DefaultValue Map<String, @Valid @NotNull ScoredField> fields,
+            @NotNull @DefaultValue Map<String, @Valid @NotNull ScoredQuestion> questions,
+            String respondentVariable) {
+
+        public Survey {
+            fields = Map.copyOf(fields);
+            questions = Map.copyOf(questions);
+        }
+    }
+
+    /** A scored Typeform field: the scale and, optionally, the touchpoint the question asks about. */
+    public record ScoredField(@NotNull dev.tessera.core.model.Interaction.ScoreType type, String touchpoint) {}
+
+    /** A scored SurveyMonkey question: the scale, choice id → score, and optionally the touchpoint. */
+    public record ScoredQuestion(@NotNull dev.tessera.core.model.Interaction.ScoreType type,
+            @NotNull @DefaultValue Map<String, Integer> choices, String touchpoint) {
+
+        public ScoredQuestion {
+            choices = Map.copyOf(choices);
+        }
+    }
 }

@@ -68,6 +68,8 @@ class DemoDataTest {
                 .isGreaterThan(0);
         assertThat(nps.stream().filter(s -> s <= 6).count()).isGreaterThanOrEqualTo(nps.size() / 10);
         assertThat(scores(answers, ScoreType.CSAT)).hasSizeGreaterThan(30).allMatch(s -> s >= 1 && s <= 5);
+        // the effort question is scored because the demo source configures its field (survey.fields)
+        assertThat(scores(answers, ScoreType.CES)).hasSizeGreaterThan(20).allMatch(s -> s >= 1 && s <= 7);
         assertThat(answers).extracting(Interaction::touchpoint).contains("support", "delivery", "general");
     }
 

@@ -211,6 +211,25 @@ class SourceCatalogTest {
                         "maxPages: must be greater than or equal to 1");
     }
 
+    @Test
+    void surveyScoringIsConfiguredPerSourceAndChoicesOffTheirScaleStopStartUp() {
+        Map<String, String> typeform = Map.of("sources[0].name", "typeform", "sources[0].kind", "survey",
+                "sources[0].transport", "webhook", "sources[0].format", "typeform-response",
+                "sources[0].webhook.signature.scheme", "typeform", "sources[0].webhook.signature.secret", "env:TF_SECRET",
+                "sources[0].survey.fields.ces_effort.type", "ces",
+                "sources[0].survey.fields.ces_effort.touchpoint", "support");
+        SourceCatalog catalog = catalog(typeform, Map.of("TF_SECRET", "s3cret-of-enough-length"));
+        assertThat(catalog.find("typeform")).isPresent();
+
+        Map<String, String> surveyMonkey = new HashMap<>(Map.of("sources[0].name", "sm", "sources[0].kind", "survey",
+                "sources[0].transport", "folder", "sources[0].format", "surveymonkey-response",
+                "sources[0].folder.inbox", "target/inbox-sm",
+                "sources[0].survey.questions.q1.type", "csat", "sources[0].survey.questions.q1.choices.c1", "5",
+                "sources[0].survey.questions.q1.choices.c2", "9"));
+        assertThatThrownBy(() -> catalog(surveyMonkey, Map.of()))
+                .hasMessageStartingWith("tessera.sources[0].survey.questions.q1.choices: choice c2 scores outside");
+    }
+
     private static SourceCatalog catalog(Map<String, String> settings, Map<String, String> environment) {
         Map<String, String> all = new HashMap<>();
         settings.forEach((k, v) -> all.put("tessera." + k, v));
