@@ -32,14 +32,23 @@ public sealed interface SegmentRule {
     /** True when the profile is in the segment. */
     boolean test(SegmentSubject subject);
 
+    /** The rules this one combines (none for a condition). */
+    default List<SegmentRule> children() {
+        return List.of();
+    }
+
     /**
      * True when the outcome can change with time alone, without any change to the profile (days since the
      * last order, "an order in the last 90 days"): such segments are re-evaluated on a schedule as well.
      */
-    boolean timeDependent();
+    default boolean timeDependent() {
+        return children().stream().anyMatch(SegmentRule::timeDependent);
+    }
 
     /** True when evaluation reads the timeline ({@link History}). */
-    boolean readsHistory();
+    default boolean readsHistory() {
+        return children().stream().anyMatch(SegmentRule::readsHistory);
+    }
 
     /** The JSON form (maps, lists, strings, numbers), as {@link SegmentRules#parse} reads it. */
     Object toJson();
@@ -58,13 +67,8 @@ public sealed interface SegmentRule {
         }
 
         @Override
-        public boolean timeDependent() {
-            return rules.stream().anyMatch(SegmentRule::timeDependent);
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return rules.stream().anyMatch(SegmentRule::readsHistory);
+        public List<SegmentRule> children() {
+            return rules;
         }
 
         @Override
@@ -85,13 +89,8 @@ public sealed interface SegmentRule {
         }
 
         @Override
-        public boolean timeDependent() {
-            return rules.stream().anyMatch(SegmentRule::timeDependent);
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return rules.stream().anyMatch(SegmentRule::readsHistory);
+        public List<SegmentRule> children() {
+            return rules;
         }
 
         @Override
@@ -111,13 +110,8 @@ public sealed interface SegmentRule {
         }
 
         @Override
-        public boolean timeDependent() {
-            return rule.timeDependent();
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return rule.readsHistory();
+        public List<SegmentRule> children() {
+            return List.of(rule);
         }
 
         @Override
@@ -189,16 +183,6 @@ public sealed interface SegmentRule {
             } catch (NumberFormatException e) {
                 return actual.compareTo(expected);
             }
-        }
-
-        @Override
-        public boolean timeDependent() {
-            return false;
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return false;
         }
 
         @Override
@@ -303,11 +287,6 @@ public sealed interface SegmentRule {
         }
 
         @Override
-        public boolean readsHistory() {
-            return false;
-        }
-
-        @Override
         public Object toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("metric", metric.code());
@@ -320,7 +299,10 @@ public sealed interface SegmentRule {
         }
     }
 
-    /** The journey stage is one of these. */
+    /**
+     * The journey stage is one of these. Not time-dependent here: time-driven stage changes are written
+     * (and published on the change feed) by the CX refresh.
+     */
     record Stage(Set<JourneyStage> stages) implements SegmentRule {
         public Stage {
             stages = Set.copyOf(stages);
@@ -329,16 +311,6 @@ public sealed interface SegmentRule {
         @Override
         public boolean test(SegmentSubject s) {
             return s.stage() != null && stages.contains(s.stage());
-        }
-
-        @Override
-        public boolean timeDependent() {
-            return false; // time-driven stage changes are written (and published) by the CX refresh
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return false;
         }
 
         @Override
@@ -356,16 +328,6 @@ public sealed interface SegmentRule {
         @Override
         public boolean test(SegmentSubject s) {
             return s.metrics().npsCategory() != null && categories.contains(s.metrics().npsCategory());
-        }
-
-        @Override
-        public boolean timeDependent() {
-            return false;
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return false;
         }
 
         @Override
@@ -388,16 +350,6 @@ public sealed interface SegmentRule {
         }
 
         @Override
-        public boolean timeDependent() {
-            return false;
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return false;
-        }
-
-        @Override
         public Object toJson() {
             return Map.of("consent", Map.of("purpose", purpose, "channel", channel.code()));
         }
@@ -415,16 +367,6 @@ public sealed interface SegmentRule {
         }
 
         @Override
-        public boolean timeDependent() {
-            return false;
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return false;
-        }
-
-        @Override
         public Object toJson() {
             return Map.of("has", type.code());
         }
@@ -439,16 +381,6 @@ public sealed interface SegmentRule {
         @Override
         public boolean test(SegmentSubject s) {
             return s.profile().records().stream().anyMatch(r -> r.source().equals(source));
-        }
-
-        @Override
-        public boolean timeDependent() {
-            return false;
-        }
-
-        @Override
-        public boolean readsHistory() {
-            return false;
         }
 
         @Override

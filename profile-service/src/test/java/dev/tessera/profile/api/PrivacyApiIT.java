@@ -21,10 +21,6 @@ import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +33,6 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Consent, subject access export and erasure through the API (who may call them: ProfileApiSecurityIT). */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -46,10 +41,8 @@ class PrivacyApiIT {
 
     private static final String AGENT = TestTokens.bearer(Roles.AGENT);
     private static final String ADMIN = TestTokens.bearer(Roles.ADMIN);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String EMAIL = "olive.pemberton@example.org";
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
@@ -97,19 +90,19 @@ class PrivacyApiIT {
     void anAgentRecordsConsentAndTheLatestStatementWins() throws Exception {
         ProfileId p = seedOlive();
 
-        Response put = send("PUT", "/api/v1/profiles/" + p.value() + "/consent/marketing/email", AGENT,
+        ApiCalls.Response put = send("PUT", "/api/v1/profiles/" + p.value() + "/consent/marketing/email", AGENT,
                 "{\"status\":\"withdrawn\",\"at\":\"2026-02-01T00:00:00Z\"}");
         assertThat(put.status()).isEqualTo(200);
         assertThat(put.json().at("/current/0/status").asString()).isEqualTo("withdrawn");
         assertThat(put.json().at("/current/0/source").asString()).isEqualTo("agent");
         assertThat(put.json().at("/current/0/actor").asString()).isEqualTo("test-user");
 
-        Response older = send("PUT", "/api/v1/profiles/" + p.value() + "/consent/marketing/email", AGENT,
+        ApiCalls.Response older = send("PUT", "/api/v1/profiles/" + p.value() + "/consent/marketing/email", AGENT,
                 "{\"status\":\"granted\",\"at\":\"2025-06-01T00:00:00Z\"}");
         assertThat(older.status()).isEqualTo(200);
         assertThat(older.json().at("/current/0/status").asString()).as("older changes nothing").isEqualTo("withdrawn");
 
-        Response get = send("GET", "/api/v1/profiles/" + p.value() + "/consent", AGENT, null);
+        ApiCalls.Response get = send("GET", "/api/v1/profiles/" + p.value() + "/consent", AGENT, null);
         assertThat(get.status()).isEqualTo(200);
         // one statement per origin: the record's grant and the agent's withdrawal (the older grant lost)
         assertThat(get.json().get("statements")).hasSize(2);
@@ -146,7 +139,7 @@ class PrivacyApiIT {
     void anAdminExportsEverythingAboutThePerson() throws Exception {
         ProfileId p = seedOlive();
 
-        Response export = send("GET", "/api/v1/profiles/" + p.value() + "/export", ADMIN, null);
+        ApiCalls.Response export = send("GET", "/api/v1/profiles/" + p.value() + "/export", ADMIN, null);
 
         assertThat(export.status()).isEqualTo(200);
         JsonNode doc = export.json();
@@ -175,7 +168,7 @@ class PrivacyApiIT {
                 java.nio.charset.StandardCharsets.UTF_8), ADMIN, null), "reason", EMAIL);
         assertThat(send("GET", path, AGENT, null).status()).as("still there").isEqualTo(200);
 
-        Response erased = send("DELETE", path + "?reason=subject-request", ADMIN, null);
+        ApiCalls.Response erased = send("DELETE", path + "?reason=subject-request", ADMIN, null);
 
         assertThat(erased.status()).isEqualTo(200);
         assertThat(erased.json().get("records").asInt()).isEqualTo(1);
@@ -192,7 +185,7 @@ class PrivacyApiIT {
         assertThat(entries.get(0).actor()).isEqualTo("test-user");
     }
 
-    private static void assertProblem(Response response, String parameter, String notEchoed) throws Exception {
+    private static void assertProblem(ApiCalls.Response response, String parameter, String notEchoed) throws Exception {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("parameter").asString()).isEqualTo(parameter);
@@ -201,21 +194,7 @@ class PrivacyApiIT {
         assertThat(response.body().replace(response.json().path("instance").asString(), "")).doesNotContain(notEchoed);
     }
 
-    private record Response(int status, String body, String contentType) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
-
-    private Response send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", token);
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body(),
-                response.headers().firstValue("Content-Type").orElse(""));
+    private ApiCalls.Response send(String method, String path, String token, String body) throws Exception {
+        return new ApiCalls(port).send(method, path, token, body);
     }
 }

@@ -20,11 +20,7 @@ import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +38,6 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Segments through the API on a real Redis with the change feed running: definitions with field-named
@@ -57,10 +52,8 @@ class SegmentApiIT {
     private static final String MARKETER = TestTokens.bearer(Roles.MARKETER);
     private static final String AGENT = TestTokens.bearer(Roles.AGENT);
     private static final String ADMIN = TestTokens.bearer(Roles.ADMIN);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
@@ -122,7 +115,7 @@ class SegmentApiIT {
              "rule":{"attribute":"country","op":"eq","value":"DE"}}""";
 
     private JsonNode createReady(String body) throws Exception {
-        Response created = send("POST", "/api/v1/segments", MARKETER, body);
+        ApiCalls.Response created = send("POST", "/api/v1/segments", MARKETER, body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
         assertThat(created.location()).isEqualTo("/api/v1/segments/" + id);
@@ -178,7 +171,7 @@ class SegmentApiIT {
         nps("c-1", "s-1", 3, T0.plusSeconds(60));
         await(() -> members(detractors).contains(ada.value()) ? true : null);
 
-        Response withdrawn = send("PUT", "/api/v1/profiles/" + ada.value() + "/consent/marketing/email", AGENT,
+        ApiCalls.Response withdrawn = send("PUT", "/api/v1/profiles/" + ada.value() + "/consent/marketing/email", AGENT,
                 "{\"status\":\"withdrawn\"}");
         assertThat(withdrawn.status()).isEqualTo(200);
         await(() -> members(detractors).isEmpty() ? true : null);
@@ -198,7 +191,7 @@ class SegmentApiIT {
         assertProblem(send("POST", "/api/v1/segments", MARKETER, "[1]"), "body");
         assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"name\":\"x\",\"pad\":\"" + "a".repeat(70_000) + "\"}"),
                 "body");
-        Response hostile = send("POST", "/api/v1/segments", MARKETER,
+        ApiCalls.Response hostile = send("POST", "/api/v1/segments", MARKETER,
                 "{\"name\":\"x\",\"rule\":{\"attribute\":\"email\",\"op\":\"eq\",\"value\":\"ada@example.org\\u0007\"}}");
         assertProblem(hostile, "rule.value");
         assertThat(hostile.body()).doesNotContain("ada@example.org");
@@ -217,7 +210,7 @@ class SegmentApiIT {
         String france = "{\"name\":\"France\",\"version\":%d,\"rule\":{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"FR\"}}";
         assertThat(send("PUT", "/api/v1/segments/" + id, MARKETER, france.formatted(7)).status()).isEqualTo(409);
         assertProblem(send("PUT", "/api/v1/segments/" + id, MARKETER, france.replace("\"version\":%d,", "")), "version");
-        Response updated = send("PUT", "/api/v1/segments/" + id, MARKETER, france.formatted(1));
+        ApiCalls.Response updated = send("PUT", "/api/v1/segments/" + id, MARKETER, france.formatted(1));
         assertThat(updated.status()).as(updated.body()).isEqualTo(200);
         assertThat(updated.json().get("version").asLong()).isEqualTo(2);
         await(() -> {
@@ -248,7 +241,7 @@ class SegmentApiIT {
         assertProblem(send("GET", base + "?fields=" + URLEncoder.encode("a,<b>", StandardCharsets.UTF_8), MARKETER,
                 null), "fields");
 
-        Response all = send("GET", base + "?fields=country,city", MARKETER, null);
+        ApiCalls.Response all = send("GET", base + "?fields=country,city", MARKETER, null);
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.contentType()).startsWith("text/csv");
         List<String> lines = all.body().lines().toList();
@@ -256,11 +249,11 @@ class SegmentApiIT {
         assertThat(lines).hasSize(3);
         assertThat(all.body()).contains(",DE,\"'=HYPERLINK(\"\"http://evil\"\")\"").contains(",DE,\"Köln, Süd\"");
 
-        Response consenting = send("GET", base + "?fields=email&purpose=marketing&channel=email", MARKETER, null);
+        ApiCalls.Response consenting = send("GET", base + "?fields=email&purpose=marketing&channel=email", MARKETER, null);
         assertThat(consenting.body().lines().toList()).hasSize(2);
         assertThat(consenting.body()).contains("ada@example.org").doesNotContain("bob@example.org");
 
-        Response admin = send("GET", base + "?fields=last_name,email&purpose=marketing", ADMIN, null);
+        ApiCalls.Response admin = send("GET", base + "?fields=last_name,email&purpose=marketing", ADMIN, null);
         assertThat(admin.status()).isEqualTo(200);
 
         List<AuditEntry> exports = audit.query(new AuditQuery(null, SegmentExport.ACTION, null, null, null, null, 10));
@@ -329,28 +322,13 @@ class SegmentApiIT {
         }
     }
 
-    private static void assertProblem(Response response, String parameter) {
+    private static void assertProblem(ApiCalls.Response response, String parameter) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("parameter").asString()).isEqualTo(parameter);
     }
 
-    private record Response(int status, String body, String contentType, String location) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
-
-    private Response send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", token);
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body(),
-                response.headers().firstValue("Content-Type").orElse(""),
-                response.headers().firstValue("Location").orElse(""));
+    private ApiCalls.Response send(String method, String path, String token, String body) throws Exception {
+        return new ApiCalls(port).send(method, path, token, body);
     }
 }

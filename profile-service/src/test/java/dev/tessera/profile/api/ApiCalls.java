@@ -1,0 +1,44 @@
+package dev.tessera.profile.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Calls of the API with a bearer token, as the integration tests make them (JSON in, any answer out). */
+final class ApiCalls {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    ApiCalls(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    /** One answer: status, body, content type and Location ("" when absent). */
+    record Response(int status, String body, String contentType, String location) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** Sends {@code body} (JSON; none when null) with {@code authorization} as the Authorization header. */
+    Response send(String method, String path, String authorization, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", authorization);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.headers().firstValue("Location").orElse(""));
+    }
+}
