@@ -103,6 +103,37 @@ class DashboardIT {
     }
 
     @Test
+    void aMarketerSeesTheReportOfASegment() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String marketerToken = TestTokens.bearer(dev.tessera.security.Roles.MARKETER);
+        HttpResponse<String> created = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(profileService.url() + "/api/v1/segments"))
+                .header("Authorization", marketerToken).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Promoters\",\"rule\":{\"nps_category\":\"promoter\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = created.body().replaceAll(".*\"id\":\"([a-z0-9-]+)\".*", "$1");
+        DevLoginSession marketer = DevLoginSession.signedIn(base(), "mark.marketer", "demo-only-marketer");
+        // the report is computed right after the build, in the background
+        HttpResponse<String> page = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            page = marketer.get("/dashboard?days=30&segment=" + id);
+            if (page.statusCode() == 200) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(text(page.body(), "nps")).as("two promoters, the detractor is not a member").isEqualTo("100.0");
+        assertThat(page.body()).contains("data-testid=\"segment-report\"").contains("Promoters").contains("2 current members");
+        assertThat(marketer.get("/dashboard?days=30").body()).contains("Promoters (2)");
+
+        assertThat(marketer.get("/dashboard?days=30&segment=seg-none").statusCode()).isEqualTo(404);
+        assertThat(marketer.get("/dashboard?days=30&segment=%3Cx%3E").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void refusesOtherPeriodsAndOtherRoles() throws Exception {
         DevLoginSession marketer = DevLoginSession.signedIn(base(), "mark.marketer", "demo-only-marketer");
         assertThat(marketer.get("/dashboard?days=7").statusCode()).isEqualTo(400);

@@ -11,7 +11,9 @@ public final class Metrics {
     private Metrics() {
     }
 
-    public record View<T>(LocalDate from, LocalDate to, String granularity, String by, List<Series<T>> series) {}
+    /** With a segment's report, {@code segment}, {@code asOf} and {@code members} say whose and when; else null. */
+    public record View<T>(LocalDate from, LocalDate to, String granularity, String by, List<Series<T>> series,
+            String segment, java.time.Instant asOf, Integer members) {}
 
     public record Series<T>(String key, List<T> buckets) {}
 

@@ -47,8 +47,9 @@ class DashboardTest {
     void npsPerChannelOverTheWholePeriodLeavesOutChannelsWithoutAnswers() {
         Metrics.View<Metrics.Nps> byChannel = new Metrics.View<>(D, D.plusDays(30), "month", "channel", List.of(
                 new Metrics.Series<>("email", List.of(nps(2, 1, 1), nps(0, 0, 0))),
-                new Metrics.Series<>("phone", List.of(nps(0, 0, 0)))));
-        Metrics.View<Metrics.Summary> summary = new Metrics.View<>(D, D.plusDays(30), "week", "all", List.of());
+                new Metrics.Series<>("phone", List.of(nps(0, 0, 0)))), null, null, null);
+        Metrics.View<Metrics.Summary> summary = new Metrics.View<>(D, D.plusDays(30), "week", "all", List.of(), null, null,
+                null);
 
         Dashboard dashboard = Dashboard.of(summary, byChannel, byChannel);
 
