@@ -80,10 +80,10 @@ public final class SegmentEngine {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stamp before = read.stamp();
             if (before == null) {
+                // gone: out of everything, whatever was asked (its side of the membership goes as a whole)
                 Set<String> from = new LinkedHashSet<>(byId.keySet());
-                if (which == null) {
-                    from.addAll(read.memberships().keySet());
-                }
+                from.addAll(read.definitions().keySet());
+                from.addAll(read.memberships().keySet());
                 return new Outcome(id, false, segments.removeEverywhere(id, from));
             }
             Instant now = clock.instant();
@@ -98,7 +98,7 @@ public final class SegmentEngine {
             Set<String> gone = new LinkedHashSet<>(byId.keySet());
             gone.removeAll(stored.keySet());
             if (!gone.isEmpty()) {
-                segments.removeEverywhere(id, gone); // deleted while we evaluated
+                segments.removeFrom(id, gone); // deleted while we evaluated; the other memberships stay
             }
             boolean sameRules = gone.isEmpty() && byId.values().stream()
                     .allMatch(s -> stored.get(s.id()).version() == s.version())
@@ -156,13 +156,7 @@ public final class SegmentEngine {
         }
         Set<ProfileId> ids = new LinkedHashSet<>(profiles.profileIds());
         for (Segment s : which) {
-            for (long offset = 0; ; offset += 1000) {
-                List<SegmentStore.Member> page = segments.members(s.id(), offset, 1000);
-                page.forEach(m -> ids.add(m.profile()));
-                if (page.size() < 1000) {
-                    break;
-                }
-            }
+            segments.members(s.id(), 0, Integer.MAX_VALUE).forEach(m -> ids.add(m.profile()));
         }
         total.accept(ids.size());
         long done = 0;
@@ -175,6 +169,10 @@ public final class SegmentEngine {
             done++;
             if (done % every == 0) {
                 progress.accept(done);
+                Map<String, Segment> now = segments.all();
+                if (which.stream().noneMatch(s -> now.containsKey(s.id()) && now.get(s.id()).version() == s.version())) {
+                    break; // every segment of this run was deleted or changed since: its own build takes over
+                }
             }
         }
         progress.accept(done);

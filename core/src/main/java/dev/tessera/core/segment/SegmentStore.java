@@ -298,22 +298,13 @@ public final class SegmentStore {
         }
         writes.forEach(connection::await);
         writes.clear();
-        for (String s : joined) {
-            writes.add(async.zadd(keys.segmentMembers(s), ZAddArgs.Builder.nx(), now.toEpochMilli(), profile.value()));
-        }
-        for (String s : left) {
-            writes.add(async.zrem(keys.segmentMembers(s), profile.value()));
-        }
-        if (repair) {
-            decisions.forEach((segment, in) -> {
-                if (in && current.containsKey(segment)) {
-                    writes.add(async.zadd(keys.segmentMembers(segment), ZAddArgs.Builder.nx(),
-                            current.get(segment).toEpochMilli(), profile.value()));
-                } else if (!in && !current.containsKey(segment)) {
-                    writes.add(async.zrem(keys.segmentMembers(segment), profile.value()));
-                }
-            });
-        }
+        // The segments' side follows every decision, not only the changes against what this evaluation read:
+        // another evaluation may have changed the profile's side meanwhile, and these writes are idempotent.
+        // (repair is kept for callers; every write is a repair now.)
+        decisions.forEach((segment, in) -> writes.add(in
+                ? async.zadd(keys.segmentMembers(segment), ZAddArgs.Builder.nx(),
+                        current.getOrDefault(segment, now).toEpochMilli(), profile.value())
+                : async.zrem(keys.segmentMembers(segment), profile.value())));
         joined.forEach(s -> writes.add(publish(profile, "segment-joined", s)));
         left.forEach(s -> writes.add(publish(profile, "segment-left", s)));
         writes.forEach(connection::await);
@@ -323,9 +314,22 @@ public final class SegmentStore {
     /**
      * Takes a profile that is gone (erased, merged away, split off) out of every segment, on both sides.
      *
-     * @param segments every segment id (the profile's side may be gone already, e.g. after an erasure)
+     * @param segments every segment id and every one its side names (that side may be gone already, e.g.
+     *                 after an erasure)
      */
     public Diff removeEverywhere(ProfileId profile, Set<String> segments) {
+        return remove(profile, segments, true);
+    }
+
+    /**
+     * Takes a live profile out of these segments only (they were deleted), on both sides; its other
+     * memberships stay.
+     */
+    public Diff removeFrom(ProfileId profile, Set<String> segments) {
+        return remove(profile, segments, false);
+    }
+
+    private Diff remove(ProfileId profile, Set<String> segments, boolean everywhere) {
         Map<String, Instant> current = membershipsOf(profile);
         List<RedisFuture<?>> writes = new ArrayList<>();
         List<RedisFuture<Long>> removals = new ArrayList<>();
@@ -333,7 +337,11 @@ public final class SegmentStore {
         for (String s : order) {
             removals.add(async.zrem(keys.segmentMembers(s), profile.value()));
         }
-        writes.add(async.del(keys.profileSegments(profile)));
+        if (everywhere) {
+            writes.add(async.del(keys.profileSegments(profile)));
+        } else if (!order.isEmpty()) {
+            writes.add(async.hdel(keys.profileSegments(profile), order.toArray(String[]::new)));
+        }
         List<String> left = new ArrayList<>();
         for (int k = 0; k < order.size(); k++) {
             if (connection.await(removals.get(k)) > 0 || current.containsKey(order.get(k))) {
@@ -343,6 +351,13 @@ public final class SegmentStore {
         left.forEach(s -> writes.add(publish(profile, "segment-left", s)));
         writes.forEach(connection::await);
         return new Diff(List.of(), left);
+    }
+
+    /** Asks the segment feed to evaluate this profile again (its evaluation gave up while it kept changing). */
+    public void publishRetry(ProfileId profile) {
+        connection.await(async.xadd(keys.changeFeed(),
+                XAddArgs.Builder.maxlen(CHANGE_FEED_MAX_LENGTH).approximateTrimming(),
+                Map.of("profile", profile.value(), "change", "segment-retry")));
     }
 
     private RedisFuture<String> publish(ProfileId profile, String change, String segment) {

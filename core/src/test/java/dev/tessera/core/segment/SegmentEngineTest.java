@@ -250,24 +250,53 @@ class SegmentEngineTest {
 
     @Test
     void aSlowEvaluationThatReadAnOlderStateDoesNotLeaveItsOutcomeBehind() throws Exception {
-        segment("detractors", "{\"metric\":\"nps_latest\",\"op\":\"le\",\"value\":6}");
+        segment("promoters", "{\"metric\":\"nps_latest\",\"op\":\"ge\",\"value\":9}");
         ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        nps("shop", "c-1", "s-0", 10);
+        engine.evaluate(ada);
+        assertThat(segments.isMember("promoters", ada)).isTrue();
         HoldingClock clock = new HoldingClock();
         SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
                 clock.held = Thread.currentThread();
-                return slowEngine.evaluate(ada); // reads "no answer yet", then waits
+                return slowEngine.evaluate(ada); // reads "a promoter, a member", then waits
             });
             assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             nps("shop", "c-1", "s-1", 2);
-            engine.evaluate(ada); // the change feed's evaluation of the answer: a detractor now
-            assertThat(segments.isMember("detractors", ada)).isTrue();
-            clock.release.countDown(); // the slow one writes "not a member", notices the change, evaluates again
+            engine.evaluate(ada); // the change feed's evaluation of the answer: a detractor, out
+            assertThat(segments.isMember("promoters", ada)).isFalse();
+            clock.release.countDown(); // the slow one writes "a member", notices the change, evaluates again
             slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(segments.isMember("detractors", ada)).isTrue();
-            assertThat(segments.membershipsOf(ada)).containsKey("detractors");
+            assertThat(segments.isMember("promoters", ada)).isFalse();
+            assertThat(segments.membershipsOf(ada)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSegmentDeletedDuringAnEvaluationTakesOnlyItsOwnMembershipAlong() throws Exception {
+        Segment doomed = segment("doomed", "{\"has\":\"email\"}");
+        Segment kept = segment("kept", "{\"has\":\"email\"}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        engine.evaluate(ada);
+        HoldingClock clock = new HoldingClock();
+        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
+                clock.held = Thread.currentThread();
+                return slowEngine.evaluate(ada, List.of(doomed, kept), true);
+            });
+            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(segments.delete("doomed")).isTrue();
+            clock.release.countDown();
+            slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(segments.membershipsOf(ada)).containsOnlyKeys("kept");
+            assertThat(segments.isMember("kept", ada)).isTrue();
+            assertThat(segments.size("doomed")).isZero();
         } finally {
             pool.shutdownNow();
         }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.security.core.Authentication;
@@ -93,6 +94,11 @@ class SegmentExport {
         }
         ConsentChannel consentChannel = ConsentChannel.of(channel.toLowerCase(Locale.ROOT)).orElseThrow(() ->
                 new ApiProblem.InvalidParameter("channel", "must be one of email, sms, phone, post, web, push, any"));
+        if (consentChannel == ConsentChannel.ANY && fields.stream().anyMatch(CONTACT::contains)) {
+            // "any" considers only statements made for any channel: a withdrawal for email alone would not count
+            throw new ApiProblem.InvalidParameter("channel", "must name the channel the contact data is for (email, "
+                    + "sms, phone, ...) when exporting email or phone");
+        }
         return new Request(segment, List.copyOf(fields), purpose, consentChannel, caller);
     }
 
@@ -104,15 +110,24 @@ class SegmentExport {
             List<String> header = new ArrayList<>(List.of("profile_id", "joined_at"));
             header.addAll(request.fields());
             line(writer, header);
-            String id = request.segment().id();
-            for (long offset = 0; ; offset += PAGE) {
-                List<SegmentStore.Member> page = segments.members(id, offset, PAGE);
+            // the members as they are now, read once: paging by rank while members come and go would skip some
+            List<SegmentStore.Member> members = segments.members(request.segment().id(), 0, Integer.MAX_VALUE);
+            for (int from = 0; from < members.size(); from += PAGE) {
+                List<SegmentStore.Member> page = members.subList(from, Math.min(members.size(), from + PAGE));
+                // one round trip per page: every profile and its consent asked for together
+                List<Supplier<Optional<Profile>>> found = new ArrayList<>();
+                List<Supplier<List<ConsentEntry>>> consents = new ArrayList<>();
                 for (SegmentStore.Member m : page) {
-                    Optional<Profile> profile = profiles.findLive(m.profile());
+                    found.add(profiles.findLiveLater(m.profile()));
+                    consents.add(request.purpose() == null ? List::of : cx.consent().storedLater(m.profile()));
+                }
+                for (int k = 0; k < page.size(); k++) {
+                    SegmentStore.Member m = page.get(k);
+                    Optional<Profile> profile = found.get(k).get();
                     if (profile.isEmpty()) {
                         continue; // left meanwhile (merged away, erased): its change is on its way
                     }
-                    if (request.purpose() != null && !new ConsentState(cx.consent().stored(m.profile()))
+                    if (request.purpose() != null && !new ConsentState(consents.get(k).get())
                             .allows(request.purpose(), request.channel())) {
                         withoutConsent++;
                         continue;
@@ -121,9 +136,6 @@ class SegmentExport {
                     request.fields().forEach(f -> cells.add(value(profile.get(), f)));
                     line(writer, cells);
                     rows++;
-                }
-                if (page.size() < PAGE) {
-                    break;
                 }
             }
             writer.flush();

@@ -25,7 +25,7 @@ public final class NameIndexFeed extends ChangeFeedConsumer {
 
     static final String GROUP = "name-index";
     private static final Set<String> NOT_ABOUT_NAMES = Set.of("cx", "consent", "moment", "segment-joined",
-            "segment-left");
+            "segment-left", "segment-retry");
 
     private final ProfileStore store;
     private final NameIndex index;

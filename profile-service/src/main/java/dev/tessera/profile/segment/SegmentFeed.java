@@ -5,6 +5,7 @@ import dev.tessera.core.segment.SegmentEngine;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.profile.feed.ChangeFeedConsumer;
 import io.lettuce.core.StreamMessage;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,11 +24,13 @@ public final class SegmentFeed extends ChangeFeedConsumer {
 
     private final SegmentEngine engine;
     private final SegmentService service;
+    private final dev.tessera.core.segment.SegmentStore store;
 
     public SegmentFeed(RedisConnection connection, SegmentEngine engine, SegmentService service) {
         super(connection, engine.store().namespace().changeFeed(), GROUP);
         this.engine = engine;
         this.service = service;
+        this.store = engine.store();
     }
 
     /** Builds that did not finish (an instance stopped) are resumed in the background. */
@@ -54,6 +57,14 @@ public final class SegmentFeed extends ChangeFeedConsumer {
                 profiles.add(profile);
             }
         }
-        profiles.forEach(p -> engine.evaluate(new ProfileId(p)));
+        for (String p : profiles) {
+            try {
+                engine.evaluate(new ProfileId(p));
+            } catch (ConcurrentModificationException e) {
+                // this profile is changing right now: its next change evaluates it; ask for one more to be sure,
+                // rather than holding back the rest of the batch
+                store.publishRetry(new ProfileId(p));
+            }
+        }
     }
 }

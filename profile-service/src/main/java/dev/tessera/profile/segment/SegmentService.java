@@ -8,13 +8,13 @@ import dev.tessera.core.segment.SegmentEngine;
 import dev.tessera.core.segment.SegmentRule;
 import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.segment.SegmentStore;
+import dev.tessera.core.store.LuaScript;
 import dev.tessera.core.store.RedisConnection;
 import io.lettuce.core.SetArgs;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,14 +140,9 @@ public class SegmentService implements AutoCloseable {
      * force; runs after every build and refresh.
      */
     public CxAggregates.Rebuilt report(Segment segment) {
-        List<ProfileId> members = new ArrayList<>();
-        for (long offset = 0; ; offset += 1000) {
-            List<SegmentStore.Member> page = store.members(segment.id(), offset, 1000);
-            page.forEach(m -> members.add(m.profile()));
-            if (page.size() < 1000) {
-                break;
-            }
-        }
+        // read at once: paging by rank while members come and go would skip some
+        List<ProfileId> members = store.members(segment.id(), 0, Integer.MAX_VALUE).stream()
+                .map(SegmentStore.Member::profile).toList();
         CxAggregates.Rebuilt report = aggregates.snapshot(segment.id(), members, clock.instant());
         if (store.find(segment.id()).isEmpty()) {
             aggregates.dropReport(segment.id()); // deleted while the report was computed
@@ -159,11 +154,21 @@ public class SegmentService implements AutoCloseable {
         jobs.submit(() -> build(segment));
     }
 
-    /** Runs a build of this version unless another instance holds its lock; false when it did not run. */
+    /** KEYS: lock. ARGV: token. Deletes the lock only when it is still ours (it may have expired and been taken). */
+    private static final LuaScript RELEASE = new LuaScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """);
+
+    /**
+     * Runs a build of this version unless another instance holds the lock of this version (a newer version
+     * has a lock of its own, so an edit is never dropped because an older build runs); false when it did
+     * not run.
+     */
     boolean build(Segment segment) {
-        String lock = connection.commands().set(store.namespace().segmentLock("build:" + segment.id()),
-                Long.toString(segment.version()), SetArgs.Builder.nx().px(BUILD_LOCK.toMillis()));
-        if (lock == null) {
+        String lockKey = store.namespace().segmentLock("build:" + segment.id() + ":" + segment.version());
+        String token = Long.toHexString(RANDOM.nextLong());
+        if (connection.commands().set(lockKey, token, SetArgs.Builder.nx().px(BUILD_LOCK.toMillis())) == null) {
             return false;
         }
         try {
@@ -183,7 +188,7 @@ public class SegmentService implements AutoCloseable {
                     e.getClass().getSimpleName());
             return false;
         } finally {
-            connection.commands().del(store.namespace().segmentLock("build:" + segment.id()));
+            RELEASE.run(connection, new String[] {lockKey}, token);
         }
     }
 

@@ -253,7 +253,9 @@ class SegmentApiIT {
         assertThat(consenting.body().lines().toList()).hasSize(2);
         assertThat(consenting.body()).contains("ada@example.org").doesNotContain("bob@example.org");
 
-        ApiCalls.Response admin = send("GET", base + "?fields=last_name,email&purpose=marketing", ADMIN, null);
+        // "any" would ignore a withdrawal made for email alone: contact exports name their channel
+        assertProblem(send("GET", base + "?fields=email&purpose=marketing", MARKETER, null), "channel");
+        ApiCalls.Response admin = send("GET", base + "?fields=last_name,email&purpose=marketing&channel=email", ADMIN, null);
         assertThat(admin.status()).isEqualTo(200);
 
         List<AuditEntry> exports = audit.query(new AuditQuery(null, SegmentExport.ACTION, null, null, null, null, 10));
