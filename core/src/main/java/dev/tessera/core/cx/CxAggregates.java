@@ -350,13 +350,21 @@ public final class CxAggregates {
     /** A query over a segment's report in force; empty when none was computed yet. */
     public Optional<SegmentReport> querySegment(AggregateQuery query, String segmentId) {
         String base = keys.segmentReport(segmentId);
-        String current = redis.get(base + "current");
-        if (current == null) {
-            return Optional.empty();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            String current = redis.get(base + "current");
+            if (current == null) {
+                return Optional.empty();
+            }
+            String[] parts = current.split("\\|");
+            AggregateReport report = queryUnder(query, base + "g:" + parts[0] + ":");
+            // a new generation switched in while we read would have deleted the old one under us: read again
+            if (current.equals(redis.get(base + "current"))) {
+                return Optional.of(new SegmentReport(segmentId, Instant.ofEpochMilli(Long.parseLong(parts[1])),
+                        Integer.parseInt(parts[2]), Long.parseLong(parts[3]), report));
+            }
         }
-        String[] parts = current.split("\\|");
-        return Optional.of(new SegmentReport(segmentId, Instant.ofEpochMilli(Long.parseLong(parts[1])),
-                Integer.parseInt(parts[2]), Long.parseLong(parts[3]), queryUnder(query, base + "g:" + parts[0] + ":")));
+        throw new java.util.ConcurrentModificationException("the report of segment " + segmentId
+                + " kept changing while it was read");
     }
 
     /** Removes a segment's reports (the segment was deleted). */

@@ -133,9 +133,17 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Called when this instance created the group (first start, or the stream or group was deleted): the
+     * changes before it were never seen by the group, so whatever they feed must be caught up.
+     */
+    protected void groupCreated() {
+    }
+
     private void createGroup() {
         try {
             redis.xgroupCreate(XReadArgs.StreamOffset.latest(stream), group, XGroupCreateArgs.Builder.mkstream());
+            groupCreated();
         } catch (RedisCommandExecutionException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
                 throw e;

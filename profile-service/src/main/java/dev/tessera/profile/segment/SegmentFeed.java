@@ -33,6 +33,12 @@ public final class SegmentFeed extends ChangeFeedConsumer {
         this.store = engine.store();
     }
 
+    /** The group is new: changes before it were missed, so every segment is built again. */
+    @Override
+    protected void groupCreated() {
+        service.rebuildAllSoon();
+    }
+
     /** Builds that did not finish (an instance stopped) are resumed in the background. */
     @Override
     protected void prepare() {

@@ -256,6 +256,15 @@ public class SegmentService implements AutoCloseable {
     /** A segment kept in configuration. */
     public record Seed(String name, String description, String rule) {}
 
+    /** Builds every segment again in the background (the change feed's history was lost to them). */
+    public void rebuildAllSoon() {
+        for (Segment s : store.all().values()) {
+            store.putStatus(s.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, 0, s.version(),
+                    clock.instant(), null));
+            submitBuild(s);
+        }
+    }
+
     /** Starts the periodic job's first run in the background (at start-up: resume unfinished builds). */
     public void refreshSoon() {
         jobs.submit(this::refresh);
