@@ -614,9 +614,13 @@ public final class CxStore {
                 moments.addAll(detractorMoments(tally, touched, now));
             }
 
+            String newState = CxJson.write(tally);
+            // whether anything a reader of the change feed could see changed (a refresh of a quiet profile: no)
+            boolean visible = !touched.isEmpty() || !removed.isEmpty() || !plan.edit().isEmpty()
+                    || !newState.equals(stateJson);
             List<String> args = new ArrayList<>();
             args.add(version);
-            args.add(CxJson.write(tally));
+            args.add(newState);
             args.add(stage.name());
             args.add(plan.edit());
             args.add(mode.name().toLowerCase(java.util.Locale.ROOT));
@@ -664,7 +668,7 @@ public final class CxStore {
                 }
             }
             boolean tickets = full || touched.stream().anyMatch(e -> isTicket(e.interaction().kind()));
-            afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty());
+            afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty(), visible);
             AppendResult.Status appended = !changed.isEmpty() ? AppendResult.Status.UPDATED
                     : !fresh.isEmpty() ? AppendResult.Status.STORED : AppendResult.Status.DUPLICATE;
             return new Written(Outcome.DONE, appended, p, fired, 0);
@@ -936,10 +940,10 @@ public final class CxStore {
     }
 
     /** Publishes fired moments and keeps the profile's entry in the open-complaint index up to date. */
-    private void afterWrite(ProfileId p, List<Moment> fired, Optional<CxTally> tickets) {
+    private void afterWrite(ProfileId p, List<Moment> fired, Optional<CxTally> tickets, boolean visible) {
         List<RedisFuture<?>> writes = new ArrayList<>();
         fired.forEach(m -> writes.add(publish(m)));
-        if (fired.isEmpty()) {
+        if (fired.isEmpty() && visible) {
             // the timeline and metrics changed: segments over metrics and history follow (a moment says so too)
             writes.add(async.xadd(keys.changeFeed(), XAddArgs.Builder.maxlen(CHANGE_FEED_MAX_LENGTH)
                     .approximateTrimming(), Map.of("profile", p.value(), "change", "cx")));

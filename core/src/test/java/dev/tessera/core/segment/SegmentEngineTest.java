@@ -329,4 +329,22 @@ class SegmentEngineTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void onlyVisibleChangesOfTheTimelineReachTheChangeFeed() {
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        nps("shop", "c-1", "s-1", 10);
+        cx.refresh(ada);
+        long before = redis.commands().xlen(RedisKeys.CHANGE_FEED);
+        cx.refresh(ada); // nothing changed: segments need not look again
+        cx.refresh(ada);
+        assertThat(redis.commands().xlen(RedisKeys.CHANGE_FEED)).isEqualTo(before);
+        Interaction answer = new Interaction("s-2", new SourceRecordId("shop", "c-1"), InteractionKind.SURVEY_RESPONSE,
+                "email", "delivery", NOW.minusSeconds(30), null, new Interaction.Score(Interaction.ScoreType.NPS, 3),
+                Map.of());
+        cx.append(answer);
+        cx.append(answer); // the same answer again: a duplicate, nothing to see
+        assertThat(redis.commands().xrange(RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+")).stream()
+                .skip(before).map(m -> m.getBody().get("change")).toList()).isEqualTo(List.of("cx"));
+    }
 }
