@@ -207,6 +207,8 @@ public final class CsvFileImporter {
             try {
                 queues.get(slot).put(java.util.Optional.of(record));
             } catch (InterruptedException e) {
+                // stopping (the app shuts down): the threads drop what they hold, the file is read again
+                failure.compareAndSet(null, e);
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while importing");
             }
