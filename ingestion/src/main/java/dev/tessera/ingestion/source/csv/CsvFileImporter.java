@@ -177,12 +177,10 @@ public final class CsvFileImporter {
                         store(source, report, next.get());
                     }
                 }
-            } catch (InterruptedException e) {
-                failure.compareAndSet(null, e);
-                Thread.currentThread().interrupt();
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
-                queue.clear(); // the reader may be waiting for room; nothing more is stored
+                // nothing more is stored; what is queued is dropped up to the end marker (never cleared at
+                // once: the marker may be queued already, and the reader may be waiting for room)
                 drain(queue);
             }
         }
