@@ -44,7 +44,11 @@ bench_log "redis-benchmark -q -t set -P 16 -n 200000: SET $SET_RATE requests/s"
 INBOX="$BENCH_TARGET/ingestion-inbox"
 rm -rf "$INBOX"
 mkdir -p "$INBOX"
-ib_app_start \
+# The app refuses to start without a Keycloak issuer; the benchmark runs it in dev security mode (a
+# local signing key in the private Redis directory, guarded by the test profile; the jar holds no
+# application-test.yml, so nothing else changes) and reads the status with a dev token.
+KEY="$IB_REDIS_DIR/dev-signing-key.jwk"
+ib_app_start --spring.profiles.active=test --tessera.security.mode=dev --tessera.security.dev.key-location="$KEY" \
   --tessera.sources[0].name=crm --tessera.sources[0].kind=crm \
   --tessera.sources[0].folder.inbox="$INBOX" --tessera.sources[0].folder.poll-delay=200ms \
   --tessera.sources[0].mapping.source-id=contact_id \
@@ -56,8 +60,10 @@ ib_app_start \
   --tessera.sources[0].mapping.attributes.country=country \
   --tessera.sources[0].mapping.attributes.company=company
 
+TOKEN="$("$(ib_java)" -Dloader.main=dev.tessera.security.DevTokenCommand -cp "$IB_JAR" \
+  org.springframework.boot.loader.launch.PropertiesLauncher "$KEY" cdp-integrator 2>/dev/null || true)"
 status() {
-  curl -fsS "http://127.0.0.1:$IB_APP_PORT/api/v1/sources/crm" 2>/dev/null || echo '{}'
+  curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$IB_APP_PORT/api/v1/sources/crm" 2>/dev/null || echo '{}'
 }
 field() { # FIELD JSON: a number from the status JSON, without jq
   sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2" | head -n 1

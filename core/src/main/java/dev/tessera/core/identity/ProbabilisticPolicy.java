@@ -29,9 +29,33 @@ public final class ProbabilisticPolicy implements MatchPolicy {
     public static final double DEFAULT_LINK_WEIGHT = 6.0;
     public static final double DEFAULT_VETO_WEIGHT = -12.0;
 
+    /**
+     * Prepared (folded, parsed) records kept for reuse: the records of cached candidate profiles come
+     * back for many incoming records, and preparing them again for each comparison was a large share of
+     * the resolver's CPU. Keyed by the record instance (the store's profile cache hands out the same
+     * instances until a profile changes; comparing records by value cost more than preparing them);
+     * emptied when full, so memory stays bounded.
+     */
+    private static final int PREPARED_CACHE = 100_000;
+
     private final MatchModel model;
     private final double linkWeight;
     private final double vetoWeight;
+    private final java.util.concurrent.ConcurrentHashMap<Instance, PreparedRecord> prepared =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A record compared by identity. */
+    private record Instance(CustomerRecord record) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Instance other && other.record == record;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(record);
+        }
+    }
 
     public ProbabilisticPolicy(MatchModel model, double linkWeight, double vetoWeight) {
         if (vetoWeight > linkWeight) {
@@ -48,12 +72,26 @@ public final class ProbabilisticPolicy implements MatchPolicy {
 
     @Override
     public Set<String> blockingKeys(CustomerRecord record) {
-        return BlockingKeys.keys(record);
+        return BlockingKeys.keys(prepared(record));
+    }
+
+    private PreparedRecord prepared(CustomerRecord record) {
+        Instance key = new Instance(record);
+        PreparedRecord known = prepared.get(key);
+        if (known != null) {
+            return known;
+        }
+        PreparedRecord fresh = PreparedRecord.of(record);
+        if (prepared.size() >= PREPARED_CACHE) {
+            prepared.clear();
+        }
+        prepared.put(key, fresh);
+        return fresh;
     }
 
     @Override
     public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
-        PreparedRecord incoming = PreparedRecord.of(record);
+        PreparedRecord incoming = prepared(record);
         List<Link> links = new ArrayList<>();
         for (Candidate candidate : candidates) {
             Set<String> matchedOn = new TreeSet<>(candidate.foundBy());
@@ -64,15 +102,15 @@ public final class ProbabilisticPolicy implements MatchPolicy {
             }
             MatchScore best = null;
             double worst = Double.POSITIVE_INFINITY;
-            for (CustomerRecord other : candidate.records()) {
-                if (other.id().equals(record.id())) {
+            for (CustomerRecord candidateRecord : candidate.records()) {
+                if (candidateRecord.id().equals(record.id())) {
                     continue;
                 }
-                PreparedRecord prepared = PreparedRecord.of(other);
-                double weight = model.matchWeight(incoming, prepared);
+                PreparedRecord other = prepared(candidateRecord);
+                double weight = model.matchWeight(incoming, other);
                 worst = Math.min(worst, weight);
                 if (best == null || weight > best.matchWeight()) {
-                    best = model.score(incoming, prepared);
+                    best = model.score(incoming, other);
                 }
             }
             if (best != null && best.matchWeight() >= linkWeight && worst >= vetoWeight) {
@@ -86,9 +124,9 @@ public final class ProbabilisticPolicy implements MatchPolicy {
     @Override
     public boolean mayMerge(Candidate a, Candidate b) {
         for (CustomerRecord left : a.records()) {
-            PreparedRecord prepared = PreparedRecord.of(left);
+            PreparedRecord leftPrepared = prepared(left);
             for (CustomerRecord right : b.records()) {
-                if (model.matchWeight(prepared, PreparedRecord.of(right)) < vetoWeight) {
+                if (model.matchWeight(leftPrepared, prepared(right)) < vetoWeight) {
                     return false;
                 }
             }

@@ -260,10 +260,16 @@ public record IngestionProperties(
             @NotBlank @DefaultValue(".*\\.csv") String include,
             @NotNull @DefaultValue("1s") Duration pollDelay) {}
 
-    /** CSV dialect. The first line is the header; a UTF-8 byte order mark is ignored. */
+    /**
+     * CSV dialect. The first line is the header; a UTF-8 byte order mark is ignored.
+     *
+     * @param threads rows of a file resolved at once (rows of one source id always in file order, on one
+     *                thread); 1 resolves row after row
+     */
     public record Csv(
             @DefaultValue(",") @Size(min = 1, max = 1) String delimiter,
-            @NotBlank @DefaultValue("UTF-8") String charset) {}
+            @NotBlank @DefaultValue("UTF-8") String charset,
+            @DefaultValue("4") @Min(1) @Max(64) int threads) {}
 
     /**
      * How columns become a canonical record. Column names are header names.

@@ -295,6 +295,25 @@ class SourceRoutesIT {
     }
 
     @Test
+    void rowsOfOneContactAreStoredInFileOrderWhileTheOtherRowsResolveAlongside() throws Exception {
+        // the rows of a file are resolved on several threads; those of one contact id stay in file order,
+        // so of equal update times the last row wins, as when reading row after row
+        StringBuilder file = new StringBuilder("contact_id,email,phone,first_name,last_name,city,updated_at\n");
+        String[] first = {"Ann", "Ben", "Cara", "Dev", "Ella", "Finn", "Gwen", "Hugo"};
+        for (int i = 1; i <= 150; i++) {
+            file.append("o").append(i).append(",person").append(i).append("@example.net,,")
+                    .append(first[i % first.length]).append(",Row").append(i).append(",Leeds,2025-03-01T09:00:00Z\n");
+            file.append("same,sam.same@example.com,,Sam,Same,Town").append(i).append(",2025-03-01T09:00:00Z\n");
+        }
+        importFile("crm", "order.csv", file.toString());
+
+        JsonNode sam = get("/api/v1/profiles?email=sam.same@example.com");
+        assertThat(sam.get("count").asInt()).isEqualTo(1);
+        assertThat(sam.at("/items/0/attributes/city/value").asString()).isEqualTo("Town150");
+        assertThat(get("/api/v1/profiles?email=person150@example.net").get("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aSalesforceReportWithByteOrderMarkIsReadWithItsOwnMapping() throws Exception {
         Path sample = Path.of("src/test/resources/samples/crm/salesforce_accounts_contacts_report.csv");
         importFile("salesforce", "report.csv", Files.readString(sample, StandardCharsets.UTF_8));

@@ -105,13 +105,16 @@ public final class StringSimilarity {
             d[0][j + 1] = infinity;
             d[1][j + 1] = j;
         }
-        Map<Character, Integer> lastRow = new HashMap<>();
+        // last row of each character of a seen so far: an array for ASCII (emails, mostly), a map beyond
+        // (the boxed map for every character was most of this method's cost)
+        int[] lastRowAscii = new int[128];
+        Map<Character, Integer> lastRow = null;
         for (int i = 1; i <= la; i++) {
             char ca = a.charAt(i - 1);
             int lastMatchColumn = 0;
             for (int j = 1; j <= lb; j++) {
                 char cb = b.charAt(j - 1);
-                int k = lastRow.getOrDefault(cb, 0);
+                int k = cb < 128 ? lastRowAscii[cb] : lastRow == null ? 0 : lastRow.getOrDefault(cb, 0);
                 int l = lastMatchColumn;
                 int cost = 1;
                 if (ca == cb) {
@@ -124,7 +127,14 @@ public final class StringSimilarity {
                 int transposition = d[k][l] + (i - k - 1) + 1 + (j - l - 1);
                 d[i + 1][j + 1] = Math.min(Math.min(substitution, insertion), Math.min(deletion, transposition));
             }
-            lastRow.put(ca, i);
+            if (ca < 128) {
+                lastRowAscii[ca] = i;
+            } else {
+                if (lastRow == null) {
+                    lastRow = new HashMap<>();
+                }
+                lastRow.put(ca, i);
+            }
         }
         return d[la + 1][lb + 1];
     }

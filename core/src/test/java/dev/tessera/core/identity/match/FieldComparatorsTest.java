@@ -168,4 +168,75 @@ class FieldComparatorsTest {
         assertThat(comparison.level(MatchField.BIRTH_DATE)).isEqualTo(MISSING);
         assertThat(comparison.levels()).hasSize(MatchField.values().length);
     }
+
+    /**
+     * The email comparison skips the full edit distance when the mailbox numbers differ; on look-alike
+     * addresses (namesakes, typos, digits changed, dropped or added) it must answer what the full rule
+     * answers: close when within one edit or, with equal numbers, within two or similar enough.
+     */
+    @Test
+    void emailShortcutAnswersAsTheFullRule() {
+        java.util.Random random = new java.util.Random(7);
+        String[] locals = {"john.smith", "jon.smith", "john.smyth", "anna.kowalska", "j.smith", "info", "smith.john"};
+        String[] domains = {"example.com", "example.org", "exmaple.com", "mail.example.com"};
+        for (int n = 0; n < 20_000; n++) {
+            String a = variant(random, locals[random.nextInt(locals.length)]) + "@" + domains[random.nextInt(domains.length)];
+            String b = variant(random, random.nextInt(3) == 0 ? locals[random.nextInt(locals.length)]
+                    : a.substring(0, a.indexOf('@'))) + "@" + domains[random.nextInt(domains.length)];
+            EmailAddress x = EmailAddress.parse(a);
+            EmailAddress y = EmailAddress.parse(b);
+            if (x == null || y == null) {
+                continue;
+            }
+            assertThat(FieldComparators.emails(List.of(x), List.of(y))).as(a + " / " + b).isEqualTo(fullRule(x, y));
+        }
+    }
+
+    private static String variant(java.util.Random random, String local) {
+        StringBuilder s = new StringBuilder(local);
+        switch (random.nextInt(5)) {
+            case 0 -> s.append(random.nextInt(100));
+            case 1 -> s.append(random.nextInt(10)).append(random.nextInt(10));
+            case 2 -> s.insert(random.nextInt(s.length() + 1), (char) ('a' + random.nextInt(26)));
+            case 3 -> {
+                if (s.length() > 1) {
+                    s.deleteCharAt(random.nextInt(s.length()));
+                }
+            }
+            default -> { }
+        }
+        if (random.nextBoolean()) {
+            s.append(random.nextInt(20));
+        }
+        return s.toString();
+    }
+
+    /** The comparison as written before the shortcut: full distance first, numbers checked after. */
+    private static ComparisonLevel fullRule(EmailAddress a, EmailAddress b) {
+        if (a.full().equals(b.full())) {
+            return EXACT;
+        }
+        boolean sameDomain = a.domain().equals(b.domain());
+        if (a.local().equals(b.local())) {
+            if (StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= 0.88) {
+                return CLOSE;
+            }
+            return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;
+        }
+        if (!a.personalLocalPart() || !b.personalLocalPart()
+                || StringSimilarity.jaroWinkler(a.full(), b.full()) < 0.88) {
+            return DIFFERENT;
+        }
+        int edits = StringSimilarity.damerauLevenshtein(a.full(), b.full());
+        if (edits <= 1) {
+            return CLOSE;
+        }
+        String da = a.local().replaceAll("[^0-9]", "");
+        String db = b.local().replaceAll("[^0-9]", "");
+        if (da.equals(db) && (edits <= 2 || (StringSimilarity.jaroWinkler(a.local(), b.local()) >= 0.88
+                && (sameDomain || StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= 0.88)))) {
+            return CLOSE;
+        }
+        return DIFFERENT;
+    }
 }

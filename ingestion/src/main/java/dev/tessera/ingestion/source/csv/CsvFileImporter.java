@@ -19,7 +19,9 @@ import java.time.Instant;
 /**
  * Imports one CSV file of a folder source: every row is mapped, resolved and stored, or kept as a dead
  * letter with its reason and the header, so it can be replayed on its own. A row's failure never stops
- * the file; a storage failure does (the file stays and is retried, rows are idempotent).
+ * the file; a storage failure does (the file stays and is retried, rows are idempotent). Rows are read
+ * and mapped on the caller's thread and resolved on {@code csv.threads} threads; {@link #importFile}
+ * returns only when every row is stored.
  */
 public final class CsvFileImporter {
 
@@ -85,36 +87,194 @@ public final class CsvFileImporter {
                     ? identifiers : new Identifiers(source.mapping().phoneRegion());
             CsvRecordMapper mapper = new CsvRecordMapper(source.records(), source.mapping(), sourceIdentifiers,
                     source.csv().delimiter().charAt(0), header.text());
-            for (CsvLineReader.Line line = lines.next(); line != null; line = lines.next()) {
-                if (line.text().isBlank()) {
-                    continue;
+            try (Resolvers resolvers = new Resolvers(source, report, source.csv().threads())) {
+                for (CsvLineReader.Line line = lines.next(); line != null; line = lines.next()) {
+                    if (line.text().isBlank()) {
+                        continue;
+                    }
+                    resolvers.checkFailure();
+                    activity.received(source.name());
+                    CustomerRecord record;
+                    try {
+                        record = mapper.map(line.text(), fileTime);
+                    } catch (RowRejectedException e) {
+                        deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
+                                header.text() + "\n" + line.text());
+                        report.rejected();
+                        activity.rejected(source.name(), e.getMessage());
+                        activity.rowDone(source.name());
+                        continue;
+                    }
+                    resolvers.submit(record);
                 }
-                activity.received(source.name());
-                CustomerRecord record;
-                try {
-                    record = mapper.map(line.text(), fileTime);
-                } catch (RowRejectedException e) {
-                    deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
-                            header.text() + "\n" + line.text());
-                    report.rejected();
-                    activity.rejected(source.name(), e.getMessage());
-                    activity.rowDone(source.name());
-                    continue;
-                }
-                Resolution resolution = resolver.resolve(record);
-                hooks.afterResolve(record, resolution); // timelines follow merges; waiting interactions attach
-                report.stored(resolution.outcome());
-                if (resolution.outcome() == Resolution.Outcome.ERASED) {
-                    activity.erased(source.name()); // not a dead letter: that would keep the erased data
-                } else {
-                    activity.stored(source.name());
-                }
-                activity.rowDone(source.name());
+                resolvers.finish(); // every row stored (or the first failure thrown) before the file is done
             }
         } catch (CharacterCodingException e) {
             throw new MalformedFileException("the file is not valid " + charset.name() + " after row "
                     + report.build().rows());
         }
         return report.build();
+    }
+
+    /** Resolves and stores one mapped row. */
+    private void store(Source source, ImportReport.Builder report, CustomerRecord record) {
+        Resolution resolution = resolver.resolve(record);
+        hooks.afterResolve(record, resolution); // timelines follow merges; waiting interactions attach
+        report.stored(resolution.outcome());
+        if (resolution.outcome() == Resolution.Outcome.ERASED) {
+            activity.erased(source.name()); // not a dead letter: that would keep the erased data
+        } else {
+            activity.stored(source.name());
+        }
+        activity.rowDone(source.name());
+    }
+
+    /** Rows waiting per resolving thread: bounds memory, and how far reading runs ahead of storing. */
+    private static final int QUEUED_PER_THREAD = 256;
+
+    /**
+     * The threads that resolve a file's rows. A row goes to the thread chosen by its source id, so rows
+     * of one record are stored in file order (the last of equal observed-at times wins, as when reading
+     * row after row); rows of different records are independent (idempotent, and the resolver converges
+     * under concurrency). The first failure (Redis down, say) stops the file: reading stops, the
+     * threads stop taking rows, and {@link #finish} throws it, so the file stays in the inbox and is read
+     * again. With one thread, rows are resolved on the caller's thread.
+     */
+    private final class Resolvers implements AutoCloseable {
+
+        private final Source source;
+        private final ImportReport.Builder report;
+        private final java.util.List<java.util.concurrent.BlockingQueue<java.util.Optional<CustomerRecord>>> queues;
+        private final java.util.List<Thread> threads;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        Resolvers(Source source, ImportReport.Builder report, int count) {
+            this.source = source;
+            this.report = report;
+            int n = count <= 1 ? 0 : count;
+            this.queues = new java.util.ArrayList<>(n);
+            this.threads = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                var queue = new java.util.concurrent.ArrayBlockingQueue<java.util.Optional<CustomerRecord>>(
+                        QUEUED_PER_THREAD);
+                queues.add(queue);
+                Thread thread = new Thread(() -> run(queue), "csv-" + source.name() + "-" + i);
+                thread.setDaemon(true);
+                threads.add(thread);
+            }
+            threads.forEach(Thread::start);
+        }
+
+        private void run(java.util.concurrent.BlockingQueue<java.util.Optional<CustomerRecord>> queue) {
+            try {
+                while (true) {
+                    java.util.Optional<CustomerRecord> next = queue.take();
+                    if (next.isEmpty()) {
+                        return;
+                    }
+                    if (failure.get() == null) {
+                        store(source, report, next.get());
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+                // nothing more is stored; what is queued is dropped up to the end marker (never cleared at
+                // once: the marker may be queued already, and the reader may be waiting for room)
+                drain(queue);
+            }
+        }
+
+        /** After a failure: keeps taking (and dropping) rows until the end marker, so the reader never blocks. */
+        private void drain(java.util.concurrent.BlockingQueue<java.util.Optional<CustomerRecord>> queue) {
+            try {
+                while (queue.take().isPresent()) {
+                    // dropped: the file is read again
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void submit(CustomerRecord record) throws IOException {
+            if (threads.isEmpty()) {
+                store(source, report, record);
+                return;
+            }
+            int slot = Math.floorMod(record.id().hashCode(), queues.size());
+            try {
+                queues.get(slot).put(java.util.Optional.of(record));
+            } catch (InterruptedException e) {
+                // stopping (the app shuts down): the threads drop what they hold, the file is read again
+                failure.compareAndSet(null, e);
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while importing");
+            }
+        }
+
+        /** Throws the first failure of a resolving thread, if any. */
+        void checkFailure() throws IOException {
+            Throwable t = failure.get();
+            if (t == null) {
+                return;
+            }
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t instanceof IOException e) {
+                throw e;
+            }
+            throw new IOException("a row could not be stored", t);
+        }
+
+        /** Waits until every submitted row is stored, then throws the first failure if there was one. */
+        void finish() throws IOException {
+            stop();
+            checkFailure();
+        }
+
+        private void stop() throws java.io.InterruptedIOException {
+            boolean interrupted = false;
+            for (var queue : queues) {
+                while (true) {
+                    try {
+                        queue.put(java.util.Optional.empty());
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            for (Thread thread : threads) {
+                while (true) {
+                    try {
+                        thread.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            queues.clear();
+            threads.clear();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while importing");
+            }
+        }
+
+        /**
+         * On the way out after the reader failed (bytes invalid in the charset, say): the threads store what
+         * they were given, as reading row after row would have, and end.
+         */
+        @Override
+        public void close() throws IOException {
+            if (!threads.isEmpty()) {
+                stop();
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@ public record ImportReport(String file, long rows, Map<Outcome, Long> stored, lo
         return stored.getOrDefault(Outcome.ERASED, 0L);
     }
 
+    /** Thread-safe: the rows of a file are resolved on several threads. */
     static final class Builder {
         private final String file;
         private long rows;
@@ -31,17 +32,17 @@ public record ImportReport(String file, long rows, Map<Outcome, Long> stored, lo
             this.file = file;
         }
 
-        void stored(Outcome outcome) {
+        synchronized void stored(Outcome outcome) {
             rows++;
             stored.merge(outcome, 1L, Long::sum);
         }
 
-        void rejected() {
+        synchronized void rejected() {
             rows++;
             rejected++;
         }
 
-        ImportReport build() {
+        synchronized ImportReport build() {
             return new ImportReport(file, rows, stored, rejected);
         }
     }
