@@ -52,6 +52,18 @@ public final class ServiceCalls {
         }
     }
 
+    /**
+     * The body of a refusal as {@code type} (an RFC 9457 problem, say); empty when it is missing or does not
+     * read as one, so the caller falls back to its own wording.
+     */
+    public static <T> java.util.Optional<T> refusal(HttpClientErrorException e, Class<T> type) {
+        try {
+            return java.util.Optional.ofNullable(e.getResponseBodyAs(type));
+        } catch (RuntimeException unreadable) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static String rootCauseType(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

@@ -76,14 +76,7 @@ class ProfileClient {
     }
 
     private static String detail(HttpClientErrorException e) {
-        try {
-            Problem problem = e.getResponseBodyAs(Problem.class);
-            if (problem != null && problem.detail() != null && !problem.detail().isBlank()) {
-                return problem.detail();
-            }
-        } catch (RuntimeException unreadable) {
-            // fall through to the generic wording
-        }
-        return "That email address is not valid.";
+        return ServiceCalls.refusal(e, Problem.class).map(Problem::detail).filter(d -> !d.isBlank())
+                .orElse("That email address is not valid.");
     }
 }

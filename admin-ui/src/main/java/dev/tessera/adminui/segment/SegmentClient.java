@@ -236,15 +236,8 @@ class SegmentClient {
     }
 
     private static Problem problem(HttpClientErrorException e) {
-        try {
-            Problem problem = e.getResponseBodyAs(Problem.class);
-            if (problem != null) {
-                return problem;
-            }
-        } catch (RuntimeException unreadable) {
-            // the generic wording below
-        }
-        return new Problem("Invalid request", "the profile service refused the request", null);
+        return ServiceCalls.refusal(e, Problem.class)
+                .orElse(new Problem("Invalid request", "the profile service refused the request", null));
     }
 
     private static Problem problem(InputStream body) {

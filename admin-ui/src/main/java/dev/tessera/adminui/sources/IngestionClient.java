@@ -140,15 +140,8 @@ class IngestionClient {
     }
 
     private static String detail(HttpClientErrorException e) {
-        try {
-            Problem problem = e.getResponseBodyAs(Problem.class);
-            if (problem != null && problem.detail() != null && !problem.detail().isBlank()) {
-                return problem.detail();
-            }
-        } catch (RuntimeException unreadable) {
-            // the generic wording below
-        }
-        return "the ingestion app refused the replay";
+        return ServiceCalls.refusal(e, Problem.class).map(Problem::detail).filter(d -> !d.isBlank())
+                .orElse("the ingestion app refused the replay");
     }
 
     private <T> T call(String operation, Supplier<T> request) {
