@@ -248,6 +248,29 @@ class SegmentEngineTest {
         }
     }
 
+    /**
+     * Runs {@code slow} on an engine whose clock holds it between reading and writing, runs
+     * {@code meanwhile} while it is held, then lets it finish.
+     */
+    private void whileAnEvaluationIsHeld(java.util.function.Function<SegmentEngine, SegmentEngine.Outcome> slow,
+            java.util.concurrent.Callable<?> meanwhile) throws Exception {
+        HoldingClock clock = new HoldingClock();
+        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<SegmentEngine.Outcome> held = pool.submit(() -> {
+                clock.held = Thread.currentThread();
+                return slow.apply(slowEngine);
+            });
+            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            meanwhile.call();
+            clock.release.countDown();
+            held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aSlowEvaluationThatReadAnOlderStateDoesNotLeaveItsOutcomeBehind() throws Exception {
         segment("promoters", "{\"metric\":\"nps_latest\",\"op\":\"ge\",\"value\":9}");
@@ -255,25 +278,16 @@ class SegmentEngineTest {
         nps("shop", "c-1", "s-0", 10);
         engine.evaluate(ada);
         assertThat(segments.isMember("promoters", ada)).isTrue();
-        HoldingClock clock = new HoldingClock();
-        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
-                clock.held = Thread.currentThread();
-                return slowEngine.evaluate(ada); // reads "a promoter, a member", then waits
-            });
-            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // the slow one reads "a promoter, a member", then waits; released, it writes "a member", notices the
+        // change and evaluates again
+        whileAnEvaluationIsHeld(slow -> slow.evaluate(ada), () -> {
             nps("shop", "c-1", "s-1", 2);
             engine.evaluate(ada); // the change feed's evaluation of the answer: a detractor, out
             assertThat(segments.isMember("promoters", ada)).isFalse();
-            clock.release.countDown(); // the slow one writes "a member", notices the change, evaluates again
-            slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(segments.isMember("promoters", ada)).isFalse();
-            assertThat(segments.membershipsOf(ada)).isEmpty();
-        } finally {
-            pool.shutdownNow();
-        }
+            return null;
+        });
+        assertThat(segments.isMember("promoters", ada)).isFalse();
+        assertThat(segments.membershipsOf(ada)).isEmpty();
     }
 
     @Test
@@ -282,52 +296,29 @@ class SegmentEngineTest {
         Segment kept = segment("kept", "{\"has\":\"email\"}");
         ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
         engine.evaluate(ada);
-        HoldingClock clock = new HoldingClock();
-        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
-                clock.held = Thread.currentThread();
-                return slowEngine.evaluate(ada, List.of(doomed, kept), true);
-            });
-            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            assertThat(segments.delete("doomed")).isTrue();
-            clock.release.countDown();
-            slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(segments.membershipsOf(ada)).containsOnlyKeys("kept");
-            assertThat(segments.isMember("kept", ada)).isTrue();
-            assertThat(segments.size("doomed")).isZero();
-        } finally {
-            pool.shutdownNow();
-        }
+        whileAnEvaluationIsHeld(slow -> slow.evaluate(ada, List.of(doomed, kept), true),
+                () -> assertThat(segments.delete("doomed")).isTrue());
+        assertThat(segments.membershipsOf(ada)).containsOnlyKeys("kept");
+        assertThat(segments.isMember("kept", ada)).isTrue();
+        assertThat(segments.size("doomed")).isZero();
     }
 
     @Test
     void aSlowEvaluationOfARuleChangedMeanwhileEndsWithTheNewRule() throws Exception {
         Segment v1 = segment("market", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
         ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of("country", "DE"));
-        HoldingClock clock = new HoldingClock();
-        SegmentEngine slowEngine = new SegmentEngine(profiles, cx, segments, clock);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<SegmentEngine.Outcome> slow = pool.submit(() -> {
-                clock.held = Thread.currentThread();
-                return slowEngine.evaluate(ada); // under v1 ada is in, then it waits
-            });
-            assertThat(clock.reached.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // under v1 ada is in; the slow one waits with that outcome while the rule changes to v2
+        whileAnEvaluationIsHeld(slow -> slow.evaluate(ada), () -> {
             Segment v2 = new Segment("market", v1.name(), "", SegmentRules.parse(
                     "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"FR\"}"), NOW, "m", NOW, "m", 2);
             assertThat(segments.save(v2, 1)).isTrue();
             assertThat(segments.save(v2, 1)).as("a second save of version 1 conflicts").isFalse();
             engine.build(v2);
             assertThat(segments.isMember("market", ada)).isFalse();
-            clock.release.countDown();
-            slow.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(segments.isMember("market", ada)).isFalse();
-            assertThat(segments.membershipsOf(ada)).isEmpty();
-        } finally {
-            pool.shutdownNow();
-        }
+            return null;
+        });
+        assertThat(segments.isMember("market", ada)).isFalse();
+        assertThat(segments.membershipsOf(ada)).isEmpty();
     }
 
     @Test
