@@ -52,6 +52,10 @@ class KeycloakSecurityIT {
     }
 
     static Stream<Arguments> endpoints() {
+        return Stream.concat(otherEndpoints(), ProfileApiSecurityIT.segmentEndpoints());
+    }
+
+    private static Stream<Arguments> otherEndpoints() {
         Set<String> agents = Set.of(Roles.AGENT, Roles.ADMIN);
         Set<String> readers = Set.of(Roles.AGENT, Roles.MARKETER, Roles.ADMIN);
         return Stream.of(
@@ -65,14 +69,6 @@ class KeycloakSecurityIT {
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
                 Arguments.of("GET", "/api/v1/audit", Set.of(Roles.ADMIN)),
-                // segments (docs/segments.md)
-                Arguments.of("GET", "/api/v1/segments", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("POST", "/api/v1/segments", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("GET", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("PUT", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("DELETE", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("GET", "/api/v1/segments/seg-unknown/members", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("GET", "/api/v1/segments/seg-unknown/export", Set.of(Roles.MARKETER, Roles.ADMIN)),
                 // privacy: consent, subject access export, erasure (docs/privacy.md)
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/consent", agents),
                 Arguments.of("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", agents),

@@ -57,7 +57,24 @@ class ProfileApiSecurityIT {
     }
 
     /** One request per endpoint group, and the roles that may send it. */
+    /** Every segments endpoint and who may call it (docs/segments.md); KeycloakSecurityIT checks them too. */
+    static Stream<Arguments> segmentEndpoints() {
+        Set<String> marketers = Set.of(Roles.MARKETER, Roles.ADMIN);
+        return Stream.of(
+                Arguments.of("GET", "/api/v1/segments", marketers),
+                Arguments.of("POST", "/api/v1/segments", marketers),
+                Arguments.of("GET", "/api/v1/segments/seg-unknown", marketers),
+                Arguments.of("PUT", "/api/v1/segments/seg-unknown", marketers),
+                Arguments.of("DELETE", "/api/v1/segments/seg-unknown", marketers),
+                Arguments.of("GET", "/api/v1/segments/seg-unknown/members", marketers),
+                Arguments.of("GET", "/api/v1/segments/seg-unknown/export", marketers));
+    }
+
     static Stream<Arguments> endpoints() {
+        return Stream.concat(otherEndpoints(), segmentEndpoints());
+    }
+
+    private static Stream<Arguments> otherEndpoints() {
         Set<String> agents = Set.of(Roles.AGENT, Roles.ADMIN);
         Set<String> marketers = Set.of(Roles.MARKETER, Roles.ADMIN);
         // marketers read profiles masked and search by name or source id, never by email or phone
@@ -74,14 +91,6 @@ class ProfileApiSecurityIT {
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
                 Arguments.of("GET", "/api/v1/audit", Set.of(Roles.ADMIN)),
-                // segments (docs/segments.md)
-                Arguments.of("GET", "/api/v1/segments", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("POST", "/api/v1/segments", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("GET", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("PUT", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("DELETE", "/api/v1/segments/seg-unknown", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("GET", "/api/v1/segments/seg-unknown/members", Set.of(Roles.MARKETER, Roles.ADMIN)),
-                Arguments.of("GET", "/api/v1/segments/seg-unknown/export", Set.of(Roles.MARKETER, Roles.ADMIN)),
                 // privacy: consent, subject access export, erasure (docs/privacy.md)
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/consent", agents),
                 Arguments.of("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", agents),
