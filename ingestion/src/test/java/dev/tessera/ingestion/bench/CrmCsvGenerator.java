@@ -25,12 +25,16 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp ingestion/target/test-classes dev.tessera.ingestion.bench.CrmCsvGenerator \
- *     --rows N --out FILE [--seed S] [--duplicates RATE] [--bad-every N]
+ *     --rows N --out FILE [--seed S] [--duplicates RATE] [--bad-every N] [--canonical]
  * </pre>
+ * With {@code --canonical} it writes the identity benchmark's format with a truth column instead
+ * ({@link #canonical()}).
  */
 public final class CrmCsvGenerator {
 
     public static final String HEADER = "contact_id,first_name,last_name,email,phone,city,country,company,updated_at";
+    public static final String CANONICAL_HEADER = "record_id,source,source_id,first_name,last_name,email,phone,"
+            + "birth_date,street,city,postcode,country,person";
 
     /** Country: code, phone prefix, national trunk prefix, mobile prefixes, subscriber digits, names, cities. */
     private record Country(String code, String callingCode, String trunk, String[] mobilePrefixes, int digits,
@@ -88,7 +92,7 @@ public final class CrmCsvGenerator {
     private static final long SPAN = 2L * 365 * 24 * 3600;
 
     /** A person as first entered. */
-    private record Person(int country, String first, String last, String email, String phone, String city,
+    private record Person(int id, int country, String first, String last, String email, String phone, String city,
             String company, long updated) {}
 
     /** What was written: rows in all, good ones, deliberately bad ones, and repeated people among them. */
@@ -96,6 +100,7 @@ public final class CrmCsvGenerator {
 
     private final double duplicates;
     private final int badEvery;
+    private boolean canonical;
     private long state;
 
     public CrmCsvGenerator(long seed, double duplicates, int badEvery) {
@@ -136,8 +141,22 @@ public final class CrmCsvGenerator {
         return badEvery > 0 && row % badEvery == 0;
     }
 
+    /**
+     * Writes the canonical identity-benchmark CSV instead ({@code scripts/bench-identity.sh}, header
+     * {@link #CANONICAL_HEADER}): the same people and variations, no bad rows, and the truth column
+     * {@code person} (the generated person a row enters), so precision and recall can be measured on
+     * CRM-like data: namesakes in one city, family mailboxes, retyped contacts.
+     */
+    public CrmCsvGenerator canonical() {
+        if (badEvery > 0) {
+            throw new IllegalArgumentException("--canonical writes no bad rows: drop --bad-every");
+        }
+        canonical = true;
+        return this;
+    }
+
     public Summary write(int rows, Writer out) throws IOException {
-        out.write(HEADER);
+        out.write(canonical ? CANONICAL_HEADER : HEADER);
         out.write('\n');
         List<Person> people = new ArrayList<>();
         int good = 0;
@@ -150,11 +169,20 @@ public final class CrmCsvGenerator {
                 person = vary(people.get(next(people.size())));
                 dup++;
             } else {
-                person = newPerson(row);
+                person = newPerson(row, people.size());
                 people.add(person);
             }
             String updated = Instant.ofEpochSecond(person.updated()).toString();
             String id = contactId(row);
+            if (canonical) {
+                good++;
+                // record_id,source,source_id,first_name,last_name,email,phone,birth_date,street,city,postcode,country,person
+                out.write(String.join(",", id, "crm", id, csv(person.first()), csv(person.last()), person.email(),
+                        person.phone(), "", "", csv(person.city()), "", COUNTRIES[person.country()].code(),
+                        Integer.toString(person.id())));
+                out.write('\n');
+                continue;
+            }
             if (isBad(row)) {
                 bad++;
                 switch ((row / badEvery) % 3) {
@@ -180,13 +208,15 @@ public final class CrmCsvGenerator {
         return new Summary(rows, good, bad, dup);
     }
 
-    private Person newPerson(int row) {
+    private Person newPerson(int row, int id) {
         int c = next(COUNTRIES.length);
         Country country = COUNTRIES[c];
         String first = pick(country.first());
         String last = pick(country.last());
-        // the row number keeps addresses distinct; a few people share a family mailbox
-        String local = ascii(first) + "." + ascii(last) + (next(20) == 0 ? "" : Integer.toString(row));
+        // the row number keeps addresses distinct; a few people use a family mailbox, which the odd other
+        // person of their surname happens to use too (not the surname alone: then every "Amelia Williams"
+        // of a domain would share one address, and no matcher could, or should, tell them apart)
+        String local = next(20) == 0 ? "family." + ascii(last) + next(100) : ascii(first) + "." + ascii(last) + row;
         String email = local.toLowerCase(Locale.ROOT) + "@" + pick(DOMAINS);
         if (next(25) == 0) {
             email = ""; // no email: only the phone (or nothing) identifies this one
@@ -196,7 +226,7 @@ public final class CrmCsvGenerator {
             subscriber.append((char) ('0' + next(10)));
         }
         String phone = next(10) == 0 ? "" : "+" + country.callingCode() + pick(country.mobilePrefixes()) + subscriber;
-        return new Person(c, first, last, email, phone, pick(country.cities()), pick(COMPANIES),
+        return new Person(id, c, first, last, email, phone, pick(country.cities()), pick(COMPANIES),
                 START + (long) (unit() * SPAN));
     }
 
@@ -212,13 +242,15 @@ public final class CrmCsvGenerator {
             case 1 -> {
                 if (!phone.isEmpty()) { // national form with spaces, the way people type it
                     String national = phone.substring(1 + country.callingCode().length());
-                    phone = "\"" + country.trunk() + national.substring(0, 3) + " " + national.substring(3) + "\"";
+                    phone = canonical // the identity benchmark has no country to read a national number by
+                            ? "+" + country.callingCode() + " " + national.substring(0, 3) + " " + national.substring(3)
+                            : "\"" + country.trunk() + national.substring(0, 3) + " " + national.substring(3) + "\"";
                 }
             }
             case 2 -> first = first.length() > 3 ? first.substring(0, 3) : first + "y"; // nickname
             default -> city = pick(country.cities()); // moved
         }
-        return new Person(p.country(), first, p.last(), email, phone, city, p.company(),
+        return new Person(p.id(), p.country(), first, p.last(), email, phone, city, p.company(),
                 p.updated() + 3600L * (1 + next(24 * 90)));
     }
 
@@ -246,6 +278,7 @@ public final class CrmCsvGenerator {
         long seed = 42;
         double duplicates = 0.1;
         int badEvery = 0;
+        boolean canonical = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -254,6 +287,10 @@ public final class CrmCsvGenerator {
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--duplicates" -> duplicates = Double.parseDouble(value);
                 case "--bad-every" -> badEvery = Integer.parseInt(value);
+                case "--canonical" -> {
+                    canonical = true;
+                    i--; // a flag without a value
+                }
                 default -> usage("unknown argument: " + args[i]);
             }
             i++;
@@ -265,7 +302,8 @@ public final class CrmCsvGenerator {
         Summary summary;
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
         try (BufferedWriter writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            summary = new CrmCsvGenerator(seed, duplicates, badEvery).write(rows, writer);
+            CrmCsvGenerator generator = new CrmCsvGenerator(seed, duplicates, badEvery);
+            summary = (canonical ? generator.canonical() : generator).write(rows, writer);
         }
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         System.err.printf(Locale.ROOT, "generated %s: rows=%d good=%d bad=%d duplicates=%d seed=%d in %.1f s%n",
@@ -275,7 +313,7 @@ public final class CrmCsvGenerator {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: CrmCsvGenerator --rows N --out FILE [--seed S] [--duplicates RATE] [--bad-every N]");
+        System.err.println("usage: CrmCsvGenerator --rows N --out FILE [--seed S] [--duplicates RATE] [--bad-every N] [--canonical]");
         System.exit(2);
     }
 }
