@@ -34,6 +34,15 @@ public interface MatchPolicy {
         return true;
     }
 
+    /**
+     * Whether two profiles may become one because {@code record} links to both: {@link #mayMerge(Candidate,
+     * Candidate)} unless the policy weighs how the record reached them (a record that shares an identifier
+     * with both sides is stronger evidence than one that merely resembles both).
+     */
+    default boolean mayMerge(CustomerRecord record, Candidate a, Candidate b) {
+        return mayMerge(a, b);
+    }
+
     /** The decision to put a record into a profile, and why. */
     record Link(ProfileId profile, String rule, List<String> matchedOn, Double score,
             List<LinkEvidence.Contribution> contributions) {

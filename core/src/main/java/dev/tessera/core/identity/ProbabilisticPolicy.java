@@ -22,7 +22,14 @@ import java.util.TreeSet;
  *
  * <p>Against chaining (A~B and B~C merging A with C although A and C clearly differ), a record never
  * joins a profile holding a record it scores below {@code vetoWeight} against, and so never bridges two
- * profiles whose people it cannot both be.
+ * profiles whose people it cannot both be. Contradicting contact identifiers ({@link
+ * dev.tessera.core.identity.match.MatchModel.ConflictCap}: namesakes with their own mailboxes and phones)
+ * count as such a difference for records that share no identifier: a record reached only through
+ * blocking keys does not join a profile holding a record whose identifiers contradict its own, and does
+ * not bridge two profiles whose records contradict each other, since a record with only a common name and
+ * a city resembles every namesake in that city and is evidence for none of them in particular. A record
+ * that shares an identifier with the profile (with both, for a bridge) may: a person's second mailbox, or
+ * one side's email with the other side's phone, is evidence.
  */
 public final class ProbabilisticPolicy implements MatchPolicy {
 
@@ -102,18 +109,22 @@ public final class ProbabilisticPolicy implements MatchPolicy {
             }
             MatchScore best = null;
             double worst = Double.POSITIVE_INFINITY;
+            Contacts contacts = new Contacts();
             for (CustomerRecord candidateRecord : candidate.records()) {
                 if (candidateRecord.id().equals(record.id())) {
                     continue;
                 }
                 PreparedRecord other = prepared(candidateRecord);
-                double weight = model.matchWeight(incoming, other);
+                MatchModel.Assessment assessment = model.assess(incoming, other);
+                double weight = assessment.matchWeight();
                 worst = Math.min(worst, weight);
+                contacts.add(assessment);
                 if (best == null || weight > best.matchWeight()) {
                     best = model.score(incoming, other);
                 }
             }
-            if (best != null && best.matchWeight() >= linkWeight && worst >= vetoWeight) {
+            boolean contradicted = contacts.contradicted() && !foundByIdentifier(candidate);
+            if (best != null && best.matchWeight() >= linkWeight && worst >= vetoWeight && !contradicted) {
                 links.add(new Link(candidate.profile().id(), "probabilistic", List.copyOf(matchedOn),
                         round(best.matchWeight()), contributions(best)));
             }
@@ -123,15 +134,58 @@ public final class ProbabilisticPolicy implements MatchPolicy {
 
     @Override
     public boolean mayMerge(Candidate a, Candidate b) {
+        return mayMerge(null, a, b);
+    }
+
+    @Override
+    public boolean mayMerge(CustomerRecord record, Candidate a, Candidate b) {
+        boolean bridgedByIdentifiers = record != null && foundByIdentifier(a) && foundByIdentifier(b);
+        Contacts contacts = new Contacts();
         for (CustomerRecord left : a.records()) {
             PreparedRecord leftPrepared = prepared(left);
             for (CustomerRecord right : b.records()) {
-                if (model.matchWeight(leftPrepared, prepared(right)) < vetoWeight) {
+                MatchModel.Assessment assessment = model.assess(leftPrepared, prepared(right));
+                if (assessment.matchWeight() < vetoWeight) {
                     return false;
                 }
+                contacts.add(assessment);
             }
         }
-        return true;
+        return bridgedByIdentifiers || !contacts.contradicted();
+    }
+
+    /**
+     * Whether two sets of records contradict in their contact identifiers: some pair of records conflicts
+     * and no pair agrees on one (at any level: a typo in an address still agrees). One record with an old
+     * address beside one that agrees is not a contradiction; namesakes whose every address and phone differ
+     * are.
+     */
+    private static final class Contacts {
+        private boolean conflict;
+        private boolean compatible;
+
+        void add(MatchModel.Assessment assessment) {
+            if (assessment.conflicting()) {
+                conflict = true;
+            } else if (assessment.identifiersAgree()) {
+                compatible = true;
+            }
+        }
+
+        boolean contradicted() {
+            return conflict && !compatible;
+        }
+    }
+
+    /** True when the candidate was found through an identifier the record holds (email, phone, external id). */
+    private static boolean foundByIdentifier(Candidate candidate) {
+        for (String label : candidate.foundBy()) {
+            if (!label.equals(ProfileResolver.SOURCE_ID) && !label.equals(ProfileResolver.BLOCK)
+                    && !label.equals(ProfileResolver.MUST_LINK)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean sharesExternalId(CustomerRecord record, Candidate candidate) {

@@ -253,7 +253,7 @@ public final class ProfileResolver implements IdentityResolver {
                 continue;
             }
             if (!forced && !joinedByPerson
-                    && chosen.stream().anyMatch(c -> !policy.mayMerge(byId.get(c.profile()), candidate))) {
+                    && chosen.stream().anyMatch(c -> !policy.mayMerge(record, byId.get(c.profile()), candidate))) {
                 continue;
             }
             chosen.add(link);

@@ -225,6 +225,68 @@ class ProbabilisticResolutionTest {
         assertThat(resolver.candidates(bristol)).extracting(c -> c.profile().id()).contains(first);
     }
 
+    /**
+     * CRM-like data: many people share a common name and a big city, each with an own numbered mailbox and
+     * phone. Under independence name and city outweigh the two disagreeing identifiers; they must stay one
+     * profile per person (the conflict cap), a record with nothing but the name and city must not merge
+     * them (it resembles all of them), and each person's re-entered record (mailbox in capitals, the
+     * phone written nationally, moved to another city) still joins that person.
+     */
+    @Test
+    void namesakesInOneCityStayApartWhileTheirOwnRecordsStillJoin() {
+        int people = 12;
+        List<ProfileId> homes = new ArrayList<>();
+        for (int i = 0; i < people; i++) {
+            homes.add(resolver.resolve(namesake("crm", "n" + i, i, "London")).profileId());
+        }
+        assertThat(new TreeSet<>(homes)).as("one profile per namesake").hasSize(people);
+
+        Resolution bare = resolver.resolve(record("shop", "bare", AT, List.of(),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB"));
+        assertThat(bare.outcome()).as("resembles every namesake: joins at most one, merges none")
+                .isNotEqualTo(Outcome.MERGED);
+
+        for (int i = 0; i < people; i += 3) {
+            CustomerRecord again = record("support", "again" + i, AT,
+                    List.of(("amelia.williams" + number(i) + "@example.com").toUpperCase(java.util.Locale.ROOT),
+                            "07700 90" + number(i)),
+                    "first_name", "Amelia", "last_name", "Williams", "city", "Leeds", "country", "GB");
+            assertThat(resolver.resolve(again).profileId()).as("person " + i + " again")
+                    .isEqualTo(store.findBySource(new SourceRecordId("crm", "n" + i)).orElseThrow());
+        }
+        Set<ProfileId> live = new TreeSet<>();
+        for (int i = 0; i < people; i++) {
+            live.add(store.findBySource(new SourceRecordId("crm", "n" + i)).orElseThrow());
+        }
+        assertThat(live).as("still one profile per namesake at the end").hasSize(people);
+    }
+
+    /** One side's email and the other side's phone: evidence for both, so the bridge may merge them. */
+    @Test
+    void aRecordWithOneNamesakesEmailAndTheOthersPhoneMergesThem() {
+        ProfileId work = resolver.resolve(namesake("crm", "work", 1, "London")).profileId();
+        ProfileId home = resolver.resolve(namesake("shop", "home", 2, "London")).profileId();
+        assertThat(home).isNotEqualTo(work);
+
+        Resolution bridge = resolver.resolve(record("support", "both", AT,
+                List.of("amelia.williams" + number(1) + "@example.com", "+44770090" + number(2)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB"));
+
+        assertThat(bridge.outcome()).isEqualTo(Outcome.MERGED);
+        assertThat(store.findBySource(new SourceRecordId("crm", "work"))).contains(bridge.profileId());
+        assertThat(store.findBySource(new SourceRecordId("shop", "home"))).contains(bridge.profileId());
+    }
+
+    private static CustomerRecord namesake(String source, String id, int n, String city) {
+        return record(source, id, AT, List.of("amelia.williams" + number(n) + "@example.com", "+44770090" + number(n)),
+                "first_name", "Amelia", "last_name", "Williams", "city", city, "country", "GB");
+    }
+
+    /** Numbers far apart (no two within one typo of each other), as row numbers of a big CRM are. */
+    private static int number(int n) {
+        return 1000 + 137 * n;
+    }
+
     // ---- 4. chaining
 
     /**

@@ -140,7 +140,8 @@ public final class EmEstimator {
         double lambdaAll = Math.min(0.5, lambda * all.total() / possible);
         correctU(u, m, lambdaAll, uFloor, uPresent);
         lambda = estimateLambda(all, m, u, lambda);
-        return toModel(lambda, m, u).withDependentGroups(start.dependentGroups());
+        return toModel(lambda, m, u).withDependentGroups(start.dependentGroups())
+                .withConflictCaps(start.conflictCaps());
     }
 
     // ---- u from random pairs

@@ -30,12 +30,16 @@ import tools.jackson.databind.json.JsonMapper;
  * sharing a {@link BlockingKeys blocking key}) is a match, which is how a resolver meets pairs.
  *
  * <p>Fellegi–Sunter assumes fields agree independently; surname, address and landline do not (a household
- * shares them), so their positive weights can be capped together, see {@link DependentGroup}.
+ * shares them), so their positive weights can be capped together, see {@link DependentGroup}. Nor are
+ * names and place independent of contact identifiers: namesakes in one city are common in large data, and
+ * what tells them apart is that their emails and phones differ, see {@link ConflictCap}.
  *
  * <p>Models are immutable and thread-safe. They are stored as JSON:
  * <pre>{"lambda": 0.05,
  *  "dependentGroups": [{"fields": ["last_name", "street", "postcode", "city", "phone"], "maxWeight": 12,
  *                       "unless": [{"field": "first_name", "levels": ["EXACT", "EQUIVALENT", "CLOSE"]}, ...]}],
+ *  "conflictCaps": [{"fields": ["email", "phone"], "maxWeight": 3,
+ *                    "corroboratedBy": [{"field": "birth_date", "levels": ["EXACT", "ONE_DIFFERENCE"]}, ...]}],
  *  "fields": {"first_name": {"EXACT": {"m": 0.8, "u": 0.01}, ...}, ...}}</pre>
  * {@link #defaults()} is a built-in model meant to work reasonably on unseen data; {@link EmEstimator}
  * estimates one from data.
@@ -126,6 +130,73 @@ public final class MatchModel {
     }
 
     /**
+     * A limit on what a pair may weigh without corroboration. It applies when no {@code corroboratedBy}
+     * condition holds and, if {@code fields} are given, those fields conflict: at least one of them is
+     * DIFFERENT (both records carry one, no pair of them agrees at any level) and none agrees. The pair's
+     * match weight (prior included) is then at most {@code maxWeight} bits: its positive weights are scaled
+     * down together until it is.
+     *
+     * <p>The default model has two. <b>Contradicting contact identifiers</b> ({@code fields} email and
+     * phone): two people with one common name in one city ("Amelia Williams, London") with their own
+     * mailboxes and phones stay two people, however name and place add up under independence; a birth date
+     * or street that agrees as well is evidence about the person, not only about the name, and lifts it.
+     * <b>A name alone</b> (no {@code fields}): names and country agreeing while nothing else does (no birth
+     * date, address, city, email or phone in common) is what namesakes look like, and is not enough to link.
+     * Identifier agreement never triggers a conflict (a shared family mailbox is handled by
+     * {@link DependentGroup}).
+     *
+     * @param fields         identifier fields whose disagreement is a conflict (email, phone); empty for a
+     *                       cap on every pair without corroboration
+     * @param maxWeight      the most such a pair may weigh, in bits (prior included)
+     * @param corroboratedBy conditions of which any one lifts the cap; none of them on {@code fields}
+     */
+    public record ConflictCap(List<MatchField> fields, double maxWeight, List<Condition> corroboratedBy) {
+        public ConflictCap {
+            fields = List.copyOf(fields);
+            corroboratedBy = corroboratedBy == null ? List.of() : List.copyOf(corroboratedBy);
+            if (!Double.isFinite(maxWeight) || (fields.isEmpty() && corroboratedBy.isEmpty())) {
+                throw new IllegalArgumentException("a conflict cap needs a finite maxWeight and fields or conditions");
+            }
+            for (MatchField field : fields) {
+                if (!field.supports(ComparisonLevel.DIFFERENT)) {
+                    throw new IllegalArgumentException(field.id() + " has no level DIFFERENT");
+                }
+            }
+            for (Condition condition : corroboratedBy) {
+                if (fields.contains(condition.field())) {
+                    throw new IllegalArgumentException("a conflict cannot be corroborated by one of its own fields");
+                }
+            }
+        }
+
+        /** True when the pair's identifiers contradict (a cap without fields never reports a conflict). */
+        boolean conflicting(ComparisonLevel[] levels) {
+            return !fields.isEmpty() && applies(levels);
+        }
+
+        boolean applies(ComparisonLevel[] levels) {
+            boolean conflict = fields.isEmpty();
+            for (MatchField field : fields) {
+                ComparisonLevel level = levels[field.ordinal()];
+                if (level == ComparisonLevel.DIFFERENT) {
+                    conflict = true;
+                } else if (level != ComparisonLevel.MISSING) {
+                    return false; // an identifier agrees: no conflict
+                }
+            }
+            if (!conflict) {
+                return false;
+            }
+            for (Condition condition : corroboratedBy) {
+                if (condition.levels().contains(levels[condition.field().ordinal()])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
      * A field being at one of some levels.
      *
      * @param levels levels of the field, {@link ComparisonLevel#MISSING} allowed
@@ -148,6 +219,7 @@ public final class MatchModel {
     private final double lambda;
     private final Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters;
     private final List<DependentGroup> groups;
+    private final List<ConflictCap> conflicts;
     /** Group index by field ordinal, -1 for none. */
     private final int[] groupOf;
     /** Weight by field ordinal and level ordinal; MISSING is 0. */
@@ -165,6 +237,17 @@ public final class MatchModel {
      */
     public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters,
             List<DependentGroup> groups) {
+        this(lambda, parameters, groups, List.of());
+    }
+
+    /**
+     * @param lambda     prior match probability of a candidate pair, in (0, 1)
+     * @param parameters m and u for every level of every field (MISSING excluded)
+     * @param groups     correlated fields whose joint positive weight is capped; a field in at most one group
+     * @param conflicts  contradicting identifiers that cap a pair's weight unless corroborated
+     */
+    public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters,
+            List<DependentGroup> groups, List<ConflictCap> conflicts) {
         if (!(lambda > 0 && lambda < 1)) {
             throw new IllegalArgumentException("lambda must be in (0, 1), got " + lambda);
         }
@@ -194,6 +277,7 @@ public final class MatchModel {
         }
         this.parameters = Collections.unmodifiableMap(copy);
         this.groups = List.copyOf(groups);
+        this.conflicts = List.copyOf(conflicts);
         groupOf = new int[MatchField.values().length];
         java.util.Arrays.fill(groupOf, -1);
         for (int g = 0; g < this.groups.size(); g++) {
@@ -217,6 +301,10 @@ public final class MatchModel {
 
     public List<DependentGroup> dependentGroups() {
         return groups;
+    }
+
+    public List<ConflictCap> conflictCaps() {
+        return conflicts;
     }
 
     /** m and u of every level of every field. */
@@ -245,14 +333,19 @@ public final class MatchModel {
         return Math.log(lambda / (1 - lambda)) / LOG2;
     }
 
-    /** The same parameters and prior with other dependent groups. */
+    /** The same parameters, prior and conflict caps with other dependent groups. */
     public MatchModel withDependentGroups(List<DependentGroup> newGroups) {
-        return new MatchModel(lambda, parameters, newGroups);
+        return new MatchModel(lambda, parameters, newGroups, conflicts);
+    }
+
+    /** The same parameters, prior and dependent groups with other conflict caps. */
+    public MatchModel withConflictCaps(List<ConflictCap> newConflicts) {
+        return new MatchModel(lambda, parameters, groups, newConflicts);
     }
 
     /** The same parameters with another prior. */
     public MatchModel withLambda(double newLambda) {
-        return new MatchModel(newLambda, parameters, groups);
+        return new MatchModel(newLambda, parameters, groups, conflicts);
     }
 
     /** Scores two records with explanations. Prepare records once with {@link PreparedRecord} when comparing many. */
@@ -267,8 +360,8 @@ public final class MatchModel {
 
     /**
      * Scores a comparison with explanations. A field in a capped {@link DependentGroup} shows its weight
-     * after the cap (positive weights of the group scaled down together), so contributions add up to the
-     * match weight.
+     * after the cap (positive weights of the group scaled down together), and likewise every positive field
+     * under a {@link ConflictCap}, so contributions add up to the match weight.
      */
     public MatchScore score(Comparison comparison) {
         ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
@@ -295,6 +388,48 @@ public final class MatchModel {
         return matchWeight(levels);
     }
 
+    /**
+     * True when a {@link ConflictCap} holds for the pair: their contact identifiers contradict and nothing
+     * personal corroborates them.
+     */
+    public boolean conflicting(PreparedRecord a, PreparedRecord b) {
+        if (conflicts.isEmpty()) {
+            return false;
+        }
+        ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
+        FieldComparators.compareInto(a, b, levels);
+        return conflicting(levels);
+    }
+
+    private boolean conflicting(ComparisonLevel[] levels) {
+        for (ConflictCap conflict : conflicts) {
+            if (conflict.conflicting(levels)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A pair's match weight, whether its contact identifiers contradict, and whether any of the conflict
+     * caps' identifier fields agrees at some level, from one comparison.
+     */
+    public record Assessment(double matchWeight, boolean conflicting, boolean identifiersAgree) {}
+
+    /** {@link #matchWeight(PreparedRecord, PreparedRecord)} and {@link #conflicting} at the cost of one. */
+    public Assessment assess(PreparedRecord a, PreparedRecord b) {
+        ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
+        FieldComparators.compareInto(a, b, levels);
+        boolean agree = false;
+        for (ConflictCap conflict : conflicts) {
+            for (MatchField field : conflict.fields()) {
+                ComparisonLevel level = levels[field.ordinal()];
+                agree |= level != ComparisonLevel.MISSING && level != ComparisonLevel.DIFFERENT;
+            }
+        }
+        return new Assessment(matchWeight(levels), conflicting(levels), agree);
+    }
+
     double matchWeight(ComparisonLevel[] levels) {
         double total = priorWeight();
         for (double w : fieldWeights(levels)) {
@@ -303,7 +438,7 @@ public final class MatchModel {
         return total;
     }
 
-    /** Each field's weight after the dependent-group caps. */
+    /** Each field's weight after the dependent-group caps and the conflict caps. */
     private double[] fieldWeights(ComparisonLevel[] levels) {
         double[] w = new double[levels.length];
         for (int f = 0; f < levels.length; f++) {
@@ -329,7 +464,35 @@ public final class MatchModel {
                 }
             }
         }
+        for (ConflictCap conflict : conflicts) {
+            if (conflict.applies(levels)) {
+                capTotal(w, conflict.maxWeight());
+            }
+        }
         return w;
+    }
+
+    /** Scales the positive weights down together so that the prior plus all weights is at most {@code max}. */
+    private void capTotal(double[] w, double max) {
+        double positive = 0;
+        double negative = 0;
+        for (double weight : w) {
+            if (weight > 0) {
+                positive += weight;
+            } else {
+                negative += weight;
+            }
+        }
+        double room = max - priorWeight() - negative; // what the positive weights may add up to
+        if (positive <= room) {
+            return;
+        }
+        double scale = Math.max(0, room) / positive;
+        for (int f = 0; f < w.length; f++) {
+            if (w[f] > 0) {
+                w[f] *= scale;
+            }
+        }
     }
 
     /** The probability for a match weight: {@code 2^w / (1 + 2^w)}. */
@@ -343,7 +506,9 @@ public final class MatchModel {
 
     private record GroupFile(List<String> fields, double maxWeight, List<ConditionFile> unless) {}
 
-    private record ModelFile(double lambda, List<GroupFile> dependentGroups,
+    private record ConflictFile(List<String> fields, double maxWeight, List<ConditionFile> corroboratedBy) {}
+
+    private record ModelFile(double lambda, List<GroupFile> dependentGroups, List<ConflictFile> conflictCaps,
             Map<String, Map<String, Probabilities>> fields) {}
 
     /** The model as JSON (see the class description), fields and levels in their declared order. */
@@ -358,10 +523,18 @@ public final class MatchModel {
         }
         List<GroupFile> groupFiles = groups.stream()
                 .map(g -> new GroupFile(g.fields().stream().map(MatchField::id).toList(), g.maxWeight(),
-                        g.unless().stream().map(c -> new ConditionFile(c.field().id(),
-                                c.levels().stream().map(Enum::name).toList())).toList()))
+                        g.unless().stream().map(MatchModel::conditionFile).toList()))
                 .toList();
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(new ModelFile(lambda, groupFiles, fields));
+        List<ConflictFile> conflictFiles = conflicts.stream()
+                .map(c -> new ConflictFile(c.fields().stream().map(MatchField::id).toList(), c.maxWeight(),
+                        c.corroboratedBy().stream().map(MatchModel::conditionFile).toList()))
+                .toList();
+        return JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new ModelFile(lambda, groupFiles, conflictFiles, fields));
+    }
+
+    private static ConditionFile conditionFile(Condition condition) {
+        return new ConditionFile(condition.field().id(), condition.levels().stream().map(Enum::name).toList());
     }
 
     /**
@@ -417,28 +590,47 @@ public final class MatchModel {
                 if (group == null || group.fields() == null) {
                     throw new IllegalArgumentException("dependent group without fields in match model");
                 }
-                List<MatchField> fields = new ArrayList<>();
-                for (String id : group.fields()) {
-                    fields.add(field(id));
-                }
-                List<Condition> unless = new ArrayList<>();
-                for (ConditionFile condition : group.unless() == null ? List.<ConditionFile>of() : group.unless()) {
-                    if (condition == null || condition.levels() == null) {
-                        throw new IllegalArgumentException("dependent group condition without levels in match model");
-                    }
-                    Set<ComparisonLevel> levels = EnumSet.noneOf(ComparisonLevel.class);
-                    for (String level : condition.levels()) {
-                        try {
-                            levels.add(ComparisonLevel.valueOf(level));
-                        } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException("unknown level '" + level + "' in a dependent group");
-                        }
-                    }
-                    unless.add(new Condition(field(condition.field()), levels));
-                }
-                groups.add(new DependentGroup(fields, group.maxWeight(), unless));
+                groups.add(new DependentGroup(fields(group.fields()), group.maxWeight(),
+                        conditions(group.unless(), "dependent group")));
             }
         }
-        return new MatchModel(file.lambda(), parameters, groups);
+        List<ConflictCap> conflicts = new ArrayList<>();
+        if (file.conflictCaps() != null) {
+            for (ConflictFile conflict : file.conflictCaps()) {
+                if (conflict == null || conflict.fields() == null) {
+                    throw new IllegalArgumentException("conflict cap without fields in match model");
+                }
+                conflicts.add(new ConflictCap(fields(conflict.fields()), conflict.maxWeight(),
+                        conditions(conflict.corroboratedBy(), "conflict cap")));
+            }
+        }
+        return new MatchModel(file.lambda(), parameters, groups, conflicts);
+    }
+
+    private static List<MatchField> fields(List<String> ids) {
+        List<MatchField> fields = new ArrayList<>();
+        for (String id : ids) {
+            fields.add(field(id));
+        }
+        return fields;
+    }
+
+    private static List<Condition> conditions(List<ConditionFile> files, String where) {
+        List<Condition> conditions = new ArrayList<>();
+        for (ConditionFile condition : files == null ? List.<ConditionFile>of() : files) {
+            if (condition == null || condition.levels() == null) {
+                throw new IllegalArgumentException(where + " condition without levels in match model");
+            }
+            Set<ComparisonLevel> levels = EnumSet.noneOf(ComparisonLevel.class);
+            for (String level : condition.levels()) {
+                try {
+                    levels.add(ComparisonLevel.valueOf(level));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown level '" + level + "' in a " + where);
+                }
+            }
+            conditions.add(new Condition(field(condition.field()), levels));
+        }
+        return conditions;
     }
 }

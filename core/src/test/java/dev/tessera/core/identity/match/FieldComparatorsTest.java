@@ -169,10 +169,21 @@ class FieldComparatorsTest {
         assertThat(comparison.levels()).hasSize(MatchField.values().length);
     }
 
+    @Test
+    void mailboxesThatDifferInTheirNumberAreDifferentUnlessTheDigitsWereSwapped() {
+        assertThat(FieldComparators.email("amelia.williams21@example.com", "amelia.williams213@example.com"))
+                .isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("amelia.williams1@example.com", "amelia.williams7@example.com"))
+                .isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("john.smith1985@example.com", "john.smith1958@example.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("john.smith1985@example.com", "jonh.smith1985@example.com")).isEqualTo(CLOSE);
+    }
+
     /**
      * The email comparison skips the full edit distance when the mailbox numbers differ; on look-alike
      * addresses (namesakes, typos, digits changed, dropped or added) it must answer what the full rule
-     * answers: close when within one edit or, with equal numbers, within two or similar enough.
+     * answers: with equal numbers, close when within two edits or similar enough; with other numbers, close
+     * only when one edit swapped the same digits.
      */
     @Test
     void emailShortcutAnswersAsTheFullRule() {
@@ -228,11 +239,18 @@ class FieldComparatorsTest {
             return DIFFERENT;
         }
         int edits = StringSimilarity.damerauLevenshtein(a.full(), b.full());
+        String da = a.local().replaceAll("[^0-9]", "");
+        String db = b.local().replaceAll("[^0-9]", "");
+        if (!da.equals(db)) { // other numbers: other mailboxes, unless the same digits were swapped
+            char[] x = da.toCharArray();
+            char[] y = db.toCharArray();
+            java.util.Arrays.sort(x);
+            java.util.Arrays.sort(y);
+            return edits <= 1 && java.util.Arrays.equals(x, y) ? CLOSE : DIFFERENT;
+        }
         if (edits <= 1) {
             return CLOSE;
         }
-        String da = a.local().replaceAll("[^0-9]", "");
-        String db = b.local().replaceAll("[^0-9]", "");
         if (da.equals(db) && (edits <= 2 || (StringSimilarity.jaroWinkler(a.local(), b.local()) >= 0.88
                 && (sameDomain || StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= 0.88)))) {
             return CLOSE;

@@ -86,6 +86,52 @@ class MatchModelTest {
         assertThat(street).isLessThan(model.weight(MatchField.STREET, ComparisonLevel.EXACT));
     }
 
+    /**
+     * Namesakes in one city, each with an own mailbox and phone: under independence first name, last name
+     * and city add up to far more than the link weight (6 bits) and outweigh the two disagreeing
+     * identifiers; the conflict cap keeps them apart. The same pair with the birth date agreeing is
+     * corroborated, and a shared identifier is no conflict.
+     */
+    @Test
+    void namesakesWhoseEmailAndPhoneDifferStayBelowTheLinkWeightUnlessCorroborated() {
+        CustomerRecord one = contact("1", "amelia.williams12@example.com", "+447700900123", null);
+        CustomerRecord other = contact("2", "amelia.williams47@example.org", "+447911123456", null);
+
+        MatchScore uncapped = model.withConflictCaps(List.of()).score(one, other);
+        MatchScore capped = model.score(one, other);
+
+        assertThat(uncapped.matchWeight()).isGreaterThan(6);
+        assertThat(capped.matchWeight()).isLessThanOrEqualTo(3.0 + 1e-9);
+        assertThat(model.conflicting(PreparedRecord.of(one), PreparedRecord.of(other))).isTrue();
+        double sum = capped.priorWeight() + capped.contributions().stream().mapToDouble(FieldContribution::weight).sum();
+        assertThat(sum).as("contributions still add up to the weight").isCloseTo(capped.matchWeight(), within(1e-9));
+        assertThat(capped.contribution(MatchField.LAST_NAME).weight())
+                .isLessThan(model.weight(MatchField.LAST_NAME, ComparisonLevel.EXACT));
+
+        CustomerRecord oneBorn = contact("3", "amelia.williams12@example.com", "+447700900123", "1984-03-02");
+        CustomerRecord otherBorn = contact("4", "amelia.williams47@example.org", "+447911123456", "1984-03-02");
+        assertThat(model.score(oneBorn, otherBorn).matchWeight()).as("a birth date corroborates").isGreaterThan(6);
+
+        CustomerRecord samePhone = contact("5", "amelia.williams47@example.org", "+447700900123", null);
+        assertThat(model.conflicting(PreparedRecord.of(one), PreparedRecord.of(samePhone))).isFalse();
+        assertThat(model.score(one, samePhone).matchWeight()).isGreaterThan(6);
+    }
+
+    @Test
+    void aNameAloneDoesNotLinkButANameWithCityOrBirthDateDoes() {
+        CustomerRecord london = placed("1", "London", null);
+        CustomerRecord leeds = placed("2", "Leeds", null);
+        CustomerRecord leedsBorn = placed("3", "Leeds", "1984-03-02");
+        CustomerRecord londonBorn = placed("4", "London", "1984-03-02");
+
+        assertThat(model.withConflictCaps(List.of()).score(london, leeds).matchWeight()).isGreaterThan(6);
+        assertThat(model.score(london, leeds).matchWeight()).as("name and country only").isLessThanOrEqualTo(3.0 + 1e-9);
+        assertThat(model.score(london, placed("5", "London", null)).matchWeight()).isGreaterThan(6);
+        assertThat(model.score(leedsBorn, londonBorn).matchWeight()).isGreaterThan(6);
+        assertThat(model.conflicting(PreparedRecord.of(london), PreparedRecord.of(leeds)))
+                .as("no identifiers, no conflict: only the cap").isFalse();
+    }
+
     @Test
     void savesAndLoadsJson() {
         String json = model.toJson();
@@ -93,6 +139,7 @@ class MatchModelTest {
         assertThat(loaded.parameters()).isEqualTo(model.parameters());
         assertThat(loaded.lambda()).isEqualTo(model.lambda());
         assertThat(loaded.dependentGroups()).isEqualTo(model.dependentGroups());
+        assertThat(loaded.conflictCaps()).isEqualTo(model.conflictCaps()).hasSize(2);
         assertThat(loaded.toJson()).isEqualTo(json);
     }
 
@@ -122,6 +169,15 @@ class MatchModelTest {
         assertThatThrownBy(() -> new DependentGroup(List.of(MatchField.CITY), 10,
                 List.of(new MatchModel.Condition(MatchField.CITY, java.util.Set.of(ComparisonLevel.EXACT)))))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MatchModel.ConflictCap(List.of(MatchField.EMAIL), 3,
+                List.of(new MatchModel.Condition(MatchField.EMAIL, java.util.Set.of(ComparisonLevel.EXACT)))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MatchModel.ConflictCap(List.of(), 3, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MatchModel.fromJson(
+                "{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{\"fields\": [\"email\"], \"maxWeight\": 3,"
+                        + " \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"NEARBY\"]}]}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NEARBY");
         assertThatThrownBy(() -> new MatchModel.Condition(MatchField.CITY, java.util.Set.of(ComparisonLevel.INITIAL)))
                 .isInstanceOf(IllegalArgumentException.class);
         Map<MatchField, Map<ComparisonLevel, Probabilities>> incomplete = new EnumMap<>(model.parameters());
@@ -151,6 +207,25 @@ class MatchModelTest {
         }
         return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH,
                 email == null ? List.of() : List.of(IDS.email(email).orElseThrow()), attributes);
+    }
+
+    private static CustomerRecord contact(String id, String email, String phone, String dob) {
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of("first_name", "Amelia", "last_name", "Williams",
+                "city", "London", "country", "GB"));
+        if (dob != null) {
+            attributes.put("birth_date", dob);
+        }
+        return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH,
+                List.of(IDS.email(email).orElseThrow(), IDS.phone(phone).orElseThrow()), attributes);
+    }
+
+    private static CustomerRecord placed(String id, String city, String dob) {
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of("first_name", "Oliver", "last_name", "Hughes",
+                "city", city, "country", "GB"));
+        if (dob != null) {
+            attributes.put("birth_date", dob);
+        }
+        return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH, List.of(), attributes);
     }
 
     private static CustomerRecord household(String id, String first) {
