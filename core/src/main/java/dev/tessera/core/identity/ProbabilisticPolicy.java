@@ -125,7 +125,7 @@ public final class ProbabilisticPolicy implements MatchPolicy {
             }
             boolean contradicted = contacts.contradicted() && !foundByIdentifier(candidate);
             if (best != null && best.matchWeight() >= linkWeight && worst >= vetoWeight && !contradicted) {
-                links.add(new Link(candidate.profile().id(), "probabilistic", List.copyOf(matchedOn),
+                links.add(new Link(candidate.profile().id(), ProfileResolver.PROBABILISTIC, List.copyOf(matchedOn),
                         round(best.matchWeight()), contributions(best)));
             }
         }
@@ -155,19 +155,22 @@ public final class ProbabilisticPolicy implements MatchPolicy {
     }
 
     /**
-     * Whether two sets of records contradict in their contact identifiers: some pair of records conflicts
-     * and no pair agrees on one (at any level: a typo in an address still agrees). One record with an old
-     * address beside one that agrees is not a contradiction; namesakes whose every address and phone differ
-     * are.
+     * Whether two sets of records contradict in their contact identifiers: some pair of records conflicts,
+     * and no pair agrees on one (at any level: a typo in an address still agrees) or compares them and
+     * matches all the same (another address, but the birth date corroborates). One record with an old
+     * address or a garbled birth date beside one that matches is not a contradiction; namesakes whose
+     * every address and phone differ are, also when a record without identifiers (a bare name and city)
+     * or with other kinds of them (a phone where the other has an email) sits between them.
      */
-    private static final class Contacts {
+    private final class Contacts {
         private boolean conflict;
         private boolean compatible;
 
         void add(MatchModel.Assessment assessment) {
             if (assessment.conflicting()) {
                 conflict = true;
-            } else if (assessment.identifiersAgree()) {
+            } else if (assessment.identifiersAgree()
+                    || (assessment.identifiersCompared() && assessment.matchWeight() >= linkWeight)) {
                 compatible = true;
             }
         }

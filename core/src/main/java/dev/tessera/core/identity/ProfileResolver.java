@@ -52,6 +52,13 @@ public final class ProfileResolver implements IdentityResolver {
     public static final String MUST_LINK = "must_link";
 
     static final int MAX_ATTEMPTS = 32;
+    /** Rule of a link decided by the probabilistic policy's score. */
+    static final String PROBABILISTIC = "probabilistic";
+    /**
+     * Two profiles that may not merge whose scores for a record are this close (a likelihood ratio below
+     * 8:1) leave the record in neither: see {@link #closeCall}.
+     */
+    static final double AMBIGUITY_BITS = 3.0;
     /** Blocks larger than this are too unselective to compare against (a very common name, say). */
     static final int DEFAULT_MAX_BLOCK = 250;
     /** Profiles found only through blocking keys that are compared at most, most shared keys first. */
@@ -241,6 +248,7 @@ public final class ProfileResolver implements IdentityResolver {
         Set<SourceRecordId> forbidden = gathered.cannotLink();
         List<Link> chosen = new ArrayList<>();
         Set<SourceRecordId> chosenRecords = new java.util.HashSet<>();
+        boolean ambiguous = false;
         for (Link link : links.values()) {
             Candidate candidate = byId.get(link.profile());
             boolean forced = candidate.foundBy().contains(SOURCE_ID);
@@ -252,14 +260,33 @@ public final class ProfileResolver implements IdentityResolver {
             if (!chosen.isEmpty() && !forced && separatedFrom(candidate, chosenRecords)) {
                 continue;
             }
-            if (!forced && !joinedByPerson
-                    && chosen.stream().anyMatch(c -> !policy.mayMerge(record, byId.get(c.profile()), candidate))) {
-                continue;
+            if (!forced && !joinedByPerson) {
+                List<Link> refusedBy = chosen.stream()
+                        .filter(c -> !policy.mayMerge(record, byId.get(c.profile()), candidate)).toList();
+                if (!refusedBy.isEmpty()) {
+                    ambiguous |= refusedBy.stream().anyMatch(c -> closeCall(c, link));
+                    continue;
+                }
             }
             chosen.add(link);
             chosenRecords.addAll(candidate.profile().records());
         }
+        if (ambiguous) {
+            // it resembles people who are clearly not one another about equally: evidence for none of them
+            return chosen.stream().filter(l -> !PROBABILISTIC.equals(l.rule())).toList();
+        }
         return chosen;
+    }
+
+    /**
+     * True when two matched profiles that may not merge explain the record about equally well (scores
+     * within {@value #AMBIGUITY_BITS} bits): a record with nothing but "Amelia Williams, London" beside
+     * several such namesakes. Picking one would be a guess, so the record joins neither.
+     */
+    private static boolean closeCall(Link kept, Link refused) {
+        return PROBABILISTIC.equals(kept.rule()) && PROBABILISTIC.equals(refused.rule())
+                && kept.score() != null && refused.score() != null
+                && kept.score() - refused.score() <= AMBIGUITY_BITS;
     }
 
     private boolean separatedFrom(Candidate candidate, Set<SourceRecordId> records) {

@@ -453,6 +453,12 @@ public final class FieldComparators {
         if (!a.personalLocalPart() || !b.personalLocalPart()) {
             return DIFFERENT;
         }
+        if (a.full().length() >= 8 && StringSimilarity.sameLetters(a.full(), b.full())
+                && digits(a.full()).equals(digits(b.full()))) {
+            // the same characters in another order, numbers kept: typed in a hurry, not another mailbox
+            // (namesakes' numbered mailboxes differ in their numbers, also when those are permuted)
+            return CLOSE;
+        }
         // Namesakes have look-alike addresses (john.smith12@, john.smith47@, john.smith21@ and
         // john.smith213@): the numbers in the mailbox name tell them apart, so numbers that differ make
         // the addresses different, unless the same digits were merely swapped (a typo, 1985 / 1958). This

@@ -411,23 +411,27 @@ public final class MatchModel {
     }
 
     /**
-     * A pair's match weight, whether its contact identifiers contradict, and whether any of the conflict
-     * caps' identifier fields agrees at some level, from one comparison.
+     * A pair's match weight, whether its contact identifiers contradict, whether any of the conflict caps'
+     * identifier fields agrees at some level, and whether any was compared at all (present on both sides),
+     * from one comparison.
      */
-    public record Assessment(double matchWeight, boolean conflicting, boolean identifiersAgree) {}
+    public record Assessment(double matchWeight, boolean conflicting, boolean identifiersAgree,
+            boolean identifiersCompared) {}
 
     /** {@link #matchWeight(PreparedRecord, PreparedRecord)} and {@link #conflicting} at the cost of one. */
     public Assessment assess(PreparedRecord a, PreparedRecord b) {
         ComparisonLevel[] levels = new ComparisonLevel[MatchField.values().length];
         FieldComparators.compareInto(a, b, levels);
         boolean agree = false;
+        boolean compared = false;
         for (ConflictCap conflict : conflicts) {
             for (MatchField field : conflict.fields()) {
                 ComparisonLevel level = levels[field.ordinal()];
+                compared |= level != ComparisonLevel.MISSING;
                 agree |= level != ComparisonLevel.MISSING && level != ComparisonLevel.DIFFERENT;
             }
         }
-        return new Assessment(matchWeight(levels), conflicting(levels), agree);
+        return new Assessment(matchWeight(levels), conflicting(levels), agree, compared);
     }
 
     double matchWeight(ComparisonLevel[] levels) {

@@ -177,6 +177,15 @@ class FieldComparatorsTest {
                 .isEqualTo(DIFFERENT);
         assertThat(FieldComparators.email("john.smith1985@example.com", "john.smith1958@example.com")).isEqualTo(CLOSE);
         assertThat(FieldComparators.email("john.smith1985@example.com", "jonh.smith1985@example.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("k.t50@hernandez.com", "k.t50eherand@z.ncom")).as("scrambled").isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("ajones-@cortez6wilcox.com", "ajones6@cortez-wilcox.com"))
+                .as("scrambled, numbers in the same order").isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("amelia.williams1234@example.com", "amelia.williams1243@example.com"))
+                .as("one swap of digits").isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("amelia.williams1234@example.com", "amelia.williams4321@example.com"))
+                .as("permuted numbers: namesakes").isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("amelia.williams1234@example.com", "amelia.williams1235@example.com"))
+                .isEqualTo(DIFFERENT);
     }
 
     /**
@@ -234,8 +243,14 @@ class FieldComparatorsTest {
             }
             return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;
         }
-        if (!a.personalLocalPart() || !b.personalLocalPart()
-                || StringSimilarity.jaroWinkler(a.full(), b.full()) < 0.88) {
+        if (!a.personalLocalPart() || !b.personalLocalPart()) {
+            return DIFFERENT;
+        }
+        if (a.full().length() >= 8 && StringSimilarity.sameLetters(a.full(), b.full())
+                && a.full().replaceAll("[^0-9]", "").equals(b.full().replaceAll("[^0-9]", ""))) {
+            return CLOSE;
+        }
+        if (StringSimilarity.jaroWinkler(a.full(), b.full()) < 0.88) {
             return DIFFERENT;
         }
         int edits = StringSimilarity.damerauLevenshtein(a.full(), b.full());
