@@ -49,12 +49,12 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
         write(response, 400, "Invalid request", "invalid-request", "The request URL is not allowed.");
     }
 
-    private static void write(HttpServletResponse response, int status, String title, String type, String detail)
+    static void write(HttpServletResponse response, int status, String title, String type, String detail)
             throws IOException {
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        // fixed texts only, nothing from the request: no escaping needed
+        // fixed texts and numbers only, nothing from the request: no escaping needed
         response.getWriter().write("{\"type\":\"" + TYPE_BASE + type + "\",\"title\":\"" + title + "\",\"status\":"
                 + status + ",\"detail\":\"" + detail + "\"}");
     }

@@ -150,12 +150,16 @@ public class ResourceServerSupport {
 
     /**
      * The settings every chain of a Tessera API gets: bearer tokens only (no sessions, no cookies, hence
-     * no CSRF to defend against), problem+json for 401/403, CORS as configured, strict headers, and error
-     * dispatches let through so a failing request still gets its error body.
+     * no CSRF to defend against), problem+json for 401/403, CORS as configured, strict headers, request
+     * bodies of at most {@link RequestBodyLimit#DEFAULT_MAX_BYTES} (413 before the token is even looked
+     * at), and error dispatches let through so a failing request still gets its error body.
      */
     public static HttpSecurity apply(HttpSecurity http, JwtAuthenticationConverter converter) throws Exception {
         ProblemResponses problems = new ProblemResponses();
         return http
+                .addFilterBefore(new RequestBodyLimit(RequestBodyLimit.DEFAULT_MAX_BYTES),
+                        org.springframework.security.oauth2.server.resource.web.authentication
+                                .BearerTokenAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .cors(cors -> { })

@@ -36,6 +36,21 @@ final class ApiCalls {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
+        return answer(request);
+    }
+
+    /** As {@link #send}, with the body streamed without a declared length (chunked transfer encoding). */
+    Response sendChunked(String method, String path, String authorization, String body)
+            throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json");
+        return answer(request);
+    }
+
+    private Response answer(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body(),
                 response.headers().firstValue("Content-Type").orElse(""),

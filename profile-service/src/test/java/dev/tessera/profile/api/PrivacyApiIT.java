@@ -128,8 +128,11 @@ class PrivacyApiIT {
         assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"at\":\"2999-01-01T00:00:00Z\"}"), "at", "2999");
         assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"at\":\"" + EMAIL + "\"}"), "at", EMAIL);
         assertProblem(send("PUT", base + "marketing/email", AGENT, "[1,2]"), "body", "[1");
-        assertProblem(send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"pad\":\"" + "a".repeat(2_000_000) + "\"}"),
-                "body", "aaaa");
+        ApiCalls.Response huge = send("PUT", base + "marketing/email", AGENT,
+                "{\"status\":\"granted\",\"pad\":\"" + "a".repeat(2_000_000) + "\"}");
+        assertThat(huge.status()).as("refused unread, by its length").isEqualTo(413);
+        assertThat(huge.contentType()).startsWith("application/problem+json");
+        assertThat(huge.body()).doesNotContain("aaaa");
         assertThat(cx.consent().find(p).orElseThrow().statements()).as("only the record's statement").hasSize(1);
         assertThat(send("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", AGENT, "{\"status\":\"granted\"}")
                 .status()).isEqualTo(404);
