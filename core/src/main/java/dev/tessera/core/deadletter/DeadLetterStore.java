@@ -2,13 +2,20 @@ package dev.tessera.core.deadletter;
 
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Limit;
+import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -72,6 +79,50 @@ public final class DeadLetterStore {
     public boolean remove(String route, String id) {
         redis.zrem(order(route), id);
         return redis.hdel(entries(route), id) == 1;
+    }
+
+    /** Every route that holds dead letters (a SCAN of the single node's keys). */
+    public List<String> routes() {
+        TreeSet<String> routes = new TreeSet<>();
+        ScanArgs args = ScanArgs.Builder.matches("{dl:*}:entries").limit(1000);
+        KeyScanCursor<String> cursor = redis.scan(args);
+        while (true) {
+            for (String key : cursor.getKeys()) {
+                routes.add(key.substring("{dl:".length(), key.length() - "}:entries".length()));
+            }
+            if (cursor.isFinished()) {
+                return List.copyOf(routes);
+            }
+            cursor = redis.scan(ScanCursor.of(cursor.getCursor()), args);
+        }
+    }
+
+    /**
+     * Removes every dead letter of a route that {@code doomed} accepts (an erased person's rejected rows,
+     * say), reading the route's entries in pages.
+     *
+     * @return how many were removed
+     */
+    public int removeWhere(String route, Predicate<DeadLetter> doomed) {
+        List<String> ids = new ArrayList<>();
+        ScanArgs args = ScanArgs.Builder.limit(500);
+        MapScanCursor<String, String> cursor = redis.hscan(entries(route), args);
+        while (true) {
+            cursor.getMap().forEach((id, json) -> {
+                if (doomed.test(JSON.readValue(json, DeadLetter.class))) {
+                    ids.add(id);
+                }
+            });
+            if (cursor.isFinished()) {
+                break;
+            }
+            cursor = redis.hscan(entries(route), ScanCursor.of(cursor.getCursor()), args);
+        }
+        int removed = 0;
+        for (String id : ids) {
+            removed += remove(route, id) ? 1 : 0;
+        }
+        return removed;
     }
 
     private static String entries(String route) {

@@ -3,6 +3,7 @@ package dev.tessera.core.privacy;
 import dev.tessera.core.audit.AuditEntry;
 import dev.tessera.core.audit.AuditLog;
 import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.MatchPolicy;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
@@ -60,9 +61,19 @@ public final class Erasure {
     private final MatchPolicy policy;
     private final AuditLog audit;
     private final Clock clock;
+    private final DeadLetterStore deadLetters;
 
     public Erasure(ProfileStore store, CxStore cx, Tombstones tombstones, MatchPolicy policy, AuditLog audit,
             Clock clock) {
+        this(store, cx, tombstones, policy, audit, clock, null);
+    }
+
+    /**
+     * @param deadLetters where rejected payloads are kept: the person's are removed too (see
+     *                    {@link PersonInPayload}); null when this process has none to look at
+     */
+    public Erasure(ProfileStore store, CxStore cx, Tombstones tombstones, MatchPolicy policy, AuditLog audit,
+            Clock clock, DeadLetterStore deadLetters) {
         this.store = Objects.requireNonNull(store, "store");
         this.cx = Objects.requireNonNull(cx, "cx");
         this.consent = cx.consent();
@@ -70,6 +81,7 @@ public final class Erasure {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.deadLetters = deadLetters;
         if (!store.namespace().isDefault()) {
             throw new IllegalArgumentException("erasure works on the live data only");
         }
@@ -79,9 +91,10 @@ public final class Erasure {
      * What an erasure removed: the profile, the ids that forwarded to it, and counts (no personal data).
      *
      * @param keysRemoved Redis keys deleted (index sets that only lost a member are not counted)
+     * @param deadLetters rejected payloads removed because they held the person's email, phone or record id
      */
     public record Report(ProfileId profile, Set<ProfileId> formerIds, int records, int interactions, int consent,
-            int tombstones, long keysRemoved, Instant at) {}
+            int tombstones, long keysRemoved, int deadLetters, Instant at) {}
 
     public static boolean isValidReason(String reason) {
         return reason != null && REASON.matcher(reason).matches();
@@ -130,11 +143,12 @@ public final class Erasure {
         }
         Report report = remove(id, live, sealed, now);
         audit.append(AuditEntry.of(now, actor, "profile.erase", live.value(), List.of("profile", "records",
-                "identifiers", "timeline", "metrics", "consent", "segments"), "reason=" + reason
-                + (report.formerIds().isEmpty() ? "" : " former-ids=" + report.formerIds().size())));
+                "identifiers", "timeline", "metrics", "consent", "segments", "dead-letters"), "reason=" + reason
+                + (report.formerIds().isEmpty() ? "" : " former-ids=" + report.formerIds().size())
+                + (report.deadLetters() == 0 ? "" : " dead-letters=" + report.deadLetters())));
         log.info("Erased profile {}: {} records, {} interactions, {} consent statements, {} former ids, {} keys removed, "
-                + "{} tombstones", live, report.records(), report.interactions(), report.consent(),
-                report.formerIds().size(), report.keysRemoved(), report.tombstones());
+                + "{} tombstones, {} dead letters", live, report.records(), report.interactions(), report.consent(),
+                report.formerIds().size(), report.keysRemoved(), report.tombstones(), report.deadLetters());
         sweep(sealed, reason, actor);
         return Optional.of(report);
     }
@@ -236,7 +250,24 @@ public final class Erasure {
         return new Report(live, former, records.size(), (int) customerInteractions, consentStatements,
                 records.size() + (int) identifiers.stream()
                         .filter(i -> i.type() == IdentifierType.EMAIL || i.type() == IdentifierType.PHONE).count(),
-                removed, now);
+                removed, removeDeadLetters(records), now);
+    }
+
+    /**
+     * The person's rejected payloads: a dead letter keeps the original verbatim for replay, so one that
+     * holds their email, phone or record id is personal data like the profile (found by
+     * {@link PersonInPayload}; every route is read, which is fine for the small stores dead letters are).
+     */
+    private int removeDeadLetters(List<CustomerRecord> records) {
+        PersonInPayload person = new PersonInPayload(records);
+        if (deadLetters == null || person.isEmpty()) {
+            return 0;
+        }
+        int removed = 0;
+        for (String route : deadLetters.routes()) {
+            removed += deadLetters.removeWhere(route, person);
+        }
+        return removed;
     }
 
     /**

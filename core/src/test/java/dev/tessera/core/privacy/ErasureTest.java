@@ -131,9 +131,22 @@ class ErasureTest {
                 Map.of())).profileId();
         // something waits for a record of hers that is not on the profile? no: pending of her record
         f.cx.append(order(new SourceRecordId("web", "zq-anon"), "o-web", T0)); // unrelated pending entry
+        // rejected payloads kept verbatim for replay: hers hold her email (in other case), her phone written
+        // nationally, or her record id on that source's route; the bystander's and an unrelated number stay
+        f.deadLetters.add("source-shop", "webhook", "invalid total",
+                "{\"id\":\"x-1\",\"email\":\"" + EMAIL.toUpperCase(Locale.ROOT) + "\",\"total\":\"ten\"}");
+        f.deadLetters.add("source-crm", "contacts.csv:7", "unparseable date", CRM_ID + ",,,,,sometime");
+        f.deadLetters.add("source-survey", "webhook", "missing identifier", "{\"tel\":\"07700 900123\"}");
+        f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"email\":\"bob@example.net\"}");
+        f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"tel\":\"07700 900999\",\"ref\":\""
+                + CRM_ID + "\"}"); // her id, but on another source's route: someone else's reference
 
         Erasure.Report report = f.erasure.erase(p, "subject-request", "admin-1").orElseThrow();
 
+        assertThat(report.deadLetters()).isEqualTo(3);
+        assertThat(f.deadLetters.count("source-shop")).isEqualTo(2);
+        assertThat(f.deadLetters.count("source-crm") + f.deadLetters.count("source-survey")).isZero();
+        f.deadLetters.removeWhere("source-shop", letter -> true); // the bystander's: out of the trace check
         assertThat(report.records()).isEqualTo(2);
         assertThat(report.formerIds()).hasSize(1);
         assertThat(report.interactions()).isEqualTo(4);
@@ -166,7 +179,7 @@ class ErasureTest {
                 .containsEntry("change", "erased"));
         List<AuditEntry> audited = f.audit.query(new AuditQuery(null, null, null, null, null, null, 10));
         assertThat(audited).extracting(AuditEntry::action).contains("profile.erase");
-        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1");
+        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1 dead-letters=3");
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import dev.tessera.core.audit.AuditLog;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
@@ -38,6 +39,7 @@ final class PrivacyFixtures {
     final CxStore cx;
     final CxIdentityHooks hooks;
     final AuditLog audit;
+    final DeadLetterStore deadLetters;
     final Erasure erasure;
     final SubjectAccess access;
 
@@ -51,7 +53,8 @@ final class PrivacyFixtures {
         cx = new CxStore(profiles, CxSettings.defaults(), clock, tombstones);
         hooks = new CxIdentityHooks(cx, profiles);
         audit = new AuditLog(redis);
-        erasure = new Erasure(profiles, cx, tombstones, resolver.policy(), audit, clock);
+        deadLetters = new DeadLetterStore(redis, clock);
+        erasure = new Erasure(profiles, cx, tombstones, resolver.policy(), audit, clock, deadLetters);
         access = new SubjectAccess(profiles, cx, new ProfileExplainer(profiles), audit, clock);
     }
 

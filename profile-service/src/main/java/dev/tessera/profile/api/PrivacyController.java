@@ -147,14 +147,14 @@ class PrivacyController {
                     .orElseThrow(ApiProblem.ProfileNotFound::new);
             return new ErasureView(report.profile().value(),
                     report.formerIds().stream().map(ProfileId::value).toList(), report.records(),
-                    report.interactions(), report.consent(), report.tombstones(), report.at());
+                    report.interactions(), report.consent(), report.tombstones(), report.deadLetters(), report.at());
         } catch (ConcurrentModificationException e) {
             throw new ApiProblem.Conflict();
         }
     }
 
     record ErasureView(String profile, List<String> formerIds, int records, int interactions, int consentStatements,
-            int tombstones, Instant erasedAt) {}
+            int tombstones, int deadLetters, Instant erasedAt) {}
 
     record ConsentView(String profile, List<Statement> current, List<Statement> statements) {
 

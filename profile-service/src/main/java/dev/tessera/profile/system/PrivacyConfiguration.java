@@ -2,6 +2,7 @@ package dev.tessera.profile.system;
 
 import dev.tessera.core.audit.AuditLog;
 import dev.tessera.core.cx.CxStore;
+import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.ProfileExplainer;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.privacy.Erasure;
@@ -23,9 +24,12 @@ class PrivacyConfiguration {
         return Tombstones.of(connection, properties.privacy().settings(), System::getenv);
     }
 
+    /** Erasure, also of the person's dead letters (the ingestion app keeps them in the same Redis). */
     @Bean
-    Erasure erasure(ProfileStore store, CxStore cx, Tombstones tombstones, ProfileResolver resolver, AuditLog audit) {
-        return new Erasure(store, cx, tombstones, resolver.policy(), audit, Clock.systemUTC());
+    Erasure erasure(ProfileStore store, CxStore cx, Tombstones tombstones, ProfileResolver resolver, AuditLog audit,
+            RedisConnection connection) {
+        return new Erasure(store, cx, tombstones, resolver.policy(), audit, Clock.systemUTC(),
+                new DeadLetterStore(connection, Clock.systemUTC()));
     }
 
     @Bean

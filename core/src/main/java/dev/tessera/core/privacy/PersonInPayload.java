@@ -1,0 +1,97 @@
+package dev.tessera.core.privacy;
+
+import dev.tessera.core.deadletter.DeadLetter;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.normalize.EmailNormalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognises a person's data in a raw payload kept as a dead letter (a rejected CSV row, a webhook body),
+ * so that an erasure can remove it: one of the person's emails (compared normalised, so case and the
+ * usual spellings do not matter), one of their phones however it was written (the last nine digits of
+ * the number, in a run of digits of at least that length; "07700 900123" and "+44 7700 900123" both hold
+ * "+447700900123"), or one of their source record ids as a whole token in a dead letter of that source's
+ * route ({@code source-NAME}). Short source ids (under three characters) are not looked for: they would
+ * match other people's data. Pure and thread-safe.
+ */
+final class PersonInPayload implements Predicate<DeadLetter> {
+
+    /** Digits compared at the end of a phone number: enough to be specific, few enough to skip prefixes. */
+    static final int PHONE_DIGITS = 9;
+
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+    /** A run of digits as numbers are written: optional +, digits, spaces, dots, dashes, parentheses. */
+    private static final Pattern NUMBER = Pattern.compile("\\+?\\(?\\d[\\d .()/-]*\\d");
+    private static final EmailNormalizer EMAILS = new EmailNormalizer();
+
+    private final Set<String> emails = new LinkedHashSet<>();
+    private final Set<String> phoneEndings = new LinkedHashSet<>();
+    private final List<SourceId> sourceIds = new ArrayList<>();
+
+    private record SourceId(String route, Pattern token) {}
+
+    PersonInPayload(List<CustomerRecord> records) {
+        for (CustomerRecord record : records) {
+            for (Identifier identifier : record.identifiers()) {
+                if (identifier.type() == IdentifierType.EMAIL) {
+                    emails.add(identifier.value());
+                } else if (identifier.type() == IdentifierType.PHONE) {
+                    String digits = identifier.value().replaceAll("\\D", "");
+                    if (digits.length() >= PHONE_DIGITS) {
+                        phoneEndings.add(digits.substring(digits.length() - PHONE_DIGITS));
+                    }
+                }
+            }
+            String id = record.id().sourceId();
+            if (id.length() >= 3) {
+                sourceIds.add(new SourceId("source-" + record.id().source(),
+                        Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])")));
+            }
+        }
+    }
+
+    /** True when nothing could be looked for (no emails, phones or usable source ids). */
+    boolean isEmpty() {
+        return emails.isEmpty() && phoneEndings.isEmpty() && sourceIds.isEmpty();
+    }
+
+    @Override
+    public boolean test(DeadLetter letter) {
+        String payload = letter.payload();
+        if (payload == null || payload.isEmpty()) {
+            return false;
+        }
+        if (!emails.isEmpty() && payload.indexOf('@') >= 0) {
+            Matcher m = EMAIL.matcher(payload);
+            while (m.find()) {
+                if (EMAILS.normalize(m.group()).map(emails::contains).orElse(false)) {
+                    return true;
+                }
+            }
+        }
+        if (!phoneEndings.isEmpty()) {
+            Matcher m = NUMBER.matcher(payload);
+            while (m.find()) {
+                String digits = m.group().replaceAll("\\D", "");
+                if (digits.length() >= PHONE_DIGITS
+                        && phoneEndings.contains(digits.substring(digits.length() - PHONE_DIGITS))) {
+                    return true;
+                }
+            }
+        }
+        for (SourceId id : sourceIds) {
+            if (id.route().equals(letter.route()) && id.token().matcher(payload).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tessera.core.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.deadletter.DeadLetter;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.Identifiers;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which rejected payloads an erasure recognises as the person's, and which it must leave alone. */
+class PersonInPayloadTest {
+
+    private static final Identifiers IDS = new Identifiers("GB");
+    private static final PersonInPayload ZELDA = new PersonInPayload(List.of(
+            new CustomerRecord(new SourceRecordId("shop", "cust-zq-7781"), Instant.EPOCH,
+                    List.of(IDS.email("zelda.q@example.org").orElseThrow(), IDS.phone("+447700900123").orElseThrow()),
+                    Map.of("first_name", "Zelda")),
+            new CustomerRecord(new SourceRecordId("crm", "42"), Instant.EPOCH, List.of(), Map.of())));
+
+    @Test
+    void findsHerEmailPhoneAndRecordIdHoweverWritten() {
+        assertThat(ZELDA.test(letter("source-web", "{\"e\":\"Zelda.Q@EXAMPLE.org\"}"))).isTrue();
+        assertThat(ZELDA.test(letter("source-web", "name;tel\nZ;+44 (0)7700 900123"))).isTrue();
+        assertThat(ZELDA.test(letter("source-web", "07700-900-123"))).isTrue();
+        assertThat(ZELDA.test(letter("source-shop", "cust-zq-7781,,bad date"))).isTrue();
+    }
+
+    @Test
+    void leavesOtherPeoplesPayloadsAlone() {
+        assertThat(ZELDA.test(letter("source-web", "{\"e\":\"xzelda.q@example.org\"}"))).as("another mailbox").isFalse();
+        assertThat(ZELDA.test(letter("source-web", "07700 900124"))).as("another number").isFalse();
+        assertThat(ZELDA.test(letter("source-web", "ref 900123"))).as("too few digits to say").isFalse();
+        assertThat(ZELDA.test(letter("source-shop", "cust-zq-77810,,bad date"))).as("a longer id").isFalse();
+        assertThat(ZELDA.test(letter("source-crm", "cust-zq-7781"))).as("her id on another source's route")
+                .isFalse();
+        assertThat(ZELDA.test(letter("source-crm", "id,amount\n7,42\n"))).as("ids under three characters")
+                .isFalse();
+        assertThat(ZELDA.test(letter("source-web", "Zelda"))).as("a name alone").isFalse();
+        assertThat(ZELDA.test(letter("source-web", ""))).isFalse();
+    }
+
+    private static DeadLetter letter(String route, String payload) {
+        return new DeadLetter("id", route, "test", "reason", payload, Instant.EPOCH);
+    }
+}
