@@ -50,7 +50,10 @@ if [[ -z "$URL" ]]; then
   SECRET_FILE="$IB_REDIS_DIR/shopify-secret"
   head -c 32 /dev/urandom | base64 >"$SECRET_FILE"
   chmod 600 "$SECRET_FILE"
-  ib_app_start \
+  # dev security mode, as in bench-ingestion.sh: the app refuses to start without a Keycloak issuer, and
+  # webhooks do not use tokens anyway (the dev key sits in the private Redis directory)
+  ib_app_start --spring.profiles.active=test --tessera.security.mode=dev \
+    --tessera.security.dev.key-location="$IB_REDIS_DIR/dev-signing-key.jwk" \
     --tessera.sources[0].name=shopify --tessera.sources[0].kind=shop \
     --tessera.sources[0].transport=webhook --tessera.sources[0].format=shopify-order \
     --tessera.sources[0].webhook.signature.scheme=shopify \
