@@ -132,6 +132,40 @@ final class MustLinkGroups {
         return this;
     }
 
+    /**
+     * Reads these records' decisions as they would be after a manual merge joins {@code moved} to the
+     * profile holding {@code kept}: a must-link between {@code anchor} and each moved record, and no
+     * cannot-link between a kept and a moved record (as {@link ProfileResolver#merge} writes them).
+     */
+    MustLinkGroups assumingMerge(SourceRecordId anchor, Collection<SourceRecordId> kept,
+            Collection<SourceRecordId> moved) {
+        read(kept);
+        read(moved);
+        for (SourceRecordId m : moved) {
+            join(anchor, m);
+            join(m, anchor);
+            for (SourceRecordId k : kept) {
+                forgetSeparation(k, m);
+                forgetSeparation(m, k);
+            }
+        }
+        return this;
+    }
+
+    private void join(SourceRecordId a, SourceRecordId b) {
+        ProfileStore.Decisions held = known.get(a);
+        Set<SourceRecordId> must = new TreeSet<>(held.mustLink());
+        must.add(b);
+        known.put(a, new ProfileStore.Decisions(must, held.cannotLink(), held.home()));
+    }
+
+    private void forgetSeparation(SourceRecordId a, SourceRecordId b) {
+        ProfileStore.Decisions held = known.get(a);
+        Set<SourceRecordId> cannot = new TreeSet<>(held.cannotLink());
+        cannot.remove(b);
+        known.put(a, new ProfileStore.Decisions(held.mustLink(), cannot, held.home()));
+    }
+
     private void separate(SourceRecordId a, SourceRecordId b) {
         ProfileStore.Decisions held = known.get(a);
         Set<SourceRecordId> must = new TreeSet<>(held.mustLink());

@@ -361,6 +361,23 @@ public final class ProfileResolver implements IdentityResolver {
         }
     }
 
+    /**
+     * Refuses a manual merge that would contradict decisions: when the must-links it adds chain the two
+     * profiles' records to a record that an agent separated from one of them (a record of a third profile
+     * joined with one side and separated from the other, say). Conflicts that exist already are not the
+     * merge's to settle.
+     */
+    private void refuseMergeConflicts(SourceRecordId anchor, List<SourceRecordId> kept, List<SourceRecordId> moved) {
+        List<SourceRecordId> both = new ArrayList<>(kept);
+        both.addAll(moved);
+        Set<SourceRecordId> before = new MustLinkGroups(store).conflicts(both);
+        Set<SourceRecordId> after = new MustLinkGroups(store).assumingMerge(anchor, kept, moved).conflicts(both);
+        after.removeAll(before);
+        if (!after.isEmpty()) {
+            throw new MustLinkConflictException("the merge contradicts earlier decisions", after);
+        }
+    }
+
     /** How often a manual merge re-reads and tries again when a profile changes under it. */
     private static final int MERGE_ATTEMPTS = 8;
 
@@ -375,6 +392,8 @@ public final class ProfileResolver implements IdentityResolver {
      * @throws java.util.NoSuchElementException when either profile does not exist
      * @throws IllegalArgumentException when both ids stand for the same profile
      * @throws java.util.ConcurrentModificationException when the profiles kept changing meanwhile (retry)
+     * @throws MustLinkConflictException when the decision would chain records an agent separated (nothing
+     *                                   changed)
      */
     public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision) {
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
@@ -388,6 +407,8 @@ public final class ProfileResolver implements IdentityResolver {
             Profile absorbed = survivor == a ? b : a;
             List<CustomerRecord> kept = store.records(survivor.id());
             List<CustomerRecord> moved = store.records(absorbed.id());
+            refuseMergeConflicts(kept.get(0).id(), kept.stream().map(CustomerRecord::id).toList(),
+                    moved.stream().map(CustomerRecord::id).toList());
             Map<SourceRecordId, CustomerRecord> records = new LinkedHashMap<>();
             kept.forEach(r -> records.put(r.id(), r));
             moved.forEach(r -> records.put(r.id(), r));

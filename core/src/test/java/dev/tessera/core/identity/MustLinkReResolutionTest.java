@@ -216,6 +216,34 @@ class MustLinkReResolutionTest {
         assertThat(store.mustLink(id("c2"))).containsOnlyKeys(id("c1"), id("x9"));
     }
 
+    /**
+     * x9 was joined with Jane's work record and separated from her private one by earlier decisions;
+     * merging her two profiles would chain x9 to the record it was separated from. Refused, nothing
+     * changes; without the x9 decisions the same merge goes through.
+     */
+    @Test
+    void aMergeThatWouldContradictEarlierDecisionsIsRefusedAndChangesNothing() {
+        ProfileId jane = resolver.resolve(simple("c1", 1, "jane@example.com", null, "Jane")).profileId();
+        ProfileId work = resolver.resolve(simple("c2", 2, "j.doe@work.example", "020 7946 0958", "Jane")).profileId();
+        resolver.resolve(simple("x9", 3, "x@example.com", null, "Jane"));
+        store.addMustLink(id("c2"), id("x9"), DECISION);
+        store.addCannotLink(id("x9"), id("c1"));
+        Profile janeBefore = store.find(jane).orElseThrow();
+        Profile workBefore = store.find(work).orElseThrow();
+
+        assertThatThrownBy(() -> resolver.merge(jane, work, DECISION))
+                .isInstanceOf(MustLinkConflictException.class)
+                .satisfies(e -> assertThat(((MustLinkConflictException) e).records())
+                        .containsExactlyInAnyOrder(id("c1"), id("c2"), id("x9")))
+                .hasMessageNotContaining("jane");
+        assertThat(store.find(jane)).contains(janeBefore);
+        assertThat(store.find(work)).contains(workBefore);
+        assertThat(store.mustLink(id("c1"))).isEmpty();
+
+        store.removeCannotLink(id("x9"), id("c1"));
+        assertThat(resolver.merge(jane, work, DECISION).merged()).containsExactly(work);
+    }
+
     @Test
     void concurrentResolutionEndsWithEveryDecidedGroupInOneProfile() throws Exception {
         // 60 records without shared keys; decisions join chains of 2-4 of them (the resolver's own

@@ -44,6 +44,16 @@ class ApiProblem {
         }
     }
 
+    /** A merge or split that would contradict earlier must-link or cannot-link decisions. */
+    static final class DecisionConflict extends RuntimeException {
+        private final int records;
+
+        DecisionConflict(int records) {
+            super("decision conflict", null, false, false);
+            this.records = records;
+        }
+    }
+
     static final class RateLimited extends RuntimeException {
         private final long retryAfterSeconds;
 
@@ -89,6 +99,16 @@ class ApiProblem {
                 "The resource changed while the request ran or since it was read; read it again and retry.");
         problem.setTitle("Concurrent change");
         problem.setType(URI.create(TYPE_BASE + "conflict"));
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail decisionConflict(DecisionConflict e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "This would chain together "
+                + e.records + " records that earlier decisions keep apart (a record joined with one side and "
+                + "separated from the other); see the profiles' explanations, then merge or split those first.");
+        problem.setTitle("Contradicts earlier decisions");
+        problem.setType(URI.create(TYPE_BASE + "decision-conflict"));
         return problem;
     }
 

@@ -3,6 +3,7 @@ package dev.tessera.profile.api;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
+import dev.tessera.core.identity.MustLinkConflictException;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.Identifier;
@@ -150,6 +151,8 @@ class ProfileController {
             throw new ApiProblem.InvalidParameter("records", "must name at least one and not all of the profile's records");
         } catch (ConcurrentModificationException e) {
             throw new ApiProblem.Conflict();
+        } catch (MustLinkConflictException e) {
+            throw new ApiProblem.DecisionConflict(e.records().size());
         }
     }
 
@@ -177,6 +180,8 @@ class ProfileController {
             throw new ApiProblem.InvalidParameter("other", "must be another profile than id");
         } catch (ConcurrentModificationException e) {
             throw new ApiProblem.Conflict();
+        } catch (MustLinkConflictException e) {
+            throw new ApiProblem.DecisionConflict(e.records().size());
         }
     }
 

@@ -83,7 +83,8 @@ class OpenApiConfiguration {
             responses.addApiResponse("404", problem("No profile has this id"));
         }
         if (path.endsWith("/split") || path.endsWith("/merge")) {
-            responses.addApiResponse("409", problem("The profile changed meanwhile; read it again and retry"));
+            responses.addApiResponse("409", problem("The profile changed meanwhile (type conflict: read it again and "
+                    + "retry), or the change contradicts earlier merge/split decisions (type decision-conflict)"));
         }
         if (method == HttpMethod.GET && RATE_LIMITED.contains(path)) {
             responses.addApiResponse("429", problem("Rate limit of the caller reached; see Retry-After"));

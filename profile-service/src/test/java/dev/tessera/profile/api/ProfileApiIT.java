@@ -11,6 +11,7 @@ import dev.tessera.core.identity.DeterministicResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.profile.GoldenRecordBuilder;
@@ -210,6 +211,32 @@ class ProfileApiIT {
         assertThat(noReason.json().get("parameter").asString()).isEqualTo("reason");
         assertThat(badOther.json().get("parameter").asString()).isEqualTo("other");
         assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    /** A merge that would chain records earlier decisions keep apart is a 409 that changes nothing. */
+    @Test
+    void aMergeContradictingEarlierDecisionsIsAConflictProblem() throws Exception {
+        Resolution jane = seedJane();
+        String other;
+        try (RedisConnection connection = RedisTestSupport.connect()) {
+            ProfileStore store = new ProfileStore(connection);
+            DeterministicResolver resolver = new DeterministicResolver(store, new GoldenRecordBuilder(), Clock.systemUTC());
+            other = resolver.resolve(record("web", "5", "jd@work.example", null, "2025-06-01T00:00:00Z",
+                    Map.of("first_name", "Jane"))).profileId().value();
+            resolver.resolve(record("web", "9", "x@example.org", null, "2025-06-02T00:00:00Z", Map.of()));
+            // web:9 was joined with web:5 and separated from crm:1 (one of Jane's) by earlier decisions
+            store.addMustLink(new SourceRecordId("web", "5"), new SourceRecordId("web", "9"),
+                    new MergeDecision("agent-2", "same", Instant.parse("2025-06-03T00:00:00Z")));
+            store.addCannotLink(new SourceRecordId("web", "9"), new SourceRecordId("crm", "1"));
+        }
+
+        Response refused = post("/api/v1/profiles/" + other + "/merge",
+                "{\"other\":\"" + jane.profileId().value() + "\",\"reason\":\"same customer\"}");
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("/decision-conflict");
+        assertThat(refused.json().get("detail").asString()).contains("3 records").doesNotContain("jane", "web:", "crm:");
+        assertThat(get("/api/v1/profiles/" + other).json().get("records")).hasSize(1);
     }
 
     @Test
