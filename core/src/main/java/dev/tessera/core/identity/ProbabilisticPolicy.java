@@ -107,7 +107,8 @@ public final class ProbabilisticPolicy implements MatchPolicy {
                 links.add(new Link(candidate.profile().id(), "external-id", List.copyOf(matchedOn), null, List.of()));
                 continue;
             }
-            MatchScore best = null;
+            PreparedRecord best = null;
+            double bestWeight = Double.NEGATIVE_INFINITY;
             double worst = Double.POSITIVE_INFINITY;
             Contacts contacts = new Contacts();
             for (CustomerRecord candidateRecord : candidate.records()) {
@@ -119,14 +120,16 @@ public final class ProbabilisticPolicy implements MatchPolicy {
                 double weight = assessment.matchWeight();
                 worst = Math.min(worst, weight);
                 contacts.add(assessment);
-                if (best == null || weight > best.matchWeight()) {
-                    best = model.score(incoming, other);
+                if (best == null || weight > bestWeight) {
+                    best = other;
+                    bestWeight = weight;
                 }
             }
             boolean contradicted = contacts.contradicted() && !foundByIdentifier(candidate);
-            if (best != null && best.matchWeight() >= linkWeight && worst >= vetoWeight && !contradicted) {
+            if (best != null && bestWeight >= linkWeight && worst >= vetoWeight && !contradicted) {
+                MatchScore explained = model.score(incoming, best); // the explanation, for the link only
                 links.add(new Link(candidate.profile().id(), ProfileResolver.PROBABILISTIC, List.copyOf(matchedOn),
-                        round(best.matchWeight()), contributions(best)));
+                        round(explained.matchWeight()), contributions(explained)));
             }
         }
         return links;
