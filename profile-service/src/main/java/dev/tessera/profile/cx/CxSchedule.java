@@ -5,9 +5,11 @@ import dev.tessera.core.cx.Moment;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.store.ProfileStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -16,7 +18,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 /**
  * What changes with time alone: complaints that pass their SLA fire their moment of truth (published on
  * the change feed) without any new event arriving, and journey stages that depend on time move. Both
- * are idempotent, so several instances may run them.
+ * are idempotent, so several instances may run them; the stage refresh, a pass over every profile, is
+ * run by one instance per period all the same ({@link #REFRESH_LOCK}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -25,14 +28,24 @@ class CxSchedule {
 
     private static final Logger log = LoggerFactory.getLogger(CxSchedule.class);
 
+    /**
+     * String with a TTL of most of a refresh period: the instance that sets it runs this period's stage
+     * refresh, the others skip it. Never released (a crashed holder costs one period at most).
+     */
+    static final String REFRESH_LOCK = "cx:refresh-lock";
+
     private final CxStore cx;
     private final ProfileStore profiles;
     private final Clock clock;
+    private final Duration refreshEvery;
+    private final String instance = java.util.UUID.randomUUID().toString();
 
-    CxSchedule(CxStore cx, ProfileStore profiles) {
+    CxSchedule(CxStore cx, ProfileStore profiles,
+            @Value("${tessera.cx-schedule.refresh-every:6h}") Duration refreshEvery) {
         this.cx = cx;
         this.profiles = profiles;
         this.clock = Clock.systemUTC();
+        this.refreshEvery = refreshEvery;
     }
 
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.overdue-every:60s}", initialDelayString = "${tessera.cx-schedule.overdue-every:60s}")
@@ -49,7 +62,23 @@ class CxSchedule {
      * is recorded with its time, and churn counts in the dashboard aggregates follow.
      */
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.refresh-every:6h}", initialDelayString = "${tessera.cx-schedule.refresh-every:6h}")
-    void refreshStages() {
+    void scheduledRefresh() {
+        refreshStages();
+    }
+
+    /**
+     * One pass over every profile, unless another instance ran one within this period.
+     *
+     * @return profiles refreshed; -1 when another instance holds this period
+     */
+    long refreshStages() {
+        long hold = Math.max(1_000, refreshEvery.toMillis() * 9 / 10);
+        String taken = profiles.connection().commands().set(REFRESH_LOCK, instance,
+                io.lettuce.core.SetArgs.Builder.nx().px(hold));
+        if (!"OK".equals(taken)) {
+            log.debug("CX stage refresh skipped: another instance runs this period's");
+            return -1;
+        }
         long refreshed = 0;
         for (ProfileId id : profiles.profileIds()) {
             try {
@@ -60,5 +89,6 @@ class CxSchedule {
             }
         }
         log.info("CX stages re-evaluated for {} profile(s)", refreshed);
+        return refreshed;
     }
 }
