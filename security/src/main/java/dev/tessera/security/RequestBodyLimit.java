@@ -22,7 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (chunked) after reading at most one byte more than the limit. The API's bodies are small JSON documents
  * (a segment definition, a merge decision), so the limit can be low and the accepted body is handed on
  * from memory; without it a client could make the service hold any amount of text before validation
- * looks at it. Vendor webhooks are not behind this filter: their sources set their own limits.
+ * looks at it. Vendor webhooks are not behind this filter: their sources set their own limits. Form
+ * posts ({@code application/x-www-form-urlencoded}) are not for these chains: their parameters would be
+ * parsed from the stream this filter has read.
  */
 public final class RequestBodyLimit extends OncePerRequestFilter {
 
