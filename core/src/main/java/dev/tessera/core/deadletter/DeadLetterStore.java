@@ -105,7 +105,7 @@ public final class DeadLetterStore {
      */
     public int removeWhere(String route, Predicate<DeadLetter> doomed) {
         List<String> ids = new ArrayList<>();
-        ScanArgs args = ScanArgs.Builder.limit(500);
+        ScanArgs args = ScanArgs.Builder.limit(20); // payloads may be large: small pages
         MapScanCursor<String, String> cursor = redis.hscan(entries(route), args);
         while (true) {
             cursor.getMap().forEach((id, json) -> {

@@ -134,13 +134,21 @@ final class MustLinkGroups {
 
     /**
      * Reads these records' decisions as they would be after a manual merge joins {@code moved} to the
-     * profile holding {@code kept}: a must-link between {@code anchor} and each moved record, and no
-     * cannot-link between a kept and a moved record (as {@link ProfileResolver#merge} writes them).
+     * profile holding {@code kept}: no cannot-link between a kept and a moved record (as {@link
+     * ProfileResolver#merge} writes them), and all of them held together as one group. The merge writes
+     * must-links from {@code anchor} to the moved records only, but the records share one profile from
+     * then on, so a record joined with any of them and separated from another can no longer be placed.
      */
     MustLinkGroups assumingMerge(SourceRecordId anchor, Collection<SourceRecordId> kept,
             Collection<SourceRecordId> moved) {
         read(kept);
         read(moved);
+        for (SourceRecordId k : kept) {
+            if (!k.equals(anchor)) {
+                join(anchor, k);
+                join(k, anchor);
+            }
+        }
         for (SourceRecordId m : moved) {
             join(anchor, m);
             join(m, anchor);

@@ -248,7 +248,7 @@ public final class ProfileResolver implements IdentityResolver {
         Set<SourceRecordId> forbidden = gathered.cannotLink();
         List<Link> chosen = new ArrayList<>();
         Set<SourceRecordId> chosenRecords = new java.util.HashSet<>();
-        boolean ambiguous = false;
+        Set<ProfileId> guesses = new java.util.HashSet<>();
         for (Link link : links.values()) {
             Candidate candidate = byId.get(link.profile());
             boolean forced = candidate.foundBy().contains(SOURCE_ID);
@@ -264,29 +264,33 @@ public final class ProfileResolver implements IdentityResolver {
                 List<Link> refusedBy = chosen.stream()
                         .filter(c -> !policy.mayMerge(record, byId.get(c.profile()), candidate)).toList();
                 if (!refusedBy.isEmpty()) {
-                    ambiguous |= refusedBy.stream().anyMatch(c -> closeCall(c, link));
+                    refusedBy.stream().filter(c -> closeCall(byId.get(c.profile()), c, link))
+                            .forEach(c -> guesses.add(c.profile()));
                     continue;
                 }
             }
             chosen.add(link);
             chosenRecords.addAll(candidate.profile().records());
         }
-        if (ambiguous) {
+        if (!guesses.isEmpty()) {
             // it resembles people who are clearly not one another about equally: evidence for none of them
-            return chosen.stream().filter(l -> !PROBABILISTIC.equals(l.rule())).toList();
+            return chosen.stream().filter(l -> !guesses.contains(l.profile())).toList();
         }
         return chosen;
     }
 
     /**
-     * True when two matched profiles that may not merge explain the record about equally well (scores
-     * within {@value #AMBIGUITY_BITS} bits): a record with nothing but "Amelia Williams, London" beside
-     * several such namesakes. Picking one would be a guess, so the record joins neither.
+     * True when a matched profile that was kept and one that may not merge with it explain the record
+     * about equally well (scores within {@value #AMBIGUITY_BITS} bits either way): a record with nothing
+     * but "Amelia Williams, London" beside several such namesakes. Keeping the first would be a guess, so
+     * the record does not join it. The profile already holding the record, or one a person joined it
+     * with, is never a guess.
      */
-    private static boolean closeCall(Link kept, Link refused) {
-        return PROBABILISTIC.equals(kept.rule()) && PROBABILISTIC.equals(refused.rule())
+    private static boolean closeCall(Candidate keptCandidate, Link kept, Link refused) {
+        return !keptCandidate.foundBy().contains(SOURCE_ID) && !keptCandidate.foundBy().contains(MUST_LINK)
+                && PROBABILISTIC.equals(kept.rule()) && PROBABILISTIC.equals(refused.rule())
                 && kept.score() != null && refused.score() != null
-                && kept.score() - refused.score() <= AMBIGUITY_BITS;
+                && Math.abs(kept.score() - refused.score()) <= AMBIGUITY_BITS;
     }
 
     private boolean separatedFrom(Candidate candidate, Set<SourceRecordId> records) {

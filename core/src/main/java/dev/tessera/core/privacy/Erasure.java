@@ -187,6 +187,9 @@ public final class Erasure {
         RedisClusterCommands<String, String> redis = store.connection().commands();
         RedisClusterAsyncCommands<String, String> async = store.connection().async();
         RedisKeys.Namespace keys = store.namespace();
+        // first, while the sealed profile still marks an unfinished erasure: if this fails, calling the
+        // erasure again finishes it, dead letters included
+        int deadLetterCount = removeDeadLetters(records);
         Map<SourceRecordId, LinkEvidence> links = store.links(live);
         List<Interaction> timeline = cx.interactions(live);
         int consentStatements = consent.stored(live).size();
@@ -250,7 +253,7 @@ public final class Erasure {
         return new Report(live, former, records.size(), (int) customerInteractions, consentStatements,
                 records.size() + (int) identifiers.stream()
                         .filter(i -> i.type() == IdentifierType.EMAIL || i.type() == IdentifierType.PHONE).count(),
-                removed, removeDeadLetters(records), now);
+                removed, deadLetterCount, now);
     }
 
     /**

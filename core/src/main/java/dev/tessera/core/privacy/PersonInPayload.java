@@ -16,11 +16,12 @@ import java.util.regex.Pattern;
 /**
  * Recognises a person's data in a raw payload kept as a dead letter (a rejected CSV row, a webhook body),
  * so that an erasure can remove it: one of the person's emails (compared normalised, so case and the
- * usual spellings do not matter), one of their phones however it was written (the last nine digits of
- * the number, in a run of digits of at least that length; "07700 900123" and "+44 7700 900123" both hold
- * "+447700900123"), or one of their source record ids as a whole token in a dead letter of that source's
- * route ({@code source-NAME}). Short source ids (under three characters) are not looked for: they would
- * match other people's data. Pure and thread-safe.
+ * usual spellings do not matter), one of their phones as usually written (the last nine digits of the
+ * number within a run of digits; "07700 900123" and "+44 7700 900123" both hold "+447700900123"), or one
+ * of their source record ids as a whole token in a dead letter of the route named after the record's
+ * source ({@code source-NAME}; a source with another {@code record-namespace} is not searched by id).
+ * Ids that are short or all digits under six (a year, a quantity) are not looked for: they would match
+ * other people's data. Pure and thread-safe.
  */
 final class PersonInPayload implements Predicate<DeadLetter> {
 
@@ -29,7 +30,7 @@ final class PersonInPayload implements Predicate<DeadLetter> {
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     /** A run of digits as numbers are written: optional +, digits, spaces, dots, dashes, parentheses. */
-    private static final Pattern NUMBER = Pattern.compile("\\+?\\(?\\d[\\d .()/-]*\\d");
+    private static final Pattern NUMBER = Pattern.compile("\\+?\\(?\\d[\\d .()-]*\\d");
     private static final EmailNormalizer EMAILS = new EmailNormalizer();
 
     private final Set<String> emails = new LinkedHashSet<>();
@@ -51,7 +52,7 @@ final class PersonInPayload implements Predicate<DeadLetter> {
                 }
             }
             String id = record.id().sourceId();
-            if (id.length() >= 3) {
+            if (id.length() >= 3 && (id.length() >= 6 || !id.chars().allMatch(Character::isDigit))) {
                 sourceIds.add(new SourceId("source-" + record.id().source(),
                         Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])")));
             }
@@ -81,9 +82,10 @@ final class PersonInPayload implements Predicate<DeadLetter> {
             Matcher m = NUMBER.matcher(payload);
             while (m.find()) {
                 String digits = m.group().replaceAll("\\D", "");
-                if (digits.length() >= PHONE_DIGITS
-                        && phoneEndings.contains(digits.substring(digits.length() - PHONE_DIGITS))) {
-                    return true;
+                for (String ending : phoneEndings) {
+                    if (digits.contains(ending)) { // also where two numbers were written as one run
+                        return true;
+                    }
                 }
             }
         }

@@ -244,6 +244,21 @@ class MustLinkReResolutionTest {
         assertThat(resolver.merge(jane, work, DECISION).merged()).containsExactly(work);
     }
 
+    /** The same through a record of the surviving profile other than the one the decision is written on. */
+    @Test
+    void aMergeIsRefusedAlsoWhenTheChainRunsThroughAnotherRecordOfTheSurvivor() {
+        ProfileId jane = janeMergedByAnAgent(); // c1 + c2
+        ProfileId zoe = resolver.resolve(simple("z1", 4, "zoe@example.com", null, "Zoe")).profileId();
+        resolver.resolve(simple("x9", 5, "x@example.com", null, "Xavier"));
+        assertThat(store.find(jane).orElseThrow().records()).contains(id("c1"), id("c2"));
+        store.addMustLink(id("c2"), id("x9"), DECISION);
+        store.addCannotLink(id("x9"), id("z1"));
+
+        assertThatThrownBy(() -> resolver.merge(jane, zoe, DECISION))
+                .isInstanceOf(MustLinkConflictException.class);
+        assertThat(store.find(zoe)).isPresent();
+    }
+
     @Test
     void concurrentResolutionEndsWithEveryDecidedGroupInOneProfile() throws Exception {
         // 60 records without shared keys; decisions join chains of 2-4 of them (the resolver's own

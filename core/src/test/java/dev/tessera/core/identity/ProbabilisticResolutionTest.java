@@ -274,6 +274,32 @@ class ProbabilisticResolutionTest {
         assertThat(bare.profileId()).isEqualTo(only);
     }
 
+    /**
+     * An update of a record whose profile may not merge with an equally good namesake stays where it is:
+     * the profile holding a record is never dropped as a guess (else the record would be written into a
+     * new profile while the old one still held it).
+     */
+    @Test
+    void anUpdateBesideAnEquallyGoodNamesakeStaysInItsProfile() {
+        CustomerRecord withEmail = record("crm", "r", AT, List.of("amelia.williams" + number(1) + "@example.com"),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB");
+        ProfileId home = resolver.resolve(withEmail).profileId();
+        assertThat(resolver.resolve(record("shop", "t", AT, List.of("+44770090" + number(2)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB")).profileId())
+                .as("an email and a phone cannot contradict each other").isEqualTo(home);
+        ProfileId other = resolver.resolve(record("support", "q", AT, List.of("+44770090" + number(3)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB")).profileId();
+        assertThat(other).as("its phone contradicts t's").isNotEqualTo(home);
+
+        Resolution updated = resolver.resolve(record("crm", "r", "2025-02-01T00:00:00Z",
+                List.of("amelia.williams" + number(1) + "@example.com"),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB"));
+
+        assertThat(updated.profileId()).isEqualTo(home);
+        assertThat(store.find(home).orElseThrow().records()).contains(withEmail.id());
+        assertThat(store.find(other).orElseThrow().records()).doesNotContain(withEmail.id());
+    }
+
     /** One side's email and the other side's phone: evidence for both, so the bridge may merge them. */
     @Test
     void aRecordWithOneNamesakesEmailAndTheOthersPhoneMergesThem() {

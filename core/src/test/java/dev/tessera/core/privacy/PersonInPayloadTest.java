@@ -19,13 +19,16 @@ class PersonInPayloadTest {
             new CustomerRecord(new SourceRecordId("shop", "cust-zq-7781"), Instant.EPOCH,
                     List.of(IDS.email("zelda.q@example.org").orElseThrow(), IDS.phone("+447700900123").orElseThrow()),
                     Map.of("first_name", "Zelda")),
-            new CustomerRecord(new SourceRecordId("crm", "42"), Instant.EPOCH, List.of(), Map.of())));
+            new CustomerRecord(new SourceRecordId("crm", "42"), Instant.EPOCH, List.of(), Map.of()),
+            new CustomerRecord(new SourceRecordId("crm", "2025"), Instant.EPOCH, List.of(), Map.of())));
 
     @Test
     void findsHerEmailPhoneAndRecordIdHoweverWritten() {
         assertThat(ZELDA.test(letter("source-web", "{\"e\":\"Zelda.Q@EXAMPLE.org\"}"))).isTrue();
         assertThat(ZELDA.test(letter("source-web", "name;tel\nZ;+44 (0)7700 900123"))).isTrue();
         assertThat(ZELDA.test(letter("source-web", "07700-900-123"))).isTrue();
+        assertThat(ZELDA.test(letter("source-web", "tel: 07700 900456 / 07700 900123"))).as("her number second").isTrue();
+        assertThat(ZELDA.test(letter("source-web", "07700 900456 07700 900123"))).as("written as one run").isTrue();
         assertThat(ZELDA.test(letter("source-shop", "cust-zq-7781,,bad date"))).isTrue();
     }
 
@@ -39,6 +42,7 @@ class PersonInPayloadTest {
                 .isFalse();
         assertThat(ZELDA.test(letter("source-crm", "id,amount\n7,42\n"))).as("ids under three characters")
                 .isFalse();
+        assertThat(ZELDA.test(letter("source-crm", "id,date\n9,2025-01-01\n"))).as("short all-digit ids").isFalse();
         assertThat(ZELDA.test(letter("source-web", "Zelda"))).as("a name alone").isFalse();
         assertThat(ZELDA.test(letter("source-web", ""))).isFalse();
     }

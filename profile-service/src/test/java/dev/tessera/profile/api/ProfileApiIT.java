@@ -235,7 +235,7 @@ class ProfileApiIT {
 
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
         assertThat(refused.json().get("type").asString()).endsWith("/decision-conflict");
-        assertThat(refused.json().get("detail").asString()).contains("3 records").doesNotContain("jane", "web:", "crm:");
+        assertThat(refused.json().get("detail").asString()).contains("4 records").doesNotContain("jane", "web:", "crm:");
         assertThat(get("/api/v1/profiles/" + other).json().get("records")).hasSize(1);
     }
 

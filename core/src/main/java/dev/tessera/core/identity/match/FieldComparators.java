@@ -461,13 +461,15 @@ public final class FieldComparators {
         }
         // Namesakes have look-alike addresses (john.smith12@, john.smith47@, john.smith21@ and
         // john.smith213@): the numbers in the mailbox name tell them apart, so numbers that differ make
-        // the addresses different, unless the same digits were merely swapped (a typo, 1985 / 1958). This
+        // the addresses different, unless the same four or more digits were merely swapped (a typo, 1985 /
+        // 1958; two-digit numbers such as 12 / 21 are too often two people's). This
         // takes a linear scan instead of the full distance (namesakes are common in large data, and this
         // pair of distances was the resolver's largest CPU cost on a CRM import).
         String digitsA = digits(a.local());
         String digitsB = digits(b.local());
         if (!digitsA.equals(digitsB)) {
-            return StringSimilarity.sameLetters(digitsA, digitsB) && StringSimilarity.withinOneEdit(a.full(), b.full())
+            return digitsA.length() >= 4 && StringSimilarity.sameLetters(digitsA, digitsB)
+                    && StringSimilarity.withinOneEdit(a.full(), b.full())
                     && StringSimilarity.jaroWinkler(a.full(), b.full()) >= EMAIL_CLOSE ? CLOSE : DIFFERENT;
         }
         if (StringSimilarity.jaroWinkler(a.full(), b.full()) < EMAIL_CLOSE) {

@@ -544,7 +544,8 @@ public final class MatchModel {
     /**
      * Reads a model written by {@link #toJson()}. A field the file does not mention takes its parameters
      * from {@link #defaults()}, so models saved before a field was added keep working; a field that is
-     * mentioned must list all its levels.
+     * mentioned must list all its levels. A file without {@code conflictCaps} gets the defaults' (an empty
+     * list means none).
      *
      * @throws IllegalArgumentException for malformed JSON, unknown fields or levels, or invalid probabilities
      */
@@ -607,6 +608,11 @@ public final class MatchModel {
                 conflicts.add(new ConflictCap(fields(conflict.fields()), conflict.maxWeight(),
                         conditions(conflict.corroboratedBy(), "conflict cap")));
             }
+        }
+        if (file.conflictCaps() == null && fallback != null) {
+            // a model saved before conflict caps existed (an estimate, say) keeps the namesake protection;
+            // "conflictCaps": [] turns it off on purpose
+            conflicts.addAll(fallback.conflictCaps());
         }
         return new MatchModel(file.lambda(), parameters, groups, conflicts);
     }

@@ -154,6 +154,9 @@ class MatchModelTest {
         assertThat(loaded.probabilities(MatchField.EMAIL, ComparisonLevel.EXACT)).isEqualTo(new Probabilities(0.9, 0.001));
         assertThat(loaded.parameters().get(MatchField.CITY)).isEqualTo(model.parameters().get(MatchField.CITY));
         assertThat(loaded.dependentGroups()).isEmpty();
+        assertThat(loaded.conflictCaps()).as("saved before caps existed").isEqualTo(model.conflictCaps());
+        assertThat(MatchModel.fromJson("{\"lambda\": 0.2, \"fields\": {}, \"conflictCaps\": []}").conflictCaps())
+                .as("turned off on purpose").isEmpty();
     }
 
     @Test
