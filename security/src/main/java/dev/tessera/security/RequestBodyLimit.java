@@ -44,7 +44,9 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
-        if (declared == 0) {
+        if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
+            // no body (HTTP/1.1 has one only with a length or a transfer encoding): the reads of the
+            // API, its hot path, pass without a buffer
             chain.doFilter(request, response);
             return;
         }

@@ -453,8 +453,10 @@ public final class FieldComparators {
         if (!a.personalLocalPart() || !b.personalLocalPart()) {
             return DIFFERENT;
         }
-        if (a.full().length() >= 8 && StringSimilarity.sameLetters(a.full(), b.full())
-                && digits(a.full()).equals(digits(b.full()))) {
+        // cheapest first: namesakes' look-alike addresses usually have the same length, and their numbers
+        // differ, so the sort behind sameLetters is seldom reached
+        if (a.full().length() >= 8 && a.full().length() == b.full().length()
+                && digits(a.full()).equals(digits(b.full())) && StringSimilarity.sameLetters(a.full(), b.full())) {
             // the same characters in another order, numbers kept: typed in a hurry, not another mailbox
             // (namesakes' numbered mailboxes differ in their numbers, also when those are permuted)
             return CLOSE;
