@@ -141,7 +141,7 @@ public final class ProfileResolver implements IdentityResolver {
      * also those of its own group's members), and its must-link group (null when it has no decisions).
      */
     record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink, Map<ProfileId, Long> versions,
-            MustLinkGroups.Group group) {
+            MustLinkGroups.Group group, long generation) {
 
         /** True when must-link decisions make the record join others: the store's settle check misses them. */
         boolean mustLink() {
@@ -163,7 +163,7 @@ public final class ProfileResolver implements IdentityResolver {
                 new Candidate(profile.loaded().profile(), profile.loaded().records(), profile.foundBy())));
         Map<ProfileId, Long> versions = new TreeMap<>(found.versions());
         if (!decided) {
-            return new Gathered(List.copyOf(byId.values()), found.cannotLink(), versions, null);
+            return new Gathered(List.copyOf(byId.values()), found.cannotLink(), versions, null, found.generation());
         }
         MustLinkGroups groups = new MustLinkGroups(store);
         MustLinkGroups.Group group = groups.group(query.source());
@@ -188,7 +188,8 @@ public final class ProfileResolver implements IdentityResolver {
                 versions.put(id, loaded.profile().version());
             });
         }
-        return new Gathered(List.copyOf(byId.values()), Set.copyOf(forbidden), versions, group);
+        // read more after the candidates were picked: the write generation says nothing about those reads
+        return new Gathered(List.copyOf(byId.values()), Set.copyOf(forbidden), versions, group, -1);
     }
 
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
@@ -521,7 +522,7 @@ public final class ProfileResolver implements IdentityResolver {
                     records.keySet(), movedBlocks);
             ProfileStore.Written written = store.writeAndIndex(updated, current.version(), toWrite, evidence, index,
                     outcome.name().toLowerCase(Locale.ROOT), settleQuery(query, gathered), gathered.versions(),
-                    refuse);
+                    gathered.generation(), refuse);
             if (written == ProfileStore.Written.CONFLICT) {
                 return Optional.empty();
             }
@@ -588,7 +589,7 @@ public final class ProfileResolver implements IdentityResolver {
         ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(record.identifiers(), List.of(),
                 List.of(record.id()), query.blockingKeys());
         ProfileStore.Written written = store.writeAndIndex(profile, 0, List.of(record), List.of(evidence), index,
-                "created", settleQuery(query, gathered), gathered.versions(), refuse);
+                "created", settleQuery(query, gathered), gathered.versions(), gathered.generation(), refuse);
         if (written == ProfileStore.Written.CONFLICT) {
             return Optional.empty();
         }

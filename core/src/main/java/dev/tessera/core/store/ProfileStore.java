@@ -35,13 +35,17 @@ public final class ProfileStore {
 
     /**
      * The versioned profile write, shared by {@link #write} and the scripted write-and-index: KEYS
-     * profile, records, links; ARGV as {@link #writeArgs} lays them out. Leaves {@code i} at the first
-     * argument after them.
+     * profile, records, links; ARGV as {@link #writeArgs} lays them out, and the next-to-last ARGV the
+     * {@link RedisKeys.Namespace#writeGeneration write generation} key to bump (empty on Redis Cluster,
+     * where nothing reads it). Leaves {@code i} at the first argument after them and
+     * {@code generationBefore} at the generation the write found (-1 when not counted).
      */
     static final String VERSIONED_WRITE = """
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
             if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return -1 end
+            local generationBefore = -1
+            if ARGV[#ARGV - 1] ~= '' then generationBefore = redis.call('INCR', ARGV[#ARGV - 1]) - 1 end
             redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
             local i = 4
             for _ = 1, tonumber(ARGV[3]) do
@@ -70,6 +74,7 @@ public final class ProfileStore {
     private static final LuaScript FORWARD = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
+            if ARGV[3] ~= '' then redis.call('INCR', ARGV[3]) end
             redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
             redis.call('HSET', KEYS[1], 'forward', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
             return 1
@@ -79,6 +84,7 @@ public final class ProfileStore {
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
             if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return 0 end
+            if ARGV[2] ~= '' then redis.call('INCR', ARGV[2]) end
             redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
             redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1))
             return 1
@@ -193,8 +199,17 @@ public final class ProfileStore {
      */
     public record Found(Loaded loaded, Set<String> foundBy) {}
 
-    /** The live profiles a record would be compared with, by live id, and the records it was separated from. */
-    public record Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink) {
+    /**
+     * The live profiles a record would be compared with, by live id, and the records it was separated from;
+     * {@code generation} is the {@link RedisKeys.Namespace#writeGeneration write generation} they were
+     * picked at (-1 when not read: Redis Cluster).
+     */
+    public record Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink,
+            long generation) {
+
+        public Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink) {
+            this(byLiveId, cannotLink, -1);
+        }
 
         /** The version of each candidate as read. */
         public Map<ProfileId, Long> versions() {
@@ -464,6 +479,7 @@ public final class ProfileStore {
             return Written.ERASED;
         }
         List<String> args = writeArgs(profile, expectedVersion, records, evidence);
+        args.add(generationKey());
         args.add(Integer.toString(inScript.size()));
         List<String> scriptKeys = new ArrayList<>(
                 List.of(keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())));
@@ -533,23 +549,25 @@ public final class ProfileStore {
     public Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, IndexUpdate index, String change, CandidateQuery settle,
             Map<ProfileId, Long> seen) {
-        return writeAndIndex(profile, expectedVersion, records, evidence, index, change, settle, seen, List.of());
+        return writeAndIndex(profile, expectedVersion, records, evidence, index, change, settle, seen, -1, List.of());
     }
 
     /**
      * {@link #writeAndIndex}, refused ({@link Written#ERASED}, nothing written) when any of the
      * {@code tombstones} keys exists; checked atomically with the write as {@link #write(Profile, long,
-     * Collection, Collection, Collection)} describes.
+     * Collection, Collection, Collection)} describes. {@code generation} is {@link Candidates#generation}
+     * of the candidates in {@code seen} (-1: unknown): when the write finds it unchanged, the settle check
+     * has nothing to look at again.
      */
     public Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, IndexUpdate index, String change, CandidateQuery settle,
-            Map<ProfileId, Long> seen, Collection<String> tombstones) {
+            Map<ProfileId, Long> seen, long generation, Collection<String> tombstones) {
         if (profile.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("profile version must be expectedVersion + 1");
         }
         if (scripts != null) {
             return scripts.writeAndIndex(profile, expectedVersion, records, evidence, index, change,
-                    CHANGE_FEED_MAX_LENGTH, settle, seen, tombstones);
+                    CHANGE_FEED_MAX_LENGTH, settle, seen, generation, tombstones);
         }
         Written stored = write(profile, expectedVersion, records, evidence, tombstones);
         if (stored != Written.WRITTEN) {
@@ -578,7 +596,7 @@ public final class ProfileStore {
      */
     public boolean forward(ProfileId from, long expectedVersion, ProfileId into) {
         String[] scriptKeys = {keys.profile(from), keys.records(from), keys.links(from)};
-        return FORWARD.run(connection, scriptKeys, Long.toString(expectedVersion), into.value()) == 1;
+        return FORWARD.run(connection, scriptKeys, Long.toString(expectedVersion), into.value(), generationKey()) == 1;
     }
 
     /** Live profiles filed under a blocking key; empty when the block is larger than {@code maxMembers}. */
@@ -601,6 +619,9 @@ public final class ProfileStore {
     public void index(ProfileId id, Collection<Identifier> identifiers, Collection<Identifier> removed,
             Collection<SourceRecordId> sources, Collection<String> blockingKeys) {
         List<RedisFuture<?>> writes = new ArrayList<>();
+        // counted before the additions (sent first on the same connection): a record that picked its
+        // candidates before them sees the count move when it is written, see writeGeneration
+        bumpGeneration(writes);
         identifiers.forEach(i -> writes.add(async.sadd(keys.identifier(i), id.value())));
         removed.forEach(i -> writes.add(async.srem(keys.identifier(i), id.value())));
         sources.forEach(s -> writes.add(async.set(keys.source(s), id.value())));
@@ -704,13 +725,14 @@ public final class ProfileStore {
      */
     public boolean dissolve(ProfileId id, long expectedVersion) {
         String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id)};
-        return DISSOLVE.run(connection, scriptKeys, Long.toString(expectedVersion)) == 1;
+        return DISSOLVE.run(connection, scriptKeys, Long.toString(expectedVersion), generationKey()) == 1;
     }
 
     private static final LuaScript SEAL = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
             if redis.call('HEXISTS', KEYS[1], 'doc') == 0 then return 0 end
+            if ARGV[3] ~= '' then redis.call('INCR', ARGV[3]) end
             redis.call('HDEL', KEYS[1], 'doc')
             redis.call('HSET', KEYS[1], 'erasing', ARGV[2], 'version', tostring(tonumber(ARGV[1]) + 1))
             return 1
@@ -726,12 +748,29 @@ public final class ProfileStore {
      */
     public boolean seal(ProfileId id, long expectedVersion, java.time.Instant at) {
         return SEAL.run(connection, new String[] {keys.profile(id)}, Long.toString(expectedVersion),
-                Long.toString(at.toEpochMilli())) == 1;
+                Long.toString(at.toEpochMilli()), generationKey()) == 1;
     }
 
     /** Points a dissolved profile id at the profile that now holds most of its records. */
     public void forwardDissolved(ProfileId from, ProfileId into) {
-        redis.hset(keys.profile(from), "forward", into.value());
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        bumpGeneration(writes);
+        writes.add(async.hset(keys.profile(from), "forward", into.value()));
+        writes.forEach(connection::await);
+    }
+
+    /**
+     * The write generation key, or empty on Redis Cluster: only the scripted single-node path reads the
+     * generation (its settle check), and a script there may not touch a key of another slot.
+     */
+    String generationKey() {
+        return connection.cluster() ? "" : keys.writeGeneration();
+    }
+
+    private void bumpGeneration(List<RedisFuture<?>> writes) {
+        if (!connection.cluster()) {
+            writes.add(async.incr(keys.writeGeneration()));
+        }
     }
 
     /** Announces a change on the change feed that segments and other consumers follow. */

@@ -209,6 +209,15 @@ public final class RedisKeys {
             return prefix + "{seg:" + segmentId + "}:members";
         }
 
+        /**
+         * Counter bumped by every change that can give a record new candidates or change a candidate
+         * (profile writes, forwards, dissolves, seals, index additions): a record whose candidates were
+         * picked at the value still current when it is written has nothing new to meet.
+         */
+        public String writeGeneration() {
+            return prefix + "ix:gen";
+        }
+
         /** The change feed stream. */
         public String changeFeed() {
             return prefix + CHANGE_FEED;

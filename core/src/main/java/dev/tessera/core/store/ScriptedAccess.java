@@ -101,7 +101,8 @@ final class ScriptedAccess {
 
     /**
      * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,
-     * 1)} reads them. Answers {cannot-link record keys, candidates}, each candidate {id, found-by labels}
+     * 1)} reads them, then the write generation key. Answers {cannot-link record keys, candidates, write
+     * generation}, each candidate {id, found-by labels}
      * when no live profile is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels,
      * live id, version}. Documents are not sent: the caller has most of them decoded already and fetches
      * the rest with {@link #LOAD} (sending every candidate's document each time made this script and the
@@ -124,7 +125,7 @@ final class ScriptedAccess {
                 end
               end
             end
-            return {redis.call('SMEMBERS', KEYS[2]), out}
+            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[#ARGV]) or '0'}
             """);
 
     /**
@@ -166,7 +167,11 @@ final class ScriptedAccess {
      * remove, source records and blocking keys, then (for the check) the record's lookup keys. ARGV:
      * expected version, doc, record count, record key/JSON pairs, link count, link key/JSON pairs,
      * profile id, the four key counts, change, feed length, then for the check: 1 and the candidate
-     * arguments, the number of candidates seen and their "id:version" (or 0 for no check).
+     * arguments, the number of candidates seen, their "id:version" and the write generation they were
+     * picked at (or 0 for no check); then the write generation key.
+     *
+     * <p>The check is skipped (answer 2) when the generation the write found is the one the candidates were
+     * picked at: nothing that could add or change a candidate happened in between.
      *
      * Last come the erasure tombstones to refuse on: their keys after all others, their count as the last
      * ARGV ({@link ProfileStore#REFUSE_ERASED}).
@@ -194,6 +199,10 @@ final class ScriptedAccess {
             local s = a + 5 + tonumber(ARGV[a]) -- after the identifier labels and the block count
             for j = s + 1, s + tonumber(ARGV[s]) do
               seen[ARGV[j]] = true; expected = expected + 1
+            end
+            -- nothing was written since the candidates were picked: they are still the ones seen
+            if generationBefore >= 0 and ARGV[s + tonumber(ARGV[s]) + 1] == tostring(generationBefore) then
+              return 2
             end
             local order = candidates(k, a)
             local now, counted = 0, {}
@@ -223,8 +232,10 @@ final class ScriptedAccess {
         List<String> scriptKeys = new ArrayList<>();
         List<String> args = new ArrayList<>();
         addQuery(query, scriptKeys, args);
+        args.add(keys.writeGeneration());
         List<Object> reply = CANDIDATES.runForList(connection, scriptKeys.toArray(String[]::new),
                 args.toArray(String[]::new));
+        long generation = Long.parseLong((String) reply.get(2));
         Set<SourceRecordId> cannotLink = new TreeSet<>();
         strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
         java.util.SortedMap<ProfileId, ProfileStore.Found> found = new java.util.TreeMap<>();
@@ -258,7 +269,7 @@ final class ScriptedAccess {
                 }
             });
         }
-        return new ProfileStore.Candidates(found, cannotLink);
+        return new ProfileStore.Candidates(found, cannotLink, generation);
     }
 
     private static void add(java.util.SortedMap<ProfileId, ProfileStore.Found> found, ProfileStore.Loaded loaded,
@@ -347,7 +358,8 @@ final class ScriptedAccess {
 
     ProfileStore.Written writeAndIndex(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, ProfileStore.IndexUpdate index, String change, long feedLength,
-            ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen, Collection<String> tombstones) {
+            ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen, long generation,
+            Collection<String> tombstones) {
         List<String> args = ProfileStore.writeArgs(profile, expectedVersion, records, evidence);
         args.add(profile.id().value());
         args.add(Integer.toString(index.identifiers().size()));
@@ -379,14 +391,41 @@ final class ScriptedAccess {
             });
             args.add(Integer.toString(others.size()));
             args.addAll(others);
+            args.add(Long.toString(generation));
         }
+        args.add(keys.writeGeneration());
         scriptKeys.addAll(tombstones); // scripted access runs on a single node only: declared, checked in-script
         args.add(Integer.toString(tombstones.size()));
         long result = WRITE_AND_INDEX.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
+        if (result == 1 || result == 2) {
+            remember(profile, expectedVersion, records);
+        }
         return result == 2 ? ProfileStore.Written.SETTLED
                 : result == 1 ? ProfileStore.Written.WRITTEN
                 : result == -2 ? ProfileStore.Written.ERASED
                 : ProfileStore.Written.CONFLICT;
+    }
+
+    /**
+     * Caches what was just written, so the next record that meets this profile does not fetch and decode
+     * it again: a new profile holds exactly the written records; an updated one holds its cached records
+     * at the version replaced, with the written ones put over them. Skipped when that does not give every
+     * record the profile lists (the previous version is not cached).
+     */
+    private void remember(Profile profile, long expectedVersion, Collection<CustomerRecord> written) {
+        Map<SourceRecordId, CustomerRecord> all = new java.util.TreeMap<>();
+        if (expectedVersion > 0) {
+            ProfileStore.Loaded before = cache.get(profile.id());
+            if (before == null || before.profile().version() != expectedVersion) {
+                return;
+            }
+            before.records().forEach(r -> all.put(r.id(), r));
+        }
+        written.forEach(r -> all.put(r.id(), r));
+        if (all.size() != profile.records().size() || !all.keySet().containsAll(profile.records())) {
+            return;
+        }
+        cache.put(profile.id(), new ProfileStore.Loaded(profile, List.copyOf(all.values())));
     }
 
     private static List<String> strings(Object array) {

@@ -607,6 +607,25 @@ class ProbabilisticResolutionTest {
         });
     }
 
+    @Test
+    void whatTheStoreRemembersOfItsOwnWritesIsWhatRedisHolds() {
+        // created, then linked (written over the remembered version), then updated with a newer copy
+        resolver.resolve(anna("crm", "1", "Hauptstr. 5"));
+        resolver.resolve(anna("shop", "2", "Hauptstrasse 5"));
+        CustomerRecord newer = record("crm", "1", "2025-02-01T00:00:00Z", List.of("anna.schmidt@example.org"),
+                "first_name", "Anna", "last_name", "Schmidt", "birth_date", "1980-02-03", "street", "Hauptstr. 5",
+                "city", "Berlin", "postcode", "10115", "country", "DE");
+        resolver.resolve(newer);
+
+        Candidate remembered = resolver.candidates(anna("web", "9", "Hauptstr. 5")).get(0);
+        try (RedisConnection other = RedisTestSupport.connect()) {
+            Candidate decoded = newResolver(new ProfileStore(other)).candidates(anna("web", "9", "Hauptstr. 5")).get(0);
+            assertThat(remembered.profile()).isEqualTo(decoded.profile());
+            assertThat(remembered.records()).isEqualTo(decoded.records());
+            assertThat(decoded.records()).hasSize(2).anySatisfy(r -> assertThat(r).isEqualTo(newer));
+        }
+    }
+
     private static CustomerRecord anna(String source, String id, String street) {
         return record(source, id, AT, List.of(), "first_name", "Anna", "last_name", "Schmidt", "birth_date",
                 "1980-02-03", "street", street, "city", "Berlin", "postcode", "10115", "country", "DE");

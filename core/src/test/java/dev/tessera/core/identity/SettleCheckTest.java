@@ -1,0 +1,150 @@
+package dev.tessera.core.identity;
+
+import static dev.tessera.core.identity.ProbabilisticResolutionTest.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.LinkEvidence;
+import dev.tessera.core.model.Profile;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.ProfileStore.Written;
+import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestSupport;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The settle check after a record's write, against a real Redis: it may skip looking at the candidates
+ * again only when nothing that could add or change one was written since they were picked (the write
+ * generation did not move). Each test writes in between through another connection, the way a concurrent
+ * resolver or a merge does, and would see the record "settled" if that write did not count.
+ */
+class SettleCheckTest {
+
+    private static final String AT = "2025-01-01T00:00:00Z";
+
+    private RedisConnection redis;
+    private RedisConnection other;
+    private ProfileStore store;
+    private ProfileStore otherStore;
+    private ProfileResolver resolver;
+
+    @BeforeEach
+    void setUp() {
+        RedisTestSupport.flush();
+        redis = RedisTestSupport.connect();
+        other = RedisTestSupport.connect();
+        store = new ProfileStore(redis);
+        otherStore = new ProfileStore(other);
+        resolver = IdentitySettings.defaults().resolver(store, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        redis.close();
+        other.close();
+    }
+
+    @Test
+    void withNothingWrittenInBetweenTheRecordIsSettledWithOrWithoutTheGeneration() {
+        resolver.resolve(bob("crm", "1"));
+        CustomerRecord anna = anna("web", "9");
+        ProfileStore.Candidates seen = store.candidates(query(anna));
+        assertThat(seen.generation()).isPositive();
+        assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.SETTLED);
+
+        CustomerRecord carl = record("web", "10", AT, List.of(), "first_name", "Carl", "last_name", "Weber",
+                "birth_date", "1971-07-07", "city", "Hamburg", "country", "DE");
+        ProfileStore.Candidates before = store.candidates(query(carl));
+        assertThat(before.generation()).as("each write counts").isGreaterThan(seen.generation());
+        // without a generation the full check runs and agrees
+        assertThat(createWithSettle(carl, before, -1)).isEqualTo(Written.SETTLED);
+    }
+
+    @Test
+    void aProfileWrittenInBetweenIsLookedAt() {
+        CustomerRecord anna = anna("web", "9");
+        ProfileStore.Candidates seen = store.candidates(query(anna));
+        IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC()).resolve(anna("crm", "1"));
+        assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.WRITTEN);
+    }
+
+    @Test
+    void indexEntriesAddedInBetweenAreLookedAt() {
+        ProfileId bob = resolver.resolve(bob("crm", "1")).profileId();
+        CustomerRecord anna = anna("web", "9");
+        ProfileStore.Candidates seen = store.candidates(query(anna));
+        assertThat(seen.byLiveId()).doesNotContainKey(bob);
+        // what a merge does after writing the survivor: files it under more keys, as separate commands
+        otherStore.index(bob, List.of(), List.of(), List.of(), resolver.policy().blockingKeys(anna));
+        assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.WRITTEN);
+    }
+
+    @Test
+    void aRecordDecidedWhileItsMatchIsWrittenEndsInTheSameProfile() {
+        AtomicBoolean once = new AtomicBoolean();
+        MatchPolicy base = resolver.policy();
+        MatchPolicy racing = new MatchPolicy() {
+            @Override
+            public java.util.Set<String> blockingKeys(CustomerRecord record) {
+                return base.blockingKeys(record);
+            }
+
+            @Override
+            public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
+                List<Link> links = base.decide(record, candidates);
+                if (once.compareAndSet(false, true)) {
+                    // the same person arrives through another process between this decision and its write
+                    IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC()).resolve(anna("crm", "1"));
+                }
+                return links;
+            }
+
+            @Override
+            public boolean mayMerge(CustomerRecord record, Candidate a, Candidate b) {
+                return base.mayMerge(record, a, b);
+            }
+        };
+        ProfileResolver raced = new ProfileResolver(store, racing, new GoldenRecordBuilder(), Clock.systemUTC());
+
+        ProfileId web = raced.resolve(anna("web", "9")).profileId();
+
+        assertThat(once).isTrue();
+        assertThat(store.findBySource(anna("crm", "1").id())).hasValue(web);
+        assertThat(store.find(web).orElseThrow().records()).hasSize(2);
+    }
+
+    private ProfileStore.CandidateQuery query(CustomerRecord record) {
+        return new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
+                resolver.policy().blockingKeys(record), 250, 40);
+    }
+
+    private Written createWithSettle(CustomerRecord record, ProfileStore.Candidates seen, long generation) {
+        Instant now = Instant.parse(AT);
+        Profile profile = new Profile(ProfileId.random(), new GoldenRecordBuilder().golden(List.of(record)),
+                record.identifiers(), List.of(record.id()), now, now, 1);
+        ProfileStore.CandidateQuery query = query(record);
+        return store.writeAndIndex(profile, 0, List.of(record),
+                List.of(LinkEvidence.exact(record.id(), "new-profile", List.of(), List.of(), now)),
+                new ProfileStore.IndexUpdate(record.identifiers(), List.of(), List.of(record.id()),
+                        query.blockingKeys()),
+                "created", query, seen.versions(), generation, List.of());
+    }
+
+    private static CustomerRecord anna(String source, String id) {
+        return record(source, id, AT, List.of(), "first_name", "Anna", "last_name", "Schmidt", "birth_date",
+                "1980-02-03", "street", "Hauptstr. 5", "city", "Berlin", "postcode", "10115", "country", "DE");
+    }
+
+    private static CustomerRecord bob(String source, String id) {
+        return record(source, id, AT, List.of(), "first_name", "Bob", "last_name", "Meyer", "birth_date",
+                "1966-11-12", "street", "Ringstr. 1", "city", "Munich", "postcode", "80331", "country", "DE");
+    }
+}
