@@ -62,7 +62,7 @@ public final class ProfileResolver implements IdentityResolver {
     /** Blocks larger than this are too unselective to compare against (a very common name, say). */
     static final int DEFAULT_MAX_BLOCK = 250;
     /** Profiles found only through blocking keys that are compared at most, most shared keys first. */
-    static final int MAX_BLOCK_CANDIDATES = 40;
+    static final int MAX_BLOCK_CANDIDATES = 20;
 
     private final ProfileStore store;
     private final MatchPolicy policy;
