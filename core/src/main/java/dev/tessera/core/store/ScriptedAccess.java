@@ -103,7 +103,7 @@ final class ScriptedAccess {
      * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,
      * 1)} reads them, then the write generation key. Answers {cannot-link record keys, candidates, write
      * generation}, each candidate {id, found-by labels}
-     * when no live profile is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels,
+     * when no profile with a version is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels,
      * live id, version}. Documents are not sent: the caller has most of them decoded already and fetches
      * the rest with {@link #LOAD} (sending every candidate's document each time made this script and the
      * client's decoding the largest costs of a record).
@@ -118,7 +118,9 @@ final class ScriptedAccess {
               if liveId == nil then
                 out[#out + 1] = {id, found[id], 'loop'}
               else
-                if version and redis.call('HEXISTS', prefix .. '{p:' .. liveId .. '}:profile', 'doc') == 1 then
+                -- a profile without a document (sealed for erasure, dissolved by a split) has a version no
+                -- live copy was ever cached at: the client asks LOAD, which leaves it out
+                if version then
                   out[#out + 1] = {id, found[id], liveId, version}
                 else
                   out[#out + 1] = {id, found[id]}
