@@ -618,16 +618,62 @@ public final class ProfileStore {
      */
     public void index(ProfileId id, Collection<Identifier> identifiers, Collection<Identifier> removed,
             Collection<SourceRecordId> sources, Collection<String> blockingKeys) {
+        if (!connection.cluster()) {
+            indexCounted(id, identifiers, removed, sources, blockingKeys);
+            return;
+        }
         List<RedisFuture<?>> writes = new ArrayList<>();
-        // counted before the additions (sent first on the same connection): a record that picked its
-        // candidates before them sees the count move when it is written, see writeGeneration
-        bumpGeneration(writes);
         identifiers.forEach(i -> writes.add(async.sadd(keys.identifier(i), id.value())));
         removed.forEach(i -> writes.add(async.srem(keys.identifier(i), id.value())));
         sources.forEach(s -> writes.add(async.set(keys.source(s), id.value())));
         blockingKeys.forEach(b -> writes.add(async.sadd(keys.block(b), id.value())));
         writes.forEach(connection::await);
     }
+
+    /**
+     * {@link #index} on a single node: one script that counts the write generation and marks the added
+     * keys touched together with the additions, so a record picking its candidates sees either both or
+     * neither (see {@link RedisKeys.Namespace#writeGeneration} and {@link RedisKeys.Namespace#writeTouched}).
+     */
+    private void indexCounted(ProfileId id, Collection<Identifier> identifiers, Collection<Identifier> removed,
+            Collection<SourceRecordId> sources, Collection<String> blockingKeys) {
+        List<String> scriptKeys = new ArrayList<>();
+        identifiers.forEach(i -> scriptKeys.add(keys.identifier(i)));
+        removed.forEach(i -> scriptKeys.add(keys.identifier(i)));
+        sources.forEach(s -> scriptKeys.add(keys.source(s)));
+        blockingKeys.forEach(b -> scriptKeys.add(keys.block(b)));
+        List<String> added = new ArrayList<>();
+        identifiers.forEach(i -> added.add(keys.identifier(i)));
+        sources.forEach(s -> added.add(keys.source(s)));
+        blockingKeys.forEach(b -> added.add(keys.block(b)));
+        List<String> args = new ArrayList<>(List.of(id.value(), Integer.toString(identifiers.size()),
+                Integer.toString(removed.size()), Integer.toString(sources.size()),
+                Integer.toString(blockingKeys.size()), keys.writeGeneration(), keys.writeTouched()));
+        args.addAll(ScriptedAccess.touchedBuckets(added));
+        INDEX.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
+    }
+
+    /**
+     * KEYS: identifiers to add, identifiers to remove, source records, blocking keys. ARGV: profile id, the
+     * four counts, the write generation key, the touched-keys hash, then the buckets to mark.
+     */
+    private static final LuaScript INDEX = new LuaScript("""
+            local id = ARGV[1]
+            local nAdd, nRemove, nSources, nBlocks = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
+              tonumber(ARGV[5])
+            local generation = redis.call('INCR', ARGV[6])
+            if #ARGV > 7 then
+              local fields = {}
+              for j = 8, #ARGV do fields[#fields + 1] = ARGV[j]; fields[#fields + 1] = generation end
+              redis.call('HSET', ARGV[7], unpack(fields))
+            end
+            local k = 1
+            for _ = 1, nAdd do redis.call('SADD', KEYS[k], id); k = k + 1 end
+            for _ = 1, nRemove do redis.call('SREM', KEYS[k], id); k = k + 1 end
+            for _ = 1, nSources do redis.call('SET', KEYS[k], id); k = k + 1 end
+            for _ = 1, nBlocks do redis.call('SADD', KEYS[k], id); k = k + 1 end
+            return 1
+            """);
 
     /** Removes a merged-away id from index sets (its forward pointer keeps old readers working). */
     public void unindex(ProfileId id, Collection<Identifier> identifiers, Collection<String> blockingKeys) {

@@ -61,13 +61,24 @@ public final class RedisKeys {
 
     /** Hex SHA-256 prefix (128 bits) of a value: stable, fixed-length and free of the value itself. */
     public static String digest(String value) {
+        MessageDigest sha = SHA_256.get();
+        byte[] hash = sha.digest(value.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
+        return HEX.formatHex(hash, 0, 16);
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * One digest per thread: looking the algorithm up for every key (about thirty per resolved record)
+     * showed in profiles of the resolver.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
-    }
+    });
 
     /**
      * The key layout under a prefix: every key gets {@code prefix} in front, nothing else changes. The
@@ -216,6 +227,15 @@ public final class RedisKeys {
          */
         public String writeGeneration() {
             return prefix + "ix:gen";
+        }
+
+        /**
+         * Hash: per bucket of index keys (a hash of the key, 65,536 buckets), the write generation of the
+         * last addition to one of its keys. Lets a record's settle check see that what was written since
+         * its candidates were picked was filed under other keys.
+         */
+        public String writeTouched() {
+            return prefix + "ix:touched";
         }
 
         /** The change feed stream. */

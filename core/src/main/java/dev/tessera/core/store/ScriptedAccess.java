@@ -31,6 +31,8 @@ final class ScriptedAccess {
 
     /** Forwarding pointers followed at most (guards against cycles); as in {@link ProfileStore}. */
     static final int MAX_FORWARDS = 16;
+    /** Buckets of the touched-keys hash (a power of two). */
+    static final int TOUCHED_BUCKETS = 1 << 16;
 
     /**
      * Lua shared by the scripts below. {@code candidates(k, a)} reads a record's index entries from
@@ -168,12 +170,16 @@ final class ScriptedAccess {
      * <p>KEYS: profile, records, links, change feed, the keys of identifiers to add, identifiers to
      * remove, source records and blocking keys, then (for the check) the record's lookup keys. ARGV:
      * expected version, doc, record count, record key/JSON pairs, link count, link key/JSON pairs,
-     * profile id, the four key counts, change, feed length, then for the check: 1 and the candidate
-     * arguments, the number of candidates seen, their "id:version" and the write generation they were
-     * picked at (or 0 for no check); then the write generation key.
+     * profile id, the four key counts, change, feed length, the touched-keys hash and the buckets this
+     * write's index additions mark in it (count first), then for the check: 1 and the candidate
+     * arguments, the number of candidates seen, their "id:version", the write generation they were picked
+     * at and the buckets of the record's lookup keys (count first) (or 0 for no check); then the write
+     * generation key.
      *
-     * <p>The check is skipped (answer 2) when the generation the write found is the one the candidates were
-     * picked at: nothing that could add or change a candidate happened in between.
+     * <p>The check is cheap (answer 2 without picking the candidates again) when the generation the write
+     * found is the one the candidates were picked at: nothing that could add or change a candidate
+     * happened in between; or when none of the record's lookup keys was marked touched since and every
+     * candidate seen still has the version seen: whatever was written in between was filed elsewhere.
      *
      * Last come the erasure tombstones to refuse on: their keys after all others, their count as the last
      * ARGV ({@link ProfileStore#REFUSE_ERASED}).
@@ -194,29 +200,66 @@ final class ScriptedAccess {
             for _ = 1, nBlocks do redis.call('SADD', KEYS[k], id); k = k + 1 end
             redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[i + 6], '*', 'profile', id, 'change', ARGV[i + 5])
             local a = i + 7
-            if ARGV[a] ~= '1' then return 1 end
-            a = a + 1
-            local prefix = ARGV[a + 3]
-            local seen, expected = {}, 0
-            local s = a + 5 + tonumber(ARGV[a]) -- after the identifier labels and the block count
-            for j = s + 1, s + tonumber(ARGV[s]) do
-              seen[ARGV[j]] = true; expected = expected + 1
-            end
-            -- nothing was written since the candidates were picked: they are still the ones seen
-            if generationBefore >= 0 and ARGV[s + tonumber(ARGV[s]) + 1] == tostring(generationBefore) then
+            local touched, nMarks = ARGV[a], tonumber(ARGV[a + 1])
+            local marks = a + 2
+            a = a + 2 + nMarks
+            local function settle()
+              if ARGV[a] ~= '1' then return 1 end
+              a = a + 1
+              local prefix = ARGV[a + 3]
+              local seen, expected = {}, 0
+              local s = a + 5 + tonumber(ARGV[a]) -- after the identifier labels and the block count
+              local nSeen = tonumber(ARGV[s])
+              for j = s + 1, s + nSeen do
+                seen[ARGV[j]] = true; expected = expected + 1
+              end
+              local picked = ARGV[s + nSeen + 1]
+              if generationBefore >= 0 and tonumber(picked) >= 0 then
+                -- nothing was written since the candidates were picked: they are still the ones seen
+                if picked == tostring(generationBefore) then return 2 end
+                -- or nothing filed under the record's keys since, and every candidate seen is as it was
+                local nCheck = tonumber(ARGV[s + nSeen + 2])
+                local since = tonumber(picked)
+                local clean = true
+                if nCheck > 0 then
+                  local at = redis.call('HMGET', touched, unpack(ARGV, s + nSeen + 3, s + nSeen + 2 + nCheck))
+                  for j = 1, nCheck do
+                    if at[j] and tonumber(at[j]) > since then clean = false; break end
+                  end
+                end
+                if clean then
+                  for j = s + 1, s + nSeen do
+                    local entry = ARGV[j]
+                    local colon = string.find(entry, ':', 1, true)
+                    local seenId = string.sub(entry, 1, colon - 1)
+                    local liveId, version = live(prefix, seenId)
+                    if liveId ~= seenId or version ~= string.sub(entry, colon + 1) then clean = false; break end
+                  end
+                  if clean then return 2 end
+                end
+              end
+              local order = candidates(k, a)
+              local now, counted = 0, {}
+              for _, candidate in ipairs(order) do
+                local liveId, version = live(prefix, candidate)
+                if liveId ~= id and version then
+                  if liveId == nil or not seen[liveId .. ':' .. version] then return 1 end
+                  if not counted[liveId] then counted[liveId] = true; now = now + 1 end
+                end
+              end
+              if now ~= expected then return 1 end
               return 2
             end
-            local order = candidates(k, a)
-            local now, counted = 0, {}
-            for _, candidate in ipairs(order) do
-              local liveId, version = live(prefix, candidate)
-              if liveId ~= id and version then
-                if liveId == nil or not seen[liveId .. ':' .. version] then return 1 end
-                if not counted[liveId] then counted[liveId] = true; now = now + 1 end
+            local result = settle()
+            -- marked after the check, which must not see this write's own marks
+            if generationBefore >= 0 and nMarks > 0 then
+              local fields = {}
+              for j = marks, marks + nMarks - 1 do
+                fields[#fields + 1] = ARGV[j]; fields[#fields + 1] = generationBefore + 1
               end
+              redis.call('HSET', touched, unpack(fields))
             end
-            if now ~= expected then return 1 end
-            return 2
+            return result
             """);
 
     private final RedisConnection connection;
@@ -370,21 +413,35 @@ final class ScriptedAccess {
         args.add(Integer.toString(index.blockingKeys().size()));
         args.add(change);
         args.add(Long.toString(feedLength));
+        List<String> identifierKeys = index.identifiers().stream().map(keys::identifier).toList();
+        List<String> sourceKeys = index.sources().stream().map(keys::source).toList();
+        List<String> blockKeys = index.blockingKeys().stream().map(keys::block).toList();
+        List<String> added = new ArrayList<>(identifierKeys);
+        added.addAll(sourceKeys);
+        added.addAll(blockKeys);
+        args.add(keys.writeTouched());
+        List<String> marks = touchedBuckets(added);
+        args.add(Integer.toString(marks.size()));
+        args.addAll(marks);
 
         List<String> scriptKeys = new ArrayList<>();
         scriptKeys.add(keys.profile(profile.id()));
         scriptKeys.add(keys.records(profile.id()));
         scriptKeys.add(keys.links(profile.id()));
         scriptKeys.add(keys.changeFeed());
-        index.identifiers().forEach(i -> scriptKeys.add(keys.identifier(i)));
+        scriptKeys.addAll(identifierKeys);
         index.removed().forEach(i -> scriptKeys.add(keys.identifier(i)));
-        index.sources().forEach(s -> scriptKeys.add(keys.source(s)));
-        index.blockingKeys().forEach(b -> scriptKeys.add(keys.block(b)));
+        scriptKeys.addAll(sourceKeys);
+        scriptKeys.addAll(blockKeys);
         if (settle == null) {
             args.add("0");
         } else {
             args.add("1");
+            int lookupFrom = scriptKeys.size();
             addQuery(settle, scriptKeys, args);
+            // the query's keys as addQuery laid them out: source, cannot-link (not an index), identifiers, blocks
+            List<String> lookup = new ArrayList<>(scriptKeys.subList(lookupFrom, scriptKeys.size()));
+            lookup.remove(1);
             List<String> others = new ArrayList<>();
             seen.forEach((id, version) -> {
                 if (!id.equals(profile.id())) {
@@ -394,6 +451,9 @@ final class ScriptedAccess {
             args.add(Integer.toString(others.size()));
             args.addAll(others);
             args.add(Long.toString(generation));
+            List<String> checks = touchedBuckets(lookup);
+            args.add(Integer.toString(checks.size()));
+            args.addAll(checks);
         }
         args.add(keys.writeGeneration());
         scriptKeys.addAll(tombstones); // scripted access runs on a single node only: declared, checked in-script
@@ -428,6 +488,20 @@ final class ScriptedAccess {
             return;
         }
         cache.put(profile.id(), new ProfileStore.Loaded(profile, List.copyOf(all.values())));
+    }
+
+    /**
+     * The fields of {@link RedisKeys.Namespace#writeTouched} that stand for these index keys, without
+     * repeats: one of {@value #TOUCHED_BUCKETS} buckets by hash, so the hash stays small whatever the data
+     * size (two keys sharing a bucket only cost a record the full settle check now and then).
+     */
+    static List<String> touchedBuckets(Collection<String> indexKeys) {
+        Set<String> buckets = new LinkedHashSet<>();
+        for (String key : indexKeys) {
+            int h = key.hashCode() * 0x9E3779B9;
+            buckets.add(Integer.toString((h >>> 16) & (TOUCHED_BUCKETS - 1), 36));
+        }
+        return List.copyOf(buckets);
     }
 
     private static List<String> strings(Object array) {

@@ -88,6 +88,33 @@ class SettleCheckTest {
     }
 
     @Test
+    void aWriteFiledUnderOtherKeysInBetweenLeavesTheRecordSettled() {
+        resolver.resolve(anna("crm", "1"));
+        CustomerRecord anna = anna("web", "9");
+        ProfileStore.Candidates seen = store.candidates(query(anna));
+        assertThat(seen.byLiveId()).hasSize(1);
+        IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC()).resolve(bob("crm", "2"));
+        assertThat(otherStore.candidates(query(anna)).generation()).as("the generation moved")
+                .isGreaterThan(seen.generation());
+        assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.SETTLED);
+    }
+
+    @Test
+    void aCandidateRewrittenInBetweenWithoutNewKeysIsLookedAt() {
+        ProfileId first = resolver.resolve(anna("crm", "1")).profileId();
+        CustomerRecord anna = anna("web", "9");
+        ProfileStore.Candidates seen = store.candidates(query(anna));
+        // a versioned write that adds no index entry (the survivor write of a merge, say)
+        ProfileStore.Loaded loaded = otherStore.loadLive(List.of(first)).get(first);
+        Profile profile = loaded.profile();
+        Profile next = new Profile(profile.id(), profile.golden(), profile.identifiers(), profile.records(),
+                profile.createdAt(), profile.updatedAt(), profile.version() + 1);
+        assertThat(otherStore.write(next, profile.version(), List.of(), List.of(), List.of()))
+                .isEqualTo(Written.WRITTEN);
+        assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.WRITTEN);
+    }
+
+    @Test
     void aRecordDecidedWhileItsMatchIsWrittenEndsInTheSameProfile() {
         AtomicBoolean once = new AtomicBoolean();
         MatchPolicy base = resolver.policy();
