@@ -2,20 +2,21 @@
 # Identity-resolution benchmark on one canonical CSV (docs/benchmarks.md).
 #
 #   scripts/bench-identity.sh --input FILE --out FILE [--truth-column NAME] [--threads N]
-#                             [--phone-region CC] [--warmup N] [--flush]
+#                             [--batch N] [--phone-region CC] [--warmup N] [--flush]
 #
 # Resolves every record through the production resolver against a real Redis: its own (redis-server
 # from PATH, else the binary bundled with embedded-redis; started, flushed and stopped by the run), or
 # the one at REDIS_URL, which is flushed first and therefore only used when --flush is given. Writes
 # record_id,profile_id to --out. The last line of output is
 #   precision=P recall=R f1=F records_per_s=X
-# (pairwise, from the truth column; NA without one). Builds core first when needed.
+# (pairwise, from the truth column; NA without one). With --batch N each thread resolves N consecutive
+# records per call (ProfileResolver.resolveAll). Builds core first when needed.
 set -euo pipefail
 # shellcheck source=lib/bench-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-common.sh"
 
 if [[ $# -eq 0 || "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit $(( $# == 0 ? 2 : 0 ))
 fi
 

@@ -10,4 +10,12 @@ import dev.tessera.core.model.CustomerRecord;
 public interface IdentityResolver {
 
     Resolution resolve(CustomerRecord record);
+
+    /**
+     * Resolves several records, as if one after another in some order; one resolution per record, in the
+     * same order. Implementations may send the work for several records together.
+     */
+    default java.util.List<Resolution> resolveAll(java.util.List<CustomerRecord> records) {
+        return records.stream().map(this::resolve).toList();
+    }
 }

@@ -31,13 +31,46 @@ public final class LuaScript {
         return result;
     }
 
-    private <T> T call(RedisConnection connection, ScriptOutputType type, String[] keys, String... args) {
+    /**
+     * Runs the script once per (keys, args) pair, all sent before the first answer is awaited: one round
+     * trip for all. Answers in the same order. Each run is atomic on its own; another client's commands
+     * may run between them. A run refused with NOSCRIPT (the server's script cache was emptied) is
+     * repeated with EVAL when its answer is read.
+     */
+    public <T> List<T> runAll(RedisConnection connection, ScriptOutputType type, List<String[]> keys,
+            List<String[]> args) {
         RedisClusterAsyncCommands<String, String> async = connection.async();
+        String digest = digest(async);
+        List<io.lettuce.core.RedisFuture<T>> sent = new java.util.ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            sent.add(async.<T>evalsha(digest, type, keys.get(i), args.get(i)));
+        }
+        List<T> results = new java.util.ArrayList<>(keys.size());
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                results.add(connection.await(sent.get(i)));
+            } catch (RedisCommandExecutionException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+                    throw e;
+                }
+                results.add(connection.await(async.<T>eval(source, type, keys.get(i), args.get(i))));
+            }
+        }
+        return results;
+    }
+
+    private String digest(RedisClusterAsyncCommands<String, String> async) {
         String digest = sha;
         if (digest == null) {
             digest = async.digest(source);
             sha = digest;
         }
+        return digest;
+    }
+
+    private <T> T call(RedisConnection connection, ScriptOutputType type, String[] keys, String... args) {
+        RedisClusterAsyncCommands<String, String> async = connection.async();
+        String digest = digest(async);
         try {
             return connection.await(async.<T>evalsha(digest, type, keys, args));
         } catch (RedisCommandExecutionException e) {

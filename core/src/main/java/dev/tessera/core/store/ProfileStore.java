@@ -525,6 +525,44 @@ public final class ProfileStore {
     public record IndexUpdate(Collection<Identifier> identifiers, Collection<Identifier> removed,
             Collection<SourceRecordId> sources, Collection<String> blockingKeys) {}
 
+    /**
+     * The arguments of {@link #writeAndIndex(Profile, long, Collection, Collection, IndexUpdate, String,
+     * CandidateQuery, Map, long, Collection)} as one value, so several can be sent together
+     * ({@link #writeAndIndexAll}).
+     */
+    public record WriteRequest(Profile profile, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, IndexUpdate index, String change, CandidateQuery settle,
+            Map<ProfileId, Long> seen, long generation, Collection<String> tombstones) {}
+
+    /** {@link #writeAndIndex(Profile, long, Collection, Collection, IndexUpdate, String, CandidateQuery, Map, long, Collection)}. */
+    public Written writeAndIndex(WriteRequest w) {
+        return writeAndIndex(w.profile(), w.expectedVersion(), w.records(), w.evidence(), w.index(), w.change(),
+                w.settle(), w.seen(), w.generation(), w.tombstones());
+    }
+
+    /**
+     * Several {@link #writeAndIndex(WriteRequest)} at once: with scripted access all scripts are sent
+     * before the first answer is awaited (one round trip instead of one each); each is atomic on its own,
+     * in list order, and another client's commands may run between them. Otherwise one after another.
+     */
+    public List<Written> writeAndIndexAll(List<WriteRequest> writes) {
+        if (scripts == null) {
+            return writes.stream().map(this::writeAndIndex).toList();
+        }
+        return scripts.writeAndIndexAll(writes, CHANGE_FEED_MAX_LENGTH);
+    }
+
+    /**
+     * {@link #candidates} for several queries at once: with scripted access one round trip for all
+     * (and one more for the profiles none of them had decoded); otherwise one after another.
+     */
+    public List<Candidates> candidatesAll(List<CandidateQuery> queries) {
+        if (scripts == null) {
+            return queries.stream().map(this::candidates).toList();
+        }
+        return scripts.candidatesAll(queries);
+    }
+
     /** What {@link #writeAndIndex} did. */
     public enum Written {
         /** Nothing: another writer changed the profile first (re-read and retry). */

@@ -274,47 +274,72 @@ final class ScriptedAccess {
 
     /** {@link ProfileStore#candidates} in one script; decodes only profiles changed since last seen. */
     ProfileStore.Candidates candidates(ProfileStore.CandidateQuery query) {
-        List<String> scriptKeys = new ArrayList<>();
-        List<String> args = new ArrayList<>();
-        addQuery(query, scriptKeys, args);
-        args.add(keys.writeGeneration());
-        List<Object> reply = CANDIDATES.runForList(connection, scriptKeys.toArray(String[]::new),
-                args.toArray(String[]::new));
-        long generation = Long.parseLong((String) reply.get(2));
-        Set<SourceRecordId> cannotLink = new TreeSet<>();
-        strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
-        java.util.SortedMap<ProfileId, ProfileStore.Found> found = new java.util.TreeMap<>();
-        Map<ProfileId, Set<String>> missing = new LinkedHashMap<>();
-        for (Object entry : (List<?>) reply.get(1)) {
-            List<?> fields = (List<?>) entry;
-            ProfileId asked = new ProfileId((String) fields.get(0));
-            if (fields.size() == 2) {
-                continue;
-            }
-            if (fields.size() == 3) {
-                throw new IllegalStateException("forwarding chain too long at profile " + asked);
-            }
-            Set<String> labels = new TreeSet<>(strings(fields.get(1)));
-            ProfileId live = new ProfileId((String) fields.get(2));
-            ProfileStore.Loaded known = cache.get(live);
-            if (known != null && known.profile().version() == Long.parseLong((String) fields.get(3))) {
-                cache.put(asked, known);
-                add(found, known, labels);
-            } else {
-                missing.merge(asked, labels, ScriptedAccess::union);
-            }
+        return candidatesAll(List.of(query)).get(0);
+    }
+
+    /**
+     * {@link ProfileStore#candidatesAll}: one candidate script per query, all sent at once, then one LOAD
+     * for the profiles none of them had decoded.
+     */
+    List<ProfileStore.Candidates> candidatesAll(List<ProfileStore.CandidateQuery> queries) {
+        List<String[]> allKeys = new ArrayList<>(queries.size());
+        List<String[]> allArgs = new ArrayList<>(queries.size());
+        for (ProfileStore.CandidateQuery query : queries) {
+            List<String> scriptKeys = new ArrayList<>();
+            List<String> args = new ArrayList<>();
+            addQuery(query, scriptKeys, args);
+            args.add(keys.writeGeneration());
+            allKeys.add(scriptKeys.toArray(String[]::new));
+            allArgs.add(args.toArray(String[]::new));
         }
-        if (!missing.isEmpty()) {
-            // changed since last seen (or never seen): fetched and decoded once, in one more script
-            Map<ProfileId, ProfileStore.Loaded> loaded = loadLive(missing.keySet(), false);
-            missing.forEach((asked, labels) -> {
+        List<List<Object>> replies = CANDIDATES.runAll(connection, io.lettuce.core.ScriptOutputType.MULTI, allKeys,
+                allArgs);
+        List<java.util.SortedMap<ProfileId, ProfileStore.Found>> founds = new ArrayList<>();
+        List<Map<ProfileId, Set<String>>> missings = new ArrayList<>();
+        Set<ProfileId> missingAll = new LinkedHashSet<>();
+        for (List<Object> reply : replies) {
+            java.util.SortedMap<ProfileId, ProfileStore.Found> found = new java.util.TreeMap<>();
+            Map<ProfileId, Set<String>> missing = new LinkedHashMap<>();
+            for (Object entry : (List<?>) reply.get(1)) {
+                List<?> fields = (List<?>) entry;
+                ProfileId asked = new ProfileId((String) fields.get(0));
+                if (fields.size() == 2) {
+                    continue;
+                }
+                if (fields.size() == 3) {
+                    throw new IllegalStateException("forwarding chain too long at profile " + asked);
+                }
+                Set<String> labels = new TreeSet<>(strings(fields.get(1)));
+                ProfileId live = new ProfileId((String) fields.get(2));
+                ProfileStore.Loaded known = cache.get(live);
+                if (known != null && known.profile().version() == Long.parseLong((String) fields.get(3))) {
+                    cache.put(asked, known);
+                    add(found, known, labels);
+                } else {
+                    missing.merge(asked, labels, ScriptedAccess::union);
+                }
+            }
+            founds.add(found);
+            missings.add(missing);
+            missingAll.addAll(missing.keySet());
+        }
+        // changed since last seen (or never seen): fetched and decoded once, in one more script
+        Map<ProfileId, ProfileStore.Loaded> loaded = missingAll.isEmpty() ? Map.of() : loadLive(missingAll, false);
+        List<ProfileStore.Candidates> result = new ArrayList<>(queries.size());
+        for (int q = 0; q < replies.size(); q++) {
+            List<Object> reply = replies.get(q);
+            java.util.SortedMap<ProfileId, ProfileStore.Found> found = founds.get(q);
+            missings.get(q).forEach((asked, labels) -> {
                 ProfileStore.Loaded profile = loaded.get(asked);
                 if (profile != null) {
                     add(found, profile, labels);
                 }
             });
+            Set<SourceRecordId> cannotLink = new TreeSet<>();
+            strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
+            result.add(new ProfileStore.Candidates(found, cannotLink, Long.parseLong((String) reply.get(2))));
         }
-        return new ProfileStore.Candidates(found, cannotLink, generation);
+        return result;
     }
 
     private static void add(java.util.SortedMap<ProfileId, ProfileStore.Found> found, ProfileStore.Loaded loaded,
@@ -405,13 +430,53 @@ final class ScriptedAccess {
             Collection<LinkEvidence> evidence, ProfileStore.IndexUpdate index, String change, long feedLength,
             ProfileStore.CandidateQuery settle, Map<ProfileId, Long> seen, long generation,
             Collection<String> tombstones) {
-        List<String> args = ProfileStore.writeArgs(profile, expectedVersion, records, evidence);
+        return writeAndIndexAll(List.of(new ProfileStore.WriteRequest(profile, expectedVersion, records, evidence,
+                index, change, settle, seen, generation, tombstones)), feedLength).get(0);
+    }
+
+    /** {@link ProfileStore#writeAndIndexAll}: one write-and-index script per request, all sent at once. */
+    List<ProfileStore.Written> writeAndIndexAll(List<ProfileStore.WriteRequest> writes, long feedLength) {
+        List<String[]> allKeys = new ArrayList<>(writes.size());
+        List<String[]> allArgs = new ArrayList<>(writes.size());
+        for (ProfileStore.WriteRequest w : writes) {
+            List<String> scriptKeys = new ArrayList<>();
+            List<String> args = new ArrayList<>();
+            addWrite(w, feedLength, scriptKeys, args);
+            allKeys.add(scriptKeys.toArray(String[]::new));
+            allArgs.add(args.toArray(String[]::new));
+        }
+        List<Long> results = WRITE_AND_INDEX.runAll(connection, io.lettuce.core.ScriptOutputType.INTEGER, allKeys,
+                allArgs);
+        List<ProfileStore.Written> written = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            long result = results.get(i);
+            ProfileStore.WriteRequest w = writes.get(i);
+            if (result == 1 || result == 2) {
+                remember(w.profile(), w.expectedVersion(), w.records());
+            }
+            written.add(result == 2 ? ProfileStore.Written.SETTLED
+                    : result == 1 ? ProfileStore.Written.WRITTEN
+                    : result == -2 ? ProfileStore.Written.ERASED
+                    : ProfileStore.Written.CONFLICT);
+        }
+        return written;
+    }
+
+    /** The keys and arguments of one {@link #WRITE_AND_INDEX} run. */
+    private void addWrite(ProfileStore.WriteRequest w, long feedLength, List<String> scriptKeys, List<String> args) {
+        Profile profile = w.profile();
+        ProfileStore.IndexUpdate index = w.index();
+        ProfileStore.CandidateQuery settle = w.settle();
+        Map<ProfileId, Long> seen = w.seen();
+        long generation = w.generation();
+        Collection<String> tombstones = w.tombstones();
+        args.addAll(ProfileStore.writeArgs(profile, w.expectedVersion(), w.records(), w.evidence()));
         args.add(profile.id().value());
         args.add(Integer.toString(index.identifiers().size()));
         args.add(Integer.toString(index.removed().size()));
         args.add(Integer.toString(index.sources().size()));
         args.add(Integer.toString(index.blockingKeys().size()));
-        args.add(change);
+        args.add(w.change());
         args.add(Long.toString(feedLength));
         List<String> identifierKeys = index.identifiers().stream().map(keys::identifier).toList();
         List<String> sourceKeys = index.sources().stream().map(keys::source).toList();
@@ -424,7 +489,6 @@ final class ScriptedAccess {
         args.add(Integer.toString(marks.size()));
         args.addAll(marks);
 
-        List<String> scriptKeys = new ArrayList<>();
         scriptKeys.add(keys.profile(profile.id()));
         scriptKeys.add(keys.records(profile.id()));
         scriptKeys.add(keys.links(profile.id()));
@@ -458,14 +522,6 @@ final class ScriptedAccess {
         args.add(keys.writeGeneration());
         scriptKeys.addAll(tombstones); // scripted access runs on a single node only: declared, checked in-script
         args.add(Integer.toString(tombstones.size()));
-        long result = WRITE_AND_INDEX.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
-        if (result == 1 || result == 2) {
-            remember(profile, expectedVersion, records);
-        }
-        return result == 2 ? ProfileStore.Written.SETTLED
-                : result == 1 ? ProfileStore.Written.WRITTEN
-                : result == -2 ? ProfileStore.Written.ERASED
-                : ProfileStore.Written.CONFLICT;
     }
 
     /**

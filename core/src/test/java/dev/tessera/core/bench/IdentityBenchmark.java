@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
 public final class IdentityBenchmark {
 
     static final String USAGE = "usage: bench-identity.sh --input FILE --out FILE [--truth-column NAME]"
-            + " [--threads N] [--phone-region CC] [--warmup N] [--flush]";
+            + " [--threads N] [--batch N] [--phone-region CC] [--warmup N] [--flush]";
     static final List<String> ATTRIBUTES = List.of("first_name", "last_name", "birth_date", "street", "city",
             "postcode", "country");
     /** All records carry this observation time, so reruns store identical documents. */
@@ -85,7 +85,12 @@ public final class IdentityBenchmark {
     }
 
     record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
-            boolean flush) {
+            boolean flush, int batch) {
+
+        Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
+                boolean flush) {
+            this(input, out, truthColumn, threads, phoneRegion, warmup, flush, 1);
+        }
 
         static Options parse(String... args) {
             Path input = null;
@@ -94,12 +99,13 @@ public final class IdentityBenchmark {
             int threads = 1;
             String region = "GB";
             int warmup = 0;
+            int batch = 1;
             boolean flush = false;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
                     case "--flush" -> flush = true;
-                    case "--input", "--out", "--truth-column", "--threads", "--phone-region", "--warmup" -> {
+                    case "--input", "--out", "--truth-column", "--threads", "--phone-region", "--warmup", "--batch" -> {
                         if (i + 1 >= args.length) {
                             throw new UsageException(arg + " needs a value");
                         }
@@ -110,6 +116,7 @@ public final class IdentityBenchmark {
                             case "--truth-column" -> truth = value;
                             case "--threads" -> threads = positive(arg, value, 1);
                             case "--warmup" -> warmup = positive(arg, value, 0);
+                            case "--batch" -> batch = positive(arg, value, 1);
                             default -> region = value;
                         }
                     }
@@ -119,7 +126,7 @@ public final class IdentityBenchmark {
             if (input == null || out == null) {
                 throw new UsageException("--input and --out are required");
             }
-            return new Options(input, out, truth, threads, region, warmup, flush);
+            return new Options(input, out, truth, threads, region, warmup, flush, batch);
         }
 
         private static int positive(String name, String value, int min) {
@@ -209,9 +216,11 @@ public final class IdentityBenchmark {
         if (options.warmup() > 0) {
             int warm = Math.min(options.warmup(), n);
             flush(redis);
-            long nanos = forEach(options.threads(), warm, redis, connection -> {
+            int batch = options.batch();
+            long nanos = forEach(options.threads(), (warm + batch - 1) / batch, redis, connection -> {
                 IdentityResolver resolver = resolver(connection);
-                return i -> resolver.resolve(rows.get(i).record());
+                return c -> resolver.resolveAll(rows.subList(c * batch, Math.min(warm, (c + 1) * batch)).stream()
+                        .map(Row::record).toList());
             });
             out.printf(Locale.ROOT, "warm-up: %d records in %.3f s (not measured; Redis flushed afterwards)%n",
                     warm, seconds(nanos));
@@ -266,21 +275,31 @@ public final class IdentityBenchmark {
         long[] latency = new long[n];
         AtomicLongArray outcomes = new AtomicLongArray(Resolution.Outcome.values().length);
         long[] commandsBefore = {-1};
-        long nanos = forEach(options.threads(), n, redis, connection -> {
+        int batch = options.batch();
+        // with --batch N each thread hands N consecutive records to resolveAll; a record's latency is then
+        // its batch's
+        long nanos = forEach(options.threads(), (n + batch - 1) / batch, redis, connection -> {
             IdentityResolver resolver = resolver(connection);
-            return i -> {
+            return c -> {
+                int from = c * batch;
+                int to = Math.min(n, from + batch);
                 long t0 = System.nanoTime();
-                Resolution resolution = resolver.resolve(rows.get(i).record());
-                latency[i] = System.nanoTime() - t0;
-                outcomes.incrementAndGet(resolution.outcome().ordinal());
+                List<Resolution> resolutions = batch == 1
+                        ? List.of(resolver.resolve(rows.get(from).record()))
+                        : resolver.resolveAll(rows.subList(from, to).stream().map(Row::record).toList());
+                long took = System.nanoTime() - t0;
+                for (int i = from; i < to; i++) {
+                    latency[i] = took;
+                    outcomes.incrementAndGet(resolutions.get(i - from).outcome().ordinal());
+                }
             };
         }, () -> commandsBefore[0] = commandsProcessed(stats));
         double resolveSeconds = seconds(nanos);
         // the difference includes the INFO that read the first count
         long commands = commandsProcessed(stats) - commandsBefore[0] - 1;
         double rate = n / Math.max(resolveSeconds, 1e-9);
-        out.printf(Locale.ROOT, "resolve: %d records with %d thread(s) in %.3f s = %.0f records/s%n", n,
-                options.threads(), resolveSeconds, rate);
+        out.printf(Locale.ROOT, "resolve: %d records with %d thread(s)%s in %.3f s = %.0f records/s%n", n,
+                options.threads(), batch == 1 ? "" : ", batches of " + batch, resolveSeconds, rate);
         if (commandsBefore[0] >= 0) {
             out.printf(Locale.ROOT, "redis commands while resolving: %d (%.1f per record)%n", commands,
                     n == 0 ? 0.0 : (double) commands / n);

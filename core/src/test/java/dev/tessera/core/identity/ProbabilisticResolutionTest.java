@@ -572,6 +572,51 @@ class ProbabilisticResolutionTest {
 
     @Test
     @Timeout(120)
+    void batchesEndInTheSameClusteringAsOneRecordAtATime() throws Exception {
+        Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
+                .filter(Files::isRegularFile);
+        assumeTrue(fake.isPresent(), "../shared/data/splink_fake_1000/fake_1000.csv is not next to the project");
+        // in file order: a person's records sit side by side, so batches hold records that belong together
+        List<CustomerRecord> records = new ArrayList<>(fake1000(fake.get(), 300));
+        records.addAll(SyntheticCustomers.generate(150, 42));
+        records.add(records.get(0)); // the same record twice in one batch
+        records.add(records.get(1));
+
+        Set<Set<SourceRecordId>> sequential = clustering(records, 1);
+        RedisTestSupport.flush();
+        Set<Set<SourceRecordId>> batched = clustering(records, 1, ProfileStore.Access.SCRIPTS, 16);
+        List<CustomerRecord> shuffled = new ArrayList<>(records);
+        Collections.shuffle(shuffled, new Random(5));
+        RedisTestSupport.flush();
+        Set<Set<SourceRecordId>> batchedOnFourThreads = clustering(shuffled, 4, ProfileStore.Access.SCRIPTS, 32);
+
+        assertThat(sequential.size()).isBetween(records.size() / 5, records.size() - 50);
+        assertThat(difference(batched, sequential)).as("batches of 16 vs one at a time").isEmpty();
+        assertThat(difference(batchedOnFourThreads, sequential)).as("4 threads, batches of 32").isEmpty();
+    }
+
+    @Test
+    void aBatchAnswersForEachRecordInOrder() {
+        CustomerRecord first = anna("crm", "1", "Hauptstr. 5");
+        CustomerRecord again = anna("crm", "1", "Hauptstr. 5");
+        CustomerRecord bob = record("crm", "2", AT, List.of("bob@example.org"), "first_name", "Bob",
+                "last_name", "Meyer", "birth_date", "1966-11-12", "city", "Munich", "country", "DE");
+        CustomerRecord sameAnna = anna("shop", "7", "Hauptstrasse 5");
+
+        List<Resolution> resolutions = resolver.resolveAll(List.of(first, bob, again, sameAnna));
+
+        assertThat(resolutions).hasSize(4);
+        ProfileId anna = store.findBySource(first.id()).orElseThrow();
+        assertThat(resolutions.get(0).profileId()).isEqualTo(anna);
+        assertThat(resolutions.get(1).profileId()).isEqualTo(store.findBySource(bob.id()).orElseThrow())
+                .isNotEqualTo(anna);
+        assertThat(resolutions.get(2).profileId()).isEqualTo(anna);
+        assertThat(resolutions.get(3).profileId()).isEqualTo(anna);
+        assertThat(store.find(anna).orElseThrow().records()).containsExactlyInAnyOrder(first.id(), sameAnna.id());
+    }
+
+    @Test
+    @Timeout(120)
     void scriptedAndPerKeyAccessEndInTheSameClustering() throws Exception {
         Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
                 .filter(Files::isRegularFile);
@@ -637,6 +682,12 @@ class ProbabilisticResolutionTest {
 
     private Set<Set<SourceRecordId>> clustering(List<CustomerRecord> records, int threads, ProfileStore.Access access)
             throws Exception {
+        return clustering(records, threads, access, 1);
+    }
+
+    /** With {@code batch} > 1 each thread hands its records to {@code resolveAll} that many at a time. */
+    private Set<Set<SourceRecordId>> clustering(List<CustomerRecord> records, int threads, ProfileStore.Access access,
+            int batch) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<RedisConnection> connections = Collections.synchronizedList(new ArrayList<>());
         try {
@@ -647,8 +698,17 @@ class ProbabilisticResolutionTest {
                     RedisConnection connection = RedisTestSupport.connect();
                     connections.add(connection);
                     ProfileResolver own = newResolver(new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access));
+                    List<CustomerRecord> mine = new ArrayList<>();
                     for (int i = slot; i < records.size(); i += threads) {
-                        own.resolve(records.get(i));
+                        mine.add(records.get(i));
+                    }
+                    for (int from = 0; from < mine.size(); from += batch) {
+                        List<CustomerRecord> chunk = mine.subList(from, Math.min(mine.size(), from + batch));
+                        if (batch == 1) {
+                            own.resolve(chunk.get(0));
+                        } else {
+                            assertThat(own.resolveAll(chunk)).hasSize(chunk.size());
+                        }
                     }
                     return null;
                 }));

@@ -118,7 +118,25 @@ public final class CsvFileImporter {
 
     /** Resolves and stores one mapped row. */
     private void store(Source source, ImportReport.Builder report, CustomerRecord record) {
-        Resolution resolution = resolver.resolve(record);
+        stored(source, report, record, resolver.resolve(record));
+    }
+
+    /**
+     * Resolves and stores mapped rows of different records together ({@code IdentityResolver.resolveAll}:
+     * their Redis work shares round trips).
+     */
+    private void storeAll(Source source, ImportReport.Builder report, java.util.List<CustomerRecord> records) {
+        if (records.size() == 1) {
+            store(source, report, records.get(0));
+            return;
+        }
+        java.util.List<Resolution> resolutions = resolver.resolveAll(records);
+        for (int i = 0; i < records.size(); i++) {
+            stored(source, report, records.get(i), resolutions.get(i));
+        }
+    }
+
+    private void stored(Source source, ImportReport.Builder report, CustomerRecord record, Resolution resolution) {
         hooks.afterResolve(record, resolution); // timelines follow merges; waiting interactions attach
         report.stored(resolution.outcome());
         if (resolution.outcome() == Resolution.Outcome.ERASED) {
@@ -131,6 +149,11 @@ public final class CsvFileImporter {
 
     /** Rows waiting per resolving thread: bounds memory, and how far reading runs ahead of storing. */
     private static final int QUEUED_PER_THREAD = 256;
+    /**
+     * Rows a resolving thread takes from its queue at most and resolves together: whatever is waiting,
+     * so a slow file is not held back, and never two rows of one record (those stay in file order).
+     */
+    private static final int BATCH = 32;
 
     /**
      * The threads that resolve a file's rows. A row goes to the thread chosen by its source id, so rows
@@ -167,21 +190,49 @@ public final class CsvFileImporter {
         }
 
         private void run(java.util.concurrent.BlockingQueue<java.util.Optional<CustomerRecord>> queue) {
+            boolean end = false;
             try {
+                java.util.Optional<CustomerRecord> carried = null;
                 while (true) {
-                    java.util.Optional<CustomerRecord> next = queue.take();
+                    java.util.Optional<CustomerRecord> next = carried != null ? carried : queue.take();
+                    carried = null;
                     if (next.isEmpty()) {
                         return;
                     }
+                    java.util.List<CustomerRecord> batch = new java.util.ArrayList<>();
+                    java.util.Set<dev.tessera.core.model.SourceRecordId> ids = new java.util.HashSet<>();
+                    batch.add(next.get());
+                    ids.add(next.get().id());
+                    while (batch.size() < BATCH) {
+                        java.util.Optional<CustomerRecord> more = queue.poll();
+                        if (more == null) {
+                            break;
+                        }
+                        if (more.isEmpty()) {
+                            end = true;
+                            break;
+                        }
+                        if (!ids.add(more.get().id())) {
+                            carried = more; // a second row of a record: in the next batch, after the first
+                            break;
+                        }
+                        batch.add(more.get());
+                    }
                     if (failure.get() == null) {
-                        store(source, report, next.get());
+                        storeAll(source, report, batch);
+                    }
+                    if (end) {
+                        return;
                     }
                 }
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
                 // nothing more is stored; what is queued is dropped up to the end marker (never cleared at
-                // once: the marker may be queued already, and the reader may be waiting for room)
-                drain(queue);
+                // once: the marker may be queued already, and the reader may be waiting for room) unless
+                // this batch took the marker already
+                if (!end) {
+                    drain(queue);
+                }
             }
         }
 
