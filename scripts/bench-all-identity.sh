@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the identity-resolution benchmark on every data set in ../shared/data (docs/benchmarks.md).
 #
-#   scripts/bench-all-identity.sh [--threads N] [--warmup N] [--data DIR] [--flush]
+#   scripts/bench-all-identity.sh [--threads N] [--batch N] [--warmup N] [--data DIR] [--flush]
 #
 # 0. builds core once when needed and runs every data set on a copy of those classes;
 # 1. converts Febrl 1, 2, 3, 4 (4a+4b as sources a/b) and Splink fake_1000 into target/bench/*.csv;
@@ -16,12 +16,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-common.sh"
 
 THREADS=1
 WARMUP=0
+BATCH=1
 DATA="$BENCH_ROOT/../shared/data"
 FLUSH_CONFIRMED=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --threads) THREADS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
+    --batch) BATCH="$2"; shift 2 ;;
     --data) DATA="$2"; shift 2 ;;
     --flush) FLUSH_CONFIRMED=true; shift ;;
     -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -141,9 +143,9 @@ for name in "${SETS[@]}"; do
   set_rate="$(redis_set_rate)"
   bench_log "$name: redis-benchmark SET (-P 16) = $set_rate requests/s"
   log="$BENCH_TARGET/$name.log"
-  bench_log "$name: scripts/bench-identity.sh --input target/bench/$name.csv --truth-column cluster --threads $THREADS"
+  bench_log "$name: scripts/bench-identity.sh --input target/bench/$name.csv --truth-column cluster --threads $THREADS --batch $BATCH"
   if ! "$BENCH_ROOT/scripts/bench-identity.sh" --input "$BENCH_TARGET/$name.csv" \
-        --out "$BENCH_TARGET/$name.profiles.csv" --truth-column cluster --threads "$THREADS" \
+        --out "$BENCH_TARGET/$name.profiles.csv" --truth-column cluster --threads "$THREADS" --batch "$BATCH" \
         --warmup "$WARMUP" "${FLUSH_ARG[@]}" 2>&1 | tee "$log" >&2; then
     bench_log "$name: the benchmark failed (log: $log)"
     ROWS+=("| $name | failed | | | | | $set_rate |")
@@ -157,7 +159,7 @@ done
 
 # --- 4. table ---------------------------------------------------------------------------------
 {
-  echo "Core: $BUILD_ID. Threads: $THREADS; warm-up records: $WARMUP."
+  echo "Core: $BUILD_ID. Threads: $THREADS; batch: $BATCH; warm-up records: $WARMUP."
   echo "Redis: $REDIS_NOTE${RB_NOTE:+; $RB_NOTE}."
   echo
   echo "| data set | records | precision | recall | F1 | records/s | redis SET/s (-P 16) |"

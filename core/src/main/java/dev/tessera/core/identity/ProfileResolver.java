@@ -137,12 +137,14 @@ public final class ProfileResolver implements IdentityResolver {
 
     /**
      * Resolves several records; ends where resolving them one after another in some order ends, as
-     * concurrent {@link #resolve} calls do. Cheaper than one call each: the candidates of all records are
-     * picked in one round trip (with scripted access), and the records whose decision is a single profile
-     * write (a new profile, a link, an update) are written in one more. Each write's settle check sees the
-     * other records of the batch like any concurrent writer's; a record it does not settle, a version
-     * conflict, a merge, an unchanged record and a record with must-link decisions go on one by one
-     * through {@link #resolve}, after the batch. A profile that one of them merges into another is
+     * concurrent {@link #resolve} calls do. Cheaper than one call each: records go in rounds of records
+     * that share no lookup key (source id, identifier, blocking key) with one another or with an earlier
+     * record still waiting, so records that may meet are decided in their order. In a round the candidates
+     * of all records are picked in one round trip (with scripted access), and the records whose decision
+     * is a single profile write (a new profile, a link, an update) are written in one more. Each write's
+     * settle check sees the other records like any concurrent writer's; a record it does not settle, a
+     * version conflict, a merge, an unchanged record and a record with decisions go on one by one through
+     * {@link #resolve}, after the batch. A profile that one of them merges into another is
      * reported as the one it went into, also for the records of the batch that landed in it first.
      *
      * @return one resolution per record, in the same order
@@ -153,22 +155,93 @@ public final class ProfileResolver implements IdentityResolver {
             return records.stream().map(this::resolve).toList();
         }
         List<ProfileStore.CandidateQuery> queries = new ArrayList<>(n);
-        List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>(n);
         for (CustomerRecord record : records) {
-            ProfileStore.CandidateQuery query = new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
-                    policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES);
-            queries.add(query);
-            partners.add(store.mustLinkPartnersLater(query.source()));
+            queries.add(new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
+                    policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES));
         }
-        List<ProfileStore.Candidates> found = store.candidatesAll(queries);
-
         Resolution[] results = new Resolution[n];
+        // Rounds: a record sharing a lookup key with an earlier record of the batch waits for a later
+        // round, so records that may meet are decided in their order, each seeing the one before it
+        // written (like one at a time), instead of meeting in their settle checks and merging afterwards.
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pending.add(i);
+        }
+        while (!pending.isEmpty()) {
+            List<Integer> round = new ArrayList<>();
+            List<Integer> later = new ArrayList<>();
+            Set<String> taken = new java.util.HashSet<>();
+            for (int i : pending) {
+                List<String> keys = lookupKeys(queries.get(i));
+                boolean meets = false;
+                for (String key : keys) {
+                    meets |= !taken.add(key); // taken also by a waiting record: who meets it waits behind it
+                }
+                (meets ? later : round).add(i);
+            }
+            resolveRound(records, queries, round, results);
+            pending = later;
+        }
+        for (int i = 0; i < n; i++) {
+            if (results[i] == null) {
+                results[i] = resolve(records.get(i));
+            }
+        }
+        // a record finished one by one may have merged the profile an earlier record of the batch landed in
+        Map<ProfileId, ProfileId> mergedInto = new java.util.HashMap<>();
+        for (Resolution r : results) {
+            r.merged().forEach(away -> mergedInto.put(away, r.profileId()));
+        }
+        if (!mergedInto.isEmpty()) {
+            for (int i = 0; i < n; i++) {
+                ProfileId home = results[i].profileId();
+                for (int hops = 0; home != null && mergedInto.containsKey(home) && hops < n; hops++) {
+                    home = mergedInto.get(home);
+                }
+                if (home != null && !home.equals(results[i].profileId())) {
+                    results[i] = new Resolution(home, results[i].outcome(), results[i].merged());
+                }
+            }
+        }
+        return List.of(results);
+    }
+
+    /** The index keys a record's candidates are looked up by, as plain strings (records sharing one may meet). */
+    private static List<String> lookupKeys(ProfileStore.CandidateQuery query) {
+        List<String> keys = new ArrayList<>();
+        keys.add("s\u0000" + query.source().key());
+        query.identifiers().forEach(i -> keys.add("i\u0000" + i.type().code() + "\u0000" + i.value()));
+        query.blockingKeys().forEach(b -> keys.add("b\u0000" + b));
+        return keys;
+    }
+
+    /**
+     * One round of {@link #resolveAll}: the candidates of these records picked together, the single writes
+     * sent together; fills {@code results} for the records that are done (settled), leaves the others null.
+     */
+    private void resolveRound(List<CustomerRecord> records, List<ProfileStore.CandidateQuery> queries,
+            List<Integer> round, Resolution[] results) {
+        if (round.size() == 1) {
+            int i = round.get(0);
+            results[i] = resolve(records.get(i));
+            return;
+        }
+        List<ProfileStore.CandidateQuery> asked = new ArrayList<>(round.size());
+        List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>(round.size());
+        for (int i : round) {
+            asked.add(queries.get(i));
+            // sent before the candidate scripts, so all share a round trip
+            partners.add(store.mustLinkPartnersLater(queries.get(i).source()));
+        }
+        List<ProfileStore.Candidates> found = store.candidatesAll(asked);
+
         List<Integer> batched = new ArrayList<>();
         List<Single> singles = new ArrayList<>();
         List<Gathered> gathered = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int r = 0; r < round.size(); r++) {
+            int i = round.get(r);
             CustomerRecord record = records.get(i);
-            Gathered g = gathered(queries.get(i), found.get(i), partners.get(i).get());
+            Gathered g = gathered(queries.get(i), found.get(r), partners.get(r).get());
             if (g.group() != null) {
                 continue; // decisions: one by one
             }
@@ -194,28 +267,6 @@ public final class ProfileResolver implements IdentityResolver {
                 results[i] = resolution;
             }
         }
-        for (int i = 0; i < n; i++) {
-            if (results[i] == null) {
-                results[i] = resolve(records.get(i));
-            }
-        }
-        // a record finished one by one may have merged the profile an earlier record of the batch landed in
-        Map<ProfileId, ProfileId> mergedInto = new java.util.HashMap<>();
-        for (Resolution r : results) {
-            r.merged().forEach(away -> mergedInto.put(away, r.profileId()));
-        }
-        if (!mergedInto.isEmpty()) {
-            for (int i = 0; i < n; i++) {
-                ProfileId home = results[i].profileId();
-                for (int hops = 0; home != null && mergedInto.containsKey(home) && hops < n; hops++) {
-                    home = mergedInto.get(home);
-                }
-                if (home != null && !home.equals(results[i].profileId())) {
-                    results[i] = new Resolution(home, results[i].outcome(), results[i].merged());
-                }
-            }
-        }
-        return List.of(results);
     }
 
     /**
