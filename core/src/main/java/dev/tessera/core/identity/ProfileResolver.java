@@ -105,10 +105,20 @@ public final class ProfileResolver implements IdentityResolver {
 
     @Override
     public Resolution resolve(CustomerRecord record) {
-        Resolution first = null;
+        return resolveFrom(record, new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
+                policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES), null);
+    }
+
+    /**
+     * {@link #resolve}, continuing from {@code written} when a batch already wrote the record (its
+     * outcome is the one reported, unless a merge follows) and its settle check found something.
+     */
+    private Resolution resolveFrom(CustomerRecord record, ProfileStore.CandidateQuery query, Resolution written) {
+        Resolution first = written;
         Set<ProfileId> merged = new LinkedHashSet<>();
-        ProfileStore.CandidateQuery query = new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
-                policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES);
+        if (written != null) {
+            merged.addAll(written.merged());
+        }
         List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(record);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Gathered gathered = gather(query);
@@ -144,7 +154,7 @@ public final class ProfileResolver implements IdentityResolver {
      * is a single profile write (a new profile, a link, an update) are written in one more. Each write's
      * settle check sees the other records like any concurrent writer's; a record it does not settle, a
      * version conflict, a merge, an unchanged record and a record with decisions go on one by one through
-     * {@link #resolve}, after the batch. A profile that one of them merges into another is
+     * {@link #resolve} right after their round (before the records waiting behind them). A profile that one of them merges into another is
      * reported as the one it went into, also for the records of the batch that landed in it first.
      *
      * @return one resolution per record, in the same order
@@ -179,13 +189,15 @@ public final class ProfileResolver implements IdentityResolver {
                 }
                 (meets ? later : round).add(i);
             }
-            resolveRound(records, queries, round, results);
-            pending = later;
-        }
-        for (int i = 0; i < n; i++) {
-            if (results[i] == null) {
-                results[i] = resolve(records.get(i));
+            Resolution[] written = new Resolution[n];
+            resolveRound(records, queries, round, results, written);
+            // what the round left goes on one by one now, before any record that waits behind it
+            for (int i : round) {
+                if (results[i] == null) {
+                    results[i] = resolveFrom(records.get(i), queries.get(i), written[i]);
+                }
             }
+            pending = later;
         }
         // a record finished one by one may have merged the profile an earlier record of the batch landed in
         Map<ProfileId, ProfileId> mergedInto = new java.util.HashMap<>();
@@ -220,10 +232,10 @@ public final class ProfileResolver implements IdentityResolver {
      * sent together; fills {@code results} for the records that are done (settled), leaves the others null.
      */
     private void resolveRound(List<CustomerRecord> records, List<ProfileStore.CandidateQuery> queries,
-            List<Integer> round, Resolution[] results) {
+            List<Integer> round, Resolution[] results, Resolution[] storedFirst) {
         if (round.size() == 1) {
             int i = round.get(0);
-            results[i] = resolve(records.get(i));
+            results[i] = resolveFrom(records.get(i), queries.get(i), null);
             return;
         }
         List<ProfileStore.CandidateQuery> asked = new ArrayList<>(round.size());
@@ -265,6 +277,8 @@ public final class ProfileResolver implements IdentityResolver {
             if (resolution.outcome() == Outcome.ERASED || done.get().settled()
                     || settled(records.get(i), queries.get(i), resolution.profileId(), gathered.get(b))) {
                 results[i] = resolution;
+            } else {
+                storedFirst[i] = resolution; // the record is stored; a later attempt joins what it met
             }
         }
     }

@@ -46,15 +46,24 @@ public final class LuaScript {
             sent.add(async.<T>evalsha(digest, type, keys.get(i), args.get(i)));
         }
         List<T> results = new java.util.ArrayList<>(keys.size());
+        RuntimeException failure = null;
         for (int i = 0; i < sent.size(); i++) {
             try {
                 results.add(connection.await(sent.get(i)));
             } catch (RedisCommandExecutionException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-                    throw e;
+                if (failure == null && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    results.add(connection.await(async.<T>eval(source, type, keys.get(i), args.get(i))));
+                } else if (failure == null) {
+                    failure = e; // the answers of the others are still read before it is thrown
                 }
-                results.add(connection.await(async.<T>eval(source, type, keys.get(i), args.get(i))));
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return results;
     }

@@ -680,31 +680,39 @@ public final class ProfileStore {
         removed.forEach(i -> scriptKeys.add(keys.identifier(i)));
         sources.forEach(s -> scriptKeys.add(keys.source(s)));
         blockingKeys.forEach(b -> scriptKeys.add(keys.block(b)));
-        List<String> added = new ArrayList<>();
-        identifiers.forEach(i -> added.add(keys.identifier(i)));
-        sources.forEach(s -> added.add(keys.source(s)));
-        blockingKeys.forEach(b -> added.add(keys.block(b)));
         List<String> args = new ArrayList<>(List.of(id.value(), Integer.toString(identifiers.size()),
                 Integer.toString(removed.size()), Integer.toString(sources.size()),
                 Integer.toString(blockingKeys.size()), keys.writeGeneration(), keys.writeTouched()));
-        args.addAll(ScriptedAccess.touchedBuckets(added));
+        args.addAll(ScriptedAccess.touchedBuckets(scriptKeys)); // removals too: see removeFromIndex
         INDEX.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
     }
+
+    /**
+     * Lua: {@code markTouched(hash, generation, from, to)} sets the buckets ARGV[from..to] of the
+     * touched-keys hash to the generation, a few hundred fields per HSET (unpack is limited to about
+     * 8,000 values, and a profile with thousands of records marks thousands of source keys).
+     */
+    static final String MARK_TOUCHED = """
+            local function markTouched(hash, generation, from, to)
+              local fields = {}
+              for j = from, to do
+                fields[#fields + 1] = ARGV[j]; fields[#fields + 1] = generation
+                if #fields >= 400 then redis.call('HSET', hash, unpack(fields)); fields = {} end
+              end
+              if #fields > 0 then redis.call('HSET', hash, unpack(fields)) end
+            end
+            """;
 
     /**
      * KEYS: identifiers to add, identifiers to remove, source records, blocking keys. ARGV: profile id, the
      * four counts, the write generation key, the touched-keys hash, then the buckets to mark.
      */
-    private static final LuaScript INDEX = new LuaScript("""
+    private static final LuaScript INDEX = new LuaScript(MARK_TOUCHED + """
             local id = ARGV[1]
             local nAdd, nRemove, nSources, nBlocks = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
               tonumber(ARGV[5])
             local generation = redis.call('INCR', ARGV[6])
-            if #ARGV > 7 then
-              local fields = {}
-              for j = 8, #ARGV do fields[#fields + 1] = ARGV[j]; fields[#fields + 1] = generation end
-              redis.call('HSET', ARGV[7], unpack(fields))
-            end
+            markTouched(ARGV[7], generation, 8, #ARGV)
             local k = 1
             for _ = 1, nAdd do redis.call('SADD', KEYS[k], id); k = k + 1 end
             for _ = 1, nRemove do redis.call('SREM', KEYS[k], id); k = k + 1 end
@@ -715,11 +723,45 @@ public final class ProfileStore {
 
     /** Removes a merged-away id from index sets (its forward pointer keeps old readers working). */
     public void unindex(ProfileId id, Collection<Identifier> identifiers, Collection<String> blockingKeys) {
-        List<RedisFuture<?>> writes = new ArrayList<>();
-        identifiers.forEach(i -> writes.add(async.srem(keys.identifier(i), id.value())));
-        blockingKeys.forEach(b -> writes.add(async.srem(keys.block(b), id.value())));
-        writes.forEach(connection::await);
+        List<String> indexKeys = new ArrayList<>();
+        identifiers.forEach(i -> indexKeys.add(keys.identifier(i)));
+        blockingKeys.forEach(b -> indexKeys.add(keys.block(b)));
+        removeFromIndex(indexKeys, List.of(id.value()));
     }
+
+    /**
+     * Removes profile ids from index sets (keys as {@link RedisKeys.Namespace#identifier} and
+     * {@link RedisKeys.Namespace#block} name them). On a single node one script also counts the write
+     * generation and marks the keys touched: a removal can give a record a new candidate too (a block
+     * that shrinks below the size limit, a freed place among the candidates compared).
+     */
+    public void removeFromIndex(Collection<String> indexKeys, Collection<String> members) {
+        if (indexKeys.isEmpty() || members.isEmpty()) {
+            return;
+        }
+        if (connection.cluster()) {
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            indexKeys.forEach(k -> writes.add(async.srem(k, members.toArray(String[]::new))));
+            writes.forEach(connection::await);
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(keys.writeGeneration(), keys.writeTouched(),
+                Integer.toString(members.size())));
+        args.addAll(members);
+        args.addAll(ScriptedAccess.touchedBuckets(indexKeys));
+        UNINDEX.run(connection, indexKeys.toArray(String[]::new), args.toArray(String[]::new));
+    }
+
+    /** KEYS: index sets. ARGV: write generation key, touched-keys hash, member count, members, buckets. */
+    private static final LuaScript UNINDEX = new LuaScript(MARK_TOUCHED + """
+            local generation = redis.call('INCR', ARGV[1])
+            local nMembers = tonumber(ARGV[3])
+            markTouched(ARGV[2], generation, 4 + nMembers, #ARGV)
+            for k = 1, #KEYS do
+              for j = 4, 3 + nMembers do redis.call('SREM', KEYS[k], ARGV[j]) end
+            end
+            return 1
+            """);
 
     /** Remembers that two records belong to different people, whatever matching says later. */
     public void addCannotLink(SourceRecordId a, SourceRecordId b) {
@@ -837,11 +879,27 @@ public final class ProfileStore {
 
     /** Points a dissolved profile id at the profile that now holds most of its records. */
     public void forwardDissolved(ProfileId from, ProfileId into) {
-        List<RedisFuture<?>> writes = new ArrayList<>();
-        bumpGeneration(writes);
-        writes.add(async.hset(keys.profile(from), "forward", into.value()));
-        writes.forEach(connection::await);
+        if (connection.cluster()) {
+            redis.hset(keys.profile(from), "forward", into.value());
+            return;
+        }
+        FORWARD_DISSOLVED.run(connection, new String[] {keys.profile(from)}, into.value(), keys.writeGeneration(),
+                keys.writeTouched(), FORWARDS_FIELD);
     }
+
+    /**
+     * Field of the touched-keys hash set by every {@link #forwardDissolved}, and read by every settle
+     * check: an index entry may still name the dissolved id (or an id forwarded to it), and from now on
+     * it leads to another profile, whichever keys it sits under.
+     */
+    static final String FORWARDS_FIELD = "@forward";
+
+    private static final LuaScript FORWARD_DISSOLVED = new LuaScript("""
+            local generation = redis.call('INCR', ARGV[2])
+            redis.call('HSET', ARGV[3], ARGV[4], generation)
+            redis.call('HSET', KEYS[1], 'forward', ARGV[1])
+            return 1
+            """);
 
     /**
      * The write generation key, or empty on Redis Cluster: only the scripted single-node path reads the
@@ -849,12 +907,6 @@ public final class ProfileStore {
      */
     String generationKey() {
         return connection.cluster() ? "" : keys.writeGeneration();
-    }
-
-    private void bumpGeneration(List<RedisFuture<?>> writes) {
-        if (!connection.cluster()) {
-            writes.add(async.incr(keys.writeGeneration()));
-        }
     }
 
     /** Announces a change on the change feed that segments and other consumers follow. */

@@ -188,8 +188,8 @@ final class ScriptedAccess {
      * exists, 1 when written, 2 when written and the check found the same candidates unchanged (the record
      * is settled).
      */
-    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + ProfileStore.REFUSE_ERASED
-            + ProfileStore.VERSIONED_WRITE + """
+    private static final LuaScript WRITE_AND_INDEX = new LuaScript(FUNCTIONS + ProfileStore.MARK_TOUCHED
+            + ProfileStore.REFUSE_ERASED + ProfileStore.VERSIONED_WRITE + """
             local id = ARGV[i]
             local nAdd, nRemove, nSources, nBlocks = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]),
               tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
@@ -252,12 +252,8 @@ final class ScriptedAccess {
             end
             local result = settle()
             -- marked after the check, which must not see this write's own marks
-            if generationBefore >= 0 and nMarks > 0 then
-              local fields = {}
-              for j = marks, marks + nMarks - 1 do
-                fields[#fields + 1] = ARGV[j]; fields[#fields + 1] = generationBefore + 1
-              end
-              redis.call('HSET', touched, unpack(fields))
+            if generationBefore >= 0 then
+              markTouched(touched, generationBefore + 1, marks, marks + nMarks - 1)
             end
             return result
             """);
@@ -515,7 +511,8 @@ final class ScriptedAccess {
             args.add(Integer.toString(others.size()));
             args.addAll(others);
             args.add(Long.toString(generation));
-            List<String> checks = touchedBuckets(lookup);
+            List<String> checks = new ArrayList<>(touchedBuckets(lookup));
+            checks.add(ProfileStore.FORWARDS_FIELD);
             args.add(Integer.toString(checks.size()));
             args.addAll(checks);
         }

@@ -596,6 +596,22 @@ class ProbabilisticResolutionTest {
     }
 
     @Test
+    void inABatchTheLaterOfTwoRowsOfARecordWinsAlsoWhenTheFirstIsUnchanged() {
+        CustomerRecord stored = anna("crm", "1", "Hauptstr. 5");
+        resolver.resolve(stored);
+        CustomerRecord moved = anna("crm", "1", "Ringstr. 9"); // same observed-at, as rows of one file
+        CustomerRecord bob = record("crm", "2", AT, List.of("bob@example.org"), "first_name", "Bob",
+                "last_name", "Meyer", "birth_date", "1966-11-12", "city", "Munich", "country", "DE");
+
+        List<Resolution> resolutions = resolver.resolveAll(List.of(stored, bob, moved));
+
+        assertThat(resolutions).extracting(Resolution::outcome)
+                .containsExactly(Resolution.Outcome.UNCHANGED, Resolution.Outcome.CREATED, Resolution.Outcome.UPDATED);
+        ProfileId anna = store.findBySource(stored.id()).orElseThrow();
+        assertThat(store.records(anna)).singleElement().isEqualTo(moved);
+    }
+
+    @Test
     void aBatchAnswersForEachRecordInOrder() {
         CustomerRecord first = anna("crm", "1", "Hauptstr. 5");
         CustomerRecord again = anna("crm", "1", "Hauptstr. 5");

@@ -115,6 +115,41 @@ class SettleCheckTest {
     }
 
     @Test
+    void removalsAndForwardsCountAsChangesToo() {
+        // a removal can free a place among the candidates compared, a forward can lead an index entry
+        // to another profile: both move the generation (conservative: the full check runs afterwards)
+        ProfileId bob = resolver.resolve(bob("crm", "1")).profileId();
+        CustomerRecord anna = anna("web", "9");
+        long before = store.candidates(query(anna)).generation();
+        otherStore.unindex(bob, List.of(), resolver.policy().blockingKeys(bob("crm", "1")));
+        long afterRemoval = store.candidates(query(anna)).generation();
+        assertThat(afterRemoval).isGreaterThan(before);
+        otherStore.forwardDissolved(ProfileId.random(), bob);
+        assertThat(store.candidates(query(anna)).generation()).isGreaterThan(afterRemoval);
+    }
+
+    @Test
+    void aProfileWithThousandsOfSourceRecordsIsWrittenAndIndexed() {
+        CustomerRecord anna = anna("web", "9");
+        Instant now = Instant.parse(AT);
+        Profile profile = new Profile(ProfileId.random(), new GoldenRecordBuilder().golden(List.of(anna)),
+                anna.identifiers(), List.of(anna.id()), now, now, 1);
+        List<dev.tessera.core.model.SourceRecordId> sources = new java.util.ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            sources.add(new dev.tessera.core.model.SourceRecordId("bulk", "r" + i));
+        }
+        ProfileStore.CandidateQuery query = query(anna);
+        ProfileStore.Candidates seen = store.candidates(query);
+        // more marks than Lua's unpack takes at once, in the write script and in the index script
+        assertThat(store.writeAndIndex(profile, 0, List.of(anna),
+                List.of(LinkEvidence.exact(anna.id(), "new-profile", List.of(), List.of(), now)),
+                new ProfileStore.IndexUpdate(anna.identifiers(), List.of(), sources, query.blockingKeys()),
+                "created", query, seen.versions(), seen.generation(), List.of())).isEqualTo(Written.SETTLED);
+        otherStore.index(profile.id(), List.of(), List.of(), sources, List.of());
+        assertThat(store.findBySource(sources.get(5_999))).hasValue(profile.id());
+    }
+
+    @Test
     void aRecordDecidedWhileItsMatchIsWrittenEndsInTheSameProfile() {
         AtomicBoolean once = new AtomicBoolean();
         MatchPolicy base = resolver.policy();
@@ -149,15 +184,23 @@ class SettleCheckTest {
     }
 
     private ProfileStore.CandidateQuery query(CustomerRecord record) {
+        return query(record, 250);
+    }
+
+    private ProfileStore.CandidateQuery query(CustomerRecord record, int maxBlock) {
         return new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
-                resolver.policy().blockingKeys(record), 250, 40);
+                resolver.policy().blockingKeys(record), maxBlock, 20);
     }
 
     private Written createWithSettle(CustomerRecord record, ProfileStore.Candidates seen, long generation) {
+        return createWithSettle(record, query(record), seen, generation);
+    }
+
+    private Written createWithSettle(CustomerRecord record, ProfileStore.CandidateQuery query,
+            ProfileStore.Candidates seen, long generation) {
         Instant now = Instant.parse(AT);
         Profile profile = new Profile(ProfileId.random(), new GoldenRecordBuilder().golden(List.of(record)),
                 record.identifiers(), List.of(record.id()), now, now, 1);
-        ProfileStore.CandidateQuery query = query(record);
         return store.writeAndIndex(profile, 0, List.of(record),
                 List.of(LinkEvidence.exact(record.id(), "new-profile", List.of(), List.of(), now)),
                 new ProfileStore.IndexUpdate(record.identifiers(), List.of(), List.of(record.id()),
