@@ -33,6 +33,21 @@ public final class CxIdentityHooks {
      * that waited for {@code record}.
      */
     public void afterResolve(CustomerRecord record, Resolution resolution) {
+        after(record, resolution, true);
+    }
+
+    /**
+     * {@link #afterResolve} for the records of one {@code resolver.resolveAll} call, in order: which of
+     * them have interactions waiting is asked for all at once (one round trip, not one per record).
+     */
+    public void afterResolveAll(List<CustomerRecord> records, List<Resolution> resolutions) {
+        boolean[] waiting = cx.pendingFor(records.stream().map(CustomerRecord::id).toList());
+        for (int i = 0; i < records.size(); i++) {
+            after(records.get(i), resolutions.get(i), waiting[i]);
+        }
+    }
+
+    private void after(CustomerRecord record, Resolution resolution, boolean mayBeWaiting) {
         if (resolution.outcome() == Resolution.Outcome.ERASED) {
             cx.dropPending(record.id()); // what waited for an erased person's record must not stay
             return;
@@ -40,7 +55,9 @@ public final class CxIdentityHooks {
         for (ProfileId merged : resolution.merged()) {
             cx.absorb(merged, resolution.profileId()); // consent statements follow with the timeline
         }
-        cx.attachPending(record.id(), resolution.profileId());
+        if (mayBeWaiting) {
+            cx.attachPending(record.id(), resolution.profileId());
+        }
         cx.consent().fromRecord(record, resolution.profileId());
     }
 

@@ -358,6 +358,20 @@ public final class CxStore {
         return written == null ? 0 : written.attached();
     }
 
+    /**
+     * Which of these records have interactions waiting ({@link #attachPending} has something to do): one
+     * round trip for all, where a call each would read each record's waiting interactions in turn.
+     */
+    public boolean[] pendingFor(List<SourceRecordId> records) {
+        List<io.lettuce.core.RedisFuture<Long>> exists = new ArrayList<>(records.size());
+        records.forEach(r -> exists.add(async.exists(pendingKey(r))));
+        boolean[] waiting = new boolean[records.size()];
+        for (int i = 0; i < waiting.length; i++) {
+            waiting[i] = connection.await(exists.get(i)) > 0;
+        }
+        return waiting;
+    }
+
     private Written attach(SourceRecordId record, ProfileId profile) {
         String key = pendingKey(record);
         Map<String, String> waiting = redis.hgetall(key);

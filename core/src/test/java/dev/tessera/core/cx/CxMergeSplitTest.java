@@ -59,6 +59,24 @@ class CxMergeSplitTest extends CxStoreTestBase {
     }
 
     @Test
+    void aBatchOfRecordsPicksUpWhatWaitedForEachOfThem() {
+        Interaction early = order(ann, "o-1", T0.minus(Duration.ofDays(1)), "10", "EUR");
+        cx.append(early);
+        SourceRecordId bob = rec("shop", "bob");
+        List<CustomerRecord> records = List.of(
+                new CustomerRecord(bob, T0, List.of(new Identifier(IdentifierType.EMAIL, "bob@example.com")), Map.of()),
+                new CustomerRecord(ann, T0, List.of(new Identifier(IdentifierType.EMAIL, "ann@example.com")), Map.of()));
+        assertThat(cx.pendingFor(records.stream().map(CustomerRecord::id).toList())).containsExactly(false, true);
+
+        List<Resolution> resolutions = resolver.resolveAll(records);
+        hooks().afterResolveAll(records, resolutions);
+
+        assertThat(cx.interactions(resolutions.get(1).profileId())).containsExactly(early);
+        assertThat(cx.interactions(resolutions.get(0).profileId())).isEmpty();
+        assertThat(cx.pending(ann)).isEmpty();
+    }
+
+    @Test
     void pendingInteractionsExpire() {
         cx.append(order(ann, "o-1", T0, "10", "EUR"));
 

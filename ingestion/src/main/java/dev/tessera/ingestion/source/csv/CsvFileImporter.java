@@ -131,13 +131,18 @@ public final class CsvFileImporter {
             return;
         }
         java.util.List<Resolution> resolutions = resolver.resolveAll(records);
+        hooks.afterResolveAll(records, resolutions); // timelines follow merges; waiting interactions attach
         for (int i = 0; i < records.size(); i++) {
-            stored(source, report, records.get(i), resolutions.get(i));
+            counted(source, report, resolutions.get(i));
         }
     }
 
     private void stored(Source source, ImportReport.Builder report, CustomerRecord record, Resolution resolution) {
         hooks.afterResolve(record, resolution); // timelines follow merges; waiting interactions attach
+        counted(source, report, resolution);
+    }
+
+    private void counted(Source source, ImportReport.Builder report, Resolution resolution) {
         report.stored(resolution.outcome());
         if (resolution.outcome() == Resolution.Outcome.ERASED) {
             activity.erased(source.name()); // not a dead letter: that would keep the erased data
