@@ -78,15 +78,6 @@ public final class LuaScript {
     }
 
     private <T> T call(RedisConnection connection, ScriptOutputType type, String[] keys, String... args) {
-        RedisClusterAsyncCommands<String, String> async = connection.async();
-        String digest = digest(async);
-        try {
-            return connection.await(async.<T>evalsha(digest, type, keys, args));
-        } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
-                throw e;
-            }
-            return connection.await(async.<T>eval(source, type, keys, args));
-        }
+        return this.<T>runAll(connection, type, List.<String[]>of(keys), List.<String[]>of(args)).get(0);
     }
 }

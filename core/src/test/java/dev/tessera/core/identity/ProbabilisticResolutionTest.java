@@ -549,11 +549,7 @@ class ProbabilisticResolutionTest {
     @Test
     @Timeout(120)
     void oneFourAndSixteenThreadsEndInTheSameClustering() throws Exception {
-        Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
-                .filter(Files::isRegularFile);
-        assumeTrue(fake.isPresent(), "../shared/data/splink_fake_1000/fake_1000.csv is not next to the project");
-        List<CustomerRecord> records = new ArrayList<>(fake1000(fake.get(), 300));
-        records.addAll(SyntheticCustomers.generate(150, 42));
+        List<CustomerRecord> records = fake1000AndSynthetic(150, 42);
 
         Set<Set<SourceRecordId>> sequential = clustering(records, 1);
         List<CustomerRecord> shuffled = new ArrayList<>(records);
@@ -573,12 +569,8 @@ class ProbabilisticResolutionTest {
     @Test
     @Timeout(120)
     void batchesEndInTheSameClusteringAsOneRecordAtATime() throws Exception {
-        Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
-                .filter(Files::isRegularFile);
-        assumeTrue(fake.isPresent(), "../shared/data/splink_fake_1000/fake_1000.csv is not next to the project");
         // in file order: a person's records sit side by side, so batches hold records that belong together
-        List<CustomerRecord> records = new ArrayList<>(fake1000(fake.get(), 300));
-        records.addAll(SyntheticCustomers.generate(150, 42));
+        List<CustomerRecord> records = fake1000AndSynthetic(150, 42);
         records.add(records.get(0)); // the same record twice in one batch
         records.add(records.get(1));
 
@@ -634,11 +626,7 @@ class ProbabilisticResolutionTest {
     @Test
     @Timeout(120)
     void scriptedAndPerKeyAccessEndInTheSameClustering() throws Exception {
-        Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
-                .filter(Files::isRegularFile);
-        assumeTrue(fake.isPresent(), "../shared/data/splink_fake_1000/fake_1000.csv is not next to the project");
-        List<CustomerRecord> records = new ArrayList<>(fake1000(fake.get(), 300));
-        records.addAll(SyntheticCustomers.generate(100, 11));
+        List<CustomerRecord> records = fake1000AndSynthetic(100, 11);
         Collections.shuffle(records, new Random(3));
 
         Set<Set<SourceRecordId>> scripted = clustering(records, 4, ProfileStore.Access.SCRIPTS);
@@ -778,6 +766,19 @@ class ProbabilisticResolutionTest {
     }
 
     /** The first rows of Splink's fake_1000 (unique_id,first_name,surname,dob,city,email,cluster). */
+    /**
+     * The first 300 rows of fake_1000 in file order, then {@code synthetic} generated customers (a new
+     * list); skips the test when the shared data is not next to the project.
+     */
+    private static List<CustomerRecord> fake1000AndSynthetic(int synthetic, long seed) throws IOException {
+        Optional<Path> fake = sharedData().map(d -> d.resolve("splink_fake_1000").resolve("fake_1000.csv"))
+                .filter(Files::isRegularFile);
+        assumeTrue(fake.isPresent(), "../shared/data/splink_fake_1000/fake_1000.csv is not next to the project");
+        List<CustomerRecord> records = new ArrayList<>(fake1000(fake.get(), 300));
+        records.addAll(SyntheticCustomers.generate(synthetic, seed));
+        return records;
+    }
+
     private static List<CustomerRecord> fake1000(Path file, int rows) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).isEqualTo("unique_id,first_name,surname,dob,city,email,cluster");

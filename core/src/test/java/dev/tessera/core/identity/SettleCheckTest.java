@@ -72,7 +72,7 @@ class SettleCheckTest {
     void aProfileWrittenInBetweenIsLookedAt() {
         CustomerRecord anna = anna("web", "9");
         ProfileStore.Candidates seen = store.candidates(query(anna));
-        IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC()).resolve(anna("crm", "1"));
+        otherResolver().resolve(anna("crm", "1"));
         assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.WRITTEN);
     }
 
@@ -93,7 +93,7 @@ class SettleCheckTest {
         CustomerRecord anna = anna("web", "9");
         ProfileStore.Candidates seen = store.candidates(query(anna));
         assertThat(seen.byLiveId()).hasSize(1);
-        IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC()).resolve(bob("crm", "2"));
+        otherResolver().resolve(bob("crm", "2"));
         assertThat(otherStore.candidates(query(anna)).generation()).as("the generation moved")
                 .isGreaterThan(seen.generation());
         assertThat(createWithSettle(anna, seen, seen.generation())).isEqualTo(Written.SETTLED);
@@ -164,7 +164,7 @@ class SettleCheckTest {
                 List<Link> links = base.decide(record, candidates);
                 if (once.compareAndSet(false, true)) {
                     // the same person arrives through another process between this decision and its write
-                    IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC()).resolve(anna("crm", "1"));
+                    otherResolver().resolve(anna("crm", "1"));
                 }
                 return links;
             }
@@ -181,6 +181,11 @@ class SettleCheckTest {
         assertThat(once).isTrue();
         assertThat(store.findBySource(anna("crm", "1").id())).hasValue(web);
         assertThat(store.find(web).orElseThrow().records()).hasSize(2);
+    }
+
+    /** A resolver of another process: its own connection and store. */
+    private ProfileResolver otherResolver() {
+        return IdentitySettings.defaults().resolver(otherStore, Clock.systemUTC());
     }
 
     private ProfileStore.CandidateQuery query(CustomerRecord record) {
