@@ -2,10 +2,11 @@
 # CX timeline and aggregates benchmark (issue 5): append cost with the dashboard buckets on, and the
 # time of aggregate queries (docs/benchmarks.md, "CX timeline and aggregates").
 #
-#   scripts/bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--time-order] [--segments S] [--flush]
+#   scripts/bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--time-order] [--batch B] [--segments S] [--flush]
 #
 # Creates M profiles, appends N random interactions over them through CxStore.append from T threads
-# (in random time order, the costly path for stage history; --time-order sorts each thread's share by time)
+# (in random time order, the costly path for stage history; --time-order sorts each thread's share by time;
+# --batch B hands B interactions at a time to CxStore.appendAll, as the ingestion routes do)
 # against a real Redis (a private redis-server started here, or REDIS_URL, which is flushed first and
 # therefore only used with --flush), and prints interactions/s, µs and Redis commands per append, and
 # the time of typical dashboard queries; with --segments S, creates S segments and times their builds, the

@@ -185,7 +185,19 @@ public final class CxMetricsCalculator {
 
     /** The metrics of a tally as of {@code now} (recency, tenure and frequency windows depend on it). */
     public CxMetrics metrics(CxTally t, Instant now) {
-        Objects.requireNonNull(now, "now");
+        return metrics(fixed(t), now);
+    }
+
+    /**
+     * The parts of a tally's metrics that do not depend on the instant they are taken at: computed once when
+     * the metrics of one tally are needed at many instants (the stage history's search for where a rule
+     * starts to hold).
+     */
+    record Fixed(CxTally tally, Integer npsLatest, NpsCategory category, Double csat, Double ces, long tickets,
+            long open, long complaints, long openComplaints, Duration firstResponseLatest, Duration responseAverage,
+            Duration resolutionLatest, Duration resolutionAverage, Map<String, BigDecimal> aov) {}
+
+    Fixed fixed(CxTally t) {
         Integer npsLatest = t.latestNps() == null ? null : t.latestNps().value();
         NpsCategory category = npsLatest == null ? null : NpsCategory.of(npsLatest);
         Double csat = t.csatCount() == 0 ? null : (double) t.csatSum() / t.csatCount();
@@ -241,11 +253,20 @@ public final class CxMetricsCalculator {
         Duration resolutionAverage = resolutions == 0 ? null : Duration.ofMillis(resolutionSum / resolutions);
 
         Map<String, BigDecimal> aov = new TreeMap<>();
+        t.ordersWithAmount().forEach((currency, n) -> aov.put(currency,
+                t.revenue().get(currency).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_EVEN)));
+        return new Fixed(t, npsLatest, category, csat, ces, tickets, open, complaints, openComplaints,
+                firstResponseLatest, responseAverage, resolutionLatest, resolutionAverage, aov);
+    }
+
+    /** The metrics of a tally as of {@code now}, from its parts that do not depend on the instant. */
+    CxMetrics metrics(Fixed f, Instant now) {
+        Objects.requireNonNull(now, "now");
+        CxTally t = f.tally();
         Map<String, BigDecimal> clv = new TreeMap<>();
         CxSettings.Clv clvSettings = settings.clv();
         t.ordersWithAmount().forEach((currency, n) -> {
             BigDecimal gross = t.revenue().get(currency);
-            aov.put(currency, gross.divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_EVEN));
             BigDecimal net = gross.subtract(t.returned().getOrDefault(currency, BigDecimal.ZERO)).max(BigDecimal.ZERO);
             double tenureYears = Math.max(clvSettings.minTenureYears(),
                     (now.toEpochMilli() - t.firstOrderAt().toEpochMilli()) / (double) DAY_MILLIS / DAYS_PER_YEAR);
@@ -259,14 +280,14 @@ public final class CxMetricsCalculator {
         Long sinceLast = days(t.lastInteractionAt(), now);
         Long sinceFirst = days(t.firstInteractionAt(), now);
         Long sinceOrder = days(t.lastOrderAt(), now);
-        ChurnRisk churn = churn(t, now, sinceLast, category, openComplaints);
-        CxHealth health = health(sinceLast, npsLatest, csat, ces, t.tickets().isEmpty() ? null : openComplaints,
-                resolutionAverage);
+        ChurnRisk churn = churn(t, now, sinceLast, f.category(), f.openComplaints());
+        CxHealth health = health(sinceLast, f.npsLatest(), f.csat(), f.ces(),
+                t.tickets().isEmpty() ? null : f.openComplaints(), f.resolutionAverage());
         return new CxMetrics(now, t.interactions(), t.firstInteractionAt(), t.lastInteractionAt(), sinceFirst,
-                sinceLast, npsLatest, category, t.promoters() + t.passives() + t.detractors(), csat, t.csatCount(),
-                ces, t.cesCount(), tickets, open, complaints, openComplaints, firstResponseLatest, responseAverage,
-                resolutionLatest, resolutionAverage, t.orders(), t.returns(), t.revenue(), t.returned(), aov,
-                t.lastOrderAt(), sinceOrder, clv, churn, health);
+                sinceLast, f.npsLatest(), f.category(), t.promoters() + t.passives() + t.detractors(), f.csat(),
+                t.csatCount(), f.ces(), t.cesCount(), f.tickets(), f.open(), f.complaints(), f.openComplaints(),
+                f.firstResponseLatest(), f.responseAverage(), f.resolutionLatest(), f.resolutionAverage(), t.orders(),
+                t.returns(), t.revenue(), t.returned(), f.aov(), t.lastOrderAt(), sinceOrder, clv, churn, health);
     }
 
     private ChurnRisk churn(CxTally t, Instant now, Long sinceLast, NpsCategory category, long openComplaints) {
@@ -286,7 +307,11 @@ public final class CxMetricsCalculator {
                 new double[] {complaints, c.openComplaintWeight()},
                 new double[] {declining, c.decliningFrequencyWeight()}),
                 List.of("recency", "detractor", "open_complaints", "declining_frequency"), 1.0);
-        double score = round(factors.stream().mapToDouble(Factor::contribution).sum());
+        double score = 0;
+        for (Factor f : factors) {
+            score += f.contribution();
+        }
+        score = round(score);
         return new ChurnRisk(Math.min(1.0, score), sorted(factors, Factor::contribution));
     }
 
@@ -332,7 +357,10 @@ public final class CxMetricsCalculator {
 
     /** Factors with contribution = scale × weight × signal / Σ weight. */
     private static List<Factor> weighted(List<double[]> signals, List<String> names, double scale) {
-        double total = signals.stream().mapToDouble(s -> s[1]).sum();
+        double total = 0;
+        for (double[] signal : signals) {
+            total += signal[1];
+        }
         List<Factor> factors = new ArrayList<>();
         for (int k = 0; k < signals.size(); k++) {
             double signal = round(signals.get(k)[0]);
@@ -352,7 +380,11 @@ public final class CxMetricsCalculator {
         if (fromDay > toDay) {
             return 0;
         }
-        return t.activeDays().subMap(fromDay, toDay + 1).values().stream().mapToLong(Long::longValue).sum();
+        long sum = 0;
+        for (long n : t.activeDays().subMap(fromDay, toDay + 1).values()) {
+            sum += n;
+        }
+        return sum;
     }
 
     private static Long days(Instant then, Instant now) {

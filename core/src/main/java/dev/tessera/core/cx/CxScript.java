@@ -1,30 +1,28 @@
 package dev.tessera.core.cx;
 
-import io.lettuce.core.RedisNoScriptException;
+import dev.tessera.core.store.LuaScript;
+import dev.tessera.core.store.RedisConnection;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.List;
 
-/** A Lua script returning a list, run by its SHA (loaded on first use on each node). */
+/**
+ * A Lua script returning a list, run by its SHA (loaded on first use on each node) through
+ * {@link LuaScript}: the asynchronous API, without the reflective proxy of Lettuce's synchronous one.
+ */
 final class CxScript {
 
-    private final String source;
-    private volatile String sha;
+    private final LuaScript script;
 
     CxScript(String source) {
-        this.source = source;
+        this.script = new LuaScript(source);
     }
 
-    List<Object> run(RedisClusterCommands<String, String> redis, String[] keys, String... args) {
-        String digest = sha;
-        if (digest == null) {
-            digest = redis.digest(source);
-            sha = digest;
-        }
-        try {
-            return redis.evalsha(digest, ScriptOutputType.MULTI, keys, args);
-        } catch (RedisNoScriptException e) {
-            return redis.eval(source, ScriptOutputType.MULTI, keys, args);
-        }
+    List<Object> run(RedisConnection connection, String[] keys, String... args) {
+        return script.runForList(connection, keys, args);
+    }
+
+    /** Runs once per (keys, args) pair, all sent before the first answer is read: one round trip for all. */
+    List<List<Object>> runAll(RedisConnection connection, List<String[]> keys, List<String[]> args) {
+        return script.runAll(connection, ScriptOutputType.MULTI, keys, args);
     }
 }

@@ -291,12 +291,7 @@ public final class CxStore {
      * @throws InvalidInteractionException when the interaction breaks a limit (size, characters, source)
      */
     public AppendResult append(Interaction interaction) {
-        Entry entry = Entry.of(interaction, InteractionLimits.check(interaction));
-        try {
-            ConsentStore.ofInteraction(interaction, clock.instant());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInteractionException(e.getMessage());
-        }
+        Entry entry = Entry.of(interaction, validate(interaction));
         // Fast path: the source index usually names the live profile (one GET instead of the three round
         // trips of findBySource); the write script refuses a forwarded or dissolved profile, and then the
         // loop falls back to findBySource, which follows forwards. The tombstone check rides along.
@@ -347,6 +342,121 @@ public final class CxStore {
     }
 
     /**
+     * Appends many interactions as {@link #append} does one after the other, with far fewer round trips:
+     * the source lookups of all go out together, then every profile's reads, then every profile's write
+     * script, each profile written once with all of its interactions in the batch. What cannot be written
+     * that way (a record no profile holds yet, a second interaction with the same key on one profile, a
+     * profile that changed, moved or was merged meanwhile) goes through {@link #append} afterwards, in the
+     * batch's order, so the end state is the one of appending one by one: a later delivery of a key still
+     * wins over an earlier one.
+     *
+     * @return one result per interaction, in order; the moments fired by a profile's write are reported on
+     *     that profile's last interaction of the batch
+     * @throws InvalidInteractionException when an interaction breaks a limit; nothing is written then (check
+     *     each with {@link #validate} first to keep the others)
+     */
+    public List<AppendResult> appendAll(List<Interaction> interactions) {
+        int n = interactions.size();
+        List<Entry> entries = new ArrayList<>(n);
+        for (Interaction interaction : interactions) {
+            entries.add(Entry.of(interaction, validate(interaction)));
+        }
+        List<RedisFuture<String>> lookups = new ArrayList<>(n);
+        List<RedisFuture<Long>> erasures = new ArrayList<>(n);
+        for (Interaction interaction : interactions) {
+            lookups.add(async.get(keys.source(interaction.record())));
+            erasures.add(tombstones == null ? null : tombstones.erasedAsync(interaction.record()));
+        }
+        AppendResult[] results = new AppendResult[n];
+        Map<ProfileId, List<Integer>> groups = new LinkedHashMap<>();
+        Map<ProfileId, Set<String>> groupKeys = new java.util.HashMap<>();
+        java.util.TreeSet<Integer> oneByOne = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            String indexed = connection.await(lookups.get(i));
+            if (erasures.get(i) != null && connection.await(erasures.get(i)) > 0) {
+                results[i] = new AppendResult(AppendResult.Status.ERASED, entries.get(i).key(), null, List.of());
+            } else if (indexed == null) {
+                oneByOne.add(i); // pending, or held by a profile the index does not name yet: the full path
+            } else {
+                ProfileId p = new ProfileId(indexed);
+                if (groupKeys.computeIfAbsent(p, x -> new java.util.HashSet<>()).add(entries.get(i).key())) {
+                    groups.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
+                } else {
+                    oneByOne.add(i); // the same key again: written after the first, so the later one wins
+                }
+            }
+        }
+        List<WriteJob> jobs = new ArrayList<>();
+        List<List<Integer>> members = new ArrayList<>();
+        groups.forEach((p, indexes) -> {
+            jobs.add(new WriteJob(p, indexes.stream().map(entries::get).toList(), List.of(), Mode.APPEND, false,
+                    true, List.of(), false, false));
+            members.add(indexes);
+        });
+        jobs.forEach(WriteJob::read);
+        List<WriteJob> writing = new ArrayList<>();
+        List<List<Integer>> writingMembers = new ArrayList<>();
+        for (int g = 0; g < jobs.size(); g++) {
+            Written early = jobs.get(g).examine();
+            if (early == null) {
+                writing.add(jobs.get(g));
+                writingMembers.add(members.get(g));
+            } else if (early.outcome() == Outcome.DONE) {
+                for (int i : members.get(g)) {
+                    results[i] = new AppendResult(early.status(), entries.get(i).key(), early.profile(), List.of());
+                }
+            } else {
+                oneByOne.addAll(members.get(g)); // the timeline moved: follow it one by one
+            }
+        }
+        writing.forEach(WriteJob::plan);
+        List<List<Object>> answers = WRITE.runAll(connection, writing.stream().map(WriteJob::keys).toList(),
+                writing.stream().map(WriteJob::args).toList());
+        List<Written> written = new ArrayList<>(writing.size());
+        for (int g = 0; g < writing.size(); g++) {
+            written.add(writing.get(g).finish(answers.get(g)));
+        }
+        for (int g = 0; g < writing.size(); g++) {
+            WriteJob job = writing.get(g);
+            Written w = written.get(g);
+            List<Integer> indexes = writingMembers.get(g);
+            if (w == null || w.outcome() != Outcome.DONE) {
+                oneByOne.addAll(indexes); // changed meanwhile, moved, forwarded or dissolved
+                continue;
+            }
+            job.awaitAfterWrite();
+            int lastOne = indexes.get(indexes.size() - 1);
+            for (int i : indexes) {
+                Entry e = entries.get(i);
+                consent.fromInteraction(e.interaction(), w.profile());
+                results[i] = new AppendResult(job.statusOf(e), e.key(), w.profile(),
+                        i == lastOne ? w.moments() : List.of());
+            }
+        }
+        for (int i : oneByOne) {
+            results[i] = append(interactions.get(i));
+        }
+        return java.util.Arrays.asList(results);
+    }
+
+    /**
+     * Checks an interaction against the limits (size, characters, source) and its consent statement, as
+     * {@link #append} does before it writes anything.
+     *
+     * @return its JSON as stored
+     * @throws InvalidInteractionException naming what is wrong
+     */
+    public static String validate(Interaction interaction) {
+        String json = InteractionLimits.check(interaction);
+        try {
+            ConsentStore.ofInteraction(interaction, java.time.Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInteractionException(e.getMessage());
+        }
+        return json;
+    }
+
+    /**
      * Moves the interactions waiting for {@code record} onto the timeline of {@code profile} (or of the
      * profile it was merged into since). The identity resolver calls it after it stored the record;
      * calling it again, or for a record with nothing pending, does nothing.
@@ -390,7 +500,7 @@ public final class CxStore {
                         pairs.add(e.key());
                         pairs.add(e.json());
                     });
-                    REMOVE_IF_SAME.run(redis, new String[] {key}, pairs.toArray(String[]::new));
+                    REMOVE_IF_SAME.run(connection, new String[] {key}, pairs.toArray(String[]::new));
                     entries.forEach(e -> consent.fromInteraction(e.interaction(), written.profile()));
                     return new Written(Outcome.DONE, written.status(), written.profile(), written.moments(),
                             entries.size());
@@ -539,18 +649,100 @@ public final class CxStore {
     private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
             boolean keepExisting, boolean evaluateMoments, List<String> copyMoments, boolean recompute,
             boolean rederive) {
-        List<String> probe = new ArrayList<>();
-        upserts.forEach(e -> probe.add(e.key()));
-        probe.addAll(deletes);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            RedisFuture<List<KeyValue<String, String>>> meta = async.hmget(metricsKey(p), "state", "version");
-            RedisFuture<List<KeyValue<String, String>>> existing = probe.isEmpty() ? null
-                    : async.hmget(interactionsKey(p), probe.toArray(String[]::new));
-            RedisFuture<String> lastStage = async.lindex(stagesKey(p), -1);
+            WriteJob job = new WriteJob(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments,
+                    recompute, rederive);
+            job.read();
+            Written early = job.examine();
+            if (early != null) {
+                return early;
+            }
+            job.plan();
+            List<Object> result = WRITE.run(connection, job.keys(), job.args());
+            Written written = job.finish(result);
+            if (written != null) {
+                job.awaitAfterWrite();
+                return written;
+            }
+        }
+        throw new java.util.ConcurrentModificationException("profile " + p + " kept changing: gave up after "
+                + MAX_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * One profile's write in its steps, so that a batch ({@link #appendAll}) can send the same step of many
+     * profiles' writes together: {@link #read} sends the reads, {@link #examine} decides what is new and
+     * sends the whole-timeline reads an out-of-order or changed interaction needs, {@link #plan} computes the
+     * tally, stage history, moments and aggregate delta, the caller runs {@link #WRITE} with {@link #keys()}
+     * and {@link #args()}, and {@link #finish} reads its answer and sends what follows a write.
+     */
+    private final class WriteJob {
+        final ProfileId p;
+        final List<Entry> upserts;
+        final Collection<String> deletes;
+        final Mode mode;
+        final boolean keepExisting;
+        final boolean evaluateMoments;
+        final List<String> copyMoments;
+        final boolean recompute;
+        final boolean rederive;
+
+        private RedisFuture<List<KeyValue<String, String>>> meta;
+        private RedisFuture<List<KeyValue<String, String>>> existing;
+        private RedisFuture<String> lastStage;
+        private RedisFuture<Map<String, String>> held;
+        private RedisFuture<List<String>> stagesHeld;
+
+        private String stateJson;
+        private String version;
+        private final Map<String, String> stored = new java.util.HashMap<>();
+        private final List<Entry> fresh = new ArrayList<>();
+        private final List<Entry> changed = new ArrayList<>();
+        private List<String> removed;
+        private CxTally before;
+        private StoredStage last;
+        private Instant from;
+        private boolean rederiving;
+        private boolean full;
+        private boolean tailOnly;
+
+        private CxTally tally;
+        private boolean visible;
+        private AggregateDelta delta;
+        private String[] args;
+        private final List<RedisFuture<?>> afterWrite = new ArrayList<>();
+
+        WriteJob(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode, boolean keepExisting,
+                boolean evaluateMoments, List<String> copyMoments, boolean recompute, boolean rederive) {
+            this.p = p;
+            this.upserts = upserts;
+            this.deletes = deletes;
+            this.mode = mode;
+            this.keepExisting = keepExisting;
+            this.evaluateMoments = evaluateMoments;
+            this.copyMoments = copyMoments;
+            this.recompute = recompute;
+            this.rederive = rederive;
+        }
+
+        /** Sends the reads every write needs: the metrics version and tally, the keys written, the last stage. */
+        void read() {
+            List<String> probe = new ArrayList<>();
+            upserts.forEach(e -> probe.add(e.key()));
+            probe.addAll(deletes);
+            meta = async.hmget(metricsKey(p), "state", "version");
+            existing = probe.isEmpty() ? null : async.hmget(interactionsKey(p), probe.toArray(String[]::new));
+            lastStage = async.lindex(stagesKey(p), -1);
+        }
+
+        /**
+         * Reads the answers of {@link #read}: returns the result when there is nothing to write (a duplicate),
+         * else null, after sending the whole-timeline reads when this write needs them.
+         */
+        Written examine() {
             List<KeyValue<String, String>> metaValues = connection.await(meta);
-            String stateJson = metaValues.get(0).getValueOrElse(null);
-            String version = metaValues.get(1).getValueOrElse("0");
-            Map<String, String> stored = new java.util.HashMap<>();
+            stateJson = metaValues.get(0).getValueOrElse(null);
+            version = metaValues.get(1).getValueOrElse("0");
             if (existing != null) {
                 connection.await(existing).forEach(kv -> {
                     if (kv.hasValue()) {
@@ -558,8 +750,6 @@ public final class CxStore {
                     }
                 });
             }
-            List<Entry> fresh = new ArrayList<>();
-            List<Entry> changed = new ArrayList<>();
             for (Entry e : upserts) {
                 String old = stored.get(e.key());
                 if (old == null) {
@@ -568,7 +758,8 @@ public final class CxStore {
                     changed.add(e);
                 }
             }
-            List<String> removed = deletes.stream().filter(stored::containsKey).toList();
+            removed = deletes.stream().filter(stored::containsKey).toList();
+            String lastStageJson = connection.await(lastStage);
             if (fresh.isEmpty() && changed.isEmpty() && removed.isEmpty() && copyMoments.isEmpty() && !recompute) {
                 if (mode == Mode.APPEND || mode == Mode.INTO) {
                     // a duplicate must still not land on a moved timeline: let the script check, writing nothing new
@@ -579,29 +770,49 @@ public final class CxStore {
                 }
                 return new Written(Outcome.DONE, AppendResult.Status.DUPLICATE, p, List.of(), 0);
             }
-            CxTally before = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
-            String lastStageJson = connection.await(lastStage);
-            StoredStage last = lastStageJson == null ? null : CxJson.read(lastStageJson, StoredStage.class);
-            boolean countsStage = mode == Mode.APPEND || recompute;
+            before = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
+            last = lastStageJson == null ? null : CxJson.read(lastStageJson, StoredStage.class);
             // the earliest instant whose stage this write can change: an event-time history needs re-deriving
             // from there when the stored one already went past it (docs/cx-metrics.md, "Journey stage")
-            Instant from = earliest(fresh, changed, removed, stored);
-            boolean rederiving = countsStage && (rederive || !changed.isEmpty() || !removed.isEmpty()
+            from = earliest(fresh, changed, removed, stored);
+            rederiving = countsStage() && (rederive || !changed.isEmpty() || !removed.isEmpty()
                     || (recompute && !fresh.isEmpty()) || last == null && before.lastInteractionAt() != null
                     || from != null && (before.lastInteractionAt() != null && from.isBefore(before.lastInteractionAt())
                             || last != null && !from.isAfter(last.enteredAt())));
-            CxTally tally;
+            full = recompute || !changed.isEmpty() || !removed.isEmpty();
+            // only new interactions, all later than every stored one: the stored tally is the base, and only
+            // the stored history's tail needs deriving again (no timeline read)
+            tailOnly = rederiving && !full && !rederive && last != null && before.lastInteractionAt() != null
+                    && from != null && from.isAfter(before.lastInteractionAt());
+            if ((full || rederiving) && !tailOnly) {
+                held = async.hgetall(interactionsKey(p));
+            }
+            stagesHeld = rederiving ? async.lrange(stagesKey(p), 0, -1) : null;
+            return null;
+        }
+
+        private boolean countsStage() {
+            return mode == Mode.APPEND || recompute;
+        }
+
+        /** Computes the new tally, stage history, moments and aggregate delta: the script's arguments. */
+        void plan() {
+            Instant now = clock.instant();
             Map<String, Interaction> all = null;
-            List<String> storedStages = null;
-            boolean full = recompute || !changed.isEmpty() || !removed.isEmpty();
-            if (!full && !rederiving) {
+            List<String> storedStages = stagesHeld == null ? null : connection.await(stagesHeld);
+            StagePlan tail = null;
+            if (tailOnly) {
+                tail = rederivedTail(storedStages, before, fresh, from, now);
+                if (tail == null) { // nothing stored to keep: derive from the first interaction, as below
+                    held = async.hgetall(interactionsKey(p));
+                }
+            }
+            if (held == null) {
                 tally = before;
                 for (Entry e : fresh) {
                     tally = calculator.add(tally, e.interaction());
                 }
             } else {
-                RedisFuture<Map<String, String>> held = async.hgetall(interactionsKey(p));
-                RedisFuture<List<String>> stagesHeld = rederiving ? async.lrange(stagesKey(p), 0, -1) : null;
                 Map<String, Interaction> timeline = new LinkedHashMap<>();
                 connection.await(held).forEach((k, json) -> timeline.put(k, CxJson.read(json, Interaction.class)));
                 fresh.forEach(e -> timeline.put(e.key(), e.interaction()));
@@ -609,20 +820,18 @@ public final class CxStore {
                 removed.forEach(timeline::remove);
                 tally = calculator.tally(timeline.values());
                 all = timeline;
-                storedStages = stagesHeld == null ? null : connection.await(stagesHeld);
             }
-            Instant now = clock.instant();
             StagePlan plan;
-            if (!countsStage) {
+            if (!countsStage()) {
                 plan = movedStage(last, tally, now);
+            } else if (tail != null) {
+                plan = tail;
             } else if (rederiving) {
                 plan = rederivedStages(storedStages, all.values(), rederive ? null : from, now);
             } else {
                 plan = extendedStages(last, recompute ? tally : before, fresh, now);
             }
-            JourneyStage stage = plan.stage();
-            List<Entry> touched = new ArrayList<>(fresh);
-            touched.addAll(changed);
+            List<Entry> touched = touched();
             Set<String> moments = new LinkedHashSet<>(copyMoments);
             if (evaluateMoments) {
                 moments.addAll(detractorMoments(tally, touched, now));
@@ -630,40 +839,68 @@ public final class CxStore {
 
             String newState = CxJson.write(tally);
             // whether anything a reader of the change feed could see changed (a refresh of a quiet profile: no)
-            boolean visible = !touched.isEmpty() || !removed.isEmpty() || !plan.edit().isEmpty()
+            visible = !touched.isEmpty() || !removed.isEmpty() || !plan.edit().isEmpty()
                     || !newState.equals(stateJson);
-            List<String> args = new ArrayList<>();
-            args.add(version);
-            args.add(newState);
-            args.add(stage.name());
-            args.add(plan.edit());
-            args.add(mode.name().toLowerCase(java.util.Locale.ROOT));
-            args.add(Long.toString(now.toEpochMilli()));
-            args.add(Integer.toString(touched.size()));
+            List<String> list = new ArrayList<>();
+            list.add(version);
+            list.add(newState);
+            list.add(plan.stage().name());
+            list.add(plan.edit());
+            list.add(mode.name().toLowerCase(java.util.Locale.ROOT));
+            list.add(Long.toString(now.toEpochMilli()));
+            list.add(Integer.toString(touched.size()));
             for (Entry e : touched) {
-                args.add(e.key());
-                args.add(Long.toString(e.interaction().occurredAt().toEpochMilli()));
-                args.add(e.json());
-                args.add(e.interaction().record().key());
+                list.add(e.key());
+                list.add(Long.toString(e.interaction().occurredAt().toEpochMilli()));
+                list.add(e.json());
+                list.add(e.interaction().record().key());
             }
-            args.add(Integer.toString(removed.size()));
-            args.addAll(removed);
-            args.add(Integer.toString(moments.size()));
-            args.addAll(moments);
-            AggregateDelta delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, plan.churn());
+            list.add(Integer.toString(removed.size()));
+            list.addAll(removed);
+            list.add(Integer.toString(moments.size()));
+            list.addAll(moments);
+            delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, plan.churn());
             if (connection.cluster()) {
-                args.add("0");
+                list.add("0");
             } else {
-                args.add("1");
-                args.add(AggregateBuckets.prefix(keys));
-                args.add(delta.churn());
-                args.add(p.value());
-                delta.appendTo(args);
+                list.add("1");
+                list.add(AggregateBuckets.prefix(keys));
+                list.add(delta.churn());
+                list.add(p.value());
+                delta.appendTo(list);
             }
-            List<Object> result = WRITE.run(redis, profileKeys(p), args.toArray(String[]::new));
+            args = list.toArray(String[]::new);
+        }
+
+        private List<Entry> touched() {
+            List<Entry> touched = new ArrayList<>(fresh);
+            touched.addAll(changed);
+            return touched;
+        }
+
+        String[] keys() {
+            return profileKeys(p);
+        }
+
+        String[] args() {
+            return args;
+        }
+
+        /** What an upsert did when the write succeeded: stored, updated or a duplicate. */
+        AppendResult.Status statusOf(Entry e) {
+            return changed.contains(e) ? AppendResult.Status.UPDATED
+                    : fresh.contains(e) ? AppendResult.Status.STORED : AppendResult.Status.DUPLICATE;
+        }
+
+        /**
+         * Reads the script's answer: null on a version conflict (read again and retry), else the result, after
+         * sending the change-feed entry, moments and complaint index update (await with
+         * {@link #awaitAfterWrite}).
+         */
+        Written finish(List<Object> result) {
             long status = (Long) result.get(0);
             if (status == 0) {
-                continue;
+                return null;
             }
             if (status == 2) {
                 return Written.moved(new ProfileId((String) result.get(1)));
@@ -681,14 +918,16 @@ public final class CxStore {
                     fired.add(new Moment(k.substring(0, k.indexOf('|')), p));
                 }
             }
-            boolean tickets = full || touched.stream().anyMatch(e -> isTicket(e.interaction().kind()));
-            afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty(), visible);
+            boolean tickets = full || touched().stream().anyMatch(e -> isTicket(e.interaction().kind()));
+            afterWrite.addAll(afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty(), visible));
             AppendResult.Status appended = !changed.isEmpty() ? AppendResult.Status.UPDATED
                     : !fresh.isEmpty() ? AppendResult.Status.STORED : AppendResult.Status.DUPLICATE;
             return new Written(Outcome.DONE, appended, p, fired, 0);
         }
-        throw new java.util.ConcurrentModificationException("profile " + p + " kept changing: gave up after "
-                + MAX_ATTEMPTS + " attempts");
+
+        void awaitAfterWrite() {
+            afterWrite.forEach(connection::await);
+        }
     }
 
     // ---------------------------------------------------------------- journey stage history
@@ -755,11 +994,8 @@ public final class CxStore {
      */
     private StagePlan rederivedStages(List<String> storedStages, Collection<Interaction> timeline, Instant from,
             Instant now) {
-        List<StoredStage> old = storedStages.stream().map(json -> CxJson.read(json, StoredStage.class)).toList();
-        int keep = 0;
-        while (from != null && keep < old.size() && old.get(keep).enteredAt().isBefore(from)) {
-            keep++;
-        }
+        List<StoredStage> old = parsed(storedStages);
+        int keep = kept(old, from);
         // nothing kept: the stage before from is unknown, so derive from the first interaction on
         Instant start = keep == 0 ? null : from;
         List<Interaction> before = new ArrayList<>();
@@ -767,7 +1003,45 @@ public final class CxStore {
         for (Interaction i : timeline) {
             (start != null && i.occurredAt().isBefore(start) ? before : after).add(i);
         }
-        CxTally base = calculator.tally(before);
+        return replacedTail(old, storedStages, keep, calculator.tally(before), after, now);
+    }
+
+    /**
+     * The out-of-order path when every new interaction is later than every stored one but a stored change
+     * driven by time alone (e.g. at risk after a quiet spell) is not earlier than the first of them, as in a
+     * backfill sorted by time: the stored tally is the tally before {@code from}, so no timeline read is
+     * needed. Null when no stored change is kept (the full path then derives from the first interaction).
+     */
+    private StagePlan rederivedTail(List<String> storedStages, CxTally stored, List<Entry> fresh, Instant from,
+            Instant now) {
+        List<StoredStage> old = parsed(storedStages);
+        int keep = kept(old, from);
+        if (keep == 0) {
+            return null;
+        }
+        return replacedTail(old, storedStages, keep, stored, fresh.stream().map(Entry::interaction).toList(), now);
+    }
+
+    private static List<StoredStage> parsed(List<String> storedStages) {
+        return storedStages.stream().map(json -> CxJson.read(json, StoredStage.class)).toList();
+    }
+
+    /** How many stored changes are dated before {@code from}; 0 when it is null. */
+    private static int kept(List<StoredStage> old, Instant from) {
+        int keep = 0;
+        while (from != null && keep < old.size() && old.get(keep).enteredAt().isBefore(from)) {
+            keep++;
+        }
+        return keep;
+    }
+
+    /**
+     * Derives the stage history after the first {@code keep} stored changes from {@code base} (the tally of
+     * the interactions dated before every one in {@code after}) and {@code after}, and replaces the stored
+     * tail when it differs.
+     */
+    private StagePlan replacedTail(List<StoredStage> old, List<String> storedStages, int keep, CxTally base,
+            List<Interaction> after, Instant now) {
         StoredStage kept = keep == 0 ? null : old.get(keep - 1);
         JourneyStage current = kept == null ? null : kept.stage();
         Instant cursor = laterOf(base.lastInteractionAt(), kept == null ? null : kept.enteredAt());
@@ -887,7 +1161,7 @@ public final class CxStore {
         }
         List<String> args = new ArrayList<>(List.of(AggregateBuckets.prefix(keys), delta.churn(), p.value()));
         delta.appendTo(args);
-        AggregateBuckets.APPLY.run(redis, new String[] {AggregateBuckets.ledgerKey(keys)}, args.toArray(String[]::new));
+        AggregateBuckets.APPLY.run(connection, new String[] {AggregateBuckets.ledgerKey(keys)}, args.toArray(String[]::new));
     }
 
     RedisKeys.Namespace namespace() {
@@ -953,8 +1227,12 @@ public final class CxStore {
         return keys;
     }
 
-    /** Publishes fired moments and keeps the profile's entry in the open-complaint index up to date. */
-    private void afterWrite(ProfileId p, List<Moment> fired, Optional<CxTally> tickets, boolean visible) {
+    /**
+     * Publishes fired moments and keeps the profile's entry in the open-complaint index up to date: sends the
+     * writes and returns them to await.
+     */
+    private List<RedisFuture<?>> afterWrite(ProfileId p, List<Moment> fired, Optional<CxTally> tickets,
+            boolean visible) {
         List<RedisFuture<?>> writes = new ArrayList<>();
         fired.forEach(m -> writes.add(publish(m)));
         if (fired.isEmpty() && visible) {
@@ -967,7 +1245,7 @@ public final class CxStore {
             writes.add(due == null ? async.zrem(overdueKey(), p.value())
                     : async.zadd(overdueKey(), due.toEpochMilli(), p.value()));
         }
-        writes.forEach(connection::await);
+        return writes;
     }
 
     private RedisFuture<String> publish(Moment moment) {
@@ -1022,7 +1300,7 @@ public final class CxStore {
             RedisFuture<String> state = async.hget(metricsKey(p), "state");
             String score = Long.toString((long) entry.getScore());
             if (connection.await(moved) != null || connection.await(state) == null) {
-                REINDEX_IF_SAME.run(redis, new String[] {overdueKey()}, p.value(), score, "");
+                REINDEX_IF_SAME.run(connection, new String[] {overdueKey()}, p.value(), score, "");
                 continue;
             }
             CxTally tally = CxJson.read(connection.await(state), CxTally.class);
@@ -1049,7 +1327,7 @@ public final class CxStore {
                     args.add(candidate);
                 }
                 if (args.size() > 1) {
-                    FIRE.run(redis, new String[] {momentsKey(p)}, args.toArray(String[]::new))
+                    FIRE.run(connection, new String[] {momentsKey(p)}, args.toArray(String[]::new))
                             .forEach(k -> fresh.add((String) k));
                 }
             }
@@ -1061,7 +1339,7 @@ public final class CxStore {
             }
             writes.forEach(connection::await);
             Instant next = nextDue(tally, candidates, now);
-            REINDEX_IF_SAME.run(redis, new String[] {overdueKey()}, p.value(), score,
+            REINDEX_IF_SAME.run(connection, new String[] {overdueKey()}, p.value(), score,
                     next == null ? "" : Long.toString(next.toEpochMilli()));
         }
         return fired;

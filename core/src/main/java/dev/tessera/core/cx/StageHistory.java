@@ -75,6 +75,31 @@ final class StageHistory {
     }
 
     /**
+     * One fixed tally's metrics at any instant: the parts that do not depend on the instant computed once,
+     * each instant's metrics once.
+     */
+    private final class Timed {
+        private final CxMetricsCalculator.Fixed fixed;
+        private final Map<Instant, CxMetrics> memo = new HashMap<>();
+
+        Timed(CxTally tally) {
+            this.fixed = calculator.fixed(tally);
+        }
+
+        CxTally tally() {
+            return fixed.tally();
+        }
+
+        CxMetrics at(Instant at) {
+            return memo.computeIfAbsent(at, i -> calculator.metrics(fixed, i));
+        }
+
+        JourneyStage stage(Instant at) {
+            return JourneyRule.evaluate(rules, at(at));
+        }
+    }
+
+    /**
      * The stage changes after {@code cursor} up to {@code now}.
      *
      * @param base    the tally of the interactions that occurred before every one in {@code later}
@@ -90,7 +115,7 @@ final class StageHistory {
         sorted.sort(Comparator.comparing(Interaction::occurredAt).thenComparing(CxMetricsCalculator::key));
         List<Change> changes = new ArrayList<>();
         JourneyStage stage = current;
-        CxTally tally = base;
+        Timed tally = new Timed(base);
         Instant at = cursor;
         int k = 0;
         while (k < sorted.size()) {
@@ -98,27 +123,29 @@ final class StageHistory {
             if (at != null) {
                 stage = follow(tally, at, next, false, stage, changes);
             }
+            CxTally added = tally.tally();
             while (k < sorted.size() && earlier(sorted.get(k).occurredAt(), now).equals(next)) {
-                tally = calculator.add(tally, sorted.get(k));
+                added = calculator.add(added, sorted.get(k));
                 k++;
             }
-            stage = record(changes, stage, stageAt(tally, next), next);
+            tally = new Timed(added);
+            stage = record(changes, stage, tally.stage(next), next);
             at = next;
         }
         if (at != null) {
             stage = follow(tally, at, now, true, stage, changes);
         }
         if (stage == null) { // nothing known yet: the stage as of now
-            record(changes, null, stageAt(tally, now), now);
+            record(changes, null, tally.stage(now), now);
         }
         return changes;
     }
 
-    private JourneyStage follow(CxTally tally, Instant from, Instant to, boolean inclusive, JourneyStage stage,
+    private JourneyStage follow(Timed tally, Instant from, Instant to, boolean inclusive, JourneyStage stage,
             List<Change> changes) {
         JourneyStage s = stage;
         for (Instant flip : flips(tally, from, to, inclusive)) {
-            s = record(changes, s, stageAt(tally, flip), flip);
+            s = record(changes, s, tally.stage(flip), flip);
         }
         return s;
     }
@@ -135,10 +162,14 @@ final class StageHistory {
      * its truth for this fixed tally, in order. The stage is constant between them.
      */
     List<Instant> flips(CxTally tally, Instant from, Instant to, boolean inclusive) {
+        return flips(new Timed(tally), from, to, inclusive);
+    }
+
+    private List<Instant> flips(Timed metrics, Instant from, Instant to, boolean inclusive) {
         if (timed.isEmpty() || !to.isAfter(from)) {
             return List.of();
         }
-        Map<Instant, CxMetrics> memo = new HashMap<>();
+        CxTally tally = metrics.tally();
         TreeSet<Instant> candidates = new TreeSet<>();
         List<Instant> pieces = new ArrayList<>();
         pieces.add(from);
@@ -152,7 +183,7 @@ final class StageHistory {
                     }
                 }
             }
-            if (!cuts.isEmpty() && churnRiskMayChange(metricsAt(tally, from, memo))) {
+            if (!cuts.isEmpty() && churnRiskMayChange(metrics.at(from))) {
                 pieces.addAll(cuts);
                 candidates.addAll(cuts);
             }
@@ -175,15 +206,15 @@ final class StageHistory {
                 }
                 for (Op op : new Op[] {Op.GE, Op.GT}) {
                     Condition predicate = new Condition(c.metric(), op, c.value());
-                    boolean before = predicate.holds(metricsAt(tally, start, memo));
-                    if (predicate.holds(metricsAt(tally, step(base, hi), memo)) == before) {
+                    boolean before = predicate.holds(metrics.at(start));
+                    if (predicate.holds(metrics.at(step(base, hi))) == before) {
                         continue; // monotone within the piece: no change at all
                     }
                     long l = lo;
                     long h = hi;
                     while (l < h) {
                         long mid = l + (h - l) / 2;
-                        if (predicate.holds(metricsAt(tally, step(base, mid), memo)) != before) {
+                        if (predicate.holds(metrics.at(step(base, mid))) != before) {
                             h = mid;
                         } else {
                             l = mid + 1;
@@ -221,10 +252,6 @@ final class StageHistory {
         double low = fixed + recency.contribution() - SLACK;
         double high = fixed + (recency.weight() + declining.weight()) / total + SLACK;
         return timed.stream().anyMatch(c -> c.metric() == Metric.CHURN_RISK && c.value() >= low && c.value() <= high);
-    }
-
-    private CxMetrics metricsAt(CxTally tally, Instant at, Map<Instant, CxMetrics> memo) {
-        return memo.computeIfAbsent(at, i -> calculator.metrics(tally, i));
     }
 
     /** The instant whose 24-hour steps a time-driven metric follows; null for the others or when absent. */

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * CX timeline benchmark: creates M profiles through the resolver (T threads), then appends N random
  * interactions (orders, tickets and complaints, NPS/CSAT/CES answers, activities over five channels and six
- * touchpoints, spread over the last 365 days) through the real {@link CxStore#append} path from T threads,
+ * touchpoints, spread over the last 365 days) through the real {@link CxStore#append} path (or, with
+ * {@code --batch B}, {@link CxStore#appendAll} with B interactions per call) from T threads,
  * each with its own connection, and prints interactions/s, mean µs per append and Redis commands per append
  * (INFO commandstats delta, Lua inner calls included), all with the dashboard buckets being kept. Then it
  * times {@link CxAggregates#query} for a few typical dashboard queries (median and max of 10 runs after 3
@@ -61,17 +62,19 @@ public final class CxBenchmark {
         boolean flush = false;
         int segments = 0;
         boolean inTimeOrder = false;
+        int batchSize = 1;
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
                 case "--segments" -> segments = Integer.parseInt(args[++k]);
                 case "--time-order" -> inTimeOrder = true;
+                case "--batch" -> batchSize = Integer.parseInt(args[++k]);
                 case "--interactions" -> n = Integer.parseInt(args[++k]);
                 case "--profiles" -> m = Integer.parseInt(args[++k]);
                 case "--threads" -> threads = Integer.parseInt(args[++k]);
                 case "--flush" -> flush = true;
                 default -> {
                     System.err.println("usage: bench-cx.sh [--interactions N] [--profiles M] [--threads T] "
-                            + "[--time-order] [--segments S] [--flush]");
+                            + "[--time-order] [--batch B] [--segments S] [--flush]");
                     System.exit(2);
                 }
             }
@@ -111,6 +114,7 @@ public final class CxBenchmark {
                 int to = (int) ((long) total * (t + 1) / appendThreads);
                 long seed = t;
                 boolean sorted = inTimeOrder;
+                int perCall = batchSize;
                 done.add(pool.submit(() -> {
                     Random random = new Random(seed);
                     List<Interaction> batch = new ArrayList<>();
@@ -123,8 +127,14 @@ public final class CxBenchmark {
                     try (RedisConnection c = RedisConnection.open(settings)) {
                         CxStore cx = new CxStore(new ProfileStore(c), CxSettings.defaults(), Clock.systemUTC());
                         long s = System.nanoTime();
-                        for (Interaction i : batch) {
-                            cx.append(i);
+                        if (perCall == 1) {
+                            for (Interaction i : batch) {
+                                cx.append(i);
+                            }
+                        } else {
+                            for (int b = 0; b < batch.size(); b += perCall) {
+                                cx.appendAll(batch.subList(b, Math.min(batch.size(), b + perCall)));
+                            }
                         }
                         busyNanos.addAndGet(System.nanoTime() - s);
                     }
@@ -137,8 +147,9 @@ public final class CxBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             long commands = totalCalls(setup.commands().info("commandstats"));
-            System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %s, %.1f s%n", n,
-                    m, threads, inTimeOrder ? "in time order" : "in random time order", seconds);
+            System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %s, %s, %.1f s%n",
+                    n, m, threads, inTimeOrder ? "in time order" : "in random time order",
+                    batchSize == 1 ? "one per call" : "batches of " + batchSize, seconds);
             System.out.printf(Locale.ROOT, "redis: used_memory %s after loading%n",
                     info(setup.commands().info("memory"), "used_memory_human"));
 
