@@ -7,6 +7,7 @@ import dev.tessera.core.cx.InvalidInteractionException;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Interaction;
 import dev.tessera.ingestion.format.ItemRejection;
 import dev.tessera.ingestion.format.MappedItem;
@@ -15,6 +16,8 @@ import dev.tessera.ingestion.format.PayloadRejectedException;
 import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.operations.SourceActivity;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -114,30 +117,44 @@ public final class PayloadIntake {
         int pending = 0;
         int rejected = 0;
         int erased = 0;
-        for (MappedItem item : mapped.items()) {
+        // the payload's people first (in one batch), then its interactions (in one batch): each finds its
+        // record's profile directly; the end state is the one of storing item after item
+        List<CustomerRecord> people = new ArrayList<>();
+        mapped.items().forEach(item -> {
             if (item.record() != null) {
-                Resolution resolution = resolver.resolve(item.record());
-                hooks.afterResolve(item.record(), resolution);
+                people.add(item.record());
+            }
+        });
+        if (!people.isEmpty()) {
+            List<Resolution> resolutions = resolver.resolveAll(people);
+            hooks.afterResolveAll(people, resolutions);
+            for (Resolution resolution : resolutions) {
                 if (resolution.outcome() == Resolution.Outcome.ERASED) {
                     erased++;
                 } else {
                     records++;
                 }
             }
+        }
+        List<Interaction> valid = new ArrayList<>();
+        for (MappedItem item : mapped.items()) {
             for (Interaction interaction : item.interactions()) {
                 try {
-                    AppendResult result = cx.append(interaction);
-                    switch (result.status()) {
-                        case DUPLICATE -> duplicates++;
-                        case PENDING -> pending++;
-                        case ERASED -> erased++;
-                        default -> interactions++;
-                    }
+                    CxStore.validate(interaction);
+                    valid.add(interaction);
                 } catch (InvalidInteractionException e) {
                     reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
                             e.getMessage(), "interaction " + interaction.id() + " of record " + interaction.record().key());
                     rejected++;
                 }
+            }
+        }
+        for (AppendResult result : valid.isEmpty() ? List.<AppendResult>of() : cx.appendAll(valid)) {
+            switch (result.status()) {
+                case DUPLICATE -> duplicates++;
+                case PENDING -> pending++;
+                case ERASED -> erased++;
+                default -> interactions++;
             }
         }
         for (ItemRejection rejection : mapped.rejections()) {
