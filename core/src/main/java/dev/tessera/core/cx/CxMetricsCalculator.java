@@ -290,7 +290,38 @@ public final class CxMetricsCalculator {
                 t.returns(), t.revenue(), t.returned(), f.aov(), t.lastOrderAt(), sinceOrder, clv, churn, health);
     }
 
+    /**
+     * A rule metric of a tally as of {@code at}, computed alone: what {@code metric.read(metrics(f, at))}
+     * gives, for the stage history's search over many instants of one tally, where the whole metrics at
+     * every instant tried cost more than everything else of an append.
+     */
+    Number ruleValue(JourneyRule.Metric metric, Fixed f, Instant at) {
+        CxTally t = f.tally();
+        return switch (metric) {
+            case DAYS_SINCE_LAST_INTERACTION -> days(t.lastInteractionAt(), at);
+            case DAYS_SINCE_FIRST_INTERACTION -> days(t.firstInteractionAt(), at);
+            case DAYS_SINCE_LAST_ORDER -> days(t.lastOrderAt(), at);
+            case CHURN_RISK -> churnScore(churnFactors(t, at, days(t.lastInteractionAt(), at), f.category(),
+                    f.openComplaints()));
+            default -> metric.read(metrics(f, at));
+        };
+    }
+
     private ChurnRisk churn(CxTally t, Instant now, Long sinceLast, NpsCategory category, long openComplaints) {
+        List<Factor> factors = churnFactors(t, now, sinceLast, category, openComplaints);
+        return new ChurnRisk(churnScore(factors), sorted(factors, Factor::contribution));
+    }
+
+    private static double churnScore(List<Factor> factors) {
+        double score = 0;
+        for (Factor f : factors) {
+            score += f.contribution();
+        }
+        return Math.min(1.0, round(score));
+    }
+
+    private List<Factor> churnFactors(CxTally t, Instant now, Long sinceLast, NpsCategory category,
+            long openComplaints) {
         CxSettings.Churn c = settings.churn();
         double recency = sinceLast == null ? 1.0 : Math.min(1.0, sinceLast / (double) c.recencyHorizonDays());
         double detractor = category == NpsCategory.DETRACTOR ? 1.0
@@ -301,18 +332,12 @@ public final class CxMetricsCalculator {
         long recent = count(t, today - w + 1, today);
         long previous = count(t, today - 2L * w + 1, today - w);
         double declining = previous == 0 ? 0.0 : Math.max(0.0, (previous - recent) / (double) previous);
-        List<Factor> factors = weighted(List.of(
+        return weighted(List.of(
                 new double[] {recency, c.recencyWeight()},
                 new double[] {detractor, c.detractorWeight()},
                 new double[] {complaints, c.openComplaintWeight()},
                 new double[] {declining, c.decliningFrequencyWeight()}),
                 List.of("recency", "detractor", "open_complaints", "declining_frequency"), 1.0);
-        double score = 0;
-        for (Factor f : factors) {
-            score += f.contribution();
-        }
-        score = round(score);
-        return new ChurnRisk(Math.min(1.0, score), sorted(factors, Factor::contribution));
     }
 
     private CxHealth health(Long sinceLast, Integer nps, Double csat, Double ces, Long openComplaints,

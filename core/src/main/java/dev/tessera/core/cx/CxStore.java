@@ -344,11 +344,12 @@ public final class CxStore {
     /**
      * Appends many interactions as {@link #append} does one after the other, with far fewer round trips:
      * the source lookups of all go out together, then every profile's reads, then every profile's write
-     * script, each profile written once with all of its interactions in the batch. What cannot be written
+     * script, each profile written once with all of its interactions in the batch; a profile another writer
+     * changed between read and write is read and written again in a next round. What cannot be written
      * that way (a record no profile holds yet, a second interaction with the same key on one profile, a
-     * profile that changed, moved or was merged meanwhile) goes through {@link #append} afterwards, in the
-     * batch's order, so the end state is the one of appending one by one: a later delivery of a key still
-     * wins over an earlier one.
+     * profile that moved or was merged meanwhile) goes through {@link #append} afterwards, in the batch's
+     * order, so the end state is the one of appending one by one: a later delivery of a key still wins over
+     * an earlier one.
      *
      * @return one result per interaction, in order; the moments fired by a profile's write are reported on
      *     that profile's last interaction of the batch
@@ -386,6 +387,25 @@ public final class CxStore {
                 }
             }
         }
+        Map<ProfileId, List<Integer>> round = groups;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && !round.isEmpty(); attempt++) {
+            round = writeRound(round, entries, results, oneByOne);
+        }
+        round.values().forEach(oneByOne::addAll);
+        for (int i : oneByOne) {
+            results[i] = append(interactions.get(i));
+        }
+        return java.util.Arrays.asList(results);
+    }
+
+    /**
+     * One round of a batch's writes: each profile's reads, then every write script, all sent together.
+     * Fills the results of what was written or found unchanged, adds what must follow a moved timeline to
+     * {@code oneByOne}, and returns the profiles whose version changed between read and write (another
+     * writer), for the next round.
+     */
+    private Map<ProfileId, List<Integer>> writeRound(Map<ProfileId, List<Integer>> groups, List<Entry> entries,
+            AppendResult[] results, Set<Integer> oneByOne) {
         List<WriteJob> jobs = new ArrayList<>();
         List<List<Integer>> members = new ArrayList<>();
         groups.forEach((p, indexes) -> {
@@ -416,12 +436,17 @@ public final class CxStore {
         for (int g = 0; g < writing.size(); g++) {
             written.add(writing.get(g).finish(answers.get(g)));
         }
+        Map<ProfileId, List<Integer>> again = new LinkedHashMap<>();
         for (int g = 0; g < writing.size(); g++) {
             WriteJob job = writing.get(g);
             Written w = written.get(g);
             List<Integer> indexes = writingMembers.get(g);
-            if (w == null || w.outcome() != Outcome.DONE) {
-                oneByOne.addAll(indexes); // changed meanwhile, moved, forwarded or dissolved
+            if (w == null) {
+                again.put(job.p, indexes); // another writer changed the profile: read again next round
+                continue;
+            }
+            if (w.outcome() != Outcome.DONE) {
+                oneByOne.addAll(indexes); // moved, forwarded or dissolved
                 continue;
             }
             job.awaitAfterWrite();
@@ -433,10 +458,7 @@ public final class CxStore {
                         i == lastOne ? w.moments() : List.of());
             }
         }
-        for (int i : oneByOne) {
-            results[i] = append(interactions.get(i));
-        }
-        return java.util.Arrays.asList(results);
+        return again;
     }
 
     /**

@@ -48,7 +48,11 @@ public record JourneyRule(JourneyStage stage, List<Condition> conditions) {
         }
 
         boolean holds(CxMetrics metrics) {
-            Number actual = metric.read(metrics);
+            return holds(metric.read(metrics));
+        }
+
+        /** Whether the condition holds for this value of its metric (none: it does not). */
+        boolean holds(Number actual) {
             return actual != null && op.test(actual.doubleValue(), value);
         }
     }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -81,6 +82,7 @@ final class StageHistory {
     private final class Timed {
         private final CxMetricsCalculator.Fixed fixed;
         private final Map<Instant, CxMetrics> memo = new HashMap<>();
+        private final Map<Metric, Map<Instant, Optional<Number>>> values = new java.util.EnumMap<>(Metric.class);
 
         Timed(CxTally tally) {
             this.fixed = calculator.fixed(tally);
@@ -96,6 +98,14 @@ final class StageHistory {
 
         JourneyStage stage(Instant at) {
             return JourneyRule.evaluate(rules, at(at));
+        }
+
+        /** Whether a condition over a time-driven metric holds at {@code at}: that metric alone, each once. */
+        boolean holds(Condition c, Instant at) {
+            Number value = values.computeIfAbsent(c.metric(), m -> new HashMap<>())
+                    .computeIfAbsent(at, i -> Optional.ofNullable(calculator.ruleValue(c.metric(), fixed, i)))
+                    .orElse(null);
+            return c.holds(value);
         }
     }
 
@@ -171,6 +181,8 @@ final class StageHistory {
         }
         CxTally tally = metrics.tally();
         TreeSet<Instant> candidates = new TreeSet<>();
+        // churn risk also moves at the midnights where an active day changes frequency window: its conditions
+        // are searched piece by piece between them; every other timed metric is monotone over the whole gap
         List<Instant> pieces = new ArrayList<>();
         pieces.add(from);
         if (churnRules && !tally.activeDays().isEmpty()) {
@@ -185,46 +197,58 @@ final class StageHistory {
             }
             if (!cuts.isEmpty() && churnRiskMayChange(metrics.at(from))) {
                 pieces.addAll(cuts);
-                candidates.addAll(cuts);
             }
         }
+        for (Condition c : timed) {
+            Instant anchor = anchor(c.metric(), tally);
+            if (anchor == null) {
+                continue;
+            }
+            List<Instant> own = c.metric() == Metric.CHURN_RISK ? pieces : List.of(from);
+            for (Op op : new Op[] {Op.GE, Op.GT}) {
+                search(metrics, new Condition(c.metric(), op, c.value()), anchor.toEpochMilli(), own, to, inclusive,
+                        candidates);
+            }
+        }
+        return new ArrayList<>(candidates);
+    }
+
+    /**
+     * Adds the instants where {@code predicate} changes its truth within (first piece, to): at a piece's
+     * start (a midnight where it jumps) and, within each piece, where it is monotone over the anchor's 24-hour
+     * steps, the first step where it changes (binary search).
+     */
+    private void search(Timed metrics, Condition predicate, long base, List<Instant> pieces, Instant to,
+            boolean inclusive, TreeSet<Instant> candidates) {
+        Boolean previous = null;
         for (int p = 0; p < pieces.size(); p++) {
             Instant start = pieces.get(p);
             boolean last = p == pieces.size() - 1;
             Instant end = last ? to : pieces.get(p + 1);
             boolean includeEnd = last && inclusive;
-            for (Condition c : timed) {
-                Instant anchor = anchor(c.metric(), tally);
-                if (anchor == null) {
-                    continue;
-                }
-                long base = anchor.toEpochMilli();
-                long lo = firstStepAfter(base, start);
-                long hi = lastStepBefore(base, end, includeEnd);
-                if (lo > hi) {
-                    continue;
-                }
-                for (Op op : new Op[] {Op.GE, Op.GT}) {
-                    Condition predicate = new Condition(c.metric(), op, c.value());
-                    boolean before = predicate.holds(metrics.at(start));
-                    if (predicate.holds(metrics.at(step(base, hi))) == before) {
-                        continue; // monotone within the piece: no change at all
-                    }
-                    long l = lo;
-                    long h = hi;
-                    while (l < h) {
-                        long mid = l + (h - l) / 2;
-                        if (predicate.holds(metrics.at(step(base, mid))) != before) {
-                            h = mid;
-                        } else {
-                            l = mid + 1;
-                        }
-                    }
-                    candidates.add(step(base, l));
+            boolean before = metrics.holds(predicate, start);
+            if (previous != null && previous != before) {
+                candidates.add(start); // jumps at the midnight itself
+            }
+            long lo = firstStepAfter(base, start);
+            long hi = lastStepBefore(base, end, includeEnd);
+            if (lo > hi || metrics.holds(predicate, step(base, hi)) == before) {
+                previous = before; // no step in the piece, or monotone within it: no change
+                continue;
+            }
+            long l = lo;
+            long h = hi;
+            while (l < h) {
+                long mid = l + (h - l) / 2;
+                if (metrics.holds(predicate, step(base, mid)) != before) {
+                    h = mid;
+                } else {
+                    l = mid + 1;
                 }
             }
+            candidates.add(step(base, l));
+            previous = !before;
         }
-        return new ArrayList<>(candidates);
     }
 
     /**

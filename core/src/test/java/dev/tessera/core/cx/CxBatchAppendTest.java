@@ -269,31 +269,68 @@ class CxBatchAppendTest extends CxStoreTestBase {
     }
 
     @Test
+    void batchesRacingOnOneProfileLoseNothing() throws Exception {
+        people();
+        SourceRecordId ann = PEOPLE.get(0);
+        List<Interaction> history = RandomInteractions.history(11, 400, List.of(ann, PEOPLE.get(1)));
+        List<List<AppendResult>> answers = inParallel(4, t -> {
+            List<Interaction> mine = new ArrayList<>(); // each delivers its own quarter: a lost write shows
+            for (int k = t; k < history.size(); k += 4) {
+                mine.add(history.get(k));
+            }
+            List<AppendResult> results = new ArrayList<>();
+            try (RedisConnection connection = RedisTestSupport.connect()) {
+                CxStore store = new CxStore(new ProfileStore(connection), CxSettings.defaults(), clock);
+                for (int from = 0; from < mine.size(); from += 5) {
+                    results.addAll(store.appendAll(mine.subList(from, Math.min(mine.size(), from + 5))));
+                }
+            }
+            return results;
+        });
+
+        ProfileId p = profiles.findBySource(ann).orElseThrow();
+        assertThat(answers.stream().flatMap(List::stream)).hasSize(history.size())
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(AppendResult.Status.STORED));
+        assertThat(cx.interactions(p)).containsExactlyInAnyOrderElementsOf(history);
+        assertThat(cx.tally(p)).isEqualTo(cx.calculator().tally(history));
+    }
+
+    private static <T> List<T> inParallel(int threads, java.util.function.IntFunction<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> task.apply(thread)));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : done) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void concurrentBatchesEndWithTheRecomputedMetrics() throws Exception {
         people();
         SourceRecordId ann = PEOPLE.get(0);
         SourceRecordId desk = PEOPLE.get(1);
         List<Interaction> history = RandomInteractions.history(7, 200, List.of(ann, desk));
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            long seed = t;
-            done.add(pool.submit(() -> {
-                List<Interaction> mine = new ArrayList<>(history);
-                Collections.shuffle(mine, new Random(seed));
-                try (RedisConnection connection = RedisTestSupport.connect()) {
-                    CxStore store = new CxStore(new ProfileStore(connection), CxSettings.defaults(), clock);
-                    for (int from = 0; from < mine.size(); from += 16) {
-                        store.appendAll(mine.subList(from, Math.min(mine.size(), from + 16)));
-                    }
+        inParallel(4, t -> {
+            // every thread delivers everything, in its own order: heavy duplication and contention
+            List<Interaction> mine = new ArrayList<>(history);
+            Collections.shuffle(mine, new Random(t));
+            try (RedisConnection connection = RedisTestSupport.connect()) {
+                CxStore store = new CxStore(new ProfileStore(connection), CxSettings.defaults(), clock);
+                for (int from = 0; from < mine.size(); from += 16) {
+                    store.appendAll(mine.subList(from, Math.min(mine.size(), from + 16)));
                 }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
+            }
+            return null;
+        });
 
         ProfileId p = profiles.findBySource(ann).orElseThrow();
         Map<String, Interaction> expected = new LinkedHashMap<>();
