@@ -25,4 +25,9 @@ final class CxScript {
     List<List<Object>> runAll(RedisConnection connection, List<String[]> keys, List<String[]> args) {
         return script.runAll(connection, ScriptOutputType.MULTI, keys, args);
     }
+
+    /** As {@link #runAll}; a run that failed answers with a {@link LuaScript.Failure} in its place. */
+    List<Object> runAllSettled(RedisConnection connection, List<String[]> keys, List<String[]> args) {
+        return script.runAllSettled(connection, ScriptOutputType.MULTI, keys, args);
+    }
 }

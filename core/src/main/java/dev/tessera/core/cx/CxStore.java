@@ -8,6 +8,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.privacy.ConsentStore;
 import dev.tessera.core.privacy.Tombstones;
+import dev.tessera.core.store.LuaScript;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
@@ -82,6 +83,8 @@ public final class CxStore {
     private static final int MAX_ATTEMPTS = 64;
     private static final long CHANGE_FEED_MAX_LENGTH = 1_000_000;
     private static final int BATCH = 500;
+    /** Most interactions {@link #appendAll} writes in one go (a larger list goes in slices of this size). */
+    private static final int MAX_BATCH = 500;
 
     private enum Mode {
         /** An append: refuse when the profile is forwarded, dissolved, absorbed or the record moved away. */
@@ -357,43 +360,59 @@ public final class CxStore {
      *     each with {@link #validate} first to keep the others)
      */
     public List<AppendResult> appendAll(List<Interaction> interactions) {
-        int n = interactions.size();
-        List<Entry> entries = new ArrayList<>(n);
+        List<Entry> entries = new ArrayList<>(interactions.size());
         for (Interaction interaction : interactions) {
             entries.add(Entry.of(interaction, validate(interaction)));
         }
+        List<AppendResult> results = new ArrayList<>(interactions.size());
+        for (int from = 0; from < entries.size(); from += MAX_BATCH) {
+            // bounded: one profile's write script must not hold Redis for long
+            results.addAll(appendBatch(entries.subList(from, Math.min(entries.size(), from + MAX_BATCH))));
+        }
+        return results;
+    }
+
+    private List<AppendResult> appendBatch(List<Entry> entries) {
+        int n = entries.size();
         List<RedisFuture<String>> lookups = new ArrayList<>(n);
         List<RedisFuture<Long>> erasures = new ArrayList<>(n);
-        for (Interaction interaction : interactions) {
-            lookups.add(async.get(keys.source(interaction.record())));
-            erasures.add(tombstones == null ? null : tombstones.erasedAsync(interaction.record()));
+        for (Entry e : entries) {
+            lookups.add(async.get(keys.source(e.interaction().record())));
+            erasures.add(tombstones == null ? null : tombstones.erasedAsync(e.interaction().record()));
         }
         AppendResult[] results = new AppendResult[n];
         Map<ProfileId, List<Integer>> groups = new LinkedHashMap<>();
-        Map<ProfileId, Set<String>> groupKeys = new java.util.HashMap<>();
+        Set<String> seen = new java.util.HashSet<>();
         java.util.TreeSet<Integer> oneByOne = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
             String indexed = connection.await(lookups.get(i));
+            boolean first = seen.add(entries.get(i).key());
             if (erasures.get(i) != null && connection.await(erasures.get(i)) > 0) {
                 results[i] = new AppendResult(AppendResult.Status.ERASED, entries.get(i).key(), null, List.of());
             } else if (indexed == null) {
                 oneByOne.add(i); // pending, or held by a profile the index does not name yet: the full path
+            } else if (!first) {
+                oneByOne.add(i); // the same key again: written after the first, so the later one wins
             } else {
-                ProfileId p = new ProfileId(indexed);
-                if (groupKeys.computeIfAbsent(p, x -> new java.util.HashSet<>()).add(entries.get(i).key())) {
-                    groups.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
-                } else {
-                    oneByOne.add(i); // the same key again: written after the first, so the later one wins
-                }
+                groups.computeIfAbsent(new ProfileId(indexed), x -> new ArrayList<>()).add(i);
             }
         }
+        RuntimeException[] failure = new RuntimeException[1];
         Map<ProfileId, List<Integer>> round = groups;
         for (int attempt = 0; attempt < MAX_ATTEMPTS && !round.isEmpty(); attempt++) {
-            round = writeRound(round, entries, results, oneByOne);
+            round = writeRound(round, entries, results, oneByOne, failure);
         }
         round.values().forEach(oneByOne::addAll);
         for (int i : oneByOne) {
-            results[i] = append(interactions.get(i));
+            try {
+                results[i] = append(entries.get(i).interaction());
+            } catch (RuntimeException e) {
+                failure[0] = failure[0] == null ? e : failure[0];
+            }
+        }
+        if (failure[0] != null) {
+            // everything else of the batch was finished first; a re-delivery finds the failed ones again
+            throw failure[0];
         }
         return java.util.Arrays.asList(results);
     }
@@ -402,10 +421,11 @@ public final class CxStore {
      * One round of a batch's writes: each profile's reads, then every write script, all sent together.
      * Fills the results of what was written or found unchanged, adds what must follow a moved timeline to
      * {@code oneByOne}, and returns the profiles whose version changed between read and write (another
-     * writer), for the next round.
+     * writer), for the next round. A write that fails is kept in {@code failure} (the first one) while the
+     * others are finished: their change-feed entries, consent and buckets are not left undone.
      */
     private Map<ProfileId, List<Integer>> writeRound(Map<ProfileId, List<Integer>> groups, List<Entry> entries,
-            AppendResult[] results, Set<Integer> oneByOne) {
+            AppendResult[] results, Set<Integer> oneByOne, RuntimeException[] failure) {
         List<WriteJob> jobs = new ArrayList<>();
         List<List<Integer>> members = new ArrayList<>();
         groups.forEach((p, indexes) -> {
@@ -416,49 +436,94 @@ public final class CxStore {
         jobs.forEach(WriteJob::read);
         List<WriteJob> writing = new ArrayList<>();
         List<List<Integer>> writingMembers = new ArrayList<>();
+        List<Integer> unchanged = new ArrayList<>();
         for (int g = 0; g < jobs.size(); g++) {
-            Written early = jobs.get(g).examine();
-            if (early == null) {
+            if (jobs.get(g).examine() == null) {
                 writing.add(jobs.get(g));
                 writingMembers.add(members.get(g));
-            } else if (early.outcome() == Outcome.DONE) {
-                for (int i : members.get(g)) {
-                    results[i] = new AppendResult(early.status(), entries.get(i).key(), early.profile(), List.of());
-                }
             } else {
+                unchanged.add(g); // duplicates: where their timeline went is asked for all, then read
+            }
+        }
+        for (int g : unchanged) {
+            Written w = jobs.get(g).duplicate();
+            if (w.outcome() != Outcome.DONE) {
                 oneByOne.addAll(members.get(g)); // the timeline moved: follow it one by one
+                continue;
+            }
+            for (int i : members.get(g)) {
+                Entry e = entries.get(i);
+                finishEntry(e, w.profile(), failure); // a re-delivery repairs a consent statement not applied
+                results[i] = new AppendResult(AppendResult.Status.DUPLICATE, e.key(), w.profile(), List.of());
             }
         }
         writing.forEach(WriteJob::plan);
-        List<List<Object>> answers = WRITE.runAll(connection, writing.stream().map(WriteJob::keys).toList(),
+        List<Object> answers = WRITE.runAllSettled(connection, writing.stream().map(WriteJob::keys).toList(),
                 writing.stream().map(WriteJob::args).toList());
-        List<Written> written = new ArrayList<>(writing.size());
-        for (int g = 0; g < writing.size(); g++) {
-            written.add(writing.get(g).finish(answers.get(g)));
-        }
         Map<ProfileId, List<Integer>> again = new LinkedHashMap<>();
+        List<WriteJob> done = new ArrayList<>();
+        List<Written> written = new ArrayList<>();
+        List<List<Integer>> doneMembers = new ArrayList<>();
         for (int g = 0; g < writing.size(); g++) {
             WriteJob job = writing.get(g);
-            Written w = written.get(g);
             List<Integer> indexes = writingMembers.get(g);
+            Written w;
+            try {
+                if (answers.get(g) instanceof LuaScript.Failure f) {
+                    throw f.error();
+                }
+                @SuppressWarnings("unchecked")
+                List<Object> answer = (List<Object>) answers.get(g);
+                w = job.finish(answer);
+            } catch (RuntimeException e) {
+                failure[0] = failure[0] == null ? e : failure[0];
+                continue;
+            }
             if (w == null) {
                 again.put(job.p, indexes); // another writer changed the profile: read again next round
-                continue;
-            }
-            if (w.outcome() != Outcome.DONE) {
+            } else if (w.outcome() != Outcome.DONE) {
                 oneByOne.addAll(indexes); // moved, forwarded or dissolved
-                continue;
+            } else {
+                done.add(job);
+                written.add(w);
+                doneMembers.add(indexes);
             }
-            job.awaitAfterWrite();
+        }
+        List<WriteJob> clustered = done.stream().filter(j -> j.clusterAggregates).toList();
+        if (!clustered.isEmpty()) {
+            try {
+                applyAggregatesOnCluster(clustered);
+            } catch (RuntimeException e) {
+                failure[0] = failure[0] == null ? e : failure[0];
+            }
+        }
+        for (int g = 0; g < done.size(); g++) {
+            WriteJob job = done.get(g);
+            Written w = written.get(g);
+            List<Integer> indexes = doneMembers.get(g);
+            try {
+                job.awaitAfterWrite();
+            } catch (RuntimeException e) {
+                failure[0] = failure[0] == null ? e : failure[0];
+            }
             int lastOne = indexes.get(indexes.size() - 1);
             for (int i : indexes) {
                 Entry e = entries.get(i);
-                consent.fromInteraction(e.interaction(), w.profile());
+                finishEntry(e, w.profile(), failure);
                 results[i] = new AppendResult(job.statusOf(e), e.key(), w.profile(),
                         i == lastOne ? w.moments() : List.of());
             }
         }
         return again;
+    }
+
+    /** What follows an interaction on its timeline: its consent statement, if it carries one. */
+    private void finishEntry(Entry e, ProfileId profile, RuntimeException[] failure) {
+        try {
+            consent.fromInteraction(e.interaction(), profile);
+        } catch (RuntimeException ex) {
+            failure[0] = failure[0] == null ? ex : failure[0];
+        }
     }
 
     /**
@@ -650,6 +715,9 @@ public final class CxStore {
 
     private enum Outcome { DONE, MOVED, LOOKUP }
 
+    /** What {@link WriteJob#examine} answers when there is nothing to write: see {@link WriteJob#duplicate()}. */
+    private static final Written DUPLICATE = new Written(Outcome.DONE, AppendResult.Status.DUPLICATE, null, List.of(), 0);
+
     private record Written(Outcome outcome, AppendResult.Status status, ProfileId profile, List<Moment> moments,
             int attached) {
         static Written moved(ProfileId to) {
@@ -675,14 +743,16 @@ public final class CxStore {
             WriteJob job = new WriteJob(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments,
                     recompute, rederive);
             job.read();
-            Written early = job.examine();
-            if (early != null) {
-                return early;
+            if (job.examine() != null) {
+                return job.duplicate();
             }
             job.plan();
             List<Object> result = WRITE.run(connection, job.keys(), job.args());
             Written written = job.finish(result);
             if (written != null) {
+                if (job.clusterAggregates) {
+                    applyAggregatesOnCluster(List.of(job));
+                }
                 job.awaitAfterWrite();
                 return written;
             }
@@ -733,6 +803,9 @@ public final class CxStore {
         private AggregateDelta delta;
         private String[] args;
         private final List<RedisFuture<?>> afterWrite = new ArrayList<>();
+        private List<RedisFuture<String>> movedCheck;
+        private Map<String, AppendResult.Status> statuses;
+        private boolean clusterAggregates;
 
         WriteJob(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode, boolean keepExisting,
                 boolean evaluateMoments, List<String> copyMoments, boolean recompute, boolean rederive) {
@@ -758,8 +831,9 @@ public final class CxStore {
         }
 
         /**
-         * Reads the answers of {@link #read}: returns the result when there is nothing to write (a duplicate),
-         * else null, after sending the whole-timeline reads when this write needs them.
+         * Reads the answers of {@link #read}: returns {@link #DUPLICATE} when there is nothing to write (read
+         * its result with {@link #duplicate()}), else null, after sending the whole-timeline reads when this
+         * write needs them.
          */
         Written examine() {
             List<KeyValue<String, String>> metaValues = connection.await(meta);
@@ -784,13 +858,10 @@ public final class CxStore {
             String lastStageJson = connection.await(lastStage);
             if (fresh.isEmpty() && changed.isEmpty() && removed.isEmpty() && copyMoments.isEmpty() && !recompute) {
                 if (mode == Mode.APPEND || mode == Mode.INTO) {
-                    // a duplicate must still not land on a moved timeline: let the script check, writing nothing new
-                    Written moved = checkMoved(p, upserts, mode);
-                    if (moved != null) {
-                        return moved;
-                    }
+                    // a duplicate must still not land on a moved timeline: look where it went (read by duplicate())
+                    movedCheck = checkMoved(p, upserts, mode);
                 }
-                return new Written(Outcome.DONE, AppendResult.Status.DUPLICATE, p, List.of(), 0);
+                return DUPLICATE;
             }
             before = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
             last = lastStageJson == null ? null : CxJson.read(lastStageJson, StoredStage.class);
@@ -811,6 +882,12 @@ public final class CxStore {
             }
             stagesHeld = rederiving ? async.lrange(stagesKey(p), 0, -1) : null;
             return null;
+        }
+
+        /** The result of a write that had nothing to write: a duplicate, or the timeline moved meanwhile. */
+        Written duplicate() {
+            Written moved = movedCheck == null ? null : movedTo(movedCheck);
+            return moved != null ? moved : new Written(Outcome.DONE, AppendResult.Status.DUPLICATE, p, List.of(), 0);
         }
 
         private boolean countsStage() {
@@ -856,6 +933,15 @@ public final class CxStore {
             List<Entry> touched = touched();
             Set<String> moments = new LinkedHashSet<>(copyMoments);
             if (evaluateMoments) {
+                if (fresh.size() > 1 && changed.isEmpty() && removed.isEmpty() && mayFireDetractor(fresh)) {
+                    // as if appended one after the other: a later solve of the same ticket must not hide the
+                    // moment an earlier one fired
+                    CxTally prefix = before;
+                    for (Entry e : fresh) {
+                        prefix = calculator.add(prefix, e.interaction());
+                        moments.addAll(detractorMoments(prefix, List.of(e), now));
+                    }
+                }
                 moments.addAll(detractorMoments(tally, touched, now));
             }
 
@@ -910,8 +996,12 @@ public final class CxStore {
 
         /** What an upsert did when the write succeeded: stored, updated or a duplicate. */
         AppendResult.Status statusOf(Entry e) {
-            return changed.contains(e) ? AppendResult.Status.UPDATED
-                    : fresh.contains(e) ? AppendResult.Status.STORED : AppendResult.Status.DUPLICATE;
+            if (statuses == null) {
+                statuses = new java.util.HashMap<>();
+                fresh.forEach(f -> statuses.put(f.key(), AppendResult.Status.STORED));
+                changed.forEach(c -> statuses.put(c.key(), AppendResult.Status.UPDATED));
+            }
+            return statuses.getOrDefault(e.key(), AppendResult.Status.DUPLICATE);
         }
 
         /**
@@ -930,9 +1020,8 @@ public final class CxStore {
             if (status == 3) {
                 return new Written(Outcome.LOOKUP, null, null, List.of(), 0);
             }
-            if (connection.cluster()) {
-                applyAggregatesOnCluster(p, delta);
-            }
+            // on Cluster the caller applies the aggregate delta next (applyAggregatesOnCluster), for many at once
+            clusterAggregates = connection.cluster() && !delta.isEmpty();
             List<Moment> fired = new ArrayList<>();
             if (evaluateMoments) {
                 for (Object key : result.subList(3, result.size())) {
@@ -1095,17 +1184,25 @@ public final class CxStore {
         return a == null || b != null && b.isAfter(a) ? b : a;
     }
 
-    /** For a duplicate: is the timeline it would go to still this profile's? (one round trip) */
-    private Written checkMoved(ProfileId p, List<Entry> upserts, Mode mode) {
-        RedisFuture<String> moved = async.hget(movesKey(p), "profile");
-        List<RedisFuture<String>> records = new ArrayList<>();
+    /**
+     * For a duplicate: is the timeline it would go to still this profile's? Sends the lookups (the profile's
+     * move, then each record's); read them with {@link #movedTo}.
+     */
+    private List<RedisFuture<String>> checkMoved(ProfileId p, List<Entry> upserts, Mode mode) {
+        List<RedisFuture<String>> lookups = new ArrayList<>();
+        lookups.add(async.hget(movesKey(p), "profile"));
         if (mode == Mode.APPEND) {
-            upserts.forEach(e -> records.add(async.hget(movesKey(p), "record:" + e.interaction().record().key())));
+            upserts.forEach(e -> lookups.add(async.hget(movesKey(p), "record:" + e.interaction().record().key())));
         }
-        String to = connection.await(moved);
-        for (RedisFuture<String> r : records) {
-            String recordTo = connection.await(r);
-            to = to == null ? recordTo : to;
+        return lookups;
+    }
+
+    /** Where the timeline moved according to {@link #checkMoved}'s lookups; null when it did not. */
+    private Written movedTo(List<RedisFuture<String>> lookups) {
+        String to = null;
+        for (RedisFuture<String> lookup : lookups) {
+            String found = connection.await(lookup);
+            to = to == null ? found : to;
         }
         return to == null ? null : Written.moved(new ProfileId(to));
     }
@@ -1129,6 +1226,10 @@ public final class CxStore {
      * recognises as counted already.
      */
     private record AggregateDelta(List<String> pairs, Set<String> activeDays, String churn) {
+        boolean isEmpty() {
+            return churn.isEmpty() && pairs.isEmpty() && activeDays.isEmpty();
+        }
+
         void appendTo(List<String> args) {
             args.add(Integer.toString(pairs.size() / 2));
             args.addAll(pairs);
@@ -1177,13 +1278,16 @@ public final class CxStore {
      * it, by one script on the {@code {cx:agg}} slot. Not atomic with the timeline write: a crash between
      * the two leaves the buckets behind until {@link CxAggregates#rebuild()} (docs/cx-metrics.md).
      */
-    private void applyAggregatesOnCluster(ProfileId p, AggregateDelta delta) {
-        if (delta.churn().isEmpty() && delta.pairs().isEmpty() && delta.activeDays().isEmpty()) {
-            return;
+    private void applyAggregatesOnCluster(List<WriteJob> written) {
+        List<String[]> keyLists = new ArrayList<>();
+        List<String[]> argLists = new ArrayList<>();
+        for (WriteJob job : written) {
+            List<String> args = new ArrayList<>(List.of(AggregateBuckets.prefix(keys), job.delta.churn(), job.p.value()));
+            job.delta.appendTo(args);
+            keyLists.add(new String[] {AggregateBuckets.ledgerKey(keys)});
+            argLists.add(args.toArray(String[]::new));
         }
-        List<String> args = new ArrayList<>(List.of(AggregateBuckets.prefix(keys), delta.churn(), p.value()));
-        delta.appendTo(args);
-        AggregateBuckets.APPLY.run(connection, new String[] {AggregateBuckets.ledgerKey(keys)}, args.toArray(String[]::new));
+        AggregateBuckets.APPLY.runAll(connection, keyLists, argLists);
     }
 
     RedisKeys.Namespace namespace() {
@@ -1222,11 +1326,7 @@ public final class CxStore {
      * the result independent of which of the two arrived first.
      */
     private List<String> detractorMoments(CxTally tally, List<Entry> touched, Instant now) {
-        boolean relevant = touched.stream().map(Entry::interaction).anyMatch(i ->
-                i.kind() == InteractionKind.TICKET_SOLVED
-                        || (i.score() != null && i.score().type() == Interaction.ScoreType.NPS
-                                && CxMetrics.NpsCategory.of(i.score().value()) == CxMetrics.NpsCategory.DETRACTOR));
-        if (!relevant) {
+        if (!mayFireDetractor(touched)) {
             return List.of();
         }
         Instant oldest = now.minus(settings.momentMaxAge());
@@ -1247,6 +1347,14 @@ public final class CxStore {
             }
         }
         return keys;
+    }
+
+    /** Whether these interactions can fire a detractor-after-solved moment: a solve or a detractor answer. */
+    private static boolean mayFireDetractor(List<Entry> touched) {
+        return touched.stream().map(Entry::interaction).anyMatch(i ->
+                i.kind() == InteractionKind.TICKET_SOLVED
+                        || (i.score() != null && i.score().type() == Interaction.ScoreType.NPS
+                                && CxMetrics.NpsCategory.of(i.score().value()) == CxMetrics.NpsCategory.DETRACTOR));
     }
 
     /**

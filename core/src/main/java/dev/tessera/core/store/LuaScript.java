@@ -39,31 +39,49 @@ public final class LuaScript {
      */
     public <T> List<T> runAll(RedisConnection connection, ScriptOutputType type, List<String[]> keys,
             List<String[]> args) {
+        List<Object> settled = runAllSettled(connection, type, keys, args);
+        for (Object answer : settled) {
+            if (answer instanceof Failure f) {
+                throw f.error(); // the answers of the others were read before it is thrown
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<T> results = (List<T>) settled;
+        return results;
+    }
+
+    /** A run that failed, in the answers of {@link #runAllSettled}. */
+    public record Failure(RuntimeException error) {}
+
+    /**
+     * As {@link #runAll}, but a run that failed answers with a {@link Failure} in its place instead of
+     * throwing, so that the caller can finish what the others did before it reports the failure.
+     */
+    public List<Object> runAllSettled(RedisConnection connection, ScriptOutputType type, List<String[]> keys,
+            List<String[]> args) {
         RedisClusterAsyncCommands<String, String> async = connection.async();
         String digest = digest(async);
-        List<io.lettuce.core.RedisFuture<T>> sent = new java.util.ArrayList<>(keys.size());
+        List<io.lettuce.core.RedisFuture<Object>> sent = new java.util.ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            sent.add(async.<T>evalsha(digest, type, keys.get(i), args.get(i)));
+            sent.add(async.evalsha(digest, type, keys.get(i), args.get(i)));
         }
-        List<T> results = new java.util.ArrayList<>(keys.size());
-        RuntimeException failure = null;
+        List<Object> results = new java.util.ArrayList<>(keys.size());
         for (int i = 0; i < sent.size(); i++) {
             try {
                 results.add(connection.await(sent.get(i)));
             } catch (RedisCommandExecutionException e) {
-                if (failure == null && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    results.add(connection.await(async.<T>eval(source, type, keys.get(i), args.get(i))));
-                } else if (failure == null) {
-                    failure = e; // the answers of the others are still read before it is thrown
+                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    try {
+                        results.add(connection.await(async.eval(source, type, keys.get(i), args.get(i))));
+                    } catch (RuntimeException again) {
+                        results.add(new Failure(again));
+                    }
+                } else {
+                    results.add(new Failure(e));
                 }
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                }
+                results.add(new Failure(e));
             }
-        }
-        if (failure != null) {
-            throw failure;
         }
         return results;
     }
