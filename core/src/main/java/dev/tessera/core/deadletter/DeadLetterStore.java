@@ -20,11 +20,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Dead letters in Redis, per route: {@code {dl:ROUTE}:entries} (hash id to entry) and
- * {@code {dl:ROUTE}:order} (sorted set by time), under one hash tag so both change atomically.
+ * {@code {dl:ROUTE}:order} (sorted set by time), under one hash tag so both change atomically; and
+ * {@code dl:record-sources}, which source's records each route's payloads are about.
  */
 public final class DeadLetterStore {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Hash: route → the source of the records its payloads are about ({@link #nameRecordSource}). */
+    static final String RECORD_SOURCES = "dl:record-sources";
 
     private static final String ADD = """
             if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
@@ -36,6 +39,7 @@ public final class DeadLetterStore {
 
     private final RedisClusterCommands<String, String> redis;
     private final Clock clock;
+    private final java.util.Map<String, String> named = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeadLetterStore(RedisConnection connection, Clock clock) {
         this.redis = connection.commands();
@@ -52,6 +56,10 @@ public final class DeadLetterStore {
         // never show, and every later add of the same rejection would find it present and skip the ZADD.
         redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},
                 id, JSON.writeValueAsString(letter), Long.toString(letter.receivedAt().toEpochMilli()));
+        String recordSource = named.get(route);
+        if (recordSource != null) { // another key (slot): not in the script; rewriting an equal value is harmless
+            redis.hset(RECORD_SOURCES, route, recordSource);
+        }
         return letter;
     }
 
@@ -79,6 +87,23 @@ public final class DeadLetterStore {
     public boolean remove(String route, String id) {
         redis.zrem(order(route), id);
         return redis.hdel(entries(route), id) == 1;
+    }
+
+    /**
+     * Notes which source records a route's payloads are about: the first part of the record ids it writes
+     * (a source's name, or its {@code record-namespace}). An erasure looks for a person's record ids in the
+     * dead letters of the routes named for their record's source ({@link #recordSources()}). Idempotent;
+     * the ingestion app writes it for every configured source when it starts, and this store writes it
+     * again with every dead letter of a named route (so it is there whenever such a dead letter is).
+     */
+    public void nameRecordSource(String route, String recordSource) {
+        named.put(route, recordSource);
+        redis.hset(RECORD_SOURCES, route, recordSource);
+    }
+
+    /** Route to the source of the records its payloads are about, as noted by {@link #nameRecordSource}. */
+    public java.util.Map<String, String> recordSources() {
+        return redis.hgetall(RECORD_SOURCES);
     }
 
     /** Every route that holds dead letters (a SCAN of the single node's keys). */

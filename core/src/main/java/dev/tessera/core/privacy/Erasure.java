@@ -265,8 +265,11 @@ public final class Erasure {
      * {@link PersonInPayload}; every route is read, which is fine for the small stores dead letters are).
      */
     private int removeDeadLetters(List<CustomerRecord> records) {
-        PersonInPayload person = new PersonInPayload(records);
-        if (deadLetters == null || person.isEmpty()) {
+        if (deadLetters == null) {
+            return 0;
+        }
+        PersonInPayload person = new PersonInPayload(records, deadLetters.recordSources());
+        if (person.isEmpty()) {
             return 0;
         }
         int removed = 0;

@@ -8,6 +8,7 @@ import dev.tessera.core.normalize.EmailNormalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -18,8 +19,10 @@ import java.util.regex.Pattern;
  * so that an erasure can remove it: one of the person's emails (compared normalised, so case and the
  * usual spellings do not matter), one of their phones as usually written (the last nine digits of the
  * number within a run of digits; "07700 900123" and "+44 7700 900123" both hold "+447700900123"), or one
- * of their source record ids as a whole token in a dead letter of the route named after the record's
- * source ({@code source-NAME}; a source with another {@code record-namespace} is not searched by id).
+ * of their source record ids as a whole token in a dead letter of a route whose payloads are about that
+ * record's source: the routes the ingestion app noted for it ({@code DeadLetterStore.recordSources()}, which
+ * covers sources with their own {@code record-namespace}), or, for a route not noted there, the route
+ * {@code source-NAME} of the source of that name.
  * Ids that are short or all digits under six (a year, a quantity) are not looked for: they would match
  * other people's data. Pure and thread-safe.
  */
@@ -37,9 +40,17 @@ final class PersonInPayload implements Predicate<DeadLetter> {
     private final Set<String> phoneEndings = new LinkedHashSet<>();
     private final List<SourceId> sourceIds = new ArrayList<>();
 
-    private record SourceId(String route, Pattern token) {}
+    private record SourceId(String recordSource, Pattern token) {}
+
+    /** Route to the source of the records it is about; a route not in it is {@code source-NAME} of NAME. */
+    private final Map<String, String> recordSources;
 
     PersonInPayload(List<CustomerRecord> records) {
+        this(records, Map.of());
+    }
+
+    PersonInPayload(List<CustomerRecord> records, Map<String, String> recordSources) {
+        this.recordSources = Map.copyOf(recordSources);
         for (CustomerRecord record : records) {
             for (Identifier identifier : record.identifiers()) {
                 if (identifier.type() == IdentifierType.EMAIL) {
@@ -53,7 +64,7 @@ final class PersonInPayload implements Predicate<DeadLetter> {
             }
             String id = record.id().sourceId();
             if (id.length() >= 3 && (id.length() >= 6 || !id.chars().allMatch(Character::isDigit))) {
-                sourceIds.add(new SourceId("source-" + record.id().source(),
+                sourceIds.add(new SourceId(record.id().source(),
                         Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])")));
             }
         }
@@ -62,6 +73,12 @@ final class PersonInPayload implements Predicate<DeadLetter> {
     /** True when nothing could be looked for (no emails, phones or usable source ids). */
     boolean isEmpty() {
         return emails.isEmpty() && phoneEndings.isEmpty() && sourceIds.isEmpty();
+    }
+
+    /** Whether a route's payloads are about records of {@code recordSource}. */
+    private boolean isAbout(String route, String recordSource) {
+        String noted = recordSources.get(route);
+        return noted != null ? noted.equals(recordSource) : route.equals("source-" + recordSource);
     }
 
     @Override
@@ -90,7 +107,7 @@ final class PersonInPayload implements Predicate<DeadLetter> {
             }
         }
         for (SourceId id : sourceIds) {
-            if (id.route().equals(letter.route()) && id.token().matcher(payload).find()) {
+            if (isAbout(letter.route(), id.recordSource()) && id.token().matcher(payload).find()) {
                 return true;
             }
         }

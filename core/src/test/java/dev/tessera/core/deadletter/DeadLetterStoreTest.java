@@ -29,6 +29,18 @@ class DeadLetterStoreTest {
     }
 
     @Test
+    void aRoutesRecordSourceIsNotedAndNotedAgainWithItsDeadLetters() {
+        store.nameRecordSource("source-zendesk-users", "zendesk");
+        assertThat(store.recordSources()).containsEntry("source-zendesk-users", "zendesk");
+
+        redis.commands().del("dl:record-sources"); // lost, e.g. a Redis restored from an older snapshot
+        store.add("source-zendesk-users", "users.json", "missing identifier", "{\"id\":9001}");
+        store.add("source-crm", "a.csv:3", "reason", "row"); // not named: no entry
+
+        assertThat(store.recordSources()).containsExactly(java.util.Map.entry("source-zendesk-users", "zendesk"));
+    }
+
+    @Test
     void keepsTheReasonAndTheVerbatimPayload() {
         DeadLetter kept = store.add("source-crm", "a.csv:3", "row has 2 columns, the header has 3", "h1,h2,h3\nx,\"y\"");
 

@@ -140,10 +140,14 @@ class ErasureTest {
         f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"email\":\"bob@example.net\"}");
         f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"tel\":\"07700 900999\",\"ref\":\""
                 + CRM_ID + "\"}"); // her id, but on another source's route: someone else's reference
+        // a second CRM source writing "crm" records under its own name (record-namespace crm): her id there too
+        f.deadLetters.nameRecordSource("source-crm-backfill", "crm");
+        f.deadLetters.add("source-crm-backfill", "backfill.csv:3", "unparseable date", CRM_ID + ",,,,,sometime");
 
         Erasure.Report report = f.erasure.erase(p, "subject-request", "admin-1").orElseThrow();
 
-        assertThat(report.deadLetters()).isEqualTo(3);
+        assertThat(report.deadLetters()).isEqualTo(4);
+        assertThat(f.deadLetters.count("source-crm-backfill")).isZero();
         assertThat(f.deadLetters.count("source-shop")).isEqualTo(2);
         assertThat(f.deadLetters.count("source-crm") + f.deadLetters.count("source-survey")).isZero();
         f.deadLetters.removeWhere("source-shop", letter -> true); // the bystander's: out of the trace check
@@ -179,7 +183,7 @@ class ErasureTest {
                 .containsEntry("change", "erased"));
         List<AuditEntry> audited = f.audit.query(new AuditQuery(null, null, null, null, null, null, 10));
         assertThat(audited).extracting(AuditEntry::action).contains("profile.erase");
-        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1 dead-letters=3");
+        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1 dead-letters=4");
     }
 
     @ParameterizedTest

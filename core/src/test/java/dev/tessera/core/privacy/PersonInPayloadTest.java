@@ -47,6 +47,21 @@ class PersonInPayloadTest {
         assertThat(ZELDA.test(letter("source-web", ""))).isFalse();
     }
 
+    @Test
+    void findsHerRecordIdOnTheRoutesOfSourcesThatShareHerRecordsNamespace() {
+        // two sources write "shop" records: the shop itself and a WooCommerce export with record-namespace shop;
+        // the crm source's route is noted as writing its own records
+        PersonInPayload zelda = new PersonInPayload(List.of(new CustomerRecord(new SourceRecordId("shop",
+                "cust-zq-7781"), Instant.EPOCH, List.of(), Map.of())), Map.of("source-shop", "shop",
+                "source-woo-export", "shop", "source-crm", "crm", "source-shop-archive", "archive"));
+
+        assertThat(zelda.test(letter("source-woo-export", "{\"customer\":\"cust-zq-7781\"}"))).isTrue();
+        assertThat(zelda.test(letter("source-shop", "cust-zq-7781,,bad date"))).isTrue();
+        assertThat(zelda.test(letter("source-crm", "cust-zq-7781"))).as("a route about other records").isFalse();
+        assertThat(zelda.test(letter("source-shop-archive", "cust-zq-7781"))).as("noted: about its own records")
+                .isFalse();
+    }
+
     private static DeadLetter letter(String route, String payload) {
         return new DeadLetter("id", route, "test", "reason", payload, Instant.EPOCH);
     }

@@ -26,8 +26,12 @@ class SourceConfiguration {
     }
 
     @Bean
-    SourceCatalog sourceCatalog(IngestionProperties properties, Clock clock) {
-        return new SourceCatalog(properties, clock, System::getenv);
+    SourceCatalog sourceCatalog(IngestionProperties properties, Clock clock, DeadLetterStore deadLetters) {
+        SourceCatalog catalog = new SourceCatalog(properties, clock, System::getenv);
+        // an erasure (in the profile service) finds a person's record ids in the dead letters of the routes
+        // whose payloads are about their record's source: a source with its own record-namespace included
+        catalog.all().forEach(ready -> deadLetters.nameRecordSource(ready.source().routeId(), ready.source().records()));
+        return catalog;
     }
 
     @Bean
