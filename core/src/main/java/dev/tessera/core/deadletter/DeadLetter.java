@@ -12,8 +12,17 @@ import java.util.Objects;
  * @param origin   where it came from, e.g. {@code contacts.csv:17} (file and line); never personal data
  * @param reason   why it was rejected, naming the field or column
  * @param payload  the original item, unchanged (a CSV row with its header, a JSON document, ...)
+ * @param recordSource the source of the records the route's payloads are about (a source's name or its
+ *                 {@code record-namespace}), so an erasure knows whose record ids to look for in it; null
+ *                 when the route was not named ({@link DeadLetterStore#nameRecordSource}) or the entry is older
  */
-public record DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt) {
+public record DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt,
+        String recordSource) {
+
+    /** A dead letter of a route whose record source is not known. */
+    public DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt) {
+        this(id, route, origin, reason, payload, receivedAt, null);
+    }
 
     public DeadLetter {
         Objects.requireNonNull(id, "id");

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Dead letters in Redis, per route: {@code {dl:ROUTE}:entries} (hash id to entry) and
  * {@code {dl:ROUTE}:order} (sorted set by time), under one hash tag so both change atomically; and
- * {@code dl:record-sources}, which source's records each route's payloads are about.
+ * {@code dl:record-sources}, which source's records each route's payloads are about (for entries kept
+ * before their route was named; newer entries carry it themselves).
  */
 public final class DeadLetterStore {
 
@@ -51,15 +52,11 @@ public final class DeadLetterStore {
         // The origin (file name, line) is not part of the identity: the same row re-delivered in another
         // file is the same rejection.
         String id = RedisKeys.digest(route + "\n" + reason + "\n" + payload);
-        DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant());
+        DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant(), named.get(route));
         // One script: a process killed between HSETNX and ZADD would leave an entry that list() and count()
         // never show, and every later add of the same rejection would find it present and skip the ZADD.
         redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},
                 id, JSON.writeValueAsString(letter), Long.toString(letter.receivedAt().toEpochMilli()));
-        String recordSource = named.get(route);
-        if (recordSource != null) { // another key (slot): not in the script; rewriting an equal value is harmless
-            redis.hset(RECORD_SOURCES, route, recordSource);
-        }
         return letter;
     }
 
@@ -91,17 +88,21 @@ public final class DeadLetterStore {
 
     /**
      * Notes which source records a route's payloads are about: the first part of the record ids it writes
-     * (a source's name, or its {@code record-namespace}). An erasure looks for a person's record ids in the
-     * dead letters of the routes named for their record's source ({@link #recordSources()}). Idempotent;
-     * the ingestion app writes it for every configured source when it starts, and this store writes it
-     * again with every dead letter of a named route (so it is there whenever such a dead letter is).
+     * (a source's name, or its {@code record-namespace}). Every dead letter this store adds for the route
+     * from now on carries it ({@link DeadLetter#recordSource()}), so an erasure knows whose record ids to
+     * look for in it whatever happens to the configuration later; the route is also noted in
+     * {@link #recordSources()} for dead letters kept before their route was named. The ingestion app names
+     * every configured source's route when it starts.
      */
     public void nameRecordSource(String route, String recordSource) {
         named.put(route, recordSource);
         redis.hset(RECORD_SOURCES, route, recordSource);
     }
 
-    /** Route to the source of the records its payloads are about, as noted by {@link #nameRecordSource}. */
+    /**
+     * Route to the source of the records its payloads are about, as last noted by {@link #nameRecordSource}
+     * (in Redis: also what other processes noted); for dead letters without their own record source.
+     */
     public java.util.Map<String, String> recordSources() {
         return redis.hgetall(RECORD_SOURCES);
     }

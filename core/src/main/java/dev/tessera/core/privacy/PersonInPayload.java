@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
  * so that an erasure can remove it: one of the person's emails (compared normalised, so case and the
  * usual spellings do not matter), one of their phones as usually written (the last nine digits of the
  * number within a run of digits; "07700 900123" and "+44 7700 900123" both hold "+447700900123"), or one
- * of their source record ids as a whole token in a dead letter of a route whose payloads are about that
- * record's source: the routes the ingestion app noted for it ({@code DeadLetterStore.recordSources()}, which
- * covers sources with their own {@code record-namespace}), or, for a route not noted there, the route
- * {@code source-NAME} of the source of that name.
+ * of their source record ids as a whole token in a dead letter about that record's source: one that says
+ * so ({@link DeadLetter#recordSource()}, which covers sources with their own {@code record-namespace}), or,
+ * for an older one that does not, one on a route noted for that source
+ * ({@code DeadLetterStore.recordSources()}) or on the route {@code source-NAME} of the source of that name.
  * Ids that are short or all digits under six (a year, a quantity) are not looked for: they would match
  * other people's data. Pure and thread-safe.
  */
@@ -75,10 +75,17 @@ final class PersonInPayload implements Predicate<DeadLetter> {
         return emails.isEmpty() && phoneEndings.isEmpty() && sourceIds.isEmpty();
     }
 
-    /** Whether a route's payloads are about records of {@code recordSource}. */
-    private boolean isAbout(String route, String recordSource) {
-        String noted = recordSources.get(route);
-        return noted != null ? noted.equals(recordSource) : route.equals("source-" + recordSource);
+    /**
+     * Whether a dead letter's payload is about records of {@code recordSource}: what the letter says when it
+     * says (it was kept after its route was named); else what was noted for its route, or the route being
+     * {@code source-NAME} of that source (either: a source that took a record-namespace later kept older
+     * letters about records under its own name).
+     */
+    private boolean isAbout(DeadLetter letter, String recordSource) {
+        if (letter.recordSource() != null) {
+            return letter.recordSource().equals(recordSource);
+        }
+        return recordSource.equals(recordSources.get(letter.route())) || letter.route().equals("source-" + recordSource);
     }
 
     @Override
@@ -107,7 +114,7 @@ final class PersonInPayload implements Predicate<DeadLetter> {
             }
         }
         for (SourceId id : sourceIds) {
-            if (isAbout(letter.route(), id.recordSource()) && id.token().matcher(payload).find()) {
+            if (isAbout(letter, id.recordSource()) && id.token().matcher(payload).find()) {
                 return true;
             }
         }

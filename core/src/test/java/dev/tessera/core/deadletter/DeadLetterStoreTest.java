@@ -29,15 +29,16 @@ class DeadLetterStoreTest {
     }
 
     @Test
-    void aRoutesRecordSourceIsNotedAndNotedAgainWithItsDeadLetters() {
+    void aDeadLetterOfANamedRouteSaysWhoseRecordsItIsAbout() {
         store.nameRecordSource("source-zendesk-users", "zendesk");
-        assertThat(store.recordSources()).containsEntry("source-zendesk-users", "zendesk");
+        DeadLetter named = store.add("source-zendesk-users", "users.json", "missing identifier", "{\"id\":9001}");
+        DeadLetter unnamed = store.add("source-crm", "a.csv:3", "reason", "row");
 
-        redis.commands().del("dl:record-sources"); // lost, e.g. a Redis restored from an older snapshot
-        store.add("source-zendesk-users", "users.json", "missing identifier", "{\"id\":9001}");
-        store.add("source-crm", "a.csv:3", "reason", "row"); // not named: no entry
-
-        assertThat(store.recordSources()).containsExactly(java.util.Map.entry("source-zendesk-users", "zendesk"));
+        // read by another process (the profile service's erasure), which never named a route
+        DeadLetterStore elsewhere = new DeadLetterStore(redis, Clock.systemUTC());
+        assertThat(elsewhere.find("source-zendesk-users", named.id()).orElseThrow().recordSource()).isEqualTo("zendesk");
+        assertThat(elsewhere.find("source-crm", unnamed.id()).orElseThrow().recordSource()).isNull();
+        assertThat(elsewhere.recordSources()).containsExactly(java.util.Map.entry("source-zendesk-users", "zendesk"));
     }
 
     @Test

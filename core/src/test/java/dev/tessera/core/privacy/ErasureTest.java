@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.core.audit.AuditEntry;
 import dev.tessera.core.audit.AuditQuery;
 import dev.tessera.core.cx.AppendResult;
+import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
@@ -22,6 +23,7 @@ import dev.tessera.core.testing.RedisTestSupport;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.StreamMessage;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -140,9 +142,11 @@ class ErasureTest {
         f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"email\":\"bob@example.net\"}");
         f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"tel\":\"07700 900999\",\"ref\":\""
                 + CRM_ID + "\"}"); // her id, but on another source's route: someone else's reference
-        // a second CRM source writing "crm" records under its own name (record-namespace crm): her id there too
-        f.deadLetters.nameRecordSource("source-crm-backfill", "crm");
-        f.deadLetters.add("source-crm-backfill", "backfill.csv:3", "unparseable date", CRM_ID + ",,,,,sometime");
+        // a second CRM source writing "crm" records under its own name (record-namespace crm), named by the
+        // ingestion app (another process than the erasure's): her id in its dead letter too
+        DeadLetterStore ingestion = new DeadLetterStore(redis, Clock.systemUTC());
+        ingestion.nameRecordSource("source-crm-backfill", "crm");
+        ingestion.add("source-crm-backfill", "backfill.csv:3", "unparseable date", CRM_ID + ",,,,,sometime");
 
         Erasure.Report report = f.erasure.erase(p, "subject-request", "admin-1").orElseThrow();
 

@@ -281,8 +281,8 @@ class SourceRoutesIT {
         DeadLetter shortRow = rejected.stream().filter(d -> d.origin().endsWith(":5")).findFirst().orElseThrow();
         assertThat(shortRow.payload()).isEqualTo("contact_id,email,phone,first_name,last_name,city,updated_at\n"
                 + "c4,eve@example.com,,Eve,Short");
-        // which records the route's payloads are about, for an erasure looking for a record id in them
-        assertThat(deadLetters.recordSources()).containsEntry("source-crm", "crm");
+        // which records the route's payloads are about (named when the app started), for an erasure
+        assertThat(rejected).extracting(DeadLetter::recordSource).containsOnly("crm");
     }
 
     @Test
@@ -453,8 +453,6 @@ class SourceRoutesIT {
 
         JsonNode profile = get("/api/v1/profiles?email=zd.requester@example.com").at("/items/0");
         assertThat(profile.toString()).contains("zendesk:9001");
-        deadLetters.add("source-zendesk-users", "users.json", "test", "{}"); // notes the route again after the flush
-        assertThat(deadLetters.recordSources()).containsEntry("source-zendesk-users", "zendesk");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10)).items())
                 .extracting(i -> i.kind()).contains(InteractionKind.TICKET_OPENED));
