@@ -109,21 +109,31 @@ public final class CxStore {
      */
     private static final CxScript WRITE = new CxScript(AggregateBuckets.LUA + """
             local mode = ARGV[5]
-            if mode ~= 'any' then
+            local n = tonumber(ARGV[7])
+            if mode == 'append' then
+              -- one read of the move marks: the profile's, then each record's
+              local fields = {'profile'}
+              for k = 0, n - 1 do fields[k + 2] = 'record:' .. ARGV[8 + k * 4 + 3] end
+              local moves = {}
+              for s = 1, #fields, 200 do -- in chunks: unpack has a limit (attaching many pending entries)
+                local chunk = {}
+                for j = s, math.min(#fields, s + 199) do chunk[#chunk + 1] = fields[j] end
+                for _, v in ipairs(redis.call('HMGET', KEYS[4], unpack(chunk))) do moves[#moves + 1] = v end
+              end
+              if moves[1] then return {2, moves[1]} end
+              local doc = redis.call('HMGET', KEYS[5], 'forward', 'doc')
+              if doc[1] or not doc[2] then return {3} end
+              for k = 2, n + 1 do
+                if moves[k] then return {2, moves[k]} end
+              end
+            elseif mode ~= 'any' then
               local moved = redis.call('HGET', KEYS[4], 'profile')
               if moved then return {2, moved} end
             end
-            local n = tonumber(ARGV[7])
-            if mode == 'append' then
-              if redis.call('HEXISTS', KEYS[5], 'forward') == 1 then return {3} end
-              if redis.call('HEXISTS', KEYS[5], 'doc') == 0 then return {3} end
-              for k = 0, n - 1 do
-                local to = redis.call('HGET', KEYS[4], 'record:' .. ARGV[8 + k * 4 + 3])
-                if to then return {2, to} end
-              end
-            end
-            local current = redis.call('HGET', KEYS[1], 'version') or '0'
+            local meta = redis.call('HMGET', KEYS[1], 'version', 'stage')
+            local current = meta[1] or '0'
             if current ~= ARGV[1] then return {0} end
+            local before = meta[2]
             local i = 8
             for _ = 1, n do
               redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i])
@@ -137,11 +147,10 @@ public final class CxStore {
               i = i + 1
             end
             local version = tostring(tonumber(current) + 1)
-            redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version)
-            local before = redis.call('HGET', KEYS[1], 'stage')
-            redis.call('HSET', KEYS[1], 'stage', ARGV[3])
+            redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version, 'stage', ARGV[3])
             if ARGV[4] ~= '' then
               local first = true
+              local lines = {}
               for line in string.gmatch(ARGV[4], '[^\\n]+') do
                 if first then
                   first = false
@@ -149,9 +158,14 @@ public final class CxStore {
                     if line == '0' then redis.call('DEL', KEYS[6]) else redis.call('LTRIM', KEYS[6], 0, tonumber(line) - 1) end
                   end
                 else
-                  redis.call('RPUSH', KEYS[6], line)
+                  lines[#lines + 1] = line
+                  if #lines == 200 then -- in chunks: unpack has a limit
+                    redis.call('RPUSH', KEYS[6], unpack(lines))
+                    lines = {}
+                  end
                 end
               end
+              if #lines > 0 then redis.call('RPUSH', KEYS[6], unpack(lines)) end
             end
             local result = {1, version, before or ''}
             local m = tonumber(ARGV[i]); i = i + 1

@@ -59,6 +59,21 @@ class CxMergeSplitTest extends CxStoreTestBase {
     }
 
     @Test
+    void manyInteractionsWaitingForOneRecordAllLandInOneWrite() {
+        List<Interaction> early = new java.util.ArrayList<>();
+        for (int k = 0; k < 450; k++) { // more than the write script reads per command
+            early.add(order(ann, "o-" + k, T0.minus(Duration.ofMinutes(k + 1)), "1", "EUR"));
+        }
+        assertThat(cx.appendAll(early)).allSatisfy(r -> assertThat(r.status()).isEqualTo(AppendResult.Status.PENDING));
+
+        ProfileId p = resolve(ann, "ann@example.com").profileId();
+
+        assertThat(cx.interactions(p)).containsExactlyInAnyOrderElementsOf(early);
+        assertThat(cx.metrics(p).orders()).isEqualTo(450);
+        assertThat(cx.pending(ann)).isEmpty();
+    }
+
+    @Test
     void aBatchOfRecordsPicksUpWhatWaitedForEachOfThem() {
         Interaction early = order(ann, "o-1", T0.minus(Duration.ofDays(1)), "10", "EUR");
         cx.append(early);
