@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.TreeMap;
 
 /**
@@ -308,7 +309,12 @@ public final class CxStore {
      * @throws InvalidInteractionException when the interaction breaks a limit (size, characters, source)
      */
     public AppendResult append(Interaction interaction) {
-        Entry entry = Entry.of(interaction, validate(interaction));
+        return append(Entry.of(interaction, validate(interaction)));
+    }
+
+    /** {@link #append} of an interaction already checked and encoded. */
+    private AppendResult append(Entry entry) {
+        Interaction interaction = entry.interaction();
         // Fast path: the source index usually names the live profile (one GET instead of the three round
         // trips of findBySource); the write script refuses a forwarded or dissolved profile, and then the
         // loop falls back to findBySource, which follows forwards. The tombstone check rides along.
@@ -370,13 +376,30 @@ public final class CxStore {
      *
      * @return one result per interaction, in order; the moments fired by a profile's write are reported on
      *     that profile's last interaction of the batch
-     * @throws InvalidInteractionException when an interaction breaks a limit; nothing is written then (check
-     *     each with {@link #validate} first to keep the others)
+     * @throws InvalidInteractionException when an interaction breaks a limit; nothing is written then (use
+     *     {@link #appendAll(List, BiConsumer)} to keep the others)
      */
     public List<AppendResult> appendAll(List<Interaction> interactions) {
+        return appendAll(interactions, (interaction, invalid) -> {
+            throw invalid;
+        });
+    }
+
+    /**
+     * {@link #appendAll(List)} of the interactions that are valid: each one that breaks a limit is handed to
+     * {@code invalid} (all of them before anything is written) and left out.
+     *
+     * @return one result per valid interaction, in order
+     */
+    public List<AppendResult> appendAll(List<Interaction> interactions,
+            BiConsumer<Interaction, InvalidInteractionException> invalid) {
         List<Entry> entries = new ArrayList<>(interactions.size());
         for (Interaction interaction : interactions) {
-            entries.add(Entry.of(interaction, validate(interaction)));
+            try {
+                entries.add(Entry.of(interaction, validate(interaction)));
+            } catch (InvalidInteractionException e) {
+                invalid.accept(interaction, e);
+            }
         }
         List<AppendResult> results = new ArrayList<>(interactions.size());
         for (int from = 0; from < entries.size(); from += MAX_BATCH) {
@@ -419,7 +442,7 @@ public final class CxStore {
         round.values().forEach(oneByOne::addAll);
         for (int i : oneByOne) {
             try {
-                results[i] = append(entries.get(i).interaction());
+                results[i] = append(entries.get(i));
             } catch (RuntimeException e) {
                 failure[0] = failure[0] == null ? e : failure[0];
             }
@@ -541,13 +564,13 @@ public final class CxStore {
     }
 
     /**
-     * Checks an interaction against the limits (size, characters, source) and its consent statement, as
-     * {@link #append} does before it writes anything.
+     * Checks an interaction against the limits (size, characters, source) and its consent statement, before
+     * anything is written.
      *
      * @return its JSON as stored
      * @throws InvalidInteractionException naming what is wrong
      */
-    public static String validate(Interaction interaction) {
+    private static String validate(Interaction interaction) {
         String json = InteractionLimits.check(interaction);
         try {
             ConsentStore.ofInteraction(interaction, java.time.Instant.now());

@@ -320,6 +320,13 @@ class CxBatchAppendTest extends CxStoreTestBase {
 
         assertThatThrownBy(() -> cx.appendAll(List.of(fine, bad))).isInstanceOf(InvalidInteractionException.class);
         assertThat(cx.interactions(profiles.findBySource(PEOPLE.get(0)).orElseThrow())).isEmpty();
+
+        List<Interaction> refused = new ArrayList<>();
+        List<AppendResult> results = cx.appendAll(List.of(fine, bad), (interaction, e) -> refused.add(interaction));
+
+        assertThat(refused).containsExactly(bad);
+        assertThat(results).extracting(AppendResult::status).containsExactly(AppendResult.Status.STORED);
+        assertThat(cx.interactions(profiles.findBySource(PEOPLE.get(0)).orElseThrow())).containsExactly(fine);
     }
 
     @Test

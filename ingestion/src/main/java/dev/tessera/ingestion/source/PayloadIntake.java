@@ -3,7 +3,6 @@ package dev.tessera.ingestion.source;
 import dev.tessera.core.cx.AppendResult;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
-import dev.tessera.core.cx.InvalidInteractionException;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
@@ -136,20 +135,16 @@ public final class PayloadIntake {
                 }
             }
         }
-        List<Interaction> valid = new ArrayList<>();
-        for (MappedItem item : mapped.items()) {
-            for (Interaction interaction : item.interactions()) {
-                try {
-                    CxStore.validate(interaction);
-                    valid.add(interaction);
-                } catch (InvalidInteractionException e) {
-                    reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
-                            e.getMessage(), "interaction " + interaction.id() + " of record " + interaction.record().key());
-                    rejected++;
-                }
-            }
-        }
-        for (AppendResult result : valid.isEmpty() ? List.<AppendResult>of() : cx.appendAll(valid)) {
+        List<Interaction> all = new ArrayList<>();
+        mapped.items().forEach(item -> all.addAll(item.interactions()));
+        int[] invalid = {0};
+        List<AppendResult> appended = all.isEmpty() ? List.of() : cx.appendAll(all, (interaction, e) -> {
+            reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
+                    e.getMessage(), "interaction " + interaction.id() + " of record " + interaction.record().key());
+            invalid[0]++;
+        });
+        rejected += invalid[0];
+        for (AppendResult result : appended) {
             switch (result.status()) {
                 case DUPLICATE -> duplicates++;
                 case PENDING -> pending++;
