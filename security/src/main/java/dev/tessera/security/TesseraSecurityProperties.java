@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  *                  {@code <issuer>/protocol/openid-connect/certs}
  * @param audience  what the tokens' {@code aud} must contain (Keycloak adds it by an audience mapper)
  * @param clockSkew tolerance when checking {@code exp} and {@code nbf}
+ * @param verifiedTokenTtl how long a token whose signature was verified is reused without verifying it
+ *                  again (its claims are checked on every request; see {@link VerifiedTokens}); 0 = verify
+ *                  every request
  * @param cors      browser origins allowed to call the API; none by default
  * @param dev       the dev mode's signing key and, for admin-ui, the identity it acts as
  */
@@ -35,6 +38,7 @@ public record TesseraSecurityProperties(
         URI jwkSetUri,
         @NotBlank @DefaultValue("tessera-api") String audience,
         @NotNull @DefaultValue("30s") Duration clockSkew,
+        @NotNull @DefaultValue("60s") Duration verifiedTokenTtl,
         @Valid @NotNull @DefaultValue Cors cors,
         @Valid @NotNull @DefaultValue Dev dev) {
 

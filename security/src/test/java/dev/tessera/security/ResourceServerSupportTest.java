@@ -88,7 +88,7 @@ class ResourceServerSupportTest {
     }
 
     private TesseraSecurityProperties properties(Mode mode, URI issuer) {
-        return new TesseraSecurityProperties(mode, issuer, null, "tessera-api", Duration.ofSeconds(30),
+        return new TesseraSecurityProperties(mode, issuer, null, "tessera-api", Duration.ofSeconds(30), Duration.ofSeconds(60),
                 new Cors(List.of()), new Dev(dir.resolve("dev.jwk"), "demo-agent", List.of(Roles.AGENT)));
     }
 }
