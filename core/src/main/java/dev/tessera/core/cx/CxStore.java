@@ -1562,6 +1562,30 @@ public final class CxStore {
         return () -> calculator.metrics(tally.get(), clock.instant());
     }
 
+    /**
+     * {@link #metrics} as a part of {@link ProfileStore#findWhole}: the moved check and the tally are read
+     * in the profile's own read script; only a moved timeline needs a second read.
+     */
+    public ProfileStore.SlotPart<CxMetrics> metricsPart() {
+        return metricsPart;
+    }
+
+    private final ProfileStore.SlotPart<CxMetrics> metricsPart = new ProfileStore.SlotPart<>() {
+        @Override
+        public List<ProfileStore.SlotRead> reads(ProfileId live) {
+            return List.of(ProfileStore.SlotRead.field(movesKey(live), "profile"),
+                    ProfileStore.SlotRead.field(metricsKey(live), "state"));
+        }
+
+        @Override
+        public CxMetrics decode(ProfileId live, List<Object> answers) {
+            String state = answers.get(0) == null ? (String) answers.get(1)
+                    : redis.hget(metricsKey(CxStore.this.live(live)), "state");
+            return calculator.metrics(state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class),
+                    clock.instant());
+        }
+    };
+
     /** The metrics of a profile as of the store's clock, from the incrementally kept tally. */
     public CxMetrics metrics(ProfileId profile) {
         return calculator.metrics(tally(profile), clock.instant());

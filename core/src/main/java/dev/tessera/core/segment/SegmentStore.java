@@ -2,6 +2,7 @@ package dev.tessera.core.segment;
 
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.store.LuaScript;
+import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
 import io.lettuce.core.RedisFuture;
@@ -115,6 +116,26 @@ public final class SegmentStore {
     public java.util.function.Supplier<Map<String, Segment>> allLater() {
         RedisFuture<Map<String, String>> stored = async.hgetall(keys.segmentDefinitions());
         return () -> parse(connection.await(stored));
+    }
+
+    private record Recent(Map<String, Segment> all, long readAtNanos) {}
+
+    private volatile Recent recent;
+
+    /**
+     * The definitions as read at most {@code maxAge} ago, for showing names beside memberships: read
+     * again when older, or when one of {@code ids} is not among them (a segment created since). A rename
+     * or a deletion may show up to {@code maxAge} late; nothing evaluates against these.
+     */
+    public Map<String, Segment> allRecent(Set<String> ids, java.time.Duration maxAge) {
+        Recent known = recent;
+        long now = System.nanoTime();
+        if (known != null && now - known.readAtNanos() < maxAge.toNanos() && known.all().keySet().containsAll(ids)) {
+            return known.all();
+        }
+        Map<String, Segment> all = Map.copyOf(all());
+        recent = new Recent(all, now);
+        return all;
     }
 
     private Map<String, Segment> parse(Map<String, String> raw) {
@@ -244,11 +265,31 @@ public final class SegmentStore {
     /** {@link #membershipsOf} with its read sent now, decoded when asked (to share a round trip). */
     public java.util.function.Supplier<Map<String, Instant>> membershipsLater(ProfileId profile) {
         RedisFuture<Map<String, String>> stored = async.hgetall(keys.profileSegments(profile));
-        return () -> {
-            Map<String, Instant> joined = new TreeMap<>();
-            connection.await(stored).forEach((s, at) -> joined.put(s, Instant.ofEpochMilli(Long.parseLong(at))));
-            return joined;
-        };
+        return () -> joinedTimes(connection.await(stored));
+    }
+
+    /** {@link #membershipsOf} as a part of {@link ProfileStore#findWhole} (read in the profile's script). */
+    public ProfileStore.SlotPart<Map<String, Instant>> membershipsPart() {
+        return membershipsPart;
+    }
+
+    private final ProfileStore.SlotPart<Map<String, Instant>> membershipsPart = new ProfileStore.SlotPart<>() {
+        @Override
+        public List<ProfileStore.SlotRead> reads(ProfileId live) {
+            return List.of(ProfileStore.SlotRead.hash(keys.profileSegments(live)));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Map<String, Instant> decode(ProfileId live, List<Object> answers) {
+            return joinedTimes((Map<String, String>) answers.get(0));
+        }
+    };
+
+    private static Map<String, Instant> joinedTimes(Map<String, String> stored) {
+        Map<String, Instant> joined = new TreeMap<>();
+        stored.forEach((s, at) -> joined.put(s, Instant.ofEpochMilli(Long.parseLong(at))));
+        return joined;
     }
 
     /** What {@link #apply} changed. */

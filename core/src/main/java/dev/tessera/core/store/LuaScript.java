@@ -32,6 +32,26 @@ public final class LuaScript {
     }
 
     /**
+     * {@link #runForList} sent now and awaited when asked, so that its round trip is shared with commands
+     * sent after it (a NOSCRIPT answer is repeated with EVAL then, as in {@link #runAll}).
+     */
+    public java.util.function.Supplier<List<Object>> runForListLater(RedisConnection connection, String[] keys,
+            String... args) {
+        RedisClusterAsyncCommands<String, String> async = connection.async();
+        io.lettuce.core.RedisFuture<List<Object>> sent = async.evalsha(digest(async), ScriptOutputType.MULTI, keys, args);
+        return () -> {
+            try {
+                return connection.await(sent);
+            } catch (RedisCommandExecutionException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    return connection.await(async.eval(source, ScriptOutputType.MULTI, keys, args));
+                }
+                throw e;
+            }
+        };
+    }
+
+    /**
      * Runs the script once per (keys, args) pair, all sent before the first answer is awaited: one round
      * trip for all. Answers in the same order. Each run is atomic on its own; another client's commands
      * may run between them. A run refused with NOSCRIPT (the server's script cache was emptied) is

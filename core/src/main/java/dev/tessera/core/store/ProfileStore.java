@@ -371,6 +371,127 @@ public final class ProfileStore {
     }
 
     /**
+     * One read of a live profile's own keys (their hash tag, so one slot), asked for together with the
+     * profile: {@link SlotRead#field} answers the field's value or null, {@link SlotRead#hash} the whole
+     * hash (empty when absent).
+     */
+    public record SlotRead(String key, String field) {
+        public static SlotRead field(String key, String field) {
+            return new SlotRead(key, java.util.Objects.requireNonNull(field, "field"));
+        }
+
+        public static SlotRead hash(String key) {
+            return new SlotRead(key, null);
+        }
+    }
+
+    /**
+     * Something read with the profile in {@link #findWhole}: which keys of the live profile it needs and
+     * how their answers become a value.
+     */
+    public interface SlotPart<T> {
+        /** The reads, on keys of {@code live}'s hash tag only. */
+        List<SlotRead> reads(ProfileId live);
+
+        /** The value from the answers of {@link #reads}, in their order. */
+        T decode(ProfileId live, List<Object> answers);
+    }
+
+    /** What {@link #findWhole} read: the live profile, its records and links, and each part's value. */
+    public record Whole(Profile profile, Contents contents, Map<SlotPart<?>, Object> parts) {
+        @SuppressWarnings("unchecked")
+        public <T> T get(SlotPart<T> part) {
+            if (!parts.containsKey(part)) {
+                throw new IllegalArgumentException("not read with the profile: " + part);
+            }
+            return (T) parts.get(part);
+        }
+    }
+
+    /**
+     * KEYS profile, records, links, then the parts' keys; ARGV one per part key, the hash field or empty
+     * for the whole hash. Answers {@code {'f', id}} for a forwarded id, {@code {'n'}} for none, else
+     * {@code {'l', doc, record values, link fields and values, answer per part key...}}.
+     */
+    private static final LuaScript READ_WHOLE = new LuaScript("""
+            local head = redis.call('HMGET', KEYS[1], 'forward', 'doc')
+            if head[1] then return {'f', head[1]} end
+            if not head[2] then return {'n'} end
+            local out = {'l', head[2], redis.call('HVALS', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+            for i = 4, #KEYS do
+              if ARGV[i - 3] == '' then out[#out + 1] = redis.call('HGETALL', KEYS[i])
+              else out[#out + 1] = redis.call('HGET', KEYS[i], ARGV[i - 3]) end
+            end
+            return out
+            """);
+
+    /**
+     * {@link #find} and {@link #contents} of the live profile, and the given parts of it, in one round
+     * trip and one Redis command (a script over the profile's own keys), following forwarding pointers
+     * as {@link #find} does. For the reads of a whole profile view, where a command per key was most of
+     * the cost.
+     */
+    public Optional<Whole> findWhole(ProfileId id, List<? extends SlotPart<?>> parts) {
+        ProfileId current = id;
+        for (int hop = 0; hop < MAX_FORWARDS; hop++) {
+            String tag = keys.profileTag(current);
+            List<String> scriptKeys = new ArrayList<>(List.of(keys.profile(current), keys.records(current),
+                    keys.links(current)));
+            List<String> fields = new ArrayList<>();
+            List<List<SlotRead>> readsOf = new ArrayList<>();
+            for (SlotPart<?> part : parts) {
+                List<SlotRead> reads = part.reads(current);
+                for (SlotRead read : reads) {
+                    if (!read.key().startsWith(tag)) {
+                        throw new IllegalArgumentException("a part read a key outside the profile's slot: " + read.key());
+                    }
+                    scriptKeys.add(read.key());
+                    fields.add(read.field() == null ? "" : read.field());
+                }
+                readsOf.add(reads);
+            }
+            List<Object> answer = READ_WHOLE.runForList(connection, scriptKeys.toArray(String[]::new),
+                    fields.toArray(String[]::new));
+            String kind = (String) answer.get(0);
+            if (kind.equals("f")) {
+                current = new ProfileId((String) answer.get(1));
+                continue;
+            }
+            if (kind.equals("n")) {
+                return Optional.empty();
+            }
+            Profile profile = Json.read((String) answer.get(1), Profile.class);
+            @SuppressWarnings("unchecked")
+            List<String> records = (List<String>) answer.get(2);
+            Contents contents = new Contents(decodeRecords(records), decodeLinks(pairs(answer.get(3))));
+            Map<SlotPart<?>, Object> values = new java.util.IdentityHashMap<>();
+            int at = 4;
+            for (int p = 0; p < parts.size(); p++) {
+                List<SlotRead> reads = readsOf.get(p);
+                List<Object> answers = new ArrayList<>(reads.size());
+                for (int r = 0; r < reads.size(); r++, at++) {
+                    Object value = answer.get(at);
+                    answers.add(reads.get(r).field() == null ? pairs(value) : value);
+                }
+                values.put(parts.get(p), parts.get(p).decode(current, answers));
+            }
+            return Optional.of(new Whole(profile, contents, values));
+        }
+        throw new IllegalStateException("forwarding chain too long at profile " + id);
+    }
+
+    /** A flat HGETALL answer inside a script's reply (field, value, field, value...) as a map. */
+    private static Map<String, String> pairs(Object flat) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (flat instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                map.put((String) list.get(i), (String) list.get(i + 1));
+            }
+        }
+        return map;
+    }
+
+    /**
      * The profile stored under exactly this id when it is live (no forwarding followed): empty when it
      * was merged away, split up, erased or never existed.
      */

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,6 +103,23 @@ class SegmentEngineTest {
 
     private List<String> membersOf(String segment) {
         return segments.members(segment, 0, 100).stream().map(m -> m.profile().value()).toList();
+    }
+
+    @Test
+    void recentDefinitionsAreReadAgainWhenOldOrWhenASegmentIsNew() {
+        Segment first = segment("detractors", "{\"metric\":\"nps_latest\",\"op\":\"le\",\"value\":6}");
+        assertThat(segments.allRecent(Set.of("detractors"), java.time.Duration.ofHours(1))).containsOnlyKeys("detractors");
+
+        segment("germany", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        assertThat(segments.allRecent(Set.of("germany"), java.time.Duration.ofHours(1)))
+                .as("a segment not among the kept ones is read at once").containsOnlyKeys("detractors", "germany");
+
+        Segment renamed = new Segment(first.id(), "Unhappy", "", first.rule(), NOW, "marketer-1", NOW, "marketer-1", 2);
+        assertThat(segments.save(renamed, 1)).isTrue();
+        assertThat(segments.allRecent(Set.of("detractors"), java.time.Duration.ofHours(1)).get("detractors").name())
+                .as("within the age a rename may show late").isEqualTo("Segment detractors");
+        assertThat(segments.allRecent(Set.of("detractors"), java.time.Duration.ZERO).get("detractors").name())
+                .isEqualTo("Unhappy");
     }
 
     @Test
