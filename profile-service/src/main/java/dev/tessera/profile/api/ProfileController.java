@@ -17,7 +17,9 @@ import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.profile.search.NameIndex;
 import dev.tessera.profile.segment.SegmentService;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,24 +84,32 @@ class ProfileController {
      * was merged away answers with the profile it was merged into.
      */
     @GetMapping("/{id}")
-    ProfileDetailView byId(@PathVariable String id, Authentication caller) {
-        Profile profile = store.find(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
-        // every read of the live profile goes out at once: one round trip, not four
-        var contentsRead = store.contentsLater(profile.id());
-        var metricsRead = cx.metricsLater(profile.id());
-        var membershipsRead = segments.membershipsLater(profile.id());
-        var definitionsRead = segments.allLater();
-        ProfileStore.Contents contents = contentsRead.get();
-        ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, profile, contents.records(),
-                contents.links(), metricsRead.get(), segmentsOf(membershipsRead.get(), definitionsRead.get())),
-                caller);
+    @RateLimits.CheckedInHandler
+    ProfileDetailView byId(@PathVariable String id, Authentication caller, HttpServletRequest request) {
+        // the rate count, then the profile and everything of its own in one script: one round trip for both
+        Optional<ProfileStore.Whole> found;
+        try {
+            found = store.findWhole(profileId(id), List.of(cx.metricsPart(), segments.membershipsPart()));
+        } finally {
+            RateLimits.check(request); // before anything is answered (a 404 too) or audited
+        }
+        ProfileStore.Whole whole = found.orElseThrow(ApiProblem.ProfileNotFound::new);
+        ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, whole.profile(),
+                whole.contents().records(), whole.contents().links(), whole.get(cx.metricsPart()),
+                segmentsOf(whole.get(segments.membershipsPart()))), caller);
         audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
                 "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
         return view;
     }
 
-    private static List<ProfileDetailView.SegmentRef> segmentsOf(Map<String, Instant> joined,
-            Map<String, Segment> all) {
+    /** Segment names change rarely: the 360 shows them as read at most this long ago (new ones at once). */
+    static final Duration SEGMENT_NAMES_MAX_AGE = Duration.ofSeconds(1);
+
+    private List<ProfileDetailView.SegmentRef> segmentsOf(Map<String, Instant> joined) {
+        if (joined.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Segment> all = segments.allRecent(joined.keySet(), SEGMENT_NAMES_MAX_AGE);
         List<ProfileDetailView.SegmentRef> refs = new ArrayList<>();
         joined.forEach((segment, at) -> {
             Segment s = all.get(segment);

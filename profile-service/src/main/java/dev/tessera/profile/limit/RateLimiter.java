@@ -5,6 +5,7 @@ import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Fixed-window request counts per principal and bucket, kept in Redis so that every instance of the
@@ -41,10 +42,22 @@ public final class RateLimiter {
 
     /** Counts one request of {@code principal} in {@code bucket} against {@code limit} per {@code window}. */
     public Decision acquire(String bucket, String principal, int limit, Duration window) {
+        return acquireLater(bucket, principal, limit, window).get();
+    }
+
+    /**
+     * {@link #acquire} sent now, decided when asked: a caller that sends its reads right after shares one
+     * round trip with the count (and must ask before it answers or records anything).
+     */
+    public Supplier<Decision> acquireLater(String bucket, String principal, int limit, Duration window) {
         String key = "rl:" + bucket + ":" + RedisKeys.digest(principal);
-        // by SHA (EVALSHA), async and awaited: this runs before every read of personal data
-        List<Object> result = COUNT.runForList(connection, new String[] {key}, Long.toString(window.toMillis()));
-        long count = (Long) result.get(0);
-        return new Decision(count <= limit, count, Duration.ofMillis((Long) result.get(1)));
+        // by SHA (EVALSHA): this runs before every read of personal data
+        Supplier<List<Object>> sent = COUNT.runForListLater(connection, new String[] {key},
+                Long.toString(window.toMillis()));
+        return () -> {
+            List<Object> result = sent.get();
+            long count = (Long) result.get(0);
+            return new Decision(count <= limit, count, Duration.ofMillis((Long) result.get(1)));
+        };
     }
 }

@@ -2,6 +2,14 @@ package dev.tessera.profile.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
+import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.store.ProfileStore;
+import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
@@ -10,8 +18,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -77,6 +88,38 @@ class RateLimitIT {
             assertThat(redis.commands().keys("rl:profile-reads:*")).singleElement()
                     .satisfies(key -> assertThat(key).doesNotContain("carol"));
         }
+    }
+
+    @Test
+    void theProfileViewDecidesItsCountWithItsReadsAndRefusesBeforeAnsweringOrAuditing() {
+        String id;
+        try (RedisConnection connection = RedisTestSupport.connect()) {
+            DeterministicResolver resolver = new DeterministicResolver(new ProfileStore(connection),
+                    new GoldenRecordBuilder(), Clock.systemUTC());
+            id = resolver.resolve(new CustomerRecord(new SourceRecordId("crm", "1"), Instant.parse("2025-01-01T00:00:00Z"),
+                    List.of(new Identifier(IdentifierType.EMAIL, "jane@example.com")), Map.of("first_name", "Jane")))
+                    .profileId().value();
+        }
+        String dave = bearer("dave");
+        assertThat(get("/api/v1/profiles/" + id, dave).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/profiles/p-unknown", dave).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> refused = get("/api/v1/profiles/" + id, dave);
+        HttpResponse<String> unknown = get("/api/v1/profiles/p-unknown", dave);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).doesNotContain("Jane").doesNotContain("first_name");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(unknown.statusCode()).as("over the limit an unknown id is not told apart").isEqualTo(429);
+        try (var redis = RedisTestSupport.connect()) {
+            assertThat(redis.commands().xrange("audit:log", io.lettuce.core.Range.create("-", "+")))
+                    .as("only the read that was answered is audited").hasSize(1);
+            String counter = redis.commands().keys("rl:profile-reads:*").get(0);
+            assertThat(redis.commands().get(counter))
+                    .as("after the first refusal the principal is refused without counting or reading").isEqualTo("3");
+        }
+        // the limit is the principal's: another agent still reads
+        assertThat(get("/api/v1/profiles/" + id, bearer("erin")).statusCode()).isEqualTo(200);
     }
 
     private static String bearer(String subject) {
