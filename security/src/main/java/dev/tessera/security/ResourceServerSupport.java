@@ -78,11 +78,15 @@ public class ResourceServerSupport {
         OAuth2TokenValidator<Jwt> validator = validator(issuer, properties.audience(), properties.clockSkew(),
                 Clock.systemUTC());
         decoder.setJwtValidator(validator);
-        return new VerifiedTokens(decoder, validator, properties.verifiedTokenTtl(), VERIFIED_TOKENS_KEPT,
-                Clock.systemUTC());
+        Duration ttl = properties.verifiedTokenTtl();
+        if (ttl.isNegative() || ttl.compareTo(VerifiedTokens.MAX_TTL) > 0) {
+            throw new IllegalStateException("tessera.security.verified-token-ttl must be between 0s and 5m (it is "
+                    + ttl + "): a token signed by a removed key is accepted that long after its first check");
+        }
+        return new VerifiedTokens(decoder, validator, ttl, VERIFIED_TOKENS_KEPT, Clock.systemUTC());
     }
 
-    /** At most this many verified tokens are kept per instance (a few MB). */
+    /** At most this many verified tokens are kept per instance (a few KB each with their claims). */
     static final int VERIFIED_TOKENS_KEPT = 10_000;
 
     static OAuth2TokenValidator<Jwt> validator(String issuer, String audience, Duration clockSkew, Clock clock) {

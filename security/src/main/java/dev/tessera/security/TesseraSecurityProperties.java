@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param clockSkew tolerance when checking {@code exp} and {@code nbf}
  * @param verifiedTokenTtl how long a token whose signature was verified is reused without verifying it
  *                  again (its claims are checked on every request; see {@link VerifiedTokens}); 0 = verify
- *                  every request
+ *                  every request; at most 5 minutes
  * @param cors      browser origins allowed to call the API; none by default
  * @param dev       the dev mode's signing key and, for admin-ui, the identity it acts as
  */

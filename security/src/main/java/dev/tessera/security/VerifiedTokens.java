@@ -21,16 +21,22 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
  * largest single cost of an API read. Here the first request with a token goes through the full
  * decoder (structure, algorithm, signature against the trusted key set, then the claim checks); later
  * requests with exactly the same token (compared as the whole string, not a hash) reuse the parsed token
- * and run the claim checks again (expiry, not-before, issuer, audience), so an expired token is refused
- * at the same instant as without the cache. Tokens that fail are never kept.
+ * and run the claim checks again (expiry, not-before, issuer, audience). An entry is kept until the
+ * token's expiry at the latest, so an expired token goes through the full decoder again and is refused
+ * at the same instant as without the cache; the re-check guards the rest. Tokens that fail are never
+ * kept.
  *
  * <p>What the cache changes: a token signed by a key that the realm removes stays accepted for at most
  * {@code ttl} (default 60 s) after it was first verified, as long as it is unexpired; Spring's own key
- * set cache already keeps a removed key for up to five minutes. The map holds at most {@code maxEntries}
- * tokens; when full, expired entries go first and then everything (the next request of each caller
- * verifies again). {@code ttl} zero turns the cache off.
+ * set cache already keeps a removed key for up to five minutes, which is also the longest {@code ttl}
+ * allowed. The map holds at most {@code maxEntries} tokens (each with its parsed claims: a few KB, so tens
+ * of MB at most); when full, expired entries go first and then everything (the next request of each
+ * caller verifies again). {@code ttl} zero turns the cache off.
  */
 public final class VerifiedTokens implements JwtDecoder {
+
+    /** The longest reuse allowed: Spring's key set cache keeps a removed key this long too. */
+    public static final Duration MAX_TTL = Duration.ofMinutes(5);
 
     private final JwtDecoder verifier;
     private final OAuth2TokenValidator<Jwt> validator;
@@ -51,8 +57,8 @@ public final class VerifiedTokens implements JwtDecoder {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.validator = Objects.requireNonNull(validator, "validator");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must not be negative: " + ttl);
+        if (ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("ttl must be between 0 and " + MAX_TTL + ": " + ttl);
         }
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
@@ -84,7 +90,9 @@ public final class VerifiedTokens implements JwtDecoder {
         if (jwt.getExpiresAt() != null && jwt.getExpiresAt().isBefore(until)) {
             until = jwt.getExpiresAt();
         }
-        remember(token, new Entry(jwt, until), now);
+        if (until.isAfter(now)) { // a token in its clock-skew grace is verified each time, not kept
+            remember(token, new Entry(jwt, until), now);
+        }
         return jwt;
     }
 

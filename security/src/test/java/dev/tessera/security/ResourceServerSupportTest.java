@@ -73,6 +73,18 @@ class ResourceServerSupportTest {
     }
 
     @Test
+    void aVerifiedTokenTtlAboveFiveMinutesStopsStartUpNamingTheSetting() {
+        MockEnvironment demo = new MockEnvironment();
+        demo.setActiveProfiles("demo");
+        TesseraSecurityProperties base = properties(Mode.DEV, null);
+        TesseraSecurityProperties tooLong = new TesseraSecurityProperties(base.mode(), null, null, base.audience(),
+                base.clockSkew(), Duration.ofMinutes(10), base.cors(), base.dev());
+
+        assertThatThrownBy(() -> support.jwtDecoder(tooLong, demo))
+                .hasMessageContaining("tessera.security.verified-token-ttl");
+    }
+
+    @Test
     void appsStartingTogetherShareOneDevKey() {
         Path file = dir.resolve("shared/key.jwk");
         DevSigningKey first = DevSigningKey.loadOrCreate(file);

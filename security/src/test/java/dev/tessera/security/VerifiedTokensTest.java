@@ -84,7 +84,7 @@ class VerifiedTokensTest {
 
     @Test
     void aKeptTokenIsRefusedOnceItExpiresAndDropped() {
-        VerifiedTokens tokens = tokens(Duration.ofMinutes(10), 100);
+        VerifiedTokens tokens = tokens(Duration.ofMinutes(5), 100);
         String token = token("u1", "tessera-api", Duration.ofSeconds(30));
         tokens.decode(token);
 
@@ -169,6 +169,25 @@ class VerifiedTokensTest {
 
         assertThat(verifications).as("the unexpired entry survived the clean-up").hasValue(before);
         assertThat(tokens.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenInItsClockSkewGraceIsVerifiedEachTimeAndNotKept() {
+        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 100);
+        String token = token("u1", "tessera-api", Duration.ofSeconds(10));
+        clock.advance(Duration.ofMillis(10_500)); // expired half a second ago, within the 1 s skew
+
+        tokens.decode(token);
+        tokens.decode(token);
+
+        assertThat(verifications).hasValue(2);
+        assertThat(tokens.size()).isZero();
+    }
+
+    @Test
+    void theTtlIsAtMostFiveMinutes() {
+        assertThatThrownBy(() -> tokens(Duration.ofMinutes(6), 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens(Duration.ofSeconds(-1), 100)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -118,23 +118,40 @@ public final class SegmentStore {
         return () -> parse(connection.await(stored));
     }
 
-    private record Recent(Map<String, Segment> all, long readAtNanos) {}
+    /** Definitions as read at {@code readAtNanos}, and ids asked for then that had none (deleted). */
+    private record Recent(Map<String, Segment> all, Set<String> absent, long readAtNanos) {
+        boolean answers(Set<String> ids) {
+            for (String id : ids) {
+                if (!all.containsKey(id) && !absent.contains(id)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     private volatile Recent recent;
 
     /**
      * The definitions as read at most {@code maxAge} ago, for showing names beside memberships: read
-     * again when older, or when one of {@code ids} is not among them (a segment created since). A rename
-     * or a deletion may show up to {@code maxAge} late; nothing evaluates against these.
+     * again when older, or when one of {@code ids} is neither among them nor known to have none at that
+     * read (a segment created since; memberships of a deleted segment, removed after its definition, do
+     * not cause a read each time). A rename or a deletion may show up to {@code maxAge} late; nothing
+     * evaluates against these.
      */
     public Map<String, Segment> allRecent(Set<String> ids, java.time.Duration maxAge) {
         Recent known = recent;
         long now = System.nanoTime();
-        if (known != null && now - known.readAtNanos() < maxAge.toNanos() && known.all().keySet().containsAll(ids)) {
+        if (known != null && now - known.readAtNanos() < maxAge.toNanos() && known.answers(ids)) {
             return known.all();
         }
         Map<String, Segment> all = Map.copyOf(all());
-        recent = new Recent(all, now);
+        Set<String> absent = new java.util.HashSet<>(ids);
+        if (known != null && now - known.readAtNanos() < maxAge.toNanos()) {
+            absent.addAll(known.absent()); // still young: keep what earlier reads found deleted
+        }
+        absent.removeAll(all.keySet());
+        recent = new Recent(all, Set.copyOf(absent), now);
         return all;
     }
 

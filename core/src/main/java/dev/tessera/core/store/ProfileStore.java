@@ -377,7 +377,10 @@ public final class ProfileStore {
      */
     public record SlotRead(String key, String field) {
         public static SlotRead field(String key, String field) {
-            return new SlotRead(key, java.util.Objects.requireNonNull(field, "field"));
+            if (field == null || field.isEmpty()) {
+                throw new IllegalArgumentException("a field read needs a field name (the script takes empty for the whole hash)");
+            }
+            return new SlotRead(key, field);
         }
 
         public static SlotRead hash(String key) {

@@ -120,6 +120,14 @@ class SegmentEngineTest {
                 .as("within the age a rename may show late").isEqualTo("Segment detractors");
         assertThat(segments.allRecent(Set.of("detractors"), java.time.Duration.ZERO).get("detractors").name())
                 .isEqualTo("Unhappy");
+
+        // memberships of a deleted segment (removed after its definition) do not cause a read each time
+        assertThat(segments.allRecent(Set.of("gone"), java.time.Duration.ofHours(1))).doesNotContainKey("gone");
+        assertThat(segments.allRecent(Set.of("gone-too"), java.time.Duration.ofHours(1))).doesNotContainKey("gone-too");
+        Segment again = new Segment(first.id(), "Detractors", "", first.rule(), NOW, "marketer-1", NOW, "marketer-1", 3);
+        assertThat(segments.save(again, 2)).isTrue();
+        assertThat(segments.allRecent(Set.of("gone", "gone-too", "detractors"), java.time.Duration.ofHours(1))
+                .get("detractors").name()).as("answered from the kept read").isEqualTo("Unhappy");
     }
 
     @Test
