@@ -1549,17 +1549,16 @@ public final class CxStore {
     public java.util.function.Supplier<CxTally> tallyLater(ProfileId profile) {
         RedisFuture<String> moved = async.hget(movesKey(profile), "profile");
         RedisFuture<String> here = async.hget(metricsKey(profile), "state");
-        return () -> {
-            String state = connection.await(moved) == null ? connection.await(here)
-                    : redis.hget(metricsKey(live(profile)), "state");
-            return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
-        };
+        return () -> tallyOf(profile, connection.await(moved), connection.await(here));
     }
 
-    /** {@link #metrics} with its read sent now (see {@link #tallyLater}). */
-    public java.util.function.Supplier<CxMetrics> metricsLater(ProfileId profile) {
-        java.util.function.Supplier<CxTally> tally = tallyLater(profile);
-        return () -> calculator.metrics(tally.get(), clock.instant());
+    /**
+     * The tally from the two reads {@link #tallyLater} and {@link #metricsPart} make together: the
+     * profile's own state, unless its timeline moved (then the live timeline's, read now).
+     */
+    private CxTally tallyOf(ProfileId profile, String movedTo, String stateHere) {
+        String state = movedTo == null ? stateHere : redis.hget(metricsKey(live(profile)), "state");
+        return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
     }
 
     /**
@@ -1579,9 +1578,7 @@ public final class CxStore {
 
         @Override
         public CxMetrics decode(ProfileId live, List<Object> answers) {
-            String state = answers.get(0) == null ? (String) answers.get(1)
-                    : redis.hget(metricsKey(CxStore.this.live(live)), "state");
-            return calculator.metrics(state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class),
+            return calculator.metrics(tallyOf(live, (String) answers.get(0), (String) answers.get(1)),
                     clock.instant());
         }
     };

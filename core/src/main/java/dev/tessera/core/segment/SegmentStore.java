@@ -142,13 +142,14 @@ public final class SegmentStore {
     public Map<String, Segment> allRecent(Set<String> ids, java.time.Duration maxAge) {
         Recent known = recent;
         long now = System.nanoTime();
-        if (known != null && now - known.readAtNanos() < maxAge.toNanos() && known.answers(ids)) {
+        boolean young = known != null && now - known.readAtNanos() < maxAge.toNanos();
+        if (young && known.answers(ids)) {
             return known.all();
         }
         Map<String, Segment> all = Map.copyOf(all());
         Set<String> absent = new java.util.HashSet<>(ids);
-        if (known != null && now - known.readAtNanos() < maxAge.toNanos()) {
-            absent.addAll(known.absent()); // still young: keep what earlier reads found deleted
+        if (young) {
+            absent.addAll(known.absent()); // keep what earlier reads found deleted
         }
         absent.removeAll(all.keySet());
         recent = new Recent(all, Set.copyOf(absent), now);

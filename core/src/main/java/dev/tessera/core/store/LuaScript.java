@@ -39,16 +39,20 @@ public final class LuaScript {
             String... args) {
         RedisClusterAsyncCommands<String, String> async = connection.async();
         io.lettuce.core.RedisFuture<List<Object>> sent = async.evalsha(digest(async), ScriptOutputType.MULTI, keys, args);
-        return () -> {
-            try {
-                return connection.await(sent);
-            } catch (RedisCommandExecutionException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    return connection.await(async.eval(source, ScriptOutputType.MULTI, keys, args));
-                }
-                throw e;
+        return () -> awaitOrEval(connection, sent, ScriptOutputType.MULTI, keys, args);
+    }
+
+    /** The answer of a sent EVALSHA; refused with NOSCRIPT (the script cache was emptied), run with EVAL. */
+    private <T> T awaitOrEval(RedisConnection connection, io.lettuce.core.RedisFuture<T> sent, ScriptOutputType type,
+            String[] keys, String[] args) {
+        try {
+            return connection.await(sent);
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                return connection.await(connection.async().<T>eval(source, type, keys, args));
             }
-        };
+            throw e;
+        }
     }
 
     /**
@@ -88,17 +92,7 @@ public final class LuaScript {
         List<Object> results = new java.util.ArrayList<>(keys.size());
         for (int i = 0; i < sent.size(); i++) {
             try {
-                results.add(connection.await(sent.get(i)));
-            } catch (RedisCommandExecutionException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    try {
-                        results.add(connection.await(async.eval(source, type, keys.get(i), args.get(i))));
-                    } catch (RuntimeException again) {
-                        results.add(new Failure(again));
-                    }
-                } else {
-                    results.add(new Failure(e));
-                }
+                results.add(awaitOrEval(connection, sent.get(i), type, keys.get(i), args.get(i)));
             } catch (RuntimeException e) {
                 results.add(new Failure(e));
             }

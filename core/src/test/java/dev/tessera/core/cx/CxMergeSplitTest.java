@@ -32,14 +32,6 @@ class CxMergeSplitTest extends CxStoreTestBase {
         return new CxIdentityHooks(cx, profiles);
     }
 
-    private Resolution resolve(SourceRecordId id, String... emails) {
-        CustomerRecord record = new CustomerRecord(id, T0, java.util.Arrays.stream(emails)
-                .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of());
-        Resolution resolution = resolver.resolve(record);
-        hooks().afterResolve(record, resolution);
-        return resolution;
-    }
-
     @Test
     void anInteractionOfAnUnknownRecordWaitsAndLandsWhenTheRecordDoes() {
         Interaction early = order(ann, "o-1", T0.minus(Duration.ofDays(1)), "10", "EUR");
@@ -50,7 +42,7 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.pending(ann)).containsExactly(early);
         assertThat(redis.commands().keys("*ann*")).as("no source id in key names").isEmpty();
 
-        ProfileId p = resolve(ann, "ann@example.com").profileId();
+        ProfileId p = resolveAndHook(ann, "ann@example.com").profileId();
 
         assertThat(cx.interactions(p)).containsExactly(early);
         assertThat(cx.metrics(p).orders()).isEqualTo(1);
@@ -66,7 +58,7 @@ class CxMergeSplitTest extends CxStoreTestBase {
         }
         assertThat(cx.appendAll(early)).allSatisfy(r -> assertThat(r.status()).isEqualTo(AppendResult.Status.PENDING));
 
-        ProfileId p = resolve(ann, "ann@example.com").profileId();
+        ProfileId p = resolveAndHook(ann, "ann@example.com").profileId();
 
         assertThat(cx.interactions(p)).containsExactlyInAnyOrderElementsOf(early);
         assertThat(cx.metrics(p).orders()).isEqualTo(450);
@@ -102,13 +94,13 @@ class CxMergeSplitTest extends CxStoreTestBase {
 
     @Test
     void aMergeMovesTheWholeTimelineAndRecomputesTheSurvivorsMetrics() {
-        ProfileId a = resolve(ann, "ann@example.com").profileId();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
         clock.advance(Duration.ofSeconds(1));
-        ProfileId b = resolve(annCrm, "ann.smith@example.com").profileId();
+        ProfileId b = resolveAndHook(annCrm, "ann.smith@example.com").profileId();
         cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
         cx.append(nps(annCrm, "n-1", T0.minus(Duration.ofDays(2)), 10));
 
-        Resolution bridge = resolve(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
+        Resolution bridge = resolveAndHook(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
 
         assertThat(bridge.merged()).containsExactly(b);
         assertThat(bridge.profileId()).isEqualTo(a);
@@ -124,8 +116,8 @@ class CxMergeSplitTest extends CxStoreTestBase {
 
     @Test
     void absorbingAgainAfterACrashBeforeTheDeleteChangesNothingAndFinishesTheJob() {
-        ProfileId a = resolve(ann, "ann@example.com").profileId();
-        ProfileId b = resolve(annCrm, "other@example.com").profileId();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        ProfileId b = resolveAndHook(annCrm, "other@example.com").profileId();
         cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
         cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "20", "EUR"));
         byte[] timeline = redis.commands().dump(cx.timelineKey(b));
@@ -150,8 +142,8 @@ class CxMergeSplitTest extends CxStoreTestBase {
 
     @Test
     void anAppendThatReachesAnAbsorbedTimelineFollowsItToTheSurvivor() {
-        ProfileId a = resolve(ann, "ann@example.com").profileId();
-        ProfileId b = resolve(annCrm, "other@example.com").profileId();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        ProfileId b = resolveAndHook(annCrm, "other@example.com").profileId();
         cx.absorb(b, a); // the profile documents are still separate: as if the append raced the merge
 
         cx.append(order(annCrm, "late", T0, "5", "EUR")); // finds b through the index, b's timeline moved
@@ -162,8 +154,8 @@ class CxMergeSplitTest extends CxStoreTestBase {
 
     @Test
     void aSplitMovesTheInteractionsOfTheMovedRecordsAndRecordsTheSplitOnBothSides() {
-        ProfileId merged = resolve(ann, "ann@example.com").profileId();
-        resolve(annCrm, "ann@example.com");
+        ProfileId merged = resolveAndHook(ann, "ann@example.com").profileId();
+        resolveAndHook(annCrm, "ann@example.com");
         cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
         cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "99", "EUR"));
         cx.append(activity(annCrm, "call", T0.minus(Duration.ofDays(1)), "phone"));
@@ -192,9 +184,9 @@ class CxMergeSplitTest extends CxStoreTestBase {
 
     @Test
     void splitOffForwardsLateAppendsOfAMovedRecord() {
-        ProfileId a = resolve(ann, "ann@example.com").profileId();
-        resolve(annCrm, "ann@example.com");
-        ProfileId b = resolve(rec("crm", "B-1"), "bob@example.com").profileId();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        resolveAndHook(annCrm, "ann@example.com");
+        ProfileId b = resolveAndHook(rec("crm", "B-1"), "bob@example.com").profileId();
         cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "99", "EUR"));
 
         assertThat(cx.splitOff(a, b, Set.of(annCrm))).isEqualTo(1);

@@ -4,6 +4,7 @@ import static dev.tessera.core.cx.CxFixtures.T0;
 
 import dev.tessera.core.identity.ExactKeyPolicy;
 import dev.tessera.core.identity.ProfileResolver;
+import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
@@ -44,6 +45,15 @@ abstract class CxStoreTestBase {
 
     protected CxStore store(CxSettings settings) {
         return new CxStore(profiles, settings, clock);
+    }
+
+    /** Resolves a record with these emails and lets the CX store follow (pending interactions, merges). */
+    protected Resolution resolveAndHook(SourceRecordId id, String... emails) {
+        CustomerRecord record = new CustomerRecord(id, T0, java.util.Arrays.stream(emails)
+                .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of());
+        Resolution resolution = resolver.resolve(record);
+        new CxIdentityHooks(cx, profiles).afterResolve(record, resolution);
+        return resolution;
     }
 
     /** Stores a source record with an email through the resolver and returns its profile. */

@@ -47,14 +47,6 @@ class ProfileWholeReadTest extends CxStoreTestBase {
         return segments;
     }
 
-    private Resolution resolve(SourceRecordId id, String... emails) {
-        CustomerRecord record = new CustomerRecord(id, T0, java.util.Arrays.stream(emails)
-                .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of("first_name", "Ann"));
-        Resolution resolution = resolver.resolve(record);
-        new CxIdentityHooks(cx, profiles).afterResolve(record, resolution);
-        return resolution;
-    }
-
     private Whole whole(ProfileId id) {
         return profiles.findWhole(id, List.of(cx.metricsPart(), segments.membershipsPart())).orElseThrow();
     }
@@ -72,8 +64,8 @@ class ProfileWholeReadTest extends CxStoreTestBase {
 
     @Test
     void aLiveProfileWithInteractionsAndSegmentsReadsLikeTheSeparateReads() {
-        ProfileId p = resolve(ann, "ann@example.com").profileId();
-        resolve(annCrm, "ann@example.com");
+        ProfileId p = resolveAndHook(ann, "ann@example.com").profileId();
+        resolveAndHook(annCrm, "ann@example.com");
         cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
         cx.append(nps(annCrm, "n-1", T0.minus(Duration.ofDays(2)), 9));
         segments().apply(p, Map.of("vip", true, "lapsed", false), T0, false);
@@ -89,7 +81,7 @@ class ProfileWholeReadTest extends CxStoreTestBase {
 
     @Test
     void aProfileWithoutInteractionsOrSegmentsHasEmptyParts() {
-        ProfileId p = resolve(ann, "ann@example.com").profileId();
+        ProfileId p = resolveAndHook(ann, "ann@example.com").profileId();
 
         assertSameAsSeparateReads(p);
         assertThat(whole(p).get(cx.metricsPart()).interactions()).isZero();
@@ -98,11 +90,11 @@ class ProfileWholeReadTest extends CxStoreTestBase {
 
     @Test
     void aMergedAwayIdIsFollowedToTheSurvivor() {
-        ProfileId a = resolve(ann, "ann@example.com").profileId();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
         clock.advance(Duration.ofSeconds(1));
-        ProfileId b = resolve(annCrm, "ann.smith@example.com").profileId();
+        ProfileId b = resolveAndHook(annCrm, "ann.smith@example.com").profileId();
         cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(1)), "20", "EUR"));
-        Resolution bridge = resolve(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
+        Resolution bridge = resolveAndHook(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
         assertThat(bridge.merged()).containsExactly(b);
 
         Whole viaOldId = whole(b);
@@ -115,8 +107,8 @@ class ProfileWholeReadTest extends CxStoreTestBase {
 
     @Test
     void aTimelineThatMovedWhileTheProfileDocumentsAreSeparateIsFollowed() {
-        ProfileId a = resolve(ann, "ann@example.com").profileId();
-        ProfileId b = resolve(annCrm, "other@example.com").profileId();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        ProfileId b = resolveAndHook(annCrm, "other@example.com").profileId();
         cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "20", "EUR"));
         cx.absorb(b, a); // as if a read raced the merge: b's timeline is with a, b's document not yet forwarded
 
@@ -132,7 +124,7 @@ class ProfileWholeReadTest extends CxStoreTestBase {
 
     @Test
     void aPartThatReadsOutsideTheProfilesSlotIsRefused() {
-        ProfileId p = resolve(ann, "ann@example.com").profileId();
+        ProfileId p = resolveAndHook(ann, "ann@example.com").profileId();
         SlotPart<Optional<String>> foreign = new SlotPart<>() {
             @Override
             public List<SlotRead> reads(ProfileId live) {
@@ -151,7 +143,7 @@ class ProfileWholeReadTest extends CxStoreTestBase {
 
     @Test
     void partsNotReadWithTheProfileAreRefused() {
-        ProfileId p = resolve(ann, "ann@example.com").profileId();
+        ProfileId p = resolveAndHook(ann, "ann@example.com").profileId();
         Whole whole = profiles.findWhole(p, List.of(cx.metricsPart())).orElseThrow();
 
         assertThatThrownBy(() -> whole.get(segments().membershipsPart())).isInstanceOf(IllegalArgumentException.class);
