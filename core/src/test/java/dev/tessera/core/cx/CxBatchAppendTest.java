@@ -109,11 +109,11 @@ class CxBatchAppendTest extends CxStoreTestBase {
         for (int k = 0; k < 40; k++) {
             out.add(history.get(random.nextInt(history.size())));
         }
-        for (Interaction other : RandomInteractions.history(seed + 1000, 25, who).stream()
-                .map(CxBatchAppendTest::ownTicket).toList()) {
+        for (Interaction other : RandomInteractions.history(seed + 1000, 25, who)) {
             Interaction keyOf = history.get(random.nextInt(history.size()));
-            out.add(new Interaction(keyOf.id(), keyOf.record(), other.kind(), other.channel(), other.touchpoint(),
-                    other.occurredAt(), other.amount(), other.score(), other.attributes()));
+            // the correction's ticket is its own record's, as above: not the ticket of whoever 'other' was for
+            out.add(ownTicket(new Interaction(keyOf.id(), keyOf.record(), other.kind(), other.channel(),
+                    other.touchpoint(), other.occurredAt(), other.amount(), other.score(), other.attributes())));
         }
         Collections.shuffle(out, random);
         return out;
