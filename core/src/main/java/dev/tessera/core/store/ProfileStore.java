@@ -181,7 +181,8 @@ public final class ProfileStore {
     /**
      * What to look up for a record: its source id, identifiers and blocking keys. Blocks with more than
      * {@code maxBlock} members are skipped (too unselective); of the profiles found only through blocks,
-     * the {@code maxBlockOnly} sharing the most blocking keys with the record are kept (ties by id).
+     * the {@code maxBlockOnly} sharing the most selective blocking keys with the record are kept: ranked
+     * by the sum of {@link #blockWeight} over the blocks they share with it (ties by id).
      */
     public record CandidateQuery(SourceRecordId source, Collection<Identifier> identifiers,
             Collection<String> blockingKeys, int maxBlock, int maxBlockOnly) {
@@ -233,10 +234,13 @@ public final class ProfileStore {
         hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(FOUND_BY_SOURCE));
         hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
                 id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(identifier.type().code())));
-        // Profiles found only through blocks: the ones sharing the most blocking keys with the record
-        // are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
+        // Profiles found only through blocks: the ones sharing the most selective blocking keys with the
+        // record are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
         Map<ProfileId, Integer> blockHits = new TreeMap<>();
-        hits.byBlock().values().forEach(ids -> ids.forEach(id -> blockHits.merge(id, 1, Integer::sum)));
+        hits.byBlock().values().forEach(ids -> {
+            int weight = blockWeight(ids.size());
+            ids.forEach(id -> blockHits.merge(id, weight, Integer::sum));
+        });
         blockHits.keySet().stream().filter(found::containsKey).forEach(id -> found.get(id).add(FOUND_BY_BLOCK));
         blockHits.entrySet().stream()
                 .filter(e -> !found.containsKey(e.getKey()))
@@ -258,6 +262,19 @@ public final class ProfileStore {
         });
         return new Candidates(byLiveId, hits.cannotLink());
     }
+
+    /**
+     * What sharing a block of {@code size} profiles says for ranking block-only candidates: the rarer the
+     * key, the more (about one over the block's size, in whole numbers so the script computes the same).
+     * A candidate sharing a key only it and the record have outranks one sharing three keys with a hundred
+     * namesakes each.
+     */
+    static int blockWeight(int size) {
+        return size == 0 ? 0 : BLOCK_WEIGHT / size;
+    }
+
+    /** {@link #blockWeight} of a block of one; the script uses the same constant. */
+    static final int BLOCK_WEIGHT = 1_000_000;
 
     /** Reads every index entry of a record at once. Blocks larger than {@code maxBlock} come back empty. */
     public IndexHits lookup(SourceRecordId source, Collection<Identifier> identifiers, Collection<String> blockingKeys,

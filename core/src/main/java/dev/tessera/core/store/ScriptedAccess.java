@@ -39,8 +39,9 @@ final class ScriptedAccess {
      * KEYS[k..] (source key, cannot-link key, identifier keys, blocking keys) as described by ARGV[a..]
      * (identifier count, largest block, most block-only candidates, key prefix, one found-by label per
      * identifier) and picks its candidates exactly as {@link ProfileStore#candidates} does with commands:
-     * every profile found by source id or identifier, plus the block-only ones sharing the most blocking
-     * keys (ties by id). {@code live(prefix, id)} follows forwarding pointers.
+     * every profile found by source id or identifier, plus the block-only ones with the highest sum of
+     * {@link ProfileStore#blockWeight} over the blocks they share (ties by id). {@code live(prefix, id)}
+     * follows forwarding pointers.
      */
     private static final String FUNCTIONS = """
             local function candidates(k, a)
@@ -58,37 +59,38 @@ final class ScriptedAccess {
               end
               local counts, blockOnly = {}, {}
               for i = k + 2 + nIds, k + 1 + nIds + tonumber(ARGV[a + 4 + nIds]) do
-                if redis.call('SCARD', KEYS[i]) <= maxBlock then
+                local size = redis.call('SCARD', KEYS[i])
+                if size <= maxBlock then
+                  local w = math.floor(%d / size)
                   for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
                     local c = counts[id]
-                    if c then counts[id] = c + 1
+                    if c then counts[id] = c + w
                     else
-                      counts[id] = 1
+                      counts[id] = w
                       if found[id] then add(id, 'block') else blockOnly[#blockOnly + 1] = id end
                     end
                   end
                 end
               end
-              -- the maxBlockOnly sharing the most keys, ties by id: grouped by count (a small number), so
-              -- only the group that does not fit whole is sorted, by the built-in comparison (sorting
-              -- every block-only id with a Lua comparator was the largest cost of this script)
-              local byCount, top = {}, 0
+              -- the maxBlockOnly with the highest score (ProfileStore.blockWeight summed over the blocks
+              -- shared), ties by id: grouped by score, so only the group that does not fit whole is sorted,
+              -- by the built-in comparison (sorting every block-only id with a Lua comparator was the
+              -- largest cost of this script)
+              local byCount, scores = {}, {}
               for _, id in ipairs(blockOnly) do
                 local c = counts[id]
                 local group = byCount[c]
-                if not group then group = {}; byCount[c] = group end
+                if not group then group = {}; byCount[c] = group; scores[#scores + 1] = c end
                 group[#group + 1] = id
-                if c > top then top = c end
               end
+              table.sort(scores)
               local room = maxBlockOnly
-              for c = top, 1, -1 do
+              for s = #scores, 1, -1 do
                 if room <= 0 then break end
-                local group = byCount[c]
-                if group then
-                  if #group > room then table.sort(group) end
-                  for i = 1, math.min(room, #group) do add(group[i], 'block') end
-                  room = room - #group
-                end
+                local group = byCount[scores[s]]
+                if #group > room then table.sort(group) end
+                for i = 1, math.min(room, #group) do add(group[i], 'block') end
+                room = room - #group
               end
               return order, found
             end
@@ -99,7 +101,7 @@ final class ScriptedAccess {
               end
               return nil, 'loop'
             end
-            """.formatted(MAX_FORWARDS);
+            """.formatted(ProfileStore.BLOCK_WEIGHT, MAX_FORWARDS);
 
     /**
      * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,
