@@ -65,7 +65,7 @@ public final class IdentityBenchmark {
      * The resolver under test, one per thread and connection: the production resolver built from
      * {@link IdentitySettings}, as the apps build it. The environment can override the settings for
      * experiments: {@code TESSERA_IDENTITY_POLICY} (probabilistic, exact), {@code TESSERA_LINK_WEIGHT},
-     * {@code TESSERA_VETO_WEIGHT}, {@code TESSERA_MATCH_MODEL} (a model JSON file).
+     * {@code TESSERA_VETO_WEIGHT}, {@code TESSERA_MATCH_MODEL} (a model JSON file), {@code TESSERA_MAX_BLOCK}.
      */
     static IdentityResolver resolver(RedisConnection connection) {
         return settings().resolver(new ProfileStore(connection), Clock.systemUTC());
@@ -76,12 +76,13 @@ public final class IdentityBenchmark {
         String link = System.getenv("TESSERA_LINK_WEIGHT");
         String veto = System.getenv("TESSERA_VETO_WEIGHT");
         String model = System.getenv("TESSERA_MATCH_MODEL");
+        String maxBlock = System.getenv("TESSERA_MAX_BLOCK");
         return new IdentitySettings(
                 policy == null ? null : IdentitySettings.Policy.valueOf(policy.toUpperCase(java.util.Locale.ROOT)),
                 model == null ? null : Path.of(model),
                 link == null ? null : Double.valueOf(link),
                 veto == null ? null : Double.valueOf(veto),
-                null, null);
+                maxBlock == null ? null : Integer.valueOf(maxBlock), null);
     }
 
     record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
