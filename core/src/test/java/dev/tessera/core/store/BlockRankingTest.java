@@ -47,8 +47,25 @@ class BlockRankingTest {
     }
 
     private static Set<ProfileId> blockOnly(ProfileStore store, List<String> blocks, int maxBlockOnly) {
+        return blockOnly(store, blocks, 250, maxBlockOnly);
+    }
+
+    private static Set<ProfileId> blockOnly(ProfileStore store, List<String> blocks, int maxBlock, int maxBlockOnly) {
         return store.candidates(new ProfileStore.CandidateQuery(new SourceRecordId("web", "new"), List.of(), blocks,
-                250, maxBlockOnly)).byLiveId().keySet();
+                maxBlock, maxBlockOnly)).byLiveId().keySet();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProfileStore.Access.class)
+    void aBlockWithMoreProfilesThanMaxBlockIsSkippedWhole(ProfileStore.Access access) {
+        ProfileStore store = new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+        ProfileId a = profile(store, "a", Set.of("big", "small"));
+        ProfileId b = profile(store, "b", Set.of("big", "small"));
+        profile(store, "c", Set.of("big"));
+
+        assertThat(blockOnly(store, List.of("big"), 3, 8)).hasSize(3);
+        assertThat(blockOnly(store, List.of("big"), 2, 8)).as("3 members, at most 2 read").isEmpty();
+        assertThat(blockOnly(store, List.of("big", "small"), 2, 8)).containsExactlyInAnyOrder(a, b);
     }
 
     @ParameterizedTest
