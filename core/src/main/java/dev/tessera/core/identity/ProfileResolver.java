@@ -132,6 +132,9 @@ public final class ProfileResolver implements IdentityResolver {
         List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(record);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Gathered gathered = gather(query);
+            if (query.blockSizes().isEmpty()) {
+                query = query.withBlockSizes(gathered.blockSizes()); // every later pick ranks as this one did
+            }
             Optional<Attempted> done = attempt(record, query, gathered, refuse);
             if (done.isEmpty()) {
                 continue;
@@ -264,6 +267,7 @@ public final class ProfileResolver implements IdentityResolver {
             int i = round.get(r);
             CustomerRecord record = records.get(i);
             Gathered g = gathered(queries.get(i), found.get(r), partners.get(r).get());
+            queries.set(i, queries.get(i).withBlockSizes(g.blockSizes())); // its settle check ranks as this pick
             if (g.group() != null) {
                 continue; // decisions: one by one
             }
@@ -299,7 +303,7 @@ public final class ProfileResolver implements IdentityResolver {
      * also those of its own group's members), and its must-link group (null when it has no decisions).
      */
     record Gathered(List<Candidate> candidates, Set<SourceRecordId> cannotLink, Map<ProfileId, Long> versions,
-            MustLinkGroups.Group group, long generation) {
+            MustLinkGroups.Group group, long generation, Map<String, Integer> blockSizes) {
 
         /** True when must-link decisions make the record join others: the store's settle check misses them. */
         boolean mustLink() {
@@ -327,7 +331,8 @@ public final class ProfileResolver implements IdentityResolver {
                 new Candidate(profile.loaded().profile(), profile.loaded().records(), profile.foundBy())));
         Map<ProfileId, Long> versions = new TreeMap<>(found.versions());
         if (!decided) {
-            return new Gathered(List.copyOf(byId.values()), found.cannotLink(), versions, null, found.generation());
+            return new Gathered(List.copyOf(byId.values()), found.cannotLink(), versions, null, found.generation(),
+                    found.blockSizes());
         }
         MustLinkGroups groups = new MustLinkGroups(store);
         MustLinkGroups.Group group = groups.group(query.source());
@@ -353,7 +358,8 @@ public final class ProfileResolver implements IdentityResolver {
             });
         }
         // read more after the candidates were picked: the write generation says nothing about those reads
-        return new Gathered(List.copyOf(byId.values()), Set.copyOf(forbidden), versions, group, -1);
+        return new Gathered(List.copyOf(byId.values()), Set.copyOf(forbidden), versions, group, -1,
+                found.blockSizes());
     }
 
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */

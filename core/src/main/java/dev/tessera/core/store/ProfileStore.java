@@ -185,12 +185,34 @@ public final class ProfileStore {
      * by the sum of {@link #blockWeight} over the blocks they share with it (ties by id).
      */
     public record CandidateQuery(SourceRecordId source, Collection<Identifier> identifiers,
-            Collection<String> blockingKeys, int maxBlock, int maxBlockOnly) {
+            Collection<String> blockingKeys, int maxBlock, int maxBlockOnly, Map<String, Integer> blockSizes) {
 
         public CandidateQuery {
             java.util.Objects.requireNonNull(source, "source");
             identifiers = List.copyOf(identifiers);
             blockingKeys = List.copyOf(blockingKeys);
+            blockSizes = blockSizes == null ? Map.of() : Map.copyOf(blockSizes);
+        }
+
+        /** A query whose block sizes are read when it runs. */
+        public CandidateQuery(SourceRecordId source, Collection<Identifier> identifiers,
+                Collection<String> blockingKeys, int maxBlock, int maxBlockOnly) {
+            this(source, identifiers, blockingKeys, maxBlock, maxBlockOnly, Map.of());
+        }
+
+        /**
+         * The same query ranking with these block sizes (as a first pick read them) instead of the sizes
+         * at the time it runs: a record's later picks (its settle check, another attempt) then rank as its
+         * first did, and only a real change (a profile added or changed) makes them differ. Without this
+         * the record's own write, which joins its blocks, would change their sizes and so the ranking.
+         */
+        public CandidateQuery withBlockSizes(Map<String, Integer> sizes) {
+            return new CandidateQuery(source, identifiers, blockingKeys, maxBlock, maxBlockOnly, sizes);
+        }
+
+        /** The size to rank a block by: the one given when every block has one, else null (read it). */
+        Integer sizeOf(String block) {
+            return blockSizes.keySet().containsAll(blockingKeys) ? blockSizes.get(block) : null;
         }
     }
 
@@ -206,10 +228,14 @@ public final class ProfileStore {
      * picked at (-1 when not read: Redis Cluster).
      */
     public record Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink,
-            long generation) {
+            long generation, Map<String, Integer> blockSizes) {
+
+        public Candidates {
+            blockSizes = blockSizes == null ? Map.of() : Map.copyOf(blockSizes);
+        }
 
         public Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink) {
-            this(byLiveId, cannotLink, -1);
+            this(byLiveId, cannotLink, -1, Map.of());
         }
 
         /** The version of each candidate as read. */
@@ -229,7 +255,7 @@ public final class ProfileStore {
         if (scripts != null) {
             return scripts.candidates(query);
         }
-        IndexHits hits = lookup(query.source(), query.identifiers(), query.blockingKeys(), query.maxBlock());
+        IndexHits hits = lookup(query.source(), query.identifiers(), query.blockingKeys(), Integer.MAX_VALUE);
         Map<ProfileId, Set<String>> found = new TreeMap<>();
         hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(FOUND_BY_SOURCE));
         hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
@@ -237,9 +263,15 @@ public final class ProfileStore {
         // Profiles found only through blocks: the ones sharing the most selective blocking keys with the
         // record are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
         Map<ProfileId, Integer> blockHits = new TreeMap<>();
-        hits.byBlock().values().forEach(ids -> {
-            int weight = blockWeight(ids.size());
-            ids.forEach(id -> blockHits.merge(id, weight, Integer::sum));
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        hits.byBlock().forEach((block, ids) -> {
+            Integer given = query.sizeOf(block);
+            int size = given == null ? ids.size() : given;
+            sizes.put(block, size);
+            if (size <= query.maxBlock()) {
+                int weight = blockWeight(size);
+                ids.forEach(id -> blockHits.merge(id, weight, Integer::sum));
+            }
         });
         blockHits.keySet().stream().filter(found::containsKey).forEach(id -> found.get(id).add(FOUND_BY_BLOCK));
         blockHits.entrySet().stream()
@@ -260,7 +292,7 @@ public final class ProfileStore {
                 });
             }
         });
-        return new Candidates(byLiveId, hits.cannotLink());
+        return new Candidates(byLiveId, hits.cannotLink(), -1, sizes);
     }
 
     /**

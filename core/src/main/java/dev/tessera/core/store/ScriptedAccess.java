@@ -38,7 +38,9 @@ final class ScriptedAccess {
      * Lua shared by the scripts below. {@code candidates(k, a)} reads a record's index entries from
      * KEYS[k..] (source key, cannot-link key, identifier keys, blocking keys) as described by ARGV[a..]
      * (identifier count, largest block, most block-only candidates, key prefix, one found-by label per
-     * identifier) and picks its candidates exactly as {@link ProfileStore#candidates} does with commands:
+     * identifier, block count, then 0 or one size per block to rank with instead of reading them) and
+     * picks its candidates exactly as {@link ProfileStore#candidates} does with commands; it also returns
+     * the block sizes it ranked with:
      * every profile found by source id or identifier, plus the block-only ones with the highest sum of
      * {@link ProfileStore#blockWeight} over the blocks they share (ties by id). {@code live(prefix, id)}
      * follows forwarding pointers.
@@ -57,11 +59,18 @@ final class ScriptedAccess {
               for i = 1, nIds do
                 for _, id in ipairs(redis.call('SMEMBERS', KEYS[k + 1 + i])) do add(id, ARGV[a + 3 + i]) end
               end
-              local counts, blockOnly = {}, {}
-              for i = k + 2 + nIds, k + 1 + nIds + tonumber(ARGV[a + 4 + nIds]) do
-                local size = redis.call('SCARD', KEYS[i])
+              local counts, blockOnly, sizes = {}, {}, {}
+              local nBlocks = tonumber(ARGV[a + 4 + nIds])
+              -- sizes given (0 or one per block): rank with those, as the record's first pick did
+              local nGiven = tonumber(ARGV[a + 5 + nIds])
+              for j = 1, nBlocks do
+                local i = k + 1 + nIds + j
+                local size
+                if nGiven > 0 then size = tonumber(ARGV[a + 5 + nIds + j]) else size = redis.call('SCARD', KEYS[i]) end
+                sizes[j] = size
                 if size <= maxBlock then
-                  local w = math.floor(%d / size)
+                  local w = 0
+                  if size > 0 then w = math.floor(%d / size) end
                   for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
                     local c = counts[id]
                     if c then counts[id] = c + w
@@ -92,7 +101,7 @@ final class ScriptedAccess {
                 for i = 1, math.min(room, #group) do add(group[i], 'block') end
                 room = room - #group
               end
-              return order, found
+              return order, found, sizes
             end
             local function live(prefix, id)
               for _ = 1, %d do
@@ -106,7 +115,7 @@ final class ScriptedAccess {
     /**
      * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,
      * 1)} reads them, then the write generation key. Answers {cannot-link record keys, candidates, write
-     * generation}, each candidate {id, found-by labels}
+     * generation, block sizes ranked with}, each candidate {id, found-by labels}
      * when no profile with a version is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels,
      * live id, version}. Documents are not sent: the caller has most of them decoded already and fetches
      * the rest with {@link #LOAD} (sending every candidate's document each time made this script and the
@@ -115,7 +124,7 @@ final class ScriptedAccess {
     private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + """
             local nIds = tonumber(ARGV[1])
             local prefix = ARGV[4]
-            local order, found = candidates(1, 1)
+            local order, found, sizes = candidates(1, 1)
             local out = {}
             for _, id in ipairs(order) do
               local liveId, version = live(prefix, id)
@@ -131,7 +140,7 @@ final class ScriptedAccess {
                 end
               end
             end
-            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[#ARGV]) or '0'}
+            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[#ARGV]) or '0', sizes}
             """);
 
     /**
@@ -210,7 +219,8 @@ final class ScriptedAccess {
               a = a + 1
               local prefix = ARGV[a + 3]
               local seen, expected = {}, 0
-              local s = a + 5 + tonumber(ARGV[a]) -- after the identifier labels and the block count
+              -- after the identifier labels, the block count and the given block sizes
+              local s = a + 6 + tonumber(ARGV[a]) + tonumber(ARGV[a + 5 + tonumber(ARGV[a])])
               local nSeen = tonumber(ARGV[s])
               for j = s + 1, s + nSeen do
                 seen[ARGV[j]] = true; expected = expected + 1
@@ -335,7 +345,14 @@ final class ScriptedAccess {
             });
             Set<SourceRecordId> cannotLink = new TreeSet<>();
             strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
-            result.add(new ProfileStore.Candidates(found, cannotLink, Long.parseLong((String) reply.get(2))));
+            List<String> blocks = List.copyOf(new LinkedHashSet<>(queries.get(q).blockingKeys()));
+            List<?> sizes = (List<?>) reply.get(3);
+            Map<String, Integer> blockSizes = new LinkedHashMap<>();
+            for (int b = 0; b < blocks.size() && b < sizes.size(); b++) {
+                blockSizes.put(blocks.get(b), ((Number) sizes.get(b)).intValue());
+            }
+            result.add(new ProfileStore.Candidates(found, cannotLink, Long.parseLong((String) reply.get(2)),
+                    blockSizes));
         }
         return result;
     }
@@ -366,6 +383,17 @@ final class ScriptedAccess {
         args.add(keys.prefix());
         ids.forEach(i -> args.add(i.type().code()));
         args.add(Integer.toString(blocks.size()));
+        List<Integer> given = new ArrayList<>(blocks.size());
+        for (String b : blocks) {
+            Integer size = query.sizeOf(b);
+            if (size == null) {
+                given.clear();
+                break;
+            }
+            given.add(size);
+        }
+        args.add(Integer.toString(given.size()));
+        given.forEach(size -> args.add(Integer.toString(size)));
     }
 
     /** {@link ProfileStore#loadLive} in one script; decodes only profiles changed since last seen. */

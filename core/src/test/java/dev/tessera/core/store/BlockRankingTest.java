@@ -37,7 +37,11 @@ class BlockRankingTest {
     }
 
     private static ProfileId profile(ProfileStore store, String sourceId, Set<String> blocks) {
-        CustomerRecord record = new CustomerRecord(new SourceRecordId("crm", sourceId), AT, List.of(), Map.of());
+        return profile(store, new SourceRecordId("crm", sourceId), blocks);
+    }
+
+    private static ProfileId profile(ProfileStore store, SourceRecordId id, Set<String> blocks) {
+        CustomerRecord record = new CustomerRecord(id, AT, List.of(), Map.of());
         Profile profile = new Profile(ProfileId.random(), new GoldenRecordBuilder().golden(List.of(record)),
                 List.of(), List.of(record.id()), AT, AT, 1);
         assertThat(store.write(profile, 0, List.of(record),
@@ -102,6 +106,36 @@ class BlockRankingTest {
         // blocks a, b and c hold two profiles each: sharing a and b beats sharing a alone
         assertThat(blockOnly(store, List.of("a", "b"), 1)).containsExactly(two);
         assertThat(blockOnly(store, List.of("a"), 2)).containsExactlyInAnyOrder(two, one);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProfileStore.Access.class)
+    void aRecordsOwnWriteDoesNotChangeHowItsLaterPicksRank(ProfileStore.Access access) {
+        ProfileStore store = new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+        ProfileId alone = profile(store, "alone", Set.of("x"));
+        for (String name : List.of("y", "n1", "n2")) {
+            profile(store, name, Set.of("y1", "y2", "y3"));
+        }
+        List<String> blocks = List.of("x", "y1", "y2", "y3");
+        SourceRecordId self = new SourceRecordId("web", "new");
+        ProfileStore.CandidateQuery query = new ProfileStore.CandidateQuery(self, List.of(), blocks, 250, 1);
+
+        ProfileStore.Candidates first = store.candidates(query);
+        // 1,000,000 for the only profile in x against 3 x 333,333 for each of the three in y1..y3
+        assertThat(first.byLiveId().keySet()).containsExactly(alone);
+        assertThat(first.blockSizes()).containsExactlyInAnyOrderEntriesOf(Map.of("x", 1, "y1", 3, "y2", 3, "y3", 3));
+
+        // the record's own write: its new profile joins every one of its blocks (found by source id after)
+        ProfileId own = profile(store, self, Set.copyOf(blocks));
+
+        Set<ProfileId> again = new java.util.TreeSet<>(store.candidates(query.withBlockSizes(first.blockSizes()))
+                .byLiveId().keySet());
+        again.remove(own);
+        assertThat(again).as("ranked with the first pick's sizes").containsExactly(alone);
+        Set<ProfileId> reRead = new java.util.TreeSet<>(store.candidates(query).byLiveId().keySet());
+        reRead.remove(own);
+        assertThat(reRead).as("with the sizes now (500,000 against 3 x 250,000) it would differ")
+                .doesNotContain(alone);
     }
 
     @Test
