@@ -210,9 +210,9 @@ public final class ProfileStore {
             return new CandidateQuery(source, identifiers, blockingKeys, maxBlock, maxBlockOnly, sizes);
         }
 
-        /** The size to rank a block by: the one given when every block has one, else null (read it). */
-        Integer sizeOf(String block) {
-            return blockSizes.keySet().containsAll(blockingKeys) ? blockSizes.get(block) : null;
+        /** True when every block has a size to rank by (else all are read). */
+        boolean sizesGiven() {
+            return !blockSizes.isEmpty() && blockSizes.keySet().containsAll(blockingKeys);
         }
     }
 
@@ -264,9 +264,9 @@ public final class ProfileStore {
         // record are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
         Map<ProfileId, Integer> blockHits = new TreeMap<>();
         Map<String, Integer> sizes = new LinkedHashMap<>();
+        boolean given = query.sizesGiven();
         hits.byBlock().forEach((block, ids) -> {
-            Integer given = query.sizeOf(block);
-            int size = given == null ? ids.size() : given;
+            int size = given ? query.blockSizes().get(block) : ids.size();
             sizes.put(block, size);
             if (size <= query.maxBlock()) {
                 int weight = blockWeight(size);

@@ -39,11 +39,10 @@ final class ScriptedAccess {
      * KEYS[k..] (source key, cannot-link key, identifier keys, blocking keys) as described by ARGV[a..]
      * (identifier count, largest block, most block-only candidates, key prefix, one found-by label per
      * identifier, block count, then 0 or one size per block to rank with instead of reading them) and
-     * picks its candidates exactly as {@link ProfileStore#candidates} does with commands; it also returns
-     * the block sizes it ranked with:
-     * every profile found by source id or identifier, plus the block-only ones with the highest sum of
-     * {@link ProfileStore#blockWeight} over the blocks they share (ties by id). {@code live(prefix, id)}
-     * follows forwarding pointers.
+     * picks its candidates exactly as {@link ProfileStore#candidates} does with commands: every profile
+     * found by source id or identifier, plus the block-only ones with the highest sum of
+     * {@link ProfileStore#blockWeight} over the blocks they share (ties by id). It also returns the block
+     * sizes it ranked with. {@code live(prefix, id)} follows forwarding pointers.
      */
     private static final String FUNCTIONS = """
             local function candidates(k, a)
@@ -85,18 +84,18 @@ final class ScriptedAccess {
               -- shared), ties by id: grouped by score, so only the group that does not fit whole is sorted,
               -- by the built-in comparison (sorting every block-only id with a Lua comparator was the
               -- largest cost of this script)
-              local byCount, scores = {}, {}
+              local byScore, scores = {}, {}
               for _, id in ipairs(blockOnly) do
                 local c = counts[id]
-                local group = byCount[c]
-                if not group then group = {}; byCount[c] = group; scores[#scores + 1] = c end
+                local group = byScore[c]
+                if not group then group = {}; byScore[c] = group; scores[#scores + 1] = c end
                 group[#group + 1] = id
               end
               table.sort(scores)
               local room = maxBlockOnly
               for s = #scores, 1, -1 do
                 if room <= 0 then break end
-                local group = byCount[scores[s]]
+                local group = byScore[scores[s]]
                 if #group > room then table.sort(group) end
                 for i = 1, math.min(room, #group) do add(group[i], 'block') end
                 room = room - #group
@@ -383,17 +382,11 @@ final class ScriptedAccess {
         args.add(keys.prefix());
         ids.forEach(i -> args.add(i.type().code()));
         args.add(Integer.toString(blocks.size()));
-        List<Integer> given = new ArrayList<>(blocks.size());
-        for (String b : blocks) {
-            Integer size = query.sizeOf(b);
-            if (size == null) {
-                given.clear();
-                break;
-            }
-            given.add(size);
+        boolean given = query.sizesGiven();
+        args.add(Integer.toString(given ? blocks.size() : 0));
+        if (given) {
+            blocks.forEach(b -> args.add(Integer.toString(query.blockSizes().get(b))));
         }
-        args.add(Integer.toString(given.size()));
-        given.forEach(size -> args.add(Integer.toString(size)));
     }
 
     /** {@link ProfileStore#loadLive} in one script; decodes only profiles changed since last seen. */

@@ -36,6 +36,10 @@ class BlockRankingTest {
         connection.close();
     }
 
+    private ProfileStore store(ProfileStore.Access access) {
+        return new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+    }
+
     private static ProfileId profile(ProfileStore store, String sourceId, Set<String> blocks) {
         return profile(store, new SourceRecordId("crm", sourceId), blocks);
     }
@@ -62,7 +66,7 @@ class BlockRankingTest {
     @ParameterizedTest
     @EnumSource(ProfileStore.Access.class)
     void aBlockWithMoreProfilesThanMaxBlockIsSkippedWhole(ProfileStore.Access access) {
-        ProfileStore store = new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+        ProfileStore store = store(access);
         ProfileId a = profile(store, "a", Set.of("big", "small"));
         ProfileId b = profile(store, "b", Set.of("big", "small"));
         profile(store, "c", Set.of("big"));
@@ -75,7 +79,7 @@ class BlockRankingTest {
     @ParameterizedTest
     @EnumSource(ProfileStore.Access.class)
     void aProfileSharingOneRareKeyOutranksOnesSharingSeveralCommonKeys(ProfileStore.Access access) {
-        ProfileStore store = new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+        ProfileStore store = store(access);
         // thirty namesakes in one city: each shares the three common keys with the record
         List<ProfileId> namesakes = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -98,7 +102,7 @@ class BlockRankingTest {
     @ParameterizedTest
     @EnumSource(ProfileStore.Access.class)
     void sharingMoreKeysOfTheSameSizeStillCounts(ProfileStore.Access access) {
-        ProfileStore store = new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+        ProfileStore store = store(access);
         ProfileId two = profile(store, "two", Set.of("a", "b"));
         ProfileId one = profile(store, "one", Set.of("a", "c"));
         profile(store, "other", Set.of("b", "c"));
@@ -111,7 +115,7 @@ class BlockRankingTest {
     @ParameterizedTest
     @EnumSource(ProfileStore.Access.class)
     void aRecordsOwnWriteDoesNotChangeHowItsLaterPicksRank(ProfileStore.Access access) {
-        ProfileStore store = new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
+        ProfileStore store = store(access);
         ProfileId alone = profile(store, "alone", Set.of("x"));
         for (String name : List.of("y", "n1", "n2")) {
             profile(store, name, Set.of("y1", "y2", "y3"));
