@@ -411,7 +411,10 @@ public final class FieldComparators {
         if (similarity >= NAME_CLOSE) {
             return CLOSE;
         }
-        return similarity >= NAME_SOMEWHAT ? SOMEWHAT : DIFFERENT;
+        if (similarity >= NAME_SOMEWHAT) {
+            return typo(a.compact(), b.compact(), 1) ? CLOSE : SOMEWHAT;
+        }
+        return similarity >= TYPO_FLOOR && typo(a.compact(), b.compact(), 2) ? SOMEWHAT : DIFFERENT;
     }
 
     static ComparisonLevel countryCode(String a, String b) {

@@ -119,6 +119,12 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.city("Newcastle-upon-Tyne", "Newcastle upon Tyne")).isEqualTo(EXACT);
         assertThat(FieldComparators.city("London", "Lonon")).isEqualTo(CLOSE);
         assertThat(FieldComparators.city("London", "Leeds")).isEqualTo(DIFFERENT);
+        // one typo where Jaro-Winkler is weak (a letter in front, a swap): close, as for names
+        assertThat(FieldComparators.city("Telford", "fTelford")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.city("Swansea", "Swasnea")).isEqualTo(CLOSE);
+        // two typos in a longer name: somewhat; short names of other towns stay apart
+        assertThat(FieldComparators.city("Edinburgh", "Edhibnurgh")).isIn(CLOSE, SOMEWHAT);
+        assertThat(FieldComparators.city("Ely", "Rye")).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.country("DE", "Germany")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("Deutschland", "deu")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("UK", "GB")).isEqualTo(EXACT);
