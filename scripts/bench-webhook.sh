@@ -12,6 +12,9 @@
 # with a webhook source `shopify` whose secret is a file; with --url it loads a running app whose
 # source verifies with the secret in --secret-file. One line per rate:
 #   rate=R requests=N ok=N errors=N achieved_rps=X p50_ms=X p99_ms=X max_ms=X redis_set_per_s=X
+# Before each rate, --warmup seconds (not measured) at half that rate, at least 50/s. The app's JIT keeps
+# compiling for about two minutes under load (its CPU per request halves meanwhile): use --warmup 150 or
+# more for steady-state numbers.
 # Builds core and ingestion first when needed (package only, never install).
 set -euo pipefail
 # shellcheck source=lib/ingestion-bench.sh
