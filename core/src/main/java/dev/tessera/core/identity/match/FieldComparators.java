@@ -33,6 +33,8 @@ public final class FieldComparators {
     private static final double STREET_SOMEWHAT = 0.80;
     private static final double EMAIL_CLOSE = 0.88;
     private static final int PHONE_SUBSCRIBER_DIGITS = 7;
+    /** Shortest city name in which one typo still makes two cities CLOSE (see {@link #city}). */
+    private static final int MIN_CITY_TYPO_LETTERS = 7;
     /** Birth dates this close (a year and a month) are SOMEWHAT alike. */
     private static final int DATE_NEAR_DAYS = 400;
 
@@ -411,8 +413,12 @@ public final class FieldComparators {
         if (similarity >= NAME_CLOSE) {
             return CLOSE;
         }
+        // One typo where Jaro-Winkler is weak (a letter in front: ftelford / telford) is close only in
+        // longer names: short towns one letter apart are often different places (Bolton / Boston,
+        // Hull / Hall), and a close city lifts the namesake cap almost as an exact one does.
+        boolean longEnough = Math.min(a.compact().length(), b.compact().length()) >= MIN_CITY_TYPO_LETTERS;
         if (similarity >= NAME_SOMEWHAT) {
-            return typo(a.compact(), b.compact(), 1) ? CLOSE : SOMEWHAT;
+            return longEnough && typo(a.compact(), b.compact(), 1) ? CLOSE : SOMEWHAT;
         }
         return similarity >= TYPO_FLOOR && typo(a.compact(), b.compact(), 2) ? SOMEWHAT : DIFFERENT;
     }

@@ -119,12 +119,13 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.city("Newcastle-upon-Tyne", "Newcastle upon Tyne")).isEqualTo(EXACT);
         assertThat(FieldComparators.city("London", "Lonon")).isEqualTo(CLOSE);
         assertThat(FieldComparators.city("London", "Leeds")).isEqualTo(DIFFERENT);
-        // one typo where Jaro-Winkler is weak (a letter in front, a swap): close, as for names
+        // one typo where Jaro-Winkler is weak (a letter in front) in a longer name: close, as for names
         assertThat(FieldComparators.city("Telford", "fTelford")).isEqualTo(CLOSE);
-        assertThat(FieldComparators.city("Swansea", "Swasnea")).isEqualTo(CLOSE);
-        // two typos in a longer name: somewhat; short names of other towns stay apart
-        assertThat(FieldComparators.city("Edinburgh", "Edhibnurgh")).isIn(CLOSE, SOMEWHAT);
-        assertThat(FieldComparators.city("Ely", "Rye")).isEqualTo(DIFFERENT);
+        // short towns one letter apart are often different places: only somewhat alike
+        assertThat(FieldComparators.city("Bolton", "Boston")).isEqualTo(SOMEWHAT);
+        assertThat(FieldComparators.city("Hull", "Hall")).isEqualTo(SOMEWHAT);
+        // letters moved further in a longer name (Jaro-Winkler below 0.8): somewhat, not different
+        assertThat(FieldComparators.city("Chester", "Crehtes")).isEqualTo(SOMEWHAT);
         assertThat(FieldComparators.country("DE", "Germany")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("Deutschland", "deu")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("UK", "GB")).isEqualTo(EXACT);
