@@ -189,8 +189,9 @@ public final class ProfileStore {
 
         public CandidateQuery {
             java.util.Objects.requireNonNull(source, "source");
-            identifiers = List.copyOf(identifiers);
-            blockingKeys = List.copyOf(blockingKeys);
+            // without repeats, once: both access paths look each key up once, in this order
+            identifiers = List.copyOf(new java.util.LinkedHashSet<>(identifiers));
+            blockingKeys = List.copyOf(new java.util.LinkedHashSet<>(blockingKeys));
             blockSizes = blockSizes == null ? Map.of() : Map.copyOf(blockSizes);
         }
 

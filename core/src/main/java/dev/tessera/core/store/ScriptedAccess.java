@@ -344,7 +344,7 @@ final class ScriptedAccess {
             });
             Set<SourceRecordId> cannotLink = new TreeSet<>();
             strings(reply.get(0)).forEach(key -> cannotLink.add(SourceRecordId.parse(key)));
-            List<String> blocks = List.copyOf(new LinkedHashSet<>(queries.get(q).blockingKeys()));
+            List<String> blocks = List.copyOf(queries.get(q).blockingKeys()); // the list itself, no copy
             List<?> sizes = (List<?>) reply.get(3);
             Map<String, Integer> blockSizes = new LinkedHashMap<>();
             for (int b = 0; b < blocks.size() && b < sizes.size(); b++) {
@@ -370,8 +370,8 @@ final class ScriptedAccess {
 
     /** Appends a query's lookup keys and its arguments as the {@code candidates} Lua function reads them. */
     private void addQuery(ProfileStore.CandidateQuery query, List<String> scriptKeys, List<String> args) {
-        List<Identifier> ids = List.copyOf(new LinkedHashSet<>(query.identifiers()));
-        List<String> blocks = List.copyOf(new LinkedHashSet<>(query.blockingKeys()));
+        List<Identifier> ids = List.copyOf(query.identifiers()); // without repeats (CandidateQuery), no copy
+        List<String> blocks = List.copyOf(query.blockingKeys()); // the list itself, no copy
         scriptKeys.add(keys.source(query.source()));
         scriptKeys.add(keys.cannotLink(query.source()));
         ids.forEach(i -> scriptKeys.add(keys.identifier(i)));
