@@ -49,8 +49,11 @@ public final class ConsentStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     /**
-     * KEYS: profile hash, consent hash. ARGV: '1' to refuse unless the profile is live, then per statement
-     * (field, at millis, 1 if withdrawn else 0, JSON). Answers -1 when refused, else how many replaced.
+     * KEYS: profile hash, consent hash, and the change feed when it may be written in the same script (not
+     * on Redis Cluster, where it is in another slot). ARGV: '1' to refuse unless the profile is live, the
+     * feed's length cap, the profile id, then per statement (field, at millis, 1 if withdrawn else 0, JSON).
+     * Answers -1 when refused, else how many replaced; with a feed, announces a replacement on it (segments
+     * with consent conditions follow) in the same round trip.
      */
     private static final PrivacyScript APPLY = new PrivacyScript("""
             if ARGV[1] == '1' then
@@ -59,7 +62,7 @@ public final class ConsentStore {
               end
             end
             local applied = 0
-            for i = 2, #ARGV, 4 do
+            for i = 4, #ARGV, 4 do
               local old = redis.call('HGET', KEYS[2], ARGV[i])
               local take = true
               if old then
@@ -70,6 +73,9 @@ public final class ConsentStore {
                 if at < o.at or (at == o.at and withdrawn <= oldWithdrawn) then take = false end
               end
               if take then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 3]); applied = applied + 1 end
+            end
+            if applied > 0 and KEYS[3] then
+              redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'profile', ARGV[3], 'change', 'consent')
             end
             return applied
             """);
@@ -225,15 +231,19 @@ public final class ConsentStore {
     private long apply(ProfileId profile, Collection<ConsentEntry> entries, boolean requireLive) {
         List<String> args = new ArrayList<>();
         args.add(requireLive ? "1" : "0");
+        String feed = profiles.changeFeedForScripts();
+        args.add(Long.toString(ProfileStore.CHANGE_FEED_MAX_LENGTH));
+        args.add(profile.value());
         for (ConsentEntry e : entries) {
             args.add(e.field());
             args.add(Long.toString(e.at().toEpochMilli()));
             args.add(e.status() == ConsentStatus.WITHDRAWN ? "1" : "0");
             args.add(JSON.writeValueAsString(Stored.of(e)));
         }
-        long applied = APPLY.run(redis, new String[] {keys.profile(profile), keys.consent(profile)},
-                args.toArray(String[]::new));
-        if (applied > 0) {
+        String[] scriptKeys = feed == null ? new String[] {keys.profile(profile), keys.consent(profile)}
+                : new String[] {keys.profile(profile), keys.consent(profile), feed};
+        long applied = APPLY.run(redis, scriptKeys, args.toArray(String[]::new));
+        if (applied > 0 && feed == null) {
             profiles.publishChange(profile, "consent"); // segments with consent conditions follow
         }
         return applied;

@@ -31,7 +31,7 @@ public final class ProfileStore {
 
     /** Longest chain of forwarding pointers followed before giving up (guards against cycles). */
     private static final int MAX_FORWARDS = 16;
-    private static final long CHANGE_FEED_MAX_LENGTH = 1_000_000;
+    public static final long CHANGE_FEED_MAX_LENGTH = 1_000_000;
 
     /**
      * The versioned profile write, shared by {@link #write} and the scripted write-and-index: KEYS
@@ -1081,6 +1081,15 @@ public final class ProfileStore {
      */
     String generationKey() {
         return connection.cluster() ? "" : keys.writeGeneration();
+    }
+
+    /**
+     * The change feed's key for a script that writes one profile's keys and may announce the change in the
+     * same round trip; null on Redis Cluster, where the feed lives in another slot and the caller uses
+     * {@link #publishChange} after the script.
+     */
+    public String changeFeedForScripts() {
+        return connection.cluster() ? null : keys.changeFeed();
     }
 
     /** Announces a change on the change feed that segments and other consumers follow. */

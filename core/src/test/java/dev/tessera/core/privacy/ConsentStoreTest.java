@@ -89,6 +89,25 @@ class ConsentStoreTest {
     }
 
     @Test
+    void aStatementThatReplacesAnotherIsAnnouncedOnTheChangeFeedOnce() {
+        ProfileId p = ann();
+        java.util.function.Supplier<Long> announced = () -> redis.commands()
+                .xrange("tessera:changes", io.lettuce.core.Range.create("-", "+")).stream()
+                .filter(m -> p.value().equals(m.getBody().get("profile")) && "consent".equals(m.getBody().get("change")))
+                .count();
+        long before = announced.get();
+        ConsentEntry withdrawal = new ConsentEntry("marketing", ConsentChannel.EMAIL, ConsentStatus.WITHDRAWN,
+                T0, ConsentEntry.AGENT, null, "agent-sub-1", T0);
+
+        f.cx.consent().record(p, withdrawal);
+        assertThat(announced.get()).as("a new statement").isEqualTo(before + 1);
+        f.cx.consent().record(p, withdrawal);
+        f.cx.consent().record(p, new ConsentEntry("marketing", ConsentChannel.EMAIL, ConsentStatus.GRANTED,
+                T0.minusSeconds(60), ConsentEntry.AGENT, null, "agent-sub-1", T0));
+        assertThat(announced.get()).as("the same again, and an older one: nothing replaced").isEqualTo(before + 1);
+    }
+
+    @Test
     void atTheSameInstantAWithdrawalWinsWhicheverArrivesFirst() {
         ProfileId p = ann();
         SourceRecordId shop = new SourceRecordId("shop", "ann-1");
