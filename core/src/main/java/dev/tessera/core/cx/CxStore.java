@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -100,7 +101,9 @@ public final class CxStore {
      * KEYS: metrics, timeline, interactions, cxmoves, profile, stages, moments, aggregate ledger.
      * ARGV: expected version, tally JSON, stage, stage list edit ('' for none, else the number of entries to
      * keep or '*' for all, then one stage entry JSON per line to push), mode, now millis, then
-     * n upserts × (key, score, json, record key), d deletes × key, m moment keys, then the aggregate part:
+     * n upserts × (key, score, json, record key), d deletes × key, m moment keys, then the change-feed part:
+     * 'always', 'unless-moment' (when no moment fired) or '' (not here: Cluster, or nothing visible changed),
+     * the feed's length cap and the profile id (KEYS[9] is the feed when not ''), then the aggregate part:
      * '1' to update the buckets here (single node) or '0' (Cluster: a second step does it), and with '1'
      * the bucket prefix, the churn increments, the profile id and the rest of AggregateBuckets' agg_run
      * arguments.
@@ -174,6 +177,12 @@ public final class CxStore {
               if redis.call('HSETNX', KEYS[7], ARGV[i], ARGV[6]) == 1 then table.insert(result, ARGV[i]) end
               i = i + 1
             end
+            -- the change-feed entry, here when the feed is in reach (KEYS[9]); a fired moment announces instead
+            local announce = ARGV[i]
+            if announce == 'always' or (announce == 'unless-moment' and #result == 3) then
+              redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[i + 1], '*', 'profile', ARGV[i + 2], 'change', 'cx')
+            end
+            i = i + 3
             if ARGV[i] == '1' then
               agg_run(KEYS[8], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], i + 4)
             end
@@ -393,6 +402,18 @@ public final class CxStore {
      */
     public List<AppendResult> appendAll(List<Interaction> interactions,
             BiConsumer<Interaction, InvalidInteractionException> invalid) {
+        return appendAll(interactions, invalid, Map.of());
+    }
+
+    /**
+     * {@link #appendAll(List, BiConsumer)} when the caller has just resolved some of the interactions'
+     * records: {@code resolved} names the profile each was written to, so their index lookups (the source
+     * index and the erasure tombstone) are not sent again. A hint that is out of date by the time of the
+     * write costs nothing but a retry: the write script refuses a forwarded, dissolved or sealed profile
+     * and a record moved away, and those interactions then take the path with the lookups.
+     */
+    public List<AppendResult> appendAll(List<Interaction> interactions,
+            BiConsumer<Interaction, InvalidInteractionException> invalid, Map<SourceRecordId, ProfileId> resolved) {
         List<Entry> entries = new ArrayList<>(interactions.size());
         for (Interaction interaction : interactions) {
             try {
@@ -404,25 +425,33 @@ public final class CxStore {
         List<AppendResult> results = new ArrayList<>(interactions.size());
         for (int from = 0; from < entries.size(); from += MAX_BATCH) {
             // bounded: one profile's write script must not hold Redis for long
-            results.addAll(appendBatch(entries.subList(from, Math.min(entries.size(), from + MAX_BATCH))));
+            results.addAll(appendBatch(entries.subList(from, Math.min(entries.size(), from + MAX_BATCH)), resolved));
         }
         return results;
     }
 
-    private List<AppendResult> appendBatch(List<Entry> entries) {
+    private List<AppendResult> appendBatch(List<Entry> entries, Map<SourceRecordId, ProfileId> resolved) {
         int n = entries.size();
         List<RedisFuture<String>> lookups = new ArrayList<>(n);
         List<RedisFuture<Long>> erasures = new ArrayList<>(n);
         for (Entry e : entries) {
-            lookups.add(async.get(keys.source(e.interaction().record())));
-            erasures.add(tombstones == null ? null : tombstones.erasedAsync(e.interaction().record()));
+            SourceRecordId record = e.interaction().record();
+            ProfileId known = resolved.get(record);
+            if (known != null) {
+                lookups.add(null); // resolved just now, and not erased (an erased record is not resolved)
+                erasures.add(null);
+            } else {
+                lookups.add(async.get(keys.source(record)));
+                erasures.add(tombstones == null ? null : tombstones.erasedAsync(record));
+            }
         }
         AppendResult[] results = new AppendResult[n];
         Map<ProfileId, List<Integer>> groups = new LinkedHashMap<>();
         Set<String> seen = new java.util.HashSet<>();
         java.util.TreeSet<Integer> oneByOne = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
-            String indexed = connection.await(lookups.get(i));
+            String indexed = lookups.get(i) == null ? resolved.get(entries.get(i).interaction().record()).value()
+                    : connection.await(lookups.get(i));
             boolean first = seen.add(entries.get(i).key());
             if (erasures.get(i) != null && connection.await(erasures.get(i)) > 0) {
                 results[i] = new AppendResult(AppendResult.Status.ERASED, entries.get(i).key(), null, List.of());
@@ -837,6 +866,7 @@ public final class CxStore {
 
         private CxTally tally;
         private boolean visible;
+        private boolean announced;
         private AggregateDelta delta;
         private String[] args;
         private final List<RedisFuture<?>> afterWrite = new ArrayList<>();
@@ -1004,6 +1034,12 @@ public final class CxStore {
             list.addAll(removed);
             list.add(Integer.toString(moments.size()));
             list.addAll(moments);
+            // the "cx" change-feed entry in the same script (single node: the feed is in reach); the rule is
+            // afterWrite's: announced when something visible changed and no moment fired (a moment says so too)
+            announced = visible && !connection.cluster();
+            list.add(!announced ? "" : evaluateMoments ? "unless-moment" : "always");
+            list.add(Long.toString(CHANGE_FEED_MAX_LENGTH));
+            list.add(p.value());
             delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, plan.churn());
             if (connection.cluster()) {
                 list.add("0");
@@ -1024,7 +1060,13 @@ public final class CxStore {
         }
 
         String[] keys() {
-            return profileKeys(p);
+            String[] profile = profileKeys(p);
+            if (!announced) {
+                return profile;
+            }
+            String[] withFeed = Arrays.copyOf(profile, profile.length + 1);
+            withFeed[profile.length] = keys.changeFeed();
+            return withFeed;
         }
 
         String[] args() {
@@ -1067,7 +1109,8 @@ public final class CxStore {
                 }
             }
             boolean tickets = full || touched().stream().anyMatch(e -> isTicket(e.interaction().kind()));
-            afterWrite.addAll(afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty(), visible));
+            afterWrite.addAll(afterWrite(p, fired, tickets ? Optional.of(tally) : Optional.empty(),
+                    visible && !announced));
             AppendResult.Status appended = !changed.isEmpty() ? AppendResult.Status.UPDATED
                     : !fresh.isEmpty() ? AppendResult.Status.STORED : AppendResult.Status.DUPLICATE;
             return new Written(Outcome.DONE, appended, p, fired, 0);

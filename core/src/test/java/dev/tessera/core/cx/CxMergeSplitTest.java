@@ -153,6 +153,36 @@ class CxMergeSplitTest extends CxStoreTestBase {
     }
 
     @Test
+    void aBatchToldWhereItsRecordsWereJustResolvedFollowsAMergeOrSplitThatCameBetween() {
+        java.util.function.BiConsumer<Interaction, InvalidInteractionException> refuse = (i, e) -> {
+            throw e;
+        };
+        // merged meanwhile: the timeline the caller was told of moved to the survivor
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        ProfileId b = resolveAndHook(annCrm, "other@example.com").profileId();
+        cx.absorb(b, a);
+        List<AppendResult> merged = cx.appendAll(List.of(order(annCrm, "after-merge", T0, "5", "EUR")), refuse,
+                Map.of(annCrm, b));
+        assertThat(merged).extracting(AppendResult::profile).containsExactly(a);
+        assertThat(cx.interactions(a)).extracting(Interaction::id).contains("after-merge");
+        assertThat(redis.commands().exists(cx.interactionsKey(b))).isZero();
+
+        // split meanwhile: the profile the caller was told of is dissolved, the record is elsewhere
+        SourceRecordId zed = rec("shop", "zed");
+        SourceRecordId zedCrm = rec("crm", "zed");
+        ProfileId whole = resolveAndHook(zed, "zed@example.com").profileId();
+        resolveAndHook(zedCrm, "zed@example.com");
+        SplitResult split = resolver.split(whole, Set.of(zedCrm));
+        hooks().afterSplit(split);
+        ProfileId out = split.movedOut().get(0);
+        List<AppendResult> afterSplit = cx.appendAll(List.of(activity(zedCrm, "after-split", T0, "web"),
+                order(zed, "kept", T0, "7", "EUR")), refuse, Map.of(zedCrm, whole, zed, whole));
+        assertThat(afterSplit).extracting(AppendResult::profile).containsExactly(out, split.remaining().get(0));
+        assertThat(cx.interactions(out)).extracting(Interaction::id).contains("after-split");
+        assertThat(cx.interactions(whole)).extracting(Interaction::kind).containsOnly(InteractionKind.PROFILE_SPLIT);
+    }
+
+    @Test
     void aSplitMovesTheInteractionsOfTheMovedRecordsAndRecordsTheSplitOnBothSides() {
         ProfileId merged = resolveAndHook(ann, "ann@example.com").profileId();
         resolveAndHook(annCrm, "ann@example.com");

@@ -30,6 +30,7 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     @Test
     void aDetractorAnswerRightAfterATicketWasSolvedIsAMomentOfTruthPublishedOnce() {
         ProfileId p = person(ann, "ann@example.com");
+        long feedBefore = redis.commands().xlen(RedisKeys.CHANGE_FEED);
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(3)), false));
         cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(2)), false));
 
@@ -40,6 +41,10 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(answer.moments()).containsExactly(new Moment("detractor-after-solved", p));
         assertThat(moments()).containsExactly(Map.of("profile", p.value(), "change", "moment",
                 "rule", "detractor-after-solved"));
+        // one entry per append that changed something; the moment's entry stands for its append's "cx"
+        assertThat(redis.commands().xrange(RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+")).stream()
+                .skip(feedBefore).map(m -> m.getBody().get("change")).toList())
+                .containsExactly("cx", "cx", "moment", "cx");
     }
 
     @Test

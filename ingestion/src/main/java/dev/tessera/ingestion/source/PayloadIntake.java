@@ -8,6 +8,8 @@ import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.ingestion.format.ItemRejection;
 import dev.tessera.ingestion.format.MappedItem;
 import dev.tessera.ingestion.format.MappedPayload;
@@ -16,7 +18,9 @@ import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.operations.SourceActivity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -119,6 +123,7 @@ public final class PayloadIntake {
         // the payload's people first (in one batch), then its interactions (in one batch): each finds its
         // record's profile directly; the end state is the one of storing item after item
         List<CustomerRecord> people = new ArrayList<>();
+        Map<SourceRecordId, ProfileId> resolved = new HashMap<>();
         mapped.items().forEach(item -> {
             if (item.record() != null) {
                 people.add(item.record());
@@ -127,11 +132,14 @@ public final class PayloadIntake {
         if (!people.isEmpty()) {
             List<Resolution> resolutions = resolver.resolveAll(people);
             hooks.afterResolveAll(people, resolutions);
-            for (Resolution resolution : resolutions) {
+            for (int i = 0; i < resolutions.size(); i++) {
+                Resolution resolution = resolutions.get(i);
                 if (resolution.outcome() == Resolution.Outcome.ERASED) {
                     erased++;
                 } else {
                     records++;
+                    // where the interactions below find it, without looking it up again
+                    resolved.put(people.get(i).id(), resolution.profileId()); // a later one of the same record wins
                 }
             }
         }
@@ -142,7 +150,7 @@ public final class PayloadIntake {
             reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
                     e.getMessage(), "interaction " + interaction.id() + " of record " + interaction.record().key());
             invalid[0]++;
-        });
+        }, resolved);
         rejected += invalid[0];
         for (AppendResult result : appended) {
             switch (result.status()) {
