@@ -41,22 +41,39 @@ public final class CxIdentityHooks {
      * them have interactions waiting is asked for all at once (one round trip, not one per record).
      */
     public void afterResolveAll(List<CustomerRecord> records, List<Resolution> resolutions) {
-        boolean[] waiting = cx.pendingFor(records.stream().map(CustomerRecord::id).toList());
+        // asked first and read after the merges and consent statements, with whose round trips it goes
+        java.util.function.Supplier<boolean[]> pending = cx.pendingForLater(
+                records.stream().map(CustomerRecord::id).toList());
         for (int i = 0; i < records.size(); i++) {
-            after(records.get(i), resolutions.get(i), waiting[i]);
+            beforeAttach(records.get(i), resolutions.get(i));
+        }
+        boolean[] waiting = pending.get();
+        for (int i = 0; i < records.size(); i++) {
+            if (waiting[i] && resolutions.get(i).outcome() != Resolution.Outcome.ERASED) {
+                cx.attachPending(records.get(i).id(), resolutions.get(i).profileId());
+            }
         }
     }
 
     private void after(CustomerRecord record, Resolution resolution, boolean mayBeWaiting) {
+        beforeAttach(record, resolution);
+        if (mayBeWaiting && resolution.outcome() != Resolution.Outcome.ERASED) {
+            cx.attachPending(record.id(), resolution.profileId());
+        }
+    }
+
+    /**
+     * What follows a resolve apart from attaching waiting interactions: the merged timelines move to the
+     * survivor, and the record's consent statements are stored (the latest statement per purpose and
+     * channel wins whatever the order, so attaching waiting consent changes afterwards ends the same).
+     */
+    private void beforeAttach(CustomerRecord record, Resolution resolution) {
         if (resolution.outcome() == Resolution.Outcome.ERASED) {
             cx.dropPending(record.id()); // what waited for an erased person's record must not stay
             return;
         }
         for (ProfileId merged : resolution.merged()) {
             cx.absorb(merged, resolution.profileId()); // consent statements follow with the timeline
-        }
-        if (mayBeWaiting) {
-            cx.attachPending(record.id(), resolution.profileId());
         }
         cx.consent().fromRecord(record, resolution.profileId());
     }

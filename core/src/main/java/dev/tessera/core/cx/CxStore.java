@@ -626,13 +626,23 @@ public final class CxStore {
      * round trip for all, where a call each would read each record's waiting interactions in turn.
      */
     public boolean[] pendingFor(List<SourceRecordId> records) {
+        return pendingForLater(records).get();
+    }
+
+    /**
+     * {@link #pendingFor}, sent now and read when asked, so that the question shares a round trip with
+     * what the caller sends next.
+     */
+    public java.util.function.Supplier<boolean[]> pendingForLater(List<SourceRecordId> records) {
         List<io.lettuce.core.RedisFuture<Long>> exists = new ArrayList<>(records.size());
         records.forEach(r -> exists.add(async.exists(pendingKey(r))));
-        boolean[] waiting = new boolean[records.size()];
-        for (int i = 0; i < waiting.length; i++) {
-            waiting[i] = connection.await(exists.get(i)) > 0;
-        }
-        return waiting;
+        return () -> {
+            boolean[] waiting = new boolean[records.size()];
+            for (int i = 0; i < waiting.length; i++) {
+                waiting[i] = connection.await(exists.get(i)) > 0;
+            }
+            return waiting;
+        };
     }
 
     private Written attach(SourceRecordId record, ProfileId profile) {
