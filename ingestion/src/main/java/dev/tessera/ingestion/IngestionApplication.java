@@ -1,5 +1,6 @@
 package dev.tessera.ingestion;
 
+import dev.tessera.core.store.RedisConnection;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class IngestionApplication {
 
     public static void main(String[] args) {
+        RedisConnection.leakDetectionOffUnlessAsked();
         SpringApplication.run(IngestionApplication.class, args);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.profile;
 
+import dev.tessera.core.store.RedisConnection;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class ProfileServiceApplication {
 
     public static void main(String[] args) {
+        RedisConnection.leakDetectionOffUnlessAsked();
         SpringApplication.run(ProfileServiceApplication.class, args);
     }
 }
