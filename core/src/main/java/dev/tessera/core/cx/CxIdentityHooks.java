@@ -44,14 +44,32 @@ public final class CxIdentityHooks {
         // asked first and read after the merges and consent statements, with whose round trips it goes
         java.util.function.Supplier<boolean[]> pending = cx.pendingForLater(
                 records.stream().map(CustomerRecord::id).toList());
-        for (int i = 0; i < records.size(); i++) {
-            beforeAttach(records.get(i), resolutions.get(i));
-        }
-        boolean[] waiting = pending.get();
-        for (int i = 0; i < records.size(); i++) {
-            if (waiting[i] && resolutions.get(i).outcome() != Resolution.Outcome.ERASED) {
-                cx.attachPending(records.get(i).id(), resolutions.get(i).profileId());
+        int ready = 0;
+        RuntimeException failure = null;
+        try {
+            for (; ready < records.size(); ready++) {
+                beforeAttach(records.get(ready), resolutions.get(ready));
             }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            // also after a failure: the records before it get what waited for them, as one by one
+            boolean[] waiting = pending.get();
+            for (int i = 0; i < ready; i++) {
+                if (waiting[i] && resolutions.get(i).outcome() != Resolution.Outcome.ERASED) {
+                    cx.attachPending(records.get(i).id(), resolutions.get(i).profileId());
+                }
+            }
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -57,7 +57,9 @@ public final class RedisConnection implements AutoCloseable {
      * (docs/benchmarks.md); set the property to {@code simple} or {@code paranoid} to look for a leak.
      */
     public static void leakDetectionOffUnlessAsked() {
-        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+        // also the older name Netty still reads (io.netty.leakDetectionLevel)
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
             System.setProperty(LEAK_DETECTION_PROPERTY, "disabled");
         }
     }

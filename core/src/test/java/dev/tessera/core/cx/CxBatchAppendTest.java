@@ -330,6 +330,24 @@ class CxBatchAppendTest extends CxStoreTestBase {
     }
 
     @Test
+    void interactionsOfARecordJustResolvedGoToTheProfileTheCallerNamesWithoutALookup() {
+        people();
+        SourceRecordId bob = PEOPLE.get(2);
+        ProfileId p = profiles.findBySource(bob).orElseThrow();
+        // without its index entry only the caller's word names the profile: a lookup would find nothing
+        redis.commands().del(profiles.namespace().source(bob));
+        Interaction o = order(bob, "o-told", T0.minus(Duration.ofDays(1)), "10", "EUR");
+
+        List<AppendResult> results = cx.appendAll(List.of(o), (i, e) -> {
+            throw e;
+        }, Map.of(bob, p));
+
+        assertThat(results).extracting(AppendResult::status).containsExactly(AppendResult.Status.STORED);
+        assertThat(results.get(0).profile()).isEqualTo(p);
+        assertThat(cx.interactions(p)).contains(o);
+    }
+
+    @Test
     void aStaleSourceIndexFallsBackToTheLiveProfile() {
         people();
         SourceRecordId bob = PEOPLE.get(2);

@@ -136,6 +136,7 @@ public final class PayloadIntake {
                 Resolution resolution = resolutions.get(i);
                 if (resolution.outcome() == Resolution.Outcome.ERASED) {
                     erased++;
+                    resolved.remove(people.get(i).id()); // no hint from an earlier copy of the same record
                 } else {
                     records++;
                     // where the interactions below find it, without looking it up again

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -138,10 +139,8 @@ public final class WebhookLoad {
         }
         System.err.printf(Locale.ROOT, "measuring: %.0f s at %.0f req/s to %s%n", seconds, rate, url);
         Result result = new Result((int) Math.ceil(rate * seconds) + 16);
-        long started = System.nanoTime();
         run(client, secret, runId, counter, rate, seconds, result);
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        result.report(elapsed);
+        result.report();
         System.exit(0);
     }
 
@@ -163,9 +162,15 @@ public final class WebhookLoad {
         }
         long interval = (long) (1e9 / rate);
         CountDownLatch done = new CountDownLatch(total);
+        // 1 once answered, 2 once given up on: whichever comes first counts, the other is ignored
+        AtomicIntegerArray settled = new AtomicIntegerArray(total);
         long start = System.nanoTime();
+        if (result != null) {
+            result.started = start; // the clock starts after the bodies are made
+        }
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * interval;
+            int index = i;
             long wait = scheduled - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
@@ -180,14 +185,28 @@ public final class WebhookLoad {
                     + "\r\nContent-Length: " + body.length + "\r\n\r\n";
             bodies[i] = null;
             client.send(head.getBytes(StandardCharsets.US_ASCII), body, (status, error) -> {
-                if (result != null) {
-                    result.record(System.nanoTime() - scheduled, status, error);
+                if (settled.compareAndSet(index, 0, 1)) {
+                    if (result != null) {
+                        result.record(System.nanoTime() - scheduled, status, error);
+                    }
+                    done.countDown();
                 }
-                done.countDown();
             });
         }
         if (!done.await(120, TimeUnit.SECONDS)) {
-            System.err.printf(Locale.ROOT, "%d requests still unanswered after 120 s%n", done.getCount());
+            // counted as failed, with the time waited so far: leaving them out would flatter the tail
+            long now = System.nanoTime();
+            int unanswered = 0;
+            for (int i = 0; i < total; i++) {
+                if (settled.compareAndSet(i, 0, 2)) {
+                    unanswered++;
+                    if (result != null) {
+                        result.record(now - (start + i * interval), -1,
+                                new java.util.concurrent.TimeoutException("unanswered after 120 s"));
+                    }
+                }
+            }
+            System.err.printf(Locale.ROOT, "%d requests unanswered after 120 s%n", unanswered);
         }
         return first + total;
     }
@@ -224,11 +243,23 @@ public final class WebhookLoad {
         void send(byte[] head, byte[] body, Outcome outcome) {
             workers.execute(() -> {
                 Connection connection = idle.poll();
+                boolean reused = connection != null;
                 try {
-                    if (connection == null) {
+                    int status;
+                    try {
+                        if (connection == null) {
+                            connection = new Connection(hostName, port);
+                        }
+                        status = connection.exchange(head, body);
+                    } catch (IOException e) {
+                        if (!reused || connection.answered) {
+                            throw e;
+                        }
+                        // an idle connection the server had closed meanwhile: once more on a new one
+                        connection.close();
                         connection = new Connection(hostName, port);
+                        status = connection.exchange(head, body);
                     }
-                    int status = connection.exchange(head, body);
                     if (connection.reusable) {
                         idle.offer(connection);
                     } else {
@@ -251,6 +282,8 @@ public final class WebhookLoad {
         private final InputStream in;
         private final OutputStream out;
         boolean reusable;
+        /** Whether any byte of the current response arrived (a request the server never saw may be sent again). */
+        boolean answered;
 
         Connection(String host, int port) throws IOException {
             socket = new Socket();
@@ -264,9 +297,15 @@ public final class WebhookLoad {
         int exchange(byte[] head, byte[] body) throws IOException {
             byte[] request = Arrays.copyOf(head, head.length + body.length);
             System.arraycopy(body, 0, request, head.length, body.length);
+            answered = false;
             out.write(request);
             out.flush();
-            String statusLine = line();
+            int firstByte = in.read();
+            if (firstByte < 0) {
+                throw new EOFException("connection closed by the server");
+            }
+            answered = true;
+            String statusLine = (char) firstByte + line();
             if (!statusLine.startsWith("HTTP/1.1 ") || statusLine.length() < 12) {
                 throw new IOException("not an HTTP/1.1 response: " + statusLine);
             }
@@ -283,6 +322,9 @@ public final class WebhookLoad {
                 } else if (lower.startsWith("connection:") && lower.contains("close")) {
                     reusable = false;
                 }
+            }
+            if (status < 200 || status == 204 || status == 304) {
+                return status; // no body by definition
             }
             if (chunked) {
                 for (long size = Long.parseLong(line().split(";")[0].strip(), 16); size > 0;
@@ -334,6 +376,8 @@ public final class WebhookLoad {
         private final AtomicInteger count = new AtomicInteger();
         private final AtomicInteger ok = new AtomicInteger();
         private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        /** When the first request was scheduled ({@link System#nanoTime}). */
+        volatile long started;
 
         Result(int capacity) {
             latencies = new long[capacity];
@@ -354,7 +398,9 @@ public final class WebhookLoad {
             }
         }
 
-        void report(double elapsed) {
+        /** Achieved rate: requests over the time from the first scheduled send to the last answer. */
+        void report() {
+            double elapsed = (System.nanoTime() - started) / 1e9;
             int n = Math.min(count.get(), latencies.length);
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
