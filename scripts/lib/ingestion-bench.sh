@@ -2,7 +2,8 @@
 # Shared by the ingestion benchmark scripts (sourced, not run): build the ingestion app when needed
 # (package only, never install), a private redis-server, redis-benchmark, the app itself, clean-up.
 #
-# Environment: MVN_ARGS (extra Maven flags, e.g. -o), JAVA_HOME, JAVA_OPTS (for the app and the tools).
+# Environment: MVN_ARGS (extra Maven flags, e.g. -o), JAVA_HOME, JAVA_OPTS (for the app and the tools),
+# APP_JAVA_OPTS (for the app only, after -XX:MaxGCPauseMillis=10 as ./tessera runs the apps; later flags win).
 
 # shellcheck source=bench-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
@@ -114,8 +115,8 @@ ib_app_start() {
   IB_APP_PORT="$(ib_free_port)"
   IB_APP_LOG="$BENCH_TARGET/${IB_APP_NAME:-ingestion}-app.log"
   mkdir -p "$BENCH_TARGET"
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-  "$(ib_java)" ${JAVA_OPTS:-} -jar "$IB_JAR" --server.port="$IB_APP_PORT" --spring.main.banner-mode=off \
+  # shellcheck disable=SC2086 # APP_JAVA_OPTS and JAVA_OPTS are lists of flags
+  "$(ib_java)" -XX:MaxGCPauseMillis=10 ${APP_JAVA_OPTS:-} ${JAVA_OPTS:-} -jar "$IB_JAR" --server.port="$IB_APP_PORT" --spring.main.banner-mode=off \
     --tessera.redis.url="redis://127.0.0.1:$IB_REDIS_PORT" "$@" >"$IB_APP_LOG" 2>&1 &
   IB_APP_PID=$!
   local started=$SECONDS
