@@ -184,14 +184,26 @@ public final class SegmentEngine {
      * {@link SegmentStore#status}: {@code building} with progress, then {@code ready}.
      */
     public long build(Segment segment) {
+        return build(segment, () -> { });
+    }
+
+    /**
+     * {@link #build(Segment)}, calling {@code onProgress} before each step (every 500 profiles): a caller
+     * holding a lock renews it there, and stops the build by throwing.
+     */
+    public long build(Segment segment, Runnable onProgress) {
         Instant started = clock.instant();
         long[] total = {0};
         long done = evaluateAll(List.of(segment), 500, t -> {
+            onProgress.run();
             total[0] = t;
             segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, t,
                     segment.version(), started, null));
-        }, d -> segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, d, total[0],
-                segment.version(), started, null)));
+        }, d -> {
+            onProgress.run();
+            segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.BUILDING, d, total[0],
+                    segment.version(), started, null));
+        });
         if (segments.find(segment.id()).map(s -> s.version() == segment.version()).orElse(false)) {
             segments.putStatus(segment.id(), new SegmentStore.Status(SegmentStore.Status.READY, done, total[0],
                     segment.version(), started, clock.instant()));

@@ -8,7 +8,6 @@ import dev.tessera.core.segment.SegmentEngine;
 import dev.tessera.core.segment.SegmentRule;
 import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.segment.SegmentStore;
-import dev.tessera.core.store.LuaScript;
 import dev.tessera.core.store.RedisConnection;
 import io.lettuce.core.SetArgs;
 import java.security.SecureRandom;
@@ -36,8 +35,11 @@ public class SegmentService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
-    /** A build holds its lock at most this long; a longer one is taken over by the next refresh. */
-    static final Duration BUILD_LOCK = Duration.ofMinutes(30);
+    /**
+     * A build's lock lasts this long unless renewed; the build renews it as it progresses, so only a
+     * stopped instance's build is taken over (by the next refresh after it expired).
+     */
+    static final Duration BUILD_LOCK = Duration.ofMinutes(2);
 
     private final SegmentEngine engine;
     private final SegmentStore store;
@@ -154,12 +156,6 @@ public class SegmentService implements AutoCloseable {
         jobs.submit(() -> build(segment));
     }
 
-    /** KEYS: lock. ARGV: token. Deletes the lock only when it is still ours (it may have expired and been taken). */
-    private static final LuaScript RELEASE = new LuaScript("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
-            """);
-
     /**
      * Runs a build of this version unless another instance holds the lock of this version (a newer version
      * has a lock of its own, so an edit is never dropped because an older build runs); false when it did
@@ -167,28 +163,30 @@ public class SegmentService implements AutoCloseable {
      */
     boolean build(Segment segment) {
         String lockKey = store.namespace().segmentLock("build:" + segment.id() + ":" + segment.version());
-        String token = Long.toHexString(RANDOM.nextLong());
-        if (connection.commands().set(lockKey, token, SetArgs.Builder.nx().px(BUILD_LOCK.toMillis())) == null) {
+        Optional<BuildLock> taken = BuildLock.tryAcquire(connection, lockKey, BUILD_LOCK);
+        if (taken.isEmpty()) {
             return false;
         }
-        try {
+        try (BuildLock lock = taken.get()) {
             Optional<Segment> current = store.find(segment.id());
             if (current.isEmpty() || current.get().version() != segment.version()) {
                 return false; // deleted or changed again: that change has its own build
             }
             long started = System.nanoTime();
-            long profiles = engine.build(segment);
+            long profiles = engine.build(segment, lock::renewIfDue);
             CxAggregates.Rebuilt report = report(segment);
             log.info("Segment {} v{} built over {} profiles, its CX report over {} members and {} interactions, "
                     + "in {} ms", segment.id(), segment.version(), profiles, report.profiles(), report.interactions(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return true;
+        } catch (BuildLock.LostException e) {
+            log.warn("Building segment {} stopped: its lock expired during a stall and another instance may "
+                    + "have taken the build over", segment.id());
+            return false;
         } catch (RuntimeException e) {
             log.warn("Building segment {} failed ({}); the next refresh resumes it", segment.id(),
                     e.getClass().getSimpleName());
             return false;
-        } finally {
-            RELEASE.run(connection, new String[] {lockKey}, token);
         }
     }
 
