@@ -434,11 +434,13 @@ public final class CxStore {
         int n = entries.size();
         List<RedisFuture<String>> lookups = new ArrayList<>(n);
         List<RedisFuture<Long>> erasures = new ArrayList<>(n);
-        for (Entry e : entries) {
-            SourceRecordId record = e.interaction().record();
-            ProfileId known = resolved.get(record);
-            if (known != null) {
-                lookups.add(null); // resolved just now, and not erased (an erased record is not resolved)
+        String[] known = new String[n];
+        for (int i = 0; i < n; i++) {
+            SourceRecordId record = entries.get(i).interaction().record();
+            ProfileId told = resolved.get(record);
+            if (told != null) {
+                known[i] = told.value(); // resolved just now, and not erased (an erased record is not resolved)
+                lookups.add(null);
                 erasures.add(null);
             } else {
                 lookups.add(async.get(keys.source(record)));
@@ -450,8 +452,7 @@ public final class CxStore {
         Set<String> seen = new java.util.HashSet<>();
         java.util.TreeSet<Integer> oneByOne = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
-            String indexed = lookups.get(i) == null ? resolved.get(entries.get(i).interaction().record()).value()
-                    : connection.await(lookups.get(i));
+            String indexed = known[i] != null ? known[i] : connection.await(lookups.get(i));
             boolean first = seen.add(entries.get(i).key());
             if (erasures.get(i) != null && connection.await(erasures.get(i)) > 0) {
                 results[i] = new AppendResult(AppendResult.Status.ERASED, entries.get(i).key(), null, List.of());
@@ -877,6 +878,7 @@ public final class CxStore {
         private CxTally tally;
         private boolean visible;
         private boolean announced;
+        private String feed;
         private AggregateDelta delta;
         private String[] args;
         private final List<RedisFuture<?>> afterWrite = new ArrayList<>();
@@ -1046,7 +1048,8 @@ public final class CxStore {
             list.addAll(moments);
             // the "cx" change-feed entry in the same script (single node: the feed is in reach); the rule is
             // afterWrite's: announced when something visible changed and no moment fired (a moment says so too)
-            announced = visible && !connection.cluster();
+            feed = visible ? profiles.changeFeedForScripts() : null; // null on Cluster
+            announced = feed != null;
             list.add(!announced ? "" : evaluateMoments ? "unless-moment" : "always");
             list.add(Long.toString(CHANGE_FEED_MAX_LENGTH));
             list.add(p.value());
@@ -1075,7 +1078,7 @@ public final class CxStore {
                 return profile;
             }
             String[] withFeed = Arrays.copyOf(profile, profile.length + 1);
-            withFeed[profile.length] = keys.changeFeed();
+            withFeed[profile.length] = feed;
             return withFeed;
         }
 
