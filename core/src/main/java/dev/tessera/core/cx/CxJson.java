@@ -1,5 +1,6 @@
 package dev.tessera.core.cx;
 
+import dev.tessera.core.model.InstantText;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -8,6 +9,7 @@ final class CxJson {
 
     static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(InstantText.jacksonModule()) // the same text, without the JDK formatter's cost
             .build();
 
     private CxJson() {}
