@@ -195,7 +195,40 @@ public final class CxMetricsCalculator {
      */
     record Fixed(CxTally tally, Integer npsLatest, NpsCategory category, Double csat, Double ces, long tickets,
             long open, long complaints, long openComplaints, Duration firstResponseLatest, Duration responseAverage,
-            Duration resolutionLatest, Duration resolutionAverage, Map<String, BigDecimal> aov) {}
+            Duration resolutionLatest, Duration resolutionAverage, Map<String, BigDecimal> aov, ActiveDays active) {}
+
+    /**
+     * A tally's active days as sorted arrays with running sums, so that the interactions of a window of days
+     * (the churn risk's frequency windows, asked at many instants by the stage search) are counted with two
+     * binary searches instead of walking a sorted map.
+     */
+    record ActiveDays(long[] days, long[] runningSum) {
+
+        static ActiveDays of(java.util.SortedMap<Long, Long> perDay) {
+            long[] days = new long[perDay.size()];
+            long[] running = new long[perDay.size() + 1];
+            int i = 0;
+            for (Map.Entry<Long, Long> e : perDay.entrySet()) {
+                days[i] = e.getKey();
+                running[i + 1] = running[i] + e.getValue();
+                i++;
+            }
+            return new ActiveDays(days, running);
+        }
+
+        /** Interactions on the days fromDay..toDay, both included. */
+        long count(long fromDay, long toDay) {
+            if (fromDay > toDay) {
+                return 0;
+            }
+            return runningSum[firstAtOrAfter(toDay + 1)] - runningSum[firstAtOrAfter(fromDay)];
+        }
+
+        private int firstAtOrAfter(long day) {
+            int at = java.util.Arrays.binarySearch(days, day);
+            return at >= 0 ? at : -at - 1;
+        }
+    }
 
     Fixed fixed(CxTally t) {
         Integer npsLatest = t.latestNps() == null ? null : t.latestNps().value();
@@ -256,7 +289,8 @@ public final class CxMetricsCalculator {
         t.ordersWithAmount().forEach((currency, n) -> aov.put(currency,
                 t.revenue().get(currency).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_EVEN)));
         return new Fixed(t, npsLatest, category, csat, ces, tickets, open, complaints, openComplaints,
-                firstResponseLatest, responseAverage, resolutionLatest, resolutionAverage, aov);
+                firstResponseLatest, responseAverage, resolutionLatest, resolutionAverage, aov,
+                ActiveDays.of(t.activeDays()));
     }
 
     /** The metrics of a tally as of {@code now}, from its parts that do not depend on the instant. */
@@ -280,7 +314,7 @@ public final class CxMetricsCalculator {
         Long sinceLast = days(t.lastInteractionAt(), now);
         Long sinceFirst = days(t.firstInteractionAt(), now);
         Long sinceOrder = days(t.lastOrderAt(), now);
-        ChurnRisk churn = churn(t, now, sinceLast, f.category(), f.openComplaints());
+        ChurnRisk churn = churn(f.active(), now, sinceLast, f.category(), f.openComplaints());
         CxHealth health = health(sinceLast, f.npsLatest(), f.csat(), f.ces(),
                 t.tickets().isEmpty() ? null : f.openComplaints(), f.resolutionAverage());
         return new CxMetrics(now, t.interactions(), t.firstInteractionAt(), t.lastInteractionAt(), sinceFirst,
@@ -301,14 +335,14 @@ public final class CxMetricsCalculator {
             case DAYS_SINCE_LAST_INTERACTION -> days(t.lastInteractionAt(), at);
             case DAYS_SINCE_FIRST_INTERACTION -> days(t.firstInteractionAt(), at);
             case DAYS_SINCE_LAST_ORDER -> days(t.lastOrderAt(), at);
-            case CHURN_RISK -> churnScore(churnFactors(t, at, days(t.lastInteractionAt(), at), f.category(),
-                    f.openComplaints()));
+            case CHURN_RISK -> churnScoreAlone(f, at);
             default -> metric.read(metrics(f, at));
         };
     }
 
-    private ChurnRisk churn(CxTally t, Instant now, Long sinceLast, NpsCategory category, long openComplaints) {
-        List<Factor> factors = churnFactors(t, now, sinceLast, category, openComplaints);
+    private ChurnRisk churn(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
+            long openComplaints) {
+        List<Factor> factors = churnFactors(active, now, sinceLast, category, openComplaints);
         return new ChurnRisk(churnScore(factors), sorted(factors, Factor::contribution));
     }
 
@@ -320,7 +354,20 @@ public final class CxMetricsCalculator {
         return Math.min(1.0, round(score));
     }
 
-    private List<Factor> churnFactors(CxTally t, Instant now, Long sinceLast, NpsCategory category,
+    private List<Factor> churnFactors(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
+            long openComplaints) {
+        CxSettings.Churn c = settings.churn();
+        double[] s = churnSignals(active, now, sinceLast, category, openComplaints);
+        return weighted(List.of(
+                new double[] {s[0], c.recencyWeight()},
+                new double[] {s[1], c.detractorWeight()},
+                new double[] {s[2], c.openComplaintWeight()},
+                new double[] {s[3], c.decliningFrequencyWeight()}),
+                List.of("recency", "detractor", "open_complaints", "declining_frequency"), 1.0);
+    }
+
+    /** The churn risk's four signals in {@link #churnFactors}'s order: recency, detractor, complaints, decline. */
+    private double[] churnSignals(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
             long openComplaints) {
         CxSettings.Churn c = settings.churn();
         double recency = sinceLast == null ? 1.0 : Math.min(1.0, sinceLast / (double) c.recencyHorizonDays());
@@ -329,15 +376,32 @@ public final class CxMetricsCalculator {
         double complaints = Math.min(1.0, openComplaints);
         long today = Math.floorDiv(now.toEpochMilli(), DAY_MILLIS);
         int w = c.frequencyWindowDays();
-        long recent = count(t, today - w + 1, today);
-        long previous = count(t, today - 2L * w + 1, today - w);
+        long recent = active.count(today - w + 1, today);
+        long previous = active.count(today - 2L * w + 1, today - w);
         double declining = previous == 0 ? 0.0 : Math.max(0.0, (previous - recent) / (double) previous);
-        return weighted(List.of(
-                new double[] {recency, c.recencyWeight()},
-                new double[] {detractor, c.detractorWeight()},
-                new double[] {complaints, c.openComplaintWeight()},
-                new double[] {declining, c.decliningFrequencyWeight()}),
-                List.of("recency", "detractor", "open_complaints", "declining_frequency"), 1.0);
+        return new double[] {recency, detractor, complaints, declining};
+    }
+
+    /**
+     * {@code churnScore(churnFactors(…))} as of {@code at} without building the factors: the same sums in
+     * the same order (so the same double), for the stage search, which asks for the score alone at many
+     * instants.
+     */
+    private double churnScoreAlone(Fixed f, Instant at) {
+        CxSettings.Churn c = settings.churn();
+        double[] s = churnSignals(f.active(), at, days(f.tally().lastInteractionAt(), at), f.category(),
+                f.openComplaints());
+        double[] weights = {c.recencyWeight(), c.detractorWeight(), c.openComplaintWeight(),
+            c.decliningFrequencyWeight()};
+        double total = 0;
+        for (double weight : weights) {
+            total += weight;
+        }
+        double score = 0;
+        for (int k = 0; k < weights.length; k++) {
+            score += round(1.0 * weights[k] * round(s[k]) / total); // as weighted(…, 1.0) and churnScore
+        }
+        return Math.min(1.0, round(score));
     }
 
     private CxHealth health(Long sinceLast, Integer nps, Double csat, Double ces, Long openComplaints,
@@ -401,16 +465,6 @@ public final class CxMetricsCalculator {
                 .toList();
     }
 
-    private static long count(CxTally t, long fromDay, long toDay) {
-        if (fromDay > toDay) {
-            return 0;
-        }
-        long sum = 0;
-        for (long n : t.activeDays().subMap(fromDay, toDay + 1).values()) {
-            sum += n;
-        }
-        return sum;
-    }
 
     private static Long days(Instant then, Instant now) {
         return then == null ? null : Math.max(0, Math.floorDiv(now.toEpochMilli() - then.toEpochMilli(), DAY_MILLIS));

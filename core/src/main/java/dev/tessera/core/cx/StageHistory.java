@@ -102,6 +102,16 @@ final class StageHistory {
 
         /** Whether a condition over a time-driven metric holds at {@code at}: that metric alone, each once. */
         boolean holds(Condition c, Instant at) {
+            Instant since = switch (c.metric()) { // whole days since an instant: counted, not looked up
+                case DAYS_SINCE_LAST_INTERACTION -> fixed.tally().lastInteractionAt();
+                case DAYS_SINCE_FIRST_INTERACTION -> fixed.tally().firstInteractionAt();
+                case DAYS_SINCE_LAST_ORDER -> fixed.tally().lastOrderAt();
+                default -> null;
+            };
+            if (since != null) { // as CxMetricsCalculator.ruleValue: max(0, whole days), compared as a double
+                long days = Math.max(0, Math.floorDiv(at.toEpochMilli() - since.toEpochMilli(), DAY));
+                return c.op().test(days, c.value());
+            }
             Number value = values.computeIfAbsent(c.metric(), m -> new HashMap<>())
                     .computeIfAbsent(at, i -> Optional.ofNullable(calculator.ruleValue(c.metric(), fixed, i)))
                     .orElse(null);
