@@ -103,6 +103,9 @@ public final class CxBenchmark {
 
             setup.commands().configResetstat();
             Instant now = Instant.now();
+            // CPU of both sides per append: steadier than the rate on a shared machine
+            double redisCpuBefore = redisCpuSeconds(setup.commands().info("cpu"));
+            long clientCpuBefore = processCpuNanos();
             long start = System.nanoTime();
             AtomicLong busyNanos = new AtomicLong();
             int appendThreads = threads;
@@ -145,6 +148,8 @@ public final class CxBenchmark {
                 f.get();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double clientCpuUs = (processCpuNanos() - clientCpuBefore) / 1e3 / n;
+            double redisCpuUs = (redisCpuSeconds(setup.commands().info("cpu")) - redisCpuBefore) * 1e6 / n;
             pool.shutdown();
             long commands = totalCalls(setup.commands().info("commandstats"));
             System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %s, %s, %.1f s%n",
@@ -202,8 +207,9 @@ public final class CxBenchmark {
             if (segments > 0) {
                 SegmentMeasurements.run(settings, ids, segments, threads, today);
             }
-            System.out.printf(Locale.ROOT, "interactions_per_s=%.0f us_per_append=%.0f redis_commands_per_append=%.1f%n",
-                    n / seconds, busyNanos.get() / 1e3 / n, commands / (double) n);
+            System.out.printf(Locale.ROOT, "interactions_per_s=%.0f us_per_append=%.0f redis_commands_per_append=%.1f"
+                    + " client_cpu_us_per_append=%.0f redis_cpu_us_per_append=%.0f%n",
+                    n / seconds, busyNanos.get() / 1e3 / n, commands / (double) n, clientCpuUs, redisCpuUs);
         }
         System.exit(0);
     }
@@ -285,5 +291,16 @@ public final class CxBenchmark {
             default -> new Interaction(id, who, InteractionKind.CRM_ACTIVITY, channel, touchpoint, at, null, null,
                     Map.of());
         };
+    }
+
+    /** CPU time of this JVM so far (every thread: appenders, Lettuce's event loop, JIT, GC). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** used_cpu_user + used_cpu_sys of the Redis server, from INFO cpu. */
+    private static double redisCpuSeconds(String infoCpu) {
+        return Double.parseDouble(info(infoCpu, "used_cpu_user")) + Double.parseDouble(info(infoCpu, "used_cpu_sys"));
     }
 }
