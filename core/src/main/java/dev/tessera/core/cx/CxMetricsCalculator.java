@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -97,6 +98,7 @@ public final class CxMetricsCalculator {
         Instant at = i.occurredAt();
         TreeMap<Long, Long> days = new TreeMap<>(t.activeDays());
         days.merge(Math.floorDiv(at.toEpochMilli(), DAY_MILLIS), 1L, Long::sum);
+        // only the maps this interaction changes are copied; the others are the previous tally's, shared
 
         Answer latestNps = t.latestNps();
         long promoters = t.promoters();
@@ -140,9 +142,9 @@ public final class CxMetricsCalculator {
 
         long orders = t.orders();
         long returns = t.returns();
-        TreeMap<String, BigDecimal> revenue = new TreeMap<>(t.revenue());
-        TreeMap<String, BigDecimal> returned = new TreeMap<>(t.returned());
-        TreeMap<String, Long> withAmount = new TreeMap<>(t.ordersWithAmount());
+        SortedMap<String, BigDecimal> revenue = t.revenue();
+        SortedMap<String, BigDecimal> returned = t.returned();
+        SortedMap<String, Long> withAmount = t.ordersWithAmount();
         Instant firstOrderAt = t.firstOrderAt();
         Instant lastOrderAt = t.lastOrderAt();
         if (i.kind() == InteractionKind.ORDER) {
@@ -150,17 +152,23 @@ public final class CxMetricsCalculator {
             firstOrderAt = min(firstOrderAt, at);
             lastOrderAt = max(lastOrderAt, at);
             if (i.amount() != null) {
-                revenue.merge(i.amount().currency(), i.amount().value(), BigDecimal::add);
-                withAmount.merge(i.amount().currency(), 1L, Long::sum);
+                TreeMap<String, BigDecimal> more = new TreeMap<>(revenue);
+                more.merge(i.amount().currency(), i.amount().value(), BigDecimal::add);
+                revenue = CxTally.handedOver(more);
+                TreeMap<String, Long> counted = new TreeMap<>(withAmount);
+                counted.merge(i.amount().currency(), 1L, Long::sum);
+                withAmount = CxTally.handedOver(counted);
             }
         } else if (i.kind() == InteractionKind.RETURN) {
             returns++;
             if (i.amount() != null) {
-                returned.merge(i.amount().currency(), i.amount().value().abs(), BigDecimal::add);
+                TreeMap<String, BigDecimal> more = new TreeMap<>(returned);
+                more.merge(i.amount().currency(), i.amount().value().abs(), BigDecimal::add);
+                returned = CxTally.handedOver(more);
             }
         }
 
-        TreeMap<String, Ticket> tickets = new TreeMap<>(t.tickets());
+        SortedMap<String, Ticket> tickets = t.tickets();
         if (i.kind() == InteractionKind.TICKET_OPENED || i.kind() == InteractionKind.TICKET_REPLIED
                 || i.kind() == InteractionKind.TICKET_SOLVED) {
             String ticketKey = ticketKey(i);
@@ -173,11 +181,13 @@ public final class CxMetricsCalculator {
                 default -> new Ticket(old.firstOpenedAt(), old.lastOpenedAt(), old.firstReplyAt(),
                         max(old.lastSolvedAt(), at), old.complaint());
             };
-            tickets.put(ticketKey, updated);
+            TreeMap<String, Ticket> more = new TreeMap<>(tickets);
+            more.put(ticketKey, updated);
+            tickets = CxTally.handedOver(more);
         }
 
         return new CxTally(t.interactions() + 1, min(t.firstInteractionAt(), at), max(t.lastInteractionAt(), at),
-                days, latestNps, promoters, passives, detractors, detractorAnswers, csatSum, csatCount, cesSum,
+                CxTally.handedOver(days), latestNps, promoters, passives, detractors, detractorAnswers, csatSum, csatCount, cesSum,
                 cesCount, orders, returns, revenue, returned, withAmount, firstOrderAt, lastOrderAt, tickets);
     }
 

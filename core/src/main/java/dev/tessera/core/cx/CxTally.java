@@ -2,11 +2,16 @@ package dev.tessera.core.cx;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * The time-independent sums behind a profile's metrics: what is stored at {@code {p:ID}:metrics} and
@@ -59,7 +64,113 @@ public record CxTally(
     }
 
     private static <K, V> SortedMap<K, V> frozen(Map<K, V> map) {
-        return Collections.unmodifiableSortedMap(new TreeMap<>(map == null ? Map.of() : map));
+        if (map instanceof Frozen<K, V> held) { // another tally's, which no one can change: shared, not copied
+            return held;
+        }
+        return new Frozen<>(new TreeMap<>(map == null ? Map.of() : map));
+    }
+
+    /**
+     * A map made for a new tally and not kept by its maker, taken without copying (the calculator builds a
+     * tally per interaction; copying every map twice was a visible part of an append's CPU).
+     */
+    static <K, V> SortedMap<K, V> handedOver(TreeMap<K, V> fresh) {
+        return new Frozen<>(fresh);
+    }
+
+    /** An unmodifiable sorted map over a tree map only it holds, so tallies can share it safely. */
+    private static final class Frozen<K, V> extends AbstractMap<K, V> implements SortedMap<K, V> {
+
+        private final SortedMap<K, V> view;
+
+        Frozen(TreeMap<K, V> own) {
+            this.view = Collections.unmodifiableSortedMap(own);
+        }
+
+        @Override
+        public Set<Entry<K, V>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public Set<K> keySet() {
+            return view.keySet();
+        }
+
+        @Override
+        public Collection<V> values() {
+            return view.values();
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return view.isEmpty();
+        }
+
+        @Override
+        public V get(Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public V getOrDefault(Object key, V defaultValue) {
+            return view.getOrDefault(key, defaultValue);
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super K, ? super V> action) {
+            view.forEach(action);
+        }
+
+        @Override
+        public Comparator<? super K> comparator() {
+            return view.comparator();
+        }
+
+        @Override
+        public SortedMap<K, V> subMap(K fromKey, K toKey) {
+            return view.subMap(fromKey, toKey);
+        }
+
+        @Override
+        public SortedMap<K, V> headMap(K toKey) {
+            return view.headMap(toKey);
+        }
+
+        @Override
+        public SortedMap<K, V> tailMap(K fromKey) {
+            return view.tailMap(fromKey);
+        }
+
+        @Override
+        public K firstKey() {
+            return view.firstKey();
+        }
+
+        @Override
+        public K lastKey() {
+            return view.lastKey();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return view.equals(other);
+        }
+
+        @Override
+        public int hashCode() {
+            return view.hashCode();
+        }
     }
 
     /** One survey answer: when, which interaction (its key), and the score. */

@@ -205,4 +205,27 @@ class CxMetricsCalculatorTest {
 
         assertThat(CxJson.read(CxJson.write(tally), CxTally.class)).isEqualTo(tally);
     }
+
+    @Test
+    void aTallyMadeFromAnotherSharesOnlyWhatNoOneCanChange() {
+        CxTally before = calculator.tally(List.of(order(ann, "o1", T0.minus(Duration.ofDays(3)), "10.00", "EUR"),
+                ticket(ann, InteractionKind.TICKET_OPENED, "t1", "T-1", T0.minus(Duration.ofDays(2)), false)));
+        String json = CxJson.write(before);
+
+        CxTally after = calculator.add(before, order(ann, "o2", T0, "5.00", "EUR"));
+        calculator.add(after, ticket(ann, InteractionKind.TICKET_SOLVED, "t2", "T-1", T0, false));
+
+        assertThat(CxJson.write(before)).isEqualTo(json); // adding never changes the tally it started from
+        assertThat(after.revenue()).containsEntry("EUR", new BigDecimal("15.00"));
+        assertThat(after.tickets()).isEqualTo(before.tickets());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.tickets().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.activeDays().put(1L, 1L))
+                .isInstanceOf(UnsupportedOperationException.class);
+        java.util.TreeMap<String, BigDecimal> mine = new java.util.TreeMap<>(Map.of("EUR", BigDecimal.ONE));
+        CxTally copied = new CxTally(0, null, null, null, null, 0, 0, 0, null, 0, 0, 0, 0, 0, 0, mine, null, null,
+                null, null, null);
+        mine.put("USD", BigDecimal.TEN);
+        assertThat(copied.revenue()).containsOnlyKeys("EUR"); // a map handed in from outside is copied
+    }
 }
