@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The time-independent sums behind a profile's metrics: what is stored at {@code {p:ID}:metrics} and
@@ -160,6 +162,73 @@ public record CxTally(
         @Override
         public K lastKey() {
             return view.lastKey();
+        }
+
+        // every change is refused as the JDK's unmodifiable view refuses it (AbstractMap's defaults would
+        // quietly answer some of them, e.g. remove of an absent key)
+        @Override
+        public V put(K key, V value) {
+            return view.put(key, value);
+        }
+
+        @Override
+        public V remove(Object key) {
+            return view.remove(key);
+        }
+
+        @Override
+        public void putAll(Map<? extends K, ? extends V> other) {
+            view.putAll(other);
+        }
+
+        @Override
+        public void clear() {
+            view.clear();
+        }
+
+        @Override
+        public V putIfAbsent(K key, V value) {
+            return view.putIfAbsent(key, value);
+        }
+
+        @Override
+        public boolean remove(Object key, Object value) {
+            return view.remove(key, value);
+        }
+
+        @Override
+        public boolean replace(K key, V oldValue, V newValue) {
+            return view.replace(key, oldValue, newValue);
+        }
+
+        @Override
+        public V replace(K key, V value) {
+            return view.replace(key, value);
+        }
+
+        @Override
+        public V computeIfAbsent(K key, Function<? super K, ? extends V> mapping) {
+            return view.computeIfAbsent(key, mapping);
+        }
+
+        @Override
+        public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+            return view.computeIfPresent(key, remapping);
+        }
+
+        @Override
+        public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+            return view.compute(key, remapping);
+        }
+
+        @Override
+        public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remapping) {
+            return view.merge(key, value, remapping);
+        }
+
+        @Override
+        public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+            view.replaceAll(function);
         }
 
         @Override

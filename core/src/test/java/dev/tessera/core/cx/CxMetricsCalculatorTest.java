@@ -217,8 +217,12 @@ class CxMetricsCalculatorTest {
 
         assertThat(CxJson.write(before)).isEqualTo(json); // adding never changes the tally it started from
         assertThat(after.revenue()).containsEntry("EUR", new BigDecimal("15.00"));
-        assertThat(after.tickets()).isEqualTo(before.tickets());
+        assertThat(after.tickets()).isSameAs(before.tickets()); // unchanged: shared, not copied
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.tickets().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.revenue().remove("USD"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.revenue().computeIfPresent("USD", (k, v) -> v))
                 .isInstanceOf(UnsupportedOperationException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> after.activeDays().put(1L, 1L))
                 .isInstanceOf(UnsupportedOperationException.class);

@@ -96,7 +96,7 @@ class InstantTextTest {
     }
 
     @Test
-    void mapValuesAndKeysKeepTheirShape() {
+    void instantsAsMapValuesKeepTheirShape() {
         Map<String, Instant> map = Map.of("a", Instant.parse("2026-11-27T08:10:00.250Z"));
         String plain = PLAIN.writeValueAsString(map);
         assertThat(FAST.writeValueAsString(map)).isEqualTo(plain).contains("2026-11-27T08:10:00.250Z");
