@@ -98,7 +98,6 @@ public final class CxMetricsCalculator {
         Instant at = i.occurredAt();
         TreeMap<Long, Long> days = new TreeMap<>(t.activeDays());
         days.merge(Math.floorDiv(at.toEpochMilli(), DAY_MILLIS), 1L, Long::sum);
-        // only the maps this interaction changes are copied; the others are the previous tally's, shared
 
         Answer latestNps = t.latestNps();
         long promoters = t.promoters();
@@ -140,6 +139,7 @@ public final class CxMetricsCalculator {
             }
         }
 
+        // only the maps this interaction changes are copied; the others are the previous tally's, shared
         long orders = t.orders();
         long returns = t.returns();
         SortedMap<String, BigDecimal> revenue = t.revenue();
@@ -187,8 +187,8 @@ public final class CxMetricsCalculator {
         }
 
         return new CxTally(t.interactions() + 1, min(t.firstInteractionAt(), at), max(t.lastInteractionAt(), at),
-                CxTally.handedOver(days), latestNps, promoters, passives, detractors, detractorAnswers, csatSum, csatCount, cesSum,
-                cesCount, orders, returns, revenue, returned, withAmount, firstOrderAt, lastOrderAt, tickets);
+                CxTally.handedOver(days), latestNps, promoters, passives, detractors, detractorAnswers, csatSum,
+                csatCount, cesSum, cesCount, orders, returns, revenue, returned, withAmount, firstOrderAt, lastOrderAt, tickets);
     }
 
     static final Comparator<Answer> ANSWER_ORDER = Comparator.comparing(Answer::at).thenComparing(Answer::key);
@@ -214,7 +214,7 @@ public final class CxMetricsCalculator {
      */
     record ActiveDays(long[] days, long[] runningSum) {
 
-        static ActiveDays of(java.util.SortedMap<Long, Long> perDay) {
+        static ActiveDays of(SortedMap<Long, Long> perDay) {
             long[] days = new long[perDay.size()];
             long[] running = new long[perDay.size() + 1];
             int i = 0;
@@ -366,14 +366,18 @@ public final class CxMetricsCalculator {
 
     private List<Factor> churnFactors(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
             long openComplaints) {
-        CxSettings.Churn c = settings.churn();
         double[] s = churnSignals(active, now, sinceLast, category, openComplaints);
-        return weighted(List.of(
-                new double[] {s[0], c.recencyWeight()},
-                new double[] {s[1], c.detractorWeight()},
-                new double[] {s[2], c.openComplaintWeight()},
-                new double[] {s[3], c.decliningFrequencyWeight()}),
-                List.of("recency", "detractor", "open_complaints", "declining_frequency"), 1.0);
+        double[] w = churnWeights();
+        return weighted(List.of(new double[] {s[0], w[0]}, new double[] {s[1], w[1]}, new double[] {s[2], w[2]},
+                new double[] {s[3], w[3]}), List.of("recency", "detractor", "open_complaints", "declining_frequency"),
+                1.0);
+    }
+
+    /** The churn risk's weights, in the order of its signals. */
+    private double[] churnWeights() {
+        CxSettings.Churn c = settings.churn();
+        return new double[] {c.recencyWeight(), c.detractorWeight(), c.openComplaintWeight(),
+            c.decliningFrequencyWeight()};
     }
 
     /** The churn risk's four signals in {@link #churnFactors}'s order: recency, detractor, complaints, decline. */
@@ -398,11 +402,9 @@ public final class CxMetricsCalculator {
      * instants.
      */
     private double churnScoreAlone(Fixed f, Instant at) {
-        CxSettings.Churn c = settings.churn();
         double[] s = churnSignals(f.active(), at, days(f.tally().lastInteractionAt(), at), f.category(),
                 f.openComplaints());
-        double[] weights = {c.recencyWeight(), c.detractorWeight(), c.openComplaintWeight(),
-            c.decliningFrequencyWeight()};
+        double[] weights = churnWeights();
         double total = 0;
         for (double weight : weights) {
             total += weight;
@@ -475,9 +477,13 @@ public final class CxMetricsCalculator {
                 .toList();
     }
 
-
     private static Long days(Instant then, Instant now) {
-        return then == null ? null : Math.max(0, Math.floorDiv(now.toEpochMilli() - then.toEpochMilli(), DAY_MILLIS));
+        return then == null ? null : wholeDays(then, now);
+    }
+
+    /** Whole days (of 24 h) from {@code then} to {@code now}, never negative: the "days since" metrics. */
+    static long wholeDays(Instant then, Instant now) {
+        return Math.max(0, Math.floorDiv(now.toEpochMilli() - then.toEpochMilli(), DAY_MILLIS));
     }
 
     private static double round(double value) {

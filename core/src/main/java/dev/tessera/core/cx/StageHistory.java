@@ -108,9 +108,8 @@ final class StageHistory {
                 case DAYS_SINCE_LAST_ORDER -> fixed.tally().lastOrderAt();
                 default -> null;
             };
-            if (since != null) { // as CxMetricsCalculator.ruleValue: max(0, whole days), compared as a double
-                long days = Math.max(0, Math.floorDiv(at.toEpochMilli() - since.toEpochMilli(), DAY));
-                return c.op().test(days, c.value());
+            if (since != null) { // as CxMetricsCalculator.ruleValue, compared as a double
+                return c.op().test(CxMetricsCalculator.wholeDays(since, at), c.value());
             }
             Number value = values.computeIfAbsent(c.metric(), m -> new HashMap<>())
                     .computeIfAbsent(at, i -> Optional.ofNullable(calculator.ruleValue(c.metric(), fixed, i)))
