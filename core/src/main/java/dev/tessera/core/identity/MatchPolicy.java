@@ -4,6 +4,7 @@ import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.ProfileId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +25,15 @@ public interface MatchPolicy {
      * are one person and merge; none means a new profile.
      */
     List<Link> decide(CustomerRecord record, List<Candidate> candidates);
+
+    /**
+     * {@link #decide(CustomerRecord, List)} knowing how many profiles each of the record's blocking keys
+     * holds (what the candidate lookup read; a key not in the map is unknown). Policies that weigh how
+     * common a name is use them; the default ignores them.
+     */
+    default List<Link> decide(CustomerRecord record, List<Candidate> candidates, Map<String, Integer> blockSizes) {
+        return decide(record, candidates);
+    }
 
     /**
      * Whether two profiles may become one because a record links to both. Policies that veto clear

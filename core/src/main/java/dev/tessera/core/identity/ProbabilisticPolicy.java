@@ -10,6 +10,7 @@ import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.model.LinkEvidence.Contribution;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -98,7 +99,18 @@ public final class ProbabilisticPolicy implements MatchPolicy {
 
     @Override
     public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
+        return decide(record, candidates, Map.of());
+    }
+
+    /**
+     * Decides with the model {@link MatchModel#forNamesakes as it applies} to the record's name: the
+     * fewest profiles any of its {@link BlockingKeys#namesakeKeys namesake keys} holds (0 when one is
+     * unknown).
+     */
+    @Override
+    public List<Link> decide(CustomerRecord record, List<Candidate> candidates, Map<String, Integer> blockSizes) {
         PreparedRecord incoming = prepared(record);
+        MatchModel model = this.model.forNamesakes(namesakes(incoming, blockSizes));
         List<Link> links = new ArrayList<>();
         for (Candidate candidate : candidates) {
             Set<String> matchedOn = new TreeSet<>(candidate.foundBy());
@@ -133,6 +145,22 @@ public final class ProbabilisticPolicy implements MatchPolicy {
             }
         }
         return links;
+    }
+
+    private static int namesakes(PreparedRecord record, Map<String, Integer> blockSizes) {
+        if (blockSizes.isEmpty()) {
+            return 0;
+        }
+        List<String> keys = BlockingKeys.namesakeKeys(record);
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        int fewest = Integer.MAX_VALUE;
+        for (String key : keys) {
+            Integer size = blockSizes.get(key);
+            fewest = Math.min(fewest, size == null ? 0 : size);
+        }
+        return fewest;
     }
 
     @Override

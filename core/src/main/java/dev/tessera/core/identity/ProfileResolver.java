@@ -404,7 +404,7 @@ public final class ProfileResolver implements IdentityResolver {
                         List.of(MUST_LINK), null, List.of()));
             }
         }
-        List<Link> decided = new ArrayList<>(policy.decide(record, candidates));
+        List<Link> decided = new ArrayList<>(policy.decide(record, candidates, gathered.blockSizes()));
         decided.sort(Comparator.comparing((Link l) -> l.score() == null ? Double.POSITIVE_INFINITY : l.score())
                 .reversed()
                 .thenComparing(l -> byId.get(l.profile()).profile().createdAt())

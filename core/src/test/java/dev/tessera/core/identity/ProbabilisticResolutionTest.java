@@ -275,6 +275,40 @@ class ProbabilisticResolutionTest {
     }
 
     /**
+     * CRM-like data where one system holds only emails and another only phones: a phone-only record with a
+     * name two profiles carry in its city contradicts the one with another phone but not the one with only
+     * an email. Yet it could be that person or a third, so the city is no evidence for the email's owner
+     * and it gets its own profile; a birth date in common is evidence about the person and links, however
+     * common the name. With one such profile in a city there is nobody to confuse it with.
+     */
+    @Test
+    void aCommonNameInItsCityNeedsMoreThanTheCityToLink() {
+        ProfileId first = resolver.resolve(record("crm", "n1", AT, List.of("amelia.williams" + number(1) + "@example.com"),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB")).profileId();
+        ProfileId second = resolver.resolve(record("crm", "n2", AT,
+                List.of("amelia.williams" + number(2) + "@example.com", "+44770090" + number(2)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "birth_date", "1984-03-02",
+                "country", "GB")).profileId();
+        assertThat(second).as("their mailboxes contradict").isNotEqualTo(first);
+
+        Resolution phoneOnly = resolver.resolve(record("shop", "p", AT, List.of("+44770090" + number(3)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB"));
+        assertThat(phoneOnly.outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(phoneOnly.profileId()).isNotIn(first, second);
+
+        Resolution born = resolver.resolve(record("shop", "b", AT, List.of("+44770090" + number(4)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "birth_date", "1984-03-02",
+                "country", "GB"));
+        assertThat(born.profileId()).as("the same birth date").isEqualTo(second);
+
+        Resolution elsewhere = resolver.resolve(record("shop", "y", AT, List.of("+44770090" + number(5)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "York", "country", "GB"));
+        ProfileId york = resolver.resolve(record("crm", "y2", AT, List.of("amelia.williams" + number(6) + "@example.com"),
+                "first_name", "Amelia", "last_name", "Williams", "city", "York", "country", "GB")).profileId();
+        assertThat(york).as("the only Amelia Williams in York, whatever London holds").isEqualTo(elsewhere.profileId());
+    }
+
+    /**
      * An update of a record whose profile may not merge with an equally good namesake stays where it is:
      * the profile holding a record is never dropped as a guess (else the record would be written into a
      * new profile while the old one still held it).

@@ -119,6 +119,25 @@ public final class BlockingKeys {
         return keys;
     }
 
+    /**
+     * The keys whose block sizes bound how many profiles could be this record's namesakes in its city:
+     * its full name ({@code nn:}), its given name in its city and its surname in its city ({@code cn:}),
+     * each as {@link #keys} files them; empty without a given name, surname or city. See {@link
+     * MatchModel.CommonName}.
+     */
+    public static List<String> namesakeKeys(PreparedRecord r) {
+        List<String> first = nameKeys(r.firstName);
+        List<String> last = nameKeys(r.lastName);
+        if (first.isEmpty() || last.isEmpty() || r.city == null) {
+            return List.of();
+        }
+        String f = first.get(0);
+        String l = last.get(0);
+        String city = Phonetic.key(r.city.plain());
+        return List.of("nn:" + (f.compareTo(l) <= 0 ? f + "|" + l : l + "|" + f), "cn:" + city + "|" + f,
+                "cn:" + city + "|" + l);
+    }
+
     private static List<String> nameKeys(Folded name) {
         if (name == null) {
             return List.of();

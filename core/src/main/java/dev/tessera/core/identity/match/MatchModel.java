@@ -141,7 +141,8 @@ public final class MatchModel {
      * mailboxes and phones stay two people, however name and place add up under independence; a birth date
      * or street that agrees as well is evidence about the person, not only about the name, and lifts it.
      * <b>A name alone</b> (no {@code fields}): names and country agreeing while nothing else does (no birth
-     * date, address, city, email or phone in common) is what namesakes look like, and is not enough to link.
+     * date, address, city, email or phone in common) is what namesakes look like, and is not enough to link;
+     * for a {@link CommonName common name} the city does not count either.
      * Identifier agreement never triggers a conflict (a shared family mailbox is handled by
      * {@link DependentGroup}).
      *
@@ -149,8 +150,10 @@ public final class MatchModel {
      *                       cap on every pair without corroboration
      * @param maxWeight      the most such a pair may weigh, in bits (prior included)
      * @param corroboratedBy conditions of which any one lifts the cap; none of them on {@code fields}
+     * @param commonName     corroborations that do not count for a common name (null for none)
      */
-    public record ConflictCap(List<MatchField> fields, double maxWeight, List<Condition> corroboratedBy) {
+    public record ConflictCap(List<MatchField> fields, double maxWeight, List<Condition> corroboratedBy,
+            CommonName commonName) {
         public ConflictCap {
             fields = List.copyOf(fields);
             corroboratedBy = corroboratedBy == null ? List.of() : List.copyOf(corroboratedBy);
@@ -167,6 +170,22 @@ public final class MatchModel {
                     throw new IllegalArgumentException("a conflict cannot be corroborated by one of its own fields");
                 }
             }
+        }
+
+        /** A cap whose corroborations count for every name. */
+        public ConflictCap(List<MatchField> fields, double maxWeight, List<Condition> corroboratedBy) {
+            this(fields, maxWeight, corroboratedBy, null);
+        }
+
+        /** This cap for a record whose name {@code namesakes} profiles carry: weaker corroborations dropped. */
+        ConflictCap forNamesakes(int namesakes) {
+            if (commonName == null || namesakes < commonName.profiles()) {
+                return this;
+            }
+            List<Condition> kept = corroboratedBy.stream()
+                    .filter(c -> !commonName.notCorroborating().contains(c.field()))
+                    .toList();
+            return new ConflictCap(fields, maxWeight, kept, null);
         }
 
         /** True when the pair's identifiers contradict (a cap without fields never reports a conflict). */
@@ -193,6 +212,31 @@ public final class MatchModel {
                 }
             }
             return true;
+        }
+    }
+
+    /**
+     * Corroboration a common name does not get. A name that many profiles carry in one place is
+     * shared by several people there, so agreeing on that place says little about which of them a record
+     * is: "Emma Johnson, Chicago" with one record holding only an email and the other only a phone is two
+     * people as often as one. A name counts as common for a record when at least {@code profiles}
+     * profiles carry its full name, at least as many its given name in its city and at least as many its
+     * surname in its city ({@link BlockingKeys#namesakeKeys}: block sizes the resolver reads anyway); an
+     * upper bound on the namesakes in that city, so the rule errs towards keeping people apart. Rare names
+     * keep every corroboration, also in large data.
+     *
+     * @param profiles         how many profiles make a name common (at least 2: the candidate itself is one)
+     * @param notCorroborating fields whose agreement then no longer lifts the cap
+     */
+    public record CommonName(int profiles, Set<MatchField> notCorroborating) {
+        public CommonName {
+            if (profiles < 2) {
+                throw new IllegalArgumentException("a common name needs at least 2 profiles, got " + profiles);
+            }
+            if (notCorroborating == null || notCorroborating.isEmpty()) {
+                throw new IllegalArgumentException("a common-name rule needs notCorroborating fields");
+            }
+            notCorroborating = Collections.unmodifiableSet(EnumSet.copyOf(notCorroborating));
         }
     }
 
@@ -224,6 +268,11 @@ public final class MatchModel {
     private final int[] groupOf;
     /** Weight by field ordinal and level ordinal; MISSING is 0. */
     private final double[][] weights;
+    /** The least and most profiles any cap's {@link CommonName} asks for (MAX_VALUE when none has one). */
+    private final int fewestForCommonName;
+    private final int mostForCommonName;
+    /** This model with every common-name rule applied (null when no cap has one). */
+    private final MatchModel commonNameModel;
 
     /** A model without dependent groups. */
     public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters) {
@@ -278,6 +327,19 @@ public final class MatchModel {
         this.parameters = Collections.unmodifiableMap(copy);
         this.groups = List.copyOf(groups);
         this.conflicts = List.copyOf(conflicts);
+        int fewest = Integer.MAX_VALUE;
+        int most = 0;
+        for (ConflictCap conflict : this.conflicts) {
+            if (conflict.commonName() != null) {
+                fewest = Math.min(fewest, conflict.commonName().profiles());
+                most = Math.max(most, conflict.commonName().profiles());
+            }
+        }
+        fewestForCommonName = fewest;
+        mostForCommonName = most;
+        int all = most;
+        commonNameModel = most == 0 ? null : new MatchModel(lambda, this.parameters, this.groups,
+                this.conflicts.stream().map(c -> c.forNamesakes(all)).toList());
         groupOf = new int[MatchField.values().length];
         java.util.Arrays.fill(groupOf, -1);
         for (int g = 0; g < this.groups.size(); g++) {
@@ -341,6 +403,22 @@ public final class MatchModel {
     /** The same parameters, prior and dependent groups with other conflict caps. */
     public MatchModel withConflictCaps(List<ConflictCap> newConflicts) {
         return new MatchModel(lambda, parameters, groups, newConflicts);
+    }
+
+    /**
+     * This model for a record whose name {@code namesakes} profiles carry ({@link CommonName}): the same
+     * unless a conflict cap's common-name rule applies, then with that cap's weaker corroborations dropped.
+     */
+    public MatchModel forNamesakes(int namesakes) {
+        if (namesakes < fewestForCommonName) {
+            return this;
+        }
+        MatchModel all = commonNameModel;
+        if (all != null && namesakes >= mostForCommonName) {
+            return all;
+        }
+        return new MatchModel(lambda, parameters, groups,
+                conflicts.stream().map(c -> c.forNamesakes(namesakes)).toList());
     }
 
     /** The same parameters with another prior. */
@@ -510,7 +588,11 @@ public final class MatchModel {
 
     private record GroupFile(List<String> fields, double maxWeight, List<ConditionFile> unless) {}
 
-    private record ConflictFile(List<String> fields, double maxWeight, List<ConditionFile> corroboratedBy) {}
+    private record CommonNameFile(int profiles, List<String> notCorroborating) {}
+
+    private record ConflictFile(List<String> fields, double maxWeight, List<ConditionFile> corroboratedBy,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            CommonNameFile commonName) {}
 
     private record ModelFile(double lambda, List<GroupFile> dependentGroups, List<ConflictFile> conflictCaps,
             Map<String, Map<String, Probabilities>> fields) {}
@@ -531,7 +613,9 @@ public final class MatchModel {
                 .toList();
         List<ConflictFile> conflictFiles = conflicts.stream()
                 .map(c -> new ConflictFile(c.fields().stream().map(MatchField::id).toList(), c.maxWeight(),
-                        c.corroboratedBy().stream().map(MatchModel::conditionFile).toList()))
+                        c.corroboratedBy().stream().map(MatchModel::conditionFile).toList(),
+                        c.commonName() == null ? null : new CommonNameFile(c.commonName().profiles(),
+                                c.commonName().notCorroborating().stream().map(MatchField::id).toList())))
                 .toList();
         return JSON.writerWithDefaultPrettyPrinter()
                 .writeValueAsString(new ModelFile(lambda, groupFiles, conflictFiles, fields));
@@ -605,8 +689,14 @@ public final class MatchModel {
                 if (conflict == null || conflict.fields() == null) {
                     throw new IllegalArgumentException("conflict cap without fields in match model");
                 }
+                CommonNameFile common = conflict.commonName();
+                if (common != null && common.notCorroborating() == null) {
+                    throw new IllegalArgumentException("common-name rule without notCorroborating in match model");
+                }
                 conflicts.add(new ConflictCap(fields(conflict.fields()), conflict.maxWeight(),
-                        conditions(conflict.corroboratedBy(), "conflict cap")));
+                        conditions(conflict.corroboratedBy(), "conflict cap"),
+                        common == null ? null : new CommonName(common.profiles(),
+                                Set.copyOf(fields(common.notCorroborating())))));
             }
         }
         if (file.conflictCaps() == null && fallback != null) {

@@ -78,6 +78,30 @@ class BlockingKeysTest {
         assertThat(BlockingKeys.keys(record(Map.of(), null, null))).isEmpty();
     }
 
+    @Test
+    void namesakeKeysAreKeysTheRecordIsFiledUnder() {
+        Map<String, String> bob = new HashMap<>(JANE);
+        bob.put("first_name", "Bob");
+        for (Map<String, String> attributes : List.of(JANE, bob)) {
+            PreparedRecord prepared = PreparedRecord.of(record(attributes, null, null));
+            List<String> namesake = BlockingKeys.namesakeKeys(prepared);
+            assertThat(namesake).hasSize(3);
+            assertThat(BlockingKeys.keys(prepared)).containsAll(namesake);
+            assertThat(namesake.get(0)).startsWith("nn:");
+            assertThat(namesake.subList(1, 3)).allMatch(k -> k.startsWith("cn:"));
+        }
+        // Bob's own name, not the formal Robert his record is also filed under
+        List<String> robert = BlockingKeys.namesakeKeys(PreparedRecord.of(record(Map.of(
+                "first_name", "Robert", "last_name", "Doe", "city", "London"), null, null)));
+        assertThat(BlockingKeys.namesakeKeys(PreparedRecord.of(record(bob, null, null))))
+                .doesNotContain(robert.get(0), robert.get(1)).contains(robert.get(2));
+        for (String missing : List.of("first_name", "last_name", "city")) {
+            Map<String, String> without = new HashMap<>(JANE);
+            without.remove(missing);
+            assertThat(BlockingKeys.namesakeKeys(PreparedRecord.of(record(without, null, null)))).as(missing).isEmpty();
+        }
+    }
+
     private static Set<String> shared(Set<String> a, Set<String> b) {
         Set<String> shared = new TreeSet<>(a);
         shared.retainAll(b);

@@ -132,6 +132,32 @@ class MatchModelTest {
                 .as("no identifiers, no conflict: only the cap").isFalse();
     }
 
+    /**
+     * Name and city lift the namesake cap for a rare name; for a name another profile carries there too,
+     * only evidence about the person does (a birth date, an address, an email or phone).
+     */
+    @Test
+    void aCommonNameInACityNeedsMoreThanTheCity() {
+        CustomerRecord london = placed("1", "London", null);
+        CustomerRecord alsoLondon = placed("2", "London", null);
+        CustomerRecord londonBorn = placed("3", "London", "1984-03-02");
+        CustomerRecord alsoLondonBorn = placed("4", "London", "1984-03-02");
+
+        assertThat(model.forNamesakes(0)).isSameAs(model);
+        assertThat(model.forNamesakes(1).score(london, alsoLondon).matchWeight()).as("rare").isGreaterThan(6);
+        MatchModel common = model.forNamesakes(2);
+        assertThat(common.score(london, alsoLondon).matchWeight()).as("common").isLessThanOrEqualTo(3.0 + 1e-9);
+        assertThat(model.forNamesakes(500)).isSameAs(common);
+        assertThat(common.score(londonBorn, alsoLondonBorn).matchWeight()).as("born the same day").isGreaterThan(6);
+        CustomerRecord sameMailbox = contact("5", "amelia.williams12@example.com", "+447700900123", null);
+        CustomerRecord sameMailboxAgain = contact("6", "amelia.williams12@example.com", "+447911123456", null);
+        assertThat(common.score(sameMailbox, sameMailboxAgain).matchWeight()).isGreaterThan(6);
+        assertThat(common.conflictCaps()).extracting(MatchModel.ConflictCap::commonName).containsOnlyNulls();
+        assertThat(common.conflictCaps().get(0)).as("the identifier cap keeps its corroborations")
+                .isEqualTo(new MatchModel.ConflictCap(model.conflictCaps().get(0).fields(),
+                        model.conflictCaps().get(0).maxWeight(), model.conflictCaps().get(0).corroboratedBy()));
+    }
+
     @Test
     void savesAndLoadsJson() {
         String json = model.toJson();
@@ -140,7 +166,9 @@ class MatchModelTest {
         assertThat(loaded.lambda()).isEqualTo(model.lambda());
         assertThat(loaded.dependentGroups()).isEqualTo(model.dependentGroups());
         assertThat(loaded.conflictCaps()).isEqualTo(model.conflictCaps()).hasSize(2);
-        assertThat(loaded.toJson()).isEqualTo(json);
+        assertThat(loaded.conflictCaps().get(1).commonName())
+                .isEqualTo(new MatchModel.CommonName(2, java.util.Set.of(MatchField.CITY)));
+        assertThat(loaded.toJson()).isEqualTo(json).containsOnlyOnce("commonName");
     }
 
     @Test
@@ -177,6 +205,16 @@ class MatchModelTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MatchModel.ConflictCap(List.of(), 3, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MatchModel.CommonName(1, java.util.Set.of(MatchField.CITY)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{"
+                + "\"fields\": [], \"maxWeight\": 3, \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"EXACT\"]}],"
+                + " \"commonName\": {\"profiles\": 2, \"notCorroborating\": []}}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notCorroborating");
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{"
+                + "\"fields\": [], \"maxWeight\": 3, \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"EXACT\"]}],"
+                + " \"commonName\": {\"profiles\": 2}}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notCorroborating");
         assertThatThrownBy(() -> MatchModel.fromJson(
                 "{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{\"fields\": [\"email\"], \"maxWeight\": 3,"
                         + " \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"NEARBY\"]}]}]}"))
