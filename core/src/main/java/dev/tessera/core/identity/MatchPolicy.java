@@ -53,6 +53,45 @@ public interface MatchPolicy {
         return mayMerge(a, b);
     }
 
+    /**
+     * How {@code record} compares with {@code candidate}, whether or not it links: for agents looking for
+     * profiles that may be one person. Empty when the policy does not score pairs (exact keys only) or the
+     * candidate holds no other record to compare with.
+     */
+    default java.util.Optional<Review> review(CustomerRecord record, Candidate candidate,
+            Map<String, Integer> blockSizes) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A record compared with a candidate profile.
+     *
+     * @param verdict       what matching makes of it: {@link #LINKS}, {@link #BELOW_LINK_WEIGHT},
+     *                      {@link #COMMON_NAME}, {@link #CONTRADICTING_IDENTIFIERS} or {@link #VETOED}
+     * @param against       the candidate's record it compares best with
+     * @param score         that pair's match weight in bits
+     * @param contributions that pair's weight per field
+     */
+    record Review(String verdict, dev.tessera.core.model.SourceRecordId against, double score,
+            List<LinkEvidence.Contribution> contributions) {
+
+        /** It links: the record would join the profile if it arrived now. */
+        public static final String LINKS = "links";
+        /** Its best pair does not reach the link weight. */
+        public static final String BELOW_LINK_WEIGHT = "below-link-weight";
+        /** It would link on name and city, but others carry the name there (decision 32). */
+        public static final String COMMON_NAME = "common-name";
+        /** Their emails or phones contradict, and nothing personal corroborates the pair. */
+        public static final String CONTRADICTING_IDENTIFIERS = "contradicting-identifiers";
+        /** A record of the profile is clearly another person (below the veto weight). */
+        public static final String VETOED = "vetoed";
+
+        public Review {
+            java.util.Objects.requireNonNull(verdict, "verdict");
+            contributions = contributions == null ? List.of() : List.copyOf(contributions);
+        }
+    }
+
     /** The decision to put a record into a profile, and why. */
     record Link(ProfileId profile, String rule, List<String> matchedOn, Double score,
             List<LinkEvidence.Contribution> contributions) {

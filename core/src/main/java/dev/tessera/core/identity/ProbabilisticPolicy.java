@@ -11,6 +11,7 @@ import dev.tessera.core.model.LinkEvidence.Contribution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -119,32 +120,76 @@ public final class ProbabilisticPolicy implements MatchPolicy {
                 links.add(new Link(candidate.profile().id(), "external-id", List.copyOf(matchedOn), null, List.of()));
                 continue;
             }
-            PreparedRecord best = null;
-            double bestWeight = Double.NEGATIVE_INFINITY;
-            double worst = Double.POSITIVE_INFINITY;
-            Contacts contacts = new Contacts();
-            for (CustomerRecord candidateRecord : candidate.records()) {
-                if (candidateRecord.id().equals(record.id())) {
-                    continue;
-                }
-                PreparedRecord other = prepared(candidateRecord);
-                MatchModel.Assessment assessment = model.assess(incoming, other);
-                double weight = assessment.matchWeight();
-                worst = Math.min(worst, weight);
-                contacts.add(assessment);
-                if (best == null || weight > bestWeight) {
-                    best = other;
-                    bestWeight = weight;
-                }
-            }
-            boolean contradicted = contacts.contradicted() && !foundByIdentifier(candidate);
-            if (best != null && bestWeight >= linkWeight && worst >= vetoWeight && !contradicted) {
-                MatchScore explained = model.score(incoming, best); // the explanation, for the link only
+            Compared compared = compare(model, record, incoming, candidate);
+            if (compared != null && compared.links()) {
+                MatchScore explained = model.score(incoming, compared.best()); // the explanation, for the link only
                 links.add(new Link(candidate.profile().id(), ProfileResolver.PROBABILISTIC, List.copyOf(matchedOn),
                         round(explained.matchWeight()), contributions(explained)));
             }
         }
         return links;
+    }
+
+    @Override
+    public Optional<Review> review(CustomerRecord record, Candidate candidate, Map<String, Integer> blockSizes) {
+        PreparedRecord incoming = prepared(record);
+        MatchModel model = this.model.forNamesakes(namesakes(incoming, blockSizes));
+        Compared compared = compare(model, record, incoming, candidate);
+        if (compared == null) {
+            return Optional.empty();
+        }
+        String verdict;
+        if (sharesExternalId(record, candidate) || compared.links()) {
+            verdict = Review.LINKS;
+        } else if (compared.worst() < vetoWeight) {
+            verdict = Review.VETOED;
+        } else if (compared.contradicted()) {
+            verdict = Review.CONTRADICTING_IDENTIFIERS;
+        } else if (model != this.model && this.model.matchWeight(incoming, compared.best()) >= linkWeight) {
+            verdict = Review.COMMON_NAME;
+        } else {
+            verdict = Review.BELOW_LINK_WEIGHT;
+        }
+        MatchScore explained = model.score(incoming, compared.best());
+        return Optional.of(new Review(verdict, compared.bestRecord().id(), round(explained.matchWeight()),
+                contributions(explained)));
+    }
+
+    /**
+     * A record against a candidate's other records: the best pair, the worst weight, whether their contact
+     * identifiers contradict (for a candidate found through blocks only), and so whether it links.
+     */
+    private record Compared(CustomerRecord bestRecord, PreparedRecord best, double bestWeight, double worst,
+            boolean contradicted, boolean links) {}
+
+    /** {@link Compared} under {@code model}; null when the candidate holds no other record. */
+    private Compared compare(MatchModel model, CustomerRecord record, PreparedRecord incoming, Candidate candidate) {
+        CustomerRecord bestRecord = null;
+        PreparedRecord best = null;
+        double bestWeight = Double.NEGATIVE_INFINITY;
+        double worst = Double.POSITIVE_INFINITY;
+        Contacts contacts = new Contacts();
+        for (CustomerRecord candidateRecord : candidate.records()) {
+            if (candidateRecord.id().equals(record.id())) {
+                continue;
+            }
+            PreparedRecord other = prepared(candidateRecord);
+            MatchModel.Assessment assessment = model.assess(incoming, other);
+            double weight = assessment.matchWeight();
+            worst = Math.min(worst, weight);
+            contacts.add(assessment);
+            if (best == null || weight > bestWeight) {
+                bestRecord = candidateRecord;
+                best = other;
+                bestWeight = weight;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        boolean contradicted = contacts.contradicted() && !foundByIdentifier(candidate);
+        return new Compared(bestRecord, best, bestWeight, worst, contradicted,
+                bestWeight >= linkWeight && worst >= vetoWeight && !contradicted);
     }
 
     private static int namesakes(PreparedRecord record, Map<String, Integer> blockSizes) {

@@ -362,6 +362,63 @@ public final class ProfileResolver implements IdentityResolver {
                 found.blockSizes());
     }
 
+    /** Records of one profile looked up at most by {@link #possibleMatches} (one candidate lookup each). */
+    public static final int MAX_RECORDS_REVIEWED = 50;
+
+    /**
+     * Another profile that may hold the same person as the one asked about: its best pair of records and
+     * what matching makes of it ({@link MatchPolicy.Review}), and whether an agent separated a record of it
+     * from one of this profile's ({@code keptApart}: matching will never join them).
+     */
+    public record PossibleMatch(ProfileId profile, SourceRecordId record, MatchPolicy.Review review,
+            boolean keptApart) {}
+
+    /**
+     * Profiles that may hold the same person as {@code id} but are not merged with it, strongest first: for
+     * each of its records (the most recent {@value #MAX_RECORDS_REVIEWED}), the candidates {@link #resolve}
+     * would compare it with now, reviewed by the policy, keeping each other profile's best pair. Read-only.
+     * A merged-away id answers for the profile it was merged into. Empty for a policy that does not score
+     * pairs.
+     *
+     * @throws java.util.NoSuchElementException when no live profile has that id
+     */
+    public List<PossibleMatch> possibleMatches(ProfileId id, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        ProfileStore.Loaded loaded = store.loadLive(List.of(id)).get(id);
+        if (loaded == null) {
+            throw new java.util.NoSuchElementException("no profile " + id);
+        }
+        ProfileId live = loaded.profile().id();
+        List<CustomerRecord> records = new ArrayList<>(loaded.records());
+        records.sort(Comparator.comparing(CustomerRecord::observedAt).reversed().thenComparing(CustomerRecord::id));
+        Map<ProfileId, PossibleMatch> best = new TreeMap<>();
+        for (CustomerRecord record : records.subList(0, Math.min(records.size(), MAX_RECORDS_REVIEWED))) {
+            Gathered gathered = gather(new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
+                    policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES));
+            for (Candidate candidate : gathered.candidates()) {
+                if (candidate.profile().id().equals(live)) {
+                    continue;
+                }
+                Optional<MatchPolicy.Review> review = policy.review(record, candidate, gathered.blockSizes());
+                if (review.isEmpty()) {
+                    continue;
+                }
+                boolean keptApart = candidate.profile().records().stream().anyMatch(gathered.cannotLink()::contains);
+                PossibleMatch found = new PossibleMatch(candidate.profile().id(), record.id(), review.get(), keptApart);
+                best.merge(found.profile(), found, (held, fresh) -> fresh.review().score() > held.review().score()
+                        ? new PossibleMatch(fresh.profile(), fresh.record(), fresh.review(), held.keptApart() || keptApart)
+                        : new PossibleMatch(held.profile(), held.record(), held.review(), held.keptApart() || keptApart));
+            }
+        }
+        return best.values().stream()
+                .sorted(Comparator.comparingDouble((PossibleMatch m) -> m.review().score()).reversed()
+                        .thenComparing(PossibleMatch::profile))
+                .limit(limit)
+                .toList();
+    }
+
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
     public List<Candidate> candidates(CustomerRecord record) {
         return gather(new ProfileStore.CandidateQuery(record.id(), record.identifiers(),

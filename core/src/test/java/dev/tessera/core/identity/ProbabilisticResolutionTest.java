@@ -1,6 +1,7 @@
 package dev.tessera.core.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -306,6 +307,60 @@ class ProbabilisticResolutionTest {
         ProfileId york = resolver.resolve(record("crm", "y2", AT, List.of("amelia.williams" + number(6) + "@example.com"),
                 "first_name", "Amelia", "last_name", "Williams", "city", "York", "country", "GB")).profileId();
         assertThat(york).as("the only Amelia Williams in York, whatever London holds").isEqualTo(elsewhere.profileId());
+
+        // what an agent sees when looking for the phone-only record's duplicates: why each one stayed apart
+        List<ProfileResolver.PossibleMatch> possible = resolver.possibleMatches(phoneOnly.profileId(), 10);
+        assertThat(possible).extracting(ProfileResolver.PossibleMatch::profile)
+                .contains(first, second).doesNotContain(phoneOnly.profileId());
+        ProfileResolver.PossibleMatch emailOnly = possible.stream().filter(m -> m.profile().equals(first)).findFirst()
+                .orElseThrow();
+        assertThat(emailOnly.review().verdict()).isEqualTo(MatchPolicy.Review.COMMON_NAME);
+        assertThat(emailOnly.review().against()).isEqualTo(new SourceRecordId("crm", "n1"));
+        assertThat(emailOnly.record()).isEqualTo(new SourceRecordId("shop", "p"));
+        assertThat(emailOnly.review().score()).isLessThan(ProbabilisticPolicy.DEFAULT_LINK_WEIGHT);
+        assertThat(emailOnly.review().contributions()).extracting(Contribution::field).contains("first_name", "city");
+        assertThat(emailOnly.keptApart()).isFalse();
+        assertThat(possible.stream().filter(m -> m.profile().equals(second)).findFirst().orElseThrow().review()
+                .verdict()).as("another phone").isEqualTo(MatchPolicy.Review.CONTRADICTING_IDENTIFIERS);
+        assertThat(possible).extracting(m -> m.review().score()).isSortedAccordingTo(Collections.reverseOrder());
+        assertThat(resolver.possibleMatches(phoneOnly.profileId(), 1)).hasSize(1);
+    }
+
+    /**
+     * A wrong merge split by an agent: the records would still link, which is what a look for duplicates
+     * says, and that the agent kept them apart; a merged-away id answers for the profile it went into.
+     */
+    @Test
+    void possibleMatchesShowWhatAnAgentKeptApart() {
+        CustomerRecord a = record("crm", "a", AT, List.of("pat.lee@example.org"),
+                "first_name", "Pat", "last_name", "Lee", "birth_date", "1980-01-01", "city", "Leeds");
+        CustomerRecord b = record("shop", "b", AT, List.of("pat.lee@example.org"),
+                "first_name", "Pat", "last_name", "Lee", "birth_date", "1980-01-01", "city", "Leeds");
+        ProfileId both = resolver.resolve(a).profileId();
+        assertThat(resolver.resolve(b).profileId()).isEqualTo(both);
+        assertThat(resolver.possibleMatches(both, 5)).as("nothing outside the profile").isEmpty();
+
+        SplitResult split = resolver.split(both, Set.of(b.id()));
+        ProfileId moved = split.movedOut().get(0);
+        ProfileId kept = store.findBySource(a.id()).orElseThrow();
+        List<ProfileResolver.PossibleMatch> possible = resolver.possibleMatches(moved, 5);
+        assertThat(possible).singleElement().satisfies(m -> {
+            assertThat(m.profile()).isEqualTo(kept);
+            assertThat(m.review().verdict()).isEqualTo(MatchPolicy.Review.LINKS);
+            assertThat(m.keptApart()).isTrue();
+        });
+
+        CustomerRecord c = record("support", "c", AT, List.of("+447700900555"),
+                "first_name", "Jo", "last_name", "Brown", "birth_date", "1990-05-05", "city", "York");
+        ProfileId jo = resolver.resolve(c).profileId();
+        Resolution merged = resolver.merge(kept, jo, new dev.tessera.core.model.MergeDecision("agent-1", "same person",
+                Instant.parse(AT)));
+        ProfileId away = merged.merged().get(0);
+        assertThat(resolver.possibleMatches(away, 5)).extracting(ProfileResolver.PossibleMatch::profile)
+                .containsExactly(moved);
+        assertThatThrownBy(() -> resolver.possibleMatches(new ProfileId("nobody"), 5))
+                .isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(() -> resolver.possibleMatches(kept, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /**

@@ -135,6 +135,35 @@ class ProfileController {
         return view;
     }
 
+    /** Most other profiles one look for duplicates answers with. */
+    static final int MAX_POSSIBLE_MATCHES = 50;
+
+    /**
+     * Other profiles that may be the same person, strongest first, each with what matching makes of its
+     * best pair of records (would link now, below the link weight, a common name in its city,
+     * contradicting identifiers, vetoed) and whether an agent kept them apart: where to look before a merge.
+     */
+    @GetMapping("/{id}/possible-matches")
+    PossibleMatchesView possibleMatches(@PathVariable String id, @RequestParam(defaultValue = "10") int limit,
+            Authentication caller) {
+        ProfileId profile = profileId(id);
+        if (limit < 1 || limit > MAX_POSSIBLE_MATCHES) {
+            throw new ApiProblem.InvalidParameter("limit", "must be 1-" + MAX_POSSIBLE_MATCHES);
+        }
+        List<ProfileResolver.PossibleMatch> found;
+        ProfileId live;
+        try {
+            live = store.canonical(profile).orElseThrow(ApiProblem.ProfileNotFound::new);
+            found = resolver.possibleMatches(live, limit);
+        } catch (NoSuchElementException e) {
+            throw new ApiProblem.ProfileNotFound();
+        }
+        PossibleMatchesView view = PossibleMatchesView.of(live.value(), found);
+        audit.record(caller, ReadAudit.POSSIBLE_MATCHES, view.profileId(), List.of(),
+                "GET /api/v1/profiles/{id}/possible-matches, " + found.size() + " profile(s)");
+        return view;
+    }
+
     /**
      * Undoes a wrong merge: the named records move out, the rest is resolved again, and the decision is
      * remembered so matching does not merge them back.

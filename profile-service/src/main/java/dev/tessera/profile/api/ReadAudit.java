@@ -19,6 +19,7 @@ class ReadAudit {
     static final String SEARCH = "profile.search";
     static final String TIMELINE = "profile.timeline";
     static final String EXPLANATION = "profile.explanation";
+    static final String POSSIBLE_MATCHES = "profile.possible-matches";
     static final String METRICS = "profile.metrics";
     /** Not a read: a person's identity decision, kept with who made it. */
     static final String MERGE = "profile.merge";

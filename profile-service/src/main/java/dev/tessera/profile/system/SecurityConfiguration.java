@@ -68,8 +68,8 @@ public class SecurityConfiguration {
                     Set.of(AGENT, MARKETER, ADMIN), "profile search by name or source id, profile 360"),
             // CX history, matching evidence, per-profile metrics, consent
             new AccessRule(HttpMethod.GET, List.of("/api/v1/profiles/*/timeline", "/api/v1/profiles/*/explanation",
-                    "/api/v1/profiles/*/metrics", "/api/v1/profiles/*/consent"), List.of(), Set.of(AGENT, ADMIN),
-                    "profile details"),
+                    "/api/v1/profiles/*/possible-matches", "/api/v1/profiles/*/metrics", "/api/v1/profiles/*/consent"),
+                    List.of(), Set.of(AGENT, ADMIN), "profile details"),
             // recording consent an agent was given (docs/privacy.md)
             new AccessRule(HttpMethod.PUT, List.of("/api/v1/profiles/*/consent/*/*"), List.of(), Set.of(AGENT, ADMIN),
                     "consent"),

@@ -8,6 +8,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.identity.IdentitySettings;
+import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
@@ -155,6 +157,56 @@ class ProfileApiIT {
         assertThat(records).hasSize(2);
         assertThat(records.findValuesAsString("rule")).containsExactlyInAnyOrder("new-profile", "exact-identifier");
         assertThat(records.findValuesAsString("sourceRecordId")).containsExactlyInAnyOrder("crm:1", "shop:77");
+    }
+
+    /**
+     * Three "Amelia Williams, London": one with only an email, one with another email, a phone and a birth
+     * date, and one with only a phone. Matching keeps the phone-only record on its own (the name is common
+     * there); an agent looking for its duplicates sees both others and why each stayed apart, without any
+     * of their values.
+     */
+    @Test
+    void anAgentSeesPossibleMatchesAndWhyTheyStayedApart() throws Exception {
+        String emailOnly;
+        String phoneOnly;
+        try (RedisConnection connection = RedisTestSupport.connect()) {
+            ProfileResolver resolver = IdentitySettings.defaults().resolver(new ProfileStore(connection),
+                    Clock.systemUTC());
+            Map<String, String> amelia = Map.of("first_name", "Amelia", "last_name", "Williams", "city", "London");
+            emailOnly = resolver.resolve(record("crm", "n1", "amelia.williams1137@example.com", null,
+                    "2025-01-01T00:00:00Z", amelia)).profileId().value();
+            Map<String, String> born = new java.util.HashMap<>(amelia);
+            born.put("birth_date", "1984-03-02");
+            resolver.resolve(record("crm", "n2", "amelia.williams1274@example.com", "07700 901274",
+                    "2025-01-01T00:00:00Z", born));
+            phoneOnly = resolver.resolve(record("shop", "p", null, "07700 901411", "2025-01-02T00:00:00Z", amelia))
+                    .profileId().value();
+        }
+        assertThat(phoneOnly).isNotEqualTo(emailOnly);
+
+        Response response = get("/api/v1/profiles/" + phoneOnly + "/possible-matches?limit=5");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("profileId").asString()).isEqualTo(phoneOnly);
+        JsonNode matches = response.json().get("matches");
+        assertThat(matches).hasSize(2);
+        JsonNode first = matches.get(0);
+        assertThat(first.get("profileId").asString()).isEqualTo(emailOnly);
+        assertThat(first.get("verdict").asString()).isEqualTo("common-name");
+        assertThat(first.get("record").asString()).isEqualTo("shop:p");
+        assertThat(first.get("against").asString()).isEqualTo("crm:n1");
+        assertThat(first.get("keptApart").asBoolean()).isFalse();
+        assertThat(first.get("contributions").findValuesAsString("field")).contains("first_name", "last_name", "city");
+        assertThat(matches.get(1).get("verdict").asString()).isEqualTo("contradicting-identifiers");
+        assertThat(response.body()).as("ids, fields and levels only").doesNotContainIgnoringCase("amelia")
+                .doesNotContain("London").doesNotContain("07700");
+
+        assertThat(get("/api/v1/profiles/" + phoneOnly + "/possible-matches?limit=1").json().get("matches")).hasSize(1);
+        Response tooMany = get("/api/v1/profiles/" + phoneOnly + "/possible-matches?limit=51");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.json().get("parameter").asString()).isEqualTo("limit");
+        assertThat(get("/api/v1/profiles/nobody/possible-matches").status()).isEqualTo(404);
+        assertThat(get("/api/v1/profiles/bad%20id/possible-matches").status()).isEqualTo(400);
     }
 
     @Test

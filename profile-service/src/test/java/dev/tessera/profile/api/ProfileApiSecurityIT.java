@@ -87,6 +87,7 @@ class ProfileApiSecurityIT {
                 Arguments.of("GET", "/api/v1/profiles/p-unknown", readers),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/timeline", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),
+                Arguments.of("GET", "/api/v1/profiles/p-unknown/possible-matches", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/metrics", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/split", agents),
                 Arguments.of("POST", "/api/v1/profiles/p-unknown/merge", agents),
