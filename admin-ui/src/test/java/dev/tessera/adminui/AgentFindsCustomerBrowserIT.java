@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.boot.test.context.SpringBootTest.WebEnvironment.RANDOM_PORT;
 
 import dev.tessera.core.identity.DeterministicResolver;
+import dev.tessera.core.identity.IdentitySettings;
+import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
@@ -69,6 +71,8 @@ class AgentFindsCustomerBrowserIT {
     private static final InProcessProfileService profileService = new InProcessProfileService();
     private static WebDriver browser;
     private static String adaId;
+    private static String graceId;
+    private static String phoneOnlyGraceId;
 
     /** A fresh Chromium profile for this run, removed afterwards. */
     @TempDir
@@ -100,6 +104,21 @@ class AgentFindsCustomerBrowserIT {
                     List.of(email, IDENTIFIERS.phone("020 7946 0018").orElseThrow()),
                     Map.of("first_name", "Augusta", "city", "London"))).profileId().value();
             assertThat(shopProfileId).as("the shop's record joins the CRM's profile").isEqualTo(adaId);
+
+            // three Grace Hoppers in London, resolved as ingestion does: the one known only by phone stays on
+            // its own (the name is common there), which the agent finds among the possible duplicates
+            ProfileResolver matcher = IdentitySettings.defaults().resolver(new ProfileStore(connection),
+                    Clock.systemUTC());
+            Map<String, String> grace = Map.of("first_name", "Grace", "last_name", "Hopper", "city", "London");
+            graceId = matcher.resolve(record("crm", "g1", JANUARY,
+                    List.of(IDENTIFIERS.email("grace.hopper1906@example.com").orElseThrow()), grace)).profileId().value();
+            Map<String, String> born = new java.util.HashMap<>(grace);
+            born.put("birth_date", "1984-03-02");
+            matcher.resolve(record("crm", "g2", JANUARY, List.of(IDENTIFIERS.email("grace.hopper2217@example.com")
+                    .orElseThrow(), IDENTIFIERS.phone("07700 902217").orElseThrow()), born));
+            phoneOnlyGraceId = matcher.resolve(record("shop", "g3", JANUARY,
+                    List.of(IDENTIFIERS.phone("07700 903345").orElseThrow()), grace)).profileId().value();
+            assertThat(phoneOnlyGraceId).isNotEqualTo(graceId);
         }
 
         browser = openBrowser(browserProfile);
@@ -175,6 +194,27 @@ class AgentFindsCustomerBrowserIT {
         assertThat(testIds("identifier").stream()
                 .map(identifier -> identifier.findElements(By.tagName("span")).get(1).getText()))
                 .containsExactlyInAnyOrder("ada.lovelace@example.com", "+442079460018");
+    }
+
+    @Test
+    void agentSeesAPossibleDuplicateWithTheReasonAndOpensIt() {
+        search("grace.hopper1906@example.com");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=result]"), 1)).get(0)
+                .findElement(By.cssSelector("[data-testid=result-link]")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=profile-id]"), graceId));
+
+        WebElement possible = wait.until(
+                ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=possible-matches]")));
+        List<WebElement> rows = possible.findElements(By.cssSelector("[data-testid=possible-match]"));
+        assertThat(rows).hasSize(2);
+        WebElement phoneOnly = rows.stream().filter(r -> r.getText().contains(phoneOnlyGraceId)).findFirst().orElseThrow();
+        assertThat(phoneOnly.getDomAttribute("data-verdict")).isEqualTo("common-name");
+        assertThat(phoneOnly.getText()).contains("others share that name there").contains("city exact");
+
+        phoneOnly.findElement(By.tagName("a")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=profile-id]"), phoneOnlyGraceId));
+        assertThat(testIds("identifier").stream().map(i -> i.findElements(By.tagName("span")).get(1).getText()))
+                .containsExactly("+447700903345");
     }
 
     @Test

@@ -71,6 +71,19 @@ class ProfileClient {
         }
     }
 
+    /**
+     * Other profiles that may be the same person (for agents). Empty when the service cannot say: the page
+     * then shows the rest.
+     */
+    Optional<PossibleMatches> possibleMatches(String id) {
+        try {
+            return call("possible-matches", () -> Optional.ofNullable(rest.get()
+                    .uri("/api/v1/profiles/{id}/possible-matches?limit=10", id).retrieve().body(PossibleMatches.class)));
+        } catch (ProfileServiceException e) {
+            return Optional.empty();
+        }
+    }
+
     private <T> T call(String operation, Supplier<T> request) {
         return calls.call(operation, request);
     }

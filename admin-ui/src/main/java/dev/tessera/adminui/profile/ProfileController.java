@@ -82,6 +82,7 @@ class ProfileController {
                     model.put("withCx", agent);
                     if (agent) {
                         profiles.cx(profile.id()).ifPresent(cx -> model.put("cx", cx));
+                        profiles.possibleMatches(profile.id()).ifPresent(p -> model.put("possible", p));
                     }
                     return new ModelAndView("profile/detail", model);
                 })

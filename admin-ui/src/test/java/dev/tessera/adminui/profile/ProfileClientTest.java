@@ -73,6 +73,27 @@ class ProfileClientTest {
     }
 
     @Test
+    void readsPossibleMatchesAndAnswersEmptyWhenTheServiceCannotSay() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/possible-matches?limit=10"))
+                .andRespond(withSuccess("""
+                        {"profileId":"p-1","matches":[{"profileId":"p-2","verdict":"common-name","score":3.0,
+                         "record":"shop:p","against":"crm:n1","keptApart":false,"later":1,
+                         "contributions":[{"field":"city","level":"EXACT","weight":0.9}]}]}
+                        """, MediaType.APPLICATION_JSON));
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-9/possible-matches?limit=10"))
+                .andRespond(withStatus(HttpStatus.SERVICE_UNAVAILABLE));
+
+        assertThat(client.possibleMatches("p-1")).hasValueSatisfying(p -> assertThat(p.matches()).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.profileId()).isEqualTo("p-2");
+                    assertThat(m.reason()).contains("others share that name");
+                    assertThat(m.contributions()).containsExactly(new PossibleMatches.Contribution("city", "EXACT", 0.9));
+                }));
+        assertThat(client.possibleMatches("p-9")).isEmpty();
+        server.verify();
+    }
+
+    @Test
     void answersEmptyForAnUnknownId() {
         server.expect(requestTo(BASE + "/api/v1/profiles/p-404"))
                 .andRespond(withStatus(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)

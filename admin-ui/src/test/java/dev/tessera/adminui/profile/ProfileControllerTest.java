@@ -118,6 +118,51 @@ class ProfileControllerTest {
         assertThat(html.split("data-testid=\"source-record\"", -1)).hasSize(3);
     }
 
+    /** Agents see the other profiles matching kept apart, linked, with the reason in words; never values. */
+    @Test
+    void showsAgentsPossibleDuplicatesWithTheReasonTheyStayedApart() {
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+        given(client.possibleMatches(JANE_ID)).willReturn(Optional.of(new PossibleMatches(JANE_ID, List.of(
+                new PossibleMatches.Match("p-2", "common-name", 3.0, "shop:p", "crm:n1", false, List.of(
+                        new PossibleMatches.Contribution("first_name", "EXACT", 1.1),
+                        new PossibleMatches.Contribution("city", "EXACT", 0.9),
+                        new PossibleMatches.Contribution("last_name", "EXACT", 1.3))),
+                new PossibleMatches.Match("p-3", "links", 12.5, "shop:p", "crm:n9", true, List.of(
+                        new PossibleMatches.Contribution("email", "EXACT", 16.3),
+                        new PossibleMatches.Contribution("birth_date", "DIFFERENT", -3.8)))))));
+
+        String html = body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange());
+
+        String common = row(html, "possible-match");
+        assertThat(common).contains("href=\"/profiles/p-2\"").contains("others share that name there")
+                .contains("last_name exact, first_name exact, city exact").contains(">3.0<")
+                .doesNotContain("kept apart");
+        assertThat(html).contains("data-verdict=\"links\"").contains("kept apart by an agent")
+                .contains(">birth_date<");
+    }
+
+    @Test
+    void saysSoWhenThereAreNoPossibleDuplicatesOrTheServiceCannotSay() {
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+        given(client.possibleMatches(JANE_ID)).willReturn(Optional.of(new PossibleMatches(JANE_ID, List.of())));
+        assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange()))
+                .contains("data-testid=\"possible-none\"");
+
+        given(client.possibleMatches(JANE_ID)).willReturn(Optional.empty());
+        assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange()))
+                .contains("data-testid=\"possible-unavailable\"");
+    }
+
+    @Test
+    void marketersAreNotShownPossibleDuplicates() {
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+
+        String html = body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-marketer")).exchange());
+
+        assertThat(html).doesNotContain("Possible duplicates");
+        org.mockito.Mockito.verify(client, org.mockito.Mockito.never()).possibleMatches(anyString());
+    }
+
     @Test
     void escapesEverythingTheApiReturns() {
         given(client.find(JANE_ID)).willReturn(Optional.of(withFirstName("<script>alert(1)</script>")));
