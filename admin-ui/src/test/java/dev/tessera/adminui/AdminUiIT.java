@@ -187,7 +187,7 @@ class AdminUiIT {
         assertThat(element(html, "cx-nps", "</dd>")).contains(">9<").contains("promoter");
         assertThat(element(html, "cx-orders", "</dd>")).contains(">1<").contains("40.00 GBP");
         assertThat(apiCalls).containsExactly("/api/v1/profiles/" + janeId, "/api/v1/profiles/" + janeId + "/timeline",
-                "/api/v1/profiles/" + janeId + "/metrics");
+                "/api/v1/profiles/" + janeId + "/metrics", "/api/v1/profiles/" + janeId + "/possible-matches");
 
         assertThat(get("/profiles/" + malloryId).body()).contains("No interactions yet.");
     }

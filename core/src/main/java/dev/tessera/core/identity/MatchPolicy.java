@@ -3,8 +3,11 @@ package dev.tessera.core.identity;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.model.SourceRecordId;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,9 +61,8 @@ public interface MatchPolicy {
      * profiles that may be one person. Empty when the policy does not score pairs (exact keys only) or the
      * candidate holds no other record to compare with.
      */
-    default java.util.Optional<Review> review(CustomerRecord record, Candidate candidate,
-            Map<String, Integer> blockSizes) {
-        return java.util.Optional.empty();
+    default Optional<Review> review(CustomerRecord record, Candidate candidate, Map<String, Integer> blockSizes) {
+        return Optional.empty();
     }
 
     /**
@@ -72,7 +74,7 @@ public interface MatchPolicy {
      * @param score         that pair's match weight in bits
      * @param contributions that pair's weight per field
      */
-    record Review(String verdict, dev.tessera.core.model.SourceRecordId against, double score,
+    record Review(String verdict, SourceRecordId against, double score,
             List<LinkEvidence.Contribution> contributions) {
 
         /** It links: the record would join the profile if it arrived now. */
@@ -87,7 +89,7 @@ public interface MatchPolicy {
         public static final String VETOED = "vetoed";
 
         public Review {
-            java.util.Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(verdict, "verdict");
             contributions = contributions == null ? List.of() : List.copyOf(contributions);
         }
     }

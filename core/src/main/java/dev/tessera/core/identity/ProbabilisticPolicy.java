@@ -145,7 +145,7 @@ public final class ProbabilisticPolicy implements MatchPolicy {
             verdict = Review.VETOED;
         } else if (compared.contradicted()) {
             verdict = Review.CONTRADICTING_IDENTIFIERS;
-        } else if (model != this.model && this.model.matchWeight(incoming, compared.best()) >= linkWeight) {
+        } else if (model != this.model && compare(this.model, record, incoming, candidate).links()) {
             verdict = Review.COMMON_NAME;
         } else {
             verdict = Review.BELOW_LINK_WEIGHT;

@@ -362,8 +362,8 @@ public final class ProfileResolver implements IdentityResolver {
                 found.blockSizes());
     }
 
-    /** Records of one profile looked up at most by {@link #possibleMatches} (one candidate lookup each). */
-    public static final int MAX_RECORDS_REVIEWED = 50;
+    /** Records of one profile looked up at most by {@link #possibleMatches}, the most recent first. */
+    public static final int MAX_RECORDS_REVIEWED = 20;
 
     /**
      * Another profile that may hold the same person as the one asked about: its best pair of records and
@@ -374,11 +374,13 @@ public final class ProfileResolver implements IdentityResolver {
             boolean keptApart) {}
 
     /**
-     * Profiles that may hold the same person as {@code id} but are not merged with it, strongest first: for
-     * each of its records (the most recent {@value #MAX_RECORDS_REVIEWED}), the candidates {@link #resolve}
-     * would compare it with now, reviewed by the policy, keeping each other profile's best pair. Read-only.
-     * A merged-away id answers for the profile it was merged into. Empty for a policy that does not score
-     * pairs.
+     * Profiles that may hold the same person as {@code id} but are not merged with it: for each of its
+     * records (the {@value #MAX_RECORDS_REVIEWED} most recent), the candidates {@link #resolve} would
+     * compare it with, looked up for all records in one round trip and reviewed by the policy as if the
+     * record arrived now (the block sizes it decides with leave out the record's own profile, which a
+     * new arrival is not yet in), keeping each other profile's best pair. Those the policy would link come
+     * first, then by score. Read-only. A merged-away id answers for the profile it was merged into. Empty
+     * for a policy that does not score pairs.
      *
      * @throws java.util.NoSuchElementException when no live profile has that id
      */
@@ -393,31 +395,46 @@ public final class ProfileResolver implements IdentityResolver {
         ProfileId live = loaded.profile().id();
         List<CustomerRecord> records = new ArrayList<>(loaded.records());
         records.sort(Comparator.comparing(CustomerRecord::observedAt).reversed().thenComparing(CustomerRecord::id));
+        records = records.subList(0, Math.min(records.size(), MAX_RECORDS_REVIEWED));
+        List<ProfileStore.CandidateQuery> queries = new ArrayList<>();
+        List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>();
+        for (CustomerRecord record : records) {
+            queries.add(new ProfileStore.CandidateQuery(record.id(), record.identifiers(), policy.blockingKeys(record),
+                    maxBlock, MAX_BLOCK_CANDIDATES));
+            partners.add(store.mustLinkPartnersLater(record.id())); // sent first: one round trip for all
+        }
+        List<ProfileStore.Candidates> found = store.candidatesAll(queries);
         Map<ProfileId, PossibleMatch> best = new TreeMap<>();
-        for (CustomerRecord record : records.subList(0, Math.min(records.size(), MAX_RECORDS_REVIEWED))) {
-            Gathered gathered = gather(new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
-                    policy.blockingKeys(record), maxBlock, MAX_BLOCK_CANDIDATES));
+        for (int i = 0; i < records.size(); i++) {
+            CustomerRecord record = records.get(i);
+            Gathered gathered = gathered(queries.get(i), found.get(i), partners.get(i).get());
+            Map<String, Integer> asArriving = new java.util.HashMap<>();
+            gathered.blockSizes().forEach((key, size) -> asArriving.put(key, Math.max(0, size - 1)));
             for (Candidate candidate : gathered.candidates()) {
                 if (candidate.profile().id().equals(live)) {
                     continue;
                 }
-                Optional<MatchPolicy.Review> review = policy.review(record, candidate, gathered.blockSizes());
+                Optional<MatchPolicy.Review> review = policy.review(record, candidate, asArriving);
                 if (review.isEmpty()) {
                     continue;
                 }
                 boolean keptApart = candidate.profile().records().stream().anyMatch(gathered.cannotLink()::contains);
-                PossibleMatch found = new PossibleMatch(candidate.profile().id(), record.id(), review.get(), keptApart);
-                best.merge(found.profile(), found, (held, fresh) -> fresh.review().score() > held.review().score()
-                        ? new PossibleMatch(fresh.profile(), fresh.record(), fresh.review(), held.keptApart() || keptApart)
-                        : new PossibleMatch(held.profile(), held.record(), held.review(), held.keptApart() || keptApart));
+                PossibleMatch fresh = new PossibleMatch(candidate.profile().id(), record.id(), review.get(), keptApart);
+                best.merge(fresh.profile(), fresh, (held, next) -> {
+                    PossibleMatch stronger = STRONGEST_FIRST.compare(next, held) < 0 ? next : held;
+                    return new PossibleMatch(stronger.profile(), stronger.record(), stronger.review(),
+                            held.keptApart() || next.keptApart());
+                });
             }
         }
-        return best.values().stream()
-                .sorted(Comparator.comparingDouble((PossibleMatch m) -> m.review().score()).reversed()
-                        .thenComparing(PossibleMatch::profile))
-                .limit(limit)
+        return best.values().stream().sorted(STRONGEST_FIRST.thenComparing(PossibleMatch::profile)).limit(limit)
                 .toList();
     }
+
+    /** Links first, then by score. */
+    private static final Comparator<PossibleMatch> STRONGEST_FIRST = Comparator
+            .comparing((PossibleMatch m) -> !MatchPolicy.Review.LINKS.equals(m.review().verdict()))
+            .thenComparing(Comparator.comparingDouble((PossibleMatch m) -> m.review().score()).reversed());
 
     /** The candidates a record would be compared with now: what {@link #resolve} sees. */
     public List<Candidate> candidates(CustomerRecord record) {

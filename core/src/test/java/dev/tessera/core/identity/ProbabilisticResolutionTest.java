@@ -350,6 +350,20 @@ class ProbabilisticResolutionTest {
             assertThat(m.keptApart()).isTrue();
         });
 
+        // the first namesakes of a city link (nobody else carries the name there yet); split, they are still
+        // what a new arrival would join: the profile asked about does not make its own name common
+        ProfileId withEmail = resolver.resolve(record("crm", "e", AT, List.of("amelia.williams" + number(7) + "@example.com"),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB")).profileId();
+        CustomerRecord withPhone = record("shop", "t", AT, List.of("+44770090" + number(8)),
+                "first_name", "Amelia", "last_name", "Williams", "city", "London", "country", "GB");
+        assertThat(resolver.resolve(withPhone).profileId()).isEqualTo(withEmail);
+        ProfileId phoneAlone = resolver.split(withEmail, Set.of(withPhone.id())).movedOut().get(0);
+        assertThat(resolver.possibleMatches(phoneAlone, 5)).singleElement().satisfies(m -> {
+            assertThat(m.profile()).isEqualTo(store.findBySource(new SourceRecordId("crm", "e")).orElseThrow());
+            assertThat(m.review().verdict()).isEqualTo(MatchPolicy.Review.LINKS);
+            assertThat(m.keptApart()).isTrue();
+        });
+
         CustomerRecord c = record("support", "c", AT, List.of("+447700900555"),
                 "first_name", "Jo", "last_name", "Brown", "birth_date", "1990-05-05", "city", "York");
         ProfileId jo = resolver.resolve(c).profileId();

@@ -31,7 +31,7 @@ record PossibleMatchesView(String profileId, List<MatchView> matches) {
     static PossibleMatchesView of(String profileId, List<PossibleMatch> matches) {
         return new PossibleMatchesView(profileId, matches.stream()
                 .map(m -> new MatchView(m.profile().value(), m.review().verdict(), m.review().score(),
-                        m.record().toString(), m.review().against().toString(), m.keptApart(),
+                        m.record().key(), m.review().against().key(), m.keptApart(),
                         m.review().contributions()))
                 .toList());
     }

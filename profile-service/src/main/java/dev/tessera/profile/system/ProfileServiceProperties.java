@@ -81,7 +81,7 @@ public record ProfileServiceProperties(
 
     /**
      * @param search       profile searches per principal and window
-     * @param profileReads reads of one profile (360, timeline, explanation, metrics) per principal and window
+     * @param profileReads reads of one profile (360, timeline, explanation, possible matches, metrics) per principal and window
      * @param window       the fixed window the counts apply to
      */
     public record RateLimit(@Min(1) @DefaultValue("60") int search, @Min(1) @DefaultValue("600") int profileReads,

@@ -1,5 +1,6 @@
 package dev.tessera.core.identity.match;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tessera.core.identity.match.MatchScore.FieldContribution;
 import dev.tessera.core.model.CustomerRecord;
 import java.io.IOException;
@@ -170,6 +171,18 @@ public final class MatchModel {
                     throw new IllegalArgumentException("a conflict cannot be corroborated by one of its own fields");
                 }
             }
+            if (commonName != null) {
+                Set<MatchField> corroborating = EnumSet.noneOf(MatchField.class);
+                corroboratedBy.forEach(c -> corroborating.add(c.field()));
+                if (!corroborating.containsAll(commonName.notCorroborating())) {
+                    throw new IllegalArgumentException(
+                            "a common-name rule may only take away corroborations the cap has");
+                }
+                if (fields.isEmpty() && commonName.notCorroborating().containsAll(corroborating)) {
+                    throw new IllegalArgumentException(
+                            "a common-name rule must leave a cap without fields some corroboration");
+                }
+            }
         }
 
         /** A cap whose corroborations count for every name. */
@@ -268,11 +281,10 @@ public final class MatchModel {
     private final int[] groupOf;
     /** Weight by field ordinal and level ordinal; MISSING is 0. */
     private final double[][] weights;
-    /** The least and most profiles any cap's {@link CommonName} asks for (MAX_VALUE when none has one). */
-    private final int fewestForCommonName;
-    private final int mostForCommonName;
-    /** This model with every common-name rule applied (null when no cap has one). */
-    private final MatchModel commonNameModel;
+    /** The profile counts the caps' {@link CommonName} rules ask for, ascending and distinct. */
+    private final int[] commonNameThresholds;
+    /** Per threshold, this model with the rules of that threshold and lower applied. */
+    private final MatchModel[] commonNameModels;
 
     /** A model without dependent groups. */
     public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters) {
@@ -297,6 +309,12 @@ public final class MatchModel {
      */
     public MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters,
             List<DependentGroup> groups, List<ConflictCap> conflicts) {
+        this(lambda, parameters, groups, conflicts, true);
+    }
+
+    /** {@code variants}: whether to build the {@link #forNamesakes} models (not for those models themselves). */
+    private MatchModel(double lambda, Map<MatchField, Map<ComparisonLevel, Probabilities>> parameters,
+            List<DependentGroup> groups, List<ConflictCap> conflicts, boolean variants) {
         if (!(lambda > 0 && lambda < 1)) {
             throw new IllegalArgumentException("lambda must be in (0, 1), got " + lambda);
         }
@@ -327,19 +345,16 @@ public final class MatchModel {
         this.parameters = Collections.unmodifiableMap(copy);
         this.groups = List.copyOf(groups);
         this.conflicts = List.copyOf(conflicts);
-        int fewest = Integer.MAX_VALUE;
-        int most = 0;
-        for (ConflictCap conflict : this.conflicts) {
-            if (conflict.commonName() != null) {
-                fewest = Math.min(fewest, conflict.commonName().profiles());
-                most = Math.max(most, conflict.commonName().profiles());
-            }
+        commonNameThresholds = !variants ? new int[0] : this.conflicts.stream()
+                .filter(c -> c.commonName() != null)
+                .mapToInt(c -> c.commonName().profiles())
+                .distinct().sorted().toArray();
+        commonNameModels = new MatchModel[commonNameThresholds.length];
+        for (int i = 0; i < commonNameThresholds.length; i++) {
+            int namesakes = commonNameThresholds[i];
+            commonNameModels[i] = new MatchModel(lambda, this.parameters, this.groups,
+                    this.conflicts.stream().map(c -> c.forNamesakes(namesakes)).toList(), false);
         }
-        fewestForCommonName = fewest;
-        mostForCommonName = most;
-        int all = most;
-        commonNameModel = most == 0 ? null : new MatchModel(lambda, this.parameters, this.groups,
-                this.conflicts.stream().map(c -> c.forNamesakes(all)).toList());
         groupOf = new int[MatchField.values().length];
         java.util.Arrays.fill(groupOf, -1);
         for (int g = 0; g < this.groups.size(); g++) {
@@ -410,15 +425,11 @@ public final class MatchModel {
      * unless a conflict cap's common-name rule applies, then with that cap's weaker corroborations dropped.
      */
     public MatchModel forNamesakes(int namesakes) {
-        if (namesakes < fewestForCommonName) {
-            return this;
+        MatchModel applied = this;
+        for (int i = 0; i < commonNameThresholds.length && commonNameThresholds[i] <= namesakes; i++) {
+            applied = commonNameModels[i];
         }
-        MatchModel all = commonNameModel;
-        if (all != null && namesakes >= mostForCommonName) {
-            return all;
-        }
-        return new MatchModel(lambda, parameters, groups,
-                conflicts.stream().map(c -> c.forNamesakes(namesakes)).toList());
+        return applied;
     }
 
     /** The same parameters with another prior. */
@@ -588,11 +599,10 @@ public final class MatchModel {
 
     private record GroupFile(List<String> fields, double maxWeight, List<ConditionFile> unless) {}
 
-    private record CommonNameFile(int profiles, List<String> notCorroborating) {}
+    private record CommonNameFile(Integer profiles, List<String> notCorroborating) {}
 
     private record ConflictFile(List<String> fields, double maxWeight, List<ConditionFile> corroboratedBy,
-            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            CommonNameFile commonName) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) CommonNameFile commonName) {}
 
     private record ModelFile(double lambda, List<GroupFile> dependentGroups, List<ConflictFile> conflictCaps,
             Map<String, Map<String, Probabilities>> fields) {}
@@ -690,13 +700,19 @@ public final class MatchModel {
                     throw new IllegalArgumentException("conflict cap without fields in match model");
                 }
                 CommonNameFile common = conflict.commonName();
-                if (common != null && common.notCorroborating() == null) {
-                    throw new IllegalArgumentException("common-name rule without notCorroborating in match model");
+                if (common != null && (common.notCorroborating() == null || common.profiles() == null)) {
+                    throw new IllegalArgumentException(
+                            "common-name rule without profiles or notCorroborating in match model");
                 }
-                conflicts.add(new ConflictCap(fields(conflict.fields()), conflict.maxWeight(),
-                        conditions(conflict.corroboratedBy(), "conflict cap"),
-                        common == null ? null : new CommonName(common.profiles(),
-                                Set.copyOf(fields(common.notCorroborating())))));
+                List<MatchField> capFields = fields(conflict.fields());
+                List<Condition> corroboratedBy = conditions(conflict.corroboratedBy(), "conflict cap");
+                CommonName rule = common == null ? inherited(fallback, capFields, conflict.maxWeight(), corroboratedBy)
+                        : new CommonName(common.profiles(), Set.copyOf(fields(common.notCorroborating())));
+                try {
+                    conflicts.add(new ConflictCap(capFields, conflict.maxWeight(), corroboratedBy, rule));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " in match model", e);
+                }
             }
         }
         if (file.conflictCaps() == null && fallback != null) {
@@ -705,6 +721,25 @@ public final class MatchModel {
             conflicts.addAll(fallback.conflictCaps());
         }
         return new MatchModel(file.lambda(), parameters, groups, conflicts);
+    }
+
+    /**
+     * The common-name rule of the fallback's cap that is this cap in every other respect: a model saved
+     * before the rule existed (an estimate keeps the built-in caps) keeps it. A cap that differs, or one
+     * with a rule of its own, is taken as written; to turn the rule off, give it a large {@code profiles}.
+     */
+    private static CommonName inherited(MatchModel fallback, List<MatchField> fields, double maxWeight,
+            List<Condition> corroboratedBy) {
+        if (fallback == null) {
+            return null;
+        }
+        for (ConflictCap cap : fallback.conflictCaps()) {
+            if (cap.commonName() != null && cap.fields().equals(fields) && cap.maxWeight() == maxWeight
+                    && Set.copyOf(cap.corroboratedBy()).equals(Set.copyOf(corroboratedBy))) {
+                return cap.commonName();
+            }
+        }
+        return null;
     }
 
     private static List<MatchField> fields(List<String> ids) {

@@ -159,6 +159,40 @@ class MatchModelTest {
     }
 
     @Test
+    void aModelSavedBeforeTheCommonNameRuleKeepsIt() {
+        String saved = model.toJson().replaceAll(",\\s*\"commonName\"\\s*:\\s*\\{[^}]*\\}", "");
+        assertThat(saved).doesNotContain("commonName");
+
+        MatchModel loaded = MatchModel.fromJson(saved);
+
+        assertThat(loaded.conflictCaps()).isEqualTo(model.conflictCaps());
+        String changed = saved.replace("\"fields\" : [ ],\n    \"maxWeight\" : 3.0",
+                "\"fields\" : [ ],\n    \"maxWeight\" : 2.5");
+        assertThat(changed).isNotEqualTo(saved);
+        assertThat(MatchModel.fromJson(changed).conflictCaps()).as("another cap is taken as written")
+                .anyMatch(c -> c.maxWeight() == 2.5 && c.commonName() == null);
+    }
+
+    @Test
+    void rulesOfSeveralThresholdsApplyFromTheirOwnCount() {
+        MatchModel.Condition city = new MatchModel.Condition(MatchField.CITY, java.util.Set.of(ComparisonLevel.EXACT));
+        MatchModel.Condition born = new MatchModel.Condition(MatchField.BIRTH_DATE,
+                java.util.Set.of(ComparisonLevel.EXACT));
+        MatchModel two = model.withConflictCaps(List.of(
+                new MatchModel.ConflictCap(List.of(), 3, List.of(city, born),
+                        new MatchModel.CommonName(2, java.util.Set.of(MatchField.CITY))),
+                new MatchModel.ConflictCap(List.of(MatchField.EMAIL), 3, List.of(city, born),
+                        new MatchModel.CommonName(5, java.util.Set.of(MatchField.CITY)))));
+
+        assertThat(two.forNamesakes(1)).isSameAs(two);
+        assertThat(two.forNamesakes(3)).isSameAs(two.forNamesakes(2)).isNotSameAs(two.forNamesakes(5));
+        assertThat(two.forNamesakes(3).conflictCaps().get(0).corroboratedBy()).containsExactly(born);
+        assertThat(two.forNamesakes(3).conflictCaps().get(1).corroboratedBy()).containsExactly(city, born);
+        assertThat(two.forNamesakes(9)).isSameAs(two.forNamesakes(5));
+        assertThat(two.forNamesakes(9).conflictCaps()).allMatch(c -> c.corroboratedBy().equals(List.of(born)));
+    }
+
+    @Test
     void savesAndLoadsJson() {
         String json = model.toJson();
         MatchModel loaded = MatchModel.fromJson(json);
@@ -207,6 +241,21 @@ class MatchModelTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MatchModel.CommonName(1, java.util.Set.of(MatchField.CITY)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2");
+        MatchModel.Condition city = new MatchModel.Condition(MatchField.CITY, java.util.Set.of(ComparisonLevel.EXACT));
+        assertThatThrownBy(() -> new MatchModel.ConflictCap(List.of(), 3, List.of(city),
+                new MatchModel.CommonName(2, java.util.Set.of(MatchField.CITY))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must leave");
+        assertThatThrownBy(() -> new MatchModel.ConflictCap(List.of(MatchField.EMAIL), 3, List.of(city),
+                new MatchModel.CommonName(2, java.util.Set.of(MatchField.POSTCODE))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("may only take away");
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{"
+                + "\"fields\": [], \"maxWeight\": 3, \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"EXACT\"]}],"
+                + " \"commonName\": {\"profiles\": 2, \"notCorroborating\": [\"city\"]}}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in match model");
+        assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{"
+                + "\"fields\": [], \"maxWeight\": 3, \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"EXACT\"]}],"
+                + " \"commonName\": {\"notCorroborating\": [\"city\"]}}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("profiles");
         assertThatThrownBy(() -> MatchModel.fromJson("{\"lambda\": 0.1, \"fields\": {}, \"conflictCaps\": [{"
                 + "\"fields\": [], \"maxWeight\": 3, \"corroboratedBy\": [{\"field\": \"city\", \"levels\": [\"EXACT\"]}],"
                 + " \"commonName\": {\"profiles\": 2, \"notCorroborating\": []}}]}"))
