@@ -302,6 +302,12 @@ class AdminUiIT {
         assertThat(search.statusCode()).isEqualTo(403);
         assertThat(search.body()).contains("Not allowed for your role").doesNotContain("Jane");
         assertThat(apiCalls).isEmpty();
+        String csrf = marketer.csrf("/profiles/" + janeId);
+        apiCalls.clear();
+        HttpResponse<String> merge = marketer.post("/profiles/" + janeId + "/merge",
+                "other=" + malloryId + "&reason=same&_csrf=" + encode(csrf));
+        assertThat(merge.statusCode()).as("merging is for agents").isEqualTo(403);
+        assertThat(apiCalls).isEmpty();
     }
 
     @Test

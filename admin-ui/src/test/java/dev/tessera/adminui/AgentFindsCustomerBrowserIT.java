@@ -215,6 +215,18 @@ class AgentFindsCustomerBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=profile-id]"), phoneOnlyGraceId));
         assertThat(testIds("identifier").stream().map(i -> i.findElements(By.tagName("span")).get(1).getText()))
                 .containsExactly("+447700903345");
+
+        // the agent confirmed on the phone that this is the Grace with the email: one profile from now on
+        WebElement back = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid=possible-match][data-verdict=common-name]")));
+        assertThat(back.getText()).contains(graceId);
+        back.findElement(By.name("reason")).sendKeys("confirmed on the phone");
+        back.findElement(By.cssSelector("[data-testid=merge]")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=profile-id]"), graceId));
+        assertThat(testId("notice").getText()).contains("one now");
+        assertThat(testIds("identifier").stream().map(i -> i.findElements(By.tagName("span")).get(1).getText()))
+                .containsExactlyInAnyOrder("grace.hopper1906@example.com", "+447700903345");
+        assertThat(testIds("source-record")).hasSize(2);
     }
 
     @Test

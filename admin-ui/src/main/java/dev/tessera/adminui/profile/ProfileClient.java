@@ -2,9 +2,13 @@ package dev.tessera.adminui.profile;
 
 import dev.tessera.adminui.AdminUiProperties;
 import dev.tessera.adminui.ServiceCalls;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
@@ -83,6 +87,40 @@ class ProfileClient {
             return Optional.empty();
         }
     }
+
+    /**
+     * Merges {@code other} with profile {@code id} on the signed-in agent's decision. Answers the profile
+     * that holds both now, or the service's reason when it refuses (unknown profile, a decision the merge
+     * would contradict, the same profile twice).
+     */
+    MergeAnswer merge(String id, String other, String reason) {
+        return call("merge", () -> {
+            try {
+                Merged merged = rest.post().uri("/api/v1/profiles/{id}/merge", id)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(Map.of("other", other, "reason", reason))
+                        .retrieve().body(Merged.class);
+                if (merged == null || merged.profile() == null) {
+                    throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "merge returned no body");
+                }
+                return new MergeAnswer(merged.profile(), null);
+            } catch (HttpClientErrorException e) {
+                int status = e.getStatusCode().value();
+                if (status == 400 || status == 404 || status == 409) {
+                    return new MergeAnswer(null, ServiceCalls.refusal(e, Problem.class)
+                            .map(p -> p.detail() != null && !p.detail().isBlank() ? p.detail() : p.title())
+                            .filter(d -> d != null && !d.isBlank()).orElse("The profile service refused the merge."));
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The profile holding both after a merge, or why it was refused (exactly one is set). */
+    record MergeAnswer(String profile, String refusal) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Merged(String profile, List<String> mergedAway) {}
 
     private <T> T call(String operation, Supplier<T> request) {
         return calls.call(operation, request);

@@ -9,8 +9,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** Finding a customer by email and looking at one unified profile with its segments. */
 @Controller
@@ -89,6 +91,36 @@ class ProfileController {
                 .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Profile not found",
                         "No profile has that id. Ids of merged profiles still lead to the profile they were"
                                 + " merged into, so this one never existed. Search by email instead."));
+    }
+
+    /** The longest merge reason the platform keeps (as the profile service checks it). */
+    static final int MAX_REASON = 500;
+
+    /**
+     * An agent merges a possible duplicate into this profile with a reason (kept with the decision and
+     * shown in the explanation). The profile service checks the role again and refuses merges that
+     * contradict earlier decisions; its reason is shown on the profile page.
+     */
+    @PostMapping("/profiles/{id}/merge")
+    ModelAndView merge(@PathVariable String id, @RequestParam(name = "other", required = false) String other,
+            @RequestParam(name = "reason", required = false) String reason, RedirectAttributes flash) {
+        if (!PROFILE_ID.matcher(id).matches() || other == null || !PROFILE_ID.matcher(other).matches()) {
+            return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
+                    "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
+        }
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > MAX_REASON) {
+            flash.addFlashAttribute("error", "Say why they are one customer (1 to " + MAX_REASON + " characters).");
+            return new ModelAndView("redirect:/profiles/" + id);
+        }
+        ProfileClient.MergeAnswer answer = profiles.merge(id, other, why);
+        if (answer.refusal() != null) {
+            flash.addFlashAttribute("error", "Not merged: " + answer.refusal());
+            return new ModelAndView("redirect:/profiles/" + id);
+        }
+        flash.addFlashAttribute("notice", "Merged: the two profiles are one now.");
+        String survivor = PROFILE_ID.matcher(answer.profile()).matches() ? answer.profile() : id;
+        return new ModelAndView("redirect:/profiles/" + survivor);
     }
 
     private static ModelAndView searchError(String email, String error) {

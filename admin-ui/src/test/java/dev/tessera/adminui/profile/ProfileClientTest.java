@@ -94,6 +94,28 @@ class ProfileClientTest {
     }
 
     @Test
+    void mergesWithTheReasonAndPassesOnARefusal() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/merge"))
+                .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.method(
+                        org.springframework.http.HttpMethod.POST))
+                .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.other")
+                        .value("p-2"))
+                .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.reason")
+                        .value("confirmed on the phone"))
+                .andRespond(withSuccess("{\"profile\":\"p-1\",\"mergedAway\":[\"p-2\"]}", MediaType.APPLICATION_JSON));
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/merge"))
+                .andRespond(withStatus(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"title\":\"Contradicts earlier decisions\",\"status\":409,"
+                                + "\"detail\":\"This would chain together 3 records\"}"));
+
+        assertThat(client.merge("p-1", "p-2", "confirmed on the phone"))
+                .isEqualTo(new ProfileClient.MergeAnswer("p-1", null));
+        assertThat(client.merge("p-1", "p-3", "again")).isEqualTo(
+                new ProfileClient.MergeAnswer(null, "This would chain together 3 records"));
+        server.verify();
+    }
+
+    @Test
     void answersEmptyForAnUnknownId() {
         server.expect(requestTo(BASE + "/api/v1/profiles/p-404"))
                 .andRespond(withStatus(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -164,6 +164,39 @@ class ProfileControllerTest {
     }
 
     @Test
+    void anAgentMergesAPossibleDuplicateAndLandsOnTheProfileHoldingBoth() {
+        given(client.merge(JANE_ID, "p-2", "confirmed on the phone"))
+                .willReturn(new ProfileClient.MergeAnswer(JANE_ID, null));
+
+        MvcTestResult result = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
+                .param("reason", "  confirmed on the phone ").principal(signedIn("cdp-agent")).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(result).flash().containsEntry("notice", "Merged: the two profiles are one now.");
+    }
+
+    @Test
+    void aMergeWithoutAReasonOrWithABadIdIsNotSentAndARefusalIsShown() {
+        MvcTestResult noReason = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
+                .param("reason", "  ").exchange();
+        assertThat(noReason).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(noReason).flash().containsKey("error");
+        MvcTestResult tooLong = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
+                .param("reason", "x".repeat(501)).exchange();
+        assertThat(tooLong).flash().containsKey("error");
+        MvcTestResult badOther = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "../x")
+                .param("reason", "same").exchange();
+        assertThat(badOther).hasStatus(HttpStatus.BAD_REQUEST);
+        verifyNoInteractions(client);
+
+        given(client.merge(JANE_ID, "p-3", "same")).willReturn(new ProfileClient.MergeAnswer(null, "No such profile."));
+        MvcTestResult refused = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-3")
+                .param("reason", "same").exchange();
+        assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(refused).flash().containsEntry("error", "Not merged: No such profile.");
+    }
+
+    @Test
     void escapesEverythingTheApiReturns() {
         given(client.find(JANE_ID)).willReturn(Optional.of(withFirstName("<script>alert(1)</script>")));
 
