@@ -188,7 +188,7 @@ class AgentFindsCustomerBrowserIT {
         assertThat(testId("attribute-city").findElement(By.cssSelector("td.value")).getText()).isEqualTo("London");
 
         assertThat(testIds("source-record").stream()
-                .map(row -> row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()))
+                .map(row -> row.findElements(By.tagName("td")).stream().limit(2).map(WebElement::getText).toList()))
                 .containsExactlyInAnyOrder(List.of("crm", "101"), List.of("shop", "5501"));
 
         assertThat(testIds("identifier").stream()
@@ -227,6 +227,20 @@ class AgentFindsCustomerBrowserIT {
         assertThat(testIds("identifier").stream().map(i -> i.findElements(By.tagName("span")).get(1).getText()))
                 .containsExactlyInAnyOrder("grace.hopper1906@example.com", "+447700903345");
         assertThat(testIds("source-record")).hasSize(2);
+
+        // on second thought it was not her: the agent moves the shop's record out again, and matching keeps
+        // them apart from now on (the possible duplicate says so)
+        testIds("source-record").stream().filter(r -> r.getText().contains("shop")).findFirst().orElseThrow()
+                .findElement(By.cssSelector("[data-testid=move-out]")).click();
+        testId("split").click();
+        WebElement notice = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=notice]")));
+        assertThat(notice.getText()).contains("1 record(s) moved to");
+        assertThat(testIds("source-record")).hasSize(1);
+        assertThat(testIds("identifier").stream().map(i -> i.findElements(By.tagName("span")).get(1).getText()))
+                .containsExactly("grace.hopper1906@example.com");
+        WebElement keptApart = testIds("possible-match").stream().filter(r -> !r.findElements(
+                By.cssSelector("[data-testid=kept-apart]")).isEmpty()).findFirst().orElseThrow();
+        assertThat(keptApart.getText()).contains("kept apart by an agent");
     }
 
     @Test

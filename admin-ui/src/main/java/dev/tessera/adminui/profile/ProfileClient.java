@@ -105,15 +105,58 @@ class ProfileClient {
                 }
                 return new MergeAnswer(merged.profile(), null);
             } catch (HttpClientErrorException e) {
-                int status = e.getStatusCode().value();
-                if (status == 400 || status == 404 || status == 409) {
-                    return new MergeAnswer(null, ServiceCalls.refusal(e, Problem.class)
-                            .map(p -> p.detail() != null && !p.detail().isBlank() ? p.detail() : p.title())
-                            .filter(d -> d != null && !d.isBlank()).orElse("The profile service refused the merge."));
+                String refusal = refusal(e, "The profile service refused the merge.");
+                if (refusal != null) {
+                    return new MergeAnswer(null, refusal);
                 }
                 throw e;
             }
         });
+    }
+
+    /**
+     * Moves the named records ({@code source:sourceId}) out of profile {@code id}: they get a profile of their
+     * own and matching will not join them back. Answers where the remaining records are now, or the
+     * service's reason when it refuses (unknown profile or record, all of its records, a decision the
+     * split would contradict).
+     */
+    SplitAnswer split(String id, List<String> records) {
+        return call("split", () -> {
+            try {
+                Split split = rest.post().uri("/api/v1/profiles/{id}/split", id)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(Map.of("records", records))
+                        .retrieve().body(Split.class);
+                if (split == null || split.remaining() == null || split.remaining().isEmpty()) {
+                    throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "split returned no body");
+                }
+                return new SplitAnswer(split.remaining().get(0), split.movedOut() == null ? List.of() : split.movedOut(),
+                        null);
+            } catch (HttpClientErrorException e) {
+                String refusal = refusal(e, "The profile service refused the split.");
+                if (refusal != null) {
+                    return new SplitAnswer(null, List.of(), refusal);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Where the remaining and the moved records are after a split, or why it was refused. */
+    record SplitAnswer(String remaining, List<String> movedOut, String refusal) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Split(String split, List<String> remaining, List<String> movedOut) {}
+
+    /** The detail of a refusal (400, 404, 409), {@code otherwise} when it has none; null for other answers. */
+    private static String refusal(HttpClientErrorException e, String otherwise) {
+        int status = e.getStatusCode().value();
+        if (status != 400 && status != 404 && status != 409) {
+            return null;
+        }
+        return ServiceCalls.refusal(e, Problem.class)
+                .map(p -> p.detail() != null && !p.detail().isBlank() ? p.detail() : p.title())
+                .filter(d -> d != null && !d.isBlank()).orElse(otherwise);
     }
 
     /** The profile holding both after a merge, or why it was refused (exactly one is set). */

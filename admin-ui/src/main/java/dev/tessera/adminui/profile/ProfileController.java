@@ -123,6 +123,43 @@ class ProfileController {
         return new ModelAndView("redirect:/profiles/" + survivor);
     }
 
+    /** A source record key as the platform writes them: {@code source:sourceId}, no control characters. */
+    private static final Pattern RECORD_KEY = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}:[^\\p{Cntrl}]{1,256}");
+
+    /**
+     * An agent moves the checked source records out of a wrongly merged profile: they get a profile of
+     * their own and matching remembers not to join them back. The page of the remaining records follows,
+     * saying where the moved ones went.
+     */
+    @PostMapping("/profiles/{id}/split")
+    ModelAndView split(@PathVariable String id, @RequestParam(name = "records", required = false) List<String> records,
+            RedirectAttributes flash) {
+        if (!PROFILE_ID.matcher(id).matches()) {
+            return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
+                    "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
+        }
+        if (records == null || records.isEmpty()) {
+            flash.addFlashAttribute("error", "Check the records to move out first.");
+            return new ModelAndView("redirect:/profiles/" + id);
+        }
+        if (records.size() > MAX_SPLIT || !records.stream().allMatch(r -> r != null && RECORD_KEY.matcher(r).matches())) {
+            return message(HttpStatus.BAD_REQUEST, "Invalid records", "Choose records from the profile's list.");
+        }
+        List<String> moving = List.copyOf(new java.util.LinkedHashSet<>(records));
+        ProfileClient.SplitAnswer answer = profiles.split(id, moving);
+        if (answer.refusal() != null) {
+            flash.addFlashAttribute("error", "Not split: " + answer.refusal());
+            return new ModelAndView("redirect:/profiles/" + id);
+        }
+        flash.addFlashAttribute("notice", "Split: " + moving.size() + " record(s) moved to "
+                + String.join(", ", answer.movedOut()) + "; matching will not join them back.");
+        String remaining = PROFILE_ID.matcher(answer.remaining()).matches() ? answer.remaining() : id;
+        return new ModelAndView("redirect:/profiles/" + remaining);
+    }
+
+    /** The most records one split moves (as the profile service accepts them). */
+    static final int MAX_SPLIT = 1000;
+
     private static ModelAndView searchError(String email, String error) {
         return new ModelAndView("profile/search", Map.of("email", email, "error", error), HttpStatus.BAD_REQUEST);
     }

@@ -42,8 +42,10 @@ class AdminUiSecurity {
                         // one profile: agents with its CX history; marketers come from a segment's members and
                         // see what the API shows them (masked, no history)
                         .requestMatchers(HttpMethod.GET, "/profiles/*").hasAnyRole(AGENT, MARKETER, ADMIN)
-                        // an agent merging a possible duplicate (the profile service checks the role again)
-                        .requestMatchers(HttpMethod.POST, "/profiles/*/merge").hasAnyRole(AGENT, ADMIN)
+                        // an agent merging a possible duplicate or splitting a wrong merge (the profile service
+                        // checks the role again)
+                        .requestMatchers(HttpMethod.POST, "/profiles/*/merge", "/profiles/*/split")
+                        .hasAnyRole(AGENT, ADMIN)
                         // the CX dashboard: aggregates only, no personal data
                         .requestMatchers(HttpMethod.GET, "/dashboard").hasAnyRole(MARKETER, ADMIN)
                         // segments: list, rule editor, members (profile ids), CSV export, delete

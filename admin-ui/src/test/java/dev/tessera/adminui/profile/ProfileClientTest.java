@@ -116,6 +116,23 @@ class ProfileClientTest {
     }
 
     @Test
+    void splitsTheNamedRecordsAndPassesOnARefusal() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/split"))
+                .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.records[0]")
+                        .value("shop:77"))
+                .andRespond(withSuccess("{\"split\":\"p-1\",\"remaining\":[\"p-1\"],\"movedOut\":[\"p-9\"]}",
+                        MediaType.APPLICATION_JSON));
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/split"))
+                .andRespond(withStatus(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"must name at least one\"}"));
+
+        assertThat(client.split("p-1", List.of("shop:77")))
+                .isEqualTo(new ProfileClient.SplitAnswer("p-1", List.of("p-9"), null));
+        assertThat(client.split("p-1", List.of("crm:1")).refusal()).isEqualTo("must name at least one");
+        server.verify();
+    }
+
+    @Test
     void answersEmptyForAnUnknownId() {
         server.expect(requestTo(BASE + "/api/v1/profiles/p-404"))
                 .andRespond(withStatus(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -197,6 +197,47 @@ class ProfileControllerTest {
     }
 
     @Test
+    void anAgentMovesCheckedRecordsOutAndLandsOnTheRemainingProfile() {
+        given(client.split(JANE_ID, List.of("shop:77")))
+                .willReturn(new ProfileClient.SplitAnswer(JANE_ID, List.of("p-9"), null));
+
+        MvcTestResult result = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "shop:77", "shop:77")
+                .exchange();
+
+        assertThat(result).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(result).flash().containsEntry("notice",
+                "Split: 1 record(s) moved to p-9; matching will not join them back.");
+    }
+
+    @Test
+    void aSplitOfNothingOrOfMalformedKeysIsNotSentAndARefusalIsShown() {
+        MvcTestResult nothing = mvc.post().uri("/profiles/{id}/split", JANE_ID).exchange();
+        assertThat(nothing).hasStatus(HttpStatus.FOUND).flash().containsKey("error");
+        MvcTestResult malformed = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "no-colon")
+                .exchange();
+        assertThat(malformed).hasStatus(HttpStatus.BAD_REQUEST);
+        MvcTestResult control = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:1\n2").exchange();
+        assertThat(control).hasStatus(HttpStatus.BAD_REQUEST);
+        verifyNoInteractions(client);
+
+        given(client.split(JANE_ID, List.of("crm:123"))).willReturn(
+                new ProfileClient.SplitAnswer(null, List.of(), "must name at least one and not all of the profile's records"));
+        MvcTestResult refused = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:123").exchange();
+        assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(refused).flash().containsEntry("error",
+                "Not split: must name at least one and not all of the profile's records");
+    }
+
+    @Test
+    void onlyAgentsGetTheSplitCheckboxes() {
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+        assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange()))
+                .contains("value=\"crm:123\"").contains("data-testid=\"split\"");
+        assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-marketer")).exchange()))
+                .doesNotContain("data-testid=\"move-out\"").doesNotContain("data-testid=\"split\"");
+    }
+
+    @Test
     void escapesEverythingTheApiReturns() {
         given(client.find(JANE_ID)).willReturn(Optional.of(withFirstName("<script>alert(1)</script>")));
 
