@@ -307,6 +307,18 @@ class AdminUiIT {
         HttpResponse<String> merge = marketer.post("/profiles/" + janeId + "/merge",
                 "other=" + malloryId + "&reason=same&_csrf=" + encode(csrf));
         assertThat(merge.statusCode()).as("merging is for agents").isEqualTo(403);
+        HttpResponse<String> split = marketer.post("/profiles/" + janeId + "/split",
+                "records=crm%3A1&_csrf=" + encode(csrf));
+        assertThat(split.statusCode()).as("splitting is for agents").isEqualTo(403);
+        assertThat(apiCalls).isEmpty();
+    }
+
+    @Test
+    void identityCorrectionsNeedTheFormsCsrfToken() throws Exception {
+        apiCalls.clear();
+        assertThat(agent.post("/profiles/" + janeId + "/merge", "other=" + malloryId + "&reason=same").statusCode())
+                .isEqualTo(403);
+        assertThat(agent.post("/profiles/" + janeId + "/split", "records=crm%3A1").statusCode()).isEqualTo(403);
         assertThat(apiCalls).isEmpty();
     }
 

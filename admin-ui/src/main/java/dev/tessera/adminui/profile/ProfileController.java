@@ -82,6 +82,7 @@ class ProfileController {
                     model.put("profile", profile);
                     boolean agent = has(user, Roles.AGENT) || has(user, Roles.ADMIN);
                     model.put("withCx", agent);
+                    model.put("canSplit", agent && profile.records().size() > 1);
                     if (agent) {
                         profiles.cx(profile.id()).ifPresent(cx -> model.put("cx", cx));
                         profiles.possibleMatches(profile.id()).ifPresent(p -> model.put("possible", p));
@@ -113,7 +114,15 @@ class ProfileController {
             flash.addFlashAttribute("error", "Say why they are one customer (1 to " + MAX_REASON + " characters).");
             return new ModelAndView("redirect:/profiles/" + id);
         }
-        ProfileClient.MergeAnswer answer = profiles.merge(id, other, why);
+        ProfileClient.MergeAnswer answer;
+        try {
+            answer = profiles.merge(id, other, why);
+        } catch (ProfileServiceException e) {
+            // down, slow or refusing for another reason: the merge may or may not have happened
+            flash.addFlashAttribute("error", "The profile service did not confirm the merge. Reload this page"
+                    + " to see whether it happened before trying again.");
+            return new ModelAndView("redirect:/profiles/" + id);
+        }
         if (answer.refusal() != null) {
             flash.addFlashAttribute("error", "Not merged: " + answer.refusal());
             return new ModelAndView("redirect:/profiles/" + id);
@@ -146,7 +155,14 @@ class ProfileController {
             return message(HttpStatus.BAD_REQUEST, "Invalid records", "Choose records from the profile's list.");
         }
         List<String> moving = List.copyOf(new java.util.LinkedHashSet<>(records));
-        ProfileClient.SplitAnswer answer = profiles.split(id, moving);
+        ProfileClient.SplitAnswer answer;
+        try {
+            answer = profiles.split(id, moving);
+        } catch (ProfileServiceException e) {
+            flash.addFlashAttribute("error", "The profile service did not confirm the split. Reload this page"
+                    + " to see whether it happened before trying again.");
+            return new ModelAndView("redirect:/profiles/" + id);
+        }
         if (answer.refusal() != null) {
             flash.addFlashAttribute("error", "Not split: " + answer.refusal());
             return new ModelAndView("redirect:/profiles/" + id);

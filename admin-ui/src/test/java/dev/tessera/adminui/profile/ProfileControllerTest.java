@@ -234,7 +234,26 @@ class ProfileControllerTest {
         assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange()))
                 .contains("value=\"crm:123\"").contains("data-testid=\"split\"");
         assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-marketer")).exchange()))
-                .doesNotContain("data-testid=\"move-out\"").doesNotContain("data-testid=\"split\"");
+                .doesNotContain("data-testid=\"move-out\"").doesNotContain("data-testid=\"split\"")
+                .doesNotContain("split-form");
+    }
+
+    @Test
+    void whenTheServiceDoesNotConfirmAMergeOrSplitTheAgentIsToldToCheck() {
+        given(client.merge(JANE_ID, "p-2", "same"))
+                .willThrow(new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service unreachable"));
+        given(client.split(JANE_ID, List.of("shop:9")))
+                .willThrow(new ProfileServiceException(HttpStatus.GATEWAY_TIMEOUT, "profile service timed out"));
+
+        MvcTestResult merge = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
+                .param("reason", "same").exchange();
+        MvcTestResult split = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "shop:9").exchange();
+
+        assertThat(merge).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(merge).flash().containsEntry("error", "The profile service did not confirm the merge. Reload this"
+                + " page to see whether it happened before trying again.");
+        assertThat(split).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(split).flash().containsKey("error");
     }
 
     @Test

@@ -408,6 +408,7 @@ public final class ProfileResolver implements IdentityResolver {
         for (int i = 0; i < records.size(); i++) {
             CustomerRecord record = records.get(i);
             Gathered gathered = gathered(queries.get(i), found.get(i), partners.get(i).get());
+            // the record's profile (at least its live id) is in every block of the record's own keys
             Map<String, Integer> asArriving = new java.util.HashMap<>();
             gathered.blockSizes().forEach((key, size) -> asArriving.put(key, Math.max(0, size - 1)));
             for (Candidate candidate : gathered.candidates()) {
@@ -432,7 +433,7 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /** Links first, then by score. */
-    private static final Comparator<PossibleMatch> STRONGEST_FIRST = Comparator
+    static final Comparator<PossibleMatch> STRONGEST_FIRST = Comparator
             .comparing((PossibleMatch m) -> !MatchPolicy.Review.LINKS.equals(m.review().verdict()))
             .thenComparing(Comparator.comparingDouble((PossibleMatch m) -> m.review().score()).reversed());
 
