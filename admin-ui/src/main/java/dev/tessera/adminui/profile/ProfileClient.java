@@ -130,20 +130,23 @@ class ProfileClient {
                 if (split == null || split.remaining() == null || split.remaining().isEmpty()) {
                     throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "split returned no body");
                 }
-                return new SplitAnswer(split.remaining().get(0), split.movedOut() == null ? List.of() : split.movedOut(),
+                return new SplitAnswer(split.remaining(), split.movedOut() == null ? List.of() : split.movedOut(),
                         null);
             } catch (HttpClientErrorException e) {
                 String refusal = refusal(e, "The profile service refused the split.");
                 if (refusal != null) {
-                    return new SplitAnswer(null, List.of(), refusal);
+                    return new SplitAnswer(List.of(), List.of(), refusal);
                 }
                 throw e;
             }
         });
     }
 
-    /** Where the remaining and the moved records are after a split, or why it was refused. */
-    record SplitAnswer(String remaining, List<String> movedOut, String refusal) {}
+    /**
+     * Where the remaining records are after a split (one profile, or more when they no longer match each
+     * other) and where the moved ones went, or why it was refused.
+     */
+    record SplitAnswer(List<String> remaining, List<String> movedOut, String refusal) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     private record Split(String split, List<String> remaining, List<String> movedOut) {}

@@ -167,9 +167,15 @@ class ProfileController {
             flash.addFlashAttribute("error", "Not split: " + answer.refusal());
             return new ModelAndView("redirect:/profiles/" + id);
         }
-        flash.addFlashAttribute("notice", "Split: " + moving.size() + " record(s) moved to "
-                + String.join(", ", answer.movedOut()) + "; matching will not join them back.");
-        String remaining = PROFILE_ID.matcher(answer.remaining()).matches() ? answer.remaining() : id;
+        String notice = "Split: " + moving.size() + " record(s) moved to " + String.join(", ", answer.movedOut())
+                + "; matching will not join them back.";
+        if (answer.remaining().size() > 1) {
+            notice += " The remaining records no longer match each other and are in "
+                    + String.join(", ", answer.remaining()) + ".";
+        }
+        flash.addFlashAttribute("notice", notice);
+        String first = answer.remaining().get(0);
+        String remaining = PROFILE_ID.matcher(first).matches() ? first : id;
         return new ModelAndView("redirect:/profiles/" + remaining);
     }
 

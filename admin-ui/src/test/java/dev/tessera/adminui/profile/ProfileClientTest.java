@@ -127,7 +127,7 @@ class ProfileClientTest {
                         .body("{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"must name at least one\"}"));
 
         assertThat(client.split("p-1", List.of("shop:77")))
-                .isEqualTo(new ProfileClient.SplitAnswer("p-1", List.of("p-9"), null));
+                .isEqualTo(new ProfileClient.SplitAnswer(List.of("p-1"), List.of("p-9"), null));
         assertThat(client.split("p-1", List.of("crm:1")).refusal()).isEqualTo("must name at least one");
         server.verify();
     }

@@ -199,7 +199,7 @@ class ProfileControllerTest {
     @Test
     void anAgentMovesCheckedRecordsOutAndLandsOnTheRemainingProfile() {
         given(client.split(JANE_ID, List.of("shop:77")))
-                .willReturn(new ProfileClient.SplitAnswer(JANE_ID, List.of("p-9"), null));
+                .willReturn(new ProfileClient.SplitAnswer(List.of(JANE_ID), List.of("p-9"), null));
 
         MvcTestResult result = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "shop:77", "shop:77")
                 .exchange();
@@ -207,6 +207,13 @@ class ProfileControllerTest {
         assertThat(result).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
         assertThat(result).flash().containsEntry("notice",
                 "Split: 1 record(s) moved to p-9; matching will not join them back.");
+
+        given(client.split(JANE_ID, List.of("crm:123")))
+                .willReturn(new ProfileClient.SplitAnswer(List.of("p-7", "p-8"), List.of("p-9"), null));
+        MvcTestResult apart = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:123").exchange();
+        assertThat(apart).hasRedirectedUrl("/profiles/p-7");
+        assertThat(apart).flash().containsEntry("notice", "Split: 1 record(s) moved to p-9; matching will not join"
+                + " them back. The remaining records no longer match each other and are in p-7, p-8.");
     }
 
     @Test
@@ -221,7 +228,7 @@ class ProfileControllerTest {
         verifyNoInteractions(client);
 
         given(client.split(JANE_ID, List.of("crm:123"))).willReturn(
-                new ProfileClient.SplitAnswer(null, List.of(), "must name at least one and not all of the profile's records"));
+                new ProfileClient.SplitAnswer(List.of(), List.of(), "must name at least one and not all of the profile's records"));
         MvcTestResult refused = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:123").exchange();
         assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
         assertThat(refused).flash().containsEntry("error",

@@ -706,9 +706,9 @@ public final class MatchModel {
                 }
                 List<MatchField> capFields = fields(conflict.fields());
                 List<Condition> corroboratedBy = conditions(conflict.corroboratedBy(), "conflict cap");
-                CommonName rule = common == null ? inherited(fallback, capFields, conflict.maxWeight(), corroboratedBy)
-                        : new CommonName(common.profiles(), Set.copyOf(fields(common.notCorroborating())));
                 try {
+                    CommonName rule = common == null ? inherited(fallback, capFields, conflict.maxWeight(), corroboratedBy)
+                            : new CommonName(common.profiles(), Set.copyOf(fields(common.notCorroborating())));
                     conflicts.add(new ConflictCap(capFields, conflict.maxWeight(), corroboratedBy, rule));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(e.getMessage() + " in match model", e);
