@@ -73,8 +73,7 @@ class ProfileController {
     @GetMapping("/profiles/{id}")
     ModelAndView show(@PathVariable String id, Authentication user) {
         if (!PROFILE_ID.matcher(id).matches()) {
-            return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
-                    "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
+            return invalidProfileId();
         }
         return profiles.find(id)
                 .map(profile -> {
@@ -106,30 +105,25 @@ class ProfileController {
     ModelAndView merge(@PathVariable String id, @RequestParam(name = "other", required = false) String other,
             @RequestParam(name = "reason", required = false) String reason, RedirectAttributes flash) {
         if (!PROFILE_ID.matcher(id).matches() || other == null || !PROFILE_ID.matcher(other).matches()) {
-            return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
-                    "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
+            return invalidProfileId();
         }
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty() || why.length() > MAX_REASON) {
-            flash.addFlashAttribute("error", "Say why they are one customer (1 to " + MAX_REASON + " characters).");
-            return new ModelAndView("redirect:/profiles/" + id);
+            return back(id, flash, "Say why they are one customer (1 to " + MAX_REASON + " characters).");
         }
         ProfileClient.MergeAnswer answer;
         try {
             answer = profiles.merge(id, other, why);
         } catch (ProfileServiceException e) {
             // down, slow or refusing for another reason: the merge may or may not have happened
-            flash.addFlashAttribute("error", "The profile service did not confirm the merge. Reload this page"
+            return back(id, flash, "The profile service did not confirm the merge. Reload this page"
                     + " to see whether it happened before trying again.");
-            return new ModelAndView("redirect:/profiles/" + id);
         }
         if (answer.refusal() != null) {
-            flash.addFlashAttribute("error", "Not merged: " + answer.refusal());
-            return new ModelAndView("redirect:/profiles/" + id);
+            return back(id, flash, "Not merged: " + answer.refusal());
         }
         flash.addFlashAttribute("notice", "Merged: the two profiles are one now.");
-        String survivor = PROFILE_ID.matcher(answer.profile()).matches() ? answer.profile() : id;
-        return new ModelAndView("redirect:/profiles/" + survivor);
+        return profilePage(answer.profile(), id);
     }
 
     /** A source record key as the platform writes them: {@code source:sourceId}, no control characters. */
@@ -144,12 +138,10 @@ class ProfileController {
     ModelAndView split(@PathVariable String id, @RequestParam(name = "records", required = false) List<String> records,
             RedirectAttributes flash) {
         if (!PROFILE_ID.matcher(id).matches()) {
-            return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
-                    "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
+            return invalidProfileId();
         }
         if (records == null || records.isEmpty()) {
-            flash.addFlashAttribute("error", "Check the records to move out first.");
-            return new ModelAndView("redirect:/profiles/" + id);
+            return back(id, flash, "Check the records to move out first.");
         }
         if (records.size() > MAX_SPLIT || !records.stream().allMatch(r -> r != null && RECORD_KEY.matcher(r).matches())) {
             return message(HttpStatus.BAD_REQUEST, "Invalid records", "Choose records from the profile's list.");
@@ -159,13 +151,11 @@ class ProfileController {
         try {
             answer = profiles.split(id, moving);
         } catch (ProfileServiceException e) {
-            flash.addFlashAttribute("error", "The profile service did not confirm the split. Reload this page"
+            return back(id, flash, "The profile service did not confirm the split. Reload this page"
                     + " to see whether it happened before trying again.");
-            return new ModelAndView("redirect:/profiles/" + id);
         }
         if (answer.refusal() != null) {
-            flash.addFlashAttribute("error", "Not split: " + answer.refusal());
-            return new ModelAndView("redirect:/profiles/" + id);
+            return back(id, flash, "Not split: " + answer.refusal());
         }
         String notice = "Split: " + moving.size() + " record(s) moved to " + String.join(", ", answer.movedOut())
                 + "; matching will not join them back.";
@@ -174,9 +164,23 @@ class ProfileController {
                     + String.join(", ", answer.remaining()) + ".";
         }
         flash.addFlashAttribute("notice", notice);
-        String first = answer.remaining().get(0);
-        String remaining = PROFILE_ID.matcher(first).matches() ? first : id;
-        return new ModelAndView("redirect:/profiles/" + remaining);
+        return profilePage(answer.remaining().get(0), id);
+    }
+
+    /** Back to the profile page with an error shown on it. */
+    private static ModelAndView back(String id, RedirectAttributes flash, String error) {
+        flash.addFlashAttribute("error", error);
+        return new ModelAndView("redirect:/profiles/" + id);
+    }
+
+    /** To the page of a profile the service named, or {@code fallback} (checked) should the name be malformed. */
+    private static ModelAndView profilePage(String named, String fallback) {
+        return new ModelAndView("redirect:/profiles/" + (PROFILE_ID.matcher(named).matches() ? named : fallback));
+    }
+
+    private static ModelAndView invalidProfileId() {
+        return message(HttpStatus.BAD_REQUEST, "Invalid profile id",
+                "A profile id is 1 to 64 letters, digits, hyphens or underscores.");
     }
 
     /** The most records one split moves (as the profile service accepts them). */

@@ -159,8 +159,8 @@ public final class ProbabilisticPolicy implements MatchPolicy {
      * A record against a candidate's other records: the best pair, the worst weight, whether their contact
      * identifiers contradict (for a candidate found through blocks only), and so whether it links.
      */
-    private record Compared(CustomerRecord bestRecord, PreparedRecord best, double bestWeight, double worst,
-            boolean contradicted, boolean links) {}
+    private record Compared(CustomerRecord bestRecord, PreparedRecord best, double worst, boolean contradicted,
+            boolean links) {}
 
     /** {@link Compared} under {@code model}; null when the candidate holds no other record. */
     private Compared compare(MatchModel model, CustomerRecord record, PreparedRecord incoming, Candidate candidate) {
@@ -188,7 +188,7 @@ public final class ProbabilisticPolicy implements MatchPolicy {
             return null;
         }
         boolean contradicted = contacts.contradicted() && !foundByIdentifier(candidate);
-        return new Compared(bestRecord, best, bestWeight, worst, contradicted,
+        return new Compared(bestRecord, best, worst, contradicted,
                 bestWeight >= linkWeight && worst >= vetoWeight && !contradicted);
     }
 

@@ -62,7 +62,7 @@ public final class BlockingKeys {
         }
         for (String f : first) {
             for (String l : last) {
-                keys.add("nn:" + (f.compareTo(l) <= 0 ? f + "|" + l : l + "|" + f));
+                keys.add(fullNameKey(f, l));
             }
         }
         if (lastInitial != null) {
@@ -108,12 +108,12 @@ public final class BlockingKeys {
             }
         }
         if (r.city != null) {
-            String city = Phonetic.key(r.city.plain());
+            String city = cityKey(r);
             for (String name : first) {
-                keys.add("cn:" + city + "|" + name);
+                keys.add(cityNameKey(city, name));
             }
             for (String name : last) {
-                keys.add("cn:" + city + "|" + name);
+                keys.add(cityNameKey(city, name));
             }
         }
         return keys;
@@ -133,9 +133,21 @@ public final class BlockingKeys {
         }
         String f = first.get(0);
         String l = last.get(0);
-        String city = Phonetic.key(r.city.plain());
-        return List.of("nn:" + (f.compareTo(l) <= 0 ? f + "|" + l : l + "|" + f), "cn:" + city + "|" + f,
-                "cn:" + city + "|" + l);
+        String city = cityKey(r);
+        return List.of(fullNameKey(f, l), cityNameKey(city, f), cityNameKey(city, l));
+    }
+
+    /** Both names' keys in sorted order, so swapped names meet. */
+    private static String fullNameKey(String first, String last) {
+        return "nn:" + (first.compareTo(last) <= 0 ? first + "|" + last : last + "|" + first);
+    }
+
+    private static String cityKey(PreparedRecord r) {
+        return Phonetic.key(r.city.plain());
+    }
+
+    private static String cityNameKey(String city, String name) {
+        return "cn:" + city + "|" + name;
     }
 
     private static List<String> nameKeys(Folded name) {
