@@ -4,16 +4,15 @@ import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.GoldenValue;
 import dev.tessera.core.model.Identifier;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Computes a profile's golden record from its source records. Survivorship here is "most recent wins"
- * per attribute (ties broken by source record key, so the result never depends on input order);
- * configurable per-attribute rules plug in through {@link Survivorship}.
+ * Computes a profile's golden record from its source records. Survivorship is "most recent wins" per
+ * attribute unless told otherwise ({@link SurvivorshipRules}: per-attribute rules and their tie-breaks,
+ * none of which depends on input order).
  */
 public final class GoldenRecordBuilder {
 
@@ -23,10 +22,8 @@ public final class GoldenRecordBuilder {
         GoldenValue choose(String attribute, List<GoldenValue> candidates);
     }
 
-    public static final Survivorship MOST_RECENT = (attribute, candidates) -> candidates.stream()
-            .max(Comparator.comparing(GoldenValue::observedAt)
-                    .thenComparing(GoldenValue::sourceRecord))
-            .orElseThrow();
+    /** The default: {@link SurvivorshipRules#mostRecent()}. */
+    public static final Survivorship MOST_RECENT = SurvivorshipRules.mostRecent();
 
     private final Survivorship survivorship;
 

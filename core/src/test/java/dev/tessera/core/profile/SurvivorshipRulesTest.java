@@ -55,6 +55,67 @@ class SurvivorshipRulesTest {
                 .isEqualTo("Hull");
     }
 
+    @Test
+    void rowsObservedTogetherGiveTheValueMostOfThemAgreeOnWhateverTheOrder() {
+        // one CSV file without an update column: every row carries the file's time
+        String at = "2026-02-01T00:00:00Z";
+        CustomerRecord london = record("crm", "1", at, Map.of("city", "London", "last_name", "Allen"));
+        CustomerRecord typo = record("crm", "9", at, Map.of("city", "Lonon", "last_name", "Alen"));
+        CustomerRecord again = record("crm", "5", at, Map.of("city", "london ", "last_name", "Allen"));
+        SurvivorshipRules rules = SurvivorshipRules.mostRecent();
+
+        Map<String, GoldenValue> golden = new GoldenRecordBuilder(rules).golden(List.of(london, typo, again));
+
+        assertThat(golden.get("city").value()).isIn("London", "london");
+        assertThat(golden.get("last_name").value()).isEqualTo("Allen");
+        assertThat(golden.get("last_name").sourceRecord().sourceId()).isIn("1", "5");
+        assertThat(new GoldenRecordBuilder(rules).golden(List.of(typo, again, london))).isEqualTo(golden);
+        assertThat(new GoldenRecordBuilder(rules).golden(List.of(again, london, typo))).isEqualTo(golden);
+    }
+
+    @Test
+    void whenAsManyAgreeOnEachTheMoreCompleteValueSurvivesThenTheGreaterRecordKey() {
+        String at = "2026-02-01T00:00:00Z";
+        CustomerRecord full = record("crm", "1", at, Map.of("city", "London", "street", "12 High Street"));
+        CustomerRecord dropped = record("crm", "2", at, Map.of("city", "Lonon", "street", "12 High Steet"));
+        SurvivorshipRules rules = SurvivorshipRules.mostRecent();
+
+        Map<String, GoldenValue> golden = new GoldenRecordBuilder(rules).golden(List.of(dropped, full));
+
+        assertThat(golden.get("city").value()).isEqualTo("London");
+        assertThat(golden.get("street").value()).isEqualTo("12 High Street");
+        // nothing left to tell them apart: the greater source record key, as before
+        CustomerRecord york = record("crm", "3", at, Map.of("city", "York"));
+        CustomerRecord hull = record("crm", "4", at, Map.of("city", "Hull"));
+        assertThat(new GoldenRecordBuilder(rules).golden(List.of(hull, york)).get("city").value()).isEqualTo("Hull");
+    }
+
+    @Test
+    void aNewerValueStillBeatsOlderOnesThatAgree() {
+        // the customer moved: two old rows say Leeds, the latest says York
+        CustomerRecord first = record("crm", "1", "2024-01-01T00:00:00Z", Map.of("city", "Leeds"));
+        CustomerRecord second = record("shop", "2", "2024-06-01T00:00:00Z", Map.of("city", "Leeds"));
+        CustomerRecord moved = record("support", "3", "2025-01-01T00:00:00Z", Map.of("city", "York"));
+
+        assertThat(new GoldenRecordBuilder(SurvivorshipRules.mostRecent()).golden(List.of(first, second, moved))
+                .get("city").value()).isEqualTo("York");
+    }
+
+    @Test
+    void equallyTrustedValuesOfOneTimeGoToAgreementAndMostFrequentTiesToRecency() {
+        String at = "2026-02-01T00:00:00Z";
+        CustomerRecord a = record("crm", "1", at, Map.of("city", "Leeds"));
+        CustomerRecord b = record("crm", "9", at, Map.of("city", "Yrok")); // the greatest key
+        CustomerRecord c = record("crm", "3", at, Map.of("city", "Leeds"));
+        SurvivorshipRules priority = new SurvivorshipRules(Rule.SOURCE_PRIORITY, Map.of(), List.of("crm"));
+        assertThat(new GoldenRecordBuilder(priority).golden(List.of(a, b, c)).get("city").value()).isEqualTo("Leeds");
+
+        CustomerRecord older = record("crm", "4", "2020-01-01T00:00:00Z", Map.of("city", "Hull"));
+        CustomerRecord newer = record("crm", "5", "2021-01-01T00:00:00Z", Map.of("city", "York"));
+        SurvivorshipRules frequent = new SurvivorshipRules(Rule.MOST_FREQUENT, Map.of(), List.of());
+        assertThat(new GoldenRecordBuilder(frequent).golden(List.of(newer, older)).get("city").value()).isEqualTo("York");
+    }
+
     private static CustomerRecord record(String source, String id, String at, Map<String, String> attributes) {
         return new CustomerRecord(new SourceRecordId(source, id), Instant.parse(at), List.of(), attributes);
     }
