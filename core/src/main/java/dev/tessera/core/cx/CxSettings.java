@@ -3,6 +3,7 @@ package dev.tessera.core.cx;
 import dev.tessera.core.cx.JourneyRule.Metric;
 import dev.tessera.core.cx.JourneyRule.Op;
 import dev.tessera.core.model.Attributes;
+import dev.tessera.core.model.Interaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,7 +34,7 @@ public record CxSettings(
         Duration momentMaxAge) {
 
     public CxSettings {
-        ticketIdAttribute = attribute(ticketIdAttribute == null ? "ticket_id" : ticketIdAttribute);
+        ticketIdAttribute = attribute(ticketIdAttribute == null ? Interaction.TICKET_ID : ticketIdAttribute);
         complaintAttribute = attribute(complaintAttribute == null ? "type" : complaintAttribute);
         complaintValue = complaintValue == null ? "complaint" : complaintValue;
         clv = clv == null ? Clv.DEFAULT : clv;

@@ -28,6 +28,14 @@ public record Interaction(
         Score score,
         Map<String, String> attributes) {
 
+    /**
+     * The attribute naming the ticket a {@code TICKET_*} event (or a rating of that ticket) belongs to:
+     * the events of one ticket share it, so its opening, first reply and solving are one ticket in the CX
+     * metrics. Every built-in support format writes it (for Intercom the conversation is the ticket);
+     * {@code tessera.cx.ticket-id-attribute} names another one for custom routes.
+     */
+    public static final String TICKET_ID = "ticket_id";
+
     public Interaction {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(record, "record");

@@ -106,7 +106,7 @@ final class SupportFormats {
 
     static Interaction csatInteraction(SourceRecordId requester, String ticket, Score score, Instant at, JsonNode rating) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("ticket", ticket);
+        attributes.put(Interaction.TICKET_ID, ticket);
         attributes.put("rating", text(rating, "id").orElse(null));
         attributes.put("reason", text(rating, "reason").orElse(null));
         attributes.put("comment", text(rating, "comment").orElse(null));
@@ -142,7 +142,7 @@ final class SupportFormats {
             }
             String channel = text(ticket, "via.channel").map(c -> zendeskChannel(c.toLowerCase(Locale.ROOT))).orElse(null);
             Map<String, String> attributes = new LinkedHashMap<>();
-            attributes.put("ticket", id);
+            attributes.put(Interaction.TICKET_ID, id);
             attributes.put("type", ticketType(type, ticket.path("tags")));
             attributes.put("priority", text(ticket, "priority").orElse(null));
             attributes.put("tags", tags(ticket.path("tags")));
@@ -266,7 +266,7 @@ final class SupportFormats {
                 throw new PayloadRejectedException(INVALID_VALUE, "'status' is not a Freshdesk status code");
             }
             Map<String, String> attributes = new LinkedHashMap<>();
-            attributes.put("ticket", id);
+            attributes.put(Interaction.TICKET_ID, id);
             attributes.put("type", ticketType(text(ticket, "type"), ticket.path("tags")));
             attributes.put("priority", text(ticket, "priority").orElse(null));
             attributes.put("status", status.orElse(null));
@@ -335,7 +335,7 @@ final class SupportFormats {
             }
             SourceRecordId record = Person.recordId(payload.source(), requesterId, "user_id");
             Map<String, String> attributes = new LinkedHashMap<>();
-            attributes.put("ticket", ticket);
+            attributes.put(Interaction.TICKET_ID, ticket);
             attributes.put("conversation", text(firstReply, "id").orElse(null));
             return MappedPayload.of(new MappedItem(null, List.of(ticketEvent(record, ticket, InteractionKind.TICKET_REPLIED,
                     "replied", null, firstReplyAt, attributes))));
@@ -398,6 +398,7 @@ final class SupportFormats {
             SourceRecordId record = person.id();
 
             Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put(Interaction.TICKET_ID, id); // the conversation is Intercom's ticket
             attributes.put("conversation", id);
             attributes.put("assignee", text(item, "assignee.id").orElse(null));
             List<Interaction> interactions = new ArrayList<>();

@@ -43,7 +43,7 @@ class SupportFormatsTest {
         assertThat(opened.occurredAt()).isEqualTo(Instant.parse("2009-07-20T22:55:29Z"));
         assertThat(opened.channel()).isEqualTo("web");
         assertThat(opened.touchpoint()).isEqualTo("support");
-        assertThat(opened.attributes()).containsEntry("ticket", "35436").containsEntry("type", "incident")
+        assertThat(opened.attributes()).containsEntry(Interaction.TICKET_ID, "35436").containsEntry("type", "incident")
                 .containsEntry("priority", "high");
         Interaction csat = item.interactions().get(1);
         assertThat(csat.id()).isEqualTo("zendesk:csat:ticket:35436");
@@ -99,7 +99,7 @@ class SupportFormatsTest {
         assertThat(rating.score()).isEqualTo(new Score(ScoreType.CSAT, 5));
         assertThat(rating.touchpoint()).isEqualTo("support");
         assertThat(rating.occurredAt()).isEqualTo(Instant.parse("2011-05-05T10:38:52Z"));
-        assertThat(rating.attributes()).containsEntry("ticket", "35436").containsEntry("reason", "The issue was resolved quickly");
+        assertThat(rating.attributes()).containsEntry(Interaction.TICKET_ID, "35436").containsEntry("reason", "The issue was resolved quickly");
 
         ObjectNode page = Samples.object("support/zendesk_satisfaction_ratings_airbyte_fixture.json");
         ((ObjectNode) page.path("satisfaction_ratings").get(0)).put("score", "bad");
@@ -139,7 +139,7 @@ class SupportFormatsTest {
         assertThat(interactions).allSatisfy(i -> {
             assertThat(i.record().key()).isEqualTo("fd:6012691534");
             assertThat(i.channel()).isEqualTo("web");
-            assertThat(i.attributes()).containsEntry("ticket", "1").containsEntry("type", "question").containsEntry("status", "2");
+            assertThat(i.attributes()).containsEntry(Interaction.TICKET_ID, "1").containsEntry("type", "question").containsEntry("status", "2");
         });
         assertThat(interactions).extracting(Interaction::id)
                 .containsExactly("fd:ticket:1:opened", "fd:ticket:1:replied", "fd:ticket:1:solved");

@@ -1,0 +1,88 @@
+package dev.tessera.ingestion.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.core.cx.CxMetrics;
+import dev.tessera.core.cx.CxMetricsCalculator;
+import dev.tessera.core.cx.CxSettings;
+import dev.tessera.core.model.Interaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The support formats and the CX metrics agree on what a ticket is: the opening, first reply and solving
+ * of one vendor ticket, mapped from the vendors' real payloads, are one ticket in the metrics (open
+ * tickets, first-response and resolution time), also when they arrive in separate payloads.
+ */
+class SupportTicketMetricsTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final VendorFormats formats = VendorFormats.withDefaults();
+    private final CxMetricsCalculator calculator = new CxMetricsCalculator(CxSettings.defaults());
+
+    @Test
+    void aSolvedZendeskTicketIsOneClosedTicketWithItsResolutionTime() {
+        ObjectNode page = Samples.object("support/zendesk_tickets_incremental_airbyte_fixture.json");
+        ObjectNode ticket = (ObjectNode) page.path("tickets").get(0);
+        ticket.put("status", "solved");
+        ticket.put("solved_at", "2009-07-21T22:55:29Z"); // a day after created_at
+
+        CxMetrics metrics = metrics(formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page)));
+
+        assertThat(metrics.tickets()).isEqualTo(1);
+        assertThat(metrics.openTickets()).isZero();
+        assertThat(metrics.resolutionLatest()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void aFreshdeskTicketAndItsConversationsAreOneTicketWithFirstResponseAndResolution() {
+        List<Interaction> interactions = new ArrayList<>(interactions(
+                formats.byName("freshdesk-ticket").map(Samples.payload("fd", "support/freshdesk_v2_ticket.json"))));
+        SourcePayload conversations = new SourcePayload("fd", Samples.bytes("support/freshdesk_v2_ticket_conversations.json"),
+                Map.of("x-tessera-requester-id", "6012691534"), Samples.RECEIVED);
+        interactions.addAll(interactions(formats.byName("freshdesk-conversation").map(conversations)));
+
+        CxMetrics metrics = calculator.recompute(interactions, NOW);
+
+        assertThat(metrics.tickets()).isEqualTo(1);
+        assertThat(metrics.openTickets()).isZero();
+        // opened 2016-05-18T04:36:04Z; the conversations' first public reply (2016-05-19T05:36:14Z) has
+        // the interaction id of the ticket's first_responded_at and, arriving later, corrects it
+        assertThat(metrics.firstResponseLatest()).isEqualTo(Duration.between(
+                Instant.parse("2016-05-18T04:36:04Z"), Instant.parse("2016-05-19T05:36:14Z")));
+        assertThat(metrics.resolutionLatest()).isEqualTo(Duration.between(
+                Instant.parse("2016-05-18T04:36:04Z"), Instant.parse("2020-07-24T15:35:21Z")));
+    }
+
+    @Test
+    void anIntercomConversationOpenedRepliedAndClosedIsOneClosedTicket() {
+        ObjectNode event = Samples.object("support/intercom_webhook_conversation_admin_closed.json");
+        ArrayNode parts = (ArrayNode) event.path("data").path("item").path("conversation_parts").path("conversation_parts");
+        parts.insert(0, Json.MAPPER.readTree("""
+                {"type": "conversation_part", "id": "1", "part_type": "comment", "body": "<p>on it</p>",
+                 "created_at": 1596635000, "author": {"type": "admin", "id": "3330619"}}"""));
+
+        CxMetrics metrics = metrics(formats.byName("intercom-conversation").map(Samples.payload("intercom", event)));
+
+        assertThat(metrics.tickets()).isEqualTo(1);
+        assertThat(metrics.openTickets()).isZero();
+        assertThat(metrics.firstResponseLatest()).isEqualTo(Duration.ofSeconds(1596635000 - 1596634805));
+        assertThat(metrics.resolutionLatest()).isEqualTo(Duration.ofSeconds(1596635368 - 1596634805));
+    }
+
+    private CxMetrics metrics(MappedPayload mapped) {
+        assertThat(mapped.rejections()).isEmpty();
+        return calculator.recompute(interactions(mapped), NOW);
+    }
+
+    private static List<Interaction> interactions(MappedPayload mapped) {
+        return mapped.interactions().toList();
+    }
+}
