@@ -41,10 +41,15 @@ with open("demo/data/crm/fake_1000.csv", newline="", encoding="utf-8") as f:
                       "created_at": iso(opened), "via": {"channel": rng.choice(["email", "email", "web", "chat", "voice"])},
                       "tags": tags}
             solved = opened + timedelta(hours=rng.randint(2, 120 if not tags else 240))
+            # the first agent reply, as Zendesk's ticket metrics give it (minutes after creation); its own
+            # generator per ticket, so the rest of the data stays what it was before replies were added
+            replies = random.Random(ticket_id * 7919)
             if solved < now and rng.random() < 0.85:
                 ticket["status"] = rng.choice(["solved", "closed"])
                 ticket["updated_at"] = iso(solved)
-                ticket["metric_set"] = {"solved_at": iso(solved)}
+                reply = replies.randint(5, max(5, min(int((solved - opened).total_seconds() // 60), 48 * 60)))
+                ticket["metric_set"] = {"solved_at": iso(solved),
+                                        "reply_time_in_minutes": {"calendar": reply, "business": reply // 3}}
                 if rng.random() < 0.6:
                     good = rng.random() < (0.45 if tags else 0.8)
                     ticket["satisfaction_rating"] = {"id": ticket_id * 10, "score": "good" if good else "bad",
@@ -53,6 +58,9 @@ with open("demo/data/crm/fake_1000.csv", newline="", encoding="utf-8") as f:
             else:
                 ticket["status"] = "open"
                 ticket["updated_at"] = iso(opened)
+                reply = replies.randint(5, 24 * 60)
+                if replies.random() < 0.5 and opened + timedelta(minutes=reply) < now:
+                    ticket["metric_set"] = {"reply_time_in_minutes": {"calendar": reply, "business": reply // 3}}
             tickets.append(ticket)
         if len(seen) >= 150:
             break

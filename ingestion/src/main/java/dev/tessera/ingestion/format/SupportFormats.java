@@ -1,5 +1,6 @@
 package dev.tessera.ingestion.format;
 
+import static dev.tessera.ingestion.format.Json.decimal;
 import static dev.tessera.ingestion.format.Json.epoch;
 import static dev.tessera.ingestion.format.Json.instant;
 import static dev.tessera.ingestion.format.Json.text;
@@ -13,6 +14,8 @@ import dev.tessera.core.model.Interaction.Score;
 import dev.tessera.core.model.Interaction.ScoreType;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.SourceRecordId;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -149,6 +152,8 @@ final class SupportFormats {
 
             List<Interaction> interactions = new ArrayList<>();
             interactions.add(ticketEvent(requester, id, InteractionKind.TICKET_OPENED, "opened", channel, createdAt, attributes));
+            zendeskFirstReply(ticket, createdAt).ifPresent(repliedAt -> interactions.add(
+                    ticketEvent(requester, id, InteractionKind.TICKET_REPLIED, "replied", channel, repliedAt, attributes)));
             if (status.equals("solved") || status.equals("closed")) {
                 // The ticket API has no solve time; trigger templates and metric side-loads do.
                 Instant solvedAt = instant(ticket, "solved_at").or(() -> instant(ticket, "metric_set.solved_at")).orElse(updatedAt);
@@ -162,6 +167,23 @@ final class SupportFormats {
             }
             return new MappedItem(null, interactions);
         }
+    }
+
+    /**
+     * The first agent reply of a Zendesk ticket: the ticket API has no reply time, its metrics side-load
+     * ({@code ?include=metric_sets}, or the ticket metrics API's fields in {@code metric_set}) has the
+     * minutes from creation to it, in calendar time ({@code reply_time_in_minutes.calendar}; business
+     * minutes would move the reply in time). Absent or null: no reply yet.
+     */
+    static Optional<Instant> zendeskFirstReply(JsonNode ticket, Instant createdAt) {
+        String path = "metric_set.reply_time_in_minutes.calendar";
+        return decimal(ticket, path).map(minutes -> {
+            if (minutes.signum() < 0 || minutes.stripTrailingZeros().scale() > 0
+                    || minutes.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                throw new PayloadRejectedException(INVALID_VALUE, "'" + path + "' is not a number of minutes");
+            }
+            return createdAt.plus(Duration.ofMinutes(minutes.longValue()));
+        });
     }
 
     /** {@code zendesk-satisfaction-rating}: a SURVEY_RESPONSE with a CSAT score per answered rating. */

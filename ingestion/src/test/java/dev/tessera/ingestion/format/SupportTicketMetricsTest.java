@@ -6,6 +6,7 @@ import dev.tessera.core.cx.CxMetrics;
 import dev.tessera.core.cx.CxMetricsCalculator;
 import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,40 @@ class SupportTicketMetricsTest {
         assertThat(metrics.tickets()).isEqualTo(1);
         assertThat(metrics.openTickets()).isZero();
         assertThat(metrics.resolutionLatest()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void aZendeskTicketsMetricSetGivesTheFirstReplyInCalendarMinutes() {
+        ObjectNode page = Samples.object("support/zendesk_tickets_incremental_airbyte_fixture.json");
+        ObjectNode ticket = (ObjectNode) page.path("tickets").get(0); // created 2009-07-20T22:55:29Z
+        ObjectNode replyTime = ticket.putObject("metric_set").putObject("reply_time_in_minutes");
+        replyTime.put("calendar", 95);
+        replyTime.put("business", 20);
+
+        MappedPayload mapped = formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page));
+        CxMetrics metrics = metrics(mapped);
+
+        assertThat(mapped.interactions().filter(i -> i.kind() == InteractionKind.TICKET_REPLIED))
+                .singleElement().satisfies(i -> {
+                    assertThat(i.id()).isEqualTo("zendesk:ticket:35436:replied");
+                    assertThat(i.occurredAt()).isEqualTo(Instant.parse("2009-07-21T00:30:29Z"));
+                });
+        assertThat(metrics.openTickets()).isEqualTo(1);
+        assertThat(metrics.firstResponseLatest()).isEqualTo(Duration.ofMinutes(95));
+
+        replyTime.putNull("calendar"); // not replied yet
+        assertThat(formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page)).interactions())
+                .noneMatch(i -> i.kind() == InteractionKind.TICKET_REPLIED);
+        for (String bad : List.of("-5", "1.5", "soon")) {
+            replyTime.put("calendar", bad);
+            MappedPayload rejected = formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page));
+            assertThat(rejected.items()).isEmpty();
+            assertThat(rejected.rejections()).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.reason()).isEqualTo(PayloadRejectedException.Reason.INVALID_VALUE);
+                        assertThat(r.message()).contains("'metric_set.reply_time_in_minutes.calendar'");
+                    });
+        }
     }
 
     @Test
