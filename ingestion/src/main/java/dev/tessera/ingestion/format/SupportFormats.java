@@ -423,6 +423,9 @@ final class SupportFormats {
             attributes.put(Interaction.TICKET_ID, id); // the conversation is Intercom's ticket
             attributes.put("conversation", id);
             attributes.put("assignee", text(item, "assignee.id").orElse(null));
+            JsonNode tags = intercomTagNames(item.path("tags").path("tags"));
+            attributes.put("type", ticketType(Optional.empty(), tags));
+            attributes.put("tags", tags(tags));
             List<Interaction> interactions = new ArrayList<>();
             interactions.add(conversationEvent(record, id, InteractionKind.TICKET_OPENED, "opened", createdAt, attributes));
             Instant firstAdminReply = null;
@@ -438,6 +441,12 @@ final class SupportFormats {
                     closedAt = at.get();
                 }
             }
+            // a webhook carries the parts of its own event only: the conversation's statistics (API 2.x)
+            // know the first admin reply also when the part is not in this payload
+            Optional<Instant> statedReply = epoch(item, "statistics.first_admin_reply_at");
+            if (statedReply.isPresent() && (firstAdminReply == null || statedReply.get().isBefore(firstAdminReply))) {
+                firstAdminReply = statedReply.get();
+            }
             if (firstAdminReply != null) {
                 interactions.add(conversationEvent(record, id, InteractionKind.TICKET_REPLIED, "replied", firstAdminReply, attributes));
             }
@@ -445,7 +454,41 @@ final class SupportFormats {
                 interactions.add(conversationEvent(record, id, InteractionKind.TICKET_SOLVED, "solved",
                         closedAt != null ? closedAt : updatedAt, attributes));
             }
+            rating(record, id, item.path("conversation_rating"), updatedAt).ifPresent(interactions::add);
             return MappedPayload.of(new MappedItem(person.record(), interactions));
+        }
+
+        /** Tag objects ({@code {"type": "tag", "name": "complaint"}}) as the names {@link #tags} reads. */
+        private static JsonNode intercomTagNames(JsonNode tags) {
+            tools.jackson.databind.node.ArrayNode names = Json.MAPPER.createArrayNode();
+            tags.forEach(tag -> text(tag, "name").ifPresent(names::add));
+            return names;
+        }
+
+        /**
+         * The customer's conversation rating, Intercom's CSAT: 1 to 5, the CSAT scale itself. One current
+         * rating per conversation (a changed rating updates it), at the rating's update time, else the
+         * time it was requested, else the conversation's. No rating yet: nothing; outside 1-5: rejected.
+         */
+        private static Optional<Interaction> rating(SourceRecordId record, String conversation, JsonNode rating,
+                Instant updatedAt) {
+            Optional<BigDecimal> value = decimal(rating, "rating");
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            BigDecimal v = value.get();
+            if (v.stripTrailingZeros().scale() > 0 || v.compareTo(BigDecimal.ONE) < 0 || v.compareTo(BigDecimal.valueOf(5)) > 0) {
+                throw new PayloadRejectedException(INVALID_VALUE, "'data.item.conversation_rating.rating' is not a rating from 1 to 5");
+            }
+            Instant at = epoch(rating, "updated_at").or(() -> epoch(rating, "created_at")).orElse(updatedAt);
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put(Interaction.TICKET_ID, conversation);
+            attributes.put("conversation", conversation);
+            attributes.put("remark", text(rating, "remark").orElse(null));
+            attributes.put("teammate", text(rating, "teammate.id").orElse(null));
+            return Optional.of(Events.of(Events.id(record, "csat", "conversation", conversation), record,
+                    InteractionKind.SURVEY_RESPONSE, "chat", SUPPORT, at, null, new Score(ScoreType.CSAT, v.intValue()),
+                    attributes));
         }
 
         private static Interaction conversationEvent(SourceRecordId record, String id, InteractionKind kind, String step,

@@ -1,6 +1,7 @@
 package dev.tessera.ingestion.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.core.cx.CxMetrics;
 import dev.tessera.core.cx.CxMetricsCalculator;
@@ -110,6 +111,48 @@ class SupportTicketMetricsTest {
         assertThat(metrics.openTickets()).isZero();
         assertThat(metrics.firstResponseLatest()).isEqualTo(Duration.ofSeconds(1596635000 - 1596634805));
         assertThat(metrics.resolutionLatest()).isEqualTo(Duration.ofSeconds(1596635368 - 1596634805));
+    }
+
+    @Test
+    void anIntercomConversationsStatisticsTagsAndRatingGiveReplyComplaintAndCsat() {
+        ObjectNode event = Samples.object("support/intercom_webhook_conversation_admin_closed.json");
+        ObjectNode item = (ObjectNode) event.path("data").path("item"); // created 1596634805, closed 1596635368
+        // the webhook holds only the close part; the statistics know the first reply
+        item.putObject("statistics").put("first_admin_reply_at", 1596634865);
+        ArrayNode tags = (ArrayNode) item.path("tags").path("tags");
+        tags.add(Json.MAPPER.createObjectNode().put("type", "tag").put("id", "17").put("name", "Complaint"));
+        tags.add(Json.MAPPER.createObjectNode().put("type", "tag").put("id", "18").put("name", "billing"));
+        ObjectNode rating = item.putObject("conversation_rating");
+        rating.put("rating", 2).put("remark", "slow").put("created_at", 1596635400).put("updated_at", 1596635500);
+
+        MappedPayload mapped = formats.byName("intercom-conversation").map(Samples.payload("intercom", event));
+        CxMetrics metrics = metrics(mapped);
+
+        assertThat(metrics.firstResponseLatest()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(metrics.complaints()).isEqualTo(1);
+        assertThat(metrics.openComplaints()).isZero();
+        assertThat(metrics.csatAverage()).isEqualTo(2.0);
+        assertThat(mapped.interactions().filter(i -> i.kind() == InteractionKind.SURVEY_RESPONSE)).singleElement()
+                .satisfies(csat -> {
+                    assertThat(csat.id()).isEqualTo("intercom:csat:conversation:137324500000000");
+                    assertThat(csat.occurredAt()).isEqualTo(Instant.ofEpochSecond(1596635500));
+                    assertThat(csat.attributes()).containsEntry(Interaction.TICKET_ID, "137324500000000")
+                            .containsEntry("remark", "slow");
+                });
+        assertThat(mapped.interactions().filter(i -> i.kind() == InteractionKind.TICKET_OPENED)).singleElement()
+                .satisfies(opened -> assertThat(opened.attributes()).containsEntry("type", "complaint")
+                        .containsEntry("tags", "Complaint,billing"));
+
+        for (int bad : List.of(0, 6)) {
+            rating.put("rating", bad);
+            assertThatThrownBy(() -> formats.byName("intercom-conversation").map(Samples.payload("intercom", event)))
+                    .isInstanceOfSatisfying(PayloadRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(PayloadRejectedException.Reason.INVALID_VALUE))
+                    .hasMessageContaining("'data.item.conversation_rating.rating'");
+        }
+        rating.putNull("rating"); // requested, not answered
+        assertThat(formats.byName("intercom-conversation").map(Samples.payload("intercom", event)).interactions())
+                .noneMatch(i -> i.kind() == InteractionKind.SURVEY_RESPONSE);
     }
 
     private CxMetrics metrics(MappedPayload mapped) {
