@@ -378,8 +378,10 @@ public final class ProfileResolver implements IdentityResolver {
      * records (the {@value #MAX_RECORDS_REVIEWED} most recent), the candidates {@link #resolve} would
      * compare it with, looked up for all records in one round trip and reviewed by the policy as if the
      * record arrived now (the block sizes it decides with leave out the record's own profile, which a
-     * new arrival is not yet in), keeping each other profile's best pair. Those the policy would link come
-     * first, then by score. Read-only. A merged-away id answers for the profile it was merged into. Empty
+     * new arrival is not yet in), keeping each other profile's best pair. A profile whose best pair scores
+     * below {@value #POSSIBLE_MATCH_FLOOR} bits (its fields say more against one person than for) is not a
+     * possible match: a shared surname and town found it, its first name and birth date differ. Those the
+     * policy would link come first, then by score. Read-only. A merged-away id answers for the profile it was merged into. Empty
      * for a policy that does not score pairs.
      *
      * @throws java.util.NoSuchElementException when no live profile has that id
@@ -416,7 +418,7 @@ public final class ProfileResolver implements IdentityResolver {
                     continue;
                 }
                 Optional<MatchPolicy.Review> review = policy.review(record, candidate, asArriving);
-                if (review.isEmpty()) {
+                if (review.isEmpty() || review.get().score() < POSSIBLE_MATCH_FLOOR) {
                     continue;
                 }
                 boolean keptApart = candidate.profile().records().stream().anyMatch(gathered.cannotLink()::contains);
@@ -431,6 +433,9 @@ public final class ProfileResolver implements IdentityResolver {
         return best.values().stream().sorted(STRONGEST_FIRST.thenComparing(PossibleMatch::profile)).limit(limit)
                 .toList();
     }
+
+    /** The least score of a pair that makes its profile a possible match: as much evidence for as against. */
+    static final double POSSIBLE_MATCH_FLOOR = 0.0;
 
     /** Links first, then by score. */
     static final Comparator<PossibleMatch> STRONGEST_FIRST = Comparator

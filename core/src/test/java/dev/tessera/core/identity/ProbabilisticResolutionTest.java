@@ -327,6 +327,30 @@ class ProbabilisticResolutionTest {
     }
 
     /**
+     * A shared surname and town make a candidate, not a possible duplicate: a profile whose fields say
+     * more against one person than for is not offered to an agent, one that says more for is.
+     */
+    @Test
+    void possibleMatchesLeaveOutProfilesTheEvidenceIsAgainst() {
+        ProfileId amelia = resolver.resolve(record("crm", "aj", AT, List.of("amelia.jones1@example.com", "+447700900111"),
+                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01")).profileId();
+        ProfileId bea = resolver.resolve(record("crm", "bj", AT, List.of("bea.jones9@example.com", "+447700900999"),
+                "first_name", "Bea", "last_name", "Jones", "city", "York", "birth_date", "1950-07-07")).profileId();
+        // the same name in another town, with another phone: kept apart, but worth an agent's look (a move?)
+        ProfileId ami = resolver.resolve(record("shop", "am", AT, List.of("+447700900222"),
+                "first_name", "Amelia", "last_name", "Jones", "city", "Leeds")).profileId();
+        assertThat(List.of(amelia, bea, ami)).doesNotHaveDuplicates();
+
+        assertThat(resolver.possibleMatches(amelia, 10)).extracting(ProfileResolver.PossibleMatch::profile)
+                .contains(ami).doesNotContain(bea);
+        assertThat(resolver.possibleMatches(amelia, 10)).allSatisfy(m -> assertThat(m.review().score())
+                .isGreaterThanOrEqualTo(ProfileResolver.POSSIBLE_MATCH_FLOOR));
+        assertThat(resolver.candidates(record("crm", "aj", AT, List.of("amelia.jones1@example.com", "+447700900111"),
+                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01")))
+                .as("Bea is a candidate all the same").extracting(c -> c.profile().id()).contains(bea);
+    }
+
+    /**
      * A wrong merge split by an agent: the records would still link, which is what a look for duplicates
      * says, and that the agent kept them apart; a merged-away id answers for the profile it went into.
      */
