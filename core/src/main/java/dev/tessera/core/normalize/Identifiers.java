@@ -1,17 +1,23 @@
 package dev.tessera.core.normalize;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.tessera.core.identity.match.Countries;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds normalised {@link Identifier}s from raw source values. Thread-safe. */
 public final class Identifiers {
 
     private final EmailNormalizer email = new EmailNormalizer();
     private final PhoneNormalizer phone;
+    private final Map<String, PhoneNormalizer> phoneByRegion = new ConcurrentHashMap<>();
 
     public Identifiers(String defaultPhoneRegion) {
         this.phone = new PhoneNormalizer(defaultPhoneRegion);
+        phoneByRegion.put(phone.defaultRegion(), phone);
     }
 
     public Optional<Identifier> email(String raw) {
@@ -20,6 +26,21 @@ public final class Identifiers {
 
     public Optional<Identifier> phone(String raw) {
         return phone.normalize(raw).map(value -> new Identifier(IdentifierType.PHONE, value));
+    }
+
+    /**
+     * A phone number written without a country prefix is read in the record's own country when the record
+     * names one that has a numbering plan ({@code DE}, "Germany", "Deutschland"...), else in the default
+     * region: a multi-country export writes each customer's number as that country dials it, and "030
+     * 1234567" is a Berlin number for a German customer, not a British one. Numbers with a prefix are the
+     * same whatever the country.
+     */
+    public Optional<Identifier> phone(String raw, String country) {
+        PhoneNormalizer normalizer = Countries.isoCode(country)
+                .filter(PhoneNumberUtil.getInstance().getSupportedRegions()::contains)
+                .map(code -> phoneByRegion.computeIfAbsent(code, PhoneNormalizer::new))
+                .orElse(phone);
+        return normalizer.normalize(raw).map(value -> new Identifier(IdentifierType.PHONE, value));
     }
 
     /** An id shared across systems, e.g. a customer number, namespaced so ids of two systems never collide. */

@@ -373,7 +373,7 @@ public final class IdentityBenchmark {
             Optional<Identifier> emailId = identifiers.email(email);
             emailId.ifPresent(ids::add);
             String phone = cell.apply("phone");
-            Optional<Identifier> phoneId = identifiers.phone(phone);
+            Optional<Identifier> phoneId = identifiers.phone(phone, cell.apply("country"));
             phoneId.ifPresent(ids::add);
             withEmail += emailId.isPresent() ? 1 : 0;
             withPhone += phoneId.isPresent() ? 1 : 0;

@@ -63,4 +63,20 @@ class NormalizersTest {
         assertThat(id.type()).isEqualTo(IdentifierType.EMAIL);
         assertThat(id.toString()).doesNotContain("jane").doesNotContain("example");
     }
+
+    @Test
+    void aNationalNumberIsReadInTheRecordsOwnCountry() {
+        Identifiers identifiers = new Identifiers("GB");
+
+        assertThat(identifiers.phone("030 1234567", "DE")).map(Identifier::value).contains("+49301234567");
+        assertThat(identifiers.phone("030 1234567", "Deutschland")).map(Identifier::value).contains("+49301234567");
+        assertThat(identifiers.phone("(212) 555-0123", "United States")).map(Identifier::value).contains("+12125550123");
+        assertThat(identifiers.phone("06 12 34 56 78", "fra")).map(Identifier::value).contains("+33612345678");
+        // a prefix wins over the country; no country, or one without a numbering plan, reads the default
+        assertThat(identifiers.phone("+44 7700 900123", "DE")).map(Identifier::value).contains("+447700900123");
+        assertThat(identifiers.phone("07700 900123", null)).map(Identifier::value).contains("+447700900123");
+        assertThat(identifiers.phone("07700 900123", "Atlantis")).map(Identifier::value).contains("+447700900123");
+        assertThat(identifiers.phone("07700 900123", "AQ")).map(Identifier::value).contains("+447700900123");
+        assertThat(identifiers.phone("030 1234567", "DE")).isEqualTo(new Identifiers("DE").phone("030 1234567"));
+    }
 }

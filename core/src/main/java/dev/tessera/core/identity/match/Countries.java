@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.MissingResourceException;
 
 /** Country names and codes as sources write them, read as ISO 3166 alpha-2 codes. */
-final class Countries {
+public final class Countries {
 
     private static final Map<String, String> CODES = build();
 
@@ -20,6 +20,17 @@ final class Countries {
         }
         String code = CODES.get(folded);
         return code != null ? code : folded;
+    }
+
+    /**
+     * The ISO 3166 alpha-2 code a source's country value stands for ("Germany", "Deutschland", "deu",
+     * "de", "DE" → {@code DE}); empty for blank or unknown values.
+     */
+    public static java.util.Optional<String> isoCode(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(CODES.get(TextNormalizer.fold(raw)));
     }
 
     private static Map<String, String> build() {

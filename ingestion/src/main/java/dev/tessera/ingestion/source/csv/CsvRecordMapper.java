@@ -85,7 +85,10 @@ final class CsvRecordMapper {
         Map<String, String> attributes = new LinkedHashMap<>();
         List<Identifier> ids = new ArrayList<>();
         collect(mapping.email(), cell, identifiers::email, Attributes.EMAIL, ids, attributes);
-        collect(mapping.phone(), cell, identifiers::phone, Attributes.PHONE, ids, attributes);
+        // a national number is read in the row's own country when the mapping has one (Identifiers.phone)
+        String countryColumn = mapping.attributes().get(Attributes.COUNTRY);
+        String country = countryColumn == null ? null : cell.apply(countryColumn);
+        collect(mapping.phone(), cell, raw -> identifiers.phone(raw, country), Attributes.PHONE, ids, attributes);
 
         for (Map.Entry<String, String> attribute : mapping.attributes().entrySet()) {
             String value = cell.apply(attribute.getValue());

@@ -39,6 +39,21 @@ class CsvRecordMapperTest {
     }
 
     @Test
+    void aNationalPhoneNumberIsReadInTheRowsCountry() throws Exception {
+        Mapping withCountry = new Mapping("id", List.of("email"), List.of("phone"), null,
+                Map.of("first_name", "first", "country", "country"), List.of(), List.of("ISO"), "Europe/London", null);
+        CsvRecordMapper mapper = new CsvRecordMapper("crm", withCountry, new Identifiers("GB"), ',',
+                "id,email,phone,first,country");
+
+        assertThat(mapper.map("c-1,,030 1234567,Jana,Deutschland", FILE_TIME).identifiers())
+                .extracting(i -> i.value()).containsExactly("+49301234567");
+        assertThat(mapper.map("c-2,,(212) 555-0123,Joe,US", FILE_TIME).identifiers())
+                .extracting(i -> i.value()).containsExactly("+12125550123");
+        assertThat(mapper.map("c-3,,020 7946 0958,Ann,", FILE_TIME).identifiers())
+                .as("no country: the default region").extracting(i -> i.value()).containsExactly("+442079460958");
+    }
+
+    @Test
     void readsLocalTimesInTheConfiguredZone() throws Exception {
         CustomerRecord record = mapper.map("c-1,jane@example.com,,Jane,Doe,,01/07/2025 10:00", FILE_TIME);
 
