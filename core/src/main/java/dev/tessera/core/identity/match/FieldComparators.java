@@ -77,12 +77,31 @@ public final class FieldComparators {
 
     /** Postcodes, ignoring case and spaces. */
     public static ComparisonLevel postcode(String a, String b) {
-        return compactPostcode(compactOrNull(a), compactOrNull(b));
+        String ca = compactOrNull(a);
+        String cb = compactOrNull(b);
+        return compactPostcode(ca == null ? null : zip5(ca), cb == null ? null : zip5(cb));
+    }
+
+    /**
+     * A US ZIP+4 code ({@code 90210-1234}, compacted to nine digits) as its five-digit ZIP code: sources
+     * write one or the other for the same address, and the extra four digits only narrow the delivery
+     * route. Other codes are returned as they are.
+     */
+    static String zip5(String compact) {
+        if (compact.length() != 9) {
+            return compact;
+        }
+        for (int i = 0; i < 9; i++) {
+            if (!Character.isDigit(compact.charAt(i))) {
+                return compact;
+            }
+        }
+        return compact.substring(0, 5);
     }
 
     /** City names. */
     public static ComparisonLevel city(String a, String b) {
-        return city(TextNormalizer.folded(a), TextNormalizer.folded(b));
+        return city(Cities.canonical(TextNormalizer.folded(a)), Cities.canonical(TextNormalizer.folded(b)));
     }
 
     /** Countries as ISO codes or names in common languages ({@code DE} = {@code Germany} = {@code Deutschland}). */

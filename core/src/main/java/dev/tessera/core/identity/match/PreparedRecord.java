@@ -39,8 +39,8 @@ public final class PreparedRecord {
         birthDate = BirthDate.parse(attributes.get(Attributes.BIRTH_DATE));
         street = StreetAddress.parse(attributes.get(Attributes.STREET));
         String code = TextNormalizer.fold(attributes.get(Attributes.POSTCODE)).replace(" ", "");
-        postcode = code.isEmpty() ? null : code;
-        city = TextNormalizer.folded(attributes.get(Attributes.CITY));
+        postcode = code.isEmpty() ? null : FieldComparators.zip5(code);
+        city = Cities.canonical(TextNormalizer.folded(attributes.get(Attributes.CITY)));
         country = Countries.code(attributes.get(Attributes.COUNTRY));
         List<EmailAddress> mails = new ArrayList<>(1);
         List<String> numbers = new ArrayList<>(1);

@@ -60,6 +60,15 @@ public record StreetAddress(List<String> numbers, String name, String core) {
         type("hts", "heights", "hts");
         type("gdns", "gardens", "gdns", "gdn", "garden");
         type("mews", "mews");
+        // types written before the name in Romance languages, with their usual abbreviations ("r." and
+        // "C/" are the short forms of rue / rua and calle / carrer; "v." of via)
+        type("rue", "rue", "r", "rua");
+        type("calle", "calle", "c", "carrer");
+        type("via", "via", "v");
+        type("viale", "viale", "vle");
+        type("corso", "corso", "cso");
+        type("paseo", "paseo", "pso");
+        type("ul", "ul", "ulica");
     }
 
     private static void type(String canonical, String... variants) {

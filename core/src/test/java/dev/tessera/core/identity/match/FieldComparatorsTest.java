@@ -111,6 +111,10 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.postcode("10115", "10178")).isEqualTo(PREFIX);
         assertThat(FieldComparators.postcode("10115", "80331")).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.postcode("", "80331")).isEqualTo(MISSING);
+        // a US ZIP+4 names the ZIP code it extends
+        assertThat(FieldComparators.postcode("90210-1234", "90210")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("90210 1234", "90210-5678")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("90210-1234", "10001")).isEqualTo(DIFFERENT);
     }
 
     @Test
@@ -126,6 +130,13 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.city("Hull", "Hall")).isEqualTo(SOMEWHAT);
         // letters moved further in a longer name (Jaro-Winkler below 0.8): somewhat, not different
         assertThat(FieldComparators.city("Chester", "Crehtes")).isEqualTo(SOMEWHAT);
+        // large cities written in another language are the same city; other towns keep their spelling
+        assertThat(FieldComparators.city("München", "Munich")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("Koeln", "Cologne")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("Muenchen", "Munich")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("København", "Kopenhagen")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("Wien", "Vienna")).isEqualTo(EXACT);
+        assertThat(FieldComparators.city("Wien", "Munich")).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.country("DE", "Germany")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("Deutschland", "deu")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("UK", "GB")).isEqualTo(EXACT);

@@ -25,6 +25,13 @@ class StreetAddressTest {
         assertThat(StreetAddress.parse("Lindenallee 3").name()).isEqualTo("linden al");
         assertThat(StreetAddress.parse("Storgatan 3").name()).isEqualTo("stor st");
         assertThat(StreetAddress.parse("Saint Kilda Road").name()).isEqualTo(StreetAddress.parse("St Kilda Rd").name());
+        // Romance types stand before the name, and have their short forms too
+        assertThat(StreetAddress.parse("Calle Mayor 12").name()).isEqualTo(StreetAddress.parse("C/ Mayor 12").name());
+        assertThat(StreetAddress.parse("Carrer Major 3").name()).isEqualTo(StreetAddress.parse("C. Major 3").name());
+        assertThat(StreetAddress.parse("Via Roma 3").name()).isEqualTo(StreetAddress.parse("V. Roma 3").name());
+        assertThat(StreetAddress.parse("Rue de la Paix 5").name()).isEqualTo(StreetAddress.parse("R. de la Paix 5").name());
+        assertThat(StreetAddress.parse("ul. Marszałkowska 1").name()).isEqualTo(StreetAddress.parse("ulica Marszalkowska 1").name());
+        assertThat(StreetAddress.parse("Via Roma 3").name()).isNotEqualTo(StreetAddress.parse("Calle Roma 3").name());
     }
 
     @Test
