@@ -241,6 +241,20 @@ class AgentFindsCustomerBrowserIT {
         WebElement keptApart = testIds("possible-match").stream().filter(r -> !r.findElements(
                 By.cssSelector("[data-testid=kept-apart]")).isEmpty()).findFirst().orElseThrow();
         assertThat(keptApart.getText()).contains("kept apart by an agent");
+
+        // merging it back takes a reason and a ticked box: the browser does not send the form without it
+        keptApart.findElement(By.cssSelector("input[name=reason]")).sendKeys("she confirmed it after all");
+        WebElement confirm = keptApart.findElement(By.cssSelector("input[name=overrideKeptApart]"));
+        assertThat(confirm.getDomProperty("validationMessage")).as("the box must be ticked").isNotEmpty();
+        keptApart.findElement(By.cssSelector("[data-testid=merge]")).click();
+        assertThat(testIds("source-record")).as("not sent").hasSize(1);
+        testIds("possible-match").stream().filter(r -> !r.findElements(By.cssSelector("[data-testid=kept-apart]")).isEmpty())
+                .findFirst().orElseThrow().findElement(By.cssSelector("input[name=overrideKeptApart]")).click();
+        testIds("possible-match").stream().filter(r -> !r.findElements(By.cssSelector("[data-testid=kept-apart]")).isEmpty())
+                .findFirst().orElseThrow().findElement(By.cssSelector("[data-testid=merge]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=notice]")));
+        assertThat(testId("notice").getText()).contains("one now");
+        assertThat(testIds("source-record")).hasSize(2);
     }
 
     @Test

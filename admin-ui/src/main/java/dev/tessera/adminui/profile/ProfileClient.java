@@ -91,14 +91,15 @@ class ProfileClient {
     /**
      * Merges {@code other} with profile {@code id} on the signed-in agent's decision. Answers the profile
      * that holds both now, or the service's reason when it refuses (unknown profile, a decision the merge
-     * would contradict, the same profile twice).
+     * would contradict, the same profile twice, records an agent kept apart without
+     * {@code overrideKeptApart}).
      */
-    MergeAnswer merge(String id, String other, String reason) {
+    MergeAnswer merge(String id, String other, String reason, boolean overrideKeptApart) {
         return call("merge", () -> {
             try {
                 Merged merged = rest.post().uri("/api/v1/profiles/{id}/merge", id)
                         .contentType(MediaType.APPLICATION_JSON)
-                        .body(Map.of("other", other, "reason", reason))
+                        .body(Map.of("other", other, "reason", reason, "overrideKeptApart", overrideKeptApart))
                         .retrieve().body(Merged.class);
                 if (merged == null || merged.profile() == null) {
                     throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "merge returned no body");

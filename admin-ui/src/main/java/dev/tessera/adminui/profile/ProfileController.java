@@ -98,12 +98,15 @@ class ProfileController {
 
     /**
      * An agent merges a possible duplicate into this profile with a reason (kept with the decision and
-     * shown in the explanation). The profile service checks the role again and refuses merges that
+     * shown in the explanation). Merging back what an agent kept apart needs the form's confirmation
+     * ({@code overrideKeptApart}). The profile service checks the role again and refuses merges that
      * contradict earlier decisions; its reason is shown on the profile page.
      */
     @PostMapping("/profiles/{id}/merge")
     ModelAndView merge(@PathVariable String id, @RequestParam(name = "other", required = false) String other,
-            @RequestParam(name = "reason", required = false) String reason, RedirectAttributes flash) {
+            @RequestParam(name = "reason", required = false) String reason,
+            @RequestParam(name = "overrideKeptApart", defaultValue = "false") boolean overrideKeptApart,
+            RedirectAttributes flash) {
         if (!PROFILE_ID.matcher(id).matches() || other == null || !PROFILE_ID.matcher(other).matches()) {
             return invalidProfileId();
         }
@@ -113,7 +116,7 @@ class ProfileController {
         }
         ProfileClient.MergeAnswer answer;
         try {
-            answer = profiles.merge(id, other, why);
+            answer = profiles.merge(id, other, why, overrideKeptApart);
         } catch (ProfileServiceException e) {
             // down, slow or refusing for another reason: the merge may or may not have happened
             return back(id, flash, "The profile service did not confirm the merge. Reload this page"

@@ -102,15 +102,19 @@ class ProfileClientTest {
                         .value("p-2"))
                 .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.reason")
                         .value("confirmed on the phone"))
+                .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.overrideKeptApart")
+                        .value(false))
                 .andRespond(withSuccess("{\"profile\":\"p-1\",\"mergedAway\":[\"p-2\"]}", MediaType.APPLICATION_JSON));
         server.expect(requestTo(BASE + "/api/v1/profiles/p-1/merge"))
+                .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.overrideKeptApart")
+                        .value(true))
                 .andRespond(withStatus(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body("{\"title\":\"Contradicts earlier decisions\",\"status\":409,"
                                 + "\"detail\":\"This would chain together 3 records\"}"));
 
-        assertThat(client.merge("p-1", "p-2", "confirmed on the phone"))
+        assertThat(client.merge("p-1", "p-2", "confirmed on the phone", false))
                 .isEqualTo(new ProfileClient.MergeAnswer("p-1", null));
-        assertThat(client.merge("p-1", "p-3", "again")).isEqualTo(
+        assertThat(client.merge("p-1", "p-3", "again", true)).isEqualTo(
                 new ProfileClient.MergeAnswer(null, "This would chain together 3 records"));
         server.verify();
     }

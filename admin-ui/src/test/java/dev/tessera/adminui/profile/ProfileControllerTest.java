@@ -136,9 +136,12 @@ class ProfileControllerTest {
         String common = row(html, "possible-match");
         assertThat(common).contains("href=\"/profiles/p-2\"").contains("others share that name there")
                 .contains("last_name exact, first_name exact, city exact").contains(">3.0<")
-                .doesNotContain("kept apart");
+                .doesNotContain("kept apart").doesNotContain("overrideKeptApart");
         assertThat(html).contains("data-verdict=\"links\"").contains("kept apart by an agent")
                 .contains(">birth_date<");
+        // merging back what an agent kept apart takes a ticked box
+        String keptApart = html.substring(html.indexOf("data-verdict=\"links\""));
+        assertThat(keptApart).containsPattern("<input type=\"checkbox\" name=\"overrideKeptApart\" value=\"true\" required");
     }
 
     @Test
@@ -165,7 +168,7 @@ class ProfileControllerTest {
 
     @Test
     void anAgentMergesAPossibleDuplicateAndLandsOnTheProfileHoldingBoth() {
-        given(client.merge(JANE_ID, "p-2", "confirmed on the phone"))
+        given(client.merge(JANE_ID, "p-2", "confirmed on the phone", false))
                 .willReturn(new ProfileClient.MergeAnswer(JANE_ID, null));
 
         MvcTestResult result = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
@@ -173,6 +176,18 @@ class ProfileControllerTest {
 
         assertThat(result).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
         assertThat(result).flash().containsEntry("notice", "Merged: the two profiles are one now.");
+    }
+
+    @Test
+    void mergingBackWhatAnAgentKeptApartIsSentWithTheFormsConfirmation() {
+        given(client.merge(JANE_ID, "p-2", "same after all", true)).willReturn(new ProfileClient.MergeAnswer(JANE_ID, null));
+
+        MvcTestResult result = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
+                .param("reason", "same after all").param("overrideKeptApart", "true").principal(signedIn("cdp-agent"))
+                .exchange();
+
+        assertThat(result).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        org.mockito.Mockito.verify(client).merge(JANE_ID, "p-2", "same after all", true);
     }
 
     @Test
@@ -189,7 +204,7 @@ class ProfileControllerTest {
         assertThat(badOther).hasStatus(HttpStatus.BAD_REQUEST);
         verifyNoInteractions(client);
 
-        given(client.merge(JANE_ID, "p-3", "same")).willReturn(new ProfileClient.MergeAnswer(null, "No such profile."));
+        given(client.merge(JANE_ID, "p-3", "same", false)).willReturn(new ProfileClient.MergeAnswer(null, "No such profile."));
         MvcTestResult refused = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-3")
                 .param("reason", "same").exchange();
         assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
@@ -247,7 +262,7 @@ class ProfileControllerTest {
 
     @Test
     void whenTheServiceDoesNotConfirmAMergeOrSplitTheAgentIsToldToCheck() {
-        given(client.merge(JANE_ID, "p-2", "same"))
+        given(client.merge(JANE_ID, "p-2", "same", false))
                 .willThrow(new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service unreachable"));
         given(client.split(JANE_ID, List.of("shop:9")))
                 .willThrow(new ProfileServiceException(HttpStatus.GATEWAY_TIMEOUT, "profile service timed out"));

@@ -640,17 +640,20 @@ public final class ProfileResolver implements IdentityResolver {
      * Merges two profiles because a person decided they are one customer (must-link), whatever matching
      * says: the older profile survives (as in every merge), takes the other's records, and the other id
      * forwards to it. The decision is kept with the records ({@link ProfileStore#mustLink}), each moved
-     * record's evidence says {@code manual-merge}, and earlier cannot-link decisions between the two
-     * profiles' records are dropped (the newer decision wins). Interactions are the caller's to move
-     * ({@code CxIdentityHooks.afterMerge}).
+     * record's evidence says {@code manual-merge}. Interactions are the caller's to move
+     * ({@code CxIdentityHooks.afterMerge}). When an agent kept records of the two profiles apart
+     * (cannot-link, e.g. by a split), the merge is refused unless {@code overrideKeptApart}: then those
+     * decisions are dropped (the newer decision wins).
      *
+     * @throws KeptApartException when records of the two profiles were kept apart and
+     *                            {@code overrideKeptApart} is false (nothing changed)
      * @throws java.util.NoSuchElementException when either profile does not exist
      * @throws IllegalArgumentException when both ids stand for the same profile
      * @throws java.util.ConcurrentModificationException when the profiles kept changing meanwhile (retry)
      * @throws MustLinkConflictException when the decision would chain records an agent separated (nothing
      *                                   changed)
      */
-    public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision) {
+    public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision, boolean overrideKeptApart) {
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
             Profile a = store.find(first).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + first));
             Profile b = store.find(second).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + second));
@@ -662,6 +665,9 @@ public final class ProfileResolver implements IdentityResolver {
             Profile absorbed = survivor == a ? b : a;
             List<CustomerRecord> kept = store.records(survivor.id());
             List<CustomerRecord> moved = store.records(absorbed.id());
+            if (!overrideKeptApart) {
+                refuseKeptApart(kept, moved);
+            }
             refuseMergeConflicts(kept.get(0).id(), kept.stream().map(CustomerRecord::id).toList(),
                     moved.stream().map(CustomerRecord::id).toList());
             Map<SourceRecordId, CustomerRecord> records = new LinkedHashMap<>();
@@ -701,6 +707,28 @@ public final class ProfileResolver implements IdentityResolver {
         }
         throw new java.util.ConcurrentModificationException("profiles " + first + " and " + second
                 + " kept changing during the merge");
+    }
+
+    /** {@link #merge(ProfileId, ProfileId, MergeDecision, boolean)} that never overrides a keep-apart decision. */
+    public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision) {
+        return merge(first, second, decision, false);
+    }
+
+    private void refuseKeptApart(List<CustomerRecord> kept, List<CustomerRecord> moved) {
+        Set<SourceRecordId> movedIds = new java.util.HashSet<>();
+        moved.forEach(r -> movedIds.add(r.id()));
+        Set<SourceRecordId> separated = new TreeSet<>();
+        for (CustomerRecord k : kept) {
+            for (SourceRecordId other : store.cannotLink(k.id())) {
+                if (movedIds.contains(other)) {
+                    separated.add(k.id());
+                    separated.add(other);
+                }
+            }
+        }
+        if (!separated.isEmpty()) {
+            throw new KeptApartException(separated);
+        }
     }
 
     /** The rule in the evidence of records a person merged in. */

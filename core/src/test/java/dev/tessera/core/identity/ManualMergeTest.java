@@ -8,6 +8,7 @@ import dev.tessera.core.identity.ProfileExplainer.RecordExplanation;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.MergeDecision;
+import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
@@ -92,13 +93,28 @@ class ManualMergeTest {
     }
 
     @Test
-    void aMergeOverridesAnEarlierSplitAndASplitOverridesAMerge() {
+    void aMergeOverridesAnEarlierSplitOnlyWhenToldToAndASplitOverridesAMerge() {
         resolver.merge(jane, janeAtWork, DECISION);
         ProfileResolver.SplitResult split = resolver.split(jane, Set.of(id("c2")));
         assertThat(store.mustLink(id("c2"))).isEmpty();
         assertThat(store.cannotLink(id("c2"))).containsExactly(id("c1"));
+        ProfileId remaining = split.remaining().get(0);
+        ProfileId movedOut = split.movedOut().get(0);
+        Profile remainingBefore = store.find(remaining).orElseThrow();
+        Profile movedBefore = store.find(movedOut).orElseThrow();
 
-        resolver.merge(split.remaining().get(0), split.movedOut().get(0), DECISION);
+        // an agent separated them: merging back is refused unless the merge says it overrides that
+        assertThatThrownBy(() -> resolver.merge(remaining, movedOut, DECISION))
+                .isInstanceOfSatisfying(KeptApartException.class,
+                        e -> assertThat(e.records()).containsExactlyInAnyOrder(id("c1"), id("c2")))
+                .hasMessageNotContaining("jane");
+        assertThatThrownBy(() -> resolver.merge(movedOut, remaining, DECISION, false))
+                .isInstanceOf(KeptApartException.class);
+        assertThat(store.find(remaining)).contains(remainingBefore);
+        assertThat(store.find(movedOut)).contains(movedBefore);
+        assertThat(store.cannotLink(id("c2"))).containsExactly(id("c1"));
+
+        resolver.merge(remaining, movedOut, DECISION, true);
 
         assertThat(store.cannotLink(id("c2"))).isEmpty();
         assertThat(store.mustLink(id("c2"))).containsKey(id("c1"));

@@ -54,6 +54,16 @@ class ApiProblem {
         }
     }
 
+    /** A merge over an agent's earlier keep-apart decision, not confirmed by {@code overrideKeptApart}. */
+    static final class KeptApart extends RuntimeException {
+        private final int records;
+
+        KeptApart(int records) {
+            super("kept apart", null, false, false);
+            this.records = records;
+        }
+    }
+
     static final class RateLimited extends RuntimeException {
         private final long retryAfterSeconds;
 
@@ -109,6 +119,16 @@ class ApiProblem {
                 + "separated from the other); see the profiles' explanations, then merge or split those first.");
         problem.setTitle("Contradicts earlier decisions");
         problem.setType(URI.create(TYPE_BASE + "decision-conflict"));
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail keptApart(KeptApart e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "An agent kept " + e.records
+                + " records of these two profiles apart (see the profiles' explanations). Merging drops that"
+                + " decision: send \"overrideKeptApart\": true to merge all the same.");
+        problem.setTitle("Kept apart by an agent");
+        problem.setType(URI.create(TYPE_BASE + "kept-apart"));
         return problem;
     }
 

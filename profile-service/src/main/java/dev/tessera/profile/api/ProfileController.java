@@ -3,6 +3,7 @@ package dev.tessera.profile.api;
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.ProfileExplainer;
+import dev.tessera.core.identity.KeptApartException;
 import dev.tessera.core.identity.MustLinkConflictException;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
@@ -198,6 +199,7 @@ class ProfileController {
     /**
      * Merges another profile with this one on an agent's decision (must-link): the older survives, the
      * other id forwards to it, and the explanation shows the decision with who made it, when and why.
+     * Records an agent kept apart (a split) are merged back only with {@code overrideKeptApart: true}.
      */
     @PostMapping(path = "/{id}/merge", consumes = MediaType.APPLICATION_JSON_VALUE)
     MergeView merge(@PathVariable String id, @Valid @RequestBody MergeRequest request, Authentication caller) {
@@ -207,7 +209,7 @@ class ProfileController {
         }
         try {
             Resolution merged = resolver.merge(target, new ProfileId(request.other()),
-                    new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()));
+                    new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()), request.overrides());
             cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
             List<String> away = merged.merged().stream().map(ProfileId::value).toList();
             audit.record(caller, ReadAudit.MERGE, merged.profileId().value(), List.of(),
@@ -221,6 +223,8 @@ class ProfileController {
             throw new ApiProblem.Conflict();
         } catch (MustLinkConflictException e) {
             throw new ApiProblem.DecisionConflict(e.records().size());
+        } catch (KeptApartException e) {
+            throw new ApiProblem.KeptApart(e.records().size());
         }
     }
 

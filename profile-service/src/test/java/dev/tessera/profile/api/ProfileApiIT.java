@@ -292,6 +292,34 @@ class ProfileApiIT {
         assertThat(get("/api/v1/profiles/" + other).json().get("records")).hasSize(1);
     }
 
+    /** Merging back what an agent split is a 409 naming the flag, and done only with the flag. */
+    @Test
+    void aMergeOverAnAgentsSplitNeedsOverrideKeptApart() throws Exception {
+        Resolution jane = seedJane(); // crm:1 and shop:77
+        String id = jane.profileId().value();
+        Response split = post("/api/v1/profiles/" + id + "/split", "{\"records\":[\"shop:77\"]}");
+        assertThat(split.status()).as(split.body()).isEqualTo(200);
+        String moved = split.json().at("/movedOut/0").asString();
+        String remaining = split.json().at("/remaining/0").asString();
+
+        Response refused = post("/api/v1/profiles/" + remaining + "/merge",
+                "{\"other\":\"" + moved + "\",\"reason\":\"same customer\"}");
+        Response notTrue = post("/api/v1/profiles/" + remaining + "/merge",
+                "{\"other\":\"" + moved + "\",\"reason\":\"same customer\",\"overrideKeptApart\":false}");
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("/kept-apart");
+        assertThat(refused.json().get("detail").asString()).contains("2 records", "overrideKeptApart")
+                .doesNotContain("jane", "shop:", "crm:");
+        assertThat(notTrue.status()).isEqualTo(409);
+        assertThat(get("/api/v1/profiles/" + moved).json().get("records")).hasSize(1);
+
+        Response merged = post("/api/v1/profiles/" + remaining + "/merge",
+                "{\"other\":\"" + moved + "\",\"reason\":\"same customer after all\",\"overrideKeptApart\":true}");
+        assertThat(merged.status()).as(merged.body()).isEqualTo(200);
+        assertThat(get("/api/v1/profiles/" + moved).json().get("records")).hasSize(2);
+    }
+
     @Test
     void splitRequestsAreValidated() throws Exception {
         Resolution jane = seedJane();
