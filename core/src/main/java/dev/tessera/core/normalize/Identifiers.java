@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.tessera.core.identity.match.Countries;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,11 +37,23 @@ public final class Identifiers {
      * same whatever the country.
      */
     public Optional<Identifier> phone(String raw, String country) {
-        PhoneNormalizer normalizer = Countries.isoCode(country)
+        return phoneIn(country).normalize(raw).map(value -> new Identifier(IdentifierType.PHONE, value));
+    }
+
+    /**
+     * Every phone number of a value that may hold several ("020 7946 0958 / 07700 900123", see
+     * {@link PhoneNormalizer#normalizeAll}), read in the record's country as {@link #phone(String, String)}.
+     */
+    public List<Identifier> phones(String raw, String country) {
+        return phoneIn(country).normalizeAll(raw).stream().map(value -> new Identifier(IdentifierType.PHONE, value))
+                .toList();
+    }
+
+    private PhoneNormalizer phoneIn(String country) {
+        return Countries.isoCode(country)
                 .filter(PhoneNumberUtil.getInstance().getSupportedRegions()::contains)
                 .map(code -> phoneByRegion.computeIfAbsent(code, PhoneNormalizer::new))
                 .orElse(phone);
-        return normalizer.normalize(raw).map(value -> new Identifier(IdentifierType.PHONE, value));
     }
 
     /** An id shared across systems, e.g. a customer number, namespaced so ids of two systems never collide. */

@@ -30,11 +30,50 @@ public final class PhoneNormalizer {
         return defaultRegion;
     }
 
+    /** A label in parentheses ("(mobile)", "(home)"): words, not digits. */
+    private static final java.util.regex.Pattern LABEL_IN_PARENTHESES = java.util.regex.Pattern.compile(
+            "\\([^()0-9]*\\p{L}[^()0-9]*\\)");
+    /** A label in front ("Mobile: ", "Tel.: "); not a {@code tel:} URI, which libphonenumber reads itself. */
+    private static final java.util.regex.Pattern LEADING_LABEL = java.util.regex.Pattern.compile(
+            "^(?!tel:)[\\p{L}][\\p{L} .]{0,19}:\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** What separates several numbers in one cell: a slash, semicolon, comma or bar, or "or"/"and". */
+    private static final java.util.regex.Pattern SEPARATOR = java.util.regex.Pattern.compile(
+            "\\s*[/;,|]\\s*|\\s+(?:or|and|oder|ou|o)\\s+", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** Most numbers one cell is read as. */
+    static final int MAX_NUMBERS_PER_VALUE = 4;
+
+    /**
+     * Every number in a value that may hold several ("020 7946 0958 / 07700 900123"): the value itself
+     * when it is one number (so "030/1234567", a Berlin number written with a slash, stays one), else
+     * each part between separators that is a number, at most {@value #MAX_NUMBERS_PER_VALUE}, in order,
+     * without repeats.
+     */
+    public java.util.List<String> normalizeAll(String raw) {
+        Optional<String> whole = normalize(raw);
+        if (whole.isPresent()) {
+            return java.util.List.of(whole.get());
+        }
+        if (raw == null || raw.length() > 64 * MAX_NUMBERS_PER_VALUE) {
+            return java.util.List.of();
+        }
+        java.util.LinkedHashSet<String> numbers = new java.util.LinkedHashSet<>();
+        for (String part : SEPARATOR.split(raw, MAX_NUMBERS_PER_VALUE + 1)) {
+            normalize(part).ifPresent(numbers::add);
+            if (numbers.size() == MAX_NUMBERS_PER_VALUE) {
+                break;
+            }
+        }
+        return java.util.List.copyOf(numbers);
+    }
+
     public Optional<String> normalize(String raw) {
         if (raw == null || raw.isBlank() || raw.length() > 64) {
             return Optional.empty();
         }
-        String value = raw.strip();
+        String value = LEADING_LABEL.matcher(LABEL_IN_PARENTHESES.matcher(raw).replaceAll(" ").strip()).replaceFirst("").strip();
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
         if (value.startsWith("00")) {
             value = "+" + value.substring(2);
         }

@@ -373,8 +373,9 @@ public final class IdentityBenchmark {
             Optional<Identifier> emailId = identifiers.email(email);
             emailId.ifPresent(ids::add);
             String phone = cell.apply("phone");
-            Optional<Identifier> phoneId = identifiers.phone(phone, cell.apply("country"));
-            phoneId.ifPresent(ids::add);
+            List<Identifier> phoneIds = identifiers.phones(phone, cell.apply("country"));
+            Optional<Identifier> phoneId = phoneIds.stream().findFirst();
+            ids.addAll(phoneIds);
             withEmail += emailId.isPresent() ? 1 : 0;
             withPhone += phoneId.isPresent() ? 1 : 0;
             invalidEmail += emailId.isEmpty() && !email.isEmpty() ? 1 : 0;

@@ -79,4 +79,27 @@ class NormalizersTest {
         assertThat(identifiers.phone("07700 900123", "AQ")).map(Identifier::value).contains("+447700900123");
         assertThat(identifiers.phone("030 1234567", "DE")).isEqualTo(new Identifiers("DE").phone("030 1234567"));
     }
+
+    @Test
+    void labelsAroundANumberAreLeftOut() {
+        assertThat(ukPhone.normalize("+44 7700 900123 (mobile)")).contains("+447700900123");
+        assertThat(ukPhone.normalize("Mobile: 07700 900123")).contains("+447700900123");
+        assertThat(ukPhone.normalize("Tel.: 020 7946 0958")).contains("+442079460958");
+        assertThat(ukPhone.normalize("tel:+442079460958")).contains("+442079460958");
+        assertThat(ukPhone.normalize("(mobile)")).isEmpty();
+    }
+
+    @Test
+    void aValueWithSeveralNumbersGivesEachOfThem() {
+        assertThat(ukPhone.normalizeAll("020 7946 0958 / 07700 900123")).containsExactly("+442079460958", "+447700900123");
+        assertThat(ukPhone.normalizeAll("07700 900123 or 020 7946 0958; 07700 900123"))
+                .containsExactly("+447700900123", "+442079460958");
+        // one number written with a slash stays one number
+        assertThat(new PhoneNormalizer("DE").normalizeAll("030/1234567")).containsExactly("+49301234567");
+        assertThat(ukPhone.normalizeAll("call me / later")).isEmpty();
+        assertThat(ukPhone.normalizeAll(String.join(" / ", java.util.Collections.nCopies(6, "07700 900123"))))
+                .containsExactly("+447700900123");
+        assertThat(new Identifiers("GB").phones("030 1234567 / 0171 2345678", "DE")).extracting(Identifier::value)
+                .containsExactly("+49301234567", "+491712345678");
+    }
 }

@@ -88,7 +88,14 @@ final class CsvRecordMapper {
         // a national number is read in the row's own country when the mapping has one (Identifiers.phone)
         String countryColumn = mapping.attributes().get(Attributes.COUNTRY);
         String country = countryColumn == null ? null : cell.apply(countryColumn);
-        collect(mapping.phone(), cell, raw -> identifiers.phone(raw, country), Attributes.PHONE, ids, attributes);
+        for (String column : mapping.phone()) { // a cell may hold several numbers ("020 ... / 07700 ...")
+            String raw = cell.apply(column);
+            if (!raw.isEmpty()) {
+                List<Identifier> phones = identifiers.phones(raw, country);
+                ids.addAll(phones);
+                attributes.putIfAbsent(Attributes.PHONE, phones.isEmpty() ? raw : phones.get(0).value());
+            }
+        }
 
         for (Map.Entry<String, String> attribute : mapping.attributes().entrySet()) {
             String value = cell.apply(attribute.getValue());

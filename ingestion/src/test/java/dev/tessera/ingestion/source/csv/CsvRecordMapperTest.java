@@ -51,6 +51,10 @@ class CsvRecordMapperTest {
                 .extracting(i -> i.value()).containsExactly("+12125550123");
         assertThat(mapper.map("c-3,,020 7946 0958,Ann,", FILE_TIME).identifiers())
                 .as("no country: the default region").extracting(i -> i.value()).containsExactly("+442079460958");
+        // a cell with two numbers and a label gives both; the attribute keeps the first
+        CustomerRecord two = mapper.map("c-4,,030 1234567 / 0171 2345678 (mobil),Jana,DE", FILE_TIME);
+        assertThat(two.identifiers()).extracting(i -> i.value()).containsExactlyInAnyOrder("+49301234567", "+491712345678");
+        assertThat(two.attributes()).containsEntry("phone", "+49301234567");
     }
 
     @Test
