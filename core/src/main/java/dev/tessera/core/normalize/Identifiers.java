@@ -25,6 +25,11 @@ public final class Identifiers {
         return email.normalize(raw).map(value -> new Identifier(IdentifierType.EMAIL, value));
     }
 
+    /** Every address of a value that may hold several ({@code a@x.com; b@y.com}, {@link EmailNormalizer#normalizeAll}). */
+    public List<Identifier> emails(String raw) {
+        return email.normalizeAll(raw).stream().map(value -> new Identifier(IdentifierType.EMAIL, value)).toList();
+    }
+
     public Optional<Identifier> phone(String raw) {
         return phone.normalize(raw).map(value -> new Identifier(IdentifierType.PHONE, value));
     }

@@ -370,8 +370,9 @@ public final class IdentityBenchmark {
             sources.add(id.source());
             List<Identifier> ids = new ArrayList<>();
             String email = cell.apply("email");
-            Optional<Identifier> emailId = identifiers.email(email);
-            emailId.ifPresent(ids::add);
+            List<Identifier> emailIds = identifiers.emails(email);
+            Optional<Identifier> emailId = emailIds.stream().findFirst();
+            ids.addAll(emailIds);
             String phone = cell.apply("phone");
             List<Identifier> phoneIds = identifiers.phones(phone, cell.apply("country"));
             Optional<Identifier> phoneId = phoneIds.stream().findFirst();

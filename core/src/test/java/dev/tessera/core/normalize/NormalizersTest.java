@@ -102,4 +102,17 @@ class NormalizersTest {
         assertThat(new Identifiers("GB").phones("030 1234567 / 0171 2345678", "DE")).extracting(Identifier::value)
                 .containsExactly("+49301234567", "+491712345678");
     }
+
+    @Test
+    void emailsWithADisplayNameAFullStopOrSeveralInOneValue() {
+        assertThat(email.normalize("Jane Doe <Jane.Doe@Example.com>")).contains("jane.doe@example.com");
+        assertThat(email.normalize("jane@example.com.")).contains("jane@example.com");
+        assertThat(email.normalize("<a@x.com> <b@y.com>")).isEmpty();
+        assertThat(email.normalizeAll("jane@example.com; Jane.Doe@Work.example, jane@example.com"))
+                .containsExactly("jane@example.com", "jane.doe@work.example");
+        assertThat(email.normalizeAll("jane@example.com or not")).containsExactly("jane@example.com");
+        assertThat(email.normalizeAll("no address here")).isEmpty();
+        assertThat(new Identifiers("GB").emails("a@x.com | b@y.com")).extracting(Identifier::value)
+                .containsExactly("a@x.com", "b@y.com");
+    }
 }

@@ -18,7 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -84,18 +83,12 @@ final class CsvRecordMapper {
 
         Map<String, String> attributes = new LinkedHashMap<>();
         List<Identifier> ids = new ArrayList<>();
-        collect(mapping.email(), cell, identifiers::email, Attributes.EMAIL, ids, attributes);
-        // a national number is read in the row's own country when the mapping has one (Identifiers.phone)
+        // a cell may hold several addresses or numbers ("a@x.com; b@y.com", "020 ... / 07700 ..."); a
+        // national number is read in the row's own country when the mapping has one (Identifiers.phones)
+        collect(mapping.email(), cell, identifiers::emails, Attributes.EMAIL, ids, attributes);
         String countryColumn = mapping.attributes().get(Attributes.COUNTRY);
         String country = countryColumn == null ? null : cell.apply(countryColumn);
-        for (String column : mapping.phone()) { // a cell may hold several numbers ("020 ... / 07700 ...")
-            String raw = cell.apply(column);
-            if (!raw.isEmpty()) {
-                List<Identifier> phones = identifiers.phones(raw, country);
-                ids.addAll(phones);
-                attributes.putIfAbsent(Attributes.PHONE, phones.isEmpty() ? raw : phones.get(0).value());
-            }
-        }
+        collect(mapping.phone(), cell, raw -> identifiers.phones(raw, country), Attributes.PHONE, ids, attributes);
 
         for (Map.Entry<String, String> attribute : mapping.attributes().entrySet()) {
             String value = cell.apply(attribute.getValue());
@@ -139,17 +132,18 @@ final class CsvRecordMapper {
      * Adds the normalised identifiers of these columns; the first value of each kind also becomes the
      * attribute. A value that does not normalise is kept as the attribute (nothing is lost) but links nothing.
      */
+    /** Each column's identifiers; the attribute keeps the first one (or the raw value when none is valid). */
     private static void collect(List<String> columns, Function<String, String> cell,
-            Function<String, Optional<Identifier>> normalise, String attribute, List<Identifier> ids,
+            Function<String, List<Identifier>> normalise, String attribute, List<Identifier> ids,
             Map<String, String> attributes) {
         for (String column : columns) {
             String raw = cell.apply(column);
             if (raw.isEmpty()) {
                 continue;
             }
-            Optional<Identifier> id = normalise.apply(raw);
-            id.ifPresent(ids::add);
-            attributes.putIfAbsent(attribute, id.map(Identifier::value).orElse(raw));
+            List<Identifier> found = normalise.apply(raw);
+            ids.addAll(found);
+            attributes.putIfAbsent(attribute, found.isEmpty() ? raw : found.get(0).value());
         }
     }
 

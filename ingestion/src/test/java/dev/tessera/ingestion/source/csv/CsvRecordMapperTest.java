@@ -55,6 +55,9 @@ class CsvRecordMapperTest {
         CustomerRecord two = mapper.map("c-4,,030 1234567 / 0171 2345678 (mobil),Jana,DE", FILE_TIME);
         assertThat(two.identifiers()).extracting(i -> i.value()).containsExactlyInAnyOrder("+49301234567", "+491712345678");
         assertThat(two.attributes()).containsEntry("phone", "+49301234567");
+        CustomerRecord mails = mapper.map("c-5,\"Jana Roth <Jana@Example.de>; jr@work.example\",,Jana,DE", FILE_TIME);
+        assertThat(mails.identifiers()).extracting(i -> i.value()).containsExactlyInAnyOrder("jana@example.de", "jr@work.example");
+        assertThat(mails.attributes()).containsEntry("email", "jana@example.de");
     }
 
     @Test
