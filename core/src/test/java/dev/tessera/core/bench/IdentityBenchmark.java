@@ -363,7 +363,8 @@ public final class IdentityBenchmark {
             }
             SourceRecordId id;
             try {
-                id = new SourceRecordId(cell.apply("source"), cell.apply("source_id"));
+                String sourceId = cell.apply("source_id");
+                id = new SourceRecordId(sourceName(cell.apply("source")), sourceId.isEmpty() ? recordId : sourceId);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
             }
@@ -492,5 +493,27 @@ public final class IdentityBenchmark {
 
     private static double millis(long nanos) {
         return nanos / 1e6;
+    }
+
+    /** Source names as sources write them, made a valid {@link SourceRecordId} source. */
+    private static final java.util.regex.Pattern VALID_SOURCE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    /**
+     * The source of a row as the platform names sources ({@code [a-z0-9_-]}, at most 64): as written when
+     * it is one already; else lower-cased with other characters as dashes and a short digest of what was
+     * written, so "CRM System" and "crm-system" stay two sources; an empty cell is source {@code input}
+     * (and an empty {@code source_id} the row's {@code record_id}): the input format allows empty cells.
+     */
+    static String sourceName(String raw) {
+        if (raw.isEmpty()) {
+            return "input";
+        }
+        if (VALID_SOURCE.matcher(raw).matches()) {
+            return raw;
+        }
+        String folded = java.text.Normalizer.normalize(raw, java.text.Normalizer.Form.NFKD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_-]+", "-").replaceAll("^[-_]+|[-_]+$", "");
+        String digest = dev.tessera.core.store.RedisKeys.digest(raw).substring(0, 8);
+        return (folded.isEmpty() ? "src" : folded.substring(0, Math.min(folded.length(), 50))) + "-" + digest;
     }
 }

@@ -53,6 +53,26 @@ class IdentityBenchmarkTest {
         assertThat(input.rows().get(1).record().attributes()).containsOnlyKeys("first_name", "last_name");
     }
 
+    /** Data of other origin: empty source cells, source names with spaces, a BOM, CRLF, labelled values. */
+    @Test
+    void readsSourcesAsTheyAreWrittenAndEmptyOnes() {
+        String csv = "\uFEFFrecord_id,source,source_id,first_name,last_name,email,phone,birth_date,street,city,postcode,"
+                + "country\r\n"
+                + "1,CRM System,,Jane,Doe,Jane Doe <jane@example.com>,030 1234567,,,Berlin,,DE\r\n"
+                + "2,,,Jane,Doe,,,,,,,\r\n"
+                + "3,crm-system,7,Jo,Doe,,,,,,,\r\n";
+
+        IdentityBenchmark.Input input = IdentityBenchmark.read(new StringReader(csv), null, new Identifiers("GB"));
+
+        assertThat(input.rows()).extracting(r -> r.record().id().key()).containsExactly(
+                IdentityBenchmark.sourceName("CRM System") + ":1", "input:2", "crm-system:7");
+        assertThat(IdentityBenchmark.sourceName("CRM System")).startsWith("crm-system-").isNotEqualTo("crm-system");
+        assertThat(IdentityBenchmark.sourceName("Ventes Équipe")).matches("ventes-equipe-[0-9a-f]{8}");
+        assertThat(IdentityBenchmark.sourceName("!!!")).matches("src-[0-9a-f]{8}");
+        assertThat(input.rows().get(0).record().identifiers()).extracting(i -> i.value())
+                .containsExactlyInAnyOrder("jane@example.com", "+49301234567");
+    }
+
     @Test
     void rejectsAnInputWithoutTheCanonicalColumns() {
         assertThatThrownBy(() -> IdentityBenchmark.read(new StringReader("record_id,source\n1,crm\n"), null,
