@@ -201,6 +201,15 @@ public final class IdentityBenchmark {
         Input input;
         try (Reader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
             input = read(reader, options.truthColumn(), identifiers);
+        } catch (java.io.UncheckedIOException e) {
+            if (!(e.getCause() instanceof java.nio.charset.CharacterCodingException)) {
+                throw e;
+            }
+            // spreadsheet exports of European data are often Windows-1252: read it as such, and say so
+            out.println("input: not UTF-8; read as windows-1252");
+            try (Reader reader = Files.newBufferedReader(options.input(), java.nio.charset.Charset.forName("windows-1252"))) {
+                input = read(reader, options.truthColumn(), identifiers);
+            }
         }
         List<Row> rows = input.rows();
         int n = rows.size();

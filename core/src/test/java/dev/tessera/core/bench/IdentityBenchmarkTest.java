@@ -111,6 +111,25 @@ class IdentityBenchmarkTest {
                 .matches("precision=1\\.0000 recall=0\\.5000 f1=0\\.6667 records_per_s=[0-9]+");
     }
 
+    /** A spreadsheet export in Windows-1252 (Jürgen Müller, Köln) is read as such, and the run says so. */
+    @Test
+    void anInputThatIsNotUtf8IsReadAsWindows1252(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Files.writeString(input, "record_id,source,source_id,first_name,last_name,email,phone,birth_date,street,city,"
+                + "postcode,country,cluster\n"
+                + "1,crm,1,J\u00fcrgen,M\u00fcller,,,1980-01-02,,K\u00f6ln,,DE,a\n"
+                + "2,crm,2,Juergen,Mueller,,,1980-01-02,,Cologne,,DE,a\n", java.nio.charset.Charset.forName("windows-1252"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
+                "--out", dir.resolve("out.csv").toString(), "--truth-column", "cluster");
+
+        PairwiseMetrics metrics = IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()), "test",
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("not UTF-8; read as windows-1252");
+        assertThat(metrics).as("the umlauts were read, and the two spellings link").isEqualTo(new PairwiseMetrics(1, 1, 1));
+    }
+
     @Test
     void withoutTruthPrintsNotApplicableMetrics(@TempDir Path dir) throws Exception {
         Path input = dir.resolve("in.csv");
