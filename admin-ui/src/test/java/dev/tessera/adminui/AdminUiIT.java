@@ -70,6 +70,7 @@ class AdminUiIT {
     private static final InProcessProfileService profileService = new InProcessProfileService();
     private static String janeId;
     private static String malloryId;
+    private static String tomId;
 
     private DevLoginSession agent;
 
@@ -122,6 +123,23 @@ class AdminUiIT {
             cx.append(new Interaction("s-1", new SourceRecordId("crm", "1"), InteractionKind.SURVEY_RESPONSE, "email",
                     "delivery", JANUARY.plus(Duration.ofDays(5)), null,
                     new Interaction.Score(Interaction.ScoreType.NPS, 9), Map.of()));
+            // Tom: 52 orders, one a day, and a support ticket answered after 2 hours and solved after 28
+            tomId = resolver.resolve(record("crm", "3", JANUARY, List.of(IDENTIFIERS.email("tom@example.com").orElseThrow()),
+                    Map.of("first_name", "Tom"))).profileId().value();
+            SourceRecordId tom = new SourceRecordId("crm", "3");
+            List<Interaction> history = new java.util.ArrayList<>();
+            for (int day = 0; day < 52; day++) {
+                history.add(new Interaction("t-o" + day, tom, InteractionKind.ORDER, "web", "checkout",
+                        JANUARY.plus(Duration.ofDays(day)), new Interaction.Money(new BigDecimal("10.00"), "GBP"), null, Map.of()));
+            }
+            Instant opened = JANUARY.plus(Duration.ofDays(20).plusHours(1));
+            history.add(new Interaction("t-1:opened", tom, InteractionKind.TICKET_OPENED, "email", "support", opened,
+                    null, null, Map.of(Interaction.TICKET_ID, "T-1", "type", "complaint")));
+            history.add(new Interaction("t-1:replied", tom, InteractionKind.TICKET_REPLIED, "email", "support",
+                    opened.plus(Duration.ofHours(2)), null, null, Map.of(Interaction.TICKET_ID, "T-1")));
+            history.add(new Interaction("t-1:solved", tom, InteractionKind.TICKET_SOLVED, "email", "support",
+                    opened.plus(Duration.ofHours(28)), null, null, Map.of(Interaction.TICKET_ID, "T-1")));
+            cx.appendAll(history);
         }
     }
 
@@ -190,6 +208,32 @@ class AdminUiIT {
                 "/api/v1/profiles/" + janeId + "/metrics", "/api/v1/profiles/" + janeId + "/possible-matches");
 
         assertThat(get("/profiles/" + malloryId).body()).contains("No interactions yet.");
+    }
+
+    /** An agent pages back through a long history and narrows it to the support tickets. */
+    @Test
+    void theHistoryPagesBackAndNarrowsToOneKindOfInteraction() throws Exception {
+        String newest = get("/profiles/" + tomId).body();
+        assertThat(element(newest, "timeline", "</caption>")).contains("Everything: 1 to 50 of 55, newest first");
+        assertThat(newest.split("data-testid=\"timeline-entry\"", -1)).hasSize(51);
+        assertThat(newest).contains("data-testid=\"history-older\"").doesNotContain("data-testid=\"history-newer\"");
+        assertThat(element(newest, "cx-open", "</dd>")).contains("0 / 0");
+        assertThat(element(newest, "cx-handling", "</dd>")).contains("first reply <span>2 h</span>")
+                .contains("solved in <span>28 h</span>");
+
+        String older = get("/profiles/" + tomId + "?page=1").body();
+        assertThat(element(older, "timeline", "</caption>")).contains("Everything: 51 to 55 of 55");
+        assertThat(older).contains("data-testid=\"history-newer\"").doesNotContain("data-testid=\"history-older\"");
+
+        String support = get("/profiles/" + tomId + "?show=support").body();
+        assertThat(element(support, "timeline", "</caption>")).contains("Support tickets: 1 to 3 of 3");
+        assertThat(section(support, "timeline")).containsSubsequence("ticket solved", "ticket replied", "ticket opened")
+                .doesNotContain("order");
+        assertThat(support).contains("<option value=\"support\" selected=\"selected\">Support tickets</option>");
+
+        String unknown = get("/profiles/" + tomId + "?show=everything-ever&page=-3").body();
+        assertThat(unknown).contains("data-testid=\"history-note\"");
+        assertThat(element(unknown, "timeline", "</caption>")).contains("Everything: 1 to 50 of 55");
     }
 
     @Test

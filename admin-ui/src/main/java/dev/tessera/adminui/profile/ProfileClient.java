@@ -54,14 +54,25 @@ class ProfileClient {
         });
     }
 
-    /**
-     * The profile's newest interactions and its CX metrics. Empty when the service cannot say (the
-     * profile page then shows the rest and says the history is unavailable).
-     */
+    /** Interactions on one page of the profile page's history. */
+    static final int HISTORY_PAGE = 50;
+
+    /** The profile's newest interactions and its CX metrics: {@link #cx(String, HistoryFilter, int)}, first page. */
     Optional<CxHistory> cx(String id) {
+        return cx(id, HistoryFilter.ALL, 0);
+    }
+
+    /**
+     * One page ({@value #HISTORY_PAGE} interactions, newest first) of the profile's history narrowed to
+     * {@code filter}, and its CX metrics. Empty when the service cannot say (the profile page then shows
+     * the rest and says the history is unavailable).
+     */
+    Optional<CxHistory> cx(String id, HistoryFilter filter, int page) {
         try {
             return call("cx", () -> {
-                CxHistory.Timeline timeline = rest.get().uri("/api/v1/profiles/{id}/timeline?limit=50", id)
+                CxHistory.Timeline timeline = rest.get().uri(b -> b.path("/api/v1/profiles/{id}/timeline")
+                                .queryParam("limit", HISTORY_PAGE).queryParam("offset", (long) page * HISTORY_PAGE)
+                                .queryParam("kind", filter.kinds().toArray()).build(id))
                         .retrieve().body(CxHistory.Timeline.class);
                 CxHistory.MetricsResponse metrics = rest.get().uri("/api/v1/profiles/{id}/metrics", id)
                         .retrieve().body(CxHistory.MetricsResponse.class);

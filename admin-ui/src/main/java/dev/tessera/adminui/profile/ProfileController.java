@@ -3,6 +3,7 @@ package dev.tessera.adminui.profile;
 import dev.tessera.security.Roles;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -70,11 +71,26 @@ class ProfileController {
      * One profile. Marketers reach it from a segment's members and see what the service shows them
      * (masked); the CX history is asked for only for agents and admins, the roles the service serves it to.
      */
+    /** The last page of history an agent can ask for (50 interactions each): a bound, not a real limit. */
+    static final int MAX_HISTORY_PAGE = 10_000;
+
+    /**
+     * The unified profile; for agents also its CX history ({@code show}: a {@link HistoryFilter} such as
+     * {@code support}; {@code page}: 0 for the newest 50, 1 for the 50 before them, ...), its metrics and
+     * its possible duplicates. An unknown filter or page shows the newest of everything and says so.
+     */
     @GetMapping("/profiles/{id}")
-    ModelAndView show(@PathVariable String id, Authentication user) {
+    ModelAndView show(@PathVariable String id, @RequestParam(name = "show", required = false) String show,
+            @RequestParam(name = "page", required = false) String page, Authentication user) {
         if (!PROFILE_ID.matcher(id).matches()) {
             return invalidProfileId();
         }
+        Optional<HistoryFilter> asked = HistoryFilter.of(show);
+        int pageNumber = page == null || page.isBlank() ? 0
+                : page.matches("\\d{1,5}") && Integer.parseInt(page) <= MAX_HISTORY_PAGE ? Integer.parseInt(page) : -1;
+        boolean validView = asked.isPresent() && pageNumber >= 0;
+        HistoryFilter filter = validView ? asked.get() : HistoryFilter.ALL;
+        int historyPage = validView ? pageNumber : 0;
         return profiles.find(id)
                 .map(profile -> {
                     Map<String, Object> model = new java.util.HashMap<>();
@@ -83,7 +99,13 @@ class ProfileController {
                     model.put("withCx", agent);
                     model.put("canSplit", agent && profile.records().size() > 1);
                     if (agent) {
-                        profiles.cx(profile.id()).ifPresent(cx -> model.put("cx", cx));
+                        model.put("filters", HistoryFilter.values());
+                        model.put("filter", filter);
+                        model.put("historyPage", historyPage);
+                        if (!validView) {
+                            model.put("historyNote", "That history view does not exist; showing the newest of everything.");
+                        }
+                        profiles.cx(profile.id(), filter, historyPage).ifPresent(cx -> model.put("cx", cx));
                         profiles.possibleMatches(profile.id()).ifPresent(p -> model.put("possible", p));
                     }
                     return new ModelAndView("profile/detail", model);
