@@ -70,9 +70,14 @@ class ProfileClient {
     Optional<CxHistory> cx(String id, HistoryFilter filter, int page) {
         try {
             return call("cx", () -> {
-                CxHistory.Timeline timeline = rest.get().uri(b -> b.path("/api/v1/profiles/{id}/timeline")
-                                .queryParam("limit", HISTORY_PAGE).queryParam("offset", (long) page * HISTORY_PAGE)
-                                .queryParam("kind", filter.kinds().toArray()).build(id))
+                CxHistory.Timeline timeline = rest.get().uri(b -> {
+                            b.path("/api/v1/profiles/{id}/timeline").queryParam("limit", HISTORY_PAGE)
+                                    .queryParam("offset", (long) page * HISTORY_PAGE);
+                            if (!filter.kinds().isEmpty()) {
+                                b.queryParam("kind", filter.kinds().toArray());
+                            }
+                            return b.build(id);
+                        })
                         .retrieve().body(CxHistory.Timeline.class);
                 CxHistory.MetricsResponse metrics = rest.get().uri("/api/v1/profiles/{id}/metrics", id)
                         .retrieve().body(CxHistory.MetricsResponse.class);
@@ -115,11 +120,17 @@ class ProfileClient {
                 if (merged == null || merged.profile() == null) {
                     throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "merge returned no body");
                 }
-                return new MergeAnswer(merged.profile(), null);
+                return new MergeAnswer(merged.profile(), null, false);
             } catch (HttpClientErrorException e) {
+                if (e.getStatusCode().value() == 409 && ServiceCalls.refusal(e, Problem.class)
+                        .filter(Problem::keptApart).isPresent()) {
+                    // the page did not know: say it in the agent's terms and offer the confirmation
+                    return new MergeAnswer(null, "an agent kept records of these two profiles apart. To merge them"
+                            + " all the same, tick the box next to its Merge button and merge again.", true);
+                }
                 String refusal = refusal(e, "The profile service refused the merge.");
                 if (refusal != null) {
-                    return new MergeAnswer(null, refusal);
+                    return new MergeAnswer(null, refusal, false);
                 }
                 throw e;
             }
@@ -174,8 +185,16 @@ class ProfileClient {
                 .filter(d -> d != null && !d.isBlank()).orElse(otherwise);
     }
 
-    /** The profile holding both after a merge, or why it was refused (exactly one is set). */
-    record MergeAnswer(String profile, String refusal) {}
+    /**
+     * The profile holding both after a merge, or why it was refused (exactly one is set); {@code keptApart}
+     * when the refusal is an agent's earlier keep-apart decision, which the agent may override.
+     */
+    record MergeAnswer(String profile, String refusal, boolean keptApart) {
+
+        MergeAnswer(String profile, String refusal) {
+            this(profile, refusal, false);
+        }
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     private record Merged(String profile, List<String> mergedAway) {}

@@ -67,17 +67,15 @@ class ProfileController {
         }
     }
 
-    /**
-     * One profile. Marketers reach it from a segment's members and see what the service shows them
-     * (masked); the CX history is asked for only for agents and admins, the roles the service serves it to.
-     */
     /** The last page of history an agent can ask for (50 interactions each): a bound, not a real limit. */
     static final int MAX_HISTORY_PAGE = 10_000;
 
     /**
-     * The unified profile; for agents also its CX history ({@code show}: a {@link HistoryFilter} such as
-     * {@code support}; {@code page}: 0 for the newest 50, 1 for the 50 before them, ...), its metrics and
-     * its possible duplicates. An unknown filter or page shows the newest of everything and says so.
+     * One profile. Marketers reach it from a segment's members and see what the service shows them
+     * (masked); the CX history is asked for only for agents and admins, the roles the service serves it to:
+     * its history ({@code show}: a {@link HistoryFilter} such as {@code support}; {@code page}: 0 for the
+     * newest 50, 1 for the 50 before them, ...), its metrics and its possible duplicates. An unknown filter
+     * or page shows the newest of everything and says so.
      */
     @GetMapping("/profiles/{id}")
     ModelAndView show(@PathVariable String id, @RequestParam(name = "show", required = false) String show,
@@ -145,6 +143,9 @@ class ProfileController {
                     + " to see whether it happened before trying again.");
         }
         if (answer.refusal() != null) {
+            if (answer.keptApart()) {
+                flash.addFlashAttribute("confirmKeptApart", other); // the page shows the box for that profile
+            }
             return back(id, flash, "Not merged: " + answer.refusal());
         }
         flash.addFlashAttribute("notice", "Merged: the two profiles are one now.");

@@ -120,6 +120,21 @@ class ProfileClientTest {
     }
 
     @Test
+    void aMergeRefusedForAnAgentsKeepApartDecisionSaysSoInTheAgentsTerms() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/merge"))
+                .andRespond(withStatus(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"type\":\"https://tessera.dev/problems/kept-apart\",\"title\":\"Kept apart by an agent\","
+                                + "\"status\":409,\"detail\":\"send overrideKeptApart: true\"}"));
+
+        ProfileClient.MergeAnswer answer = client.merge("p-1", "p-2", "same", false);
+
+        assertThat(answer.keptApart()).isTrue();
+        assertThat(answer.profile()).isNull();
+        assertThat(answer.refusal()).contains("tick the box").doesNotContain("overrideKeptApart");
+        server.verify();
+    }
+
+    @Test
     void splitsTheNamedRecordsAndPassesOnARefusal() {
         server.expect(requestTo(BASE + "/api/v1/profiles/p-1/split"))
                 .andExpect(org.springframework.test.web.client.match.MockRestRequestMatchers.jsonPath("$.records[0]")

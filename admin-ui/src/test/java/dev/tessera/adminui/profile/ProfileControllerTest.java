@@ -191,6 +191,26 @@ class ProfileControllerTest {
     }
 
     @Test
+    void aMergeRefusedForAKeepApartDecisionOffersTheConfirmationForThatProfile() {
+        given(client.merge(JANE_ID, "p-2", "same", false))
+                .willReturn(new ProfileClient.MergeAnswer(null, "an agent kept them apart; tick the box", true));
+
+        MvcTestResult refused = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
+                .param("reason", "same").principal(signedIn("cdp-agent")).exchange();
+
+        assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
+        assertThat(refused).flash().containsEntry("confirmKeptApart", "p-2")
+                .containsEntry("error", "Not merged: an agent kept them apart; tick the box");
+
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+        given(client.possibleMatches(JANE_ID)).willReturn(Optional.of(new PossibleMatches(JANE_ID, List.of(
+                new PossibleMatches.Match("p-2", "below-link-weight", 3.0, "shop:p", "crm:n1", false, List.of())))));
+        String html = body(mvc.get().uri("/profiles/{id}", JANE_ID).flashAttr("confirmKeptApart", "p-2")
+                .principal(signedIn("cdp-agent")).exchange());
+        assertThat(html).contains("name=\"overrideKeptApart\"");
+    }
+
+    @Test
     void aMergeWithoutAReasonOrWithABadIdIsNotSentAndARefusalIsShown() {
         MvcTestResult noReason = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")
                 .param("reason", "  ").exchange();

@@ -418,7 +418,7 @@ public final class ProfileResolver implements IdentityResolver {
                     continue;
                 }
                 Optional<MatchPolicy.Review> review = policy.review(record, candidate, asArriving);
-                if (review.isEmpty() || review.get().score() < POSSIBLE_MATCH_FLOOR) {
+                if (review.isEmpty()) {
                     continue;
                 }
                 boolean keptApart = candidate.profile().records().stream().anyMatch(gathered.cannotLink()::contains);
@@ -430,8 +430,9 @@ public final class ProfileResolver implements IdentityResolver {
                 });
             }
         }
-        return best.values().stream().sorted(STRONGEST_FIRST.thenComparing(PossibleMatch::profile)).limit(limit)
-                .toList();
+        // the floor applies to each profile's best pair, after keptApart has been gathered from all its pairs
+        return best.values().stream().filter(m -> m.review().score() >= POSSIBLE_MATCH_FLOOR)
+                .sorted(STRONGEST_FIRST.thenComparing(PossibleMatch::profile)).limit(limit).toList();
     }
 
     /** The least score of a pair that makes its profile a possible match: as much evidence for as against. */

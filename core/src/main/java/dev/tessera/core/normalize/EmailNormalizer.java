@@ -28,7 +28,9 @@ public final class EmailNormalizer {
         if (whole.isPresent()) {
             return java.util.List.of(whole.get());
         }
-        if (raw == null || raw.length() > 256 * MAX_ADDRESSES_PER_VALUE) {
+        // one "@" is one address at most: splitting "jane doe@example.com" at the space would make up
+        // someone else's address (doe@example.com)
+        if (raw == null || raw.length() > 256 * MAX_ADDRESSES_PER_VALUE || raw.indexOf('@') == raw.lastIndexOf('@')) {
             return java.util.List.of();
         }
         java.util.LinkedHashSet<String> addresses = new java.util.LinkedHashSet<>();

@@ -36,9 +36,14 @@ public final class PhoneNormalizer {
     /** A label in front ("Mobile: ", "Tel.: "); not a {@code tel:} URI, which libphonenumber reads itself. */
     private static final java.util.regex.Pattern LEADING_LABEL = java.util.regex.Pattern.compile(
             "^(?!tel:)[\\p{L}][\\p{L} .]{0,19}:\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
-    /** What separates several numbers in one cell: a slash, semicolon, comma or bar, or "or"/"and". */
+    /**
+     * What separates several numbers in one cell: a semicolon, comma or bar, a slash with spaces around
+     * it, or "or"/"and". A slash without spaces is part of a number ("030/1234567", German style).
+     */
     private static final java.util.regex.Pattern SEPARATOR = java.util.regex.Pattern.compile(
-            "\\s*[/;,|]\\s*|\\s+(?:or|and|oder|ou|o)\\s+", java.util.regex.Pattern.CASE_INSENSITIVE);
+            "\\s*[;,|]\\s*|\\s+/\\s+|\\s+(?:or|and|oder|ou|o)\\s+", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** Digits a part of a split value needs to count as a number (fragments such as "0170" do not). */
+    private static final int MIN_DIGITS_OF_A_PART = 7;
     /** Most numbers one cell is read as. */
     static final int MAX_NUMBERS_PER_VALUE = 4;
 
@@ -58,6 +63,9 @@ public final class PhoneNormalizer {
         }
         java.util.LinkedHashSet<String> numbers = new java.util.LinkedHashSet<>();
         for (String part : SEPARATOR.split(raw, MAX_NUMBERS_PER_VALUE + 1)) {
+            if (part.chars().filter(Character::isDigit).count() < MIN_DIGITS_OF_A_PART) {
+                continue;
+            }
             normalize(part).ifPresent(numbers::add);
             if (numbers.size() == MAX_NUMBERS_PER_VALUE) {
                 break;

@@ -352,6 +352,8 @@ public final class IdentityBenchmark {
         }
         List<Row> rows = new ArrayList<>();
         Set<String> recordIds = new HashSet<>();
+        Set<String> madeUpKeys = new HashSet<>();
+        Set<String> writtenKeys = new HashSet<>();
         Set<String> sources = new HashSet<>();
         int withEmail = 0;
         int withPhone = 0;
@@ -374,6 +376,16 @@ public final class IdentityBenchmark {
             try {
                 String sourceId = cell.apply("source_id");
                 id = new SourceRecordId(sourceName(cell.apply("source")), sourceId.isEmpty() ? recordId : sourceId);
+                // the same source record twice is one record updated; one the reader made up from an empty
+                // cell must not meet another row's by accident
+                boolean madeUp = sourceId.isEmpty() || cell.apply("source").isEmpty();
+                String key = id.key();
+                boolean clash = madeUpKeys.contains(key) || (madeUp && writtenKeys.contains(key));
+                (madeUp ? madeUpKeys : writtenKeys).add(key);
+                if (clash) {
+                    throw new IllegalArgumentException("source record " + id.key() + " stands for two rows (an empty"
+                            + " source or source_id is filled in from the record_id); give them their own ids");
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
             }

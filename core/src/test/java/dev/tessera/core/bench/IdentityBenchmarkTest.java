@@ -71,6 +71,16 @@ class IdentityBenchmarkTest {
         assertThat(IdentityBenchmark.sourceName("!!!")).matches("src-[0-9a-f]{8}");
         assertThat(input.rows().get(0).record().identifiers()).extracting(i -> i.value())
                 .containsExactlyInAnyOrder("jane@example.com", "+49301234567");
+
+        // an id filled in from record_id must not land on another row's source record
+        String header = "record_id,source,source_id,first_name,last_name,email,phone,birth_date,street,city,postcode,country\n";
+        assertThatThrownBy(() -> IdentityBenchmark.read(new StringReader(header + "7,crm,,A,B,,,,,,,\n8,crm,7,C,D,,,,,,,\n"),
+                null, new Identifiers("GB"))).hasMessageContaining("line 3").hasMessageContaining("crm:7");
+        assertThatThrownBy(() -> IdentityBenchmark.read(new StringReader(header + "1,input,5,A,B,,,,,,,\n5,,,C,D,,,,,,,\n"),
+                null, new Identifiers("GB"))).hasMessageContaining("input:5");
+        // the same source record written twice is one record updated, as on ingestion
+        assertThat(IdentityBenchmark.read(new StringReader(header + "1,crm,5,A,B,,,,,,,\n2,crm,5,A,B,,,,,,,\n"), null,
+                new Identifiers("GB")).rows()).hasSize(2);
     }
 
     @Test

@@ -351,6 +351,30 @@ class ProbabilisticResolutionTest {
     }
 
     /**
+     * An agent's keep-apart decision shows on a possible match even when the separated pair is one the
+     * evidence is against: the flag is gathered from every pair before the floor looks at the best one.
+     */
+    @Test
+    void aKeepApartDecisionShowsAlsoWhenItsPairScoresBelowTheFloor() {
+        ProfileId amelia = resolver.resolve(record("crm", "kq", AT, List.of("amelia.jones1@example.com", "+447700900111"),
+                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01")).profileId();
+        ProfileId bea = resolver.resolve(record("crm", "kb", AT, List.of("bea.jones9@example.com", "+447700900999"),
+                "first_name", "Bea", "last_name", "Jones", "city", "York", "birth_date", "1950-07-07")).profileId();
+        // Bea's second record (her mailbox, surname and town) joins her by matching, not by a decision
+        ProfileId again = resolver.resolve(record("shop", "kb2", AT, List.of("bea.jones9@example.com"),
+                "last_name", "Jones", "city", "York")).profileId();
+        assertThat(again).isEqualTo(bea);
+        store.addCannotLink(new SourceRecordId("crm", "kb"), new SourceRecordId("crm", "kq")); // an agent's split
+
+        assertThat(resolver.possibleMatches(bea, 10)).filteredOn(m -> m.profile().equals(amelia)).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.record()).as("the best pair is the second record's")
+                            .isEqualTo(new SourceRecordId("shop", "kb2"));
+                    assertThat(m.keptApart()).as("the separated pair scores below the floor").isTrue();
+                });
+    }
+
+    /**
      * A wrong merge split by an agent: the records would still link, which is what a look for duplicates
      * says, and that the agent kept them apart; a merged-away id answers for the profile it went into.
      */

@@ -101,6 +101,11 @@ class NormalizersTest {
                 .containsExactly("+447700900123");
         assertThat(new Identifiers("GB").phones("030 1234567 / 0171 2345678", "DE")).extracting(Identifier::value)
                 .containsExactly("+49301234567", "+491712345678");
+        // German numbers written with a slash, two in one cell: never cut into fragments ("+490170")
+        assertThat(new Identifiers("GB").phones("089/123456, 0170/1234567", "DE")).extracting(Identifier::value)
+                .containsExactly("+4989123456", "+491701234567");
+        assertThat(new Identifiers("GB").phones("030/1234567 / 0170/1234567", "DE")).extracting(Identifier::value)
+                .containsExactly("+49301234567", "+491701234567");
     }
 
     @Test
@@ -110,8 +115,10 @@ class NormalizersTest {
         assertThat(email.normalize("<a@x.com> <b@y.com>")).isEmpty();
         assertThat(email.normalizeAll("jane@example.com; Jane.Doe@Work.example, jane@example.com"))
                 .containsExactly("jane@example.com", "jane.doe@work.example");
-        assertThat(email.normalizeAll("jane@example.com or not")).containsExactly("jane@example.com");
+        assertThat(email.normalizeAll("jane@example.com or not")).as("one @: one address or none").isEmpty();
         assertThat(email.normalizeAll("no address here")).isEmpty();
+        // one "@" is one address at most: a space typed into it does not make up another one
+        assertThat(email.normalizeAll("jane doe@example.com")).isEmpty();
         assertThat(new Identifiers("GB").emails("a@x.com | b@y.com")).extracting(Identifier::value)
                 .containsExactly("a@x.com", "b@y.com");
     }

@@ -213,7 +213,8 @@ class ProfileController {
             cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
             List<String> away = merged.merged().stream().map(ProfileId::value).toList();
             audit.record(caller, ReadAudit.MERGE, merged.profileId().value(), List.of(),
-                    "POST /api/v1/profiles/{id}/merge, merged away " + String.join(", ", away));
+                    "POST /api/v1/profiles/{id}/merge, merged away " + String.join(", ", away)
+                            + (request.overrides() ? ", overriding keep-apart decisions" : ""));
             return new MergeView(merged.profileId().value(), away);
         } catch (NoSuchElementException e) {
             throw new ApiProblem.ProfileNotFound();

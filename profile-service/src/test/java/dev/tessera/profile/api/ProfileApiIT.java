@@ -60,6 +60,9 @@ class ProfileApiIT {
     int port;
 
     @Autowired
+    dev.tessera.core.audit.AuditLog auditLog;
+
+    @Autowired
     CxStore cx;
 
     @DynamicPropertySource
@@ -318,6 +321,8 @@ class ProfileApiIT {
                 "{\"other\":\"" + moved + "\",\"reason\":\"same customer after all\",\"overrideKeptApart\":true}");
         assertThat(merged.status()).as(merged.body()).isEqualTo(200);
         assertThat(get("/api/v1/profiles/" + moved).json().get("records")).hasSize(2);
+        assertThat(auditLog.query(dev.tessera.core.audit.AuditQuery.newest(20))).filteredOn(e -> e.action().equals("profile.merge"))
+                .first().satisfies(e -> assertThat(e.detail()).contains("overriding keep-apart decisions"));
     }
 
     @Test

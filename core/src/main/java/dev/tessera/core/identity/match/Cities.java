@@ -12,75 +12,89 @@ import java.util.Map;
  */
 final class Cities {
 
-    /** Folded name in any language → the folded English name. */
-    private static final Map<String, String> ENGLISH = build();
+    /**
+     * A listed city: its folded name in its own language and its country (ISO 3166 alpha-2). The own
+     * name, not the English one, is what the others are read as: English names are often also the names
+     * of other places (Florence, Alabama), the own names seldom.
+     */
+    private record City(String local, String country) {}
+
+    /** Folded name in any language → the city. */
+    private static final Map<String, City> NAMES = build();
 
     private Cities() {}
 
-    /** The city under its English name when it is one of the listed ones; else as given (null stays null). */
-    static Folded canonical(Folded city) {
+    /**
+     * The city under its own name when it is one of the listed ones and the record's country is that
+     * city's or unknown ({@code country}: an ISO code as {@link Countries#code} reads it, or null); else
+     * as given (null stays null). Florence in Alabama and Naples in Florida keep their names.
+     */
+    static Folded canonical(Folded city, String country) {
         if (city == null) {
             return null;
         }
-        String english = ENGLISH.get(city.plain());
-        return english == null ? city : TextNormalizer.folded(english);
+        City listed = NAMES.get(city.plain());
+        if (listed == null || (country != null && !country.equals(listed.country()))) {
+            return city;
+        }
+        return TextNormalizer.folded(listed.local());
     }
 
-    private static Map<String, String> build() {
-        Map<String, String> names = new HashMap<>();
-        same(names, "Munich", "München", "Monaco di Baviera", "Múnich");
-        same(names, "Cologne", "Köln", "Colonia");
-        same(names, "Nuremberg", "Nürnberg");
-        same(names, "Hanover", "Hannover");
-        same(names, "Brunswick", "Braunschweig");
-        same(names, "Frankfurt", "Frankfurt am Main", "Francfort");
-        same(names, "Vienna", "Wien", "Vienne", "Viena", "Wiedeń");
-        same(names, "Copenhagen", "København", "Kopenhagen", "Copenhague");
-        same(names, "Gothenburg", "Göteborg");
-        same(names, "Prague", "Praha", "Prag", "Praga");
-        same(names, "Warsaw", "Warszawa", "Warschau", "Varsovie", "Varsavia");
-        same(names, "Krakow", "Kraków", "Krakau", "Cracow", "Cracovie", "Cracovia");
-        same(names, "Rome", "Roma", "Rom");
-        same(names, "Milan", "Milano", "Mailand");
-        same(names, "Naples", "Napoli", "Neapel");
-        same(names, "Turin", "Torino");
-        same(names, "Florence", "Firenze", "Florenz");
-        same(names, "Venice", "Venezia", "Venedig", "Venise");
-        same(names, "Genoa", "Genova", "Genua", "Gênes");
-        same(names, "Brussels", "Bruxelles", "Brussel", "Brüssel", "Bruselas");
-        same(names, "Antwerp", "Antwerpen", "Anvers");
-        same(names, "The Hague", "Den Haag", "'s-Gravenhage", "La Haye");
-        same(names, "Geneva", "Genève", "Genf", "Ginevra", "Ginebra");
-        same(names, "Lisbon", "Lisboa", "Lissabon", "Lisbonne");
-        same(names, "Seville", "Sevilla", "Séville");
-        same(names, "Saragossa", "Zaragoza");
-        same(names, "A Coruna", "A Coruña", "La Coruña");
-        same(names, "Athens", "Athína", "Athen", "Athènes", "Atene", "Atenas");
-        same(names, "Bucharest", "București", "Bukarest");
-        same(names, "Belgrade", "Beograd", "Belgrad");
-        same(names, "Moscow", "Moskva", "Moskau", "Moscou", "Mosca", "Moscú", "Moskwa");
-        same(names, "Saint Petersburg", "Sankt-Peterburg", "Sankt Petersburg");
-        same(names, "Kyiv", "Kiev", "Kijów", "Kiew");
-        same(names, "Istanbul", "İstanbul");
-        same(names, "Cairo", "Al-Qahira", "Kairo", "Le Caire");
-        same(names, "Beijing", "Peking", "Pékin");
-        same(names, "Mexico City", "Ciudad de México", "Ciudad de Mexico", "CDMX");
-        same(names, "New York", "New York City", "NYC");
-        same(names, "Luxembourg", "Luxemburg");
-        same(names, "Strasbourg", "Straßburg");
-        same(names, "Basel", "Bâle", "Basilea");
-        same(names, "Bern", "Berne");
-        same(names, "Zurich", "Zürich");
-        same(names, "Dublin", "Baile Átha Cliath");
+    private static Map<String, City> build() {
+        Map<String, City> names = new HashMap<>();
+        same(names, "DE", "München", "Munich", "Monaco di Baviera", "Múnich");
+        same(names, "DE", "Köln", "Cologne", "Colonia");
+        same(names, "DE", "Nürnberg", "Nuremberg");
+        same(names, "DE", "Hannover", "Hanover");
+        same(names, "DE", "Braunschweig", "Brunswick");
+        same(names, "AT", "Wien", "Vienna", "Viena", "Wiedeń");
+        same(names, "DK", "København", "Copenhagen", "Kopenhagen", "Copenhague");
+        same(names, "SE", "Göteborg", "Gothenburg");
+        same(names, "CZ", "Praha", "Prague", "Prag");
+        same(names, "PL", "Warszawa", "Warsaw", "Warschau", "Varsovie", "Varsavia");
+        same(names, "PL", "Kraków", "Krakow", "Krakau", "Cracow", "Cracovie", "Cracovia");
+        same(names, "IT", "Roma", "Rome", "Rom");
+        same(names, "IT", "Milano", "Milan", "Mailand");
+        same(names, "IT", "Napoli", "Naples", "Neapel");
+        same(names, "IT", "Torino", "Turin");
+        same(names, "IT", "Firenze", "Florence", "Florenz");
+        same(names, "IT", "Venezia", "Venice", "Venedig", "Venise");
+        same(names, "IT", "Genova", "Genoa", "Genua", "Gênes");
+        same(names, "BE", "Bruxelles", "Brussels", "Brussel", "Brüssel", "Bruselas");
+        same(names, "BE", "Antwerpen", "Antwerp", "Anvers");
+        same(names, "NL", "Den Haag", "The Hague", "'s-Gravenhage", "La Haye");
+        same(names, "CH", "Genève", "Geneva", "Genf", "Ginevra", "Ginebra");
+        same(names, "PT", "Lisboa", "Lisbon", "Lissabon", "Lisbonne");
+        same(names, "ES", "Sevilla", "Seville", "Séville");
+        same(names, "ES", "Zaragoza", "Saragossa");
+        same(names, "ES", "A Coruña", "A Coruna", "La Coruña");
+        same(names, "GR", "Athína", "Athens", "Athen", "Athènes", "Atene", "Atenas");
+        same(names, "RO", "București", "Bucharest", "Bukarest");
+        same(names, "RS", "Beograd", "Belgrade", "Belgrad");
+        same(names, "RU", "Moskva", "Moscow", "Moskau", "Moscou", "Mosca", "Moscú", "Moskwa");
+        same(names, "RU", "Sankt-Peterburg", "Saint Petersburg", "Sankt Petersburg");
+        same(names, "UA", "Kyiv", "Kiev", "Kijów", "Kiew");
+        same(names, "TR", "İstanbul", "Istanbul");
+        same(names, "EG", "Cairo", "Al-Qahira", "Kairo", "Le Caire");
+        same(names, "CN", "Beijing", "Peking", "Pékin");
+        same(names, "MX", "Ciudad de México", "Mexico City", "Ciudad de Mexico", "CDMX");
+        same(names, "US", "New York", "New York City", "NYC");
+        same(names, "LU", "Luxembourg", "Luxemburg");
+        same(names, "FR", "Strasbourg", "Straßburg");
+        same(names, "CH", "Basel", "Bâle", "Basilea");
+        same(names, "CH", "Bern", "Berne");
+        same(names, "CH", "Zürich", "Zurich");
+        same(names, "IE", "Dublin", "Baile Átha Cliath");
         return Map.copyOf(names);
     }
 
-    private static void same(Map<String, String> names, String english, String... others) {
-        String target = TextNormalizer.fold(english);
-        names.put(target, target);
+    private static void same(Map<String, City> names, String country, String local, String... others) {
+        City city = new City(TextNormalizer.fold(local), country);
+        names.put(city.local(), city);
+        names.put(TextNormalizer.foldDigraphs(local), city);
         for (String other : others) {
-            names.put(TextNormalizer.fold(other), target);
-            names.put(TextNormalizer.foldDigraphs(other), target); // Muenchen, Koeln, Zuerich
+            names.put(TextNormalizer.fold(other), city);
+            names.put(TextNormalizer.foldDigraphs(other), city); // Muenchen, Koeln, Zuerich
         }
     }
 }

@@ -101,7 +101,7 @@ public final class FieldComparators {
 
     /** City names. */
     public static ComparisonLevel city(String a, String b) {
-        return city(Cities.canonical(TextNormalizer.folded(a)), Cities.canonical(TextNormalizer.folded(b)));
+        return city(Cities.canonical(TextNormalizer.folded(a), null), Cities.canonical(TextNormalizer.folded(b), null));
     }
 
     /** Countries as ISO codes or names in common languages ({@code DE} = {@code Germany} = {@code Deutschland}). */

@@ -40,7 +40,8 @@ public final class PreparedRecord {
         street = StreetAddress.parse(attributes.get(Attributes.STREET));
         String code = TextNormalizer.fold(attributes.get(Attributes.POSTCODE)).replace(" ", "");
         postcode = code.isEmpty() ? null : FieldComparators.zip5(code);
-        city = Cities.canonical(TextNormalizer.folded(attributes.get(Attributes.CITY)));
+        city = Cities.canonical(TextNormalizer.folded(attributes.get(Attributes.CITY)),
+                Countries.isoCode(attributes.get(Attributes.COUNTRY)).orElse(null));
         country = Countries.code(attributes.get(Attributes.COUNTRY));
         List<EmailAddress> mails = new ArrayList<>(1);
         List<String> numbers = new ArrayList<>(1);

@@ -111,6 +111,9 @@ public record StreetAddress(List<String> numbers, String name, String core) {
 
     private static void addWord(String token, List<String> words, List<String> coreWords) {
         String type = TYPES.get(token);
+        if (type != null && token.length() == 1 && !words.isEmpty()) {
+            type = null; // "C", "R", "V" stand for calle, rue, via only in front ("Block C" is a block)
+        }
         if (type != null && !words.isEmpty()) {
             words.add(type);
             return;

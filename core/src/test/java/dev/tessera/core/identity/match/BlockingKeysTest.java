@@ -102,6 +102,24 @@ class BlockingKeysTest {
         }
     }
 
+    /** A city under another language's name files under the same keys, in its own country or none. */
+    @Test
+    void aCitysNamesInOtherLanguagesShareTheirKeysWithinItsCountry() {
+        Set<String> munich = BlockingKeys.keys(PreparedRecord.of(record(Map.of(
+                "first_name", "Jana", "last_name", "Roth", "city", "Munich"), null, null)));
+        Set<String> muenchen = BlockingKeys.keys(PreparedRecord.of(record(Map.of(
+                "first_name", "Jana", "last_name", "Roth", "city", "München", "country", "DE"), null, null)));
+        assertThat(shared(munich, muenchen)).anyMatch(k -> k.startsWith("cn:"));
+
+        // Florence, Alabama is not Firenze
+        PreparedRecord alabama = PreparedRecord.of(record(Map.of(
+                "first_name", "Jana", "last_name", "Roth", "city", "Florence", "country", "US"), null, null));
+        PreparedRecord firenze = PreparedRecord.of(record(Map.of(
+                "first_name", "Jana", "last_name", "Roth", "city", "Firenze", "country", "IT"), null, null));
+        assertThat(shared(BlockingKeys.keys(alabama), BlockingKeys.keys(firenze))).noneMatch(k -> k.startsWith("cn:"));
+        assertThat(FieldComparators.compare(alabama, firenze).level(MatchField.CITY)).isNotEqualTo(ComparisonLevel.EXACT);
+    }
+
     private static Set<String> shared(Set<String> a, Set<String> b) {
         Set<String> shared = new TreeSet<>(a);
         shared.retainAll(b);

@@ -137,6 +137,7 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.city("København", "Kopenhagen")).isEqualTo(EXACT);
         assertThat(FieldComparators.city("Wien", "Vienna")).isEqualTo(EXACT);
         assertThat(FieldComparators.city("Wien", "Munich")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.city("Vienne", "Wien")).as("a French town, not Vienna").isNotEqualTo(EXACT);
         assertThat(FieldComparators.country("DE", "Germany")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("Deutschland", "deu")).isEqualTo(EXACT);
         assertThat(FieldComparators.country("UK", "GB")).isEqualTo(EXACT);

@@ -32,6 +32,8 @@ class StreetAddressTest {
         assertThat(StreetAddress.parse("Rue de la Paix 5").name()).isEqualTo(StreetAddress.parse("R. de la Paix 5").name());
         assertThat(StreetAddress.parse("ul. Marszałkowska 1").name()).isEqualTo(StreetAddress.parse("ulica Marszalkowska 1").name());
         assertThat(StreetAddress.parse("Via Roma 3").name()).isNotEqualTo(StreetAddress.parse("Calle Roma 3").name());
+        // a single letter is a type only in front: "Block C" is a block
+        assertThat(StreetAddress.parse("Flat 2 Block C").name()).isEqualTo("block c");
     }
 
     @Test

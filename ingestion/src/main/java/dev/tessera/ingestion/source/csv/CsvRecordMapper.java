@@ -129,10 +129,10 @@ final class CsvRecordMapper {
     }
 
     /**
-     * Adds the normalised identifiers of these columns; the first value of each kind also becomes the
-     * attribute. A value that does not normalise is kept as the attribute (nothing is lost) but links nothing.
+     * Adds the normalised identifiers of these columns (a cell may hold several); the first of each kind
+     * also becomes the attribute. A value that does not normalise is kept as the attribute (nothing is
+     * lost) but links nothing.
      */
-    /** Each column's identifiers; the attribute keeps the first one (or the raw value when none is valid). */
     private static void collect(List<String> columns, Function<String, String> cell,
             Function<String, List<Identifier>> normalise, String attribute, List<Identifier> ids,
             Map<String, String> attributes) {
