@@ -103,7 +103,7 @@ final class EventFormats {
             JsonNode address = traits.path("address");
             Person person = new Person(id, at, phones)
                     .email(text(traits, "email"))
-                    .phone(text(traits, "phone"), text(address, "country").filter(c -> c.length() == 2))
+                    .phone(text(traits, "phone"), text(address, "country"))
                     .external(ANONYMOUS_NAMESPACE, anonymousId)
                     .attribute(Attributes.FIRST_NAME, text(traits, "firstName").or(() -> text(traits, "first_name")))
                     .attribute(Attributes.LAST_NAME, text(traits, "lastName").or(() -> text(traits, "last_name")))

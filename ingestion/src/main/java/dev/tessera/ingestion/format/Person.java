@@ -6,6 +6,7 @@ import dev.tessera.core.model.Attributes;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.CountryCodes;
 import dev.tessera.core.normalize.Identifiers;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ final class Person {
     }
 
     Person attribute(String name, Optional<String> value) {
-        value.filter(v -> !v.isBlank()).ifPresent(v -> attributes.putIfAbsent(name, v.strip()));
+        value.filter(v -> !v.isBlank()).ifPresent(v -> attributes.putIfAbsent(name,
+                Attributes.COUNTRY.equals(name) ? CountryCodes.normalize(v) : v.strip()));
         return this;
     }
 

@@ -20,9 +20,13 @@ final class Phones {
         identifiers(null);
     }
 
-    /** Identifiers reading phone numbers in this ISO 3166 region, or the default for a missing or unknown one. */
+    /**
+     * Identifiers reading phone numbers in this region (an ISO 3166 code or a country's name, "Germany"),
+     * or the default for a missing or unknown one.
+     */
     Identifiers identifiers(String region) {
-        String code = region == null ? defaultRegion : region.strip().toUpperCase(Locale.ROOT);
+        String code = region == null ? defaultRegion
+                : dev.tessera.core.identity.match.Countries.isoCode(region).orElse(region.strip().toUpperCase(Locale.ROOT));
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(code)) {
             code = defaultRegion;
         }

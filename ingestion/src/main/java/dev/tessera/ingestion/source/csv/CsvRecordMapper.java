@@ -4,6 +4,7 @@ import dev.tessera.core.model.Attributes;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.CountryCodes;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.RedisKeys;
 import dev.tessera.ingestion.system.IngestionProperties.Mapping;
@@ -94,6 +95,9 @@ final class CsvRecordMapper {
             String value = cell.apply(attribute.getValue());
             if (value.isEmpty()) {
                 continue;
+            }
+            if (Attributes.COUNTRY.equals(attribute.getKey())) {
+                value = CountryCodes.normalize(value); // one spelling per country: "Germany" → DE
             }
             if (mapping.dates().contains(attribute.getKey())) {
                 value = dates.date(value).orElseThrow(() -> new RowRejectedException(

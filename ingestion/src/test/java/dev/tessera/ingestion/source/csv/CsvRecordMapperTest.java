@@ -45,8 +45,10 @@ class CsvRecordMapperTest {
         CsvRecordMapper mapper = new CsvRecordMapper("crm", withCountry, new Identifiers("GB"), ',',
                 "id,email,phone,first,country");
 
-        assertThat(mapper.map("c-1,,030 1234567,Jana,Deutschland", FILE_TIME).identifiers())
-                .extracting(i -> i.value()).containsExactly("+49301234567");
+        CustomerRecord jana = mapper.map("c-1,,030 1234567,Jana,Deutschland", FILE_TIME);
+        assertThat(jana.identifiers()).extracting(i -> i.value()).containsExactly("+49301234567");
+        assertThat(jana.attributes()).as("one spelling per country").containsEntry("country", "DE");
+        assertThat(mapper.map("c-9,jo@example.com,,Jo,Atlantis", FILE_TIME).attributes()).containsEntry("country", "Atlantis");
         assertThat(mapper.map("c-2,,(212) 555-0123,Joe,US", FILE_TIME).identifiers())
                 .extracting(i -> i.value()).containsExactly("+12125550123");
         assertThat(mapper.map("c-3,,020 7946 0958,Ann,", FILE_TIME).identifiers())
