@@ -34,8 +34,23 @@ public final class PreparedRecord {
     private PreparedRecord(CustomerRecord record) {
         this.record = record;
         var attributes = record.attributes();
-        firstName = TextNormalizer.folded(attributes.get(Attributes.FIRST_NAME));
-        lastName = TextNormalizer.folded(attributes.get(Attributes.LAST_NAME));
+        String first = attributes.get(Attributes.FIRST_NAME);
+        String last = attributes.get(Attributes.LAST_NAME);
+        if ((last == null || last.isBlank()) && first != null) {
+            // a whole name in the given-name field (a source with one "name" column): "Jane Doe" or "Doe, Jane"
+            String whole = first.strip();
+            int comma = whole.indexOf(',');
+            int space = whole.indexOf(' ');
+            if (comma > 0 && comma < whole.length() - 1) {
+                last = whole.substring(0, comma);
+                first = whole.substring(comma + 1);
+            } else if (space > 0) {
+                last = whole.substring(space + 1);
+                first = whole.substring(0, space);
+            }
+        }
+        firstName = TextNormalizer.folded(first);
+        lastName = TextNormalizer.folded(last);
         birthDate = BirthDate.parse(attributes.get(Attributes.BIRTH_DATE));
         street = StreetAddress.parse(attributes.get(Attributes.STREET));
         String code = TextNormalizer.fold(attributes.get(Attributes.POSTCODE)).replace(" ", "");

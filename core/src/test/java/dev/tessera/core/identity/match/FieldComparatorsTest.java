@@ -188,6 +188,23 @@ class FieldComparatorsTest {
         assertThat(comparison.levels()).hasSize(MatchField.values().length);
     }
 
+    /** A source with one name column writes the whole name where the given name goes. */
+    @Test
+    void aWholeNameInTheGivenNameFieldIsReadAsGivenNameAndSurname() {
+        PreparedRecord split = PreparedRecord.of(new CustomerRecord(new SourceRecordId("crm", "1"), Instant.EPOCH,
+                List.of(), Map.of("first_name", "Jane", "last_name", "Doe")));
+        for (String whole : List.of("Jane Doe", "Doe, Jane", " Jane  Doe ")) {
+            PreparedRecord one = PreparedRecord.of(new CustomerRecord(new SourceRecordId("web", "2"), Instant.EPOCH,
+                    List.of(), Map.of("first_name", whole)));
+            Comparison comparison = FieldComparators.compare(one, split);
+            assertThat(comparison.level(MatchField.FIRST_NAME)).as(whole).isEqualTo(EXACT);
+            assertThat(comparison.level(MatchField.LAST_NAME)).as(whole).isEqualTo(EXACT);
+        }
+        PreparedRecord givenOnly = PreparedRecord.of(new CustomerRecord(new SourceRecordId("web", "3"), Instant.EPOCH,
+                List.of(), Map.of("first_name", "Jane")));
+        assertThat(FieldComparators.compare(givenOnly, split).level(MatchField.LAST_NAME)).isEqualTo(MISSING);
+    }
+
     @Test
     void mailboxesThatDifferInTheirNumberAreDifferentUnlessTheDigitsWereSwapped() {
         assertThat(FieldComparators.email("amelia.williams21@example.com", "amelia.williams213@example.com"))
