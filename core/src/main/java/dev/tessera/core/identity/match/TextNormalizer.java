@@ -49,9 +49,9 @@ public final class TextNormalizer {
             Map.entry('υ', "y"), Map.entry('φ', "f"), Map.entry('χ', "ch"), Map.entry('ψ', "ps"),
             Map.entry('ω', "o"));
 
-    /** The German/Nordic digraph spellings. */
+    /** The German/Nordic digraph spellings, and the South Slavic đ as dj (Đorđe / Djordje). */
     private static final Map<Character, String> DIGRAPHS = Map.of(
-            'ä', "ae", 'ö', "oe", 'ü', "ue", 'ø', "oe", 'æ', "ae", 'å', "aa", 'ß', "ss", 'œ', "oe");
+            'ä', "ae", 'ö', "oe", 'ü', "ue", 'ø', "oe", 'æ', "ae", 'å', "aa", 'ß', "ss", 'œ', "oe", 'đ', "dj");
 
     private TextNormalizer() {}
 

@@ -71,4 +71,10 @@ class TextNormalizerTest {
         assertThat(umlaut.compact()).isEqualTo("jurgenmoller");
         assertThat(umlaut.compactDigraph()).isEqualTo("juergenmoeller");
     }
+
+    @Test
+    void southSlavicDjIsASecondSpelling() {
+        assertThat(FieldComparators.firstName("Đorđe", "Djordje")).as("as Jürgen / Juergen").isEqualTo(ComparisonLevel.EQUIVALENT);
+        assertThat(FieldComparators.lastName("Đặng", "Dang")).as("Vietnamese đ stays d").isEqualTo(ComparisonLevel.EXACT);
+    }
 }
