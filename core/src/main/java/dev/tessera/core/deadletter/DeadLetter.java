@@ -15,13 +15,23 @@ import java.util.Objects;
  * @param recordSource the source of the records the route's payloads are about (a source's name or its
  *                 {@code record-namespace}), so an erasure knows whose record ids to look for in it; null
  *                 when the route was not named ({@link DeadLetterStore#nameRecordSource}) or the entry is older
+ * @param sourceId the source id of the record the item was about, when the route knows where its ids stand
+ *                 (a CSV source's id column): {@code ""} when the item had none readable; null when the route
+ *                 does not say (webhook payloads, older entries), and an erasure then looks for the id as a
+ *                 word anywhere in the payload
  */
 public record DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt,
-        String recordSource) {
+        String recordSource, String sourceId) {
 
     /** A dead letter of a route whose record source is not known. */
     public DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt) {
-        this(id, route, origin, reason, payload, receivedAt, null);
+        this(id, route, origin, reason, payload, receivedAt, null, null);
+    }
+
+    /** A dead letter that does not say which record it was about. */
+    public DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt,
+            String recordSource) {
+        this(id, route, origin, reason, payload, receivedAt, recordSource, null);
     }
 
     public DeadLetter {

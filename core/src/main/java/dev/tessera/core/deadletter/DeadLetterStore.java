@@ -49,10 +49,19 @@ public final class DeadLetterStore {
 
     /** Keeps a rejected item; the same payload rejected again for the same reason keeps the first entry. */
     public DeadLetter add(String route, String origin, String reason, String payload) {
+        return add(route, origin, reason, payload, null);
+    }
+
+    /**
+     * As {@link #add(String, String, String, String)}, saying which record the item was about
+     * ({@link DeadLetter#sourceId()}: {@code ""} when it had no readable id, null when the route cannot tell).
+     */
+    public DeadLetter add(String route, String origin, String reason, String payload, String sourceId) {
         // The origin (file name, line) is not part of the identity: the same row re-delivered in another
         // file is the same rejection.
         String id = RedisKeys.digest(route + "\n" + reason + "\n" + payload);
-        DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant(), named.get(route));
+        DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant(), named.get(route),
+                sourceId);
         // One script: a process killed between HSETNX and ZADD would leave an entry that list() and count()
         // never show, and every later add of the same rejection would find it present and skip the ZADD.
         redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},

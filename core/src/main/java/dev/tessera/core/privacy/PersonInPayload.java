@@ -19,12 +19,14 @@ import java.util.regex.Pattern;
  * so that an erasure can remove it: one of the person's emails (compared normalised, so case and the
  * usual spellings do not matter), one of their phones as usually written (the last nine digits of the
  * number within a run of digits; "07700 900123" and "+44 7700 900123" both hold "+447700900123"), or one
- * of their source record ids as a whole token in a dead letter about that record's source: one that says
- * so ({@link DeadLetter#recordSource()}, which covers sources with their own {@code record-namespace}), or,
+ * of their source record ids in a dead letter about that record's source: one that says so
+ * ({@link DeadLetter#recordSource()}, which covers sources with their own {@code record-namespace}), or,
  * for an older one that does not, one on a route noted for that source
  * ({@code DeadLetterStore.recordSources()}) or on the route {@code source-NAME} of the source of that name.
- * Ids that are short or all digits under six (a year, a quantity) are not looked for: they would match
- * other people's data. Pure and thread-safe.
+ * Where the letter says which record it was about ({@link DeadLetter#sourceId()}: a CSV row's id column),
+ * that id is compared and nothing else, so another customer's row that mentions the id (an order number,
+ * a reference) stays; elsewhere the id is looked for as a whole word, except ids that are short or all
+ * digits under six (a year, a quantity), which would match other people's data. Pure and thread-safe.
  */
 final class PersonInPayload implements Predicate<DeadLetter> {
 
@@ -40,7 +42,7 @@ final class PersonInPayload implements Predicate<DeadLetter> {
     private final Set<String> phoneEndings = new LinkedHashSet<>();
     private final List<SourceId> sourceIds = new ArrayList<>();
 
-    private record SourceId(String recordSource, Pattern token) {}
+    private record SourceId(String recordSource, String sourceId, Pattern token) {}
 
     /** Route to the source of the records it is about; a route not in it is {@code source-NAME} of NAME. */
     private final Map<String, String> recordSources;
@@ -63,14 +65,15 @@ final class PersonInPayload implements Predicate<DeadLetter> {
                 }
             }
             String id = record.id().sourceId();
-            if (id.length() >= 3 && (id.length() >= 6 || !id.chars().allMatch(Character::isDigit))) {
-                sourceIds.add(new SourceId(record.id().source(),
-                        Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])")));
-            }
+            // a word search for short ids would match other people's dates and amounts: only where the
+            // letter says which record it was about (below) are they compared
+            boolean searchable = id.length() >= 3 && (id.length() >= 6 || !id.chars().allMatch(Character::isDigit));
+            sourceIds.add(new SourceId(record.id().source(), id, searchable
+                    ? Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(id) + "(?![\\p{L}\\p{N}])") : null));
         }
     }
 
-    /** True when nothing could be looked for (no emails, phones or usable source ids). */
+    /** True when nothing could be looked for (no emails, phones or source ids). */
     boolean isEmpty() {
         return emails.isEmpty() && phoneEndings.isEmpty() && sourceIds.isEmpty();
     }
@@ -114,7 +117,15 @@ final class PersonInPayload implements Predicate<DeadLetter> {
             }
         }
         for (SourceId id : sourceIds) {
-            if (isAbout(letter, id.recordSource()) && id.token().matcher(payload).find()) {
+            if (!isAbout(letter, id.recordSource())) {
+                continue;
+            }
+            if (letter.sourceId() != null) {
+                // the route said which record the item was about: that id, and no other row's mention of it
+                if (letter.sourceId().equals(id.sourceId())) {
+                    return true;
+                }
+            } else if (id.token() != null && id.token().matcher(payload).find()) {
                 return true;
             }
         }

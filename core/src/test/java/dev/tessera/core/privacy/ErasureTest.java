@@ -147,11 +147,19 @@ class ErasureTest {
         DeadLetterStore ingestion = new DeadLetterStore(redis, Clock.systemUTC());
         ingestion.nameRecordSource("source-crm-backfill", "crm");
         ingestion.add("source-crm-backfill", "backfill.csv:3", "unparseable date", CRM_ID + ",,,,,sometime");
+        // CSV rows whose dead letters say which record they were about: hers goes, and another customer's
+        // row that only mentions her id (a reference column) stays
+        ingestion.add("source-crm-backfill", "backfill.csv:5", "unparseable date",
+                "id,ref,date\n" + CRM_ID + ",,sometime", CRM_ID);
+        ingestion.add("source-crm-backfill", "backfill.csv:6", "unparseable date",
+                "id,ref,date\nc-other-9," + CRM_ID + ",sometime", "c-other-9");
 
         Erasure.Report report = f.erasure.erase(p, "subject-request", "admin-1").orElseThrow();
 
-        assertThat(report.deadLetters()).isEqualTo(4);
-        assertThat(f.deadLetters.count("source-crm-backfill")).isZero();
+        assertThat(report.deadLetters()).isEqualTo(5);
+        assertThat(f.deadLetters.list("source-crm-backfill", 0, 10)).singleElement()
+                .satisfies(left -> assertThat(left.sourceId()).isEqualTo("c-other-9"));
+        f.deadLetters.removeWhere("source-crm-backfill", letter -> true); // the other customer's: out of the trace check
         assertThat(f.deadLetters.count("source-shop")).isEqualTo(2);
         assertThat(f.deadLetters.count("source-crm") + f.deadLetters.count("source-survey")).isZero();
         f.deadLetters.removeWhere("source-shop", letter -> true); // the bystander's: out of the trace check
@@ -187,7 +195,7 @@ class ErasureTest {
                 .containsEntry("change", "erased"));
         List<AuditEntry> audited = f.audit.query(new AuditQuery(null, null, null, null, null, null, 10));
         assertThat(audited).extracting(AuditEntry::action).contains("profile.erase");
-        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1 dead-letters=4");
+        assertThat(audited.get(0).detail()).isEqualTo("reason=subject-request former-ids=1 dead-letters=5");
     }
 
     @ParameterizedTest

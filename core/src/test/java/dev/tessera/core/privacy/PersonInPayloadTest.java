@@ -65,6 +65,28 @@ class PersonInPayloadTest {
         assertThat(zelda.test(letter("source-crm", "cust-zq-7781"))).as("noted for other records").isFalse();
     }
 
+    /**
+     * A CSV row's dead letter says which record it was about: that id is compared, so another customer's
+     * row that mentions hers (an order reference) stays, and even short ids are found.
+     */
+    @Test
+    void whereTheLetterSaysWhichRecordOnlyThatIdCounts() {
+        String header = "id,ref,date\n";
+        assertThat(ZELDA.test(row("source-shop", "shop", header + "cust-zq-7781,,bad", "cust-zq-7781"))).isTrue();
+        assertThat(ZELDA.test(row("source-shop", "shop", header + "cust-other-1,cust-zq-7781,bad", "cust-other-1")))
+                .as("another customer's row that mentions her id").isFalse();
+        assertThat(ZELDA.test(row("source-shop", "shop", header + ",cust-zq-7781,bad", "")))
+                .as("a row without a readable id of its own").isFalse();
+        assertThat(ZELDA.test(row("source-crm", "crm", header + "42,,bad", "42"))).as("a short id, compared exactly").isTrue();
+        assertThat(ZELDA.test(row("source-crm", "crm", header + "43,42,bad", "43"))).isFalse();
+        assertThat(ZELDA.test(row("source-crm", "crm", "id,email\n43,zelda.q@example.org", "43")))
+                .as("her email in another row still counts").isTrue();
+    }
+
+    private static DeadLetter row(String route, String recordSource, String payload, String sourceId) {
+        return new DeadLetter("id", route, "test", "reason", payload, Instant.EPOCH, recordSource, sourceId);
+    }
+
     private static DeadLetter about(String route, String recordSource, String payload) {
         return new DeadLetter("id", route, "test", "reason", payload, Instant.EPOCH, recordSource);
     }

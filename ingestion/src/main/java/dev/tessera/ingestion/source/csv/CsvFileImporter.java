@@ -99,7 +99,7 @@ public final class CsvFileImporter {
                         record = mapper.map(line.text(), fileTime);
                     } catch (RowRejectedException e) {
                         deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
-                                header.text() + "\n" + line.text());
+                                header.text() + "\n" + line.text(), mapper.sourceIdOf(line.text()));
                         report.rejected();
                         activity.rejected(source.name(), e.getMessage());
                         activity.rowDone(source.name());

@@ -70,6 +70,23 @@ final class CsvRecordMapper {
     }
 
     /**
+     * The row's source id for its dead letter, so an erasure compares that and nothing else in the row:
+     * the id column's value, {@code ""} when the row has none readable, null when the mapping has no id
+     * column (the row's content is its identity).
+     */
+    String sourceIdOf(String line) {
+        if (mapping.sourceId() == null) {
+            return null;
+        }
+        try {
+            List<String> values = parse(line);
+            return values.size() == columns ? values.get(index.get(mapping.sourceId())).strip() : "";
+        } catch (RowRejectedException e) {
+            return "";
+        }
+    }
+
+    /**
      * Maps one data row.
      *
      * @param fileTime observed-at time for sources that have no observed-at column

@@ -63,6 +63,16 @@ class CsvRecordMapperTest {
     }
 
     @Test
+    void aRejectedRowNamesItsSourceIdForItsDeadLetter() {
+        assertThat(mapper.sourceIdOf(" c-7 ,jane@example.com,,Jane,Doe,not a date,")).isEqualTo("c-7");
+        assertThat(mapper.sourceIdOf("c-7,too,few")).as("unreadable: no id").isEmpty();
+        assertThat(mapper.sourceIdOf("\"c-7,jane@example.com")).as("unparseable").isEmpty();
+        CsvRecordMapper withoutIds = new CsvRecordMapper("crm", new Mapping(null, List.of("email"), List.of(), null,
+                Map.of(), List.of(), List.of("ISO"), "Europe/London", null), new Identifiers("GB"), ',', "email");
+        assertThat(withoutIds.sourceIdOf("jane@example.com")).as("the row's content is its identity").isNull();
+    }
+
+    @Test
     void readsLocalTimesInTheConfiguredZone() throws Exception {
         CustomerRecord record = mapper.map("c-1,jane@example.com,,Jane,Doe,,01/07/2025 10:00", FILE_TIME);
 
