@@ -18,6 +18,22 @@ import java.util.Objects;
  */
 public final class PreparedRecord {
 
+    /** Forms of address written before a name, lower-case and without the full stop. */
+    private static final java.util.Set<String> TITLES = java.util.Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof",
+            "sir", "dame", "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "sig", "sigra", "dott", "ing");
+
+    /** The name without the titles in front of it; a name that is only a title stays as it is. */
+    static String withoutTitles(String name) {
+        String rest = name;
+        while (true) {
+            int space = rest.indexOf(' ');
+            if (space < 0 || !TITLES.contains(rest.substring(0, space).replace(".", "").toLowerCase(java.util.Locale.ROOT))) {
+                return rest;
+            }
+            rest = rest.substring(space + 1).strip();
+        }
+    }
+
     private static final int MIN_PHONE_DIGITS = 6;
 
     private final CustomerRecord record;
@@ -37,8 +53,9 @@ public final class PreparedRecord {
         String first = attributes.get(Attributes.FIRST_NAME);
         String last = attributes.get(Attributes.LAST_NAME);
         if ((last == null || last.isBlank()) && first != null) {
-            // a whole name in the given-name field (a source with one "name" column): "Jane Doe" or "Doe, Jane"
-            String whole = first.strip();
+            // a whole name in the given-name field (a source with one "name" column): "Jane Doe" or "Doe, Jane",
+            // without a title in front ("Dr. Jane Doe" is not given name "Dr.")
+            String whole = withoutTitles(first.strip());
             int comma = whole.indexOf(',');
             int space = whole.indexOf(' ');
             if (comma > 0 && comma < whole.length() - 1) {
@@ -47,6 +64,8 @@ public final class PreparedRecord {
             } else if (space > 0) {
                 last = whole.substring(space + 1);
                 first = whole.substring(0, space);
+            } else {
+                first = whole;
             }
         }
         firstName = TextNormalizer.folded(first);

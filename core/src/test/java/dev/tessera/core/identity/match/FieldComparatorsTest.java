@@ -193,7 +193,7 @@ class FieldComparatorsTest {
     void aWholeNameInTheGivenNameFieldIsReadAsGivenNameAndSurname() {
         PreparedRecord split = PreparedRecord.of(new CustomerRecord(new SourceRecordId("crm", "1"), Instant.EPOCH,
                 List.of(), Map.of("first_name", "Jane", "last_name", "Doe")));
-        for (String whole : List.of("Jane Doe", "Doe, Jane", " Jane  Doe ")) {
+        for (String whole : List.of("Jane Doe", "Doe, Jane", " Jane  Doe ", "Dr. Jane Doe", "Mrs Jane Doe")) {
             PreparedRecord one = PreparedRecord.of(new CustomerRecord(new SourceRecordId("web", "2"), Instant.EPOCH,
                     List.of(), Map.of("first_name", whole)));
             Comparison comparison = FieldComparators.compare(one, split);
@@ -203,6 +203,11 @@ class FieldComparatorsTest {
         PreparedRecord givenOnly = PreparedRecord.of(new CustomerRecord(new SourceRecordId("web", "3"), Instant.EPOCH,
                 List.of(), Map.of("first_name", "Jane")));
         assertThat(FieldComparators.compare(givenOnly, split).level(MatchField.LAST_NAME)).isEqualTo(MISSING);
+        PreparedRecord titled = PreparedRecord.of(new CustomerRecord(new SourceRecordId("web", "4"), Instant.EPOCH,
+                List.of(), Map.of("first_name", "Dr. Jane")));
+        assertThat(FieldComparators.compare(titled, split).level(MatchField.FIRST_NAME)).as("the title is no given name")
+                .isEqualTo(EXACT);
+        assertThat(PreparedRecord.withoutTitles("Dr.")).as("a title alone stays").isEqualTo("Dr.");
     }
 
     @Test
