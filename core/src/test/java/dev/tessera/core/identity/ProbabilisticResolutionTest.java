@@ -332,10 +332,8 @@ class ProbabilisticResolutionTest {
      */
     @Test
     void possibleMatchesLeaveOutProfilesTheEvidenceIsAgainst() {
-        ProfileId amelia = resolver.resolve(record("crm", "aj", AT, List.of("amelia.jones1@example.com", "+447700900111"),
-                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01")).profileId();
-        ProfileId bea = resolver.resolve(record("crm", "bj", AT, List.of("bea.jones9@example.com", "+447700900999"),
-                "first_name", "Bea", "last_name", "Jones", "city", "York", "birth_date", "1950-07-07")).profileId();
+        ProfileId amelia = resolver.resolve(ameliaJonesOfYork("aj")).profileId();
+        ProfileId bea = resolver.resolve(beaJonesOfYork("bj")).profileId();
         // the same name in another town, with another phone: kept apart, but worth an agent's look (a move?)
         ProfileId ami = resolver.resolve(record("shop", "am", AT, List.of("+447700900222"),
                 "first_name", "Amelia", "last_name", "Jones", "city", "Leeds")).profileId();
@@ -345,9 +343,19 @@ class ProbabilisticResolutionTest {
                 .contains(ami).doesNotContain(bea);
         assertThat(resolver.possibleMatches(amelia, 10)).allSatisfy(m -> assertThat(m.review().score())
                 .isGreaterThanOrEqualTo(ProfileResolver.POSSIBLE_MATCH_FLOOR));
-        assertThat(resolver.candidates(record("crm", "aj", AT, List.of("amelia.jones1@example.com", "+447700900111"),
-                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01")))
+        assertThat(resolver.candidates(ameliaJonesOfYork("aj")))
                 .as("Bea is a candidate all the same").extracting(c -> c.profile().id()).contains(bea);
+    }
+
+    /** Two women of one surname and town, nothing else in common: namesakes, not one person. */
+    private static CustomerRecord ameliaJonesOfYork(String id) {
+        return record("crm", id, AT, List.of("amelia.jones1@example.com", "+447700900111"),
+                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01");
+    }
+
+    private static CustomerRecord beaJonesOfYork(String id) {
+        return record("crm", id, AT, List.of("bea.jones9@example.com", "+447700900999"),
+                "first_name", "Bea", "last_name", "Jones", "city", "York", "birth_date", "1950-07-07");
     }
 
     /**
@@ -356,10 +364,8 @@ class ProbabilisticResolutionTest {
      */
     @Test
     void aKeepApartDecisionShowsAlsoWhenItsPairScoresBelowTheFloor() {
-        ProfileId amelia = resolver.resolve(record("crm", "kq", AT, List.of("amelia.jones1@example.com", "+447700900111"),
-                "first_name", "Amelia", "last_name", "Jones", "city", "York", "birth_date", "1980-01-01")).profileId();
-        ProfileId bea = resolver.resolve(record("crm", "kb", AT, List.of("bea.jones9@example.com", "+447700900999"),
-                "first_name", "Bea", "last_name", "Jones", "city", "York", "birth_date", "1950-07-07")).profileId();
+        ProfileId amelia = resolver.resolve(ameliaJonesOfYork("kq")).profileId();
+        ProfileId bea = resolver.resolve(beaJonesOfYork("kb")).profileId();
         // Bea's second record (her mailbox, surname and town) joins her by matching, not by a decision
         ProfileId again = resolver.resolve(record("shop", "kb2", AT, List.of("bea.jones9@example.com"),
                 "last_name", "Jones", "city", "York")).profileId();

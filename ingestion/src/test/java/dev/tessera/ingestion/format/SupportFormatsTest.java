@@ -205,13 +205,19 @@ class SupportFormatsTest {
         assertThat(item.interactions().get(0).occurredAt()).isEqualTo(Instant.ofEpochSecond(1596634805));
     }
 
-    @Test
-    void intercomAdminCommentIsTheReply() {
+    /** The Intercom sample (created 1596634805, closed 1596635368) with an admin's comment at 1596635000. */
+    static ObjectNode intercomWithAdminComment() {
         ObjectNode event = Samples.object("support/intercom_webhook_conversation_admin_closed.json");
         ArrayNode parts = (ArrayNode) event.path("data").path("item").path("conversation_parts").path("conversation_parts");
         parts.insert(0, Json.MAPPER.readTree("""
                 {"type": "conversation_part", "id": "1", "part_type": "comment", "body": "<p>on it</p>",
                  "created_at": 1596635000, "author": {"type": "admin", "id": "3330619"}}"""));
+        return event;
+    }
+
+    @Test
+    void intercomAdminCommentIsTheReply() {
+        ObjectNode event = intercomWithAdminComment();
 
         List<Interaction> interactions = formats.byName("intercom-conversation").map(Samples.payload("intercom", event))
                 .items().get(0).interactions();

@@ -99,11 +99,7 @@ class SupportTicketMetricsTest {
 
     @Test
     void anIntercomConversationOpenedRepliedAndClosedIsOneClosedTicket() {
-        ObjectNode event = Samples.object("support/intercom_webhook_conversation_admin_closed.json");
-        ArrayNode parts = (ArrayNode) event.path("data").path("item").path("conversation_parts").path("conversation_parts");
-        parts.insert(0, Json.MAPPER.readTree("""
-                {"type": "conversation_part", "id": "1", "part_type": "comment", "body": "<p>on it</p>",
-                 "created_at": 1596635000, "author": {"type": "admin", "id": "3330619"}}"""));
+        ObjectNode event = SupportFormatsTest.intercomWithAdminComment();
 
         CxMetrics metrics = metrics(formats.byName("intercom-conversation").map(Samples.payload("intercom", event)));
 
