@@ -7,7 +7,6 @@ import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.CountryCodes;
-import dev.tessera.core.normalize.Identifiers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +47,7 @@ final class Person {
 
     Person email(Optional<String> raw) {
         raw.ifPresent(value -> {
-            Optional<Identifier> email = phones.identifiers(null).email(value);
+            Optional<Identifier> email = phones.identifiers().email(value);
             email.ifPresent(identifiers::add);
             attributes.putIfAbsent(Attributes.EMAIL, email.map(Identifier::value).orElse(value));
         });
@@ -58,8 +57,7 @@ final class Person {
     /** A phone number read in the given region (e.g. the address's country), or the default region. */
     Person phone(Optional<String> raw, Optional<String> region) {
         raw.ifPresent(value -> {
-            Identifiers regional = phones.identifiers(region.orElse(null));
-            Optional<Identifier> phone = regional.phone(value);
+            Optional<Identifier> phone = phones.identifiers().phone(value, region.orElse(null));
             phone.ifPresent(identifiers::add);
             attributes.putIfAbsent(Attributes.PHONE, phone.map(Identifier::value).orElse(value));
         });
@@ -67,7 +65,7 @@ final class Person {
     }
 
     Person external(String namespace, Optional<String> raw) {
-        raw.flatMap(value -> phones.identifiers(null).external(namespace, value)).ifPresent(identifiers::add);
+        raw.flatMap(value -> phones.identifiers().external(namespace, value)).ifPresent(identifiers::add);
         return this;
     }
 

@@ -1,35 +1,21 @@
 package dev.tessera.ingestion.format;
 
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.tessera.core.normalize.Identifiers;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Core's normalisers per phone region: a shop address says which country its phone number is in, which
- * beats the configured default.
+ * Core's normalisers for a format: phone numbers without a prefix are read in the record's country when
+ * the payload gives one (a shop address's country code or name, {@link Identifiers#phone(String, String)}),
+ * which beats the configured default region.
  */
 final class Phones {
 
-    private final String defaultRegion;
-    private final Map<String, Identifiers> byRegion = new ConcurrentHashMap<>();
+    private final Identifiers identifiers;
 
     Phones(String defaultRegion) {
-        this.defaultRegion = defaultRegion.toUpperCase(Locale.ROOT);
-        identifiers(null);
+        this.identifiers = new Identifiers(defaultRegion);
     }
 
-    /**
-     * Identifiers reading phone numbers in this region (an ISO 3166 code or a country's name, "Germany"),
-     * or the default for a missing or unknown one.
-     */
-    Identifiers identifiers(String region) {
-        String code = region == null ? defaultRegion
-                : dev.tessera.core.identity.match.Countries.isoCode(region).orElse(region.strip().toUpperCase(Locale.ROOT));
-        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(code)) {
-            code = defaultRegion;
-        }
-        return byRegion.computeIfAbsent(code, Identifiers::new);
+    Identifiers identifiers() {
+        return identifiers;
     }
 }
