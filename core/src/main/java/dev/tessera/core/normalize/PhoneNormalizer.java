@@ -78,7 +78,9 @@ public final class PhoneNormalizer {
         if (raw == null || raw.isBlank() || raw.length() > 64) {
             return Optional.empty();
         }
-        String value = LEADING_LABEL.matcher(LABEL_IN_PARENTHESES.matcher(raw).replaceAll(" ").strip()).replaceFirst("").strip();
+        // labels are words: most numbers have no letter and skip both patterns
+        String value = raw.chars().noneMatch(Character::isLetter) ? raw.strip()
+                : LEADING_LABEL.matcher(LABEL_IN_PARENTHESES.matcher(raw).replaceAll(" ").strip()).replaceFirst("").strip();
         if (value.isEmpty()) {
             return Optional.empty();
         }
