@@ -286,6 +286,47 @@ class SourceRoutesIT {
     }
 
     @Test
+    void aStrayQuoteCostsOnlyItsOwnLineNotTheRowsAfterIt() throws Exception {
+        JsonNode before = ingestion("GET", "/api/v1/sources/crm", 200);
+        importFile("crm", "stray.csv", """
+                contact_id,email,phone,first_name,last_name,city,updated_at
+                s1,"stray.quote@example.com,,Sue,Stray,Leeds,2025-01-01T09:00:00Z
+                s2,ron.after@example.com,,Ron,After,Leeds,2025-01-01T09:00:00Z
+                s3,tall@example.com,,Tim 6'2",Tall,Hull,2025-01-01T09:00:00Z
+                s4,"quoted@example.com",,"Quinn",Quoted,York,2025-01-01T09:00:00Z
+                s5,"multi@example.com",,Mia,Multi,"New
+                York",2025-01-01T09:00:00Z
+                s6,"broken@example.com",,Bea,"Two
+                Lines",2025-01-01T09:00:00Z
+                """);
+
+        // s1's quote never closes: only its line is rejected; s3's closes it as far as quote counting goes,
+        // yet s3 and everything between are rows of their own
+        List<DeadLetter> rejected = deadLetters.list("source-crm", 0, 10);
+        assertThat(rejected).extracting(DeadLetter::origin).containsExactlyInAnyOrder("stray.csv:2", "stray.csv:8");
+        DeadLetter stray = rejected.stream().filter(d -> d.origin().endsWith(":2")).findFirst().orElseThrow();
+        assertThat(stray.payload()).endsWith("\ns1,\"stray.quote@example.com,,Sue,Stray,Leeds,2025-01-01T09:00:00Z");
+        assertThat(stray.reason()).contains("quote");
+        // a real quoted line break in a row that lacks a cell stays one row, one dead letter
+        DeadLetter twoLines = rejected.stream().filter(d -> d.origin().endsWith(":8")).findFirst().orElseThrow();
+        assertThat(twoLines.payload()).endsWith("s6,\"broken@example.com\",,Bea,\"Two\nLines\",2025-01-01T09:00:00Z");
+        assertThat(twoLines.reason()).isEqualTo("row has 6 columns, the header has 7");
+
+        for (String email : List.of("ron.after@example.com", "tall@example.com", "quoted@example.com",
+                "multi@example.com")) {
+            assertThat(get("/api/v1/profiles?email=" + email).get("count").asInt()).as(email).isEqualTo(1);
+        }
+        assertThat(get("/api/v1/profiles?email=tall@example.com").at("/items/0/attributes/first_name/value")
+                .asString()).isEqualTo("Tim 6'2\"");
+        assertThat(get("/api/v1/profiles?email=multi@example.com").at("/items/0/attributes/city/value")
+                .asString()).isEqualTo("New\nYork");
+        // counted once each: 6 rows, 2 rejected
+        JsonNode after = ingestion("GET", "/api/v1/sources/crm", 200);
+        assertThat(after.get("received").asLong() - before.get("received").asLong()).isEqualTo(6);
+        assertThat(after.get("rejected").asLong() - before.get("rejected").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void theSameFileTwiceChangesNothing() throws Exception {
         importFile("crm", "contacts.csv", CONTACTS);
         String janeBefore = getRaw("/api/v1/profiles?email=jane.doe@example.com");

@@ -93,11 +93,17 @@ public final class CsvFileImporter {
                         continue;
                     }
                     resolvers.checkFailure();
-                    activity.received(source.name());
                     CustomerRecord record;
                     try {
                         record = mapper.map(line.text(), fileTime);
                     } catch (RowRejectedException e) {
+                        if (e.layout() && line.multiLine() && mapper.swallowsRows(line.text())) {
+                            // a stray quote took the rows after it into one "cell": read them again line by
+                            // line, so only the line with the quote is rejected
+                            lines.separately(line);
+                            continue;
+                        }
+                        activity.received(source.name());
                         deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
                                 header.text() + "\n" + line.text(), mapper.sourceIdOf(line.text()));
                         report.rejected();
@@ -105,6 +111,7 @@ public final class CsvFileImporter {
                         activity.rowDone(source.name());
                         continue;
                     }
+                    activity.received(source.name());
                     resolvers.submit(record);
                 }
                 resolvers.finish(); // every row stored (or the first failure thrown) before the file is done

@@ -87,6 +87,24 @@ final class CsvRecordMapper {
     }
 
     /**
+     * True when a line after the first of this multi-line row has exactly the header's cells by itself:
+     * the row is then most likely a stray quote that swallowed the rows after it, not a quoted line break.
+     */
+    boolean swallowsRows(String multiLine) {
+        String[] lines = multiLine.split("\n", -1);
+        for (int i = 1; i < lines.length; i++) {
+            try {
+                if (parse(lines[i]).size() == columns) {
+                    return true;
+                }
+            } catch (RowRejectedException e) {
+                // not a row by itself
+            }
+        }
+        return false;
+    }
+
+    /**
      * Maps one data row.
      *
      * @param fileTime observed-at time for sources that have no observed-at column
@@ -95,7 +113,7 @@ final class CsvRecordMapper {
     CustomerRecord map(String line, Instant fileTime) throws RowRejectedException {
         List<String> values = parse(line);
         if (values.size() != columns) {
-            throw new RowRejectedException("row has " + values.size() + " columns, the header has " + columns);
+            throw new RowRejectedException("row has " + values.size() + " columns, the header has " + columns, true);
         }
         Function<String, String> cell = column -> values.get(index.get(column)).strip();
 
@@ -189,11 +207,11 @@ final class CsvRecordMapper {
             CSVRecord record = records.next();
             List<String> values = record.toList();
             if (records.hasNext()) {
-                throw new RowRejectedException("row spans several records (stray line break)");
+                throw new RowRejectedException("row spans several records (stray line break)", true);
             }
             return values;
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            throw new RowRejectedException("row is not valid CSV (unbalanced or misplaced quote)");
+            throw new RowRejectedException("row is not valid CSV (unbalanced or misplaced quote)", true);
         }
     }
 

@@ -139,6 +139,33 @@ class CsvRecordMapperTest {
     }
 
     @Test
+    void cellsThatCannotBeToldApartAreALayoutProblemAValueThatCannotBeReadIsNot() {
+        assertThat(layout("c-1,\"jane@example.com,,Jane,Doe,,")).isTrue();
+        assertThat(layout("c-1,jane@example.com,Jane")).isTrue();
+        assertThat(layout("c-1,jane@example.com,,Jane,Doe,31/02/1971x,")).isFalse();
+        assertThat(layout(" ,jane@example.com,,Jane,Doe,,")).isFalse();
+    }
+
+    @Test
+    void aMultiLineRowWhoseLaterLinesAreRowsOfTheirOwnSwallowedThem() {
+        // a stray quote in c-1's name: the reader joined c-2 into its "cell"
+        assertThat(mapper.swallowsRows("c-1,jane@example.com,,\"Jane,Doe,,\nc-2,bob@example.com,,Bob,Stone,,"))
+                .isTrue();
+        // a quoted line break in a row that lacks a cell: its second line is no row
+        assertThat(mapper.swallowsRows("c-1,jane@example.com,,\"Jane\nMary\",Doe,")).isFalse();
+        assertThat(mapper.swallowsRows("c-1,jane@example.com,,Jane,Doe,,")).isFalse();
+    }
+
+    private boolean layout(String row) {
+        try {
+            mapper.map(row, FILE_TIME);
+            throw new AssertionError("not rejected: " + row);
+        } catch (RowRejectedException e) {
+            return e.layout();
+        }
+    }
+
+    @Test
     void headerMustHoldEveryMappedColumn() {
         assertThatThrownBy(() -> new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', "id,email"))
                 .isInstanceOf(MalformedFileException.class).hasMessageContaining("lacks column 'phone'");
