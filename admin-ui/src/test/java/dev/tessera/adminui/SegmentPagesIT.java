@@ -198,6 +198,46 @@ class SegmentPagesIT {
     }
 
     @Test
+    @Order(4)
+    void aPreviewShowsWhoTheRuleWouldMatchWithoutSavingAndKeepsTheForm() throws Exception {
+        HttpResponse<String> preview = marketer.post("/segments/preview", form(Map.of("name", "",
+                "description", "draft", "rule", GERMANY_RULE), marketer.csrf("/segments/new")));
+
+        assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+        String html = preview.body();
+        assertThat(text(html, "preview-summary")).isEqualTo("2 of 3 profiles match.");
+        assertThat(text(html, "preview-basis")).isEqualTo("Every profile was evaluated.");
+        assertThat(element(html, "data-testid=\"preview\"", "</section>"))
+                .contains("href=\"/profiles/" + adaId + "\"").contains("href=\"/profiles/" + cemId + "\"")
+                .doesNotContain(bobId);
+        // the form as typed, still creating a new segment
+        assertThat(html).contains(HtmlUtils.htmlEscape(GERMANY_RULE)).contains("draft")
+                .contains("action=\"/segments\"").doesNotContain("name=\"segmentId\"");
+        assertThat(marketer.get("/segments").body().split("data-testid=\"segment\"", -1)).as("nothing saved").hasSize(2);
+
+        // editing: the preview keeps saving to the segment being edited
+        HttpResponse<String> editing = marketer.post("/segments/preview", form(Map.of("name", "Germany",
+                "description", "", "rule", "{\"has\": \"email\"}", "version", "1", "segmentId", segmentId),
+                marketer.csrf("/segments/" + segmentId + "/edit")));
+        assertThat(editing.statusCode()).isEqualTo(200);
+        assertThat(text(editing.body(), "preview-summary")).isEqualTo("3 of 3 profiles match.");
+        assertThat(editing.body()).contains("action=\"/segments/" + segmentId + "\"")
+                .contains("name=\"version\" value=\"1\"");
+
+        HttpResponse<String> bad = marketer.post("/segments/preview", form(Map.of("name", "", "description", "",
+                "rule", "{\"metric\": \"orders\", \"op\": \"like\", \"value\": 1}"), marketer.csrf("/segments/new")));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(text(bad.body(), "error-parameter")).isEqualTo("rule.op");
+        assertThat(bad.body()).doesNotContain("data-testid=\"preview\"");
+
+        assertThat(marketer.post("/segments/preview", form(Map.of("name", "", "description", "", "rule", GERMANY_RULE,
+                "segmentId", "../x"), marketer.csrf("/segments/new"))).statusCode()).isEqualTo(400);
+        DevLoginSession agent = DevLoginSession.signedIn(base(), "alice.agent", "demo-only-agent");
+        assertThat(agent.post("/segments/preview", form(Map.of("name", "", "description", "", "rule", GERMANY_RULE),
+                agent.csrf("/"))).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     @Order(5)
     void anEditRebuildsTheSegmentAndAStaleEditIsAConflict() throws Exception {
         String edit = marketer.get("/segments/" + segmentId + "/edit").body();

@@ -190,19 +190,66 @@ class SegmentClient {
         return total;
     }
 
-    private Saved save(SegmentForm form, boolean withVersion,
-            Supplier<RestClient.RequestBodySpec> request, String operation) {
+    /** What became of a preview. */
+    sealed interface Previewed permits Previewed.Done, Previewed.Refused, Previewed.Busy {
+
+        record Done(SegmentPreview preview) implements Previewed {}
+
+        /** The rule is not valid; the problem names the place. */
+        record Refused(Problem problem) implements Previewed {}
+
+        /** Other previews are running: try again in a few seconds. */
+        record Busy() implements Previewed {}
+    }
+
+    /** How many profiles the form's rule would match now (nothing is saved). */
+    Previewed preview(SegmentForm form) {
+        Object rule = rule(form);
+        if (rule instanceof Problem refused) {
+            return new Previewed.Refused(refused);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("rule", (JsonNode) rule);
+        String json = JSON.writeValueAsString(body);
+        return call("preview", () -> {
+            try {
+                SegmentPreview preview = rest.post().uri("/api/v1/segments/preview")
+                        .contentType(MediaType.APPLICATION_JSON).body(json).retrieve().body(SegmentPreview.class);
+                if (preview == null) {
+                    throw new SegmentServiceException(HttpStatus.BAD_GATEWAY, "no preview in the answer");
+                }
+                return new Previewed.Done(preview);
+            } catch (HttpClientErrorException.BadRequest e) {
+                return new Previewed.Refused(problem(e));
+            } catch (HttpClientErrorException.TooManyRequests e) {
+                return new Previewed.Busy();
+            }
+        });
+    }
+
+    /** The form's rule as a JSON tree, or the {@link Problem} that says why it is none. */
+    private static Object rule(SegmentForm form) {
         JsonNode rule;
         try {
             rule = form.rule().isBlank() ? null : JSON.readTree(form.rule());
         } catch (JacksonException e) {
             var where = e.getLocation();
-            return new Saved.Refused(new Problem("Invalid rule", where == null ? "is not valid JSON"
-                    : "is not valid JSON (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")", "rule"));
+            return new Problem("Invalid rule", where == null ? "is not valid JSON"
+                    : "is not valid JSON (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")", "rule");
         }
         if (rule == null) {
-            return new Saved.Refused(new Problem("Invalid rule", "is required: a JSON rule such as the examples", "rule"));
+            return new Problem("Invalid rule", "is required: a JSON rule such as the examples", "rule");
         }
+        return rule;
+    }
+
+    private Saved save(SegmentForm form, boolean withVersion,
+            Supplier<RestClient.RequestBodySpec> request, String operation) {
+        Object parsed = rule(form);
+        if (parsed instanceof Problem refused) {
+            return new Saved.Refused(refused);
+        }
+        JsonNode rule = (JsonNode) parsed;
         ObjectNode body = JSON.createObjectNode();
         body.put("name", form.name());
         body.put("description", form.description());

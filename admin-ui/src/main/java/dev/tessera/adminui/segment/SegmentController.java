@@ -80,6 +80,29 @@ class SegmentController {
         throw new SegmentServiceException(HttpStatus.BAD_GATEWAY, "unexpected answer to a create");
     }
 
+    /**
+     * The form again, with how many profiles its rule would match now; nothing is saved. {@code segmentId}
+     * is the segment being edited (none for a new one), so the form still saves where it did.
+     */
+    @PostMapping("/segments/preview")
+    ModelAndView preview(@ModelAttribute SegmentForm form,
+            @RequestParam(name = "segmentId", required = false) String segmentId) {
+        if (segmentId != null) {
+            requireSegment(segmentId);
+        }
+        SegmentClient.Previewed previewed = segments.preview(form);
+        if (previewed instanceof SegmentClient.Previewed.Refused refused) {
+            return form(form, segmentId, refused.problem(), HttpStatus.BAD_REQUEST);
+        }
+        ModelAndView page = form(form, segmentId, null, HttpStatus.OK);
+        if (previewed instanceof SegmentClient.Previewed.Done done) {
+            page.addObject("preview", done.preview());
+        } else {
+            page.addObject("previewBusy", true);
+        }
+        return page;
+    }
+
     @GetMapping("/segments/{id}")
     ModelAndView show(@PathVariable String id, @RequestParam(defaultValue = "0") int page) {
         requireSegment(id);

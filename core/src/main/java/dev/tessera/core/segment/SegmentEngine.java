@@ -180,6 +180,66 @@ public final class SegmentEngine {
     }
 
     /**
+     * How many live profiles this rule would match, without storing anything: every profile when there are
+     * at most {@code sample}, else a uniform random sample of {@code sample} (drawn with {@code random}),
+     * scaled up ({@link SegmentPreview#of}). Reads go out {@value #PREVIEW_BATCH} profiles per round trip;
+     * when {@code budget} runs out, the profiles evaluated so far (still a uniform sample) make the preview.
+     *
+     * @param examples how many matching profiles to name at most
+     */
+    public SegmentPreview preview(SegmentRule rule, int sample, java.time.Duration budget, int examples,
+            java.util.random.RandomGenerator random) {
+        if (sample < 1 || examples < 0) {
+            throw new IllegalArgumentException("sample must be positive and examples not negative");
+        }
+        List<ProfileId> ids = new java.util.ArrayList<>(profiles.profileIds());
+        long total = ids.size();
+        // a partial Fisher-Yates shuffle: the first `take` ids are a uniform sample, in random order
+        int take = (int) Math.min(sample, total);
+        for (int i = 0; i < take; i++) {
+            java.util.Collections.swap(ids, i, i + random.nextInt(ids.size() - i));
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        long evaluated = 0;
+        long matched = 0;
+        List<ProfileId> found = new java.util.ArrayList<>();
+        for (int from = 0; from < take && (from == 0 || System.nanoTime() < deadline); from += PREVIEW_BATCH) {
+            List<ProfileId> batch = ids.subList(from, Math.min(take, from + PREVIEW_BATCH));
+            List<java.util.function.Supplier<java.util.Optional<Profile>>> read = new java.util.ArrayList<>();
+            List<java.util.function.Supplier<CxStore.Snapshot>> metrics = new java.util.ArrayList<>();
+            List<java.util.function.Supplier<List<ConsentEntry>>> consent = new java.util.ArrayList<>();
+            for (ProfileId id : batch) {
+                read.add(profiles.findLiveLater(id));
+                metrics.add(cx.snapshotLater(id));
+                consent.add(cx.consent().storedLater(id));
+            }
+            Instant now = clock.instant();
+            for (int i = 0; i < batch.size(); i++) {
+                Profile live = read.get(i).get().orElse(null);
+                CxStore.Snapshot snapshot = metrics.get(i).get();
+                List<ConsentEntry> statements = consent.get(i).get();
+                if (live == null) {
+                    continue; // merged away or erased since the scan: it counts as not matching
+                }
+                ProfileId id = batch.get(i);
+                SegmentSubject subject = new SegmentSubject(live, snapshot.metrics(), snapshot.stage(),
+                        new ConsentState(statements), () -> cx.interactions(id), now);
+                if (rule.test(subject)) {
+                    matched++;
+                    if (found.size() < examples) {
+                        found.add(live.id());
+                    }
+                }
+            }
+            evaluated += batch.size();
+        }
+        return SegmentPreview.of(total, evaluated, matched, found);
+    }
+
+    /** Profiles a preview reads per round trip. */
+    static final int PREVIEW_BATCH = 100;
+
+    /**
      * A full evaluation of one segment after it was created or changed, with its status kept in
      * {@link SegmentStore#status}: {@code building} with progress, then {@code ready}.
      */

@@ -364,4 +364,79 @@ class SegmentEngineTest {
         assertThat(redis.commands().xrange(RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+")).stream()
                 .skip(before).map(m -> m.getBody().get("change")).toList()).isEqualTo(List.of("cx"));
     }
+
+    // ---- preview: how many would match, before saving
+
+    @Test
+    void aPreviewCountsEveryProfileWhenTheSampleCoversThemAndStoresNothing() {
+        List<ProfileId> detractors = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ProfileId p = ingest("shop", "c-" + i, "p" + i + "@example.org", Map.of("country", i % 3 == 0 ? "DE" : "FR"));
+            nps("shop", "c-" + i, "s-" + i, i % 2 == 0 ? 3 : 10);
+            if (i % 3 == 0 && i % 2 == 0) {
+                detractors.add(p);
+            }
+        }
+        SegmentRule rule = SegmentRules.parse("""
+                {"all": [{"attribute": "country", "op": "eq", "value": "de"}, {"nps_category": "detractor"}]}""");
+        long keys = redis.commands().dbsize();
+
+        SegmentPreview preview = engine.preview(rule, 1_000, java.time.Duration.ofSeconds(30), 3,
+                new java.util.Random(7));
+
+        assertThat(preview.exact()).isTrue();
+        assertThat(preview.profiles()).isEqualTo(30);
+        assertThat(preview.evaluated()).isEqualTo(30);
+        assertThat(preview.matched()).isEqualTo(5); // 0, 6, 12, 18, 24
+        assertThat(preview.estimate()).isEqualTo(5);
+        assertThat(preview.low()).isEqualTo(5);
+        assertThat(preview.high()).isEqualTo(5);
+        assertThat(preview.examples()).hasSize(3).allMatch(detractors::contains);
+        assertThat(redis.commands().dbsize()).as("nothing written").isEqualTo(keys);
+        assertThat(segments.all()).isEmpty();
+    }
+
+    @Test
+    void aPreviewOfASampleScalesUpWithAnIntervalThatHoldsTheTrueCount() {
+        for (int i = 0; i < 200; i++) {
+            ingest("shop", "c-" + i, "p" + i + "@example.org", Map.of("country", i % 4 == 0 ? "DE" : "FR"));
+        }
+        SegmentRule germany = SegmentRules.parse("{\"attribute\": \"country\", \"op\": \"eq\", \"value\": \"DE\"}");
+
+        SegmentPreview preview = engine.preview(germany, 80, java.time.Duration.ofSeconds(30), 0,
+                new java.util.Random(11));
+
+        assertThat(preview.exact()).isFalse();
+        assertThat(preview.profiles()).isEqualTo(200);
+        assertThat(preview.evaluated()).isEqualTo(80);
+        assertThat(preview.examples()).isEmpty();
+        assertThat(preview.estimate()).isEqualTo(Math.round(preview.matched() * 200.0 / 80));
+        assertThat(preview.low()).isLessThanOrEqualTo(50).isLessThan(preview.estimate());
+        assertThat(preview.high()).isGreaterThanOrEqualTo(50).isGreaterThan(preview.estimate());
+        // another draw sees other profiles: a sample, not the first 80
+        SegmentPreview other = engine.preview(germany, 80, java.time.Duration.ofSeconds(30), 200,
+                new java.util.Random(12));
+        assertThat(other.examples()).hasSize((int) other.matched());
+        SegmentPreview third = engine.preview(germany, 80, java.time.Duration.ofSeconds(30), 200,
+                new java.util.Random(13));
+        assertThat(third.examples()).isNotEqualTo(other.examples());
+    }
+
+    @Test
+    void aPreviewOutOfTimeReportsTheSampleItHasAndAProfileGoneMeanwhileDoesNotMatch() {
+        for (int i = 0; i < 250; i++) {
+            ingest("shop", "c-" + i, "p" + i + "@example.org", Map.of("country", "DE"));
+        }
+        SegmentRule germany = SegmentRules.parse("{\"attribute\": \"country\", \"op\": \"eq\", \"value\": \"DE\"}");
+
+        // no time at all: the first round trip's profiles still make a preview
+        SegmentPreview rushed = engine.preview(germany, 1_000, java.time.Duration.ZERO, 0, new java.util.Random(1));
+
+        assertThat(rushed.evaluated()).isEqualTo(SegmentEngine.PREVIEW_BATCH);
+        assertThat(rushed.exact()).isFalse();
+        assertThat(rushed.matched()).isEqualTo(SegmentEngine.PREVIEW_BATCH);
+        assertThat(rushed.estimate()).isEqualTo(250);
+        assertThat(rushed.high()).isEqualTo(250);
+        assertThat(rushed.low()).isLessThan(250).isGreaterThanOrEqualTo(SegmentEngine.PREVIEW_BATCH);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.tessera.profile.api;
 
 import dev.tessera.core.segment.InvalidSegmentException;
+import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.segment.Segment;
+import dev.tessera.core.segment.SegmentPreview;
 import dev.tessera.core.segment.SegmentRule;
 import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.segment.SegmentStore;
@@ -99,6 +101,38 @@ class SegmentController {
         }
     }
 
+    /** A preview's answer: how many profiles the rule would match now (docs/segments.md). */
+    record PreviewView(long profiles, long evaluated, long matched, long estimate, long low, long high,
+            boolean exact, List<String> examples, boolean timeDependent, Instant asOf) {}
+
+    /**
+     * How many profiles {@code {"rule"}} would match, before saving it: exact up to a sample's size, else
+     * estimated from a random sample with a 95 % interval; a few matching profiles to open. Stores nothing.
+     */
+    @PostMapping(path = "/preview", consumes = MediaType.APPLICATION_JSON_VALUE)
+    PreviewView preview(@RequestBody String body) {
+        JsonNode node = object(body, "rule");
+        for (String field : node.propertyNames()) {
+            if (!field.equals("rule")) {
+                throw new ApiProblem.InvalidParameter(field, "is not a field of a preview (rule)");
+            }
+        }
+        SegmentRule rule;
+        try {
+            rule = SegmentRules.parse(node.get("rule"), "rule");
+        } catch (InvalidSegmentException e) {
+            throw new ApiProblem.InvalidParameter(e.field(), e.reason());
+        }
+        try {
+            SegmentPreview p = segments.preview(rule);
+            return new PreviewView(p.profiles(), p.evaluated(), p.matched(), p.estimate(), p.low(), p.high(),
+                    p.exact(), p.examples().stream().map(ProfileId::value).toList(), rule.timeDependent(),
+                    Instant.now());
+        } catch (SegmentService.PreviewsBusy e) {
+            throw new ApiProblem.RateLimited(5);
+        }
+    }
+
     /**
      * Replaces name, description and rule; {@code version} must be the stored one (409 otherwise). A
      * changed rule is evaluated again over every profile.
@@ -161,7 +195,8 @@ class SegmentController {
 
     private record Definition(String name, String description, SegmentRule rule, long version) {}
 
-    private static Definition definition(String body, boolean withVersion) {
+    /** The body as a JSON object of at most {@link #MAX_BODY} characters; {@code holding} names its fields. */
+    private static JsonNode object(String body, String holding) {
         if (body == null || body.length() > MAX_BODY) {
             throw new ApiProblem.InvalidParameter("body", "must be a JSON object of at most " + MAX_BODY + " characters");
         }
@@ -172,8 +207,13 @@ class SegmentController {
             throw new ApiProblem.InvalidParameter("body", "is not valid JSON");
         }
         if (node == null || !node.isObject()) {
-            throw new ApiProblem.InvalidParameter("body", "must be a JSON object with name, description and rule");
+            throw new ApiProblem.InvalidParameter("body", "must be a JSON object with " + holding);
         }
+        return node;
+    }
+
+    private static Definition definition(String body, boolean withVersion) {
+        JsonNode node = object(body, "name, description and rule");
         for (String field : node.propertyNames()) {
             if (!List.of("name", "description", "rule", "version").contains(field)) {
                 throw new ApiProblem.InvalidParameter(field, "is not a field of a segment (name, description, rule"

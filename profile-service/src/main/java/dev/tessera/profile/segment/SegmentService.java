@@ -5,6 +5,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.segment.InvalidSegmentException;
 import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentEngine;
+import dev.tessera.core.segment.SegmentPreview;
 import dev.tessera.core.segment.SegmentRule;
 import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.segment.SegmentStore;
@@ -67,6 +68,39 @@ public class SegmentService implements AutoCloseable {
 
     public SegmentStore store() {
         return store;
+    }
+
+    /** Profiles a preview evaluates at most; more are sampled (docs/segments.md). */
+    public static final int PREVIEW_SAMPLE = 2_000;
+    /** A preview's time; when it runs out, the profiles evaluated so far make the estimate. */
+    static final Duration PREVIEW_BUDGET = Duration.ofSeconds(5);
+    static final int PREVIEW_EXAMPLES = 5;
+    /** Previews running at once in this instance: each reads up to {@link #PREVIEW_SAMPLE} profiles. */
+    static final int PREVIEWS_AT_ONCE = 2;
+    private final java.util.concurrent.Semaphore previews = new java.util.concurrent.Semaphore(PREVIEWS_AT_ONCE);
+
+    /** Thrown when {@link #PREVIEWS_AT_ONCE} previews are running already. */
+    public static final class PreviewsBusy extends RuntimeException {
+        public PreviewsBusy() {
+            super("previews busy", null, false, false);
+        }
+    }
+
+    /**
+     * How many profiles this rule would match now, without saving anything: exact up to
+     * {@link #PREVIEW_SAMPLE} profiles, estimated from a random sample beyond.
+     *
+     * @throws PreviewsBusy when other previews take this instance's share
+     */
+    public SegmentPreview preview(SegmentRule rule) {
+        if (!previews.tryAcquire()) {
+            throw new PreviewsBusy();
+        }
+        try {
+            return engine.preview(rule, PREVIEW_SAMPLE, PREVIEW_BUDGET, PREVIEW_EXAMPLES, RANDOM);
+        } finally {
+            previews.release();
+        }
     }
 
     /** Thrown when the stored version is not the one the caller changed. */

@@ -63,6 +63,7 @@ class ProfileApiSecurityIT {
         return Stream.of(
                 Arguments.of("GET", "/api/v1/segments", marketers),
                 Arguments.of("POST", "/api/v1/segments", marketers),
+                Arguments.of("POST", "/api/v1/segments/preview", marketers),
                 Arguments.of("GET", "/api/v1/segments/seg-unknown", marketers),
                 Arguments.of("PUT", "/api/v1/segments/seg-unknown", marketers),
                 Arguments.of("DELETE", "/api/v1/segments/seg-unknown", marketers),

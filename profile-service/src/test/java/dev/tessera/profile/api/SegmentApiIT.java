@@ -210,6 +210,40 @@ class SegmentApiIT {
     }
 
     @Test
+    void aPreviewCountsWhoWouldMatchBeforeSavingAndSavesNothing() throws Exception {
+        ProfileId ada = person("c-1", "ada@example.org", Map.of("country", "DE"));
+        person("c-2", "bob@example.org", Map.of("country", "FR"));
+        ProfileId cem = person("c-3", "cem@example.org", Map.of("country", "de"));
+
+        ApiCalls.Response preview = send("POST", "/api/v1/segments/preview", MARKETER,
+                "{\"rule\":{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}}");
+
+        assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+        JsonNode p = preview.json();
+        assertThat(p.get("exact").asBoolean()).isTrue();
+        assertThat(p.get("profiles").asLong()).isEqualTo(3);
+        assertThat(p.get("evaluated").asLong()).isEqualTo(3);
+        assertThat(p.get("matched").asLong()).isEqualTo(2);
+        assertThat(p.get("estimate").asLong()).isEqualTo(2);
+        assertThat(p.get("timeDependent").asBoolean()).isFalse();
+        List<String> examples = new ArrayList<>();
+        p.get("examples").forEach(e -> examples.add(e.asString()));
+        assertThat(examples).containsExactlyInAnyOrder(ada.value(), cem.value());
+        assertThat(send("GET", "/api/v1/segments", MARKETER, null).json()).as("nothing saved").isEmpty();
+
+        assertThat(send("POST", "/api/v1/segments/preview", ADMIN, "{\"rule\":{\"has\":\"email\"}}").json()
+                .get("matched").asLong()).isEqualTo(3);
+        assertThat(send("POST", "/api/v1/segments/preview", AGENT, "{\"rule\":{\"has\":\"email\"}}").status())
+                .as("agents do not build segments").isEqualTo(403);
+        assertProblem(send("POST", "/api/v1/segments/preview", MARKETER,
+                "{\"rule\":{\"metric\":\"orders\",\"op\":\"like\",\"value\":1}}"), "rule.op");
+        assertProblem(send("POST", "/api/v1/segments/preview", MARKETER, "{\"name\":\"x\",\"rule\":{\"has\":\"email\"}}"),
+                "name");
+        assertProblem(send("POST", "/api/v1/segments/preview", MARKETER, "{}"), "rule");
+        assertProblem(send("POST", "/api/v1/segments/preview", MARKETER, "not json"), "body");
+    }
+
+    @Test
     void anUpdateNeedsTheCurrentVersionAndAChangedRuleRebuilds() throws Exception {
         ProfileId ada = person("c-1", "ada@example.org", Map.of("country", "DE"));
         ProfileId bob = person("c-2", "bob@example.org", Map.of("country", "FR"));
