@@ -147,6 +147,47 @@ class SourcesConsoleIT {
     }
 
     @Test
+    @Order(6)
+    void deadLettersAreGroupedByReasonReplayedAndDiscardedInBulk() throws Exception {
+        String header = "contact_id,email,first_name,last_name,updated_at\n";
+        String old = "column 'x' was missing";
+        try (var redis = RedisTestSupport.connect()) {
+            var store = new dev.tessera.core.deadletter.DeadLetterStore(redis, java.time.Clock.systemUTC());
+            store.add("source-crm", "old.csv:2", old, header + "c7,ann.bulk@example.com,Ann,Bulk,2025-03-01T09:00:00Z");
+            store.add("source-crm", "old.csv:3", old, header + "c8,short@example.com,Sy");
+            store.add("source-crm", "old.csv:4", "stale reason <b>", header + "c9,x@example.com,X");
+            store.add("source-crm", "old.csv:5", "stale reason <b>", header + "c10,y@example.com,Y");
+        }
+        String page = integrator.get("/sources/crm/dead-letters").body();
+        assertThat(page).contains("data-testid=\"reasons\"").contains("stale reason &lt;b&gt;")
+                .doesNotContain("stale reason <b>");
+        assertThat(page.split("data-testid=\"reason-row\"", -1)).hasSize(3);
+
+        HttpResponse<String> replayed = integrator.post("/sources/crm/dead-letters/replay-all",
+                "reason=" + java.net.URLEncoder.encode(old, StandardCharsets.UTF_8)
+                        + "&_csrf=" + integrator.csrf("/sources/crm/dead-letters"));
+        assertThat(replayed.statusCode()).isEqualTo(302);
+        String after = integrator.get("/sources/crm/dead-letters").body();
+        assertThat(after).contains("Replayed 1 of 2. Rejected again: 1 × row has 3 columns, the header has 5.")
+                .contains("3 kept");
+
+        String stale = "reason=" + java.net.URLEncoder.encode("stale reason <b>", StandardCharsets.UTF_8);
+        integrator.post("/sources/crm/dead-letters/discard-reason",
+                stale + "&_csrf=" + integrator.csrf("/sources/crm/dead-letters"));
+        assertThat(integrator.get("/sources/crm/dead-letters").body()).contains("Nothing discarded").contains("3 kept");
+        integrator.post("/sources/crm/dead-letters/discard-reason",
+                stale + "&confirm=true&_csrf=" + integrator.csrf("/sources/crm/dead-letters"));
+        assertThat(integrator.get("/sources/crm/dead-letters").body())
+                .contains("Discarded 2 dead letters with that reason.").contains("1 kept");
+
+        DevLoginSession marketer = DevLoginSession.signedIn(base(), "mark.marketer", "demo-only-marketer");
+        assertThat(marketer.post("/sources/crm/dead-letters/replay-all", "_csrf=" + marketer.csrf("/login"))
+                .statusCode()).isEqualTo(403);
+        assertThat(integrator.post("/sources/crm/dead-letters/replay-all", "reason=%07&_csrf="
+                + integrator.csrf("/sources/crm/dead-letters")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void sendsIntegratorsFromTheStartPageToTheirConsole() throws Exception {
         HttpResponse<String> start = integrator.get("/");
 

@@ -53,10 +53,11 @@ class AdminUiSecurity {
                         .requestMatchers(HttpMethod.POST, "/segments", "/segments/*", "/segments/*/export",
                                 "/segments/*/delete")
                         .hasAnyRole(MARKETER, ADMIN)
-                        // the sources console: status, stop/start, dead letters, replay, discard
+                        // the sources console: status, stop/start, dead letters, replay, discard (one, or in bulk by reason)
                         .requestMatchers(HttpMethod.GET, "/sources", "/sources/**").hasAnyRole(INTEGRATOR, ADMIN)
                         .requestMatchers(HttpMethod.POST, "/sources/*/stop", "/sources/*/start",
-                                "/sources/*/dead-letters/*/replay", "/sources/*/dead-letters/*/discard")
+                                "/sources/*/dead-letters/*/replay", "/sources/*/dead-letters/*/discard",
+                                "/sources/*/dead-letters/replay-all", "/sources/*/dead-letters/discard-reason")
                         .hasAnyRole(INTEGRATOR, ADMIN)
                         .requestMatchers("/actuator/**").hasRole(ADMIN)
                         .anyRequest().denyAll())

@@ -128,6 +128,52 @@ class IngestionClient {
 
     public record ReplayAnswer(boolean stored, String message) {}
 
+    /** Dead letters per reason, most frequent first; {@code complete} false when counted over a part only. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Reasons(List<ReasonCount> counts, long counted, boolean complete) {
+        public Reasons {
+            counts = counts == null ? List.of() : List.copyOf(counts);
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ReasonCount(String reason, long count) {}
+
+    /** What a bulk replay did (docs/sources.md, operations API). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BulkReplay(long attempted, long replayed, long rejectedAgain, long notReplayable, long remaining,
+            List<ReasonCount> stillRejected) {
+        public BulkReplay {
+            stillRejected = stillRejected == null ? List.of() : List.copyOf(stillRejected);
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Discarded(long discarded) {}
+
+    Reasons reasons(String name) {
+        return call("dead-letter reasons", () -> rest.get().uri("/api/v1/sources/{name}/dead-letters/reasons", name)
+                .retrieve().body(Reasons.class));
+    }
+
+    /** Replays up to {@code limit} dead letters oldest first, only those with this reason unless null. */
+    BulkReplay replayAll(String name, String reason, int limit) {
+        return call("bulk replay", () -> reason == null
+                ? rest.post().uri("/api/v1/sources/{name}/dead-letters/replay?limit={limit}", name, limit)
+                        .retrieve().body(BulkReplay.class)
+                : rest.post().uri("/api/v1/sources/{name}/dead-letters/replay?reason={reason}&limit={limit}", name,
+                        reason, limit).retrieve().body(BulkReplay.class));
+    }
+
+    /** Discards every dead letter of the source with exactly this reason; how many went. */
+    long discardAll(String name, String reason) {
+        return call("bulk discard", () -> {
+            Discarded discarded = rest.delete().uri("/api/v1/sources/{name}/dead-letters?reason={reason}", name, reason)
+                    .retrieve().body(Discarded.class);
+            return discarded == null ? 0L : discarded.discarded();
+        });
+    }
+
     boolean discard(String name, String id) {
         return call("discard", () -> {
             try {

@@ -25,6 +25,8 @@ class SourcesController {
     /** Dead-letter ids: hex digests. */
     private static final Pattern DEAD_LETTER = Pattern.compile("[0-9a-f]{8,64}");
     private static final int PAGE = 50;
+    /** Dead letters one bulk replay tries (the ingestion app allows up to 1,000 per call). */
+    static final int BULK = 500;
 
     private final IngestionClient ingestion;
 
@@ -53,8 +55,52 @@ class SourcesController {
         }
         return ingestion.source(name)
                 .map(source -> new ModelAndView("sources/dead-letters", Map.of("source", source,
-                        "page", ingestion.deadLetters(name, offset, PAGE), "pageSize", PAGE)))
+                        "page", ingestion.deadLetters(name, offset, PAGE), "pageSize", PAGE,
+                        "reasons", ingestion.reasons(name), "bulk", BULK)))
                 .orElseGet(() -> message(HttpStatus.NOT_FOUND, "Source not found", "No source has that name."));
+    }
+
+    /**
+     * Replays up to {@value #BULK} dead letters, oldest first: those with the posted reason, or all when
+     * none is posted (after the mapping was fixed, say).
+     */
+    @PostMapping("/sources/{name}/dead-letters/replay-all")
+    String replayAll(@PathVariable String name, @RequestParam(required = false) String reason,
+            RedirectAttributes flash) {
+        requireSource(name);
+        String only = reason == null || reason.isEmpty() ? null : requireReason(reason);
+        IngestionClient.BulkReplay done = ingestion.replayAll(name, only, BULK);
+        StringBuilder notice = new StringBuilder("Replayed " + done.replayed() + " of " + done.attempted() + ".");
+        if (done.rejectedAgain() > 0) {
+            notice.append(" Rejected again: ");
+            notice.append(String.join("; ", done.stillRejected().stream()
+                    .map(r -> r.count() + " × " + r.reason()).toList()));
+            notice.append('.');
+        }
+        if (done.notReplayable() > 0) {
+            notice.append(" ").append(done.notReplayable()).append(" can only be inspected (not replayable).");
+        }
+        if (done.remaining() > 0) {
+            notice.append(" ").append(done.remaining()).append(" not tried yet: replay again for the next ones.");
+        }
+        flash.addFlashAttribute("notice", notice.toString());
+        return "redirect:/sources/" + name + "/dead-letters";
+    }
+
+    /** Discards every dead letter with the posted reason, once the box confirming it is ticked. */
+    @PostMapping("/sources/{name}/dead-letters/discard-reason")
+    String discardReason(@PathVariable String name, @RequestParam String reason,
+            @RequestParam(defaultValue = "false") boolean confirm, RedirectAttributes flash) {
+        requireSource(name);
+        requireReason(reason);
+        if (!confirm) {
+            flash.addFlashAttribute("problem", "Nothing discarded: tick the box to confirm discarding them all.");
+            return "redirect:/sources/" + name + "/dead-letters";
+        }
+        long discarded = ingestion.discardAll(name, reason);
+        flash.addFlashAttribute("notice", "Discarded " + discarded + " dead letter" + (discarded == 1 ? "" : "s")
+                + " with that reason.");
+        return "redirect:/sources/" + name + "/dead-letters";
     }
 
     @GetMapping("/sources/{name}/dead-letters/{id}")
@@ -109,6 +155,13 @@ class SourcesController {
         if (!SOURCE.matcher(name).matches()) {
             throw new InvalidPath("A source name is 1 to 64 lower-case letters, digits, - or _.");
         }
+    }
+
+    private static String requireReason(String reason) {
+        if (reason.isEmpty() || reason.length() > 500 || reason.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidPath("A reason is 1 to 500 characters, as the list of reasons shows it.");
+        }
+        return reason;
     }
 
     private static void requireDeadLetter(String id) {

@@ -11,6 +11,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,11 @@ public final class DeadLetterStore {
 
     /** The newest dead letters of a route first. */
     public List<DeadLetter> list(String route, int offset, int limit) {
-        List<String> ids = redis.zrevrangebyscore(order(route), Range.unbounded(), Limit.create(offset, limit));
+        return read(route, redis.zrevrangebyscore(order(route), Range.unbounded(), Limit.create(offset, limit)));
+    }
+
+    /** These entries of a route, in this order (those gone meanwhile left out). */
+    private List<DeadLetter> read(String route, List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -81,12 +86,65 @@ public final class DeadLetterStore {
                 .toList();
     }
 
+    /** The oldest dead letters of a route first (the order to replay them in: later rows supersede earlier). */
+    public List<DeadLetter> oldest(String route, int offset, int limit) {
+        return oldest(route, null, offset, limit);
+    }
+
+    /** As {@link #oldest(String, int, int)}, only those received no later than {@code upTo} (null: all). */
+    public List<DeadLetter> oldest(String route, Instant upTo, int offset, int limit) {
+        Range<Long> range = upTo == null ? Range.unbounded()
+                : Range.create(Long.MIN_VALUE, upTo.toEpochMilli());
+        return read(route, redis.zrangebyscore(order(route), range, Limit.create(offset, limit)));
+    }
+
+    /**
+     * How many dead letters of a route there are per reason, most frequent first (ties by reason), counted
+     * over at most {@code max} entries.
+     *
+     * @param complete false when the route holds more than {@code max} entries and the counts are partial
+     */
+    public record Reasons(java.util.List<ReasonCount> counts, long counted, boolean complete) {}
+
+    public record ReasonCount(String reason, long count) {}
+
+    public Reasons reasons(String route, int max) {
+        java.util.Map<String, Long> byReason = new java.util.HashMap<>();
+        long counted = 0;
+        ScanArgs args = ScanArgs.Builder.limit(100);
+        MapScanCursor<String, String> cursor = redis.hscan(entries(route), args);
+        while (true) {
+            for (String json : cursor.getMap().values()) {
+                if (counted >= max) {
+                    break;
+                }
+                byReason.merge(JSON.readValue(json, DeadLetter.class).reason(), 1L, Long::sum);
+                counted++;
+            }
+            if (cursor.isFinished() || counted >= max) {
+                break;
+            }
+            cursor = redis.hscan(entries(route), ScanCursor.of(cursor.getCursor()), args);
+        }
+        List<ReasonCount> counts = byReason.entrySet().stream()
+                .map(e -> new ReasonCount(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparingLong(ReasonCount::count).reversed()
+                        .thenComparing(ReasonCount::reason))
+                .toList();
+        return new Reasons(counts, counted, counted < max || count(route) <= max);
+    }
+
     public Optional<DeadLetter> find(String route, String id) {
         return Optional.ofNullable(redis.hget(entries(route), id)).map(json -> JSON.readValue(json, DeadLetter.class));
     }
 
     public long count(String route) {
         return redis.zcard(order(route));
+    }
+
+    /** Dead letters of a route received no later than {@code upTo}. */
+    public long count(String route, Instant upTo) {
+        return redis.zcount(order(route), Range.create(Long.MIN_VALUE, upTo.toEpochMilli()));
     }
 
     /** Removes an entry, e.g. after a successful replay. */

@@ -71,4 +71,58 @@ class DeadLetterStoreTest {
         assertThat(store.list("source-crm", 0, 10)).isEmpty();
         assertThat(store.count("source-shop")).isEqualTo(1);
     }
+
+    @Test
+    void oldestFirstForReplayingInTheOrderTheyCame() {
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        DeadLetterStore ticking = new DeadLetterStore(redis, new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                now[0] = now[0].plusSeconds(1);
+                return now[0];
+            }
+        });
+        for (int i = 1; i <= 5; i++) {
+            ticking.add("source-crm", "a.csv:" + i, "reason", "row " + i);
+        }
+
+        assertThat(ticking.oldest("source-crm", 0, 3)).extracting(DeadLetter::origin)
+                .containsExactly("a.csv:1", "a.csv:2", "a.csv:3");
+        assertThat(ticking.oldest("source-crm", 3, 3)).extracting(DeadLetter::origin).containsExactly("a.csv:4", "a.csv:5");
+        assertThat(ticking.list("source-crm", 0, 1)).extracting(DeadLetter::origin).containsExactly("a.csv:5");
+    }
+
+    @Test
+    void reasonsAreCountedMostFrequentFirstAndSayWhenTheCountIsPartial() {
+        for (int i = 0; i < 7; i++) {
+            store.add("source-crm", "a.csv:" + i, "column 'dob' is not a date in [ISO]", "row " + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            store.add("source-crm", "b.csv:" + i, "row has 2 columns, the header has 3", "short " + i);
+        }
+        store.add("source-other", "c.csv:1", "elsewhere", "x");
+
+        DeadLetterStore.Reasons all = store.reasons("source-crm", 1_000);
+        assertThat(all.complete()).isTrue();
+        assertThat(all.counted()).isEqualTo(10);
+        assertThat(all.counts()).containsExactly(
+                new DeadLetterStore.ReasonCount("column 'dob' is not a date in [ISO]", 7),
+                new DeadLetterStore.ReasonCount("row has 2 columns, the header has 3", 3));
+
+        DeadLetterStore.Reasons some = store.reasons("source-crm", 4);
+        assertThat(some.complete()).isFalse();
+        assertThat(some.counted()).isEqualTo(4);
+        assertThat(some.counts().stream().mapToLong(DeadLetterStore.ReasonCount::count).sum()).isEqualTo(4);
+        assertThat(store.reasons("source-none", 10)).isEqualTo(new DeadLetterStore.Reasons(java.util.List.of(), 0, true));
+    }
 }

@@ -35,6 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
 class DeadLettersController {
 
     private static final int MAX_PAGE = 500;
+    /** Letters one bulk replay tries at most: it runs within the request. */
+    static final int MAX_BULK = 1_000;
+    private static final int BULK_PAGE = 100;
+    private static final int MAX_REASON = 500;
+    private static final int MAX_REASONS_COUNTED = 100_000;
 
     private final IngestionProperties properties;
     private final DeadLetterStore deadLetters;
@@ -76,26 +81,150 @@ class DeadLettersController {
     }
 
     @PostMapping("/{id}/replay")
-    ResponseEntity<Replayed> replay(@PathVariable String name, @PathVariable String id) throws IOException {
+    ResponseEntity<Replayed> replay(@PathVariable String name, @PathVariable String id) {
         Source source = Sources.find(properties, name);
         DeadLetter letter = deadLetters.find(source.routeId(), id)
                 .orElseThrow(OperationsProblems.UnknownDeadLetter::new);
+        Attempt attempt = attempt(source, letter);
+        if (attempt instanceof Attempt.Stored stored) {
+            return ResponseEntity.ok(stored.replayed());
+        }
+        if (attempt instanceof Attempt.Rejected rejected) {
+            throw new OperationsProblems.StillRejected(rejected.reason());
+        }
+        throw new OperationsProblems.NotReplayable(((Attempt.NotReplayable) attempt).reason());
+    }
+
+    /**
+     * Replays a source's dead letters oldest first (the order they came in, so a later row of a record
+     * still wins), those with exactly this {@code reason} or all, at most {@code limit} of them: after the
+     * mapping was fixed, say. Only letters already kept when the call started are tried, so what a replay
+     * rejects again is not tried twice. Call again for the next ones; {@code remaining} says how many
+     * matching letters are left untried.
+     */
+    @PostMapping("/replay")
+    BulkReplay replayAll(@PathVariable String name, @RequestParam(required = false) String reason,
+            @RequestParam(defaultValue = "500") int limit) {
+        Source source = Sources.find(properties, name);
+        checkReason(reason);
+        if (limit < 1 || limit > MAX_BULK) {
+            throw new OperationsProblems.InvalidParameter("limit", "must be between 1 and " + MAX_BULK);
+        }
+        Instant started = Instant.now();
+        int offset = 0;
+        long attempted = 0;
+        long replayed = 0;
+        long notReplayable = 0;
+        Map<String, Long> rejectedAgain = new java.util.TreeMap<>();
+        boolean more = true;
+        while (more && attempted < limit) {
+            List<DeadLetter> page = deadLetters.oldest(source.routeId(), started, offset, BULK_PAGE);
+            more = page.size() == BULK_PAGE;
+            int left = 0;
+            for (DeadLetter letter : page) {
+                if (attempted >= limit) {
+                    more = true;
+                    break;
+                }
+                left++;
+                if (reason != null && !reason.equals(letter.reason())) {
+                    continue;
+                }
+                attempted++;
+                Attempt attempt = attempt(source, letter);
+                if (attempt instanceof Attempt.Stored) {
+                    replayed++;
+                    left--; // removed: the letters after it move up
+                } else if (attempt instanceof Attempt.Rejected rejected) {
+                    rejectedAgain.merge(rejected.reason(), 1L, Long::sum);
+                } else {
+                    notReplayable++;
+                }
+            }
+            offset += left;
+        }
+        long remaining = remaining(source, reason, started, offset);
+        return new BulkReplay(attempted, replayed, rejectedAgain.values().stream().mapToLong(Long::longValue).sum(),
+                notReplayable, remaining, rejectedAgain.entrySet().stream()
+                        .map(e -> new DeadLetterStore.ReasonCount(e.getKey(), e.getValue())).toList());
+    }
+
+    /**
+     * Matching letters not tried yet: those after {@code offset} among the ones kept before the start (with a
+     * reason, counted over at most {@link #MAX_REASONS_COUNTED} letters).
+     */
+    private long remaining(Source source, String reason, Instant upTo, int offset) {
+        if (reason == null) {
+            return Math.max(0, deadLetters.count(source.routeId(), upTo) - offset);
+        }
+        long remaining = 0;
+        for (int from = offset; from < offset + MAX_REASONS_COUNTED; from += BULK_PAGE) {
+            List<DeadLetter> page = deadLetters.oldest(source.routeId(), upTo, from, BULK_PAGE);
+            remaining += page.stream().filter(l -> reason == null || reason.equals(l.reason())).count();
+            if (page.size() < BULK_PAGE) {
+                break;
+            }
+        }
+        return remaining;
+    }
+
+    /** Counts of a source's dead letters per reason, most frequent first (over at most 100,000 letters). */
+    @GetMapping("/reasons")
+    DeadLetterStore.Reasons reasons(@PathVariable String name) {
+        Source source = Sources.find(properties, name);
+        return deadLetters.reasons(source.routeId(), MAX_REASONS_COUNTED);
+    }
+
+    /** Discards every dead letter of the source with exactly this reason (as {@code /reasons} lists it). */
+    @DeleteMapping
+    Discarded discardAll(@PathVariable String name, @RequestParam(required = false) String reason) {
+        Source source = Sources.find(properties, name);
+        if (reason == null) {
+            throw new OperationsProblems.InvalidParameter("reason",
+                    "is required: the reason whose dead letters to discard, as /reasons lists it");
+        }
+        checkReason(reason);
+        return new Discarded(deadLetters.removeWhere(source.routeId(), l -> reason.equals(l.reason())));
+    }
+
+    private static void checkReason(String reason) {
+        if (reason != null && (reason.isEmpty() || reason.length() > MAX_REASON
+                || reason.chars().anyMatch(Character::isISOControl))) {
+            throw new OperationsProblems.InvalidParameter("reason",
+                    "must be 1 to " + MAX_REASON + " characters without control characters");
+        }
+    }
+
+    /** What one replay of a dead letter came to. */
+    private sealed interface Attempt {
+        record Stored(Replayed replayed) implements Attempt {}
+
+        record Rejected(String reason) implements Attempt {}
+
+        record NotReplayable(String reason) implements Attempt {}
+    }
+
+    /** Maps and stores a dead letter again; a stored one leaves the dead letters. */
+    private Attempt attempt(Source source, DeadLetter letter) {
         if (!source.isCsv()) {
-            return ResponseEntity.ok(replayPayload(source, letter));
+            return replayPayload(source, letter);
         }
         if (letter.origin().indexOf(':') < 0) {
-            throw new OperationsProblems.NotReplayable(
+            return new Attempt.NotReplayable(
                     "a rejected file is replayed by moving it from the inbox's .failed folder back into the inbox");
         }
         Resolution resolution;
         try {
             resolution = csv.replayRow(source, letter.payload(), letter.receivedAt());
         } catch (RowRejectedException e) {
-            throw new OperationsProblems.StillRejected(e.getMessage());
+            return new Attempt.Rejected(e.getMessage());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        deadLetters.remove(source.routeId(), id);
+        deadLetters.remove(source.routeId(), letter.id());
         activity.stored(source.name());
-        return ResponseEntity.ok(new Replayed(id, resolution.profileId() == null ? null : resolution.profileId().value(),
+        return new Attempt.Stored(new Replayed(letter.id(),
+                resolution.profileId() == null ? null : resolution.profileId().value(),
                 resolution.outcome().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
@@ -104,13 +233,13 @@ class DeadLettersController {
      * their signature check are never replayed: their content is unauthenticated, the vendor must
      * deliver again.
      */
-    private Replayed replayPayload(Source source, DeadLetter letter) {
+    private Attempt replayPayload(Source source, DeadLetter letter) {
         if (letter.origin().startsWith(PayloadIntake.UNVERIFIED + ":")) {
-            throw new OperationsProblems.NotReplayable(
+            return new Attempt.NotReplayable(
                     "this payload failed its signature check; it is kept to inspect, and the vendor must deliver it again");
         }
         if (!letter.origin().startsWith(PayloadIntake.VERIFIED + ":")) {
-            throw new OperationsProblems.NotReplayable("this dead letter holds no payload to replay");
+            return new Attempt.NotReplayable("this dead letter holds no payload to replay");
         }
         SourceCatalog.Ready ready = catalog.find(source.name()).orElseThrow();
         PayloadIntake.Report report;
@@ -118,15 +247,15 @@ class DeadLettersController {
             report = intake.replay(ready, new SourcePayload(source.records(),
                     letter.payload().getBytes(StandardCharsets.UTF_8), Map.of(), letter.receivedAt()), letter.origin());
         } catch (PayloadRejectedException e) {
-            throw new OperationsProblems.StillRejected(e.getMessage());
+            return new Attempt.Rejected(e.getMessage());
         }
         if (report.rejected() > 0 && report.records() == 0 && report.interactions() + report.pending() == 0) {
-            throw new OperationsProblems.StillRejected("every element is rejected again (see the newest dead letters)");
+            return new Attempt.Rejected("every element is rejected again (see the newest dead letters)");
         }
         deadLetters.remove(source.routeId(), letter.id());
         activity.stored(source.name());
-        return new Replayed(letter.id(), null, "stored " + report.records() + " record(s), "
-                + (report.interactions() + report.pending()) + " interaction(s)");
+        return new Attempt.Stored(new Replayed(letter.id(), null, "stored " + report.records() + " record(s), "
+                + (report.interactions() + report.pending()) + " interaction(s)"));
     }
 
     @DeleteMapping("/{id}")
@@ -143,4 +272,16 @@ class DeadLettersController {
     record Page(List<Summary> items, long total, int offset, int limit) {}
 
     record Replayed(String id, String profile, String outcome) {}
+
+    /**
+     * @param attempted     letters tried
+     * @param replayed      stored, and gone from the dead letters
+     * @param rejectedAgain rejected again (they stay), by the reason given now in {@code stillRejected}
+     * @param notReplayable kept only to inspect (a failed signature, a whole rejected file)
+     * @param remaining     letters matching the call not tried yet (call again)
+     */
+    record BulkReplay(long attempted, long replayed, long rejectedAgain, long notReplayable, long remaining,
+            List<DeadLetterStore.ReasonCount> stillRejected) {}
+
+    record Discarded(long discarded) {}
 }

@@ -599,6 +599,64 @@ class SourceRoutesIT {
     }
 
     @Test
+    void deadLettersAreCountedByReasonReplayedInBulkAndDiscardedByReason() throws Exception {
+        String header = "contact_id,email,phone,first_name,last_name,city,updated_at\n";
+        String missing = "column 'x' was missing"; // as an earlier mapping rejected them; they map now
+        String short5 = "row has 5 columns, the header has 7";
+        for (String id : List.of("b7", "b8", "b9")) {
+            deadLetters.add("source-crm", "old.csv:" + id, missing,
+                    header + id + "," + id + ".bulk@example.com,,Bo,Bulk,Leeds,2025-03-01T09:00:00Z");
+        }
+        deadLetters.add("source-crm", "old.csv:20", short5, header + "s1,s1@example.com,,Sy,Short");
+        deadLetters.add("source-crm", "old.csv:21", short5, header + "s2,s2@example.com,,Sy,Short");
+        deadLetters.add("source-crm", "old.csv:22", "an older reason",
+                header + "b10,b10.bulk@example.com,,Bo,Bulk,Leeds,2025-03-01T09:00:00Z");
+
+        JsonNode reasons = ingestion("GET", "/api/v1/sources/crm/dead-letters/reasons", 200);
+        assertThat(reasons.get("complete").asBoolean()).isTrue();
+        assertThat(reasons.get("counted").asLong()).isEqualTo(6);
+        assertThat(reasons.at("/counts/0/reason").asString()).isEqualTo(missing);
+        assertThat(reasons.at("/counts/0/count").asLong()).isEqualTo(3);
+        assertThat(reasons.at("/counts/1/reason").asString()).isEqualTo(short5);
+        assertThat(reasons.at("/counts/1/count").asLong()).isEqualTo(2);
+
+        // one reason, two at a time
+        String onlyMissing = "/api/v1/sources/crm/dead-letters/replay?reason="
+                + URLEncoder.encode(missing, StandardCharsets.UTF_8);
+        JsonNode first = ingestion("POST", onlyMissing + "&limit=2", 200);
+        assertThat(first.get("attempted").asLong()).isEqualTo(2);
+        assertThat(first.get("replayed").asLong()).isEqualTo(2);
+        assertThat(first.get("remaining").asLong()).isEqualTo(1);
+        JsonNode second = ingestion("POST", onlyMissing, 200);
+        assertThat(second.get("replayed").asLong()).isEqualTo(1);
+        assertThat(second.get("remaining").asLong()).isZero();
+
+        // everything left: the short rows are rejected again and stay, with the reason given now
+        JsonNode rest = ingestion("POST", "/api/v1/sources/crm/dead-letters/replay", 200);
+        assertThat(rest.get("attempted").asLong()).isEqualTo(3);
+        assertThat(rest.get("replayed").asLong()).isEqualTo(1);
+        assertThat(rest.get("rejectedAgain").asLong()).isEqualTo(2);
+        assertThat(rest.at("/stillRejected/0/reason").asString()).isEqualTo(short5);
+        assertThat(rest.at("/stillRejected/0/count").asLong()).isEqualTo(2);
+        assertThat(rest.get("remaining").asLong()).isZero();
+        for (String id : List.of("b7", "b8", "b9", "b10")) {
+            assertThat(get("/api/v1/profiles?email=" + id + ".bulk@example.com").get("count").asInt()).as(id).isEqualTo(1);
+        }
+        assertThat(deadLetters.count("source-crm")).isEqualTo(2);
+
+        JsonNode discarded = ingestion("DELETE", "/api/v1/sources/crm/dead-letters?reason="
+                + URLEncoder.encode(short5, StandardCharsets.UTF_8), 200);
+        assertThat(discarded.get("discarded").asLong()).isEqualTo(2);
+        assertThat(deadLetters.count("source-crm")).isZero();
+
+        ingestion("DELETE", "/api/v1/sources/crm/dead-letters", 400);
+        ingestion("POST", "/api/v1/sources/crm/dead-letters/replay?limit=0", 400);
+        ingestion("POST", "/api/v1/sources/crm/dead-letters/replay?limit=1001", 400);
+        ingestion("POST", "/api/v1/sources/crm/dead-letters/replay?reason=%07bell", 400);
+        ingestion("GET", "/api/v1/sources/nope/dead-letters/reasons", 404);
+    }
+
+    @Test
     void aStoppedSourceLeavesFilesWaitingShowsItsLagAndCatchesUpWhenStarted() throws Exception {
         assertThat(ingestion("POST", "/api/v1/sources/crm/stop", 200).get("status").asString()).isEqualTo("stopped");
         try {

@@ -63,6 +63,9 @@ class IngestionSecurityIT {
                 Arguments.of("GET", "/api/v1/sources/unknown/dead-letters/d1", integrators),
                 Arguments.of("POST", "/api/v1/sources/unknown/dead-letters/d1/replay", integrators),
                 Arguments.of("DELETE", "/api/v1/sources/unknown/dead-letters/d1", integrators),
+                Arguments.of("GET", "/api/v1/sources/unknown/dead-letters/reasons", integrators),
+                Arguments.of("POST", "/api/v1/sources/unknown/dead-letters/replay", integrators),
+                Arguments.of("DELETE", "/api/v1/sources/unknown/dead-letters?reason=r", integrators),
                 Arguments.of("GET", "/actuator/prometheus", Set.of(Roles.ADMIN)));
     }
 
@@ -134,7 +137,8 @@ class IngestionSecurityIT {
         assertThat(api.at("/components/securitySchemes/vendor-signature/type").asString()).isEqualTo("apiKey");
         for (String path : List.of("/api/v1/sources", "/api/v1/sources/{name}", "/api/v1/sources/{name}/stop",
                 "/api/v1/sources/{name}/start", "/api/v1/sources/{name}/dead-letters",
-                "/api/v1/sources/{name}/dead-letters/{id}", "/api/v1/sources/{name}/dead-letters/{id}/replay")) {
+                "/api/v1/sources/{name}/dead-letters/{id}", "/api/v1/sources/{name}/dead-letters/{id}/replay",
+                "/api/v1/sources/{name}/dead-letters/reasons", "/api/v1/sources/{name}/dead-letters/replay")) {
             JsonNode item = api.path("paths").path(path);
             assertThat(item.isMissingNode()).as(path).isFalse();
             item.properties().forEach(op -> {

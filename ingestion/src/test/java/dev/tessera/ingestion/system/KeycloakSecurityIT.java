@@ -72,6 +72,7 @@ class KeycloakSecurityIT {
                 Arguments.of("GET", "/api/v1/sources/unknown/dead-letters", integrators),
                 Arguments.of("POST", "/api/v1/sources/unknown/dead-letters/d1/replay", integrators),
                 Arguments.of("DELETE", "/api/v1/sources/unknown/dead-letters/d1", integrators),
+                Arguments.of("POST", "/api/v1/sources/unknown/dead-letters/replay", integrators),
                 Arguments.of("GET", "/actuator/prometheus", Set.of(Roles.ADMIN)));
     }
 
