@@ -47,10 +47,18 @@ public record Interaction(
         attributes = Collections.unmodifiableMap(new TreeMap<>(attributes == null ? Map.of() : attributes));
     }
 
-    /** An amount of money in an ISO 4217 currency. */
+    /**
+     * An amount of money in an ISO 4217 currency, below 10^18 in size and with at most 12 decimals: sums of
+     * amounts must stay cheap (an amount like {@code 1e999999999} would make every sum a billion digits).
+     */
     public record Money(BigDecimal value, String currency) {
+        static final BigDecimal LIMIT = BigDecimal.TEN.pow(18);
+
         public Money {
             Objects.requireNonNull(value, "value");
+            if (value.abs().compareTo(LIMIT) >= 0 || value.stripTrailingZeros().scale() > 12) {
+                throw new IllegalArgumentException("amount is out of range (below 10^18, at most 12 decimals)");
+            }
             if (currency == null || !currency.matches("[A-Z]{3}")) {
                 throw new IllegalArgumentException("currency must be an ISO 4217 code");
             }

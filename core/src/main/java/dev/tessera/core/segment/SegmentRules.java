@@ -185,7 +185,8 @@ public final class SegmentRules {
                 throw new InvalidSegmentException(at + ".value", "must be a number");
             }
             BigDecimal number = value.decimalValue();
-            if (number.abs().compareTo(BigDecimal.valueOf(1_000_000_000_000L)) > 0) {
+            if (number.abs().compareTo(BigDecimal.valueOf(1_000_000_000_000L)) > 0
+                    || number.stripTrailingZeros().scale() > 12) {
                 throw new InvalidSegmentException(at + ".value", "is out of range");
             }
             String currency = null;

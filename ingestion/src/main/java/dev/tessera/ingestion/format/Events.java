@@ -42,7 +42,8 @@ final class Events {
         try {
             return new Money(value, code);
         } catch (IllegalArgumentException e) {
-            throw new PayloadRejectedException(INVALID_VALUE, "'" + field + "' is not an ISO 4217 currency code");
+            // the currency (checked above) or the amount's size; the canonical model's messages hold no values
+            throw new PayloadRejectedException(INVALID_VALUE, e.getMessage());
         }
     }
 }

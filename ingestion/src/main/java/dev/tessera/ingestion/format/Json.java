@@ -69,7 +69,7 @@ final class Json {
         JsonNode value = at(node, path);
         if (value.isString() || value.isNumber() || value.isBoolean()) {
             String text = value.isIntegralNumber() ? value.bigIntegerValue().toString()
-                    : value.isNumber() ? value.decimalValue().toPlainString() : value.asString();
+                    : value.isNumber() ? usable(value.decimalValue(), path).toPlainString() : value.asString();
             text = text.strip();
             return text.isEmpty() ? Optional.empty() : Optional.of(text);
         }
@@ -124,11 +124,25 @@ final class Json {
     static Optional<BigDecimal> decimal(JsonNode node, String path) {
         return text(node, path).map(text -> {
             try {
-                return new BigDecimal(text);
+                return usable(new BigDecimal(text), path);
             } catch (NumberFormatException e) {
                 throw new PayloadRejectedException(INVALID_VALUE, "'" + path + "' is not a number");
             }
         });
+    }
+
+    /** Digits a decimal may have after the point, and powers of ten it may carry: anything real fits. */
+    static final int MAX_SCALE = 30;
+
+    /**
+     * The decimal, when its exponent is one a real value has: {@code 1e999999999} would be a billion digits
+     * written out or added to a sum (memory and minutes of CPU for one request).
+     */
+    static BigDecimal usable(BigDecimal value, String path) {
+        if (value.scale() > MAX_SCALE || value.scale() < -MAX_SCALE) {
+            throw new PayloadRejectedException(INVALID_VALUE, "'" + path + "' is a number out of range");
+        }
+        return value;
     }
 
     static boolean bool(JsonNode node, String path) {

@@ -72,6 +72,29 @@ class EventFormatsTest {
     }
 
     @Test
+    void numbersWithAnAbsurdExponentAreRejectedBeforeTheyAreWrittenOutOrSummed() {
+        // 1e999999999 written out is a billion digits: one request would take the app's memory
+        assertThatThrownBy(() -> formats.byName("segment-identify").map(Samples.payload("web",
+                "{\"type\":\"identify\",\"userId\":1e999999999,\"traits\":{\"email\":\"a@example.com\"}}", true)))
+                .isInstanceOfSatisfying(PayloadRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_VALUE))
+                .hasMessage("'userId' is a number out of range");
+        ObjectNode event = Samples.object("events/segment_track_order_completed_spec_example.json");
+        event.put("userId", "u-1").put("timestamp", "2024-05-01T10:00:00Z");
+        ObjectNode properties = (ObjectNode) event.get("properties");
+        properties.put("total", "1e999999999");
+        assertThatThrownBy(() -> formats.byName("segment-track").map(Samples.payload("web", event)))
+                .isInstanceOfSatisfying(PayloadRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_VALUE));
+        properties.put("total", new java.math.BigDecimal("1e30"));
+        assertThatThrownBy(() -> formats.byName("segment-track").map(Samples.payload("web", event)))
+                .isInstanceOfSatisfying(PayloadRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_VALUE))
+                .hasMessageContaining("amount is out of range");
+        // ordinary amounts, also in exponent notation, still map
+        properties.put("total", new java.math.BigDecimal("2.75E+1"));
+        assertThat(formats.byName("segment-track").map(Samples.payload("web", event)).interactions().findFirst()
+                .orElseThrow().amount().value()).isEqualByComparingTo("27.5");
+    }
+
+    @Test
     void theSpecSampleWithoutAnyUserIsRejectedNamingBothIds() {
         assertThatThrownBy(() -> formats.byName("segment-track")
                 .map(Samples.payload("web", "events/segment_track_order_completed_spec_example.json")))
