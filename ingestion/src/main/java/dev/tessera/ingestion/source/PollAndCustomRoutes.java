@@ -71,7 +71,7 @@ class PollAndCustomRoutes extends RouteBuilder {
         URI configured = URI.create(poll.url());
         URI page = cursors.next(source).map(URI::create).orElse(configured);
         for (int fetched = 0; fetched < poll.maxPages(); fetched++) {
-            HttpResponse<byte[]> response = fetch(ready, page);
+            Page response = fetch(ready, page);
             if (response == null) {
                 return; // the next tick tries the same page again
             }
@@ -102,26 +102,42 @@ class PollAndCustomRoutes extends RouteBuilder {
         }
     }
 
-    /** The page, or null when the fetch failed (recorded as the source's last error). */
-    private HttpResponse<byte[]> fetch(SourceCatalog.Ready ready, URI url) throws InterruptedException {
+    /** The page, or null when the fetch failed or the page is too large (recorded as the source's last error). */
+    private Page fetch(SourceCatalog.Ready ready, URI url) throws InterruptedException {
         String name = ready.source().name();
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(ready.source().poll().timeout())
                 .header("Accept", "application/json");
         ready.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-        HttpResponse<byte[]> response;
+        int limit = ready.source().poll().maxBytes();
+        HttpResponse<java.io.InputStream> response;
+        byte[] body;
         try {
-            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    activity.failed(name, "poll answered HTTP " + response.statusCode());
+                    return null;
+                }
+                // never more than the limit in memory: a larger page is not read to its end
+                body = in.readNBytes(limit + 1);
+            }
         } catch (java.io.IOException e) {
             activity.failed(name, "poll failed: " + e.getClass().getSimpleName());
             return null;
         }
-        if (response.statusCode() != 200) {
-            activity.failed(name, "poll answered HTTP " + response.statusCode());
+        if (body.length > limit) {
+            // not dead-lettered without its content and passed: the cursor stays on this page until the
+            // limit is raised, so nothing on it is lost
+            activity.failed(name, "poll page is larger than poll.max-bytes (" + limit + " bytes): raise it; the "
+                    + "cursor stays on this page");
             return null;
         }
-        return response;
+        return new Page(response.headers(), body);
     }
+
+    /** A fetched page: its headers and its body, read whole. */
+    private record Page(java.net.http.HttpHeaders headers, byte[] body) {}
 
     private void custom(Exchange exchange) throws Exception {
         String name = exchange.getIn().getHeader(SOURCE_HEADER, String.class);

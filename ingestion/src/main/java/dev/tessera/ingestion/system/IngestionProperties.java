@@ -101,9 +101,12 @@ public record IngestionProperties(
             return recordNamespace == null || recordNamespace.isBlank() ? name : recordNamespace;
         }
 
-        /** The largest payload (webhook body, Kafka message, JSON file) this source accepts. */
+        /** The largest payload (webhook body, Kafka message, polled page, JSON file) this source accepts. */
         public int maxPayloadBytes() {
-            return transport == Transport.KAFKA && kafka != null ? kafka.maxMessageBytes() : webhook.maxBytes();
+            if (transport == Transport.KAFKA && kafka != null) {
+                return kafka.maxMessageBytes();
+            }
+            return transport == Transport.POLL && poll != null ? poll.maxBytes() : webhook.maxBytes();
         }
 
         /** The Kafka consumer group: the configured one, else {@code tessera-<name>}. */
@@ -229,6 +232,8 @@ public record IngestionProperties(
      * @param endOfStream  optional JSON pointer to a boolean that is true on the last page for now, e.g.
      *                     {@code /end_of_stream}: the poll then waits for the next tick
      * @param maxPages     pages fetched per tick at most, so that a long backlog does not hold the route
+     * @param maxBytes     largest page read (default 16 MiB); a larger one is not read past the limit and the
+     *                     cursor stays on it, with the source's last error saying so, until the limit is raised
      */
     public record Poll(
             @NotNull @Pattern(regexp = "https?://.+", message = "must be an http or https URL") String url,
@@ -239,7 +244,8 @@ public record IngestionProperties(
             @NotNull @DefaultValue("NONE") PollCursor cursor,
             @Pattern(regexp = JSON_POINTER, message = "must be a JSON pointer such as /next_page") String nextLink,
             @Pattern(regexp = JSON_POINTER, message = "must be a JSON pointer such as /end_of_stream") String endOfStream,
-            @Min(1) @Max(10_000) @DefaultValue("50") int maxPages) {}
+            @Min(1) @Max(10_000) @DefaultValue("50") int maxPages,
+            @Min(1) @Max(256 * 1024 * 1024) @DefaultValue("16777216") int maxBytes) {}
 
     /** A JSON pointer (RFC 6901) to a member below the root. */
     static final String JSON_POINTER = "(/([^~]|~[01])*)+";

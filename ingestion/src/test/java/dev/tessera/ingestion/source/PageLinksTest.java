@@ -52,7 +52,7 @@ class PageLinksTest {
     }
 
     private static Poll poll(PollCursor cursor, String nextLink, String endOfStream) {
-        return new Poll(PAGE.toString(), Duration.ofMinutes(5), null, Duration.ofSeconds(30), cursor, nextLink, endOfStream, 50);
+        return new Poll(PAGE.toString(), Duration.ofMinutes(5), null, Duration.ofSeconds(30), cursor, nextLink, endOfStream, 50, 1 << 24);
     }
 
     private static byte[] bytes(String text) {

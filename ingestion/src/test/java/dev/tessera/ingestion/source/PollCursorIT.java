@@ -175,6 +175,39 @@ class PollCursorIT {
     }
 
     @Test
+    void aPageOverTheLimitIsNotPassedTheCursorStaysUntilTheLimitIsRaised() {
+        String p0 = url("/users?page=0");
+        String p1 = url("/users?page=1");
+        String p2 = url("/users?page=2");
+        serve(p0, usersPage(1, p1, false));
+        // a page of 2 users padded past 2,000 bytes, as a page of 1,000 tickets is past the default limit
+        String big = usersPage(2, p2, false).get().body().replace("\"count\": 1}",
+                "\"count\": 1, \"padding\": \"" + "x".repeat(2_000) + "\"}");
+        serve(p1, () -> new Page(200, big, null));
+        serve(p2, usersPage(3, p2, true));
+        String[] settings = {"cursor=next-link", "next-link=/next_page", "end-of-stream=/end_of_stream"};
+
+        ConfigurableApplicationContext small = app("paged", p0, "200ms", 50, withMaxBytes(settings, 1_500));
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.stream().filter(p1::endsWith).count() >= 2);
+        assertThat(requests).doesNotContain(path(p2));
+        assertThat(cursor("paged")).isEqualTo(p1);
+        assertThat(small.getBean(DeadLetterStore.class).count("source-paged")).isZero();
+        assertThat(small.getBean(SourceActivity.class).snapshot("paged").lastError().orElseThrow().reason())
+                .isEqualTo("poll page is larger than poll.max-bytes (1500 bytes): raise it; the cursor stays on this page");
+        small.close();
+
+        ConfigurableApplicationContext raised = app("paged", p0, "200ms", 50, withMaxBytes(settings, 10_000));
+        await().atMost(Duration.ofSeconds(30)).until(() -> profilesWithEmail(raised, 3) == 1);
+        assertThat(profilesWithEmail(raised, 2)).isEqualTo(1);
+    }
+
+    private static String[] withMaxBytes(String[] settings, int maxBytes) {
+        String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
+        all[settings.length] = "max-bytes=" + maxBytes;
+        return all;
+    }
+
+    @Test
     void linkHeadersAreFollowedRelativeToThePage() {
         String p0 = url("/contacts?page=0");
         String p1 = url("/contacts?page=1");

@@ -204,11 +204,11 @@ class SourceCatalogTest {
     void pollCursorSettingsOutOfRangeAreRefusedByValidationNamingTheField() {
         IngestionProperties.Poll poll = new IngestionProperties.Poll("https://example.com/api", java.time.Duration.ofMinutes(5),
                 null, java.time.Duration.ofSeconds(30), IngestionProperties.PollCursor.NEXT_LINK, "next_page",
-                "/end_of_stream", 0);
+                "/end_of_stream", 0, 0);
         var validator = jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator();
         assertThat(validator.validate(poll)).extracting(v -> v.getPropertyPath().toString() + ": " + v.getMessage())
                 .containsExactlyInAnyOrder("nextLink: must be a JSON pointer such as /next_page",
-                        "maxPages: must be greater than or equal to 1");
+                        "maxPages: must be greater than or equal to 1", "maxBytes: must be greater than or equal to 1");
     }
 
     @Test
