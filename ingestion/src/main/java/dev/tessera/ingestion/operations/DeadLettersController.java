@@ -252,8 +252,7 @@ class DeadLettersController {
         if (report.rejected() > 0 && report.records() == 0 && report.interactions() + report.pending() == 0) {
             return new Attempt.Rejected("every element is rejected again (see the newest dead letters)");
         }
-        deadLetters.remove(source.routeId(), letter.id());
-        activity.stored(source.name());
+        deadLetters.remove(source.routeId(), letter.id()); // the intake counted it as stored
         return new Attempt.Stored(new Replayed(letter.id(), null, "stored " + report.records() + " record(s), "
                 + (report.interactions() + report.pending()) + " interaction(s)"));
     }

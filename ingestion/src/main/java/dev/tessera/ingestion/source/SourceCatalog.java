@@ -198,7 +198,7 @@ public final class SourceCatalog {
 
     private static SignatureVerifier verifier(Signature signature, String at, Clock clock,
             Function<String, String> environment) {
-        ReplayWindow replay = new ReplayWindow(clock, signature.replayWindow());
+        ReplayWindow replay = new ReplayWindow(clock, signature.effectiveReplayWindow());
         return switch (signature.scheme()) {
             case NONE -> payload -> { };
             case SHOPIFY -> new ShopifySignature(secret(signature, at, environment), replay);

@@ -202,7 +202,10 @@ public record IngestionProperties(
      * @param encoding      for {@code hmac}: {@code hex} or {@code base64}
      * @param prefix        for {@code hmac}: text before the signature in the header, e.g. {@code sha256=}
      * @param publicUrl     for {@code hubspot-v3}: the webhook URL exactly as configured at HubSpot
-     * @param replayWindow  deliveries whose signed time is older are refused
+     * @param replayWindow  deliveries whose time is further from now are refused (kept as replayable dead
+     *                      letters when their signature holds); default 5 minutes, and 6 hours for
+     *                      {@code shopify}, which retries a failed delivery for 4 hours with its original
+     *                      {@code X-Shopify-Triggered-At}
      */
     public record Signature(
             @NotNull @DefaultValue("NONE") Scheme scheme,
@@ -212,7 +215,20 @@ public record IngestionProperties(
             @DefaultValue("HEX") HmacEncoding encoding,
             @DefaultValue("") String prefix,
             String publicUrl,
-            @NotNull @DefaultValue("5m") Duration replayWindow) {}
+            Duration replayWindow) {
+
+        /** Shopify retries failed deliveries 8 times over 4 hours, each with the original trigger time. */
+        public static final Duration SHOPIFY_REPLAY_WINDOW = Duration.ofHours(6);
+        public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofMinutes(5);
+
+        /** The configured window, else the scheme's default. */
+        public Duration effectiveReplayWindow() {
+            if (replayWindow != null) {
+                return replayWindow;
+            }
+            return scheme == Scheme.SHOPIFY ? SHOPIFY_REPLAY_WINDOW : DEFAULT_REPLAY_WINDOW;
+        }
+    }
 
     /**
      * A vendor API fetched on a schedule; each response is one payload of the source's format, and

@@ -429,6 +429,34 @@ class SourceRoutesIT {
     }
 
     @Test
+    void shopifyRetriesHoursLaterAreTakenAndALateSignedDeliveryIsKeptReplayable() throws Exception {
+        JsonNode order = Samples.json("shop/shopify_webhook_orders_create_2024-10.json").get("body");
+        byte[] body = JsonMapper.builder().build().writeValueAsBytes(order);
+        // Shopify retries a failed delivery 8 times over 4 hours with the original X-Shopify-Triggered-At
+        Map<String, String> retried = new java.util.HashMap<>(shopifyHeaders(body, SHOPIFY_SECRET));
+        retried.put("X-Shopify-Triggered-At", java.time.Instant.now().minus(Duration.ofHours(3)).toString());
+        HttpResponse<String> late = post("/webhooks/shopify", body, retried);
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+
+        // beyond the window: refused, but the signature held, so it is kept replayable
+        Map<String, String> stale = new java.util.HashMap<>(shopifyHeaders(body, SHOPIFY_SECRET));
+        stale.put("X-Shopify-Triggered-At", java.time.Instant.now().minus(Duration.ofHours(7)).toString());
+        RedisTestSupport.flush();
+        HttpResponse<String> tooLate = post("/webhooks/shopify", body, stale);
+        assertThat(tooLate.statusCode()).isEqualTo(409);
+        DeadLetter kept = deadLetters.list("source-shopify", 0, 1).get(0);
+        assertThat(kept.reason()).startsWith("replayed");
+        assertThat(kept.origin()).startsWith(PayloadIntake.VERIFIED + ":");
+        long storedBefore = ingestion("GET", "/api/v1/sources/shopify", 200).get("stored").asLong();
+        ingestion("POST", "/api/v1/sources/shopify/dead-letters/" + kept.id() + "/replay", 200);
+        assertThat(ingestion("GET", "/api/v1/sources/shopify", 200).get("stored").asLong())
+                .as("counted once").isEqualTo(storedBefore + 1);
+        String email = order.at("/customer/email").asString();
+        assertThat(get("/api/v1/profiles?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8)).get("count")
+                .asInt()).isEqualTo(1);
+    }
+
+    @Test
     void malformedAndOversizedWebhooksAreRejectedWithTheirReason() throws Exception {
         byte[] malformed = "{\"id\": 1, ".getBytes(StandardCharsets.UTF_8);
         assertThat(post("/webhooks/shopify", malformed, shopifyHeaders(malformed, SHOPIFY_SECRET)).statusCode())

@@ -11,7 +11,9 @@ public interface SignatureVerifier {
 
     /**
      * @throws PayloadRejectedException {@code BAD_SIGNATURE} when the signature or key is missing or wrong,
-     *                                  {@code REPLAYED} when the vendor's timestamp is outside the replay window
+     *                                  {@code REPLAYED} when the vendor's timestamp is outside the replay window;
+     *                                  only ever after the signature or key was found right (the intake keeps
+     *                                  such a payload as a replayable dead letter: its content is the vendor's)
      */
     void verify(SourcePayload payload);
 }
