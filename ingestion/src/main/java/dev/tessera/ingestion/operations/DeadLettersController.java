@@ -241,7 +241,9 @@ class DeadLettersController {
         if (!letter.origin().startsWith(PayloadIntake.VERIFIED + ":")) {
             return new Attempt.NotReplayable("this dead letter holds no payload to replay");
         }
-        SourceCatalog.Ready ready = catalog.find(source.name()).orElseThrow();
+        SourceCatalog.Ready ready = segmentFormatOf(source, letter.payload())
+                .map(catalog.find(source.name()).orElseThrow()::withFormat)
+                .orElseGet(() -> catalog.find(source.name()).orElseThrow());
         PayloadIntake.Report report;
         try {
             report = intake.replay(ready, new SourcePayload(source.records(),
@@ -256,6 +258,39 @@ class DeadLettersController {
         return new Attempt.Stored(new Replayed(letter.id(), null, "stored " + report.records() + " record(s), "
                 + (report.interactions() + report.pending()) + " interaction(s)"));
     }
+
+    private static final java.util.Set<String> SEGMENT_FORMATS =
+            java.util.Set.of("segment-api", "segment-batch", "segment-track", "segment-identify");
+
+    /**
+     * For a source of the Segment formats, the one that reads this kept payload: the API's {@code /v1/track}
+     * and {@code /v1/identify} bodies and the single elements of a batch are messages, not batches.
+     */
+    private static java.util.Optional<String> segmentFormatOf(Source source, String payload) {
+        if (!SEGMENT_FORMATS.contains(source.format())) {
+            return java.util.Optional.empty();
+        }
+        tools.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(payload);
+        } catch (tools.jackson.core.JacksonException e) {
+            return java.util.Optional.empty(); // the source's format rejects it with its reason
+        }
+        if (root == null || !root.isObject()) {
+            return java.util.Optional.empty();
+        }
+        if (root.path("batch").isArray()) {
+            return java.util.Optional.of("segment-batch");
+        }
+        return switch (root.path("type").asString("")) {
+            case "identify" -> java.util.Optional.of("segment-identify");
+            case "track" -> java.util.Optional.of("segment-track");
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> discard(@PathVariable String name, @PathVariable String id) {

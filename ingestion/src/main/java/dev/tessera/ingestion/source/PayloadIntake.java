@@ -73,8 +73,10 @@ public final class PayloadIntake {
             // refused before anything else touches it (no signature computed over a huge body)
             PayloadRejectedException e = new PayloadRejectedException(PayloadRejectedException.Reason.OVERSIZED,
                     "the payload is larger than the source's limit of " + limit + " bytes");
+            // the placeholder names the delivery: dead letters are keyed by their content, and every oversized
+            // delivery would otherwise be the same one (a Kafka offset, a delivery id lost)
             reject(route, name, UNVERIFIED + ":" + origin, e.reason(), e.getMessage(),
-                    "(more than " + limit + " bytes, not kept)");
+                    "(more than " + limit + " bytes, not kept; delivery " + origin + ")");
             throw e;
         }
         try {
@@ -92,7 +94,8 @@ public final class PayloadIntake {
                     () -> new IllegalStateException("source " + name + " has no JSON format")).map(payload);
         } catch (PayloadRejectedException e) {
             String content = e.reason() == PayloadRejectedException.Reason.OVERSIZED
-                    ? "(" + payload.body().length + " bytes, not kept: larger than the source's limit)" : text(payload);
+                    ? "(" + payload.body().length + " bytes, not kept: larger than the source's limit; delivery "
+                            + origin + ")" : text(payload);
             reject(route, name, VERIFIED + ":" + origin, e.reason(), e.getMessage(), content);
             throw e;
         }

@@ -85,8 +85,10 @@ class WebhookController {
         SourcePayload payload = new SourcePayload(ready.source().records(), body, headers, clock.instant());
         String origin = kind + ":" + deliveryId(headers);
         try {
-            PayloadIntake.Report report = producer.requestBodyAndHeaders("direct:" + ready.source().routeId(), payload,
-                    Map.of(ORIGIN, origin), PayloadIntake.Report.class);
+            // block=false: a stopped route answers at once (503), not after direct:'s 30 s wait for a consumer
+            PayloadIntake.Report report = producer.requestBodyAndHeaders(
+                    "direct:" + ready.source().routeId() + "?block=false", payload, Map.of(ORIGIN, origin),
+                    PayloadIntake.Report.class);
             return ResponseEntity.ok(report);
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause();

@@ -468,6 +468,17 @@ class SourceRoutesIT {
             assertThat(d.reason()).startsWith("oversized");
             assertThat(d.payload()).doesNotContain("xxxx");
         });
+        // each oversized delivery is a dead letter of its own, naming the delivery (its content is not kept)
+        for (String delivery : List.of("d-1", "d-2", "d-2")) {
+            Map<String, String> headers = new java.util.HashMap<>(shopifyHeaders(huge, SHOPIFY_SECRET));
+            headers.put("X-Shopify-Webhook-Id", delivery);
+            assertThat(post("/webhooks/shopify", huge, headers).statusCode()).isEqualTo(413);
+        }
+        assertThat(deadLetters.list("source-shopify", 0, 20)).filteredOn(d -> d.reason().startsWith("oversized"))
+                .extracting(DeadLetter::payload)
+                .contains("(more than 65536 bytes, not kept; delivery webhook:d-1)",
+                        "(more than 65536 bytes, not kept; delivery webhook:d-2)")
+                .filteredOn(p -> p.contains("d-2")).hasSize(1);
         assertThat(post("/webhooks/nope", malformed, Map.of()).statusCode()).isEqualTo(404);
     }
 
@@ -506,6 +517,27 @@ class SourceRoutesIT {
         JsonNode profile = get("/api/v1/profiles?email=seg.user@example.com").at("/items/0");
         var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
         assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+    }
+
+    @Test
+    void segmentDeadLettersReplayWithTheFormatOfWhatTheyHold() throws Exception {
+        String now = java.time.Instant.now().toString();
+        // as kept when an earlier configuration rejected them: a /v1/track body, and one element of a batch
+        DeadLetter track = deadLetters.add("source-events", PayloadIntake.VERIFIED + ":segment-track:m-31", "old reason",
+                "{\"type\":\"track\",\"userId\":\"u-31\",\"messageId\":\"m-31\",\"event\":\"Order Completed\","
+                        + "\"timestamp\":\"" + now + "\",\"properties\":{\"order_id\":\"o-31\",\"total\":12,"
+                        + "\"currency\":\"EUR\"}}");
+        DeadLetter element = deadLetters.add("source-events", PayloadIntake.VERIFIED + ":segment-batch:b-1", "old reason",
+                "{\"type\":\"identify\",\"userId\":\"u-31\",\"messageId\":\"m-32\",\"timestamp\":\"" + now
+                        + "\",\"traits\":{\"email\":\"replayed.seg@example.com\"}}");
+
+        ingestion("POST", "/api/v1/sources/events/dead-letters/" + element.id() + "/replay", 200);
+        ingestion("POST", "/api/v1/sources/events/dead-letters/" + track.id() + "/replay", 200);
+
+        JsonNode profile = get("/api/v1/profiles?email=replayed.seg@example.com").at("/items/0");
+        var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
+        assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+        assertThat(deadLetters.count("source-events")).isZero();
     }
 
     @Test
