@@ -37,7 +37,12 @@ final class AggregateBuckets {
     static final String NONE = "(none)";
     /** Money is summed as integers of 1/10,000 of the currency unit. */
     static final int MONEY_SCALE = 4;
-    private static final BigDecimal MAX_MONEY = BigDecimal.valueOf(Long.MAX_VALUE / 1_000_000, MONEY_SCALE);
+    /**
+     * The largest amount summed, about 9.2 × 10^10 units (92 billion: an order of a billion dong or rupiah
+     * counts): 1/10,000 units up to Long.MAX_VALUE / 10,000, so 10,000 of the largest orders still fit one
+     * bucket field before {@code HINCRBY} would overflow.
+     */
+    static final BigDecimal MAX_MONEY = BigDecimal.valueOf(Long.MAX_VALUE / 10_000, MONEY_SCALE);
 
     /**
      * Lua shared by the timeline write (single node) and {@link #APPLY} (the second step on Cluster):
@@ -208,7 +213,7 @@ final class AggregateBuckets {
         return c.toString();
     }
 
-    /** An amount in 1/10,000 of its unit (half-even); 0 without amount or beyond ±9.2 × 10^14 units. */
+    /** An amount in 1/10,000 of its unit (half-even); 0 without amount or beyond ±{@link #MAX_MONEY}. */
     static long minorUnits(Interaction.Money amount) {
         if (amount == null || amount.value().abs().compareTo(MAX_MONEY) > 0) {
             return 0;

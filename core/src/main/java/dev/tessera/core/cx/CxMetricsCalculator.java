@@ -326,7 +326,7 @@ public final class CxMetricsCalculator {
         Long sinceOrder = days(t.lastOrderAt(), now);
         ChurnRisk churn = churn(f.active(), now, sinceLast, f.category(), f.openComplaints());
         CxHealth health = health(sinceLast, f.npsLatest(), f.csat(), f.ces(),
-                t.tickets().isEmpty() ? null : f.openComplaints(), f.resolutionAverage());
+                f.tickets() == 0 ? null : f.openComplaints(), f.resolutionAverage());
         return new CxMetrics(now, t.interactions(), t.firstInteractionAt(), t.lastInteractionAt(), sinceFirst,
                 sinceLast, f.npsLatest(), f.category(), t.promoters() + t.passives() + t.detractors(), f.csat(),
                 t.csatCount(), f.ces(), t.cesCount(), f.tickets(), f.open(), f.complaints(), f.openComplaints(),

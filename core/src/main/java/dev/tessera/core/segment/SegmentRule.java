@@ -223,7 +223,8 @@ public sealed interface SegmentRule {
         HEALTH(m -> m.health() == null ? null : m.health().score(), true),
         REVENUE(null, false),
         AVERAGE_ORDER_VALUE(null, false),
-        CLV(null, false);
+        // falls as the first order recedes, once the tenure passes minTenureYears (docs/cx-metrics.md)
+        CLV(null, true);
 
         private final Function<CxMetrics, Number> reader;
         private final boolean timeDependent;

@@ -175,6 +175,18 @@ class CxMetricsCalculatorTest {
     }
 
     @Test
+    void aSolveWhoseOpeningWasNeverSeenIsNoTicketForHealthEither() {
+        // imported after the ticket was opened: the solve arrives alone, and no ticket counts
+        CxMetrics m = calculator.recompute(List.of(nps(ann, "n", T0, 0),
+                CxFixtures.ticket(ann, InteractionKind.TICKET_SOLVED, "s", "t-1", T0, false)), T0);
+
+        assertThat(m.tickets()).isZero();
+        // nps 0.0 (w .25), recency 1.0 (w .15); no open-complaint signal: 100 × .15 / .40 = 37.5
+        assertThat(m.health().drivers()).extracting(Factor::name).doesNotContain("no_open_complaint");
+        assertThat(m.health().score()).isEqualTo(38);
+    }
+
+    @Test
     void mergeAndSplitEntriesCountInNoMetric() {
         Interaction merged = new Interaction("merged:x", rec("tessera", "x"), InteractionKind.PROFILE_MERGED, "system",
                 null, T0, null, null, Map.of());

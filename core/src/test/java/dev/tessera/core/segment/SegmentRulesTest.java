@@ -91,6 +91,11 @@ class SegmentRulesTest {
                 .isFalse();
         assertThat(SegmentRules.parse("{\"metric\":\"days_since_last_order\",\"op\":\"gt\",\"value\":90}")
                 .timeDependent()).isTrue();
+        // CLV falls as the tenure grows: a segment over it is refreshed with time
+        assertThat(SegmentRules.parse("{\"metric\":\"clv\",\"op\":\"ge\",\"value\":200,\"currency\":\"EUR\"}")
+                .timeDependent()).isTrue();
+        assertThat(SegmentRules.parse("{\"metric\":\"revenue\",\"op\":\"ge\",\"value\":200,\"currency\":\"EUR\"}")
+                .timeDependent()).isFalse();
     }
 
     @ParameterizedTest(name = "{0} → {1}")
