@@ -743,6 +743,7 @@ public final class CxStore {
         RedisFuture<Boolean> stamp = async.hsetnx(moves, "splitAt:" + to.value(), Long.toString(clock.millis()));
         RedisFuture<String> stamped = async.hget(moves, "splitAt:" + to.value());
         RedisFuture<Map<String, String>> held = async.hgetall(interactionsKey(from));
+        RedisFuture<Map<String, String>> fired = async.hgetall(momentsKey(from));
         connection.await(mark);
         connection.await(stamp);
         Instant at = Instant.ofEpochMilli(Long.parseLong(connection.await(stamped)));
@@ -759,7 +760,9 @@ public final class CxStore {
                 Map.of("from", from.value(), "to", to.value()));
         List<Entry> arriving = new ArrayList<>(leaving);
         arriving.add(note);
-        writeFollowing(to, arriving, List.of());
+        // the moments fired so far go along: a moment about a moved ticket or answer fired once already
+        // (keys about what stayed are never triggered on the other profile)
+        writeFollowing(to, arriving, List.copyOf(connection.await(fired).keySet()));
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
             if (write(from, List.of(note), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {

@@ -226,4 +226,26 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.interactions(a)).extracting(Interaction::id).doesNotContain("o-2", "o-3");
         assertThat(cx.splitOff(a, b, Set.of(annCrm))).isZero();
     }
+
+    @Test
+    void momentsAlreadyFiredGoAlongWithASplitAndDoNotFireAgain() {
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        resolveAndHook(annCrm, "ann@example.com");
+        ProfileId b = resolveAndHook(rec("crm", "B-1"), "bob@example.com").profileId();
+        // a complaint on the CRM record, overdue and reported; a detractor right after a solved ticket
+        cx.append(CxFixtures.ticket(annCrm, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(47)))).containsExactly(new Moment("complaint-overdue", a));
+        cx.append(CxFixtures.ticket(annCrm, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(3)), false));
+        cx.append(CxFixtures.ticket(annCrm, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(2)), false));
+        assertThat(cx.append(nps(annCrm, "n", T0.minus(Duration.ofDays(1)), 3)).moments())
+                .containsExactly(new Moment("detractor-after-solved", a));
+
+        cx.splitOff(a, b, Set.of(annCrm));
+
+        // the complaint is still open on b and past its SLA; the answer and the solve moved along
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(49)))).isEmpty();
+        assertThat(cx.append(CxFixtures.ticket(annCrm, InteractionKind.TICKET_SOLVED, "s2", "T-1",
+                T0.minus(Duration.ofDays(2)).plusSeconds(1), false)).moments()).isEmpty();
+        assertThat(cx.metrics(b).openComplaints()).isEqualTo(1);
+    }
 }
