@@ -99,13 +99,13 @@ public final class PayloadIntake {
             reject(route, name, VERIFIED + ":" + origin, e.reason(), e.getMessage(), content);
             throw e;
         }
-        return store(route, name, origin, mapped);
+        return store(route, name, origin, mapped, payload);
     }
 
     /** Maps and stores a payload again that was verified when it arrived (a dead letter's replay). */
     public Report replay(SourceCatalog.Ready source, SourcePayload payload, String origin) {
         MappedPayload mapped = source.format().orElseThrow().map(payload);
-        return store(source.source().routeId(), source.source().name(), origin, mapped);
+        return store(source.source().routeId(), source.source().name(), origin, mapped, payload);
     }
 
     /**
@@ -119,7 +119,7 @@ public final class PayloadIntake {
         activity.rejected(source.source().name(), why);
     }
 
-    private Report store(String route, String name, String origin, MappedPayload mapped) {
+    private Report store(String route, String name, String origin, MappedPayload mapped, SourcePayload payload) {
         int records = 0;
         int interactions = 0;
         int duplicates = 0;
@@ -154,8 +154,10 @@ public final class PayloadIntake {
         mapped.items().forEach(item -> all.addAll(item.interactions()));
         int[] invalid = {0};
         List<AppendResult> appended = all.isEmpty() ? List.of() : cx.appendAll(all, (interaction, e) -> {
+            // the whole payload, as delivered: replaying it stores what was stored again (idempotent) and
+            // tries this interaction once more; the reason names the field, not the interaction or its record
             reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
-                    e.getMessage(), "interaction " + interaction.id() + " of record " + interaction.record().key());
+                    e.getMessage(), text(payload));
             invalid[0]++;
         }, resolved);
         rejected += invalid[0];

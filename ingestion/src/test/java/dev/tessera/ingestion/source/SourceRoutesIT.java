@@ -517,6 +517,16 @@ class SourceRoutesIT {
         JsonNode profile = get("/api/v1/profiles?email=seg.user@example.com").at("/items/0");
         var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
         assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+
+        // an event the timeline refuses (a time before 1900) is kept as delivered, to replay once fixed
+        String old = "{\"type\":\"track\",\"userId\":\"u-77\",\"messageId\":\"m-3\",\"event\":\"Signed Up\","
+                + "\"timestamp\":\"1850-01-01T00:00:00Z\",\"sentAt\":\"" + now + "\"}";
+        HttpResponse<String> refused = post("/v1/track", old.getBytes(StandardCharsets.UTF_8), Map.of("Authorization", auth));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(200);
+        assertThat(JsonMapper.builder().build().readTree(refused.body()).get("rejected").asInt()).isEqualTo(1);
+        DeadLetter kept = deadLetters.list("source-events", 0, 1).get(0);
+        assertThat(kept.payload()).isEqualTo(old);
+        assertThat(kept.reason()).startsWith("invalid value").doesNotContain("u-77");
     }
 
     @Test
