@@ -84,8 +84,9 @@ public final class PayloadIntake {
         } catch (PayloadRejectedException e) {
             // a late delivery's signature held (the window is checked after it): its content is the vendor's,
             // so it can be replayed once an integrator decides it is wanted (storage is idempotent)
-            String kept = e.reason() == PayloadRejectedException.Reason.REPLAYED ? VERIFIED : UNVERIFIED;
-            reject(route, name, kept + ":" + origin, e.reason(), e.getMessage(), text(payload));
+            boolean signed = e.reason() == PayloadRejectedException.Reason.REPLAYED;
+            reject(route, name, (signed ? VERIFIED : UNVERIFIED) + ":" + origin, e.reason(), e.getMessage(),
+                    signed ? text(payload) : unverifiedText(payload));
             throw e;
         }
         MappedPayload mapped;
@@ -192,5 +193,22 @@ public final class PayloadIntake {
 
     private static String text(SourcePayload payload) {
         return new String(payload.body(), StandardCharsets.UTF_8);
+    }
+
+    /** Bytes of an unauthenticated body kept to inspect: enough to tell what it was. */
+    static final int UNVERIFIED_KEPT_BYTES = 4096;
+
+    /**
+     * An unauthenticated body as kept: at most {@value #UNVERIFIED_KEPT_BYTES} bytes of it. Anyone can send
+     * those, and they are never replayed (the vendor must deliver again), so keeping each whole would let
+     * unsigned requests fill Redis a megabyte at a time.
+     */
+    private static String unverifiedText(SourcePayload payload) {
+        byte[] body = payload.body();
+        if (body.length <= UNVERIFIED_KEPT_BYTES) {
+            return text(payload);
+        }
+        String head = new String(body, 0, UNVERIFIED_KEPT_BYTES, StandardCharsets.UTF_8);
+        return head + "\n(" + body.length + " bytes in all; the rest not kept: the signature did not hold)";
     }
 }

@@ -426,6 +426,14 @@ class SourceRoutesIT {
         DeadLetter kept = deadLetters.list("source-shopify", 0, 1).get(0);
         assertThat(kept.origin()).startsWith(PayloadIntake.UNVERIFIED + ":");
         ingestion("POST", "/api/v1/sources/shopify/dead-letters/" + kept.id() + "/replay", 409);
+
+        // anyone can send unsigned bodies: only their start is kept, so they cannot fill the store
+        byte[] large = ("{\"note\":\"" + "y".repeat(20_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(post("/webhooks/shopify", large, shopifyHeaders(large, "not-the-secret")).statusCode()).isEqualTo(401);
+        DeadLetter truncated = deadLetters.list("source-shopify", 0, 1).get(0);
+        assertThat(truncated.payload()).startsWith("{\"note\":\"yyy")
+                .endsWith("(" + large.length + " bytes in all; the rest not kept: the signature did not hold)")
+                .hasSizeLessThan(4_200);
     }
 
     @Test
