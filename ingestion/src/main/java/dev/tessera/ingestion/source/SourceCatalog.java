@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +199,12 @@ public final class SourceCatalog {
 
     private static SignatureVerifier verifier(Signature signature, String at, Clock clock,
             Function<String, String> environment) {
+        if (signature.replayWindow() != null && EnumSet.of(IngestionProperties.Scheme.NONE,
+                IngestionProperties.Scheme.TYPEFORM, IngestionProperties.Scheme.HMAC).contains(signature.scheme())) {
+            // accepted silently, it would look like a protection that is not there
+            throw new IllegalStateException(at + ".replay-window: the " + signature.scheme().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " scheme's deliveries carry no time to check; remove it");
+        }
         ReplayWindow replay = new ReplayWindow(clock, signature.effectiveReplayWindow());
         return switch (signature.scheme()) {
             case NONE -> payload -> { };

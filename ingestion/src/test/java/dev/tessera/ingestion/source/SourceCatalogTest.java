@@ -71,6 +71,26 @@ class SourceCatalogTest {
     }
 
     @Test
+    void aReplayWindowOnASchemeWithoutTimesStopsStartUpAndShopifyWaitsOutItsRetries() {
+        assertThatThrownBy(() -> catalog(Map.of("sources[0].name", "wc", "sources[0].kind", "shop",
+                "sources[0].transport", "webhook", "sources[0].format", "woocommerce-order",
+                "sources[0].webhook.signature.scheme", "hmac", "sources[0].webhook.signature.secret", "env:S",
+                "sources[0].webhook.signature.header", "X-WC-Webhook-Signature",
+                "sources[0].webhook.signature.replay-window", "5m"), Map.of("S", "x")))
+                .hasMessage("tessera.sources[0].webhook.signature.replay-window: the hmac scheme's deliveries carry "
+                        + "no time to check; remove it");
+        IngestionProperties.Signature shopify = new IngestionProperties.Signature(IngestionProperties.Scheme.SHOPIFY,
+                "env:S", null, IngestionProperties.HmacEncoding.BASE64, "", null, null);
+        assertThat(shopify.effectiveReplayWindow()).isEqualTo(java.time.Duration.ofHours(6));
+        IngestionProperties.Signature hubspot = new IngestionProperties.Signature(IngestionProperties.Scheme.HUBSPOT_V3,
+                "env:S", null, IngestionProperties.HmacEncoding.BASE64, "", "https://x", null);
+        assertThat(hubspot.effectiveReplayWindow()).isEqualTo(java.time.Duration.ofMinutes(5));
+        IngestionProperties.Signature set = new IngestionProperties.Signature(IngestionProperties.Scheme.SHOPIFY,
+                "env:S", null, IngestionProperties.HmacEncoding.BASE64, "", null, java.time.Duration.ofMinutes(30));
+        assertThat(set.effectiveReplayWindow()).isEqualTo(java.time.Duration.ofMinutes(30));
+    }
+
+    @Test
     void aSecretWrittenInlineIsRefusedByValidation() {
         IngestionProperties.Signature inline = new IngestionProperties.Signature(IngestionProperties.Scheme.SHOPIFY,
                 "plain-secret-in-yaml", null, IngestionProperties.HmacEncoding.HEX, "", null, java.time.Duration.ofMinutes(5));
