@@ -149,7 +149,15 @@ class PollAndCustomRoutes extends RouteBuilder {
         }
         byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
         String route = exchange.getFromRouteId() == null ? "custom" : exchange.getFromRouteId();
+        // the route's text headers reach the format as a webhook's would (X-Tessera-Requester-Id for
+        // freshdesk-conversation, say); Camel's own and non-text ones do not
+        Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getIn().getHeaders().forEach((key, value) -> {
+            if (value instanceof CharSequence text && !key.startsWith("Camel") && !key.equals(SOURCE_HEADER)) {
+                headers.put(key, text.toString());
+            }
+        });
         exchange.getMessage().setBody(intake.receive(ready,
-                new SourcePayload(ready.source().records(), body, Map.of(), Instant.now()), "custom:" + route));
+                new SourcePayload(ready.source().records(), body, headers, Instant.now()), "custom:" + route));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.ingestion.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.core.cx.CxStore;
@@ -71,6 +72,9 @@ class SourceRoutesIT {
     @Autowired
     CxStore cx;
 
+    @Autowired
+    org.apache.camel.ProducerTemplate camel;
+
     @LocalServerPort
     int port;
 
@@ -132,6 +136,10 @@ class SourceRoutesIT {
         registry.add("tessera.sources[6].transport", () -> "custom");
         registry.add("tessera.sources[6].format", () -> "segment-identify");
         registry.add("tessera.custom-routes", () -> "file:" + customRoutes() + "/*.yaml");
+        registry.add("tessera.sources[9].name", () -> "custom-freshdesk");
+        registry.add("tessera.sources[9].kind", () -> "support");
+        registry.add("tessera.sources[9].transport", () -> "custom");
+        registry.add("tessera.sources[9].format", () -> "freshdesk-conversation");
         // two objects of one support system, exported to two folders: one record id space ("zendesk")
         for (String[] zendesk : new String[][] {{"7", "zendesk-users", "zendesk-user"}, {"8", "zendesk-tickets", "zendesk-ticket"}}) {
             String at = "tessera.sources[" + zendesk[0] + "].";
@@ -621,6 +629,21 @@ class SourceRoutesIT {
         assertThat(record.get("sourceId").asString()).isEqualTo("cu-1");
     }
 
+    @Test
+    void aCustomRoutesHeadersReachTheFormatAsAWebhooksWould() throws Exception {
+        byte[] conversations = Samples.bytes("support/freshdesk_v2_ticket_conversations.json");
+
+        // the conversations name no requester: the route that fetched them for a ticket knows it
+        PayloadIntake.Report report = camel.requestBodyAndHeaders("direct:tessera-intake", conversations,
+                Map.of("TesseraSource", "custom-freshdesk", "X-Tessera-Requester-Id", "6012691534"),
+                PayloadIntake.Report.class);
+
+        assertThat(report.pending()).isEqualTo(1); // the reply waits for requester 6012691534's record
+        assertThatThrownBy(() -> camel.requestBodyAndHeaders("direct:tessera-intake", conversations,
+                Map.of("TesseraSource", "custom-freshdesk"), PayloadIntake.Report.class))
+                .hasRootCauseInstanceOf(dev.tessera.ingestion.format.PayloadRejectedException.class);
+    }
+
     // ---- the integrator's operations API
 
     @Test
@@ -638,7 +661,7 @@ class SourceRoutesIT {
         assertThat(after.get("lastSuccess").isNull()).isFalse();
         assertThat(after.at("/lastError/reason").asString()).doesNotContain("eve@example.com");
         assertThat(after.get("progress").isNull()).as("no file in progress").isTrue();
-        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(9);
+        assertThat(ingestion("GET", "/api/v1/sources", 200).get("count").asInt()).isEqualTo(10);
 
         JsonNode page = ingestion("GET", "/api/v1/sources/crm/dead-letters?limit=2", 200);
         assertThat(page.get("total").asLong()).isEqualTo(3);
