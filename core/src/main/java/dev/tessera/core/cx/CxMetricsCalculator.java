@@ -175,11 +175,10 @@ public final class CxMetricsCalculator {
             Ticket old = tickets.getOrDefault(ticketKey, new Ticket(null, null, null, null, false));
             Ticket updated = switch (i.kind()) {
                 case TICKET_OPENED -> new Ticket(min(old.firstOpenedAt(), at), max(old.lastOpenedAt(), at),
-                        old.firstReplyAt(), old.lastSolvedAt(), old.complaint() || isComplaint(i));
+                        old.firstReplyAt(), old.lastSolvedAt(), old.complaint() || isComplaint(i), old.solves());
                 case TICKET_REPLIED -> new Ticket(old.firstOpenedAt(), old.lastOpenedAt(),
-                        min(old.firstReplyAt(), at), old.lastSolvedAt(), old.complaint());
-                default -> new Ticket(old.firstOpenedAt(), old.lastOpenedAt(), old.firstReplyAt(),
-                        max(old.lastSolvedAt(), at), old.complaint());
+                        min(old.firstReplyAt(), at), old.lastSolvedAt(), old.complaint(), old.solves());
+                default -> old.solved(at);
             };
             TreeMap<String, Ticket> more = new TreeMap<>(tickets);
             more.put(ticketKey, updated);

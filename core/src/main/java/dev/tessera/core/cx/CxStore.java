@@ -1434,8 +1434,10 @@ public final class CxStore {
                         continue;
                     }
                     Instant earliest = answer.at().minus(d.within());
-                    boolean afterSolved = tally.tickets().values().stream().anyMatch(t -> t.lastSolvedAt() != null
-                            && !t.lastSolvedAt().isAfter(answer.at()) && !t.lastSolvedAt().isBefore(earliest));
+                    // any solving in the window, not only the latest: a ticket solved, reopened and solved
+                    // again after the answer still had the answer right after its first solving
+                    boolean afterSolved = tally.tickets().values().stream()
+                            .anyMatch(t -> t.solvedBetween(earliest, answer.at()));
                     if (afterSolved) {
                         keys.add(d.name() + "|" + answer.key());
                     }

@@ -247,10 +247,48 @@ public record CxTally(
 
     /**
      * One ticket's lifecycle as min/max times, so the order events arrive in does not matter. It is open
-     * when it was opened and not solved since its last opening.
+     * when it was opened and not solved since its last opening. {@code solves}: the times it was solved,
+     * ascending, the latest {@value #SOLVES_KEPT} (a moment of truth asks whether any solving came shortly
+     * before an answer, whichever arrived first); a tally stored before it was kept reads as the last one.
      */
     public record Ticket(Instant firstOpenedAt, Instant lastOpenedAt, Instant firstReplyAt, Instant lastSolvedAt,
-            boolean complaint) {
+            boolean complaint, java.util.List<Instant> solves) {
+
+        public static final int SOLVES_KEPT = 16;
+
+        public Ticket {
+            if (solves == null) {
+                solves = lastSolvedAt == null ? java.util.List.of() : java.util.List.of(lastSolvedAt);
+            } else {
+                solves = java.util.List.copyOf(solves);
+            }
+        }
+
+        public Ticket(Instant firstOpenedAt, Instant lastOpenedAt, Instant firstReplyAt, Instant lastSolvedAt,
+                boolean complaint) {
+            this(firstOpenedAt, lastOpenedAt, firstReplyAt, lastSolvedAt, complaint, null);
+        }
+
+        /** This ticket solved once more at {@code at}: the same whatever order the solves arrive in. */
+        public Ticket solved(Instant at) {
+            java.util.TreeSet<Instant> all = new java.util.TreeSet<>(solves);
+            all.add(at);
+            while (all.size() > SOLVES_KEPT) {
+                all.pollFirst();
+            }
+            Instant last = lastSolvedAt == null || at.isAfter(lastSolvedAt) ? at : lastSolvedAt;
+            return new Ticket(firstOpenedAt, lastOpenedAt, firstReplyAt, last, complaint, java.util.List.copyOf(all));
+        }
+
+        /** True when it was solved at some time in {@code [from, to]}. */
+        public boolean solvedBetween(Instant from, Instant to) {
+            for (Instant s : solves) {
+                if (!s.isBefore(from) && !s.isAfter(to)) {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         public boolean opened() {
             return firstOpenedAt != null;

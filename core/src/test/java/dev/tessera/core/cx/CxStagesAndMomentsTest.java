@@ -60,6 +60,21 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
+    void aDetractorAnswerAfterASolvingFiresEvenWhenTheTicketWasSolvedAgainLater() {
+        ProfileId p = person(ann, "ann@example.com");
+        // solved, re-opened and solved again; the survey tool delivers an answer given in between last
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(7)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(6)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o2", "T-1", T0.minus(Duration.ofDays(2)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s2", "T-1", T0.minus(Duration.ofDays(1)), false));
+
+        AppendResult answer = cx.append(nps(ann, "n", T0.minus(Duration.ofDays(3)), 3));
+
+        // delivered on time (before the second solving) it would have fired: arrival order does not matter
+        assertThat(answer.moments()).containsExactly(new Moment("detractor-after-solved", p));
+    }
+
+    @Test
     void oldHistoryBeingLoadedFiresNoMoments() {
         person(ann, "ann@example.com");
         cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(300)), false));
