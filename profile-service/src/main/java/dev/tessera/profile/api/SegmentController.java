@@ -49,10 +49,38 @@ class SegmentController {
     private final SegmentStore store;
     private final SegmentExport export;
 
-    SegmentController(SegmentService segments, SegmentExport export) {
+    private final PersonalData personalData;
+
+    SegmentController(SegmentService segments, SegmentExport export, PersonalData personalData) {
         this.segments = segments;
         this.store = segments.store();
         this.export = export;
+        this.personalData = personalData;
+    }
+
+    /**
+     * Refuses a rule that compares a field the caller sees masked: a rule is a question answered with
+     * members, counts and examples, so {@code email eq x} (or {@code last_name starts_with "Sm"}, letter by
+     * letter) would tell a marketer what the masking hides. Whether such a field exists or is missing stays
+     * allowed, as {@code has} is.
+     */
+    private void requireVisible(SegmentRule rule, String at, Authentication caller) {
+        if (rule instanceof SegmentRule.All all) {
+            for (int i = 0; i < all.rules().size(); i++) {
+                requireVisible(all.rules().get(i), at + ".all[" + i + "]", caller);
+            }
+        } else if (rule instanceof SegmentRule.Any any) {
+            for (int i = 0; i < any.rules().size(); i++) {
+                requireVisible(any.rules().get(i), at + ".any[" + i + "]", caller);
+            }
+        } else if (rule instanceof SegmentRule.Not not) {
+            requireVisible(not.rule(), at + ".not", caller);
+        } else if (rule instanceof SegmentRule.Attribute attribute
+                && attribute.op() != SegmentRule.Op.EXISTS && attribute.op() != SegmentRule.Op.MISSING
+                && !personalData.shows(attribute.name(), caller)) {
+            throw new ApiProblem.InvalidParameter(at + ".attribute", "is a field you see masked: a rule may compare "
+                    + "only fields you see in clear (exists and missing are allowed)");
+        }
     }
 
     /** A segment as the API shows it, with its size and the state of its last full evaluation. */
@@ -92,6 +120,7 @@ class SegmentController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SegmentView> create(@RequestBody String body, Authentication caller) {
         Definition d = definition(body, false);
+        requireVisible(d.rule(), "rule", caller);
         try {
             Segment s = segments.create(d.name(), d.description(), d.rule(), caller.getName());
             return ResponseEntity.created(URI.create("/api/v1/segments/" + s.id()))
@@ -110,7 +139,7 @@ class SegmentController {
      * estimated from a random sample with a 95 % interval; a few matching profiles to open. Stores nothing.
      */
     @PostMapping(path = "/preview", consumes = MediaType.APPLICATION_JSON_VALUE)
-    PreviewView preview(@RequestBody String body) {
+    PreviewView preview(@RequestBody String body, Authentication caller) {
         JsonNode node = object(body, "rule");
         for (String field : node.propertyNames()) {
             if (!field.equals("rule")) {
@@ -123,6 +152,7 @@ class SegmentController {
         } catch (InvalidSegmentException e) {
             throw new ApiProblem.InvalidParameter(e.field(), e.reason());
         }
+        requireVisible(rule, "rule", caller);
         try {
             SegmentPreview p = segments.preview(rule);
             return new PreviewView(p.profiles(), p.evaluated(), p.matched(), p.estimate(), p.low(), p.high(),
@@ -140,6 +170,7 @@ class SegmentController {
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
     SegmentView update(@PathVariable String id, @RequestBody String body, Authentication caller) {
         Definition d = definition(body, true);
+        requireVisible(d.rule(), "rule", caller);
         try {
             Segment s = segments.update(id, d.name(), d.description(), d.rule(), d.version(), caller.getName())
                     .orElseThrow(ApiProblem.SegmentNotFound::new);

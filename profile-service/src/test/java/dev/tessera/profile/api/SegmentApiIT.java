@@ -244,6 +244,29 @@ class SegmentApiIT {
     }
 
     @Test
+    void aMarketersRuleMayNotCompareAFieldTheyOnlySeeMasked() throws Exception {
+        person("c-1", "ada@example.org", Map.of("last_name", "Lovelace", "country", "GB"));
+        String byName = "{\"rule\":{\"all\":[{\"has\":\"email\"},"
+                + "{\"attribute\":\"last_name\",\"op\":\"starts_with\",\"value\":\"Lo\"}]}}";
+
+        // asked letter by letter, the answer would spell out the masked name
+        assertProblem(send("POST", "/api/v1/segments/preview", MARKETER, byName), "rule.all[1].attribute");
+        assertProblem(send("POST", "/api/v1/segments", MARKETER, "{\"name\":\"x\"," + byName.substring(1)),
+                "rule.all[1].attribute");
+        assertProblem(send("POST", "/api/v1/segments/preview", MARKETER,
+                "{\"rule\":{\"not\":{\"attribute\":\"phone\",\"op\":\"in\",\"values\":[\"+447700900123\"]}}}"),
+                "rule.not.attribute");
+        // whether it is there stays allowed, as "has" is; fields seen in clear, and admins, compare freely
+        assertThat(send("POST", "/api/v1/segments/preview", MARKETER,
+                "{\"rule\":{\"attribute\":\"last_name\",\"op\":\"exists\"}}").json().get("matched").asLong())
+                .isEqualTo(1);
+        assertThat(send("POST", "/api/v1/segments/preview", MARKETER,
+                "{\"rule\":{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"GB\"}}").status()).isEqualTo(200);
+        assertThat(send("POST", "/api/v1/segments/preview", ADMIN, byName).json().get("matched").asLong()).isEqualTo(1);
+        assertThat(send("GET", "/api/v1/segments", MARKETER, null).json()).isEmpty();
+    }
+
+    @Test
     void anUpdateNeedsTheCurrentVersionAndAChangedRuleRebuilds() throws Exception {
         ProfileId ada = person("c-1", "ada@example.org", Map.of("country", "DE"));
         ProfileId bob = person("c-2", "bob@example.org", Map.of("country", "FR"));
