@@ -9,6 +9,7 @@ import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -110,6 +111,23 @@ public final class CxIdentityHooks {
      * the split ran and had to wait; the old id keeps only the split entries. Consent statements go with
      * the records they came with; an agent's statements (no record) go where the old id now forwards.
      */
+    /**
+     * After a re-resolution dissolved {@code moved.from()} and resolved its records again: its timeline and
+     * consent follow the records to their new profiles, as after a split, the profile it forwards to (the
+     * first) keeping the statements made for the person as a whole.
+     */
+    public void afterMoved(dev.tessera.core.identity.ReResolution.Moved moved) {
+        boolean first = true;
+        for (Map.Entry<ProfileId, Set<SourceRecordId>> target : moved.to().entrySet()) {
+            if (!target.getKey().equals(moved.from())) {
+                cx.splitOff(moved.from(), target.getKey(), target.getValue());
+                cx.consent().splitOff(moved.from(), target.getKey(), target.getValue(), first);
+            }
+            target.getValue().forEach(record -> cx.attachPending(record, target.getKey()));
+            first = false;
+        }
+    }
+
     public void afterSplit(ProfileResolver.SplitResult result) {
         Set<ProfileId> targets = new LinkedHashSet<>(result.remaining());
         targets.addAll(result.movedOut());

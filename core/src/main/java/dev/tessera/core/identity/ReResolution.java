@@ -79,6 +79,23 @@ public final class ReResolution {
         this(new ProfileStore(connection), settings, clock);
     }
 
+    /**
+     * Where the records of one dissolved profile went when {@link #apply} resolved them again: each new home
+     * with the records it took, the one {@code from} now forwards to first.
+     */
+    public record Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to) {}
+
+    private Consumer<Moved> moved = m -> {};
+
+    /**
+     * Receives, for every profile {@link #apply} dissolved, where its records went: what follows a profile
+     * (its CX timeline and metrics, its consent) moves with them there ({@code CxIdentityHooks.afterMoved}).
+     */
+    public ReResolution onMoved(Consumer<Moved> listener) {
+        this.moved = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** Receives progress messages (counts only, no personal data). */
     public ReResolution onProgress(Consumer<String> listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
@@ -232,11 +249,20 @@ public final class ReResolution {
         List<CustomerRecord> ordered = records.values().stream().sorted(ORDER).toList();
         ordered.forEach(resolver::resolve);
         dissolved.forEach((id, held) -> {
-            Map<ProfileId, Integer> homes = new LinkedHashMap<>();
+            Map<ProfileId, Set<SourceRecordId>> homes = new LinkedHashMap<>();
             held.stream().sorted(Comparator.comparing(records::get, ORDER))
-                    .forEach(r -> live.findBySource(r).ifPresent(home -> homes.merge(home, 1, Integer::sum)));
-            homes.entrySet().stream().max(Map.Entry.comparingByValue()) // first of equals: earliest record's
-                    .ifPresent(most -> live.forwardDissolved(id, most.getKey()));
+                    .forEach(r -> live.findBySource(r).ifPresent(home ->
+                            homes.computeIfAbsent(home, h -> new LinkedHashSet<>()).add(r)));
+            // first of equals: the earliest record's
+            ProfileId most = homes.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
+                    .map(Map.Entry::getKey).orElse(null);
+            if (most != null) {
+                live.forwardDissolved(id, most);
+                Map<ProfileId, Set<SourceRecordId>> to = new LinkedHashMap<>();
+                to.put(most, homes.get(most));
+                homes.forEach(to::putIfAbsent);
+                moved.accept(new Moved(id, to));
+            }
             live.publishChange(id, "re-resolved");
         });
     }

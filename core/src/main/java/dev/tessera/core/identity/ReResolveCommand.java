@@ -73,6 +73,13 @@ public final class ReResolveCommand {
         try (RedisConnection connection = RedisConnection.open(options.redis())) {
             ReResolution reResolution = new ReResolution(connection, s, Clock.systemUTC())
                     .onProgress(message -> err.println("re-resolve: " + message));
+            if (options.apply()) {
+                // timelines, metrics and consent follow the records to their new profiles (the metrics are
+                // computed with the default CX settings here; the apps' next refresh of a profile uses theirs)
+                dev.tessera.core.store.ProfileStore profiles = new dev.tessera.core.store.ProfileStore(connection);
+                reResolution.onMoved(new dev.tessera.core.cx.CxIdentityHooks(new dev.tessera.core.cx.CxStore(
+                        profiles, dev.tessera.core.cx.CxSettings.defaults(), Clock.systemUTC()), profiles)::afterMoved);
+            }
             ReResolution.Report report = options.apply() ? reResolution.apply() : reResolution.dryRun();
             report.lines().forEach(out::println);
         }

@@ -152,6 +152,45 @@ class ReResolutionTest {
     }
 
     @Test
+    void appliedMovesTakeTimelinesAndConsentWithTheRecords() {
+        exactKeysMergedTheFamilyAndMissedTheTypos();
+        ProfileId family = home("crm:f1");
+        var cx = new dev.tessera.core.cx.CxStore(store, dev.tessera.core.cx.CxSettings.defaults(), Clock.systemUTC());
+        java.time.Instant at = java.time.Instant.parse("2026-01-10T10:00:00Z");
+        cx.append(new dev.tessera.core.model.Interaction("o-1", id("crm:f1"), dev.tessera.core.model.InteractionKind.ORDER,
+                "web", "checkout", at, new dev.tessera.core.model.Interaction.Money(new java.math.BigDecimal("30"), "EUR"),
+                null, Map.of()));
+        cx.append(new dev.tessera.core.model.Interaction("n-1", id("shop:f2"),
+                dev.tessera.core.model.InteractionKind.SURVEY_RESPONSE, "email", "delivery", at.plusSeconds(60), null,
+                new dev.tessera.core.model.Interaction.Score(dev.tessera.core.model.Interaction.ScoreType.NPS, 3), Map.of()));
+        // Bob withdrew marketing by email through the shop; an agent recorded a statement for the family
+        cx.consent().record(family, new dev.tessera.core.privacy.ConsentEntry("marketing",
+                dev.tessera.core.privacy.ConsentChannel.EMAIL, dev.tessera.core.privacy.ConsentStatus.WITHDRAWN, at,
+                "shop", id("shop:f2"), null, at));
+        cx.consent().record(family, new dev.tessera.core.privacy.ConsentEntry("analytics",
+                dev.tessera.core.privacy.ConsentChannel.ANY, dev.tessera.core.privacy.ConsentStatus.GRANTED, at,
+                dev.tessera.core.privacy.ConsentEntry.AGENT, null, "agent-1", at));
+        var hooks = new dev.tessera.core.cx.CxIdentityHooks(cx, store);
+
+        new ReResolution(store, PROBABILISTIC, Clock.systemUTC()).onMoved(hooks::afterMoved).apply();
+
+        ProfileId alice = home("crm:f1");
+        ProfileId bob = home("shop:f2");
+        assertThat(cx.interactions(alice)).extracting(dev.tessera.core.model.Interaction::id).contains("o-1")
+                .doesNotContain("n-1");
+        assertThat(cx.interactions(bob)).extracting(dev.tessera.core.model.Interaction::id).contains("n-1")
+                .doesNotContain("o-1");
+        assertThat(cx.metrics(bob).npsLatest()).isEqualTo(3);
+        assertThat(cx.metrics(alice).orders()).isEqualTo(1);
+        // the withdrawal follows Bob's record; the agent's statement stays with the profile the old id forwards to
+        assertThat(cx.consent().stored(bob)).extracting(dev.tessera.core.privacy.ConsentEntry::purpose)
+                .containsExactly("marketing");
+        assertThat(store.canonical(family)).contains(alice);
+        assertThat(cx.consent().stored(alice)).extracting(dev.tessera.core.privacy.ConsentEntry::purpose)
+                .containsExactly("analytics");
+    }
+
+    @Test
     void anAgentsCannotLinkDecisionSurvivesReResolution() {
         // exact keys merge Dave's two records (same mailbox); an agent decides they are two people
         exact.resolve(record("crm", "a1", 1, "dave.brown@mail.example", "David", "Brown", "1984-03-12",
