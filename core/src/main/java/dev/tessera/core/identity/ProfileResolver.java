@@ -579,14 +579,17 @@ public final class ProfileResolver implements IdentityResolver {
         List<CustomerRecord> moved = records.stream().filter(r -> moveOut.contains(r.id())).toList();
         List<CustomerRecord> rest = records.stream().filter(r -> !moveOut.contains(r.id())).toList();
         refuseNewConflicts(held, moveOut, held.stream().filter(r -> !moveOut.contains(r)).toList());
+        // dissolved first, checked against the version read: a profile that changed meanwhile is refused
+        // with no decision written (the caller retries); the decisions come before any record is resolved
+        // again, and the dissolved profile's records are in no index until then
+        if (!store.dissolve(profile.id(), profile.version())) {
+            throw new java.util.ConcurrentModificationException("profile " + id + " changed during the split");
+        }
         for (CustomerRecord m : moved) {
             for (CustomerRecord r : rest) {
                 store.addCannotLink(m.id(), r.id());
                 store.removeMustLink(m.id(), r.id()); // the newer decision wins
             }
-        }
-        if (!store.dissolve(profile.id(), profile.version())) {
-            throw new java.util.ConcurrentModificationException("profile " + id + " changed during the split");
         }
         Set<String> blocks = new LinkedHashSet<>();
         records.forEach(r -> blocks.addAll(policy.blockingKeys(r)));
