@@ -2,6 +2,7 @@ package dev.tessera.core.store;
 
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
@@ -259,8 +260,12 @@ public final class ProfileStore {
         IndexHits hits = lookup(query.source(), query.identifiers(), query.blockingKeys(), Integer.MAX_VALUE);
         Map<ProfileId, Set<String>> found = new TreeMap<>();
         hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(FOUND_BY_SOURCE));
-        hits.byIdentifier().forEach((identifier, ids) -> ids.forEach(
-                id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(identifier.type().code())));
+        hits.byIdentifier().forEach((identifier, ids) -> {
+            if (identifier.type() != IdentifierType.EXTERNAL_ID && ids.size() > sharedIdentifierLimit(query.maxBlock())) {
+                return; // a placeholder or a switchboard: no lead (as the script decides)
+            }
+            ids.forEach(id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(identifier.type().code()));
+        });
         // Profiles found only through blocks: the ones sharing the most selective blocking keys with the
         // record are the likely matches; comparing with hundreds of namesakes costs time and finds nothing.
         Map<ProfileId, Integer> blockHits = new TreeMap<>();
@@ -304,6 +309,21 @@ public final class ProfileStore {
      */
     static int blockWeight(int size) {
         return size == 0 ? 0 : BLOCK_WEIGHT / size;
+    }
+
+    /** {@link #sharedIdentifierLimit} in blocks: the script uses the same constant. */
+    static final int SHARED_IDENTIFIER_BLOCKS = 4;
+
+    /**
+     * Profiles an email or phone may be held by and still bring them all in as candidates: more than
+     * {@value #SHARED_IDENTIFIER_BLOCKS} times the largest block read. A family mailbox or a home landline
+     * is far below; an address or number thousands of records carry ({@code noemail@example.com}, a
+     * company switchboard) would make every record carrying it load and score them all. Its profiles can
+     * still come in through the record's blocking keys (its name, birth date, address). External ids
+     * are exempt: they are decided by configuration.
+     */
+    public static int sharedIdentifierLimit(int maxBlock) {
+        return SHARED_IDENTIFIER_BLOCKS * maxBlock;
     }
 
     /** {@link #blockWeight} of a block of one; the script uses the same constant. */

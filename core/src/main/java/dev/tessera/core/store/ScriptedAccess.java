@@ -56,7 +56,12 @@ final class ScriptedAccess {
               local home = redis.call('GET', KEYS[k])
               if home then add(home, 'source_id') end
               for i = 1, nIds do
-                for _, id in ipairs(redis.call('SMEMBERS', KEYS[k + 1 + i])) do add(id, ARGV[a + 3 + i]) end
+                local key, label = KEYS[k + 1 + i], ARGV[a + 3 + i]
+                -- an email or phone held by more profiles than ProfileStore.sharedIdentifierLimit is no lead
+                -- (a placeholder, a switchboard): its profiles come through blocks, if at all
+                if (label ~= 'email' and label ~= 'phone') or redis.call('SCARD', key) <= %d * maxBlock then
+                  for _, id in ipairs(redis.call('SMEMBERS', key)) do add(id, label) end
+                end
               end
               local counts, blockOnly, sizes = {}, {}, {}
               local nBlocks = tonumber(ARGV[a + 4 + nIds])
@@ -109,7 +114,7 @@ final class ScriptedAccess {
               end
               return nil, 'loop'
             end
-            """.formatted(ProfileStore.BLOCK_WEIGHT, MAX_FORWARDS);
+            """.formatted(ProfileStore.SHARED_IDENTIFIER_BLOCKS, ProfileStore.BLOCK_WEIGHT, MAX_FORWARDS);
 
     /**
      * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,

@@ -795,6 +795,42 @@ class ProbabilisticResolutionTest {
         assertThat(difference(perKey, scripted)).as("per-key vs scripted").isEmpty();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ProfileStore.Access.class)
+    void anEmailThousandsCarryIsNoLeadButItsPeopleAreStillFoundByName(ProfileStore.Access access) {
+        RedisTestSupport.flush();
+        ProfileResolver own = newResolver(new ProfileStore(redis, RedisKeys.Namespace.DEFAULT, access));
+        int limit = ProfileStore.sharedIdentifierLimit(IdentitySettings.defaults().maxBlock());
+        // the CRM's placeholder for "no email": distinct people, names of random letters (no two alike)
+        java.util.Random letters = new java.util.Random(42);
+        List<String> names = new ArrayList<>();
+        while (names.size() < 2 * (limit + 1)) {
+            StringBuilder name = new StringBuilder().append((char) ('A' + letters.nextInt(26)));
+            for (int k = 0; k < 7; k++) {
+                name.append((char) ('a' + letters.nextInt(26)));
+            }
+            names.add(name.toString());
+        }
+        java.util.function.IntFunction<String> given = n -> names.get(2 * n);
+        java.util.function.IntFunction<String> family = n -> names.get(2 * n + 1);
+        java.util.function.IntFunction<String> birth = n -> java.time.LocalDate.of(1940, 1, 1).plusDays(97L * n).toString();
+        for (int n = 0; n <= limit; n++) {
+            own.resolve(record("crm", "p" + n, AT, List.of("noemail@example.com"), "first_name", given.apply(n),
+                    "last_name", family.apply(n), "birth_date", birth.apply(n)));
+        }
+        assertThat(store.findByIdentifier(IDS.email("noemail@example.com").orElseThrow())).hasSize(limit + 1);
+
+        CustomerRecord stranger = record("web", "s1", AT, List.of("noemail@example.com"),
+                "first_name", "Zed", "last_name", "Zulu", "birth_date", "1999-12-31");
+        assertThat(own.candidates(stranger)).as("no candidate through the placeholder").isEmpty();
+        // one of them again, through another source: found by name and birth date, not by the address
+        CustomerRecord again = record("shop", "x7", AT, List.of("noemail@example.com"),
+                "first_name", given.apply(7), "last_name", family.apply(7), "birth_date", birth.apply(7));
+        assertThat(own.candidates(again)).extracting(c -> c.profile().records())
+                .contains(List.of(new SourceRecordId("crm", "p7")));
+        assertThat(own.resolve(again).profileId()).isEqualTo(store.findBySource(new SourceRecordId("crm", "p7")).orElseThrow());
+    }
+
     @Test
     void aProfileChangedThroughAnotherConnectionIsNotServedStaleFromTheCache() {
         ProfileId id = resolver.resolve(anna("crm", "1", "Hauptstr. 5")).profileId();
