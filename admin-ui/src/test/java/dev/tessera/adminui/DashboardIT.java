@@ -43,7 +43,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("test")
 class DashboardIT {
 
-    private static final InProcessProfileService profileService = new InProcessProfileService();
+    /** A segment's report is shown to marketers from 2 members here (10 by default): the test's segments are small. */
+    private static final InProcessProfileService profileService = new InProcessProfileService(withReportsFrom(2));
+
+    private static java.util.List<String> withReportsFrom(int members) {
+        java.util.List<String> args = new java.util.ArrayList<>(TestTokens.arguments());
+        args.add("--tessera.privacy.marketer.min-segment-report=" + members);
+        return args;
+    }
 
     @LocalServerPort
     int port;
@@ -129,6 +136,24 @@ class DashboardIT {
         assertThat(page.body()).contains("data-testid=\"segment-report\"").contains("Promoters").contains("2 current members");
         assertThat(marketer.get("/dashboard?days=30").body()).contains("Promoters (2)");
 
+        // one member: to a marketer that would be one customer's own answers
+        HttpResponse<String> one = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(profileService.url() + "/api/v1/segments"))
+                .header("Authorization", marketerToken).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Detractors\",\"rule\":{\"nps_category\":\"detractor\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String oneId = one.body().replaceAll(".*\"id\":\"([a-z0-9-]+)\".*", "$1");
+        HttpResponse<String> refused = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            refused = marketer.get("/dashboard?days=30&segment=" + oneId);
+            if (refused.body().contains("member")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(refused.statusCode()).isEqualTo(404);
+        assertThat(refused.body()).contains("This segment has 1 member(s)").contains("from 2 members");
         assertThat(marketer.get("/dashboard?days=30&segment=seg-none").statusCode()).isEqualTo(404);
         assertThat(marketer.get("/dashboard?days=30&segment=%3Cx%3E").statusCode()).isEqualTo(400);
     }

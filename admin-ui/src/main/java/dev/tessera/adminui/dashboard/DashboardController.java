@@ -38,6 +38,10 @@ class DashboardController {
         this.clock = Clock.systemUTC();
     }
 
+    /** The profile service's refusal, for its detail. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record Refusal(String detail) {}
+
     /** A segment to choose: the dashboard can show a segment's report (its current members' history). */
     record SegmentChoice(String id, String name, long size) {}
 
@@ -73,9 +77,14 @@ class DashboardController {
                 byTouchpoint = get("nps", from, to, "month", "touchpoint", segment,
                         new ParameterizedTypeReference<>() {});
             } catch (HttpClientErrorException.BadRequest e) {
-                // the only parameter a user can get wrong here is the segment: unknown, or no report yet
-                return message(HttpStatus.NOT_FOUND, "No report for this segment", "The segment does not exist or "
-                        + "its report is not computed yet (right after a build, and at every refresh).");
+                // the only parameter a user can get wrong here is the segment: unknown, no report yet, or too
+                // few members for a marketer to see one (the API's detail says which; it holds no personal data)
+                String detail = dev.tessera.adminui.ServiceCalls.refusal(e, Refusal.class).map(Refusal::detail)
+                        .filter(d -> d != null && d.contains("member")).map(d -> "This segment " + d.substring(
+                                d.indexOf("has ")) + ".")
+                        .orElse("The segment does not exist or its report is not computed yet (right after a "
+                                + "build, and at every refresh).");
+                return message(HttpStatus.NOT_FOUND, "No report for this segment", detail);
             }
             Map<String, Object> model = new java.util.HashMap<>(Map.of("days", period, "from", from, "to", to,
                     "granularity", granularity, "dashboard", Dashboard.of(summary, byChannel, byTouchpoint),

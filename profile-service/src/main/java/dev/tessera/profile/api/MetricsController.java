@@ -41,10 +41,16 @@ class MetricsController {
     private final SegmentStore segments;
     private final Clock clock;
 
-    MetricsController(CxAggregates aggregates, SegmentService segments) {
+    private final PersonalData personalData;
+    private final int minSegmentReport;
+
+    MetricsController(CxAggregates aggregates, SegmentService segments, PersonalData personalData,
+            dev.tessera.profile.system.ProfileServiceProperties properties) {
         this.aggregates = aggregates;
         this.segments = segments.store();
         this.clock = Clock.systemUTC();
+        this.personalData = personalData;
+        this.minSegmentReport = properties.privacy().marketer().minSegmentReport();
     }
 
     @GetMapping("/summary")
@@ -115,6 +121,12 @@ class MetricsController {
         CxAggregates.SegmentReport report = aggregates.querySegment(query, id)
                 .orElseThrow(() -> new ApiProblem.InvalidParameter("segment",
                         "has no CX report yet: it is computed after the segment is built"));
+        if (report.profiles() < minSegmentReport && !personalData.fullView(
+                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication())) {
+            // a segment narrowed to a few people would show their own orders, answers and complaints
+            throw new ApiProblem.InvalidParameter("segment", "has " + report.profiles() + " member(s); its CX report "
+                    + "is shown to marketers from " + minSegmentReport + " members, so that it shows no single customer");
+        }
         return MetricsView.of(report.report(), bucket).forSegment(id, report.asOf(), report.profiles());
     }
 

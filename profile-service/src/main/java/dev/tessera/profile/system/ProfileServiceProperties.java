@@ -69,9 +69,12 @@ public record ProfileServiceProperties(
          * @param visibleFields golden attribute names (such as {@code city}, {@code country}) and identifier
          *                      types ({@code email}, {@code phone}, {@code external_id}) marketers see in
          *                      clear; everything else is masked. Empty by default: all personal data masked.
+         * @param minSegmentReport members a segment needs before marketers see its CX report (default 10): the
+         *                      report of a segment of one is that customer's own orders, answers and complaints
          */
         public record Marketer(@NotNull @DefaultValue List<@NotNull @Pattern(regexp = Attributes.NAME_PATTERN,
-                message = "must be an attribute name such as city (lower case, digits, _)") String> visibleFields) {
+                message = "must be an attribute name such as city (lower case, digits, _)") String> visibleFields,
+                @jakarta.validation.constraints.Min(1) @DefaultValue("10") int minSegmentReport) {
 
             public Marketer {
                 visibleFields = List.copyOf(visibleFields);

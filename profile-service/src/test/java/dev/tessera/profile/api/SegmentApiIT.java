@@ -345,7 +345,11 @@ class SegmentApiIT {
         assertThat(everyone.at("/series/0/buckets/0/answers").asLong()).isEqualTo(2);
         assertThat(everyone.get("segment").isNull()).isTrue();
 
-        JsonNode germany = send("GET", "/api/v1/metrics/nps?" + range + "&segment=" + id, MARKETER, null).json();
+        // one member: to a marketer that would be one customer's own answers
+        ApiCalls.Response tooSmall = send("GET", "/api/v1/metrics/nps?" + range + "&segment=" + id, MARKETER, null);
+        assertProblem(tooSmall, "segment");
+        assertThat(tooSmall.json().get("detail").asString()).contains("from 10 members");
+        JsonNode germany = send("GET", "/api/v1/metrics/nps?" + range + "&segment=" + id, ADMIN, null).json();
         assertThat(germany.get("segment").asString()).isEqualTo(id);
         assertThat(germany.get("members").asInt()).isEqualTo(1);
         assertThat(germany.get("asOf").isNull()).isFalse();
