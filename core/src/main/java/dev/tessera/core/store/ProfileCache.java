@@ -47,6 +47,12 @@ final class ProfileCache {
         }
     }
 
+    /** Drops what is held for this id (an erased profile's data must not stay in memory until pushed out). */
+    void evict(ProfileId id) {
+        profiles.remove(id);
+        forwards.remove(id);
+    }
+
     /** Young and old generation; at most {@code capacity} entries in all. */
     static final class Generations<K, V> {
 
@@ -88,6 +94,11 @@ final class ProfileCache {
 
         int size() {
             return young.size() + old.size();
+        }
+
+        void remove(K key) {
+            young.remove(key);
+            old.remove(key);
         }
     }
 }

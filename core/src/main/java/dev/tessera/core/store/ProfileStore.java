@@ -1067,6 +1067,9 @@ public final class ProfileStore {
      * @return false when the profile changed or is not live (read it again)
      */
     public boolean seal(ProfileId id, long expectedVersion, java.time.Instant at) {
+        if (scripts != null) {
+            scripts.evict(id); // decoded copies of the person's data leave the heap now, not when pushed out
+        }
         return SEAL.run(connection, new String[] {keys.profile(id)}, Long.toString(expectedVersion),
                 Long.toString(at.toEpochMilli()), generationKey()) == 1;
     }

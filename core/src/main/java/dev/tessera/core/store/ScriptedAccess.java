@@ -284,6 +284,11 @@ final class ScriptedAccess {
         this.cache = cache;
     }
 
+    /** Forgets what the cache holds for this profile id. */
+    void evict(ProfileId id) {
+        cache.evict(id);
+    }
+
     /** {@link ProfileStore#candidates} in one script; decodes only profiles changed since last seen. */
     ProfileStore.Candidates candidates(ProfileStore.CandidateQuery query) {
         return candidatesAll(List.of(query)).get(0);

@@ -38,4 +38,17 @@ class ProfileCacheTest {
         one.put(1, "a");
         assertThat(one.get(1)).isNull();
     }
+
+    @Test
+    void aRemovedEntryIsGoneFromBothGenerations() {
+        ProfileCache.Generations<Integer, String> cache = new ProfileCache.Generations<>(4);
+        cache.put(1, "erased");
+        cache.put(2, "x"); // 1 is in the old generation now
+        cache.put(3, "y");
+        cache.remove(1);
+        cache.remove(3);
+        assertThat(cache.get(1)).isNull();
+        assertThat(cache.get(3)).isNull();
+        assertThat(cache.get(2)).isEqualTo("x");
+    }
 }
