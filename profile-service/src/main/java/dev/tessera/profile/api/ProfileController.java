@@ -266,6 +266,7 @@ class ProfileController {
         String criterion = criteria.get(0);
         int from = page * size;
         List<Profile> found = new ArrayList<>();
+        List<ProfileId> matched = new ArrayList<>(); // every match the total counts, returned or not
         long total;
         switch (criterion) {
             case "email", "phone" -> {
@@ -274,12 +275,14 @@ class ProfileController {
                         .sorted(Comparator.comparing(Profile::createdAt).thenComparing(p -> p.id().value()))
                         .toList();
                 total = all.size();
+                all.forEach(p -> matched.add(p.id()));
                 found.addAll(all.subList(Math.min(from, all.size()), Math.min(from + size, all.size())));
             }
             case "name" -> {
                 Set<String> prefixes = namePrefixes(name.get());
                 List<ProfileId> ids = names.find(prefixes, MAX_NAME_MATCHES);
                 total = ids.size();
+                matched.addAll(ids);
                 for (ProfileId id : ids.subList(Math.min(from, ids.size()), Math.min(from + size, ids.size()))) {
                     // the index follows the change feed: skip what changed since it was indexed
                     store.find(id).filter(p -> p.id().equals(id) && NameIndex.matches(p, prefixes))
@@ -290,6 +293,7 @@ class ProfileController {
                 SourceRecordId record = sourceRecord(source, sourceId);
                 Optional<Profile> profile = store.findBySource(record).flatMap(store::find);
                 total = profile.isPresent() ? 1 : 0;
+                profile.ifPresent(p -> matched.add(p.id()));
                 profile.filter(p -> from == 0).ifPresent(found::add);
             }
         }
@@ -299,6 +303,11 @@ class ProfileController {
             audit.record(caller, ReadAudit.SEARCH, view.id(), personalData.fieldsShown(view, caller),
                     "GET /api/v1/profiles by " + criterion);
             items.add(view);
+        }
+        if (found.isEmpty() && !matched.isEmpty()) {
+            // a page past the matches still confirms, by its total, that someone matches: audited too
+            audit.record(caller, ReadAudit.SEARCH, matched.get(0).value(), List.of(),
+                    "GET /api/v1/profiles by " + criterion + " (page past " + total + " match(es))");
         }
         return new ProfileSearchResult(items, total, page, size);
     }

@@ -220,6 +220,14 @@ class ProfileReadsIT {
         assertThat(entries.get(0).detail()).isEqualTo("GET /api/v1/profiles by email");
         String everything = entries.toString();
         assertThat(everything).doesNotContain("jane@example.com").doesNotContain("Jane").doesNotContain("York");
+
+        // a page past the matches returns no one, but its total confirms Jane is a customer: audited too
+        JsonNode past = get("/api/v1/profiles?email=jane@example.com&page=1&size=1", AGENT).json();
+        assertThat(past.get("count").asInt()).isZero();
+        AuditEntry confirmed = auditLog.query(AuditQuery.newest(1)).get(0);
+        assertThat(confirmed.action()).isEqualTo("profile.search");
+        assertThat(confirmed.profileId()).isEqualTo(jane);
+        assertThat(confirmed.detail()).isEqualTo("GET /api/v1/profiles by email (page past 1 match(es))");
     }
 
     @Test
