@@ -669,6 +669,9 @@ public final class ProfileResolver implements IdentityResolver {
             Profile absorbed = survivor == a ? b : a;
             List<CustomerRecord> kept = store.records(survivor.id());
             List<CustomerRecord> moved = store.records(absorbed.id());
+            if (kept.isEmpty() || moved.isEmpty()) {
+                continue; // merged away or dissolved since it was read: read both again
+            }
             if (!overrideKeptApart) {
                 refuseKeptApart(kept, moved);
             }
