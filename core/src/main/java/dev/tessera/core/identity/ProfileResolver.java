@@ -687,17 +687,26 @@ public final class ProfileResolver implements IdentityResolver {
             List<LinkEvidence> evidence = moved.stream()
                     .map(r -> LinkEvidence.exact(r.id(), MANUAL_MERGE, List.of(), List.of(absorbed.id()), now))
                     .toList();
-            if (!store.write(updated, survivor.version(), moved, evidence)) {
-                continue;
-            }
             List<Identifier> removed = new ArrayList<>(survivor.identifiers());
             removed.removeAll(identifiers);
             Set<String> movedBlocks = new LinkedHashSet<>();
             moved.forEach(r -> movedBlocks.addAll(policy.blockingKeys(r)));
-            if (!store.forward(absorbed.id(), absorbed.version(), survivor.id())) {
-                // the survivor already holds the records: index them (as resolve does), then try again
-                store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
-                continue;
+            if (store.mergesAtomically()) {
+                // in one step, each profile at the version read: a profile erased, split or grown meanwhile
+                // is never copied without being forwarded; read both again
+                if (store.mergeWrite(updated, survivor.version(), moved, evidence,
+                        Map.of(absorbed.id(), absorbed.version()), List.of()) != ProfileStore.Written.WRITTEN) {
+                    continue;
+                }
+            } else {
+                if (!store.write(updated, survivor.version(), moved, evidence)) {
+                    continue;
+                }
+                if (!store.forward(absorbed.id(), absorbed.version(), survivor.id())) {
+                    // the survivor already holds the records: index them (as resolve does), then try again
+                    store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
+                    continue;
+                }
             }
             store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
             store.unindex(absorbed.id(), absorbed.identifiers(), movedBlocks);
@@ -861,6 +870,21 @@ public final class ProfileResolver implements IdentityResolver {
     /** Writes a planned merge: the survivor first, then forwards, index entries and change-feed entries. */
     private Optional<Attempted> merge(Plan plan, List<String> refuse) {
         Profile current = plan.survivor().profile();
+        if (store.mergesAtomically()) {
+            // survivor written and the absorbed forwarded in one step, each at the version read: an absorbed
+            // profile that changed meanwhile (erased, split, grown) is never copied without being forwarded
+            Map<ProfileId, Long> absorbedVersions = new LinkedHashMap<>();
+            plan.absorbed().forEach(c -> absorbedVersions.put(c.profile().id(), c.profile().version()));
+            ProfileStore.Written merged = store.mergeWrite(plan.updated(), current.version(), plan.toWrite(),
+                    plan.evidence(), absorbedVersions, refuse);
+            if (merged == ProfileStore.Written.ERASED) {
+                return Optional.of(new Attempted(Resolution.erased(), true));
+            }
+            if (merged != ProfileStore.Written.WRITTEN) {
+                return Optional.empty();
+            }
+            return Optional.of(indexMerge(plan));
+        }
         ProfileStore.Written survivorWritten = store.write(plan.updated(), current.version(), plan.toWrite(),
                 plan.evidence(), refuse);
         if (survivorWritten == ProfileStore.Written.ERASED) {
@@ -879,7 +903,13 @@ public final class ProfileResolver implements IdentityResolver {
                 return Optional.empty();
             }
         }
-        store.index(current.id(), identifiers, plan.removed(), plan.records().keySet(), plan.movedBlocks());
+        return Optional.of(indexMerge(plan));
+    }
+
+    /** After a merge's write and forwards: the survivor's index entries, the absorbed ones' removed, the feed. */
+    private Attempted indexMerge(Plan plan) {
+        Profile current = plan.survivor().profile();
+        store.index(current.id(), plan.identifiers(), plan.removed(), plan.records().keySet(), plan.movedBlocks());
         for (Candidate other : plan.absorbed()) {
             Set<String> otherBlocks = new LinkedHashSet<>();
             other.records().forEach(r -> otherBlocks.addAll(policy.blockingKeys(r)));
@@ -887,7 +917,7 @@ public final class ProfileResolver implements IdentityResolver {
             store.publishChange(other.profile().id(), "merged-away");
         }
         store.publishChange(current.id(), "merged");
-        return Optional.of(new Attempted(new Resolution(current.id(), Outcome.MERGED, plan.mergedIds()), false));
+        return new Attempted(new Resolution(current.id(), Outcome.MERGED, plan.mergedIds()), false);
     }
 
     private static LinkEvidence evidence(CustomerRecord record, List<Link> links, List<ProfileId> merged,

@@ -72,6 +72,34 @@ public final class ProfileStore {
 
     private static final LuaScript WRITE = new LuaScript(REFUSE_ERASED + VERSIONED_WRITE + "return 1\n");
 
+    /**
+     * A merge in one step: every absorbed profile still at its expected version (and not forwarded), no
+     * tombstone, the survivor at its expected version; then the survivor written and each absorbed profile
+     * forwarded to it. KEYS: survivor profile, records, links; per absorbed profile its profile, records,
+     * links; then the tombstones. ARGV: {@link #writeArgs}, the survivor's id, each absorbed profile's
+     * expected version, their count, the write generation key, the tombstone count. Answers 1 when
+     * merged, -3 when an absorbed profile changed, otherwise as {@link #WRITE}.
+     */
+    private static final LuaScript MERGE = new LuaScript("""
+            local n = tonumber(ARGV[#ARGV - 2])
+            local survivorId = ARGV[#ARGV - 3 - n]
+            for j = 1, n do
+              local key = KEYS[3 + 3 * (j - 1) + 1]
+              if (redis.call('HGET', key, 'version') or '0') ~= ARGV[#ARGV - 3 - n + j]
+                  or redis.call('HEXISTS', key, 'forward') == 1 then
+                return -3
+              end
+            end
+            """ + REFUSE_ERASED + VERSIONED_WRITE + """
+            for j = 1, n do
+              local base = 3 + 3 * (j - 1)
+              redis.call('DEL', KEYS[base + 1], KEYS[base + 2], KEYS[base + 3])
+              redis.call('HSET', KEYS[base + 1], 'forward', survivorId,
+                'version', tostring(tonumber(ARGV[#ARGV - 3 - n + j]) + 1))
+            end
+            return 1
+            """);
+
     private static final LuaScript FORWARD = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
@@ -679,6 +707,42 @@ public final class ProfileStore {
                 List.of(keys.profile(profile.id()), keys.records(profile.id()), keys.links(profile.id())));
         scriptKeys.addAll(inScript);
         long result = WRITE.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
+        return result == 1 ? Written.WRITTEN : result == -2 ? Written.ERASED : Written.CONFLICT;
+    }
+
+    /** True when {@link #mergeWrite} can merge in one step (a single node: the keys of several profiles). */
+    public boolean mergesAtomically() {
+        return !connection.cluster();
+    }
+
+    /**
+     * Writes the survivor of a merge and forwards the absorbed profiles to it in one step, each checked
+     * against the version it was read at: an absorbed profile that changed meanwhile (a record arrived, an
+     * erasure sealed it, a split dissolved it) leaves everything as it was, so its records are never copied
+     * without it being forwarded. Single node only ({@link #mergesAtomically}).
+     *
+     * @param absorbed each absorbed profile and the version it was read at
+     * @return {@link Written#WRITTEN}, {@link Written#ERASED}, or {@link Written#CONFLICT} (read again)
+     */
+    public Written mergeWrite(Profile survivor, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, Map<ProfileId, Long> absorbed, Collection<String> tombstones) {
+        if (!mergesAtomically()) {
+            throw new IllegalStateException("a merge in one step needs a single Redis node");
+        }
+        if (survivor.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException("profile version must be expectedVersion + 1");
+        }
+        List<String> args = writeArgs(survivor, expectedVersion, records, evidence);
+        args.add(survivor.id().value());
+        absorbed.values().forEach(v -> args.add(Long.toString(v)));
+        args.add(Integer.toString(absorbed.size()));
+        args.add(generationKey());
+        args.add(Integer.toString(tombstones.size()));
+        List<String> scriptKeys = new ArrayList<>(
+                List.of(keys.profile(survivor.id()), keys.records(survivor.id()), keys.links(survivor.id())));
+        absorbed.keySet().forEach(id -> scriptKeys.addAll(List.of(keys.profile(id), keys.records(id), keys.links(id))));
+        scriptKeys.addAll(tombstones);
+        long result = MERGE.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
         return result == 1 ? Written.WRITTEN : result == -2 ? Written.ERASED : Written.CONFLICT;
     }
 

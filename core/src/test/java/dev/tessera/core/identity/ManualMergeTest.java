@@ -70,6 +70,32 @@ class ManualMergeTest {
     }
 
     @Test
+    void aMergeStepThatFindsTheAbsorbedProfileChangedWritesNothing() {
+        Profile survivor = store.find(jane).orElseThrow();
+        Profile absorbed = store.find(janeAtWork).orElseThrow();
+        // meanwhile the other profile changes (a record arrives; an erasure's seal or a split would too)
+        resolver.resolve(record("c5", "j.doe@work.example", null, "Janet"));
+        List<CustomerRecord> moved = store.records(janeAtWork);
+        Profile updated = new Profile(jane, survivor.golden(), survivor.identifiers(),
+                List.of(id("c1"), id("c2"), id("c5")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
+
+        assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
+                Map.of(janeAtWork, absorbed.version()), List.of())).isEqualTo(ProfileStore.Written.CONFLICT);
+
+        // nothing copied, nothing forwarded: the two profiles are as they were
+        assertThat(store.find(jane).orElseThrow()).isEqualTo(survivor);
+        assertThat(store.canonical(janeAtWork)).contains(janeAtWork);
+        assertThat(store.find(janeAtWork).orElseThrow().records()).containsExactlyInAnyOrder(id("c2"), id("c5"));
+
+        // at the versions as they are now, one step writes the survivor and forwards the other
+        assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
+                Map.of(janeAtWork, store.find(janeAtWork).orElseThrow().version()), List.of()))
+                .isEqualTo(ProfileStore.Written.WRITTEN);
+        assertThat(store.canonical(janeAtWork)).contains(jane);
+        assertThat(store.records(jane)).extracting(CustomerRecord::id).containsExactlyInAnyOrder(id("c1"), id("c2"), id("c5"));
+    }
+
+    @Test
     void theExplanationShowsTheDecisionWithWhoWhenAndWhy() {
         resolver.merge(jane, janeAtWork, DECISION);
 
