@@ -47,11 +47,22 @@ public final class PreparedRecord {
     final List<EmailAddress> emails;
     final List<String> phones;
 
+    /**
+     * Characters of a name, street or city compared at most: real values are far shorter, and comparisons
+     * such as Jaro–Winkler cost the product of two lengths (two 100,000-character "names" would hold a
+     * resolving thread for minutes). The stored record keeps the whole value.
+     */
+    static final int MAX_COMPARED = 200;
+
+    private static String head(String value) {
+        return value == null || value.length() <= MAX_COMPARED ? value : value.substring(0, MAX_COMPARED);
+    }
+
     private PreparedRecord(CustomerRecord record) {
         this.record = record;
         var attributes = record.attributes();
-        String first = attributes.get(Attributes.FIRST_NAME);
-        String last = attributes.get(Attributes.LAST_NAME);
+        String first = head(attributes.get(Attributes.FIRST_NAME));
+        String last = head(attributes.get(Attributes.LAST_NAME));
         if ((last == null || last.isBlank()) && first != null) {
             // a whole name in the given-name field (a source with one "name" column): "Jane Doe" or "Doe, Jane",
             // without a title in front ("Dr. Jane Doe" is not given name "Dr.")
@@ -71,10 +82,10 @@ public final class PreparedRecord {
         firstName = TextNormalizer.folded(first);
         lastName = TextNormalizer.folded(last);
         birthDate = BirthDate.parse(attributes.get(Attributes.BIRTH_DATE));
-        street = StreetAddress.parse(attributes.get(Attributes.STREET));
+        street = StreetAddress.parse(head(attributes.get(Attributes.STREET)));
         String code = TextNormalizer.fold(attributes.get(Attributes.POSTCODE)).replace(" ", "");
         postcode = code.isEmpty() ? null : FieldComparators.zip5(code);
-        city = Cities.canonical(TextNormalizer.folded(attributes.get(Attributes.CITY)),
+        city = Cities.canonical(TextNormalizer.folded(head(attributes.get(Attributes.CITY))),
                 Countries.isoCode(attributes.get(Attributes.COUNTRY)).orElse(null));
         country = Countries.code(attributes.get(Attributes.COUNTRY));
         List<EmailAddress> mails = new ArrayList<>(1);

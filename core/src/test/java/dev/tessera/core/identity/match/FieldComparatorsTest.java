@@ -188,6 +188,22 @@ class FieldComparatorsTest {
         assertThat(comparison.levels()).hasSize(MatchField.values().length);
     }
 
+    @Test
+    void onlyTheFirstCharactersOfAnOverlongValueAreCompared() {
+        // comparisons cost the product of two lengths: a hostile or broken row must not hold a thread
+        String head = "Jane" + "x".repeat(PreparedRecord.MAX_COMPARED);
+        CustomerRecord a = new CustomerRecord(new SourceRecordId("crm", "1"), Instant.EPOCH, List.of(),
+                Map.of("first_name", head + "a".repeat(5_000), "last_name", "Doe", "city", head + "b".repeat(5_000)));
+        CustomerRecord b = new CustomerRecord(new SourceRecordId("crm", "2"), Instant.EPOCH, List.of(),
+                Map.of("first_name", head + "c".repeat(5_000), "last_name", "Doe", "city", head + "d".repeat(5_000)));
+
+        Comparison comparison = FieldComparators.compare(PreparedRecord.of(a), PreparedRecord.of(b));
+
+        assertThat(comparison.level(MatchField.FIRST_NAME)).isEqualTo(EXACT);
+        assertThat(comparison.level(MatchField.CITY)).isEqualTo(EXACT);
+        assertThat(a.attributes().get("first_name")).hasSize(head.length() + 5_000); // the record keeps it all
+    }
+
     /** A source with one name column writes the whole name where the given name goes. */
     @Test
     void aWholeNameInTheGivenNameFieldIsReadAsGivenNameAndSurname() {
