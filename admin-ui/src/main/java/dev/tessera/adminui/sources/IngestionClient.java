@@ -142,7 +142,7 @@ class IngestionClient {
     /** What a bulk replay did (docs/sources.md, operations API). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record BulkReplay(long attempted, long replayed, long rejectedAgain, long notReplayable, long remaining,
-            List<ReasonCount> stillRejected) {
+            List<ReasonCount> stillRejected, int next) {
         public BulkReplay {
             stillRejected = stillRejected == null ? List.of() : List.copyOf(stillRejected);
         }
@@ -157,12 +157,12 @@ class IngestionClient {
     }
 
     /** Replays up to {@code limit} dead letters oldest first, only those with this reason unless null. */
-    BulkReplay replayAll(String name, String reason, int limit) {
+    BulkReplay replayAll(String name, String reason, int limit, int offset) {
         return call("bulk replay", () -> reason == null
-                ? rest.post().uri("/api/v1/sources/{name}/dead-letters/replay?limit={limit}", name, limit)
-                        .retrieve().body(BulkReplay.class)
-                : rest.post().uri("/api/v1/sources/{name}/dead-letters/replay?reason={reason}&limit={limit}", name,
-                        reason, limit).retrieve().body(BulkReplay.class));
+                ? rest.post().uri("/api/v1/sources/{name}/dead-letters/replay?limit={limit}&offset={offset}", name,
+                        limit, offset).retrieve().body(BulkReplay.class)
+                : rest.post().uri("/api/v1/sources/{name}/dead-letters/replay?reason={reason}&limit={limit}"
+                        + "&offset={offset}", name, reason, limit, offset).retrieve().body(BulkReplay.class));
     }
 
     /** Discards every dead letter of the source with exactly this reason; how many went. */

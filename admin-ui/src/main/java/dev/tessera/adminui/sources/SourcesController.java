@@ -66,10 +66,13 @@ class SourcesController {
      */
     @PostMapping("/sources/{name}/dead-letters/replay-all")
     String replayAll(@PathVariable String name, @RequestParam(required = false) String reason,
-            RedirectAttributes flash) {
+            @RequestParam(defaultValue = "0") int offset, RedirectAttributes flash) {
         requireSource(name);
         String only = reason == null || reason.isEmpty() ? null : requireReason(reason);
-        IngestionClient.BulkReplay done = ingestion.replayAll(name, only, BULK);
+        if (offset < 0 || offset > 10_000_000) {
+            throw new InvalidPath("offset must be between 0 and 10000000.");
+        }
+        IngestionClient.BulkReplay done = ingestion.replayAll(name, only, BULK, offset);
         StringBuilder notice = new StringBuilder("Replayed " + done.replayed() + " of " + done.attempted() + ".");
         if (done.rejectedAgain() > 0) {
             notice.append(" Rejected again: ");
@@ -81,11 +84,16 @@ class SourcesController {
             notice.append(" ").append(done.notReplayable()).append(" can only be inspected (not replayable).");
         }
         if (done.remaining() > 0) {
-            notice.append(" ").append(done.remaining()).append(" not tried yet: replay again for the next ones.");
+            notice.append(" ").append(done.remaining()).append(" not tried yet.");
+            // the next ones, past the letters this replay left where they were
+            flash.addFlashAttribute("bulkNext", new BulkNext(only == null ? "" : only, done.next()));
         }
         flash.addFlashAttribute("notice", notice.toString());
         return "redirect:/sources/" + name + "/dead-letters";
     }
+
+    /** Where a bulk replay that did not get through everything goes on. */
+    public record BulkNext(String reason, int offset) {}
 
     /** Discards every dead letter with the posted reason, once the box confirming it is ticked. */
     @PostMapping("/sources/{name}/dead-letters/discard-reason")

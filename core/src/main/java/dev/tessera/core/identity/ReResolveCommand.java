@@ -74,8 +74,9 @@ public final class ReResolveCommand {
             ReResolution reResolution = new ReResolution(connection, s, Clock.systemUTC())
                     .onProgress(message -> err.println("re-resolve: " + message));
             if (options.apply()) {
-                // timelines, metrics and consent follow the records to their new profiles (the metrics are
-                // computed with the default CX settings here; the apps' next refresh of a profile uses theirs)
+                // timelines, metrics and consent follow the records to their new profiles (metrics and journey
+                // stages computed with the default CX settings here, no moments evaluated; the apps' next
+                // refresh of a profile uses theirs)
                 dev.tessera.core.store.ProfileStore profiles = new dev.tessera.core.store.ProfileStore(connection);
                 reResolution.onMoved(new dev.tessera.core.cx.CxIdentityHooks(new dev.tessera.core.cx.CxStore(
                         profiles, dev.tessera.core.cx.CxSettings.defaults(), Clock.systemUTC()), profiles)::afterMoved);

@@ -1131,11 +1131,14 @@ public final class ProfileStore {
      * @return false when the profile changed or is not live (read it again)
      */
     public boolean seal(ProfileId id, long expectedVersion, java.time.Instant at) {
-        if (scripts != null) {
-            scripts.evict(id); // decoded copies of the person's data leave the heap now, not when pushed out
-        }
-        return SEAL.run(connection, new String[] {keys.profile(id)}, Long.toString(expectedVersion),
+        boolean sealed = SEAL.run(connection, new String[] {keys.profile(id)}, Long.toString(expectedVersion),
                 Long.toString(at.toEpochMilli()), generationKey()) == 1;
+        if (scripts != null) {
+            // after the seal: a reader that decoded the profile just before cannot put it back now (its version
+            // is gone); decoded copies of the person's data leave the heap now, not when pushed out
+            scripts.evict(id);
+        }
+        return sealed;
     }
 
     /** Points a dissolved profile id at the profile that now holds most of its records. */

@@ -104,14 +104,18 @@ class DeadLettersController {
      */
     @PostMapping("/replay")
     BulkReplay replayAll(@PathVariable String name, @RequestParam(required = false) String reason,
-            @RequestParam(defaultValue = "500") int limit) {
+            @RequestParam(defaultValue = "500") int limit, @RequestParam(defaultValue = "0") int offset) {
         Source source = Sources.find(properties, name);
         checkReason(reason);
         if (limit < 1 || limit > MAX_BULK) {
             throw new OperationsProblems.InvalidParameter("limit", "must be between 1 and " + MAX_BULK);
         }
+        if (offset < 0 || offset > 10_000_000) {
+            throw new OperationsProblems.InvalidParameter("offset", "must be between 0 and 10000000");
+        }
+        // letters kept before this call (one a replay of this call keeps in the same millisecond may be
+        // tried once more: it is the same rejection, kept once)
         Instant started = Instant.now();
-        int offset = 0;
         long attempted = 0;
         long replayed = 0;
         long notReplayable = 0;
@@ -130,15 +134,24 @@ class DeadLettersController {
                 if (reason != null && !reason.equals(letter.reason())) {
                     continue;
                 }
+                Attempt attempt;
+                try {
+                    attempt = attempt(source, letter);
+                } catch (RuntimeException e) {
+                    // this letter cannot be tried now (its header lacks a column the mapping names, say): the
+                    // others still are
+                    attempt = new Attempt.Rejected("failed: " + e.getClass().getSimpleName());
+                }
+                if (attempt instanceof Attempt.NotReplayable) {
+                    notReplayable++; // kept to inspect only (a failed signature): never counts toward the limit
+                    continue;
+                }
                 attempted++;
-                Attempt attempt = attempt(source, letter);
                 if (attempt instanceof Attempt.Stored) {
                     replayed++;
                     left--; // removed: the letters after it move up
                 } else if (attempt instanceof Attempt.Rejected rejected) {
                     rejectedAgain.merge(rejected.reason(), 1L, Long::sum);
-                } else {
-                    notReplayable++;
                 }
             }
             offset += left;
@@ -146,7 +159,7 @@ class DeadLettersController {
         long remaining = remaining(source, reason, started, offset);
         return new BulkReplay(attempted, replayed, rejectedAgain.values().stream().mapToLong(Long::longValue).sum(),
                 notReplayable, remaining, rejectedAgain.entrySet().stream()
-                        .map(e -> new DeadLetterStore.ReasonCount(e.getKey(), e.getValue())).toList());
+                        .map(e -> new DeadLetterStore.ReasonCount(e.getKey(), e.getValue())).toList(), offset);
     }
 
     /**
@@ -254,6 +267,10 @@ class DeadLettersController {
         if (report.rejected() > 0 && report.records() == 0 && report.interactions() + report.pending() == 0) {
             return new Attempt.Rejected("every element is rejected again (see the newest dead letters)");
         }
+        if (report.rejectedIds().contains(letter.id())) {
+            // an item of it rejected again for the same reason is this very dead letter: it stays
+            return new Attempt.Rejected(letter.reason());
+        }
         deadLetters.remove(source.routeId(), letter.id()); // the intake counted it as stored
         return new Attempt.Stored(new Replayed(letter.id(), null, "stored " + report.records() + " record(s), "
                 + (report.interactions() + report.pending()) + " interaction(s)"));
@@ -312,10 +329,11 @@ class DeadLettersController {
      * @param replayed      stored, and gone from the dead letters
      * @param rejectedAgain rejected again (they stay), by the reason given now in {@code stillRejected}
      * @param notReplayable kept only to inspect (a failed signature, a whole rejected file)
-     * @param remaining     letters matching the call not tried yet (call again)
+     * @param remaining     letters matching the call not tried yet (call again with {@code offset=next})
+     * @param next          where the next call goes on: past the letters this one looked at that stay
      */
     record BulkReplay(long attempted, long replayed, long rejectedAgain, long notReplayable, long remaining,
-            List<DeadLetterStore.ReasonCount> stillRejected) {}
+            List<DeadLetterStore.ReasonCount> stillRejected, int next) {}
 
     record Discarded(long discarded) {}
 }

@@ -56,7 +56,21 @@ public final class PayloadIntake {
 
     /** What happened to one payload. */
     /** @param erased records and interactions refused because their person was erased (not dead-lettered) */
-    public record Report(int records, int interactions, int duplicates, int pending, int rejected, int erased) {}
+    /**
+     * What storing a payload did. {@code rejectedIds}: the dead letters its rejected items are kept as (a
+     * replay whose item is rejected again lands on the very dead letter it replays); not in the answer.
+     */
+    public record Report(int records, int interactions, int duplicates, int pending, int rejected, int erased,
+            @com.fasterxml.jackson.annotation.JsonIgnore java.util.Set<String> rejectedIds) {
+
+        public Report {
+            rejectedIds = rejectedIds == null ? java.util.Set.of() : java.util.Set.copyOf(rejectedIds);
+        }
+
+        public Report(int records, int interactions, int duplicates, int pending, int rejected, int erased) {
+            this(records, interactions, duplicates, pending, rejected, erased, java.util.Set.of());
+        }
+    }
 
     /**
      * Verifies (when a verifier is given), maps and stores one payload.
@@ -154,11 +168,12 @@ public final class PayloadIntake {
         List<Interaction> all = new ArrayList<>();
         mapped.items().forEach(item -> all.addAll(item.interactions()));
         int[] invalid = {0};
+        java.util.Set<String> rejectedIds = new java.util.LinkedHashSet<>();
         List<AppendResult> appended = all.isEmpty() ? List.of() : cx.appendAll(all, (interaction, e) -> {
             // the whole payload, as delivered: replaying it stores what was stored again (idempotent) and
             // tries this interaction once more; the reason names the field, not the interaction or its record
-            reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
-                    e.getMessage(), text(payload));
+            rejectedIds.add(reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
+                    e.getMessage(), text(payload)));
             invalid[0]++;
         }, resolved);
         rejected += invalid[0];
@@ -171,7 +186,8 @@ public final class PayloadIntake {
             }
         }
         for (ItemRejection rejection : mapped.rejections()) {
-            reject(route, name, VERIFIED + ":" + origin, rejection.reason(), rejection.message(), rejection.item());
+            rejectedIds.add(reject(route, name, VERIFIED + ":" + origin, rejection.reason(), rejection.message(),
+                    rejection.item()));
             rejected++;
         }
         if (erased > 0) {
@@ -181,14 +197,16 @@ public final class PayloadIntake {
         if (!mapped.items().isEmpty() && !onlyErased) {
             activity.stored(name);
         }
-        return new Report(records, interactions, duplicates, pending, rejected, erased);
+        return new Report(records, interactions, duplicates, pending, rejected, erased, rejectedIds);
     }
 
-    private void reject(String route, String source, String origin, PayloadRejectedException.Reason reason,
+    /** Keeps a rejected item as a dead letter; its id. */
+    private String reject(String route, String source, String origin, PayloadRejectedException.Reason reason,
             String message, String content) {
         String why = reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message;
-        deadLetters.add(route, origin, why, content);
+        String id = deadLetters.add(route, origin, why, content).id();
         activity.rejected(source, why);
+        return id;
     }
 
     private static String text(SourcePayload payload) {

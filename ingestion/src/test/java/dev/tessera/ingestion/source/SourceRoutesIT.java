@@ -543,6 +543,11 @@ class SourceRoutesIT {
         DeadLetter kept = deadLetters.list("source-events", 0, 1).get(0);
         assertThat(kept.payload()).isEqualTo(old);
         assertThat(kept.reason()).startsWith("invalid value").doesNotContain("u-77");
+        // replayed as it is, the event is refused again: the dead letter it lands on is this one, and it stays
+        long before = deadLetters.count("source-events");
+        ingestion("POST", "/api/v1/sources/events/dead-letters/" + kept.id() + "/replay", 422);
+        assertThat(deadLetters.find("source-events", kept.id())).isPresent();
+        assertThat(deadLetters.count("source-events")).isEqualTo(before);
     }
 
     @Test
@@ -755,6 +760,34 @@ class SourceRoutesIT {
         ingestion("POST", "/api/v1/sources/crm/dead-letters/replay?limit=1001", 400);
         ingestion("POST", "/api/v1/sources/crm/dead-letters/replay?reason=%07bell", 400);
         ingestion("GET", "/api/v1/sources/nope/dead-letters/reasons", 404);
+    }
+
+    @Test
+    void bulkReplayGoesOnPastLettersThatStayAndOneThatCannotBeReadDoesNotStopIt() throws Exception {
+        String header = "contact_id,email,phone,first_name,last_name,city,updated_at\n";
+        for (int i = 1; i <= 3; i++) {
+            deadLetters.add("source-crm", "old.csv:" + i, "old", header + "s" + i + ",s" + i + "@example.com,,Sy,Short");
+        }
+        deadLetters.add("source-crm", "old.csv:9", "old",
+                header + "g1,good.bulk@example.com,,Gil,Good,Leeds,2025-03-01T09:00:00Z");
+        // kept under an older mapping's header, which lacks columns the mapping names now
+        deadLetters.add("source-crm", "older.csv:2", "old", "contact_id,email\nx9,x9@example.com");
+
+        long attempted = 0;
+        int offset = 0;
+        for (int call = 0; call < 10; call++) {
+            JsonNode done = ingestion("POST", "/api/v1/sources/crm/dead-letters/replay?limit=2&offset=" + offset, 200);
+            attempted += done.get("attempted").asLong();
+            offset = done.get("next").asInt();
+            if (done.get("remaining").asLong() == 0) {
+                break;
+            }
+        }
+
+        // every letter tried once, whatever order they were kept in; only the good one left
+        assertThat(attempted).isEqualTo(5);
+        assertThat(get("/api/v1/profiles?email=good.bulk@example.com").get("count").asInt()).isEqualTo(1);
+        assertThat(deadLetters.count("source-crm")).isEqualTo(4);
     }
 
     @Test

@@ -54,13 +54,15 @@ final class CsvLineReader {
         List<Pending> joined = new ArrayList<>();
         joined.add(first);
         StringBuilder logical = new StringBuilder(first.text());
-        while (openQuote(logical)) {
+        boolean open = true; // the parity of the quotes so far, kept line by line (no rescans of the buffer)
+        while (open) {
             Pending more = nextPhysical();
             if (more == null) {
                 break; // unbalanced quote at the end of the file: parsing the row reports it
             }
             joined.add(more);
             logical.append('\n').append(more.text());
+            open ^= openQuote(more.text());
             if (logical.length() > MAX_LINE_CHARS) {
                 giveBack(joined);
                 Pending alone = pending.pollFirst();
