@@ -111,16 +111,7 @@ class DashboardIT {
 
     @Test
     void aMarketerSeesTheReportOfASegment() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String marketerToken = TestTokens.bearer(dev.tessera.security.Roles.MARKETER);
-        HttpResponse<String> created = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(profileService.url() + "/api/v1/segments"))
-                .header("Authorization", marketerToken).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"name\":\"Promoters\",\"rule\":{\"nps_category\":\"promoter\"}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String id = created.body().replaceAll(".*\"id\":\"([a-z0-9-]+)\".*", "$1");
+        String id = createSegment("{\"name\":\"Promoters\",\"rule\":{\"nps_category\":\"promoter\"}}");
         DevLoginSession marketer = DevLoginSession.signedIn(base(), "mark.marketer", "demo-only-marketer");
         // the report is computed right after the build, in the background
         HttpResponse<String> page = null;
@@ -137,13 +128,7 @@ class DashboardIT {
         assertThat(marketer.get("/dashboard?days=30").body()).contains("Promoters (2)");
 
         // one member: to a marketer that would be one customer's own answers
-        HttpResponse<String> one = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(profileService.url() + "/api/v1/segments"))
-                .header("Authorization", marketerToken).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"name\":\"Detractors\",\"rule\":{\"nps_category\":\"detractor\"}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        String oneId = one.body().replaceAll(".*\"id\":\"([a-z0-9-]+)\".*", "$1");
+        String oneId = createSegment("{\"name\":\"Detractors\",\"rule\":{\"nps_category\":\"detractor\"}}");
         HttpResponse<String> refused = null;
         for (int attempt = 0; attempt < 200; attempt++) {
             refused = marketer.get("/dashboard?days=30&segment=" + oneId);
@@ -183,5 +168,17 @@ class DashboardIT {
         Matcher matcher = Pattern.compile("data-testid=\"" + testId + "\"[^>]*>([^<]*)<").matcher(html);
         assertThat(matcher.find()).as(testId).isTrue();
         return matcher.group(1).strip();
+    }
+
+    /** Creates a segment through the profile service as a marketer; its id. */
+    private static String createSegment(String body) throws Exception {
+        HttpResponse<String> created = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(profileService.url() + "/api/v1/segments"))
+                        .header("Authorization", TestTokens.bearer(dev.tessera.security.Roles.MARKETER))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return created.body().replaceAll(".*\"id\":\"([a-z0-9-]+)\".*", "$1");
     }
 }

@@ -80,8 +80,8 @@ class DashboardController {
                 // the only parameter a user can get wrong here is the segment: unknown, no report yet, or too
                 // few members for a marketer to see one (the API's detail says which; it holds no personal data)
                 String detail = dev.tessera.adminui.ServiceCalls.refusal(e, Refusal.class).map(Refusal::detail)
-                        .filter(d -> d != null && d.contains("member")).map(d -> "This segment " + d.substring(
-                                d.indexOf("has ")) + ".")
+                        .filter(d -> d != null && d.startsWith("segment has") && d.contains("member"))
+                        .map(d -> "This " + d + ".")
                         .orElse("The segment does not exist or its report is not computed yet (right after a "
                                 + "build, and at every refresh).");
                 return message(HttpStatus.NOT_FOUND, "No report for this segment", detail);

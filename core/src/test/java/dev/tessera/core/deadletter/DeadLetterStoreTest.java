@@ -74,32 +74,16 @@ class DeadLetterStoreTest {
 
     @Test
     void oldestFirstForReplayingInTheOrderTheyCame() {
-        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
-        DeadLetterStore ticking = new DeadLetterStore(redis, new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                now[0] = now[0].plusSeconds(1);
-                return now[0];
-            }
-        });
         for (int i = 1; i <= 5; i++) {
-            ticking.add("source-crm", "a.csv:" + i, "reason", "row " + i);
+            // kept one second after another
+            new DeadLetterStore(redis, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), ZoneOffset.UTC))
+                    .add("source-crm", "a.csv:" + i, "reason", "row " + i);
         }
 
-        assertThat(ticking.oldest("source-crm", 0, 3)).extracting(DeadLetter::origin)
+        assertThat(store.oldest("source-crm", 0, 3)).extracting(DeadLetter::origin)
                 .containsExactly("a.csv:1", "a.csv:2", "a.csv:3");
-        assertThat(ticking.oldest("source-crm", 3, 3)).extracting(DeadLetter::origin).containsExactly("a.csv:4", "a.csv:5");
-        assertThat(ticking.list("source-crm", 0, 1)).extracting(DeadLetter::origin).containsExactly("a.csv:5");
+        assertThat(store.oldest("source-crm", 3, 3)).extracting(DeadLetter::origin).containsExactly("a.csv:4", "a.csv:5");
+        assertThat(store.list("source-crm", 0, 1)).extracting(DeadLetter::origin).containsExactly("a.csv:5");
     }
 
     @Test

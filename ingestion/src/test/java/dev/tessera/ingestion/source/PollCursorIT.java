@@ -185,9 +185,8 @@ class PollCursorIT {
                 "\"count\": 1, \"padding\": \"" + "x".repeat(2_000) + "\"}");
         serve(p1, () -> new Page(200, big, null));
         serve(p2, usersPage(3, p2, true));
-        String[] settings = {"cursor=next-link", "next-link=/next_page", "end-of-stream=/end_of_stream"};
-
-        ConfigurableApplicationContext small = app("paged", p0, "200ms", 50, withMaxBytes(settings, 1_500));
+        ConfigurableApplicationContext small = app("paged", p0, "200ms", 50, "cursor=next-link",
+                "next-link=/next_page", "end-of-stream=/end_of_stream", "max-bytes=1500");
         await().atMost(Duration.ofSeconds(30)).until(() -> requests.stream().filter(p1::endsWith).count() >= 2);
         assertThat(requests).doesNotContain(path(p2));
         assertThat(cursor("paged")).isEqualTo(p1);
@@ -196,15 +195,10 @@ class PollCursorIT {
                 .isEqualTo("poll page is larger than poll.max-bytes (1500 bytes): raise it; the cursor stays on this page");
         small.close();
 
-        ConfigurableApplicationContext raised = app("paged", p0, "200ms", 50, withMaxBytes(settings, 10_000));
+        ConfigurableApplicationContext raised = app("paged", p0, "200ms", 50, "cursor=next-link",
+                "next-link=/next_page", "end-of-stream=/end_of_stream", "max-bytes=10000");
         await().atMost(Duration.ofSeconds(30)).until(() -> profilesWithEmail(raised, 3) == 1);
         assertThat(profilesWithEmail(raised, 2)).isEqualTo(1);
-    }
-
-    private static String[] withMaxBytes(String[] settings, int maxBytes) {
-        String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
-        all[settings.length] = "max-bytes=" + maxBytes;
-        return all;
     }
 
     @Test
