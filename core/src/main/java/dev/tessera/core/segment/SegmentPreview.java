@@ -50,7 +50,9 @@ public record SegmentPreview(long profiles, long evaluated, long matched, long e
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
         double half = Z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
         long ceiling = profiles - (evaluated - matched);
-        long estimate = clamp(Math.round(p * profiles), matched, ceiling);
+        // matched × profiles / evaluated, not the share × profiles: the share in binary can fall just short
+        // of a half (23 / 80 × 200 = 57.4999…) and round the other way
+        long estimate = clamp(Math.round((double) matched * profiles / n), matched, ceiling);
         long low = clamp((long) Math.floor(Math.max(0, centre - half) * profiles), matched, estimate);
         long high = clamp((long) Math.ceil(Math.min(1, centre + half) * profiles), estimate, ceiling);
         return new SegmentPreview(profiles, evaluated, matched, estimate, low, high, false, examples);

@@ -57,4 +57,10 @@ class SegmentPreviewTest {
         assertThatThrownBy(() -> SegmentPreview.of(10, 5, 6, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SegmentPreview.of(10, 11, 1, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anEstimateOnAHalfRoundsUpLikeTheSumWritesIt() {
+        // 23 of 80 sampled from 200 is 57.5 exactly: 58, whatever the binary share 0.2875 × 200 gives
+        assertThat(SegmentPreview.of(200, 80, 23, List.of()).estimate()).isEqualTo(58);
+    }
 }
