@@ -3,11 +3,8 @@ package dev.tessera.core.cx;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
-import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
-import dev.tessera.core.store.ProfileStore;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,11 +18,9 @@ import java.util.Set;
 public final class CxIdentityHooks {
 
     private final CxStore cx;
-    private final ProfileStore profiles;
 
-    public CxIdentityHooks(CxStore cx, ProfileStore profiles) {
+    public CxIdentityHooks(CxStore cx) {
         this.cx = Objects.requireNonNull(cx, "cx");
-        this.profiles = Objects.requireNonNull(profiles, "profiles");
     }
 
     /**
@@ -105,16 +100,13 @@ public final class CxIdentityHooks {
     }
 
     /**
-     * Call after {@link ProfileResolver#split} returned: the split profile was dissolved and its records
-     * re-resolved into the profiles of {@code result}, so each of those receives the interactions of the
-     * records it now holds (with a PROFILE_SPLIT entry), plus whatever was appended for those records while
-     * the split ran and had to wait; the old id keeps only the split entries. Consent statements go with
-     * the records they came with; an agent's statements (no record) go where the old id now forwards.
-     */
-    /**
-     * After a re-resolution dissolved {@code moved.from()} and resolved its records again: its timeline and
-     * consent follow the records to their new profiles, as after a split, the profile it forwards to (the
-     * first) keeping the statements made for the person as a whole.
+     * After a split or a re-resolution dissolved {@code moved.from()} and resolved its records again (pass
+     * it to {@link ProfileResolver#split(ProfileId, Set, java.util.function.Consumer)} and
+     * {@code ReResolution.onMoved}): each profile of {@code moved.to()} receives the interactions of the
+     * records it took (with a PROFILE_SPLIT entry), plus whatever was appended for those records while they
+     * were being resolved again and had to wait; the old id keeps only the split entries. Consent statements
+     * go with the records they came with; an agent's statements (no record) go where the old id now forwards
+     * (the first). Idempotent.
      */
     public void afterMoved(dev.tessera.core.identity.ReResolution.Moved moved) {
         boolean first = true;
@@ -125,22 +117,6 @@ public final class CxIdentityHooks {
             }
             target.getValue().forEach(record -> cx.attachPending(record, target.getKey()));
             first = false;
-        }
-    }
-
-    public void afterSplit(ProfileResolver.SplitResult result) {
-        Set<ProfileId> targets = new LinkedHashSet<>(result.remaining());
-        targets.addAll(result.movedOut());
-        for (ProfileId target : targets) {
-            List<SourceRecordId> held = profiles.find(target).map(Profile::records).orElse(List.of());
-            if (!held.isEmpty() && !target.equals(result.split())) {
-                cx.splitOff(result.split(), target, new LinkedHashSet<>(held));
-                cx.consent().splitOff(result.split(), target, new LinkedHashSet<>(held),
-                        target.equals(result.remaining().get(0)));
-            }
-            // split() re-resolves internally, without afterResolve: an append that raced the split found
-            // no live profile for its record and is waiting in the pending hash
-            held.forEach(record -> cx.attachPending(record, target));
         }
     }
 }

@@ -569,6 +569,17 @@ public final class ProfileResolver implements IdentityResolver {
      *                                   two sides joins records the split separates (nothing changed)
      */
     public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut) {
+        return split(id, moveOut, moved -> {});
+    }
+
+    /**
+     * {@link #split(ProfileId, Set)}, then {@code followUp} with where the records went (what follows a
+     * profile, its CX timeline and consent, moves there: {@code CxIdentityHooks.afterMoved}) before the
+     * records are let go: until then they stay held in Redis, so a process that stops midway leaves
+     * nothing lost, and {@link #finishDissolved} completes the split (decisions, records, follow-up).
+     */
+    public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut,
+            java.util.function.Consumer<ReResolution.Moved> followUp) {
         Profile profile = store.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + id));
         List<CustomerRecord> records = store.records(profile.id());
         Set<SourceRecordId> held = new TreeSet<>(profile.records());
@@ -576,24 +587,31 @@ public final class ProfileResolver implements IdentityResolver {
             throw new IllegalArgumentException(
                     "choose at least one and not all of the records the profile holds");
         }
-        List<CustomerRecord> moved = records.stream().filter(r -> moveOut.contains(r.id())).toList();
-        List<CustomerRecord> rest = records.stream().filter(r -> !moveOut.contains(r.id())).toList();
         refuseNewConflicts(held, moveOut, held.stream().filter(r -> !moveOut.contains(r)).toList());
         // dissolved first, checked against the version read: a profile that changed meanwhile is refused
-        // with no decision written (the caller retries); the decisions come before any record is resolved
-        // again, and the dissolved profile's records are in no index until then
-        if (!store.dissolve(profile.id(), profile.version())) {
+        // with no decision written (the caller retries); the records stay held in Redis, with the records
+        // moved out, until they are resolved again and followed up
+        if (!store.dissolve(profile.id(), profile.version(), clock.millis(), moveOut)) {
             throw new java.util.ConcurrentModificationException("profile " + id + " changed during the split");
         }
+        return completeSplit(profile.id(), records, moveOut, followUp);
+    }
+
+    /**
+     * The rest of a split once its profile is dissolved (also when a stopped process left it): the
+     * decisions come before any record is resolved again, the remaining records are resolved first.
+     */
+    private SplitResult completeSplit(ProfileId id, List<CustomerRecord> records, Set<SourceRecordId> moveOut,
+            java.util.function.Consumer<ReResolution.Moved> followUp) {
+        List<CustomerRecord> moved = records.stream().filter(r -> moveOut.contains(r.id())).toList();
+        List<CustomerRecord> rest = records.stream().filter(r -> !moveOut.contains(r.id())).toList();
         for (CustomerRecord m : moved) {
             for (CustomerRecord r : rest) {
                 store.addCannotLink(m.id(), r.id());
                 store.removeMustLink(m.id(), r.id()); // the newer decision wins
             }
         }
-        Set<String> blocks = new LinkedHashSet<>();
-        records.forEach(r -> blocks.addAll(policy.blockingKeys(r)));
-        store.unindex(profile.id(), profile.identifiers(), blocks);
+        unindexDissolved(id, records);
         for (CustomerRecord record : rest) {
             resolve(record);
         }
@@ -601,9 +619,100 @@ public final class ProfileResolver implements IdentityResolver {
             resolve(record);
         }
         List<ProfileId> restProfiles = liveProfiles(rest);
-        store.forwardDissolved(profile.id(), restProfiles.get(0));
-        store.publishChange(profile.id(), "split");
-        return new SplitResult(profile.id(), restProfiles, liveProfiles(moved));
+        List<ProfileId> movedProfiles = liveProfiles(moved);
+        // the remaining records' first profile takes the old id (none when every one was erased meanwhile)
+        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), followUp);
+        store.publishChange(id, "split");
+        return new SplitResult(id, restProfiles, movedProfiles);
+    }
+
+    private void unindexDissolved(ProfileId id, List<CustomerRecord> records) {
+        Set<String> blocks = new LinkedHashSet<>();
+        Set<Identifier> identifiers = new LinkedHashSet<>();
+        records.forEach(r -> {
+            // whatever policy filed the record before, its keys go: this one's and the default's
+            blocks.addAll(policy.blockingKeys(r));
+            blocks.addAll(dev.tessera.core.identity.match.BlockingKeys.keys(r));
+            identifiers.addAll(r.identifiers());
+        });
+        store.unindex(id, identifiers, blocks);
+    }
+
+    /**
+     * After a dissolved profile's records were resolved again: the old id forwards to {@code forwardTo}
+     * (else to the profile holding most of them), {@code followUp} learns where each went, and only then
+     * are the held records let go.
+     */
+    void followUpDissolved(ProfileId id, List<CustomerRecord> records, ProfileId forwardTo,
+            java.util.function.Consumer<ReResolution.Moved> followUp) {
+        Map<ProfileId, Set<SourceRecordId>> homes = new LinkedHashMap<>();
+        for (CustomerRecord r : records) {
+            store.findBySource(r.id()).ifPresent(home -> homes.computeIfAbsent(home, h -> new LinkedHashSet<>())
+                    .add(r.id()));
+        }
+        ProfileId target = forwardTo != null ? forwardTo
+                : homes.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
+                        .map(Map.Entry::getKey).orElse(null); // first of equals: the earliest record's
+        if (target != null) {
+            store.forwardDissolved(id, target);
+            Map<ProfileId, Set<SourceRecordId>> to = new LinkedHashMap<>();
+            to.put(target, homes.getOrDefault(target, new LinkedHashSet<>()));
+            homes.forEach(to::putIfAbsent);
+            followUp.accept(new ReResolution.Moved(id, to));
+        }
+        store.releaseDissolved(id);
+    }
+
+    /**
+     * Finishes what a process that stopped midway left of a split or a re-resolution: every dissolved
+     * profile whose records are still held and that was dissolved at least {@code grace} ago (so a split
+     * in progress elsewhere is left alone) has its records resolved again as the split or re-resolution
+     * would have, its old id forwarded, and {@code followUp} told where they went. Records of people erased
+     * meanwhile are refused, as on ingestion. Idempotent; several processes may run it.
+     *
+     * @return the dissolved profiles finished
+     */
+    public List<ProfileId> finishDissolved(java.time.Duration grace,
+            java.util.function.Consumer<ReResolution.Moved> followUp) {
+        List<ProfileId> finished = new ArrayList<>();
+        RuntimeException failure = null;
+        for (ProfileId id : store.dissolvedHeld()) {
+            long now = clock.millis();
+            if (!store.claimDissolved(id, now - grace.toMillis(), now)) {
+                continue; // dissolved just now (in progress), or finished by another process
+            }
+            try {
+                finishDissolved(id, followUp);
+                finished.add(id);
+            } catch (RuntimeException e) {
+                // still held, claimed now: tried again after the grace; the others go on
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return finished;
+    }
+
+    private void finishDissolved(ProfileId id, java.util.function.Consumer<ReResolution.Moved> followUp) {
+        List<CustomerRecord> records = store.dissolvedRecords(id);
+        Set<SourceRecordId> moveOut = store.splitOut(id);
+        if (records.isEmpty()) {
+            store.releaseDissolved(id);
+        } else if (!moveOut.isEmpty()) {
+            completeSplit(id, records, moveOut, followUp);
+        } else {
+            List<CustomerRecord> ordered = records.stream().sorted(ReResolution.ORDER).toList();
+            unindexDissolved(id, ordered);
+            ordered.forEach(this::resolve);
+            followUpDissolved(id, ordered, null, followUp);
+            store.publishChange(id, "re-resolved");
+        }
     }
 
     /**
@@ -752,7 +861,7 @@ public final class ProfileResolver implements IdentityResolver {
 
     private List<ProfileId> liveProfiles(List<CustomerRecord> records) {
         return records.stream()
-                .map(r -> store.findBySource(r.id()).orElseThrow())
+                .flatMap(r -> store.findBySource(r.id()).stream()) // none for a record refused (erased)
                 .distinct()
                 .toList();
     }

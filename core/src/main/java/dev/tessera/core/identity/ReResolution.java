@@ -249,20 +249,8 @@ public final class ReResolution {
         List<CustomerRecord> ordered = records.values().stream().sorted(ORDER).toList();
         ordered.forEach(resolver::resolve);
         dissolved.forEach((id, held) -> {
-            Map<ProfileId, Set<SourceRecordId>> homes = new LinkedHashMap<>();
-            held.stream().sorted(Comparator.comparing(records::get, ORDER))
-                    .forEach(r -> live.findBySource(r).ifPresent(home ->
-                            homes.computeIfAbsent(home, h -> new LinkedHashSet<>()).add(r)));
-            // first of equals: the earliest record's
-            ProfileId most = homes.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
-                    .map(Map.Entry::getKey).orElse(null);
-            if (most != null) {
-                live.forwardDissolved(id, most);
-                Map<ProfileId, Set<SourceRecordId>> to = new LinkedHashMap<>();
-                to.put(most, homes.get(most));
-                homes.forEach(to::putIfAbsent);
-                moved.accept(new Moved(id, to));
-            }
+            // forwarded to the profile holding most of its records, what follows them moved, then let go
+            resolver.followUpDissolved(id, held.stream().map(records::get).sorted(ORDER).toList(), null, moved);
             live.publishChange(id, "re-resolved");
         });
     }
@@ -279,7 +267,7 @@ public final class ReResolution {
                 return; // dissolved already (by this group), or gone
             }
             ProfileId liveId = current.profile().id();
-            if (live.dissolve(liveId, current.profile().version())) {
+            if (live.dissolve(liveId, current.profile().version(), clock.millis(), List.of())) {
                 Set<String> blocks = new LinkedHashSet<>();
                 current.records().forEach(r -> {
                     // whatever policy filed the record before, its keys go: the new one's and the default's

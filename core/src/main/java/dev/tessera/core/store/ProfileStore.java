@@ -109,13 +109,37 @@ public final class ProfileStore {
             return 1
             """);
 
+    /**
+     * KEYS profile, records, links, dissolved records, split-out; ARGV expected version, write generation
+     * key (or empty), the time in epoch ms, then the record keys a split moves out. The records are kept
+     * under the dissolved-records key (not deleted) until {@link #releaseDissolved}.
+     */
     private static final LuaScript DISSOLVE = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
             if current ~= ARGV[1] then return 0 end
             if redis.call('HEXISTS', KEYS[1], 'forward') == 1 then return 0 end
+            if redis.call('HEXISTS', KEYS[1], 'doc') == 0 then return 0 end
             if ARGV[2] ~= '' then redis.call('INCR', ARGV[2]) end
-            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1))
+            redis.call('DEL', KEYS[4], KEYS[5])
+            if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[4]) end
+            redis.call('DEL', KEYS[1], KEYS[3])
+            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1), 'dissolved', ARGV[3])
+            for i = 4, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
+            return 1
+            """);
+
+    /** KEYS profile; ARGV the latest dissolving time still claimable, the time now (epoch ms). */
+    private static final LuaScript CLAIM_DISSOLVED = new LuaScript("""
+            local at = redis.call('HGET', KEYS[1], 'dissolved')
+            if not at or tonumber(at) > tonumber(ARGV[1]) then return 0 end
+            redis.call('HSET', KEYS[1], 'dissolved', ARGV[2])
+            return 1
+            """);
+
+    /** KEYS profile, dissolved records, split-out. */
+    private static final LuaScript RELEASE_DISSOLVED = new LuaScript("""
+            redis.call('DEL', KEYS[2], KEYS[3])
+            redis.call('HDEL', KEYS[1], 'dissolved')
             return 1
             """);
 
@@ -1104,12 +1128,55 @@ public final class ProfileStore {
     }
 
     /**
-     * Empties a profile so that its records can be resolved again (a split), if its version is still
-     * {@code expectedVersion}. Index entries pointing at it stop resolving until {@link #forward} is set.
+     * Empties a live profile so that its records can be resolved again (a split, a re-resolution), if its
+     * version is still {@code expectedVersion}. Index entries pointing at it stop resolving until
+     * {@link #forwardDissolved} is set. Its records stay held ({@link #dissolvedRecords}) until
+     * {@link #releaseDissolved}, with the time (epoch ms) and, for a split, the records moved out, so a
+     * process that stops before they are resolved again leaves them for {@link #claimDissolved}.
      */
-    public boolean dissolve(ProfileId id, long expectedVersion) {
-        String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id)};
-        return DISSOLVE.run(connection, scriptKeys, Long.toString(expectedVersion), generationKey()) == 1;
+    public boolean dissolve(ProfileId id, long expectedVersion, long atMillis, Collection<SourceRecordId> movedOut) {
+        String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id), keys.dissolvedRecords(id),
+                keys.splitOut(id)};
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(expectedVersion));
+        args.add(generationKey());
+        args.add(Long.toString(atMillis));
+        movedOut.forEach(r -> args.add(r.key()));
+        return DISSOLVE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+    }
+
+    /** The records a dissolved profile held, while {@link #dissolve} keeps them (else empty). */
+    public List<CustomerRecord> dissolvedRecords(ProfileId id) {
+        return decodeRecords(redis.hvals(keys.dissolvedRecords(id)));
+    }
+
+    /** The records a split moved out of this dissolved profile (empty for a re-resolution). */
+    public Set<SourceRecordId> splitOut(ProfileId id) {
+        Set<SourceRecordId> moved = new java.util.TreeSet<>();
+        redis.smembers(keys.splitOut(id)).forEach(key -> moved.add(SourceRecordId.parse(key)));
+        return moved;
+    }
+
+    /** Dissolved profiles whose records are still held: left by a process that stopped, or in progress. */
+    public Set<ProfileId> dissolvedHeld() {
+        Set<ProfileId> ids = new java.util.TreeSet<>();
+        scan(keys.dissolvedPattern(), key -> ids.add(keys.profileOfDissolvedKey(key)));
+        return ids;
+    }
+
+    /**
+     * Takes over a dissolved profile's held records if it was dissolved (or last claimed) at or before
+     * {@code notAfterMillis}: the time moves to {@code nowMillis}, so another process finishing what a
+     * stopped one left waits as long again before it takes the same profile.
+     */
+    public boolean claimDissolved(ProfileId id, long notAfterMillis, long nowMillis) {
+        return CLAIM_DISSOLVED.run(connection, new String[] {keys.profile(id)}, Long.toString(notAfterMillis),
+                Long.toString(nowMillis)) == 1;
+    }
+
+    /** Lets go of a dissolved profile's held records, once they are resolved again and what follows them moved. */
+    public void releaseDissolved(ProfileId id) {
+        RELEASE_DISSOLVED.run(connection, new String[] {keys.profile(id), keys.dissolvedRecords(id), keys.splitOut(id)});
     }
 
     private static final LuaScript SEAL = new LuaScript("""

@@ -137,6 +137,20 @@ public final class RedisKeys {
         }
 
         /**
+         * Hash like {@link #records}: the records of a dissolved profile (a split, a re-resolution) from the
+         * moment it is dissolved until they are resolved again and what follows them has moved, so a
+         * process that stops in between loses none of them.
+         */
+        public String dissolvedRecords(ProfileId id) {
+            return prefix + "{p:" + id.value() + "}:dissolved";
+        }
+
+        /** Set: the source record keys a split moved out of a dissolved profile (held with its records). */
+        public String splitOut(ProfileId id) {
+            return prefix + "{p:" + id.value() + "}:split-out";
+        }
+
+        /**
          * The hash tag (with this namespace's prefix) that every key of one profile starts with, e.g.
          * {@code {p:ID}}; other packages append their own suffix to keep their keys in the profile's slot.
          */
@@ -248,6 +262,11 @@ public final class RedisKeys {
             return prefix + "{p:*}:records";
         }
 
+        /** SCAN pattern matching the {@link #dissolvedRecords} hash of every dissolved profile of this namespace. */
+        public String dissolvedPattern() {
+            return prefix + "{p:*}:dissolved";
+        }
+
         /** SCAN pattern matching every cannot-link set of this namespace. */
         public String cannotLinkPattern() {
             return prefix + "nl:*";
@@ -263,10 +282,18 @@ public final class RedisKeys {
 
         /** The profile id named by a key of this namespace's {@link #recordsPattern()}. */
         public ProfileId profileOfRecordsKey(String key) {
+            return profileOf(key, "}:records", "not a records key of this namespace");
+        }
+
+        /** The profile id named by a key of this namespace's {@link #dissolvedPattern()}. */
+        public ProfileId profileOfDissolvedKey(String key) {
+            return profileOf(key, "}:dissolved", "not a dissolved-records key of this namespace");
+        }
+
+        private ProfileId profileOf(String key, String tail, String problem) {
             String head = prefix + "{p:";
-            String tail = "}:records";
             if (!key.startsWith(head) || !key.endsWith(tail) || key.length() <= head.length() + tail.length()) {
-                throw new IllegalArgumentException("not a records key of this namespace");
+                throw new IllegalArgumentException(problem);
             }
             return new ProfileId(key.substring(head.length(), key.length() - tail.length()));
         }

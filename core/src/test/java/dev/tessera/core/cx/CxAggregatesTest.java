@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.core.cx.AggregateQuery.Dimension;
 import dev.tessera.core.cx.AggregateQuery.Granularity;
 import dev.tessera.core.cx.AggregateReport.Bucket;
-import dev.tessera.core.identity.ProfileResolver.SplitResult;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
@@ -53,7 +52,7 @@ class CxAggregatesTest extends CxStoreTestBase {
         CustomerRecord record = new CustomerRecord(id, T0, Arrays.stream(emails)
                 .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of());
         var resolution = resolver.resolve(record);
-        new CxIdentityHooks(cx, profiles).afterResolve(record, resolution);
+        new CxIdentityHooks(cx).afterResolve(record, resolution);
         return resolution.profileId();
     }
 
@@ -154,8 +153,7 @@ class CxAggregatesTest extends CxStoreTestBase {
         assertThat(cx.interactions(merged)).hasSize(5); // four and the merge note
         assertThat(buckets()).isEqualTo(before);
 
-        SplitResult split = resolver.split(merged, Set.of(annCrm));
-        new CxIdentityHooks(cx, profiles).afterSplit(split);
+        resolver.split(merged, Set.of(annCrm), new CxIdentityHooks(cx)::afterMoved);
         assertThat(buckets()).isEqualTo(before);
         assertThat(day(DAY0).orders().count()).isEqualTo(1);
         assertThat(day(DAY0).nps().answers()).isEqualTo(1);

@@ -50,7 +50,7 @@ class CxBatchAppendTest extends CxStoreTestBase {
     private static final SourceRecordId LATE = rec("crm", "late");
 
     private CxIdentityHooks hooks() {
-        return new CxIdentityHooks(cx, profiles);
+        return new CxIdentityHooks(cx);
     }
 
     private Resolution resolve(SourceRecordId id, String... emails) {

@@ -7,10 +7,7 @@ import dev.tessera.core.model.Interaction.ScoreType;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.SourceRecordId;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -56,37 +53,5 @@ final class CxFixtures {
 
     static Interaction activity(SourceRecordId who, String id, Instant at, String channel) {
         return new Interaction(id, who, InteractionKind.CRM_ACTIVITY, channel, "account", at, null, null, Map.of());
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(java.time.Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -29,7 +29,7 @@ class CxMergeSplitTest extends CxStoreTestBase {
     private final SourceRecordId annCrm = rec("crm", "A-17");
 
     private CxIdentityHooks hooks() {
-        return new CxIdentityHooks(cx, profiles);
+        return new CxIdentityHooks(cx);
     }
 
     @Test
@@ -172,8 +172,7 @@ class CxMergeSplitTest extends CxStoreTestBase {
         SourceRecordId zedCrm = rec("crm", "zed");
         ProfileId whole = resolveAndHook(zed, "zed@example.com").profileId();
         resolveAndHook(zedCrm, "zed@example.com");
-        SplitResult split = resolver.split(whole, Set.of(zedCrm));
-        hooks().afterSplit(split);
+        SplitResult split = resolver.split(whole, Set.of(zedCrm), hooks()::afterMoved);
         ProfileId out = split.movedOut().get(0);
         List<AppendResult> afterSplit = cx.appendAll(List.of(activity(zedCrm, "after-split", T0, "web"),
                 order(zed, "kept", T0, "7", "EUR")), refuse, Map.of(zedCrm, whole, zed, whole));
@@ -190,12 +189,13 @@ class CxMergeSplitTest extends CxStoreTestBase {
         cx.append(order(annCrm, "o-2", T0.minus(Duration.ofDays(2)), "99", "EUR"));
         cx.append(activity(annCrm, "call", T0.minus(Duration.ofDays(1)), "phone"));
 
-        SplitResult split = resolver.split(merged, Set.of(annCrm));
-        // an append racing the split: the record's index entry names a dissolved profile meanwhile
-        redis.commands().hset(cx.pendingKey(annCrm), "crm:raced",
-                CxJson.write(activity(annCrm, "raced", T0.minus(Duration.ofHours(2)), "web")));
-        hooks().afterSplit(split);
-        hooks().afterSplit(split); // idempotent
+        SplitResult split = resolver.split(merged, Set.of(annCrm), moved -> {
+            // an append racing the split: the record's index entry names a dissolved profile meanwhile
+            redis.commands().hset(cx.pendingKey(annCrm), "crm:raced",
+                    CxJson.write(activity(annCrm, "raced", T0.minus(Duration.ofHours(2)), "web")));
+            hooks().afterMoved(moved);
+            hooks().afterMoved(moved); // idempotent
+        });
 
         ProfileId rest = split.remaining().get(0);
         ProfileId out = split.movedOut().get(0);

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.core.cx.AggregateQuery.Dimension;
 import dev.tessera.core.cx.AggregateQuery.Granularity;
 import dev.tessera.core.cx.AggregateReport.Bucket;
-import dev.tessera.core.identity.ProfileResolver.SplitResult;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
@@ -50,7 +49,7 @@ class CxStageEventTimeTest extends CxStoreTestBase {
         CustomerRecord record = new CustomerRecord(id, T0, Arrays.stream(emails)
                 .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of());
         var resolution = resolver.resolve(record);
-        new CxIdentityHooks(cx, profiles).afterResolve(record, resolution);
+        new CxIdentityHooks(cx).afterResolve(record, resolution);
         return resolution.profileId();
     }
 
@@ -276,8 +275,7 @@ class CxStageEventTimeTest extends CxStoreTestBase {
         assertThat(buckets()).isEqualTo(incremental);
 
         clock.advance(Duration.ofHours(1));
-        SplitResult split = resolver.split(merged, Set.of(annCrm));
-        new CxIdentityHooks(cx, profiles).afterSplit(split);
+        resolver.split(merged, Set.of(annCrm), new CxIdentityHooks(cx)::afterMoved);
 
         assertThat(cx.stages(profileOf(ann)).get(cx.stages(profileOf(ann)).size() - 1).stage())
                 .isEqualTo(JourneyStage.CHURNED);

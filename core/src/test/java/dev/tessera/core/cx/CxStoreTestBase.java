@@ -13,6 +13,7 @@ import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.MovableClock;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ abstract class CxStoreTestBase {
     protected RedisConnection redis;
     protected ProfileStore profiles;
     protected ProfileResolver resolver;
-    protected CxFixtures.MovableClock clock;
+    protected MovableClock clock;
     protected CxStore cx;
 
     @BeforeEach
@@ -33,7 +34,7 @@ abstract class CxStoreTestBase {
         RedisTestSupport.flush();
         redis = RedisTestSupport.connect();
         profiles = new ProfileStore(redis);
-        clock = new CxFixtures.MovableClock(T0);
+        clock = new MovableClock(T0);
         resolver = new ProfileResolver(profiles, new ExactKeyPolicy(), new GoldenRecordBuilder(), clock);
         cx = store(CxSettings.defaults());
     }
@@ -52,7 +53,7 @@ abstract class CxStoreTestBase {
         CustomerRecord record = new CustomerRecord(id, T0, java.util.Arrays.stream(emails)
                 .map(e -> new Identifier(IdentifierType.EMAIL, e)).toList(), Map.of());
         Resolution resolution = resolver.resolve(record);
-        new CxIdentityHooks(cx, profiles).afterResolve(record, resolution);
+        new CxIdentityHooks(cx).afterResolve(record, resolution);
         return resolution;
     }
 

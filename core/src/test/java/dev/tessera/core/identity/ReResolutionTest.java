@@ -170,7 +170,7 @@ class ReResolutionTest {
         cx.consent().record(family, new dev.tessera.core.privacy.ConsentEntry("analytics",
                 dev.tessera.core.privacy.ConsentChannel.ANY, dev.tessera.core.privacy.ConsentStatus.GRANTED, at,
                 dev.tessera.core.privacy.ConsentEntry.AGENT, null, "agent-1", at));
-        var hooks = new dev.tessera.core.cx.CxIdentityHooks(cx, store);
+        var hooks = new dev.tessera.core.cx.CxIdentityHooks(cx);
 
         new ReResolution(store, PROBABILISTIC, Clock.systemUTC()).onMoved(hooks::afterMoved).apply();
 

@@ -225,8 +225,7 @@ class ConsentStoreTest {
         f.cx.consent().record(p, new ConsentEntry("profiling", ConsentChannel.ANY, ConsentStatus.WITHDRAWN,
                 T0.minusSeconds(10), ConsentEntry.AGENT, null, "agent-sub-1", T0));
 
-        ProfileResolver.SplitResult split = f.resolver.split(p, Set.of(crm.id()));
-        f.hooks.afterSplit(split);
+        ProfileResolver.SplitResult split = f.resolver.split(p, Set.of(crm.id()), f.hooks::afterMoved);
 
         ProfileId remaining = split.remaining().get(0);
         ProfileId moved = split.movedOut().get(0);

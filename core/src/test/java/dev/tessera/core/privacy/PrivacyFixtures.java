@@ -51,7 +51,7 @@ final class PrivacyFixtures {
                 refuseIdentifiers);
         resolver = IdentitySettings.defaults().resolver(profiles, clock, tombstones);
         cx = new CxStore(profiles, CxSettings.defaults(), clock, tombstones);
-        hooks = new CxIdentityHooks(cx, profiles);
+        hooks = new CxIdentityHooks(cx);
         audit = new AuditLog(redis);
         deadLetters = new DeadLetterStore(redis, clock);
         erasure = new Erasure(profiles, cx, tombstones, resolver.policy(), audit, clock, deadLetters);

@@ -68,7 +68,7 @@ class SegmentEngineTest {
                 "test-key-of-32-characters-long!!".getBytes(StandardCharsets.UTF_8), true);
         resolver = IdentitySettings.defaults().resolver(profiles, CLOCK, tombstones);
         cx = new CxStore(profiles, CxSettings.defaults(), CLOCK, tombstones);
-        hooks = new CxIdentityHooks(cx, profiles);
+        hooks = new CxIdentityHooks(cx);
         segments = new SegmentStore(redis, RedisKeys.Namespace.DEFAULT);
         engine = new SegmentEngine(profiles, cx, segments, CLOCK);
         erasure = new Erasure(profiles, cx, tombstones, resolver.policy(), new AuditLog(redis), CLOCK);

@@ -55,8 +55,8 @@ class IngestionConfiguration {
     }
 
     @Bean
-    CxIdentityHooks cxIdentityHooks(CxStore cx, ProfileStore store) {
-        return new CxIdentityHooks(cx, store);
+    CxIdentityHooks cxIdentityHooks(CxStore cx) {
+        return new CxIdentityHooks(cx);
     }
 
     @Bean

@@ -180,8 +180,8 @@ class ProfileController {
             }
         }
         try {
-            ProfileResolver.SplitResult result = resolver.split(profileId(id), moveOut);
-            cxHooks.afterSplit(result); // interactions follow their records out of the split profile
+            // interactions and consent follow their records out of the split profile before it lets them go
+            ProfileResolver.SplitResult result = resolver.split(profileId(id), moveOut, cxHooks::afterMoved);
             return new SplitView(result.split().value(), result.remaining().stream().map(ProfileId::value).toList(),
                     result.movedOut().stream().map(ProfileId::value).toList());
         } catch (NoSuchElementException e) {

@@ -57,8 +57,8 @@ class StorageConfiguration {
     }
 
     @Bean
-    CxIdentityHooks cxIdentityHooks(CxStore cx, ProfileStore store) {
-        return new CxIdentityHooks(cx, store);
+    CxIdentityHooks cxIdentityHooks(CxStore cx) {
+        return new CxIdentityHooks(cx);
     }
 
     @Bean
