@@ -43,11 +43,20 @@ abstract class JsonFormat implements VendorFormat {
      * ({@code {"ticket": {...}}} or the bare object) is the whole payload, so its failure rejects the payload.
      */
     static MappedPayload pageOrOne(JsonNode root, String plural, String singular, Function<JsonNode, List<MappedItem>> mapper) {
+        return pageOrOne(root, plural, singular, mapper, Json::write);
+    }
+
+    /**
+     * {@link #pageOrOne} where a rejected element of a page is kept as {@code kept} writes it: a payload that
+     * replays on its own through the same format (e.g. the element with what the page side-loaded for it).
+     */
+    static MappedPayload pageOrOne(JsonNode root, String plural, String singular, Function<JsonNode, List<MappedItem>> mapper,
+            Function<JsonNode, String> kept) {
         if (root.path(plural).isArray()) {
-            return each(root.path(plural), mapper);
+            return each(root.path(plural), mapper, kept);
         }
         if (root.isArray()) {
-            return each(root, mapper);
+            return each(root, mapper, kept);
         }
         JsonNode one = root.path(singular).isObject() ? root.path(singular) : root;
         return new MappedPayload(mapper.apply(Json.requireObject(one, "the " + singular)), List.of());
@@ -55,15 +64,20 @@ abstract class JsonFormat implements VendorFormat {
 
     /** Maps each element on its own: a bad element becomes a rejection and the others are kept. */
     static MappedPayload each(JsonNode elements, Function<JsonNode, List<MappedItem>> mapper) {
+        return each(elements, mapper, Json::write);
+    }
+
+    private static MappedPayload each(JsonNode elements, Function<JsonNode, List<MappedItem>> mapper,
+            Function<JsonNode, String> kept) {
         List<MappedItem> items = new ArrayList<>();
         List<ItemRejection> rejections = new ArrayList<>();
         for (JsonNode element : elements) {
             try {
                 items.addAll(mapper.apply(element));
             } catch (PayloadRejectedException e) {
-                rejections.add(new ItemRejection(e.reason(), e.getMessage(), Json.write(element)));
+                rejections.add(new ItemRejection(e.reason(), e.getMessage(), kept.apply(element)));
             } catch (IllegalArgumentException e) {
-                rejections.add(new ItemRejection(INVALID_VALUE, e.getMessage(), Json.write(element)));
+                rejections.add(new ItemRejection(INVALID_VALUE, e.getMessage(), kept.apply(element)));
             }
         }
         return new MappedPayload(items, rejections);

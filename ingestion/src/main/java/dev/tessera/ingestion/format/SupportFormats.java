@@ -238,6 +238,13 @@ final class SupportFormats {
                     }
                 }
                 return List.of(new MappedItem(person.record(), List.of()));
+            }, user -> {
+                // a rejected user is kept with its own side-loaded identities, so a replay still has them
+                tools.jackson.databind.node.ObjectNode kept = Json.MAPPER.createObjectNode();
+                kept.set("user", user);
+                tools.jackson.databind.node.ArrayNode own = kept.putArray("identities");
+                text(user, "id").ifPresent(id -> identities.getOrDefault(id, List.of()).forEach(own::add));
+                return Json.write(kept);
             });
         }
     }

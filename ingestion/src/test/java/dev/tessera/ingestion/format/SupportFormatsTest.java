@@ -126,6 +126,29 @@ class SupportFormatsTest {
     }
 
     @Test
+    void aRejectedZendeskUserIsKeptWithItsOwnSideLoadedIdentitiesSoItsReplayHasThem() {
+        String page = """
+                {"users": [{"id": 1, "name": "Ann Lee", "updated_at": "2024-05-01T10:00:00Z"},
+                           {"id": 2, "name": "Bo Kim", "updated_at": "yesterday"}],
+                 "identities": [{"user_id": 1, "type": "email", "value": "ann@example.com"},
+                                {"user_id": 2, "type": "email", "value": "bo@example.com"},
+                                {"user_id": 2, "type": "phone_number", "value": "+44 7700 900123"},
+                                {"user_id": 2, "type": "twitter", "value": "bokim"}]}""";
+        VendorFormat format = formats.byName("zendesk-user");
+
+        MappedPayload mapped = format.map(Samples.payload("zd", page, true));
+
+        assertThat(mapped.items()).extracting(i -> i.record().id().key()).containsExactly("zd:1");
+        String kept = mapped.rejections().get(0).item();
+        assertThat(kept).contains("bo@example.com", "+44 7700 900123", "bokim").doesNotContain("ann@example.com");
+        // replayed once what rejected it is mended (here: the time), the record has its identities again
+        MappedPayload replayed = format.map(Samples.payload("zd", kept.replace("yesterday", "2024-05-02T10:00:00Z"), true));
+        CustomerRecord bo = replayed.items().get(0).record();
+        assertThat(bo.id().key()).isEqualTo("zd:2");
+        assertThat(ShopFormatsTest.ids(bo)).contains("EMAIL=bo@example.com", "PHONE=+447700900123");
+    }
+
+    @Test
     void freshdeskTicketGivesOpenedFirstReplyAndSolvedAndTheEmbeddedRequester() {
         MappedPayload mapped = formats.byName("freshdesk-ticket").map(Samples.payload("fd", "support/freshdesk_v2_ticket.json"));
 
