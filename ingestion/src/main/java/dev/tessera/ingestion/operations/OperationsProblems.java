@@ -37,7 +37,8 @@ class OperationsProblems {
 
     static final class NotRunning extends Problem {
         NotRunning(String source) {
-            super("source " + source + " has no route (it is disabled, or its transport starts none)");
+            super("source " + source + " has no route to stop or start (it is disabled, its transport starts none, or"
+                    + " for transport custom no route of yours has delivered for it since start-up)");
         }
     }
 

@@ -76,6 +76,19 @@ public final class SourceActivity {
         counters(source).progress.updateAndGet(p -> p == null ? null : p.next());
     }
 
+    /**
+     * A Camel route of the integrator's own (YAML) delivered a payload for this source of transport
+     * custom: its status is the source's, and stopping or starting the source stops or starts it.
+     */
+    public void deliveredBy(String source, String camelRoute) {
+        counters(source).customRoutes.add(camelRoute);
+    }
+
+    /** The integrator's own routes that have delivered for this source since start-up, by id. */
+    public java.util.SortedSet<String> customRoutes(String source) {
+        return new java.util.TreeSet<>(counters(source).customRoutes);
+    }
+
     public void fileFinished(String source) {
         counters(source).progress.set(null);
     }
@@ -144,6 +157,7 @@ public final class SourceActivity {
         final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
         final AtomicReference<LastError> lastError = new AtomicReference<>();
         final AtomicReference<Progress> progress = new AtomicReference<>();
+        final java.util.Set<String> customRoutes = ConcurrentHashMap.newKeySet();
 
         Optional<Duration> lag() {
             try {

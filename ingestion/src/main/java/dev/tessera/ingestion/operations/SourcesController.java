@@ -3,6 +3,7 @@ package dev.tessera.ingestion.operations;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.ingestion.system.IngestionProperties;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
+import dev.tessera.ingestion.system.IngestionProperties.Transport;
 import java.time.Instant;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -48,32 +49,60 @@ class SourcesController {
     @PostMapping("/{name}/stop")
     SourceStatus stop(@PathVariable String name) throws Exception {
         Source source = Sources.find(properties, name);
-        if (camel.getRoute(source.routeId()) == null) {
+        List<String> routes = camelRoutes(source);
+        if (routes.isEmpty()) {
             throw new OperationsProblems.NotRunning(name);
         }
-        camel.getRouteController().stopRoute(source.routeId());
+        for (String route : routes) {
+            camel.getRouteController().stopRoute(route);
+        }
         return status(source);
     }
 
     @PostMapping("/{name}/start")
     SourceStatus start(@PathVariable String name) throws Exception {
         Source source = Sources.find(properties, name);
-        if (camel.getRoute(source.routeId()) == null) {
+        List<String> routes = camelRoutes(source);
+        if (routes.isEmpty()) {
             throw new OperationsProblems.NotRunning(name);
         }
-        camel.getRouteController().startRoute(source.routeId());
+        for (String route : routes) {
+            camel.getRouteController().startRoute(route);
+        }
         return status(source);
+    }
+
+    /**
+     * The Camel routes that feed a source: its own, or for transport custom the integrator's routes that
+     * delivered for it since start-up (a custom source has no route of Tessera's).
+     */
+    private List<String> camelRoutes(Source source) {
+        java.util.Collection<String> ids = source.transport() == Transport.CUSTOM
+                ? activity.customRoutes(source.name()) : List.of(source.routeId());
+        return ids.stream().filter(id -> camel.getRoute(id) != null).toList();
+    }
+
+    /**
+     * A source's route status: its route's; for transport custom the integrator's routes' (started when
+     * one of them is), or {@code waiting} until one of them delivers.
+     */
+    private String routeStatus(Source source) {
+        List<String> routes = camelRoutes(source);
+        if (routes.isEmpty()) {
+            return !source.enabled() ? "disabled" : source.transport() == Transport.CUSTOM ? "waiting" : "not-started";
+        }
+        List<ServiceStatus> statuses = routes.stream().map(id -> camel.getRouteController().getRouteStatus(id)).toList();
+        ServiceStatus shown = statuses.contains(ServiceStatus.Started) ? ServiceStatus.Started : statuses.get(0);
+        return shown.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private SourceStatus status(Source source) {
         SourceActivity.Snapshot s = activity.snapshot(source.name());
-        ServiceStatus route = camel.getRoute(source.routeId()) == null ? null
-                : camel.getRouteController().getRouteStatus(source.routeId());
         return new SourceStatus(source.name(), source.kind().name().toLowerCase(java.util.Locale.ROOT),
                 source.transport().name().toLowerCase(java.util.Locale.ROOT),
                 source.format(), source.enabled(), source.routeId(),
-                route == null ? (source.enabled() ? "not-started" : "disabled")
-                        : route.name().toLowerCase(java.util.Locale.ROOT),
+                source.transport() == Transport.CUSTOM ? List.copyOf(activity.customRoutes(source.name())) : null,
+                routeStatus(source),
                 s.received(), s.stored(), s.rejected(), s.erased(), deadLetters.count(source.routeId()),
                 s.lastSuccess().orElse(null),
                 s.lastError().map(e -> new LastError(e.at(), e.reason())).orElse(null),
@@ -92,9 +121,11 @@ class SourcesController {
      *                   null for other transports and while unknown
      * @param progress   the file being imported, rows done of total; null when idle
      * @param erased     items refused because their person was erased (not dead-lettered: docs/privacy.md)
+     * @param customRoutes for transport custom: the integrator's Camel routes that delivered for the source
+     *                   since start-up (their status is the source's); null for other transports
      */
     record SourceStatus(String name, String kind, String transport, String format, boolean enabled, String route,
-            String status, long received, long stored, long rejected, long erased, long deadLetters, Instant lastSuccess,
+            List<String> customRoutes, String status, long received, long stored, long rejected, long erased, long deadLetters, Instant lastSuccess,
             LastError lastError, Double lagSeconds, Long lagMessages, Progress progress) {}
 
     record LastError(Instant at, String reason) {}

@@ -27,6 +27,8 @@ class PollAndCustomRoutes extends RouteBuilder {
 
     /** Where custom routes deliver payloads (body: the bytes or text of one payload). */
     static final String INTAKE = "direct:tessera-intake";
+    /** Id of the route behind {@value #INTAKE}. */
+    static final String INTAKE_ROUTE = "tessera-intake";
     /** Header naming the (custom-transport) source a payload sent to {@value #INTAKE} belongs to. */
     static final String SOURCE_HEADER = "TesseraSource";
 
@@ -54,7 +56,7 @@ class PollAndCustomRoutes extends RouteBuilder {
             }
         }
         from(INTAKE)
-                .routeId("tessera-intake")
+                .routeId(INTAKE_ROUTE)
                 .routeConfigurationId(SourceErrorHandling.ID)
                 .process(this::custom);
     }
@@ -149,6 +151,11 @@ class PollAndCustomRoutes extends RouteBuilder {
         }
         byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
         String route = exchange.getFromRouteId() == null ? "custom" : exchange.getFromRouteId();
+        String from = exchange.getFromRouteId();
+        if (from != null && !from.equals(INTAKE_ROUTE) && !from.startsWith("source-")) {
+            // one of the integrator's routes (not ours, not a template call): stopping the source stops it
+            activity.deliveredBy(name, from);
+        }
         // the route's text headers reach the format as a webhook's would (X-Tessera-Requester-Id for
         // freshdesk-conversation, say); Camel's own and non-text ones do not
         Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -632,6 +632,24 @@ class SourceRoutesIT {
         JsonNode record = get("/api/v1/profiles?email=custom.route@example.com").at("/items/0/records/0");
         assertThat(record.get("source").asString()).isEqualTo("custom-events");
         assertThat(record.get("sourceId").asString()).isEqualTo("cu-1");
+
+        // the source's status is its feeding route's, and stopping the source stops that route
+        JsonNode status = ingestion("GET", "/api/v1/sources/custom-events", 200);
+        assertThat(status.get("status").asString()).isEqualTo("started");
+        assertThat(status.get("customRoutes").toString()).isEqualTo("[\"custom-feed\"]");
+        try {
+            assertThat(ingestion("POST", "/api/v1/sources/custom-events/stop", 200).get("status").asString())
+                    .isEqualTo("stopped");
+            assertThat(camel.getCamelContext().getRouteController().getRouteStatus("custom-feed").isStopped()).isTrue();
+            assertThat(camel.getCamelContext().getRouteController().getRouteStatus("tessera-intake").isStarted()).isTrue();
+        } finally {
+            assertThat(ingestion("POST", "/api/v1/sources/custom-events/start", 200).get("status").asString())
+                    .isEqualTo("started");
+        }
+        // a custom source no route of the integrator's has fed yet (the test calls the intake itself)
+        JsonNode idle = ingestion("GET", "/api/v1/sources/custom-freshdesk", 200);
+        assertThat(idle.get("status").asString()).isEqualTo("waiting");
+        ingestion("POST", "/api/v1/sources/custom-freshdesk/stop", 409);
     }
 
     @Test
