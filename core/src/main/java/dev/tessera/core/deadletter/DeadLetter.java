@@ -19,9 +19,12 @@ import java.util.Objects;
  *                 (a CSV source's id column): {@code ""} when the item had none readable; null when the route
  *                 does not say (webhook payloads, older entries), and an erasure then looks for the id as a
  *                 word anywhere in the payload
+ * @param headers  the delivery's headers a format reads besides the body ({@code X-Tessera-…}, e.g. the
+ *                 requester a route names for Freshdesk conversations), so a replay maps the payload as it
+ *                 arrived; empty when there were none (and for older entries)
  */
 public record DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt,
-        String recordSource, String sourceId) {
+        String recordSource, String sourceId, java.util.Map<String, String> headers) {
 
     /** A dead letter of a route whose record source is not known. */
     public DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt) {
@@ -34,6 +37,12 @@ public record DeadLetter(String id, String route, String origin, String reason, 
         this(id, route, origin, reason, payload, receivedAt, recordSource, null);
     }
 
+    /** A dead letter without headers. */
+    public DeadLetter(String id, String route, String origin, String reason, String payload, Instant receivedAt,
+            String recordSource, String sourceId) {
+        this(id, route, origin, reason, payload, receivedAt, recordSource, sourceId, null);
+    }
+
     public DeadLetter {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(route, "route");
@@ -41,5 +50,6 @@ public record DeadLetter(String id, String route, String origin, String reason, 
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(receivedAt, "receivedAt");
+        headers = headers == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(headers));
     }
 }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -58,11 +59,23 @@ public final class DeadLetterStore {
      * ({@link DeadLetter#sourceId()}: {@code ""} when it had no readable id, null when the route cannot tell).
      */
     public DeadLetter add(String route, String origin, String reason, String payload, String sourceId) {
+        return add(route, origin, reason, payload, sourceId, Map.of());
+    }
+
+    /**
+     * As {@link #add(String, String, String, String, String)}, with the delivery's headers that a replay
+     * needs ({@link DeadLetter#headers()}): part of the identity, since the same body under another header
+     * (another ticket's requester) is another item.
+     */
+    public DeadLetter add(String route, String origin, String reason, String payload, String sourceId,
+            Map<String, String> headers) {
         // The origin (file name, line) is not part of the identity: the same row re-delivered in another
         // file is the same rejection.
-        String id = RedisKeys.digest(route + "\n" + reason + "\n" + payload);
+        StringBuilder identity = new StringBuilder(route).append('\n').append(reason).append('\n').append(payload);
+        new java.util.TreeMap<>(headers).forEach((name, value) -> identity.append('\n').append(name).append(": ").append(value));
+        String id = RedisKeys.digest(identity.toString());
         DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant(), named.get(route),
-                sourceId);
+                sourceId, headers);
         // One script: a process killed between HSETNX and ZADD would leave an entry that list() and count()
         // never show, and every later add of the same rejection would find it present and skip the ZADD.
         redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},

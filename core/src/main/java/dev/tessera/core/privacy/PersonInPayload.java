@@ -93,7 +93,9 @@ final class PersonInPayload implements Predicate<DeadLetter> {
 
     @Override
     public boolean test(DeadLetter letter) {
-        String payload = letter.payload();
+        // the headers kept for its replay (a requester id, say) are searched with the payload
+        String payload = letter.headers().isEmpty() ? letter.payload()
+                : letter.payload() + "\n" + String.join("\n", letter.headers().values());
         if (payload == null || payload.isEmpty()) {
             return false;
         }

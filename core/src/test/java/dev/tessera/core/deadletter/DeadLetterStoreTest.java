@@ -51,6 +51,20 @@ class DeadLetterStoreTest {
     }
 
     @Test
+    void keepsTheHeadersAReplayNeedsAndTellsDeliveriesApartByThem() {
+        DeadLetter plain = store.add("source-fd", "custom:a", "reason", "{}");
+        DeadLetter ann = store.add("source-fd", "custom:a", "reason", "{}", null, java.util.Map.of("X-Tessera-Requester-Id", "7"));
+        DeadLetter bob = store.add("source-fd", "custom:b", "reason", "{}", null, java.util.Map.of("X-Tessera-Requester-Id", "8"));
+
+        assertThat(plain.id()).as("without headers, as before").isEqualTo(dev.tessera.core.store.RedisKeys.digest(
+                "source-fd\nreason\n{}"));
+        assertThat(java.util.Set.of(plain.id(), ann.id(), bob.id())).hasSize(3);
+        assertThat(store.find("source-fd", ann.id()).orElseThrow().headers()).containsExactly(
+                java.util.Map.entry("X-Tessera-Requester-Id", "7"));
+        assertThat(store.find("source-fd", plain.id()).orElseThrow().headers()).isEmpty();
+    }
+
+    @Test
     void theSameRejectionFromAnotherDeliveryIsKeptOnce() {
         store.add("source-crm", "a.csv:3", "reason", "row");
         store.add("source-crm", "a-again.csv:3", "reason", "row");

@@ -83,6 +83,16 @@ class PersonInPayloadTest {
                 .as("her email in another row still counts").isTrue();
     }
 
+    @Test
+    void theHeadersKeptForAReplayAreSearchedToo() {
+        // Freshdesk conversations name no requester: the route that fetched them said who it was
+        String conversations = "{\"conversations\":[{\"body\":\"thanks\"}]}";
+        assertThat(ZELDA.test(new DeadLetter("id", "source-shop", "test", "reason", conversations, Instant.EPOCH,
+                "shop", null, Map.of("X-Tessera-Requester-Id", "cust-zq-7781")))).isTrue();
+        assertThat(ZELDA.test(new DeadLetter("id", "source-shop", "test", "reason", conversations, Instant.EPOCH,
+                "shop", null, Map.of("X-Tessera-Requester-Id", "cust-other-1")))).isFalse();
+    }
+
     private static DeadLetter row(String route, String recordSource, String payload, String sourceId) {
         return new DeadLetter("id", route, "test", "reason", payload, Instant.EPOCH, recordSource, sourceId);
     }

@@ -260,7 +260,7 @@ class DeadLettersController {
         PayloadIntake.Report report;
         try {
             report = intake.replay(ready, new SourcePayload(source.records(),
-                    letter.payload().getBytes(StandardCharsets.UTF_8), Map.of(), letter.receivedAt()), letter.origin());
+                    letter.payload().getBytes(StandardCharsets.UTF_8), letter.headers(), letter.receivedAt()), letter.origin());
         } catch (PayloadRejectedException e) {
             return new Attempt.Rejected(e.getMessage());
         }

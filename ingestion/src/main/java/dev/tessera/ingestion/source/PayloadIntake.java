@@ -90,7 +90,7 @@ public final class PayloadIntake {
             // the placeholder names the delivery: dead letters are keyed by their content, and every oversized
             // delivery would otherwise be the same one (a Kafka offset, a delivery id lost)
             reject(route, name, UNVERIFIED + ":" + origin, e.reason(), e.getMessage(),
-                    "(more than " + limit + " bytes, not kept; delivery " + origin + ")");
+                    "(more than " + limit + " bytes, not kept; delivery " + origin + ")", Map.of());
             throw e;
         }
         try {
@@ -100,7 +100,7 @@ public final class PayloadIntake {
             // so it can be replayed once an integrator decides it is wanted (storage is idempotent)
             boolean signed = e.reason() == PayloadRejectedException.Reason.REPLAYED;
             reject(route, name, (signed ? VERIFIED : UNVERIFIED) + ":" + origin, e.reason(), e.getMessage(),
-                    signed ? text(payload) : unverifiedText(payload));
+                    signed ? text(payload) : unverifiedText(payload), signed ? replayHeaders(payload) : Map.of());
             throw e;
         }
         MappedPayload mapped;
@@ -111,7 +111,7 @@ public final class PayloadIntake {
             String content = e.reason() == PayloadRejectedException.Reason.OVERSIZED
                     ? "(" + payload.body().length + " bytes, not kept: larger than the source's limit; delivery "
                             + origin + ")" : text(payload);
-            reject(route, name, VERIFIED + ":" + origin, e.reason(), e.getMessage(), content);
+            reject(route, name, VERIFIED + ":" + origin, e.reason(), e.getMessage(), content, replayHeaders(payload));
             throw e;
         }
         return store(route, name, origin, mapped, payload);
@@ -130,7 +130,8 @@ public final class PayloadIntake {
      */
     public void keepFailed(SourceCatalog.Ready source, SourcePayload payload, String origin, RuntimeException failure) {
         String why = "failed: " + failure.getClass().getSimpleName();
-        deadLetters.add(source.source().routeId(), VERIFIED + ":" + origin, why, text(payload));
+        deadLetters.add(source.source().routeId(), VERIFIED + ":" + origin, why, text(payload), null,
+                replayHeaders(payload));
         activity.rejected(source.source().name(), why);
     }
 
@@ -173,7 +174,7 @@ public final class PayloadIntake {
             // the whole payload, as delivered: replaying it stores what was stored again (idempotent) and
             // tries this interaction once more; the reason names the field, not the interaction or its record
             rejectedIds.add(reject(route, name, VERIFIED + ":" + origin, PayloadRejectedException.Reason.INVALID_VALUE,
-                    e.getMessage(), text(payload)));
+                    e.getMessage(), text(payload), replayHeaders(payload)));
             invalid[0]++;
         }, resolved);
         rejected += invalid[0];
@@ -187,7 +188,7 @@ public final class PayloadIntake {
         }
         for (ItemRejection rejection : mapped.rejections()) {
             rejectedIds.add(reject(route, name, VERIFIED + ":" + origin, rejection.reason(), rejection.message(),
-                    rejection.item()));
+                    rejection.item(), replayHeaders(payload)));
             rejected++;
         }
         if (erased > 0) {
@@ -202,11 +203,33 @@ public final class PayloadIntake {
 
     /** Keeps a rejected item as a dead letter; its id. */
     private String reject(String route, String source, String origin, PayloadRejectedException.Reason reason,
-            String message, String content) {
+            String message, String content, Map<String, String> headers) {
         String why = reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message;
-        String id = deadLetters.add(route, origin, why, content).id();
+        String id = deadLetters.add(route, origin, why, content, null, headers).id();
         activity.rejected(source, why);
         return id;
+    }
+
+    /** Prefix of the headers a format may read besides the body; they are kept with a dead letter. */
+    static final String FORMAT_HEADER_PREFIX = "x-tessera-";
+    private static final int KEPT_HEADERS = 16;
+    private static final int KEPT_HEADER_CHARS = 1024;
+
+    /**
+     * The headers of a verified payload that its replay needs: those a format reads ({@code X-Tessera-…},
+     * set by an integrator's route or a poller, e.g. the requester of Freshdesk conversations), at most {@value #KEPT_HEADERS} of at most
+     * {@value #KEPT_HEADER_CHARS} characters each. Vendors' and transport headers are not kept.
+     */
+    static Map<String, String> replayHeaders(SourcePayload payload) {
+        Map<String, String> kept = new java.util.TreeMap<>();
+        payload.headers().forEach((name, value) -> {
+            // the endpoint a webhook came through is not needed: a replay goes to the intake directly
+            if (kept.size() < KEPT_HEADERS && name.toLowerCase(Locale.ROOT).startsWith(FORMAT_HEADER_PREFIX)
+                    && !name.equalsIgnoreCase(WebhookRoutes.FORMAT_HEADER) && value.length() <= KEPT_HEADER_CHARS) {
+                kept.put(name, value);
+            }
+        });
+        return kept;
     }
 
     private static String text(SourcePayload payload) {

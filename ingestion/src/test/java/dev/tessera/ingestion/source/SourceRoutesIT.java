@@ -667,6 +667,29 @@ class SourceRoutesIT {
                 .hasRootCauseInstanceOf(dev.tessera.ingestion.format.PayloadRejectedException.class);
     }
 
+    @Test
+    void aDeadLetterKeepsTheHeadersItsFormatReadsAndItsReplayUsesThem() throws Exception {
+        String broken = new String(Samples.bytes("support/freshdesk_v2_ticket_conversations.json"), StandardCharsets.UTF_8)
+                .replaceFirst("\"created_at\"\\s*:\\s*\"[^\"]*\"", "\"created_at\": \"not a time\"");
+        assertThatThrownBy(() -> camel.requestBodyAndHeaders("direct:tessera-intake", broken.getBytes(StandardCharsets.UTF_8),
+                Map.of("TesseraSource", "custom-freshdesk", "X-Tessera-Requester-Id", "6012691534", "X-Other", "dropped"),
+                PayloadIntake.Report.class)).hasRootCauseInstanceOf(dev.tessera.ingestion.format.PayloadRejectedException.class);
+        DeadLetter kept = deadLetters.list("source-custom-freshdesk", 0, 1).get(0);
+        assertThat(kept.payload()).isEqualTo(broken);
+        assertThat(kept.headers()).containsExactly(Map.entry("X-Tessera-Requester-Id", "6012691534"));
+
+        // the same conversations kept (by an earlier configuration) with and without the header they need
+        String fine = new String(Samples.bytes("support/freshdesk_v2_ticket_conversations.json"), StandardCharsets.UTF_8);
+        DeadLetter withHeader = deadLetters.add("source-custom-freshdesk", PayloadIntake.VERIFIED + ":custom:a",
+                "old reason", fine, null, Map.of("X-Tessera-Requester-Id", "6012691534"));
+        DeadLetter without = deadLetters.add("source-custom-freshdesk", PayloadIntake.VERIFIED + ":custom:b",
+                "old reason", fine);
+        ingestion("POST", "/api/v1/sources/custom-freshdesk/dead-letters/" + withHeader.id() + "/replay", 200);
+        ingestion("POST", "/api/v1/sources/custom-freshdesk/dead-letters/" + without.id() + "/replay", 422);
+        assertThat(deadLetters.find("source-custom-freshdesk", withHeader.id())).isEmpty();
+        assertThat(deadLetters.find("source-custom-freshdesk", without.id())).isPresent();
+    }
+
     // ---- the integrator's operations API
 
     @Test
