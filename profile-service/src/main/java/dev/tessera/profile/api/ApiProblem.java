@@ -73,6 +73,16 @@ class ApiProblem {
         }
     }
 
+    /** A criterion this caller may not use (a marketer searching by a field masked for them, say). */
+    static final class NotForYourRole extends RuntimeException {
+        private final String parameter;
+
+        NotForYourRole(String parameter, String message) {
+            super(message, null, false, false);
+            this.parameter = parameter;
+        }
+    }
+
     static final class InvalidParameter extends RuntimeException {
         private final String parameter;
 
@@ -80,6 +90,15 @@ class ApiProblem {
             super(message, null, false, false);
             this.parameter = parameter;
         }
+    }
+
+    @ExceptionHandler
+    ProblemDetail notForYourRole(NotForYourRole e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.parameter + " " + e.getMessage());
+        problem.setTitle("Not for your role");
+        problem.setType(URI.create(TYPE_BASE + "not-for-your-role"));
+        problem.setProperty("parameter", e.parameter);
+        return problem;
     }
 
     @ExceptionHandler

@@ -19,20 +19,36 @@ import org.springframework.stereotype.Component;
  * Agents and admins serve customers and see everything; anyone else (marketers) sees in clear only the
  * fields {@code tessera.privacy.marketer.visible-fields} lists, every other value masked: emails as
  * {@code j***@e***.com}, phones as their last two digits, names as an initial, anything else as
- * {@code ***}. Field names, lineage (source, record, time) and metrics stay visible.
+ * {@code ***}. Source record ids are personal data too (a CRM keyed by email, a Segment user id): they are
+ * shown as a pseudonym ({@code crm:~3f9a…}, the same for one id within this process, not reversible)
+ * unless {@value #SOURCE_ID} is listed. Field names, sources and times of the lineage stay visible; the
+ * per-profile CX metrics (one known person's orders, answers, complaints) are left out, as on their own
+ * endpoint, which is agent and admin only.
  */
 @Component
 class PersonalData {
 
     static final String HIDDEN = "***";
+    /** The visible-fields entry that shows marketers source record ids in clear (and lets them look one up). */
+    static final String SOURCE_ID = "source_id";
     private static final Set<String> NAMES = Set.of(Attributes.FIRST_NAME, Attributes.LAST_NAME, "middle_name",
             "full_name", "name");
     private static final Set<String> FULL_VIEW = Set.of("ROLE_" + Roles.AGENT, "ROLE_" + Roles.ADMIN);
 
     private final Set<String> visible;
+    /** Key of this process's record-id pseudonyms: random, so a pseudonym cannot be checked against a guess. */
+    private final javax.crypto.spec.SecretKeySpec pseudonymKey;
 
+    @org.springframework.beans.factory.annotation.Autowired
     PersonalData(ProfileServiceProperties properties) {
-        this.visible = Set.copyOf(properties.privacy().marketer().visibleFields());
+        this(properties.privacy().marketer().visibleFields());
+    }
+
+    PersonalData(java.util.Collection<String> visibleFields) {
+        this.visible = Set.copyOf(visibleFields);
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        this.pseudonymKey = new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
     }
 
     /** True when this caller sees personal data in clear. */
@@ -51,7 +67,7 @@ class PersonalData {
             return view;
         }
         return new ProfileView(view.id(), maskAttributes(view.attributes()), maskIdentifiers(view.identifiers()),
-                view.records(), view.createdAt(), view.updatedAt());
+                maskRecords(view.records()), view.createdAt(), view.updatedAt());
     }
 
     ProfileDetailView apply(ProfileDetailView view, Authentication caller) {
@@ -59,9 +75,40 @@ class PersonalData {
             return view;
         }
         return new ProfileDetailView(view.id(), view.requestedId(), maskAttributes(view.attributes()),
-                maskIdentifiers(view.identifiers()), view.records(),
-                view.sourceRecords().stream().map(this::mask).toList(), view.metrics(), view.segments(), view.createdAt(),
+                maskIdentifiers(view.identifiers()), maskRecords(view.records()),
+                view.sourceRecords().stream().map(this::mask).toList(), null, view.segments(), view.createdAt(),
                 view.updatedAt(), true);
+    }
+
+    /** A source record id as this caller may see it: in clear, or {@code source:~pseudonym}. */
+    String recordKey(String key, Authentication caller) {
+        return fullView(caller) ? key : maskRecordKey(key);
+    }
+
+    private List<ProfileView.RecordRef> maskRecords(List<ProfileView.RecordRef> records) {
+        return records.stream().map(r -> new ProfileView.RecordRef(r.source(), pseudonym(r.sourceId()))).toList();
+    }
+
+    private String maskRecordKey(String key) {
+        if (key == null || visible.contains(SOURCE_ID)) {
+            return key;
+        }
+        int colon = key.indexOf(':');
+        return colon < 0 ? pseudonym(key) : key.substring(0, colon + 1) + pseudonym(key.substring(colon + 1));
+    }
+
+    private String pseudonym(String sourceId) {
+        if (sourceId == null || visible.contains(SOURCE_ID)) {
+            return sourceId;
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(pseudonymKey);
+            byte[] digest = mac.doFinal(sourceId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "~" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     /** Names of the personal-data fields shown in clear: golden and record attributes, identifier types. */
@@ -88,7 +135,7 @@ class PersonalData {
     private ProfileDetailView.SourceRecordView mask(ProfileDetailView.SourceRecordView record) {
         Map<String, String> attributes = new LinkedHashMap<>();
         record.attributes().forEach((name, value) -> attributes.put(name, mask(name, value)));
-        return new ProfileDetailView.SourceRecordView(record.key(), record.source(), record.sourceId(),
+        return new ProfileDetailView.SourceRecordView(maskRecordKey(record.key()), record.source(), pseudonym(record.sourceId()),
                 record.observedAt(), attributes, maskIdentifiers(record.identifiers()), record.linkedBy(),
                 record.linkedAt());
     }
@@ -96,7 +143,8 @@ class PersonalData {
     private Map<String, ProfileView.AttributeView> maskAttributes(Map<String, ProfileView.AttributeView> attributes) {
         Map<String, ProfileView.AttributeView> masked = new LinkedHashMap<>();
         attributes.forEach((name, a) -> masked.put(name,
-                new ProfileView.AttributeView(mask(name, a.value()), a.source(), a.sourceRecordId(), a.observedAt())));
+                new ProfileView.AttributeView(mask(name, a.value()), a.source(), maskRecordKey(a.sourceRecordId()),
+                        a.observedAt())));
         return masked;
     }
 

@@ -7,6 +7,7 @@ import dev.tessera.core.identity.KeptApartException;
 import dev.tessera.core.identity.MustLinkConflictException;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
+import dev.tessera.core.model.Attributes;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
@@ -264,6 +265,16 @@ class ProfileController {
             throw new ApiProblem.InvalidParameter("size", "must be between 1 and " + MAX_PAGE_SIZE);
         }
         String criterion = criteria.get(0);
+        // a search by a value the caller sees masked would tell it, prefix by prefix or guess by guess
+        if (criterion.equals("name") && !(personalData.shows(Attributes.FIRST_NAME, caller)
+                && personalData.shows(Attributes.LAST_NAME, caller))) {
+            throw new ApiProblem.NotForYourRole("name", "is masked for your role: a search by name prefix would"
+                    + " reveal it letter by letter (tessera.privacy.marketer.visible-fields)");
+        }
+        if (criterion.equals("source") && !personalData.shows(PersonalData.SOURCE_ID, caller)) {
+            throw new ApiProblem.NotForYourRole("sourceId", "is masked for your role: a lookup would confirm a"
+                    + " guessed record id (tessera.privacy.marketer.visible-fields)");
+        }
         int from = page * size;
         List<Profile> found = new ArrayList<>();
         List<ProfileId> matched = new ArrayList<>(); // every match the total counts, returned or not

@@ -63,7 +63,8 @@ public class SecurityConfiguration {
             // an email or phone search answers "is this contact value known?": people who serve customers only
             new AccessRule(HttpMethod.GET, List.of("/api/v1/profiles"), List.of("email", "phone"), Set.of(AGENT, ADMIN),
                     "search by email or phone"),
-            // marketers search by name prefix or source id and see masked profiles (tessera.privacy.marketer)
+            // marketers see masked profiles; they may search by name or source id only where those are visible to
+            // them (tessera.privacy.marketer.visible-fields, checked in ProfileController)
             new AccessRule(HttpMethod.GET, List.of("/api/v1/profiles", "/api/v1/profiles/*"), List.of(),
                     Set.of(AGENT, MARKETER, ADMIN), "profile search by name or source id, profile 360"),
             // CX history, matching evidence, per-profile metrics, consent
