@@ -26,10 +26,20 @@ public final class AuditLog {
 
     private final RedisClusterCommands<String, String> redis;
     private final RedisConnection connection;
+    private final int maxScanned;
 
     public AuditLog(RedisConnection connection) {
+        this(connection, MAX_SCANNED);
+    }
+
+    /** A log whose {@link #page} reads at most {@code maxScanned} entries per call (tests use few). */
+    public AuditLog(RedisConnection connection, int maxScanned) {
+        if (maxScanned < SCAN_BATCH) {
+            throw new IllegalArgumentException("maxScanned must be at least " + SCAN_BATCH);
+        }
         this.connection = connection;
         this.redis = connection.commands();
+        this.maxScanned = maxScanned;
     }
 
     /** Appends an entry and returns it with its stream id. */
@@ -52,9 +62,27 @@ public final class AuditLog {
      * stream id, exclusive) pages further back.
      */
     public List<AuditEntry> query(AuditQuery query) {
+        return page(query).entries();
+    }
+
+    /**
+     * Entries matching a query and where to go on from: at most {@code query.limit()} of them, and at most
+     * {@value #MAX_SCANNED} entries (or what the constructor says) read to find them (a filter that matches nothing in a long log must not
+     * read all of it in one request).
+     *
+     * @param next the id to pass as {@code before} for the next page: the last entry returned when the page
+     *             is full, the last entry read when the scan stopped early; null when nothing is left
+     */
+    public record Page(List<AuditEntry> entries, String next) {}
+
+    /** Entries read at most by one {@link #page} call. */
+    public static final int MAX_SCANNED = 50_000;
+
+    public Page page(AuditQuery query) {
         Predicate<AuditEntry> matches = query::matches;
         List<AuditEntry> found = new ArrayList<>();
         String upper = query.before().isEmpty() ? null : query.before();
+        int scanned = 0;
         Range.Boundary<String> lowerBound = query.from() == null
                 ? Range.Boundary.unbounded()
                 : Range.Boundary.including(query.from().toEpochMilli() + "-0");
@@ -72,12 +100,19 @@ public final class AuditLog {
                     }
                 }
             }
+            if (found.size() == query.limit()) {
+                return new Page(found, found.get(found.size() - 1).id());
+            }
             if (batch.size() < SCAN_BATCH) {
-                break;
+                return new Page(found, null);
             }
             upper = batch.get(batch.size() - 1).getId();
+            scanned += batch.size();
+            if (scanned >= maxScanned) {
+                return new Page(found, upper); // more to read: the caller goes on from here
+            }
         }
-        return found;
+        return new Page(found, found.isEmpty() ? null : found.get(found.size() - 1).id());
     }
 
     public long size() {

@@ -62,6 +62,26 @@ class AuditLogTest {
     }
 
     @Test
+    void aFilterMatchingLittleReadsABoundedPartPerCallAndSaysWhereToGoOn() {
+        AuditLog bounded = new AuditLog(redis, 500);
+        for (int i = 0; i < 1200; i++) {
+            log.append(AuditEntry.of(T0.plusSeconds(i), i == 5 ? "rare-actor" : "agent-1", "profile.read", "p-1",
+                    List.of(), ""));
+        }
+        AuditQuery rare = new AuditQuery("rare-actor", null, null, null, null, null, 10);
+
+        AuditLog.Page first = bounded.page(rare);
+        assertThat(first.entries()).as("the newest 500 of 1,200 read, no match among them").isEmpty();
+        assertThat(first.next()).isNotNull();
+        AuditLog.Page second = bounded.page(new AuditQuery("rare-actor", null, null, null, null, first.next(), 10));
+        assertThat(second.entries()).isEmpty();
+        AuditLog.Page third = bounded.page(new AuditQuery("rare-actor", null, null, null, null, second.next(), 10));
+        assertThat(third.entries()).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo("rare-actor"));
+        assertThat(third.next()).as("read to the end").isNull();
+        assertThat(log.page(rare).entries()).as("the default reads all 1,200").hasSize(1);
+    }
+
+    @Test
     void rejectsQueriesThatCannotBeRight() {
         assertThatThrownBy(() -> AuditQuery.newest(0)).hasMessageContaining("limit");
         assertThatThrownBy(() -> new AuditQuery(null, null, null, T0, T0, null, 10)).hasMessageContaining("from");

@@ -5,7 +5,6 @@ import dev.tessera.core.audit.AuditLog;
 import dev.tessera.core.audit.AuditQuery;
 import dev.tessera.core.model.ProfileId;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.MediaType;
@@ -48,16 +47,16 @@ class AuditController {
         action.ifPresent(a -> require("action", a.matches("[a-z][a-z0-9_.-]{0,63}"),
                 "must be an action name such as profile.read"));
         profile.ifPresent(p -> require("profile", ProfileId.isValid(p), "must be 1-64 characters of [A-Za-z0-9_-]"));
-        before.ifPresent(b -> require("before", b.matches("\\d{1,20}-\\d{1,20}"),
+        before.ifPresent(b -> require("before", b.matches("\\d{1,18}-\\d{1,18}") && !b.matches("0+-0+"),
                 "must be an audit entry id such as 1767225600000-0"));
         require("limit", limit >= 1 && limit <= AuditQuery.MAX_LIMIT, "must be between 1 and " + AuditQuery.MAX_LIMIT);
-        Instant start = instant("from", from);
-        Instant end = instant("to", to);
+        Instant start = TimeParameters.instant("from", from);
+        Instant end = TimeParameters.instant("to", to);
         require("from", start == null || end == null || start.isBefore(end), "must be before to");
-        List<AuditEntry> entries = log.query(new AuditQuery(actor.orElse(null), action.orElse(null),
+        require("to", end == null || end.isAfter(Instant.EPOCH), "must be after 1970-01-01T00:00:00Z");
+        AuditLog.Page page = log.page(new AuditQuery(actor.orElse(null), action.orElse(null),
                 profile.orElse(null), start, end, before.orElse(null), limit));
-        String next = entries.size() == limit ? entries.get(entries.size() - 1).id() : null;
-        return new AuditPage(entries, entries.size(), next);
+        return new AuditPage(page.entries(), page.entries().size(), page.next());
     }
 
     record AuditPage(List<AuditEntry> items, int count, String next) {}
@@ -68,11 +67,4 @@ class AuditController {
         }
     }
 
-    private static Instant instant(String name, Optional<String> value) {
-        try {
-            return value.map(Instant::parse).orElse(null);
-        } catch (DateTimeParseException e) {
-            throw new ApiProblem.InvalidParameter(name, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
-        }
-    }
 }

@@ -10,7 +10,6 @@ import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.profile.segment.SegmentService;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -132,8 +131,8 @@ class MetricsController {
 
     private AggregateQuery query(Optional<String> from, Optional<String> to, Optional<String> granularity,
             Optional<String> by) {
-        LocalDate end = to.map(t -> date("to", t)).orElseGet(() -> LocalDate.now(clock));
-        LocalDate start = from.map(f -> date("from", f)).orElseGet(() -> end.minusDays(DEFAULT_DAYS - 1));
+        LocalDate end = to.map(t -> TimeParameters.date("to", t)).orElseGet(() -> LocalDate.now(clock));
+        LocalDate start = from.map(f -> TimeParameters.date("from", f)).orElseGet(() -> end.minusDays(DEFAULT_DAYS - 1));
         if (end.isBefore(start)) {
             throw new ApiProblem.InvalidParameter("to", "must not be before from");
         }
@@ -142,14 +141,6 @@ class MetricsController {
         }
         return new AggregateQuery(start, end, choice("granularity", granularity, Granularity.class, Granularity.DAY),
                 choice("by", by, Dimension.class, Dimension.ALL));
-    }
-
-    private static LocalDate date(String parameter, String value) {
-        try {
-            return LocalDate.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new ApiProblem.InvalidParameter(parameter, "must be an ISO date (yyyy-mm-dd)");
-        }
     }
 
     private static <E extends Enum<E>> E choice(String parameter, Optional<String> value, Class<E> type, E otherwise) {

@@ -69,9 +69,13 @@ class PrivacyController {
 
     /** The profile's consent: every stored statement, and the one in force per purpose and channel. */
     @GetMapping("/consent")
-    ConsentView consent(@PathVariable String id) {
+    ConsentView consent(@PathVariable String id, Principal caller) {
         ProfileId live = store.canonical(profileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
-        return ConsentView.of(live, cx.consent().find(live).orElseThrow(ApiProblem.ProfileNotFound::new));
+        ConsentView view = ConsentView.of(live, cx.consent().find(live).orElseThrow(ApiProblem.ProfileNotFound::new));
+        // a person's consent history (purposes, channels, records, agents) is personal data: audited before it is sent
+        audit.append(AuditEntry.of(clock.instant(), caller.getName(), ReadAudit.CONSENT, live.value(), List.of("consent"),
+                "GET /api/v1/profiles/{id}/consent"));
+        return view;
     }
 
     /**

@@ -171,7 +171,7 @@ class ProfileController {
      * remembered so matching does not merge them back.
      */
     @PostMapping(path = "/{id}/split", consumes = MediaType.APPLICATION_JSON_VALUE)
-    SplitView split(@PathVariable String id, @Valid @RequestBody SplitRequest request) {
+    SplitView split(@PathVariable String id, @Valid @RequestBody SplitRequest request, Authentication caller) {
         Set<SourceRecordId> moveOut = new TreeSet<>();
         for (String key : request.records()) {
             try {
@@ -183,6 +183,11 @@ class ProfileController {
         try {
             // interactions and consent follow their records out of the split profile before it lets them go
             ProfileResolver.SplitResult result = resolver.split(profileId(id), moveOut, cxHooks::afterMoved);
+            // an identity decision that may undo another agent's merge: kept with who made it (ids only)
+            audit.record(caller, ReadAudit.SPLIT, result.split().value(), List.of(),
+                    "POST /api/v1/profiles/{id}/split, " + moveOut.size() + " record(s) moved out to "
+                            + String.join(", ", result.movedOut().stream().map(ProfileId::value).toList())
+                            + "; the rest in " + String.join(", ", result.remaining().stream().map(ProfileId::value).toList()));
             return new SplitView(result.split().value(), result.remaining().stream().map(ProfileId::value).toList(),
                     result.movedOut().stream().map(ProfileId::value).toList());
         } catch (NoSuchElementException e) {

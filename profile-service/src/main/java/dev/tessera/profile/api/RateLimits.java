@@ -21,7 +21,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Per-principal limits on the reads of personal data ({@code tessera.rate-limit}): searches in one
- * bucket, reads of one profile (360, timeline, explanation, possible matches, metrics) in another. Counted in Redis, so
+ * bucket, reads of one profile (360, timeline, explanation, possible matches, metrics, consent) in another. Counted in Redis, so
  * the limit holds across instances; over it the answer is a 429 problem with {@code Retry-After}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -43,7 +43,7 @@ class RateLimits implements WebMvcConfigurer {
         registry.addInterceptor(new Limit(SEARCH, settings.search())).addPathPatterns("/api/v1/profiles");
         registry.addInterceptor(new Limit(PROFILE_READS, settings.profileReads())).addPathPatterns(
                 "/api/v1/profiles/*", "/api/v1/profiles/*/timeline", "/api/v1/profiles/*/explanation",
-                "/api/v1/profiles/*/possible-matches", "/api/v1/profiles/*/metrics");
+                "/api/v1/profiles/*/possible-matches", "/api/v1/profiles/*/metrics", "/api/v1/profiles/*/consent");
     }
 
     /**

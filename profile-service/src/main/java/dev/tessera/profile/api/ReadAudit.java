@@ -21,6 +21,9 @@ class ReadAudit {
     static final String EXPLANATION = "profile.explanation";
     static final String POSSIBLE_MATCHES = "profile.possible-matches";
     static final String METRICS = "profile.metrics";
+    static final String CONSENT = "profile.consent";
+    /** Not a read: an agent's split (unmerge), kept with who made it. */
+    static final String SPLIT = "profile.split";
     /** Not a read: a person's identity decision, kept with who made it. */
     static final String MERGE = "profile.merge";
 

@@ -10,7 +10,6 @@ import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.store.ProfileStore;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,8 +77,8 @@ class TimelineController {
             }
             channels.add(c);
         }
-        Instant start = instant("from", from);
-        Instant end = instant("to", to);
+        Instant start = TimeParameters.instant("from", from);
+        Instant end = TimeParameters.instant("to", to);
         if (start != null && end != null && !start.isBefore(end)) {
             throw new ApiProblem.InvalidParameter("from", "must be before to");
         }
@@ -105,17 +104,6 @@ class TimelineController {
             throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
         }
         return store.canonical(new ProfileId(id)).orElseThrow(ApiProblem.ProfileNotFound::new);
-    }
-
-    private static Instant instant(String name, Optional<String> value) {
-        if (value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.get());
-        } catch (DateTimeParseException e) {
-            throw new ApiProblem.InvalidParameter(name, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
-        }
     }
 
     private static String lower(InteractionKind[] kinds) {

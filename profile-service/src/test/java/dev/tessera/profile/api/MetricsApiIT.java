@@ -139,6 +139,10 @@ class MetricsApiIT {
         assertThat(badGranularity.json().get("parameter").asString()).isEqualTo("granularity");
         assertThat(churnByChannel.status()).isEqualTo(400);
         assertThat(churnByChannel.json().get("parameter").asString()).isEqualTo("by");
+        // a year that parses but overflows the date arithmetic: a 400, not a 500
+        Response farFuture = get("/api/v1/metrics/summary?to=%2B999999999-12-31");
+        assertThat(farFuture.status()).isEqualTo(400);
+        assertThat(farFuture.json().get("parameter").asString()).isEqualTo("to");
     }
 
     @Test

@@ -106,6 +106,8 @@ class PrivacyApiIT {
         assertThat(get.status()).isEqualTo(200);
         // one statement per origin: the record's grant and the agent's withdrawal (the older grant lost)
         assertThat(get.json().get("statements")).hasSize(2);
+        assertThat(audit.query(new AuditQuery(null, "profile.consent", null, null, null, null, 10))).as("a read of personal data")
+                .singleElement().satisfies(e -> assertThat(e.profileId()).isEqualTo(p.value()));
         assertThat(cx.consent().find(p).orElseThrow().allows("marketing", dev.tessera.core.privacy.ConsentChannel.EMAIL))
                 .isFalse();
         List<AuditEntry> changes = audit.query(new AuditQuery(null, "consent.change", null, null, null, null, 10));

@@ -227,6 +227,12 @@ class ProfileApiIT {
         assertThat(get("/api/v1/profiles/" + movedOut).json().get("records")).hasSize(1);
         assertThat(get("/api/v1/profiles/" + remaining + "/explanation").json().at("/records/0/separatedFrom/0").asString())
                 .isEqualTo("shop:77");
+        // an identity decision that may undo another agent's merge: audited with who made it, ids only
+        assertThat(auditLog.query(new dev.tessera.core.audit.AuditQuery(null, "profile.split", null, null, null, null, 5)))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.profileId()).isEqualTo(jane.profileId().value());
+                    assertThat(e.detail()).contains(movedOut).contains(remaining).doesNotContain("shop:77");
+                });
     }
 
     @Test

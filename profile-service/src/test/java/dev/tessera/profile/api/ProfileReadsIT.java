@@ -267,6 +267,14 @@ class ProfileReadsIT {
         assertThat(problemParameter("/api/v1/audit?before=abc", ADMIN)).isEqualTo("before");
         assertThat(problemParameter("/api/v1/audit?profile=" + encode("no id!"), ADMIN)).isEqualTo("profile");
         assertThat(problemParameter("/api/v1/audit?action=DROP", ADMIN)).isEqualTo("action");
+        // ids and times Redis or Java cannot take: a 400 naming the parameter, not a 500
+        assertThat(problemParameter("/api/v1/audit?from=1969-12-31T00:00:00Z", ADMIN)).isEqualTo("from");
+        assertThat(problemParameter("/api/v1/audit?to=1970-01-01T00:00:00Z", ADMIN)).isEqualTo("to");
+        assertThat(problemParameter("/api/v1/audit?to=" + encode("+300000000-01-01T00:00:00Z"), ADMIN)).isEqualTo("to");
+        assertThat(problemParameter("/api/v1/audit?before=0-0", ADMIN)).isEqualTo("before");
+        assertThat(problemParameter("/api/v1/audit?before=99999999999999999999-0", ADMIN)).isEqualTo("before");
+        assertThat(problemParameter("/api/v1/profiles/" + jane + "/timeline?to=" + encode("+300000000-01-01T00:00:00Z"),
+                AGENT)).isEqualTo("to");
         assertThat(get("/api/v1/audit", AGENT).status()).isEqualTo(403);
         assertThat(get("/api/v1/audit", MARKETER).status()).isEqualTo(403);
     }
