@@ -161,7 +161,7 @@ class AdminUiIT {
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body())
-                .contains("<form action=\"/profiles\" method=\"get\"")
+                .contains("<form action=\"/profiles\" method=\"post\"")
                 .contains("<label for=\"email\">Customer email</label>")
                 .contains("name=\"email\"")
                 .contains(">Find</button>");

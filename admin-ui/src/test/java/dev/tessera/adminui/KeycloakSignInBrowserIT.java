@@ -42,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Signing in to admin-ui through the real Keycloak server with the repository's realm, in Chromium: the
  * agent is sent to Keycloak's login page, comes back signed in, and the profile service (in keycloak
  * mode, validating Keycloak's tokens) answers with the customer, which proves the user's own token is
- * relayed. A marketer signs in but is refused the profile pages; signing out ends the Keycloak session.
+ * relayed. A marketer signs in, is refused the customer search and sees a profile masked; signing out ends
+ * the Keycloak session.
  */
 @SpringBootTest(webEnvironment = RANDOM_PORT)
 @ActiveProfiles("test")

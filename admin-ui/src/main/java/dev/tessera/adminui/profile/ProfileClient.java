@@ -26,11 +26,15 @@ class ProfileClient {
     }
 
     /** Profiles holding this email; the service normalises it. */
+    /** Profiles asked for per search: the most the service gives in one page. */
+    static final int SEARCH_SIZE = 100;
+
     ProfileList findByEmail(String email) {
         return call("search", () -> {
             try {
                 ProfileList list = rest.get()
-                        .uri(uri -> uri.path("/api/v1/profiles").queryParam("email", "{email}").build(email))
+                        .uri(uri -> uri.path("/api/v1/profiles").queryParam("email", "{email}")
+                                .queryParam("size", SEARCH_SIZE).build(email))
                         .retrieve()
                         .body(ProfileList.class);
                 if (list == null) {
@@ -144,11 +148,24 @@ class ProfileClient {
      * split would contradict).
      */
     SplitAnswer split(String id, List<String> records) {
+        return split(id, records, null);
+    }
+
+    /**
+     * {@link #split(String, List)}, refused by the service (a refusal, no change) when the profile's
+     * records are no longer {@code seen}, the ones the agent's page showed (null: not checked).
+     */
+    SplitAnswer split(String id, List<String> records, List<String> seen) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("records", records);
+        if (seen != null) {
+            body.put("seen", seen);
+        }
         return call("split", () -> {
             try {
                 Split split = rest.post().uri("/api/v1/profiles/{id}/split", id)
                         .contentType(MediaType.APPLICATION_JSON)
-                        .body(Map.of("records", records))
+                        .body(body)
                         .retrieve().body(Split.class);
                 if (split == null || split.remaining() == null || split.remaining().isEmpty()) {
                     throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "split returned no body");

@@ -50,7 +50,9 @@ class ProfileController {
         return user != null && user.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
     }
 
-    @GetMapping("/profiles")
+    @org.springframework.web.bind.annotation.RequestMapping(path = "/profiles",
+            method = {org.springframework.web.bind.annotation.RequestMethod.GET,
+                    org.springframework.web.bind.annotation.RequestMethod.POST})
     ModelAndView search(@RequestParam(name = "email", required = false) String email) {
         String query = email == null ? "" : email.strip();
         if (query.isEmpty()) {
@@ -60,8 +62,9 @@ class ProfileController {
             return searchError("", "That email address is too long.");
         }
         try {
-            List<Profile> found = profiles.findByEmail(query).items();
-            return new ModelAndView("profile/search", Map.of("email", query, "profiles", found));
+            ProfileList found = profiles.findByEmail(query);
+            return new ModelAndView("profile/search", Map.of("email", query, "profiles", found.items(),
+                    "total", found.total()));
         } catch (InvalidSearchException e) {
             return searchError(query, e.getMessage());
         }
@@ -146,11 +149,17 @@ class ProfileController {
             if (answer.keptApart()) {
                 flash.addFlashAttribute("confirmKeptApart", other); // the page shows the box for that profile
             }
+            // the agent's reason comes back in that profile's form, not to be typed again
+            flash.addFlashAttribute("mergeOther", other);
+            flash.addFlashAttribute("mergeReason", why);
             return back(id, flash, "Not merged: " + answer.refusal());
         }
         flash.addFlashAttribute("notice", "Merged: the two profiles are one now.");
         return profilePage(answer.profile(), id);
     }
+
+    /** Most records a split form says the page showed (as the profile service takes them). */
+    static final int MAX_SEEN = 10_000;
 
     /** A source record key as the platform writes them: {@code source:sourceId}, no control characters. */
     private static final Pattern RECORD_KEY = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}:[^\\p{Cntrl}]{1,256}");
@@ -161,21 +170,25 @@ class ProfileController {
      * saying where the moved ones went.
      */
     @PostMapping("/profiles/{id}/split")
-    ModelAndView split(@PathVariable String id, @RequestParam(name = "records", required = false) List<String> records,
+    ModelAndView split(@PathVariable String id, @RequestParam org.springframework.util.MultiValueMap<String, String> form,
             RedirectAttributes flash) {
+        // the raw values: bound to a list or an array, a single value is split at its commas ("crm:Doe, Jane")
         if (!PROFILE_ID.matcher(id).matches()) {
             return invalidProfileId();
         }
-        if (records == null || records.isEmpty()) {
+        List<String> records = form.getOrDefault("records", List.of());
+        List<String> seen = form.get("seen");
+        if (records.isEmpty()) {
             return back(id, flash, "Check the records to move out first.");
         }
-        if (records.size() > MAX_SPLIT || !records.stream().allMatch(r -> r != null && RECORD_KEY.matcher(r).matches())) {
+        if (records.size() > MAX_SPLIT || !records.stream().allMatch(r -> RECORD_KEY.matcher(r).matches())
+                || (seen != null && (seen.size() > MAX_SEEN || !seen.stream().allMatch(r -> RECORD_KEY.matcher(r).matches())))) {
             return message(HttpStatus.BAD_REQUEST, "Invalid records", "Choose records from the profile's list.");
         }
         List<String> moving = List.copyOf(new java.util.LinkedHashSet<>(records));
         ProfileClient.SplitAnswer answer;
         try {
-            answer = profiles.split(id, moving);
+            answer = profiles.split(id, moving, seen);
         } catch (ProfileServiceException e) {
             return back(id, flash, "The profile service did not confirm the split. Reload this page"
                     + " to see whether it happened before trying again.");

@@ -39,6 +39,8 @@ class AdminUiSecurity {
                         .requestMatchers(HttpMethod.GET, "/").authenticated()
                         // finding a customer by email
                         .requestMatchers(HttpMethod.GET, "/profiles").hasAnyRole(AGENT, ADMIN)
+                        // the search form posts, so the customer's email stays out of URLs, history and proxy logs
+                        .requestMatchers(HttpMethod.POST, "/profiles").hasAnyRole(AGENT, ADMIN)
                         // one profile: agents with its CX history; marketers come from a segment's members and
                         // see what the API shows them (masked, no history)
                         .requestMatchers(HttpMethod.GET, "/profiles/*").hasAnyRole(AGENT, MARKETER, ADMIN)

@@ -36,8 +36,8 @@ class ProfileClientTest {
 
     @Test
     void readsSearchResultsOfTheContract() {
-        server.expect(requestTo(BASE + "/api/v1/profiles?email=jane%2Btag%40example.com"))
-                .andRespond(withSuccess("{\"items\":[" + JANE + "],\"count\":1}", MediaType.APPLICATION_JSON));
+        server.expect(requestTo(BASE + "/api/v1/profiles?email=jane%2Btag%40example.com&size=100"))
+                .andRespond(withSuccess("{\"items\":[" + JANE + "],\"count\":1,\"total\":1}", MediaType.APPLICATION_JSON));
 
         ProfileList list = client.findByEmail("jane+tag@example.com");
 
@@ -55,7 +55,7 @@ class ProfileClientTest {
 
     @Test
     void passesOnTheValidationDetailOfABadRequest() {
-        server.expect(requestTo(BASE + "/api/v1/profiles?email=nope"))
+        server.expect(requestTo(BASE + "/api/v1/profiles?email=nope&size=100"))
                 .andRespond(withStatus(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body("{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"email is not a valid email address\"}"));
 

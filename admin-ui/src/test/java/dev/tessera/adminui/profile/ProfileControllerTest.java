@@ -75,6 +75,19 @@ class ProfileControllerTest {
     }
 
     @Test
+    void theSearchFormPostsSoTheEmailStaysOutOfTheUrlAndSaysWhenThereAreMore() {
+        given(client.findByEmail("family@example.com")).willReturn(new ProfileList(List.of(jane()), 1, 130L));
+
+        MvcTestResult form = mvc.get().uri("/").principal(signedIn("cdp-agent")).exchange();
+        MvcTestResult result = mvc.post().uri("/profiles").param("email", "family@example.com").exchange();
+
+        assertThat(body(form)).contains("method=\"post\"").contains("data-testid=\"search-form\"");
+        assertThat(result).hasStatusOk();
+        assertThat(body(result)).contains("href=\"/profiles/" + JANE_ID + "\"")
+                .contains("Showing the 1 oldest of 130 profiles with this email");
+    }
+
+    @Test
     void saysSoWhenNoProfileHasTheEmail() {
         given(client.findByEmail(anyString())).willReturn(new ProfileList(List.of(), 0));
 
@@ -233,7 +246,7 @@ class ProfileControllerTest {
 
     @Test
     void anAgentMovesCheckedRecordsOutAndLandsOnTheRemainingProfile() {
-        given(client.split(JANE_ID, List.of("shop:77")))
+        given(client.split(JANE_ID, List.of("shop:77"), null))
                 .willReturn(new ProfileClient.SplitAnswer(List.of(JANE_ID), List.of("p-9"), null));
 
         MvcTestResult result = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "shop:77", "shop:77")
@@ -243,12 +256,38 @@ class ProfileControllerTest {
         assertThat(result).flash().containsEntry("notice",
                 "Split: 1 record(s) moved to p-9; matching will not join them back.");
 
-        given(client.split(JANE_ID, List.of("crm:123")))
+        given(client.split(JANE_ID, List.of("crm:123"), null))
                 .willReturn(new ProfileClient.SplitAnswer(List.of("p-7", "p-8"), List.of("p-9"), null));
         MvcTestResult apart = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:123").exchange();
         assertThat(apart).hasRedirectedUrl("/profiles/p-7");
         assertThat(apart).flash().containsEntry("notice", "Split: 1 record(s) moved to p-9; matching will not join"
                 + " them back. The remaining records no longer match each other and are in p-7, p-8.");
+    }
+
+    @Test
+    void aSplitSendsTheRecordsThePageShowedAndAKeyWithACommaStaysOneKey() {
+        given(client.split(JANE_ID, List.of("crm:Doe, Jane"), List.of("crm:Doe, Jane", "shop:77")))
+                .willReturn(new ProfileClient.SplitAnswer(List.of(JANE_ID), List.of("p-9"), null));
+
+        MvcTestResult result = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:Doe, Jane")
+                .param("seen", "crm:Doe, Jane", "shop:77").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.FOUND).flash().containsEntry("notice",
+                "Split: 1 record(s) moved to p-9; matching will not join them back.");
+        given(client.find(JANE_ID)).willReturn(Optional.of(jane()));
+        assertThat(body(mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange()))
+                .contains("<input type=\"hidden\" name=\"seen\" value=\"crm:123\">");
+    }
+
+    @Test
+    void aRefusedMergeKeepsTheAgentsReasonInThatProfilesForm() {
+        given(client.merge(JANE_ID, "p-3", "confirmed on the phone", false))
+                .willReturn(new ProfileClient.MergeAnswer(null, "No such profile."));
+
+        MvcTestResult refused = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-3")
+                .param("reason", " confirmed on the phone ").exchange();
+
+        assertThat(refused).flash().containsEntry("mergeOther", "p-3").containsEntry("mergeReason", "confirmed on the phone");
     }
 
     @Test
@@ -262,7 +301,7 @@ class ProfileControllerTest {
         assertThat(control).hasStatus(HttpStatus.BAD_REQUEST);
         verifyNoInteractions(client);
 
-        given(client.split(JANE_ID, List.of("crm:123"))).willReturn(
+        given(client.split(JANE_ID, List.of("crm:123"), null)).willReturn(
                 new ProfileClient.SplitAnswer(List.of(), List.of(), "must name at least one and not all of the profile's records"));
         MvcTestResult refused = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "crm:123").exchange();
         assertThat(refused).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles/" + JANE_ID);
@@ -284,7 +323,7 @@ class ProfileControllerTest {
     void whenTheServiceDoesNotConfirmAMergeOrSplitTheAgentIsToldToCheck() {
         given(client.merge(JANE_ID, "p-2", "same", false))
                 .willThrow(new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service unreachable"));
-        given(client.split(JANE_ID, List.of("shop:9")))
+        given(client.split(JANE_ID, List.of("shop:9"), null))
                 .willThrow(new ProfileServiceException(HttpStatus.GATEWAY_TIMEOUT, "profile service timed out"));
 
         MvcTestResult merge = mvc.post().uri("/profiles/{id}/merge", JANE_ID).param("other", "p-2")

@@ -180,9 +180,18 @@ class ProfileController {
                 throw new ApiProblem.InvalidParameter("records", "must hold source record keys source:id");
             }
         }
+        ProfileId target = profileId(id);
+        requireCurrent(target);
+        if (request.seen() != null) {
+            Set<String> now = new TreeSet<>();
+            store.find(target).ifPresent(p -> p.records().forEach(r -> now.add(r.key())));
+            if (!now.equals(new TreeSet<>(request.seen()))) {
+                throw new ApiProblem.Conflict(); // the caller decided on records that are no longer these
+            }
+        }
         try {
             // interactions and consent follow their records out of the split profile before it lets them go
-            ProfileResolver.SplitResult result = resolver.split(profileId(id), moveOut, cxHooks::afterMoved);
+            ProfileResolver.SplitResult result = resolver.split(target, moveOut, cxHooks::afterMoved);
             // an identity decision that may undo another agent's merge: kept with who made it (ids only)
             audit.record(caller, ReadAudit.SPLIT, result.split().value(), List.of(),
                     "POST /api/v1/profiles/{id}/split, " + moveOut.size() + " record(s) moved out to "
@@ -213,6 +222,8 @@ class ProfileController {
         if (!ProfileId.isValid(request.other())) {
             throw new ApiProblem.InvalidParameter("other", "must be 1-64 characters of [A-Za-z0-9_-]");
         }
+        requireCurrent(target);
+        requireCurrent(new ProfileId(request.other()));
         try {
             Resolution merged = resolver.merge(target, new ProfileId(request.other()),
                     new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()), request.overrides());
@@ -232,6 +243,20 @@ class ProfileController {
             throw new ApiProblem.DecisionConflict(e.records().size());
         } catch (KeptApartException e) {
             throw new ApiProblem.KeptApart(e.records().size());
+        }
+    }
+
+    /**
+     * An identity decision names profiles as the caller saw them: an id that forwards now (merged away,
+     * split) would act on records the caller never saw, so it is a 409 (read it again), not followed.
+     */
+    private void requireCurrent(ProfileId id) {
+        Optional<ProfileId> live = store.canonical(id);
+        if (live.isEmpty()) {
+            throw new ApiProblem.ProfileNotFound();
+        }
+        if (!live.get().equals(id)) {
+            throw new ApiProblem.Conflict();
         }
     }
 

@@ -60,8 +60,8 @@ class KeycloakSecurityIT {
         Set<String> readers = Set.of(Roles.AGENT, Roles.MARKETER, Roles.ADMIN);
         return Stream.of(
                 Arguments.of("GET", "/api/v1/profiles?email=jane@example.com", agents),
-                Arguments.of("GET", "/api/v1/profiles?name=smi", readers),
-                Arguments.of("GET", "/api/v1/profiles?source=crm&sourceId=1", readers),
+                Arguments.of("GET", "/api/v1/profiles?name=smi", agents), // marketers: only if names are visible to them
+                Arguments.of("GET", "/api/v1/profiles?source=crm&sourceId=1", agents), // marketers: only if source_id is
                 Arguments.of("GET", "/api/v1/profiles/p-unknown", readers),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/timeline", agents),
                 Arguments.of("GET", "/api/v1/profiles/p-unknown/explanation", agents),

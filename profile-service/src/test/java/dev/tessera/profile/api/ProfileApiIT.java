@@ -236,6 +236,32 @@ class ProfileApiIT {
     }
 
     @Test
+    void aSplitOrMergeActsOnlyOnWhatTheAgentSaw() throws Exception {
+        Resolution jane = seedJane();
+        String id = jane.profileId().value();
+
+        // the page showed one record; a second arrived since: the split is refused, nothing changes
+        Response stale = post("/api/v1/profiles/" + id + "/split", "{\"records\":[\"shop:77\"],\"seen\":[\"crm:1\"]}");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(get("/api/v1/profiles/" + id).json().get("records")).hasSize(2);
+
+        Response split = post("/api/v1/profiles/" + id + "/split",
+                "{\"records\":[\"shop:77\"],\"seen\":[\"shop:77\",\"crm:1\"]}");
+        assertThat(split.status()).isEqualTo(200);
+        // the old id forwards now: a decision naming it would act on records the agent never saw
+        String remaining = split.json().at("/remaining/0").asString();
+        String movedOut = split.json().at("/movedOut/0").asString();
+        assertThat(remaining).isNotEqualTo(id);
+        assertThat(post("/api/v1/profiles/" + id + "/split", "{\"records\":[\"crm:1\"]}").status()).isEqualTo(409);
+        assertThat(post("/api/v1/profiles/" + movedOut + "/merge", "{\"other\":\"" + id + "\",\"reason\":\"same\"}")
+                .status()).isEqualTo(409);
+        assertThat(post("/api/v1/profiles/" + id + "/merge", "{\"other\":\"" + movedOut + "\",\"reason\":\"same\"}")
+                .status()).isEqualTo(409);
+        assertThat(post("/api/v1/profiles/p-unknown/merge", "{\"other\":\"" + movedOut + "\",\"reason\":\"same\"}")
+                .status()).isEqualTo(404);
+    }
+
+    @Test
     void anAgentMergesTwoProfilesAndTheExplanationShowsTheDecision() throws Exception {
         Resolution jane = seedJane();
         String other;
@@ -267,9 +293,9 @@ class ProfileApiIT {
                 "{\"other\":\"" + jane.profileId().value() + "\",\"reason\":\"twice\"}");
         Response noReason = post("/api/v1/profiles/" + other + "/merge", "{\"other\":\"x\",\"reason\":\" \"}");
         Response badOther = post("/api/v1/profiles/" + other + "/merge", "{\"other\":\"a b\",\"reason\":\"r\"}");
-        Response unknown = post("/api/v1/profiles/" + other + "/merge", "{\"other\":\"nope\",\"reason\":\"r\"}");
-        assertThat(again.status()).isEqualTo(400);
-        assertThat(again.json().get("parameter").asString()).isEqualTo("other");
+        Response unknown = post("/api/v1/profiles/" + jane.profileId().value() + "/merge",
+                "{\"other\":\"nope\",\"reason\":\"r\"}");
+        assertThat(again.status()).as("the merged-away id forwards: a decision naming it is refused").isEqualTo(409);
         assertThat(noReason.json().get("parameter").asString()).isEqualTo("reason");
         assertThat(badOther.json().get("parameter").asString()).isEqualTo("other");
         assertThat(unknown.status()).isEqualTo(404);
