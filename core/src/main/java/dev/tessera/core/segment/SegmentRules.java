@@ -248,7 +248,8 @@ public final class SegmentRules {
             if (node == null || node.isNull()) {
                 return null;
             }
-            if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
+            // canConvertToLong first: asLong() of an integer beyond 64 bits throws, and that must be a 400 too
+            if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
                 throw new InvalidSegmentException(at + "." + name, "must be a whole number from " + min + " to " + max);
             }
             return node.asInt();

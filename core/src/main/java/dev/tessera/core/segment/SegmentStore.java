@@ -61,8 +61,21 @@ public final class SegmentStore {
             """);
 
     /** KEYS: definitions, status. ARGV: id, status JSON. */
+    /**
+     * KEYS definitions, statuses; ARGV segment id, status JSON, its definition version. A status of an older
+     * definition version than the stored one is not written: a build stopped by an edit must not put its
+     * progress over the newer version's status.
+     */
     private static final LuaScript PUT_STATUS = new LuaScript("""
             if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+            local current = redis.call('HGET', KEYS[2], ARGV[1])
+            if current then
+              local ok, stored = pcall(cjson.decode, current)
+              if ok and type(stored) == 'table' and tonumber(stored.definitionVersion)
+                  and tonumber(stored.definitionVersion) > tonumber(ARGV[3]) then
+                return 0
+              end
+            end
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
             return 1
             """);
@@ -237,7 +250,7 @@ public final class SegmentStore {
     /** Records a segment's evaluation status, unless the segment is gone (both keys share one slot). */
     public void putStatus(String id, Status status) {
         PUT_STATUS.run(connection, new String[] {keys.segmentDefinitions(), keys.segmentStatus()}, id,
-                JSON.writeValueAsString(status));
+                JSON.writeValueAsString(status), Long.toString(status.definitionVersion()));
     }
 
     public Optional<Status> status(String id) {

@@ -122,6 +122,7 @@ class SegmentRulesTest {
         "{\"has\":\"passport\"}                                           | rule.has",
         "{\"history\":{\"kind\":\"order\",\"at_least\":3,\"at_most\":1}}  | rule.history.at_most",
         "{\"history\":{\"within_days\":0}}                                | rule.history.within_days",
+        "{\"history\":{\"within_days\":99999999999999999999}}             | rule.history.within_days",
         "{\"history\":{\"kind\":\"visit\"}}                               | rule.history.kind",
     })
     void aBadRuleIsRefusedNamingThePlace(String json, String field) {

@@ -262,7 +262,7 @@ class SegmentController {
         long version = 0;
         if (withVersion) {
             JsonNode v = node.get("version");
-            if (v == null || !v.isIntegralNumber() || v.asLong() < 1) {
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) {
                 throw new ApiProblem.InvalidParameter("version", "is required: the version this change is based on");
             }
             version = v.asLong();

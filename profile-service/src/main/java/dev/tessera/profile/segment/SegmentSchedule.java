@@ -25,4 +25,11 @@ class SegmentSchedule {
     void refresh() {
         segments.refresh();
     }
+
+    /** Builds left unfinished (a stopped instance, an edit during a build) resume within a minute or two. */
+    @Scheduled(fixedDelayString = "${tessera.segments.resume-every:60s}",
+            initialDelayString = "${tessera.segments.resume-every:60s}")
+    void resume() {
+        segments.resumeSoon();
+    }
 }

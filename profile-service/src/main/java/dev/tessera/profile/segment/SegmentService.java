@@ -153,13 +153,17 @@ public class SegmentService implements AutoCloseable {
         if (!store.save(next, expectedVersion)) {
             throw new VersionConflict();
         }
-        if (!old.rule().equals(rule)) {
+        Optional<SegmentStore.Status> status = store.status(id);
+        boolean built = status.isPresent() && SegmentStore.Status.READY.equals(status.get().state());
+        if (!old.rule().equals(rule) || !built) {
+            // a new rule, or the same rule while its build had not finished: the build of the old version
+            // stops at the version change, so this version is built (from the start)
             store.putStatus(id, new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, 0, next.version(),
                     clock.instant(), null));
             submitBuild(next);
         } else {
-            store.status(id).ifPresent(s -> store.putStatus(id, new SegmentStore.Status(s.state(), s.evaluated(),
-                    s.total(), next.version(), s.startedAt(), s.finishedAt())));
+            store.putStatus(id, new SegmentStore.Status(status.get().state(), status.get().evaluated(),
+                    status.get().total(), next.version(), status.get().startedAt(), status.get().finishedAt()));
         }
         return Optional.of(next);
     }
@@ -205,6 +209,11 @@ public class SegmentService implements AutoCloseable {
             Optional<Segment> current = store.find(segment.id());
             if (current.isEmpty() || current.get().version() != segment.version()) {
                 return false; // deleted or changed again: that change has its own build
+            }
+            Optional<SegmentStore.Status> status = store.status(segment.id());
+            if (status.isPresent() && SegmentStore.Status.READY.equals(status.get().state())
+                    && status.get().definitionVersion() == segment.version()) {
+                return false; // built already (a resume queued twice, another instance)
             }
             long started = System.nanoTime();
             long profiles = engine.build(segment, lock::renewIfDue);
@@ -301,6 +310,36 @@ public class SegmentService implements AutoCloseable {
     public void refreshSoon() {
         jobs.submit(this::refresh);
     }
+
+    /**
+     * Builds every segment whose current version is not built yet and whose build no instance runs: an
+     * instance stopped during one (its lock expires after {@link #BUILD_LOCK}), or a build stopped by an
+     * edit. Not tied to the refresh period (whose lock outlives a restart); cheap when all are built.
+     *
+     * @return how many builds were queued
+     */
+    public int resumeSoon() {
+        int queued = 0;
+        for (Segment s : store.all().values()) {
+            Optional<SegmentStore.Status> status = store.status(s.id());
+            boolean finished = status.isPresent() && SegmentStore.Status.READY.equals(status.get().state())
+                    && status.get().definitionVersion() == s.version();
+            if (!finished && pending.add(s.id() + ":" + s.version())) {
+                queued++;
+                jobs.submit(() -> {
+                    try {
+                        build(s);
+                    } finally {
+                        pending.remove(s.id() + ":" + s.version());
+                    }
+                });
+            }
+        }
+        return queued;
+    }
+
+    /** Resumes queued by {@link #resumeSoon} and not run yet (one per segment version). */
+    private final java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Waits for the jobs queued so far (tests and orderly shutdown). */
     public void awaitJobs(Duration timeout) throws InterruptedException {
