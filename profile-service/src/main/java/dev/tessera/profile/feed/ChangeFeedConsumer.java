@@ -27,6 +27,11 @@ import org.springframework.context.SmartLifecycle;
  * meanwhile is missed; after a restart the group continues where it stopped. Changes a crashed instance
  * had taken are claimed by the others after {@link #CLAIM_AFTER}. A change whose handling fails stays
  * pending and is claimed again later. Reads block on a connection of the consumer's own.
+ *
+ * <p>The feed is capped (about a million entries): a group that falls further behind loses changes it
+ * never read. Before reading while behind (a full batch last time) and once a minute, the consumer asks
+ * Redis whether that happened ({@link #trimmedUnread}) and then calls {@link #missed()}, which catches up
+ * like a new group.
  */
 public abstract class ChangeFeedConsumer implements SmartLifecycle {
 
@@ -99,6 +104,8 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
         boolean ready = false;
         String claimCursor = "0-0";
         long lastClaim = 0;
+        long lastTrimCheck = 0;
+        boolean behind = true;
         while (running) {
             try {
                 if (!ready) {
@@ -108,6 +115,15 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
                     consume(redis.xreadgroup(consumer, XReadArgs.Builder.count(BATCH),
                             XReadArgs.StreamOffset.from(stream, "0"))); // ours, taken but not acknowledged
                 }
+                if (behind || System.currentTimeMillis() - lastTrimCheck > CLAIM_AFTER.toMillis()) {
+                    // before the next read: once the group reads past the gap, Redis no longer shows it
+                    if (trimmedUnread()) {
+                        log.warn("Change feed consumer {} fell behind the capped feed and lost changes it had not"
+                                + " read; catching up as a new group would", group);
+                        missed();
+                    }
+                    lastTrimCheck = System.currentTimeMillis();
+                }
                 if (System.currentTimeMillis() - lastClaim > CLAIM_AFTER.toMillis()) {
                     var claimed = redis.xautoclaim(stream,
                             XAutoClaimArgs.Builder.xautoclaim(consumer, CLAIM_AFTER, claimCursor).count(BATCH));
@@ -115,8 +131,10 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
                     claimCursor = claimed.getId();
                     lastClaim = System.currentTimeMillis();
                 }
-                consume(redis.xreadgroup(consumer, XReadArgs.Builder.block(BLOCK).count(BATCH),
-                        XReadArgs.StreamOffset.lastConsumed(stream)));
+                List<StreamMessage<String, String>> read = redis.xreadgroup(consumer,
+                        XReadArgs.Builder.block(BLOCK).count(BATCH), XReadArgs.StreamOffset.lastConsumed(stream));
+                behind = read.size() == BATCH;
+                consume(read);
             } catch (RedisCommandExecutionException e) {
                 // NOGROUP, or UNBLOCKED while waiting: the stream or the group was deleted. Prepare again,
                 // which recreates the group and catches up.
@@ -138,6 +156,73 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
      * changes before it were never seen by the group, so whatever they feed must be caught up.
      */
     protected void groupCreated() {
+    }
+
+    /**
+     * Called when entries the group had not read were trimmed from the capped feed: by default what a new
+     * group does ({@link #groupCreated()}); a consumer that rebuilds only in {@link #prepare()} overrides it.
+     */
+    protected void missed() {
+        groupCreated();
+    }
+
+    /**
+     * True when the capped feed (probably) dropped entries this group had not read. The feed is only ever
+     * trimmed from its start, so the first {@code entries-added - length} entries are gone; the group lost
+     * some when it had read fewer than that. Redis counts what the group read ({@code entries-read}) while
+     * it can; otherwise every stored entry still unread ({@code lag} at least the length), or a last
+     * delivered id before the first stored entry, says the group is behind the trim point. That may also
+     * be the exact boundary (only read entries went): a needless catch-up, never a missed one.
+     */
+    boolean trimmedUnread() {
+        java.util.Map<String, Object> mine = null;
+        for (Object info : redis.xinfoGroups(stream)) {
+            java.util.Map<String, Object> fields = pairs(info);
+            if (group.equals(text(fields.get("name")))) {
+                mine = fields;
+            }
+        }
+        if (mine == null) {
+            return false;
+        }
+        long length = redis.xlen(stream);
+        Object added = pairs(redis.xinfoStream(stream)).get("entries-added");
+        if (!(added instanceof Long total) || total <= length) {
+            return false; // nothing trimmed yet
+        }
+        if (mine.get("entries-read") instanceof Long read) {
+            return total - read > length;
+        }
+        if (mine.get("lag") instanceof Long lag) {
+            return lag >= length;
+        }
+        List<StreamMessage<String, String>> first = redis.xrange(stream, io.lettuce.core.Range.unbounded(),
+                io.lettuce.core.Limit.from(1));
+        String lastDelivered = text(mine.get("last-delivered-id"));
+        return !first.isEmpty() && lastDelivered != null && compareIds(lastDelivered, first.get(0).getId()) < 0;
+    }
+
+    private static java.util.Map<String, Object> pairs(Object reply) {
+        java.util.Map<String, Object> fields = new java.util.HashMap<>();
+        if (reply instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                fields.put(text(list.get(i)), list.get(i + 1));
+            }
+        }
+        return fields;
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : value == null ? null : value.toString();
+    }
+
+    static int compareIds(String a, String b) {
+        String[] x = a.split("-", 2);
+        String[] y = b.split("-", 2);
+        int c = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
+        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x.length > 1 ? x[1] : "0"),
+                Long.parseUnsignedLong(y.length > 1 ? y[1] : "0"));
     }
 
     private void createGroup() {

@@ -47,6 +47,12 @@ public final class NameIndexFeed extends ChangeFeedConsumer {
         }
     }
 
+    /** Changes were trimmed from the feed before this group read them: the index is built again. */
+    @Override
+    protected void missed() {
+        rebuild();
+    }
+
     /** Indexes every stored profile; changes after the group's creation arrive through the stream. */
     void rebuild() {
         long count = 0;
