@@ -569,7 +569,7 @@ public final class ProfileResolver implements IdentityResolver {
      *                                   two sides joins records the split separates (nothing changed)
      */
     public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut) {
-        return split(id, moveOut, moved -> {});
+        return split(id, moveOut, null, moved -> {});
     }
 
     /**
@@ -580,9 +580,24 @@ public final class ProfileResolver implements IdentityResolver {
      */
     public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut,
             java.util.function.Consumer<ReResolution.Moved> followUp) {
+        return split(id, moveOut, null, followUp);
+    }
+
+    /**
+     * {@link #split(ProfileId, Set, java.util.function.Consumer)} of a profile the caller saw holding exactly
+     * {@code expected} (null: not checked): a profile that holds other records now (a merge brought some
+     * in, or its id forwards elsewhere) is refused with a {@link java.util.ConcurrentModificationException}
+     * and nothing changes, so the split never separates records the caller did not see. The check is made
+     * against the version the dissolve is guarded by.
+     */
+    public SplitResult split(ProfileId id, Set<SourceRecordId> moveOut, Set<SourceRecordId> expected,
+            java.util.function.Consumer<ReResolution.Moved> followUp) {
         Profile profile = store.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + id));
         List<CustomerRecord> records = store.records(profile.id());
         Set<SourceRecordId> held = new TreeSet<>(profile.records());
+        if (expected != null && (!profile.id().equals(id) || !held.equals(new TreeSet<>(expected)))) {
+            throw new java.util.ConcurrentModificationException("profile " + id + " is not what the caller saw");
+        }
         if (moveOut.isEmpty() || !held.containsAll(moveOut) || moveOut.containsAll(held)) {
             throw new IllegalArgumentException(
                     "choose at least one and not all of the records the profile holds");
@@ -591,10 +606,10 @@ public final class ProfileResolver implements IdentityResolver {
         // dissolved first, checked against the version read: a profile that changed meanwhile is refused
         // with no decision written (the caller retries); the records stay held in Redis, with the records
         // moved out, until they are resolved again and followed up
-        if (!store.dissolve(profile.id(), profile.version(), clock.millis(), moveOut)) {
+        if (!store.dissolve(profile.id(), profile.version(), moveOut)) {
             throw new java.util.ConcurrentModificationException("profile " + id + " changed during the split");
         }
-        return completeSplit(profile.id(), records, moveOut, followUp);
+        return completeSplit(profile.id(), records, moveOut, true, followUp);
     }
 
     /**
@@ -602,10 +617,10 @@ public final class ProfileResolver implements IdentityResolver {
      * decisions come before any record is resolved again, the remaining records are resolved first.
      */
     private SplitResult completeSplit(ProfileId id, List<CustomerRecord> records, Set<SourceRecordId> moveOut,
-            java.util.function.Consumer<ReResolution.Moved> followUp) {
+            boolean decide, java.util.function.Consumer<ReResolution.Moved> followUp) {
         List<CustomerRecord> moved = records.stream().filter(r -> moveOut.contains(r.id())).toList();
         List<CustomerRecord> rest = records.stream().filter(r -> !moveOut.contains(r.id())).toList();
-        for (CustomerRecord m : moved) {
+        for (CustomerRecord m : decide ? moved : List.<CustomerRecord>of()) {
             for (CustomerRecord r : rest) {
                 store.addCannotLink(m.id(), r.id());
                 store.removeMustLink(m.id(), r.id()); // the newer decision wins
@@ -677,8 +692,7 @@ public final class ProfileResolver implements IdentityResolver {
         List<ProfileId> finished = new ArrayList<>();
         RuntimeException failure = null;
         for (ProfileId id : store.dissolvedHeld()) {
-            long now = clock.millis();
-            if (!store.claimDissolved(id, now - grace.toMillis(), now)) {
+            if (!store.claimDissolved(id, grace.toMillis())) {
                 continue; // dissolved just now (in progress), or finished by another process
             }
             try {
@@ -705,7 +719,10 @@ public final class ProfileResolver implements IdentityResolver {
         if (records.isEmpty()) {
             store.releaseDissolved(id);
         } else if (!moveOut.isEmpty()) {
-            completeSplit(id, records, moveOut, followUp);
+            // once the old id forwards, the split had written its decisions before it stopped: writing them
+            // again would undo a newer decision an agent made since (a merge back with its override)
+            boolean forwarded = store.canonical(id).isPresent();
+            completeSplit(id, records, moveOut, !forwarded, followUp);
         } else {
             List<CustomerRecord> ordered = records.stream().sorted(ReResolution.ORDER).toList();
             unindexDissolved(id, ordered);

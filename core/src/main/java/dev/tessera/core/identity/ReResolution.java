@@ -267,7 +267,7 @@ public final class ReResolution {
                 return; // dissolved already (by this group), or gone
             }
             ProfileId liveId = current.profile().id();
-            if (live.dissolve(liveId, current.profile().version(), clock.millis(), List.of())) {
+            if (live.dissolve(liveId, current.profile().version(), List.of())) {
                 Set<String> blocks = new LinkedHashSet<>();
                 current.records().forEach(r -> {
                     // whatever policy filed the record before, its keys go: the new one's and the default's

@@ -230,6 +230,15 @@ public final class Erasure {
             writes.add(async.hdel(cx.aggregateLedgerKey(),
                     ledger.subList(from, Math.min(ledger.size(), from + BATCH)).toArray(String[]::new)));
         }
+        // a split or re-resolution that stopped midway may still hold her records under another id (its
+        // follow-up, which would have named that id in her timeline, never ran): they leave every hold, and
+        // the other people's records there stay to be finished
+        String[] recordKeys = records.stream().map(r -> r.id().key()).toArray(String[]::new);
+        if (recordKeys.length > 0) {
+            for (ProfileId held : store.dissolvedHeld()) {
+                writes.add(async.hdel(keys.dissolvedRecords(held), recordKeys));
+            }
+        }
         // segment memberships: the segments' side here, the profile's side with the profile's keys below
         for (ProfileId p : all) {
             for (String segment : redis.hkeys(keys.profileSegments(p))) {
@@ -239,6 +248,8 @@ public final class Erasure {
         for (ProfileId p : all) {
             doomed.add(keys.profileSegments(p));
             doomed.add(keys.records(p));
+            doomed.add(keys.dissolvedRecords(p)); // held by a split or re-resolution that stopped midway
+            doomed.add(keys.splitOut(p));
             doomed.add(keys.links(p));
             doomed.add(keys.consent(p));
             doomed.addAll(cx.profileKeys(p, true));

@@ -111,8 +111,9 @@ public final class ProfileStore {
 
     /**
      * KEYS profile, records, links, dissolved records, split-out; ARGV expected version, write generation
-     * key (or empty), the time in epoch ms, then the record keys a split moves out. The records are kept
-     * under the dissolved-records key (not deleted) until {@link #releaseDissolved}.
+     * key (or empty), unused, then the record keys a split moves out. The records are kept under the
+     * dissolved-records key (not deleted) until {@link #releaseDissolved}; the time is Redis's own, so
+     * processes whose clocks differ agree on a hold's age.
      */
     private static final LuaScript DISSOLVE = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
@@ -123,16 +124,25 @@ public final class ProfileStore {
             redis.call('DEL', KEYS[4], KEYS[5])
             if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[4]) end
             redis.call('DEL', KEYS[1], KEYS[3])
-            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1), 'dissolved', ARGV[3])
+            local now = redis.call('TIME')
+            local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1), 'dissolved', tostring(ms))
             for i = 4, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
             return 1
             """);
 
-    /** KEYS profile; ARGV the latest dissolving time still claimable, the time now (epoch ms). */
+    /**
+     * KEYS profile, dissolved records; ARGV the grace in ms. 1 when claimed (dissolved or last claimed at
+     * least the grace ago, by Redis's clock; the time moves to now), 0 when not yet, -1 when nothing is
+     * held (released meanwhile).
+     */
     private static final LuaScript CLAIM_DISSOLVED = new LuaScript("""
+            if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            local now = redis.call('TIME')
+            local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
             local at = redis.call('HGET', KEYS[1], 'dissolved')
-            if not at or tonumber(at) > tonumber(ARGV[1]) then return 0 end
-            redis.call('HSET', KEYS[1], 'dissolved', ARGV[2])
+            if at and tonumber(at) > ms - tonumber(ARGV[1]) then return 0 end
+            redis.call('HSET', KEYS[1], 'dissolved', tostring(ms))
             return 1
             """);
 
@@ -1134,15 +1144,22 @@ public final class ProfileStore {
      * {@link #releaseDissolved}, with the time (epoch ms) and, for a split, the records moved out, so a
      * process that stops before they are resolved again leaves them for {@link #claimDissolved}.
      */
-    public boolean dissolve(ProfileId id, long expectedVersion, long atMillis, Collection<SourceRecordId> movedOut) {
+    public boolean dissolve(ProfileId id, long expectedVersion, Collection<SourceRecordId> movedOut) {
+        // registered first: a process that stops right after the dissolve leaves a hold that is found; an
+        // entry whose dissolve did not happen is dropped by the finisher
+        redis.sadd(keys.dissolvedRegistry(), id.value());
         String[] scriptKeys = {keys.profile(id), keys.records(id), keys.links(id), keys.dissolvedRecords(id),
                 keys.splitOut(id)};
         List<String> args = new ArrayList<>();
         args.add(Long.toString(expectedVersion));
         args.add(generationKey());
-        args.add(Long.toString(atMillis));
+        args.add("");
         movedOut.forEach(r -> args.add(r.key()));
-        return DISSOLVE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+        boolean dissolved = DISSOLVE.run(connection, scriptKeys, args.toArray(String[]::new)) == 1;
+        if (!dissolved) {
+            redis.srem(keys.dissolvedRegistry(), id.value());
+        }
+        return dissolved;
     }
 
     /** The records a dissolved profile held, while {@link #dissolve} keeps them (else empty). */
@@ -1157,26 +1174,35 @@ public final class ProfileStore {
         return moved;
     }
 
-    /** Dissolved profiles whose records are still held: left by a process that stopped, or in progress. */
+    /**
+     * Dissolved profiles whose records are (or may still be) held: left by a process that stopped, or in
+     * progress. Read from a registry set, not a SCAN of the keyspace.
+     */
     public Set<ProfileId> dissolvedHeld() {
         Set<ProfileId> ids = new java.util.TreeSet<>();
-        scan(keys.dissolvedPattern(), key -> ids.add(keys.profileOfDissolvedKey(key)));
+        redis.smembers(keys.dissolvedRegistry()).forEach(id -> ids.add(new ProfileId(id)));
         return ids;
     }
 
     /**
-     * Takes over a dissolved profile's held records if it was dissolved (or last claimed) at or before
-     * {@code notAfterMillis}: the time moves to {@code nowMillis}, so another process finishing what a
-     * stopped one left waits as long again before it takes the same profile.
+     * Takes over a dissolved profile's held records if it was dissolved (or last claimed) at least
+     * {@code graceMillis} ago by Redis's clock: the time moves to now, so another process finishing what a
+     * stopped one left waits as long again before it takes the same profile. False when not yet, or when
+     * nothing is held any more (then its registry entry goes).
      */
-    public boolean claimDissolved(ProfileId id, long notAfterMillis, long nowMillis) {
-        return CLAIM_DISSOLVED.run(connection, new String[] {keys.profile(id)}, Long.toString(notAfterMillis),
-                Long.toString(nowMillis)) == 1;
+    public boolean claimDissolved(ProfileId id, long graceMillis) {
+        long claimed = CLAIM_DISSOLVED.run(connection, new String[] {keys.profile(id), keys.dissolvedRecords(id)},
+                Long.toString(graceMillis));
+        if (claimed == -1) {
+            redis.srem(keys.dissolvedRegistry(), id.value());
+        }
+        return claimed == 1;
     }
 
     /** Lets go of a dissolved profile's held records, once they are resolved again and what follows them moved. */
     public void releaseDissolved(ProfileId id) {
         RELEASE_DISSOLVED.run(connection, new String[] {keys.profile(id), keys.dissolvedRecords(id), keys.splitOut(id)});
+        redis.srem(keys.dissolvedRegistry(), id.value());
     }
 
     private static final LuaScript SEAL = new LuaScript("""

@@ -145,6 +145,11 @@ public final class RedisKeys {
             return prefix + "{p:" + id.value() + "}:dissolved";
         }
 
+        /** Set of the ids of dissolved profiles whose records are held (so finding them needs no SCAN). */
+        public String dissolvedRegistry() {
+            return prefix + "tessera:dissolved";
+        }
+
         /** Set: the source record keys a split moved out of a dissolved profile (held with its records). */
         public String splitOut(ProfileId id) {
             return prefix + "{p:" + id.value() + "}:split-out";
@@ -262,11 +267,6 @@ public final class RedisKeys {
             return prefix + "{p:*}:records";
         }
 
-        /** SCAN pattern matching the {@link #dissolvedRecords} hash of every dissolved profile of this namespace. */
-        public String dissolvedPattern() {
-            return prefix + "{p:*}:dissolved";
-        }
-
         /** SCAN pattern matching every cannot-link set of this namespace. */
         public String cannotLinkPattern() {
             return prefix + "nl:*";
@@ -283,11 +283,6 @@ public final class RedisKeys {
         /** The profile id named by a key of this namespace's {@link #recordsPattern()}. */
         public ProfileId profileOfRecordsKey(String key) {
             return profileOf(key, "}:records", "not a records key of this namespace");
-        }
-
-        /** The profile id named by a key of this namespace's {@link #dissolvedPattern()}. */
-        public ProfileId profileOfDissolvedKey(String key) {
-            return profileOf(key, "}:dissolved", "not a dissolved-records key of this namespace");
         }
 
         private ProfileId profileOf(String key, String tail, String problem) {

@@ -19,6 +19,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.store.RedisKeys;
 import dev.tessera.core.testing.RedisTestSupport;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -55,6 +56,32 @@ class ErasureTest {
     @AfterEach
     void close() {
         redis.close();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSplitLeftHalfwayKeepsNoneOfHerRecordsAfterTheErasure() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, ProfileStore.Access.SCRIPTS, false);
+        ProfileId both = f.ingest(shopRecord()).profileId();
+        assertThat(f.ingest(crmRecord()).profileId()).isEqualTo(both);
+        RedisKeys.Namespace keys = f.profiles.namespace();
+        try {
+            f.resolver.split(both, java.util.Set.of(new SourceRecordId("crm", CRM_ID)), moved -> {
+                throw new IllegalStateException("the process stops before the follow-up");
+            });
+        } catch (IllegalStateException expected) {
+            // resolved again and forwarded; the records still held under the old id
+        }
+        assertThat(redis.commands().exists(keys.dissolvedRecords(both))).isEqualTo(1);
+        ProfileId rest = f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID)).orElseThrow();
+
+        f.erasure.erase(rest, "subject-request", "admin-1").orElseThrow();
+
+        // her shop record leaves the hold; the crm record the split moved out is another profile's now
+        assertThat(redis.commands().hkeys(keys.dissolvedRecords(both))).containsExactly("crm:" + CRM_ID);
+        assertThat(f.resolver.finishDissolved(java.time.Duration.ZERO, moved -> { })).containsExactly(both);
+        assertThat(f.profiles.dissolvedHeld()).isEmpty();
+        assertThat(redis.commands().exists(keys.dissolvedRecords(both), keys.splitOut(both))).isZero();
+        assertThat(f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID))).as("erased, not brought back").isEmpty();
     }
 
     private CustomerRecord shopRecord() {

@@ -182,16 +182,22 @@ class ProfileController {
         }
         ProfileId target = profileId(id);
         requireCurrent(target);
+        Set<SourceRecordId> seen = null;
         if (request.seen() != null) {
-            Set<String> now = new TreeSet<>();
-            store.find(target).ifPresent(p -> p.records().forEach(r -> now.add(r.key())));
-            if (!now.equals(new TreeSet<>(request.seen()))) {
-                throw new ApiProblem.Conflict(); // the caller decided on records that are no longer these
+            seen = new TreeSet<>();
+            for (String key : request.seen()) {
+                try {
+                    seen.add(SourceRecordId.parse(key == null ? "" : key));
+                } catch (IllegalArgumentException e) {
+                    throw new ApiProblem.InvalidParameter("seen", "must hold source record keys source:id");
+                }
             }
         }
         try {
             // interactions and consent follow their records out of the split profile before it lets them go
-            ProfileResolver.SplitResult result = resolver.split(target, moveOut, cxHooks::afterMoved);
+            // refused (409) when the profile holds other records than the caller saw, checked at the version
+            // the split is guarded by
+            ProfileResolver.SplitResult result = resolver.split(target, moveOut, seen, cxHooks::afterMoved);
             // an identity decision that may undo another agent's merge: kept with who made it (ids only)
             audit.record(caller, ReadAudit.SPLIT, result.split().value(), List.of(),
                     "POST /api/v1/profiles/{id}/split, " + moveOut.size() + " record(s) moved out to "

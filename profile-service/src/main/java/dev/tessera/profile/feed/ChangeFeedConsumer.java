@@ -120,6 +120,10 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
                     if (trimmedUnread()) {
                         log.warn("Change feed consumer {} fell behind the capped feed and lost changes it had not"
                                 + " read; catching up as a new group would", group);
+                        // the group moves to the end first: the catch-up reads the current state of everything,
+                        // so the backlog is superseded, and changes from now on arrive as usual (nor is the same
+                        // gap counted again: Redis does not count trimmed entries as read)
+                        skipToEnd();
                         missed();
                     }
                     lastTrimCheck = System.currentTimeMillis();
@@ -201,6 +205,17 @@ public abstract class ChangeFeedConsumer implements SmartLifecycle {
         String lastDelivered = text(mine.get("last-delivered-id"));
         return !first.isEmpty() && lastDelivered != null && compareIds(lastDelivered, first.get(0).getId()) < 0;
     }
+
+    /** Moves the group to the end of the feed, counting every entry so far as read. */
+    private void skipToEnd() {
+        Object added = pairs(redis.xinfoStream(stream)).get("entries-added");
+        SKIP_TO_END.run(connection, new String[] {stream}, group, added instanceof Long n ? Long.toString(n) : "0");
+    }
+
+    private static final dev.tessera.core.store.LuaScript SKIP_TO_END = new dev.tessera.core.store.LuaScript("""
+            redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], '$', 'ENTRIESREAD', ARGV[2])
+            return 1
+            """);
 
     private static java.util.Map<String, Object> pairs(Object reply) {
         java.util.Map<String, Object> fields = new java.util.HashMap<>();

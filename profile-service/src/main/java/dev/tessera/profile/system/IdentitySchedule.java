@@ -45,7 +45,14 @@ class IdentitySchedule {
     @Scheduled(fixedDelayString = "${tessera.identity-schedule.finish-every:60s}",
             initialDelayString = "${tessera.identity-schedule.finish-every:60s}")
     void finishDissolved() {
-        List<ProfileId> finished = resolver.finishDissolved(grace, cxHooks::afterMoved);
+        List<ProfileId> finished;
+        try {
+            finished = resolver.finishDissolved(grace, cxHooks::afterMoved);
+        } catch (RuntimeException e) {
+            // the type only: messages can name source record ids (an email as a CRM key); tried again next time
+            log.warn("Finishing a stopped split or re-resolution failed ({}); it is tried again", e.getClass().getSimpleName());
+            return;
+        }
         if (!finished.isEmpty()) {
             // ids only: no personal data in logs
             log.warn("finished {} split(s) or re-resolution(s) a stopped process had left halfway: {}",
