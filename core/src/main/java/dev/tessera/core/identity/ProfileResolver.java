@@ -784,9 +784,23 @@ public final class ProfileResolver implements IdentityResolver {
      *                                   changed)
      */
     public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision, boolean overrideKeptApart) {
+        return merge(first, second, decision, overrideKeptApart, false);
+    }
+
+    /**
+     * {@link #merge(ProfileId, ProfileId, MergeDecision, boolean)}; with {@code exactIds}, an id that forwards
+     * (merged away or split since the caller read it) is refused with a
+     * {@link java.util.ConcurrentModificationException} instead of followed, so the decision never joins
+     * records the caller did not see.
+     */
+    public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision, boolean overrideKeptApart,
+            boolean exactIds) {
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
             Profile a = store.find(first).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + first));
             Profile b = store.find(second).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + second));
+            if (exactIds && (!a.id().equals(first) || !b.id().equals(second))) {
+                throw new java.util.ConcurrentModificationException("a profile forwards elsewhere now");
+            }
             if (a.id().equals(b.id())) {
                 throw new IllegalArgumentException("the two ids stand for the same profile");
             }

@@ -70,6 +70,19 @@ class ManualMergeTest {
     }
 
     @Test
+    void withExactIdsAMergeNamingAnIdThatForwardsNowIsRefusedNotFollowed() {
+        ProfileId third = resolver.resolve(record("c3", "jd@home.example", null, "Jane")).profileId();
+        resolver.merge(janeAtWork, jane, DECISION); // another agent, meanwhile: janeAtWork forwards to jane
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> resolver.merge(third, janeAtWork, DECISION, false, true))
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+        assertThat(store.find(third).orElseThrow().records()).containsExactly(id("c3"));
+        assertThat(resolver.merge(third, janeAtWork, DECISION, false, false).profileId())
+                .as("without, the forward is followed (tools, the resolver's own merges)").isEqualTo(jane);
+    }
+
+    @Test
     void aMergeStepThatFindsTheAbsorbedProfileChangedWritesNothing() {
         Profile survivor = store.find(jane).orElseThrow();
         Profile absorbed = store.find(janeAtWork).orElseThrow();

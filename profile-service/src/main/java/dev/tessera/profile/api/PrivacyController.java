@@ -90,7 +90,7 @@ class PrivacyController {
         if (!ConsentEntry.isValidPurpose(purpose)) {
             throw new ApiProblem.InvalidParameter("purpose", "must match " + ConsentEntry.PURPOSE_PATTERN);
         }
-        ConsentChannel on = ConsentChannel.of(channel).orElseThrow(() -> new ApiProblem.InvalidParameter("channel",
+        ConsentChannel on = ConsentChannel.of(channel.toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new ApiProblem.InvalidParameter("channel",
                 "must be one of email, sms, phone, post, web, push, any"));
         JsonNode body = readBody(request);
         ConsentStatus status = ConsentStatus.of(body.path("status").isString() ? body.path("status").asString() : null)
@@ -104,8 +104,11 @@ class PrivacyController {
             } catch (DateTimeParseException e) {
                 throw new ApiProblem.InvalidParameter("at", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
             }
-            if (at.isAfter(now.plus(MAX_FUTURE)) || at.isBefore(Instant.parse("1900-01-01T00:00:00Z"))) {
+            if (at.isAfter(now.plus(MAX_FUTURE))) {
                 throw new ApiProblem.InvalidParameter("at", "must not be in the future");
+            }
+            if (at.isBefore(Instant.parse("1900-01-01T00:00:00Z"))) {
+                throw new ApiProblem.InvalidParameter("at", "must not be before 1900");
             }
         }
         String actor = principal.getName();

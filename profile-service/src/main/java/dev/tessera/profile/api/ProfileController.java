@@ -232,7 +232,8 @@ class ProfileController {
         requireCurrent(new ProfileId(request.other()));
         try {
             Resolution merged = resolver.merge(target, new ProfileId(request.other()),
-                    new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()), request.overrides());
+                    new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()), request.overrides(),
+                    true); // the ids as the caller saw them: one that forwards now is refused, not followed
             cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
             List<String> away = merged.merged().stream().map(ProfileId::value).toList();
             audit.record(caller, ReadAudit.MERGE, merged.profileId().value(), List.of(),

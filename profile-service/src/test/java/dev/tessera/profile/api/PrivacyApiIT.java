@@ -135,7 +135,12 @@ class PrivacyApiIT {
         assertThat(huge.status()).as("refused unread, by its length").isEqualTo(413);
         assertThat(huge.contentType()).startsWith("application/problem+json");
         assertThat(huge.body()).doesNotContain("aaaa");
+        ApiCalls.Response ancient = send("PUT", base + "marketing/email", AGENT, "{\"status\":\"granted\",\"at\":\"1850-01-01T00:00:00Z\"}");
+        assertProblem(ancient, "at", "1850");
+        assertThat(ancient.json().get("detail").asString()).isEqualTo("at must not be before 1900");
         assertThat(cx.consent().find(p).orElseThrow().statements()).as("only the record's statement").hasSize(1);
+        // the channel as written in a path segment, whatever its case
+        assertThat(send("PUT", base + "marketing/Email", AGENT, "{\"status\":\"withdrawn\"}").status()).isEqualTo(200);
         assertThat(send("PUT", "/api/v1/profiles/p-unknown/consent/marketing/email", AGENT, "{\"status\":\"granted\"}")
                 .status()).isEqualTo(404);
     }
