@@ -1743,6 +1743,18 @@ public final class CxStore {
         return load(p, redis.zrange(timelineKey(p), 0, -1));
     }
 
+    /** The profile's interactions that occurred at or after {@code since}: a range of its timeline. */
+    public List<Interaction> interactionsSince(ProfileId profile, Instant since) {
+        ProfileId p = live(profile);
+        List<String> keys = redis.zrangebyscore(timelineKey(p),
+                Range.from(Range.Boundary.including((double) since.toEpochMilli()), Range.Boundary.unbounded()));
+        List<Interaction> found = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH) {
+            found.addAll(load(p, keys.subList(from, Math.min(keys.size(), from + BATCH))));
+        }
+        return found;
+    }
+
     /** Removes the interactions waiting for a record (its person was erased: they must not stay). */
     public void dropPending(SourceRecordId record) {
         redis.del(pendingKey(record));

@@ -88,7 +88,8 @@ public final class SegmentEngine {
             }
             Instant now = clock.instant();
             SegmentSubject subject = new SegmentSubject(before.profile(), before.cx().metrics(), before.cx().stage(),
-                    new ConsentState(before.consent()), () -> cx.interactions(id), now);
+                    new ConsentState(before.consent()), () -> cx.interactions(id), since -> cx.interactionsSince(id, since),
+                    now);
             Map<String, Boolean> decisions = new LinkedHashMap<>();
             byId.values().forEach(s -> decisions.put(s.id(), s.rule().test(subject)));
             SegmentStore.Diff diff = segments.apply(id, decisions, now, repair, read.memberships());
@@ -223,7 +224,8 @@ public final class SegmentEngine {
                 }
                 ProfileId id = batch.get(i);
                 SegmentSubject subject = new SegmentSubject(live, snapshot.metrics(), snapshot.stage(),
-                        new ConsentState(statements), () -> cx.interactions(id), now);
+                        new ConsentState(statements), () -> cx.interactions(id), since -> cx.interactionsSince(id, since),
+                        now);
                 if (rule.test(subject)) {
                     matched++;
                     if (found.size() < examples) {

@@ -411,7 +411,7 @@ public sealed interface SegmentRule {
         @Override
         public boolean test(SegmentSubject s) {
             Instant since = withinDays == null ? null : s.now().minus(Duration.ofDays(withinDays));
-            long count = s.history().stream().filter(i -> matches(i, since, s.now())).count();
+            long count = s.history(since).stream().filter(i -> matches(i, since, s.now())).count();
             return count >= atLeast && (atMost == null || count <= atMost);
         }
 

@@ -22,11 +22,24 @@ public final class SegmentSubject {
     private final JourneyStage stage;
     private final ConsentState consent;
     private final Supplier<List<Interaction>> history;
+    private final java.util.function.Function<Instant, List<Interaction>> historySince;
     private final Instant now;
     private List<Interaction> loaded;
+    private final java.util.Map<Instant, List<Interaction>> loadedSince = new java.util.HashMap<>();
 
     public SegmentSubject(Profile profile, CxMetrics metrics, JourneyStage stage, ConsentState consent,
             Supplier<List<Interaction>> history, Instant now) {
+        this(profile, metrics, stage, consent, history, null, now);
+    }
+
+    /**
+     * @param historySince the profile's interactions at or after an instant, read from storage (a range of
+     *                     the timeline, not all of it); null: filtered from {@code history}
+     */
+    public SegmentSubject(Profile profile, CxMetrics metrics, JourneyStage stage, ConsentState consent,
+            Supplier<List<Interaction>> history, java.util.function.Function<Instant, List<Interaction>> historySince,
+            Instant now) {
+        this.historySince = historySince;
         this.profile = Objects.requireNonNull(profile, "profile");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.stage = stage;
@@ -62,5 +75,17 @@ public final class SegmentSubject {
             loaded = List.copyOf(history.get());
         }
         return loaded;
+    }
+
+    /**
+     * The profile's interactions at or after {@code since} (any order; null: all of them): for a rule over
+     * the last days, only that part of a long timeline is read. Each window is read once per subject.
+     */
+    public List<Interaction> history(Instant since) {
+        if (since == null || loaded != null || historySince == null) {
+            return since == null ? history()
+                    : history().stream().filter(i -> !i.occurredAt().isBefore(since)).toList();
+        }
+        return loadedSince.computeIfAbsent(since, s -> List.copyOf(historySince.apply(s)));
     }
 }

@@ -162,6 +162,19 @@ class SegmentEngineTest {
     }
 
     @Test
+    void aRuleOverTheLastDaysCountsWhatTheTimelineHoldsInThatWindow() {
+        segment("answered-lately", "{\"history\":{\"kind\":\"survey_response\",\"within_days\":1}}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
+        cx.append(new Interaction("s-old", new SourceRecordId("shop", "c-1"), InteractionKind.SURVEY_RESPONSE, "email",
+                "delivery", NOW.minus(java.time.Duration.ofDays(3)), null,
+                new Interaction.Score(Interaction.ScoreType.NPS, 9), Map.of()));
+        assertThat(engine.evaluate(ada).diff().isEmpty()).as("an answer three days ago is outside").isTrue();
+
+        nps("shop", "c-1", "s-new", 9);
+        assertThat(engine.evaluate(ada).diff().joined()).containsExactly("answered-lately");
+    }
+
+    @Test
     void consentInAConditionFollowsTheLatestStatement() {
         segment("newsletter", "{\"consent\":{\"purpose\":\"marketing\",\"channel\":\"email\"}}");
         ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());

@@ -210,6 +210,28 @@ class SegmentRulesTest {
     }
 
     @Test
+    void aRuleOverTheLastDaysReadsOnlyThatPartOfTheTimeline() {
+        order(10, "10.00");
+        order(40, "10.00");
+        order(400, "10.00");
+        java.util.List<Instant> windows = new ArrayList<>();
+        SegmentSubject s = new SegmentSubject(subject(Map.of()).profile(), CALCULATOR.recompute(history, NOW), null,
+                null, () -> {
+                    throw new AssertionError("the whole timeline must not be read for a windowed rule");
+                }, since -> {
+                    windows.add(since);
+                    return history.stream().filter(i -> !i.occurredAt().isBefore(since)).toList();
+                }, NOW);
+
+        assertThat(SegmentRules.parse("{\"history\":{\"kind\":\"order\",\"within_days\":30}}").test(s)).isTrue();
+        assertThat(SegmentRules.parse("{\"history\":{\"kind\":\"order\",\"within_days\":90,\"at_least\":2}}").test(s))
+                .isTrue();
+        assertThat(SegmentRules.parse("{\"history\":{\"kind\":\"order\",\"within_days\":30,\"at_least\":2}}").test(s))
+                .as("the same window, read once").isFalse();
+        assertThat(windows).containsExactly(NOW.minus(java.time.Duration.ofDays(30)), NOW.minus(java.time.Duration.ofDays(90)));
+    }
+
+    @Test
     void consentIsOptInAndTheLatestStatementDecides() {
         String rule = "{\"consent\":{\"purpose\":\"marketing\",\"channel\":\"email\"}}";
         assertThat(matches(rule, Map.of())).isFalse();
