@@ -641,7 +641,8 @@ public final class ProfileResolver implements IdentityResolver {
         return new SplitResult(id, restProfiles, movedProfiles);
     }
 
-    private void unindexDissolved(ProfileId id, List<CustomerRecord> records) {
+    /** Takes a dissolved profile out of the indexes its records filed it under (this policy's keys and the default's). */
+    void unindexDissolved(ProfileId id, List<CustomerRecord> records) {
         Set<String> blocks = new LinkedHashSet<>();
         Set<Identifier> identifiers = new LinkedHashSet<>();
         records.forEach(r -> {

@@ -1,6 +1,5 @@
 package dev.tessera.core.identity;
 
-import dev.tessera.core.identity.match.BlockingKeys;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -16,7 +15,6 @@ import java.util.ConcurrentModificationException;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -227,10 +225,9 @@ public final class ReResolution {
         List<Set<ProfileId>> groups = plan.changedGroups();
         progress.accept("applying: " + groups.size() + " group(s) of changed profiles");
         ProfileResolver resolver = settings.resolver(live, clock);
-        MatchPolicy policy = settings.matchPolicy();
         int done = 0;
         for (Set<ProfileId> group : groups) {
-            applyGroup(group, resolver, policy);
+            applyGroup(group, resolver);
             if (++done % 1000 == 0) {
                 progress.accept("applied " + done + " of " + groups.size() + " group(s)");
             }
@@ -240,11 +237,11 @@ public final class ReResolution {
     }
 
     /** Dissolves the group's live profiles, resolves their records again, forwards the old ids. */
-    private void applyGroup(Set<ProfileId> group, ProfileResolver resolver, MatchPolicy policy) {
+    private void applyGroup(Set<ProfileId> group, ProfileResolver resolver) {
         Map<SourceRecordId, CustomerRecord> records = new HashMap<>();
         Map<ProfileId, List<SourceRecordId>> dissolved = new LinkedHashMap<>();
         for (ProfileId id : group) {
-            dissolve(id, policy, records, dissolved);
+            dissolve(id, resolver, records, dissolved);
         }
         List<CustomerRecord> ordered = records.values().stream().sorted(ORDER).toList();
         ordered.forEach(resolver::resolve);
@@ -259,7 +256,7 @@ public final class ReResolution {
      * Dissolves the live profile {@code id} now stands for (a concurrent merge may have moved it), with
      * the records it holds at that moment, retrying while other writers change it.
      */
-    private void dissolve(ProfileId id, MatchPolicy policy, Map<SourceRecordId, CustomerRecord> records,
+    private void dissolve(ProfileId id, ProfileResolver resolver, Map<SourceRecordId, CustomerRecord> records,
             Map<ProfileId, List<SourceRecordId>> dissolved) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             ProfileStore.Loaded current = live.loadLive(List.of(id)).get(id);
@@ -268,13 +265,7 @@ public final class ReResolution {
             }
             ProfileId liveId = current.profile().id();
             if (live.dissolve(liveId, current.profile().version(), List.of())) {
-                Set<String> blocks = new LinkedHashSet<>();
-                current.records().forEach(r -> {
-                    // whatever policy filed the record before, its keys go: the new one's and the default's
-                    blocks.addAll(policy.blockingKeys(r));
-                    blocks.addAll(BlockingKeys.keys(r));
-                });
-                live.unindex(liveId, current.profile().identifiers(), blocks);
+                resolver.unindexDissolved(liveId, current.records());
                 current.records().forEach(r -> records.merge(r.id(), r,
                         (a, b) -> a.observedAt().isAfter(b.observedAt()) ? a : b));
                 dissolved.put(liveId, current.records().stream().map(CustomerRecord::id).toList());

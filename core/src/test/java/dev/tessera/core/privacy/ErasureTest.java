@@ -64,13 +64,11 @@ class ErasureTest {
         ProfileId both = f.ingest(shopRecord()).profileId();
         assertThat(f.ingest(crmRecord()).profileId()).isEqualTo(both);
         RedisKeys.Namespace keys = f.profiles.namespace();
-        try {
-            f.resolver.split(both, java.util.Set.of(new SourceRecordId("crm", CRM_ID)), moved -> {
-                throw new IllegalStateException("the process stops before the follow-up");
-            });
-        } catch (IllegalStateException expected) {
-            // resolved again and forwarded; the records still held under the old id
-        }
+        // resolved again and forwarded; the records still held under the old id
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.resolver.split(both,
+                java.util.Set.of(new SourceRecordId("crm", CRM_ID)), moved -> {
+                    throw new IllegalStateException("the process stops before the follow-up");
+                })).isInstanceOf(IllegalStateException.class);
         assertThat(redis.commands().exists(keys.dissolvedRecords(both))).isEqualTo(1);
         ProfileId rest = f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID)).orElseThrow();
 

@@ -1,6 +1,7 @@
 package dev.tessera.profile.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.CxSettings;
@@ -61,13 +62,10 @@ class IdentityScheduleTest {
         cx.append(new Interaction("call-1", mallory.id(), InteractionKind.CRM_ACTIVITY, "phone", "account", T0,
                 null, null, Map.of()));
 
-        try {
-            resolver.split(both, Set.of(mallory.id()), moved -> {
-                throw new IllegalStateException("the process stopped before the timeline moved");
-            });
-        } catch (IllegalStateException expected) {
-            // records resolved again, the follow-up not done: still held
-        }
+        // records resolved again, the follow-up not done: still held
+        assertThatThrownBy(() -> resolver.split(both, Set.of(mallory.id()), moved -> {
+            throw new IllegalStateException("the process stopped before the timeline moved");
+        })).isInstanceOf(IllegalStateException.class);
         ProfileId out = profiles.findBySource(mallory.id()).orElseThrow();
         assertThat(cx.interactions(out)).isEmpty();
 
