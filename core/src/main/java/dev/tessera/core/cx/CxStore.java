@@ -1722,19 +1722,23 @@ public final class CxStore {
             List<Interaction> items = load(p, connection.await(keysOnPage));
             return new TimelinePage(items, connection.await(total), query.offset(), query.limit());
         }
+        // the keys in range (short strings), then their documents a batch at a time: only the page is kept,
+        // the others are counted, so a long timeline does not sit in memory whole
         List<String> inRange = redis.zrevrangebyscore(timelineKey(p), range);
-        List<Interaction> matching = new ArrayList<>();
+        List<Interaction> page = new ArrayList<>();
+        long matching = 0;
         for (int from = 0; from < inRange.size(); from += BATCH) {
             for (Interaction i : load(p, inRange.subList(from, Math.min(inRange.size(), from + BATCH)))) {
                 if ((query.kinds().isEmpty() || query.kinds().contains(i.kind()))
                         && (query.channels().isEmpty() || query.channels().contains(i.channel()))) {
-                    matching.add(i);
+                    if (matching >= query.offset() && page.size() < query.limit()) {
+                        page.add(i);
+                    }
+                    matching++;
                 }
             }
         }
-        int start = Math.min(query.offset(), matching.size());
-        List<Interaction> page = matching.subList(start, Math.min(matching.size(), start + query.limit()));
-        return new TimelinePage(page, matching.size(), query.offset(), query.limit());
+        return new TimelinePage(page, matching, query.offset(), query.limit());
     }
 
     /** Every interaction on a profile's timeline, oldest first. */

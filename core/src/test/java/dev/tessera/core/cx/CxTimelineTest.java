@@ -15,6 +15,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,29 @@ class CxTimelineTest extends CxStoreTestBase {
         assertThat(emails.items()).extracting(Interaction::id).containsExactly("mail-new", "nps", "mail-old");
         assertThat(lastWeek.items()).extracting(Interaction::id).containsExactly("order", "nps");
         assertThat(lastWeek.total()).isEqualTo(2);
+    }
+
+    @Test
+    void aFilteredPageAcrossReadBatchesKeepsOrderOffsetAndTotal() {
+        ProfileId p = person(ann, "ann@example.com");
+        // 1,200 interactions, more than two of the store's read batches; every third is an order
+        List<Interaction> all = new ArrayList<>();
+        for (int k = 0; k < 1_200; k++) {
+            Instant at = T0.minus(Duration.ofMinutes(k));
+            all.add(k % 3 == 0 ? order(ann, "o" + k, at, "5", "EUR") : activity(ann, "a" + k, at, "email"));
+        }
+        cx.appendAll(all);
+
+        TimelineQuery orders = TimelineQuery.latest(5).kinds(Set.of(InteractionKind.ORDER));
+        TimelinePage middle = cx.timeline(p, orders.page(165, 5)); // orders o495..o507: the first batch ends at 500
+        TimelinePage beyond = cx.timeline(p, orders.page(398, 5));
+
+        assertThat(middle.total()).isEqualTo(400);
+        assertThat(middle.items()).extracting(Interaction::id).containsExactly("o495", "o498", "o501", "o504", "o507");
+        assertThat(middle.hasMore()).isTrue();
+        assertThat(beyond.items()).extracting(Interaction::id).containsExactly("o1194", "o1197");
+        assertThat(beyond.hasMore()).isFalse();
+        assertThat(cx.timeline(p, orders.page(400, 5)).items()).isEmpty();
     }
 
     @Test
