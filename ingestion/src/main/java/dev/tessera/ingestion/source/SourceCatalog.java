@@ -40,6 +40,8 @@ import java.util.function.Function;
  */
 public final class SourceCatalog {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceCatalog.class);
+
     /**
      * A source ready to run. {@code format} is empty for CSV; {@code verifier} for folder and Kafka sources
      * (the broker authenticates producers); {@code kafkaLogin} is present for Kafka sources using SASL.
@@ -199,19 +201,29 @@ public final class SourceCatalog {
 
     private static SignatureVerifier verifier(Signature signature, String at, Clock clock,
             Function<String, String> environment) {
+        if (signature.scheme() == null) {
+            // the endpoint takes requests without a token: an unsigned source must be a choice, not a default
+            throw new IllegalStateException(at + ".scheme: a webhook source must say how its deliveries are verified:"
+                    + " shopify, typeform, segment-write-key, hubspot-v3, hmac, or none (only behind a proxy that"
+                    + " authenticates the sender)");
+        }
         if (signature.replayWindow() != null && EnumSet.of(IngestionProperties.Scheme.NONE,
-                IngestionProperties.Scheme.TYPEFORM, IngestionProperties.Scheme.HMAC).contains(signature.scheme())) {
+                IngestionProperties.Scheme.TYPEFORM, IngestionProperties.Scheme.HMAC,
+                IngestionProperties.Scheme.SEGMENT_WRITE_KEY).contains(signature.scheme())) {
             // accepted silently, it would look like a protection that is not there
             throw new IllegalStateException(at + ".replay-window: the " + signature.scheme().name()
                     .toLowerCase(java.util.Locale.ROOT) + " scheme's deliveries carry no time to check; remove it");
         }
         ReplayWindow replay = new ReplayWindow(clock, signature.effectiveReplayWindow());
         return switch (signature.scheme()) {
-            case NONE -> payload -> { };
+            case NONE -> {
+                LOG.warn("{}.scheme is none: this webhook accepts unsigned deliveries from anyone who can reach it", at);
+                yield payload -> { };
+            }
             case SHOPIFY -> new ShopifySignature(secret(signature, at, environment), replay);
             case TYPEFORM -> new TypeformSignature(secret(signature, at, environment));
             case SEGMENT_WRITE_KEY -> new SegmentWriteKey(Arrays.stream(secret(signature, at, environment).split(","))
-                    .map(String::strip).filter(k -> !k.isEmpty()).toList(), replay);
+                    .map(String::strip).filter(k -> !k.isEmpty()).toList());
             case HUBSPOT_V3 -> {
                 if (signature.publicUrl() == null || signature.publicUrl().isBlank()) {
                     throw new IllegalStateException(at + ".public-url: hubspot-v3 signs the webhook's public URL; set it");
@@ -224,7 +236,7 @@ public final class SourceCatalog {
                 }
                 yield HmacSignature.ofBody(signature.header(),
                         HmacSignature.Encoding.valueOf(signature.encoding().name()), signature.prefix(),
-                        secret(signature, at, environment));
+                        signature.algorithm().jcaName(), secret(signature, at, environment));
             }
         };
     }

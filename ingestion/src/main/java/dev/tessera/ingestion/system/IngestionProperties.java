@@ -196,7 +196,11 @@ public record IngestionProperties(
      * @param scheme        {@code shopify} (X-Shopify-Hmac-Sha256), {@code typeform} (Typeform-Signature),
      *                      {@code segment-write-key} (Basic auth, key as user name), {@code hmac} (any
      *                      header holding an HMAC of the body), {@code hubspot-v3}, or {@code none} (only
-     *                      for sources behind an authenticating proxy; say so by choosing it)
+     *                      for sources behind an authenticating proxy; say so by choosing it). No default:
+     *                      a webhook source without it stops start-up, since its endpoint takes requests
+     *                      without a token and the scheme is its only check
+     * @param algorithm     for {@code hmac}: {@code sha256} (default), {@code sha1} (Intercom's
+     *                      {@code X-Hub-Signature}) or {@code sha512}
      * @param secret        reference to the signing secret (write keys: a comma-separated list behind it)
      * @param header        for {@code hmac}: the header carrying the signature
      * @param encoding      for {@code hmac}: {@code hex} or {@code base64}
@@ -208,11 +212,12 @@ public record IngestionProperties(
      *                      {@code X-Shopify-Triggered-At}
      */
     public record Signature(
-            @NotNull @DefaultValue("NONE") Scheme scheme,
+            Scheme scheme,
             @Pattern(regexp = SECRET_REFERENCE, message = "must be a reference: env:NAME or file:/path")
             String secret,
             String header,
             @DefaultValue("HEX") HmacEncoding encoding,
+            @DefaultValue("SHA256") HmacAlgorithm algorithm,
             @DefaultValue("") String prefix,
             String publicUrl,
             Duration replayWindow) {
@@ -271,6 +276,21 @@ public record IngestionProperties(
     public enum Scheme { NONE, SHOPIFY, TYPEFORM, SEGMENT_WRITE_KEY, HMAC, HUBSPOT_V3 }
 
     public enum HmacEncoding { HEX, BASE64 }
+
+    /** The MAC of a generic {@code hmac} signature, by its JCA name. */
+    public enum HmacAlgorithm {
+        SHA1("HmacSHA1"), SHA256("HmacSHA256"), SHA512("HmacSHA512");
+
+        private final String jcaName;
+
+        HmacAlgorithm(String jcaName) {
+            this.jcaName = jcaName;
+        }
+
+        public String jcaName() {
+            return jcaName;
+        }
+    }
 
     /**
      * A folder watched for files. Finished files move to {@code inbox/.done}, files that failed as a whole

@@ -80,20 +80,20 @@ class SourceCatalogTest {
                 .hasMessage("tessera.sources[0].webhook.signature.replay-window: the hmac scheme's deliveries carry "
                         + "no time to check; remove it");
         IngestionProperties.Signature shopify = new IngestionProperties.Signature(IngestionProperties.Scheme.SHOPIFY,
-                "env:S", null, IngestionProperties.HmacEncoding.BASE64, "", null, null);
+                "env:S", null, IngestionProperties.HmacEncoding.BASE64, IngestionProperties.HmacAlgorithm.SHA256, "", null, null);
         assertThat(shopify.effectiveReplayWindow()).isEqualTo(java.time.Duration.ofHours(6));
         IngestionProperties.Signature hubspot = new IngestionProperties.Signature(IngestionProperties.Scheme.HUBSPOT_V3,
-                "env:S", null, IngestionProperties.HmacEncoding.BASE64, "", "https://x", null);
+                "env:S", null, IngestionProperties.HmacEncoding.BASE64, IngestionProperties.HmacAlgorithm.SHA256, "", "https://x", null);
         assertThat(hubspot.effectiveReplayWindow()).isEqualTo(java.time.Duration.ofMinutes(5));
         IngestionProperties.Signature set = new IngestionProperties.Signature(IngestionProperties.Scheme.SHOPIFY,
-                "env:S", null, IngestionProperties.HmacEncoding.BASE64, "", null, java.time.Duration.ofMinutes(30));
+                "env:S", null, IngestionProperties.HmacEncoding.BASE64, IngestionProperties.HmacAlgorithm.SHA256, "", null, java.time.Duration.ofMinutes(30));
         assertThat(set.effectiveReplayWindow()).isEqualTo(java.time.Duration.ofMinutes(30));
     }
 
     @Test
     void aSecretWrittenInlineIsRefusedByValidation() {
         IngestionProperties.Signature inline = new IngestionProperties.Signature(IngestionProperties.Scheme.SHOPIFY,
-                "plain-secret-in-yaml", null, IngestionProperties.HmacEncoding.HEX, "", null, java.time.Duration.ofMinutes(5));
+                "plain-secret-in-yaml", null, IngestionProperties.HmacEncoding.HEX, IngestionProperties.HmacAlgorithm.SHA256, "", null, java.time.Duration.ofMinutes(5));
         var validator = jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator();
         assertThat(validator.validate(inline)).singleElement().satisfies(v -> {
             assertThat(v.getPropertyPath().toString()).isEqualTo("secret");
@@ -115,9 +115,30 @@ class SourceCatalogTest {
             twice.put("sources[" + i + "].kind", "shop");
             twice.put("sources[" + i + "].transport", "webhook");
             twice.put("sources[" + i + "].format", "shopify-order");
+            twice.put("sources[" + i + "].webhook.signature.scheme", "none");
         }
         assertThatThrownBy(() -> catalog(twice, Map.of()))
                 .hasMessage("tessera.sources[1].name: 'shop' is used by two sources");
+    }
+
+    @Test
+    void aWebhookSourceMustNameItsSignatureSchemeAndNoneIsAChoice() {
+        Map<String, String> unsigned = Map.of("sources[0].name", "shop", "sources[0].kind", "shop",
+                "sources[0].transport", "webhook", "sources[0].format", "shopify-order");
+        // its endpoint takes requests without a token: without a scheme anyone could post orders and identities
+        assertThatThrownBy(() -> catalog(unsigned, Map.of()))
+                .hasMessageStartingWith("tessera.sources[0].webhook.signature.scheme: a webhook source must say how its"
+                        + " deliveries are verified");
+        Map<String, String> none = new HashMap<>(unsigned);
+        none.put("sources[0].webhook.signature.scheme", "none");
+        assertThat(catalog(none, Map.of()).find("shop")).isPresent();
+        // Intercom signs with HMAC-SHA1: the generic scheme takes the algorithm
+        Map<String, String> intercom = Map.of("sources[0].name", "ic", "sources[0].kind", "support",
+                "sources[0].transport", "webhook", "sources[0].format", "intercom-conversation",
+                "sources[0].webhook.signature.scheme", "hmac", "sources[0].webhook.signature.secret", "env:S",
+                "sources[0].webhook.signature.header", "X-Hub-Signature", "sources[0].webhook.signature.prefix", "sha1=",
+                "sources[0].webhook.signature.algorithm", "sha1");
+        assertThat(catalog(intercom, Map.of("S", "x")).find("ic")).isPresent();
     }
 
     @Test

@@ -6,33 +6,25 @@ import dev.tessera.ingestion.format.SourcePayload;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.DateTimeException;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Segment's HTTP API authentication: {@code Authorization: Basic base64(writeKey + ":")}, the write key as
  * user name and no password, as the analytics libraries send it. Several keys may be valid at once (key
- * rotation). The body's {@code sentAt}, when present, must be within the replay window.
+ * rotation). No replay check: the only time in a request is {@code sentAt}, the sending device's clock,
+ * which Segment uses to correct event times, never to refuse (a phone whose clock is off would lose every
+ * event); re-sent messages are stored once by their {@code messageId}.
  */
 public final class SegmentWriteKey implements SignatureVerifier {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     private final List<byte[]> keyDigests;
-    private final ReplayWindow replay;
 
-    public SegmentWriteKey(List<String> writeKeys, ReplayWindow replay) {
+    public SegmentWriteKey(List<String> writeKeys) {
         if (writeKeys.isEmpty() || writeKeys.stream().anyMatch(k -> k == null || k.isBlank())) {
             throw new IllegalArgumentException("at least one non-blank write key is needed");
         }
         this.keyDigests = writeKeys.stream().map(SegmentWriteKey::digest).toList();
-        this.replay = Objects.requireNonNull(replay, "replay");
     }
 
     @Override
@@ -58,19 +50,6 @@ public final class SegmentWriteKey implements SignatureVerifier {
         }
         if (!known) {
             throw new PayloadRejectedException(Reason.BAD_SIGNATURE, "header 'Authorization' holds no valid write key");
-        }
-        JsonNode sentAt;
-        try {
-            sentAt = MAPPER.readTree(payload.body()).path("sentAt");
-        } catch (JacksonException e) {
-            return; // not ours to judge: the format rejects malformed JSON with its position
-        }
-        if (sentAt.isString()) {
-            try {
-                replay.check(OffsetDateTime.parse(sentAt.asString()).toInstant(), "sentAt");
-            } catch (DateTimeException e) {
-                throw new PayloadRejectedException(Reason.INVALID_VALUE, "'sentAt' is not an ISO-8601 date-time");
-            }
         }
     }
 
