@@ -30,6 +30,9 @@ final class CrmFormats {
      */
     static final class HubSpotContact extends JsonFormat {
 
+        /** A contact modified within this time of its creation is reported as created. */
+        static final java.time.Duration CREATED_WITHIN = java.time.Duration.ofMinutes(5);
+
         HubSpotContact(FormatOptions options) {
             super("hubspot-contact-webhook", options);
         }
@@ -73,7 +76,10 @@ final class CrmFormats {
             }
             CustomerRecord record = person.record();
             Map<String, String> attributes = new LinkedHashMap<>();
-            attributes.put("event", modified.isEmpty() || modified.equals(created) ? "contact_created" : "contact_updated");
+            // HubSpot recalculates properties right after creating a contact, so a new one is modified seconds later
+            boolean justCreated = modified.isEmpty() || (created.isPresent()
+                    && java.time.Duration.between(created.get(), modified.get()).compareTo(CREATED_WITHIN) <= 0);
+            attributes.put("event", justCreated ? "contact_created" : "contact_updated");
             attributes.put("lifecycle_stage", record.attributes().get("lifecycle_stage"));
             attributes.put("owner", value(p, "hubspot_owner_id").orElse(null));
             // one activity per change: the same delivery retried has the same modification time

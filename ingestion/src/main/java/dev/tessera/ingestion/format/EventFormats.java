@@ -66,10 +66,13 @@ final class EventFormats {
                 case IDENTIFY -> MappedPayload.of(message(payload, root, "identify"));
                 case TRACK -> MappedPayload.of(message(payload, root, "track"));
                 case BATCH -> each(Json.requireArray(root, "batch"), element -> {
-                    // the envelope's context applies to elements that have none
+                    // the envelope's context and sentAt apply to elements that have none
                     ObjectNode message = (ObjectNode) Json.requireObject(element, "a batch element").deepCopy();
                     if (!message.path("context").isObject() && root.path("context").isObject()) {
                         message.set("context", root.path("context"));
+                    }
+                    if (!message.has("sentAt") && root.has("sentAt")) {
+                        message.set("sentAt", root.path("sentAt"));
                     }
                     return List.of(message(payload, message, null));
                 });
@@ -88,13 +91,33 @@ final class EventFormats {
             }
             SourceRecordId recordId = Person.recordId(payload.source(),
                     userId.orElseGet(() -> "anonymous-" + anonymousId.get()), userId.isPresent() ? "userId" : "anonymousId");
-            Instant at = Json.instant(message, "timestamp").or(() -> Json.instant(message, "originalTimestamp"))
-                    .orElse(payload.receivedAt());
+            Instant at = eventTime(payload, message);
             return switch (type) {
                 case "identify" -> new MappedItem(identify(recordId, message, anonymousId, at), List.of());
                 case "track" -> track(recordId, message, userId.isEmpty(), anonymousId, at);
                 default -> throw new PayloadRejectedException(UNKNOWN_VALUE, "'type' is not identify or track");
             };
+        }
+
+        /**
+         * When the event happened. A message posted by an analytics library straight to Tessera's Segment API
+         * (the endpoint header is set) carries its device's clock in {@code timestamp} and {@code sentAt}; as
+         * Segment does, the event time is the receive time minus how long before sending it happened, so a
+         * device whose clock is off by hours still dates its events right. Messages that went through Segment
+         * (they carry {@code receivedAt}) or came from files and topics, where the receive time is not the send
+         * time, keep their {@code timestamp}.
+         */
+        private static Instant eventTime(SourcePayload payload, JsonNode message) {
+            Optional<Instant> stated = Json.instant(message, "timestamp").or(() -> Json.instant(message, "originalTimestamp"));
+            if (stated.isEmpty()) {
+                return payload.receivedAt();
+            }
+            Optional<Instant> sentAt = Json.instant(message, "sentAt");
+            if (sentAt.isEmpty() || message.has("receivedAt") || payload.header(SourcePayload.SEGMENT_ENDPOINT_HEADER).isEmpty()) {
+                return stated.get();
+            }
+            java.time.Duration beforeSending = java.time.Duration.between(stated.get(), sentAt.get());
+            return payload.receivedAt().minus(beforeSending);
         }
 
         private dev.tessera.core.model.CustomerRecord identify(SourceRecordId id, JsonNode message,
@@ -135,15 +158,25 @@ final class EventFormats {
                     attributes.put("order", orderId.orElse(null));
                     attributes.put("coupon", text(properties, "coupon").orElse(null));
                     products(properties.path("products"), attributes);
-                    BigDecimal amount = Json.decimal(properties, "total").or(() -> Json.decimal(properties, "revenue"))
-                            .or(() -> Json.decimal(properties, "value")).orElse(BigDecimal.ZERO);
+                    // no amount given (a full refund named by its order only): none, not zero
+                    Optional<BigDecimal> amount = Json.decimal(properties, "total").or(() -> Json.decimal(properties, "revenue"))
+                            .or(() -> Json.decimal(properties, "value"));
                     // The E-commerce Spec says currency defaults to USD.
                     String currency = text(properties, "currency").orElse("USD");
                     String interactionId = completed && orderId.isPresent()
                             ? Events.id(id, "order", orderId.get()) : Events.id(id, "event", messageId);
                     interaction = Events.of(interactionId, id, completed ? InteractionKind.ORDER : InteractionKind.RETURN,
                             channel, completed ? ShopFormats.CHECKOUT : ShopFormats.RETURNS, at,
-                            Events.money(amount, currency, "properties.currency"), null, attributes);
+                            amount.map(a -> Events.money(a, currency, "properties.currency")).orElse(null), null, attributes);
+                }
+                case "Order Cancelled" -> {
+                    // Replaces the order under its key: a cancelled order counts in no order metric (kept on the
+                    // timeline as what happened); without an order id it is an event of its own
+                    Optional<String> orderId = text(properties, "order_id");
+                    attributes.put("order", orderId.orElse(null));
+                    copyScalars(properties, attributes::putIfAbsent);
+                    interaction = Events.of(orderId.map(o -> Events.id(id, "order", o)).orElseGet(() -> Events.id(id, "event", messageId)),
+                            id, InteractionKind.CUSTOM, channel, ShopFormats.CHECKOUT, at, null, null, attributes);
                 }
                 default -> {
                     copyScalars(properties, attributes::putIfAbsent);

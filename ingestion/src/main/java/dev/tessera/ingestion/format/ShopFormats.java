@@ -12,6 +12,7 @@ import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.SourceRecordId;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,8 +133,16 @@ final class ShopFormats {
             attributes.put("order_name", text(order, "name").orElse(null));
             attributes.put("financial_status", text(order, "financial_status").orElse(null));
             attributes.put("fulfillment_status", text(order, "fulfillment_status").orElse(null));
+            // A cancelled or voided order, or a test order, is no purchase: it stays on the timeline under the
+            // order's key (a later delivery of the same order replaces it either way) but counts in no order metric
+            String notPlaced = Json.bool(order, "test") ? "test_order"
+                    : instant(order, "cancelled_at").isPresent() ? "order_cancelled"
+                    : "voided".equals(text(order, "financial_status").orElse("")) ? "order_voided" : null;
             if (instant(order, "cancelled_at").isPresent()) {
                 attributes.put("cancelled", "true");
+            }
+            if (notPlaced != null) {
+                attributes.put("event", notPlaced);
             }
             // The order may be placed under another address than the customer account's: keep it, linked to nothing.
             orderEmail.filter(e -> !e.equalsIgnoreCase(record.attributes().getOrDefault(Attributes.EMAIL, "")))
@@ -144,7 +153,8 @@ final class ShopFormats {
                     () -> new PayloadRejectedException(PayloadRejectedException.Reason.MALFORMED, "'total_price' is absent"));
 
             List<Interaction> interactions = new ArrayList<>();
-            interactions.add(Events.of(Events.id(record.id(), "order", orderId), record.id(), InteractionKind.ORDER,
+            interactions.add(Events.of(Events.id(record.id(), "order", orderId), record.id(),
+                    notPlaced == null ? InteractionKind.ORDER : InteractionKind.CUSTOM,
                     channel, CHECKOUT, orderedAt, Events.money(total, currency, "currency"), null, attributes));
             int index = 0;
             for (JsonNode refund : order.path("refunds")) {
@@ -171,8 +181,25 @@ final class ShopFormats {
                 Map<String, String> returned = new LinkedHashMap<>();
                 returned.put("order", orderId);
                 returned.put("refund", refundId);
+                if (currency != null && refundCurrency != null && !refundCurrency.equalsIgnoreCase(currency)) {
+                    // refund transactions are in the buyer's (presentment) currency, the order in the shop's: the
+                    // refund is converted at the order's own rate, so both count in one currency
+                    Optional<BigDecimal> shop = decimal(order, "total_price_set.shop_money.amount");
+                    Optional<BigDecimal> presented = decimal(order, "total_price_set.presentment_money.amount");
+                    boolean sameAsPresented = refundCurrency.equalsIgnoreCase(
+                            text(order, "total_price_set.presentment_money.currency_code").orElse(""));
+                    if (sameAsPresented && shop.isPresent() && presented.isPresent() && presented.get().signum() > 0) {
+                        returned.put("refund_presented", amount.toPlainString() + " " + refundCurrency);
+                        amount = amount.multiply(shop.get()).divide(presented.get(), 2, RoundingMode.HALF_EVEN);
+                        refundCurrency = currency;
+                    }
+                }
+                if (notPlaced != null) {
+                    returned.put("event", "refund_of_" + notPlaced); // the order counts nowhere, so neither does its refund
+                }
                 items(refund.path("refund_line_items"), returned, "quantity");
-                interactions.add(Events.of(Events.id(record.id(), "refund", refundId), record.id(), InteractionKind.RETURN,
+                interactions.add(Events.of(Events.id(record.id(), "refund", refundId), record.id(),
+                        notPlaced == null ? InteractionKind.RETURN : InteractionKind.CUSTOM,
                         channel, RETURNS, firstTime(refund, updatedAt, "processed_at", "created_at"),
                         Events.money(amount, refundCurrency, path + ".currency"), null, returned));
             }
@@ -225,6 +252,10 @@ final class ShopFormats {
     /** {@code woocommerce-order}: the buyer from the billing address, ORDER, and a RETURN per refund. */
     static final class WooCommerceOrder extends JsonFormat {
 
+        /** WooCommerce order statuses that are no purchase (processing, on-hold, completed, refunded are). */
+        static final java.util.Set<String> NOT_PLACED_WOOCOMMERCE = java.util.Set.of("pending", "failed", "cancelled",
+                "trash", "checkout-draft");
+
         WooCommerceOrder(FormatOptions options) {
             super("woocommerce-order", options);
         }
@@ -259,13 +290,21 @@ final class ShopFormats {
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("order", orderId);
             attributes.put("order_name", text(order, "number").orElse(null));
-            attributes.put("status", text(order, "status").orElse(null));
+            String status = text(order, "status").orElse("");
+            attributes.put("status", status);
+            // Not (yet) a purchase: awaiting payment, failed, cancelled, trashed, a draft. Kept on the timeline under
+            // the order's key, so the delivery that reports it paid replaces it with the order.
+            boolean placed = !NOT_PLACED_WOOCOMMERCE.contains(status);
+            if (!placed) {
+                attributes.put("event", "order_" + status.replace('-', '_'));
+            }
             items(order.path("line_items"), attributes, "quantity");
             BigDecimal total = decimal(order, "total").orElseThrow(
                     () -> new PayloadRejectedException(PayloadRejectedException.Reason.MALFORMED, "'total' is absent"));
 
             List<Interaction> interactions = new ArrayList<>();
-            interactions.add(Events.of(Events.id(recordId, "order", orderId), recordId, InteractionKind.ORDER, CHANNEL,
+            interactions.add(Events.of(Events.id(recordId, "order", orderId), recordId,
+                    placed ? InteractionKind.ORDER : InteractionKind.CUSTOM, CHANNEL,
                     CHECKOUT, createdAt, Events.money(total, currency, "currency"), null, attributes));
             int index = 0;
             for (JsonNode refund : order.path("refunds")) {
@@ -278,7 +317,11 @@ final class ShopFormats {
                 returned.put("order", orderId);
                 returned.put("refund", refundId);
                 returned.put("reason", text(refund, "reason").orElse(null));
-                interactions.add(Events.of(Events.id(recordId, "refund", refundId), recordId, InteractionKind.RETURN,
+                if (!placed) {
+                    returned.put("event", "refund_of_order_" + status.replace('-', '_'));
+                }
+                interactions.add(Events.of(Events.id(recordId, "refund", refundId), recordId,
+                        placed ? InteractionKind.RETURN : InteractionKind.CUSTOM,
                         CHANNEL, RETURNS, modifiedAt, Events.money(amount, currency, "currency"), null, returned));
             }
             return MappedPayload.of(new MappedItem(record, interactions));

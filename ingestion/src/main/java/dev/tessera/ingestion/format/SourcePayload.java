@@ -19,6 +19,9 @@ import java.util.TreeMap;
  */
 public record SourcePayload(String source, byte[] body, Map<String, String> headers, Instant receivedAt) {
 
+    /** Set on payloads that came through the Segment API endpoints, naming their format (identify, track, batch). */
+    public static final String SEGMENT_ENDPOINT_HEADER = "X-Tessera-Endpoint";
+
     public SourcePayload {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(body, "body");

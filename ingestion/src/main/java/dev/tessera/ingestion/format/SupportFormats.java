@@ -151,13 +151,38 @@ final class SupportFormats {
             attributes.put("tags", tags(ticket.path("tags")));
 
             List<Interaction> interactions = new ArrayList<>();
+            if (status.equals("deleted")) {
+                // A deleted ticket (spam, a mistake) is no ticket: its steps are replaced under their keys by events
+                // that count in no ticket metric, so one stored while it was open does not stay open for ever
+                Map<String, String> deleted = new LinkedHashMap<>(attributes);
+                deleted.put("event", "ticket_deleted");
+                for (String step : List.of("opened", "replied", "solved")) {
+                    interactions.add(Events.of(Events.id(requester, "ticket", id, step), requester, InteractionKind.CUSTOM,
+                            channel, SUPPORT, step.equals("opened") ? createdAt : updatedAt, null, null, deleted));
+                }
+                return new MappedItem(null, interactions);
+            }
             interactions.add(ticketEvent(requester, id, InteractionKind.TICKET_OPENED, "opened", channel, createdAt, attributes));
             zendeskFirstReply(ticket, createdAt).ifPresent(repliedAt -> interactions.add(
                     ticketEvent(requester, id, InteractionKind.TICKET_REPLIED, "replied", channel, repliedAt, attributes)));
+            JsonNode metrics = ticket.path("metric_set");
             if (status.equals("solved") || status.equals("closed")) {
-                // The ticket API has no solve time; trigger templates and metric side-loads do.
-                Instant solvedAt = instant(ticket, "solved_at").or(() -> instant(ticket, "metric_set.solved_at")).orElse(updatedAt);
-                interactions.add(ticketEvent(requester, id, InteractionKind.TICKET_SOLVED, "solved", channel, solvedAt, attributes));
+                // The ticket API has no solve time; trigger templates and metric side-loads do. Without them the
+                // last update is the estimate, which later updates (a rating, the automatic close) move on
+                Optional<Instant> known = instant(ticket, "solved_at").or(() -> instant(ticket, "metric_set.solved_at"));
+                Map<String, String> solved = attributes;
+                if (known.isEmpty()) {
+                    solved = new LinkedHashMap<>(attributes);
+                    solved.put("solved_at", "estimated");
+                }
+                interactions.add(ticketEvent(requester, id, InteractionKind.TICKET_SOLVED, "solved", channel,
+                        known.orElse(updatedAt), solved));
+            } else if (metrics.path("reopens").asInt(0) > 0) {
+                // solved before and open again: opened again when its status last changed, so a solve stored
+                // from an earlier delivery no longer closes it (one event per reopening, by its count)
+                Instant reopenedAt = instant(ticket, "metric_set.status_updated_at").orElse(updatedAt);
+                interactions.add(ticketEvent(requester, id, InteractionKind.TICKET_OPENED,
+                        "reopened:" + metrics.path("reopens").asInt(), channel, reopenedAt, attributes));
             }
             JsonNode rating = ticket.path("satisfaction_rating");
             if (rating.isObject()) {
@@ -305,8 +330,14 @@ final class SupportFormats {
             interactions.add(ticketEvent(requester, id, InteractionKind.TICKET_OPENED, "opened", channel, createdAt, attributes));
             instant(ticket, "stats.first_responded_at").ifPresent(at -> interactions.add(
                     ticketEvent(requester, id, InteractionKind.TICKET_REPLIED, "replied", channel, at, attributes)));
-            instant(ticket, "stats.resolved_at").or(() -> instant(ticket, "stats.closed_at")).ifPresent(at -> interactions.add(
-                    ticketEvent(requester, id, InteractionKind.TICKET_SOLVED, "solved", channel, at, attributes)));
+            // stats keep the last resolve time after a reopening: only a resolved (4) or closed (5) ticket is
+            // solved; a reopening opens it again at its time (a later resolve closes it again)
+            instant(ticket, "stats.reopened_at").ifPresent(at -> interactions.add(ticketEvent(requester, id,
+                    InteractionKind.TICKET_OPENED, "reopened:" + at.toEpochMilli(), channel, at, attributes)));
+            if (status.isEmpty() || status.get().equals("4") || status.get().equals("5")) {
+                instant(ticket, "stats.resolved_at").or(() -> instant(ticket, "stats.closed_at")).ifPresent(at -> interactions.add(
+                        ticketEvent(requester, id, InteractionKind.TICKET_SOLVED, "solved", channel, at, attributes)));
+            }
 
             // ?include=requester embeds the contact; it is a record of its own id.
             JsonNode embedded = ticket.path("requester");
@@ -446,6 +477,11 @@ final class SupportFormats {
                 }
                 if (kind.equals("close") && at.isPresent()) {
                     closedAt = at.get();
+                }
+                if (kind.equals("open") && at.isPresent()) {
+                    // reopened by a teammate: open again from then (a solve stored before no longer closes it)
+                    interactions.add(conversationEvent(record, id, InteractionKind.TICKET_OPENED,
+                            "reopened:" + at.get().toEpochMilli(), at.get(), attributes));
                 }
             }
             // a webhook carries the parts of its own event only: the conversation's statistics (API 2.x)

@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 /** Typeform and SurveyMonkey responses: the respondent, and a scored SURVEY_RESPONSE per NPS/CSAT/CES answer. */
 final class SurveyFormats {
 
-    private static final Pattern RECOMMEND = Pattern.compile("recommend|\\bnps\\b", Pattern.CASE_INSENSITIVE);
+    /** "recommend", or "nps" between non-letters ({@code nps_score}, {@code q-nps}: {@code \\b} misses the underscore). */
+    private static final Pattern RECOMMEND = Pattern.compile("recommend|(?<![a-z])nps(?![a-z])", Pattern.CASE_INSENSITIVE);
     private static final Set<String> SURVEYMONKEY_STATUS = Set.of("completed", "partial", "overquota", "disqualified");
 
     private SurveyFormats() {}
@@ -119,7 +120,13 @@ final class SurveyFormats {
                 }
                 int value = whole(answer, path);
                 if (configured == null && scoreType.get() == ScoreType.CSAT) {
-                    value = toFive(value, Json.decimal(definition, "properties.steps").map(BigDecimal::intValue).orElse(5), path);
+                    Optional<Integer> steps = Json.decimal(definition, "properties.steps").map(BigDecimal::intValue);
+                    if (steps.isEmpty() && (value < 1 || value > 5)) {
+                        // webhooks carry no steps: read as Typeform's default five, and a value beyond them is a
+                        // rating on a longer scale that cannot be placed; that answer is left out, not the response
+                        continue;
+                    }
+                    value = toFive(value, steps.orElse(5), path);
                 }
                 Score score;
                 try {
@@ -211,6 +218,9 @@ final class SurveyFormats {
                     Integer value = null;
                     for (JsonNode a : q.path("answers")) {
                         Optional<String> choice = text(a, "choice_id");
+                        if (a.has("other_id") || (a.has("row_id") && choice.isEmpty())) {
+                            continue; // the "other" comment box, or a matrix row's comment: text, not a score
+                        }
                         if (choice.isPresent() && configured.choices().containsKey(choice.get())) {
                             value = configured.choices().get(choice.get());
                         } else if (text(a, "text").filter(t -> t.matches("\\d{1,2}")).isPresent()) {

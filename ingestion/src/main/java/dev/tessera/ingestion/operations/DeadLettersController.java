@@ -254,13 +254,20 @@ class DeadLettersController {
         if (!letter.origin().startsWith(PayloadIntake.VERIFIED + ":")) {
             return new Attempt.NotReplayable("this dead letter holds no payload to replay");
         }
-        SourceCatalog.Ready ready = segmentFormatOf(source, letter.payload())
+        java.util.Optional<String> segmentFormat = segmentFormatOf(source, letter.payload());
+        SourceCatalog.Ready ready = segmentFormat
                 .map(catalog.find(source.name()).orElseThrow()::withFormat)
                 .orElseGet(() -> catalog.find(source.name()).orElseThrow());
+        java.util.Map<String, String> headers = letter.headers();
+        if (segmentFormat.isPresent() && IngestionProperties.SEGMENT_API.equals(source.format())) {
+            // it came through the Segment API: its times are read as they were on arrival (clock skew corrected)
+            headers = new java.util.LinkedHashMap<>(headers);
+            headers.put(dev.tessera.ingestion.format.SourcePayload.SEGMENT_ENDPOINT_HEADER, segmentFormat.get());
+        }
         PayloadIntake.Report report;
         try {
             report = intake.replay(ready, new SourcePayload(source.records(),
-                    letter.payload().getBytes(StandardCharsets.UTF_8), letter.headers(), letter.receivedAt()), letter.origin());
+                    letter.payload().getBytes(StandardCharsets.UTF_8), headers, letter.receivedAt()), letter.origin());
         } catch (PayloadRejectedException e) {
             return new Attempt.Rejected(e.getMessage());
         }

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 class WebhookRoutes extends RouteBuilder {
 
     /** Which endpoint a delivery came through ({@code webhook}, {@code segment-track}, ...). */
-    static final String FORMAT_HEADER = "X-Tessera-Endpoint";
+    static final String FORMAT_HEADER = dev.tessera.ingestion.format.SourcePayload.SEGMENT_ENDPOINT_HEADER;
 
     private final SourceCatalog catalog;
     private final PayloadIntake intake;

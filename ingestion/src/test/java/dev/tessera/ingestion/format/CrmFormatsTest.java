@@ -8,6 +8,7 @@ import dev.tessera.core.model.InteractionKind;
 import dev.tessera.ingestion.format.PayloadRejectedException.Reason;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 class CrmFormatsTest {
 
@@ -26,7 +27,19 @@ class CrmFormatsTest {
         assertThat(activity.kind()).isEqualTo(InteractionKind.CRM_ACTIVITY);
         assertThat(activity.id()).isEqualTo("hubspot:contact:251:1680448122728");
         assertThat(activity.touchpoint()).isEqualTo("crm");
-        assertThat(activity.attributes()).containsEntry("event", "contact_updated").containsEntry("owner", "823493108");
+        // created 1680448099688, modified 23 s later: HubSpot's own recalculation right after creating it
+        assertThat(activity.attributes()).containsEntry("event", "contact_created").containsEntry("owner", "823493108");
+    }
+
+    @Test
+    void aHubSpotContactModifiedLaterThanItsCreationIsAnUpdate() {
+        ObjectNode body = Samples.webhookBody("crm/hubspot_webhook_contact_workflow.json");
+        ((ObjectNode) body.path("properties").path("lastmodifieddate")).put("value", Long.toString(1680448099688L + 301_000));
+
+        Interaction activity = VendorFormats.withDefaults().byName("hubspot-contact-webhook")
+                .map(Samples.payload("hubspot", body)).interactions().findFirst().orElseThrow();
+
+        assertThat(activity.attributes()).containsEntry("event", "contact_updated");
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.ingestion.format.PayloadRejectedException.Reason;
 import java.time.Instant;
+import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -69,6 +71,54 @@ class EventFormatsTest {
                 .findFirst().orElseThrow();
         assertThat(refund.kind()).isEqualTo(InteractionKind.RETURN);
         assertThat(refund.id()).isEqualTo("web:event:m-9");
+    }
+
+    @Test
+    void aCancelledOrderReplacesTheOrderUnderItsKeyAndAnOrderWithoutAmountHasNone() {
+        ObjectNode event = Samples.object("events/segment_track_order_completed_spec_example.json");
+        event.put("userId", "u-1").put("timestamp", "2024-05-01T10:00:00Z");
+        event.put("event", "Order Cancelled");
+
+        Interaction cancelled = formats.byName("segment-track").map(Samples.payload("web", event)).interactions()
+                .findFirst().orElseThrow();
+
+        assertThat(cancelled.kind()).isEqualTo(InteractionKind.CUSTOM);
+        assertThat(cancelled.id()).isEqualTo("web:order:50314b8e9bcf000000000000");
+        assertThat(cancelled.attributes()).containsEntry("event", "Order Cancelled");
+
+        ObjectNode refund = Samples.object("events/segment_track_order_completed_spec_example.json");
+        refund.put("userId", "u-1").put("timestamp", "2024-05-01T10:00:00Z").put("event", "Order Refunded");
+        ObjectNode properties = (ObjectNode) refund.path("properties");
+        properties.remove(List.of("total", "revenue", "value"));
+        assertThat(formats.byName("segment-track").map(Samples.payload("web", refund)).interactions()
+                .findFirst().orElseThrow().amount()).isNull(); // a full refund named by its order: no amount, not 0
+    }
+
+    @Test
+    void aMessageSentStraightToTheApiIsDatedByTheReceiveTimeLessItsAgeOnTheDevice() {
+        // the device clock is 3 hours behind: the event happened 2 minutes before it was sent
+        ObjectNode event = Samples.object("events/segment_track_order_completed_spec_example.json");
+        event.put("userId", "u-1").put("timestamp", "2024-05-01T07:00:00Z").put("sentAt", "2024-05-01T07:02:00Z");
+        Instant received = Instant.parse("2024-05-01T10:02:01Z");
+        SourcePayload viaApi = new SourcePayload("web", Json.write(event).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-track"), received);
+
+        Interaction order = formats.byName("segment-track").map(viaApi).interactions().findFirst().orElseThrow();
+        assertThat(order.occurredAt()).isEqualTo(Instant.parse("2024-05-01T10:00:01Z"));
+
+        // from a file or a topic the receive time is no send time: the stated time stays
+        SourcePayload fromFile = new SourcePayload("web", viaApi.body(), Map.of(), received);
+        assertThat(formats.byName("segment-track").map(fromFile).interactions().findFirst().orElseThrow().occurredAt())
+                .isEqualTo(Instant.parse("2024-05-01T07:00:00Z"));
+        // a batch's sentAt is on its envelope
+        ObjectNode batch = Json.MAPPER.createObjectNode();
+        event.remove("sentAt");
+        batch.putArray("batch").add(event.put("type", "track"));
+        batch.put("sentAt", "2024-05-01T07:02:00Z");
+        SourcePayload batchViaApi = new SourcePayload("web", Json.write(batch).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-batch"), received);
+        assertThat(formats.byName("segment-batch").map(batchViaApi).interactions().findFirst().orElseThrow().occurredAt())
+                .isEqualTo(Instant.parse("2024-05-01T10:00:01Z"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.tessera.core.model.InteractionKind;
 import dev.tessera.ingestion.format.PayloadRejectedException.Reason;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,8 +23,7 @@ class ShopFormatsTest {
 
     @Test
     void shopifyOrderWebhookBecomesTheCustomerAndAnOrderWithAmountAndItems() {
-        MappedPayload mapped = formats.byName("shopify-order")
-                .map(Samples.webhook("shop", "shop/shopify_webhook_orders_create_2024-10.json"));
+        MappedPayload mapped = formats.byName("shopify-order").map(Samples.payload("shop", placed()));
 
         assertThat(mapped.rejections()).isEmpty();
         MappedItem item = mapped.items().get(0);
@@ -48,8 +48,65 @@ class ShopFormatsTest {
         assertThat(order.touchpoint()).isEqualTo("checkout");
         assertThat(order.occurredAt()).isEqualTo(Instant.parse("2022-01-01T00:00:00Z"));
         assertThat(order.attributes()).containsEntry("item_count", "2").containsEntry("skus", "IPOD2008PINK")
-                .containsEntry("order_name", "#9999").containsEntry("cancelled", "true")
+                .containsEntry("order_name", "#9999").doesNotContainKey("cancelled")
                 .containsEntry("order_email", "jon@example.com");
+    }
+
+    /** The webhook sample as a real, paid order: the sample itself is Shopify's test notification of a voided, cancelled order. */
+    private static ObjectNode placed() {
+        ObjectNode body = Samples.webhookBody("shop/shopify_webhook_orders_create_2024-10.json");
+        body.putNull("cancelled_at");
+        body.put("financial_status", "paid");
+        body.put("test", false);
+        return body;
+    }
+
+    @Test
+    void aTestCancelledOrVoidedOrderStaysUnderTheOrdersKeyButIsNoOrderAndItsRefundsNoReturns() {
+        // the sample as Shopify sends it: "test": true, cancelled_at set, financial_status voided
+        Interaction asSent = formats.byName("shopify-order")
+                .map(Samples.webhook("shop", "shop/shopify_webhook_orders_create_2024-10.json")).interactions().findFirst().orElseThrow();
+        assertThat(asSent.kind()).isEqualTo(InteractionKind.CUSTOM);
+        assertThat(asSent.id()).isEqualTo("shop:order:820982911946154508"); // a later delivery of the order replaces it
+        assertThat(asSent.attributes()).containsEntry("event", "test_order").containsEntry("cancelled", "true");
+        assertThat(asSent.amount().value()).isEqualByComparingTo("388.00"); // kept to show, counted nowhere
+
+        ObjectNode cancelled = Samples.webhookBody("shop/shopify_webhook_orders_create_2024-10.json");
+        cancelled.put("test", false);
+        cancelled.set("refunds", Json.MAPPER.readTree("""
+                [{"id": 1, "processed_at": "2022-01-03T10:00:00-05:00",
+                  "transactions": [{"kind": "refund", "status": "success", "amount": "388.00", "currency": "USD"}]}]
+                """));
+        List<Interaction> cancelledOrder = formats.byName("shopify-order").map(Samples.payload("shop", cancelled))
+                .interactions().toList();
+        assertThat(cancelledOrder).extracting(Interaction::kind).containsExactly(InteractionKind.CUSTOM, InteractionKind.CUSTOM);
+        assertThat(cancelledOrder.get(0).attributes()).containsEntry("event", "order_cancelled");
+        assertThat(cancelledOrder.get(1).attributes()).containsEntry("event", "refund_of_order_cancelled");
+
+        ObjectNode voided = placed();
+        voided.put("financial_status", "voided");
+        assertThat(formats.byName("shopify-order").map(Samples.payload("shop", voided)).interactions().findFirst()
+                .orElseThrow().attributes()).containsEntry("event", "order_voided");
+    }
+
+    @Test
+    void aRefundInTheBuyersCurrencyCountsInTheShopsCurrencyAtTheOrdersRate() {
+        ObjectNode body = placed();
+        body.set("total_price_set", Json.MAPPER.readTree("""
+                {"shop_money": {"amount": "388.00", "currency_code": "USD"},
+                 "presentment_money": {"amount": "360.00", "currency_code": "EUR"}}
+                """));
+        body.set("refunds", Json.MAPPER.readTree("""
+                [{"id": 7, "processed_at": "2022-01-03T10:00:00-05:00",
+                  "transactions": [{"kind": "refund", "status": "success", "amount": "90.00", "currency": "EUR"}]}]
+                """));
+
+        Interaction refund = formats.byName("shopify-order").map(Samples.payload("shop", body)).interactions().toList().get(1);
+
+        assertThat(refund.kind()).isEqualTo(InteractionKind.RETURN);
+        assertThat(refund.amount().currency()).isEqualTo("USD");
+        assertThat(refund.amount().value()).isEqualByComparingTo("97.00"); // 90 x 388 / 360
+        assertThat(refund.attributes()).containsEntry("refund_presented", "90.00 EUR");
     }
 
     @Test
@@ -70,7 +127,7 @@ class ShopFormatsTest {
     @Test
     void shopifyRefundsBecomeReturnsWithTheRefundedAmount() {
         // The samples carry no refund; this one follows Shopify's Refund resource.
-        ObjectNode body = Samples.webhookBody("shop/shopify_webhook_orders_create_2024-10.json");
+        ObjectNode body = placed();
         body.set("refunds", Json.MAPPER.readTree("""
                 [{"id": 509562969, "created_at": "2022-01-03T10:00:00-05:00", "processed_at": "2022-01-03T10:00:00-05:00",
                   "refund_line_items": [{"quantity": 1, "line_item_id": 866550311766439020, "subtotal": 199.0,
@@ -154,6 +211,26 @@ class ShopFormatsTest {
         assertThat(refund.id()).isEqualTo("woo:refund:726");
         assertThat(refund.amount().value()).isEqualByComparingTo("10.00");
         assertThat(refund.attributes()).containsEntry("reason", "damaged");
+    }
+
+    @Test
+    void aWooCommerceOrderAwaitingPaymentFailedOrCancelledIsNoOrderUntilADeliveryReportsItPaid() {
+        for (String status : List.of("pending", "failed", "cancelled", "trash", "checkout-draft")) {
+            ObjectNode order = Samples.object("shop/woocommerce_order_v3_example.json");
+            order.put("status", status);
+            Interaction notPlaced = formats.byName("woocommerce-order").map(Samples.payload("woo", order))
+                    .interactions().findFirst().orElseThrow();
+            assertThat(notPlaced.kind()).as(status).isEqualTo(InteractionKind.CUSTOM);
+            assertThat(notPlaced.attributes()).containsEntry("event", "order_" + status.replace('-', '_'));
+        }
+        for (String status : List.of("processing", "on-hold", "completed", "refunded")) {
+            ObjectNode order = Samples.object("shop/woocommerce_order_v3_example.json");
+            order.put("status", status);
+            Interaction placed = formats.byName("woocommerce-order").map(Samples.payload("woo", order))
+                    .interactions().findFirst().orElseThrow();
+            assertThat(placed.kind()).as(status).isEqualTo(InteractionKind.ORDER);
+            assertThat(placed.id()).isEqualTo("woo:order:727"); // the same key as its not-yet-paid form: it replaces that
+        }
     }
 
     @Test

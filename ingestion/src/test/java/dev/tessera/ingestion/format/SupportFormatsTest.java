@@ -65,7 +65,48 @@ class SupportFormatsTest {
         assertThat(solved.id()).isEqualTo("zendesk:ticket:35436:solved");
         assertThat(solved.occurredAt()).isEqualTo(Instant.parse("2011-05-05T10:38:52Z"));
         assertThat(solved.channel()).isEqualTo("phone");
-        assertThat(solved.attributes()).containsEntry("type", "complaint");
+        assertThat(solved.attributes()).containsEntry("type", "complaint")
+                .containsEntry("solved_at", "estimated"); // no metric side-load: its last update is the estimate
+    }
+
+    @Test
+    void aZendeskSolveTimeFromTheMetricSideLoadIsNoEstimateAndAReopenedTicketIsOpenedAgain() {
+        ObjectNode page = Samples.object("support/zendesk_tickets_incremental_airbyte_fixture.json");
+        ObjectNode ticket = (ObjectNode) page.path("tickets").get(0);
+        ticket.put("status", "solved");
+        ticket.set("metric_set", Json.MAPPER.readTree("{\"solved_at\": \"2011-05-01T08:00:00Z\", \"reopens\": 0}"));
+        Interaction solved = kind(formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page))
+                .items().get(0).interactions(), TICKET_SOLVED);
+        assertThat(solved.occurredAt()).isEqualTo(Instant.parse("2011-05-01T08:00:00Z"));
+        assertThat(solved.attributes()).doesNotContainKey("solved_at");
+
+        // open again after that solve: a reopening dated by its status change, one per reopening
+        ticket.put("status", "open");
+        ticket.set("metric_set", Json.MAPPER.readTree(
+                "{\"solved_at\": \"2011-05-01T08:00:00Z\", \"reopens\": 1, \"status_updated_at\": \"2011-05-03T09:00:00Z\"}"));
+        List<Interaction> reopened = formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page)).items().get(0)
+                .interactions();
+        assertThat(reopened).noneMatch(i -> i.kind() == TICKET_SOLVED);
+        assertThat(reopened).filteredOn(i -> i.kind() == TICKET_OPENED).extracting(Interaction::id, Interaction::occurredAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("zendesk:ticket:35436:opened", Instant.parse("2009-07-20T22:55:29Z")),
+                        org.assertj.core.groups.Tuple.tuple("zendesk:ticket:35436:reopened:1", Instant.parse("2011-05-03T09:00:00Z")));
+    }
+
+    @Test
+    void aDeletedZendeskTicketReplacesItsStepsWithEventsThatCountInNoTicketMetric() {
+        ObjectNode page = Samples.object("support/zendesk_tickets_incremental_airbyte_fixture.json");
+        ObjectNode ticket = (ObjectNode) page.path("tickets").get(0);
+        ticket.put("status", "deleted");
+
+        List<Interaction> deleted = formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page)).items().get(0)
+                .interactions();
+
+        assertThat(deleted).extracting(Interaction::id).containsExactly("zendesk:ticket:35436:opened",
+                "zendesk:ticket:35436:replied", "zendesk:ticket:35436:solved");
+        assertThat(deleted).allSatisfy(i -> {
+            assertThat(i.kind()).isEqualTo(dev.tessera.core.model.InteractionKind.CUSTOM);
+            assertThat(i.attributes()).containsEntry("event", "ticket_deleted");
+        });
     }
 
     @Test
@@ -149,8 +190,26 @@ class SupportFormatsTest {
     }
 
     @Test
+    void aFreshdeskTicketIsSolvedOnlyWhenResolvedOrClosedAndAReopeningOpensItAgain() {
+        // as the sample is: open (2), with the resolve time of an earlier resolution in its stats
+        List<Interaction> open = formats.byName("freshdesk-ticket").map(Samples.payload("fd", "support/freshdesk_v2_ticket.json"))
+                .interactions().toList();
+        assertThat(open).extracting(Interaction::kind).containsExactly(TICKET_OPENED, TICKET_REPLIED);
+
+        ObjectNode reopened = Samples.object("support/freshdesk_v2_ticket.json");
+        ((ObjectNode) reopened.path("stats")).put("reopened_at", "2020-08-01T09:00:00Z");
+        List<Interaction> again = formats.byName("freshdesk-ticket").map(Samples.payload("fd", reopened)).interactions().toList();
+        assertThat(again).extracting(Interaction::kind).containsExactly(TICKET_OPENED, TICKET_REPLIED, TICKET_OPENED);
+        assertThat(again.get(2).id()).isEqualTo("fd:ticket:1:reopened:" + Instant.parse("2020-08-01T09:00:00Z").toEpochMilli());
+        assertThat(again.get(2).occurredAt()).isEqualTo(Instant.parse("2020-08-01T09:00:00Z"));
+    }
+
+    @Test
     void freshdeskTicketGivesOpenedFirstReplyAndSolvedAndTheEmbeddedRequester() {
-        MappedPayload mapped = formats.byName("freshdesk-ticket").map(Samples.payload("fd", "support/freshdesk_v2_ticket.json"));
+        // the sample is open (status 2) with a resolve time from before: as resolved (4) it is solved
+        ObjectNode resolved = Samples.object("support/freshdesk_v2_ticket.json");
+        resolved.put("status", 4);
+        MappedPayload mapped = formats.byName("freshdesk-ticket").map(Samples.payload("fd", resolved));
 
         // the sample's embedded requester has another id than requester_id: two records, nothing merged by guess
         assertThat(mapped.items()).hasSize(2);
@@ -162,7 +221,7 @@ class SupportFormatsTest {
         assertThat(interactions).allSatisfy(i -> {
             assertThat(i.record().key()).isEqualTo("fd:6012691534");
             assertThat(i.channel()).isEqualTo("web");
-            assertThat(i.attributes()).containsEntry(Interaction.TICKET_ID, "1").containsEntry("type", "question").containsEntry("status", "2");
+            assertThat(i.attributes()).containsEntry(Interaction.TICKET_ID, "1").containsEntry("type", "question").containsEntry("status", "4");
         });
         assertThat(interactions).extracting(Interaction::id)
                 .containsExactly("fd:ticket:1:opened", "fd:ticket:1:replied", "fd:ticket:1:solved");
@@ -236,6 +295,21 @@ class SupportFormatsTest {
                 {"type": "conversation_part", "id": "1", "part_type": "comment", "body": "<p>on it</p>",
                  "created_at": 1596635000, "author": {"type": "admin", "id": "3330619"}}"""));
         return event;
+    }
+
+    @Test
+    void anIntercomConversationReopenedByATeammateIsOpenedAgainAtThatPart() {
+        ObjectNode event = Samples.object("support/intercom_webhook_conversation_admin_closed.json");
+        ArrayNode parts = (ArrayNode) event.path("data").path("item").path("conversation_parts").path("conversation_parts");
+        parts.add(Json.MAPPER.readTree("""
+                {"type": "conversation_part", "id": "9", "part_type": "open", "created_at": 1596640000,
+                 "author": {"type": "admin", "id": "3330619"}}"""));
+
+        List<Interaction> interactions = formats.byName("intercom-conversation").map(Samples.payload("intercom", event))
+                .items().get(0).interactions();
+
+        assertThat(interactions).filteredOn(i -> i.kind() == TICKET_OPENED).extracting(Interaction::occurredAt)
+                .contains(Instant.ofEpochSecond(1596640000));
     }
 
     @Test

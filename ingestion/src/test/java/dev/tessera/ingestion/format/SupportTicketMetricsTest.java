@@ -79,8 +79,10 @@ class SupportTicketMetricsTest {
 
     @Test
     void aFreshdeskTicketAndItsConversationsAreOneTicketWithFirstResponseAndResolution() {
+        tools.jackson.databind.node.ObjectNode resolved = Samples.object("support/freshdesk_v2_ticket.json");
+        resolved.put("status", 4); // the sample is open (2) again after an earlier resolution
         List<Interaction> interactions = new ArrayList<>(interactions(
-                formats.byName("freshdesk-ticket").map(Samples.payload("fd", "support/freshdesk_v2_ticket.json"))));
+                formats.byName("freshdesk-ticket").map(Samples.payload("fd", resolved))));
         SourcePayload conversations = new SourcePayload("fd", Samples.bytes("support/freshdesk_v2_ticket_conversations.json"),
                 Map.of("x-tessera-requester-id", "6012691534"), Samples.RECEIVED);
         interactions.addAll(interactions(formats.byName("freshdesk-conversation").map(conversations)));

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
 
 class SurveyFormatsTest {
 
@@ -76,6 +77,32 @@ class SurveyFormatsTest {
     }
 
     @Test
+    void aTypeformRatingBeyondFiveWithoutItsStepsIsLeftOutAloneAndTheResponseStays() {
+        // webhooks carry no properties.steps: a 7 can only be a longer scale, which cannot be placed on 1-5
+        ObjectNode event = Samples.object(TYPEFORM);
+        ((ObjectNode) event.path("form_response").path("answers").get(10)).put("number", 7);
+
+        MappedPayload mapped = VendorFormats.withDefaults().byName("typeform-response").map(Samples.payload("survey", event));
+
+        assertThat(mapped.rejections()).isEmpty();
+        assertThat(mapped.items().get(0).record().id().key()).isEqualTo("survey:abc123456");
+        assertThat(mapped.items().get(0).interactions()).isEmpty();
+    }
+
+    @Test
+    void anNpsNamedRefWithAnUnderscoreIsAnNpsQuestion() {
+        ObjectNode event = Samples.object(TYPEFORM);
+        ObjectNode field = (ObjectNode) event.path("form_response").path("definition").path("fields").get(10);
+        ObjectNode answer = (ObjectNode) event.path("form_response").path("answers").get(10);
+        field.put("type", "opinion_scale").put("ref", "nps_score").put("title", "How likely are you to tell others?");
+        ((ObjectNode) answer.path("field")).put("type", "opinion_scale").put("ref", "nps_score");
+        answer.put("number", 9);
+
+        assertThat(VendorFormats.withDefaults().byName("typeform-response").map(Samples.payload("survey", event))
+                .interactions().map(Interaction::score)).contains(new Score(ScoreType.NPS, 9));
+    }
+
+    @Test
     void typeformWithoutRespondentOrEmailIsRejectedAndOtherEventsAreUnknown() {
         ObjectNode event = Samples.object(TYPEFORM);
         ObjectNode response = (ObjectNode) event.path("form_response");
@@ -128,6 +155,27 @@ class SurveyFormatsTest {
 
         assertThat(item.record().id().key()).isEqualTo("sm:custom identifier for the response");
         assertThat(item.interactions()).isEmpty();
+    }
+
+    @Test
+    void aSurveyMonkeyCommentBesideTheChosenScoreIsNoReasonToRejectTheResponse() {
+        ObjectNode response = Samples.object(SURVEYMONKEY);
+        ArrayNode answers = null;
+        for (JsonNode page : response.path("pages")) {
+            for (JsonNode q : page.path("questions")) {
+                if (q.path("id").asString().equals("319352786")) {
+                    answers = (ArrayNode) q.path("answers");
+                }
+            }
+        }
+        answers.add(Json.MAPPER.readTree("{\"other_id\": \"3057839060\", \"text\": \"The delivery was late\"}"));
+        FormatOptions options = FormatOptions.defaults().withSurveyMonkey(FormatOptions.SurveyMonkey.defaults()
+                .withQuestions(Map.of("319352786", new Question(ScoreType.NPS, Map.of("3057839051", 9), null))));
+
+        MappedItem item = new VendorFormats(options).byName("surveymonkey-response").map(Samples.payload("sm", response))
+                .items().get(0);
+
+        assertThat(item.interactions()).extracting(Interaction::score).containsExactly(new Score(ScoreType.NPS, 9));
     }
 
     @Test
