@@ -40,6 +40,33 @@ public final class DeadLetterStore {
             return 0
             """;
 
+    /**
+     * As {@link #ADD}, also filing the entry in a capped set (KEYS[3]) and dropping that set's oldest
+     * entries beyond ARGV[4], from all three keys.
+     */
+    private static final String ADD_CAPPED = """
+            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+              redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+              redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+              local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[4])
+              if over > 0 then
+                local old = redis.call('ZRANGE', KEYS[3], 0, over - 1)
+                redis.call('ZREM', KEYS[3], unpack(old))
+                redis.call('ZREM', KEYS[2], unpack(old))
+                redis.call('HDEL', KEYS[1], unpack(old))
+              end
+              return 1
+            end
+            return 0
+            """;
+
+    /**
+     * Deliveries whose signature failed that a route keeps at most: anyone can send them, so without a cap
+     * a stream of forged requests would fill Redis; the newest are kept (what an integrator debugging a
+     * wrong secret looks at).
+     */
+    public static final int MAX_UNVERIFIED = 1_000;
+
     private final RedisClusterCommands<String, String> redis;
     private final Clock clock;
     private final java.util.Map<String, String> named = new java.util.concurrent.ConcurrentHashMap<>();
@@ -69,6 +96,20 @@ public final class DeadLetterStore {
      */
     public DeadLetter add(String route, String origin, String reason, String payload, String sourceId,
             Map<String, String> headers) {
+        return add(route, origin, reason, payload, sourceId, headers, false);
+    }
+
+    /**
+     * Keeps a delivery nobody vouches for (its signature failed, or it was too large to check): as
+     * {@link #add(String, String, String, String)}, but a route keeps only its newest {@value #MAX_UNVERIFIED}
+     * such entries.
+     */
+    public DeadLetter addUnverified(String route, String origin, String reason, String payload) {
+        return add(route, origin, reason, payload, null, Map.of(), true);
+    }
+
+    private DeadLetter add(String route, String origin, String reason, String payload, String sourceId,
+            Map<String, String> headers, boolean capped) {
         // The origin (file name, line) is not part of the identity: the same row re-delivered in another
         // file is the same rejection.
         StringBuilder identity = new StringBuilder(route).append('\n').append(reason).append('\n').append(payload);
@@ -78,8 +119,14 @@ public final class DeadLetterStore {
                 sourceId, headers);
         // One script: a process killed between HSETNX and ZADD would leave an entry that list() and count()
         // never show, and every later add of the same rejection would find it present and skip the ZADD.
-        redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},
-                id, JSON.writeValueAsString(letter), Long.toString(letter.receivedAt().toEpochMilli()));
+        if (capped) {
+            redis.eval(ADD_CAPPED, ScriptOutputType.INTEGER, new String[] {entries(route), order(route), unverified(route)},
+                    id, JSON.writeValueAsString(letter), Long.toString(letter.receivedAt().toEpochMilli()),
+                    Integer.toString(MAX_UNVERIFIED));
+        } else {
+            redis.eval(ADD, ScriptOutputType.INTEGER, new String[] {entries(route), order(route)},
+                    id, JSON.writeValueAsString(letter), Long.toString(letter.receivedAt().toEpochMilli()));
+        }
         return letter;
     }
 
@@ -163,6 +210,7 @@ public final class DeadLetterStore {
     /** Removes an entry, e.g. after a successful replay. */
     public boolean remove(String route, String id) {
         redis.zrem(order(route), id);
+        redis.zrem(unverified(route), id);
         return redis.hdel(entries(route), id) == 1;
     }
 
@@ -237,5 +285,10 @@ public final class DeadLetterStore {
 
     private static String order(String route) {
         return "{dl:" + route + "}:order";
+    }
+
+    /** The entries of {@link #addUnverified}, by time (same hash tag). */
+    private static String unverified(String route) {
+        return "{dl:" + route + "}:unverified";
     }
 }

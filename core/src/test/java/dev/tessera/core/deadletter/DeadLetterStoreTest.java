@@ -42,6 +42,31 @@ class DeadLetterStoreTest {
     }
 
     @Test
+    void unverifiedDeliveriesAreCappedPerRouteKeepingTheNewestAndSparingTheOthers() {
+        dev.tessera.core.testing.MovableClock time = new dev.tessera.core.testing.MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        DeadLetterStore ticking = new DeadLetterStore(redis, time);
+        DeadLetter vouched = ticking.add("source-shop", "verified:d-0", "malformed: x", "{\"order\":1}");
+        java.util.List<DeadLetter> forged = new java.util.ArrayList<>();
+        for (int i = 0; i < DeadLetterStore.MAX_UNVERIFIED + 5; i++) {
+            time.advance(java.time.Duration.ofSeconds(1));
+            forged.add(ticking.addUnverified("source-shop", "unverified:d-" + i, "bad signature: no", "forged " + i));
+        }
+
+        // the route holds the cap's worth of forged deliveries (the newest) and the vouched one, nothing more
+        assertThat(ticking.count("source-shop")).isEqualTo(DeadLetterStore.MAX_UNVERIFIED + 1);
+        assertThat(ticking.find("source-shop", forged.get(0).id())).isEmpty();
+        assertThat(ticking.find("source-shop", forged.get(4).id())).isEmpty();
+        assertThat(ticking.find("source-shop", forged.get(5).id())).isPresent();
+        assertThat(ticking.find("source-shop", forged.get(forged.size() - 1).id())).isPresent();
+        assertThat(ticking.find("source-shop", vouched.id())).isPresent();
+        // removing one (a discard) frees its place
+        assertThat(ticking.remove("source-shop", forged.get(5).id())).isTrue();
+        time.advance(java.time.Duration.ofSeconds(1));
+        ticking.addUnverified("source-shop", "unverified:d-x", "bad signature: no", "forged again");
+        assertThat(ticking.find("source-shop", forged.get(6).id())).isPresent();
+    }
+
+    @Test
     void keepsTheReasonAndTheVerbatimPayload() {
         DeadLetter kept = store.add("source-crm", "a.csv:3", "row has 2 columns, the header has 3", "h1,h2,h3\nx,\"y\"");
 
