@@ -78,6 +78,18 @@ public final class Samples {
         return (ObjectNode) json(relative).path("body").deepCopy();
     }
 
+    /**
+     * Shopify's orders/create webhook sample as a real, paid order: the sample itself is the test notification
+     * of a voided, cancelled order ({@code test: true}), which maps to no purchase.
+     */
+    public static ObjectNode shopifyOrder() {
+        ObjectNode body = webhookBody("shop/shopify_webhook_orders_create_2024-10.json");
+        body.putNull("cancelled_at");
+        body.put("financial_status", "paid");
+        body.put("test", false);
+        return body;
+    }
+
     public static ObjectNode object(String relative) {
         return (ObjectNode) json(relative).deepCopy();
     }

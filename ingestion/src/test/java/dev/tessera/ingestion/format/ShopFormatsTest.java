@@ -23,7 +23,7 @@ class ShopFormatsTest {
 
     @Test
     void shopifyOrderWebhookBecomesTheCustomerAndAnOrderWithAmountAndItems() {
-        MappedPayload mapped = formats.byName("shopify-order").map(Samples.payload("shop", placed()));
+        MappedPayload mapped = formats.byName("shopify-order").map(Samples.payload("shop", Samples.shopifyOrder()));
 
         assertThat(mapped.rejections()).isEmpty();
         MappedItem item = mapped.items().get(0);
@@ -52,15 +52,6 @@ class ShopFormatsTest {
                 .containsEntry("order_email", "jon@example.com");
     }
 
-    /** The webhook sample as a real, paid order: the sample itself is Shopify's test notification of a voided, cancelled order. */
-    private static ObjectNode placed() {
-        ObjectNode body = Samples.webhookBody("shop/shopify_webhook_orders_create_2024-10.json");
-        body.putNull("cancelled_at");
-        body.put("financial_status", "paid");
-        body.put("test", false);
-        return body;
-    }
-
     @Test
     void aTestCancelledOrVoidedOrderStaysUnderTheOrdersKeyButIsNoOrderAndItsRefundsNoReturns() {
         // the sample as Shopify sends it: "test": true, cancelled_at set, financial_status voided
@@ -83,7 +74,7 @@ class ShopFormatsTest {
         assertThat(cancelledOrder.get(0).attributes()).containsEntry("event", "order_cancelled");
         assertThat(cancelledOrder.get(1).attributes()).containsEntry("event", "refund_of_order_cancelled");
 
-        ObjectNode voided = placed();
+        ObjectNode voided = Samples.shopifyOrder();
         voided.put("financial_status", "voided");
         assertThat(formats.byName("shopify-order").map(Samples.payload("shop", voided)).interactions().findFirst()
                 .orElseThrow().attributes()).containsEntry("event", "order_voided");
@@ -91,7 +82,7 @@ class ShopFormatsTest {
 
     @Test
     void aRefundInTheBuyersCurrencyCountsInTheShopsCurrencyAtTheOrdersRate() {
-        ObjectNode body = placed();
+        ObjectNode body = Samples.shopifyOrder();
         body.set("total_price_set", Json.MAPPER.readTree("""
                 {"shop_money": {"amount": "388.00", "currency_code": "USD"},
                  "presentment_money": {"amount": "360.00", "currency_code": "EUR"}}
@@ -127,7 +118,7 @@ class ShopFormatsTest {
     @Test
     void shopifyRefundsBecomeReturnsWithTheRefundedAmount() {
         // The samples carry no refund; this one follows Shopify's Refund resource.
-        ObjectNode body = placed();
+        ObjectNode body = Samples.shopifyOrder();
         body.set("refunds", Json.MAPPER.readTree("""
                 [{"id": 509562969, "created_at": "2022-01-03T10:00:00-05:00", "processed_at": "2022-01-03T10:00:00-05:00",
                   "refund_line_items": [{"quantity": 1, "line_item_id": 866550311766439020, "subtotal": 199.0,

@@ -396,7 +396,7 @@ class SourceRoutesIT {
 
     @Test
     void aSignedShopifyOrderLandsOnTheCustomersTimelineOnceHoweverOftenItIsDelivered() throws Exception {
-        JsonNode order = Samples.json("shop/shopify_webhook_orders_create_2024-10.json").get("body");
+        JsonNode order = Samples.shopifyOrder(); // a paid order (the sample as such is a test notification)
         byte[] body = JsonMapper.builder().build().writeValueAsBytes(order);
 
         HttpResponse<String> first = post("/webhooks/shopify", body, shopifyHeaders(body, SHOPIFY_SECRET));
@@ -446,7 +446,7 @@ class SourceRoutesIT {
 
     @Test
     void shopifyRetriesHoursLaterAreTakenAndALateSignedDeliveryIsKeptReplayable() throws Exception {
-        JsonNode order = Samples.json("shop/shopify_webhook_orders_create_2024-10.json").get("body");
+        JsonNode order = Samples.shopifyOrder(); // a paid order (the sample as such is a test notification)
         byte[] body = JsonMapper.builder().build().writeValueAsBytes(order);
         // Shopify retries a failed delivery 8 times over 4 hours with the original X-Shopify-Triggered-At
         Map<String, String> retried = new java.util.HashMap<>(shopifyHeaders(body, SHOPIFY_SECRET));
