@@ -151,7 +151,11 @@ public final class CxStore {
               i = i + 1
             end
             local version = tostring(tonumber(current) + 1)
-            redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version, 'stage', ARGV[3])
+            if ARGV[3] == '' then -- no stage yet: nothing has happened on the profile
+              redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version)
+            else
+              redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version, 'stage', ARGV[3])
+            end
             if ARGV[4] ~= '' then
               local first = true
               local lines = {}
@@ -600,8 +604,15 @@ public final class CxStore {
      * @return its JSON as stored
      * @throws InvalidInteractionException naming what is wrong
      */
-    private static String validate(Interaction interaction) {
+    private String validate(Interaction interaction) {
         String json = InteractionLimits.check(interaction);
+        Instant now = clock.instant();
+        if (interaction.occurredAt().isAfter(now.plus(InteractionLimits.MAX_AHEAD))) {
+            // a date in the future (a typo, a delivery date, a time zone read wrong) would freeze recency: the
+            // profile would look active until then and never churn; rejected, it can be replayed when due
+            throw new InvalidInteractionException("occurredAt is more than " + InteractionLimits.MAX_AHEAD.toHours()
+                    + " hours in the future");
+        }
         try {
             ConsentStore.ofInteraction(interaction, java.time.Instant.now());
         } catch (IllegalArgumentException e) {
@@ -1034,7 +1045,7 @@ public final class CxStore {
             List<String> list = new ArrayList<>();
             list.add(version);
             list.add(newState);
-            list.add(plan.stage().name());
+            list.add(plan.stage() == null ? "" : plan.stage().name());
             list.add(plan.edit());
             list.add(mode.name().toLowerCase(java.util.Locale.ROOT));
             list.add(Long.toString(now.toEpochMilli()));
@@ -1182,6 +1193,11 @@ public final class CxStore {
      */
     private StagePlan extendedStages(StoredStage last, CxTally base, List<Entry> fresh, Instant now) {
         JourneyStage current = last == null ? null : last.stage();
+        if (base.lastInteractionAt() == null && fresh.isEmpty()) {
+            // nothing happened yet (a refresh of a profile known from its records only): no journey to be in,
+            // as a derivation from its timeline says; a stage written now would date the journey from the refresh
+            return new StagePlan(current, "", "");
+        }
         Instant cursor = laterOf(base.lastInteractionAt(), last == null ? null : last.enteredAt());
         List<StoredStage> added = stored(history.derive(base, cursor, current,
                 fresh.stream().map(Entry::interaction).toList(), now));

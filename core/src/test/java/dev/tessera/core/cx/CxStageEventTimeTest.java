@@ -292,6 +292,22 @@ class CxStageEventTimeTest extends CxStoreTestBase {
     }
 
     @Test
+    void aRefreshBeforeAnyInteractionRecordsNoStageAndTheFirstInteractionStartsTheJourney() {
+        resolve(ann, "ann@example.com");
+        ProfileId p = profileOf(ann);
+        clock.set(T0.plus(Duration.ofDays(3)));
+        cx.refresh(p); // the scheduled refresh of a profile known from its CRM record only
+
+        assertThat(redis.commands().lrange(cx.stagesKey(p), 0, -1)).isEmpty();
+        clock.set(T0.plus(Duration.ofDays(5)));
+        cx.append(activity(ann, "a-1", clock.instant(), "web"));
+
+        // as deriving the whole history from the timeline says: no stay in USE before anything happened
+        assertThat(history(ann)).containsExactly("ONBOARDING@" + T0.plus(Duration.ofDays(5)));
+        assertThat(cx.rederiveStages(p)).extracting(StageChange::stage).containsExactly(JourneyStage.ONBOARDING);
+    }
+
+    @Test
     void rederivingAStoredHistoryDatesItByEventTime() {
         resolve(ann, "ann@example.com");
         cx.append(activity(ann, "a-1", T0, "web"));

@@ -141,6 +141,23 @@ class CxTimelineTest extends CxStoreTestBase {
     }
 
     @Test
+    void anInteractionDatedMoreThanADayAheadIsRefusedSoItCannotFreezeRecency() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(activity(ann, "a-past", T0.minus(Duration.ofDays(400)), "email"));
+
+        assertThatThrownBy(() -> cx.append(order(ann, "typo-2030", Instant.parse("2030-01-01T00:00:00Z"), "5", "EUR")))
+                .isInstanceOf(InvalidInteractionException.class).hasMessageContaining("in the future");
+        // within the day's tolerance (another system's clock, a time zone) it is taken
+        cx.append(activity(ann, "a-soon", T0.plus(Duration.ofHours(20)), "email"));
+
+        assertThat(cx.interactions(p)).extracting(Interaction::id).containsExactly("a-past", "a-soon");
+        // once the time has come, the refused one is taken (a replayed dead letter)
+        clock.set(Instant.parse("2030-01-01T00:00:00Z"));
+        cx.append(order(ann, "typo-2030", Instant.parse("2030-01-01T00:00:00Z"), "5", "EUR"));
+        assertThat(cx.interactions(p)).hasSize(3);
+    }
+
+    @Test
     void hostileInteractionsAreRefusedWithAClearErrorThatDoesNotEchoTheValue() {
         person(ann, "ann@example.com");
         String huge = "x".repeat(10_000);
