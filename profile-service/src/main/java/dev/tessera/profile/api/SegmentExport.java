@@ -45,6 +45,8 @@ class SegmentExport {
     /** A phone number in E.164 form starts with + but cannot run as a formula: kept as it is. */
     private static final Pattern E164 = Pattern.compile("\\+[0-9]{6,15}");
     static final String ACTION = "segment.export";
+    /** Recorded before an export sends anything; {@link #ACTION}, with the row count, when it ends. */
+    static final String STARTED = "segment.export-started";
 
     private final SegmentStore segments;
     private final ProfileStore profiles;
@@ -103,6 +105,11 @@ class SegmentExport {
     }
 
     void write(Request request, OutputStream out) throws IOException {
+        // written before the first byte leaves: an export whose audit entry cannot be written sends nothing, and
+        // one cut short (the process stopped, the client gone) is still on record
+        audit.record(request.caller(), STARTED, "", request.fields(), "GET /api/v1/segments/{id}/export segment="
+                + request.segment().id() + (request.purpose() == null ? "" : " purpose=" + request.purpose()
+                        + " channel=" + request.channel().code()));
         long rows = 0;
         long withoutConsent = 0;
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));

@@ -330,6 +330,9 @@ class SegmentApiIT {
             assertThat(e.detail()).contains("segment=" + id).contains("rows=1").contains("left-out-without-consent=1");
         });
         assertThat(exports).allSatisfy(e -> assertThat(e.detail()).doesNotContain("@"));
+        // each also on record before its first byte was sent
+        List<AuditEntry> started = audit.query(new AuditQuery(null, SegmentExport.STARTED, null, null, null, null, 10));
+        assertThat(started).hasSize(3).allSatisfy(e -> assertThat(e.detail()).contains("segment=" + id));
     }
 
     @Test
