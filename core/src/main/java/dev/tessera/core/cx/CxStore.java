@@ -1501,9 +1501,14 @@ public final class CxStore {
         return settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue);
     }
 
-    /** Moment key of an overdue complaint: one per rule, ticket and opening. */
+    /**
+     * Moment key of an overdue complaint: one per rule, ticket and opening, an opening named by the solve it
+     * follows (none for the first), not by its own time: a re-delivery that corrects when it was opened (a
+     * vendor's status time moving) is the same opening and must not fire again.
+     */
     private static String overdueKey(MomentRule.ComplaintOverdue rule, String ticket, Ticket t) {
-        return rule.name() + "|" + ticket + "|" + t.lastOpenedAt().toEpochMilli();
+        return rule.name() + "|" + ticket + "|" + (t.lastSolvedAt() == null ? "first"
+                : "after-" + t.lastSolvedAt().toEpochMilli());
     }
 
     /** The earliest SLA deadline of an open complaint not in {@code done} and after {@code after}. */
@@ -1548,13 +1553,13 @@ public final class CxStore {
                 continue;
             }
             CxTally tally = CxJson.read(connection.await(state), CxTally.class);
-            Set<String> candidates = new LinkedHashSet<>();
+            Map<String, Instant> candidates = new LinkedHashMap<>(); // moment key to its deadline
             for (MomentRule rule : settings.moments()) {
                 if (rule instanceof MomentRule.ComplaintOverdue o) {
                     tally.tickets().forEach((ticket, t) -> {
                         Instant deadline = t.complaint() && t.open() ? t.lastOpenedAt().plus(o.sla()) : null;
                         if (deadline != null && !deadline.isAfter(now)) {
-                            candidates.add(overdueKey(o, ticket, t));
+                            candidates.put(overdueKey(o, ticket, t), deadline);
                         }
                     });
                 }
@@ -1563,13 +1568,12 @@ public final class CxStore {
             if (!candidates.isEmpty()) {
                 List<String> args = new ArrayList<>();
                 args.add(Long.toString(now.toEpochMilli()));
-                for (String candidate : candidates) {
-                    // the deadline of an overdue candidate: opening + sla; skip deadlines long past
-                    if (deadlineOf(candidate).isBefore(oldest)) {
-                        continue;
+                candidates.forEach((candidate, deadline) -> {
+                    // skip deadlines long past
+                    if (!deadline.isBefore(oldest)) {
+                        args.add(candidate);
                     }
-                    args.add(candidate);
-                }
+                });
                 if (args.size() > 1) {
                     FIRE.run(connection, new String[] {momentsKey(p)}, args.toArray(String[]::new))
                             .forEach(k -> fresh.add((String) k));
@@ -1582,20 +1586,11 @@ public final class CxStore {
                 writes.add(publish(m));
             }
             writes.forEach(connection::await);
-            Instant next = nextDue(tally, candidates, now);
+            Instant next = nextDue(tally, candidates.keySet(), now);
             REINDEX_IF_SAME.run(connection, new String[] {overdueKey()}, p.value(), score,
                     next == null ? "" : Long.toString(next.toEpochMilli()));
         }
         return fired;
-    }
-
-    private Instant deadlineOf(String overdueMomentKey) {
-        String rule = overdueMomentKey.substring(0, overdueMomentKey.indexOf('|'));
-        long opened = Long.parseLong(overdueMomentKey.substring(overdueMomentKey.lastIndexOf('|') + 1));
-        Duration sla = settings.moments().stream()
-                .filter(r -> r.name().equals(rule) && r instanceof MomentRule.ComplaintOverdue)
-                .map(r -> ((MomentRule.ComplaintOverdue) r).sla()).findFirst().orElseThrow();
-        return Instant.ofEpochMilli(opened).plus(sla);
     }
 
     // ---------------------------------------------------------------- reads

@@ -97,6 +97,23 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
+    void aCorrectedOpeningTimeIsTheSameOpeningAndAReopeningAfterASolveIsANewOne() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(48)))).containsExactly(new Moment("complaint-overdue", p));
+
+        // the same opening delivered again with its time corrected by five minutes: no second alert
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofMinutes(55)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(49)))).isEmpty();
+
+        // solved, then opened again and left past the SLA: that opening is overdue in its own right
+        clock.set(T0.plus(Duration.ofHours(51)));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.plus(Duration.ofHours(50)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "r", "T-9", T0.plus(Duration.ofHours(51)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(100)))).containsExactly(new Moment("complaint-overdue", p));
+    }
+
+    @Test
     void aSolvedComplaintIsNotOverdue() {
         person(ann, "ann@example.com");
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
