@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param pendingTtl          how long interactions of a not-yet-known source record wait for it
  * @param momentMaxAge        moments whose trigger happened longer ago than this are not fired (a
  *                            backfill of old history must not page anyone)
+ * @param maxAhead            how far past now an interaction from a source may be dated (other systems'
+ *                            clocks, time zones); later ones are refused: they would freeze recency (default
+ *                            24 hours)
  */
 public record CxSettings(
         String ticketIdAttribute,
@@ -31,7 +34,8 @@ public record CxSettings(
         List<JourneyRule> journey,
         List<MomentRule> moments,
         Duration pendingTtl,
-        Duration momentMaxAge) {
+        Duration momentMaxAge,
+        Duration maxAhead) {
 
     public CxSettings {
         ticketIdAttribute = attribute(ticketIdAttribute == null ? Interaction.TICKET_ID : ticketIdAttribute);
@@ -44,6 +48,7 @@ public record CxSettings(
         moments = List.copyOf(moments == null ? DEFAULT_MOMENTS : moments);
         pendingTtl = positive(pendingTtl == null ? Duration.ofDays(30) : pendingTtl, "pendingTtl");
         momentMaxAge = positive(momentMaxAge == null ? Duration.ofDays(7) : momentMaxAge, "momentMaxAge");
+        maxAhead = positive(maxAhead == null ? Duration.ofHours(24) : maxAhead, "maxAhead");
         if (moments.stream().map(MomentRule::name).distinct().count() != moments.size()) {
             throw new IllegalArgumentException("moment rule names must be unique");
         }
@@ -64,19 +69,25 @@ public record CxSettings(
             new MomentRule.ComplaintOverdue("complaint-overdue", Duration.ofHours(48)));
 
     public static CxSettings defaults() {
-        return new CxSettings(null, null, null, null, null, null, null, null, null, null);
+        return new CxSettings(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** These settings with other journey rules. */
     public CxSettings withJourney(List<JourneyRule> rules) {
         return new CxSettings(ticketIdAttribute, complaintAttribute, complaintValue, clv, churn, health, rules,
-                moments, pendingTtl, momentMaxAge);
+                moments, pendingTtl, momentMaxAge, maxAhead);
     }
 
     /** These settings with other moment rules. */
     public CxSettings withMoments(List<MomentRule> rules) {
         return new CxSettings(ticketIdAttribute, complaintAttribute, complaintValue, clv, churn, health, journey,
-                rules, pendingTtl, momentMaxAge);
+                rules, pendingTtl, momentMaxAge, maxAhead);
+    }
+
+    /** The same settings with another tolerance for interactions dated ahead of now. */
+    public CxSettings withMaxAhead(Duration tolerance) {
+        return new CxSettings(ticketIdAttribute, complaintAttribute, complaintValue, clv, churn, health, journey,
+                moments, pendingTtl, momentMaxAge, tolerance);
     }
 
     /**

@@ -607,10 +607,10 @@ public final class CxStore {
     private String validate(Interaction interaction) {
         String json = InteractionLimits.check(interaction);
         Instant now = clock.instant();
-        if (interaction.occurredAt().isAfter(now.plus(InteractionLimits.MAX_AHEAD))) {
+        if (interaction.occurredAt().isAfter(now.plus(settings.maxAhead()))) {
             // a date in the future (a typo, a delivery date, a time zone read wrong) would freeze recency: the
             // profile would look active until then and never churn; rejected, it can be replayed when due
-            throw new InvalidInteractionException("occurredAt is more than " + InteractionLimits.MAX_AHEAD.toHours()
+            throw new InvalidInteractionException("occurredAt is more than " + settings.maxAhead().toHours()
                     + " hours in the future");
         }
         try {

@@ -294,8 +294,14 @@ public record CxTally(
             return firstOpenedAt != null;
         }
 
+        /**
+         * Opened and not solved since its last opening. A ticket opened once and solved is solved even when the
+         * solve is dated before the opening (a date-only solve time, another system's clock): only a reopening
+         * after a solve opens it again.
+         */
         public boolean open() {
-            return opened() && (lastSolvedAt == null || lastOpenedAt.isAfter(lastSolvedAt));
+            return opened() && (lastSolvedAt == null
+                    || (lastOpenedAt.isAfter(lastSolvedAt) && lastOpenedAt.isAfter(firstOpenedAt)));
         }
     }
 }

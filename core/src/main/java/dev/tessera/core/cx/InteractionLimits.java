@@ -20,8 +20,6 @@ final class InteractionLimits {
     static final int MAX_AMOUNT_DIGITS = 24;
     static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
-    /** How far past the store's clock an interaction from a source may be dated (clock skew, time zones). */
-    static final java.time.Duration MAX_AHEAD = java.time.Duration.ofHours(24);
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private InteractionLimits() {}

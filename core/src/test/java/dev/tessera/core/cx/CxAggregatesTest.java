@@ -76,6 +76,7 @@ class CxAggregatesTest extends CxStoreTestBase {
     void aDayBucketFollowsTheDefinitions() {
         resolve(ann, "ann@example.com");
         Instant nine = T0.plus(Duration.ofHours(9));
+        clock.set(nine.plus(Duration.ofHours(30))); // when the last of these has happened
         cx.append(nps(ann, "n-1", nine, 10));
         cx.append(nps(ann, "n-2", nine, 3));
         cx.append(nps(ann, "n-3", nine, 8));
@@ -166,6 +167,7 @@ class CxAggregatesTest extends CxStoreTestBase {
         resolve(bob, "bob@example.com");
         for (int d = 0; d < 40; d++) {
             Instant at = T0.plus(Duration.ofDays(d));
+            clock.set(at);
             cx.append(order(d % 2 == 0 ? ann : bob, "o-" + d, at, "1", "EUR"));
             cx.append(activity(ann, "a-" + d, at, d % 3 == 0 ? "phone" : "email"));
         }
@@ -215,6 +217,8 @@ class CxAggregatesTest extends CxStoreTestBase {
             // nobody is 365 days silent while loading: churn comes from the refresh below only (a merged-away
             // profile's own stage history is gone, so a rebuild could not recount it)
             clock.set(T0.minus(Duration.ofDays(40)));
+            // the last 40 days of the history are ahead of that clock: a store that takes them
+            cx = store(CxSettings.defaults().withMaxAhead(Duration.ofDays(41)));
             resolve(ann, "ann@example.com");
             resolve(annCrm, "ann.smith@example.com");
             resolve(bob, "bob@example.com");

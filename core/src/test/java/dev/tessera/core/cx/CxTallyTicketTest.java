@@ -26,6 +26,19 @@ class CxTallyTicketTest {
     }
 
     @Test
+    void aTicketOpenedOnceIsSolvedByAnySolveAndOnlyAReopeningAfterASolveOpensItAgain() {
+        CxTally.Ticket opened = new CxTally.Ticket(T, T, null, null, false);
+        assertThat(opened.open()).isTrue();
+        // solved "at midnight" of the day it was opened at ten (a date-only solve time): solved, not open for ever
+        assertThat(opened.solved(Instant.parse("2026-03-01T00:00:00Z")).open()).isFalse();
+        assertThat(opened.solved(T.plusSeconds(60)).open()).isFalse();
+        // opened again after the solve: open; and solved once more after that: not
+        CxTally.Ticket reopened = new CxTally.Ticket(T, T.plusSeconds(3600), null, null, false).solved(T.plusSeconds(60));
+        assertThat(reopened.open()).isTrue();
+        assertThat(reopened.solved(T.plusSeconds(7200)).open()).isFalse();
+    }
+
+    @Test
     void aTicketStoredBeforeSolvesWereKeptReadsAsItsLastSolving() {
         CxTally.Ticket old = CxJson.read("{\"firstOpenedAt\":\"2026-03-01T10:00:00Z\",\"lastOpenedAt\":"
                 + "\"2026-03-01T10:00:00Z\",\"lastSolvedAt\":\"2026-03-02T10:00:00Z\",\"complaint\":true}",
