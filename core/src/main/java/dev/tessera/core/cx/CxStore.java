@@ -1683,15 +1683,33 @@ public final class CxStore {
         };
     }
 
-    /** The current journey stage and every earlier one, oldest first, with the time spent in each. */
+    /**
+     * The current journey stage and every earlier one, oldest first, with the time spent in each, as of the
+     * store's clock: changes time alone made since the last write are included though not yet recorded.
+     */
     public List<StageChange> stages(ProfileId profile) {
-        List<String> stored = redis.lrange(stagesKey(live(profile)), 0, -1);
+        ProfileId p = live(profile);
+        RedisFuture<List<String>> read = async.lrange(stagesKey(p), 0, -1);
+        RedisFuture<String> state = async.hget(metricsKey(p), "state");
+        List<StoredStage> stages = new ArrayList<>(parsed(connection.await(read)));
+        String tallyJson = connection.await(state);
         Instant now = clock.instant();
+        if (!stages.isEmpty() && tallyJson != null) {
+            // changes time alone made since the last write (churned a year after the last interaction), which
+            // the scheduled refresh records later: derived here without writing, so the stages agree with the
+            // metrics read at the same moment
+            CxTally tally = CxJson.read(tallyJson, CxTally.class);
+            StoredStage last = stages.get(stages.size() - 1);
+            Instant cursor = laterOf(tally.lastInteractionAt(), last.enteredAt());
+            if (tally.lastInteractionAt() != null) {
+                stages.addAll(stored(history.derive(tally, cursor, last.stage(), List.of(), now)));
+            }
+        }
         List<StageChange> changes = new ArrayList<>();
-        for (int k = 0; k < stored.size(); k++) {
-            StoredStage s = CxJson.read(stored.get(k), StoredStage.class);
-            boolean current = k == stored.size() - 1;
-            Instant left = current ? now : CxJson.read(stored.get(k + 1), StoredStage.class).enteredAt();
+        for (int k = 0; k < stages.size(); k++) {
+            StoredStage s = stages.get(k);
+            boolean current = k == stages.size() - 1;
+            Instant left = current ? now : stages.get(k + 1).enteredAt();
             Duration spent = Duration.between(s.enteredAt(), left);
             changes.add(new StageChange(s.stage(), s.enteredAt(), spent.isNegative() ? Duration.ZERO : spent, current));
         }

@@ -182,6 +182,27 @@ class CxStageEventTimeTest extends CxStoreTestBase {
     }
 
     @Test
+    void theStagesReadAfterTimeAloneMadeAChangeShowItBeforeTheRefreshRecordsIt() {
+        resolve(ann, "ann@example.com");
+        cx.append(activity(ann, "a-1", T0, "web"));
+        ProfileId p = profileOf(ann);
+        clock.set(T0.plus(Duration.ofDays(400))); // silent for more than a year; no refresh has run yet
+
+        List<StageChange> read = cx.stages(p);
+
+        assertThat(read).extracting(StageChange::stage).containsExactly(JourneyStage.ONBOARDING, JourneyStage.USE,
+                JourneyStage.CHURNED);
+        assertThat(read.get(2).enteredAt()).isEqualTo(T0.plus(Duration.ofDays(366)));
+        assertThat(read.get(2).current()).isTrue();
+        assertThat(cx.metrics(p).daysSinceLastInteraction()).isEqualTo(400);
+        // nothing written by reading: the refresh records the same changes
+        assertThat(redis.commands().lrange(cx.stagesKey(p), 0, -1)).hasSize(1);
+        cx.refresh(p);
+        assertThat(redis.commands().lrange(cx.stagesKey(p), 0, -1)).hasSize(3);
+        assertThat(cx.stages(p)).isEqualTo(read);
+    }
+
+    @Test
     void aLateTicketInsertsItsMaintenanceStayAndItsDuplicateChangesNothing() {
         resolve(ann, "ann@example.com");
         for (int d : new int[] {0, 100, 200}) {
