@@ -169,7 +169,8 @@ class AdminUiIT {
 
     @Test
     void findsAProfileByEmailWhateverItsCase() throws Exception {
-        HttpResponse<String> page = get("/profiles?email=" + encode("JANE@example.com"));
+        HttpResponse<String> page = agent.post("/profiles", "email=" + encode("JANE@example.com") + "&_csrf="
+                + encode(agent.csrf("/")));
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body())

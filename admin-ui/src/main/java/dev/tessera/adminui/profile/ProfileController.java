@@ -50,9 +50,21 @@ class ProfileController {
         return user != null && user.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
     }
 
-    @org.springframework.web.bind.annotation.RequestMapping(path = "/profiles",
-            method = {org.springframework.web.bind.annotation.RequestMethod.GET,
-                    org.springframework.web.bind.annotation.RequestMethod.POST})
+    /**
+     * The search form. An email in the query string is not searched for: the form posts, so an address stays
+     * out of URLs (browser history, proxy logs), and a link from elsewhere cannot make a signed-in agent run
+     * an audited search that counts against their quota.
+     */
+    @GetMapping("/profiles")
+    ModelAndView searchForm(@RequestParam(name = "email", required = false) String email) {
+        if (email == null) {
+            return new ModelAndView("profile/search", Map.of("email", ""));
+        }
+        return new ModelAndView("profile/search", Map.of("email", "",
+                "error", "Search from the form: an email in a link would stay in browser history and logs."));
+    }
+
+    @PostMapping("/profiles")
     ModelAndView search(@RequestParam(name = "email", required = false) String email) {
         String query = email == null ? "" : email.strip();
         if (query.isEmpty()) {

@@ -65,7 +65,7 @@ class ProfileControllerTest {
     void listsProfilesFoundByEmailWithLinksToThem() {
         given(client.findByEmail("jane@example.com")).willReturn(new ProfileList(List.of(jane()), 1));
 
-        MvcTestResult result = mvc.get().uri("/profiles").param("email", " jane@example.com ").exchange();
+        MvcTestResult result = mvc.post().uri("/profiles").param("email", " jane@example.com ").exchange();
 
         assertThat(result).hasStatusOk();
         assertThat(body(result))
@@ -88,10 +88,19 @@ class ProfileControllerTest {
     }
 
     @Test
+    void anEmailInALinkIsNotSearchedForTheFormPosts() {
+        MvcTestResult result = mvc.get().uri("/profiles").param("email", "jane@example.com").exchange();
+
+        assertThat(result).hasStatusOk();
+        assertThat(body(result)).contains("Search from the form").doesNotContain("jane@example.com");
+        verifyNoInteractions(client);
+    }
+
+    @Test
     void saysSoWhenNoProfileHasTheEmail() {
         given(client.findByEmail(anyString())).willReturn(new ProfileList(List.of(), 0));
 
-        MvcTestResult result = mvc.get().uri("/profiles").param("email", "nobody@example.com").exchange();
+        MvcTestResult result = mvc.post().uri("/profiles").param("email", "nobody@example.com").exchange();
 
         assertThat(result).hasStatusOk();
         assertThat(body(result)).contains("No profile found for that email");
@@ -101,7 +110,7 @@ class ProfileControllerTest {
     void showsTheServicesValidationMessageForAnInvalidEmail() {
         given(client.findByEmail("not-an-email")).willThrow(new InvalidSearchException("email is not a valid email address"));
 
-        MvcTestResult result = mvc.get().uri("/profiles").param("email", "not-an-email").exchange();
+        MvcTestResult result = mvc.post().uri("/profiles").param("email", "not-an-email").exchange();
 
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
         assertThat(body(result)).contains("email is not a valid email address").contains("value=\"not-an-email\"");
@@ -109,7 +118,7 @@ class ProfileControllerTest {
 
     @Test
     void asksForAnEmailInsteadOfSearchingForNothing() {
-        MvcTestResult result = mvc.get().uri("/profiles").param("email", "  ").exchange();
+        MvcTestResult result = mvc.post().uri("/profiles").param("email", "  ").exchange();
 
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
         assertThat(body(result)).contains("Enter a customer email.");
@@ -372,7 +381,7 @@ class ProfileControllerTest {
         given(client.findByEmail(anyString()))
                 .willThrow(new ProfileServiceException(HttpStatus.SERVICE_UNAVAILABLE, "profile service unreachable"));
 
-        MvcTestResult result = mvc.get().uri("/profiles").param("email", "jane@example.com").exchange();
+        MvcTestResult result = mvc.post().uri("/profiles").param("email", "jane@example.com").exchange();
 
         assertThat(result).hasStatus(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(body(result)).contains("Profile service unavailable").doesNotContain("Exception");
