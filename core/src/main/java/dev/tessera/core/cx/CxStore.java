@@ -786,7 +786,9 @@ public final class CxStore {
     private void writeFollowing(ProfileId into, List<Entry> entries, List<String> moments) {
         ProfileId target = into;
         for (int hop = 0; hop < MAX_HOPS; hop++) {
-            Written written = write(target, entries, List.of(), Mode.INTO, true, false, moments, false);
+            // moments are evaluated: a solve on one profile and a detractor answer on the other meet only now;
+            // those the moving side fired already go along and are not published again
+            Written written = write(target, entries, List.of(), Mode.INTO, true, true, moments, false);
             if (written.outcome() == Outcome.DONE) {
                 return;
             }
@@ -1132,7 +1134,9 @@ public final class CxStore {
             if (evaluateMoments) {
                 for (Object key : result.subList(3, result.size())) {
                     String k = (String) key;
-                    fired.add(new Moment(k.substring(0, k.indexOf('|')), p));
+                    if (!copyMoments.contains(k)) { // copied along with a merge or split: fired before
+                        fired.add(new Moment(k.substring(0, k.indexOf('|')), p));
+                    }
                 }
             }
             boolean tickets = full || touched().stream().anyMatch(e -> isTicket(e.interaction().kind()));

@@ -115,6 +115,32 @@ class CxMergeSplitTest extends CxStoreTestBase {
     }
 
     @Test
+    void aSolveOnOneProfileAndADetractorAnswerOnTheOtherFireTheirMomentWhenTheyMerge() {
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        resolveAndHook(annCrm, "ann.smith@example.com");
+        cx.append(CxFixtures.ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(3)), false));
+        cx.append(CxFixtures.ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(2)), false));
+        // the survey tool knows her by another address: no moment yet, the solve is on the other profile
+        assertThat(cx.append(nps(annCrm, "n", T0.minus(Duration.ofDays(1)), 3)).moments()).isEmpty();
+        long before = momentsPublished();
+
+        resolveAndHook(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
+
+        assertThat(momentsPublished()).isEqualTo(before + 1);
+        assertThat(cx.firedMoments(a)).containsKey("detractor-after-solved|" + CxMetricsCalculator.key(
+                nps(annCrm, "n", T0.minus(Duration.ofDays(1)), 3)));
+        // merged again through another bridge (nothing new): published once only
+        resolveAndHook(rec("crm", "A-19"), "ann@example.com", "ann.smith@example.com");
+        assertThat(momentsPublished()).isEqualTo(before + 1);
+    }
+
+    private long momentsPublished() {
+        return redis.commands().xrange(dev.tessera.core.store.RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+"))
+                .stream().filter(m -> "moment".equals(m.getBody().get("change"))).count();
+    }
+
+    @Test
     void absorbingAgainAfterACrashBeforeTheDeleteChangesNothingAndFinishesTheJob() {
         ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
         ProfileId b = resolveAndHook(annCrm, "other@example.com").profileId();
