@@ -218,6 +218,9 @@ public final class FieldComparators {
         if (given && (a.plain().length() == 1 || b.plain().length() == 1)) {
             return a.plain().charAt(0) == b.plain().charAt(0) ? INITIAL : DIFFERENT;
         }
+        if (given && !multiA && !multiB && genderedPair(a.plain(), b.plain())) {
+            return DIFFERENT;
+        }
         double similarity = similarity(a, b);
         if (tokensA != null) {
             similarity = Math.max(similarity, StringSimilarity.tokenSimilarity(tokensA, tokensB));
@@ -231,6 +234,70 @@ public final class FieldComparators {
         // Jaro–Winkler looks for matching letters only nearby, which misses letters moved further in short
         // names (price / pcire); edit distance and anagrams catch those typos.
         return similarity >= TYPO_FLOOR && typo(a.compact(), b.compact(), 2) ? SOMEWHAT : DIFFERENT;
+    }
+
+    /**
+     * The endings that make a masculine given name feminine, by what the masculine form has in their place
+     * after the stem both share (empty: the bare stem).
+     */
+    private static final java.util.Map<String, java.util.Set<String>> FEMININE_FORMS = java.util.Map.of(
+            "", java.util.Set.of("a", "ia", "e", "ne", "le", "ine", "ina", "ette", "elle"),
+            "o", java.util.Set.of("a"),
+            "us", java.util.Set.of("a", "ia"),
+            "er", java.util.Set.of("a", "ra", "ia"),
+            "k", java.util.Set.of("a", "ia"),
+            "e", java.util.Set.of("ette"));
+
+    /**
+     * True when one given name is the masculine and the other the feminine form of one name: {@code Mario} /
+     * {@code Maria}, {@code Francesco} / {@code Francesca}, {@code Martin} / {@code Martina}, {@code Jean} /
+     * {@code Jeanne}, {@code Paul} / {@code Pauline}, {@code Julius} / {@code Julia}, {@code Alexander} /
+     * {@code Alexandra}, {@code Patrick} / {@code Patricia}, {@code Antoine} / {@code Antoinette}. They look
+     * one typo apart, but are the names of a brother and sister or a couple, often at one address. The
+     * shared stem has at least three letters; a bare stem counts as a masculine name only with four letters or
+     * more ending in a vowel and one consonant ({@code Paul}, {@code Louis}) or in rt, rl or ph ({@code Robert},
+     * {@code Carl}, {@code Joseph}), so that {@code Kyle} / {@code Kylee} and {@code Emm} / {@code Emma} stay
+     * spelling variants and typos. Feminine variants of one feminine name ({@code Isabel} / {@code Isabelle},
+     * {@code Jasmin} / {@code Jasmine}) are in the nickname table, which is consulted first.
+     */
+    static boolean genderedPair(String a, String b) {
+        int stem = 0;
+        int max = Math.min(a.length(), b.length());
+        while (stem < max && a.charAt(stem) == b.charAt(stem)) {
+            stem++;
+        }
+        // the stem may end in the masculine ending's first letter: antoine / antoinette share "antoine"
+        for (int s = stem; s >= Math.max(3, stem - 1); s--) {
+            if (gendered(a, s, b.substring(s)) || gendered(b, s, a.substring(s))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean gendered(String masculine, int stem, String feminineEnding) {
+        java.util.Set<String> feminine = FEMININE_FORMS.get(masculine.substring(stem));
+        if (feminine == null || !feminine.contains(feminineEnding)) {
+            return false;
+        }
+        if (stem < masculine.length()) {
+            return true;
+        }
+        int n = masculine.length();
+        if (n < 4) {
+            return false;
+        }
+        char last = masculine.charAt(n - 1);
+        char before = masculine.charAt(n - 2);
+        if (isVowel(before) && !isVowel(last) && last != 'y' && last != 'w') {
+            return true;
+        }
+        String end = masculine.substring(n - 2);
+        return end.equals("rt") || end.equals("rl") || end.equals("ph");
+    }
+
+    private static boolean isVowel(char c) {
+        return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
     }
 
     /**

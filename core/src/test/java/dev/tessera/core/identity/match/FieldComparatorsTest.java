@@ -45,6 +45,27 @@ class FieldComparatorsTest {
     }
 
     @Test
+    void masculineAndFeminineFormsOfOneGivenNameAreDifferentPeople() {
+        // a brother and sister or a couple, often at one address: not a typo apart
+        for (String[] pair : new String[][] {{"Mario", "Maria"}, {"Antonio", "Antonia"}, {"Francesco", "Francesca"},
+                {"Martin", "Martina"}, {"Michael", "Michaela"}, {"Alexander", "Alexandra"}, {"Patrick", "Patricia"},
+                {"Daniel", "Daniela"}, {"Paul", "Paula"}, {"Jean", "Jeanne"}, {"Louis", "Louise"},
+                {"Paul", "Pauline"}, {"Joseph", "Josephine"}, {"Gabriel", "Gabrielle"}, {"Julius", "Julia"},
+                {"Antoine", "Antoinette"}, {"Robert", "Roberta"}, {"Carl", "Carla"}}) {
+            assertThat(FieldComparators.firstName(pair[0], pair[1])).as(pair[0] + "/" + pair[1]).isEqualTo(DIFFERENT);
+            assertThat(FieldComparators.firstName(pair[1], pair[0])).as(pair[1] + "/" + pair[0]).isEqualTo(DIFFERENT);
+        }
+        // spelling variants and typos of one name stay what they were
+        assertThat(FieldComparators.firstName("Kyle", "Kylee")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.firstName("Emma", "Emm")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.firstName("Rosa", "Rose")).isNotEqualTo(DIFFERENT);
+        assertThat(FieldComparators.firstName("Jasmin", "Jasmine")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Isabel", "Isabelle")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Ann", "Anne")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.firstName("Marion", "Mario")).isNotEqualTo(DIFFERENT);
+    }
+
+    @Test
     void lastNames() {
         assertThat(FieldComparators.lastName("O'Brien", "OBrien")).isEqualTo(EXACT);
         assertThat(FieldComparators.lastName("Müller", "Mueller")).isEqualTo(EQUIVALENT);
