@@ -148,6 +148,14 @@ public final class FieldComparators {
     // ---- names
 
     static NameComparison names(Folded firstA, Folded lastA, Folded firstB, Folded lastB) {
+        String generationA = generation(firstA, lastA);
+        if (generationA != null) {
+            String generationB = generation(firstB, lastB);
+            if (generationB != null && !generationA.equals(generationB)) {
+                // John Smith Jr. and John Smith Sr.: a father and son, often at one address
+                return new NameComparison(DIFFERENT, name(lastA, lastB, false), false);
+            }
+        }
         ComparisonLevel first = name(firstA, firstB, true);
         ComparisonLevel last = name(lastA, lastB, false);
         int straight = points(first) + points(last);
@@ -167,6 +175,22 @@ public final class FieldComparators {
             return new NameComparison(cap(aBetter ? crossB : crossA), cap(aBetter ? crossA : crossB), true);
         }
         return new NameComparison(first, last, false);
+    }
+
+    /** Generational suffixes after a name, read as one form each (II is usually a Jr.). */
+    private static final java.util.Map<String, String> GENERATIONS = java.util.Map.of(
+            "jr", "jr", "jnr", "jr", "junior", "jr", "ii", "jr", "sr", "sr", "snr", "sr", "senior", "sr",
+            "iii", "iii", "iv", "iv");
+
+    /** The generational suffix ending the given or family name ({@code Smith Jr.}), else null. */
+    static String generation(Folded first, Folded last) {
+        String suffix = last == null ? null : lastWordGeneration(last.plain());
+        return suffix != null || first == null ? suffix : lastWordGeneration(first.plain());
+    }
+
+    private static String lastWordGeneration(String name) {
+        int space = name.lastIndexOf(' ');
+        return space < 0 ? null : GENERATIONS.get(name.substring(space + 1));
     }
 
     private static int points(ComparisonLevel level) {

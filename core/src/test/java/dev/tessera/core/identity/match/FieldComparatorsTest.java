@@ -66,6 +66,29 @@ class FieldComparatorsTest {
     }
 
     @Test
+    void differentGenerationalSuffixesAreDifferentPeople() {
+        assertThat(FieldComparators.names("John", "Smith Jr.", "John", "Smith Sr.").first()).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.names("John", "Smith Jr", "John", "Smith III").first()).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.names("John Jr", "Smith", "John", "Smith Senior").first()).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.names("John", "Smith Jr", "John", "Smith II").first()).isEqualTo(EXACT);
+        assertThat(FieldComparators.names("John", "Smith Jr.", "John", "Smith").first()).as("one side unknown")
+                .isEqualTo(EXACT);
+
+        // father and son of one name at one address, their birth dates years apart
+        MatchModel model = MatchModel.defaults();
+        assertThat(model.score(resident("1", "Smith Sr.", "1950-02-03"), resident("2", "Smith Jr.", "1982-07-19"))
+                .matchWeight()).isLessThan(6);
+        assertThat(model.score(resident("1", "Smith", "1950-02-03"), resident("2", "Smith", "1982-07-19"))
+                .matchWeight()).as("without the suffixes the dates alone do not tell them apart").isGreaterThan(6);
+    }
+
+    private static CustomerRecord resident(String id, String last, String dob) {
+        return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH, List.of(),
+                Map.of("first_name", "John", "last_name", last, "birth_date", dob, "street", "12 Elm Road",
+                        "postcode", "SW1A 1AA", "city", "London"));
+    }
+
+    @Test
     void lastNames() {
         assertThat(FieldComparators.lastName("O'Brien", "OBrien")).isEqualTo(EXACT);
         assertThat(FieldComparators.lastName("Müller", "Mueller")).isEqualTo(EQUIVALENT);
