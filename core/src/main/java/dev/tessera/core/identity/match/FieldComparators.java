@@ -238,6 +238,24 @@ public final class FieldComparators {
             if (given && (nicknameOfFirst(tokensA, b.plain()) || nicknameOfFirst(tokensB, a.plain()))) {
                 return EQUIVALENT;
             }
+            if (!given) {
+                Folded coreA = withoutParticles(a, tokensA);
+                Folded coreB = withoutParticles(b, tokensB);
+                if (coreA != a && coreB != b) {
+                    // "van der Berg" / "van der Meer", "dos Santos" / "dos Reis": the shared particles are no
+                    // evidence, the names after them are compared (and "van der Berg" / "van den Berg" agree)
+                    if (coreA.equivalent(coreB) || coreA.compact().equals(coreB.compact())) {
+                        return EQUIVALENT;
+                    }
+                    a = coreA;
+                    b = coreB;
+                    tokensA = TextNormalizer.tokens(a.plain());
+                    tokensB = TextNormalizer.tokens(b.plain());
+                }
+                if (otherNameBesideAShared(tokensA, tokensB)) {
+                    return DIFFERENT;
+                }
+            }
         }
         if (given && (a.plain().length() == 1 || b.plain().length() == 1)) {
             return a.plain().charAt(0) == b.plain().charAt(0) ? INITIAL : DIFFERENT;
@@ -355,6 +373,87 @@ public final class FieldComparators {
             }
         }
         return true;
+    }
+
+    /** Words that stand before a family name in many languages: nobiliary particles, articles, "son of". */
+    private static final java.util.Set<String> PARTICLES = java.util.Set.of("van", "von", "vom", "zu", "der", "den",
+            "het", "op", "ten", "ter", "de", "del", "della", "dello", "di", "da", "do", "dos", "das", "du", "des",
+            "la", "le", "lo", "y", "e", "ben", "bin", "ibn", "bint", "al", "el", "abu");
+
+    /**
+     * The family name without its particles ({@code van der Berg} → {@code berg}, {@code García de la Torre}
+     * → {@code garcia torre}), or the name itself when it has none or is nothing else.
+     */
+    private static Folded withoutParticles(Folded name, List<String> tokens) {
+        boolean particle = false;
+        boolean other = false;
+        for (String token : tokens) {
+            if (PARTICLES.contains(token)) {
+                particle = true;
+            } else {
+                other = true;
+            }
+        }
+        if (!particle || !other) {
+            return name;
+        }
+        return new Folded(dropParticles(name.plain()), dropParticles(name.digraph()));
+    }
+
+    private static String dropParticles(String folded) {
+        StringBuilder out = new StringBuilder(folded.length());
+        for (String token : TextNormalizer.tokens(folded)) {
+            if (!PARTICLES.contains(token)) {
+                out.append(out.length() == 0 ? "" : " ").append(token);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * True when two family names of several words share one and differ in another beyond a typo:
+     * {@code García López} / {@code García Martínez} (a double name with another second surname: a cousin,
+     * a half-sibling), {@code Smith Jones} / {@code Smith Brown}.
+     */
+    private static boolean otherNameBesideAShared(List<String> a, List<String> b) {
+        if (a.size() < 2 || b.size() < 2) {
+            return false;
+        }
+        boolean shared = false;
+        for (String token : a) {
+            shared |= token.length() >= 2 && b.contains(token);
+        }
+        if (!shared) {
+            return false;
+        }
+        boolean leftA = false;
+        for (String x : a) {
+            if (b.contains(x)) {
+                continue;
+            }
+            leftA = true;
+            for (String y : b) {
+                if (!a.contains(y) && alike(x, y)) {
+                    return false;
+                }
+            }
+        }
+        if (!leftA) {
+            return false;
+        }
+        for (String y : b) {
+            if (!a.contains(y)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean alike(String x, String y) {
+        if (x.length() == 1 || y.length() == 1) {
+            return x.charAt(0) == y.charAt(0);
+        }
+        return StringSimilarity.jaroWinkler(x, y) >= NAME_SOMEWHAT || typo(x, y, 1) || typo(x, y, 2);
     }
 
     private static boolean nicknameOfFirst(List<String> tokens, String other) {

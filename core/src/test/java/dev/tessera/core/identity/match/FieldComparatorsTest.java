@@ -89,6 +89,22 @@ class FieldComparatorsTest {
     }
 
     @Test
+    void surnamesSharingOnlyAParticleOrOneOfTwoNamesAreDifferent() {
+        assertThat(FieldComparators.lastName("van der Berg", "van der Meer")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.lastName("de la Cruz", "de la Rosa")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.lastName("dos Santos", "dos Reis")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.lastName("da Silva", "da Costa")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.lastName("García López", "García Martínez")).isEqualTo(DIFFERENT);
+        // what agreed still does: the particles' variants, containment, typos after the particle
+        assertThat(FieldComparators.lastName("van der Berg", "van den Berg")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.lastName("van der Berg", "Berg")).isEqualTo(EQUIVALENT);
+        assertThat(FieldComparators.lastName("van der Berg", "Vandenberg")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.lastName("de Jong", "de Jonge")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.lastName("García López", "Garcia Lopes")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.lastName("García López", "López García")).isIn(EQUIVALENT, CLOSE);
+    }
+
+    @Test
     void lastNames() {
         assertThat(FieldComparators.lastName("O'Brien", "OBrien")).isEqualTo(EXACT);
         assertThat(FieldComparators.lastName("Müller", "Mueller")).isEqualTo(EQUIVALENT);
