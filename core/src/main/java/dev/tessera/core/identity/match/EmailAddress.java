@@ -5,9 +5,13 @@ import java.util.Set;
 
 /**
  * An email address reduced to the mailbox it delivers to: lower case, {@code +tag} sub-addresses dropped,
- * and for Gmail the dots in the name ignored and {@code googlemail.com} read as {@code gmail.com}.
+ * and for Gmail the dots in the name ignored and {@code googlemail.com} read as {@code gmail.com}. Two
+ * addresses are equal when they deliver to the same mailbox.
+ *
+ * @param words the mailbox name as written, lower case, without the {@code +tag}: its dots still separate
+ *              the words of a name ({@code mark.jones} at Gmail, whose {@code local} is {@code markjones})
  */
-record EmailAddress(String full, String local, String domain) {
+record EmailAddress(String full, String local, String domain, String words) {
 
     /** Mailbox names that say nothing about the person. */
     private static final Set<String> ROLE_NAMES = Set.of(
@@ -29,11 +33,22 @@ record EmailAddress(String full, String local, String domain) {
         if (plus > 0) {
             local = local.substring(0, plus);
         }
+        String words = local;
         if (domain.equals("gmail.com") || domain.equals("googlemail.com")) {
             domain = "gmail.com";
             local = local.replace(".", "");
         }
-        return new EmailAddress(local + "@" + domain, local, domain);
+        return new EmailAddress(local + "@" + domain, local, domain, words);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EmailAddress that && full.equals(that.full);
+    }
+
+    @Override
+    public int hashCode() {
+        return full.hashCode();
     }
 
     /** True when the mailbox name could identify a person (not {@code info@}, not two letters). */

@@ -692,7 +692,7 @@ public final class FieldComparators {
                     && StringSimilarity.withinOneEdit(a.full(), b.full())
                     && StringSimilarity.jaroWinkler(a.full(), b.full()) >= EMAIL_CLOSE ? CLOSE : DIFFERENT;
         }
-        if (StringSimilarity.jaroWinkler(a.full(), b.full()) < EMAIL_CLOSE) {
+        if (StringSimilarity.jaroWinkler(a.full(), b.full()) < EMAIL_CLOSE || otherNameInMailbox(a.words(), b.words())) {
             return DIFFERENT;
         }
         int edits = StringSimilarity.damerauLevenshtein(a.full(), b.full());
@@ -705,6 +705,76 @@ public final class FieldComparators {
             return CLOSE;
         }
         return DIFFERENT;
+    }
+
+    /**
+     * True when two mailbox names made of the same number of words ({@code john.smith}, {@code j_smith})
+     * differ in one word by more than a typo: {@code john.smith@} / {@code jane.smith@} at one company,
+     * {@code mark.jones@} / {@code mary.jones@} at one provider are two members of a family, not one
+     * address typed twice. Words of four letters or fewer that differ at all, other than by two letters
+     * swapped, are other names; longer ones need two or more edits ({@code payne} / {@code payn} is a typo). Digits are left out (the numbers are
+     * compared on their own), so {@code e.richards16} / {@code 1.richardse6}, a garbled copy, is not
+     * read as the other name "1".
+     */
+    static boolean otherNameInMailbox(String a, String b) {
+        int words = wordCount(a);
+        if (words < 2 || words != wordCount(b)) {
+            return false;
+        }
+        int startA = 0;
+        int startB = 0;
+        for (int w = 0; w < words; w++) {
+            int endA = nextSeparator(a, startA);
+            int endB = nextSeparator(b, startB);
+            // the numbers were compared before: the letters are the name (a word of digits is none)
+            String x = letters(a.substring(startA, endA));
+            String y = letters(b.substring(startB, endB));
+            if (!x.equals(y) && !x.isEmpty() && !y.isEmpty()) {
+                boolean shortWord = Math.max(x.length(), y.length()) <= 4;
+                boolean typo = shortWord
+                        ? x.length() == y.length() && StringSimilarity.sameLetters(x, y)
+                                && StringSimilarity.optimalStringAlignment(x, y) <= 1
+                        : StringSimilarity.optimalStringAlignment(x, y) <= 1;
+                if (!typo) {
+                    return true;
+                }
+            }
+            startA = endA + 1;
+            startB = endB + 1;
+        }
+        return false;
+    }
+
+    private static String letters(String word) {
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return word.replaceAll("[0-9]", "");
+            }
+        }
+        return word;
+    }
+
+    private static int wordCount(String local) {
+        int words = 1;
+        for (int i = 0; i < local.length(); i++) {
+            if (isMailboxSeparator(local.charAt(i))) {
+                words++;
+            }
+        }
+        return words;
+    }
+
+    private static int nextSeparator(String local, int from) {
+        int i = from;
+        while (i < local.length() && !isMailboxSeparator(local.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isMailboxSeparator(char c) {
+        return c == '.' || c == '_' || c == '-';
     }
 
     private static String digits(String text) {

@@ -219,6 +219,21 @@ class FieldComparatorsTest {
     }
 
     @Test
+    void mailboxesOfOneFamilyAreDifferentAddresses() {
+        assertThat(FieldComparators.email("john.smith@company.com", "jane.smith@company.com")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("mark.jones@gmail.com", "mary.jones@gmail.com")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("anna_kowalska@example.pl", "anita_kowalska@example.pl")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("john.smith12@example.com", "jane.smith12@example.com")).isEqualTo(DIFFERENT);
+        // a typo in one word still is the same address
+        assertThat(FieldComparators.email("jonh.smith@company.com", "john.smith@company.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("maisie.walsh@hodge.com", "maiie.walsoh@hodge.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("isaac.james@smith.com", "isaac.iames@smith.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("jane.smith@company.com", "jane.smiht@company.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("e.richards16@finley.info", "1.richardse6@finley.info")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("scarlett.payne88@morton.info", "scarlett.payn88@morton.info")).isEqualTo(CLOSE);
+    }
+
+    @Test
     void phones() {
         assertThat(FieldComparators.phone("+441632960001", "+44 1632 960001")).isEqualTo(EXACT);
         assertThat(FieldComparators.phone("+441632960001", "+4901632960001")).isEqualTo(LAST_DIGITS);
@@ -381,6 +396,9 @@ class FieldComparatorsTest {
             java.util.Arrays.sort(x);
             java.util.Arrays.sort(y);
             return edits <= 1 && da.length() >= 4 && java.util.Arrays.equals(x, y) ? CLOSE : DIFFERENT;
+        }
+        if (FieldComparators.otherNameInMailbox(a.words(), b.words())) {
+            return DIFFERENT;
         }
         if (edits <= 1) {
             return CLOSE;
