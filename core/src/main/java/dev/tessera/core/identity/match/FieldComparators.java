@@ -222,8 +222,9 @@ public final class FieldComparators {
         if (a.equivalent(b) || a.compact().equals(b.compact()) || a.compactDigraph().equals(b.compactDigraph())) {
             return EQUIVALENT;
         }
-        if (given && Nicknames.builtIn().equivalent(a.plain(), b.plain())) {
-            return EQUIVALENT;
+        if (given && (Nicknames.builtIn().equivalent(a.plain(), b.plain())
+                || Nicknames.builtIn().equivalent(a.compact(), b.compact()))) {
+            return EQUIVALENT; // compound names are one word in the table: José María / Chema
         }
         boolean multiA = a.plain().indexOf(' ') >= 0;
         boolean multiB = b.plain().indexOf(' ') >= 0;

@@ -40,6 +40,25 @@ class NicknamesTest {
     }
 
     @Test
+    void namesOfTheirOwnAreNotShortForms() {
+        // today given names in their own right: William and Liam are as often two brothers as one man
+        assertThat(nicknames.equivalent("william", "liam")).isFalse();
+        assertThat(nicknames.equivalent("jonathan", "nathan")).isFalse();
+        assertThat(nicknames.equivalent("alexandra", "sandra")).isFalse();
+        assertThat(nicknames.equivalent("elizabeth", "lisa")).isFalse();
+        assertThat(nicknames.equivalent("elisabeth", "lisa")).isFalse();
+        assertThat(nicknames.equivalent("william", "bill")).isTrue();
+        assertThat(nicknames.equivalent("elizabeth", "liz")).isTrue();
+        assertThat(nicknames.equivalent("alexandra", "sandy")).isTrue();
+    }
+
+    @Test
+    void compoundNamesAreLookedUpAsOneWord() {
+        assertThat(FieldComparators.firstName("José María", "Chema")).isEqualTo(ComparisonLevel.EQUIVALENT);
+        assertThat(FieldComparators.firstName("Chema", "Jose-Maria")).isEqualTo(ComparisonLevel.EQUIVALENT);
+    }
+
+    @Test
     void unknownAndEqualNamesAreNotNicknames() {
         assertThat(nicknames.equivalent("robert", "robert")).isFalse();
         assertThat(nicknames.equivalent("zebedee", "robert")).isFalse();
