@@ -79,7 +79,42 @@ public final class FieldComparators {
     public static ComparisonLevel postcode(String a, String b) {
         String ca = compactOrNull(a);
         String cb = compactOrNull(b);
-        return compactPostcode(ca == null ? null : zip5(ca), cb == null ? null : zip5(cb));
+        return compactPostcode(ca == null ? null : postcodeKey(ca), cb == null ? null : postcodeKey(cb));
+    }
+
+    /**
+     * A compacted postcode as it is compared: a US ZIP+4 as its ZIP code ({@link #zip5}), and the country
+     * letters some sources write in front of a numeric code ({@code D-10115}, {@code DE-10115},
+     * {@code F-75008}, {@code CH-8001}) left out. Only one or two letters before digits alone are such a
+     * prefix: UK, Irish, Canadian and Dutch codes mix letters and digits otherwise.
+     */
+    static String postcodeKey(String compact) {
+        int letters = 0;
+        while (letters < compact.length() && compact.charAt(letters) >= 'a' && compact.charAt(letters) <= 'z') {
+            letters++;
+        }
+        if (letters >= 1 && letters <= 2 && compact.length() - letters >= 4 && allDigits(compact, letters)) {
+            compact = compact.substring(letters);
+        }
+        return zip5(compact);
+    }
+
+    private static boolean allDigits(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return from < text.length();
+    }
+
+    /** A numeric code without its leading zeros: spreadsheets drop them ({@code 02134} becomes {@code 2134}). */
+    private static String withoutLeadingZeros(String code) {
+        int zeros = 0;
+        while (zeros < code.length() - 1 && code.charAt(zeros) == '0') {
+            zeros++;
+        }
+        return zeros == 0 ? code : code.substring(zeros);
     }
 
     /**
@@ -585,7 +620,8 @@ public final class FieldComparators {
         if (a == null || b == null) {
             return MISSING;
         }
-        if (a.equals(b)) {
+        if (a.equals(b) || (a.length() != b.length() && allDigits(a, 0) && allDigits(b, 0)
+                && withoutLeadingZeros(a).equals(withoutLeadingZeros(b)))) {
             return EXACT;
         }
         if (Math.min(a.length(), b.length()) >= 3 && StringSimilarity.withinOneEdit(a, b)) {

@@ -84,7 +84,7 @@ public final class PreparedRecord {
         birthDate = BirthDate.parse(attributes.get(Attributes.BIRTH_DATE));
         street = StreetAddress.parse(head(attributes.get(Attributes.STREET)));
         String code = TextNormalizer.fold(attributes.get(Attributes.POSTCODE)).replace(" ", "");
-        postcode = code.isEmpty() ? null : FieldComparators.zip5(code);
+        postcode = code.isEmpty() ? null : FieldComparators.postcodeKey(code);
         city = Cities.canonical(TextNormalizer.folded(head(attributes.get(Attributes.CITY))),
                 Countries.isoCode(attributes.get(Attributes.COUNTRY)).orElse(null));
         country = Countries.code(attributes.get(Attributes.COUNTRY));

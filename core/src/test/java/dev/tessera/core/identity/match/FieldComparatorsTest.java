@@ -105,6 +105,19 @@ class FieldComparatorsTest {
     }
 
     @Test
+    void postcodesWithALostLeadingZeroOrACountryPrefixAreTheSame() {
+        assertThat(FieldComparators.postcode("02134", "2134")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("D-10115", "10115")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("DE-10115", "10115")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("CH-8001", "8001")).isEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("D-10115", "10117")).isEqualTo(CLOSE);
+        // letters and digits mixed are the code itself
+        assertThat(FieldComparators.postcode("SW1A 1AA", "1A1AA")).isNotEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("1012 AB", "1012")).isNotEqualTo(EXACT);
+        assertThat(FieldComparators.postcode("02134", "21340")).isNotEqualTo(EXACT);
+    }
+
+    @Test
     void lastNames() {
         assertThat(FieldComparators.lastName("O'Brien", "OBrien")).isEqualTo(EXACT);
         assertThat(FieldComparators.lastName("Müller", "Mueller")).isEqualTo(EQUIVALENT);
