@@ -84,9 +84,17 @@ public final class PhoneNormalizer {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        if (value.startsWith("00")) {
-            value = "+" + value.substring(2);
+        // As written first: the parser knows the region's own international prefix (00 in most of the world,
+        // 0011 in Australia, 011 in North America), and rewriting 00 to + first broke 0011. A number that
+        // is no possible number that way is read once more with 00 as +, as a number dialled from Europe.
+        Optional<String> asWritten = parse(value);
+        if (asWritten.isPresent() || !value.startsWith("00")) {
+            return asWritten;
         }
+        return parse("+" + value.substring(2));
+    }
+
+    private Optional<String> parse(String value) {
         try {
             PhoneNumber number = UTIL.parse(value, defaultRegion);
             // "Possible" rather than "valid": real CRMs hold numbers from ranges libphonenumber's metadata

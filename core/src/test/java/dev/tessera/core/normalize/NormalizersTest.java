@@ -38,6 +38,16 @@ class NormalizersTest {
     }
 
     @Test
+    void theRegionsOwnInternationalPrefixIsReadBeforeZeroZeroAsPlus() {
+        // Australia dials abroad with 0011: rewriting 00 to + made it +11…
+        assertThat(new PhoneNormalizer("AU").normalize("0011 44 20 7946 0958")).contains("+442079460958");
+        assertThat(new PhoneNormalizer("US").normalize("011 44 20 7946 0958")).contains("+442079460958");
+        // 00 written in a region that dials 011 abroad: still read as +
+        assertThat(new PhoneNormalizer("US").normalize("0044 20 7946 0958")).contains("+442079460958");
+        assertThat(new PhoneNormalizer("DE").normalize("0049 30 1234567")).contains("+49301234567");
+    }
+
+    @Test
     void phoneWithCountryPrefixIgnoresTheDefaultRegion() {
         assertThat(ukPhone.normalize("+1 415-256-8563")).contains("+14152568563");
         assertThat(new PhoneNormalizer("US").normalize("(415) 256-8563")).contains("+14152568563");

@@ -849,7 +849,10 @@ public final class FieldComparators {
         if (a.length() >= n && b.length() >= n && a.regionMatches(a.length() - n, b, b.length() - n, n)) {
             return LAST_DIGITS;
         }
-        if (a.length() == b.length() && a.length() >= n && StringSimilarity.withinOneEdit(a, b)) {
+        // Two digits swapped is a typo; one digit another is as often the next extension or line of one
+        // office or family (…7741 / …7742), and a CLOSE phone is strong evidence and identifier agreement.
+        if (a.length() == b.length() && a.length() >= n && StringSimilarity.sameLetters(a, b)
+                && StringSimilarity.withinOneEdit(a, b)) {
             return CLOSE;
         }
         return DIFFERENT;

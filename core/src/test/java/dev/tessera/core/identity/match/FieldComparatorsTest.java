@@ -250,7 +250,8 @@ class FieldComparatorsTest {
     void phones() {
         assertThat(FieldComparators.phone("+441632960001", "+44 1632 960001")).isEqualTo(EXACT);
         assertThat(FieldComparators.phone("+441632960001", "+4901632960001")).isEqualTo(LAST_DIGITS);
-        assertThat(FieldComparators.phone("+441632960001", "+441632960002")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.phone("+441632960001", "+441632960010")).as("two digits swapped").isEqualTo(CLOSE);
+        assertThat(FieldComparators.phone("+441632960001", "+441632960002")).as("the next line").isEqualTo(DIFFERENT);
         assertThat(FieldComparators.phone("+441632960001", "+441632970002")).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.phone("123", "+441632970002")).isEqualTo(MISSING);
     }
