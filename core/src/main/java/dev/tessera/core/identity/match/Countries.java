@@ -18,8 +18,17 @@ public final class Countries {
         if (folded.isEmpty()) {
             return null;
         }
-        String code = CODES.get(folded);
+        String code = lookUp(folded);
         return code != null ? code : folded;
+    }
+
+    /** The code of a folded name, also written with "the" in front ("The United States", "the Netherlands"). */
+    private static String lookUp(String folded) {
+        String code = CODES.get(folded);
+        if (code == null && folded.startsWith("the ")) {
+            code = CODES.get(folded.substring(4));
+        }
+        return code;
     }
 
     /**
@@ -30,7 +39,7 @@ public final class Countries {
         if (raw == null || raw.isBlank()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.ofNullable(CODES.get(TextNormalizer.fold(raw)));
+        return java.util.Optional.ofNullable(lookUp(TextNormalizer.fold(raw)));
     }
 
     private static Map<String, String> build() {
@@ -53,6 +62,18 @@ public final class Countries {
                 // no alpha-3 code known for this country: the alpha-2 code and names still work
             }
         }
+        // each country also under its name in its own languages (Suomi, Magyarország, Česko, Hrvatska,
+        // Éire, Ελλάδα, Shqipëria, ...), from the locales the JDK knows for it
+        for (Locale locale : Locale.getAvailableLocales()) {
+            String code = locale.getCountry();
+            if (code.length() != 2 || locale.getLanguage().isEmpty()) {
+                continue;
+            }
+            String name = TextNormalizer.fold(new Locale("", code).getDisplayCountry(locale));
+            if (!name.isEmpty()) {
+                codes.putIfAbsent(name, code);
+            }
+        }
         for (String code : Locale.getISOCountries()) {
             codes.put(code.toLowerCase(Locale.ROOT), code);
         }
@@ -64,6 +85,8 @@ public final class Countries {
         alias(codes, "KR", "south korea", "republic of korea");
         alias(codes, "CZ", "czech republic");
         alias(codes, "AE", "uae");
+        alias(codes, "IE", "republic of ireland", "eire");
+        alias(codes, "CI", "ivory coast");
         return Map.copyOf(codes);
     }
 
