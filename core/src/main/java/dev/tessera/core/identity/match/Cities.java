@@ -35,9 +35,41 @@ final class Cities {
         }
         City listed = NAMES.get(city.plain());
         if (listed == null || (country != null && !country.equals(listed.country()))) {
-            return city;
+            return city.plain().indexOf(' ') < 0 ? city : abbreviationsWrittenOut(city);
         }
         return TextNormalizer.folded(listed.local());
+    }
+
+    /** Words of place names written short or long, and in several languages, as one word each. */
+    private static final Map<String, String> WORDS = Map.of(
+            "st", "saint", "sankt", "saint", "ste", "sainte", "ft", "fort", "mt", "mount");
+
+    /**
+     * "St. Louis" / "Saint Louis", "St. Gallen" / "Sankt Gallen", "Ft. Worth" / "Fort Worth", "Mt Vernon"
+     * / "Mount Vernon" written one way, and the French CEDEX routing suffix ("Paris Cedex 08") left out:
+     * it names a delivery office, not another place.
+     */
+    private static Folded abbreviationsWrittenOut(Folded city) {
+        java.util.List<String> tokens = TextNormalizer.tokens(city.plain());
+        StringBuilder out = new StringBuilder(city.plain().length() + 8);
+        boolean changed = false;
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (token.equals("cedex") && i > 0) {
+                changed = true;
+                break;
+            }
+            String written = WORDS.get(token);
+            changed |= written != null;
+            out.append(out.length() == 0 ? "" : " ").append(written != null ? written : token);
+        }
+        if (!changed) {
+            return city;
+        }
+        if (city.digraph().equals(city.plain())) {
+            return TextNormalizer.folded(out.toString());
+        }
+        return new Folded(out.toString(), abbreviationsWrittenOut(TextNormalizer.folded(city.digraph())).plain());
     }
 
     private static Map<String, City> build() {
