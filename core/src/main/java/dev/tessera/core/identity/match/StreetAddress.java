@@ -26,8 +26,13 @@ public record StreetAddress(List<String> numbers, String name, String core) {
     private static final List<String> SUFFIXES = List.of(
             "strasse", "street", "straat", "gasse", "platz", "allee", "gatan", "vagen", "vegen", "veien",
             "str", "weg", "vej", "gata", "gade");
-    private static final Map<String, String> DIRECTIONS = Map.of(
-            "north", "n", "south", "s", "east", "e", "west", "w", "nord", "n", "sud", "s", "ost", "e");
+    private static final Map<String, String> DIRECTIONS = Map.ofEntries(
+            Map.entry("north", "n"), Map.entry("south", "s"), Map.entry("east", "e"), Map.entry("west", "w"),
+            Map.entry("nord", "n"), Map.entry("sud", "s"), Map.entry("ost", "e"),
+            Map.entry("n", "n"), Map.entry("s", "s"), Map.entry("e", "e"), Map.entry("w", "w"),
+            Map.entry("northeast", "ne"), Map.entry("northwest", "nw"), Map.entry("southeast", "se"),
+            Map.entry("southwest", "sw"), Map.entry("ne", "ne"), Map.entry("nw", "nw"), Map.entry("se", "se"),
+            Map.entry("sw", "sw"));
     private static final Set<String> UNIT_WORDS = Set.of(
             "unit", "apt", "apartment", "flat", "suite", "ste", "no", "nr", "number", "num", "lot", "level",
             "lvl", "floor", "fl", "shop", "app", "appt", "wohnung", "piso", "puerta", "etage", "bte", "box");
@@ -90,12 +95,14 @@ public record StreetAddress(List<String> numbers, String name, String core) {
         List<String> numbers = new ArrayList<>(2);
         List<String> words = new ArrayList<>(4);
         List<String> coreWords = new ArrayList<>(4);
-        for (String token : TextNormalizer.tokens(folded)) {
+        List<String> tokens = TextNormalizer.tokens(folded);
+        for (int t = 0; t < tokens.size(); t++) {
+            String token = tokens.get(t);
             if (isNumber(token)) {
                 numbers.add(token);
-            } else if (token.length() == 1 && !numbers.isEmpty() && words.isEmpty()
-                    && numbers.get(numbers.size() - 1).chars().allMatch(Character::isDigit)) {
-                // "12 a Main St": a letter suffix written apart belongs to the number.
+            } else if (numberSuffix(tokens, t)) {
+                // "12 a Main St", "Hauptstraße 5 a", "5 bis rue ...": a letter or bis/ter written apart belongs
+                // to the number just before it.
                 numbers.set(numbers.size() - 1, numbers.get(numbers.size() - 1) + token);
             } else if (UNIT_WORDS.contains(token)) {
                 continue;
@@ -107,6 +114,30 @@ public record StreetAddress(List<String> numbers, String name, String core) {
             return null;
         }
         return new StreetAddress(numbers, String.join(" ", words), String.join(" ", coreWords));
+    }
+
+    /** Latin ordinals written after a house number: 5 bis, 5 ter, 5 quater. */
+    private static final Set<String> NUMBER_SUFFIXES = Set.of("bis", "ter", "quater");
+
+    /**
+     * True when token {@code t} is a letter or bis/ter/quater that belongs to the house number just before
+     * it. Not a compass letter or a street type's short form in front of the name ({@code 123 N Main St},
+     * {@code 12 r. Victor Hugo}): those are words of the street when more words follow.
+     */
+    private static boolean numberSuffix(List<String> tokens, int t) {
+        String token = tokens.get(t);
+        if (t == 0 || (token.length() != 1 && !NUMBER_SUFFIXES.contains(token))) {
+            return false;
+        }
+        String previous = tokens.get(t - 1);
+        if (previous.isEmpty() || !previous.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        boolean moreWords = false;
+        for (int i = t + 1; i < tokens.size(); i++) {
+            moreWords |= !isNumber(tokens.get(i));
+        }
+        return !(moreWords && token.length() == 1 && (DIRECTIONS.containsKey(token) || TYPES.containsKey(token)));
     }
 
     private static void addWord(String token, List<String> words, List<String> coreWords) {

@@ -45,6 +45,25 @@ class StreetAddressTest {
     }
 
     @Test
+    void aLetterOrBisWrittenApartJoinsTheNumberBeforeIt() {
+        assertThat(StreetAddress.parse("Hauptstraße 5 a").numbers()).containsExactly("5a");
+        assertThat(StreetAddress.parse("Kerkstraat 12 A").numbers()).containsExactly("12a");
+        assertThat(StreetAddress.parse("5 ter avenue Foch").numbers()).containsExactly("5ter");
+        assertThat(StreetAddress.parse("5 ter avenue Foch").name()).isEqualTo("ave foch");
+        assertThat(FieldComparators.street("Hauptstraße 5 a", "Hauptstr. 5a")).isEqualTo(ComparisonLevel.EXACT);
+        assertThat(FieldComparators.street("Kerkstraat 12 A", "Kerkstraat 12a")).isEqualTo(ComparisonLevel.EXACT);
+    }
+
+    @Test
+    void aCompassLetterOrTypeAbbreviationBeforeTheNameIsPartOfIt() {
+        assertThat(StreetAddress.parse("123 N Main St").numbers()).containsExactly("123");
+        assertThat(FieldComparators.street("123 N Main St", "123 North Main Street")).isEqualTo(ComparisonLevel.EXACT);
+        assertThat(FieldComparators.street("12 r. Victor Hugo", "12 rue Victor Hugo")).isEqualTo(ComparisonLevel.EXACT);
+        assertThat(FieldComparators.street("40 SW Oak St", "40 Southwest Oak Street")).isEqualTo(ComparisonLevel.EXACT);
+        assertThat(FieldComparators.street("123 N Main St", "123 S Main St")).isNotEqualTo(ComparisonLevel.EXACT);
+    }
+
+    @Test
     void nothingUsefulIsNull() {
         assertThat(StreetAddress.parse(null)).isNull();
         assertThat(StreetAddress.parse(" , ")).isNull();
