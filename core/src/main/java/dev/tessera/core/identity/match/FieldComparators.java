@@ -212,6 +212,16 @@ public final class FieldComparators {
         return new NameComparison(first, last, false);
     }
 
+    /** True for a given name of initials only: {@code j}, {@code j r} (from "J. R."). */
+    private static boolean initials(String folded) {
+        for (int i = 0; i < folded.length(); i++) {
+            if ((i % 2 == 0) != Character.isLetter(folded.charAt(i))) {
+                return false;
+            }
+        }
+        return folded.length() % 2 == 1;
+    }
+
     /** Generational suffixes after a name, read as one form each (II is usually a Jr.). */
     private static final java.util.Map<String, String> GENERATIONS = java.util.Map.of(
             "jr", "jr", "jnr", "jr", "junior", "jr", "ii", "jr", "sr", "sr", "snr", "sr", "senior", "sr",
@@ -250,6 +260,10 @@ public final class FieldComparators {
     static ComparisonLevel name(Folded a, Folded b, boolean given) {
         if (a == null || b == null) {
             return MISSING;
+        }
+        if (given && (initials(a.plain()) || initials(b.plain()))) {
+            // "J" / "J" or "J. R." / "John": the initials agree, which many given names share
+            return a.plain().charAt(0) == b.plain().charAt(0) ? INITIAL : DIFFERENT;
         }
         if (a.plain().equals(b.plain())) {
             return EXACT;

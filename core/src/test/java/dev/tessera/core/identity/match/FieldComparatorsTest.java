@@ -118,6 +118,16 @@ class FieldComparatorsTest {
     }
 
     @Test
+    void initialsAgreeAsInitialsOnly() {
+        assertThat(FieldComparators.firstName("J", "J.")).isEqualTo(INITIAL);
+        assertThat(FieldComparators.firstName("J. R.", "John")).isEqualTo(INITIAL);
+        assertThat(FieldComparators.firstName("J R", "J. R.")).isEqualTo(INITIAL);
+        assertThat(FieldComparators.firstName("J. R.", "Mary")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.lastName("J", "J")).as("family names as before").isEqualTo(EXACT);
+        assertThat(FieldComparators.firstName("Jo", "Jo")).isEqualTo(EXACT);
+    }
+
+    @Test
     void lastNames() {
         assertThat(FieldComparators.lastName("O'Brien", "OBrien")).isEqualTo(EXACT);
         assertThat(FieldComparators.lastName("Müller", "Mueller")).isEqualTo(EQUIVALENT);
