@@ -21,8 +21,9 @@ import java.util.function.Predicate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Dead letters in Redis, per route: {@code {dl:ROUTE}:entries} (hash id to entry) and
- * {@code {dl:ROUTE}:order} (sorted set by time), under one hash tag so both change atomically; and
+ * Dead letters in Redis, per route: {@code {dl:ROUTE}:entries} (hash id to entry),
+ * {@code {dl:ROUTE}:order} (sorted set by time) and {@code {dl:ROUTE}:unverified} (the entries of
+ * {@link #addUnverified} by time, capped), under one hash tag so they change atomically; and
  * {@code dl:record-sources}, which source's records each route's payloads are about (for entries kept
  * before their route was named; newer entries carry it themselves).
  */

@@ -59,11 +59,12 @@ class DeadLetterStoreTest {
         assertThat(ticking.find("source-shop", forged.get(5).id())).isPresent();
         assertThat(ticking.find("source-shop", forged.get(forged.size() - 1).id())).isPresent();
         assertThat(ticking.find("source-shop", vouched.id())).isPresent();
-        // removing one (a discard) frees its place
-        assertThat(ticking.remove("source-shop", forged.get(5).id())).isTrue();
+        // removing one (a discard) frees its place: the next one added evicts nothing
+        assertThat(ticking.remove("source-shop", forged.get(10).id())).isTrue();
         time.advance(java.time.Duration.ofSeconds(1));
         ticking.addUnverified("source-shop", "unverified:d-x", "bad signature: no", "forged again");
-        assertThat(ticking.find("source-shop", forged.get(6).id())).isPresent();
+        assertThat(ticking.find("source-shop", forged.get(5).id())).isPresent();
+        assertThat(ticking.count("source-shop")).isEqualTo(DeadLetterStore.MAX_UNVERIFIED + 1);
     }
 
     @Test

@@ -66,13 +66,14 @@ final class EventFormats {
                 case IDENTIFY -> MappedPayload.of(message(payload, root, "identify"));
                 case TRACK -> MappedPayload.of(message(payload, root, "track"));
                 case BATCH -> each(Json.requireArray(root, "batch"), element -> {
-                    // the envelope's context and sentAt apply to elements that have none
+                    // the envelope's sentAt applies to elements that have none, also as a rejected element is
+                    // kept (its replay is dated as it would have been), and so does its context
+                    if (element instanceof ObjectNode object && !object.has("sentAt") && root.has("sentAt")) {
+                        object.set("sentAt", root.path("sentAt"));
+                    }
                     ObjectNode message = (ObjectNode) Json.requireObject(element, "a batch element").deepCopy();
                     if (!message.path("context").isObject() && root.path("context").isObject()) {
                         message.set("context", root.path("context"));
-                    }
-                    if (!message.has("sentAt") && root.has("sentAt")) {
-                        message.set("sentAt", root.path("sentAt"));
                     }
                     return List.of(message(payload, message, null));
                 });
@@ -112,8 +113,18 @@ final class EventFormats {
             if (stated.isEmpty()) {
                 return payload.receivedAt();
             }
-            Optional<Instant> sentAt = Json.instant(message, "sentAt");
-            if (sentAt.isEmpty() || message.has("receivedAt") || payload.header(SourcePayload.SEGMENT_ENDPOINT_HEADER).isEmpty()) {
+            boolean viaApi = payload.header(SourcePayload.SEGMENT_ENDPOINT_HEADER).filter(e -> e.startsWith("segment-"))
+                    .isPresent();
+            if (!viaApi || message.has("receivedAt")) {
+                return stated.get();
+            }
+            Optional<Instant> sentAt;
+            try {
+                sentAt = Json.instant(message, "sentAt");
+            } catch (PayloadRejectedException e) {
+                return stated.get(); // a sentAt that is no time stamp corrects nothing
+            }
+            if (sentAt.isEmpty()) {
                 return stated.get();
             }
             java.time.Duration beforeSending = java.time.Duration.between(stated.get(), sentAt.get());

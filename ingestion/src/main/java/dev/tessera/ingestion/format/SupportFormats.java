@@ -156,9 +156,14 @@ final class SupportFormats {
                 // that count in no ticket metric, so one stored while it was open does not stay open for ever
                 Map<String, String> deleted = new LinkedHashMap<>(attributes);
                 deleted.put("event", "ticket_deleted");
-                for (String step : List.of("opened", "replied", "solved")) {
+                List<String> steps = new ArrayList<>(List.of("opened", "replied", "solved"));
+                for (int n = 1; n <= Math.min(ticket.path("metric_set").path("reopens").asInt(0), 100); n++) {
+                    steps.add("reopened:" + n); // a reopening stored before would keep it open
+                }
+                for (String step : steps) {
+                    // dated when the ticket was opened: a deletion is no activity of the customer's
                     interactions.add(Events.of(Events.id(requester, "ticket", id, step), requester, InteractionKind.CUSTOM,
-                            channel, SUPPORT, step.equals("opened") ? createdAt : updatedAt, null, null, deleted));
+                            channel, SUPPORT, createdAt, null, null, deleted));
                 }
                 return new MappedItem(null, interactions);
             }

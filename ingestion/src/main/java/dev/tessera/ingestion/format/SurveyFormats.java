@@ -102,6 +102,7 @@ final class SurveyFormats {
             String responseTouchpoint = text(hidden, settings.touchpointField()).orElse(settings.defaultTouchpoint());
 
             List<Interaction> interactions = new ArrayList<>();
+            List<ItemRejection> unplaced = new ArrayList<>();
             int index = 0;
             for (JsonNode answer : response.path("answers")) {
                 String path = "form_response.answers[" + index++ + "]";
@@ -123,7 +124,11 @@ final class SurveyFormats {
                     Optional<Integer> steps = Json.decimal(definition, "properties.steps").map(BigDecimal::intValue);
                     if (steps.isEmpty() && (value < 1 || value > 5)) {
                         // webhooks carry no steps: read as Typeform's default five, and a value beyond them is a
-                        // rating on a longer scale that cannot be placed; that answer is left out, not the response
+                        // rating on a longer scale that cannot be placed. The rest of the response is stored; this
+                        // answer is a dead letter that says why (configure the field, then replay)
+                        unplaced.add(new ItemRejection(INVALID_VALUE, "'" + path + ".number' is above 5 on a rating whose"
+                                + " steps the payload does not give; configure the field under survey.fields",
+                                Json.write(root)));
                         continue;
                     }
                     value = toFive(value, steps.orElse(5), path);
@@ -137,7 +142,7 @@ final class SurveyFormats {
                 String touchpoint = configured != null && configured.touchpoint() != null ? configured.touchpoint() : responseTouchpoint;
                 interactions.add(answer(person.id(), form, token, ref, score, touchpoint, submittedAt));
             }
-            return MappedPayload.of(new MappedItem(person.record(), interactions));
+            return new MappedPayload(List.of(new MappedItem(person.record(), interactions)), unplaced);
         }
 
         private static Optional<ScoreType> defaultType(String type, String ref, JsonNode definition) {
@@ -218,8 +223,9 @@ final class SurveyFormats {
                     Integer value = null;
                     for (JsonNode a : q.path("answers")) {
                         Optional<String> choice = text(a, "choice_id");
-                        if (a.has("other_id") || (a.has("row_id") && choice.isEmpty())) {
-                            continue; // the "other" comment box, or a matrix row's comment: text, not a score
+                        boolean numeric = text(a, "text").filter(t -> t.matches("\\d{1,2}")).isPresent();
+                        if (a.has("other_id") || (a.has("row_id") && choice.isEmpty() && !numeric)) {
+                            continue; // the "other" comment box, or a row's comment: text, not a score
                         }
                         if (choice.isPresent() && configured.choices().containsKey(choice.get())) {
                             value = configured.choices().get(choice.get());

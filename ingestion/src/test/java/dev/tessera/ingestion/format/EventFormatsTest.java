@@ -106,9 +106,20 @@ class EventFormatsTest {
         Interaction order = formats.byName("segment-track").map(viaApi).interactions().findFirst().orElseThrow();
         assertThat(order.occurredAt()).isEqualTo(Instant.parse("2024-05-01T10:00:01Z"));
 
-        // from a file or a topic the receive time is no send time: the stated time stays
+        // from a file, a topic or a plain webhook the receive time is no send time: the stated time stays
         SourcePayload fromFile = new SourcePayload("web", viaApi.body(), Map.of(), received);
         assertThat(formats.byName("segment-track").map(fromFile).interactions().findFirst().orElseThrow().occurredAt())
+                .isEqualTo(Instant.parse("2024-05-01T07:00:00Z"));
+        SourcePayload viaWebhook = new SourcePayload("web", viaApi.body(),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "webhook"), received);
+        assertThat(formats.byName("segment-track").map(viaWebhook).interactions().findFirst().orElseThrow().occurredAt())
+                .isEqualTo(Instant.parse("2024-05-01T07:00:00Z"));
+        // a sentAt that is no time stamp corrects nothing and rejects nothing
+        ObjectNode oddSentAt = event.deepCopy();
+        oddSentAt.put("sentAt", 1714557600000L);
+        SourcePayload odd = new SourcePayload("web", Json.write(oddSentAt).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-track"), received);
+        assertThat(formats.byName("segment-track").map(odd).interactions().findFirst().orElseThrow().occurredAt())
                 .isEqualTo(Instant.parse("2024-05-01T07:00:00Z"));
         // a batch's sentAt is on its envelope
         ObjectNode batch = Json.MAPPER.createObjectNode();
@@ -119,6 +130,12 @@ class EventFormatsTest {
                 Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-batch"), received);
         assertThat(formats.byName("segment-batch").map(batchViaApi).interactions().findFirst().orElseThrow().occurredAt())
                 .isEqualTo(Instant.parse("2024-05-01T10:00:01Z"));
+        // a rejected element is kept with the envelope's sentAt, so its replay is dated as it would have been
+        ((ObjectNode) batch.path("batch").get(0)).remove("userId");
+        SourcePayload rejectedElement = new SourcePayload("web", Json.write(batch).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-batch"), received);
+        assertThat(formats.byName("segment-batch").map(rejectedElement).rejections()).singleElement()
+                .satisfies(r -> assertThat(r.item()).contains("\"sentAt\":\"2024-05-01T07:02:00Z\""));
     }
 
     @Test

@@ -97,15 +97,19 @@ class SupportFormatsTest {
         ObjectNode page = Samples.object("support/zendesk_tickets_incremental_airbyte_fixture.json");
         ObjectNode ticket = (ObjectNode) page.path("tickets").get(0);
         ticket.put("status", "deleted");
+        ticket.set("metric_set", Json.MAPPER.readTree("{\"reopens\": 2}")); // reopened twice before
 
         List<Interaction> deleted = formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page)).items().get(0)
                 .interactions();
 
         assertThat(deleted).extracting(Interaction::id).containsExactly("zendesk:ticket:35436:opened",
-                "zendesk:ticket:35436:replied", "zendesk:ticket:35436:solved");
+                "zendesk:ticket:35436:replied", "zendesk:ticket:35436:solved", "zendesk:ticket:35436:reopened:1",
+                "zendesk:ticket:35436:reopened:2");
         assertThat(deleted).allSatisfy(i -> {
             assertThat(i.kind()).isEqualTo(dev.tessera.core.model.InteractionKind.CUSTOM);
             assertThat(i.attributes()).containsEntry("event", "ticket_deleted");
+            // dated at its opening: deleting spam today is no activity of the customer's today
+            assertThat(i.occurredAt()).isEqualTo(Instant.parse("2009-07-20T22:55:29Z"));
         });
     }
 

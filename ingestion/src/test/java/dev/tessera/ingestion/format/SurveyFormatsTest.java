@@ -77,16 +77,20 @@ class SurveyFormatsTest {
     }
 
     @Test
-    void aTypeformRatingBeyondFiveWithoutItsStepsIsLeftOutAloneAndTheResponseStays() {
+    void aTypeformRatingBeyondFiveWithoutItsStepsIsADeadLetterAloneAndTheResponseStays() {
         // webhooks carry no properties.steps: a 7 can only be a longer scale, which cannot be placed on 1-5
         ObjectNode event = Samples.object(TYPEFORM);
         ((ObjectNode) event.path("form_response").path("answers").get(10)).put("number", 7);
 
         MappedPayload mapped = VendorFormats.withDefaults().byName("typeform-response").map(Samples.payload("survey", event));
 
-        assertThat(mapped.rejections()).isEmpty();
+        // the response is stored; the answer that cannot be placed is a dead letter saying why
         assertThat(mapped.items().get(0).record().id().key()).isEqualTo("survey:abc123456");
         assertThat(mapped.items().get(0).interactions()).isEmpty();
+        assertThat(mapped.rejections()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(Reason.INVALID_VALUE);
+            assertThat(r.message()).contains("answers[10].number").contains("survey.fields");
+        });
     }
 
     @Test

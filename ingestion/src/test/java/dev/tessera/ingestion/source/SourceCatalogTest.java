@@ -1,6 +1,7 @@
 package dev.tessera.ingestion.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.ingestion.format.PayloadRejectedException;
@@ -122,7 +123,7 @@ class SourceCatalogTest {
     }
 
     @Test
-    void aWebhookSourceMustNameItsSignatureSchemeAndNoneIsAChoice() {
+    void aWebhookSourceMustNameItsSignatureSchemeAndNoneIsAChoice() throws Exception {
         Map<String, String> unsigned = Map.of("sources[0].name", "shop", "sources[0].kind", "shop",
                 "sources[0].transport", "webhook", "sources[0].format", "shopify-order");
         // its endpoint takes requests without a token: without a scheme anyone could post orders and identities
@@ -138,7 +139,23 @@ class SourceCatalogTest {
                 "sources[0].webhook.signature.scheme", "hmac", "sources[0].webhook.signature.secret", "env:S",
                 "sources[0].webhook.signature.header", "X-Hub-Signature", "sources[0].webhook.signature.prefix", "sha1=",
                 "sources[0].webhook.signature.algorithm", "sha1");
-        assertThat(catalog(intercom, Map.of("S", "x")).find("ic")).isPresent();
+        dev.tessera.ingestion.format.signature.SignatureVerifier verifier = catalog(intercom, Map.of("S", "x"))
+                .find("ic").orElseThrow().verifier().orElseThrow();
+        byte[] body = "{\"topic\":\"conversation.admin.closed\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThatCode(() -> verifier.verify(signed(body, "sha1=" + hex("HmacSHA1", body)))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> verifier.verify(signed(body, "sha1=" + hex("HmacSHA256", body))))
+                .isInstanceOf(dev.tessera.ingestion.format.PayloadRejectedException.class);
+    }
+
+    private static dev.tessera.ingestion.format.SourcePayload signed(byte[] body, String signature) {
+        return new dev.tessera.ingestion.format.SourcePayload("ic", body, Map.of("X-Hub-Signature", signature),
+                java.time.Instant.parse("2024-01-01T00:00:00Z"));
+    }
+
+    private static String hex(String algorithm, byte[] body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance(algorithm);
+        mac.init(new javax.crypto.spec.SecretKeySpec("x".getBytes(java.nio.charset.StandardCharsets.UTF_8), algorithm));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     @Test
