@@ -1066,7 +1066,9 @@ public final class CxStore {
             // afterWrite's: announced when something visible changed and no moment fired (a moment says so too)
             feed = visible ? profiles.changeFeedForScripts() : null; // null on Cluster
             announced = feed != null;
-            list.add(!announced ? "" : evaluateMoments ? "unless-moment" : "always");
+            // a moment the script records but which is a copy (merge, split) is not published: the script must
+            // not leave the entry out for it
+            list.add(!announced ? "" : evaluateMoments && copyMoments.isEmpty() ? "unless-moment" : "always");
             list.add(Long.toString(CHANGE_FEED_MAX_LENGTH));
             list.add(p.value());
             delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, plan.churn());

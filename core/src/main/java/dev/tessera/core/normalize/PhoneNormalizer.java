@@ -84,14 +84,33 @@ public final class PhoneNormalizer {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        // As written first: the parser knows the region's own international prefix (00 in most of the world,
-        // 0011 in Australia, 011 in North America), and rewriting 00 to + first broke 0011. A number that
-        // is no possible number that way is read once more with 00 as +, as a number dialled from Europe.
-        Optional<String> asWritten = parse(value);
-        if (asWritten.isPresent() || !value.startsWith("00")) {
-            return asWritten;
+        // 00 is the international prefix of most of the world and is read as +, also in regions with another
+        // one (a number copied from a European form); but where the region's own prefix starts with 00
+        // (Australia's 0011) the number is the parser's to read as written. Both readings are tried and a
+        // valid number wins, + first: reading every 00 number as written turned 0049... in Australia, Japan or
+        // Singapore into a possible but wrong national number, and reading 0011 as + made it +11...
+        if (value.startsWith("00")) {
+            PhoneNumber plus = number("+" + value.substring(2));
+            PhoneNumber written = number(value);
+            for (PhoneNumber n : new PhoneNumber[] {plus, written}) {
+                if (n != null && UTIL.isValidNumber(n)) {
+                    return Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164));
+                }
+            }
+            return plus != null ? Optional.of(UTIL.format(plus, PhoneNumberUtil.PhoneNumberFormat.E164))
+                    : parse(value);
         }
-        return parse("+" + value.substring(2));
+        return parse(value);
+    }
+
+    /** The number when it parses and is a possible one, else null. */
+    private PhoneNumber number(String value) {
+        try {
+            PhoneNumber number = UTIL.parse(value, defaultRegion);
+            return UTIL.isPossibleNumber(number) ? number : null;
+        } catch (NumberParseException e) {
+            return null;
+        }
     }
 
     private Optional<String> parse(String value) {

@@ -135,6 +135,12 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(momentsPublished()).isEqualTo(before + 1);
     }
 
+    private long cxEntries(ProfileId profile) {
+        return redis.commands().xrange(dev.tessera.core.store.RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+"))
+                .stream().filter(m -> "cx".equals(m.getBody().get("change")) && profile.value().equals(m.getBody().get("profile")))
+                .count();
+    }
+
     private long momentsPublished() {
         return redis.commands().xrange(dev.tessera.core.store.RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+"))
                 .stream().filter(m -> "moment".equals(m.getBody().get("change"))).count();
@@ -266,8 +272,11 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.append(nps(annCrm, "n", T0.minus(Duration.ofDays(1)), 3)).moments())
                 .containsExactly(new Moment("detractor-after-solved", a));
 
+        long cxEntriesOfB = cxEntries(b);
         cx.splitOff(a, b, Set.of(annCrm));
 
+        // b's timeline and metrics changed: announced on the feed though the moments it got were copies
+        assertThat(cxEntries(b)).isGreaterThan(cxEntriesOfB);
         // the complaint is still open on b and past its SLA; the answer and the solve moved along
         assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(49)))).isEmpty();
         assertThat(cx.append(CxFixtures.ticket(annCrm, InteractionKind.TICKET_SOLVED, "s2", "T-1",

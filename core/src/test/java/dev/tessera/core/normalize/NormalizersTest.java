@@ -45,6 +45,11 @@ class NormalizersTest {
         // 00 written in a region that dials 011 abroad: still read as +
         assertThat(new PhoneNormalizer("US").normalize("0044 20 7946 0958")).contains("+442079460958");
         assertThat(new PhoneNormalizer("DE").normalize("0049 30 1234567")).contains("+49301234567");
+        // 00 in regions whose own prefix is another: still + (read as written they became possible national numbers)
+        assertThat(new PhoneNormalizer("AU").normalize("0049 30 1234567")).contains("+49301234567");
+        assertThat(new PhoneNormalizer("JP").normalize("0044 20 7946 0958")).contains("+442079460958");
+        assertThat(new PhoneNormalizer("SG").normalize("0049 170 1234567")).contains("+491701234567");
+        assertThat(new PhoneNormalizer("KR").normalize("0086 10 1234 5678")).contains("+861012345678");
     }
 
     @Test
