@@ -1185,6 +1185,9 @@ public final class CxStore {
      * the history before is not derived again.
      */
     private StagePlan movedStage(StoredStage last, CxTally tally, Instant now) {
+        if (last == null && tally.lastInteractionAt() == null) {
+            return new StagePlan(null, "", ""); // two profiles known from their records only: no journey yet
+        }
         JourneyStage stage = history.stageAt(tally, now);
         if (last != null && last.stage() == stage) {
             return new StagePlan(stage, "", "");
@@ -1508,6 +1511,20 @@ public final class CxStore {
     }
 
     /**
+     * Whether this rule already alerted about this ticket at or after this deadline, under whatever key: an
+     * opening whose key changed since (a solve before it arrived late, keys of an earlier version) is the
+     * opening that was reported.
+     */
+    private static boolean alertedSince(Map<String, String> fired, String prefix, Instant deadline) {
+        for (Map.Entry<String, String> e : fired.entrySet()) {
+            if (e.getKey().startsWith(prefix) && Long.parseLong(e.getValue()) >= deadline.toEpochMilli()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Moment key of an overdue complaint: one per rule, ticket and opening, an opening named by the solve it
      * follows (none for the first), not by its own time: a re-delivery that corrects when it was opened (a
      * vendor's status time moving) is the same opening and must not fire again.
@@ -1553,6 +1570,7 @@ public final class CxStore {
             ProfileId p = new ProfileId(entry.getValue());
             RedisFuture<String> moved = async.hget(movesKey(p), "profile");
             RedisFuture<String> state = async.hget(metricsKey(p), "state");
+            RedisFuture<Map<String, String>> firedBefore = async.hgetall(momentsKey(p));
             String score = Long.toString((long) entry.getScore());
             if (connection.await(moved) != null || connection.await(state) == null) {
                 REINDEX_IF_SAME.run(connection, new String[] {overdueKey()}, p.value(), score, "");
@@ -1564,7 +1582,8 @@ public final class CxStore {
                 if (rule instanceof MomentRule.ComplaintOverdue o) {
                     tally.tickets().forEach((ticket, t) -> {
                         Instant deadline = t.complaint() && t.open() ? t.lastOpenedAt().plus(o.sla()) : null;
-                        if (deadline != null && !deadline.isAfter(now)) {
+                        if (deadline != null && !deadline.isAfter(now)
+                                && !alertedSince(connection.await(firedBefore), o.name() + "|" + ticket + "|", deadline)) {
                             candidates.put(overdueKey(o, ticket, t), deadline);
                         }
                     });

@@ -148,13 +148,15 @@ final class StageHistory {
                 k++;
             }
             tally = new Timed(added);
-            stage = record(changes, stage, tally.stage(next), next);
-            at = next;
+            if (added.lastInteractionAt() != null) { // Tessera's own notes (merge, split) start no journey
+                stage = record(changes, stage, tally.stage(next), next);
+                at = next;
+            }
         }
         if (at != null) {
             stage = follow(tally, at, now, true, stage, changes);
         }
-        if (stage == null) { // nothing known yet: the stage as of now
+        if (stage == null && tally.tally().lastInteractionAt() != null) { // nothing recorded yet: as of now
             record(changes, null, tally.stage(now), now);
         }
         return changes;

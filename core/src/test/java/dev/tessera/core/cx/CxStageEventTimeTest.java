@@ -329,6 +329,21 @@ class CxStageEventTimeTest extends CxStoreTestBase {
     }
 
     @Test
+    void profilesKnownFromTheirRecordsOnlyHaveNoStageAfterAMergeOrARederivation() {
+        resolve(ann, "ann@example.com");
+        clock.advance(Duration.ofSeconds(1));
+        resolve(annCrm, "ann.smith@example.com");
+        clock.advance(Duration.ofDays(2));
+        ProfileId merged = resolve(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
+
+        // the merge left its note on the timeline; no journey started from it
+        assertThat(cx.interactions(merged)).isNotEmpty();
+        assertThat(redis.commands().lrange(cx.stagesKey(merged), 0, -1)).isEmpty();
+        assertThat(redis.commands().hget(cx.metricsKey(merged), "stage")).isNull();
+        assertThat(cx.rederiveStages(merged)).isEmpty();
+    }
+
+    @Test
     void rederivingAStoredHistoryDatesItByEventTime() {
         resolve(ann, "ann@example.com");
         cx.append(activity(ann, "a-1", T0, "web"));

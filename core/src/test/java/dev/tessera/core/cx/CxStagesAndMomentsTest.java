@@ -114,6 +114,19 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
+    void aSolveArrivingAfterTheReopeningItPrecededDoesNotReportTheSameOpeningAgain() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(10)), true));
+        // the reopening arrives, the solve before it is late
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "r", "T-9", T0.minus(Duration.ofHours(1)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(48)))).containsExactly(new Moment("complaint-overdue", p));
+
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofHours(5)), false));
+
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(49)))).isEmpty();
+    }
+
+    @Test
     void aSolvedComplaintIsNotOverdue() {
         person(ann, "ann@example.com");
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));

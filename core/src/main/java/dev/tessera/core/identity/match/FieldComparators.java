@@ -93,11 +93,24 @@ public final class FieldComparators {
         while (letters < compact.length() && compact.charAt(letters) >= 'a' && compact.charAt(letters) <= 'z') {
             letters++;
         }
-        if (letters >= 1 && letters <= 2 && compact.length() - letters >= 4 && allDigits(compact, letters)) {
+        if (letters >= 1 && letters <= 2 && compact.length() - letters >= 4 && allDigits(compact, letters)
+                && POSTCODE_COUNTRY_PREFIXES.contains(compact.substring(0, letters))) {
             compact = compact.substring(letters);
         }
-        return zip5(compact);
+        String zip = zip5(compact);
+        // a numeric code without the leading zeros a spreadsheet drops, so both spellings share blocking keys
+        return allDigits(zip, 0) ? withoutLeadingZeros(zip) : zip;
     }
+
+    /**
+     * Country letters written before numeric postcodes: the vehicle codes of the old European convention
+     * ({@code D-}, {@code F-}, {@code CH-}) and ISO codes ({@code DE-}). Only these: other letters before
+     * digits are part of a code (Brunei {@code BS8811}).
+     */
+    private static final java.util.Set<String> POSTCODE_COUNTRY_PREFIXES = java.util.Set.of("a", "b", "d", "e", "f",
+            "h", "i", "l", "n", "p", "s", "ch", "at", "be", "bg", "cy", "cz", "de", "dk", "ee", "es", "fi", "fr", "gr",
+            "hr", "hu", "it", "li", "lt", "lu", "lv", "mc", "nl", "no", "pl", "pt", "ro", "se", "si", "sk", "us", "mx",
+            "br", "in", "au");
 
     private static boolean allDigits(String text, int from) {
         for (int i = from; i < text.length(); i++) {
@@ -187,8 +200,10 @@ public final class FieldComparators {
         if (generationA != null) {
             String generationB = generation(firstB, lastB);
             if (generationB != null && !generationA.equals(generationB)) {
-                // John Smith Jr. and John Smith Sr.: a father and son, often at one address
-                return new NameComparison(DIFFERENT, name(lastA, lastB, false), false);
+                // John Smith Jr. and John Smith Sr.: a father and son, often at one address; the family name
+                // they share is compared without the suffixes (counted once, in the given name)
+                return new NameComparison(DIFFERENT, name(withoutGeneration(lastA), withoutGeneration(lastB), false),
+                        false);
             }
         }
         ComparisonLevel first = name(firstA, firstB, true);
@@ -215,7 +230,9 @@ public final class FieldComparators {
     /** True for a given name of initials only: {@code j}, {@code j r} (from "J. R."). */
     private static boolean initials(String folded) {
         for (int i = 0; i < folded.length(); i++) {
-            if ((i % 2 == 0) != Character.isLetter(folded.charAt(i))) {
+            char c = folded.charAt(i);
+            // Latin letters only: a Chinese given name of one character is a name, not an initial
+            if ((i % 2 == 0) != (c >= 'a' && c <= 'z')) {
                 return false;
             }
         }
@@ -231,6 +248,19 @@ public final class FieldComparators {
     static String generation(Folded first, Folded last) {
         String suffix = last == null ? null : lastWordGeneration(last.plain());
         return suffix != null || first == null ? suffix : lastWordGeneration(first.plain());
+    }
+
+    /** The name without a generational suffix as its last word. */
+    private static Folded withoutGeneration(Folded name) {
+        if (name == null || lastWordGeneration(name.plain()) == null) {
+            return name;
+        }
+        return new Folded(dropLastWord(name.plain()), dropLastWord(name.digraph()));
+    }
+
+    private static String dropLastWord(String text) {
+        int space = text.lastIndexOf(' ');
+        return space < 0 ? text : text.substring(0, space);
     }
 
     private static String lastWordGeneration(String name) {
@@ -291,7 +321,7 @@ public final class FieldComparators {
             if (!given) {
                 Folded coreA = withoutParticles(a, tokensA);
                 Folded coreB = withoutParticles(b, tokensB);
-                if (coreA != a && coreB != b) {
+                if (coreA != a && coreB != b && particleForms(tokensA).equals(particleForms(tokensB))) {
                     // "van der Berg" / "van der Meer", "dos Santos" / "dos Reis": the shared particles are no
                     // evidence, the names after them are compared (and "van der Berg" / "van den Berg" agree)
                     if (coreA.equivalent(coreB) || coreA.compact().equals(coreB.compact())) {
@@ -310,8 +340,16 @@ public final class FieldComparators {
         if (given && (a.plain().length() == 1 || b.plain().length() == 1)) {
             return a.plain().charAt(0) == b.plain().charAt(0) ? INITIAL : DIFFERENT;
         }
-        if (given && !multiA && !multiB && genderedPair(a.plain(), b.plain())) {
-            return DIFFERENT;
+        if (given && !multiA && !multiB) {
+            Gendered pair = genderedPair(a.plain(), b.plain());
+            if (pair == Gendered.YES) {
+                return DIFFERENT;
+            }
+            if (pair == Gendered.MAYBE) {
+                // Carol / Carole, Daniel / Daniele, Christoph / Christophe: a feminine form, or the same man's
+                // name in Italian or French; neither agreement nor a contradiction
+                return SOMEWHAT;
+            }
         }
         double similarity = similarity(a, b);
         if (tokensA != null) {
@@ -352,19 +390,31 @@ public final class FieldComparators {
      * spelling variants and typos. Feminine variants of one feminine name ({@code Isabel} / {@code Isabelle},
      * {@code Jasmin} / {@code Jasmine}) are in the nickname table, which is consulted first.
      */
-    static boolean genderedPair(String a, String b) {
+    enum Gendered { NO, MAYBE, YES }
+
+    /** Feminine endings that also end men's names in Italian and French, or spellings of one woman's name. */
+    private static final java.util.Set<String> AMBIGUOUS_ENDINGS = java.util.Set.of("e", "ne", "le");
+
+    static Gendered genderedPair(String a, String b) {
         int stem = 0;
         int max = Math.min(a.length(), b.length());
         while (stem < max && a.charAt(stem) == b.charAt(stem)) {
             stem++;
         }
+        Gendered found = Gendered.NO;
         // the stem may end in the masculine ending's first letter: antoine / antoinette share "antoine"
         for (int s = stem; s >= Math.max(3, stem - 1); s--) {
-            if (gendered(a, s, b.substring(s)) || gendered(b, s, a.substring(s))) {
-                return true;
+            for (String[] pair : new String[][] {{a, b}, {b, a}}) {
+                String feminine = pair[1].substring(s);
+                if (gendered(pair[0], s, feminine)) {
+                    if (!(s == pair[0].length() && AMBIGUOUS_ENDINGS.contains(feminine))) {
+                        return Gendered.YES;
+                    }
+                    found = Gendered.MAYBE;
+                }
             }
         }
-        return false;
+        return found;
     }
 
     private static boolean gendered(String masculine, int stem, String feminineEnding) {
@@ -437,8 +487,8 @@ public final class FieldComparators {
     private static Folded withoutParticles(Folded name, List<String> tokens) {
         boolean particle = false;
         boolean other = false;
-        for (String token : tokens) {
-            if (PARTICLES.contains(token)) {
+        for (int i = 0; i < tokens.size(); i++) {
+            if (isParticle(tokens, i)) {
                 particle = true;
             } else {
                 other = true;
@@ -450,14 +500,47 @@ public final class FieldComparators {
         return new Folded(dropParticles(name.plain()), dropParticles(name.digraph()));
     }
 
+    /**
+     * A particle is one of {@link #PARTICLES} with a name after it: the last word is a name even when it is
+     * spelled like one ({@code Nguyen Le}, {@code Tran Do}: Lê and Đỗ are family names).
+     */
+    private static boolean isParticle(List<String> tokens, int i) {
+        return i < tokens.size() - 1 && PARTICLES.contains(tokens.get(i));
+    }
+
     private static String dropParticles(String folded) {
+        List<String> tokens = TextNormalizer.tokens(folded);
         StringBuilder out = new StringBuilder(folded.length());
-        for (String token : TextNormalizer.tokens(folded)) {
-            if (!PARTICLES.contains(token)) {
-                out.append(out.length() == 0 ? "" : " ").append(token);
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!isParticle(tokens, i)) {
+                out.append(out.length() == 0 ? "" : " ").append(tokens.get(i));
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The particles of a name as forms that spell the same word (der/den/de/di/da/do/dos/..., van/von,
+     * al/el, ben/bin/ibn): two names whose particles differ otherwise ({@code Le Thi} / {@code Do Thi},
+     * {@code Ben Ali} / {@code Abu Ali}) are not compared by what follows them alone.
+     */
+    private static List<String> particleForms(List<String> tokens) {
+        List<String> forms = new java.util.ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (isParticle(tokens, i)) {
+                String t = tokens.get(i);
+                forms.add(switch (t) {
+                    case "der", "den", "de", "del", "della", "dello", "di", "da", "do", "dos", "das", "du", "des" -> "d";
+                    case "van", "von", "vom" -> "v";
+                    case "al", "el" -> "al";
+                    case "ben", "bin", "ibn", "bint" -> "ben";
+                    case "la", "le", "lo" -> "l";
+                    case "ten", "ter", "het", "op" -> "t";
+                    default -> t;
+                });
+            }
+        }
+        return forms;
     }
 
     /**
@@ -782,9 +865,14 @@ public final class FieldComparators {
             String y = letters(b.substring(startB, endB));
             if (!x.equals(y) && !x.isEmpty() && !y.isEmpty()) {
                 boolean shortWord = Math.max(x.length(), y.length()) <= 4;
+                // a short word: two letters swapped, or one left out of a word of three or more (jon / john,
+                // ann / anne), or forms of one name; another letter in its place is another name (mark / mary)
                 boolean typo = shortWord
-                        ? x.length() == y.length() && StringSimilarity.sameLetters(x, y)
-                                && StringSimilarity.optimalStringAlignment(x, y) <= 1
+                        ? (x.length() == y.length() && StringSimilarity.sameLetters(x, y)
+                                && StringSimilarity.optimalStringAlignment(x, y) <= 1)
+                                || (Math.abs(x.length() - y.length()) == 1 && Math.min(x.length(), y.length()) >= 3
+                                        && StringSimilarity.optimalStringAlignment(x, y) <= 1)
+                                || Nicknames.builtIn().equivalent(x, y)
                         : StringSimilarity.optimalStringAlignment(x, y) <= 1;
                 if (!typo) {
                     return true;
