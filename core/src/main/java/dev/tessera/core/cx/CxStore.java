@@ -193,6 +193,16 @@ public final class CxStore {
             return result
             """);
 
+    /** KEYS: ticket owners. ARGV: (ticket key, profile) pairs; sets each, answers each owner before ('' none). */
+    private static final CxScript OWN = new CxScript("""
+            local before = {}
+            for i = 1, #ARGV, 2 do
+              before[#before + 1] = redis.call('HGET', KEYS[1], ARGV[i]) or ''
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            return before
+            """);
+
     /** KEYS: moments hash. ARGV: now millis, moment keys. Returns the keys not fired before. */
     private static final CxScript FIRE = new CxScript("""
             local fired = {}
@@ -304,6 +314,11 @@ public final class CxStore {
         return keys.prefix() + "cx:complaints-open";
     }
 
+    /** Hash: ticket key (source and the vendor's ticket id) → the profile its interactions were last written to. */
+    public String ticketOwnersKey() {
+        return keys.prefix() + "cx:ticket-owners";
+    }
+
     // ---------------------------------------------------------------- append
 
     /** One interaction ready to write: its key and its JSON (content identity). */
@@ -322,7 +337,10 @@ public final class CxStore {
      * @throws InvalidInteractionException when the interaction breaks a limit (size, characters, source)
      */
     public AppendResult append(Interaction interaction) {
-        return append(Entry.of(interaction, validate(interaction)));
+        Entry entry = Entry.of(interaction, validate(interaction));
+        AppendResult result = append(entry);
+        followTicketOwners(List.of(entry), List.of(result));
+        return result;
     }
 
     /** {@link #append} of an interaction already checked and encoded. */
@@ -431,7 +449,72 @@ public final class CxStore {
             // bounded: one profile's write script must not hold Redis for long
             results.addAll(appendBatch(entries.subList(from, Math.min(entries.size(), from + MAX_BATCH)), resolved));
         }
+        followTicketOwners(entries, results);
         return results;
+    }
+
+    /**
+     * A ticket's interactions follow the person it is about now. A vendor may name another requester for a
+     * ticket later (an agent corrects who asked): its steps then arrive under another record, on another
+     * profile, while the ones stored before stayed with the first, which kept an open ticket for ever. Each
+     * ticket's last profile is kept ({@link #ticketOwnersKey}); when a ticket's interaction lands on another
+     * live profile, the ticket's interactions still on the earlier one move over (those the new profile has
+     * already stay as delivered).
+     */
+    private void followTicketOwners(List<Entry> entries, List<AppendResult> results) {
+        Map<String, ProfileId> landed = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size() && i < results.size(); i++) {
+            Interaction interaction = entries.get(i).interaction();
+            AppendResult result = results.get(i);
+            if (result.profile() != null && interaction.attributes().containsKey(settings.ticketIdAttribute())
+                    && (result.status() == AppendResult.Status.STORED || result.status() == AppendResult.Status.UPDATED)) {
+                landed.remove(calculator.ticketKey(interaction)); // the last one of the batch counts
+                landed.put(calculator.ticketKey(interaction), result.profile());
+            }
+        }
+        if (landed.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(2 * landed.size());
+        landed.forEach((ticket, profile) -> {
+            args.add(ticket);
+            args.add(profile.value());
+        });
+        List<Object> before = OWN.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
+        int k = 0;
+        for (Map.Entry<String, ProfileId> e : landed.entrySet()) {
+            String owner = (String) before.get(k++);
+            if (owner.isEmpty() || owner.equals(e.getValue().value())) {
+                continue;
+            }
+            ProfileId from = live(new ProfileId(owner));
+            ProfileId to = live(e.getValue());
+            if (!from.equals(to)) {
+                moveTicket(e.getKey(), from, to);
+            }
+        }
+    }
+
+    /** Moves a ticket's interactions from one live profile to another (as a split moves a record's). */
+    private void moveTicket(String ticket, ProfileId from, ProfileId to) {
+        List<Entry> leaving = new ArrayList<>();
+        redis.hgetall(interactionsKey(from)).forEach((key, json) -> {
+            Interaction i = CxJson.read(json, Interaction.class);
+            if (i.attributes().containsKey(settings.ticketIdAttribute()) && calculator.ticketKey(i).equals(ticket)) {
+                leaving.add(new Entry(key, i, json));
+            }
+        });
+        if (leaving.isEmpty()) {
+            return;
+        }
+        writeFollowing(to, leaving, List.of()); // keeps what the new profile holds under the same keys
+        List<String> gone = leaving.stream().map(Entry::key).toList();
+        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
+            if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not update profile " + from + " after its ticket moved");
     }
 
     private List<AppendResult> appendBatch(List<Entry> entries, Map<SourceRecordId, ProfileId> resolved) {
@@ -1855,6 +1938,17 @@ public final class CxStore {
             fields.add(AggregateBuckets.interactionField(CxMetricsCalculator.key(i)));
             if (isTicket(i.kind())) {
                 fields.add(AggregateBuckets.ticketField(calculator.ticketKey(i)));
+            }
+        }
+        return List.copyOf(fields);
+    }
+
+    /** The ticket-owner fields these interactions occupy ({@link #ticketOwnersKey}; for the erasure). */
+    public List<String> ticketOwnerFields(Collection<Interaction> interactions) {
+        Set<String> fields = new LinkedHashSet<>();
+        for (Interaction i : interactions) {
+            if (i.attributes().containsKey(settings.ticketIdAttribute())) {
+                fields.add(calculator.ticketKey(i));
             }
         }
         return List.copyOf(fields);

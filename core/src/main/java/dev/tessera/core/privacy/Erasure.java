@@ -225,6 +225,11 @@ public final class Erasure {
         // one script on a single node, counted like every index change (the resolver's settle check)
         store.removeFromIndex(indexKeys, java.util.Arrays.asList(members));
         writes.add(async.zrem(cx.openComplaintsKey(), members));
+        List<String> owned = cx.ticketOwnerFields(timeline); // her tickets' ids name her
+        for (int from = 0; from < owned.size(); from += BATCH) {
+            writes.add(async.hdel(cx.ticketOwnersKey(),
+                    owned.subList(from, Math.min(owned.size(), from + BATCH)).toArray(String[]::new)));
+        }
         List<String> ledger = cx.ledgerFields(timeline);
         for (int from = 0; from < ledger.size(); from += BATCH) {
             writes.add(async.hdel(cx.aggregateLedgerKey(),

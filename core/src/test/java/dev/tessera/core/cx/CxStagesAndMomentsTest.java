@@ -7,6 +7,7 @@ import static dev.tessera.core.cx.CxFixtures.rec;
 import static dev.tessera.core.cx.CxFixtures.ticket;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -124,6 +125,31 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofHours(5)), false));
 
         assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(49)))).isEmpty();
+    }
+
+    @Test
+    void aTicketDeliveredLaterForAnotherRequesterMovesItsInteractionsToThatPerson() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        // opened as ann's (a colleague forwarded it), replied to
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true));
+        cx.append(ticket(ann, InteractionKind.TICKET_REPLIED, "r", "T-9", T0.minus(Duration.ofHours(4)), false));
+        assertThat(cx.metrics(first).openTickets()).isEqualTo(1);
+
+        // the agent names the real requester: the vendor delivers the ticket again, now as bob's
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true));
+
+        assertThat(cx.interactions(first)).isEmpty();
+        assertThat(cx.metrics(first).openTickets()).isZero();
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("c", "r");
+        assertThat(cx.metrics(second).openTickets()).isEqualTo(1);
+        assertThat(cx.metrics(second).firstResponseLatest()).isEqualTo(Duration.ofHours(1));
+        assertThat(cx.tally(second)).isEqualTo(cx.calculator().tally(cx.interactions(second)));
+        // delivered again for bob: nothing moves
+        cx.append(ticket(bob, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofHours(1)), false));
+        assertThat(cx.metrics(second).openTickets()).isZero();
+        assertThat(cx.interactions(first)).isEmpty();
     }
 
     @Test
