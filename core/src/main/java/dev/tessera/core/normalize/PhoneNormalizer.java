@@ -91,14 +91,14 @@ public final class PhoneNormalizer {
         // Singapore into a possible but wrong national number, and reading 0011 as + made it +11...
         if (value.startsWith("00")) {
             PhoneNumber plus = number("+" + value.substring(2));
-            PhoneNumber written = number(value);
-            for (PhoneNumber n : new PhoneNumber[] {plus, written}) {
-                if (n != null && UTIL.isValidNumber(n)) {
-                    return Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164));
-                }
+            if (plus != null && UTIL.isValidNumber(plus)) {
+                return e164(plus);
             }
-            return plus != null ? Optional.of(UTIL.format(plus, PhoneNumberUtil.PhoneNumberFormat.E164))
-                    : parse(value);
+            PhoneNumber written = number(value);
+            if (written != null && UTIL.isValidNumber(written)) {
+                return e164(written);
+            }
+            return e164(plus != null ? plus : written);
         }
         return parse(value);
     }
@@ -107,6 +107,8 @@ public final class PhoneNormalizer {
     private PhoneNumber number(String value) {
         try {
             PhoneNumber number = UTIL.parse(value, defaultRegion);
+            // "Possible" rather than "valid": real CRMs hold numbers from ranges libphonenumber's metadata
+            // does not list yet, and rejecting them would split profiles.
             return UTIL.isPossibleNumber(number) ? number : null;
         } catch (NumberParseException e) {
             return null;
@@ -114,16 +116,10 @@ public final class PhoneNormalizer {
     }
 
     private Optional<String> parse(String value) {
-        try {
-            PhoneNumber number = UTIL.parse(value, defaultRegion);
-            // "Possible" rather than "valid": real CRMs hold numbers from ranges libphonenumber's metadata
-            // does not list yet, and rejecting them would split profiles.
-            if (!UTIL.isPossibleNumber(number)) {
-                return Optional.empty();
-            }
-            return Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
-        } catch (NumberParseException e) {
-            return Optional.empty();
-        }
+        return e164(number(value));
+    }
+
+    private static Optional<String> e164(PhoneNumber number) {
+        return number == null ? Optional.empty() : Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
     }
 }

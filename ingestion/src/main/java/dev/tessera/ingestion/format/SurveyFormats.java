@@ -229,7 +229,7 @@ final class SurveyFormats {
                         }
                         if (choice.isPresent() && configured.choices().containsKey(choice.get())) {
                             value = configured.choices().get(choice.get());
-                        } else if (text(a, "text").filter(t -> t.matches("\\d{1,2}")).isPresent()) {
+                        } else if (numeric) {
                             value = Integer.parseInt(text(a, "text").get());
                         } else {
                             throw new PayloadRejectedException(UNKNOWN_VALUE,

@@ -404,17 +404,25 @@ public final class FieldComparators {
         Gendered found = Gendered.NO;
         // the stem may end in the masculine ending's first letter: antoine / antoinette share "antoine"
         for (int s = stem; s >= Math.max(3, stem - 1); s--) {
-            for (String[] pair : new String[][] {{a, b}, {b, a}}) {
-                String feminine = pair[1].substring(s);
-                if (gendered(pair[0], s, feminine)) {
-                    if (!(s == pair[0].length() && AMBIGUOUS_ENDINGS.contains(feminine))) {
-                        return Gendered.YES;
-                    }
-                    found = Gendered.MAYBE;
-                }
+            Gendered one = gendered(a, b, s);
+            Gendered other = one == Gendered.YES ? one : gendered(b, a, s);
+            if (one == Gendered.YES || other == Gendered.YES) {
+                return Gendered.YES;
+            }
+            if (one == Gendered.MAYBE || other == Gendered.MAYBE) {
+                found = Gendered.MAYBE;
             }
         }
         return found;
+    }
+
+    /** Whether {@code feminine} is a feminine form of {@code masculine} after their first {@code stem} letters. */
+    private static Gendered gendered(String masculine, String feminine, int stem) {
+        String ending = feminine.substring(stem);
+        if (!gendered(masculine, stem, ending)) {
+            return Gendered.NO;
+        }
+        return stem == masculine.length() && AMBIGUOUS_ENDINGS.contains(ending) ? Gendered.MAYBE : Gendered.YES;
     }
 
     private static boolean gendered(String masculine, int stem, String feminineEnding) {
@@ -717,8 +725,7 @@ public final class FieldComparators {
         if (a == null || b == null) {
             return MISSING;
         }
-        if (a.equals(b) || (a.length() != b.length() && allDigits(a, 0) && allDigits(b, 0)
-                && withoutLeadingZeros(a).equals(withoutLeadingZeros(b)))) {
+        if (a.equals(b)) { // both are postcodeKey forms: leading zeros and country prefixes are gone already
             return EXACT;
         }
         if (Math.min(a.length(), b.length()) >= 3 && StringSimilarity.withinOneEdit(a, b)) {
@@ -888,7 +895,14 @@ public final class FieldComparators {
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
             if (c >= '0' && c <= '9') {
-                return word.replaceAll("[0-9]", "");
+                StringBuilder out = new StringBuilder(word.length());
+                for (int k = 0; k < word.length(); k++) {
+                    char d = word.charAt(k);
+                    if (d < '0' || d > '9') {
+                        out.append(d);
+                    }
+                }
+                return out.toString();
             }
         }
         return word;
