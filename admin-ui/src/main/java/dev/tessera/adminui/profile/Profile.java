@@ -46,9 +46,16 @@ record Profile(
         return name.isBlank() ? "Unnamed profile" : name;
     }
 
-    /** One golden attribute with its lineage. */
+    /**
+     * One golden attribute with its lineage; {@code claimed} when it comes from a source anyone can send
+     * identities to (a survey link, a web page's analytics) and no other source has a value for it.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Attribute(String value, String source, String sourceRecordId, Instant observedAt) {}
+    record Attribute(String value, String source, String sourceRecordId, Instant observedAt, Boolean claimed) {
+        public Attribute {
+            claimed = Boolean.TRUE.equals(claimed); // absent from a profile service before claimed sources: not claimed
+        }
+    }
 
     /** A normalised identity key such as an email or an E.164 phone number. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -58,7 +65,11 @@ record Profile(
     @JsonIgnoreProperties(ignoreUnknown = true)
     record SegmentRef(String id, String name, Instant joinedAt) {}
 
-    /** A source record linked into the profile. */
+    /** A source record linked into the profile; {@code claimed} when its source is a claimed one. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SourceRecord(String source, String sourceId) {}
+    record SourceRecord(String source, String sourceId, Boolean claimed) {
+        public SourceRecord {
+            claimed = Boolean.TRUE.equals(claimed);
+        }
+    }
 }

@@ -24,9 +24,11 @@ class ProfileClientTest {
     private static final String JANE = """
             {"id":"p-1",
              "attributes":{"first_name":{"value":"Jane","source":"crm","sourceRecordId":"crm:123",
-                                         "observedAt":"2025-01-01T00:00:00Z","confidence":0.9}},
+                                         "observedAt":"2025-01-01T00:00:00Z","confidence":0.9},
+                           "city":{"value":"Leeds","source":"nps","sourceRecordId":"nps:r1",
+                                   "observedAt":"2025-01-01T00:00:00Z","claimed":true}},
              "identifiers":[{"type":"email","value":"jane@example.com"},{"type":"phone","value":"+442079460958"}],
-             "records":[{"source":"crm","sourceId":"123"}],
+             "records":[{"source":"crm","sourceId":"123"},{"source":"nps","sourceId":"r1","claimed":true}],
              "createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-02T00:00:00Z","futureField":true}
             """;
 
@@ -46,10 +48,12 @@ class ProfileClientTest {
         Profile jane = list.items().get(0);
         assertThat(jane.id()).isEqualTo("p-1");
         assertThat(jane.attributes().get("first_name"))
-                .isEqualTo(new Profile.Attribute("Jane", "crm", "crm:123", Instant.parse("2025-01-01T00:00:00Z")));
+                .isEqualTo(new Profile.Attribute("Jane", "crm", "crm:123", Instant.parse("2025-01-01T00:00:00Z"), false));
         assertThat(jane.identifiers()).extracting(Profile.Identifier::value)
                 .containsExactly("jane@example.com", "+442079460958");
-        assertThat(jane.records()).containsExactly(new Profile.SourceRecord("crm", "123"));
+        assertThat(jane.attributes().get("city").claimed()).isTrue(); // only a claimed source gives it
+        assertThat(jane.records()).containsExactly(new Profile.SourceRecord("crm", "123", false),
+                new Profile.SourceRecord("nps", "r1", true));
         assertThat(jane.displayName()).isEqualTo("Jane");
     }
 

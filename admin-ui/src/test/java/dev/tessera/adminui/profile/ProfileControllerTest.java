@@ -138,6 +138,10 @@ class ProfileControllerTest {
                 .contains("2025-01-01T00:00:00Z");
         assertThat(html).contains("+442079460958").contains("jane@example.com");
         assertThat(html.split("data-testid=\"source-record\"", -1)).hasSize(3);
+        // a value only a claimed source gives (anyone could have sent it) and that source's record say so
+        assertThat(row(html, "attribute-last_name")).contains("data-testid=\"claimed\"");
+        assertThat(row(html, "attribute-first_name")).doesNotContain("claimed");
+        assertThat(html.split("data-testid=\"claimed-record\"", -1)).hasSize(2);
     }
 
     /** Agents see the other profiles matching kept apart, linked, with the reason in words; never values. */

@@ -113,6 +113,14 @@ public final class ProfileResolver implements IdentityResolver {
         return store;
     }
 
+    /**
+     * True when the record comes from a claimed source ({@link IdentitySettings#claimedSources()}): it never
+     * merged profiles and vouches for no other record.
+     */
+    public boolean claimed(SourceRecordId record) {
+        return golden.claimed(record);
+    }
+
     @Override
     public Resolution resolve(CustomerRecord record) {
         return resolveFrom(record, new ProfileStore.CandidateQuery(record.id(), record.identifiers(),
@@ -413,7 +421,9 @@ public final class ProfileResolver implements IdentityResolver {
             // the record's profile (at least its live id) is in every block of the record's own keys
             Map<String, Integer> asArriving = new java.util.HashMap<>();
             gathered.blockSizes().forEach((key, size) -> asArriving.put(key, Math.max(0, size - 1)));
-            for (Candidate candidate : gathered.candidates()) {
+            List<Candidate> seen = golden.claimed(record.id()) ? gathered.candidates()
+                    : vouchedFor(record, gathered.candidates()); // as resolve compares them
+            for (Candidate candidate : seen) {
                 if (candidate.profile().id().equals(live)) {
                     continue;
                 }
@@ -468,7 +478,8 @@ public final class ProfileResolver implements IdentityResolver {
      * record an agent separated from this one, or from a profile already chosen.
      */
     private List<Link> joined(CustomerRecord record, Gathered gathered) {
-        List<Candidate> candidates = gathered.candidates();
+        boolean claimed = golden.claimed(record.id());
+        List<Candidate> candidates = claimed ? gathered.candidates() : vouchedFor(record, gathered.candidates());
         Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.profile().id(), c));
         Map<ProfileId, Link> links = new LinkedHashMap<>();
@@ -526,9 +537,94 @@ public final class ProfileResolver implements IdentityResolver {
         }
         if (!guesses.isEmpty()) {
             // it resembles people who are clearly not one another about equally: evidence for none of them
-            return chosen.stream().filter(l -> !guesses.contains(l.profile())).toList();
+            chosen = chosen.stream().filter(l -> !guesses.contains(l.profile())).toList();
         }
-        return chosen;
+        return claimed ? vouchedOnce(chosen, byId) : chosen;
+    }
+
+    /**
+     * The links a record of a claimed source keeps: it never joins two profiles that both hold records of
+     * sources that are not claimed (anyone can send another person's email with their own phone number,
+     * which would otherwise merge their profiles). The profile holding it and profiles a person joined it
+     * with stay (a person's decision may merge); of the others, those holding claimed records only (a web
+     * visitor's anonymous history, which an identify stitches to her), and the strongest of the rest as
+     * long as no profile kept so far holds records of other sources ({@code chosen} is strongest first).
+     */
+    private List<Link> vouchedOnce(List<Link> chosen, Map<ProfileId, Candidate> byId) {
+        if (chosen.size() < 2) {
+            return chosen;
+        }
+        List<Link> kept = new ArrayList<>();
+        boolean vouched = false;
+        for (Link link : chosen) {
+            Candidate candidate = byId.get(link.profile());
+            if (candidate.foundBy().contains(SOURCE_ID) || candidate.foundBy().contains(MUST_LINK)) {
+                kept.add(link);
+                vouched |= vouching(candidate);
+            }
+        }
+        for (Link link : chosen) {
+            Candidate candidate = byId.get(link.profile());
+            if (kept.contains(link)) {
+                continue;
+            }
+            boolean vouching = vouching(candidate);
+            if (!vouching || !vouched) {
+                kept.add(link);
+                vouched |= vouching;
+            }
+        }
+        return chosen.stream().filter(kept::contains).toList(); // strongest first, as chosen
+    }
+
+    /** True when the candidate holds a record of a source that is not claimed. */
+    private boolean vouching(Candidate candidate) {
+        return candidate.records().stream().anyMatch(r -> !golden.claimed(r.id()));
+    }
+
+    /**
+     * The candidates as a record of a source that is not claimed sees them: a profile that also holds
+     * records of other sources is compared through those only, and found only through the identifiers
+     * they share with the record. A claimed record vouches for no one: someone who answered a survey with
+     * another person's email and their own phone number is on that person's profile, but a later support
+     * request from that phone number does not join it; nor can such a record veto a join. A profile of
+     * claimed records alone (a web visitor who identified herself) is compared as it is, so her CRM record
+     * still finds it.
+     */
+    private List<Candidate> vouchedFor(CustomerRecord record, List<Candidate> candidates) {
+        if (!golden.claimsAny()) {
+            return candidates;
+        }
+        List<Candidate> seen = new ArrayList<>(candidates.size());
+        for (Candidate candidate : candidates) {
+            List<CustomerRecord> vouching = candidate.records().stream().filter(r -> !golden.claimed(r.id())).toList();
+            if (vouching.isEmpty() || vouching.size() == candidate.records().size()) {
+                seen.add(candidate);
+                continue;
+            }
+            Set<String> foundBy = new TreeSet<>();
+            for (String label : candidate.foundBy()) {
+                if (SOURCE_ID.equals(label) || BLOCK.equals(label) || MUST_LINK.equals(label)
+                        || sharedIdentifier(record, vouching, label)) {
+                    foundBy.add(label);
+                }
+            }
+            if (!foundBy.isEmpty()) {
+                seen.add(new Candidate(candidate.profile(), vouching, foundBy));
+            }
+        }
+        return seen;
+    }
+
+    /** True when one of {@code records} has an identifier of type {@code code} that the record has too. */
+    private static boolean sharedIdentifier(CustomerRecord record, List<CustomerRecord> records, String code) {
+        for (Identifier identifier : record.identifiers()) {
+            if (identifier.type().code().equals(code)
+                    && records.stream().anyMatch(r -> r.identifiers().contains(identifier))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Command line for {@link ReResolution}; run it through {@code scripts/re-resolve.sh}. Without
@@ -24,12 +25,13 @@ public final class ReResolveCommand {
             usage: re-resolve.sh [--redis URL] [--cluster] [--policy exact|probabilistic]
                                  [--link-weight W] [--veto-weight W] [--model FILE] [--max-block N]
                                  [--survivorship-default RULE] [--survivorship ATTRIBUTE=RULE]...
-                                 [--source-priority SOURCE,SOURCE...] [--apply]
+                                 [--source-priority SOURCE,SOURCE...] [--claimed-sources SOURCE,SOURCE...]
+                                 [--apply]
               --redis URL   the live Redis (default: REDIS_URL, else redis://localhost:6379)
               --cluster     URL is a seed node of a Redis Cluster
               --policy, --link-weight, --veto-weight, --model, --max-block, --survivorship*,
-              --source-priority: the new identity settings (tessera.identity); unset ones take the
-                            defaults. RULE: most-recent | source-priority | most-frequent | most-complete
+              --source-priority, --claimed-sources: the new identity settings (tessera.identity);
+                            unset ones take the defaults. RULE: most-recent | source-priority | most-frequent | most-complete
               --apply       re-resolve the live data (default: dry run, nothing is changed)""";
 
     private ReResolveCommand() {}
@@ -107,13 +109,14 @@ public final class ReResolveCommand {
         SurvivorshipRules.Rule defaultRule = null;
         Map<String, SurvivorshipRules.Rule> rules = new LinkedHashMap<>();
         List<String> sourcePriority = null;
+        Set<String> claimed = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--apply" -> apply = true;
                 case "--cluster" -> cluster = true;
                 case "--redis", "--policy", "--link-weight", "--veto-weight", "--model", "--max-block",
-                        "--survivorship-default", "--survivorship", "--source-priority" -> {
+                        "--survivorship-default", "--survivorship", "--source-priority", "--claimed-sources" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(arg + " needs a value");
                     }
@@ -144,6 +147,9 @@ public final class ReResolveCommand {
                             }
                             rules.put(value.substring(0, eq).strip(), rule(value.substring(eq + 1)));
                         }
+                        case "--claimed-sources" -> claimed = Arrays.stream(value.split(","))
+                                .map(String::strip).filter(v -> !v.isEmpty())
+                                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
                         default -> sourcePriority = Arrays.stream(value.split(",")).map(String::strip)
                                 .filter(v -> !v.isEmpty()).toList();
                     }
@@ -157,7 +163,7 @@ public final class ReResolveCommand {
             redis = new RedisSettings(url, cluster, null);
             SurvivorshipRules survivorship = defaultRule == null && rules.isEmpty() && sourcePriority == null
                     ? null : new SurvivorshipRules(defaultRule, rules, sourcePriority);
-            settings = new IdentitySettings(policy, model, link, veto, maxBlock, survivorship);
+            settings = new IdentitySettings(policy, model, link, veto, maxBlock, survivorship, claimed);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -82,7 +82,7 @@ public final class IdentityBenchmark {
                 model == null ? null : Path.of(model),
                 link == null ? null : Double.valueOf(link),
                 veto == null ? null : Double.valueOf(veto),
-                maxBlock == null ? null : Integer.valueOf(maxBlock), null);
+                maxBlock == null ? null : Integer.valueOf(maxBlock), null, null);
     }
 
     record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,

@@ -47,7 +47,7 @@ class MustLinkReResolutionTest {
     private static final MergeDecision DECISION = new MergeDecision("agent-7", "same customer, confirmed by phone",
             Instant.parse("2026-03-01T10:00:00Z"));
     private static final IdentitySettings EXACT = new IdentitySettings(IdentitySettings.Policy.EXACT, null, null,
-            null, null, null);
+            null, null, null, null);
     private static final IdentitySettings PROBABILISTIC = IdentitySettings.defaults();
 
     private final Identifiers ids = new Identifiers("GB");

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class ReResolutionTest {
 
     private static final IdentitySettings EXACT = new IdentitySettings(IdentitySettings.Policy.EXACT, null, null,
-            null, null, null);
+            null, null, null, null);
     private static final IdentitySettings PROBABILISTIC = IdentitySettings.defaults();
 
     private final Identifiers ids = new Identifiers("GB");

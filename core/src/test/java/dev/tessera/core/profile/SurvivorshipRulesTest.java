@@ -46,6 +46,31 @@ class SurvivorshipRulesTest {
     }
 
     @Test
+    void aClaimedSourceOnlyFillsWhatNoOtherSourceHasWhateverTheRule() {
+        CustomerRecord survey = record("survey", "r1", "2027-01-01T00:00:00Z",
+                Map.of("first_name", "Mallory", "city", "Hull", "phone", "07700 900999", "street", "1 Long Road Avenue"));
+        for (SurvivorshipRules rules : List.of(SurvivorshipRules.mostRecent(),
+                new SurvivorshipRules(Rule.SOURCE_PRIORITY, Map.of(), List.of("survey", "crm")),
+                new SurvivorshipRules(Rule.MOST_FREQUENT, Map.of(), List.of()),
+                new SurvivorshipRules(Rule.MOST_COMPLETE, Map.of(), List.of()))) {
+            GoldenRecordBuilder builder = new GoldenRecordBuilder(rules, java.util.Set.of("survey"));
+            Map<String, GoldenValue> golden = builder.golden(List.of(crmOld, survey, support));
+
+            assertThat(golden.get("first_name").sourceRecord().source()).as("%s", rules).isNotEqualTo("survey");
+            // support says Hull too: agreeing with a claimed value counts for nothing
+            assertThat(golden.get("city").sourceRecord().source()).as("%s", rules).isNotEqualTo("survey");
+            assertThat(golden.get("street").sourceRecord().source()).as("%s", rules).isEqualTo("crm");
+            assertThat(golden.get("phone").value()).isEqualTo("07700 900999"); // no other source has one
+            assertThat(golden.get("phone").sourceRecord()).isEqualTo(survey.id());
+            assertThat(builder.claimed(survey.id())).isTrue();
+            assertThat(builder.claimed(crmOld.id())).isFalse();
+        }
+        // not claimed, the same survey answer wins the most recent rule
+        assertThat(new GoldenRecordBuilder(SurvivorshipRules.mostRecent()).golden(List.of(crmOld, survey, support))
+                .get("first_name").value()).isEqualTo("Mallory");
+    }
+
+    @Test
     void theDefaultIsMostRecentWhateverTheOrder() {
         SurvivorshipRules rules = SurvivorshipRules.mostRecent();
 

@@ -120,6 +120,44 @@ public final class SourceCatalog {
             }
             byName.put(source.name(), new Ready(source, format, verifier, formats, kafkaLogin, token));
         }
+        warnUnclaimed(sources, properties.identity().claimedSources());
+    }
+
+    /** Survey formats: the respondent's email usually comes from the survey link, which anyone can edit. */
+    private static final java.util.Set<String> LINK_IDENTIFIED = java.util.Set.of("typeform-response",
+            "surveymonkey-response");
+
+    /**
+     * Warns about sources whose identifiers anyone can claim but that are not listed as claimed: a survey
+     * (hidden fields and custom variables come from the link), the Segment API over HTTP (its write key is
+     * public when a web page sends with it). Their records are trusted like a CRM's: someone could send
+     * another person's email with their own phone number and merge their profiles. Also warns about claimed
+     * names no source writes (a typo protects nothing; records of a removed source may still need it).
+     */
+    static List<String> warnUnclaimed(List<Source> sources, java.util.Set<String> claimed) {
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.Set<String> written = new TreeSet<>();
+        for (int i = 0; i < sources.size(); i++) {
+            Source source = sources.get(i);
+            written.add(source.records());
+            boolean open = LINK_IDENTIFIED.contains(source.format())
+                    || source.transport() == Transport.WEBHOOK && source.format().startsWith("segment-");
+            if (open && !claimed.contains(source.records())) {
+                warnings.add("tessera.sources[" + i + "] ('" + source.name() + "', " + source.format()
+                        + "): anyone can send any person's email or phone through it, yet its records are trusted "
+                        + "like a CRM's and may merge profiles; add '" + source.records()
+                        + "' to tessera.identity.claimed-sources of every app (docs/identity.md, Claimed sources), "
+                        + "or ignore this if only your own servers send to it");
+            }
+        }
+        for (String name : claimed) {
+            if (!written.contains(name)) {
+                warnings.add("tessera.identity.claimed-sources: no configured source writes records as '" + name
+                        + "' (a source's record-namespace, else its name)");
+            }
+        }
+        warnings.forEach(LOG::warn);
+        return warnings;
     }
 
     /** The cursor settings that only make sense together: a next-link cursor names where the link is. */

@@ -110,11 +110,26 @@ class DemoDataTest {
         return mapped;
     }
 
-    private static SourceCatalog demoCatalog() throws IOException {
+    @Test
+    void bothAppsOfTheDemoResolveAlikeAndItsSurveyIsAClaimedSource() throws IOException {
+        IngestionProperties ingestion = demoProperties();
+        assertThat(ingestion.identity().claimedSources()).containsExactly("demo-surveys");
+        assertThat(SourceCatalog.warnUnclaimed(ingestion.sources(), ingestion.identity().claimedSources())).isEmpty();
+
+        var yaml = new YamlPropertySourceLoader().load("profile-demo", new org.springframework.core.io.FileSystemResource(
+                repositoryRoot().resolve("profile-service/src/main/resources/application-demo.yml")));
+        dev.tessera.core.identity.IdentitySettings profiles = new Binder(ConfigurationPropertySources.from(yaml))
+                .bindOrCreate("tessera.identity", dev.tessera.core.identity.IdentitySettings.class);
+        assertThat(profiles).isEqualTo(ingestion.identity()); // a split re-resolves as ingestion resolved
+    }
+
+    private static IngestionProperties demoProperties() throws IOException {
         var yaml = new YamlPropertySourceLoader().load("demo", new ClassPathResource("application-demo.yml"));
-        IngestionProperties properties = new Binder(ConfigurationPropertySources.from(yaml))
-                .bindOrCreate("tessera", IngestionProperties.class);
-        return new SourceCatalog(properties, Clock.systemUTC(), variable -> null);
+        return new Binder(ConfigurationPropertySources.from(yaml)).bindOrCreate("tessera", IngestionProperties.class);
+    }
+
+    private static SourceCatalog demoCatalog() throws IOException {
+        return new SourceCatalog(demoProperties(), Clock.systemUTC(), variable -> null);
     }
 
     private static Path repositoryRoot() {

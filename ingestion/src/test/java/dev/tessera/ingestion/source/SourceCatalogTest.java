@@ -288,6 +288,56 @@ class SourceCatalogTest {
                 .hasMessageStartingWith("tessera.sources[0].survey.questions.q1.choices: choice c2 scores outside");
     }
 
+    @Test
+    void surveysAndTheSegmentApiOverHttpAreNamedUntilListedAsClaimedSources() {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "sources[0].name", "nps", "sources[0].kind", "survey", "sources[0].transport", "webhook",
+                "sources[0].format", "typeform-response", "sources[0].webhook.signature.scheme", "typeform",
+                "sources[0].webhook.signature.secret", "env:S"));
+        settings.putAll(Map.of("sources[1].name", "web", "sources[1].kind", "events", "sources[1].transport", "webhook",
+                "sources[1].format", "segment-api", "sources[1].webhook.signature.scheme", "segment-write-key",
+                "sources[1].webhook.signature.secret", "env:S"));
+        settings.putAll(Map.of("sources[2].name", "shop", "sources[2].kind", "shop", "sources[2].transport", "webhook",
+                "sources[2].format", "shopify-order", "sources[2].webhook.signature.scheme", "shopify",
+                "sources[2].webhook.signature.secret", "env:S"));
+        // a server-side pipeline's Segment batch file: only the company's own systems write the folder
+        settings.putAll(Map.of("sources[3].name", "backfill", "sources[3].kind", "events",
+                "sources[3].format", "segment-batch", "sources[3].folder.inbox", dir.toString()));
+
+        IngestionProperties unlisted = properties(settings);
+        assertThat(SourceCatalog.warnUnclaimed(unlisted.sources(), unlisted.identity().claimedSources()))
+                .satisfiesExactly(
+                        w -> assertThat(w).startsWith("tessera.sources[0] ('nps', typeform-response): anyone can send")
+                                .contains("add 'nps' to tessera.identity.claimed-sources"),
+                        w -> assertThat(w).startsWith("tessera.sources[1] ('web', segment-api)"));
+
+        settings.put("identity.claimed-sources[0]", "nps");
+        settings.put("identity.claimed-sources[1]", "web");
+        IngestionProperties listed = properties(settings);
+        assertThat(listed.identity().claimedSources()).containsExactlyInAnyOrder("nps", "web");
+        assertThat(SourceCatalog.warnUnclaimed(listed.sources(), listed.identity().claimedSources())).isEmpty();
+        assertThatCode(() -> new SourceCatalog(listed, Clock.systemUTC(), Map.of("S", "x")::get)).doesNotThrowAnyException();
+
+        settings.put("identity.claimed-sources[1]", "webb"); // a typo protects nothing
+        IngestionProperties typo = properties(settings);
+        assertThat(SourceCatalog.warnUnclaimed(typo.sources(), typo.identity().claimedSources())).satisfiesExactly(
+                w -> assertThat(w).startsWith("tessera.sources[1] ('web', segment-api)"),
+                w -> assertThat(w).isEqualTo("tessera.identity.claimed-sources: no configured source writes records "
+                        + "as 'webb' (a source's record-namespace, else its name)"));
+    }
+
+    @Test
+    void aClaimedSourceThatIsNoSourceNameStopsStartUp() {
+        assertThatThrownBy(() -> properties(Map.of("identity.claimed-sources[0]", "Web Events")))
+                .hasStackTraceContaining("claimedSources: 'Web Events' is not a source name");
+    }
+
+    private static IngestionProperties properties(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>();
+        settings.forEach((k, v) -> all.put("tessera." + k, v));
+        return new Binder(new MapConfigurationPropertySource(all)).bindOrCreate("tessera", IngestionProperties.class);
+    }
+
     private static SourceCatalog catalog(Map<String, String> settings, Map<String, String> environment) {
         Map<String, String> all = new HashMap<>();
         settings.forEach((k, v) -> all.put("tessera." + k, v));

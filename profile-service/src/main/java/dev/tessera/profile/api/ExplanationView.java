@@ -7,6 +7,7 @@ import dev.tessera.core.model.SourceRecordId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Why a profile holds each of its records: the rule or score that linked it, field by field. */
 record ExplanationView(String profileId, List<RecordView> records) {
@@ -14,6 +15,7 @@ record ExplanationView(String profileId, List<RecordView> records) {
     record RecordView(
             String sourceRecordId,
             String source,
+            boolean claimed,
             Instant observedAt,
             Map<String, String> attributes,
             List<ProfileView.IdentifierView> identifiers,
@@ -26,9 +28,10 @@ record ExplanationView(String profileId, List<RecordView> records) {
             List<String> separatedFrom,
             List<Joined> joinedWith) {
 
-        static RecordView of(RecordExplanation explained) {
+        static RecordView of(RecordExplanation explained, Predicate<SourceRecordId> claimed) {
             LinkEvidence evidence = explained.evidence();
             return new RecordView(explained.record().id().key(), explained.record().id().source(),
+                    claimed.test(explained.record().id()),
                     explained.record().observedAt(), explained.record().attributes(),
                     explained.record().identifiers().stream().map(ProfileView.IdentifierView::of).toList(),
                     evidence == null ? "unknown" : evidence.rule(),
@@ -48,8 +51,12 @@ record ExplanationView(String profileId, List<RecordView> records) {
     /** A person's decision that this record and {@code record} are one customer (must-link). */
     record Joined(String record, String decidedBy, String reason, Instant at) {}
 
-    static ExplanationView of(Explanation explanation) {
+    /**
+     * The view of an explanation; {@code claimed} tells the records of claimed sources (identifiers anyone
+     * can send: they never merged profiles and vouch for no other record, docs/identity.md).
+     */
+    static ExplanationView of(Explanation explanation, Predicate<SourceRecordId> claimed) {
         return new ExplanationView(explanation.profile().id().value(),
-                explanation.records().stream().map(RecordView::of).toList());
+                explanation.records().stream().map(r -> RecordView.of(r, claimed)).toList());
     }
 }

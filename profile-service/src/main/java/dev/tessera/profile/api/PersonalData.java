@@ -86,7 +86,7 @@ class PersonalData {
     }
 
     private List<ProfileView.RecordRef> maskRecords(List<ProfileView.RecordRef> records) {
-        return records.stream().map(r -> new ProfileView.RecordRef(r.source(), pseudonym(r.sourceId()))).toList();
+        return records.stream().map(r -> new ProfileView.RecordRef(r.source(), pseudonym(r.sourceId()), r.claimed())).toList();
     }
 
     private String maskRecordKey(String key) {
@@ -137,14 +137,14 @@ class PersonalData {
         record.attributes().forEach((name, value) -> attributes.put(name, mask(name, value)));
         return new ProfileDetailView.SourceRecordView(maskRecordKey(record.key()), record.source(), pseudonym(record.sourceId()),
                 record.observedAt(), attributes, maskIdentifiers(record.identifiers()), record.linkedBy(),
-                record.linkedAt());
+                record.linkedAt(), record.claimed());
     }
 
     private Map<String, ProfileView.AttributeView> maskAttributes(Map<String, ProfileView.AttributeView> attributes) {
         Map<String, ProfileView.AttributeView> masked = new LinkedHashMap<>();
         attributes.forEach((name, a) -> masked.put(name,
                 new ProfileView.AttributeView(mask(name, a.value()), a.source(), maskRecordKey(a.sourceRecordId()),
-                        a.observedAt())));
+                        a.observedAt(), a.claimed())));
         return masked;
     }
 

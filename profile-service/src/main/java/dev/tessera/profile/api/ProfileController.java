@@ -98,7 +98,7 @@ class ProfileController {
         ProfileStore.Whole whole = found.orElseThrow(ApiProblem.ProfileNotFound::new);
         ProfileDetailView view = personalData.apply(ProfileDetailView.of(id, whole.profile(),
                 whole.contents().records(), whole.contents().links(), whole.get(cx.metricsPart()),
-                segmentsOf(whole.get(segments.membershipsPart()))), caller);
+                segmentsOf(whole.get(segments.membershipsPart())), resolver::claimed), caller);
         audit.record(caller, ReadAudit.READ, view.id(), personalData.fieldsShown(view, caller),
                 "GET /api/v1/profiles/{id}" + (view.masked() ? " (masked)" : ""));
         return view;
@@ -125,7 +125,7 @@ class ProfileController {
     /** Each record of the profile with the rule or score that linked it. */
     @GetMapping("/{id}/explanation")
     ExplanationView explanation(@PathVariable String id, Authentication caller) {
-        ExplanationView view = explainer.explain(profileId(id)).map(ExplanationView::of)
+        ExplanationView view = explainer.explain(profileId(id)).map(e -> ExplanationView.of(e, resolver::claimed))
                 .orElseThrow(ApiProblem.ProfileNotFound::new);
         Set<String> fields = new TreeSet<>();
         view.records().forEach(r -> {
@@ -347,7 +347,7 @@ class ProfileController {
         }
         List<ProfileView> items = new ArrayList<>();
         for (Profile profile : found) {
-            ProfileView view = personalData.apply(ProfileView.of(profile), caller);
+            ProfileView view = personalData.apply(ProfileView.of(profile, resolver::claimed), caller);
             audit.record(caller, ReadAudit.SEARCH, view.id(), personalData.fieldsShown(view, caller),
                     "GET /api/v1/profiles by " + criterion);
             items.add(view);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Profile 360: the golden record with lineage, identifiers, the source records as the sources sent them
@@ -33,24 +34,27 @@ record ProfileDetailView(
     /** A segment the profile is in, since when. */
     record SegmentRef(String id, String name, Instant joinedAt) {}
 
-    /** One source record of the profile and why it is there. */
+    /** One source record of the profile and why it is there; {@code claimed} when its source is a claimed one. */
     record SourceRecordView(String key, String source, String sourceId, Instant observedAt,
             Map<String, String> attributes, List<ProfileView.IdentifierView> identifiers, String linkedBy,
-            Instant linkedAt) {
+            Instant linkedAt, boolean claimed) {
 
-        static SourceRecordView of(CustomerRecord record, LinkEvidence evidence) {
+        static SourceRecordView of(CustomerRecord record, LinkEvidence evidence, boolean claimed) {
             return new SourceRecordView(record.id().key(), record.id().source(), record.id().sourceId(),
                     record.observedAt(), new TreeMap<>(record.attributes()),
                     record.identifiers().stream().map(ProfileView.IdentifierView::of).toList(),
-                    evidence == null ? "unknown" : evidence.rule(), evidence == null ? null : evidence.linkedAt());
+                    evidence == null ? "unknown" : evidence.rule(), evidence == null ? null : evidence.linkedAt(),
+                    claimed);
         }
     }
 
     static ProfileDetailView of(String requestedId, Profile profile, List<CustomerRecord> records,
-            Map<SourceRecordId, LinkEvidence> links, CxMetrics metrics, List<SegmentRef> segments) {
-        ProfileView summary = ProfileView.of(profile);
+            Map<SourceRecordId, LinkEvidence> links, CxMetrics metrics, List<SegmentRef> segments,
+            Predicate<SourceRecordId> claimed) {
+        ProfileView summary = ProfileView.of(profile, claimed);
         return new ProfileDetailView(summary.id(), requestedId, summary.attributes(), summary.identifiers(),
-                summary.records(), records.stream().map(r -> SourceRecordView.of(r, links.get(r.id()))).toList(),
+                summary.records(), records.stream()
+                        .map(r -> SourceRecordView.of(r, links.get(r.id()), claimed.test(r.id()))).toList(),
                 metrics, segments, summary.createdAt(), summary.updatedAt(), false);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** The JSON form of a unified profile: golden attributes with lineage, identifiers and source records. */
 record ProfileView(
@@ -18,10 +19,14 @@ record ProfileView(
         Instant createdAt,
         Instant updatedAt) {
 
-    record AttributeView(String value, String source, String sourceRecordId, Instant observedAt) {
-        static AttributeView of(GoldenValue value) {
+    /**
+     * A golden value with its lineage; {@code claimed} when it comes from a claimed source (anyone could have
+     * sent it: no other source has a value for this attribute, docs/identity.md "Claimed sources").
+     */
+    record AttributeView(String value, String source, String sourceRecordId, Instant observedAt, boolean claimed) {
+        static AttributeView of(GoldenValue value, boolean claimed) {
             return new AttributeView(value.value(), value.sourceRecord().source(), value.sourceRecord().key(),
-                    value.observedAt());
+                    value.observedAt(), claimed);
         }
     }
 
@@ -31,18 +36,21 @@ record ProfileView(
         }
     }
 
-    record RecordRef(String source, String sourceId) {
-        static RecordRef of(SourceRecordId id) {
-            return new RecordRef(id.source(), id.sourceId());
+    /** A source record of the profile; {@code claimed} when its source is a claimed one. */
+    record RecordRef(String source, String sourceId, boolean claimed) {
+        static RecordRef of(SourceRecordId id, boolean claimed) {
+            return new RecordRef(id.source(), id.sourceId(), claimed);
         }
     }
 
-    static ProfileView of(Profile profile) {
+    /** The view of a profile; {@code claimed} tells the records of claimed sources. */
+    static ProfileView of(Profile profile, Predicate<SourceRecordId> claimed) {
         Map<String, AttributeView> attributes = new TreeMap<>();
-        profile.golden().forEach((name, value) -> attributes.put(name, AttributeView.of(value)));
+        profile.golden().forEach((name, value) -> attributes.put(name,
+                AttributeView.of(value, claimed.test(value.sourceRecord()))));
         return new ProfileView(profile.id().value(), attributes,
                 profile.identifiers().stream().map(IdentifierView::of).toList(),
-                profile.records().stream().map(RecordRef::of).toList(),
+                profile.records().stream().map(id -> RecordRef.of(id, claimed.test(id))).toList(),
                 profile.createdAt(), profile.updatedAt());
     }
 }
