@@ -57,9 +57,16 @@ record Profile(
         }
     }
 
-    /** A normalised identity key such as an email or an E.164 phone number. */
+    /**
+     * A normalised identity key such as an email or an E.164 phone number; {@code claimed} when only records
+     * of claimed sources hold it (it may be someone else's).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Identifier(String type, String value) {}
+    record Identifier(String type, String value, Boolean claimed) {
+        public Identifier {
+            claimed = Boolean.TRUE.equals(claimed);
+        }
+    }
 
     /** A segment the profile is in, and since when. */
     @JsonIgnoreProperties(ignoreUnknown = true)

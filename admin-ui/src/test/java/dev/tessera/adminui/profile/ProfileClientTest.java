@@ -27,7 +27,7 @@ class ProfileClientTest {
                                          "observedAt":"2025-01-01T00:00:00Z","confidence":0.9},
                            "city":{"value":"Leeds","source":"nps","sourceRecordId":"nps:r1",
                                    "observedAt":"2025-01-01T00:00:00Z","claimed":true}},
-             "identifiers":[{"type":"email","value":"jane@example.com"},{"type":"phone","value":"+442079460958"}],
+             "identifiers":[{"type":"email","value":"jane@example.com"},{"type":"phone","value":"+442079460958","claimed":true}],
              "records":[{"source":"crm","sourceId":"123"},{"source":"nps","sourceId":"r1","claimed":true}],
              "createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-02T00:00:00Z","futureField":true}
             """;
@@ -52,6 +52,7 @@ class ProfileClientTest {
         assertThat(jane.identifiers()).extracting(Profile.Identifier::value)
                 .containsExactly("jane@example.com", "+442079460958");
         assertThat(jane.attributes().get("city").claimed()).isTrue(); // only a claimed source gives it
+        assertThat(jane.identifiers()).extracting(Profile.Identifier::claimed).containsExactly(false, true);
         assertThat(jane.records()).containsExactly(new Profile.SourceRecord("crm", "123", false),
                 new Profile.SourceRecord("nps", "r1", true));
         assertThat(jane.displayName()).isEqualTo("Jane");

@@ -142,6 +142,7 @@ class ProfileControllerTest {
         assertThat(row(html, "attribute-last_name")).contains("data-testid=\"claimed\"");
         assertThat(row(html, "attribute-first_name")).doesNotContain("claimed");
         assertThat(html.split("data-testid=\"claimed-record\"", -1)).hasSize(2);
+        assertThat(html.split("data-testid=\"claimed-identifier\"", -1)).hasSize(2); // the phone number
     }
 
     /** Agents see the other profiles matching kept apart, linked, with the reason in words; never values. */

@@ -20,8 +20,8 @@ final class ProfileFixtures {
         return new Profile(JANE_ID,
                 Map.of("first_name", new Profile.Attribute(firstName, "crm", "crm:123", OBSERVED, false),
                         "last_name", new Profile.Attribute("Doe", "shop", "shop:9", OBSERVED.plusSeconds(60), true)),
-                List.of(new Profile.Identifier("email", "jane@example.com"),
-                        new Profile.Identifier("phone", "+442079460958")),
+                List.of(new Profile.Identifier("email", "jane@example.com", false),
+                        new Profile.Identifier("phone", "+442079460958", true)),
                 List.of(new Profile.SourceRecord("crm", "123", false), new Profile.SourceRecord("shop", "9", true)),
                 OBSERVED, OBSERVED.plusSeconds(60),
                 List.of(new Profile.SegmentRef("seg-germany", "Germany", OBSERVED.plusSeconds(120))), false);

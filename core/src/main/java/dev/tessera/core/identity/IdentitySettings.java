@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  * @param maxBlock     blocks with more profiles than this are skipped as unselective
  * @param survivorship per-attribute survivorship rules of the golden record
  * @param claimedSources names of sources whose identifiers anyone can claim (a survey link's hidden
- *                     fields, an analytics write key in a web page): their records never merge
- *                     profiles, never vouch for other records joining a profile that has records of
- *                     other sources, and only fill golden attributes no other source has (docs/identity.md,
- *                     "Claimed sources")
+ *                     fields, an analytics write key in a web page): their records join at most one
+ *                     profile holding records of other sources, never vouch for other records joining
+ *                     such a profile, and only fill golden attributes no other source has
+ *                     (docs/identity.md, "Claimed sources")
  */
 public record IdentitySettings(Policy policy, Path model, Double linkWeight, Double vetoWeight, Integer maxBlock,
         SurvivorshipRules survivorship, Set<String> claimedSources) {
@@ -63,6 +63,59 @@ public record IdentitySettings(Policy policy, Path model, Double linkWeight, Dou
     /** These settings with {@code sources} as the claimed sources. */
     public IdentitySettings withClaimedSources(Set<String> sources) {
         return new IdentitySettings(policy, model, linkWeight, vetoWeight, maxBlock, survivorship, sources);
+    }
+
+    /** Redis hash of the settings each app last started with: app name to {@link #fingerprint()}. */
+    public static final String STARTED_WITH_KEY = "tessera:identity-settings";
+
+    /**
+     * A digest of everything that decides how records become profiles (the model file by its content), the
+     * same in every app and JVM for the same settings.
+     */
+    public String fingerprint() {
+        StringBuilder text = new StringBuilder();
+        text.append("policy=").append(policy).append("\nlink=").append(linkWeight).append("\nveto=").append(vetoWeight)
+                .append("\nmaxBlock=").append(maxBlock).append("\nmodel=");
+        if (model != null) {
+            try {
+                text.append(dev.tessera.core.store.RedisKeys.digest(Files.readString(model)));
+            } catch (IOException e) {
+                text.append("unreadable:").append(model);
+            }
+        }
+        text.append("\ndefault=").append(survivorship.defaultRule()).append("\nrules=")
+                .append(new java.util.TreeMap<>(survivorship.attributes())).append("\npriority=")
+                .append(survivorship.sourcePriority()).append("\nclaimed=").append(new TreeSet<>(claimedSources));
+        return dev.tessera.core.store.RedisKeys.digest(text.toString());
+    }
+
+    /**
+     * Records that {@code app} resolves with these settings and names the other apps that last started with
+     * different ones. Every app that resolves or splits profiles must use the same settings: the profile
+     * service re-resolves a profile's records on a split, and with other settings (another claimed-sources
+     * list, say) it would join what ingestion kept apart. Callers warn about the apps named.
+     */
+    public java.util.List<String> register(dev.tessera.core.store.RedisConnection connection, String app) {
+        String mine = fingerprint();
+        connection.commands().hset(STARTED_WITH_KEY, app, mine);
+        java.util.List<String> differing = new java.util.ArrayList<>();
+        connection.commands().hgetall(STARTED_WITH_KEY).forEach((other, theirs) -> {
+            if (!other.equals(app) && !theirs.equals(mine)) {
+                differing.add(other);
+            }
+        });
+        java.util.Collections.sort(differing);
+        return differing;
+    }
+
+    /** {@link #register}, with the warning to log when another app started with other settings. */
+    public java.util.Optional<String> checkShared(dev.tessera.core.store.RedisConnection connection, String app) {
+        java.util.List<String> differing = register(connection, app);
+        return differing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("tessera.identity of the "
+                + app + " app differs from the settings " + String.join(", ", differing)
+                + " last started with: every app must resolve alike (a split in the profile service re-resolves "
+                + "records; other claimed-sources or weights would join what ingestion kept apart). Give them the "
+                + "same tessera.identity block and restart the other app(s).");
     }
 
     public MatchPolicy matchPolicy() {

@@ -41,6 +41,11 @@ import java.util.TreeSet;
  * {@link MustLinkGroups}), whatever matching says, but never one holding a record an agent separated it,
  * or any record of its must-link group, from (cannot-link). Such a record is checked after its write by
  * looking its partners up again, so must-link groups converge under concurrency as matches do.
+ *
+ * <p>Claimed sources ({@link IdentitySettings#claimedSources()}): a record anyone could have sent joins at
+ * most one profile holding records of other sources, and such a profile is compared with other records
+ * through those records only. Which single profile a claimed record joins can depend on what arrived
+ * before it (the better match at the time); that it brings no two such profiles together does not.
  */
 public final class ProfileResolver implements IdentityResolver {
 
@@ -114,11 +119,57 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /**
-     * True when the record comes from a claimed source ({@link IdentitySettings#claimedSources()}): it never
-     * merged profiles and vouches for no other record.
+     * True when the record comes from a claimed source ({@link IdentitySettings#claimedSources()}): it joins
+     * at most one profile holding records of other sources and vouches for no other record.
      */
     public boolean claimed(SourceRecordId record) {
         return golden.claimed(record);
+    }
+
+    /** True when some source is claimed. */
+    public boolean claimsAny() {
+        return golden.claimsAny();
+    }
+
+    /** The golden record these settings make of these records. */
+    public Map<String, dev.tessera.core.model.GoldenValue> goldenOf(java.util.Collection<CustomerRecord> records) {
+        return golden.golden(records);
+    }
+
+    /**
+     * Brings a profile whose records stay together up to these settings: its golden record (survivorship
+     * rules, claimed sources) and its identifier and blocking-key index entries. A re-resolution's apply
+     * calls it for the profiles it does not regroup; blocking keys of earlier settings are left (they find
+     * the profile as a candidate at most).
+     *
+     * @return true when the golden record or the identifiers changed
+     */
+    public boolean refresh(ProfileId id) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            ProfileStore.Loaded current = store.loadLive(List.of(id)).get(id);
+            if (current == null) {
+                return false; // merged away or dissolved meanwhile: whoever did it wrote with these settings
+            }
+            Profile profile = current.profile();
+            Set<String> blocks = new LinkedHashSet<>();
+            current.records().forEach(r -> blocks.addAll(policy.blockingKeys(r)));
+            Map<String, dev.tessera.core.model.GoldenValue> values = golden.golden(current.records());
+            List<Identifier> identifiers = golden.identifiers(current.records());
+            if (values.equals(profile.golden()) && identifiers.equals(profile.identifiers())) {
+                store.index(profile.id(), identifiers, List.of(), profile.records(), blocks);
+                return false;
+            }
+            Profile updated = new Profile(profile.id(), values, identifiers, profile.records(), profile.createdAt(),
+                    clock.instant(), profile.version() + 1);
+            if (store.write(updated, profile.version(), List.of(), List.of())) {
+                List<Identifier> removed = new ArrayList<>(profile.identifiers());
+                removed.removeAll(identifiers);
+                store.index(profile.id(), identifiers, removed, profile.records(), blocks);
+                store.publishChange(profile.id(), "refreshed");
+                return true;
+            }
+        }
+        throw new IllegalStateException("profile " + id + " kept changing while its golden record was rebuilt");
     }
 
     @Override
@@ -406,6 +457,7 @@ public final class ProfileResolver implements IdentityResolver {
         List<CustomerRecord> records = new ArrayList<>(loaded.records());
         records.sort(Comparator.comparing(CustomerRecord::observedAt).reversed().thenComparing(CustomerRecord::id));
         records = records.subList(0, Math.min(records.size(), MAX_RECORDS_REVIEWED));
+        boolean vouchingHere = loaded.records().stream().anyMatch(r -> !golden.claimed(r.id()));
         List<ProfileStore.CandidateQuery> queries = new ArrayList<>();
         List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>();
         for (CustomerRecord record : records) {
@@ -421,11 +473,15 @@ public final class ProfileResolver implements IdentityResolver {
             // the record's profile (at least its live id) is in every block of the record's own keys
             Map<String, Integer> asArriving = new java.util.HashMap<>();
             gathered.blockSizes().forEach((key, size) -> asArriving.put(key, Math.max(0, size - 1)));
-            List<Candidate> seen = golden.claimed(record.id()) ? gathered.candidates()
+            boolean claimed = golden.claimed(record.id());
+            List<Candidate> seen = claimed ? gathered.candidates()
                     : vouchedFor(record, gathered.candidates()); // as resolve compares them
             for (Candidate candidate : seen) {
                 if (candidate.profile().id().equals(live)) {
                     continue;
+                }
+                if (claimed && vouchingHere && vouching(candidate)) {
+                    continue; // never a reason to merge: anyone could have sent this record (claimed source)
                 }
                 Optional<MatchPolicy.Review> review = policy.review(record, candidate, asArriving);
                 if (review.isEmpty()) {
@@ -524,8 +580,13 @@ public final class ProfileResolver implements IdentityResolver {
                 continue;
             }
             if (!forced && !joinedByPerson) {
+                // a claimed record joins at most one profile holding records of other sources: anyone can
+                // send one person's email with another's phone number, which would merge their profiles
+                boolean vouching = claimed && vouching(candidate);
                 List<Link> refusedBy = chosen.stream()
-                        .filter(c -> !policy.mayMerge(record, byId.get(c.profile()), candidate)).toList();
+                        .filter(c -> !policy.mayMerge(record, byId.get(c.profile()), candidate)
+                                || vouching && vouching(byId.get(c.profile())))
+                        .toList();
                 if (!refusedBy.isEmpty()) {
                     refusedBy.stream().filter(c -> closeCall(byId.get(c.profile()), c, link))
                             .forEach(c -> guesses.add(c.profile()));
@@ -539,42 +600,7 @@ public final class ProfileResolver implements IdentityResolver {
             // it resembles people who are clearly not one another about equally: evidence for none of them
             chosen = chosen.stream().filter(l -> !guesses.contains(l.profile())).toList();
         }
-        return claimed ? vouchedOnce(chosen, byId) : chosen;
-    }
-
-    /**
-     * The links a record of a claimed source keeps: it never joins two profiles that both hold records of
-     * sources that are not claimed (anyone can send another person's email with their own phone number,
-     * which would otherwise merge their profiles). The profile holding it and profiles a person joined it
-     * with stay (a person's decision may merge); of the others, those holding claimed records only (a web
-     * visitor's anonymous history, which an identify stitches to her), and the strongest of the rest as
-     * long as no profile kept so far holds records of other sources ({@code chosen} is strongest first).
-     */
-    private List<Link> vouchedOnce(List<Link> chosen, Map<ProfileId, Candidate> byId) {
-        if (chosen.size() < 2) {
-            return chosen;
-        }
-        List<Link> kept = new ArrayList<>();
-        boolean vouched = false;
-        for (Link link : chosen) {
-            Candidate candidate = byId.get(link.profile());
-            if (candidate.foundBy().contains(SOURCE_ID) || candidate.foundBy().contains(MUST_LINK)) {
-                kept.add(link);
-                vouched |= vouching(candidate);
-            }
-        }
-        for (Link link : chosen) {
-            Candidate candidate = byId.get(link.profile());
-            if (kept.contains(link)) {
-                continue;
-            }
-            boolean vouching = vouching(candidate);
-            if (!vouching || !vouched) {
-                kept.add(link);
-                vouched |= vouching;
-            }
-        }
-        return chosen.stream().filter(kept::contains).toList(); // strongest first, as chosen
+        return chosen;
     }
 
     /** True when the candidate holds a record of a source that is not claimed. */
@@ -596,6 +622,7 @@ public final class ProfileResolver implements IdentityResolver {
             return candidates;
         }
         List<Candidate> seen = new ArrayList<>(candidates.size());
+        Set<String> blocks = null;
         for (Candidate candidate : candidates) {
             List<CustomerRecord> vouching = candidate.records().stream().filter(r -> !golden.claimed(r.id())).toList();
             if (vouching.isEmpty() || vouching.size() == candidate.records().size()) {
@@ -604,16 +631,39 @@ public final class ProfileResolver implements IdentityResolver {
             }
             Set<String> foundBy = new TreeSet<>();
             for (String label : candidate.foundBy()) {
-                if (SOURCE_ID.equals(label) || BLOCK.equals(label) || MUST_LINK.equals(label)
+                if (BLOCK.equals(label)) {
+                    if (blocks == null) {
+                        blocks = policy.blockingKeys(record);
+                    }
+                    if (sharesBlock(blocks, vouching)) {
+                        foundBy.add(label);
+                    }
+                } else if (SOURCE_ID.equals(label) || MUST_LINK.equals(label)
                         || sharedIdentifier(record, vouching, label)) {
                     foundBy.add(label);
                 }
             }
             if (!foundBy.isEmpty()) {
-                seen.add(new Candidate(candidate.profile(), vouching, foundBy));
+                // the policy reads identifiers (a shared external id links) from the profile too
+                Profile profile = candidate.profile();
+                Profile seenAs = new Profile(profile.id(), profile.golden(), golden.identifiers(vouching),
+                        profile.records(), profile.createdAt(), profile.updatedAt(), profile.version());
+                seen.add(new Candidate(seenAs, vouching, foundBy));
             }
         }
         return seen;
+    }
+
+    /** True when one of {@code records} has one of these blocking keys. */
+    private boolean sharesBlock(Set<String> blocks, List<CustomerRecord> records) {
+        for (CustomerRecord r : records) {
+            for (String key : policy.blockingKeys(r)) {
+                if (blocks.contains(key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** True when one of {@code records} has an identifier of type {@code code} that the record has too. */

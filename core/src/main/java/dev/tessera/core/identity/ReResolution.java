@@ -209,7 +209,16 @@ public final class ReResolution {
         long start = System.nanoTime();
         Snapshot before = snapshot();
         Map<SourceRecordId, ProfileId> after = resolveInScratch(before);
-        return compare(before.home(), after, false, start).report(conflicts(before.home(), after));
+        Comparison plan = compare(before.home(), after, false, start);
+        // profiles that stay together may still get another golden record (survivorship, claimed sources)
+        ProfileResolver resolver = settings.resolver(live, clock);
+        Map<ProfileId, List<CustomerRecord>> held = new HashMap<>();
+        before.records().forEach(r -> held.computeIfAbsent(before.home().get(r.id()), k -> new ArrayList<>()).add(r));
+        long golden = plan.unchanged().stream()
+                .filter(id -> !resolver.goldenOf(held.getOrDefault(id, List.of())).equals(before.golden().get(id)))
+                .count();
+        progress.accept("golden record: would change for " + golden + " profile(s) whose records stay together");
+        return plan.report(conflicts(before.home(), after));
     }
 
     /**
@@ -232,6 +241,12 @@ public final class ReResolution {
                 progress.accept("applied " + done + " of " + groups.size() + " group(s)");
             }
         }
+        // the profiles whose records stay together: golden record and index entries under the new settings
+        int refreshed = 0;
+        for (ProfileId id : plan.unchanged()) {
+            refreshed += resolver.refresh(id) ? 1 : 0;
+        }
+        progress.accept("golden record: changed for " + refreshed + " profile(s) whose records stayed together");
         Map<SourceRecordId, ProfileId> after = clustering(live, before.home().keySet());
         return compare(before.home(), after, true, start).report(conflicts(before.home(), after));
     }
@@ -276,7 +291,8 @@ public final class ReResolution {
     }
 
     /** The live profiles and their records, read with SCAN and batched loads. */
-    record Snapshot(List<CustomerRecord> records, Map<SourceRecordId, ProfileId> home) {}
+    record Snapshot(List<CustomerRecord> records, Map<SourceRecordId, ProfileId> home,
+            Map<ProfileId, Map<String, dev.tessera.core.model.GoldenValue>> golden) {}
 
     private Snapshot snapshot() {
         Set<ProfileId> ids = live.profileIds();
@@ -295,7 +311,9 @@ public final class ReResolution {
                 records.put(r.id(), r);
             }
         }));
-        return new Snapshot(records.values().stream().sorted(ORDER).toList(), home);
+        Map<ProfileId, Map<String, dev.tessera.core.model.GoldenValue>> golden = new HashMap<>();
+        loaded.forEach((id, profile) -> golden.put(id, profile.profile().golden()));
+        return new Snapshot(records.values().stream().sorted(ORDER).toList(), home, golden);
     }
 
     /** Resolves every record in a fresh scratch namespace and returns where each one ended. */
@@ -397,6 +415,12 @@ public final class ReResolution {
          * The changed live profiles in groups that must be re-resolved together: live profiles connected
          * through the new profiles their records form. Groups are in the order of their smallest id.
          */
+        /** The live profiles whose records stay together. */
+        List<ProfileId> unchanged() {
+            return changes.entrySet().stream().filter(e -> e.getValue() == Change.UNCHANGED)
+                    .map(Map.Entry::getKey).toList();
+        }
+
         List<Set<ProfileId>> changedGroups() {
             Set<ProfileId> seen = new TreeSet<>();
             List<Set<ProfileId>> groups = new ArrayList<>();

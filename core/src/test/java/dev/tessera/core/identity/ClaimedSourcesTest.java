@@ -126,6 +126,77 @@ class ClaimedSourcesTest {
     }
 
     @Test
+    void listingASourceLaterAndReResolvingMendsTheGoldenRecordsOfProfilesThatStayTogether() {
+        ProfileResolver trusted = resolver(TRUSTED);
+        ProfileId annas = trusted.resolve(anna).profileId();
+        assertThat(trusted.resolve(forged).profileId()).isEqualTo(annas);
+        assertThat(store.find(annas).orElseThrow().golden().get("phone").sourceRecord()).isEqualTo(forged.id());
+
+        List<String> progress = new ArrayList<>();
+        ReResolution.Report dryRun = new ReResolution(store, CLAIMED, Clock.systemUTC()).onProgress(progress::add).dryRun();
+        assertThat(dryRun.unchanged()).isEqualTo(1);
+        assertThat(progress).contains("golden record: would change for 1 profile(s) whose records stay together");
+        assertThat(store.find(annas).orElseThrow().golden().get("phone").sourceRecord()).isEqualTo(forged.id());
+
+        progress.clear();
+        new ReResolution(store, CLAIMED, Clock.systemUTC()).onProgress(progress::add).apply();
+        assertThat(progress).contains("golden record: changed for 1 profile(s) whose records stayed together");
+        assertThat(store.find(annas).orElseThrow().golden().get("phone").sourceRecord()).isEqualTo(anna.id());
+        // and again: nothing left to change
+        progress.clear();
+        new ReResolution(store, CLAIMED, Clock.systemUTC()).onProgress(progress::add).dryRun();
+        assertThat(progress).contains("golden record: would change for 0 profile(s) whose records stay together");
+    }
+
+    @Test
+    void batchesAndTheExactPolicyKeepTheSameRules() {
+        // batched rounds (resolveAll) decide as one at a time
+        ProfileResolver claimed = resolver(CLAIMED);
+        List<Resolution> batch = claimed.resolveAll(List.of(anna, mallory, forged));
+        assertThat(batch.get(2).merged()).isEmpty();
+        assertThat(home(anna)).isNotEqualTo(home(mallory));
+
+        // exact-key matching has only the identifiers to go by: the claimed phone number finds Anna's
+        // profile, and must neither join Mallory's to it nor bring her later call there
+        RedisTestSupport.flush();
+        IdentitySettings exact = new IdentitySettings(IdentitySettings.Policy.EXACT, null, null, null, null, null,
+                Set.of("survey"));
+        ProfileResolver byKeys = resolver(exact);
+        ProfileId annas = byKeys.resolve(anna).profileId();
+        ProfileId mallorys = byKeys.resolve(mallory).profileId();
+        assertThat(byKeys.resolve(forged).merged()).isEmpty();
+        assertThat(home(anna)).isEqualTo(annas);
+        assertThat(home(mallory)).isEqualTo(mallorys);
+        RedisTestSupport.flush();
+        byKeys.resolve(anna);
+        byKeys.resolve(forged);
+        assertThat(byKeys.resolve(mallory).profileId()).isNotEqualTo(home(anna));
+        // trusted, exact keys merge all three
+        RedisTestSupport.flush();
+        ProfileResolver trustedKeys = resolver(new IdentitySettings(IdentitySettings.Policy.EXACT, null, null, null,
+                null, null, null));
+        trustedKeys.resolve(anna);
+        trustedKeys.resolve(mallory);
+        trustedKeys.resolve(forged);
+        assertThat(home(anna)).isEqualTo(home(mallory));
+    }
+
+    @Test
+    void anAgentIsNotOfferedTheMergeAClaimedRecordMayNotMake() {
+        ProfileResolver claimed = resolver(CLAIMED);
+        ProfileId annas = claimed.resolve(anna).profileId();
+        ProfileId mallorys = claimed.resolve(mallory).profileId();
+        claimed.resolve(forged);
+
+        // the forged answer on Anna's profile shares Mallory's phone number: no reason to merge them
+        assertThat(claimed.possibleMatches(annas, 10)).extracting(ProfileResolver.PossibleMatch::profile)
+                .doesNotContain(mallorys);
+        // nor, from Mallory's side, through the phone number only the claimed record has
+        assertThat(claimed.possibleMatches(mallorys, 10)).extracting(ProfileResolver.PossibleMatch::profile)
+                .doesNotContain(annas);
+    }
+
+    @Test
     void aVisitorKnownOnlyFromClaimedRecordsIsStitchedAndFoundByHerCrmRecord() {
         ProfileResolver claimed = resolver(CLAIMED);
         // anonymous browsing (a device id), then an identify naming her email with that device id

@@ -34,7 +34,8 @@ class IngestionConfiguration {
 
     @Bean
     IdentityResolver identityResolver(ProfileStore store, IngestionProperties properties, Clock clock,
-            Tombstones tombstones) {
+            Tombstones tombstones, RedisConnection connection) {
+        properties.identity().checkShared(connection, "ingestion").ifPresent(log::warn);
         return properties.identity().resolver(store, clock, tombstones);
     }
 

@@ -30,10 +30,12 @@ record ExplanationView(String profileId, List<RecordView> records) {
 
         static RecordView of(RecordExplanation explained, Predicate<SourceRecordId> claimed) {
             LinkEvidence evidence = explained.evidence();
+            boolean isClaimed = claimed.test(explained.record().id());
             return new RecordView(explained.record().id().key(), explained.record().id().source(),
-                    claimed.test(explained.record().id()),
+                    isClaimed,
                     explained.record().observedAt(), explained.record().attributes(),
-                    explained.record().identifiers().stream().map(ProfileView.IdentifierView::of).toList(),
+                    explained.record().identifiers().stream()
+                            .map(i -> ProfileView.IdentifierView.of(i, isClaimed)).toList(),
                     evidence == null ? "unknown" : evidence.rule(),
                     evidence == null ? List.of() : evidence.matchedOn(),
                     evidence == null ? List.of() : evidence.mergedFrom().stream().map(Object::toString).toList(),
@@ -53,7 +55,8 @@ record ExplanationView(String profileId, List<RecordView> records) {
 
     /**
      * The view of an explanation; {@code claimed} tells the records of claimed sources (identifiers anyone
-     * can send: they never merged profiles and vouch for no other record, docs/identity.md).
+     * can send: such a record joins at most one profile holding other sources' records and vouches for no
+     * other record, docs/identity.md).
      */
     static ExplanationView of(Explanation explanation, Predicate<SourceRecordId> claimed) {
         return new ExplanationView(explanation.profile().id().value(),

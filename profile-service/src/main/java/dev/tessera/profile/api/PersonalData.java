@@ -149,7 +149,7 @@ class PersonalData {
     }
 
     private List<ProfileView.IdentifierView> maskIdentifiers(List<ProfileView.IdentifierView> identifiers) {
-        return identifiers.stream().map(i -> new ProfileView.IdentifierView(i.type(), mask(i.type(), i.value())))
+        return identifiers.stream().map(i -> new ProfileView.IdentifierView(i.type(), mask(i.type(), i.value()), i.claimed()))
                 .toList();
     }
 

@@ -346,8 +346,14 @@ class ProfileController {
             }
         }
         List<ProfileView> items = new ArrayList<>();
-        for (Profile profile : found) {
-            ProfileView view = personalData.apply(ProfileView.of(profile, resolver::claimed), caller);
+        // which identifiers only claimed records hold: a phone number that finds a profile may be a claim
+        List<java.util.function.Supplier<ProfileStore.Contents>> contents = found.stream()
+                .map(p -> resolver.claimsAny() ? store.contentsLater(p.id()) : null).toList();
+        for (int i = 0; i < found.size(); i++) {
+            Profile profile = found.get(i);
+            Set<Identifier> claimedOnly = contents.get(i) == null ? Set.of()
+                    : ProfileView.claimedOnly(contents.get(i).get().records(), resolver::claimed);
+            ProfileView view = personalData.apply(ProfileView.of(profile, resolver::claimed, claimedOnly), caller);
             audit.record(caller, ReadAudit.SEARCH, view.id(), personalData.fieldsShown(view, caller),
                     "GET /api/v1/profiles by " + criterion);
             items.add(view);

@@ -42,7 +42,7 @@ record ProfileDetailView(
         static SourceRecordView of(CustomerRecord record, LinkEvidence evidence, boolean claimed) {
             return new SourceRecordView(record.id().key(), record.id().source(), record.id().sourceId(),
                     record.observedAt(), new TreeMap<>(record.attributes()),
-                    record.identifiers().stream().map(ProfileView.IdentifierView::of).toList(),
+                    record.identifiers().stream().map(i -> ProfileView.IdentifierView.of(i, claimed)).toList(),
                     evidence == null ? "unknown" : evidence.rule(), evidence == null ? null : evidence.linkedAt(),
                     claimed);
         }
@@ -51,7 +51,7 @@ record ProfileDetailView(
     static ProfileDetailView of(String requestedId, Profile profile, List<CustomerRecord> records,
             Map<SourceRecordId, LinkEvidence> links, CxMetrics metrics, List<SegmentRef> segments,
             Predicate<SourceRecordId> claimed) {
-        ProfileView summary = ProfileView.of(profile, claimed);
+        ProfileView summary = ProfileView.of(profile, claimed, ProfileView.claimedOnly(records, claimed));
         return new ProfileDetailView(summary.id(), requestedId, summary.attributes(), summary.identifiers(),
                 summary.records(), records.stream()
                         .map(r -> SourceRecordView.of(r, links.get(r.id()), claimed.test(r.id()))).toList(),

@@ -1,12 +1,16 @@
 package dev.tessera.profile.api;
 
+import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.GoldenValue;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.SourceRecordId;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -30,9 +34,13 @@ record ProfileView(
         }
     }
 
-    record IdentifierView(String type, String value) {
-        static IdentifierView of(Identifier identifier) {
-            return new IdentifierView(identifier.type().code(), identifier.value());
+    /**
+     * An identity key; {@code claimed} when only records of claimed sources hold it (anyone could have sent
+     * it: a phone number that finds this profile may be someone else's).
+     */
+    record IdentifierView(String type, String value, boolean claimed) {
+        static IdentifierView of(Identifier identifier, boolean claimed) {
+            return new IdentifierView(identifier.type().code(), identifier.value(), claimed);
         }
     }
 
@@ -43,14 +51,28 @@ record ProfileView(
         }
     }
 
-    /** The view of a profile; {@code claimed} tells the records of claimed sources. */
-    static ProfileView of(Profile profile, Predicate<SourceRecordId> claimed) {
+    /**
+     * The view of a profile; {@code claimed} tells the records of claimed sources, {@code claimedOnly} the
+     * identifiers only such records hold ({@link #claimedOnly}).
+     */
+    static ProfileView of(Profile profile, Predicate<SourceRecordId> claimed, Set<Identifier> claimedOnly) {
         Map<String, AttributeView> attributes = new TreeMap<>();
         profile.golden().forEach((name, value) -> attributes.put(name,
                 AttributeView.of(value, claimed.test(value.sourceRecord()))));
         return new ProfileView(profile.id().value(), attributes,
-                profile.identifiers().stream().map(IdentifierView::of).toList(),
+                profile.identifiers().stream().map(i -> IdentifierView.of(i, claimedOnly.contains(i))).toList(),
                 profile.records().stream().map(id -> RecordRef.of(id, claimed.test(id))).toList(),
                 profile.createdAt(), profile.updatedAt());
+    }
+
+    /** The identifiers that only records of claimed sources hold. */
+    static Set<Identifier> claimedOnly(Collection<CustomerRecord> records, Predicate<SourceRecordId> claimed) {
+        Set<Identifier> claimedOnes = new HashSet<>();
+        Set<Identifier> vouched = new HashSet<>();
+        for (CustomerRecord record : records) {
+            (claimed.test(record.id()) ? claimedOnes : vouched).addAll(record.identifiers());
+        }
+        claimedOnes.removeAll(vouched);
+        return claimedOnes;
     }
 }

@@ -42,7 +42,9 @@ class StorageConfiguration {
     }
 
     @Bean
-    ProfileResolver profileResolver(ProfileStore store, ProfileServiceProperties properties, Tombstones tombstones) {
+    ProfileResolver profileResolver(ProfileStore store, ProfileServiceProperties properties, Tombstones tombstones,
+            RedisConnection connection) {
+        properties.identity().checkShared(connection, "profile-service").ifPresent(log::warn);
         return properties.identity().resolver(store, Clock.systemUTC(), tombstones);
     }
 

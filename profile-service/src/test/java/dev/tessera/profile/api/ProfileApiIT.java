@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -90,8 +91,9 @@ class ProfileApiIT {
         assertThat(profile.get("id").asString()).isEqualTo(jane.profileId().value());
         assertThat(profile.get("records")).hasSize(2);
         assertThat(profile.at("/attributes/first_name/value").asString()).isEqualTo("Jane");
-        assertThat(profile.at("/attributes/city/value").asString()).isEqualTo("York");
-        assertThat(profile.at("/attributes/city/sourceRecordId").asString()).isEqualTo("shop:77");
+        // the shop is a claimed source here: its newer city does not overrule the CRM's
+        assertThat(profile.at("/attributes/city/value").asString()).isEqualTo("Leeds");
+        assertThat(profile.at("/attributes/city/sourceRecordId").asString()).isEqualTo("crm:1");
     }
 
     @Test
@@ -165,6 +167,17 @@ class ProfileApiIT {
         for (JsonNode record : records) {
             assertThat(record.get("claimed").asBoolean()).as(record.get("sourceRecordId").asString())
                     .isEqualTo(record.get("source").asString().equals("shop"));
+        }
+        // the phone number only the claimed shop record has is marked where an agent finds her by it
+        JsonNode found = get("/api/v1/profiles?phone=%2B442079460958").json().at("/items/0");
+        JsonNode detail = get("/api/v1/profiles/" + jane.profileId().value()).json();
+        for (JsonNode view : List.of(found, detail)) {
+            for (JsonNode identifier : view.get("identifiers")) {
+                assertThat(identifier.get("claimed").asBoolean()).as(identifier.get("type").asString())
+                        .isEqualTo(identifier.get("type").asString().equals("phone"));
+            }
+            assertThat(view.at("/attributes/city/claimed").asBoolean()).isFalse(); // the CRM's city: York is a claim
+            assertThat(view.at("/attributes/city/value").asString()).isEqualTo("Leeds");
         }
     }
 
@@ -429,8 +442,9 @@ class ProfileApiIT {
 
     private Resolution seedJane() {
         try (RedisConnection connection = RedisTestSupport.connect()) {
+            // as the app resolves: the shop is a claimed source (see redis(...))
             DeterministicResolver resolver = new DeterministicResolver(new ProfileStore(connection),
-                    new GoldenRecordBuilder(), Clock.systemUTC());
+                    new GoldenRecordBuilder(GoldenRecordBuilder.MOST_RECENT, Set.of("shop")), Clock.systemUTC());
             Resolution first = resolver.resolve(record("crm", "1", "jane@example.com", null, "2025-01-01T00:00:00Z",
                     Map.of("first_name", "Jane", "city", "Leeds")));
             resolver.resolve(record("shop", "77", "Jane@example.com", "020 7946 0958", "2025-05-01T00:00:00Z",
