@@ -3,6 +3,7 @@ package dev.tessera.ingestion.source;
 import dev.tessera.ingestion.format.PayloadRejectedException;
 import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
+import dev.tessera.ingestion.source.csv.MalformedFileException;
 import dev.tessera.ingestion.source.csv.ImportReport;
 import dev.tessera.ingestion.system.IngestionProperties;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
@@ -53,7 +54,7 @@ class FolderSourceRoutes extends RouteBuilder {
                 activity.lagProbe(source.name(), () -> oldestWaitingFile(source));
                 from(fileUri(source))
                         .routeId(source.routeId())
-                        .routeConfigurationId(SourceErrorHandling.ID)
+                        .routeConfigurationId(SourceErrorHandling.FOLDER_ID)
                         .process(exchange -> importFile(source, exchange))
                         .log("${routeId} imported ${header." + REPORT_HEADER + "}");
             }
@@ -68,6 +69,11 @@ class FolderSourceRoutes extends RouteBuilder {
             byte[] body;
             try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
                 body = in.readNBytes(source.maxPayloadBytes() + 1);
+            }
+            if (body.length > source.maxPayloadBytes()) {
+                // a payload's size limit would keep a placeholder and mark the file done: nothing stored
+                throw new MalformedFileException("the file is larger than " + source.maxPayloadBytes()
+                        + " bytes (webhook.max-bytes of this source, at most 16 MiB): split the export into smaller files");
             }
             try {
                 PayloadIntake.Report report = intake.receive(ready,

@@ -8,9 +8,11 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * Error handling shared by every source route. Storage outages are retried with back-off (rows are
- * idempotent, so re-reading a file is safe); a file that cannot be read at all is recorded as a dead
- * letter with its reason and moved aside by the file endpoint, never deleted.
+ * Error handling shared by every source route. Storage outages are retried with back-off for as long as
+ * they last (rows are idempotent, so re-reading a file is safe; the file stays in the inbox meanwhile,
+ * and the source's last error says why); a file that cannot be read at all is recorded as a dead letter
+ * with its reason and moved aside by the file endpoint, never deleted; so is a file whose import failed
+ * for any other reason (a defect), named by the exception's type only (its message may carry a row's values).
  */
 @Component
 class SourceErrorHandling extends RouteConfigurationBuilder {
@@ -19,27 +21,68 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
 
     private final DeadLetterStore deadLetters;
 
+    private final long firstRetryDelayMs;
+
+    @org.springframework.beans.factory.annotation.Autowired
     SourceErrorHandling(DeadLetterStore deadLetters) {
+        this(deadLetters, 500);
+    }
+
+    /** With another first delay between attempts (tests: the back-off doubles from it). */
+    SourceErrorHandling(DeadLetterStore deadLetters, long firstRetryDelayMs) {
         this.deadLetters = deadLetters;
+        this.firstRetryDelayMs = firstRetryDelayMs;
     }
 
     @Override
     public void configuration() {
         routeConfiguration(ID)
                 .onException(RedisException.class)
-                        .maximumRedeliveries(5).redeliveryDelay(500).useExponentialBackOff().backOffMultiplier(2)
+                        .maximumRedeliveries(5).redeliveryDelay(firstRetryDelayMs).useExponentialBackOff().backOffMultiplier(2)
                         .logExhaustedMessageHistory(false)
                 .end()
                 .onException(MalformedFileException.class)
                         .logExhaustedMessageHistory(false)
-                        .process(this::recordMalformedFile)
+                        .process(exchange -> recordFailedFile(exchange, rejected(exchange)))
+                .end();
+        routeConfiguration(FOLDER_ID)
+                .onException(RedisException.class)
+                        // an outage of the store is waited out: giving up moved a half-imported file aside
+                        // (webhooks answer 5xx instead, so that the vendor retries: they keep ID's five)
+                        .maximumRedeliveries(-1).redeliveryDelay(firstRetryDelayMs).useExponentialBackOff().backOffMultiplier(2)
+                        .maximumRedeliveryDelay(MAX_OUTAGE_BACKOFF_MS)
+                        .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+                        .logExhaustedMessageHistory(false)
+                .end()
+                .onException(MalformedFileException.class)
+                        .logExhaustedMessageHistory(false)
+                        .process(exchange -> recordFailedFile(exchange, rejected(exchange)))
+                .end()
+                .onException(Exception.class)
+                        .logExhaustedMessageHistory(false)
+                        .process(exchange -> recordFailedFile(exchange, "file not imported: "
+                                + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName()
+                                + " (rows before it are stored; move the file back into the inbox to import the rest)"))
                 .end();
     }
 
-    private void recordMalformedFile(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    /** Error handling of folder routes: {@link #ID}'s, but storage outages are waited out and defects recorded. */
+    static final String FOLDER_ID = "tessera-folder-errors";
+
+    private static String rejected(Exchange exchange) {
+        return "file rejected: " + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage();
+    }
+
+    /** Longest wait between two attempts while the store is unreachable. */
+    static final long MAX_OUTAGE_BACKOFF_MS = 30_000;
+
+    /** A file moved to .failed: one dead letter per file (its name is in the kept text, so two files are two). */
+    private void recordFailedFile(Exchange exchange, String reason) {
         String file = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
-        deadLetters.add(exchange.getFromRouteId(), file, "file rejected: " + cause.getMessage(),
-                "(the whole file, kept in the inbox's .failed folder)");
+        if (file == null) {
+            return; // not a file route: the route's own handling keeps the payload
+        }
+        deadLetters.add(exchange.getFromRouteId(), file, reason,
+                "(the whole file " + file + ", kept in the inbox's .failed folder)");
     }
 }

@@ -150,6 +150,7 @@ class SourceRoutesIT {
             registry.add(at + "folder.inbox", () -> inboxes.resolve(zendesk[1]).toString());
             registry.add(at + "folder.include", () -> ".*\\.json");
             registry.add(at + "folder.poll-delay", () -> "100ms");
+            registry.add(at + "webhook.max-bytes", () -> "65536");
         }
     }
 
@@ -591,6 +592,26 @@ class SourceRoutesIT {
     }
 
     /** Drops a JSON file into a source's inbox and waits until the route has finished it. */
+    @Test
+    void aJsonFileAboveTheSourcesSizeLimitIsMovedAsideAndRecordedNotMarkedDone() throws Exception {
+        StringBuilder users = new StringBuilder("{\"users\":[");
+        for (int i = 0; users.length() < 70_000; i++) {
+            users.append(i == 0 ? "" : ",").append("{\"id\":").append(80_000 + i).append(",\"name\":\"User ").append(i)
+                    .append("\",\"email\":\"big.export.").append(i).append("@example.com\"}");
+        }
+        Path failed = inboxes.resolve("zendesk-users").resolve(".failed");
+        long before = listJson(failed);
+        drop("zendesk-users", "big-export.json", users.append("]}").toString());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> listJson(failed) > before);
+        assertThat(deadLetters.list("source-zendesk-users", 0, 100)).anySatisfy(d -> {
+            assertThat(d.reason()).isEqualTo("file rejected: the file is larger than 65536 bytes (webhook.max-bytes "
+                    + "of this source, at most 16 MiB): split the export into smaller files");
+            assertThat(d.payload()).contains("big-export.json").doesNotContain("example.com");
+        });
+        assertThat(get("/api/v1/profiles?email=big.export.1@example.com").get("count").asInt()).isZero();
+    }
+
     private void importJson(String source, String name, String content) throws IOException {
         Path done = inboxes.resolve(source).resolve(".done");
         long before = listJson(done);

@@ -38,6 +38,10 @@ final class CsvRecordMapper {
     private final int columns;
     private final Map<String, Integer> index;
 
+    /** What a column name looks like: quoted in errors. Anything else (an email, a number) is not repeated. */
+    private static final java.util.regex.Pattern COLUMN_NAME =
+            java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N} _.\\-]{0,63}");
+
     CsvRecordMapper(String source, Mapping mapping, Identifiers identifiers, char delimiter, String headerLine) {
         this.source = source;
         this.mapping = mapping;
@@ -53,8 +57,12 @@ final class CsvRecordMapper {
         this.columns = header.size();
         this.index = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
-            if (index.putIfAbsent(header.get(i), i) != null) {
-                throw new MalformedFileException("the header names column '" + header.get(i) + "' twice");
+            Integer first = index.putIfAbsent(header.get(i), i);
+            if (first != null) {
+                // a file without a header line has a data row here: name the places, not a customer's email
+                String name = COLUMN_NAME.matcher(header.get(i)).matches() ? "'" + header.get(i) + "' " : "";
+                throw new MalformedFileException("the header names column " + name + "twice (columns " + (first + 1)
+                        + " and " + (i + 1) + ")");
             }
         }
         for (String column : mappedColumns()) {

@@ -170,7 +170,12 @@ class CsvRecordMapperTest {
         assertThatThrownBy(() -> new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', "id,email"))
                 .isInstanceOf(MalformedFileException.class).hasMessageContaining("lacks column 'phone'");
         assertThatThrownBy(() -> new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',', HEADER + ",id"))
-                .isInstanceOf(MalformedFileException.class).hasMessageContaining("twice");
+                .isInstanceOf(MalformedFileException.class).hasMessageContaining("names column 'id' twice (columns 1 and ");
+        // a file without its header line: the first row is read as one, and its values are a customer's
+        assertThatThrownBy(() -> new CsvRecordMapper("crm", crmMapping(), new Identifiers("GB"), ',',
+                "c-9,jane@example.com,jane@example.com,+447700900123,+447700900123"))
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessage("the header names column twice (columns 2 and 3)");
     }
 
     @Test
