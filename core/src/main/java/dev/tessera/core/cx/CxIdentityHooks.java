@@ -106,9 +106,12 @@ public final class CxIdentityHooks {
      * records it took (with a PROFILE_SPLIT entry), plus whatever was appended for those records while they
      * were being resolved again and had to wait; the old id keeps only the split entries. Consent statements
      * go with the records they came with; an agent's statements (no record) go where the old id now forwards
-     * (the first). Idempotent.
+     * (the first). Profiles merged on the way ({@code moved.merged()}) are absorbed by the profile they
+     * ended in first. Idempotent.
      */
     public void afterMoved(dev.tessera.core.identity.ReResolution.Moved moved) {
+        // profiles that resolving the records again merged into others: their timelines follow as on arrival
+        moved.merged().forEach(cx::absorb);
         boolean first = true;
         for (Map.Entry<ProfileId, Set<SourceRecordId>> target : moved.to().entrySet()) {
             if (!target.getKey().equals(moved.from())) {

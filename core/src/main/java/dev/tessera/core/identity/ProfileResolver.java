@@ -773,16 +773,17 @@ public final class ProfileResolver implements IdentityResolver {
             }
         }
         unindexDissolved(id, records);
+        ReResolution.Merges merges = new ReResolution.Merges(); // a record may join two other profiles again
         for (CustomerRecord record : rest) {
-            resolve(record);
+            merges.resolve(this, record);
         }
         for (CustomerRecord record : moved) {
-            resolve(record);
+            merges.resolve(this, record);
         }
         List<ProfileId> restProfiles = liveProfiles(rest);
         List<ProfileId> movedProfiles = liveProfiles(moved);
         // the remaining records' first profile takes the old id (none when every one was erased meanwhile)
-        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), followUp);
+        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), followUp, merges.ended());
         store.publishChange(id, "split");
         return new SplitResult(id, restProfiles, movedProfiles);
     }
@@ -806,7 +807,7 @@ public final class ProfileResolver implements IdentityResolver {
      * are the held records let go.
      */
     void followUpDissolved(ProfileId id, List<CustomerRecord> records, ProfileId forwardTo,
-            java.util.function.Consumer<ReResolution.Moved> followUp) {
+            java.util.function.Consumer<ReResolution.Moved> followUp, Map<ProfileId, ProfileId> merged) {
         Map<ProfileId, Set<SourceRecordId>> homes = new LinkedHashMap<>();
         for (CustomerRecord r : records) {
             store.findBySource(r.id()).ifPresent(home -> homes.computeIfAbsent(home, h -> new LinkedHashSet<>())
@@ -820,7 +821,7 @@ public final class ProfileResolver implements IdentityResolver {
             Map<ProfileId, Set<SourceRecordId>> to = new LinkedHashMap<>();
             to.put(target, homes.getOrDefault(target, new LinkedHashSet<>()));
             homes.forEach(to::putIfAbsent);
-            followUp.accept(new ReResolution.Moved(id, to));
+            followUp.accept(new ReResolution.Moved(id, to, merged));
         }
         store.releaseDissolved(id);
     }
@@ -873,8 +874,9 @@ public final class ProfileResolver implements IdentityResolver {
         } else {
             List<CustomerRecord> ordered = records.stream().sorted(ReResolution.ORDER).toList();
             unindexDissolved(id, ordered);
-            ordered.forEach(this::resolve);
-            followUpDissolved(id, ordered, null, followUp);
+            ReResolution.Merges merges = new ReResolution.Merges();
+            ordered.forEach(r -> merges.resolve(this, r));
+            followUpDissolved(id, ordered, null, followUp, merges.ended());
             store.publishChange(id, "re-resolved");
         }
     }

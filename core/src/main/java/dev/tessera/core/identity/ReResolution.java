@@ -79,9 +79,51 @@ public final class ReResolution {
 
     /**
      * Where the records of one dissolved profile went when {@link #apply} resolved them again: each new home
-     * with the records it took, the one {@code from} now forwards to first.
+     * with the records it took, the one {@code from} now forwards to first; and {@code merged}, the live
+     * profiles that resolving them again merged into others on the way (absorbed id to the live profile it
+     * ended in), whose timelines and consent must follow too.
      */
-    public record Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to) {}
+    public record Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to, Map<ProfileId, ProfileId> merged) {
+
+        public Moved {
+            merged = Map.copyOf(merged);
+        }
+
+        /** Records moved, no profile merged on the way. */
+        public Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to) {
+            this(from, to, Map.of());
+        }
+    }
+
+    /**
+     * Collects the profiles that resolutions merged away, each mapped to the profile it ended in (following
+     * later merges of the same run).
+     */
+    static final class Merges {
+        private final Map<ProfileId, ProfileId> into = new LinkedHashMap<>();
+
+        /** Resolves {@code record} with {@code resolver}, remembering what it merged. */
+        Resolution resolve(ProfileResolver resolver, CustomerRecord record) {
+            Resolution resolution = resolver.resolve(record);
+            resolution.merged().forEach(away -> into.put(away, resolution.profileId()));
+            return resolution;
+        }
+
+        /** Absorbed id to the profile it ended in, after the run. */
+        Map<ProfileId, ProfileId> ended() {
+            Map<ProfileId, ProfileId> ended = new LinkedHashMap<>();
+            into.forEach((away, survivor) -> {
+                ProfileId end = survivor;
+                for (int hops = 0; into.containsKey(end) && hops <= into.size(); hops++) {
+                    end = into.get(end);
+                }
+                if (!end.equals(away)) {
+                    ended.put(away, end);
+                }
+            });
+            return ended;
+        }
+    }
 
     private Consumer<Moved> moved = m -> {};
 
@@ -259,12 +301,18 @@ public final class ReResolution {
             dissolve(id, resolver, records, dissolved);
         }
         List<CustomerRecord> ordered = records.values().stream().sorted(ORDER).toList();
-        ordered.forEach(resolver::resolve);
-        dissolved.forEach((id, held) -> {
-            // forwarded to the profile holding most of its records, what follows them moved, then let go
-            resolver.followUpDissolved(id, held.stream().map(records::get).sorted(ORDER).toList(), null, moved);
-            live.publishChange(id, "re-resolved");
-        });
+        Merges merges = new Merges();
+        ordered.forEach(r -> merges.resolve(resolver, r));
+        Map<ProfileId, ProfileId> merged = merges.ended();
+        boolean first = true;
+        for (Map.Entry<ProfileId, List<SourceRecordId>> e : dissolved.entrySet()) {
+            // forwarded to the profile holding most of its records, what follows them moved, then let go;
+            // the first also carries the profiles merged away on the way (their timelines follow once)
+            resolver.followUpDissolved(e.getKey(), e.getValue().stream().map(records::get).sorted(ORDER).toList(),
+                    null, moved, first ? merged : Map.of());
+            live.publishChange(e.getKey(), "re-resolved");
+            first = false;
+        }
     }
 
     /**

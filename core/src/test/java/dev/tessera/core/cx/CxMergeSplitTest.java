@@ -213,6 +213,47 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.interactions(whole)).extracting(Interaction::kind).containsOnly(InteractionKind.PROFILE_SPLIT);
     }
 
+    /**
+     * A split whose remaining record, resolved again, joins two other profiles: the one merged away on the
+     * way gives its timeline to the survivor (it stayed on the dead id, out of every live timeline and
+     * metric, when only the split's own records were followed).
+     */
+    @Test
+    void aProfileThatASplitMergesOnTheWayGivesItsTimelineToTheSurvivor() {
+        SourceRecordId anna = rec("crm", "anna");
+        SourceRecordId wrong = rec("crm", "wrong");
+        SourceRecordId shop = rec("shop", "anna");
+        SourceRecordId support = rec("support", "anna");
+        ProfileId whole = resolveAndHook(anna, "anna@example.com", "anna.work@example.com").profileId();
+        resolveAndHook(wrong, "anna@example.com"); // someone else's record, wrongly sharing her email
+        // her shop and support records stayed apart from that profile: an agent had separated them from it
+        profiles.addCannotLink(shop, wrong);
+        profiles.addCannotLink(support, wrong);
+        clock.advance(Duration.ofSeconds(1));
+        ProfileId viaShop = resolveAndHook(shop, "anna@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        ProfileId viaSupport = resolveAndHook(support, "anna.work@example.com").profileId();
+        assertThat(List.of(viaShop, viaSupport)).doesNotContain(whole).doesNotHaveDuplicates();
+        cx.append(order(shop, "o-1", T0.minus(Duration.ofDays(3)), "10", "EUR"));
+        cx.append(nps(support, "n-1", T0.minus(Duration.ofDays(2)), 3));
+
+        SplitResult split = resolver.split(whole, Set.of(wrong), hooks()::afterMoved);
+
+        ProfileId rest = split.remaining().get(0);
+        assertThat(profiles.findBySource(shop)).contains(rest);
+        assertThat(profiles.findBySource(support)).contains(rest);
+        assertThat(cx.interactions(rest)).extracting(Interaction::id).contains("o-1", "n-1");
+        CxMetrics m = cx.metrics(rest);
+        assertThat(m.orders()).isEqualTo(1);
+        assertThat(m.npsLatest()).isEqualTo(3);
+        assertThat(cx.tally(rest)).isEqualTo(cx.calculator().tally(cx.interactions(rest)));
+        for (ProfileId away : List.of(viaShop, viaSupport)) {
+            if (!away.equals(rest)) {
+                assertThat(redis.commands().exists(cx.timelineKey(away), cx.interactionsKey(away))).isZero();
+            }
+        }
+    }
+
     @Test
     void aSplitMovesTheInteractionsOfTheMovedRecordsAndRecordsTheSplitOnBothSides() {
         ProfileId merged = resolveAndHook(ann, "ann@example.com").profileId();
