@@ -149,7 +149,10 @@ public final class ProfileStore {
     /** KEYS profile, dissolved records, split-out. */
     private static final LuaScript RELEASE_DISSOLVED = new LuaScript("""
             redis.call('DEL', KEYS[2], KEYS[3])
-            redis.call('HDEL', KEYS[1], 'dissolved')
+            if redis.call('HDEL', KEYS[1], 'dissolved') == 1 then
+              -- kept for good: ids merged into this one no longer tell whose data they stand for
+              redis.call('HSET', KEYS[1], 'was-dissolved', '1')
+            end
             return 1
             """);
 
@@ -649,6 +652,29 @@ public final class ProfileStore {
                 return redis.hexists(keys.profile(current), "doc") ? Optional.of(current) : Optional.empty();
             }
             current = new ProfileId(forward);
+        }
+        throw new IllegalStateException("forwarding chain too long at profile " + id);
+    }
+
+    /**
+     * True when {@code id} was merged into a profile that was dissolved since (split by an agent, or
+     * re-resolved): its forwards pass through that profile to where most of the dissolved profile's records
+     * went, which need not be where {@code id}'s own records went. Whose data such an id stands for is no
+     * longer known, so requests about one person (a subject access, an erasure) must not follow it. The
+     * dissolved profile's own id is not such an id: the split's remaining records take it by design.
+     */
+    public boolean forwardsThroughDissolved(ProfileId id) {
+        ProfileId current = id;
+        for (int hop = 0; hop < MAX_FORWARDS; hop++) {
+            List<io.lettuce.core.KeyValue<String, String>> fields =
+                    redis.hmget(keys.profile(current), "forward", "dissolved", "was-dissolved");
+            if (hop > 0 && (fields.get(1).hasValue() || fields.get(2).hasValue())) {
+                return true;
+            }
+            if (!fields.get(0).hasValue()) {
+                return false;
+            }
+            current = new ProfileId(fields.get(0).getValue());
         }
         throw new IllegalStateException("forwarding chain too long at profile " + id);
     }

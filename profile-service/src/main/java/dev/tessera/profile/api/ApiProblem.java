@@ -44,6 +44,13 @@ class ApiProblem {
         }
     }
 
+    /** An id merged into a profile that was split or re-resolved since: whose data it stands for is unknown. */
+    static final class AmbiguousFormerId extends RuntimeException {
+        AmbiguousFormerId() {
+            super("ambiguous former id", null, false, false);
+        }
+    }
+
     /** A merge or split that would contradict earlier must-link or cannot-link decisions. */
     static final class DecisionConflict extends RuntimeException {
         private final int records;
@@ -128,6 +135,16 @@ class ApiProblem {
                 "The resource changed while the request ran or since it was read; read it again and retry.");
         problem.setTitle("Concurrent change");
         problem.setType(URI.create(TYPE_BASE + "conflict"));
+        return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail ambiguousFormerId(AmbiguousFormerId e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "This id was merged into a "
+                + "profile that was split or re-resolved since, so it no longer tells whose data it stands for; find "
+                + "the person by email, phone or a current profile id and ask again.");
+        problem.setTitle("Former id of a split profile");
+        problem.setType(URI.create(TYPE_BASE + "ambiguous-former-id"));
         return problem;
     }
 

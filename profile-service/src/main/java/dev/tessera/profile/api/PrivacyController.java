@@ -202,10 +202,18 @@ class PrivacyController {
         }
     }
 
-    private static ProfileId profileId(String id) {
+    /**
+     * The id asked about. One that was merged into a profile dissolved since (split, re-resolved) is refused:
+     * it forwards to where most of that profile's records went, which may be another person's data.
+     */
+    private ProfileId profileId(String id) {
         if (!ProfileId.isValid(id)) {
             throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
         }
-        return new ProfileId(id);
+        ProfileId profile = new ProfileId(id);
+        if (store.forwardsThroughDissolved(profile)) {
+            throw new ApiProblem.AmbiguousFormerId();
+        }
+        return profile;
     }
 }

@@ -168,6 +168,35 @@ class PrivacyApiIT {
         assertThat(audit.query(new AuditQuery(null, "profile.export", p.value(), null, null, null, 10))).hasSize(1);
     }
 
+    /**
+     * Bob's profile was merged into Olive's by mistake, then an agent split his record out again. His old id
+     * forwards through Olive's dissolved profile to hers: an export or erasure asked with it would hand out
+     * or erase Olive's data, so it is refused; Olive's own old id still answers for her remaining records.
+     */
+    @Test
+    void anIdMergedIntoAProfileThatWasSplitSinceIsRefusedForRequestsAboutOnePerson() throws Exception {
+        ProfileId olive = seedOlive();
+        CustomerRecord bobRecord = new CustomerRecord(new SourceRecordId("crm", "bob-7"), Instant.parse("2026-01-03T00:00:00Z"),
+                List.of(new Identifier(IdentifierType.EMAIL, "bob.hartley@example.org")), Map.of("first_name", "Bob"));
+        ProfileId bob = resolver.resolve(bobRecord).profileId();
+        Resolution merged = resolver.merge(olive, bob, new dev.tessera.core.model.MergeDecision("agent-1",
+                "looked alike", Instant.parse("2026-01-04T00:00:00Z")));
+        hooks.afterMerge(merged);
+        ProfileId together = merged.profileId();
+        ProfileId away = together.equals(olive) ? bob : olive;
+        resolver.split(together, java.util.Set.of(bobRecord.id()), hooks::afterMoved);
+
+        for (String[] call : new String[][] {{"GET", "/export"}, {"DELETE", "?reason=subject-request"}, {"GET", "/consent"}}) {
+            ApiCalls.Response refused = send(call[0], "/api/v1/profiles/" + away.value() + call[1], ADMIN, null);
+            assertThat(refused.status()).as(call[0] + " " + call[1]).isEqualTo(409);
+            assertThat(refused.json().get("type").asString()).endsWith("/ambiguous-former-id");
+        }
+        // the split profile's own id takes its remaining records (Olive's) by design, and still answers
+        ApiCalls.Response export = send("GET", "/api/v1/profiles/" + together.value() + "/export", ADMIN, null);
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.json().at("/profile/golden/first_name/value").asString()).isEqualTo("Olive");
+    }
+
     @Test
     void anAdminErasesThePersonWithAReasonAndTheSameRecordIsRefusedAfterwards() throws Exception {
         ProfileId p = seedOlive();
