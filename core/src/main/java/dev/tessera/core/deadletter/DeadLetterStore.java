@@ -105,6 +105,13 @@ public final class DeadLetterStore {
      * {@link #add(String, String, String, String)}, but a route keeps only its newest {@value #MAX_UNVERIFIED}
      * such entries.
      */
+    /**
+     * Headers whose names start with this describe one delivery, not the item (a file's time): kept with the
+     * dead letter, not part of its identity, so the same item delivered again is still kept once (with the
+     * first delivery's values).
+     */
+    public static final String DELIVERY_HEADER_PREFIX = "X-Tessera-Delivery-";
+
     public DeadLetter addUnverified(String route, String origin, String reason, String payload) {
         return add(route, origin, reason, payload, null, Map.of(), true);
     }
@@ -114,7 +121,11 @@ public final class DeadLetterStore {
         // The origin (file name, line) is not part of the identity: the same row re-delivered in another
         // file is the same rejection.
         StringBuilder identity = new StringBuilder(route).append('\n').append(reason).append('\n').append(payload);
-        new java.util.TreeMap<>(headers).forEach((name, value) -> identity.append('\n').append(name).append(": ").append(value));
+        new java.util.TreeMap<>(headers).forEach((name, value) -> {
+            if (!name.regionMatches(true, 0, DELIVERY_HEADER_PREFIX, 0, DELIVERY_HEADER_PREFIX.length())) {
+                identity.append('\n').append(name).append(": ").append(value);
+            }
+        });
         String id = RedisKeys.digest(identity.toString());
         DeadLetter letter = new DeadLetter(id, route, origin, reason, payload, clock.instant(), named.get(route),
                 sourceId, headers);

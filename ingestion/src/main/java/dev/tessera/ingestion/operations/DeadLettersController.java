@@ -228,7 +228,8 @@ class DeadLettersController {
         }
         Resolution resolution;
         try {
-            resolution = csv.replayRow(source, letter.payload(), letter.receivedAt());
+            resolution = csv.replayRow(source, letter.payload(),
+                    CsvFileImporter.replayTime(letter.headers(), letter.receivedAt()));
         } catch (RowRejectedException e) {
             return new Attempt.Rejected(e.getMessage());
         } catch (IOException e) {

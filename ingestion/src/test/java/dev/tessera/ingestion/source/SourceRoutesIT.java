@@ -10,6 +10,7 @@ import dev.tessera.core.deadletter.DeadLetter;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.ingestion.format.Samples;
+import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -764,6 +766,37 @@ class SourceRoutesIT {
         assertThat(get("/api/v1/profiles?email=ann.replay@example.com").at("/items/0/id").asString())
                 .isEqualTo(replayed.get("profile").asString());
         assertThat(deadLetters.find("source-crm", kept.id())).isEmpty();
+    }
+
+    /**
+     * Rows of a source without an observed-at column take their file's time. A rejected row keeps that
+     * time and its replay uses it: with the time of the rejection, a row of an older file replayed after a
+     * newer file would overwrite the newer values.
+     */
+    @Test
+    void aRejectedRowKeepsItsFilesTimeAndItsReplayStoresThatVersion() throws Exception {
+        Path inbox = Files.createDirectories(inboxes.resolve("salesforce"));
+        String header = "\"Contact: First Name\",\"Contact: Last Name\",\"Contact: Email\",\"Contact: Phone\","
+                + "\"Account: Account Name\"";
+        Path tmp = inbox.resolve(".old-export.tmp");
+        Files.writeString(tmp, header + "\nOla,Old,ola.old@example.com\n", StandardCharsets.UTF_8);
+        Instant fileTime = Instant.parse("2024-05-01T08:00:00Z");
+        Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(fileTime));
+        Files.move(tmp, inbox.resolve("old-export.csv"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters.list("source-salesforce", 0, 100).stream()
+                .anyMatch(d -> d.origin().equals("old-export.csv:2")));
+        DeadLetter rejected = deadLetters.list("source-salesforce", 0, 100).stream()
+                .filter(d -> d.origin().equals("old-export.csv:2")).findFirst().orElseThrow();
+        assertThat(rejected.headers()).containsEntry(CsvFileImporter.FILE_TIME_HEADER, fileTime.toString());
+
+        // the mapping fixed since (here: the row as it should have been), replayed a day later
+        DeadLetter fixed = deadLetters.add("source-salesforce", "old-export.csv:3", "row has 3 columns, the header has 5",
+                header + "\nOla,Old,ola.replayed@example.com,,Acme", null,
+                Map.of(CsvFileImporter.FILE_TIME_HEADER, fileTime.toString()));
+        ingestion("POST", "/api/v1/sources/salesforce/dead-letters/" + fixed.id() + "/replay", 200);
+
+        JsonNode ola = get("/api/v1/profiles?email=ola.replayed@example.com").at("/items/0");
+        assertThat(ola.at("/attributes/company/observedAt").asString()).isEqualTo(fileTime.toString());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Imports one CSV file of a folder source: every row is mapped, resolved and stored, or kept as a dead
@@ -46,6 +47,25 @@ public final class CsvFileImporter {
      *
      * @throws RowRejectedException when the row is still rejected (the reason names the column)
      */
+    /**
+     * Dead-letter header of a rejected row: the time its file gave rows without an observed-at column, which
+     * its replay uses again (the time of the rejection would let an older file's row overwrite a newer one).
+     */
+    public static final String FILE_TIME_HEADER = DeadLetterStore.DELIVERY_HEADER_PREFIX + "File-Time";
+
+    /** The observed-at time a replay of this dead-lettered row uses: its file's, else when it was rejected. */
+    public static Instant replayTime(Map<String, String> headers, Instant receivedAt) {
+        String fileTime = headers.get(FILE_TIME_HEADER);
+        if (fileTime != null) {
+            try {
+                return Instant.parse(fileTime);
+            } catch (java.time.format.DateTimeParseException e) {
+                return receivedAt;
+            }
+        }
+        return receivedAt;
+    }
+
     public Resolution replayRow(Source source, String payload, Instant observedAt)
             throws IOException, RowRejectedException {
         CsvLineReader lines = new CsvLineReader(new java.io.StringReader(payload));
@@ -104,8 +124,10 @@ public final class CsvFileImporter {
                             continue;
                         }
                         activity.received(source.name());
+                        // the row's time goes with it: a replay stores the version the file would have
                         deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
-                                header.text() + "\n" + line.text(), mapper.sourceIdOf(line.text()));
+                                header.text() + "\n" + line.text(), mapper.sourceIdOf(line.text()),
+                                Map.of(FILE_TIME_HEADER, fileTime.toString()));
                         report.rejected();
                         activity.rejected(source.name(), e.getMessage());
                         activity.rowDone(source.name());
