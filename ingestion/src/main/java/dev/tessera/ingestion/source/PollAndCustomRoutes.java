@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -79,11 +80,20 @@ class PollAndCustomRoutes extends RouteBuilder {
             }
             PageLinks links = PageLinks.of(poll, page, response.body(), response.headers().allValues("Link"));
             Instant now = Instant.now();
+            SourcePayload payload = new SourcePayload(source.records(), response.body(), Map.of(), now);
             try {
-                exchange.getMessage().setBody(intake.receive(ready,
-                        new SourcePayload(source.records(), response.body(), Map.of(), now), "poll:" + now));
+                exchange.getMessage().setBody(intake.receive(ready, payload, "poll:" + now));
             } catch (PayloadRejectedException e) {
                 // dead-lettered with its reason by the intake: kept, so moving past it loses nothing
+            } catch (RuntimeException e) {
+                if (KafkaSourceRoutes.isStorageOutage(e)) {
+                    activity.failed(source.name(), "poll page not stored: " + e.getClass().getSimpleName());
+                    throw e; // the cursor stays: the next tick fetches this page again
+                }
+                // a page that breaks the mapping itself would be fetched and fail again on every tick, for
+                // ever: kept as a replayable dead letter (the exception's type only), then the cursor moves on
+                intake.keepFailed(ready, payload, "poll:" + now, e);
+                activity.failed(source.name(), "poll page kept as a dead letter: " + e.getClass().getSimpleName());
             }
             if (links.next().isEmpty()) {
                 return; // no next page (or none readable): the cursor stays on this one
@@ -104,30 +114,38 @@ class PollAndCustomRoutes extends RouteBuilder {
         }
     }
 
-    /** The page, or null when the fetch failed or the page is too large (recorded as the source's last error). */
+    /**
+     * The page, or null when the fetch failed, took longer than {@code poll.timeout} as a whole (headers and
+     * body: a vendor that sends its headers and then stalls would otherwise hold the poll for ever), or the
+     * page is too large (each recorded as the source's last error).
+     */
     private Page fetch(SourceCatalog.Ready ready, URI url) throws InterruptedException {
         String name = ready.source().name();
+        java.time.Duration timeout = ready.source().poll().timeout();
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(ready.source().poll().timeout())
+                .timeout(timeout)
                 .header("Accept", "application/json");
         ready.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
         int limit = ready.source().poll().maxBytes();
-        HttpResponse<java.io.InputStream> response;
-        byte[] body;
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request.GET().build(),
+                info -> info.statusCode() == 200 ? new LimitedBody(limit)
+                        : HttpResponse.BodySubscribers.replacing(new byte[0]));
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    activity.failed(name, "poll answered HTTP " + response.statusCode());
-                    return null;
-                }
-                // never more than the limit in memory: a larger page is not read to its end
-                body = in.readNBytes(limit + 1);
-            }
-        } catch (java.io.IOException e) {
-            activity.failed(name, "poll failed: " + e.getClass().getSimpleName());
+            response = sent.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            sent.cancel(true); // gives the connection up
+            activity.failed(name, "poll timed out: the page was not complete within poll.timeout (" + timeout + ")");
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            activity.failed(name, "poll failed: " + e.getCause().getClass().getSimpleName());
             return null;
         }
+        if (response.statusCode() != 200) {
+            activity.failed(name, "poll answered HTTP " + response.statusCode());
+            return null;
+        }
+        byte[] body = response.body();
         if (body.length > limit) {
             // not dead-lettered without its content and passed: the cursor stays on this page until the
             // limit is raised, so nothing on it is lost
@@ -136,6 +154,61 @@ class PollAndCustomRoutes extends RouteBuilder {
             return null;
         }
         return new Page(response.headers(), body);
+    }
+
+    /**
+     * A response body read to at most {@code limit + 1} bytes (never more in memory): a larger page stops
+     * the transfer there, and its length tells the caller it was too large.
+     */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        LimitedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            if (result.isDone()) {
+                return; // over the limit already: the transfer was cancelled
+            }
+            for (java.nio.ByteBuffer item : items) {
+                int room = limit + 1 - out.size();
+                int take = Math.min(room, item.remaining());
+                byte[] bytes = new byte[take];
+                item.get(bytes);
+                out.write(bytes, 0, take);
+                if (out.size() > limit) {
+                    subscription.cancel();
+                    result.complete(out.toByteArray());
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
     }
 
     /** A fetched page: its headers and its body, read whole. */

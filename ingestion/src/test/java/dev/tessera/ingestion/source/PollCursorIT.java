@@ -50,11 +50,17 @@ class PollCursorIT {
 
     record Page(int status, String body, String link) {}
 
+    /** Body of a page whose answer stalls after its headers and half its body, until the test ends. */
+    private static final String STALL = "STALL";
+    private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.ExecutorService vendorThreads = java.util.concurrent.Executors.newCachedThreadPool();
+
     @BeforeEach
     void start() throws IOException {
         RedisTestSupport.flush();
         redis = RedisTestSupport.connect();
         vendor = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        vendor.setExecutor(vendorThreads); // a stalled answer must not hold the others up
         vendor.createContext("/", this::serve);
         vendor.start();
         elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -68,7 +74,9 @@ class PollCursorIT {
 
     @AfterEach
     void stop() {
+        stalled.countDown();
         apps.forEach(ConfigurableApplicationContext::close);
+        vendorThreads.shutdownNow();
         vendor.stop(0);
         elsewhere.stop(0);
         redis.close();
@@ -138,6 +146,22 @@ class PollCursorIT {
         assertThat(profilesWithEmail(app, 2)).isEqualTo(1);
         assertThat(app.getBean(SourceActivity.class).snapshot("flaky").lastError().orElseThrow().reason())
                 .isEqualTo("poll answered HTTP 500");
+    }
+
+    @Test
+    void aPageThatStallsAfterItsHeadersIsGivenUpAfterTheTimeoutAndFetchedAgain() {
+        String p0 = url("/users?page=0");
+        AtomicInteger calls = new AtomicInteger();
+        java.util.function.Supplier<Page> good = usersPage(1, p0, true);
+        serve(p0, () -> calls.incrementAndGet() == 1 ? new Page(200, STALL, null) : good.get());
+
+        ConfigurableApplicationContext app = app("stalling", p0, "200ms", 50, "cursor=next-link",
+                "next-link=/next_page", "end-of-stream=/end_of_stream", "timeout=1s");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> profilesWithEmail(app, 1) == 1);
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+        assertThat(app.getBean(SourceActivity.class).snapshot("stalling").lastError().orElseThrow().reason())
+                .isEqualTo("poll timed out: the page was not complete within poll.timeout (PT1S)");
     }
 
     @Test
@@ -234,6 +258,18 @@ class PollCursorIT {
         }
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
+        if (response.body().startsWith(STALL)) {
+            exchange.sendResponseHeaders(response.status(), 10_000);
+            exchange.getResponseBody().write("{\"users\": [".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+                stalled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(response.status(), body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
