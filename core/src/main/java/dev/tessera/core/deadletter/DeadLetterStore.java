@@ -38,7 +38,16 @@ public final class DeadLetterStore {
               redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
               return 1
             end
+            -- kept already: listed too (an entry left unlisted by an older, non-atomic removal is mended)
+            redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[1])
             return 0
+            """;
+
+    /** KEYS entries, order, unverified; ARGV id. One step: a removal stopped midway hid later adds. */
+    private static final String REMOVE = """
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1])
+            return redis.call('HDEL', KEYS[1], ARGV[1])
             """;
 
     /**
@@ -221,9 +230,9 @@ public final class DeadLetterStore {
 
     /** Removes an entry, e.g. after a successful replay. */
     public boolean remove(String route, String id) {
-        redis.zrem(order(route), id);
-        redis.zrem(unverified(route), id);
-        return redis.hdel(entries(route), id) == 1;
+        Long removed = redis.eval(REMOVE, ScriptOutputType.INTEGER,
+                new String[] {entries(route), order(route), unverified(route)}, id);
+        return removed != null && removed == 1;
     }
 
     /**

@@ -102,6 +102,34 @@ class DeadLetterStoreTest {
     }
 
     @Test
+    void aDeliveryHeaderIsKeptButDoesNotMakeTheSameRejectionTwo() {
+        DeadLetter first = store.add("source-crm", "a.csv:3", "reason", "row", null,
+                java.util.Map.of(DeadLetterStore.DELIVERY_HEADER_PREFIX + "File-Time", "2026-01-01T00:00:00Z"));
+        DeadLetter again = store.add("source-crm", "a-again.csv:3", "reason", "row", null,
+                java.util.Map.of(DeadLetterStore.DELIVERY_HEADER_PREFIX + "File-Time", "2026-02-01T00:00:00Z"));
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(store.count("source-crm")).isEqualTo(1);
+        assertThat(store.find("source-crm", first.id()).orElseThrow().headers())
+                .containsEntry(DeadLetterStore.DELIVERY_HEADER_PREFIX + "File-Time", "2026-01-01T00:00:00Z");
+    }
+
+    @Test
+    void anEntryLeftUnlistedIsListedAgainWhenTheSameRejectionComesBack() {
+        DeadLetter kept = store.add("source-crm", "a.csv:3", "reason", "row");
+        redis.commands().zrem("{dl:source-crm}:order", kept.id()); // as a removal stopped midway once left it
+        assertThat(store.count("source-crm")).isZero();
+
+        store.add("source-crm", "b.csv:9", "reason", "row");
+
+        assertThat(store.count("source-crm")).isEqualTo(1);
+        assertThat(store.list("source-crm", 0, 10)).extracting(DeadLetter::id).containsExactly(kept.id());
+        assertThat(store.remove("source-crm", kept.id())).isTrue();
+        assertThat(store.remove("source-crm", kept.id())).isFalse();
+        assertThat(redis.commands().exists("{dl:source-crm}:entries", "{dl:source-crm}:order")).isZero();
+    }
+
+    @Test
     void routesAreKeptApartAndEntriesCanBeRemovedAfterReplay() {
         DeadLetter crm = store.add("source-crm", "a.csv:3", "reason", "row");
         store.add("source-shop", "b.json", "reason", "row");

@@ -45,11 +45,14 @@ class KafkaSourceRoutes extends RouteBuilder {
     private final SourceCatalog catalog;
     private final PayloadIntake intake;
     private final Clock clock;
+    private final dev.tessera.ingestion.operations.SourceActivity activity;
 
-    KafkaSourceRoutes(SourceCatalog catalog, PayloadIntake intake, Clock clock) {
+    KafkaSourceRoutes(SourceCatalog catalog, PayloadIntake intake, Clock clock,
+            dev.tessera.ingestion.operations.SourceActivity activity) {
         this.catalog = catalog;
         this.intake = intake;
         this.clock = clock;
+        this.activity = activity;
     }
 
     @Override
@@ -82,6 +85,9 @@ class KafkaSourceRoutes extends RouteBuilder {
             exchange.getMessage().setBody(null);
         } catch (RuntimeException e) {
             if (isStorageOutage(e)) {
+                // the last error explains a stalled partition (docs/sources.md)
+                activity.failed(ready.source().name(), "message not stored: " + e.getClass().getSimpleName()
+                        + " (retried; the partition waits, nothing is committed)");
                 throw e; // retried by the shared error handling, then re-polled: nothing committed
             }
             // a message that breaks the mapping itself would otherwise block its partition for ever

@@ -100,8 +100,40 @@ final class CsvLineReader {
         if (back != null) {
             return back;
         }
-        String line = in.readLine();
+        String line = readLine();
         return line == null ? null : new Pending(++physical, line, false);
+    }
+
+    /** The longest physical line read: a file without line breaks (matched by mistake) is refused, not loaded. */
+    static final int MAX_PHYSICAL_LINE_CHARS = 16 * MAX_LINE_CHARS;
+
+    /** {@link BufferedReader#readLine}, refusing a line longer than {@link #MAX_PHYSICAL_LINE_CHARS}. */
+    private String readLine() throws IOException {
+        StringBuilder line = null;
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                return line == null ? null : line.toString();
+            }
+            if (line == null) {
+                line = new StringBuilder(128);
+            }
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c == '\r') {
+                in.mark(1);
+                if (in.read() != '\n') {
+                    in.reset();
+                }
+                return line.toString();
+            }
+            if (line.length() >= MAX_PHYSICAL_LINE_CHARS) {
+                throw new MalformedFileException("line " + (physical + 1) + " is longer than " + MAX_PHYSICAL_LINE_CHARS
+                        + " characters: not a CSV file of rows (one without line breaks?)");
+            }
+            line.append((char) c);
+        }
     }
 
     private static boolean openQuote(CharSequence text) {

@@ -77,6 +77,30 @@ class CsvLineReaderTest {
         assertThat(rest.get(rows - 1).number()).isEqualTo(rows + 2);
     }
 
+    @Test
+    void lineEndsOfEveryKindEndALineAndALineWithoutEndIsRefusedBeforeItFillsTheMemory() throws Exception {
+        assertThat(all(new CsvLineReader(new StringReader("h\ra\r\nb\nc\r"))))
+                .extracting(CsvLineReader.Line::text).containsExactly("h", "a", "b", "c");
+        assertThat(all(new CsvLineReader(new StringReader("h\n\nb")))).extracting(CsvLineReader.Line::text)
+                .containsExactly("h", "", "b");
+
+        // a file without line breaks, matched by the source's include pattern by mistake: never read whole
+        java.io.Reader endless = new java.io.Reader() {
+            @Override
+            public int read(char[] buffer, int offset, int length) {
+                java.util.Arrays.fill(buffer, offset, offset + length, 'x');
+                return length;
+            }
+
+            @Override
+            public void close() {}
+        };
+        CsvLineReader reader = new CsvLineReader(endless);
+        org.assertj.core.api.Assertions.assertThatThrownBy(reader::next).isInstanceOf(MalformedFileException.class)
+                .hasMessage("line 1 is longer than " + CsvLineReader.MAX_PHYSICAL_LINE_CHARS
+                        + " characters: not a CSV file of rows (one without line breaks?)");
+    }
+
     private static List<CsvLineReader.Line> all(CsvLineReader reader) throws Exception {
         List<CsvLineReader.Line> lines = new ArrayList<>();
         for (CsvLineReader.Line line = reader.next(); line != null; line = reader.next()) {
