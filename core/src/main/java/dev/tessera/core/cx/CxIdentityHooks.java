@@ -121,5 +121,8 @@ public final class CxIdentityHooks {
             target.getValue().forEach(record -> cx.attachPending(record, target.getKey()));
             first = false;
         }
+        // what no moved record took (a ticket's steps that followed its new requester here under the first
+        // requester's record) goes where the old id forwards
+        moved.to().keySet().stream().findFirst().ifPresent(forward -> cx.moveRest(moved.from(), forward));
     }
 }

@@ -866,6 +866,52 @@ public final class CxStore {
         throw new IllegalStateException("could not update profile " + from + " after the split");
     }
 
+    /**
+     * After a split or re-resolution moved what follows each record ({@link #splitOff}): moves the
+     * interactions still on the dissolved {@code from} to {@code to} (where the old id forwards), those of
+     * records the profile did not hold itself, such as the steps of a ticket that followed its new requester
+     * onto it under the first requester's record ({@link #followTicketOwners}). Tessera's own notes stay.
+     * Without this they stayed on a dead id, out of every live timeline and metric. Idempotent.
+     *
+     * @return how many interactions moved
+     */
+    public int moveRest(ProfileId from, ProfileId to) {
+        if (from.equals(to)) {
+            return 0;
+        }
+        List<Entry> leaving = new ArrayList<>();
+        redis.hgetall(interactionsKey(from)).forEach((k, json) -> {
+            Interaction i = CxJson.read(json, Interaction.class);
+            if (!InteractionLimits.SYSTEM_SOURCE.equals(i.record().source())) {
+                leaving.add(new Entry(k, i, json));
+            }
+        });
+        if (tombstones != null && !leaving.isEmpty()) {
+            // an erased person's interactions are not carried anywhere: they go with the dead id
+            List<RedisFuture<Long>> erased = leaving.stream().map(e -> tombstones.erasedAsync(e.interaction().record()))
+                    .toList();
+            List<Entry> kept = new ArrayList<>();
+            for (int i = 0; i < leaving.size(); i++) {
+                if (connection.await(erased.get(i)) == 0) {
+                    kept.add(leaving.get(i));
+                }
+            }
+            leaving.clear();
+            leaving.addAll(kept);
+        }
+        if (leaving.isEmpty()) {
+            return 0;
+        }
+        writeFollowing(to, leaving, List.of()); // keeps what the target holds under the same keys
+        List<String> gone = leaving.stream().map(Entry::key).toList();
+        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
+            if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
+                return leaving.size();
+            }
+        }
+        throw new IllegalStateException("could not update profile " + from + " after moving what was left on it");
+    }
+
     private void writeFollowing(ProfileId into, List<Entry> entries, List<String> moments) {
         ProfileId target = into;
         for (int hop = 0; hop < MAX_HOPS; hop++) {

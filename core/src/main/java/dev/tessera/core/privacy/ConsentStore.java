@@ -260,7 +260,9 @@ public final class ConsentStore {
         if (held.isEmpty()) {
             return;
         }
-        apply(into, held, false);
+        // to where {@code into} is now: a concurrent merge may have moved it on (a withdrawal written to
+        // a dead id would be lost, and the person kept in marketing segments)
+        applyFollowing(into, held, () -> profiles.canonical(into));
         redis.del(keys.consent(from));
     }
 
@@ -275,7 +277,7 @@ public final class ConsentStore {
         if (leaving.isEmpty()) {
             return;
         }
-        apply(to, leaving, false);
+        applyFollowing(to, leaving, () -> profiles.canonical(to));
         redis.hdel(keys.consent(from), leaving.stream().map(ConsentEntry::field).toArray(String[]::new));
     }
 

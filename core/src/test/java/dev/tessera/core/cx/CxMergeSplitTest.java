@@ -254,6 +254,32 @@ class CxMergeSplitTest extends CxStoreTestBase {
         }
     }
 
+    /**
+     * A ticket's steps that followed its corrected requester onto his profile keep the first requester's
+     * record: a split of his profile moved what each record held and left them on the dead id.
+     */
+    @Test
+    void aSplitTakesAlongATicketsStepsThatCameUnderAnotherRecord() {
+        person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        SourceRecordId bobCrm = rec("crm", "bob");
+        ProfileId bobs = resolveAndHook(bob, "bob@example.com").profileId();
+        resolveAndHook(bobCrm, "bob@example.com");
+        cx.append(CxFixtures.ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true));
+        cx.append(CxFixtures.ticket(ann, InteractionKind.TICKET_REPLIED, "r", "T-9", T0.minus(Duration.ofHours(4)), false));
+        // the agent names the real requester: delivered again as bob's, the reply follows under ann's record
+        cx.append(CxFixtures.ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true));
+        assertThat(cx.interactions(bobs)).extracting(Interaction::id).containsExactlyInAnyOrder("c", "r");
+
+        SplitResult split = resolver.split(bobs, Set.of(bobCrm), hooks()::afterMoved);
+
+        ProfileId rest = split.remaining().get(0);
+        assertThat(cx.interactions(rest)).extracting(Interaction::id).contains("c", "r");
+        assertThat(cx.metrics(rest).firstResponseLatest()).isEqualTo(Duration.ofHours(1));
+        assertThat(cx.tally(rest)).isEqualTo(cx.calculator().tally(cx.interactions(rest)));
+        assertThat(cx.interactions(bobs)).extracting(Interaction::kind).containsOnly(InteractionKind.PROFILE_SPLIT);
+    }
+
     @Test
     void aSplitMovesTheInteractionsOfTheMovedRecordsAndRecordsTheSplitOnBothSides() {
         ProfileId merged = resolveAndHook(ann, "ann@example.com").profileId();

@@ -214,6 +214,36 @@ class ConsentStoreTest {
         assertThat(consent(gone)).as("the old id answers with the survivor's").isEqualTo(merged);
     }
 
+    /**
+     * Two merges race: one moves B into A, and before its timeline and consent follow, another merges A into
+     * C. B's withdrawal must reach C, not A's dead key (where it counted for no one).
+     */
+    @Test
+    void statementsMovedIntoAProfileMergedAwayMeanwhileReachWhereItWent() {
+        CustomerRecord shop = person("shop", "ann-1", "ann@example.com", "+447700900001", "Ann", "Smith", Map.of());
+        CustomerRecord crm = new CustomerRecord(new SourceRecordId("crm", "A-9"), T0.minusSeconds(3600),
+                List.of(new Identifier(IdentifierType.EMAIL, "ann.smith@work.example")), Map.of());
+        ProfileId a = f.ingest(shop).profileId();
+        ProfileId b = f.ingest(crm).profileId();
+        f.cx.append(consentChange(crm.id(), "c1", T0.minusSeconds(100), "marketing", "email", "withdrawn"));
+        // A is merged into another profile C (its consent moved already), then B's statements arrive for A
+        CustomerRecord other = new CustomerRecord(new SourceRecordId("crm", "A-11"), T0.minusSeconds(7200),
+                List.of(new Identifier(IdentifierType.EMAIL, "ann.private@example.org")), Map.of());
+        ProfileId c = f.ingest(other).profileId();
+        Resolution aIntoC = f.ingest(new CustomerRecord(new SourceRecordId("crm", "A-12"), T0,
+                List.of(new Identifier(IdentifierType.EMAIL, "ann@example.com"),
+                        new Identifier(IdentifierType.EMAIL, "ann.private@example.org")), Map.of()));
+        assertThat(aIntoC.merged()).containsExactly(c.compareTo(a) < 0 ? a : c);
+        ProfileId survivor = aIntoC.profileId();
+        ProfileId dead = survivor.equals(a) ? c : a;
+
+        f.cx.consent().absorb(b, dead);
+
+        assertThat(f.cx.consent().stored(dead)).isEmpty();
+        assertThat(consent(survivor).allows("marketing", ConsentChannel.EMAIL)).isFalse();
+        assertThat(f.cx.consent().stored(b)).isEmpty();
+    }
+
     @Test
     void aSplitMovesStatementsWithTheirRecordsAndKeepsAgentStatementsWithTheRemainingProfile() {
         CustomerRecord shop = person("shop", "ann-1", "ann@example.com", "+447700900001", "Ann", "Smith", Map.of());
