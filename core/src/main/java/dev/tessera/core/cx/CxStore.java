@@ -783,6 +783,21 @@ public final class CxStore {
      * @return how many interactions were copied (0 when re-run after a completed absorb)
      * @throws IllegalStateException when {@code from} was already absorbed into another profile
      */
+    /**
+     * Finishes a merge's timeline move if the process that merged did not: {@code from} (merged away) is
+     * absorbed into the profile an earlier absorb named (it may forward on since: the copy follows), else
+     * into {@code live}. Nothing happens when there is nothing under {@code from} and no absorb was begun.
+     *
+     * @return how many interactions were copied
+     */
+    public int followMerged(ProfileId from, ProfileId live) {
+        String begun = redis.hget(movesKey(from), "profile");
+        if (begun == null && redis.exists(interactionsKey(from)) == 0 && redis.exists(consent().keyOf(from)) == 0) {
+            return 0; // nothing followed it: no interactions, no consent
+        }
+        return absorb(from, begun != null ? new ProfileId(begun) : live);
+    }
+
     public int absorb(ProfileId from, ProfileId into) {
         if (from.equals(into)) {
             throw new IllegalArgumentException("a profile cannot absorb itself");

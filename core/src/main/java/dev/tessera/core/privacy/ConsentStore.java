@@ -288,6 +288,11 @@ public final class ConsentStore {
         return profiles.canonical(id).map(live -> new ConsentState(stored(live)));
     }
 
+    /** The key holding exactly this profile id's statements. */
+    public String keyOf(ProfileId id) {
+        return keys.consent(id);
+    }
+
     /** The statements stored under exactly this profile id (no forwarding followed). */
     public List<ConsentEntry> stored(ProfileId id) {
         return storedLater(id).get();

@@ -52,6 +52,7 @@ class ProfileController {
     /** Name matches considered per search: a prefix matching more should be made longer. */
     static final int MAX_NAME_MATCHES = 1000;
     private static final int MAX_EMAIL = 254;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileController.class);
     private static final int MAX_PHONE = 40;
     private static final int MAX_NAME = 200;
 
@@ -234,7 +235,14 @@ class ProfileController {
             Resolution merged = resolver.merge(target, new ProfileId(request.other()),
                     new MergeDecision(caller.getName(), request.reason().strip(), Instant.now()), request.overrides(),
                     true); // the ids as the caller saw them: one that forwards now is refused, not followed
-            cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
+            try {
+                cxHooks.afterMerge(merged); // the survivor absorbs the other timeline
+            } catch (RuntimeException e) {
+                // the merge is done (answering 409 would have the agent retry a merge that happened): what
+                // follows it is finished from the change feed (MergeFollowFeed)
+                log.warn("Merge into profile {} done; its timeline follow-up failed ({}) and is left to the change feed",
+                        merged.profileId(), e.getClass().getSimpleName());
+            }
             List<String> away = merged.merged().stream().map(ProfileId::value).toList();
             audit.record(caller, ReadAudit.MERGE, merged.profileId().value(), List.of(),
                     "POST /api/v1/profiles/{id}/merge, merged away " + String.join(", ", away)

@@ -112,6 +112,13 @@ class StorageConfiguration {
         return new SegmentFeed(RedisConnection.open(properties.redis().settings()), engine, service);
     }
 
+    /** Finishes a merge's timeline move that its process left undone, from the change feed (its own connection). */
+    @Bean
+    dev.tessera.profile.cx.MergeFollowFeed mergeFollowFeed(ProfileStore store, CxStore cx,
+            ProfileServiceProperties properties) {
+        return new dev.tessera.profile.cx.MergeFollowFeed(RedisConnection.open(properties.redis().settings()), store, cx);
+    }
+
     @Bean
     HealthIndicator redisHealthIndicator(RedisConnection connection) {
         return () -> connection.ping() ? Health.up().build() : Health.down().withDetail("redis", "no PONG").build();

@@ -197,6 +197,31 @@ class PrivacyApiIT {
         assertThat(export.json().at("/profile/golden/first_name/value").asString()).isEqualTo("Olive");
     }
 
+    /**
+     * The process that merged two profiles stopped before their timelines followed (its write done, its
+     * absorb not): the profile service finishes it from the change feed, consent included.
+     */
+    @Test
+    void aMergeWhoseProcessStoppedBeforeTheTimelineFollowedIsFinishedFromTheChangeFeed() throws Exception {
+        CustomerRecord bobRecord = new CustomerRecord(new SourceRecordId("crm", "bob-8"), Instant.parse("2026-01-03T00:00:00Z"),
+                List.of(new Identifier(IdentifierType.EMAIL, "bob.keller@example.org")), Map.of("first_name", "Bob"));
+        ProfileId bob = resolver.resolve(bobRecord).profileId(); // older: it survives
+        Thread.sleep(5);
+        ProfileId olive = seedOlive(); // an order and a marketing grant
+        assertThat(cx.interactions(olive)).isNotEmpty();
+
+        Resolution merged = resolver.merge(olive, bob, new dev.tessera.core.model.MergeDecision("agent-2",
+                "same person, confirmed", Instant.parse("2026-01-04T00:00:00Z")));
+        // no hooks.afterMerge(merged): as if the process had stopped right here
+        assertThat(merged.merged()).containsExactly(olive);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> cx.interactions(bob).stream().anyMatch(i -> i.id().equals("o-1")));
+        assertThat(cx.metrics(bob).orders()).isEqualTo(1);
+        assertThat(cx.consent().find(bob).orElseThrow().statements()).isNotEmpty();
+        assertThat(cx.consent().stored(olive)).isEmpty();
+    }
+
     @Test
     void anAdminErasesThePersonWithAReasonAndTheSameRecordIsRefusedAfterwards() throws Exception {
         ProfileId p = seedOlive();
