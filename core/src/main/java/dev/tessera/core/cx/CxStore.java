@@ -791,10 +791,10 @@ public final class CxStore {
      * @return how many interactions were copied
      */
     public int followMerged(ProfileId from, ProfileId live) {
-        String begun = redis.hget(movesKey(from), "profile");
-        if (begun == null && redis.exists(interactionsKey(from)) == 0 && redis.exists(consent().keyOf(from)) == 0) {
-            return 0; // nothing followed it: no interactions, no consent
+        if (redis.exists(interactionsKey(from)) == 0 && redis.exists(consent().keyOf(from)) == 0) {
+            return 0; // nothing left under it: moved already (the usual case), or nothing ever followed it
         }
+        String begun = redis.hget(movesKey(from), "profile");
         return absorb(from, begun != null ? new ProfileId(begun) : live);
     }
 
@@ -810,7 +810,14 @@ public final class CxStore {
         connection.await(stamp);
         List<KeyValue<String, String>> values = connection.await(marked);
         if (!into.value().equals(values.get(0).getValue())) {
-            throw new IllegalStateException("profile " + from + " was absorbed into another profile already");
+            // begun into a profile that has been merged on into this one since (the change feed's follow-up
+            // and the merging process can both get here): the same move, continued where it was begun
+            ProfileId begun = new ProfileId(values.get(0).getValue());
+            Optional<ProfileId> there = profiles.canonical(begun);
+            if (there.isEmpty() || !there.equals(profiles.canonical(into))) {
+                throw new IllegalStateException("profile " + from + " was absorbed into another profile already");
+            }
+            into = begun; // what is copied there follows its forward
         }
         Instant at = Instant.ofEpochMilli(Long.parseLong(values.get(1).getValue()));
 

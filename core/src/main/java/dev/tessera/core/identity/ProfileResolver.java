@@ -136,6 +136,13 @@ public final class ProfileResolver implements IdentityResolver {
         return golden.golden(records);
     }
 
+    /** Files a profile under these settings' blocking keys of its records (index entries are idempotent). */
+    public void indexUnder(ProfileId id, List<CustomerRecord> records) {
+        Set<String> blocks = new LinkedHashSet<>();
+        records.forEach(r -> blocks.addAll(policy.blockingKeys(r)));
+        store.index(id, List.of(), List.of(), List.of(), blocks);
+    }
+
     /**
      * Brings a profile whose records stay together up to these settings: its golden record (survivorship
      * rules, claimed sources) and its identifier and blocking-key index entries. A re-resolution's apply
@@ -822,6 +829,9 @@ public final class ProfileResolver implements IdentityResolver {
             to.put(target, homes.getOrDefault(target, new LinkedHashSet<>()));
             homes.forEach(to::putIfAbsent);
             followUp.accept(new ReResolution.Moved(id, to, merged));
+        } else if (!merged.isEmpty()) {
+            // every record refused (erased meanwhile): what was merged on the way still follows
+            followUp.accept(new ReResolution.Moved(id, Map.of(), merged));
         }
         store.releaseDissolved(id);
     }
@@ -947,11 +957,6 @@ public final class ProfileResolver implements IdentityResolver {
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
             Profile a = store.find(first).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + first));
             Profile b = store.find(second).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + second));
-            if (attempt > 0 && a.id().equals(b.id())) {
-                // the decisions written by an earlier attempt made a concurrent resolution merge them: done
-                ProfileId away = a.id().equals(first) ? second : first;
-                return new Resolution(a.id(), Outcome.MERGED, List.of(away));
-            }
             if (exactIds && (!a.id().equals(first) || !b.id().equals(second))) {
                 throw new java.util.ConcurrentModificationException("a profile forwards elsewhere now");
             }
@@ -971,16 +976,6 @@ public final class ProfileResolver implements IdentityResolver {
             }
             refuseMergeConflicts(kept.get(0).id(), kept.stream().map(CustomerRecord::id).toList(),
                     moved.stream().map(CustomerRecord::id).toList());
-            // the decisions first: a process stopped after the merge's write and before them would leave the
-            // records together with nothing to keep them so (a later split or re-resolution parts them again);
-            // decisions without the merge are what the agent asked for, and any resolution enforces them
-            SourceRecordId anchor = kept.get(0).id();
-            for (CustomerRecord m : moved) {
-                store.addMustLink(anchor, m.id(), decision);
-                for (CustomerRecord k : kept) {
-                    store.removeCannotLink(k.id(), m.id());
-                }
-            }
             Map<SourceRecordId, CustomerRecord> records = new LinkedHashMap<>();
             kept.forEach(r -> records.put(r.id(), r));
             moved.forEach(r -> records.put(r.id(), r));
@@ -1014,6 +1009,15 @@ public final class ProfileResolver implements IdentityResolver {
             }
             store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
             store.unindex(absorbed.id(), absorbed.identifiers(), movedBlocks);
+            // after the merge, not before: a merge refused after its decisions were written (a profile
+            // forwards elsewhere now) would leave must-links the agent was told did not happen
+            SourceRecordId anchor = kept.get(0).id();
+            for (CustomerRecord m : moved) {
+                store.addMustLink(anchor, m.id(), decision);
+                for (CustomerRecord k : kept) {
+                    store.removeCannotLink(k.id(), m.id());
+                }
+            }
             store.publishChange(absorbed.id(), "merged-away");
             store.publishChange(survivor.id(), "merged");
             return new Resolution(survivor.id(), Outcome.MERGED, List.of(absorbed.id()));

@@ -284,9 +284,17 @@ public final class ReResolution {
             }
         }
         // the profiles whose records stay together: golden record and index entries under the new settings
+        // (decided from the snapshot; only those whose golden record differs are read and written again)
+        Map<ProfileId, List<CustomerRecord>> held = new HashMap<>();
+        before.records().forEach(r -> held.computeIfAbsent(before.home().get(r.id()), k -> new ArrayList<>()).add(r));
         int refreshed = 0;
         for (ProfileId id : plan.unchanged()) {
-            refreshed += resolver.refresh(id) ? 1 : 0;
+            List<CustomerRecord> records = held.getOrDefault(id, List.of());
+            if (resolver.goldenOf(records).equals(before.golden().get(id))) {
+                resolver.indexUnder(id, records); // new blocking keys only: nothing else differs
+            } else {
+                refreshed += resolver.refresh(id) ? 1 : 0;
+            }
         }
         progress.accept("golden record: changed for " + refreshed + " profile(s) whose records stayed together");
         Map<SourceRecordId, ProfileId> after = clustering(live, before.home().keySet());

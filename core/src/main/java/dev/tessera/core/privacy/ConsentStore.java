@@ -216,6 +216,23 @@ public final class ConsentStore {
         return Optional.empty();
     }
 
+    /**
+     * Stores statements moving with a merge or split on {@code target}, or where it forwards now (a
+     * concurrent merge moved it on: written to the dead id, a withdrawal counted for no one). When no live
+     * profile stands for it at the moment (dissolved by a split in progress, its follow-up still to come),
+     * they go under its own key as before: that follow-up carries them on.
+     */
+    private void applyToWhereItIs(ProfileId target, List<ConsentEntry> entries) {
+        Optional<ProfileId> live = Optional.of(target);
+        for (int hop = 0; hop < MAX_HOPS && live.isPresent(); hop++) {
+            if (apply(live.get(), entries, true) >= 0) {
+                return;
+            }
+            live = profiles.canonical(target);
+        }
+        apply(target, entries, false);
+    }
+
     private int applyFollowing(ProfileId start, List<ConsentEntry> entries, Supplier<Optional<ProfileId>> lookup) {
         Optional<ProfileId> target = Optional.of(start);
         for (int hop = 0; hop < MAX_HOPS && target.isPresent(); hop++) {
@@ -262,7 +279,7 @@ public final class ConsentStore {
         }
         // to where {@code into} is now: a concurrent merge may have moved it on (a withdrawal written to
         // a dead id would be lost, and the person kept in marketing segments)
-        applyFollowing(into, held, () -> profiles.canonical(into));
+        applyToWhereItIs(into, held);
         redis.del(keys.consent(from));
     }
 
@@ -277,7 +294,7 @@ public final class ConsentStore {
         if (leaving.isEmpty()) {
             return;
         }
-        applyFollowing(to, leaving, () -> profiles.canonical(to));
+        applyToWhereItIs(to, leaving);
         redis.hdel(keys.consent(from), leaving.stream().map(ConsentEntry::field).toArray(String[]::new));
     }
 

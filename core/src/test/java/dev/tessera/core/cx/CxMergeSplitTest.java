@@ -280,6 +280,37 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.interactions(bobs)).extracting(Interaction::kind).containsOnly(InteractionKind.PROFILE_SPLIT);
     }
 
+    /**
+     * Two follow-ups of one merge: the change feed's moved C's timeline into B (the profile it was merged
+     * into), the merging process, whose batch merged B into A as well, moves it into A. The same move:
+     * continued, not refused.
+     */
+    @Test
+    void aMoveBegunIntoAProfileMergedOnSinceIsContinuedNotRefused() {
+        ProfileId a = resolveAndHook(rec("crm", "a"), "x@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        ProfileId b = resolveAndHook(rec("crm", "b"), "y@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        SourceRecordId cRecord = rec("crm", "c");
+        ProfileId c = resolveAndHook(cRecord, "z@example.com").profileId();
+        cx.append(order(cRecord, "o-c", T0.minus(Duration.ofDays(1)), "5", "EUR"));
+        // merges written, their follow-ups not yet run
+        assertThat(resolver.resolve(new CustomerRecord(rec("crm", "bc"), T0, List.of(
+                new Identifier(IdentifierType.EMAIL, "y@example.com"), new Identifier(IdentifierType.EMAIL, "z@example.com")),
+                Map.of())).merged()).containsExactly(c);
+        assertThat(resolver.resolve(new CustomerRecord(rec("crm", "ab"), T0, List.of(
+                new Identifier(IdentifierType.EMAIL, "x@example.com"), new Identifier(IdentifierType.EMAIL, "y@example.com")),
+                Map.of())).merged()).containsExactly(b);
+
+        assertThat(cx.absorb(c, b)).as("the feed, right after the first merge: into B").isEqualTo(1);
+        assertThat(cx.absorb(c, a)).as("the process: into A, where B went since").isZero();
+        cx.absorb(b, a);
+
+        assertThat(cx.interactions(a)).extracting(Interaction::id).contains("o-c");
+        assertThat(cx.metrics(a).orders()).isEqualTo(1);
+        assertThat(cx.followMerged(c, a)).as("nothing left: nothing done").isZero();
+    }
+
     @Test
     void aSplitMovesTheInteractionsOfTheMovedRecordsAndRecordsTheSplitOnBothSides() {
         ProfileId merged = resolveAndHook(ann, "ann@example.com").profileId();

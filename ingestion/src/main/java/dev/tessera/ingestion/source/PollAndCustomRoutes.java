@@ -128,18 +128,19 @@ class PollAndCustomRoutes extends RouteBuilder {
         ready.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
         int limit = ready.source().poll().maxBytes();
         java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request.GET().build(),
-                info -> info.statusCode() == 200 ? new LimitedBody(limit)
-                        : HttpResponse.BodySubscribers.replacing(new byte[0]));
+                // another status: its body is not read (a stalled error page would read as a timeout)
+                info -> new LimitedBody(info.statusCode() == 200 ? limit : 0));
         HttpResponse<byte[]> response;
         try {
             response = sent.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            sent.cancel(true); // gives the connection up
             activity.failed(name, "poll timed out: the page was not complete within poll.timeout (" + timeout + ")");
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
             activity.failed(name, "poll failed: " + e.getCause().getClass().getSimpleName());
             return null;
+        } finally {
+            sent.cancel(true); // a request not done (timed out, the route stopping) gives its connection up
         }
         if (response.statusCode() != 200) {
             activity.failed(name, "poll answered HTTP " + response.statusCode());

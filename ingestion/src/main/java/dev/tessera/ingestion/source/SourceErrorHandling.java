@@ -47,6 +47,7 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
                 .end();
         routeConfiguration(FOLDER_ID)
                 .onException(RedisException.class)
+                        .onWhen(exchange -> isOutage(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
                         // an outage of the store is waited out: giving up moved a half-imported file aside
                         // (webhooks answer 5xx instead, so that the vendor retries: they keep ID's five)
                         .maximumRedeliveries(-1).redeliveryDelay(firstRetryDelayMs).useExponentialBackOff().backOffMultiplier(2)
@@ -71,6 +72,27 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
 
     private static String rejected(Exchange exchange) {
         return "file rejected: " + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage();
+    }
+
+    /**
+     * True for a store outage that passes: no connection, a timeout, or Redis saying it cannot serve yet
+     * (loading, busy script, cluster failover). An error Redis gives every time (a wrong type, a script
+     * error, out of memory) is a defect: retried for ever it would hold the folder route on one file.
+     */
+    static boolean isOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisConnectionException
+                    || t instanceof io.lettuce.core.RedisCommandTimeoutException
+                    || t instanceof io.lettuce.core.RedisCommandInterruptedException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
+                    && t.getMessage().matches("(?s)(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY).*")) {
+                return true;
+            }
+        }
+        return e instanceof RedisException && e.getCause() == null && !(e instanceof io.lettuce.core.RedisCommandExecutionException);
     }
 
     /** Longest wait between two attempts while the store is unreachable. */

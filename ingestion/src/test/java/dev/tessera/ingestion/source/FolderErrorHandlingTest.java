@@ -94,6 +94,26 @@ class FolderErrorHandlingTest {
         });
     }
 
+    @Test
+    void anErrorRedisGivesEveryTimeIsADefectNotAnOutageToWaitOut() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        start(attempts, new io.lettuce.core.RedisCommandExecutionException(
+                "WRONGTYPE Operation against a key holding the wrong kind of value"), 1000);
+        Files.writeString(inbox.resolve("contacts.csv"), "id,email\n1,a@example.com\n");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> files(inbox.resolve(".failed")) == 1);
+        assertThat(attempts.get()).isEqualTo(1);
+        assertThat(deadLetters.list("source-test", 0, 10)).singleElement()
+                .satisfies(d -> assertThat(d.reason()).startsWith("file not imported: RedisCommandExecutionException"));
+        // what passes is waited out
+        assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisCommandExecutionException(
+                "LOADING Redis is loading the dataset in memory"))).isTrue();
+        assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisException("Connection closed"))).isTrue();
+        assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisCommandTimeoutException("Command timed out"))).isTrue();
+        assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisCommandExecutionException("OOM command not allowed")))
+                .isFalse();
+    }
+
     private static long files(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             return 0;

@@ -38,10 +38,6 @@ final class CsvRecordMapper {
     private final int columns;
     private final Map<String, Integer> index;
 
-    /** What a column name looks like: quoted in errors. Anything else (an email, a number) is not repeated. */
-    private static final java.util.regex.Pattern COLUMN_NAME =
-            java.util.regex.Pattern.compile("[\\p{L}_][\\p{L}\\p{N} _.\\-]{0,63}");
-
     CsvRecordMapper(String source, Mapping mapping, Identifiers identifiers, char delimiter, String headerLine) {
         this.source = source;
         this.mapping = mapping;
@@ -60,7 +56,7 @@ final class CsvRecordMapper {
             Integer first = index.putIfAbsent(header.get(i), i);
             if (first != null) {
                 // a file without a header line has a data row here: name the places, not a customer's email
-                String name = COLUMN_NAME.matcher(header.get(i)).matches() ? "'" + header.get(i) + "' " : "";
+                String name = mappedColumns().contains(header.get(i)) ? "'" + header.get(i) + "' " : "";
                 throw new MalformedFileException("the header names column " + name + "twice (columns " + (first + 1)
                         + " and " + (i + 1) + ")");
             }
