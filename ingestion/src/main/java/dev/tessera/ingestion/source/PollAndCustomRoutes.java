@@ -223,7 +223,11 @@ class PollAndCustomRoutes extends RouteBuilder {
             throw new IllegalArgumentException("header " + SOURCE_HEADER
                     + " must name an enabled source of transport custom");
         }
-        byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
+        byte[] body;
+        // never more than the source's limit (and one byte to tell) in memory: the intake refuses larger ones
+        try (java.io.InputStream in = exchange.getIn().getMandatoryBody(java.io.InputStream.class)) {
+            body = in.readNBytes(ready.source().maxPayloadBytes() + 1);
+        }
         String route = exchange.getFromRouteId() == null ? "custom" : exchange.getFromRouteId();
         String from = exchange.getFromRouteId();
         if (from != null && !from.equals(INTAKE_ROUTE) && !from.startsWith("source-")) {

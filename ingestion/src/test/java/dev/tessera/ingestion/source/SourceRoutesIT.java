@@ -614,6 +614,19 @@ class SourceRoutesIT {
         assertThat(get("/api/v1/profiles?email=big.export.1@example.com").get("count").asInt()).isZero();
     }
 
+    @Test
+    void aCustomRoutesPayloadAboveTheLimitIsRefusedAsOversized() {
+        byte[] huge = new byte[3 * 1024 * 1024]; // above the default 1 MiB of a source
+        java.util.Arrays.fill(huge, (byte) ' ');
+        org.apache.camel.Exchange sent = camel.send("direct:tessera-intake", exchange -> {
+            exchange.getIn().setHeader(PollAndCustomRoutes.SOURCE_HEADER, "custom-events");
+            exchange.getIn().setBody(new java.io.ByteArrayInputStream(huge));
+        });
+        assertThat(sent.getException()).isInstanceOfSatisfying(
+                dev.tessera.ingestion.format.PayloadRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(dev.tessera.ingestion.format.PayloadRejectedException.Reason.OVERSIZED));
+    }
+
     private void importJson(String source, String name, String content) throws IOException {
         Path done = inboxes.resolve(source).resolve(".done");
         long before = listJson(done);
