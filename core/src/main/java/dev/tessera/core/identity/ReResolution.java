@@ -284,16 +284,23 @@ public final class ReResolution {
             }
         }
         // the profiles whose records stay together: golden record and index entries under the new settings
-        // (decided from the snapshot; only those whose golden record differs are read and written again)
-        Map<ProfileId, List<CustomerRecord>> held = new HashMap<>();
-        before.records().forEach(r -> held.computeIfAbsent(before.home().get(r.id()), k -> new ArrayList<>()).add(r));
+        // (read again in batches, as they are now; only those whose golden record differs are written)
         int refreshed = 0;
-        for (ProfileId id : plan.unchanged()) {
-            List<CustomerRecord> records = held.getOrDefault(id, List.of());
-            if (resolver.goldenOf(records).equals(before.golden().get(id))) {
-                resolver.indexUnder(id, records); // new blocking keys only: nothing else differs
-            } else {
-                refreshed += resolver.refresh(id) ? 1 : 0;
+        List<ProfileId> unchanged = plan.unchanged();
+        for (int from = 0; from < unchanged.size(); from += BATCH) {
+            List<ProfileId> batch = unchanged.subList(from, Math.min(unchanged.size(), from + BATCH));
+            Map<ProfileId, ProfileStore.Loaded> now = live.loadLive(batch); // merged, split or erased since: left
+            for (ProfileId id : batch) {
+                ProfileStore.Loaded current = now.get(id);
+                if (current == null || !current.profile().id().equals(id)) {
+                    continue;
+                }
+                List<CustomerRecord> records = current.records();
+                if (resolver.goldenOf(records).equals(current.profile().golden())) {
+                    resolver.indexUnder(id, records); // new blocking keys only: nothing else differs
+                } else {
+                    refreshed += resolver.refresh(id) ? 1 : 0;
+                }
             }
         }
         progress.accept("golden record: changed for " + refreshed + " profile(s) whose records stayed together");

@@ -219,8 +219,9 @@ public final class ConsentStore {
     /**
      * Stores statements moving with a merge or split on {@code target}, or where it forwards now (a
      * concurrent merge moved it on: written to the dead id, a withdrawal counted for no one). When no live
-     * profile stands for it at the moment (dissolved by a split in progress, its follow-up still to come),
-     * they go under its own key as before: that follow-up carries them on.
+     * profile stands for it at the moment and it is dissolved with its records held (a split in progress,
+     * its follow-up still to come), they go under its own key: that follow-up carries them on. Otherwise
+     * (erased) they are dropped with the person.
      */
     private void applyToWhereItIs(ProfileId target, List<ConsentEntry> entries) {
         Optional<ProfileId> live = Optional.of(target);
@@ -230,7 +231,10 @@ public final class ConsentStore {
             }
             live = profiles.canonical(target);
         }
-        apply(target, entries, false);
+        if (!profiles.dissolvedRecords(target).isEmpty()) {
+            apply(target, entries, false); // dissolved, its records held: the follow-up carries them on
+        }
+        // otherwise erased (or every record of it erased meanwhile): an erased person's statements go
     }
 
     private int applyFollowing(ProfileId start, List<ConsentEntry> entries, Supplier<Optional<ProfileId>> lookup) {

@@ -46,7 +46,9 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
                         .process(exchange -> recordFailedFile(exchange, rejected(exchange)))
                 .end();
         routeConfiguration(FOLDER_ID)
-                .onException(RedisException.class)
+                // Exception, not RedisException: Camel picks a clause by the innermost cause first, and a
+                // connection lost mid-command is a RedisException around an IOException
+                .onException(Exception.class)
                         .onWhen(exchange -> isOutage(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
                         // an outage of the store is waited out: giving up moved a half-imported file aside
                         // (webhooks answer 5xx instead, so that the vendor retries: they keep ID's five)
@@ -60,6 +62,7 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
                         .process(exchange -> recordFailedFile(exchange, rejected(exchange)))
                 .end()
                 .onException(Exception.class)
+                        .onWhen(exchange -> !isOutage(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
                         .logExhaustedMessageHistory(false)
                         .process(exchange -> recordFailedFile(exchange, "file not imported: "
                                 + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName()
@@ -80,19 +83,24 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
      * error, out of memory) is a defect: retried for ever it would hold the folder route on one file.
      */
     static boolean isOutage(Throwable e) {
+        boolean redis = false;
+        boolean lost = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+                // an error Redis answered: an outage only while it cannot serve (loading, failover, disk)
+                return t.getMessage() != null
+                        && t.getMessage().matches("(?s)(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY|MISCONF).*");
+            }
             if (t instanceof io.lettuce.core.RedisConnectionException
                     || t instanceof io.lettuce.core.RedisCommandTimeoutException
-                    || t instanceof io.lettuce.core.RedisCommandInterruptedException
-                    || t instanceof java.io.IOException) {
+                    || t instanceof io.lettuce.core.RedisCommandInterruptedException) {
                 return true;
             }
-            if (t instanceof io.lettuce.core.RedisCommandExecutionException && t.getMessage() != null
-                    && t.getMessage().matches("(?s)(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY).*")) {
-                return true;
-            }
+            redis |= t instanceof RedisException;
+            lost |= t instanceof java.io.IOException;
         }
-        return e instanceof RedisException && e.getCause() == null && !(e instanceof io.lettuce.core.RedisCommandExecutionException);
+        // a RedisException around a lost connection, or a bare one ("Connection closed")
+        return redis && (lost || e instanceof RedisException && e.getCause() == null);
     }
 
     /** Longest wait between two attempts while the store is unreachable. */

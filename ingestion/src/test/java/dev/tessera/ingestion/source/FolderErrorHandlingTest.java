@@ -69,7 +69,8 @@ class FolderErrorHandlingTest {
     @Test
     void aStoreOutageLongerThanFiveAttemptsLeavesTheFileInTheInboxUntilItIsImported() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        start(attempts, new RedisConnectionException("Unable to connect to localhost:6379"), 8);
+        // as lettuce throws when Redis restarts with a command in flight: a RedisException around an IOException
+        start(attempts, new io.lettuce.core.RedisException(new java.io.IOException("Connection reset by peer")), 8);
         Files.writeString(inbox.resolve("contacts.csv"), "id,email\n1,a@example.com\n");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> files(inbox.resolve(".done")) == 1);
@@ -109,6 +110,9 @@ class FolderErrorHandlingTest {
         assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisCommandExecutionException(
                 "LOADING Redis is loading the dataset in memory"))).isTrue();
         assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisException("Connection closed"))).isTrue();
+        assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisException(new java.io.IOException("reset")))).isTrue();
+        assertThat(SourceErrorHandling.isOutage(new java.io.IOException("disk"))).as("not the store").isFalse();
+        assertThat(SourceErrorHandling.isOutage(new IllegalStateException("x"))).isFalse();
         assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisCommandTimeoutException("Command timed out"))).isTrue();
         assertThat(SourceErrorHandling.isOutage(new io.lettuce.core.RedisCommandExecutionException("OOM command not allowed")))
                 .isFalse();
