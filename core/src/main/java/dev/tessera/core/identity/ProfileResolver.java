@@ -954,9 +954,17 @@ public final class ProfileResolver implements IdentityResolver {
      */
     public Resolution merge(ProfileId first, ProfileId second, MergeDecision decision, boolean overrideKeptApart,
             boolean exactIds) {
+        List<CustomerRecord> tried = null; // the records of the attempt before: {kept anchor, moved...}
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
             Profile a = store.find(first).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + first));
             Profile b = store.find(second).orElseThrow(() -> new java.util.NoSuchElementException("no profile " + second));
+            if (tried != null && a.id().equals(b.id())) {
+                // matching merged the two while this attempt wrote: the agent's decision is still recorded,
+                // so that a later split or re-resolution does not part them
+                SourceRecordId anchor = tried.get(0).id();
+                tried.subList(1, tried.size()).forEach(m -> store.addMustLink(anchor, m.id(), decision));
+                return new Resolution(a.id(), Outcome.MERGED, List.of(a.id().equals(first) ? second : first));
+            }
             if (exactIds && (!a.id().equals(first) || !b.id().equals(second))) {
                 throw new java.util.ConcurrentModificationException("a profile forwards elsewhere now");
             }
@@ -976,6 +984,9 @@ public final class ProfileResolver implements IdentityResolver {
             }
             refuseMergeConflicts(kept.get(0).id(), kept.stream().map(CustomerRecord::id).toList(),
                     moved.stream().map(CustomerRecord::id).toList());
+            tried = new ArrayList<>();
+            tried.add(kept.get(0));
+            tried.addAll(moved);
             Map<SourceRecordId, CustomerRecord> records = new LinkedHashMap<>();
             kept.forEach(r -> records.put(r.id(), r));
             moved.forEach(r -> records.put(r.id(), r));
