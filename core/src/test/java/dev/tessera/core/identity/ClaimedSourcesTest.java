@@ -232,6 +232,65 @@ class ClaimedSourcesTest {
         assertThat(stitched.merged()).containsExactly(second);
     }
 
+    /**
+     * Forty people, each with a CRM record and a phone-only support-desk record, and forty forged answers
+     * each pairing one person's name and email with the next person's phone number, resolved by four
+     * threads in a random order: no person's CRM record ever shares a profile with the next one's support
+     * record, nor with another CRM record. Trusted, the answers join them (run with {@code TRUSTED} below).
+     */
+    @Test
+    void underConcurrencyNoOrderLetsClaimedRecordsJoinPeople() throws Exception {
+        assertThat(joinedPeople(resolver(CLAIMED))).isZero();
+        RedisTestSupport.flush();
+        assertThat(joinedPeople(resolver(TRUSTED))).as("the forged answers, trusted").isPositive();
+    }
+
+    /** How many people the forged answers joined with the next person, resolved by four threads. */
+    private int joinedPeople(ProfileResolver resolver) throws Exception {
+        String[] first = {"Anna", "Bruno", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas"};
+        String[] last = {"Berg", "Costa", "Dahl", "Evans", "Fischer"};
+        int n = 40;
+        List<CustomerRecord> crm = new ArrayList<>();
+        List<CustomerRecord> support = new ArrayList<>();
+        List<CustomerRecord> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            crm.add(record("crm", "p" + i, AT, List.of("person" + i + "@example.com"),
+                    "first_name", first[i % first.length], "last_name", last[(i / first.length) % last.length],
+                    "birth_date", (1960 + i) + "-0" + (1 + i % 9) + "-1" + (i % 9), "city", "London"));
+            support.add(record("support", "u" + i, AT, List.of(phone(i))));
+        }
+        for (int i = 0; i < n; i++) {
+            all.add(record("survey", "f" + i, LATER, List.of("person" + i + "@example.com", phone((i + 1) % n)),
+                    "first_name", crm.get(i).attributes().get("first_name")));
+        }
+        all.addAll(crm);
+        all.addAll(support);
+        java.util.Collections.shuffle(all, new java.util.Random(7));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (CustomerRecord record : all) {
+                done.add(pool.submit(() -> resolver.resolve(record)));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        int joined = 0;
+        java.util.Set<ProfileId> homes = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            joined += home(crm.get(i)).equals(home(support.get((i + 1) % n))) ? 1 : 0;
+            joined += homes.add(home(crm.get(i))) ? 0 : 1;
+        }
+        return joined;
+    }
+
+    private static String phone(int i) {
+        return String.format(java.util.Locale.ROOT, "07700 9%05d", 10_000 + i * 37);
+    }
+
     private ProfileId home(CustomerRecord record) {
         return store.findBySource(record.id()).orElseThrow();
     }
