@@ -497,24 +497,40 @@ public final class CxStore {
 
     /** Moves a ticket's interactions from one live profile to another (as a split moves a record's). */
     private void moveTicket(String ticket, ProfileId from, ProfileId to) {
+        move(from, to, moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
+                && calculator.ticketKey(i).equals(ticket)), "its ticket moved");
+    }
+
+    /** The interactions under {@code from} that {@code which} takes. */
+    private List<Entry> moving(ProfileId from, java.util.function.Predicate<Interaction> which) {
         List<Entry> leaving = new ArrayList<>();
         redis.hgetall(interactionsKey(from)).forEach((key, json) -> {
             Interaction i = CxJson.read(json, Interaction.class);
-            if (i.attributes().containsKey(settings.ticketIdAttribute()) && calculator.ticketKey(i).equals(ticket)) {
+            if (which.test(i)) {
                 leaving.add(new Entry(key, i, json));
             }
         });
+        return leaving;
+    }
+
+    /**
+     * Moves these interactions of {@code from} to {@code to} (keeping what {@code to} holds under the same
+     * keys), then takes them off {@code from}.
+     *
+     * @return how many moved
+     */
+    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after) {
         if (leaving.isEmpty()) {
-            return;
+            return 0;
         }
-        writeFollowing(to, leaving, List.of()); // keeps what the new profile holds under the same keys
+        writeFollowing(to, leaving, List.of());
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
             if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
-                return;
+                return leaving.size();
             }
         }
-        throw new IllegalStateException("could not update profile " + from + " after its ticket moved");
+        throw new IllegalStateException("could not update profile " + from + " after " + after);
     }
 
     private List<AppendResult> appendBatch(List<Entry> entries, Map<SourceRecordId, ProfileId> resolved) {
@@ -773,20 +789,9 @@ public final class CxStore {
     // ---------------------------------------------------------------- merges and splits
 
     /**
-     * Moves the whole timeline of {@code from} onto {@code into} (a merge), recomputes the metrics of
-     * {@code into} and records a {@link InteractionKind#PROFILE_MERGED} entry on it. The two profiles live in
-     * different slots, so this is copy-then-delete: {@code from} is first marked as moved (appends racing
-     * with the merge follow the mark to {@code into}), then copied, then emptied. Every step is
-     * idempotent: after a crash, run it again. An interaction key held by both keeps the version of
-     * {@code into}.
-     *
-     * @return how many interactions were copied (0 when re-run after a completed absorb)
-     * @throws IllegalStateException when {@code from} was already absorbed into another profile
-     */
-    /**
      * Finishes a merge's timeline move if the process that merged did not: {@code from} (merged away) is
      * absorbed into the profile an earlier absorb named (it may forward on since: the copy follows), else
-     * into {@code live}. Nothing happens when there is nothing under {@code from} and no absorb was begun.
+     * into {@code live}. Nothing happens when nothing is left under {@code from} (interactions or consent).
      *
      * @return how many interactions were copied
      */
@@ -798,6 +803,17 @@ public final class CxStore {
         return absorb(from, begun != null ? new ProfileId(begun) : live);
     }
 
+    /**
+     * Moves the whole timeline of {@code from} onto {@code into} (a merge), recomputes the metrics of
+     * {@code into} and records a {@link InteractionKind#PROFILE_MERGED} entry on it. The two profiles live in
+     * different slots, so this is copy-then-delete: {@code from} is first marked as moved (appends racing
+     * with the merge follow the mark to {@code into}), then copied, then emptied. Every step is
+     * idempotent: after a crash, run it again. An interaction key held by both keeps the version of
+     * {@code into}.
+     *
+     * @return how many interactions were copied (0 when re-run after a completed absorb)
+     * @throws IllegalStateException when {@code from} was already absorbed into another profile
+     */
     public int absorb(ProfileId from, ProfileId into) {
         if (from.equals(into)) {
             throw new IllegalArgumentException("a profile cannot absorb itself");
@@ -901,13 +917,7 @@ public final class CxStore {
         if (from.equals(to)) {
             return 0;
         }
-        List<Entry> leaving = new ArrayList<>();
-        redis.hgetall(interactionsKey(from)).forEach((k, json) -> {
-            Interaction i = CxJson.read(json, Interaction.class);
-            if (!InteractionLimits.SYSTEM_SOURCE.equals(i.record().source())) {
-                leaving.add(new Entry(k, i, json));
-            }
-        });
+        List<Entry> leaving = moving(from, i -> !InteractionLimits.SYSTEM_SOURCE.equals(i.record().source()));
         if (tombstones != null && !leaving.isEmpty()) {
             // an erased person's interactions are not carried anywhere: they go with the dead id
             List<RedisFuture<Long>> erased = leaving.stream().map(e -> tombstones.erasedAsync(e.interaction().record()))
@@ -918,20 +928,9 @@ public final class CxStore {
                     kept.add(leaving.get(i));
                 }
             }
-            leaving.clear();
-            leaving.addAll(kept);
+            leaving = kept;
         }
-        if (leaving.isEmpty()) {
-            return 0;
-        }
-        writeFollowing(to, leaving, List.of()); // keeps what the target holds under the same keys
-        List<String> gone = leaving.stream().map(Entry::key).toList();
-        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
-                return leaving.size();
-            }
-        }
-        throw new IllegalStateException("could not update profile " + from + " after moving what was left on it");
+        return move(from, to, leaving, "moving what was left on it");
     }
 
     private void writeFollowing(ProfileId into, List<Entry> entries, List<String> moments) {

@@ -110,17 +110,17 @@ public final class DeadLetterStore {
     }
 
     /**
-     * Keeps a delivery nobody vouches for (its signature failed, or it was too large to check): as
-     * {@link #add(String, String, String, String)}, but a route keeps only its newest {@value #MAX_UNVERIFIED}
-     * such entries.
-     */
-    /**
      * Headers whose names start with this describe one delivery, not the item (a file's time): kept with the
      * dead letter, not part of its identity, so the same item delivered again is still kept once (with the
      * first delivery's values).
      */
     public static final String DELIVERY_HEADER_PREFIX = "X-Tessera-Delivery-";
 
+    /**
+     * Keeps a delivery nobody vouches for (its signature failed, or it was too large to check): as
+     * {@link #add(String, String, String, String)}, but a route keeps only its newest {@value #MAX_UNVERIFIED}
+     * such entries.
+     */
     public DeadLetter addUnverified(String route, String origin, String reason, String payload) {
         return add(route, origin, reason, payload, null, Map.of(), true);
     }

@@ -474,16 +474,16 @@ public final class ReResolution {
                     Duration.ofNanos(System.nanoTime() - start), conflicts.groups(), conflicts.examples());
         }
 
-        /**
-         * The changed live profiles in groups that must be re-resolved together: live profiles connected
-         * through the new profiles their records form. Groups are in the order of their smallest id.
-         */
         /** The live profiles whose records stay together. */
         List<ProfileId> unchanged() {
             return changes.entrySet().stream().filter(e -> e.getValue() == Change.UNCHANGED)
                     .map(Map.Entry::getKey).toList();
         }
 
+        /**
+         * The changed live profiles in groups that must be re-resolved together: live profiles connected
+         * through the new profiles their records form. Groups are in the order of their smallest id.
+         */
         List<Set<ProfileId>> changedGroups() {
             Set<ProfileId> seen = new TreeSet<>();
             List<Set<ProfileId>> groups = new ArrayList<>();

@@ -185,7 +185,7 @@ public final class ConsentStore {
      */
     public int fromRecord(CustomerRecord record, ProfileId profile) {
         List<ConsentEntry> entries = ofRecord(record, clock.instant());
-        return entries.isEmpty() ? 0 : applyFollowing(profile, entries, () -> profiles.findBySource(record.id()));
+        return entries.isEmpty() ? 0 : Math.max(0, applyFollowing(profile, entries, () -> profiles.findBySource(record.id())));
     }
 
     /** Stores the statement of a consent change interaction on the profile that holds its record. */
@@ -196,7 +196,7 @@ public final class ConsentStore {
         } catch (IllegalArgumentException e) {
             return 0; // checked before it was stored; an older stored one says nothing
         }
-        return entry.map(e -> applyFollowing(profile, List.of(e), () -> profiles.findBySource(interaction.record())))
+        return entry.map(e -> Math.max(0, applyFollowing(profile, List.of(e), () -> profiles.findBySource(interaction.record()))))
                 .orElse(0);
     }
 
@@ -224,19 +224,14 @@ public final class ConsentStore {
      * (erased) they are dropped with the person.
      */
     private void applyToWhereItIs(ProfileId target, List<ConsentEntry> entries) {
-        Optional<ProfileId> live = Optional.of(target);
-        for (int hop = 0; hop < MAX_HOPS && live.isPresent(); hop++) {
-            if (apply(live.get(), entries, true) >= 0) {
-                return;
-            }
-            live = profiles.canonical(target);
-        }
-        if (!profiles.dissolvedRecords(target).isEmpty()) {
+        if (applyFollowing(target, entries, () -> profiles.canonical(target)) < 0
+                && !profiles.dissolvedRecords(target).isEmpty()) {
             apply(target, entries, false); // dissolved, its records held: the follow-up carries them on
         }
-        // otherwise erased (or every record of it erased meanwhile): an erased person's statements go
+        // otherwise (erased, or every record of it erased meanwhile) an erased person's statements go
     }
 
+    /** Applies on {@code start} or where {@code lookup} finds it now; -1 when no live profile took them. */
     private int applyFollowing(ProfileId start, List<ConsentEntry> entries, Supplier<Optional<ProfileId>> lookup) {
         Optional<ProfileId> target = Optional.of(start);
         for (int hop = 0; hop < MAX_HOPS && target.isPresent(); hop++) {
@@ -246,7 +241,7 @@ public final class ConsentStore {
             }
             target = lookup.get(); // merged away, split or erased meanwhile
         }
-        return 0;
+        return -1;
     }
 
     private long apply(ProfileId profile, Collection<ConsentEntry> entries, boolean requireLive) {

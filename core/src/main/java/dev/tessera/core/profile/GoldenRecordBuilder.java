@@ -63,13 +63,14 @@ public final class GoldenRecordBuilder {
 
     public Map<String, GoldenValue> golden(Collection<CustomerRecord> records) {
         Map<String, List<GoldenValue>> candidates = new HashMap<>();
-        Set<String> vouched = new HashSet<>(); // attributes some record of a non-claimed source has
+        // attributes some record of a non-claimed source has (none to track when no source is claimed)
+        Set<String> vouched = claimedSources.isEmpty() ? Set.of() : new HashSet<>();
         for (CustomerRecord record : records) {
             boolean claimed = claimed(record.id());
             record.attributes().forEach((name, value) -> {
                 candidates.computeIfAbsent(name, n -> new java.util.ArrayList<>())
                         .add(new GoldenValue(value, record.id(), record.observedAt()));
-                if (!claimed) {
+                if (!claimed && !claimedSources.isEmpty()) {
                     vouched.add(name);
                 }
             });

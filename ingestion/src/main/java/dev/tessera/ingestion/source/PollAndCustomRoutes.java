@@ -58,6 +58,7 @@ class PollAndCustomRoutes extends RouteBuilder {
         }
         from(INTAKE)
                 .routeId(INTAKE_ROUTE)
+                .streamCache("false") // a stream body is read by custom(), to the source's limit: never cached whole
                 .routeConfigurationId(SourceErrorHandling.ID)
                 .process(this::custom);
     }

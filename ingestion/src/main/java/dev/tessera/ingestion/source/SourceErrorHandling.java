@@ -17,6 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 class SourceErrorHandling extends RouteConfigurationBuilder {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceErrorHandling.class);
+
     static final String ID = "tessera-source-errors";
 
     private final DeadLetterStore deadLetters;
@@ -63,7 +65,8 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
                 .end()
                 .onException(Exception.class)
                         .onWhen(exchange -> !isOutage(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
-                        .logExhaustedMessageHistory(false)
+                        // Camel's own log would print the exception's message, which may hold a row's values
+                        .logExhausted(false)
                         .process(exchange -> recordFailedFile(exchange, "file not imported: "
                                 + exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName()
                                 + " (rows before it are stored; move the file back into the inbox to import the rest)"))
@@ -114,5 +117,6 @@ class SourceErrorHandling extends RouteConfigurationBuilder {
         }
         deadLetters.add(exchange.getFromRouteId(), file, reason,
                 "(the whole file " + file + ", kept in the inbox's .failed folder)");
+        LOG.warn("{}: file {} moved to .failed: {}", exchange.getFromRouteId(), file, reason);
     }
 }

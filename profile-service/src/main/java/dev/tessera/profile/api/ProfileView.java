@@ -68,11 +68,10 @@ record ProfileView(
     /** The identifiers that only records of claimed sources hold. */
     static Set<Identifier> claimedOnly(Collection<CustomerRecord> records, Predicate<SourceRecordId> claimed) {
         Set<Identifier> claimedOnes = new HashSet<>();
-        Set<Identifier> vouched = new HashSet<>();
-        for (CustomerRecord record : records) {
-            (claimed.test(record.id()) ? claimedOnes : vouched).addAll(record.identifiers());
+        records.stream().filter(r -> claimed.test(r.id())).forEach(r -> claimedOnes.addAll(r.identifiers()));
+        if (!claimedOnes.isEmpty()) { // the usual case: no claimed record, nothing more to look at
+            records.stream().filter(r -> !claimed.test(r.id())).forEach(r -> r.identifiers().forEach(claimedOnes::remove));
         }
-        claimedOnes.removeAll(vouched);
         return claimedOnes;
     }
 }

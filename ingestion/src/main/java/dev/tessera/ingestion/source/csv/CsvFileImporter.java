@@ -42,12 +42,6 @@ public final class CsvFileImporter {
     }
 
     /**
-     * Imports a dead-lettered row again with the source's current mapping (fixed since, say): the
-     * payload is the header line and the row as kept by {@link #importFile}.
-     *
-     * @throws RowRejectedException when the row is still rejected (the reason names the column)
-     */
-    /**
      * Dead-letter header of a rejected row: the time its file gave rows without an observed-at column, which
      * its replay uses again (the time of the rejection would let an older file's row overwrite a newer one).
      */
@@ -66,6 +60,12 @@ public final class CsvFileImporter {
         return receivedAt;
     }
 
+    /**
+     * Imports a dead-lettered row again with the source's current mapping (fixed since, say): the
+     * payload is the header line and the row as kept by {@link #importFile}.
+     *
+     * @throws RowRejectedException when the row is still rejected (the reason names the column)
+     */
     public Resolution replayRow(Source source, String payload, Instant observedAt)
             throws IOException, RowRejectedException {
         CsvLineReader lines = new CsvLineReader(new java.io.StringReader(payload));
