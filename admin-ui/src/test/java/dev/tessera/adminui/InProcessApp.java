@@ -1,7 +1,7 @@
 package dev.tessera.adminui;
 
-import dev.tessera.core.testing.RedisTestServer;
 import java.io.IOException;
+import dev.tessera.core.testing.RedisTestSupport;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +35,8 @@ class InProcessApp {
         if (context == null) {
             List<String> args = new ArrayList<>(List.of("--spring.config.location=" + config(),
                     "--server.port=0",
-                    "--tessera.redis.url=" + RedisTestServer.url()));
+                    "--tessera.redis.url=" + RedisTestSupport.settings().url(),
+                    "--tessera.redis.cluster=" + RedisTestSupport.settings().cluster()));
             args.addAll(arguments);
             context = new SpringApplicationBuilder(application).main(application).run(args.toArray(String[]::new));
         }

@@ -256,7 +256,10 @@ public final class DeadLetterStore {
         return redis.hgetall(RECORD_SOURCES);
     }
 
-    /** Every route that holds dead letters (a SCAN of the single node's keys). */
+    /**
+     * Every route that holds dead letters: a SCAN of the keys (on a cluster connection of every master; the
+     * cursor object is handed back as it came, which a cluster scan needs to go on to the next node).
+     */
     public List<String> routes() {
         TreeSet<String> routes = new TreeSet<>();
         ScanArgs args = ScanArgs.Builder.matches("{dl:*}:entries").limit(1000);
@@ -268,7 +271,7 @@ public final class DeadLetterStore {
             if (cursor.isFinished()) {
                 return List.copyOf(routes);
             }
-            cursor = redis.scan(ScanCursor.of(cursor.getCursor()), args);
+            cursor = redis.scan(cursor, args);
         }
     }
 

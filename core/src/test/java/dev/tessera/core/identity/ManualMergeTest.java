@@ -15,6 +15,7 @@ import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.time.Clock;
 import java.time.Instant;
@@ -84,6 +85,7 @@ class ManualMergeTest {
 
     @Test
     void aMergeStepThatFindsTheAbsorbedProfileChangedWritesNothing() {
+        RedisTestCluster.assumeSingleNode("a merge in one step is a single node's script");
         Profile survivor = store.find(jane).orElseThrow();
         Profile absorbed = store.find(janeAtWork).orElseThrow();
         // meanwhile the other profile changes (a record arrives; an erasure's seal or a split would too)

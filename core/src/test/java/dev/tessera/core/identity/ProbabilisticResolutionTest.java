@@ -20,6 +20,7 @@ import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisKeys;
 import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -733,11 +734,11 @@ class ProbabilisticResolutionTest {
 
         Set<Set<SourceRecordId>> sequential = clustering(records, 1);
         RedisTestSupport.flush();
-        Set<Set<SourceRecordId>> batched = clustering(records, 1, ProfileStore.Access.SCRIPTS, 16);
+        Set<Set<SourceRecordId>> batched = clustering(records, 1, RedisTestCluster.defaultAccess(), 16);
         List<CustomerRecord> shuffled = new ArrayList<>(records);
         Collections.shuffle(shuffled, new Random(5));
         RedisTestSupport.flush();
-        Set<Set<SourceRecordId>> batchedOnFourThreads = clustering(shuffled, 4, ProfileStore.Access.SCRIPTS, 32);
+        Set<Set<SourceRecordId>> batchedOnFourThreads = clustering(shuffled, 4, RedisTestCluster.defaultAccess(), 32);
 
         assertThat(sequential.size()).isBetween(records.size() / 5, records.size() - 50);
         assertThat(difference(batched, sequential)).as("batches of 16 vs one at a time").isEmpty();
@@ -783,6 +784,7 @@ class ProbabilisticResolutionTest {
     @Test
     @Timeout(120)
     void scriptedAndPerKeyAccessEndInTheSameClustering() throws Exception {
+        RedisTestCluster.assumeSingleNode("compares the single node's scripts with the cluster's per-key path");
         List<CustomerRecord> records = fake1000AndSynthetic(100, 11);
         Collections.shuffle(records, new Random(3));
 
@@ -798,6 +800,7 @@ class ProbabilisticResolutionTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(ProfileStore.Access.class)
     void anEmailThousandsCarryIsNoLeadButItsPeopleAreStillFoundByName(ProfileStore.Access access) {
+        RedisTestCluster.assumeAvailable(access);
         RedisTestSupport.flush();
         ProfileResolver own = newResolver(new ProfileStore(redis, RedisKeys.Namespace.DEFAULT, access));
         int limit = ProfileStore.sharedIdentifierLimit(IdentitySettings.defaults().maxBlock());
@@ -874,7 +877,7 @@ class ProbabilisticResolutionTest {
     }
 
     private Set<Set<SourceRecordId>> clustering(List<CustomerRecord> records, int threads) throws Exception {
-        return clustering(records, threads, ProfileStore.Access.SCRIPTS);
+        return clustering(records, threads, RedisTestCluster.defaultAccess());
     }
 
     private Set<Set<SourceRecordId>> clustering(List<CustomerRecord> records, int threads, ProfileStore.Access access)

@@ -25,7 +25,8 @@ public final class ResolveWorker {
         List<String> lines = Files.readAllLines(Path.of(args[1]));
         int offset = Integer.parseInt(args[2]);
         int stride = Integer.parseInt(args[3]);
-        try (RedisConnection connection = RedisConnection.open(RedisSettings.of(redisUrl))) {
+        boolean cluster = args.length > 4 && Boolean.parseBoolean(args[4]);
+        try (RedisConnection connection = RedisConnection.open(new RedisSettings(redisUrl, cluster, null))) {
             IdentityResolver resolver = IdentitySettings.defaults().resolver(new ProfileStore(connection), Clock.systemUTC());
             for (int i = offset; i < lines.size(); i += stride) {
                 resolver.resolve(JSON.readValue(lines.get(i), CustomerRecord.class));

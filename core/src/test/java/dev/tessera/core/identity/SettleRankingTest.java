@@ -9,6 +9,7 @@ import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.time.Clock;
 import java.time.Instant;
@@ -79,6 +80,7 @@ class SettleRankingTest {
     }
 
     private void resolveBesideNineNamesakes(ProfileStore.Access access, boolean batch) {
+        RedisTestCluster.assumeAvailable(access);
         NamedBlocks policy = new NamedBlocks();
         ProfileResolver resolver = new ProfileResolver(new ProfileStore(connection, RedisKeys.Namespace.DEFAULT,
                 access), policy, new GoldenRecordBuilder(), Clock.systemUTC());

@@ -7,7 +7,6 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,8 @@ class TwoProcessResolutionTest {
         Files.write(input, lines);
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ResolveWorker.class.getName(),
-                RedisTestServer.url(), input.toString(), "1", "2")
+                RedisTestSupport.settings().url(), input.toString(), "1", "2",
+                Boolean.toString(RedisTestSupport.settings().cluster()))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("worker.log").toFile())
                 .start();

@@ -18,6 +18,7 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class ConsentStoreTest {
     void open() {
         RedisTestSupport.flush();
         redis = RedisTestSupport.connect();
-        f = new PrivacyFixtures(redis, ProfileStore.Access.SCRIPTS, true);
+        f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);
     }
 
     @AfterEach

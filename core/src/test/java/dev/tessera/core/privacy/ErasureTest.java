@@ -20,6 +20,7 @@ import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -60,7 +61,7 @@ class ErasureTest {
 
     @org.junit.jupiter.api.Test
     void aSplitLeftHalfwayKeepsNoneOfHerRecordsAfterTheErasure() {
-        PrivacyFixtures f = new PrivacyFixtures(redis, ProfileStore.Access.SCRIPTS, false);
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), false);
         ProfileId both = f.ingest(shopRecord()).profileId();
         assertThat(f.ingest(crmRecord()).profileId()).isEqualTo(both);
         RedisKeys.Namespace keys = f.profiles.namespace();

@@ -18,6 +18,7 @@ import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
+import dev.tessera.core.testing.RedisTestCluster;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,6 +45,7 @@ final class PrivacyFixtures {
     final SubjectAccess access;
 
     PrivacyFixtures(RedisConnection redis, ProfileStore.Access path, boolean refuseIdentifiers) {
+        RedisTestCluster.assumeAvailable(path);
         this.redis = redis;
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         profiles = new ProfileStore(redis, RedisKeys.Namespace.DEFAULT, path);

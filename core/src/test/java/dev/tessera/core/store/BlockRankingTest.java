@@ -8,6 +8,7 @@ import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.profile.GoldenRecordBuilder;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ class BlockRankingTest {
     }
 
     private ProfileStore store(ProfileStore.Access access) {
+        RedisTestCluster.assumeAvailable(access);
         return new ProfileStore(connection, RedisKeys.Namespace.DEFAULT, access);
     }
 

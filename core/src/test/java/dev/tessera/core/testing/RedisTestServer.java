@@ -57,13 +57,15 @@ public final class RedisTestServer {
             description = "Testcontainers redis:7-alpine";
             return;
         }
-        Path binary = onPath("redis-server");
-        description = "redis-server from PATH";
-        if (binary == null) {
-            binary = EmbeddedRedisBinary.extract();
-            description = "embedded-redis bundled binary";
-        }
+        Path binary = binary();
+        description = onPath("redis-server") != null ? "redis-server from PATH" : "embedded-redis bundled binary";
         url = startProcess(binary);
+    }
+
+    /** The {@code redis-server} to start: the one on PATH, else the binary bundled in embedded-redis. */
+    static Path binary() {
+        Path binary = onPath("redis-server");
+        return binary != null ? binary : EmbeddedRedisBinary.extract();
     }
 
     private static boolean dockerAvailable() {
@@ -133,7 +135,7 @@ public final class RedisTestServer {
         }
     }
 
-    private static void awaitPort(int port, Process process) {
+    static void awaitPort(int port, Process process) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.core.deadletter.DeadLetterStore;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.ingestion.operations.SourceActivity;
 import dev.tessera.profile.ProfileServiceApplication;
@@ -80,7 +79,8 @@ class ErasureIT {
 
     @DynamicPropertySource
     static void sources(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tessera.privacy.tombstone-secret", () -> "file:" + keyFile());
         registry.add("tessera.sources[0].name", () -> "crm");
@@ -100,7 +100,8 @@ class ErasureIT {
     static void startProfileService() {
         RedisTestSupport.flush();
         profileService = new SpringApplicationBuilder(ProfileServiceApplication.class)
-                .properties("server.port=0", "tessera.redis.url=" + RedisTestServer.url(),
+                .properties("server.port=0", "tessera.redis.url=" + RedisTestSupport.settings().url(),
+                "tessera.redis.cluster=" + RedisTestSupport.settings().cluster(),
                         "tessera.privacy.tombstone-secret=file:" + keyFile(),
                         "spring.autoconfigure.exclude=org.apache.camel.spring.boot.CamelAutoConfiguration")
                 // on the command line: builder properties are defaults, and ingestion's application.yml on

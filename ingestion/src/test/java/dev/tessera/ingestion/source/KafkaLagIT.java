@@ -3,7 +3,6 @@ package dev.tessera.ingestion.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.ingestion.format.Samples;
 import dev.tessera.ingestion.operations.SourceActivity;
@@ -72,7 +71,8 @@ class KafkaLagIT {
 
     @DynamicPropertySource
     static void redisAndTokens(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 

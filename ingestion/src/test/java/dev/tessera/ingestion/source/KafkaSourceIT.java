@@ -11,7 +11,6 @@ import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.ingestion.format.Samples;
 import dev.tessera.ingestion.operations.SourceActivity;
@@ -79,7 +78,8 @@ class KafkaSourceIT {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
     }
 
     @BeforeEach

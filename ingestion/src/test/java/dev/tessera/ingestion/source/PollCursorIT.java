@@ -9,7 +9,6 @@ import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.ingestion.IngestionApplication;
 import dev.tessera.ingestion.operations.SourceActivity;
@@ -299,7 +298,8 @@ class PollCursorIT {
     private ConfigurableApplicationContext app(String name, String url, String interval, int maxPages,
             String... poll) {
         List<String> properties = new ArrayList<>(List.of(
-                "tessera.redis.url=" + RedisTestServer.url(),
+                "tessera.redis.url=" + RedisTestSupport.settings().url(),
+                "tessera.redis.cluster=" + RedisTestSupport.settings().cluster(),
                 "tessera.sources[0].name=" + name,
                 "tessera.sources[0].kind=support",
                 "tessera.sources[0].transport=poll",

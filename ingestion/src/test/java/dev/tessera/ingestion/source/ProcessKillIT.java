@@ -8,14 +8,12 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.ingestion.IngestionApplication;
 import dev.tessera.ingestion.bench.CrmCsvGenerator;
 import dev.tessera.security.testing.TestTokens;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +143,8 @@ class ProcessKillIT {
                 "-cp", System.getProperty("java.class.path"), IngestionApplication.class.getName(),
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
-                "--tessera.redis.url=" + RedisTestServer.url(),
+                "--tessera.redis.url=" + RedisTestSupport.settings().url(),
+                "--tessera.redis.cluster=" + RedisTestSupport.settings().cluster(),
                 "--tessera.sources[0].name=" + SOURCE,
                 "--tessera.sources[0].kind=crm",
                 "--tessera.sources[0].folder.inbox=" + inbox,
@@ -191,7 +190,7 @@ class ProcessKillIT {
             KeyScanCursor<String> cursor = connection.commands().scan(args);
             count += cursor.getKeys().size();
             while (!cursor.isFinished()) {
-                cursor = connection.commands().scan(ScanCursor.of(cursor.getCursor()), args);
+                cursor = connection.commands().scan(cursor, args);
                 count += cursor.getKeys().size();
             }
             return count;

@@ -12,7 +12,6 @@ import dev.tessera.core.model.ProfileId;
 import dev.tessera.ingestion.format.Samples;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.core.deadletter.DeadLetterStore;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.profile.ProfileServiceApplication;
 import dev.tessera.security.Roles;
@@ -84,7 +83,8 @@ class SourceRoutesIT {
 
     @DynamicPropertySource
     static void sources(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tessera.sources[0].name", () -> "crm");
         registry.add("tessera.sources[0].kind", () -> "crm");
@@ -243,7 +243,8 @@ class SourceRoutesIT {
         List<String> args = new ArrayList<>(TestTokens.arguments());
         args.add("--server.port=0");
         profileService = new SpringApplicationBuilder(ProfileServiceApplication.class)
-                .properties("tessera.redis.url=" + RedisTestServer.url(),
+                .properties("tessera.redis.url=" + RedisTestSupport.settings().url(),
+                "tessera.redis.cluster=" + RedisTestSupport.settings().cluster(),
                         "spring.autoconfigure.exclude=org.apache.camel.spring.boot.CamelAutoConfiguration")
                 .run(args.toArray(String[]::new));
         api = "http://localhost:" + profileService.getEnvironment().getProperty("local.server.port");

@@ -1,9 +1,9 @@
 package dev.tessera.ingestion.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.tessera.core.testing.RedisTestSupport;
 
 import com.nimbusds.jwt.SignedJWT;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.KeycloakTestServer;
 import java.net.URI;
@@ -45,7 +45,8 @@ class KeycloakSecurityIT {
 
     @DynamicPropertySource
     static void keycloak(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         registry.add("tessera.security.issuer-uri", () -> KeycloakTestServer.get().issuer());
         registry.add("tessera.security.clock-skew", () -> "1s");
     }

@@ -14,7 +14,6 @@ import dev.tessera.core.model.Interaction.ScoreType;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.store.ProfileStore;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -66,7 +65,8 @@ class MetricsApiIT {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 

@@ -19,7 +19,6 @@ import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
@@ -68,7 +67,8 @@ class ProfileApiIT {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         // the shop's sign-up form takes any email: its records are shown as claimed (docs/identity.md)
         registry.add("tessera.identity.claimed-sources", () -> "shop");
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));

@@ -1,9 +1,9 @@
 package dev.tessera.profile.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.tessera.core.testing.RedisTestSupport;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.security.DevSigningKey;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
@@ -52,7 +52,8 @@ class ProfileApiSecurityIT {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 

@@ -18,7 +18,6 @@ import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
@@ -79,7 +78,8 @@ class ProfileReadsIT {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tessera.privacy.marketer.visible-fields[0]", () -> "city");
     }

@@ -10,7 +10,6 @@ import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.profile.GoldenRecordBuilder;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
@@ -43,7 +42,8 @@ class RateLimitIT {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tessera.rate-limit.search", () -> "3");
         registry.add("tessera.rate-limit.profile-reads", () -> "2");

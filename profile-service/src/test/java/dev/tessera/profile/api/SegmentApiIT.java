@@ -16,7 +16,6 @@ import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
@@ -75,7 +74,8 @@ class SegmentApiIT {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 

@@ -1,8 +1,8 @@
 package dev.tessera.profile.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.tessera.core.testing.RedisTestSupport;
 
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.security.testing.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +44,8 @@ class ApiDocsIT {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        registry.add("tessera.redis.url", RedisTestServer::url);
+        registry.add("tessera.redis.url", () -> RedisTestSupport.settings().url());
+        registry.add("tessera.redis.cluster", () -> RedisTestSupport.settings().cluster());
         TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 

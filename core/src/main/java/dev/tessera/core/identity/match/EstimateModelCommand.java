@@ -10,7 +10,6 @@ import dev.tessera.core.store.RedisSettings;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -470,7 +469,8 @@ public final class EstimateModelCommand {
                 if (cursor.isFinished()) {
                     break;
                 }
-                cursor = connection.commands().scan(ScanCursor.of(cursor.getCursor()), args);
+                // the cursor as it came: on Redis Cluster it also says which master the scan has reached
+                cursor = connection.commands().scan(cursor, args);
             }
         }
         return new ScanStats(profiles, unreadable);

@@ -10,7 +10,6 @@ import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
-import dev.tessera.core.testing.RedisTestServer;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +48,12 @@ class EstimateModelCommandTest {
 
     private static Result run(String... args) {
         return run(Map.of(), args);
+    }
+
+    private static String[] with(String[] first, String... rest) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
     }
 
     @BeforeAll
@@ -114,7 +119,10 @@ class EstimateModelCommandTest {
         }
         Path out = dir.resolve("redis/model.json");
 
-        Result result = run(Map.of("REDIS_URL", RedisTestServer.url()), "--out", out.toString(), "--seed", "3");
+        // on the test cluster the command walks every master's keys (--cluster)
+        String url = RedisTestSupport.settings().url();
+        String[] topology = RedisTestSupport.settings().cluster() ? new String[] {"--cluster"} : new String[0];
+        Result result = run(Map.of("REDIS_URL", url), with(topology, "--out", out.toString(), "--seed", "3"));
 
         assertThat(result.code()).as(result.err()).isZero();
         MatchModel model = assertUsableModel(out);
@@ -134,10 +142,10 @@ class EstimateModelCommandTest {
         // --redis names the server explicitly; a smaller sample is deterministic for its seed.
         Path small1 = dir.resolve("small1.json");
         Path small2 = dir.resolve("small2.json");
-        assertThat(run("--redis", RedisTestServer.url(), "--out", small1.toString(), "--sample", "300", "--seed", "9")
+        assertThat(run(with(topology, "--redis", url, "--out", small1.toString(), "--sample", "300", "--seed", "9"))
                 .code()).isZero();
-        Result again = run("--redis", RedisTestServer.url(), "--out", small2.toString(), "--sample", "300",
-                "--seed", "9");
+        Result again = run(with(topology, "--redis", url, "--out", small2.toString(), "--sample", "300",
+                "--seed", "9"));
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("records used: 300 ");
         assertThat(Files.readString(small2)).isEqualTo(Files.readString(small1));
