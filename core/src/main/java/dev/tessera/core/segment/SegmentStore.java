@@ -47,6 +47,13 @@ public final class SegmentStore {
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
+    /** KEYS: members, snapshot. ARGV: TTL in ms. The number of members copied (0: nothing copied). */
+    private static final LuaScript SNAPSHOT = new LuaScript("""
+            if redis.call('COPY', KEYS[1], KEYS[2]) == 0 then return 0 end
+            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            return redis.call('ZCARD', KEYS[2])
+            """);
+
     /** KEYS: definitions. ARGV: id, expected version ('0': must not exist), JSON. 1 when written, 0 when not. */
     private static final LuaScript SAVE = new LuaScript("""
             local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -281,6 +288,66 @@ public final class SegmentStore {
         List<ScoredValue<String>> page = redis.zrangeWithScores(keys.segmentMembers(id), offset, offset + limit - 1);
         return page.stream().map(v -> new Member(new ProfileId(v.getValue()),
                 Instant.ofEpochMilli((long) v.getScore()))).toList();
+    }
+
+    /**
+     * A copy of the segment's members as they are now, for reading page by page while members come and go
+     * (paging the live set by rank would skip or repeat some). The copy lives in Redis, not in memory, with
+     * a TTL of {@code ttl} that each page read renews, so a reader that stops leaves nothing behind for
+     * long; {@link Snapshot#close()} deletes it. Empty when the segment has no members.
+     */
+    public Snapshot snapshot(String id, java.time.Duration ttl) {
+        String key = keys.segmentExportSnapshot(id, java.util.UUID.randomUUID().toString());
+        long size = SNAPSHOT.run(connection, new String[] {keys.segmentMembers(id), key},
+                Long.toString(ttl.toMillis()));
+        return new Snapshot(key, size, ttl);
+    }
+
+    /** A segment's members copied at one moment (see {@link #snapshot}). Not thread-safe. */
+    public final class Snapshot implements AutoCloseable {
+
+        private final String key;
+        private final long size;
+        private final java.time.Duration ttl;
+
+        private Snapshot(String key, long size, java.time.Duration ttl) {
+            this.key = key;
+            this.size = size;
+            this.ttl = ttl;
+        }
+
+        /** How many members the segment had when the copy was taken. */
+        public long size() {
+            return size;
+        }
+
+        /**
+         * Members {@code offset} to {@code offset + limit - 1} of the copy, in the order they joined; renews
+         * the copy's TTL.
+         *
+         * @throws IllegalStateException when the copy has expired (a reader paused longer than the TTL):
+         *                               the rest cannot be read consistently any more
+         */
+        public List<Member> page(long offset, int limit) {
+            if (size == 0 || offset >= size) {
+                return List.of();
+            }
+            RedisFuture<Boolean> renewed = async.pexpire(key, ttl.toMillis());
+            RedisFuture<List<ScoredValue<String>>> page = async.zrangeWithScores(key, offset, offset + limit - 1);
+            if (!Boolean.TRUE.equals(connection.await(renewed))) {
+                throw new IllegalStateException("the segment's member snapshot expired after " + offset + " of "
+                        + size + " members");
+            }
+            return connection.await(page).stream().map(v -> new Member(new ProfileId(v.getValue()),
+                    Instant.ofEpochMilli((long) v.getScore()))).toList();
+        }
+
+        @Override
+        public void close() {
+            if (size > 0) {
+                redis.del(key);
+            }
+        }
     }
 
     /** Whether the profile is in the segment (the segment's side). */

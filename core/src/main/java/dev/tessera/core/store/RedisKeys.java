@@ -240,6 +240,14 @@ public final class RedisKeys {
         }
 
         /**
+         * Sorted set with a TTL: a copy of a segment's members taken when an export starts ({@code token}
+         * names the export), in the segment's slot so the copy is one command on Redis Cluster too.
+         */
+        public String segmentExportSnapshot(String segmentId, String token) {
+            return prefix + "{seg:" + segmentId + "}:export:" + token;
+        }
+
+        /**
          * Counter bumped by every change that can give a record new candidates or change a candidate
          * (profile writes, forwards, dissolves, seals, index additions): a record whose candidates were
          * picked at the value still current when it is written has nothing new to meet.

@@ -218,10 +218,11 @@ class SegmentController {
             @RequestParam(defaultValue = "any") String channel, Authentication caller) {
         Segment segment = store.find(id).orElseThrow(ApiProblem.SegmentNotFound::new);
         SegmentExport.Request request = export.request(segment, fields, purpose, channel, caller);
+        SegmentExport.Place place = export.place(); // 429 when this instance runs as many exports as it may
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                 .header("Content-Disposition", "attachment; filename=\"segment-" + segment.id() + ".csv\"")
-                .body(out -> export.write(request, out));
+                .body(out -> export.write(request, place, out));
     }
 
     private record Definition(String name, String description, SegmentRule rule, long version) {}

@@ -11,6 +11,7 @@ import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.profile.segment.SegmentService;
+import dev.tessera.profile.system.ProfileServiceProperties;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,8 +33,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes a segment's members as CSV for campaigns: checked before the first byte (fields the caller may
- * see, consent purpose for contact data), streamed page by page, audited once per export with the field
- * names and the row count. Cells that a spreadsheet would run as a formula are prefixed with {@code '}.
+ * see, consent purpose for contact data), streamed page by page from a Redis copy of the member list
+ * taken when the export starts (so memory does not grow with the segment), audited once per export with
+ * the field names and the row count. At most {@code tessera.segments.exports-at-once} run at a time per
+ * instance. Cells that a spreadsheet would run as a formula are prefixed with {@code '}.
  */
 @Component
 class SegmentExport {
@@ -47,25 +51,54 @@ class SegmentExport {
     static final String ACTION = "segment.export";
     /** Recorded before an export sends anything; {@link #ACTION}, with the row count, when it ends. */
     static final String STARTED = "segment.export-started";
+    /** How long a member snapshot outlives its last page read (an export stopped mid-way leaves it that long). */
+    static final java.time.Duration SNAPSHOT_TTL = java.time.Duration.ofMinutes(30);
+    /** What a refused export is told to wait: a large export runs for minutes. */
+    static final long RETRY_AFTER_SECONDS = 60;
 
     private final SegmentStore segments;
     private final ProfileStore profiles;
     private final CxStore cx;
     private final PersonalData personalData;
     private final ReadAudit audit;
+    private final Semaphore running;
 
     SegmentExport(SegmentService service, ProfileStore profiles, CxStore cx, PersonalData personalData,
-            ReadAudit audit) {
+            ReadAudit audit, ProfileServiceProperties properties) {
         this.segments = service.store();
         this.profiles = profiles;
         this.cx = cx;
         this.personalData = personalData;
         this.audit = audit;
+        this.running = new Semaphore(properties.segments().exportsAtOnce());
     }
 
     /** A checked export request. */
     record Request(Segment segment, List<String> fields, String purpose, ConsentChannel channel,
             Authentication caller) {}
+
+    /**
+     * Takes one of the instance's export places, or answers 429: call before the response starts and hand
+     * the place to {@link #write}, which gives it back when the export ends however it ends.
+     */
+    Place place() {
+        if (!running.tryAcquire()) {
+            throw new ApiProblem.RateLimited(RETRY_AFTER_SECONDS);
+        }
+        return new Place();
+    }
+
+    /** One running export's place; given back once. */
+    final class Place implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) {
+                running.release();
+            }
+        }
+    }
 
     Request request(Segment segment, String fieldList, String purpose, String channel, Authentication caller) {
         Set<String> fields = new LinkedHashSet<>();
@@ -104,7 +137,13 @@ class SegmentExport {
         return new Request(segment, List.copyOf(fields), purpose, consentChannel, caller);
     }
 
-    void write(Request request, OutputStream out) throws IOException {
+    void write(Request request, Place place, OutputStream out) throws IOException {
+        try (place) {
+            write(request, out);
+        }
+    }
+
+    private void write(Request request, OutputStream out) throws IOException {
         // written before the first byte leaves: an export whose audit entry cannot be written sends nothing, and
         // one cut short (the process stopped, the client gone) is still on record
         audit.record(request.caller(), STARTED, "", request.fields(), "GET /api/v1/segments/{id}/export segment="
@@ -113,14 +152,14 @@ class SegmentExport {
         long rows = 0;
         long withoutConsent = 0;
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-        try {
+        // the members as they are now, copied in Redis: paging the live set by rank while members come and go
+        // would skip some, and reading it whole into memory grows with the segment
+        try (SegmentStore.Snapshot members = segments.snapshot(request.segment().id(), SNAPSHOT_TTL)) {
             List<String> header = new ArrayList<>(List.of("profile_id", "joined_at"));
             header.addAll(request.fields());
             line(writer, header);
-            // the members as they are now, read once: paging by rank while members come and go would skip some
-            List<SegmentStore.Member> members = segments.members(request.segment().id(), 0, Integer.MAX_VALUE);
-            for (int from = 0; from < members.size(); from += PAGE) {
-                List<SegmentStore.Member> page = members.subList(from, Math.min(members.size(), from + PAGE));
+            for (long from = 0; from < members.size(); from += PAGE) {
+                List<SegmentStore.Member> page = members.page(from, PAGE);
                 // one round trip per page: every profile and its consent asked for together
                 List<Supplier<Optional<Profile>>> found = new ArrayList<>();
                 List<Supplier<List<ConsentEntry>>> consents = new ArrayList<>();

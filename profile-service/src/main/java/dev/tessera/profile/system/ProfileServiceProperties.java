@@ -103,10 +103,13 @@ public record ProfileServiceProperties(
      *                     CX reports recomputed
      * @param seed         segments created at start-up when no segment of that name exists (segments kept
      *                     in configuration, e.g. the demo's); a rule that does not parse stops start-up
+     * @param exportsAtOnce CSV exports this instance streams at the same time; one more is answered 429 with
+     *                     a Retry-After (each export holds a Redis copy of the member list and a worker)
      */
     public record Segments(@Min(1) @Max(1000) @DefaultValue("200") int max,
             @NotNull @DefaultValue("1h") Duration refreshEvery,
-            @NotNull @DefaultValue List<@Valid @NotNull Seed> seed) {
+            @NotNull @DefaultValue List<@Valid @NotNull Seed> seed,
+            @Min(1) @Max(64) @DefaultValue("2") int exportsAtOnce) {
 
         public Segments {
             seed = List.copyOf(seed);

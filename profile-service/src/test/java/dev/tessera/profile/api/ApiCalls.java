@@ -20,8 +20,8 @@ final class ApiCalls {
         this.base = "http://localhost:" + port;
     }
 
-    /** One answer: status, body, content type and Location ("" when absent). */
-    record Response(int status, String body, String contentType, String location) {
+    /** One answer: status, body, content type, Location and Retry-After ("" when absent). */
+    record Response(int status, String body, String contentType, String location, String retryAfter) {
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -54,6 +54,7 @@ final class ApiCalls {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body(),
                 response.headers().firstValue("Content-Type").orElse(""),
-                response.headers().firstValue("Location").orElse(""));
+                response.headers().firstValue("Location").orElse(""),
+                response.headers().firstValue("Retry-After").orElse(""));
     }
 }

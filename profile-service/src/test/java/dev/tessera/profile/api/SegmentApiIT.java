@@ -335,6 +335,48 @@ class SegmentApiIT {
         assertThat(started).hasSize(3).allSatisfy(e -> assertThat(e.detail()).contains("segment=" + id));
     }
 
+    @Autowired
+    SegmentExport export;
+
+    @Test
+    void exportsBeyondTheInstancesLimitAreToldToRetryAndEachLeavesNoCopyBehind() throws Exception {
+        person("c-1", "ada@example.org", Map.of("country", "DE"));
+        person("c-2", "bob@example.org", Map.of("country", "DE"));
+        String id = createReady(GERMANY).get("id").asString();
+        String base = "/api/v1/segments/" + id + "/export?fields=country";
+
+        // two exports streaming (the default limit) hold both places: a third is refused before any byte
+        SegmentExport.Place first = export.place();
+        SegmentExport.Place second = export.place();
+        ApiCalls.Response refused;
+        try {
+            refused = send("GET", base, MARKETER, null);
+        } finally {
+            first.close();
+            first.close(); // given back once, however often closed
+        }
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.retryAfter()).isEqualTo(Long.toString(SegmentExport.RETRY_AFTER_SECONDS));
+        assertThat(refused.body()).contains("rate-limited");
+        assertThat(audit.query(new AuditQuery(null, SegmentExport.STARTED, null, null, null, null, 10))).isEmpty();
+
+        // one place free again: the export runs, and gives its place back when done (so does a failed one)
+        ApiCalls.Response ok = send("GET", base, MARKETER, null);
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body().lines().toList()).hasSize(3);
+        second.close();
+        SegmentExport.Place a = export.place();
+        SegmentExport.Place b = export.place();
+        a.close();
+        b.close();
+        try (var redis = RedisTestSupport.connect()) {
+            List<String> copies = new ArrayList<>();
+            io.lettuce.core.ScanIterator.scan(redis.commands(), io.lettuce.core.ScanArgs.Builder.matches("*:export:*"))
+                    .forEachRemaining(copies::add);
+            assertThat(copies).as("member snapshots left in Redis").isEmpty();
+        }
+    }
+
     @Test
     void theCxMetricsOfASegmentCountItsMembersOnly() throws Exception {
         person("c-1", "ada@example.org", Map.of("country", "DE"));
