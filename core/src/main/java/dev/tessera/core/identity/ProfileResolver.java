@@ -1029,8 +1029,10 @@ public final class ProfileResolver implements IdentityResolver {
                     store.removeCannotLink(k.id(), m.id());
                 }
             }
-            store.publishChange(absorbed.id(), "merged-away");
-            store.publishChange(survivor.id(), "merged");
+            if (!store.mergesAtomically()) { // the one-step merge announced itself
+                store.publishChange(absorbed.id(), "merged-away");
+                store.publishChange(survivor.id(), "merged");
+            }
             return new Resolution(survivor.id(), Outcome.MERGED, List.of(absorbed.id()));
         }
         throw new java.util.ConcurrentModificationException("profiles " + first + " and " + second
@@ -1218,7 +1220,7 @@ public final class ProfileResolver implements IdentityResolver {
         return Optional.of(indexMerge(plan));
     }
 
-    /** After a merge's write and forwards: the survivor's index entries, the absorbed ones' removed, the feed. */
+    /** After a merge's write and forwards: the survivor's index entries, the absorbed ones' removed, the feed (unless the write told it). */
     private Attempted indexMerge(Plan plan) {
         Profile current = plan.survivor().profile();
         store.index(current.id(), plan.identifiers(), plan.removed(), plan.records().keySet(), plan.movedBlocks());
@@ -1226,9 +1228,13 @@ public final class ProfileResolver implements IdentityResolver {
             Set<String> otherBlocks = new LinkedHashSet<>();
             other.records().forEach(r -> otherBlocks.addAll(policy.blockingKeys(r)));
             store.unindex(other.profile().id(), other.profile().identifiers(), otherBlocks);
-            store.publishChange(other.profile().id(), "merged-away");
+            if (!store.mergesAtomically()) { // the one-step merge announced itself
+                store.publishChange(other.profile().id(), "merged-away");
+            }
         }
-        store.publishChange(current.id(), "merged");
+        if (!store.mergesAtomically()) {
+            store.publishChange(current.id(), "merged");
+        }
         return new Attempted(new Resolution(current.id(), Outcome.MERGED, plan.mergedIds()), false);
     }
 

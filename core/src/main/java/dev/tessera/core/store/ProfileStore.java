@@ -75,10 +75,14 @@ public final class ProfileStore {
     /**
      * A merge in one step: every absorbed profile still at its expected version (and not forwarded), no
      * tombstone, the survivor at its expected version; then the survivor written and each absorbed profile
-     * forwarded to it. KEYS: survivor profile, records, links; per absorbed profile its profile, records,
-     * links; then the tombstones. ARGV: {@link #writeArgs}, the survivor's id, each absorbed profile's
-     * expected version, their count, the write generation key, the tombstone count. Answers 1 when
-     * merged, -3 when an absorbed profile changed, otherwise as {@link #WRITE}.
+     * forwarded to it, and the change feed told ({@code merged-away} per absorbed profile, then {@code
+     * merged}) in the same step, so no stop between the merge and its announcement can leave the merge
+     * unannounced (the feed's {@code merge-follow} group moves the absorbed timeline on that entry). KEYS:
+     * survivor profile, records, links; per absorbed profile its profile, records, links; then the
+     * tombstones. ARGV: {@link #writeArgs}, the change feed key, its length, each absorbed profile's id,
+     * the survivor's id, each absorbed profile's expected version, their count, the write generation key,
+     * the tombstone count. Answers 1 when merged, -3 when an absorbed profile changed, otherwise as
+     * {@link #WRITE}.
      */
     private static final LuaScript MERGE = new LuaScript("""
             local n = tonumber(ARGV[#ARGV - 2])
@@ -97,6 +101,12 @@ public final class ProfileStore {
               redis.call('HSET', KEYS[base + 1], 'forward', survivorId,
                 'version', tostring(tonumber(ARGV[#ARGV - 3 - n + j]) + 1))
             end
+            local feed, feedLength = ARGV[#ARGV - 5 - 2 * n], ARGV[#ARGV - 4 - 2 * n]
+            for j = 1, n do
+              redis.call('XADD', feed, 'MAXLEN', '~', feedLength, '*',
+                'profile', ARGV[#ARGV - 4 - 2 * n + j], 'change', 'merged-away')
+            end
+            redis.call('XADD', feed, 'MAXLEN', '~', feedLength, '*', 'profile', survivorId, 'change', 'merged')
             return 1
             """);
 
@@ -779,7 +789,9 @@ public final class ProfileStore {
      * Writes the survivor of a merge and forwards the absorbed profiles to it in one step, each checked
      * against the version it was read at: an absorbed profile that changed meanwhile (a record arrived, an
      * erasure sealed it, a split dissolved it) leaves everything as it was, so its records are never copied
-     * without it being forwarded. Single node only ({@link #mergesAtomically}).
+     * without it being forwarded. The change feed's {@code merged-away} and {@code merged} entries are
+     * written in the same step (callers do not publish them again). Single node only ({@link
+     * #mergesAtomically}).
      *
      * @param absorbed each absorbed profile and the version it was read at
      * @return {@link Written#WRITTEN}, {@link Written#ERASED}, or {@link Written#CONFLICT} (read again)
@@ -793,6 +805,9 @@ public final class ProfileStore {
             throw new IllegalArgumentException("profile version must be expectedVersion + 1");
         }
         List<String> args = writeArgs(survivor, expectedVersion, records, evidence);
+        args.add(keys.changeFeed());
+        args.add(Long.toString(CHANGE_FEED_MAX_LENGTH));
+        absorbed.keySet().forEach(id -> args.add(id.value()));
         args.add(survivor.id().value());
         absorbed.values().forEach(v -> args.add(Long.toString(v)));
         args.add(Integer.toString(absorbed.size()));

@@ -70,6 +70,57 @@ class ManualMergeTest {
         assertThat(store.findBySource(id("c2"))).contains(jane);
     }
 
+    /** The change feed's entries, oldest first, as "profile change". */
+    private List<String> feed() {
+        return redis.commands().xrange(dev.tessera.core.store.RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+"))
+                .stream().map(m -> m.getBody().get("profile") + " " + m.getBody().get("change")).toList();
+    }
+
+    @Test
+    void aMergeIsAnnouncedOnTheChangeFeedOnceWhateverThePath() {
+        int before = feed().size();
+
+        resolver.merge(janeAtWork, jane, DECISION);
+
+        // once each, the absorbed profile first (the merge-follow group moves its timeline on that entry)
+        assertThat(feed().subList(before, feed().size()))
+                .containsExactly(janeAtWork.value() + " merged-away", jane.value() + " merged");
+    }
+
+    @Test
+    void aMergeMadeByMatchingIsAnnouncedOnceToo() {
+        int before = feed().size();
+        // the work phone of one profile with the email of the other: matching joins them
+        CustomerRecord both = new CustomerRecord(id("c9"), Instant.parse("2025-01-02T00:00:00Z"),
+                List.of(ids.email("jane@example.com").orElseThrow(), ids.phone("020 7946 0958").orElseThrow()),
+                Map.of("first_name", "Jane"));
+
+        Resolution merged = resolver.resolve(both);
+
+        assertThat(merged.outcome()).isEqualTo(Resolution.Outcome.MERGED);
+        ProfileId gone = merged.merged().get(0);
+        assertThat(feed().subList(before, feed().size()))
+                .containsExactly(gone.value() + " merged-away", merged.profileId().value() + " merged");
+    }
+
+    @Test
+    void aMergeStepAnnouncesItselfSoAStopRightAfterItLosesNoAnnouncement() {
+        RedisTestCluster.assumeSingleNode("a merge in one step is a single node's script");
+        Profile survivor = store.find(jane).orElseThrow();
+        Profile absorbed = store.find(janeAtWork).orElseThrow();
+        List<CustomerRecord> moved = store.records(janeAtWork);
+        Profile updated = new Profile(jane, survivor.golden(), survivor.identifiers(),
+                List.of(id("c1"), id("c2")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
+        int before = feed().size();
+
+        // the write alone, as if the process stopped right after it: the feed already has the merge
+        assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
+                Map.of(janeAtWork, absorbed.version()), List.of())).isEqualTo(ProfileStore.Written.WRITTEN);
+
+        assertThat(feed().subList(before, feed().size()))
+                .containsExactly(janeAtWork.value() + " merged-away", jane.value() + " merged");
+    }
+
     @Test
     void withExactIdsAMergeNamingAnIdThatForwardsNowIsRefusedNotFollowed() {
         ProfileId third = resolver.resolve(record("c3", "jd@home.example", null, "Jane")).profileId();
