@@ -1001,11 +1001,16 @@ public final class ProfileResolver implements IdentityResolver {
             removed.removeAll(identifiers);
             Set<String> movedBlocks = new LinkedHashSet<>();
             moved.forEach(r -> movedBlocks.addAll(policy.blockingKeys(r)));
+            SourceRecordId anchor = kept.get(0).id();
             if (store.mergesAtomically()) {
                 // in one step, each profile at the version read: a profile erased, split or grown meanwhile
-                // is never copied without being forwarded; read both again
+                // is never copied without being forwarded; read both again. The agent's decision is written
+                // in that step too, so a stop right after the merge cannot leave it out
+                ProfileStore.AgentMerge agent = new ProfileStore.AgentMerge(anchor,
+                        kept.stream().map(CustomerRecord::id).toList(), moved.stream().map(CustomerRecord::id).toList(),
+                        decision);
                 if (store.mergeWrite(updated, survivor.version(), moved, evidence,
-                        Map.of(absorbed.id(), absorbed.version()), List.of()) != ProfileStore.Written.WRITTEN) {
+                        Map.of(absorbed.id(), absorbed.version()), List.of(), agent) != ProfileStore.Written.WRITTEN) {
                     continue;
                 }
             } else {
@@ -1020,16 +1025,15 @@ public final class ProfileResolver implements IdentityResolver {
             }
             store.index(survivor.id(), identifiers, removed, records.keySet(), movedBlocks);
             store.unindex(absorbed.id(), absorbed.identifiers(), movedBlocks);
-            // after the merge, not before: a merge refused after its decisions were written (a profile
-            // forwards elsewhere now) would leave must-links the agent was told did not happen
-            SourceRecordId anchor = kept.get(0).id();
-            for (CustomerRecord m : moved) {
-                store.addMustLink(anchor, m.id(), decision);
-                for (CustomerRecord k : kept) {
-                    store.removeCannotLink(k.id(), m.id());
+            if (!store.mergesAtomically()) { // the one-step merge wrote the decision and announced itself
+                // after the merge, not before: a merge refused after its decisions were written (a profile
+                // forwards elsewhere now) would leave must-links the agent was told did not happen
+                for (CustomerRecord m : moved) {
+                    store.addMustLink(anchor, m.id(), decision);
+                    for (CustomerRecord k : kept) {
+                        store.removeCannotLink(k.id(), m.id());
+                    }
                 }
-            }
-            if (!store.mergesAtomically()) { // the one-step merge announced itself
                 store.publishChange(absorbed.id(), "merged-away");
                 store.publishChange(survivor.id(), "merged");
             }

@@ -79,7 +79,9 @@ public final class ProfileStore {
      * merged}) in the same step, so no stop between the merge and its announcement can leave the merge
      * unannounced (the feed's {@code merge-follow} group moves the absorbed timeline on that entry). KEYS:
      * survivor profile, records, links; per absorbed profile its profile, records, links; then the
-     * tombstones. ARGV: {@link #writeArgs}, the change feed key, its length, each absorbed profile's id,
+     * tombstones. ARGV: {@link #writeArgs}, the agent's decisions (the number of must-link hash entries,
+     * each as key, field, value; the number of keep-apart set entries to remove, each as key, member),
+     * the change feed key, its length, each absorbed profile's id,
      * the survivor's id, each absorbed profile's expected version, their count, the write generation key,
      * the tombstone count. Answers 1 when merged, -3 when an absorbed profile changed, otherwise as
      * {@link #WRITE}.
@@ -101,6 +103,10 @@ public final class ProfileStore {
               redis.call('HSET', KEYS[base + 1], 'forward', survivorId,
                 'version', tostring(tonumber(ARGV[#ARGV - 3 - n + j]) + 1))
             end
+            local nLinks = tonumber(ARGV[i]); i = i + 1
+            for _ = 1, nLinks do redis.call('HSET', ARGV[i], ARGV[i + 1], ARGV[i + 2]); i = i + 3 end
+            local nLifted = tonumber(ARGV[i]); i = i + 1
+            for _ = 1, nLifted do redis.call('SREM', ARGV[i], ARGV[i + 1]); i = i + 2 end
             local feed, feedLength = ARGV[#ARGV - 5 - 2 * n], ARGV[#ARGV - 4 - 2 * n]
             for j = 1, n do
               redis.call('XADD', feed, 'MAXLEN', '~', feedLength, '*',
@@ -790,14 +796,41 @@ public final class ProfileStore {
      * against the version it was read at: an absorbed profile that changed meanwhile (a record arrived, an
      * erasure sealed it, a split dissolved it) leaves everything as it was, so its records are never copied
      * without it being forwarded. The change feed's {@code merged-away} and {@code merged} entries are
-     * written in the same step (callers do not publish them again). Single node only ({@link
-     * #mergesAtomically}).
+     * written in the same step (callers do not publish them again), and so is an agent's decision when
+     * given. Single node only ({@link #mergesAtomically}).
      *
      * @param absorbed each absorbed profile and the version it was read at
      * @return {@link Written#WRITTEN}, {@link Written#ERASED}, or {@link Written#CONFLICT} (read again)
      */
     public Written mergeWrite(Profile survivor, long expectedVersion, Collection<CustomerRecord> records,
             Collection<LinkEvidence> evidence, Map<ProfileId, Long> absorbed, Collection<String> tombstones) {
+        return mergeWrite(survivor, expectedVersion, records, evidence, absorbed, tombstones, null);
+    }
+
+    /**
+     * What an agent's merge decides, recorded in the merge's own step ({@link #mergeWrite(Profile, long,
+     * Collection, Collection, Map, Collection, AgentMerge)}): each moved record must link with the anchor
+     * (as {@link #addMustLink}), and no kept record is kept apart from a moved one any more (as {@link
+     * #removeCannotLink}).
+     */
+    public record AgentMerge(SourceRecordId anchor, List<SourceRecordId> kept, List<SourceRecordId> moved,
+            MergeDecision decision) {
+        public AgentMerge {
+            kept = List.copyOf(kept);
+            moved = List.copyOf(moved);
+        }
+    }
+
+    /**
+     * {@link #mergeWrite} that also records an agent's decision in the same step, so that no stop between
+     * the merge and the decision leaves the records together without it (a later split or re-resolution
+     * would then part what the agent joined).
+     *
+     * @param agent the decision, or null for a merge matching made
+     */
+    public Written mergeWrite(Profile survivor, long expectedVersion, Collection<CustomerRecord> records,
+            Collection<LinkEvidence> evidence, Map<ProfileId, Long> absorbed, Collection<String> tombstones,
+            AgentMerge agent) {
         if (!mergesAtomically()) {
             throw new IllegalStateException("a merge in one step needs a single Redis node");
         }
@@ -805,6 +838,22 @@ public final class ProfileStore {
             throw new IllegalArgumentException("profile version must be expectedVersion + 1");
         }
         List<String> args = writeArgs(survivor, expectedVersion, records, evidence);
+        List<String> links = new ArrayList<>();
+        List<String> lifted = new ArrayList<>();
+        if (agent != null) {
+            String json = Json.write(agent.decision());
+            for (SourceRecordId m : agent.moved()) {
+                links.addAll(List.of(keys.mustLink(agent.anchor()), m.key(), json, keys.mustLink(m),
+                        agent.anchor().key(), json));
+                for (SourceRecordId k : agent.kept()) {
+                    lifted.addAll(List.of(keys.cannotLink(k), m.key(), keys.cannotLink(m), k.key()));
+                }
+            }
+        }
+        args.add(Integer.toString(links.size() / 3));
+        args.addAll(links);
+        args.add(Integer.toString(lifted.size() / 2));
+        args.addAll(lifted);
         args.add(keys.changeFeed());
         args.add(Long.toString(CHANGE_FEED_MAX_LENGTH));
         absorbed.keySet().forEach(id -> args.add(id.value()));

@@ -104,7 +104,33 @@ class ManualMergeTest {
     }
 
     @Test
-    void aMergeStepAnnouncesItselfSoAStopRightAfterItLosesNoAnnouncement() {
+    void aMergeStepAnnouncesItselfAndRecordsTheAgentsDecisionSoAStopRightAfterItLosesNeither() {
+        RedisTestCluster.assumeSingleNode("a merge in one step is a single node's script");
+        store.addCannotLink(id("c1"), id("c2")); // kept apart once; the agent overrides it now
+        Profile survivor = store.find(jane).orElseThrow();
+        Profile absorbed = store.find(janeAtWork).orElseThrow();
+        List<CustomerRecord> moved = store.records(janeAtWork);
+        Profile updated = new Profile(jane, survivor.golden(), survivor.identifiers(),
+                List.of(id("c1"), id("c2")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
+        int before = feed().size();
+
+        // the write alone, as if the process stopped right after it: the feed already has the merge, and
+        // the decision is recorded (a split or re-resolution would otherwise part the records again)
+        assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
+                Map.of(janeAtWork, absorbed.version()), List.of(),
+                new ProfileStore.AgentMerge(id("c1"), List.of(id("c1")), List.of(id("c2")), DECISION)))
+                .isEqualTo(ProfileStore.Written.WRITTEN);
+
+        assertThat(feed().subList(before, feed().size()))
+                .containsExactly(janeAtWork.value() + " merged-away", jane.value() + " merged");
+        assertThat(store.mustLink(id("c1"))).containsExactly(Map.entry(id("c2"), DECISION));
+        assertThat(store.mustLink(id("c2"))).containsExactly(Map.entry(id("c1"), DECISION));
+        assertThat(store.cannotLink(id("c1"))).isEmpty();
+        assertThat(store.cannotLink(id("c2"))).isEmpty();
+    }
+
+    @Test
+    void aMergeStepThatIsRefusedRecordsNoDecision() {
         RedisTestCluster.assumeSingleNode("a merge in one step is a single node's script");
         Profile survivor = store.find(jane).orElseThrow();
         Profile absorbed = store.find(janeAtWork).orElseThrow();
@@ -113,12 +139,15 @@ class ManualMergeTest {
                 List.of(id("c1"), id("c2")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
         int before = feed().size();
 
-        // the write alone, as if the process stopped right after it: the feed already has the merge
+        // read at an older version of the absorbed profile: refused, and nothing of the decision written
         assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
-                Map.of(janeAtWork, absorbed.version()), List.of())).isEqualTo(ProfileStore.Written.WRITTEN);
+                Map.of(janeAtWork, absorbed.version() - 1), List.of(),
+                new ProfileStore.AgentMerge(id("c1"), List.of(id("c1")), List.of(id("c2")), DECISION)))
+                .isEqualTo(ProfileStore.Written.CONFLICT);
 
-        assertThat(feed().subList(before, feed().size()))
-                .containsExactly(janeAtWork.value() + " merged-away", jane.value() + " merged");
+        assertThat(store.mustLink(id("c1"))).isEmpty();
+        assertThat(store.mustLink(id("c2"))).isEmpty();
+        assertThat(feed()).hasSize(before);
     }
 
     @Test
