@@ -121,13 +121,18 @@ class SegmentClient {
         }
     }
 
-    /** What became of an export request: streamed, refused with a problem, or the segment is gone. */
-    sealed interface Export permits Export.Streamed, Export.Refused, Export.Gone {
+    /**
+     * What became of an export request: streamed, refused with a problem, the segment is gone, or the
+     * service runs as many exports as it may (try again later).
+     */
+    sealed interface Export permits Export.Streamed, Export.Refused, Export.Gone, Export.Busy {
         record Streamed(long bytes) implements Export {}
 
         record Refused(Problem problem) implements Export {}
 
         record Gone() implements Export {}
+
+        record Busy() implements Export {}
     }
 
     /**
@@ -156,6 +161,9 @@ class SegmentClient {
                     }
                     if (status.value() == 404) {
                         return new Export.Gone();
+                    }
+                    if (status.value() == 429) {
+                        return new Export.Busy();
                     }
                     throw failure(status, response);
                 }, true));

@@ -192,6 +192,10 @@ class SegmentController {
         if (export instanceof SegmentClient.Export.Gone) {
             return notFound();
         }
+        if (export instanceof SegmentClient.Export.Busy) {
+            return detail(id, 0, form, new Problem("Too many exports", "other exports are running right now; "
+                    + "try again in a minute", null), HttpStatus.TOO_MANY_REQUESTS);
+        }
         return null; // streamed
     }
 
