@@ -342,10 +342,22 @@ public final class SegmentStore {
                     Instant.ofEpochMilli((long) v.getScore()))).toList();
         }
 
+        /**
+         * Deletes the copy, also when the reading thread was interrupted (a cancelled download): the flag
+         * is set aside for the delete and set again after it.
+         */
         @Override
         public void close() {
-            if (size > 0) {
+            if (size == 0) {
+                return;
+            }
+            boolean interrupted = Thread.interrupted();
+            try {
                 redis.del(key);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Assumptions;
  * keys land on different nodes, as they do in production.
  *
  * <p>Tests run against it when {@link #enabled()}: the system property {@value #MODE_PROPERTY} or the
- * environment variable {@code TESSERA_TEST_REDIS} is {@code cluster} (the core module's
- * {@code cluster-tests} execution sets it).
+ * environment variable {@code TESSERA_TEST_REDIS} is {@code cluster} (the {@code redis-cluster} surefire
+ * executions of core, profile-service and ingestion set it).
  */
 public final class RedisTestCluster {
 
@@ -88,6 +88,21 @@ public final class RedisTestCluster {
             return;
         }
         Path binary = RedisTestServer.binary();
+        IllegalStateException failed = null;
+        // a port found free may be taken before a node binds it (or its bus port): start again on others
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                url = startOnce(binary);
+                description = "three-master Redis Cluster (" + binary + ")";
+                return;
+            } catch (IllegalStateException e) {
+                failed = e;
+            }
+        }
+        throw failed;
+    }
+
+    private static String startOnce(Path binary) {
         List<Integer> ports = freePorts();
         List<Process> processes = new ArrayList<>();
         Path dir;
@@ -108,17 +123,23 @@ public final class RedisTestCluster {
             throw new IllegalStateException("could not start " + binary + " in cluster mode", e);
         }
         Path folder = dir;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(processes, folder), "redis-test-cluster-stop"));
-        for (int i = 0; i < NODES; i++) {
-            RedisTestServer.awaitPort(ports.get(i), processes.get(i));
+        Thread stopper = new Thread(() -> stop(processes, folder), "redis-test-cluster-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            for (int i = 0; i < NODES; i++) {
+                RedisTestServer.awaitPort(ports.get(i), processes.get(i));
+            }
+            form(ports, processes);
+        } catch (RuntimeException e) {
+            stop(processes, folder);
+            Runtime.getRuntime().removeShutdownHook(stopper);
+            throw new IllegalStateException("the test Redis Cluster did not start on ports " + ports, e);
         }
-        form(ports);
-        url = "redis://127.0.0.1:" + ports.get(0);
-        description = "three-master Redis Cluster (" + binary + ")";
+        return "redis://127.0.0.1:" + ports.get(0);
     }
 
     /** Gives each node a third of the slots, introduces them to each other and waits for a healthy state. */
-    private static void form(List<Integer> ports) {
+    private static void form(List<Integer> ports, List<Process> processes) {
         List<RedisClient> clients = new ArrayList<>();
         List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
         try {
@@ -140,6 +161,9 @@ public final class RedisTestCluster {
             }
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             while (!healthy(nodes)) {
+                if (processes.stream().anyMatch(p -> !p.isAlive())) {
+                    throw new IllegalStateException("a node of the test Redis Cluster exited (its bus port taken?)");
+                }
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("the test Redis Cluster did not reach cluster_state:ok: "
                             + nodes.get(0).clusterInfo());
@@ -168,12 +192,17 @@ public final class RedisTestCluster {
         return true;
     }
 
-    /** Ports p where p and its cluster bus port p + 10000 are both free. */
+    /**
+     * Ports p where p and its cluster bus port p + 10000 are both free and none is another node's port:
+     * data ports 10000-22767, so bus ports stay below the kernel's usual ephemeral range (32768 and up),
+     * where an outgoing connection could take one between this check and the node's bind.
+     */
     private static List<Integer> freePorts() {
         List<Integer> ports = new ArrayList<>();
-        for (int attempt = 0; attempt < 200 && ports.size() < NODES; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-            if (!ports.contains(port) && free(port) && free(port + 10000)) {
+        for (int attempt = 0; attempt < 500 && ports.size() < NODES; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(10000, 22768);
+            boolean clashes = ports.stream().anyMatch(p -> p == port || Math.abs(p - port) == 10000);
+            if (!clashes && free(port) && free(port + 10000)) {
                 ports.add(port);
             }
         }
@@ -185,7 +214,6 @@ public final class RedisTestCluster {
 
     private static boolean free(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
             return true;
         } catch (IOException taken) {
             return false;

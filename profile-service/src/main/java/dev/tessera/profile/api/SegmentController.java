@@ -8,10 +8,12 @@ import dev.tessera.core.segment.SegmentRule;
 import dev.tessera.core.segment.SegmentRules;
 import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.profile.segment.SegmentService;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +27,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.async.CallableProcessingInterceptor;
+import org.springframework.web.context.request.async.WebAsyncUtils;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -215,10 +220,20 @@ class SegmentController {
     @GetMapping(path = "/{id}/export", produces = "text/csv")
     ResponseEntity<StreamingResponseBody> export(@PathVariable String id,
             @RequestParam(defaultValue = "") String fields, @RequestParam(required = false) String purpose,
-            @RequestParam(defaultValue = "any") String channel, Authentication caller) {
+            @RequestParam(defaultValue = "any") String channel, Authentication caller,
+            HttpServletRequest http) {
         Segment segment = store.find(id).orElseThrow(ApiProblem.SegmentNotFound::new);
         SegmentExport.Request request = export.request(segment, fields, purpose, channel, caller);
         SegmentExport.Place place = export.place(); // 429 when this instance runs as many exports as it may
+        // given back when the streaming ends however it ends, also if the body never ran (a rejected task,
+        // a timeout while queued); the body gives it back itself too (closing twice is harmless)
+        WebAsyncUtils.getAsyncManager(http).registerCallableInterceptor(SegmentExport.Place.class.getName(),
+                new CallableProcessingInterceptor() {
+                    @Override
+                    public <T> void afterCompletion(NativeWebRequest r, Callable<T> task) {
+                        place.close();
+                    }
+                });
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                 .header("Content-Disposition", "attachment; filename=\"segment-" + segment.id() + ".csv\"")

@@ -186,10 +186,18 @@ class SegmentExport {
             }
             writer.flush();
         } finally {
-            audit.record(request.caller(), ACTION, "", request.fields(), "GET /api/v1/segments/{id}/export segment="
-                    + request.segment().id() + " rows=" + rows
-                    + (request.purpose() == null ? "" : " purpose=" + request.purpose() + " channel="
-                            + request.channel().code() + " left-out-without-consent=" + withoutConsent));
+            // also when the download was cancelled (the thread interrupted): the record of what left is kept
+            boolean interrupted = Thread.interrupted();
+            try {
+                audit.record(request.caller(), ACTION, "", request.fields(), "GET /api/v1/segments/{id}/export segment="
+                        + request.segment().id() + " rows=" + rows
+                        + (request.purpose() == null ? "" : " purpose=" + request.purpose() + " channel="
+                                + request.channel().code() + " left-out-without-consent=" + withoutConsent));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

@@ -17,23 +17,32 @@ import org.slf4j.LoggerFactory;
  * does this itself right after its write; a crash between the two, or an absorb that failed under
  * contention, used to leave the interactions on the dead id for good (out of every live timeline and
  * metric). Usually there is nothing left to do.
+ *
+ * <p>An entry is handled only once it is {@code grace} old: a single node's merge writes it in the merge's
+ * own step, before the merging process has moved anything, and following it at once would race that
+ * process over the same copy (harmless, but done twice and reported as left behind).
  */
 public final class MergeFollowFeed extends ChangeFeedConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(MergeFollowFeed.class);
 
     static final String GROUP = "merge-follow";
+    /** How old a {@code merged-away} entry must be before this feed looks at what it left behind. */
+    public static final java.time.Duration DEFAULT_GRACE = java.time.Duration.ofSeconds(5);
 
     private final ProfileStore store;
     private final CxStore cx;
+    private final java.time.Duration grace;
 
     /**
      * @param connection a connection for this feed alone (it blocks on XREADGROUP); closed on stop
+     * @param grace      how old an entry must be before it is followed ({@link #DEFAULT_GRACE})
      */
-    public MergeFollowFeed(RedisConnection connection, ProfileStore store, CxStore cx) {
+    public MergeFollowFeed(RedisConnection connection, ProfileStore store, CxStore cx, java.time.Duration grace) {
         super(connection, store.namespace().changeFeed(), GROUP);
         this.store = store;
         this.cx = cx;
+        this.grace = grace;
     }
 
     @Override
@@ -47,6 +56,7 @@ public final class MergeFollowFeed extends ChangeFeedConsumer {
         if (!"merged-away".equals(message.getBody().get("change")) || profile == null || !ProfileId.isValid(profile)) {
             return;
         }
+        awaitGrace(message.getId());
         ProfileId away = new ProfileId(profile);
         Optional<ProfileId> live = store.canonical(away);
         if (live.isEmpty() || live.get().equals(away)) {
@@ -55,6 +65,33 @@ public final class MergeFollowFeed extends ChangeFeedConsumer {
         int copied = cx.followMerged(away, live.get());
         if (copied > 0) {
             log.warn("Merge of profile {} into {} had left {} interaction(s) behind; moved now", away, live.get(), copied);
+        }
+    }
+
+    /**
+     * Waits until the entry (its id starts with the milliseconds Redis wrote it at) is {@link #grace} old.
+     * Throws when the feed stops meanwhile, which leaves the entry pending for the next start.
+     */
+    private void awaitGrace(String entryId) {
+        int dash = entryId.indexOf('-');
+        long writtenAt;
+        try {
+            writtenAt = Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
+        } catch (NumberFormatException notAnId) {
+            return;
+        }
+        // at most the grace from now, should Redis's clock run ahead of this host's
+        long due = Math.min(writtenAt + grace.toMillis(), System.currentTimeMillis() + grace.toMillis());
+        while (System.currentTimeMillis() < due) {
+            if (!isRunning()) {
+                throw new IllegalStateException("stopping before a merge entry was due");
+            }
+            try {
+                Thread.sleep(Math.min(100, Math.max(1, due - System.currentTimeMillis())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted before a merge entry was due", e);
+            }
         }
     }
 }

@@ -116,7 +116,8 @@ class StorageConfiguration {
     @Bean
     dev.tessera.profile.cx.MergeFollowFeed mergeFollowFeed(ProfileStore store, CxStore cx,
             ProfileServiceProperties properties) {
-        return new dev.tessera.profile.cx.MergeFollowFeed(RedisConnection.open(properties.redis().settings()), store, cx);
+        return new dev.tessera.profile.cx.MergeFollowFeed(RedisConnection.open(properties.redis().settings()), store, cx,
+                dev.tessera.profile.cx.MergeFollowFeed.DEFAULT_GRACE);
     }
 
     @Bean

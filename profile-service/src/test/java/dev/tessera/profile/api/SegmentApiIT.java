@@ -360,7 +360,7 @@ class SegmentApiIT {
         assertThat(refused.body()).contains("rate-limited");
         assertThat(audit.query(new AuditQuery(null, SegmentExport.STARTED, null, null, null, null, 10))).isEmpty();
 
-        // one place free again: the export runs, and gives its place back when done (so does a failed one)
+        // one place free again: the export runs, and gives its place back when done
         ApiCalls.Response ok = send("GET", base, MARKETER, null);
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.body().lines().toList()).hasSize(3);
