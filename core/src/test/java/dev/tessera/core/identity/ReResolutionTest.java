@@ -152,6 +152,42 @@ class ReResolutionTest {
     }
 
     @Test
+    void theCommandDryRunsThenAppliesAgainstTheLiveRedisOfEitherTopology() {
+        exactKeysMergedTheFamilyAndMissedTheTypos();
+        ProfileId family = home("crm:f1");
+        Map<String, Object> before = dump();
+        List<String> target = new ArrayList<>(List.of("--redis", RedisTestSupport.settings().url(), "--policy",
+                "probabilistic"));
+        if (RedisTestSupport.settings().cluster()) {
+            target.add("--cluster");
+        }
+
+        String dryRun = command(target);
+
+        assertThat(dryRun).startsWith("dry run (nothing changed): records=7 profiles_before=5 profiles_after=5")
+                .contains("split=1").contains("merges=1").doesNotContain("Alice", "smith.family");
+        assertThat(dump()).as("nothing changed by the dry run").isEqualTo(before);
+
+        target.add("--apply");
+        String applied = command(target);
+
+        assertThat(applied).startsWith("applied: records=7").contains("split=1").contains("merges=1");
+        assertThat(home("crm:f1")).isNotEqualTo(home("shop:f2"));
+        assertThat(home("crm:t1")).isEqualTo(home("shop:t2"));
+        assertThat(store.canonical(family)).contains(home("crm:f1"));
+    }
+
+    private static String command(List<String> args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = ReResolveCommand.run(args.toArray(String[]::new),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void appliedMovesTakeTimelinesAndConsentWithTheRecords() {
         exactKeysMergedTheFamilyAndMissedTheTypos();
         ProfileId family = home("crm:f1");
