@@ -183,8 +183,10 @@ public final class SegmentEngine {
     /**
      * How many live profiles this rule would match, without storing anything: every profile when there are
      * at most {@code sample}, else a uniform random sample of {@code sample} (drawn with {@code random}),
-     * scaled up ({@link SegmentPreview#of}). Reads go out {@value #PREVIEW_BATCH} profiles per round trip;
-     * when {@code budget} runs out, the profiles evaluated so far (still a uniform sample) make the preview.
+     * scaled up ({@link SegmentPreview#of}). The ids are drawn while the SCAN of the profiles runs
+     * (reservoir sampling), so memory holds the sample, not every id. Reads go out {@value #PREVIEW_BATCH}
+     * profiles per round trip; when {@code budget} runs out, the profiles evaluated so far (still a uniform
+     * sample) make the preview. The budget covers the evaluation, not the SCAN, which visits every key.
      *
      * @param examples how many matching profiles to name at most
      */
@@ -193,13 +195,11 @@ public final class SegmentEngine {
         if (sample < 1 || examples < 0) {
             throw new IllegalArgumentException("sample must be positive and examples not negative");
         }
-        List<ProfileId> ids = new java.util.ArrayList<>(profiles.profileIds());
-        long total = ids.size();
-        // a partial Fisher-Yates shuffle: the first `take` ids are a uniform sample, in random order
-        int take = (int) Math.min(sample, total);
-        for (int i = 0; i < take; i++) {
-            java.util.Collections.swap(ids, i, i + random.nextInt(ids.size() - i));
-        }
+        Reservoir reservoir = new Reservoir(sample, random);
+        profiles.forEachProfileId(reservoir::offer);
+        List<ProfileId> ids = reservoir.shuffled();
+        long total = reservoir.seen();
+        int take = ids.size();
         long deadline = System.nanoTime() + budget.toNanos();
         long evaluated = 0;
         long matched = 0;
@@ -240,6 +240,58 @@ public final class SegmentEngine {
 
     /** Profiles a preview reads per round trip. */
     static final int PREVIEW_BATCH = 100;
+
+    /**
+     * A uniform random sample of at most {@code size} of the ids offered (Algorithm R), and how many
+     * distinct ids were offered. While no more than {@code size} have come, repeats (SCAN may hand a key
+     * over twice) are recognised and the count is exact; past that, a repeat would count twice, which
+     * SCAN does at most for a handful of keys while Redis resizes its table.
+     */
+    static final class Reservoir {
+        private final int size;
+        private final java.util.random.RandomGenerator random;
+        private final List<ProfileId> kept = new java.util.ArrayList<>();
+        private Set<ProfileId> distinct = new java.util.HashSet<>();
+        private long seen;
+
+        Reservoir(int size, java.util.random.RandomGenerator random) {
+            this.size = size;
+            this.random = random;
+        }
+
+        void offer(ProfileId id) {
+            if (distinct != null) {
+                if (!distinct.add(id)) {
+                    return;
+                }
+                if (distinct.size() > size) {
+                    distinct = null; // a sample from now on: the set would grow with the data
+                }
+            }
+            seen++;
+            if (kept.size() < size) {
+                kept.add(id);
+                return;
+            }
+            long slot = random.nextLong(seen);
+            if (slot < size) {
+                kept.set((int) slot, id);
+            }
+        }
+
+        long seen() {
+            return seen;
+        }
+
+        /** The sample in random order, so that any first part of it is a uniform sample too. */
+        List<ProfileId> shuffled() {
+            List<ProfileId> ids = new java.util.ArrayList<>(kept);
+            for (int i = ids.size() - 1; i > 0; i--) {
+                java.util.Collections.swap(ids, i, random.nextInt(i + 1));
+            }
+            return ids;
+        }
+    }
 
     /**
      * A full evaluation of one segment after it was created or changed, with its status kept in

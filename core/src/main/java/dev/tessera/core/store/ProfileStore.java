@@ -1379,8 +1379,17 @@ public final class ProfileStore {
      */
     public Set<ProfileId> profileIds() {
         Set<ProfileId> ids = new java.util.TreeSet<>();
-        scan(keys.recordsPattern(), key -> ids.add(keys.profileOfRecordsKey(key)));
+        forEachProfileId(ids::add);
         return ids;
+    }
+
+    /**
+     * {@link #profileIds} one at a time as the SCAN finds them, holding none: for a pass over data too
+     * large to list. SCAN may hand a key over twice (while Redis resizes its table), so {@code each} may
+     * see an id twice.
+     */
+    public void forEachProfileId(java.util.function.Consumer<ProfileId> each) {
+        scan(keys.recordsPattern(), key -> each.accept(keys.profileOfRecordsKey(key)));
     }
 
     /**
