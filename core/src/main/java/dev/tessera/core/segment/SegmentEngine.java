@@ -146,8 +146,13 @@ public final class SegmentEngine {
 
     /**
      * Evaluates these segments for every live profile and every current member (members that are gone
-     * leave), with repair.
+     * leave), with repair. Ids are taken as the SCAN and the member lists hand them over, never listed
+     * whole, so memory does not grow with the data: a first SCAN counts the live profiles (the total),
+     * the member lists are read in pages for members that are no live profile any more, then a second
+     * SCAN evaluates the live ones as it finds them, and last the gone members.
      *
+     * @param total    told how many profiles the pass will evaluate (profiles created during the pass, or a
+     *                 key SCAN hands over twice, can make it a few more)
      * @param progress told how many profiles are done, every {@code every} profiles and at the end
      * @return how many profiles were evaluated
      */
@@ -155,29 +160,62 @@ public final class SegmentEngine {
         if (which.isEmpty()) {
             return 0;
         }
-        Set<ProfileId> ids = new LinkedHashSet<>(profiles.profileIds());
+        long[] live = {0};
+        profiles.forEachProfileId(id -> live[0]++);
+        Set<ProfileId> gone = new LinkedHashSet<>();
         for (Segment s : which) {
-            segments.members(s.id(), 0, Integer.MAX_VALUE).forEach(m -> ids.add(m.profile()));
-        }
-        total.accept(ids.size());
-        long done = 0;
-        for (ProfileId id : ids) {
-            try {
-                evaluate(id, which, true);
-            } catch (ConcurrentModificationException e) {
-                // changing right now: its change-feed entry evaluates it again
-            }
-            done++;
-            if (done % every == 0) {
-                progress.accept(done);
-                Map<String, Segment> now = segments.all();
-                if (which.stream().noneMatch(s -> now.containsKey(s.id()) && now.get(s.id()).version() == s.version())) {
-                    break; // every segment of this run was deleted or changed since: its own build takes over
+            // a copy of the member list, so members leaving meanwhile shift no page
+            try (SegmentStore.Snapshot members = segments.snapshot(s.id(), java.time.Duration.ofMinutes(30))) {
+                for (long from = 0; from < members.size(); from += MEMBER_PAGE) {
+                    List<SegmentStore.Member> page = members.page(from, MEMBER_PAGE);
+                    List<java.util.function.Supplier<Boolean>> checks = new java.util.ArrayList<>(page.size());
+                    page.forEach(m -> checks.add(profiles.isLiveLater(m.profile())));
+                    for (int i = 0; i < page.size(); i++) {
+                        if (!checks.get(i).get()) {
+                            gone.add(page.get(i).profile());
+                        }
+                    }
                 }
             }
         }
-        progress.accept(done);
-        return done;
+        total.accept(live[0] + gone.size());
+        long[] done = {0};
+        try {
+            profiles.forEachProfileId(id -> step(id, which, every, done, progress));
+            for (ProfileId id : gone) {
+                step(id, which, every, done, progress);
+            }
+        } catch (Superseded e) {
+            // every segment of this run was deleted or changed since: its own build takes over
+        }
+        progress.accept(done[0]);
+        return done[0];
+    }
+
+    /** Member ids read per page when looking for members that are gone. */
+    private static final int MEMBER_PAGE = 1000;
+
+    /** Ends a pass whose segments were all deleted or changed since it began. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("superseded", null, false, false);
+        }
+    }
+
+    private void step(ProfileId id, Collection<Segment> which, int every, long[] done, LongConsumer progress) {
+        try {
+            evaluate(id, which, true);
+        } catch (ConcurrentModificationException e) {
+            // changing right now: its change-feed entry evaluates it again
+        }
+        done[0]++;
+        if (done[0] % every == 0) {
+            progress.accept(done[0]);
+            Map<String, Segment> now = segments.all();
+            if (which.stream().noneMatch(s -> now.containsKey(s.id()) && now.get(s.id()).version() == s.version())) {
+                throw new Superseded();
+            }
+        }
     }
 
     /**

@@ -659,6 +659,12 @@ public final class ProfileStore {
         return () -> Optional.ofNullable(connection.await(doc)).map(json -> Json.read(json, Profile.class));
     }
 
+    /** Whether a live profile is stored under exactly this id (as {@link #findLive}, without reading it). */
+    public java.util.function.Supplier<Boolean> isLiveLater(ProfileId id) {
+        RedisFuture<Boolean> doc = async.hexists(keys.profile(id), "doc");
+        return () -> Boolean.TRUE.equals(connection.await(doc));
+    }
+
     /** The live id a (possibly merged-away) profile id now stands for, if any profile is there. */
     public Optional<ProfileId> canonical(ProfileId id) {
         ProfileId current = id;
