@@ -1006,9 +1006,11 @@ public final class ProfileResolver implements IdentityResolver {
                 // in one step, each profile at the version read: a profile erased, split or grown meanwhile
                 // is never copied without being forwarded; read both again. The agent's decision is written
                 // in that step too, so a stop right after the merge cannot leave it out
+                // keep-apart entries between the two sides exist only when the agent overrides them
+                // (refuseKeptApart refused otherwise): lifting them is kept x moved arguments, sent only then
                 ProfileStore.AgentMerge agent = new ProfileStore.AgentMerge(anchor,
-                        kept.stream().map(CustomerRecord::id).toList(), moved.stream().map(CustomerRecord::id).toList(),
-                        decision);
+                        overrideKeptApart ? kept.stream().map(CustomerRecord::id).toList() : List.of(),
+                        moved.stream().map(CustomerRecord::id).toList(), decision);
                 if (store.mergeWrite(updated, survivor.version(), moved, evidence,
                         Map.of(absorbed.id(), absorbed.version()), List.of(), agent) != ProfileStore.Written.WRITTEN) {
                     continue;

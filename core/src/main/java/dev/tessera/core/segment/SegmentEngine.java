@@ -233,7 +233,8 @@ public final class SegmentEngine {
         if (sample < 1 || examples < 0) {
             throw new IllegalArgumentException("sample must be positive and examples not negative");
         }
-        Reservoir reservoir = new Reservoir(sample, random);
+        // one draw per profile id: a fast generator seeded from the caller's (which may be a SecureRandom)
+        Reservoir reservoir = new Reservoir(sample, new java.util.SplittableRandom(random.nextLong()));
         profiles.forEachProfileId(reservoir::offer);
         List<ProfileId> ids = reservoir.shuffled();
         long total = reservoir.seen();
@@ -283,12 +284,14 @@ public final class SegmentEngine {
      * A uniform random sample of at most {@code size} of the ids offered (Algorithm R), and how many
      * distinct ids were offered. While no more than {@code size} have come, repeats (SCAN may hand a key
      * over twice) are recognised and the count is exact; past that, a repeat would count twice, which
-     * SCAN does at most for a handful of keys while Redis resizes its table.
+     * SCAN does at most for a handful of keys while Redis resizes its table (an id already in the sample
+     * is never taken twice).
      */
     static final class Reservoir {
         private final int size;
         private final java.util.random.RandomGenerator random;
         private final List<ProfileId> kept = new java.util.ArrayList<>();
+        private final Set<ProfileId> inSample = new java.util.HashSet<>();
         private Set<ProfileId> distinct = new java.util.HashSet<>();
         private long seen;
 
@@ -305,15 +308,19 @@ public final class SegmentEngine {
                 if (distinct.size() > size) {
                     distinct = null; // a sample from now on: the set would grow with the data
                 }
+            } else if (inSample.contains(id)) {
+                return; // handed over again by the SCAN
             }
             seen++;
             if (kept.size() < size) {
                 kept.add(id);
+                inSample.add(id);
                 return;
             }
             long slot = random.nextLong(seen);
             if (slot < size) {
-                kept.set((int) slot, id);
+                inSample.remove(kept.set((int) slot, id));
+                inSample.add(id);
             }
         }
 

@@ -354,6 +354,9 @@ public final class SegmentStore {
             boolean interrupted = Thread.interrupted();
             try {
                 redis.del(key);
+            } catch (io.lettuce.core.RedisCommandInterruptedException cancelledJustNow) {
+                interrupted |= Thread.interrupted(); // a cancel that landed after the flag was set aside
+                redis.del(key);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

@@ -816,8 +816,8 @@ public final class ProfileStore {
     /**
      * What an agent's merge decides, recorded in the merge's own step ({@link #mergeWrite(Profile, long,
      * Collection, Collection, Map, Collection, AgentMerge)}): each moved record must link with the anchor
-     * (as {@link #addMustLink}), and no kept record is kept apart from a moved one any more (as {@link
-     * #removeCannotLink}).
+     * (as {@link #addMustLink}), and no record of {@code kept} is kept apart from a moved one any more (as
+     * {@link #removeCannotLink}; empty when there is nothing to lift).
      */
     public record AgentMerge(SourceRecordId anchor, List<SourceRecordId> kept, List<SourceRecordId> moved,
             MergeDecision decision) {

@@ -79,16 +79,17 @@ class CxSchedule {
             log.debug("CX stage refresh skipped: another instance runs this period's");
             return -1;
         }
-        long refreshed = 0;
-        for (ProfileId id : profiles.profileIds()) {
+        long[] refreshed = {0};
+        // as the SCAN finds them, not listed first: the list would grow with the data
+        profiles.forEachProfileId(id -> {
             try {
                 cx.refresh(id);
-                refreshed++;
+                refreshed[0]++;
             } catch (RuntimeException e) {
                 log.warn("refreshing the CX metrics of profile {} failed: {}", id, e.getClass().getSimpleName());
             }
-        }
-        log.info("CX stages re-evaluated for {} profile(s)", refreshed);
-        return refreshed;
+        });
+        log.info("CX stages re-evaluated for {} profile(s)", refreshed[0]);
+        return refreshed[0];
     }
 }

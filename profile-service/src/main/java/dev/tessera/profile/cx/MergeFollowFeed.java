@@ -6,6 +6,7 @@ import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.profile.feed.ChangeFeedConsumer;
 import io.lettuce.core.StreamMessage;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +81,11 @@ public final class MergeFollowFeed extends ChangeFeedConsumer {
         } catch (NumberFormatException notAnId) {
             return;
         }
-        // at most the grace from now, should Redis's clock run ahead of this host's
-        long due = Math.min(writtenAt + grace.toMillis(), System.currentTimeMillis() + grace.toMillis());
+        // the entry's age by Redis's own clock (its id is Redis time): this host's clock may differ from it
+        List<String> time = store.connection().commands().time();
+        long redisNow = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        long wait = Math.min(grace.toMillis(), writtenAt + grace.toMillis() - redisNow);
+        long due = System.currentTimeMillis() + Math.max(0, wait);
         while (System.currentTimeMillis() < due) {
             if (!isRunning()) {
                 throw new IllegalStateException("stopping before a merge entry was due");

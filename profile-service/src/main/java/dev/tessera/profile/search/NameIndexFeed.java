@@ -55,13 +55,14 @@ public final class NameIndexFeed extends ChangeFeedConsumer {
 
     /** Indexes every stored profile; changes after the group's creation arrive through the stream. */
     void rebuild() {
-        long count = 0;
-        for (ProfileId id : store.profileIds()) {
+        long[] count = {0};
+        // as the SCAN finds them, not listed first: the list would grow with the data
+        store.forEachProfileId(id -> {
             apply(id);
-            count++;
-        }
+            count[0]++;
+        });
         index.markBuilt();
-        log.info("Name index rebuilt from {} profiles", count);
+        log.info("Name index rebuilt from {} profiles", count[0]);
     }
 
     @Override

@@ -82,7 +82,7 @@ class MergeFollowFeedTest {
 
     @Test
     void aMergeWhoseProcessStoppedBeforeTheTimelineMovedIsFinishedOnceItsEntryIsDue() {
-        MergeFollowFeed feed = start(Duration.ofSeconds(2));
+        start(Duration.ofSeconds(2));
         ProfileId jane = person("1", "jane@example.com");
         ProfileId janeAtWork = person("2", "j.doe@work.example");
 
@@ -97,6 +97,5 @@ class MergeFollowFeedTest {
                         .contains("order-1", "order-2"));
         assertThat(System.currentTimeMillis() - mergedAt).as("not before the entry was due")
                 .isGreaterThanOrEqualTo(1_500);
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.handled() > 0);
     }
 }
