@@ -1032,7 +1032,8 @@ public final class ProfileResolver implements IdentityResolver {
                 // forwards elsewhere now) would leave must-links the agent was told did not happen
                 for (CustomerRecord m : moved) {
                     store.addMustLink(anchor, m.id(), decision);
-                    for (CustomerRecord k : kept) {
+                    // keep-apart entries between the sides exist only when the agent overrides them
+                    for (CustomerRecord k : overrideKeptApart ? kept : List.<CustomerRecord>of()) {
                         store.removeCannotLink(k.id(), m.id());
                     }
                 }

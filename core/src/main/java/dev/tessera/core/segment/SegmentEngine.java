@@ -148,8 +148,9 @@ public final class SegmentEngine {
      * Evaluates these segments for every live profile and every current member (members that are gone
      * leave), with repair. Ids are taken as the SCAN and the member lists hand them over, never listed
      * whole, so memory does not grow with the data: a first SCAN counts the live profiles (the total),
-     * the member lists are read in pages for members that are no live profile any more, then a second
-     * SCAN evaluates the live ones as it finds them, and last the gone members.
+     * a ZSCAN of each member list finds members that hold no records any more (only those are kept), then
+     * a second SCAN evaluates the live ones as it finds them, and last the gone members. {@code progress}
+     * is also told 0 every {@value #HEARTBEAT} ids while counting, so a caller holding a lock renews it.
      *
      * @param total    told how many profiles the pass will evaluate (profiles created during the pass, or a
      *                 key SCAN hands over twice, can make it a few more)
@@ -161,22 +162,23 @@ public final class SegmentEngine {
             return 0;
         }
         long[] live = {0};
-        profiles.forEachProfileId(id -> live[0]++);
+        profiles.forEachProfileId(id -> {
+            if (++live[0] % HEARTBEAT == 0) {
+                progress.accept(0);
+            }
+        });
         Set<ProfileId> gone = new LinkedHashSet<>();
         for (Segment s : which) {
-            // a copy of the member list, so members leaving meanwhile shift no page
-            try (SegmentStore.Snapshot members = segments.snapshot(s.id(), java.time.Duration.ofMinutes(30))) {
-                for (long from = 0; from < members.size(); from += MEMBER_PAGE) {
-                    List<SegmentStore.Member> page = members.page(from, MEMBER_PAGE);
-                    List<java.util.function.Supplier<Boolean>> checks = new java.util.ArrayList<>(page.size());
-                    page.forEach(m -> checks.add(profiles.isLiveLater(m.profile())));
-                    for (int i = 0; i < page.size(); i++) {
-                        if (!checks.get(i).get()) {
-                            gone.add(page.get(i).profile());
-                        }
-                    }
+            // members that left meanwhile need no repair; one that held no records at its check is gone
+            List<ProfileId> page = new java.util.ArrayList<>(MEMBER_PAGE);
+            segments.forEachMember(s.id(), member -> {
+                page.add(member);
+                if (page.size() == MEMBER_PAGE) {
+                    collectGone(page, gone);
+                    progress.accept(0);
                 }
-            }
+            });
+            collectGone(page, gone);
         }
         total.accept(live[0] + gone.size());
         long[] done = {0};
@@ -192,8 +194,22 @@ public final class SegmentEngine {
         return done[0];
     }
 
-    /** Member ids read per page when looking for members that are gone. */
+    /** Member ids checked per round trip when looking for members that are gone. */
     private static final int MEMBER_PAGE = 1000;
+    /** Ids counted between two calls of a pass's progress with 0 (a lock holder's chance to renew). */
+    static final int HEARTBEAT = 10_000;
+
+    /** Adds the ids of {@code page} that hold no records to {@code gone}, in one round trip; empties the page. */
+    private void collectGone(List<ProfileId> page, Set<ProfileId> gone) {
+        List<java.util.function.Supplier<Boolean>> checks = new java.util.ArrayList<>(page.size());
+        page.forEach(id -> checks.add(profiles.holdsRecordsLater(id)));
+        for (int i = 0; i < page.size(); i++) {
+            if (!checks.get(i).get()) {
+                gone.add(page.get(i));
+            }
+        }
+        page.clear();
+    }
 
     /** Ends a pass whose segments were all deleted or changed since it began. */
     private static final class Superseded extends RuntimeException {

@@ -365,6 +365,19 @@ public final class SegmentStore {
         }
     }
 
+    /**
+     * Each member of the segment as {@code ZSCAN} hands it over, holding none and copying nothing: a member
+     * present for the whole scan is seen at least once (maybe twice); one joining or leaving meanwhile may
+     * or may not be.
+     */
+    public void forEachMember(String id, java.util.function.Consumer<ProfileId> each) {
+        io.lettuce.core.ScanIterator<io.lettuce.core.ScoredValue<String>> found = io.lettuce.core.ScanIterator.zscan(
+                redis, keys.segmentMembers(id), io.lettuce.core.ScanArgs.Builder.limit(1000));
+        while (found.hasNext()) {
+            each.accept(new ProfileId(found.next().getValue()));
+        }
+    }
+
     /** Whether the profile is in the segment (the segment's side). */
     public boolean isMember(String id, ProfileId profile) {
         return redis.zscore(keys.segmentMembers(id), profile.value()) != null;

@@ -659,10 +659,10 @@ public final class ProfileStore {
         return () -> Optional.ofNullable(connection.await(doc)).map(json -> Json.read(json, Profile.class));
     }
 
-    /** Whether a live profile is stored under exactly this id (as {@link #findLive}, without reading it). */
-    public java.util.function.Supplier<Boolean> isLiveLater(ProfileId id) {
-        RedisFuture<Boolean> doc = async.hexists(keys.profile(id), "doc");
-        return () -> Boolean.TRUE.equals(connection.await(doc));
+    /** Whether records are stored under exactly this id: whether {@link #forEachProfileId} finds it. */
+    public java.util.function.Supplier<Boolean> holdsRecordsLater(ProfileId id) {
+        RedisFuture<Long> records = async.exists(keys.records(id));
+        return () -> Long.valueOf(1).equals(connection.await(records));
     }
 
     /** The live id a (possibly merged-away) profile id now stands for, if any profile is there. */

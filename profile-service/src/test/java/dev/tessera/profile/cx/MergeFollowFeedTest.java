@@ -68,6 +68,15 @@ class MergeFollowFeedTest {
         MergeFollowFeed feed = new MergeFollowFeed(RedisTestSupport.connect(), store, cx, grace);
         feeds.add(feed);
         feed.start();
+        // the group starts at the end of the stream: changes written before it exists would not reach it
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            try {
+                return connection.commands().xinfoGroups(store.namespace().changeFeed()).stream()
+                        .anyMatch(g -> g.toString().contains(MergeFollowFeed.GROUP));
+            } catch (io.lettuce.core.RedisCommandExecutionException noStreamYet) {
+                return false;
+            }
+        });
         return feed;
     }
 
