@@ -103,23 +103,29 @@ class ManualMergeTest {
                 .containsExactly(gone.value() + " merged-away", merged.profileId().value() + " merged");
     }
 
+    /**
+     * The one-step merge of janeAtWork's record into jane with an agent's decision that lifts their
+     * keep-apart entry, the absorbed profile expected at its version plus {@code versionOffset}.
+     */
+    private ProfileStore.Written agentsMergeStep(long versionOffset) {
+        Profile survivor = store.find(jane).orElseThrow();
+        Profile absorbed = store.find(janeAtWork).orElseThrow();
+        Profile updated = new Profile(jane, survivor.golden(), survivor.identifiers(),
+                List.of(id("c1"), id("c2")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
+        return store.mergeWrite(updated, survivor.version(), store.records(janeAtWork), List.of(),
+                Map.of(janeAtWork, absorbed.version() + versionOffset), List.of(),
+                new ProfileStore.AgentMerge(id("c1"), List.of(id("c1")), List.of(id("c2")), DECISION));
+    }
+
     @Test
     void aMergeStepAnnouncesItselfAndRecordsTheAgentsDecisionSoAStopRightAfterItLosesNeither() {
         RedisTestCluster.assumeSingleNode("a merge in one step is a single node's script");
         store.addCannotLink(id("c1"), id("c2")); // kept apart once; the agent overrides it now
-        Profile survivor = store.find(jane).orElseThrow();
-        Profile absorbed = store.find(janeAtWork).orElseThrow();
-        List<CustomerRecord> moved = store.records(janeAtWork);
-        Profile updated = new Profile(jane, survivor.golden(), survivor.identifiers(),
-                List.of(id("c1"), id("c2")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
         int before = feed().size();
 
         // the write alone, as if the process stopped right after it: the feed already has the merge, and
         // the decision is recorded (a split or re-resolution would otherwise part the records again)
-        assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
-                Map.of(janeAtWork, absorbed.version()), List.of(),
-                new ProfileStore.AgentMerge(id("c1"), List.of(id("c1")), List.of(id("c2")), DECISION)))
-                .isEqualTo(ProfileStore.Written.WRITTEN);
+        assertThat(agentsMergeStep(0)).isEqualTo(ProfileStore.Written.WRITTEN);
 
         assertThat(feed().subList(before, feed().size()))
                 .containsExactly(janeAtWork.value() + " merged-away", jane.value() + " merged");
@@ -132,21 +138,15 @@ class ManualMergeTest {
     @Test
     void aMergeStepThatIsRefusedRecordsNoDecision() {
         RedisTestCluster.assumeSingleNode("a merge in one step is a single node's script");
-        Profile survivor = store.find(jane).orElseThrow();
-        Profile absorbed = store.find(janeAtWork).orElseThrow();
-        List<CustomerRecord> moved = store.records(janeAtWork);
-        Profile updated = new Profile(jane, survivor.golden(), survivor.identifiers(),
-                List.of(id("c1"), id("c2")), survivor.createdAt(), Instant.now(), survivor.version() + 1);
+        store.addCannotLink(id("c1"), id("c2"));
         int before = feed().size();
 
         // read at an older version of the absorbed profile: refused, and nothing of the decision written
-        assertThat(store.mergeWrite(updated, survivor.version(), moved, List.of(),
-                Map.of(janeAtWork, absorbed.version() - 1), List.of(),
-                new ProfileStore.AgentMerge(id("c1"), List.of(id("c1")), List.of(id("c2")), DECISION)))
-                .isEqualTo(ProfileStore.Written.CONFLICT);
+        assertThat(agentsMergeStep(-1)).isEqualTo(ProfileStore.Written.CONFLICT);
 
         assertThat(store.mustLink(id("c1"))).isEmpty();
         assertThat(store.mustLink(id("c2"))).isEmpty();
+        assertThat(store.cannotLink(id("c1"))).as("the keep-apart decision not lifted").containsExactly(id("c2"));
         assertThat(feed()).hasSize(before);
     }
 
