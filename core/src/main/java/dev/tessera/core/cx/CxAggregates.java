@@ -12,6 +12,7 @@ import dev.tessera.core.cx.AggregateReport.Tickets;
 import dev.tessera.core.cx.CxStore.StoredStage;
 import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.ProfileId;
+import dev.tessera.core.store.LuaScript;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
 import io.lettuce.core.RedisFuture;
@@ -53,9 +54,20 @@ public final class CxAggregates {
     private final RedisClusterCommands<String, String> redis;
     private final RedisClusterAsyncCommands<String, String> async;
     private final RedisKeys.Namespace keys;
+    /** Profiles read per round trip by a rebuild or a segment report (and held in memory at once). */
+    private final int passBatch;
 
     /** The aggregates of the profiles of {@code store} (same connection and key namespace). */
     public CxAggregates(CxStore store) {
+        this(store, BATCH);
+    }
+
+    /** As {@link #CxAggregates(CxStore)} with another batch size for passes over profiles (tests). */
+    CxAggregates(CxStore store, int passBatch) {
+        if (passBatch < 1) {
+            throw new IllegalArgumentException("passBatch must be at least 1");
+        }
+        this.passBatch = passBatch;
         this.store = Objects.requireNonNull(store, "store");
         this.connection = store.connection();
         this.redis = connection.commands();
@@ -212,52 +224,172 @@ public final class CxAggregates {
 
     // ---------------------------------------------------------------- rebuild
 
-    /** What {@link #rebuild()} read: live profiles and the customer interactions on their timelines. */
+    /**
+     * What {@link #rebuild()} or a segment report read: distinct profiles and the distinct customer
+     * interactions on their timelines (an interaction held under two profiles counts once, as in the buckets).
+     */
     public record Rebuilt(int profiles, long interactions) {}
+
+    /** Another rebuild of the live aggregates holds the lock (in this process or another). */
+    public static final class RebuildRunning extends IllegalStateException {
+        RebuildRunning() {
+            super("a rebuild of the CX aggregates is already running");
+        }
+    }
+
+    /** How long a rebuild's lock outlives its holder's last batch (a holder that died frees it after that). */
+    static final Duration REBUILD_LEASE = Duration.ofMinutes(2);
+
+    /** KEYS: lock. ARGV: token, lease ms. Renews the lock when this token still holds it: 1, else 0. */
+    private static final LuaScript RENEW = new LuaScript("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    /** KEYS: lock. ARGV: token. Deletes the lock when this token holds it. */
+    private static final LuaScript RELEASE = new LuaScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+            return 1
+            """);
+
+    /**
+     * The switch from the live aggregates to a rebuilt set, in one step. KEYS: lock, then the live keys to
+     * delete, then pairs of (rebuilt key, live name), then the rebuilt keys to drop. ARGV: token, the three
+     * counts. Answers 0 (nothing changed) when the token no longer holds the lock, else 1.
+     */
+    private static final LuaScript SWITCH = new LuaScript("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+            local nOld, nPairs, nDrop = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+            local k = 2
+            for _ = 1, nOld do redis.call('DEL', KEYS[k]); k = k + 1 end
+            for _ = 1, nPairs do redis.call('RENAME', KEYS[k], KEYS[k + 1]); k = k + 2 end
+            for _ = 1, nDrop do redis.call('DEL', KEYS[k]); k = k + 1 end
+            return 1
+            """);
 
     /**
      * Replaces every bucket, the ledger and the activity counts by what the timelines of the live profiles
      * say now (and their stage histories, for churn). Use it after a change of {@link CxSettings} that
      * changes what counts (e.g. the complaint marker), after a crash between the two steps on Redis Cluster,
-     * or to check the incremental buckets. Not atomic: run it while nothing appends; appends racing with it
-     * may be lost from the buckets until the next rebuild. Reads {@value #BATCH} profiles per round trip.
+     * or to check the incremental buckets.
+     *
+     * <p>Holds one batch of {@value #BATCH} profiles in memory, not every profile: the profiles come as
+     * {@code SCAN} finds them, and the ledger and each profile's churn counts go to Redis under a staging
+     * prefix batch by batch, from where the day buckets are summed at the end. Queries read the old
+     * aggregates until the new ones replace them in one script (every key shares the {@code {cx:agg}} hash
+     * tag, so this holds on Redis Cluster too). One rebuild at a time: a lock in Redis, renewed per batch.
+     * Appends racing with a rebuild may be missing from the buckets until the next one: run it while
+     * nothing appends.
+     *
+     * @throws RebuildRunning when another rebuild holds the lock
      */
     public Rebuilt rebuild() {
-        List<ProfileId> ids = List.copyOf(store.profiles().profileIds());
-        Computed computed = compute(ids);
-        clear(AggregateBuckets.prefix(keys));
-        write(computed, AggregateBuckets.prefix(keys), true);
-        return new Rebuilt(ids.size(), computed.interactions());
+        String live = AggregateBuckets.prefix(keys);
+        String lock = live + "rebuild-lock";
+        String token = java.util.UUID.randomUUID().toString();
+        if (!"OK".equals(redis.set(lock, token, io.lettuce.core.SetArgs.Builder.nx().px(REBUILD_LEASE.toMillis())))) {
+            throw new RebuildRunning();
+        }
+        try {
+            // what a rebuild that died left behind; no other is running now
+            clear(live + "rebuild:");
+            String staging = live + "rebuild:" + token + ":";
+            Pass pass = new Pass(staging, () -> {
+                if (RENEW.run(connection, new String[] {lock}, token, Long.toString(REBUILD_LEASE.toMillis())) != 1) {
+                    throw new IllegalStateException("the rebuild lost its lock (a pause longer than "
+                            + REBUILD_LEASE + "); nothing was changed");
+                }
+            });
+            store.profiles().forEachProfileId(pass::add);
+            Pass.Result result = pass.finish();
+
+            List<String> switchKeys = new ArrayList<>();
+            switchKeys.add(lock);
+            List<String> old = new ArrayList<>(scanKeys(live + "day:"));
+            old.addAll(scanKeys(live + "active:"));
+            old.add(AggregateBuckets.ledgerKey(keys));
+            switchKeys.addAll(old);
+            int pairs = 0;
+            for (String key : result.written()) {
+                switchKeys.add(key);
+                switchKeys.add(live + key.substring(staging.length()));
+                pairs++;
+            }
+            switchKeys.addAll(result.scratch());
+            long switched = SWITCH.run(connection, switchKeys.toArray(String[]::new), token,
+                    Integer.toString(old.size()), Integer.toString(pairs), Integer.toString(result.scratch().size()));
+            if (switched != 1) {
+                clear(staging);
+                throw new IllegalStateException("the rebuild lost its lock before the switch; nothing was changed");
+            }
+            return result.rebuilt();
+        } finally {
+            RELEASE.run(connection, new String[] {lock}, token);
+        }
     }
 
-    /** Buckets, ledger and activity of a set of profiles, computed from their timelines and stage histories. */
-    private record Computed(Map<LocalDate, Map<String, Long>> buckets, Map<String, String> ledger,
-            Map<LocalDate, Set<String>> activeDays, long interactions) {}
+    /** Every key under a prefix as SCAN finds it (a key seen twice is listed once). */
+    private Set<String> scanKeys(String prefix) {
+        Set<String> found = new java.util.LinkedHashSet<>();
+        ScanIterator<String> scan = ScanIterator.scan(redis, ScanArgs.Builder.matches(globEscape(prefix) + "*").limit(1000));
+        while (scan.hasNext()) {
+            found.add(scan.next());
+        }
+        return found;
+    }
 
-    private Computed compute(List<ProfileId> ids) {
-        CxMetricsCalculator calculator = store.calculator();
-        Map<String, String> ledger = new HashMap<>();
-        Map<LocalDate, Set<String>> activeDays = new TreeMap<>();
-        Map<LocalDate, Map<String, Long>> buckets = new TreeMap<>();
-        long interactions = 0;
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            List<ProfileId> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+    /**
+     * One pass over profiles' timelines and stage histories into keys under {@code prefix}: the ledger
+     * ({@code counted}: interaction or ticket → contribution, so one held under two profiles, or a profile
+     * handed over twice by SCAN, counts once), each profile's churn counts ({@code churn}: profile →
+     * lines) and the activity sketches go to Redis a batch at a time; {@link #finish()} sums the day buckets
+     * from the first two and writes them. Memory: one batch, and the day buckets (days × fields).
+     */
+    private final class Pass {
+
+        record Result(Rebuilt rebuilt, List<String> written, List<String> scratch) {}
+
+        private final String prefix;
+        private final Runnable afterBatch;
+        private final CxMetricsCalculator calculator = store.calculator();
+        private final List<ProfileId> batch = new ArrayList<>();
+        private final Set<LocalDate> activeDays = new TreeSet<>();
+
+        Pass(String prefix, Runnable afterBatch) {
+            this.prefix = prefix;
+            this.afterBatch = afterBatch;
+        }
+
+        void add(ProfileId id) {
+            batch.add(id);
+            if (batch.size() == passBatch) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
             Map<ProfileId, RedisFuture<Map<String, String>>> timelines = new LinkedHashMap<>();
             Map<ProfileId, RedisFuture<List<String>>> stages = new LinkedHashMap<>();
             for (ProfileId id : batch) {
                 timelines.put(id, async.hgetall(store.interactionsKey(id)));
                 stages.put(id, async.lrange(store.stagesKey(id), 0, -1));
             }
+            Map<String, String> ledger = new HashMap<>();
+            Map<String, String> churnByProfile = new HashMap<>();
+            Map<LocalDate, Set<String>> active = new TreeMap<>();
             for (ProfileId id : batch) {
                 Map<String, Interaction> held = new LinkedHashMap<>();
                 connection.await(timelines.get(id)).forEach((k, json) -> held.put(k, CxJson.read(json, Interaction.class)));
                 for (Map.Entry<String, Interaction> e : held.entrySet()) {
                     String contribution = AggregateBuckets.contribution(e.getValue(), calculator);
                     if (contribution != null) {
-                        interactions++;
                         ledger.put(AggregateBuckets.interactionField(e.getKey()), contribution);
-                        activeDays.computeIfAbsent(AggregateBuckets.day(e.getValue().occurredAt()),
-                                d -> new TreeSet<>()).add(id.value());
+                        active.computeIfAbsent(AggregateBuckets.day(e.getValue().occurredAt()), d -> new TreeSet<>())
+                                .add(id.value());
                     }
                 }
                 calculator.tally(held.values()).tickets().forEach((ticket, t) -> {
@@ -270,52 +402,92 @@ public final class CxAggregates {
                         .map(json -> CxJson.read(json, StoredStage.class)).toList();
                 Map<String, Long> churn = new TreeMap<>();
                 AggregateBuckets.churn(history, null, 1, churn);
-                churn.forEach((dayAndField, n) -> {
-                    int tab = dayAndField.indexOf('\t');
-                    buckets.computeIfAbsent(LocalDate.parse(dayAndField.substring(0, tab)), d -> new HashMap<>())
-                            .merge("all|churn|" + dayAndField.substring(tab + 1), n, Long::sum);
-                });
+                // every profile gets an entry, so the hash also counts the distinct profiles
+                churnByProfile.put(id.value(), AggregateBuckets.churnLines(churn));
             }
-        }
-        ledger.values().forEach(c -> AggregateBuckets.expand(c, (day, field, inc) ->
-                buckets.computeIfAbsent(day, d -> new HashMap<>()).merge(field, inc, Long::sum)));
-        return new Computed(buckets, ledger, activeDays, interactions);
-    }
-
-    /** Writes computed buckets and activity under a bucket prefix, and the ledger when asked (live only). */
-    private void write(Computed computed, String prefix, boolean withLedger) {
-        List<RedisFuture<?>> writes = new ArrayList<>();
-        computed.buckets().forEach((day, fields) -> {
-            Map<String, String> values = new HashMap<>();
-            fields.forEach((f, v) -> {
-                if (v != 0) {
-                    values.put(f, Long.toString(v));
-                }
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            if (!ledger.isEmpty()) {
+                writes.add(async.hset(prefix + "counted", ledger));
+            }
+            writes.add(async.hset(prefix + "churn", churnByProfile));
+            active.forEach((day, profiles) -> {
+                writes.add(async.pfadd(AggregateBuckets.activeKey(prefix, day), profiles.toArray(String[]::new)));
+                activeDays.add(day);
             });
-            if (!values.isEmpty()) {
-                writes.add(async.hset(AggregateBuckets.dayKey(prefix, day), values));
+            writes.forEach(connection::await);
+            batch.clear();
+            afterBatch.run();
+        }
+
+        /**
+         * Writes the day buckets summed from the ledger and the churn counts. {@link Result#written()}: the
+         * keys that now hold the aggregates (days, activity, ledger); {@link Result#scratch()}: the churn
+         * hash, of no use once summed.
+         */
+        Result finish() {
+            flush();
+            Map<LocalDate, Map<String, Long>> buckets = new TreeMap<>();
+            long interactions = 0;
+            boolean anyLedger = false;
+            ScanIterator<io.lettuce.core.KeyValue<String, String>> ledger = ScanIterator.hscan(redis, prefix + "counted",
+                    ScanArgs.Builder.limit(1000));
+            // HSCAN may hand a field over twice: sum each field once
+            Set<String> seen = new java.util.HashSet<>();
+            while (ledger.hasNext()) {
+                io.lettuce.core.KeyValue<String, String> entry = ledger.next();
+                anyLedger = true;
+                if (!seen.add(entry.getKey())) {
+                    continue;
+                }
+                if (entry.getKey().startsWith("i|")) {
+                    interactions++;
+                }
+                AggregateBuckets.expand(entry.getValue(), (day, field, inc) ->
+                        buckets.computeIfAbsent(day, d -> new HashMap<>()).merge(field, inc, Long::sum));
             }
-            flushIfFull(writes);
-        });
-        if (withLedger) {
-            Map<String, String> chunk = new HashMap<>();
-            for (Map.Entry<String, String> e : computed.ledger().entrySet()) {
-                chunk.put(e.getKey(), e.getValue());
-                if (chunk.size() == 1_000) {
-                    writes.add(async.hset(AggregateBuckets.ledgerKey(keys), chunk));
-                    chunk = new HashMap<>();
-                    flushIfFull(writes);
+            seen.clear();
+            int profiles = 0;
+            ScanIterator<io.lettuce.core.KeyValue<String, String>> churn = ScanIterator.hscan(redis, prefix + "churn",
+                    ScanArgs.Builder.limit(1000));
+            while (churn.hasNext()) {
+                io.lettuce.core.KeyValue<String, String> entry = churn.next();
+                if (!seen.add(entry.getKey())) {
+                    continue;
+                }
+                profiles++;
+                for (String line : entry.getValue().split("\n")) {
+                    if (line.isEmpty()) {
+                        continue;
+                    }
+                    String[] parts = line.split("\t");
+                    buckets.computeIfAbsent(LocalDate.parse(parts[0]), d -> new HashMap<>())
+                            .merge("all|churn|" + parts[1], Long.parseLong(parts[2]), Long::sum);
                 }
             }
-            if (!chunk.isEmpty()) {
-                writes.add(async.hset(AggregateBuckets.ledgerKey(keys), chunk));
+            List<String> written = new ArrayList<>();
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            buckets.forEach((day, fields) -> {
+                Map<String, String> values = new HashMap<>();
+                fields.forEach((f, v) -> {
+                    if (v != 0) {
+                        values.put(f, Long.toString(v));
+                    }
+                });
+                if (!values.isEmpty()) {
+                    String key = AggregateBuckets.dayKey(prefix, day);
+                    writes.add(async.hset(key, values));
+                    written.add(key);
+                }
+                flushIfFull(writes);
+            });
+            writes.forEach(connection::await);
+            activeDays.forEach(day -> written.add(AggregateBuckets.activeKey(prefix, day)));
+            if (anyLedger) {
+                written.add(prefix + "counted");
             }
+            List<String> scratch = profiles > 0 ? List.of(prefix + "churn") : List.of();
+            return new Result(new Rebuilt(profiles, interactions), written, scratch);
         }
-        computed.activeDays().forEach((day, profiles) -> {
-            writes.add(async.pfadd(AggregateBuckets.activeKey(prefix, day), profiles.toArray(String[]::new)));
-            flushIfFull(writes);
-        });
-        writes.forEach(connection::await);
     }
 
     // ---------------------------------------------------------------- segment reports
@@ -333,18 +505,31 @@ public final class CxAggregates {
      * readable until the new one is complete (a generation switch), then goes.
      */
     public Rebuilt snapshot(String segmentId, List<ProfileId> members, Instant asOf) {
-        Computed computed = compute(members);
+        return snapshot(segmentId, members::forEach, asOf);
+    }
+
+    /**
+     * As {@link #snapshot(String, List, Instant)} over members handed over one at a time (a member handed
+     * over twice counts once), holding one batch of them in memory.
+     */
+    public Rebuilt snapshot(String segmentId, java.util.function.Consumer<java.util.function.Consumer<ProfileId>> members,
+            Instant asOf) {
         String base = keys.segmentReport(segmentId);
         String generation = Long.toString(asOf.toEpochMilli(), 36) + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
         String prefix = base + "g:" + generation + ":";
-        write(computed, prefix, false);
+        Pass pass = new Pass(prefix, () -> {});
+        members.accept(pass::add);
+        Pass.Result result = pass.finish();
+        // a report keeps no ledger: it is never updated, only replaced
+        redis.del(prefix + "counted", prefix + "churn");
+        Rebuilt rebuilt = result.rebuilt();
         String current = String.join("|", generation, Long.toString(asOf.toEpochMilli()),
-                Integer.toString(members.size()), Long.toString(computed.interactions()));
+                Integer.toString(rebuilt.profiles()), Long.toString(rebuilt.interactions()));
         String previous = redis.getset(base + "current", current);
         if (previous != null && !previous.startsWith(generation + "|")) {
             clear(base + "g:" + previous.substring(0, previous.indexOf('|')) + ":");
         }
-        return new Rebuilt(members.size(), computed.interactions());
+        return rebuilt;
     }
 
     /** A query over a segment's report in force; empty when none was computed yet. */

@@ -8,6 +8,7 @@ import static dev.tessera.core.cx.CxFixtures.rec;
 import static dev.tessera.core.cx.CxFixtures.survey;
 import static dev.tessera.core.cx.CxFixtures.ticket;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.core.cx.AggregateQuery.Dimension;
 import dev.tessera.core.cx.AggregateQuery.Granularity;
@@ -65,7 +66,7 @@ class CxAggregatesTest extends CxStoreTestBase {
     private Map<String, Map<String, String>> buckets() {
         Map<String, Map<String, String>> all = new TreeMap<>();
         for (String key : redis.commands().keys("{cx:agg}:*")) {
-            if (!key.contains(":active:")) {
+            if (!key.contains(":active:") && !key.endsWith("rebuild-lock")) {
                 all.put(key, new TreeMap<>(redis.commands().hgetall(key)));
             }
         }
@@ -253,6 +254,49 @@ class CxAggregatesTest extends CxStoreTestBase {
             // the activity sketch may keep a day a correction moved away from: never fewer after a rebuild
             activeCounts().forEach((day, n) -> assertThat(n).isLessThanOrEqualTo(activity.get(day)));
         }
+    }
+
+    @Test
+    void aRebuildInBatchesEqualsTheIncrementalBucketsAndLeavesNothingBehind() {
+        clock.set(T0.plus(Duration.ofDays(7)));
+        for (int i = 0; i < 7; i++) {
+            SourceRecordId person = rec("shop", "p" + i);
+            resolve(person, "p" + i + "@example.com");
+            cx.append(nps(person, "n-" + i, T0.plus(Duration.ofHours(5L * i)), i + 3));
+            cx.append(order(person, "o-" + i, T0.plus(Duration.ofDays(i)), "12.50", "EUR"));
+        }
+        Map<String, Map<String, String>> incremental = buckets();
+        Map<String, Long> activity = activeCounts();
+        // a bucket of a day nothing happened on any more, and what a rebuild that died left behind
+        redis.commands().hset("{cx:agg}:day:2020-01-01", "all|nps|answers", "5");
+        redis.commands().hset("{cx:agg}:rebuild:dead:counted", "i|gone", "2020-01-01\nall\nnps|answers\t1");
+
+        // batches of 2 over 7 profiles: three full ones and a last one of one
+        CxAggregates.Rebuilt rebuilt = new CxAggregates(cx, 2).rebuild();
+
+        assertThat(rebuilt.profiles()).isEqualTo(7);
+        assertThat(rebuilt.interactions()).isEqualTo(14);
+        assertThat(buckets()).isEqualTo(incremental);
+        assertThat(activeCounts()).isEqualTo(activity);
+        assertThat(redis.commands().keys("{cx:agg}:rebuild*")).as("no staging keys, no lock").isEmpty();
+        assertThat(day(DAY0.plusDays(2)).orders().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondRebuildIsRefusedWhileTheFirstHoldsTheLock() {
+        resolve(ann, "ann@example.com");
+        cx.append(nps(ann, "n-1", T0.plus(Duration.ofHours(9)), 10));
+        Map<String, Map<String, String>> before = buckets();
+        redis.commands().set("{cx:agg}:rebuild-lock", "another rebuild");
+
+        assertThatThrownBy(() -> aggregates().rebuild()).isInstanceOf(CxAggregates.RebuildRunning.class);
+        assertThat(redis.commands().get("{cx:agg}:rebuild-lock")).as("the loser leaves the lock alone")
+                .isEqualTo("another rebuild");
+        assertThat(buckets()).isEqualTo(before);
+
+        redis.commands().del("{cx:agg}:rebuild-lock");
+        assertThat(aggregates().rebuild().profiles()).isEqualTo(1);
+        assertThat(buckets()).isEqualTo(before);
     }
 
     /** Random histories reuse ticket ids across people; real tickets belong to one person. */

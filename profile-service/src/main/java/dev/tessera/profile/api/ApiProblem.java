@@ -139,6 +139,15 @@ class ApiProblem {
     }
 
     @ExceptionHandler
+    ProblemDetail rebuildRunning(dev.tessera.core.cx.CxAggregates.RebuildRunning e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "A rebuild of the CX aggregates is already running; ask again when it has finished.");
+        problem.setTitle("Rebuild running");
+        problem.setType(URI.create(TYPE_BASE + "rebuild-running"));
+        return problem;
+    }
+
+    @ExceptionHandler
     ProblemDetail ambiguousFormerId(AmbiguousFormerId e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "This id was merged into a "
                 + "profile that was split or re-resolved since, so it no longer tells whose data it stands for; find "

@@ -11,12 +11,15 @@ import dev.tessera.profile.segment.SegmentService;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,6 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/metrics", produces = MediaType.APPLICATION_JSON_VALUE)
 class MetricsController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MetricsController.class);
+
     private static final int DEFAULT_DAYS = 30;
     private static final int MAX_YEARS = 2;
 
@@ -42,9 +47,11 @@ class MetricsController {
 
     private final PersonalData personalData;
     private final int minSegmentReport;
+    private final ReadAudit audit;
 
     MetricsController(CxAggregates aggregates, SegmentService segments, PersonalData personalData,
-            dev.tessera.profile.system.ProfileServiceProperties properties) {
+            dev.tessera.profile.system.ProfileServiceProperties properties, ReadAudit audit) {
+        this.audit = audit;
         this.aggregates = aggregates;
         this.segments = segments.store();
         this.clock = Clock.systemUTC();
@@ -102,6 +109,30 @@ class MetricsController {
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
             @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
         return view(query(from, to, granularity, by), segment, MetricsView.OrdersBucket::of);
+    }
+
+    /** What a rebuild did: distinct profiles and interactions read, and how long it took. */
+    record RebuildView(int profiles, long interactions, long tookMs) {}
+
+    /**
+     * Recomputes every dashboard aggregate from the timelines and stage histories (after a change of what
+     * counts, e.g. the complaint marker, or a crash between the two steps on Redis Cluster;
+     * docs/cx-metrics.md). Dashboards read the old figures until the new ones replace them in one step. Runs
+     * off the request thread; 409 while another rebuild runs (in any instance).
+     */
+    @PostMapping("/rebuild")
+    Callable<RebuildView> rebuild(org.springframework.security.core.Authentication caller) {
+        return () -> {
+            long start = System.nanoTime();
+            log.info("CX aggregates rebuild started");
+            CxAggregates.Rebuilt rebuilt = aggregates.rebuild();
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            log.info("CX aggregates rebuilt: {} profiles, {} interactions in {} ms", rebuilt.profiles(),
+                    rebuilt.interactions(), tookMs);
+            audit.record(caller, ReadAudit.AGGREGATES_REBUILD, null, List.of(), rebuilt.profiles() + " profiles, "
+                    + rebuilt.interactions() + " interactions, " + tookMs + " ms");
+            return new RebuildView(rebuilt.profiles(), rebuilt.interactions(), tookMs);
+        };
     }
 
     /**

@@ -26,6 +26,8 @@ class ReadAudit {
     static final String SPLIT = "profile.split";
     /** Not a read: a person's identity decision, kept with who made it. */
     static final String MERGE = "profile.merge";
+    /** Not a read: an operator's rebuild of the dashboard aggregates (no profile), kept with who asked. */
+    static final String AGGREGATES_REBUILD = "metrics.rebuild";
 
     private final AuditLog log;
     private final Clock clock;

@@ -180,10 +180,10 @@ public class SegmentService implements AutoCloseable {
      * force; runs after every build and refresh.
      */
     public CxAggregates.Rebuilt report(Segment segment) {
-        // read at once: paging by rank while members come and go would skip some
-        List<ProfileId> members = store.members(segment.id(), 0, Integer.MAX_VALUE).stream()
-                .map(SegmentStore.Member::profile).toList();
-        CxAggregates.Rebuilt report = aggregates.snapshot(segment.id(), members, clock.instant());
+        // ZSCAN, not pages by rank (which skip members while others come and go), and not the whole list
+        // (memory): a member there for the whole scan is seen, one seen twice counts once
+        CxAggregates.Rebuilt report = aggregates.snapshot(segment.id(),
+                each -> store.forEachMember(segment.id(), each), clock.instant());
         if (store.find(segment.id()).isEmpty()) {
             aggregates.dropReport(segment.id()); // deleted while the report was computed
         }

@@ -86,6 +86,10 @@ public class SecurityConfiguration {
             // segments: definitions, members (profile ids), exports limited to the fields the role sees (docs/segments.md)
             new AccessRule(null, List.of("/api/v1/segments", "/api/v1/segments/**"), List.of(), Set.of(MARKETER, ADMIN),
                     "segments"),
+            // recomputing every dashboard aggregate from the timelines: an operator's repair, not a marketer's
+            // (must come before the rule below, which would let marketers in)
+            new AccessRule(HttpMethod.POST, List.of("/api/v1/metrics/rebuild"), List.of(), Set.of(ADMIN),
+                    "CX aggregates rebuild"),
             // aggregates over many profiles, no PII (issue 5)
             new AccessRule(null, List.of("/api/v1/metrics", "/api/v1/metrics/**"), List.of(), Set.of(MARKETER, ADMIN),
                     "CX aggregates"),
