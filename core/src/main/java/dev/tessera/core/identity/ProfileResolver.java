@@ -790,8 +790,8 @@ public final class ProfileResolver implements IdentityResolver {
         List<ProfileId> restProfiles = liveProfiles(rest);
         List<ProfileId> movedProfiles = liveProfiles(moved);
         // the remaining records' first profile takes the old id (none when every one was erased meanwhile)
-        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), followUp, merges.ended());
-        store.publishChange(id, "split");
+        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), followUp, merges.ended(),
+                "split");
         return new SplitResult(id, restProfiles, movedProfiles);
     }
 
@@ -810,11 +810,14 @@ public final class ProfileResolver implements IdentityResolver {
 
     /**
      * After a dissolved profile's records were resolved again: the old id forwards to {@code forwardTo}
-     * (else to the profile holding most of them), {@code followUp} learns where each went, and only then
-     * are the held records let go.
+     * (else to the profile holding most of them), {@code followUp} learns where each went, the change feed
+     * gets {@code announcement} for the old id, and only then are the held records let go: a process that
+     * stops before the release leaves the work to {@link #finishDissolved}, which announces it again (at
+     * least once, never lost).
      */
     void followUpDissolved(ProfileId id, List<CustomerRecord> records, ProfileId forwardTo,
-            java.util.function.Consumer<ReResolution.Moved> followUp, Map<ProfileId, ProfileId> merged) {
+            java.util.function.Consumer<ReResolution.Moved> followUp, Map<ProfileId, ProfileId> merged,
+            String announcement) {
         Map<ProfileId, Set<SourceRecordId>> homes = new LinkedHashMap<>();
         for (CustomerRecord r : records) {
             store.findBySource(r.id()).ifPresent(home -> homes.computeIfAbsent(home, h -> new LinkedHashSet<>())
@@ -833,6 +836,7 @@ public final class ProfileResolver implements IdentityResolver {
             // every record refused (erased meanwhile): what was merged on the way still follows
             followUp.accept(new ReResolution.Moved(id, Map.of(), merged));
         }
+        store.publishChange(id, announcement);
         store.releaseDissolved(id);
     }
 
@@ -886,8 +890,7 @@ public final class ProfileResolver implements IdentityResolver {
             unindexDissolved(id, ordered);
             ReResolution.Merges merges = new ReResolution.Merges();
             ordered.forEach(r -> merges.resolve(this, r));
-            followUpDissolved(id, ordered, null, followUp, merges.ended());
-            store.publishChange(id, "re-resolved");
+            followUpDissolved(id, ordered, null, followUp, merges.ended(), "re-resolved");
         }
     }
 

@@ -324,8 +324,7 @@ public final class ReResolution {
             // forwarded to the profile holding most of its records, what follows them moved, then let go;
             // the first also carries the profiles merged away on the way (their timelines follow once)
             resolver.followUpDissolved(e.getKey(), e.getValue().stream().map(records::get).sorted(ORDER).toList(),
-                    null, moved, first ? merged : Map.of());
-            live.publishChange(e.getKey(), "re-resolved");
+                    null, moved, first ? merged : Map.of(), "re-resolved");
             first = false;
         }
     }

@@ -57,6 +57,14 @@ class DissolvedRecoveryTest {
         redis.close();
     }
 
+    /** The split and re-resolved announcements of one profile id on the change feed, oldest first. */
+    private List<String> announced(ProfileId id) {
+        return redis.commands().xrange(dev.tessera.core.store.RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+"))
+                .stream().filter(m -> id.value().equals(m.getBody().get("profile")))
+                .map(m -> m.getBody().get("change")).filter(c -> c.equals("split") || c.equals("re-resolved"))
+                .toList();
+    }
+
     @Test
     void aSplitThatStoppedRightAfterDissolvingIsFinishedWithItsDecision() {
         // exactly what a split writes first; the process stops before anything else
@@ -98,8 +106,11 @@ class DissolvedRecoveryTest {
         ProfileId mallory = store.findBySource(id("m3")).orElseThrow();
         assertThat(store.dissolvedHeld()).containsExactly(merged);
 
+        assertThat(announced(merged)).as("not announced while its records are still held").isEmpty();
+
         assertThat(resolver.finishDissolved(Duration.ZERO, followedUp::add)).containsExactly(merged);
 
+        assertThat(announced(merged)).as("announced by the process that finished it").containsExactly("split");
         assertThat(store.findBySource(id("c1"))).contains(jane);
         assertThat(store.findBySource(id("m3"))).contains(mallory);
         assertThat(followedUp).extracting(ReResolution.Moved::to)
@@ -112,6 +123,7 @@ class DissolvedRecoveryTest {
         ProfileResolver.SplitResult result = resolver.split(merged, Set.of(id("m3")), followedUp::add);
 
         assertThat(store.dissolvedHeld()).isEmpty();
+        assertThat(announced(merged)).containsExactly("split");
         assertThat(followedUp).containsExactly(new ReResolution.Moved(merged,
                 Map.of(result.remaining().get(0), Set.of(id("c1"), id("c2")),
                         result.movedOut().get(0), Set.of(id("m3")))));
@@ -132,6 +144,7 @@ class DissolvedRecoveryTest {
         assertThat(followedUp).containsExactly(
                 new ReResolution.Moved(merged, Map.of(again, Set.of(id("c1"), id("c2"), id("m3")))));
         assertThat(store.dissolvedHeld()).isEmpty();
+        assertThat(announced(merged)).containsExactly("re-resolved");
     }
 
     @Test
