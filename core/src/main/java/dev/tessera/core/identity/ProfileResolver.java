@@ -168,11 +168,14 @@ public final class ProfileResolver implements IdentityResolver {
             }
             Profile updated = new Profile(profile.id(), values, identifiers, profile.records(), profile.createdAt(),
                     clock.instant(), profile.version() + 1);
-            if (store.write(updated, profile.version(), List.of(), List.of())) {
-                List<Identifier> removed = new ArrayList<>(profile.identifiers());
-                removed.removeAll(identifiers);
-                store.index(profile.id(), identifiers, removed, profile.records(), blocks);
-                store.publishChange(profile.id(), "refreshed");
+            List<Identifier> removed = new ArrayList<>(profile.identifiers());
+            removed.removeAll(identifiers);
+            // write, index entries and announcement in one script on a single node: a stop in between
+            // left identifiers the golden record no longer holds still pointing here, and nobody told
+            ProfileStore.Written written = store.writeAndIndex(updated, profile.version(), List.of(), List.of(),
+                    new ProfileStore.IndexUpdate(identifiers, removed, profile.records(), blocks), "refreshed", null,
+                    Map.of());
+            if (written == ProfileStore.Written.WRITTEN) {
                 return true;
             }
         }

@@ -142,6 +142,10 @@ class ClaimedSourcesTest {
         new ReResolution(store, CLAIMED, Clock.systemUTC()).onProgress(progress::add).apply();
         assertThat(progress).contains("golden record: changed for 1 profile(s) whose records stayed together");
         assertThat(store.find(annas).orElseThrow().golden().get("phone").sourceRecord()).isEqualTo(anna.id());
+        assertThat(redis.commands().xrange(dev.tessera.core.store.RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+"))
+                .stream().filter(m -> "refreshed".equals(m.getBody().get("change")))
+                .map(m -> m.getBody().get("profile")))
+                .as("segments and the name index hear of the new golden record").containsExactly(annas.value());
         // and again: nothing left to change
         progress.clear();
         new ReResolution(store, CLAIMED, Clock.systemUTC()).onProgress(progress::add).dryRun();
