@@ -256,17 +256,45 @@ public final class CxAggregates {
     /**
      * The switch from the live aggregates to a rebuilt set, in one step. KEYS: lock, then the live keys to
      * delete, then pairs of (rebuilt key, live name), then the rebuilt keys to drop. ARGV: token, the three
-     * counts. Answers 0 (nothing changed) when the token no longer holds the lock, else 1.
+     * counts. Answers 0 when the token no longer holds the lock, -1 when a rebuilt key is missing (evicted
+     * or deleted by hand), in both cases before anything changed; else 1. UNLINK, so a large ledger is
+     * freed off the main thread.
      */
     private static final LuaScript SWITCH = new LuaScript("""
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
             local nOld, nPairs, nDrop = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-            local k = 2
-            for _ = 1, nOld do redis.call('DEL', KEYS[k]); k = k + 1 end
+            local first = 2 + nOld
+            for k = first, first + 2 * nPairs - 1, 2 do
+              if redis.call('EXISTS', KEYS[k]) == 0 then return -1 end
+            end
+            for k = 2, first - 1 do redis.call('UNLINK', KEYS[k]) end
+            local k = first
             for _ = 1, nPairs do redis.call('RENAME', KEYS[k], KEYS[k + 1]); k = k + 2 end
-            for _ = 1, nDrop do redis.call('DEL', KEYS[k]); k = k + 1 end
+            for _ = 1, nDrop do redis.call('UNLINK', KEYS[k]); k = k + 1 end
             return 1
             """);
+
+    /**
+     * One batch of a pass staged: KEYS ledger, churn. ARGV: the number of ledger entries, then ledger
+     * field/contribution pairs, then profile/churn-lines pairs. Sets each and answers what each held
+     * before, in order (0 for nothing), so the caller takes the old value out of its sums and puts the new
+     * one in: last write wins, whatever order entries come in and however often (an interaction held
+     * under two profiles, a profile SCAN hands over twice), without remembering what was seen.
+     */
+    private static final LuaScript STAGE = new LuaScript("""
+            local nLedger = tonumber(ARGV[1])
+            local out = {}
+            for i = 2, #ARGV, 2 do
+              local key = KEYS[1]
+              if i > 1 + 2 * nLedger then key = KEYS[2] end
+              out[#out + 1] = redis.call('HGET', key, ARGV[i]) or 0
+              redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+            end
+            return out
+            """);
+
+    /** How often a rebuild renews its lock at the least, also inside one long SCAN or write-out. */
+    private static final Duration RENEW_EVERY = Duration.ofSeconds(15);
 
     /**
      * Replaces every bucket, the ledger and the activity counts by what the timelines of the live profiles
@@ -274,13 +302,15 @@ public final class CxAggregates {
      * changes what counts (e.g. the complaint marker), after a crash between the two steps on Redis Cluster,
      * or to check the incremental buckets.
      *
-     * <p>Holds one batch of {@value #BATCH} profiles in memory, not every profile: the profiles come as
-     * {@code SCAN} finds them, and the ledger and each profile's churn counts go to Redis under a staging
-     * prefix batch by batch, from where the day buckets are summed at the end. Queries read the old
-     * aggregates until the new ones replace them in one script (every key shares the {@code {cx:agg}} hash
-     * tag, so this holds on Redis Cluster too). One rebuild at a time: a lock in Redis, renewed per batch.
-     * Appends racing with a rebuild may be missing from the buckets until the next one: run it while
-     * nothing appends.
+     * <p>Memory holds one batch of {@value #BATCH} profiles and the day buckets (days × fields), not every
+     * profile or interaction: the profiles come as {@code SCAN} finds them, and the ledger and each profile's
+     * churn counts go to Redis under a staging prefix batch by batch, each batch's sums corrected by what
+     * its entries replaced there. Queries read the old aggregates until the new ones replace them in one
+     * script (every key shares the {@code {cx:agg}} hash tag, so this holds on Redis Cluster too). One
+     * rebuild at a time: a lock in Redis with a lease renewed as it goes. A rebuild that fails or loses its
+     * lock changes nothing and removes what it staged. Appends racing with a rebuild can leave the buckets
+     * off (missing an interaction, or counting a later correction of it twice) until the next one: run it
+     * while nothing appends.
      *
      * @throws RebuildRunning when another rebuild holds the lock
      */
@@ -291,24 +321,33 @@ public final class CxAggregates {
         if (!"OK".equals(redis.set(lock, token, io.lettuce.core.SetArgs.Builder.nx().px(REBUILD_LEASE.toMillis())))) {
             throw new RebuildRunning();
         }
-        try {
-            // what a rebuild that died left behind; no other is running now
-            clear(live + "rebuild:");
-            String staging = live + "rebuild:" + token + ":";
-            Pass pass = new Pass(staging, () -> {
+        String staging = live + "rebuild:" + token + ":";
+        Runnable renew = new Runnable() {
+            private long last = System.nanoTime();
+
+            @Override
+            public void run() {
+                if (System.nanoTime() - last < RENEW_EVERY.toNanos()) {
+                    return;
+                }
                 if (RENEW.run(connection, new String[] {lock}, token, Long.toString(REBUILD_LEASE.toMillis())) != 1) {
                     throw new IllegalStateException("the rebuild lost its lock (a pause longer than "
                             + REBUILD_LEASE + "); nothing was changed");
                 }
-            });
+                last = System.nanoTime();
+            }
+        };
+        boolean switched = false;
+        try {
+            // what a rebuild that died left behind; no other is running now
+            clear(live + "rebuild:", renew);
+            Pass pass = new Pass(staging, renew);
             store.profiles().forEachProfileId(pass::add);
             Pass.Result result = pass.finish();
 
             List<String> switchKeys = new ArrayList<>();
             switchKeys.add(lock);
-            List<String> old = new ArrayList<>(scanKeys(live + "day:"));
-            old.addAll(scanKeys(live + "active:"));
-            old.add(AggregateBuckets.ledgerKey(keys));
+            List<String> old = new ArrayList<>(scanKeys(live, renew));
             switchKeys.addAll(old);
             int pairs = 0;
             for (String key : result.written()) {
@@ -317,48 +356,74 @@ public final class CxAggregates {
                 pairs++;
             }
             switchKeys.addAll(result.scratch());
-            long switched = SWITCH.run(connection, switchKeys.toArray(String[]::new), token,
+            long answer = SWITCH.run(connection, switchKeys.toArray(String[]::new), token,
                     Integer.toString(old.size()), Integer.toString(pairs), Integer.toString(result.scratch().size()));
-            if (switched != 1) {
-                clear(staging);
+            if (answer == 0) {
                 throw new IllegalStateException("the rebuild lost its lock before the switch; nothing was changed");
             }
+            if (answer != 1) {
+                throw new IllegalStateException("a key the rebuild staged was gone at the switch (evicted or "
+                        + "deleted); nothing was changed");
+            }
+            switched = true;
             return result.rebuilt();
         } finally {
-            RELEASE.run(connection, new String[] {lock}, token);
+            try {
+                if (!switched) {
+                    clear(staging, () -> {});
+                }
+            } finally {
+                RELEASE.run(connection, new String[] {lock}, token);
+            }
         }
     }
 
-    /** Every key under a prefix as SCAN finds it (a key seen twice is listed once). */
-    private Set<String> scanKeys(String prefix) {
+    /**
+     * The live aggregate keys (day buckets, activity sketches, ledger) as one SCAN finds them, without
+     * repeats; not the lock nor anything a rebuild stages.
+     */
+    private Set<String> scanKeys(String live, Runnable heartbeat) {
         Set<String> found = new java.util.LinkedHashSet<>();
-        ScanIterator<String> scan = ScanIterator.scan(redis, ScanArgs.Builder.matches(globEscape(prefix) + "*").limit(1000));
+        ScanIterator<String> scan = ScanIterator.scan(redis, ScanArgs.Builder.matches(globEscape(live) + "*").limit(1000));
+        String ledger = AggregateBuckets.ledgerKey(keys);
+        int n = 0;
         while (scan.hasNext()) {
-            found.add(scan.next());
+            String key = scan.next();
+            String rest = key.substring(live.length());
+            if (rest.startsWith("day:") || rest.startsWith("active:") || key.equals(ledger)) {
+                found.add(key);
+            }
+            if (++n % 1000 == 0) {
+                heartbeat.run();
+            }
         }
         return found;
     }
 
     /**
      * One pass over profiles' timelines and stage histories into keys under {@code prefix}: the ledger
-     * ({@code counted}: interaction or ticket → contribution, so one held under two profiles, or a profile
-     * handed over twice by SCAN, counts once), each profile's churn counts ({@code churn}: profile →
-     * lines) and the activity sketches go to Redis a batch at a time; {@link #finish()} sums the day buckets
-     * from the first two and writes them. Memory: one batch, and the day buckets (days × fields).
+     * ({@code counted}: interaction or ticket → contribution) and each profile's churn counts ({@code
+     * churn}: profile → lines) are staged a batch at a time, with the activity sketches; the day buckets
+     * are summed in memory from what each batch staged minus what it replaced, and {@link #finish()}
+     * writes them. Memory: one batch and the day buckets (days × fields).
      */
     private final class Pass {
 
         record Result(Rebuilt rebuilt, List<String> written, List<String> scratch) {}
 
         private final String prefix;
-        private final Runnable afterBatch;
+        private final Runnable heartbeat;
         private final CxMetricsCalculator calculator = store.calculator();
         private final List<ProfileId> batch = new ArrayList<>();
         private final Set<LocalDate> activeDays = new TreeSet<>();
+        private final Map<LocalDate, Map<String, Long>> buckets = new TreeMap<>();
+        private boolean anyLedger;
+        private int profiles;
+        private long interactions;
 
-        Pass(String prefix, Runnable afterBatch) {
+        Pass(String prefix, Runnable heartbeat) {
             this.prefix = prefix;
-            this.afterBatch = afterBatch;
+            this.heartbeat = heartbeat;
         }
 
         void add(ProfileId id) {
@@ -378,8 +443,8 @@ public final class CxAggregates {
                 timelines.put(id, async.hgetall(store.interactionsKey(id)));
                 stages.put(id, async.lrange(store.stagesKey(id), 0, -1));
             }
-            Map<String, String> ledger = new HashMap<>();
-            Map<String, String> churnByProfile = new HashMap<>();
+            Map<String, String> ledger = new LinkedHashMap<>();
+            Map<String, String> churnByProfile = new LinkedHashMap<>();
             Map<LocalDate, Set<String>> active = new TreeMap<>();
             for (ProfileId id : batch) {
                 Map<String, Interaction> held = new LinkedHashMap<>();
@@ -402,68 +467,75 @@ public final class CxAggregates {
                         .map(json -> CxJson.read(json, StoredStage.class)).toList();
                 Map<String, Long> churn = new TreeMap<>();
                 AggregateBuckets.churn(history, null, 1, churn);
-                // every profile gets an entry, so the hash also counts the distinct profiles
+                // every profile gets an entry, so the hash also tells a profile handed over twice
                 churnByProfile.put(id.value(), AggregateBuckets.churnLines(churn));
             }
+            List<String> args = new ArrayList<>(1 + 2 * (ledger.size() + churnByProfile.size()));
+            args.add(Integer.toString(ledger.size()));
+            ledger.forEach((field, contribution) -> {
+                args.add(field);
+                args.add(contribution);
+            });
+            churnByProfile.forEach((profile, lines) -> {
+                args.add(profile);
+                args.add(lines);
+            });
             List<RedisFuture<?>> writes = new ArrayList<>();
-            if (!ledger.isEmpty()) {
-                writes.add(async.hset(prefix + "counted", ledger));
-            }
-            writes.add(async.hset(prefix + "churn", churnByProfile));
-            active.forEach((day, profiles) -> {
-                writes.add(async.pfadd(AggregateBuckets.activeKey(prefix, day), profiles.toArray(String[]::new)));
+            active.forEach((day, ids) -> {
+                writes.add(async.pfadd(AggregateBuckets.activeKey(prefix, day), ids.toArray(String[]::new)));
                 activeDays.add(day);
             });
+            List<Object> before = STAGE.runForList(connection, new String[] {prefix + "counted", prefix + "churn"},
+                    args.toArray(String[]::new));
             writes.forEach(connection::await);
+            int k = 0;
+            for (Map.Entry<String, String> e : ledger.entrySet()) {
+                Object old = before.get(k++);
+                if (old instanceof String previous) {
+                    AggregateBuckets.expand(previous, this::subtract);
+                } else if (e.getKey().startsWith("i|")) {
+                    interactions++;
+                }
+                AggregateBuckets.expand(e.getValue(), this::add);
+                anyLedger = true;
+            }
+            for (String lines : churnByProfile.values()) {
+                Object old = before.get(k++);
+                if (old instanceof String previous) {
+                    churnInto(previous, -1);
+                } else {
+                    profiles++;
+                }
+                churnInto(lines, 1);
+            }
             batch.clear();
-            afterBatch.run();
+            heartbeat.run();
+        }
+
+        private void add(LocalDate day, String field, long increment) {
+            buckets.computeIfAbsent(day, d -> new HashMap<>()).merge(field, increment, Long::sum);
+        }
+
+        private void subtract(LocalDate day, String field, long increment) {
+            add(day, field, -increment);
+        }
+
+        private void churnInto(String lines, long sign) {
+            for (String line : lines.split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] parts = line.split("\t");
+                add(LocalDate.parse(parts[0]), "all|churn|" + parts[1], sign * Long.parseLong(parts[2]));
+            }
         }
 
         /**
-         * Writes the day buckets summed from the ledger and the churn counts. {@link Result#written()}: the
-         * keys that now hold the aggregates (days, activity, ledger); {@link Result#scratch()}: the churn
-         * hash, of no use once summed.
+         * Writes the day buckets. {@link Result#written()}: the keys that now hold the aggregates (days,
+         * activity, ledger); {@link Result#scratch()}: the churn hash, of no use once summed.
          */
         Result finish() {
             flush();
-            Map<LocalDate, Map<String, Long>> buckets = new TreeMap<>();
-            long interactions = 0;
-            boolean anyLedger = false;
-            ScanIterator<io.lettuce.core.KeyValue<String, String>> ledger = ScanIterator.hscan(redis, prefix + "counted",
-                    ScanArgs.Builder.limit(1000));
-            // HSCAN may hand a field over twice: sum each field once
-            Set<String> seen = new java.util.HashSet<>();
-            while (ledger.hasNext()) {
-                io.lettuce.core.KeyValue<String, String> entry = ledger.next();
-                anyLedger = true;
-                if (!seen.add(entry.getKey())) {
-                    continue;
-                }
-                if (entry.getKey().startsWith("i|")) {
-                    interactions++;
-                }
-                AggregateBuckets.expand(entry.getValue(), (day, field, inc) ->
-                        buckets.computeIfAbsent(day, d -> new HashMap<>()).merge(field, inc, Long::sum));
-            }
-            seen.clear();
-            int profiles = 0;
-            ScanIterator<io.lettuce.core.KeyValue<String, String>> churn = ScanIterator.hscan(redis, prefix + "churn",
-                    ScanArgs.Builder.limit(1000));
-            while (churn.hasNext()) {
-                io.lettuce.core.KeyValue<String, String> entry = churn.next();
-                if (!seen.add(entry.getKey())) {
-                    continue;
-                }
-                profiles++;
-                for (String line : entry.getValue().split("\n")) {
-                    if (line.isEmpty()) {
-                        continue;
-                    }
-                    String[] parts = line.split("\t");
-                    buckets.computeIfAbsent(LocalDate.parse(parts[0]), d -> new HashMap<>())
-                            .merge("all|churn|" + parts[1], Long.parseLong(parts[2]), Long::sum);
-                }
-            }
             List<String> written = new ArrayList<>();
             List<RedisFuture<?>> writes = new ArrayList<>();
             buckets.forEach((day, fields) -> {
@@ -478,7 +550,11 @@ public final class CxAggregates {
                     writes.add(async.hset(key, values));
                     written.add(key);
                 }
-                flushIfFull(writes);
+                if (writes.size() >= BATCH) {
+                    writes.forEach(connection::await);
+                    writes.clear();
+                    heartbeat.run();
+                }
             });
             writes.forEach(connection::await);
             activeDays.forEach(day -> written.add(AggregateBuckets.activeKey(prefix, day)));
@@ -517,11 +593,17 @@ public final class CxAggregates {
         String base = keys.segmentReport(segmentId);
         String generation = Long.toString(asOf.toEpochMilli(), 36) + "-" + Long.toString(System.nanoTime() & 0xffffff, 36);
         String prefix = base + "g:" + generation + ":";
-        Pass pass = new Pass(prefix, () -> {});
-        members.accept(pass::add);
-        Pass.Result result = pass.finish();
+        Pass.Result result;
+        try {
+            Pass pass = new Pass(prefix, () -> {});
+            members.accept(pass::add);
+            result = pass.finish();
+        } catch (RuntimeException e) {
+            clear(prefix, () -> {}); // never put in force: nothing else would remove it
+            throw e;
+        }
         // a report keeps no ledger: it is never updated, only replaced
-        redis.del(prefix + "counted", prefix + "churn");
+        redis.unlink(prefix + "counted", prefix + "churn");
         Rebuilt rebuilt = result.rebuilt();
         String current = String.join("|", generation, Long.toString(asOf.toEpochMilli()),
                 Integer.toString(rebuilt.profiles()), Long.toString(rebuilt.interactions()));
@@ -561,12 +643,21 @@ public final class CxAggregates {
 
     /** Deletes every key under a bucket prefix (buckets, ledger, activity counts). */
     private void clear(String prefix) {
+        clear(prefix, () -> {});
+    }
+
+    /** {@link #clear(String)}, calling {@code heartbeat} after each batch of deletes. */
+    private void clear(String prefix, Runnable heartbeat) {
         ScanIterator<String> found = ScanIterator.scan(redis,
                 ScanArgs.Builder.matches(globEscape(prefix) + "*").limit(1000));
         List<RedisFuture<?>> deletes = new ArrayList<>();
         while (found.hasNext()) {
-            deletes.add(async.del(found.next()));
-            flushIfFull(deletes);
+            deletes.add(async.unlink(found.next()));
+            if (deletes.size() >= BATCH) {
+                deletes.forEach(connection::await);
+                deletes.clear();
+                heartbeat.run();
+            }
         }
         deletes.forEach(connection::await);
     }

@@ -299,6 +299,55 @@ class CxAggregatesTest extends CxStoreTestBase {
         assertThat(buckets()).isEqualTo(before);
     }
 
+    @Test
+    void aRebuildThatFailsChangesNothingAndLeavesNothingStaged() {
+        clock.set(T0.plus(Duration.ofDays(3)));
+        ProfileId a = resolve(ann, "ann@example.com");
+        ProfileId b = resolve(bob, "bob@example.com");
+        cx.append(nps(ann, "n-1", T0.plus(Duration.ofHours(9)), 10));
+        cx.append(nps(bob, "n-2", T0.plus(Duration.ofHours(10)), 3));
+        Map<String, Map<String, String>> before = buckets();
+        // one timeline entry no reader can make sense of (written by hand, say)
+        redis.commands().hset(cx.interactionsKey(b), "shop:broken", "{not json");
+
+        assertThatThrownBy(() -> new CxAggregates(cx, 1).rebuild()).isInstanceOf(RuntimeException.class);
+
+        assertThat(buckets()).as("the live figures stay").isEqualTo(before);
+        assertThat(redis.commands().keys("{cx:agg}:rebuild*")).as("nothing staged, no lock").isEmpty();
+        redis.commands().hdel(cx.interactionsKey(b), "shop:broken");
+        assertThat(new CxAggregates(cx, 1).rebuild().profiles()).isEqualTo(2);
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void aSegmentReportCountsAMemberHandedOverTwiceOnceAndAFailedOneLeavesNoGeneration() {
+        ProfileId a = resolve(ann, "ann@example.com");
+        ProfileId b = resolve(bob, "bob@example.com");
+        Instant nine = T0.plus(Duration.ofHours(9));
+        cx.append(nps(ann, "n-1", nine, 10));
+        cx.append(nps(bob, "n-2", nine, 2));
+        AggregateQuery dayZero = new AggregateQuery(DAY0, DAY0, Granularity.DAY, Dimension.ALL);
+        CxAggregates aggregates = new CxAggregates(cx, 1);
+
+        // as a ZSCAN may: a member twice, in batches of one
+        CxAggregates.Rebuilt report = aggregates.snapshot("all", List.of(a, b, a), T0.plusSeconds(3600 * 12));
+
+        assertThat(report.profiles()).isEqualTo(2);
+        assertThat(report.interactions()).isEqualTo(2);
+        Bucket only = aggregates.querySegment(dayZero, "all").orElseThrow().report().series().get(0).buckets().get(0);
+        assertThat(only.nps().answers()).isEqualTo(2);
+        assertThat(only.churn().activeProfiles()).isEqualTo(2);
+
+        redis.commands().hset(cx.interactionsKey(b), "shop:broken", "{not json");
+        assertThatThrownBy(() -> aggregates.snapshot("all", List.of(a, b), T0.plusSeconds(3600 * 13)))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(aggregates.querySegment(dayZero, "all").orElseThrow().asOf()).as("the last report stays in force")
+                .isEqualTo(T0.plusSeconds(3600 * 12));
+        long generations = redis.commands().keys("{cx:seg:all}:g:*").stream().map(k -> k.split(":")[3]).distinct()
+                .count();
+        assertThat(generations).as("the failed one's keys are gone").isEqualTo(1);
+    }
+
     /** Random histories reuse ticket ids across people; real tickets belong to one person. */
     private static Interaction ticketOfItsOwn(Interaction i) {
         String ticket = i.attributes().get("ticket_id");
