@@ -59,8 +59,14 @@ final class ScriptedAccess {
                 local key, label = KEYS[k + 1 + i], ARGV[a + 3 + i]
                 -- an email or phone held by more profiles than ProfileStore.sharedIdentifierLimit is no lead
                 -- (a placeholder, a switchboard): its profiles come through blocks, if at all
-                if (label ~= 'email' and label ~= 'phone') or redis.call('SCARD', key) <= %d * maxBlock then
+                if label ~= 'email' and label ~= 'phone' then
                   for _, id in ipairs(redis.call('SMEMBERS', key)) do add(id, label) end
+                else
+                  -- most records bring a new email or phone: an empty set is not read
+                  local n = redis.call('SCARD', key)
+                  if n > 0 and n <= %d * maxBlock then
+                    for _, id in ipairs(redis.call('SMEMBERS', key)) do add(id, label) end
+                  end
                 end
               end
               local counts, blockOnly, sizes = {}, {}, {}
@@ -69,10 +75,19 @@ final class ScriptedAccess {
               local nGiven = tonumber(ARGV[a + 5 + nIds])
               for j = 1, nBlocks do
                 local i = k + 1 + nIds + j
-                local size
-                if nGiven > 0 then size = tonumber(ARGV[a + 5 + nIds + j]) else size = redis.call('SCARD', KEYS[i]) end
+                local size, empty
+                if nGiven > 0 then
+                  -- the sizes of the first pick: a block empty then may have members now (the check is
+                  -- for them), so it is read whatever its size was
+                  size = tonumber(ARGV[a + 5 + nIds + j])
+                else
+                  size = redis.call('SCARD', KEYS[i])
+                  -- most of a record's blocks are its own so far (one member at most after its write):
+                  -- an empty one is not read
+                  empty = size == 0
+                end
                 sizes[j] = size
-                if size <= maxBlock then
+                if size <= maxBlock and not empty then
                   local w = 0
                   if size > 0 then w = math.floor(%d / size) end
                   for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
