@@ -197,6 +197,13 @@ class MetricsApiIT {
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.json().get("title").asString()).isEqualTo("Rebuild running");
         redis.commands().del("{cx:agg}:rebuild-lock");
+
+        // both requests are kept with who made them, newest first, the refused one too
+        JsonNode audit = api.send("GET", "/api/v1/audit?action=metrics.rebuild", TestTokens.bearer(Roles.ADMIN), null)
+                .json();
+        assertThat(audit.get("items").valueStream().map(i -> i.get("detail").asString()).toList())
+                .containsExactly("refused: another rebuild is running", "2 profiles, 9 interactions, "
+                        + rebuilt.json().get("tookMs").asLong() + " ms");
     }
 
     private Response get(String path) throws IOException, InterruptedException {
