@@ -2,7 +2,7 @@
 # CX timeline and aggregates benchmark (issue 5): append cost with the dashboard buckets on, and the
 # time of aggregate queries (docs/benchmarks.md, "CX timeline and aggregates").
 #
-#   scripts/bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--time-order] [--batch B] [--segments S] [--flush]
+#   scripts/bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--time-order | --live] [--batch B] [--segments S] [--flush]
 #
 # Creates M profiles, appends N random interactions over them through CxStore.append from T threads
 # (in random time order, the costly path for stage history; --time-order sorts each thread's share by time;

@@ -62,11 +62,13 @@ public final class CxBenchmark {
         boolean flush = false;
         int segments = 0;
         boolean inTimeOrder = false;
+        boolean live = false;
         int batchSize = 1;
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
                 case "--segments" -> segments = Integer.parseInt(args[++k]);
                 case "--time-order" -> inTimeOrder = true;
+                case "--live" -> live = true;
                 case "--batch" -> batchSize = Integer.parseInt(args[++k]);
                 case "--interactions" -> n = Integer.parseInt(args[++k]);
                 case "--profiles" -> m = Integer.parseInt(args[++k]);
@@ -74,7 +76,7 @@ public final class CxBenchmark {
                 case "--flush" -> flush = true;
                 default -> {
                     System.err.println("usage: bench-cx.sh [--interactions N] [--profiles M] [--threads T] "
-                            + "[--time-order] [--batch B] [--segments S] [--flush]");
+                            + "[--time-order | --live] [--batch B] [--segments S] [--flush]");
                     System.exit(2);
                 }
             }
@@ -116,27 +118,49 @@ public final class CxBenchmark {
                 int from = (int) ((long) total * t / appendThreads);
                 int to = (int) ((long) total * (t + 1) / appendThreads);
                 long seed = t;
-                boolean sorted = inTimeOrder;
+                boolean sorted = inTimeOrder || live;
+                boolean stream = live;
+                int thread = t;
                 int perCall = batchSize;
                 done.add(pool.submit(() -> {
-                    Random random = new Random(seed);
                     List<Interaction> batch = new ArrayList<>();
-                    for (int k = from; k < to; k++) {
-                        batch.add(interaction(k, random, records, now));
+                    if (stream) {
+                        // a stream keyed by customer (as Kafka partitions are): every interaction of a
+                        // customer on one thread, the same n interactions whatever the thread count
+                        Random random = new Random(0);
+                        for (int k = 0; k < total; k++) {
+                            Interaction i = interaction(k, random, records, now);
+                            if (Math.floorMod(i.record().key().hashCode(), appendThreads) == thread) {
+                                batch.add(i);
+                            }
+                        }
+                    } else {
+                        Random random = new Random(seed);
+                        for (int k = from; k < to; k++) {
+                            batch.add(interaction(k, random, records, now));
+                        }
                     }
                     if (sorted) { // a backfill sorted by time, or live traffic: the cheap in-order path
                         batch.sort(java.util.Comparator.comparing(Interaction::occurredAt));
                     }
                     try (RedisConnection c = RedisConnection.open(settings)) {
-                        CxStore cx = new CxStore(new ProfileStore(c), CxSettings.defaults(), Clock.systemUTC());
+                        // live: the store's clock is the time of the latest interaction, as when events
+                        // arrive as they happen (time-driven stage changes are then behind, not ahead)
+                        dev.tessera.core.testing.MovableClock clock = new dev.tessera.core.testing.MovableClock(
+                                batch.isEmpty() ? now : batch.get(0).occurredAt());
+                        CxStore cx = new CxStore(new ProfileStore(c), CxSettings.defaults(),
+                                stream ? clock : Clock.systemUTC());
                         long s = System.nanoTime();
                         if (perCall == 1) {
                             for (Interaction i : batch) {
+                                clock.set(i.occurredAt().plusSeconds(1));
                                 cx.append(i);
                             }
                         } else {
                             for (int b = 0; b < batch.size(); b += perCall) {
-                                cx.appendAll(batch.subList(b, Math.min(batch.size(), b + perCall)));
+                                List<Interaction> part = batch.subList(b, Math.min(batch.size(), b + perCall));
+                                clock.set(part.get(part.size() - 1).occurredAt().plusSeconds(1));
+                                cx.appendAll(part);
                             }
                         }
                         busyNanos.addAndGet(System.nanoTime() - s);
@@ -153,7 +177,8 @@ public final class CxBenchmark {
             pool.shutdown();
             long commands = totalCalls(setup.commands().info("commandstats"));
             System.out.printf(Locale.ROOT, "appends: %d interactions over %d profiles, %d thread(s), %s, %s, %.1f s%n",
-                    n, m, threads, inTimeOrder ? "in time order" : "in random time order",
+                    n, m, threads, live ? "live (clock follows the data, customers keyed to threads)"
+                            : inTimeOrder ? "in time order" : "in random time order",
                     batchSize == 1 ? "one per call" : "batches of " + batchSize, seconds);
             System.out.printf(Locale.ROOT, "redis: used_memory %s after loading%n",
                     info(setup.commands().info("memory"), "used_memory_human"));
