@@ -211,11 +211,17 @@ class CxMetricsCalculatorTest {
         }
     }
 
+    /** The stored form gives back the same tally, down to its JSON and the metrics computed from it. */
     @Test
     void theTallySurvivesItsJsonForm() {
-        CxTally tally = calculator.tally(RandomInteractions.history(7, 80, List.of(ann)));
+        for (long seed = 0; seed < 50; seed++) {
+            CxTally tally = calculator.tally(RandomInteractions.history(seed, 80, List.of(ann)));
+            CxTally decoded = CxJson.read(CxJson.write(tally), CxTally.class);
 
-        assertThat(CxJson.read(CxJson.write(tally), CxTally.class)).isEqualTo(tally);
+            assertThat(decoded).as("seed %d", seed).isEqualTo(tally);
+            assertThat(CxJson.write(decoded)).isEqualTo(CxJson.write(tally));
+            assertThat(calculator.metrics(decoded, T0)).isEqualTo(calculator.metrics(tally, T0));
+        }
     }
 
     @Test
