@@ -393,13 +393,15 @@ public final class ProfileStore {
     }
 
     /** {@link #sharedIdentifierLimit} in blocks: the script uses the same constant. */
-    static final int SHARED_IDENTIFIER_BLOCKS = 4;
+    static final int SHARED_IDENTIFIER_BLOCKS = 8;
 
     /**
      * Profiles an email or phone may be held by and still bring them all in as candidates: more than
      * {@value #SHARED_IDENTIFIER_BLOCKS} times the largest block read. A family mailbox or a home landline
      * is far below; an address or number thousands of records carry ({@code noemail@example.com}, a
-     * company switchboard) would make every record carrying it load and score them all. Its profiles can
+     * company switchboard) would make every record carrying it load and score them all (128 with the
+     * default {@code max-block} of 16: the factor went from 4 to 8 when that default went from 32 to 16, so
+     * the limit stayed where it was). Its profiles can
      * still come in through the record's blocking keys (its name, birth date, address). External ids
      * are exempt: they are decided by configuration.
      */

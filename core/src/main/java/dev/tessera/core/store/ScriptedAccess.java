@@ -528,6 +528,9 @@ final class ScriptedAccess {
         List<String> added = new ArrayList<>(identifierKeys);
         added.addAll(sourceKeys);
         added.addAll(blockKeys);
+        // removals too: an email set that shrinks below the shared-identifier limit makes its holders
+        // candidates again, which a concurrent record's settle check must not skip
+        index.removed().forEach(i -> added.add(keys.identifier(i)));
         args.add(keys.writeTouched());
         List<String> marks = touchedBuckets(added);
         args.add(Integer.toString(marks.size()));
