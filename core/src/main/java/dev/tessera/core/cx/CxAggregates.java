@@ -550,11 +550,7 @@ public final class CxAggregates {
                     writes.add(async.hset(key, values));
                     written.add(key);
                 }
-                if (writes.size() >= BATCH) {
-                    writes.forEach(connection::await);
-                    writes.clear();
-                    heartbeat.run();
-                }
+                flushIfFull(writes, heartbeat);
             });
             writes.forEach(connection::await);
             activeDays.forEach(day -> written.add(AggregateBuckets.activeKey(prefix, day)));
@@ -653,11 +649,7 @@ public final class CxAggregates {
         List<RedisFuture<?>> deletes = new ArrayList<>();
         while (found.hasNext()) {
             deletes.add(async.unlink(found.next()));
-            if (deletes.size() >= BATCH) {
-                deletes.forEach(connection::await);
-                deletes.clear();
-                heartbeat.run();
-            }
+            flushIfFull(deletes, heartbeat);
         }
         deletes.forEach(connection::await);
     }
@@ -667,10 +659,12 @@ public final class CxAggregates {
         return prefix.replaceAll("([\\[\\]*?\\\\])", "\\\\$1");
     }
 
-    private void flushIfFull(List<RedisFuture<?>> pending) {
+    /** Awaits and forgets the pending commands once {@value #BATCH} are out, then calls {@code heartbeat}. */
+    private void flushIfFull(List<RedisFuture<?>> pending, Runnable heartbeat) {
         if (pending.size() >= BATCH) {
             pending.forEach(connection::await);
             pending.clear();
+            heartbeat.run();
         }
     }
 }
