@@ -1108,7 +1108,7 @@ public final class CxStore {
                 }
                 return DUPLICATE;
             }
-            before = stateJson == null ? CxTally.EMPTY : CxJson.read(stateJson, CxTally.class);
+            before = stateJson == null ? CxTally.EMPTY : CxTallyJson.read(stateJson);
             last = lastStageJson == null ? null : CxJson.read(lastStageJson, StoredStage.class);
             // the earliest instant whose stage this write can change: an event-time history needs re-deriving
             // from there when the stored one already went past it (docs/cx-metrics.md, "Journey stage")
@@ -1726,7 +1726,7 @@ public final class CxStore {
                 REINDEX_IF_SAME.run(connection, new String[] {overdueKey()}, p.value(), score, "");
                 continue;
             }
-            CxTally tally = CxJson.read(connection.await(state), CxTally.class);
+            CxTally tally = CxTallyJson.read(connection.await(state));
             Map<String, Instant> candidates = new LinkedHashMap<>(); // moment key to its deadline
             for (MomentRule rule : settings.moments()) {
                 if (rule instanceof MomentRule.ComplaintOverdue o) {
@@ -1805,7 +1805,7 @@ public final class CxStore {
      */
     private CxTally tallyOf(ProfileId profile, String movedTo, String stateHere) {
         String state = movedTo == null ? stateHere : redis.hget(metricsKey(live(profile)), "state");
-        return state == null ? CxTally.EMPTY : CxJson.read(state, CxTally.class);
+        return state == null ? CxTally.EMPTY : CxTallyJson.read(state);
     }
 
     /**
@@ -1850,7 +1850,7 @@ public final class CxStore {
         RedisFuture<List<KeyValue<String, String>>> read = async.hmget(metricsKey(profile), "state", "version", "stage");
         return () -> {
             List<KeyValue<String, String>> fields = connection.await(read);
-            CxTally tally = fields.get(0).hasValue() ? CxJson.read(fields.get(0).getValue(), CxTally.class)
+            CxTally tally = fields.get(0).hasValue() ? CxTallyJson.read(fields.get(0).getValue())
                     : CxTally.EMPTY;
             long version = fields.get(1).hasValue() ? Long.parseLong(fields.get(1).getValue()) : 0;
             JourneyStage stage = fields.get(2).hasValue() ? JourneyStage.valueOf(fields.get(2).getValue()) : null;
@@ -1873,7 +1873,7 @@ public final class CxStore {
             // changes time alone made since the last write (churned a year after the last interaction), which
             // the scheduled refresh records later: derived here without writing, so the stages agree with the
             // metrics read at the same moment
-            CxTally tally = CxJson.read(tallyJson, CxTally.class);
+            CxTally tally = CxTallyJson.read(tallyJson);
             StoredStage last = stages.get(stages.size() - 1);
             Instant cursor = laterOf(tally.lastInteractionAt(), last.enteredAt());
             if (tally.lastInteractionAt() != null) {
