@@ -198,9 +198,14 @@ final class StageHistory {
         pieces.add(from);
         if (churnRules && !tally.activeDays().isEmpty()) {
             TreeSet<Instant> cuts = new TreeSet<>();
-            for (long day : tally.activeDays().keySet()) {
-                for (long cut : new long[] {day + window, day + 2L * window}) {
-                    Instant midnight = Instant.ofEpochMilli(cut * DAY);
+            // only the active days whose midnights window or 2 × window days later can fall in the gap (a
+            // day either side to spare, the exact test below decides): a short gap looks at a few days
+            // instead of the whole history
+            long firstDay = Math.floorDiv(from.toEpochMilli(), DAY) - 1;
+            long lastDay = Math.floorDiv(to.toEpochMilli(), DAY) + 1;
+            for (long offset : new long[] {window, 2L * window}) {
+                for (long day : tally.activeDays().subMap(firstDay - offset, lastDay - offset + 1).keySet()) {
+                    Instant midnight = Instant.ofEpochMilli((day + offset) * DAY);
                     if (midnight.isAfter(from) && (midnight.isBefore(to) || inclusive && midnight.equals(to))) {
                         cuts.add(midnight);
                     }
