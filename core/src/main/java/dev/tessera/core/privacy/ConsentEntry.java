@@ -19,6 +19,12 @@ public record ConsentEntry(String purpose, ConsentChannel channel, ConsentStatus
 
     /** The source of statements made through the API. */
     public static final String AGENT = "agent";
+    /**
+     * How far ahead of Tessera's clock a statement's time may be (clock skew between systems). The latest
+     * statement wins, so a time further ahead (a mistyped year) would outrank every real statement until
+     * then: the API refuses it, and a source's is read as the time it arrived ({@link ConsentStore#ofRecord}).
+     */
+    public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofMinutes(5);
 
     /** Purposes are free-form lower-case tokens: marketing, analytics, personalisation, profiling, ... */
     public static final String PURPOSE_PATTERN = "[a-z][a-z0-9_]{0,39}";

@@ -163,6 +163,25 @@ class ConsentStoreTest {
     }
 
     @Test
+    void aSourceTimeFarInTheFutureCountsAsItsArrivalSoLaterWithdrawalsStillWin() {
+        // a mistyped year: read at face value, this grant would outrank every withdrawal until 2036
+        CustomerRecord record = person("shop", "ann-1", "ann@example.com", "+447700900001", "Ann", "Smith",
+                Map.of("consent_marketing_email", "granted", "consent_marketing_email_at", "2036-03-01T10:00:00Z",
+                        "consent_marketing_sms", "granted", "consent_marketing_sms_at",
+                        T0.plus(ConsentEntry.MAX_AHEAD).toString()));
+        ProfileId p = f.ingest(record).profileId();
+
+        assertThat(consent(p).decisive("marketing", ConsentChannel.EMAIL).orElseThrow().at()).isEqualTo(T0);
+        // within the allowed clock skew a source's own time stands
+        assertThat(consent(p).decisive("marketing", ConsentChannel.SMS).orElseThrow().at())
+                .isEqualTo(T0.plus(ConsentEntry.MAX_AHEAD));
+
+        f.cx.append(consentChange(record.id(), "unsubscribe", T0.plusSeconds(60), "marketing", "email", "withdrawn"));
+        assertThat(consent(p).allows("marketing", ConsentChannel.EMAIL)).isFalse();
+        assertThat(consent(p).allows("marketing", ConsentChannel.SMS)).isTrue();
+    }
+
+    @Test
     void aConsentChangeWithAnInvalidPurposeOrStatusIsRefusedNamingTheAttribute() {
         ann();
         SourceRecordId shop = new SourceRecordId("shop", "ann-1");

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ConcurrentModificationException;
@@ -47,8 +46,6 @@ class PrivacyController {
 
     /** A consent body is two small fields; anything larger is refused before it is parsed. */
     static final int MAX_CONSENT_BODY = 4096;
-    /** How far in the future a statement's time may be (clock skew between systems). */
-    static final Duration MAX_FUTURE = Duration.ofMinutes(5);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -104,7 +101,7 @@ class PrivacyController {
             } catch (DateTimeParseException e) {
                 throw new ApiProblem.InvalidParameter("at", "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
             }
-            if (at.isAfter(now.plus(MAX_FUTURE))) {
+            if (at.isAfter(now.plus(ConsentEntry.MAX_AHEAD))) {
                 throw new ApiProblem.InvalidParameter("at", "must not be in the future");
             }
             if (at.isBefore(Instant.parse("1900-01-01T00:00:00Z"))) {
