@@ -22,7 +22,7 @@ public record ConsentEntry(String purpose, ConsentChannel channel, ConsentStatus
     /**
      * How far ahead of Tessera's clock a statement's time may be (clock skew between systems). The latest
      * statement wins, so a time further ahead (a mistyped year) would outrank every real statement until
-     * then: the API refuses it, and a source's is read as the time it arrived ({@link ConsentStore#ofRecord}).
+     * then: the API refuses it, and a source's is read as its record's time ({@link ConsentStore#ofRecord}).
      */
     public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofMinutes(5);
 

@@ -114,9 +114,9 @@ public final class ConsentStore {
      * The statements a record's attributes carry: {@code consent_<purpose>_<channel>} with a status word
      * ({@link ConsentStatus#fromSource}), at {@code consent_<purpose>_<channel>_at} (ISO-8601 instant) or
      * else the record's observed-at time. Attributes that do not parse (unknown channel, other words)
-     * say nothing. A time more than {@link ConsentEntry#MAX_AHEAD} ahead of {@code now} is read as
-     * {@code now}, when the statement arrived: a mistyped future date must not outrank the withdrawals that
-     * come after it.
+     * say nothing. A time more than {@link ConsentEntry#MAX_AHEAD} ahead of {@code now} is read as the
+     * record's observed-at time (or {@code now} when that is ahead too): a mistyped future date must not
+     * outrank the withdrawals that come after it.
      */
     public static List<ConsentEntry> ofRecord(CustomerRecord record, Instant now) {
         List<ConsentEntry> found = new ArrayList<>();
@@ -145,8 +145,9 @@ public final class ConsentStore {
                     // an unreadable time: the record's own time is the best we know
                 }
             }
-            if (at.isAfter(now.plus(ConsentEntry.MAX_AHEAD))) {
-                at = now;
+            Instant latest = now.plus(ConsentEntry.MAX_AHEAD);
+            if (at.isAfter(latest)) { // the record's own time, so the same record again says the same
+                at = record.observedAt().isAfter(latest) ? now : record.observedAt();
             }
             found.add(new ConsentEntry(purpose, channel.get(), status.get(), at, record.id().source(), record.id(),
                     null, now));

@@ -163,7 +163,7 @@ class ConsentStoreTest {
     }
 
     @Test
-    void aSourceTimeFarInTheFutureCountsAsItsArrivalSoLaterWithdrawalsStillWin() {
+    void aSourceTimeFarInTheFutureCountsAsTheRecordsTimeSoLaterWithdrawalsStillWin() {
         // a mistyped year: read at face value, this grant would outrank every withdrawal until 2036
         CustomerRecord record = person("shop", "ann-1", "ann@example.com", "+447700900001", "Ann", "Smith",
                 Map.of("consent_marketing_email", "granted", "consent_marketing_email_at", "2036-03-01T10:00:00Z",
@@ -171,7 +171,8 @@ class ConsentStoreTest {
                         T0.plus(ConsentEntry.MAX_AHEAD).toString()));
         ProfileId p = f.ingest(record).profileId();
 
-        assertThat(consent(p).decisive("marketing", ConsentChannel.EMAIL).orElseThrow().at()).isEqualTo(T0);
+        assertThat(consent(p).decisive("marketing", ConsentChannel.EMAIL).orElseThrow().at())
+                .isEqualTo(record.observedAt());
         // within the allowed clock skew a source's own time stands
         assertThat(consent(p).decisive("marketing", ConsentChannel.SMS).orElseThrow().at())
                 .isEqualTo(T0.plus(ConsentEntry.MAX_AHEAD));
