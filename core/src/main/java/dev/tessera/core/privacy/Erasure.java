@@ -206,7 +206,10 @@ public final class Erasure {
         Set<String> blocks = new LinkedHashSet<>();
         for (CustomerRecord r : records) {
             identifiers.addAll(r.identifiers());
+            // whatever policy filed the record (the settings may have changed since), its keys go: this
+            // policy's and the default's, as when the resolver takes a dissolved profile out of the index
             blocks.addAll(policy.blockingKeys(r));
+            blocks.addAll(dev.tessera.core.identity.match.BlockingKeys.keys(r));
             doomed.add(keys.source(r.id()));
             doomed.add(keys.pendingInteractions(r.id()));
             doomed.add(keys.cannotLink(r.id()));

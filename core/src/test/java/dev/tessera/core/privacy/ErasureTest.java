@@ -10,6 +10,7 @@ import dev.tessera.core.audit.AuditEntry;
 import dev.tessera.core.audit.AuditQuery;
 import dev.tessera.core.cx.AppendResult;
 import dev.tessera.core.deadletter.DeadLetterStore;
+import dev.tessera.core.identity.ExactKeyPolicy;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
@@ -26,6 +27,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.StreamMessage;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -259,6 +262,34 @@ class ErasureTest {
         // finishing the erasure of the sealed profile (an interrupted erasure) works
         assertThat(f.erasure.erase(p, "subject-request", "admin-1")).isPresent();
         assertThat(redis.commands().keys("{p:" + p.value() + "}*")).isEmpty();
+    }
+
+    @Test
+    void anErasureUnderAnotherPolicyStillTakesHerIdOutOfTheBlocksTheDefaultFiledHerUnder() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, ProfileStore.Access.SCRIPTS, true);
+        ProfileId p = zelda(f);
+        assertThat(setsHolding(p)).as("the probabilistic default filed her under blocking keys").isNotEmpty();
+        // the settings changed since: exact keys only, which file nothing under blocks
+        Erasure exact = new Erasure(f.profiles, f.cx, f.tombstones, new ExactKeyPolicy(), f.audit,
+                Clock.fixed(T0, ZoneOffset.UTC), f.deadLetters);
+
+        exact.erase(p, "subject-request", "admin-1").orElseThrow();
+
+        // digests of guessable values (names, email) must not keep pointing at her, even as an erased id
+        assertThat(setsHolding(p)).isEmpty();
+    }
+
+    /** The sets in Redis that hold the profile id as a member. */
+    private List<String> setsHolding(ProfileId p) {
+        List<String> holding = new ArrayList<>();
+        ScanIterator<String> keys = ScanIterator.scan(redis.commands(), ScanArgs.Builder.limit(500));
+        while (keys.hasNext()) {
+            String key = keys.next();
+            if (redis.commands().type(key).equals("set") && redis.commands().sismember(key, p.value())) {
+                holding.add(key);
+            }
+        }
+        return holding;
     }
 
     /** Every key name and value in Redis, with nothing of Zelda's in clear text (tombstones are hashes). */
