@@ -184,6 +184,10 @@ public final class SegmentRules {
             if (value == null || !value.isNumber()) {
                 throw new InvalidSegmentException(at + ".value", "must be a number");
             }
+            // a number beyond a double's range (1e400) reads as infinite, which has no decimal value
+            if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+                throw new InvalidSegmentException(at + ".value", "is out of range");
+            }
             BigDecimal number = value.decimalValue();
             if (number.abs().compareTo(BigDecimal.valueOf(1_000_000_000_000L)) > 0
                     || number.stripTrailingZeros().scale() > 12) {
