@@ -12,32 +12,25 @@ import java.util.Optional;
  * A Redis lock held for as long as its holder keeps renewing it: taken with {@code SET NX PX} and a
  * random token, extended by {@link #renewIfDue} while the work runs, released only by its holder. A
  * holder that stops (a killed instance) lets it expire after {@code ttl}, so another instance can take the
- * work over soon. A holder whose lock expired during a stall takes it again if nobody did; one that finds
- * it taken by another is told so by {@link LostException} and must stop, since the other is doing the
- * same work.
+ * work over soon. A holder whose lock expired during a stall is told so by {@link LostException} and must
+ * stop, whether another instance holds it now or not: it cannot tell "nobody took it" from "another took it,
+ * finished the work and released it", and in the second case carrying on would redo the work and write
+ * progress over the finished work's status. The work's own resumption picks it up again.
  */
 final class BuildLock implements AutoCloseable {
 
-    /** Thrown by {@link #renewIfDue} when another holder took the lock over. */
+    /** Thrown by {@link #renewIfDue} when the lock expired (and another instance may have taken it over). */
     static final class LostException extends RuntimeException {
         LostException(String key) {
-            super("the lock " + key + " expired and another instance holds it now");
+            super("the lock " + key + " expired; another instance may have taken the work over");
         }
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /**
-     * KEYS: lock. ARGV: token, ttl millis. Extends the lock when it is still ours, takes it again when it
-     * expired and nobody took it (nobody else can be doing the work): 1; 0 when another holds it.
-     */
+    /** KEYS: lock. ARGV: token, ttl millis. Extends the lock when it is still ours: 1; 0 when it expired. */
     private static final LuaScript RENEW = new LuaScript("""
-            local holder = redis.call('GET', KEYS[1])
-            if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-            if not holder then
-              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-              return 1
-            end
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
             return 0
             """);
 
@@ -78,7 +71,7 @@ final class BuildLock implements AutoCloseable {
      * Extends the lock to a full {@code ttl} when a quarter of it has passed since it was taken or last
      * extended (cheap to call often, e.g. on every progress step).
      *
-     * @throws LostException when the lock expired meanwhile and another instance took it
+     * @throws LostException when the lock expired meanwhile
      */
     void renewIfDue() {
         long now = System.nanoTime();
