@@ -75,7 +75,15 @@ public final class SegmentEngine {
         if (which == null) {
             byId.putAll(read.definitions());
         } else {
-            which.forEach(s -> byId.put(s.id(), s));
+            // the caller listed these before this read (a pass over every profile, the hourly refresh): a
+            // definition edited or deleted since is evaluated as stored now, or not at all, so no outcome of
+            // an outdated rule is written and announced only to be taken back
+            for (Segment s : which) {
+                Segment stored = read.definitions().get(s.id());
+                if (stored != null) {
+                    byId.put(s.id(), stored);
+                }
+            }
         }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stamp before = read.stamp();

@@ -361,6 +361,26 @@ class SegmentEngineTest {
     }
 
     @Test
+    void anEvaluationHandedOutdatedDefinitionsNeverAnnouncesTheOldRulesOutcome() {
+        Segment v1 = segment("market", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        Segment dropped = segment("dropped", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of("country", "DE"));
+        // a pass listed v1 and "dropped"; then the rule changed to FR and "dropped" was deleted
+        assertThat(segments.save(new Segment("market", v1.name(), "", SegmentRules.parse(
+                "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"FR\"}"), NOW, "m", NOW, "m", 2), 1)).isTrue();
+        assertThat(segments.delete("dropped")).isTrue();
+        long before = redis.commands().xlen(RedisKeys.CHANGE_FEED);
+
+        engine.evaluate(ada, List.of(v1, dropped), true);
+
+        assertThat(redis.commands().xrange(RedisKeys.CHANGE_FEED, io.lettuce.core.Range.create("-", "+")).stream()
+                .skip(before).map(m -> m.getBody().get("change") + " " + m.getBody().get("segment")).toList())
+                .as("neither joined and left again").isEmpty();
+        assertThat(segments.membershipsOf(ada)).isEmpty();
+        assertThat(redis.commands().exists(RedisKeys.Namespace.DEFAULT.segmentMembers("dropped"))).isZero();
+    }
+
+    @Test
     void onlyVisibleChangesOfTheTimelineReachTheChangeFeed() {
         ProfileId ada = ingest("shop", "c-1", "ada@example.org", Map.of());
         nps("shop", "c-1", "s-1", 10);
