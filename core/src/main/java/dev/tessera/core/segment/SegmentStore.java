@@ -383,6 +383,12 @@ public final class SegmentStore {
         return redis.zscore(keys.segmentMembers(id), profile.value()) != null;
     }
 
+    /** {@link #isMember}, sent now and awaited by the supplier (several go out in one round trip). */
+    public java.util.function.Supplier<Boolean> isMemberLater(String id, ProfileId profile) {
+        RedisFuture<Double> score = async.zscore(keys.segmentMembers(id), profile.value());
+        return () -> connection.await(score) != null;
+    }
+
     /** The segments this profile is in (the profile's side), segment id → joined at. */
     public Map<String, Instant> membershipsOf(ProfileId profile) {
         return membershipsLater(profile).get();

@@ -163,15 +163,19 @@ class SegmentExport {
                 // one round trip per page: every profile and its consent asked for together
                 List<Supplier<Optional<Profile>>> found = new ArrayList<>();
                 List<Supplier<List<ConsentEntry>>> consents = new ArrayList<>();
+                List<Supplier<Boolean>> stillIn = new ArrayList<>();
                 for (SegmentStore.Member m : page) {
                     found.add(profiles.findLiveLater(m.profile()));
                     consents.add(request.purpose() == null ? List::of : cx.consent().storedLater(m.profile()));
+                    stillIn.add(segments.isMemberLater(request.segment().id(), m.profile()));
                 }
                 for (int k = 0; k < page.size(); k++) {
                     SegmentStore.Member m = page.get(k);
                     Optional<Profile> profile = found.get(k).get();
-                    if (profile.isEmpty()) {
-                        continue; // left meanwhile (merged away, erased): its change is on its way
+                    if (profile.isEmpty() || !stillIn.get(k).get()) {
+                        // left meanwhile (no longer matches, merged away, erased): not written, though its
+                        // place in the copy keeps the pages of the others where they were
+                        continue;
                     }
                     if (request.purpose() != null && !new ConsentState(consents.get(k).get())
                             .allows(request.purpose(), request.channel())) {

@@ -339,6 +339,48 @@ class SegmentApiIT {
     SegmentExport export;
 
     @Test
+    void aMemberThatLeavesWhileAnExportRunsIsNotWritten() throws Exception {
+        for (int i = 0; i < 520; i++) { // more than one page of the copy (500)
+            person("bulk-" + i, "p" + i + "@example.org", Map.of("country", "DE"));
+        }
+        String id = createReady(GERMANY).get("id").asString();
+        String members = segmentService.store().namespace().segmentMembers(id);
+        try (var redis = RedisTestSupport.connect()) {
+            assertThat(redis.commands().zcard(members)).isEqualTo(520);
+            String leaver = redis.commands().zrange(members, 510, 510).get(0); // on the copy's second page
+            java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+            boolean[] left = {false};
+            // the first bytes reach the client while the first page is written: the member leaves then
+            java.io.OutputStream client = new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    if (!left[0]) {
+                        left[0] = true;
+                        redis.commands().zrem(members, leaver);
+                    }
+                    written.write(b, off, len);
+                }
+            };
+            var caller = org.springframework.security.authentication.UsernamePasswordAuthenticationToken.authenticated(
+                    "marketer-1", null, List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+                            "ROLE_" + Roles.MARKETER)));
+            SegmentExport.Request request = export.request(segmentService.store().find(id).orElseThrow(), "country",
+                    null, "any", caller);
+
+            export.write(request, export.place(), client);
+
+            assertThat(left[0]).isTrue();
+            List<String> lines = written.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines).hasSize(1 + 519).noneMatch(line -> line.startsWith(leaver + ","));
+        }
+    }
+
+    @Test
     void exportsBeyondTheInstancesLimitAreToldToRetryAndEachLeavesNoCopyBehind() throws Exception {
         person("c-1", "ada@example.org", Map.of("country", "DE"));
         person("c-2", "bob@example.org", Map.of("country", "DE"));
