@@ -302,7 +302,8 @@ public final class CxStore {
         return keys.profileTag(p) + ":moments";
     }
 
-    String movesKey(ProfileId p) {
+    /** {@code {p:ID}:cxmoves}: where this profile's timeline, or a split record's interactions, went. */
+    public String movesKey(ProfileId p) {
         return keys.profileTag(p) + ":cxmoves";
     }
 

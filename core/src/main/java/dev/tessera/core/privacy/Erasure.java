@@ -9,6 +9,7 @@ import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.model.Interaction;
+import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
@@ -245,6 +246,20 @@ public final class Erasure {
         if (recordKeys.length > 0) {
             for (ProfileId held : store.dissolvedHeld()) {
                 writes.add(async.hdel(keys.dissolvedRecords(held), recordKeys));
+            }
+        }
+        // a split that moved her records out of a profile that now forwards to someone else's (not a former
+        // id of hers, so its keys stay) noted there where each record went: those notes name her record ids
+        for (Interaction note : timeline) {
+            String from = note.attributes().get("from");
+            if (note.kind() == InteractionKind.PROFILE_SPLIT && from != null && ProfileId.isValid(from)
+                    && !all.contains(new ProfileId(from)) && recordKeys.length > 0) {
+                List<String> fields = new ArrayList<>();
+                for (String key : recordKeys) {
+                    fields.add("record:" + key);
+                }
+                all.forEach(p -> fields.add("splitAt:" + p.value()));
+                writes.add(async.hdel(cx.movesKey(new ProfileId(from)), fields.toArray(String[]::new)));
             }
         }
         // segment memberships: the segments' side here, the profile's side with the profile's keys below

@@ -86,6 +86,29 @@ class ErasureTest {
         assertThat(f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID))).as("erased, not brought back").isEmpty();
     }
 
+    @Test
+    void anErasureOfTheSideASplitMovedOutLeavesItsRecordIdsNowhereOnTheOldProfile() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), false);
+        ProfileId old = f.ingest(shopRecord()).profileId();
+        assertThat(f.ingest(crmRecord()).profileId()).isEqualTo(old);
+        assertThat(f.ingest(person("web", "w-77", EMAIL, PHONE, FIRST, LAST, Map.of())).profileId()).isEqualTo(old);
+        SourceRecordId crm = new SourceRecordId("crm", CRM_ID);
+        f.cx.append(order(crm, "o-" + CRM_ID, T0.minusSeconds(5000)));
+        // the agent splits the crm record out: the old id forwards to the side holding the other two
+        f.resolver.split(old, java.util.Set.of(crm), f.hooks::afterMoved);
+        ProfileId movedOut = f.profiles.findBySource(crm).orElseThrow();
+        ProfileId rest = f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID)).orElseThrow();
+        assertThat(redis.commands().hget(f.profiles.namespace().profile(old), "forward")).isEqualTo(rest.value());
+        assertThat(dump()).as("the split noted where the record went").anyMatch(e -> e.contains(CRM_ID));
+
+        f.erasure.erase(movedOut, "subject-request", "admin-1").orElseThrow();
+
+        // the old profile is not a former id of the erased one (it forwards to the rest), but where its
+        // records went names them (a source id can be an email): that goes too
+        assertThat(dump()).noneMatch(e -> e.contains(CRM_ID));
+        assertThat(f.profiles.find(rest)).isPresent();
+    }
+
     private CustomerRecord shopRecord() {
         return person("shop", SHOP_ID, EMAIL, PHONE, FIRST, LAST, Map.of("city", "Brightwell",
                 "consent_marketing_email", "granted"));
@@ -295,6 +318,18 @@ class ErasureTest {
     /** Every key name and value in Redis, with nothing of Zelda's in clear text (tombstones are hashes). */
     private void assertNoTrace() {
         List<String> needles = List.of(EMAIL, PHONE, PHONE.substring(1), FIRST, LAST, SHOP_ID, CRM_ID);
+        List<String> dump = dump();
+        for (String entry : dump) {
+            for (String needle : needles) {
+                assertThat(entry.toLowerCase(Locale.ROOT)).as("a key or value holds personal data")
+                        .doesNotContain(needle.toLowerCase(Locale.ROOT));
+            }
+        }
+        assertThat(dump).as("the scan saw something").isNotEmpty();
+    }
+
+    /** Every key name, and every value and field of it, in Redis. */
+    private List<String> dump() {
         List<String> dump = new ArrayList<>();
         var commands = redis.commands();
         ScanIterator<String> keys = ScanIterator.scan(commands, ScanArgs.Builder.limit(500));
@@ -312,12 +347,6 @@ class ErasureTest {
                 default -> { }
             }
         }
-        for (String entry : dump) {
-            for (String needle : needles) {
-                assertThat(entry.toLowerCase(Locale.ROOT)).as("a key or value holds personal data")
-                        .doesNotContain(needle.toLowerCase(Locale.ROOT));
-            }
-        }
-        assertThat(dump).as("the scan saw something").isNotEmpty();
+        return dump;
     }
 }
