@@ -311,6 +311,19 @@ class AdminUiIT {
     }
 
     @Test
+    void theSessionCookieStaysWithTheAdminUiAndTheProfilePageTitleNamesNoCustomer() throws Exception {
+        HttpResponse<String> answer = DevLoginSession.anonymous(base()).signIn("alice.agent", "demo-only-agent");
+        // not sent with what another site's page embeds or posts; not readable by scripts
+        assertThat(answer.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                .startsWith("JSESSIONID=").containsIgnoringCase("SameSite=Lax").containsIgnoringCase("HttpOnly"));
+
+        // browser history and tab sync keep titles: an agent's history must not list customers by name
+        String page = get("/profiles/" + janeId).body();
+        assertThat(page).contains("<title>Customer profile · Tessera admin</title>");
+        assertThat(page).contains("data-testid=\"profile-name\">Jane Doe</h1>").doesNotContain("<title>Jane");
+    }
+
+    @Test
     void refusesAWrongPassword() throws Exception {
         HttpResponse<String> answer = DevLoginSession.anonymous(base()).signIn("alice.agent", "guess");
 

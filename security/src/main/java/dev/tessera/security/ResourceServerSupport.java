@@ -163,7 +163,7 @@ public class ResourceServerSupport {
         if (!origins.isEmpty()) {
             CorsConfiguration api = new CorsConfiguration();
             api.setAllowedOrigins(origins);
-            api.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+            api.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE")); // PUT: consent statements, segment edits
             api.setAllowedHeaders(List.of("Authorization", "Content-Type"));
             api.setMaxAge(Duration.ofHours(1));
             source.registerCorsConfiguration("/api/**", api);

@@ -99,6 +99,23 @@ class ResourceServerSupportTest {
         assertThat(ResourceServerSupport.realmRoles(jwt)).isEmpty();
     }
 
+    @Test
+    void configuredCorsAllowsEveryMethodTheApisUseAndClosedCorsAllowsNothing() {
+        TesseraSecurityProperties open = new TesseraSecurityProperties(Mode.DEV, null, null, "tessera-api",
+                Duration.ofSeconds(30), Duration.ofSeconds(60), new Cors(List.of("https://app.example.com")),
+                new Dev(dir.resolve("dev.jwk"), "demo-agent", List.of(Roles.AGENT)));
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest("PUT", "/api/v1/segments/s-1");
+
+        var config = support.corsConfigurationSource(open).getCorsConfiguration(request);
+
+        // PUT: consent statements and segment edits; a browser client's preflight must pass for them
+        assertThat(config).isNotNull();
+        assertThat(config.getAllowedMethods()).contains("GET", "POST", "PUT", "DELETE");
+        assertThat(config.checkOrigin("https://elsewhere.example.com")).isNull();
+        assertThat(support.corsConfigurationSource(properties(Mode.DEV, null)).getCorsConfiguration(request)).isNull();
+    }
+
     private TesseraSecurityProperties properties(Mode mode, URI issuer) {
         return new TesseraSecurityProperties(mode, issuer, null, "tessera-api", Duration.ofSeconds(30), Duration.ofSeconds(60),
                 new Cors(List.of()), new Dev(dir.resolve("dev.jwk"), "demo-agent", List.of(Roles.AGENT)));

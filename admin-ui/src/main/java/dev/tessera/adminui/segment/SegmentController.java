@@ -170,9 +170,10 @@ class SegmentController {
         try {
             export = segments.export(id, form.fields(), form.purpose().isEmpty() ? null : form.purpose(),
                     form.channel(), (contentType, disposition) -> {
-                        response.setContentType(contentType);
-                        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, disposition != null ? disposition
-                                : "attachment; filename=\"segment-" + id + ".csv\"");
+                        // a CSV download, whatever the answer says it is: this origin never renders it
+                        response.setContentType("text/csv; charset=UTF-8");
+                        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                                "attachment; filename=\"segment-" + id + ".csv\"");
                         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
                         return response.getOutputStream();
                     });
