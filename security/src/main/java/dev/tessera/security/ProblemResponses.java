@@ -46,6 +46,13 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
             throws IOException {
+        // the firewall answers before any filter of the chain, the header writer's included: the headers
+        // every other answer carries are set here (the strictest set; the body is fixed JSON)
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate");
+        response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        response.setHeader("Referrer-Policy", "no-referrer");
         write(response, 400, "Invalid request", "invalid-request", "The request URL is not allowed.");
     }
 

@@ -180,6 +180,17 @@ class ProfileApiSecurityIT {
                 .header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "authorization"));
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        // a URL the firewall refuses is answered before the header filter runs: its answer carries them too
+        HttpResponse<String> firewalled = send("GET", "/api/v1/profiles/bad%3Bid", TestTokens.bearer(Roles.AGENT));
+        assertThat(firewalled.statusCode()).isEqualTo(400);
+        assertThat(firewalled.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(firewalled.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(firewalled.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("default-src 'none'"));
+        assertThat(firewalled.headers().firstValue("Cache-Control")).hasValueSatisfying(
+                cache -> assertThat(cache).contains("no-store"));
+        assertThat(firewalled.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
     }
 
     @Test
