@@ -79,21 +79,6 @@ public final class CxAggregates {
 
     private record Period(LocalDate from, LocalDate to) {}
 
-    /**
-     * The most buckets (series × periods) one answer holds. Every series gets a bucket in every period, and
-     * touchpoints are free text: a report by touchpoint over thousands of labels, by day over two years, would
-     * be millions of buckets built in memory for one request.
-     */
-    public static final int MAX_BUCKETS = 50_000;
-
-    /** A query whose answer would hold more than {@link #MAX_BUCKETS} buckets. */
-    public static final class TooManyBuckets extends RuntimeException {
-        public TooManyBuckets(int series, int periods) {
-            super(series + " series over " + periods + " periods would be more than " + MAX_BUCKETS
-                    + " buckets: choose a coarser granularity, a shorter range or another dimension");
-        }
-    }
-
     /** The aggregates of the query's range, one series per dimension value, one bucket per period. */
     public AggregateReport query(AggregateQuery query) {
         return queryUnder(query, AggregateBuckets.prefix(keys));
@@ -153,9 +138,6 @@ public final class CxAggregates {
                 }
             }
             sums.add(perSeries);
-        }
-        if ((long) seriesKeys.size() * periods.size() > MAX_BUCKETS) {
-            throw new TooManyBuckets(seriesKeys.size(), periods.size());
         }
         List<Series> series = new ArrayList<>();
         for (String key : seriesKeys) {

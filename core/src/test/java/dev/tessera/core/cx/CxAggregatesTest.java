@@ -112,26 +112,6 @@ class CxAggregatesTest extends CxStoreTestBase {
     }
 
     @Test
-    void aReportOfMoreBucketsThanTheLimitIsRefusedBeforeItIsBuilt() {
-        resolve(ann, "ann@example.com");
-        Instant nine = T0.plus(Duration.ofHours(9));
-        clock.set(nine.plus(Duration.ofHours(1)));
-        for (int i = 0; i < 70; i++) { // touchpoints are free text: campaign or page ids, thousands of them
-            cx.append(new dev.tessera.core.model.Interaction("a-" + i, ann, InteractionKind.SURVEY_RESPONSE, "web",
-                    "tp-" + i, nine, null, new dev.tessera.core.model.Interaction.Score(ScoreType.NPS, 9), Map.of()));
-        }
-        LocalDate twoYears = DAY0.plusYears(2);
-
-        // 70 series × 731 days: every series has a bucket in every period, empty ones included
-        assertThatThrownBy(() -> aggregates().query(new AggregateQuery(DAY0, twoYears, Granularity.DAY,
-                Dimension.TOUCHPOINT))).isInstanceOf(CxAggregates.TooManyBuckets.class)
-                .hasMessageContaining("70 series over 731 periods");
-        var monthly = aggregates().query(new AggregateQuery(DAY0, twoYears, Granularity.MONTH, Dimension.TOUCHPOINT));
-        assertThat(monthly.series()).hasSize(70);
-        assertThat(monthly.series().get(0).buckets().get(0).nps().answers()).isEqualTo(1);
-    }
-
-    @Test
     void aDuplicateChangesNothingAndACorrectionMovesItsContribution() {
         resolve(ann, "ann@example.com");
         cx.append(order(ann, "o-1", T0, "10", "EUR"));

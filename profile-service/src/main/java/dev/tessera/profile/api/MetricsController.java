@@ -148,15 +148,6 @@ class MetricsController {
      */
     private <T> MetricsView<T> view(AggregateQuery query, Optional<String> segment,
             Function<AggregateReport.Bucket, T> bucket) {
-        try {
-            return viewOf(query, segment, bucket);
-        } catch (CxAggregates.TooManyBuckets e) {
-            throw new ApiProblem.InvalidParameter("granularity", e.getMessage());
-        }
-    }
-
-    private <T> MetricsView<T> viewOf(AggregateQuery query, Optional<String> segment,
-            Function<AggregateReport.Bucket, T> bucket) {
         if (segment.isEmpty()) {
             return MetricsView.of(aggregates.query(query), bucket);
         }
