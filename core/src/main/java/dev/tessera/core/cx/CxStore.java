@@ -524,10 +524,7 @@ public final class CxStore {
         if (leaving.isEmpty()) {
             return 0;
         }
-        // the moments fired so far go along, as with a split: a complaint that was reported overdue under
-        // one requester is not reported again under the corrected one (keys about what stays never trigger
-        // on the other profile)
-        writeFollowing(to, leaving, List.copyOf(redis.hkeys(momentsKey(from))));
+        writeFollowing(to, leaving, List.of());
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
             if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {

@@ -153,23 +153,6 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
-    void aComplaintReportedOverdueIsNotReportedAgainWhenItMovesToItsCorrectedRequester() {
-        ProfileId first = person(ann, "ann@example.com");
-        SourceRecordId bob = rec("shop", "bob");
-        ProfileId second = person(bob, "bob@example.com");
-        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
-        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(48)))).containsExactly(new Moment("complaint-overdue", first));
-
-        // a day later the agent names the real requester; the vendor delivers the ticket again as bob's
-        clock.set(T0.plus(Duration.ofHours(72)));
-        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
-
-        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("c");
-        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(73)))).as("the same opening, reported once").isEmpty();
-        assertThat(moments()).extracting(m -> m.get("rule")).containsExactly("complaint-overdue");
-    }
-
-    @Test
     void aSolvedComplaintIsNotOverdue() {
         person(ann, "ann@example.com");
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
