@@ -498,8 +498,14 @@ public final class CxStore {
 
     /** Moves a ticket's interactions from one live profile to another (as a split moves a record's). */
     private void moveTicket(String ticket, ProfileId from, ProfileId to) {
+        // the moments this ticket fired go along (a complaint reported overdue under the first requester is
+        // not reported again under the corrected one); moments about anything else stay where they are
+        List<String> fired = redis.hkeys(momentsKey(from)).stream()
+                .filter(k -> settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue o
+                        && isOverdueKeyOf(k, o, ticket)))
+                .toList();
         move(from, to, moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
-                && calculator.ticketKey(i).equals(ticket)), "its ticket moved");
+                && calculator.ticketKey(i).equals(ticket)), "its ticket moved", fired);
     }
 
     /** The interactions under {@code from} that {@code which} takes. */
@@ -521,10 +527,15 @@ public final class CxStore {
      * @return how many moved
      */
     private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after) {
+        return move(from, to, leaving, after, List.of());
+    }
+
+    /** As above, copying these moment keys of {@code from} to {@code to} as fired. */
+    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, List<String> moments) {
         if (leaving.isEmpty()) {
             return 0;
         }
-        writeFollowing(to, leaving, List.of());
+        writeFollowing(to, leaving, moments);
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
             if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
@@ -1666,9 +1677,10 @@ public final class CxStore {
      * opening whose key changed since (a solve before it arrived late, keys of an earlier version) is the
      * opening that was reported.
      */
-    private static boolean alertedSince(Map<String, String> fired, String prefix, Instant deadline) {
+    private static boolean alertedSince(Map<String, String> fired, MomentRule.ComplaintOverdue rule, String ticket,
+            Instant deadline) {
         for (Map.Entry<String, String> e : fired.entrySet()) {
-            if (e.getKey().startsWith(prefix) && Long.parseLong(e.getValue()) >= deadline.toEpochMilli()) {
+            if (isOverdueKeyOf(e.getKey(), rule, ticket) && Long.parseLong(e.getValue()) >= deadline.toEpochMilli()) {
                 return true;
             }
         }
@@ -1683,6 +1695,32 @@ public final class CxStore {
     private static String overdueKey(MomentRule.ComplaintOverdue rule, String ticket, Ticket t) {
         return rule.name() + "|" + ticket + "|" + (t.lastSolvedAt() == null ? "first"
                 : "after-" + t.lastSolvedAt().toEpochMilli());
+    }
+
+    /**
+     * Whether a moment key is one of {@link #overdueKey}'s for this rule and ticket, any opening. Exact: ticket
+     * ids are the vendor's text and may hold '|', so ticket "a" must not claim the keys of ticket "a|b".
+     */
+    static boolean isOverdueKeyOf(String key, MomentRule.ComplaintOverdue rule, String ticket) {
+        int from = rule.name().length() + 1 + ticket.length() + 1;
+        if (key.length() <= from || !key.startsWith(rule.name()) || key.charAt(rule.name().length()) != '|'
+                || !key.startsWith(ticket, rule.name().length() + 1) || key.charAt(from - 1) != '|') {
+            return false;
+        }
+        String opening = key.substring(from);
+        if (opening.equals("first")) {
+            return true;
+        }
+        if (!opening.startsWith("after-") || opening.length() == "after-".length()) {
+            return false;
+        }
+        for (int i = "after-".length(); i < opening.length(); i++) {
+            char c = opening.charAt(i);
+            if ((c < '0' || c > '9') && !(c == '-' && i == "after-".length() && i + 1 < opening.length())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The earliest SLA deadline of an open complaint not in {@code done} and after {@code after}. */
@@ -1734,7 +1772,7 @@ public final class CxStore {
                     tally.tickets().forEach((ticket, t) -> {
                         Instant deadline = t.complaint() && t.open() ? t.lastOpenedAt().plus(o.sla()) : null;
                         if (deadline != null && !deadline.isAfter(now)
-                                && !alertedSince(connection.await(firedBefore), o.name() + "|" + ticket + "|", deadline)) {
+                                && !alertedSince(connection.await(firedBefore), o, ticket, deadline)) {
                             candidates.put(overdueKey(o, ticket, t), deadline);
                         }
                     });

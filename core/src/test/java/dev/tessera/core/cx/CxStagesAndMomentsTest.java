@@ -153,6 +153,47 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
+    void aComplaintReportedOverdueIsNotReportedAgainWhenItMovesToItsCorrectedRequester() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        // ann's own complaint, which stays hers
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "d", "T-10", T0.minus(Duration.ofHours(1)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(48)))).containsExactly(
+                new Moment("complaint-overdue", first), new Moment("complaint-overdue", first));
+
+        // a day later the agent names the real requester of T-9; the vendor delivers it again as bob's
+        clock.set(T0.plus(Duration.ofHours(72)));
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("c");
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(73)))).as("the same opening, reported once").isEmpty();
+        assertThat(moments()).extracting(m -> m.get("rule")).containsExactly("complaint-overdue", "complaint-overdue");
+        // only T-9's moment went along: what bob's profile holds says nothing about ann's other complaint
+        assertThat(redis.commands().hkeys(cx.momentsKey(second))).containsExactly("complaint-overdue|shop:T-9|first");
+        assertThat(redis.commands().hkeys(cx.momentsKey(first))).contains("complaint-overdue|shop:T-10|first");
+    }
+
+    @Test
+    void anOverdueMomentKeyBelongsToExactlyOneTicket() {
+        MomentRule.ComplaintOverdue rule = new MomentRule.ComplaintOverdue("late", Duration.ofHours(1));
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|first", rule, "z:a")).isTrue();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|after-1700000000000", rule, "z:a")).isTrue();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|after--5", rule, "z:a")).isTrue();
+        // ticket ids are vendor text and may hold '|': "a" is not "a|b"
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|b|first", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|b|first", rule, "z:a|b")).isTrue();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|after-", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|after--", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a|after-1x", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("later|z:a|first", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("late|z:ab|first", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("late|z:a", rule, "z:a")).isFalse();
+        assertThat(CxStore.isOverdueKeyOf("detractor-after-solved|z:a|first", rule, "z:a")).isFalse();
+    }
+
+    @Test
     void aSolvedComplaintIsNotOverdue() {
         person(ann, "ann@example.com");
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
