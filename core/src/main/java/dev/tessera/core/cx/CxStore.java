@@ -151,8 +151,9 @@ public final class CxStore {
               i = i + 1
             end
             local version = tostring(tonumber(current) + 1)
-            if ARGV[3] == '' then -- no stage yet: nothing has happened on the profile
+            if ARGV[3] == '' then -- no stage: nothing has happened on the profile (or nothing is left on it)
               redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version)
+              redis.call('HDEL', KEYS[1], 'stage')
             else
               redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', version, 'stage', ARGV[3])
             end
@@ -1137,7 +1138,10 @@ public final class CxStore {
             if ((full || rederiving) && !tailOnly) {
                 held = async.hgetall(interactionsKey(p));
             }
-            stagesHeld = rederiving ? async.lrange(stagesKey(p), 0, -1) : null;
+            // a move that takes interactions off a profile with a history may leave it with none: the history
+            // is then replaced as a derivation from its (empty) timeline would (see plan)
+            boolean mayEmpty = !countsStage() && !removed.isEmpty() && last != null;
+            stagesHeld = rederiving || mayEmpty ? async.lrange(stagesKey(p), 0, -1) : null;
             return null;
         }
 
@@ -1178,7 +1182,12 @@ public final class CxStore {
                 all = timeline;
             }
             StagePlan plan;
-            if (!countsStage()) {
+            if (!countsStage() && last != null && tally.lastInteractionAt() == null && storedStages != null) {
+                // everything moved off (a ticket to its real requester, every record split away): no interaction,
+                // no journey; the stored history goes, as deriving it again from the timeline would remove it,
+                // and the churn counts it made with it
+                plan = replacedTail(parsed(storedStages), storedStages, 0, CxTally.EMPTY, List.of(), now);
+            } else if (!countsStage()) {
                 plan = movedStage(last, tally, now);
             } else if (tail != null) {
                 plan = tail;

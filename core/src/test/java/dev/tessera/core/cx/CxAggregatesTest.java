@@ -212,6 +212,26 @@ class CxAggregatesTest extends CxStoreTestBase {
     }
 
     @Test
+    void aChurnCountedForAProfileWhoseOnlyTicketMovesAwayIsTakenBack() {
+        ProfileId annProfile = resolve(ann, "ann@example.com");
+        resolve(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0, false));
+        clock.advance(Duration.ofDays(400));
+        cx.refresh(annProfile); // churned: more than 365 days after the ticket
+        LocalDate churnDay = DAY0.plusDays(366);
+        assertThat(day(churnDay).churn().churned()).isEqualTo(1);
+
+        // the ticket was bob's: ann has no history left, so no churn either; bob, silent since his ticket, churned
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0, false));
+
+        assertThat(cx.stages(annProfile)).isEmpty();
+        assertThat(day(churnDay).churn().churned()).as("bob only, not ann as well").isEqualTo(1);
+        Map<String, Map<String, String>> incremental = buckets();
+        aggregates().rebuild();
+        assertThat(buckets()).as("what a rebuild from the stored histories counts").isEqualTo(incremental);
+    }
+
+    @Test
     void incrementalBucketsEqualRebuiltOnesForRandomHistoriesWithDuplicatesAndCorrections() {
         for (long seed = 1; seed <= 8; seed++) {
             RedisTestSupport.flush();

@@ -176,6 +176,31 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
+    void aProfileLeftWithoutInteractionsHasNoJourneyAsItsTimelineSays() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true));
+        assertThat(cx.snapshot(first).stage()).isNotNull();
+        assertThat(cx.stages(first)).isNotEmpty();
+
+        // the ticket was bob's all along: ann's profile has nothing left
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true));
+
+        assertThat(cx.interactions(first)).isEmpty();
+        assertThat(cx.snapshot(first).stage()).as("no interaction, no journey").isNull();
+        assertThat(cx.stages(first)).isEmpty();
+        assertThat(cx.snapshot(second).stage()).isNotNull();
+        // what deriving from the (empty) timeline says, and stays so when refreshed, also a year later
+        assertThat(cx.rederiveStages(first)).isEmpty();
+        assertThat(cx.snapshot(first).stage()).isNull();
+        clock.set(T0.plus(Duration.ofDays(400)));
+        cx.refresh(first);
+        assertThat(cx.snapshot(first).stage()).isNull();
+        assertThat(cx.stages(first)).isEmpty();
+    }
+
+    @Test
     void anOverdueMomentKeyBelongsToExactlyOneTicket() {
         MomentRule.ComplaintOverdue rule = new MomentRule.ComplaintOverdue("late", Duration.ofHours(1));
         assertThat(CxStore.isOverdueKeyOf("late|z:a|first", rule, "z:a")).isTrue();
