@@ -98,6 +98,26 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     }
 
     @Test
+    void aComplaintOpenedWhileTheOverdueCheckLooksAtTheProfileIsStillWatched() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        clock.set(T0.plus(Duration.ofHours(48)));
+        // while the check has read ann's tally, a second complaint arrives: its write indexes the profile under
+        // the earliest deadline of an open complaint, T-9's, the very score the check read
+        cx.beforeReindex = () -> {
+            cx.beforeReindex = () -> {};
+            cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "d", "T-10", T0.plus(Duration.ofHours(47)), true));
+        };
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(48)))).containsExactly(new Moment("complaint-overdue", p));
+
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(49)))).as("T-9 reported already").isEmpty();
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(96)))).as("T-10, past its SLA")
+                .containsExactly(new Moment("complaint-overdue", p));
+        assertThat(redis.commands().hkeys(cx.momentsKey(p))).containsExactlyInAnyOrder(
+                "complaint-overdue|shop:T-9|first", "complaint-overdue|shop:T-10|first");
+    }
+
+    @Test
     void aCorrectedOpeningTimeIsTheSameOpeningAndAReopeningAfterASolveIsANewOne() {
         ProfileId p = person(ann, "ann@example.com");
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
