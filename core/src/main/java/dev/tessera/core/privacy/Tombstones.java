@@ -142,6 +142,22 @@ public final class Tombstones {
         return connection.commands().exists(keysOf(record).toArray(String[]::new)) > 0;
     }
 
+    /**
+     * True when what is known of an item that never became a record (a row refused by its format) belongs to
+     * an erased person: its source record, when readable (null when not), or, when configured, one of the
+     * emails and phones that could be read from it.
+     */
+    public boolean erased(SourceRecordId idOrNull, Collection<Identifier> readable) {
+        Set<String> keys = new LinkedHashSet<>();
+        if (idOrNull != null) {
+            keys.add(sourceKey(idOrNull));
+        }
+        if (identifiers) {
+            readable.forEach(i -> identifierKey(i).ifPresent(keys::add));
+        }
+        return !keys.isEmpty() && connection.commands().exists(keys.toArray(String[]::new)) > 0;
+    }
+
     /** True when this source record was erased (interactions of it are dropped). */
     public boolean erased(SourceRecordId id) {
         return connection.commands().exists(sourceKey(id)) > 0;

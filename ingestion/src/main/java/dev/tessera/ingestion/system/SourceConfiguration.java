@@ -12,6 +12,7 @@ import dev.tessera.ingestion.source.SourceCatalog;
 import dev.tessera.ingestion.source.csv.CsvFileImporter;
 import dev.tessera.ingestion.operations.SourceActivity;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.tessera.core.privacy.Tombstones;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +22,8 @@ class SourceConfiguration {
 
     @Bean
     CsvFileImporter csvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers,
-            SourceActivity activity, CxIdentityHooks hooks) {
-        return new CsvFileImporter(resolver, deadLetters, identifiers, activity, hooks);
+            SourceActivity activity, CxIdentityHooks hooks, Tombstones tombstones) {
+        return new CsvFileImporter(resolver, deadLetters, identifiers, activity, hooks, tombstones);
     }
 
     @Bean

@@ -5,7 +5,10 @@ import dev.tessera.core.deadletter.DeadLetterStore;
 import dev.tessera.core.identity.IdentityResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.privacy.Tombstones;
 import dev.tessera.ingestion.operations.SourceActivity;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,9 +35,12 @@ public final class CsvFileImporter {
     private final Identifiers identifiers;
     private final SourceActivity activity;
     private final CxIdentityHooks hooks;
+    private final Tombstones tombstones;
 
+    /** @param tombstones the erasures a refused row is checked against before it is dead-lettered (null: none) */
     public CsvFileImporter(IdentityResolver resolver, DeadLetterStore deadLetters, Identifiers identifiers,
-            SourceActivity activity, CxIdentityHooks hooks) {
+            SourceActivity activity, CxIdentityHooks hooks, Tombstones tombstones) {
+        this.tombstones = tombstones;
         this.resolver = resolver;
         this.hooks = hooks;
         this.deadLetters = deadLetters;
@@ -124,9 +131,17 @@ public final class CsvFileImporter {
                             continue;
                         }
                         activity.received(source.name());
+                        String sourceId = mapper.sourceIdOf(line.text());
+                        if (erased(source, mapper, line.text(), sourceId)) {
+                            // an erased person's row is not kept, faulty or not (docs/privacy.md)
+                            report.stored(Resolution.Outcome.ERASED);
+                            activity.erased(source.name());
+                            activity.rowDone(source.name());
+                            continue;
+                        }
                         // the row's time goes with it: a replay stores the version the file would have
                         deadLetters.add(source.routeId(), fileName + ":" + line.number(), e.getMessage(),
-                                header.text() + "\n" + line.text(), mapper.sourceIdOf(line.text()),
+                                header.text() + "\n" + line.text(), sourceId,
                                 Map.of(FILE_TIME_HEADER, fileTime.toString()));
                         report.rejected();
                         activity.rejected(source.name(), e.getMessage());
@@ -143,6 +158,26 @@ public final class CsvFileImporter {
                     + report.build().rows());
         }
         return report.build();
+    }
+
+    /**
+     * Whether a row the mapping refused is an erased person's: its source record (when its id is readable)
+     * or, when tombstones refuse identifiers, an email or phone readable from it.
+     */
+    private boolean erased(Source source, CsvRecordMapper mapper, String line, String sourceId) {
+        if (tombstones == null) {
+            return false;
+        }
+        SourceRecordId id = null;
+        if (sourceId != null && !sourceId.isEmpty()) {
+            try {
+                id = new SourceRecordId(source.records(), sourceId);
+            } catch (IllegalArgumentException e) {
+                id = null; // not a valid id (too long, control characters): only the identifiers can tell
+            }
+        }
+        List<Identifier> readable = tombstones.refusesIdentifiers() ? mapper.identifiersOf(line) : List.of();
+        return tombstones.erased(id, readable);
     }
 
     /** Resolves and stores one mapped row. */

@@ -91,6 +91,30 @@ final class CsvRecordMapper {
     }
 
     /**
+     * The emails and phones that can be read from a row the mapping refused (a bad date in another column,
+     * say), for the erasure check before it is dead-lettered; empty when the row's cells cannot be told apart.
+     */
+    List<Identifier> identifiersOf(String line) {
+        List<String> values;
+        try {
+            values = parse(line);
+        } catch (RowRejectedException e) {
+            return List.of();
+        }
+        if (values.size() != columns) {
+            return List.of();
+        }
+        Function<String, String> cell = column -> values.get(index.get(column)).strip();
+        String countryColumn = mapping.attributes().get(Attributes.COUNTRY);
+        String country = countryColumn == null ? null : cell.apply(countryColumn);
+        List<Identifier> ids = new ArrayList<>();
+        Map<String, String> ignored = new HashMap<>();
+        collect(mapping.email(), cell, identifiers::emails, Attributes.EMAIL, ids, ignored);
+        collect(mapping.phone(), cell, raw -> identifiers.phones(raw, country), Attributes.PHONE, ids, ignored);
+        return ids;
+    }
+
+    /**
      * True when a line after the first of this multi-line row has exactly the header's cells by itself:
      * the row is then most likely a stray quote that swallowed the rows after it, not a quoted line break.
      */
