@@ -98,7 +98,9 @@ public record Dashboard(Totals totals, List<Metrics.Summary> periods, List<Segme
                         detractors += b.detractors();
                         answers += b.answers();
                     }
-                    return new Segment(series.key(), answers, answers == 0 ? null : 100.0 * (promoters - detractors) / answers);
+                    String key = series.folded() != null && series.folded() > 0
+                            ? series.key() + " (" + series.folded() + " more)" : series.key();
+                    return new Segment(key, answers, answers == 0 ? null : 100.0 * (promoters - detractors) / answers);
                 })
                 .filter(segment -> segment.answers() > 0)
                 .toList();

@@ -15,7 +15,8 @@ public final class Metrics {
     public record View<T>(LocalDate from, LocalDate to, String granularity, String by, List<Series<T>> series,
             String segment, java.time.Instant asOf, Integer members) {}
 
-    public record Series<T>(String key, List<T> buckets) {}
+    /** {@code folded}: how many channels or touchpoints the last series, "(other)", sums (0 or null: one). */
+    public record Series<T>(String key, List<T> buckets, Integer folded) {}
 
     public record Nps(LocalDate from, LocalDate to, long promoters, long passives, long detractors, long answers,
             Double nps) {}

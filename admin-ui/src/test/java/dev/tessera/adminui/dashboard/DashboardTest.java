@@ -46,8 +46,8 @@ class DashboardTest {
     @Test
     void npsPerChannelOverTheWholePeriodLeavesOutChannelsWithoutAnswers() {
         Metrics.View<Metrics.Nps> byChannel = new Metrics.View<>(D, D.plusDays(30), "month", "channel", List.of(
-                new Metrics.Series<>("email", List.of(nps(2, 1, 1), nps(0, 0, 0))),
-                new Metrics.Series<>("phone", List.of(nps(0, 0, 0)))), null, null, null);
+                new Metrics.Series<>("email", List.of(nps(2, 1, 1), nps(0, 0, 0)), 0),
+                new Metrics.Series<>("phone", List.of(nps(0, 0, 0)), null)), null, null, null);
         Metrics.View<Metrics.Summary> summary = new Metrics.View<>(D, D.plusDays(30), "week", "all", List.of(), null, null,
                 null);
 
@@ -56,6 +56,20 @@ class DashboardTest {
         assertThat(dashboard.npsByChannel()).extracting(Dashboard.Segment::key).containsExactly("email");
         assertThat(dashboard.npsByChannel().get(0).nps()).isCloseTo(25.0, within(1e-9));
         assertThat(dashboard.periods()).isEmpty();
+    }
+
+    @Test
+    void theSeriesThatSumsTheLeastUsedTouchpointsSaysHowMany() {
+        Metrics.View<Metrics.Nps> byTouchpoint = new Metrics.View<>(D, D.plusDays(30), "month", "touchpoint", List.of(
+                new Metrics.Series<>("checkout", List.of(nps(1, 0, 0)), 0),
+                new Metrics.Series<>("(other)", List.of(nps(0, 1, 1)), 40)), null, null, null);
+        Metrics.View<Metrics.Summary> summary = new Metrics.View<>(D, D.plusDays(30), "week", "all", List.of(), null, null,
+                null);
+
+        Dashboard dashboard = Dashboard.of(summary, byTouchpoint, byTouchpoint);
+
+        assertThat(dashboard.npsByTouchpoint()).extracting(Dashboard.Segment::key)
+                .containsExactly("checkout", "(other) (40 more)");
     }
 
     private static Metrics.Nps nps(long promoters, long passives, long detractors) {

@@ -9,7 +9,8 @@ import java.util.SortedMap;
 /**
  * The answer to an {@link AggregateQuery}: one series per dimension value ({@code all} for
  * {@link AggregateQuery.Dimension#ALL}, else each channel or touchpoint seen in the range, {@code (none)} for
- * interactions without one), each with one bucket per period, empty periods included. Definitions in
+ * interactions without one, at most {@link CxAggregates#MAX_SERIES} of them), each with one bucket per
+ * period, empty periods included. Definitions in
  * docs/cx-metrics.md ("Dashboard aggregates").
  */
 public record AggregateReport(AggregateQuery query, List<Series> series) {
@@ -18,9 +19,23 @@ public record AggregateReport(AggregateQuery query, List<Series> series) {
         series = List.copyOf(series);
     }
 
-    public record Series(String key, List<Bucket> buckets) {
+    /** The key of the series that sums the labels beyond {@link CxAggregates#MAX_SERIES}. */
+    public static final String OTHER = "(other)";
+
+    /**
+     * {@code folded}: 0 for one dimension value; for the {@link #OTHER} series (always last), how many values
+     * it sums (a real label "(other)" has 0).
+     */
+    public record Series(String key, List<Bucket> buckets, int folded) {
         public Series {
             buckets = List.copyOf(buckets);
+            if (folded < 0) {
+                throw new IllegalArgumentException("folded must not be negative");
+            }
+        }
+
+        public Series(String key, List<Bucket> buckets) {
+            this(key, buckets, 0);
         }
     }
 

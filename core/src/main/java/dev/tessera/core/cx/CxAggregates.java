@@ -103,53 +103,86 @@ public final class CxAggregates {
             case CHANNEL -> "channel:";
             case TOUCHPOINT -> "touchpoint:";
         };
-        // period index → series key → METRIC|PART → sum
-        List<Map<String, Map<String, Long>>> sums = new ArrayList<>();
-        Set<String> seriesKeys = new TreeSet<>();
+        // labels are free text: with more than MAX_SERIES of them in the range, the ones with the fewest
+        // interactions are summed into one series, so an answer's size is bounded by series x periods
+        Map<String, Long> totals = new HashMap<>();
         if (all) {
-            seriesKeys.add("all");
+            totals.put("all", 0L);
         }
+        for (LocalDate day = query.from(); !day.isAfter(query.to()); day = day.plusDays(1)) {
+            for (Map.Entry<String, String> field : connection.await(days.get(day)).entrySet()) {
+                String[] parsed = seriesAndMetric(field.getKey(), all, wanted);
+                if (parsed != null) {
+                    long n = parsed[1].equals("interactions|count") ? Long.parseLong(field.getValue()) : 0;
+                    totals.merge(parsed[0], n, Long::sum);
+                }
+            }
+        }
+        Set<String> kept = new TreeSet<>(totals.keySet());
+        int folded = 0;
+        if (kept.size() > MAX_SERIES) {
+            kept = new TreeSet<>(totals.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(MAX_SERIES - 1).map(Map.Entry::getKey).toList());
+            folded = totals.size() - kept.size();
+        }
+        // period index → series key (FOLDED for the rest) → METRIC|PART → sum
+        List<Map<String, Map<String, Long>>> sums = new ArrayList<>();
         for (Period period : periods) {
             Map<String, Map<String, Long>> perSeries = new HashMap<>();
             for (LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
                 for (Map.Entry<String, String> field : connection.await(days.get(day)).entrySet()) {
-                    String name = field.getKey();
-                    int part = name.lastIndexOf('|');
-                    int metric = part <= 0 ? -1 : name.lastIndexOf('|', part - 1);
-                    if (metric <= 0) {
-                        continue;
+                    String[] parsed = seriesAndMetric(field.getKey(), all, wanted);
+                    if (parsed != null) {
+                        perSeries.computeIfAbsent(kept.contains(parsed[0]) ? parsed[0] : FOLDED, k -> new HashMap<>())
+                                .merge(parsed[1], Long.parseLong(field.getValue()), Long::sum);
                     }
-                    String dim = name.substring(0, metric);
-                    String series;
-                    if (all) {
-                        if (!dim.equals("all")) {
-                            continue;
-                        }
-                        series = "all";
-                    } else {
-                        if (!dim.startsWith(wanted)) {
-                            continue;
-                        }
-                        series = dim.substring(wanted.length());
-                    }
-                    seriesKeys.add(series);
-                    perSeries.computeIfAbsent(series, k -> new HashMap<>())
-                            .merge(name.substring(metric + 1), Long.parseLong(field.getValue()), Long::sum);
                 }
             }
             sums.add(perSeries);
         }
+        List<String> order = new ArrayList<>(kept);
+        if (folded > 0) {
+            order.add(FOLDED); // last
+        }
         List<Series> series = new ArrayList<>();
-        for (String key : seriesKeys) {
+        for (String key : order) {
             List<Bucket> buckets = new ArrayList<>();
             for (int k = 0; k < periods.size(); k++) {
                 Map<String, Long> m = sums.get(k).getOrDefault(key, Map.of());
                 Long activeProfiles = all ? connection.await(active.get(k)) : null;
                 buckets.add(bucket(periods.get(k), m, activeProfiles));
             }
-            series.add(new Series(key, buckets));
+            series.add(key.equals(FOLDED) ? new Series(AggregateReport.OTHER, buckets, folded) : new Series(key, buckets));
         }
         return new AggregateReport(query, series);
+    }
+
+    /**
+     * Most series one answer holds: with more labels in the range (touchpoints are free text), the
+     * {@code MAX_SERIES - 1} with the most interactions are kept and the rest summed into one series
+     * {@link AggregateReport#OTHER}.
+     */
+    public static final int MAX_SERIES = 25;
+
+    /** The internal key of the summed series: labels cannot hold control characters, so no label is this. */
+    private static final String FOLDED = "\u0000other";
+
+    /**
+     * A day-bucket field's series (its label under the wanted dimension, or "all") and its METRIC|PART; null
+     * for a field of another dimension.
+     */
+    private static String[] seriesAndMetric(String name, boolean all, String wanted) {
+        int part = name.lastIndexOf('|');
+        int metric = part <= 0 ? -1 : name.lastIndexOf('|', part - 1);
+        if (metric <= 0) {
+            return null;
+        }
+        String dim = name.substring(0, metric);
+        if (all) {
+            return dim.equals("all") ? new String[] {"all", name.substring(metric + 1)} : null;
+        }
+        return dim.startsWith(wanted) ? new String[] {dim.substring(wanted.length()), name.substring(metric + 1)} : null;
     }
 
     private static List<Period> periods(AggregateQuery query) {

@@ -232,6 +232,48 @@ class CxAggregatesTest extends CxStoreTestBase {
     }
 
     @Test
+    void beyondMaxSeriesTheLeastUsedTouchpointsAreSummedIntoOneSeries() {
+        resolve(ann, "ann@example.com");
+        clock.set(T0.plus(Duration.ofDays(3)));
+        List<Interaction> all = new ArrayList<>();
+        int labels = CxAggregates.MAX_SERIES + 5; // touchpoint tp-k has k interactions
+        for (int k = 1; k <= labels; k++) {
+            for (int j = 0; j < k; j++) {
+                all.add(new Interaction("i-" + k + "-" + j, ann, InteractionKind.CRM_ACTIVITY, "email",
+                        String.format("tp-%02d", k), T0.plus(Duration.ofHours(j % 48)), null, null, Map.of()));
+            }
+        }
+        // a real touchpoint that happens to be called "(other)", used more than any: a series of its own
+        for (int j = 0; j < 100; j++) {
+            all.add(new Interaction("o-" + j, ann, InteractionKind.CRM_ACTIVITY, "email", "(other)", T0, null, null,
+                    Map.of()));
+        }
+        cx.appendAll(all);
+
+        AggregateReport report = aggregates().query(new AggregateQuery(DAY0, DAY0.plusDays(2), Granularity.DAY,
+                Dimension.TOUCHPOINT));
+
+        assertThat(report.series()).hasSize(CxAggregates.MAX_SERIES);
+        AggregateReport.Series folded = report.series().get(report.series().size() - 1);
+        assertThat(folded.key()).isEqualTo(AggregateReport.OTHER);
+        // kept: the real "(other)" and tp-30 .. tp-08 (24 in all); summed: tp-01 .. tp-07
+        assertThat(folded.folded()).isEqualTo(7);
+        assertThat(folded.buckets().stream().mapToLong(Bucket::interactions).sum()).isEqualTo(1 + 2 + 3 + 4 + 5 + 6 + 7);
+        List<AggregateReport.Series> kept = report.series().subList(0, report.series().size() - 1);
+        assertThat(kept).allSatisfy(series -> assertThat(series.folded()).isZero());
+        assertThat(kept).extracting(AggregateReport.Series::key).contains("(other)", "tp-30", "tp-08")
+                .doesNotContain("tp-07");
+        assertThat(kept.stream().filter(x -> x.key().equals("(other)")).findFirst().orElseThrow().buckets().stream()
+                .mapToLong(Bucket::interactions).sum()).isEqualTo(100);
+        // nothing lost: every interaction is in exactly one series
+        assertThat(report.series().stream().flatMap(x -> x.buckets().stream()).mapToLong(Bucket::interactions).sum())
+                .isEqualTo(all.size());
+        // few labels: nothing summed
+        assertThat(aggregates().query(new AggregateQuery(DAY0, DAY0.plusDays(2), Granularity.DAY, Dimension.CHANNEL))
+                .series()).singleElement().satisfies(x -> assertThat(x.folded()).isZero());
+    }
+
+    @Test
     void incrementalBucketsEqualRebuiltOnesForRandomHistoriesWithDuplicatesAndCorrections() {
         for (long seed = 1; seed <= 8; seed++) {
             RedisTestSupport.flush();

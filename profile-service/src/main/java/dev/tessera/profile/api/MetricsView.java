@@ -12,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * One answer of the metrics API: the query as understood, then one series per dimension value
- * ({@code all}, or each channel or touchpoint), each with one bucket per period. Times are in seconds.
+ * ({@code all}, or each channel or touchpoint, the least used summed into {@code (other)} beyond
+ * {@link dev.tessera.core.cx.CxAggregates#MAX_SERIES}), each with one bucket per period. Times are in seconds.
  * For a segment's report, {@code segment}, {@code asOf} and {@code members} say whose and when; otherwise
  * they are null.
  */
@@ -24,7 +25,7 @@ record MetricsView<T>(LocalDate from, LocalDate to, String granularity, String b
                 report.query().granularity().name().toLowerCase(Locale.ROOT),
                 report.query().dimension().name().toLowerCase(Locale.ROOT),
                 report.series().stream()
-                        .map(s -> new SeriesView<>(s.key(), s.buckets().stream().map(bucket).toList()))
+                        .map(s -> new SeriesView<>(s.key(), s.buckets().stream().map(bucket).toList(), s.folded()))
                         .toList(), null, null, null);
     }
 
@@ -33,7 +34,11 @@ record MetricsView<T>(LocalDate from, LocalDate to, String granularity, String b
         return new MetricsView<>(from, to, granularity, by, series, id, at, memberCount);
     }
 
-    record SeriesView<T>(String key, List<T> buckets) {}
+    /**
+     * {@code folded}: 0 for one channel or touchpoint; for the last series, {@code (other)}, how many of them
+     * it sums when the range holds more than {@link dev.tessera.core.cx.CxAggregates#MAX_SERIES}.
+     */
+    record SeriesView<T>(String key, List<T> buckets, int folded) {}
 
     /** NPS = % promoters − % detractors, −100..100; null without answers. */
     record NpsBucket(LocalDate from, LocalDate to, long promoters, long passives, long detractors, long answers,
