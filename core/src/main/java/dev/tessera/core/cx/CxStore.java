@@ -102,7 +102,8 @@ public final class CxStore {
      * KEYS: metrics, timeline, interactions, cxmoves, profile, stages, moments, aggregate ledger.
      * ARGV: expected version, tally JSON, stage, stage list edit ('' for none, else the number of entries to
      * keep or '*' for all, then one stage entry JSON per line to push), mode, now millis, then
-     * n upserts × (key, score, json, record key), d deletes × key, m moment keys, then the change-feed part:
+     * n upserts × (key, score, json, record key), d deletes × key, m moments × (key, fired-at millis or '' for
+     * now), then the change-feed part:
      * 'always', 'unless-moment' (when no moment fired) or '' (not here: Cluster, or nothing visible changed),
      * the feed's length cap and the profile id (KEYS[9] is the feed when not ''), then the aggregate part:
      * '1' to update the buckets here (single node) or '0' (Cluster: a second step does it), and with '1'
@@ -180,8 +181,11 @@ public final class CxStore {
             local result = {1, version, before or ''}
             local m = tonumber(ARGV[i]); i = i + 1
             for _ = 1, m do
-              if redis.call('HSETNX', KEYS[7], ARGV[i], ARGV[6]) == 1 then table.insert(result, ARGV[i]) end
-              i = i + 1
+              -- a copied moment keeps the time it fired ('' for one firing now)
+              local at = ARGV[i + 1]
+              if at == '' then at = ARGV[6] end
+              if redis.call('HSETNX', KEYS[7], ARGV[i], at) == 1 then table.insert(result, ARGV[i]) end
+              i = i + 2
             end
             -- the change-feed entry, here when the feed is in reach (KEYS[9]); a fired moment announces instead
             local announce = ARGV[i]
@@ -383,7 +387,7 @@ public final class CxStore {
                         ? new AppendResult(AppendResult.Status.PENDING, entry.key(), null, List.of())
                         : new AppendResult(attached.status(), entry.key(), attached.profile(), attached.moments());
             }
-            Written written = write(home.get(), List.of(entry), List.of(), Mode.APPEND, false, true, List.of(),
+            Written written = write(home.get(), List.of(entry), List.of(), Mode.APPEND, false, true, Map.of(),
                     false);
             switch (written.outcome()) {
                 case DONE -> {
@@ -502,12 +506,31 @@ public final class CxStore {
     private void moveTicket(String ticket, ProfileId from, ProfileId to) {
         // the moments this ticket fired go along (a complaint reported overdue under the first requester is
         // not reported again under the corrected one); moments about anything else stay where they are
-        List<String> fired = redis.hkeys(momentsKey(from)).stream()
-                .filter(k -> settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue o
-                        && isOverdueKeyOf(k, o, ticket)))
-                .toList();
-        move(from, to, moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
-                && calculator.ticketKey(i).equals(ticket)), "its ticket moved", fired);
+        int moved = move(from, to, moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
+                && calculator.ticketKey(i).equals(ticket)), "its ticket moved", overdueMomentsOf(from, ticket));
+        if (moved > 0) {
+            // read again now that the ticket is off: one fired on the first profile meanwhile goes along too,
+            // and none stays there (its key names the other person's ticket)
+            Map<String, String> left = overdueMomentsOf(from, ticket);
+            if (!left.isEmpty()) {
+                List<RedisFuture<Boolean>> copies = new ArrayList<>();
+                left.forEach((k, at) -> copies.add(async.hsetnx(momentsKey(to), k, at)));
+                copies.forEach(connection::await);
+                redis.hdel(momentsKey(from), left.keySet().toArray(String[]::new));
+            }
+        }
+    }
+
+    /** The complaint-overdue moments a profile holds about this ticket: key → fired-at millis. */
+    private Map<String, String> overdueMomentsOf(ProfileId p, String ticket) {
+        Map<String, String> fired = new LinkedHashMap<>();
+        redis.hgetall(momentsKey(p)).forEach((k, at) -> {
+            if (settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue o
+                    && isOverdueKeyOf(k, o, ticket))) {
+                fired.put(k, at);
+            }
+        });
+        return fired;
     }
 
     /** The interactions under {@code from} that {@code which} takes. */
@@ -529,18 +552,18 @@ public final class CxStore {
      * @return how many moved
      */
     private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after) {
-        return move(from, to, leaving, after, List.of());
+        return move(from, to, leaving, after, Map.of());
     }
 
     /** As above, copying these moment keys of {@code from} to {@code to} as fired. */
-    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, List<String> moments) {
+    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, Map<String, String> moments) {
         if (leaving.isEmpty()) {
             return 0;
         }
         writeFollowing(to, leaving, moments);
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, List.of(), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
+            if (write(from, List.of(), gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
                 return leaving.size();
             }
         }
@@ -614,7 +637,7 @@ public final class CxStore {
         List<List<Integer>> members = new ArrayList<>();
         groups.forEach((p, indexes) -> {
             jobs.add(new WriteJob(p, indexes.stream().map(entries::get).toList(), List.of(), Mode.APPEND, false,
-                    true, List.of(), false, false));
+                    true, Map.of(), false, false));
             members.add(indexes);
         });
         jobs.forEach(WriteJob::read);
@@ -780,7 +803,7 @@ public final class CxStore {
         waiting.forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
         ProfileId target = profile;
         for (int hop = 0; hop < MAX_HOPS && target != null; hop++) {
-            Written written = write(target, entries, List.of(), Mode.APPEND, false, true, List.of(), false);
+            Written written = write(target, entries, List.of(), Mode.APPEND, false, true, Map.of(), false);
             switch (written.outcome()) {
                 case DONE -> {
                     List<String> pairs = new ArrayList<>();
@@ -858,9 +881,7 @@ public final class CxStore {
         int copied = entries.size();
         entries.add(system(InteractionKind.PROFILE_MERGED, "merged:" + from.value(), from, at,
                 Map.of("from", from.value(), "into", into.value())));
-        List<String> moments = List.copyOf(connection.await(fired).keySet());
-
-        writeFollowing(into, entries, moments);
+        writeFollowing(into, entries, connection.await(fired));
         redis.del(timelineKey(from), interactionsKey(from), metricsKey(from), stagesKey(from), momentsKey(from));
         consent.absorb(from, into);
         return copied;
@@ -908,10 +929,10 @@ public final class CxStore {
         arriving.add(note);
         // the moments fired so far go along: a moment about a moved ticket or answer fired once already
         // (keys about what stayed are never triggered on the other profile)
-        writeFollowing(to, arriving, List.copyOf(connection.await(fired).keySet()));
+        writeFollowing(to, arriving, connection.await(fired));
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, List.of(note), gone, Mode.ANY, false, false, List.of(), false).outcome() == Outcome.DONE) {
+            if (write(from, List.of(note), gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
                 return leaving.size();
             }
         }
@@ -947,7 +968,7 @@ public final class CxStore {
         return move(from, to, leaving, "moving what was left on it");
     }
 
-    private void writeFollowing(ProfileId into, List<Entry> entries, List<String> moments) {
+    private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments) {
         ProfileId target = into;
         for (int hop = 0; hop < MAX_HOPS; hop++) {
             // moments are evaluated: a solve on one profile and a detractor answer on the other meet only now;
@@ -988,13 +1009,13 @@ public final class CxStore {
      * deleted one makes it recompute from the whole timeline.
      */
     private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
-            boolean keepExisting, boolean evaluateMoments, List<String> copyMoments, boolean recompute) {
+            boolean keepExisting, boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute) {
         return write(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments, recompute, false);
     }
 
     /** As above; {@code rederive}: derive the whole stage history again from the timeline. */
     private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
-            boolean keepExisting, boolean evaluateMoments, List<String> copyMoments, boolean recompute,
+            boolean keepExisting, boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute,
             boolean rederive) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             WriteJob job = new WriteJob(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments,
@@ -1032,7 +1053,11 @@ public final class CxStore {
         final Mode mode;
         final boolean keepExisting;
         final boolean evaluateMoments;
-        final List<String> copyMoments;
+        /** Whether the profile forwards / has a document; read only when a move may leave it empty. */
+        private RedisFuture<Boolean> forwarded;
+        private RedisFuture<Boolean> documented;
+        /** Moments copied from another profile (merge, split, moved ticket): key → when they fired. */
+        final Map<String, String> copyMoments;
         final boolean recompute;
         final boolean rederive;
 
@@ -1067,7 +1092,7 @@ public final class CxStore {
         private boolean clusterAggregates;
 
         WriteJob(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode, boolean keepExisting,
-                boolean evaluateMoments, List<String> copyMoments, boolean recompute, boolean rederive) {
+                boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute, boolean rederive) {
             this.p = p;
             this.upserts = upserts;
             this.deletes = deletes;
@@ -1143,6 +1168,12 @@ public final class CxStore {
             // is then replaced as a derivation from its (empty) timeline would (see plan)
             boolean mayEmpty = !countsStage() && !removed.isEmpty() && last != null;
             stagesHeld = rederiving || mayEmpty ? async.lrange(stagesKey(p), 0, -1) : null;
+            if (mayEmpty) {
+                // only a live profile: the history of one dissolved or merged away (what is left moving to
+                // where its id forwards) stays as it was, as a merge keeps the churn the absorbed one counted
+                forwarded = async.hexists(keys.profile(p), "forward");
+                documented = async.hexists(keys.profile(p), "doc");
+            }
             return null;
         }
 
@@ -1183,7 +1214,8 @@ public final class CxStore {
                 all = timeline;
             }
             StagePlan plan;
-            if (!countsStage() && last != null && tally.lastInteractionAt() == null && storedStages != null) {
+            if (!countsStage() && last != null && tally.lastInteractionAt() == null && storedStages != null
+                    && forwarded != null && !connection.await(forwarded) && connection.await(documented)) {
                 // everything moved off (a ticket to its real requester, every record split away): no interaction,
                 // no journey; the stored history goes, as deriving it again from the timeline would remove it,
                 // and the churn counts it made with it
@@ -1198,7 +1230,7 @@ public final class CxStore {
                 plan = extendedStages(last, recompute ? tally : before, fresh, now);
             }
             List<Entry> touched = touched();
-            Set<String> moments = new LinkedHashSet<>(copyMoments);
+            Set<String> moments = new LinkedHashSet<>(copyMoments.keySet());
             if (evaluateMoments) {
                 if (fresh.size() > 1 && changed.isEmpty() && removed.isEmpty() && mayFireDetractor(fresh)) {
                     // as if appended one after the other: a later solve of the same ticket must not hide the
@@ -1233,7 +1265,10 @@ public final class CxStore {
             list.add(Integer.toString(removed.size()));
             list.addAll(removed);
             list.add(Integer.toString(moments.size()));
-            list.addAll(moments);
+            for (String moment : moments) {
+                list.add(moment);
+                list.add(copyMoments.getOrDefault(moment, ""));
+            }
             // the "cx" change-feed entry in the same script (single node: the feed is in reach); the rule is
             // afterWrite's: announced when something visible changed and no moment fired (a moment says so too)
             feed = visible ? profiles.changeFeedForScripts() : null; // null on Cluster
@@ -1308,7 +1343,7 @@ public final class CxStore {
             if (evaluateMoments) {
                 for (Object key : result.subList(3, result.size())) {
                     String k = (String) key;
-                    if (!copyMoments.contains(k)) { // copied along with a merge or split: fired before
+                    if (!copyMoments.containsKey(k)) { // copied along with a merge or split: fired before
                         fired.add(new Moment(k.substring(0, k.indexOf('|')), p));
                     }
                 }
@@ -1820,7 +1855,9 @@ public final class CxStore {
             // score (an open complaint fired before keeps it), which the reindex above then replaced with one
             // from the old tally: a complaint opened meanwhile went unwatched. The profile is looked at again
             // on the next call instead (ZADD LT: only ever earlier)
-            if (!version.equals(redis.hget(metricsKey(p), "version"))) {
+            String versionNow = redis.hget(metricsKey(p), "version");
+            // (no version: the profile was erased or merged away meanwhile, and is not put back)
+            if (versionNow != null && !version.equals(versionNow)) {
                 redis.zadd(overdueKey(), ZAddArgs.Builder.lt(), entry.getScore(), p.value());
             }
         }
@@ -1828,7 +1865,7 @@ public final class CxStore {
     }
 
     /** Runs in {@link #checkOverdue} between reading a profile and reindexing it: lets a test interleave a write. */
-    Runnable beforeReindex = () -> {};
+    volatile Runnable beforeReindex = () -> {};
 
     // ---------------------------------------------------------------- reads
 
@@ -1959,7 +1996,7 @@ public final class CxStore {
      */
     public CxMetrics refresh(ProfileId profile) {
         ProfileId p = live(profile);
-        write(p, List.of(), List.of(), Mode.ANY, false, false, List.of(), true);
+        write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), true);
         return metrics(p);
     }
 
@@ -1971,7 +2008,7 @@ public final class CxStore {
      */
     public List<StageChange> rederiveStages(ProfileId profile) {
         ProfileId p = live(profile);
-        write(p, List.of(), List.of(), Mode.ANY, false, false, List.of(), true, true);
+        write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), true, true);
         return stages(p);
     }
 

@@ -190,9 +190,45 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("c");
         assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(73)))).as("the same opening, reported once").isEmpty();
         assertThat(moments()).extracting(m -> m.get("rule")).containsExactly("complaint-overdue", "complaint-overdue");
-        // only T-9's moment went along: what bob's profile holds says nothing about ann's other complaint
-        assertThat(redis.commands().hkeys(cx.momentsKey(second))).containsExactly("complaint-overdue|shop:T-9|first");
-        assertThat(redis.commands().hkeys(cx.momentsKey(first))).contains("complaint-overdue|shop:T-10|first");
+        // only T-9's moment went along, with the time it fired: what bob's profile holds says nothing about
+        // ann's other complaint, and what ann's holds names no ticket of bob's
+        assertThat(redis.commands().hgetall(cx.momentsKey(second))).containsExactly(
+                Map.entry("complaint-overdue|shop:T-9|first", Long.toString(T0.plus(Duration.ofHours(48)).toEpochMilli())));
+        assertThat(redis.commands().hkeys(cx.momentsKey(first))).containsExactly("complaint-overdue|shop:T-10|first");
+    }
+
+    @Test
+    void aReopeningOfAMovedTicketIsReportedWhenItsSlaPasses() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(48)))).containsExactly(new Moment("complaint-overdue", first));
+
+        // days later the vendor delivers the whole ticket again as bob's: solved, then reopened and left open
+        clock.set(T0.plus(Duration.ofHours(120)));
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        cx.append(ticket(bob, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.plus(Duration.ofHours(50)), false));
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "r", "T-9", T0.plus(Duration.ofHours(51)), true));
+
+        // the first opening was reported (under ann); the reopening, due at 99 h, is another opening: reported
+        // (a copied moment dated by the move would have passed for an alert after that deadline)
+        assertThat(cx.checkOverdue(T0.plus(Duration.ofHours(121)))).containsExactly(new Moment("complaint-overdue", second));
+    }
+
+    @Test
+    void anOverdueCheckDoesNotPutBackAProfileErasedWhileItLooked() {
+        ProfileId p = person(ann, "ann@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(1)), true));
+        cx.beforeReindex = () -> {
+            cx.beforeReindex = () -> {};
+            // as an erasure does: the profile's CX keys and its index entry go
+            redis.commands().del(cx.metricsKey(p));
+            redis.commands().zrem(cx.overdueKey(), p.value());
+        };
+        cx.checkOverdue(T0.plus(Duration.ofHours(48)));
+
+        assertThat(redis.commands().zscore(cx.overdueKey(), p.value())).isNull();
     }
 
     @Test
