@@ -555,7 +555,7 @@ public final class CxStore {
         return move(from, to, leaving, after, Map.of());
     }
 
-    /** As above, copying these moment keys of {@code from} to {@code to} as fired. */
+    /** As above, copying these moments of {@code from} (key → when it fired) to {@code to} as fired. */
     private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, Map<String, String> moments) {
         if (leaving.isEmpty()) {
             return 0;
