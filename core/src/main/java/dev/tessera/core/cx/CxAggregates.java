@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,10 +82,35 @@ public final class CxAggregates {
 
     /** The aggregates of the query's range, one series per dimension value, one bucket per period. */
     public AggregateReport query(AggregateQuery query) {
-        return queryUnder(query, AggregateBuckets.prefix(keys));
+        return query(query, Rank.INTERACTIONS);
     }
 
-    private AggregateReport queryUnder(AggregateQuery query, String prefix) {
+    /** As {@link #query(AggregateQuery)}, keeping the series with the most of {@code rank} when they are folded. */
+    public AggregateReport query(AggregateQuery query, Rank rank) {
+        return queryUnder(query, AggregateBuckets.prefix(keys), rank);
+    }
+
+    /**
+     * What decides which series an answer keeps when there are more than {@link #MAX_SERIES}: the labels with
+     * the most of it (ties: more interactions, then by label), so a view of one metric keeps the labels that
+     * have it (an NPS view by touchpoint keeps those with the most answers, not those with the most orders).
+     */
+    public enum Rank {
+        INTERACTIONS("interactions|count"),
+        NPS_ANSWERS("nps|promoter", "nps|passive", "nps|detractor"),
+        CSAT_ANSWERS("csat|count"),
+        CES_ANSWERS("ces|count"),
+        COMPLAINTS("complaints|opened"),
+        ORDERS("orders|count");
+
+        private final Set<String> fields;
+
+        Rank(String... fields) {
+            this.fields = Set.of(fields);
+        }
+    }
+
+    private AggregateReport queryUnder(AggregateQuery query, String prefix, Rank rank) {
         List<Period> periods = periods(query);
         Map<LocalDate, RedisFuture<Map<String, String>>> days = new LinkedHashMap<>();
         for (LocalDate day = query.from(); !day.isAfter(query.to()); day = day.plusDays(1)) {
@@ -103,27 +129,35 @@ public final class CxAggregates {
             case CHANNEL -> "channel:";
             case TOUCHPOINT -> "touchpoint:";
         };
-        // labels are free text: with more than MAX_SERIES of them in the range, the ones with the fewest
-        // interactions are summed into one series, so an answer's size is bounded by series x periods
-        Map<String, Long> totals = new HashMap<>();
+        // labels are free text: with more than MAX_SERIES of them in the range, the ones with the least of the
+        // rank are summed into one series, so an answer's size is bounded by series x periods
+        Map<String, long[]> totals = new HashMap<>(); // label → {rank, interactions}
         if (all) {
-            totals.put("all", 0L);
+            totals.put("all", new long[2]);
         }
         for (LocalDate day = query.from(); !day.isAfter(query.to()); day = day.plusDays(1)) {
             for (Map.Entry<String, String> field : connection.await(days.get(day)).entrySet()) {
                 String[] parsed = seriesAndMetric(field.getKey(), all, wanted);
                 if (parsed != null) {
-                    long n = parsed[1].equals("interactions|count") ? Long.parseLong(field.getValue()) : 0;
-                    totals.merge(parsed[0], n, Long::sum);
+                    long[] t = totals.computeIfAbsent(parsed[0], k -> new long[2]);
+                    if (rank.fields.contains(parsed[1])) {
+                        t[0] += Long.parseLong(field.getValue());
+                    }
+                    if (parsed[1].equals("interactions|count")) {
+                        t[1] += Long.parseLong(field.getValue());
+                    }
                 }
             }
         }
         Set<String> kept = new TreeSet<>(totals.keySet());
         int folded = 0;
         if (kept.size() > MAX_SERIES) {
-            kept = new TreeSet<>(totals.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(MAX_SERIES - 1).map(Map.Entry::getKey).toList());
+            Comparator<Map.Entry<String, long[]>> most = Comparator
+                    .<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0])
+                    .thenComparingLong(e -> -e.getValue()[1])
+                    .thenComparing(Map.Entry::getKey);
+            kept = new TreeSet<>(totals.entrySet().stream().sorted(most).limit(MAX_SERIES - 1)
+                    .map(Map.Entry::getKey).toList());
             folded = totals.size() - kept.size();
         }
         // period index → series key (FOLDED for the rest) → METRIC|PART → sum
@@ -160,7 +194,8 @@ public final class CxAggregates {
 
     /**
      * Most series one answer holds: with more labels in the range (touchpoints are free text), the
-     * {@code MAX_SERIES - 1} with the most interactions are kept and the rest summed into one series
+     * {@code MAX_SERIES - 1} with the most of the {@link Rank} asked for (interactions unless said) are kept and
+     * the rest summed into one series
      * {@link AggregateReport#OTHER}.
      */
     public static final int MAX_SERIES = 25;
@@ -645,6 +680,11 @@ public final class CxAggregates {
 
     /** A query over a segment's report in force; empty when none was computed yet. */
     public Optional<SegmentReport> querySegment(AggregateQuery query, String segmentId) {
+        return querySegment(query, segmentId, Rank.INTERACTIONS);
+    }
+
+    /** As {@link #querySegment(AggregateQuery, String)}, folding series as {@link #query(AggregateQuery, Rank)}. */
+    public Optional<SegmentReport> querySegment(AggregateQuery query, String segmentId, Rank rank) {
         String base = keys.segmentReport(segmentId);
         for (int attempt = 0; attempt < 3; attempt++) {
             String current = redis.get(base + "current");
@@ -652,7 +692,7 @@ public final class CxAggregates {
                 return Optional.empty();
             }
             String[] parts = current.split("\\|");
-            AggregateReport report = queryUnder(query, base + "g:" + parts[0] + ":");
+            AggregateReport report = queryUnder(query, base + "g:" + parts[0] + ":", rank);
             // a new generation switched in while we read would have deleted the old one under us: read again
             if (current.equals(redis.get(base + "current"))) {
                 return Optional.of(new SegmentReport(segmentId, Instant.ofEpochMilli(Long.parseLong(parts[1])),

@@ -274,6 +274,30 @@ class CxAggregatesTest extends CxStoreTestBase {
     }
 
     @Test
+    void aViewOfOneMetricKeepsTheTouchpointsThatHaveIt() {
+        resolve(ann, "ann@example.com");
+        clock.set(T0.plus(Duration.ofDays(3)));
+        List<Interaction> all = new ArrayList<>();
+        for (int k = 1; k <= CxAggregates.MAX_SERIES + 5; k++) { // busy touchpoints without any survey answer
+            for (int j = 0; j < 3; j++) {
+                all.add(new Interaction("i-" + k + "-" + j, ann, InteractionKind.CRM_ACTIVITY, "email",
+                        String.format("tp-%02d", k), T0, null, null, Map.of()));
+            }
+        }
+        all.add(new Interaction("n-1", ann, InteractionKind.SURVEY_RESPONSE, "email", "exit-survey", T0, null,
+                new Interaction.Score(ScoreType.NPS, 3), Map.of()));
+        cx.appendAll(all);
+        AggregateQuery query = new AggregateQuery(DAY0, DAY0, Granularity.DAY, Dimension.TOUCHPOINT);
+
+        assertThat(aggregates().query(query).series()).extracting(AggregateReport.Series::key)
+                .as("by interactions: one answer is too few to keep its touchpoint").doesNotContain("exit-survey");
+        AggregateReport byAnswers = aggregates().query(query, CxAggregates.Rank.NPS_ANSWERS);
+        assertThat(byAnswers.series()).hasSize(CxAggregates.MAX_SERIES);
+        assertThat(byAnswers.series()).filteredOn(x -> x.key().equals("exit-survey")).singleElement()
+                .satisfies(x -> assertThat(x.buckets().get(0).nps().detractors()).isEqualTo(1));
+    }
+
+    @Test
     void incrementalBucketsEqualRebuiltOnesForRandomHistoriesWithDuplicatesAndCorrections() {
         for (long seed = 1; seed <= 8; seed++) {
             RedisTestSupport.flush();

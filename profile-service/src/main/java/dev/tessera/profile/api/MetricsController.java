@@ -5,6 +5,7 @@ import dev.tessera.core.cx.AggregateQuery.Dimension;
 import dev.tessera.core.cx.AggregateQuery.Granularity;
 import dev.tessera.core.cx.AggregateReport;
 import dev.tessera.core.cx.CxAggregates;
+import dev.tessera.core.cx.CxAggregates.Rank;
 import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentStore;
 import dev.tessera.profile.segment.SegmentService;
@@ -63,34 +64,36 @@ class MetricsController {
     MetricsView<MetricsView.SummaryBucket> summary(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
             @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
-        return view(query(from, to, granularity, by), segment, MetricsView.SummaryBucket::of);
+        return view(query(from, to, granularity, by), segment, Rank.INTERACTIONS, MetricsView.SummaryBucket::of);
     }
 
     @GetMapping("/nps")
     MetricsView<MetricsView.NpsBucket> nps(@RequestParam Optional<String> from, @RequestParam Optional<String> to,
             @RequestParam Optional<String> granularity, @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
-        return view(query(from, to, granularity, by), segment, MetricsView.NpsBucket::of);
+        return view(query(from, to, granularity, by), segment, Rank.NPS_ANSWERS, MetricsView.NpsBucket::of);
     }
 
     @GetMapping("/csat")
     MetricsView<MetricsView.ScoreBucket> csat(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
             @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
-        return view(query(from, to, granularity, by), segment, b -> MetricsView.ScoreBucket.of(b, b.csat()));
+        return view(query(from, to, granularity, by), segment, Rank.CSAT_ANSWERS,
+                b -> MetricsView.ScoreBucket.of(b, b.csat()));
     }
 
     @GetMapping("/ces")
     MetricsView<MetricsView.ScoreBucket> ces(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
             @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
-        return view(query(from, to, granularity, by), segment, b -> MetricsView.ScoreBucket.of(b, b.ces()));
+        return view(query(from, to, granularity, by), segment, Rank.CES_ANSWERS,
+                b -> MetricsView.ScoreBucket.of(b, b.ces()));
     }
 
     @GetMapping("/complaints")
     MetricsView<MetricsView.ComplaintsBucket> complaints(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
             @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
-        return view(query(from, to, granularity, by), segment, MetricsView.ComplaintsBucket::of);
+        return view(query(from, to, granularity, by), segment, Rank.COMPLAINTS, MetricsView.ComplaintsBucket::of);
     }
 
     @GetMapping("/churn")
@@ -101,14 +104,14 @@ class MetricsController {
         if (query.dimension() != Dimension.ALL) {
             throw new ApiProblem.InvalidParameter("by", "must be all for churn (kept per profile, not per channel)");
         }
-        return view(query, segment, MetricsView.ChurnBucket::of);
+        return view(query, segment, Rank.INTERACTIONS, MetricsView.ChurnBucket::of);
     }
 
     @GetMapping("/orders")
     MetricsView<MetricsView.OrdersBucket> orders(@RequestParam Optional<String> from,
             @RequestParam Optional<String> to, @RequestParam Optional<String> granularity,
             @RequestParam Optional<String> by, @RequestParam Optional<String> segment) {
-        return view(query(from, to, granularity, by), segment, MetricsView.OrdersBucket::of);
+        return view(query(from, to, granularity, by), segment, Rank.ORDERS, MetricsView.OrdersBucket::of);
     }
 
     /** What a rebuild did: distinct profiles and interactions read, and how long it took. */
@@ -146,16 +149,16 @@ class MetricsController {
      * All profiles, or with {@code segment} the segment's CX report: its members' timelines as of the last
      * build or refresh ({@code asOf} in the answer; docs/segments.md).
      */
-    private <T> MetricsView<T> view(AggregateQuery query, Optional<String> segment,
+    private <T> MetricsView<T> view(AggregateQuery query, Optional<String> segment, Rank rank,
             Function<AggregateReport.Bucket, T> bucket) {
         if (segment.isEmpty()) {
-            return MetricsView.of(aggregates.query(query), bucket);
+            return MetricsView.of(aggregates.query(query, rank), bucket);
         }
         String id = segment.get().strip();
         if (!Segment.ID.matcher(id).matches() || segments.find(id).isEmpty()) {
             throw new ApiProblem.InvalidParameter("segment", "must name an existing segment");
         }
-        CxAggregates.SegmentReport report = aggregates.querySegment(query, id)
+        CxAggregates.SegmentReport report = aggregates.querySegment(query, id, rank)
                 .orElseThrow(() -> new ApiProblem.InvalidParameter("segment",
                         "has no CX report yet: it is computed after the segment is built"));
         if (report.profiles() < minSegmentReport && !personalData.fullView(
