@@ -129,12 +129,19 @@ public final class Tombstones {
 
     /** The tombstone keys that refuse this record: its source id and, when configured, its emails and phones. */
     public List<String> keysOf(CustomerRecord record) {
+        return List.copyOf(keysOf(record.id(), record.identifiers()));
+    }
+
+    /** The source record's key (none for null) and, when configured, those of these emails and phones. */
+    private Set<String> keysOf(SourceRecordId idOrNull, Collection<Identifier> readable) {
         Set<String> result = new LinkedHashSet<>();
-        result.add(sourceKey(record.id()));
-        if (identifiers) {
-            record.identifiers().forEach(i -> identifierKey(i).ifPresent(result::add));
+        if (idOrNull != null) {
+            result.add(sourceKey(idOrNull));
         }
-        return List.copyOf(result);
+        if (identifiers) {
+            readable.forEach(i -> identifierKey(i).ifPresent(result::add));
+        }
+        return result;
     }
 
     /** True when the record belongs to an erased person. */
@@ -148,13 +155,7 @@ public final class Tombstones {
      * emails and phones that could be read from it.
      */
     public boolean erased(SourceRecordId idOrNull, Collection<Identifier> readable) {
-        Set<String> keys = new LinkedHashSet<>();
-        if (idOrNull != null) {
-            keys.add(sourceKey(idOrNull));
-        }
-        if (identifiers) {
-            readable.forEach(i -> identifierKey(i).ifPresent(keys::add));
-        }
+        Set<String> keys = keysOf(idOrNull, readable);
         return !keys.isEmpty() && connection.commands().exists(keys.toArray(String[]::new)) > 0;
     }
 

@@ -1010,9 +1010,10 @@ public final class ProfileStore {
         if (stored != Written.WRITTEN) {
             return stored;
         }
-        if (!indexedFirst || !index.removed().isEmpty()) {
-            index(profile.id(), indexedFirst ? List.of() : index.identifiers(), index.removed(),
-                    indexedFirst ? List.of() : index.sources(), indexedFirst ? List.of() : index.blockingKeys());
+        if (!indexedFirst) {
+            index(profile.id(), index.identifiers(), index.removed(), index.sources(), index.blockingKeys());
+        } else if (!index.removed().isEmpty()) {
+            index(profile.id(), List.of(), index.removed(), List.of(), List.of());
         }
         publishChange(profile.id(), change);
         if (settle == null) {

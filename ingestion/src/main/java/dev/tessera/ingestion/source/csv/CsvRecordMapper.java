@@ -104,14 +104,21 @@ final class CsvRecordMapper {
         if (values.size() != columns) {
             return List.of();
         }
-        Function<String, String> cell = column -> values.get(index.get(column)).strip();
+        List<Identifier> ids = new ArrayList<>();
+        collectIdentifiers(column -> values.get(index.get(column)).strip(), ids, new HashMap<>());
+        return ids;
+    }
+
+    /**
+     * Adds the row's emails and phones (a cell may hold several; a national number is read in the row's own
+     * country when the mapping has one, Identifiers.phones), the first of each kind also as the attribute.
+     */
+    private void collectIdentifiers(Function<String, String> cell, List<Identifier> ids,
+            Map<String, String> attributes) {
+        collect(mapping.email(), cell, identifiers::emails, Attributes.EMAIL, ids, attributes);
         String countryColumn = mapping.attributes().get(Attributes.COUNTRY);
         String country = countryColumn == null ? null : cell.apply(countryColumn);
-        List<Identifier> ids = new ArrayList<>();
-        Map<String, String> ignored = new HashMap<>();
-        collect(mapping.email(), cell, identifiers::emails, Attributes.EMAIL, ids, ignored);
-        collect(mapping.phone(), cell, raw -> identifiers.phones(raw, country), Attributes.PHONE, ids, ignored);
-        return ids;
+        collect(mapping.phone(), cell, raw -> identifiers.phones(raw, country), Attributes.PHONE, ids, attributes);
     }
 
     /**
@@ -147,12 +154,8 @@ final class CsvRecordMapper {
 
         Map<String, String> attributes = new LinkedHashMap<>();
         List<Identifier> ids = new ArrayList<>();
-        // a cell may hold several addresses or numbers ("a@x.com; b@y.com", "020 ... / 07700 ..."); a
-        // national number is read in the row's own country when the mapping has one (Identifiers.phones)
-        collect(mapping.email(), cell, identifiers::emails, Attributes.EMAIL, ids, attributes);
-        String countryColumn = mapping.attributes().get(Attributes.COUNTRY);
-        String country = countryColumn == null ? null : cell.apply(countryColumn);
-        collect(mapping.phone(), cell, raw -> identifiers.phones(raw, country), Attributes.PHONE, ids, attributes);
+        // a cell may hold several addresses or numbers ("a@x.com; b@y.com", "020 ... / 07700 ...")
+        collectIdentifiers(cell, ids, attributes);
 
         for (Map.Entry<String, String> attribute : mapping.attributes().entrySet()) {
             String value = cell.apply(attribute.getValue());
