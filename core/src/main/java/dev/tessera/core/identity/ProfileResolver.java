@@ -55,6 +55,8 @@ public final class ProfileResolver implements IdentityResolver {
     public static final String BLOCK = ProfileStore.FOUND_BY_BLOCK;
     /** Found-by key of profiles holding a record a person joined with this one (must-link). */
     public static final String MUST_LINK = "must_link";
+    /** Rule of a link to a profile holding one of the same records: a merge stopped halfway, finished. */
+    public static final String SHARED_RECORD = "shared-record";
 
     static final int MAX_ATTEMPTS = 32;
     /** Rule of a link decided by the probabilistic policy's score. */
@@ -613,7 +615,42 @@ public final class ProfileResolver implements IdentityResolver {
             // it resembles people who are clearly not one another about equally: evidence for none of them
             chosen = chosen.stream().filter(l -> !guesses.contains(l.profile())).toList();
         }
-        return chosen;
+        return finishingHalfDoneMerges(chosen, gathered.candidates(), forbidden);
+    }
+
+    /**
+     * {@code chosen} plus every other candidate holding a record that a chosen profile holds too. A record
+     * is in one profile; in two live ones only when a merge stopped between writing its survivor (which
+     * holds the absorbed profiles' records) and forwarding the absorbed profiles, two steps on Redis
+     * Cluster. Those profiles were decided to be one person already, so the record joining one of them
+     * finishes the merge, whatever matching says about the rest (a later record found through the other's
+     * keys may look like a namesake only). A profile holding a record separated from this one stays out.
+     */
+    private static List<Link> finishingHalfDoneMerges(List<Link> chosen, List<Candidate> candidates,
+            Set<SourceRecordId> forbidden) {
+        if (chosen.isEmpty() || candidates.size() < 2) {
+            return chosen;
+        }
+        Set<ProfileId> chosenIds = new java.util.HashSet<>();
+        chosen.forEach(l -> chosenIds.add(l.profile()));
+        Set<SourceRecordId> held = new java.util.HashSet<>();
+        for (Candidate c : candidates) {
+            if (chosenIds.contains(c.profile().id())) {
+                held.addAll(c.profile().records());
+            }
+        }
+        List<Link> withRepairs = null;
+        for (Candidate c : candidates) {
+            List<SourceRecordId> records = c.profile().records();
+            if (!chosenIds.contains(c.profile().id()) && records.stream().anyMatch(held::contains)
+                    && records.stream().noneMatch(forbidden::contains)) {
+                if (withRepairs == null) {
+                    withRepairs = new ArrayList<>(chosen);
+                }
+                withRepairs.add(new Link(c.profile().id(), SHARED_RECORD, List.of(SHARED_RECORD), null, List.of()));
+            }
+        }
+        return withRepairs == null ? chosen : withRepairs;
     }
 
     /** True when the candidate holds a record of a source that is not claimed. */
@@ -1159,8 +1196,12 @@ public final class ProfileResolver implements IdentityResolver {
         Set<String> movedBlocks = new LinkedHashSet<>(query.blockingKeys());
         for (Candidate other : absorbed) {
             for (CustomerRecord r : other.records()) {
-                records.put(r.id(), r);
-                toWrite.add(r);
+                // the survivor holds a copy already only after a merge stopped halfway: the newer one stays
+                CustomerRecord copy = records.get(r.id());
+                if (copy == null || !copy.observedAt().isAfter(r.observedAt())) {
+                    records.put(r.id(), r);
+                    toWrite.add(r);
+                }
                 movedBlocks.addAll(policy.blockingKeys(r));
             }
             evidence.addAll(store.links(other.profile().id()).values());
