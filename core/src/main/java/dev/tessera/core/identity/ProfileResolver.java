@@ -619,12 +619,14 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /**
-     * {@code chosen} plus every other candidate holding a record that a chosen profile holds too. A record
-     * is in one profile; in two live ones only when a merge stopped between writing its survivor (which
-     * holds the absorbed profiles' records) and forwarding the absorbed profiles, two steps on Redis
-     * Cluster. Those profiles were decided to be one person already, so the record joining one of them
-     * finishes the merge, whatever matching says about the rest (a later record found through the other's
-     * keys may look like a namesake only). A profile holding a record separated from this one stays out.
+     * {@code chosen} plus every other candidate whose records a chosen profile all holds too. A record is
+     * in one profile; in two live ones only when a merge stopped between writing its survivor (which holds
+     * the absorbed profiles' records) and forwarding the absorbed profiles, two steps on Redis Cluster.
+     * Such a profile was decided to be part of the survivor already and holds nothing the survivor does
+     * not, so the record joining the survivor finishes the merge, whatever matching says about it (a later
+     * record found through its keys may look like a namesake only); only newer copies of the same records
+     * come along. One that gained a record of its own since is left to matching: finishing would bring that
+     * record in by no one's decision. A profile holding a record separated from this one stays out.
      */
     private static List<Link> finishingHalfDoneMerges(List<Link> chosen, List<Candidate> candidates,
             Set<SourceRecordId> forbidden) {
@@ -642,7 +644,7 @@ public final class ProfileResolver implements IdentityResolver {
         List<Link> withRepairs = null;
         for (Candidate c : candidates) {
             List<SourceRecordId> records = c.profile().records();
-            if (!chosenIds.contains(c.profile().id()) && records.stream().anyMatch(held::contains)
+            if (!chosenIds.contains(c.profile().id()) && held.containsAll(records)
                     && records.stream().noneMatch(forbidden::contains)) {
                 if (withRepairs == null) {
                     withRepairs = new ArrayList<>(chosen);

@@ -120,6 +120,32 @@ class HalfDoneMergeTest {
     }
 
     @Test
+    void anAbsorbedProfileThatGainedARecordOfItsOwnIsLeftToMatching() {
+        ProfileResolver matching = IdentitySettings.defaults().resolver(store, Clock.systemUTC());
+        ProfileId byEmail = matching.resolve(person("crm", "c1", "jane@example.com", null, "York", 0)).profileId();
+        ProfileId byPhone = matching.resolve(person("support", "s9", null, "020 7946 0958", "Leeds", 1)).profileId();
+        survivorWrittenOnly(byEmail, byPhone, person("crm", "c3", "jane@example.com", "020 7946 0958", "York", 2));
+        // meanwhile the absorbed profile took a record the survivor does not hold (written as a concurrent
+        // resolver that found it through the absorbed profile's keys alone would write it)
+        CustomerRecord own = person("support", "s10", null, "020 7946 0958", "Leeds", 3);
+        Profile absorbed = store.find(byPhone).orElseThrow();
+        List<CustomerRecord> records = new ArrayList<>(store.records(byPhone));
+        records.add(own);
+        assertThat(store.write(new Profile(byPhone, golden.golden(records), golden.identifiers(records),
+                records.stream().map(CustomerRecord::id).toList(), absorbed.createdAt(), own.observedAt(),
+                absorbed.version() + 1), absorbed.version(), List.of(own),
+                List.of(LinkEvidence.exact(own.id(), "exact-identifier", List.of("phone"), List.of(), own.observedAt()))))
+                .isTrue();
+
+        Resolution resolved = matching.resolve(person("shop", "o5", "jane@example.com", null, "York", 4));
+
+        assertThat(resolved.profileId()).isEqualTo(byEmail);
+        assertThat(resolved.merged()).isEmpty();
+        assertThat(store.find(byPhone).orElseThrow().id()).isEqualTo(byPhone);
+        assertThat(store.find(byPhone).orElseThrow().records()).contains(own.id());
+    }
+
+    @Test
     void aNewerCopyTheSurvivorHoldsIsNotReplacedByTheAbsorbedProfilesOlderOne() {
         ProfileId byEmail = resolver.resolve(jane("c1", "jane@example.com", null, 0)).profileId();
         ProfileId byPhone = resolver.resolve(jane("s9", null, "020 7946 0958", 1)).profileId();
