@@ -55,6 +55,8 @@ public final class ReResolution {
     /** Namespace prefix of the scratch copies: {@code rr:RUN:}. */
     public static final String SCRATCH_PREFIX = "rr:";
     private static final int BATCH = 500;
+    /** Records resolved together in the scratch namespace (as the ingestion app's batches). */
+    private static final int SCRATCH_BATCH = 32;
     private static final int PROGRESS_EVERY = 10_000;
     private static final int MAX_ATTEMPTS = 32;
     static final Comparator<CustomerRecord> ORDER = Comparator.comparing(CustomerRecord::observedAt)
@@ -390,11 +392,14 @@ public final class ReResolution {
                     + scratch.namespace().prefix() + " (" + separated + " cannot-link set(s) and " + joined
                     + " must-link set(s) copied)");
             ProfileResolver resolver = settings.resolver(scratch, clock);
-            int n = 0;
-            for (CustomerRecord record : snapshot.records()) {
-                resolver.resolve(record);
-                if (++n % PROGRESS_EVERY == 0) {
-                    progress.accept("resolved " + n + " of " + snapshot.records().size());
+            // in batches, in their order: resolveAll decides records that may meet in that order too (as one
+            // at a time would) and picks and writes the others of a batch in one round trip each
+            List<CustomerRecord> all = snapshot.records();
+            for (int from = 0; from < all.size(); from += SCRATCH_BATCH) {
+                int to = Math.min(all.size(), from + SCRATCH_BATCH);
+                resolver.resolveAll(all.subList(from, to));
+                if (to / PROGRESS_EVERY != from / PROGRESS_EVERY) {
+                    progress.accept("resolved " + to + " of " + all.size());
                 }
             }
             return clustering(scratch, snapshot.home().keySet());
