@@ -92,7 +92,7 @@ class ProfileController {
         // the rate count, then the profile and everything of its own in one script: one round trip for both
         Optional<ProfileStore.Whole> found;
         try {
-            found = store.findWhole(profileId(id), List.of(cx.metricsPart(), segments.membershipsPart()));
+            found = store.findWhole(readableId(id), List.of(cx.metricsPart(), segments.membershipsPart()));
         } finally {
             RateLimits.check(request); // before anything is answered (a 404 too) or audited
         }
@@ -126,7 +126,7 @@ class ProfileController {
     /** Each record of the profile with the rule or score that linked it. */
     @GetMapping("/{id}/explanation")
     ExplanationView explanation(@PathVariable String id, Authentication caller) {
-        ExplanationView view = explainer.explain(profileId(id)).map(e -> ExplanationView.of(e, resolver::claimed))
+        ExplanationView view = explainer.explain(readableId(id)).map(e -> ExplanationView.of(e, resolver::claimed))
                 .orElseThrow(ApiProblem.ProfileNotFound::new);
         Set<String> fields = new TreeSet<>();
         view.records().forEach(r -> {
@@ -149,7 +149,7 @@ class ProfileController {
     @GetMapping("/{id}/possible-matches")
     PossibleMatchesView possibleMatches(@PathVariable String id, @RequestParam(defaultValue = "10") int limit,
             Authentication caller) {
-        ProfileId profile = profileId(id);
+        ProfileId profile = readableId(id);
         if (limit < 1 || limit > MAX_POSSIBLE_MATCHES) {
             throw new ApiProblem.InvalidParameter("limit", "must be 1-" + MAX_POSSIBLE_MATCHES);
         }
@@ -164,6 +164,11 @@ class ProfileController {
         PossibleMatchesView view = PossibleMatchesView.of(live.value(), found);
         audit.record(caller, ReadAudit.POSSIBLE_MATCHES, view.profileId(), List.of(),
                 "GET /api/v1/profiles/{id}/possible-matches, " + found.size() + " profile(s)");
+        // each profile shown is read too: its id, one of its record keys and how its fields compare
+        for (PossibleMatchesView.MatchView m : view.matches()) {
+            audit.record(caller, ReadAudit.POSSIBLE_MATCHES, m.profileId(), List.of("record"),
+                    "GET /api/v1/profiles/{id}/possible-matches, shown as a possible match of " + view.profileId());
+        }
         return view;
     }
 
@@ -275,6 +280,19 @@ class ProfileController {
         }
     }
 
+    /**
+     * The id of a profile to show. One merged into a profile that was split or re-resolved since is refused,
+     * as the privacy endpoints refuse it: it forwards to where most of that profile's records went, which may
+     * be another person (Bob's old id would open Olive's profile). The split profile's own id still answers.
+     */
+    private ProfileId readableId(String id) {
+        ProfileId profile = profileId(id);
+        if (store.forwardsThroughDissolved(profile)) {
+            throw new ApiProblem.AmbiguousFormerId();
+        }
+        return profile;
+    }
+
     private static ProfileId profileId(String id) {
         if (!ProfileId.isValid(id)) {
             throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
@@ -311,8 +329,10 @@ class ProfileController {
         }
         String criterion = criteria.get(0);
         // a search by a value the caller sees masked would tell it, prefix by prefix or guess by guess
+        // the index also holds full_name and name (support tools send one field): all must be in clear
         if (criterion.equals("name") && !(personalData.shows(Attributes.FIRST_NAME, caller)
-                && personalData.shows(Attributes.LAST_NAME, caller))) {
+                && personalData.shows(Attributes.LAST_NAME, caller) && personalData.shows("full_name", caller)
+                && personalData.shows("name", caller))) {
             throw new ApiProblem.NotForYourRole("name", "is masked for your role: a search by name prefix would"
                     + " reveal it letter by letter (tessera.privacy.marketer.visible-fields)");
         }

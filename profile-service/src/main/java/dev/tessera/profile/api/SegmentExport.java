@@ -134,6 +134,18 @@ class SegmentExport {
             throw new ApiProblem.InvalidParameter("channel", "must name the channel the contact data is for (email, "
                     + "sms, phone, ...) when exporting email or phone");
         }
+        // consent is read for the channel named, so the contact data must be for that channel: a phone number
+        // exported under email consent would reach someone who withdrew marketing by SMS
+        if (fields.contains("email") && fields.contains("phone")) {
+            throw new ApiProblem.InvalidParameter("fields", "must not hold both email and phone: consent is per "
+                    + "channel, export each with its own channel");
+        }
+        if (fields.contains("email") && consentChannel != ConsentChannel.EMAIL) {
+            throw new ApiProblem.InvalidParameter("channel", "must be email when exporting email");
+        }
+        if (fields.contains("phone") && consentChannel != ConsentChannel.SMS && consentChannel != ConsentChannel.PHONE) {
+            throw new ApiProblem.InvalidParameter("channel", "must be sms or phone when exporting phone");
+        }
         return new Request(segment, List.copyOf(fields), purpose, consentChannel, caller);
     }
 

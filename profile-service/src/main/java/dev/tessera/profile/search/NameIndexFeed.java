@@ -77,9 +77,20 @@ public final class NameIndexFeed extends ChangeFeedConsumer {
     void apply(ProfileId id) {
         Optional<ProfileId> live = store.canonical(id);
         if (live.isPresent() && live.get().equals(id)) {
-            store.find(id).ifPresentOrElse(index::put, () -> index.remove(id));
+            store.find(id).ifPresentOrElse(profile -> {
+                beforePut.run();
+                index.put(profile);
+                // an erasure or merge another instance handled between the read and the put removed the entries
+                // first, and the put (no newer version held) wrote them back: looked at again, and removed
+                if (!store.canonical(id).equals(Optional.of(id))) {
+                    index.remove(id);
+                }
+            }, () -> index.remove(id));
         } else {
             index.remove(id);
         }
     }
+
+    /** Runs in {@link #apply} between reading a profile and indexing it: lets a test interleave a change. */
+    volatile Runnable beforePut = () -> {};
 }

@@ -191,6 +191,15 @@ class PrivacyApiIT {
             assertThat(refused.status()).as(call[0] + " " + call[1]).isEqualTo(409);
             assertThat(refused.json().get("type").asString()).endsWith("/ambiguous-former-id");
         }
+        // nor does it open her profile, history or figures to an agent (a bookmarked link, a ticket's profile id)
+        for (String path : new String[] {"", "/timeline", "/metrics", "/explanation", "/possible-matches"}) {
+            ApiCalls.Response refused = send("GET", "/api/v1/profiles/" + away.value() + path, AGENT, null);
+            assertThat(refused.status()).as("GET " + path).isEqualTo(409);
+            assertThat(refused.json().get("type").asString()).endsWith("/ambiguous-former-id");
+            assertThat(refused.body()).doesNotContain("Olive").doesNotContain(EMAIL);
+        }
+        ApiCalls.Response current = send("GET", "/api/v1/profiles/" + together.value(), AGENT, null);
+        assertThat(current.status()).isEqualTo(200);
         // the split profile's own id takes its remaining records (Olive's) by design, and still answers
         ApiCalls.Response export = send("GET", "/api/v1/profiles/" + together.value() + "/export", ADMIN, null);
         assertThat(export.status()).isEqualTo(200);

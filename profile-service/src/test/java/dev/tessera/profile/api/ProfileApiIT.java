@@ -223,6 +223,10 @@ class ProfileApiIT {
         assertThat(matches.get(1 - at).get("verdict").asString()).isEqualTo("contradicting-identifiers");
         assertThat(response.body()).as("ids, fields and levels only").doesNotContainIgnoringCase("amelia")
                 .doesNotContain("London").doesNotContain("07700");
+        // each profile shown is on record as read, as the one asked about
+        assertThat(auditLog.query(new dev.tessera.core.audit.AuditQuery(null, "profile.possible-matches", null, null,
+                null, null, 10))).extracting(dev.tessera.core.audit.AuditEntry::profileId)
+                .containsExactlyInAnyOrder(phoneOnly, emailOnly, matches.get(1 - at).get("profileId").asString());
 
         assertThat(get("/api/v1/profiles/" + phoneOnly + "/possible-matches?limit=1").json().get("matches")).hasSize(1);
         Response tooMany = get("/api/v1/profiles/" + phoneOnly + "/possible-matches?limit=51");

@@ -318,8 +318,12 @@ class SegmentApiIT {
         assertThat(consenting.body().lines().toList()).hasSize(2);
         assertThat(consenting.body()).contains("ada@example.org").doesNotContain("bob@example.org");
 
-        // "any" would ignore a withdrawal made for email alone: contact exports name their channel
+        // "any" would ignore a withdrawal made for email alone: contact exports name their channel, the one the
+        // contact data is for (consent for email says nothing about texting a phone number)
         assertProblem(send("GET", base + "?fields=email&purpose=marketing", MARKETER, null), "channel");
+        assertProblem(send("GET", base + "?fields=email&purpose=marketing&channel=sms", MARKETER, null), "channel");
+        assertProblem(send("GET", base + "?fields=phone&purpose=marketing&channel=email", ADMIN, null), "channel");
+        assertProblem(send("GET", base + "?fields=email,phone&purpose=marketing&channel=email", ADMIN, null), "fields");
         ApiCalls.Response admin = send("GET", base + "?fields=last_name,email&purpose=marketing&channel=email", ADMIN, null);
         assertThat(admin.status()).isEqualTo(200);
 

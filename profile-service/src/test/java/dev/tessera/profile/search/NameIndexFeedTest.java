@@ -104,6 +104,24 @@ class NameIndexFeedTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(find("doe")).isEmpty());
     }
 
+    /**
+     * Two instances: one reads the profile for an update, the other handles its erasure (entries removed) before
+     * the first writes what it read. The entries must not come back.
+     */
+    @Test
+    void anErasureHandledBetweenAnotherInstancesReadAndWriteStaysErased() {
+        ProfileId jane = resolve("crm", "1", "j@example.com", null, Map.of("last_name", "Doe"));
+        NameIndexFeed updating = new NameIndexFeed(connection, store, index); // not started: applied by hand
+        updating.beforePut = () -> {
+            connection.commands().del(namespace.profile(jane));
+            index.remove(jane); // what the other instance's feed does on "erased"
+        };
+
+        updating.apply(jane);
+
+        assertThat(find("doe")).isEmpty();
+    }
+
     @Test
     void catchesUpWithChangesMadeWhileStopped() {
         NameIndexFeed first = startFeed();
