@@ -54,6 +54,9 @@ class ProfileClient {
                 return Optional.ofNullable(rest.get().uri("/api/v1/profiles/{id}", id).retrieve().body(Profile.class));
             } catch (HttpClientErrorException.NotFound e) {
                 return Optional.empty();
+            } catch (HttpClientErrorException.Conflict e) {
+                // an id merged into a profile split since: it may stand for someone else, so it is not followed
+                throw new ProfileServiceException(HttpStatus.CONFLICT, "former id of a split profile");
             }
         });
     }

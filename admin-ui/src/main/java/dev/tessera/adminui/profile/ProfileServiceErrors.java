@@ -16,6 +16,12 @@ class ProfileServiceErrors {
                     "Customer profiles cannot be shown right now because the profile service is not answering. "
                             + "Please try again in a minute.");
         }
+        if (e.status() == HttpStatus.CONFLICT) {
+            return ProfileController.message(e.status(), "Former id of a split profile",
+                    "This id belonged to a profile that was merged into another one, which an agent split since. It "
+                            + "no longer tells whose data it stands for, so it is not opened. Find the customer by "
+                            + "email instead.");
+        }
         return ProfileController.message(e.status(), "Profile service error",
                 "The profile service gave an answer this page cannot show. Please try again later.");
     }

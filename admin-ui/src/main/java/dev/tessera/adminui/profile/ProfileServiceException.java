@@ -15,7 +15,10 @@ class ProfileServiceException extends RuntimeException {
         this.status = status;
     }
 
-    /** What the UI answers: 503 when the service is down or failing, 502 for an answer it cannot use. */
+    /**
+     * What the UI answers: 503 when the service is down or failing, 502 for an answer it cannot use, 409 for
+     * an id the service will not follow (merged into a profile split since).
+     */
     HttpStatus status() {
         return status;
     }

@@ -162,9 +162,12 @@ class SegmentController {
     @PostMapping("/segments/{id}/export")
     ModelAndView export(@PathVariable String id, @ModelAttribute ExportForm form, HttpServletResponse response) {
         requireSegment(id);
-        if (form.fields().length() > MAX_FIELDS_LENGTH || form.purpose().length() > MAX_PARAMETER_LENGTH
-                || form.channel().length() > MAX_PARAMETER_LENGTH) {
-            return detail(id, 0, form, new Problem("Invalid export", "is too long", "fields"), HttpStatus.BAD_REQUEST);
+        // the field that is too long is the one marked on the page
+        String tooLong = form.fields().length() > MAX_FIELDS_LENGTH ? "fields"
+                : form.purpose().length() > MAX_PARAMETER_LENGTH ? "purpose"
+                : form.channel().length() > MAX_PARAMETER_LENGTH ? "channel" : null;
+        if (tooLong != null) {
+            return detail(id, 0, form, new Problem("Invalid export", "is too long", tooLong), HttpStatus.BAD_REQUEST);
         }
         SegmentClient.Export export;
         try {

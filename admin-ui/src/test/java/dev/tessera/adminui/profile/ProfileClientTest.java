@@ -166,6 +166,16 @@ class ProfileClientTest {
     }
 
     @Test
+    void aFormerIdOfASplitProfileIsNotFollowed() {
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-old"))
+                .andRespond(withStatus(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body("{\"type\":\"https://tessera.dev/problems/ambiguous-former-id\",\"status\":409}"));
+
+        assertThatThrownBy(() -> client.find("p-old")).isInstanceOfSatisfying(ProfileServiceException.class,
+                e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT));
+    }
+
+    @Test
     void reportsAFailingServiceAsUnavailable() {
         server.expect(requestTo(BASE + "/api/v1/profiles/p-1")).andRespond(withServerError());
 

@@ -50,6 +50,19 @@ class ProfileControllerTest {
                 "ROLE_" + role);
     }
 
+    @Autowired
+    org.springframework.web.servlet.LocaleResolver locales;
+
+    /** Pages format numbers the same way whatever the browser's language (the UI is in English). */
+    @Test
+    void theLocaleIsEnglishWhateverTheBrowserAsksFor() {
+        org.springframework.mock.web.MockHttpServletRequest german = new org.springframework.mock.web.MockHttpServletRequest();
+        german.addHeader("Accept-Language", "de-DE,de;q=0.9");
+        german.addPreferredLocale(java.util.Locale.GERMANY);
+
+        assertThat(locales.resolveLocale(german)).isEqualTo(java.util.Locale.ENGLISH);
+    }
+
     @Test
     void showsTheSearchForm() {
         MvcTestResult result = mvc.get().uri("/").principal(signedIn("cdp-agent")).exchange();
@@ -379,6 +392,29 @@ class ProfileControllerTest {
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
         assertThat(body(result)).contains("Invalid profile id");
         verifyNoInteractions(client);
+    }
+
+    @Test
+    void aFormerIdOfASplitProfileGetsAPageSayingWhyItIsNotOpened() {
+        given(client.find("p-old")).willThrow(new ProfileServiceException(HttpStatus.CONFLICT,
+                "former id of a split profile"));
+
+        MvcTestResult result = mvc.get().uri("/profiles/p-old").principal(signedIn("cdp-agent")).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.CONFLICT);
+        assertThat(body(result)).contains("Former id of a split profile").contains("Find the customer by email");
+    }
+
+    /** Keycloak refused to refresh the relayed token (its session ended): sign in again, not an error page. */
+    @Test
+    void anEndedKeycloakSessionSendsTheUserToSignInAgain() {
+        given(client.find(JANE_ID)).willThrow(new org.springframework.security.oauth2.client.ClientAuthorizationException(
+                new org.springframework.security.oauth2.core.OAuth2Error("invalid_grant", "Session not active", null),
+                "keycloak"));
+
+        MvcTestResult result = mvc.get().uri("/profiles/{id}", JANE_ID).principal(signedIn("cdp-agent")).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/oauth2/authorization/keycloak");
     }
 
     @Test
