@@ -68,13 +68,15 @@ final class EventFormats {
                 case BATCH -> each(Json.requireArray(root, "batch"), element -> {
                     // the envelope's sentAt applies to elements that have none, also as a rejected element is
                     // kept (its replay is dated as it would have been), and so does its context
-                    if (element instanceof ObjectNode object && !object.has("sentAt") && root.has("sentAt")) {
-                        object.set("sentAt", root.path("sentAt"));
+                    if (element instanceof ObjectNode object) {
+                        if (!object.has("sentAt") && root.has("sentAt")) {
+                            object.set("sentAt", root.path("sentAt"));
+                        }
+                        if (!object.path("context").isObject() && root.path("context").isObject()) {
+                            object.set("context", root.path("context"));
+                        }
                     }
                     ObjectNode message = (ObjectNode) Json.requireObject(element, "a batch element").deepCopy();
-                    if (!message.path("context").isObject() && root.path("context").isObject()) {
-                        message.set("context", root.path("context"));
-                    }
                     return List.of(message(payload, message, null));
                 });
             };
@@ -127,8 +129,12 @@ final class EventFormats {
             if (sentAt.isEmpty()) {
                 return stated.get();
             }
-            java.time.Duration beforeSending = java.time.Duration.between(stated.get(), sentAt.get());
-            return payload.receivedAt().minus(beforeSending);
+            try {
+                java.time.Duration beforeSending = java.time.Duration.between(stated.get(), sentAt.get());
+                return payload.receivedAt().minus(beforeSending);
+            } catch (java.time.DateTimeException | ArithmeticException e) {
+                return stated.get(); // a sentAt centuries away corrects nothing either
+            }
         }
 
         private dev.tessera.core.model.CustomerRecord identify(SourceRecordId id, JsonNode message,

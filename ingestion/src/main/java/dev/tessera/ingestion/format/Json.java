@@ -115,7 +115,7 @@ final class Json {
             try {
                 long value = Long.parseLong(text);
                 return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | java.time.DateTimeException e) {
                 throw new PayloadRejectedException(INVALID_VALUE, "'" + path + "' is not an epoch time");
             }
         });

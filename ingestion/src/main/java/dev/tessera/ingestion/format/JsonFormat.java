@@ -33,8 +33,13 @@ abstract class JsonFormat implements VendorFormat {
         } catch (IllegalArgumentException e) {
             // the canonical model's own validation (score scale, id length); its messages carry no values
             throw new PayloadRejectedException(INVALID_VALUE, e.getMessage());
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw new PayloadRejectedException(INVALID_VALUE, OUT_OF_RANGE);
         }
     }
+
+    /** A time or number beyond what Java's time and arithmetic hold (year -999999999, say): no value named. */
+    static final String OUT_OF_RANGE = "a time or number is out of range";
 
     abstract MappedPayload map(SourcePayload payload, JsonNode root);
 
@@ -78,6 +83,9 @@ abstract class JsonFormat implements VendorFormat {
                 rejections.add(new ItemRejection(e.reason(), e.getMessage(), kept.apply(element)));
             } catch (IllegalArgumentException e) {
                 rejections.add(new ItemRejection(INVALID_VALUE, e.getMessage(), kept.apply(element)));
+            } catch (java.time.DateTimeException | ArithmeticException e) {
+                // one element's absurd time must not cost the others of the page their place
+                rejections.add(new ItemRejection(INVALID_VALUE, OUT_OF_RANGE, kept.apply(element)));
             }
         }
         return new MappedPayload(items, rejections);

@@ -232,6 +232,9 @@ class DeadLettersController {
                     CsvFileImporter.replayTime(letter.headers(), letter.receivedAt()));
         } catch (RowRejectedException e) {
             return new Attempt.Rejected(e.getMessage());
+        } catch (dev.tessera.ingestion.source.csv.MalformedFileException e) {
+            // the current mapping names a column the row's file did not have: rejected again, as a bulk replay says
+            return new Attempt.Rejected(e.getMessage());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -255,7 +258,7 @@ class DeadLettersController {
         if (!letter.origin().startsWith(PayloadIntake.VERIFIED + ":")) {
             return new Attempt.NotReplayable("this dead letter holds no payload to replay");
         }
-        java.util.Optional<String> segmentFormat = segmentFormatOf(source, letter.payload());
+        java.util.Optional<String> segmentFormat = segmentFormatOf(source, letter.payload(), letter.origin());
         SourceCatalog.Ready ready = segmentFormat
                 .map(catalog.find(source.name()).orElseThrow()::withFormat)
                 .orElseGet(() -> catalog.find(source.name()).orElseThrow());
@@ -289,9 +292,11 @@ class DeadLettersController {
 
     /**
      * For a source of the Segment formats, the one that reads this kept payload: the API's {@code /v1/track}
-     * and {@code /v1/identify} bodies and the single elements of a batch are messages, not batches.
+     * and {@code /v1/identify} bodies and the single elements of a batch are messages, not batches. A body
+     * without {@code type} (Segment's HTTP API takes it from the endpoint) is read as the endpoint it came
+     * through, which its origin names ({@code payload:segment-track:…}).
      */
-    private static java.util.Optional<String> segmentFormatOf(Source source, String payload) {
+    private static java.util.Optional<String> segmentFormatOf(Source source, String payload, String origin) {
         if (!SEGMENT_FORMATS.contains(source.format())) {
             return java.util.Optional.empty();
         }
@@ -310,8 +315,16 @@ class DeadLettersController {
         return switch (root.path("type").asString("")) {
             case "identify" -> java.util.Optional.of("segment-identify");
             case "track" -> java.util.Optional.of("segment-track");
+            case "" -> endpointOf(origin);
             default -> java.util.Optional.empty();
         };
+    }
+
+    /** {@code segment-track} or {@code segment-identify} from an origin {@code payload:ENDPOINT:delivery}. */
+    private static java.util.Optional<String> endpointOf(String origin) {
+        String[] parts = origin.split(":", 3);
+        return parts.length == 3 && (parts[1].equals("segment-track") || parts[1].equals("segment-identify"))
+                ? java.util.Optional.of(parts[1]) : java.util.Optional.empty();
     }
 
     private static final tools.jackson.databind.json.JsonMapper JSON =

@@ -136,6 +136,41 @@ class EventFormatsTest {
                 Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-batch"), received);
         assertThat(formats.byName("segment-batch").map(rejectedElement).rejections()).singleElement()
                 .satisfies(r -> assertThat(r.item()).contains("\"sentAt\":\"2024-05-01T07:02:00Z\""));
+        // and with the envelope's context: its replay reads the same channel (an app's device, say)
+        batch.putObject("context").putObject("device").put("type", "ios");
+        SourcePayload withContext = new SourcePayload("web", Json.write(batch).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-batch"), received);
+        assertThat(formats.byName("segment-batch").map(withContext).rejections()).singleElement()
+                .satisfies(r -> assertThat(r.item()).contains("\"device\":{\"type\":\"ios\"}"));
+    }
+
+    /**
+     * Times at the edge of what Java holds: a sentAt a billion years back made the clock correction overflow,
+     * which escaped the format and lost the whole batch; it is ignored now, as any sentAt that corrects nothing.
+     */
+    @Test
+    void timesBeyondWhatJavaHoldsRejectOnlyTheirElement() {
+        ObjectNode event = Samples.object("events/segment_track_order_completed_spec_example.json");
+        event.put("type", "track").put("userId", "u-1").put("timestamp", "2024-05-01T07:00:00Z")
+                .put("sentAt", "-999999999-01-01T00:00:00Z");
+        Instant received = Instant.parse("2024-05-01T10:02:01Z");
+        SourcePayload viaApi = new SourcePayload("web", Json.write(event).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-track"), received);
+        assertThat(formats.byName("segment-track").map(viaApi).interactions().findFirst().orElseThrow().occurredAt())
+                .isEqualTo(Instant.parse("2024-05-01T07:00:00Z"));
+
+        ObjectNode good = event.deepCopy();
+        good.remove("sentAt");
+        ObjectNode other = good.deepCopy();
+        other.put("messageId", "m-other");
+        ObjectNode batch = Json.MAPPER.createObjectNode();
+        batch.putArray("batch").add(good).add(other);
+        batch.put("sentAt", "-999999999-01-01T00:00:00Z");
+        SourcePayload batchViaApi = new SourcePayload("web", Json.write(batch).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(SourcePayload.SEGMENT_ENDPOINT_HEADER, "segment-batch"), received);
+        MappedPayload mapped = formats.byName("segment-batch").map(batchViaApi);
+        assertThat(mapped.interactions()).hasSize(2).allMatch(i -> i.occurredAt().equals(Instant.parse("2024-05-01T07:00:00Z")));
+        assertThat(mapped.rejections()).isEmpty();
     }
 
     @Test

@@ -75,6 +75,20 @@ class SupportTicketMetricsTest {
                         assertThat(r.message()).contains("'metric_set.reply_time_in_minutes.calendar'");
                     });
         }
+        // a creation time at the edge of what Java holds, plus a reply time: that ticket alone is rejected, not
+        // the page with it
+        ticket.put("created_at", "+1000000000-12-31T00:00:00Z");
+        replyTime.put("calendar", Integer.MAX_VALUE);
+        ObjectNode another = (ObjectNode) page.path("tickets").get(0).deepCopy();
+        another.put("id", 35437).put("created_at", "2009-07-20T22:55:29Z");
+        another.remove("metric_set");
+        ((tools.jackson.databind.node.ArrayNode) page.path("tickets")).add(another);
+        MappedPayload edge = formats.byName("zendesk-ticket").map(Samples.payload("zendesk", page));
+        assertThat(edge.rejections()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(PayloadRejectedException.Reason.INVALID_VALUE);
+            assertThat(r.item()).contains("35436");
+        });
+        assertThat(edge.interactions()).anyMatch(i -> i.id().startsWith("zendesk:ticket:35437:"));
     }
 
     @Test

@@ -566,12 +566,26 @@ class SourceRoutesIT {
                 "{\"type\":\"identify\",\"userId\":\"u-31\",\"messageId\":\"m-32\",\"timestamp\":\"" + now
                         + "\",\"traits\":{\"email\":\"replayed.seg@example.com\"}}");
 
+        // bodies of /v1/track and /v1/identify without "type" (Segment's HTTP API takes it from the endpoint):
+        // their origin names the endpoint
+        DeadLetter untypedTrack = deadLetters.add("source-events", PayloadIntake.VERIFIED + ":segment-track:m-33",
+                "old reason", "{\"userId\":\"u-31\",\"messageId\":\"m-33\",\"event\":\"Order Completed\","
+                        + "\"timestamp\":\"" + now + "\",\"properties\":{\"order_id\":\"o-33\",\"total\":7,"
+                        + "\"currency\":\"EUR\"}}");
+        DeadLetter untypedIdentify = deadLetters.add("source-events", PayloadIntake.VERIFIED + ":segment-identify:m-34",
+                "old reason", "{\"userId\":\"u-34\",\"messageId\":\"m-34\",\"timestamp\":\"" + now
+                        + "\",\"traits\":{\"email\":\"untyped.seg@example.com\"}}");
+
         ingestion("POST", "/api/v1/sources/events/dead-letters/" + element.id() + "/replay", 200);
         ingestion("POST", "/api/v1/sources/events/dead-letters/" + track.id() + "/replay", 200);
+        ingestion("POST", "/api/v1/sources/events/dead-letters/" + untypedTrack.id() + "/replay", 200);
+        ingestion("POST", "/api/v1/sources/events/dead-letters/" + untypedIdentify.id() + "/replay", 200);
 
         JsonNode profile = get("/api/v1/profiles?email=replayed.seg@example.com").at("/items/0");
         var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
         assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+        assertThat(timeline.items()).filteredOn(i -> i.kind() == InteractionKind.ORDER).hasSize(2);
+        assertThat(get("/api/v1/profiles?email=untyped.seg@example.com").at("/items").size()).isEqualTo(1);
         assertThat(deadLetters.count("source-events")).isZero();
     }
 
@@ -794,6 +808,14 @@ class SourceRoutesIT {
         assertThat(get("/api/v1/profiles?email=ann.replay@example.com").at("/items/0/id").asString())
                 .isEqualTo(replayed.get("profile").asString());
         assertThat(deadLetters.find("source-crm", kept.id())).isEmpty();
+
+        // a row of a file without a column the mapping names now (city): rejected again (422), kept, no error
+        DeadLetter older = deadLetters.add("source-crm", "older.csv:2", "old reason",
+                "contact_id,email,phone,first_name,last_name,updated_at\n"
+                        + "c8,bo.replay@example.com,,Bo,Replay,2025-03-01T09:00:00Z");
+        JsonNode again = ingestion("POST", "/api/v1/sources/crm/dead-letters/" + older.id() + "/replay", 422);
+        assertThat(again.get("detail").asString()).contains("city").doesNotContain("bo.replay");
+        assertThat(deadLetters.find("source-crm", older.id())).isPresent();
     }
 
     /**

@@ -25,9 +25,26 @@ final class DateReader {
         this.formats = List.copyOf(formats);
         this.patterns = formats.stream()
                 .filter(f -> !ISO.equals(f))
-                .map(DateTimeFormatter::ofPattern)
+                .map(DateReader::strict)
                 .toList();
         this.zone = zone;
+    }
+
+    /**
+     * A declared pattern read strictly: the default (smart) reading turned 31/02/1990 into 28 February, a
+     * wrong birth date stored instead of a row rejected. Strict reading needs the proleptic year ({@code u})
+     * where a pattern says year-of-era ({@code y}, which would need an era in the text); quoted text is left.
+     */
+    static DateTimeFormatter strict(String pattern) {
+        StringBuilder proleptic = new StringBuilder(pattern.length());
+        boolean quoted = false;
+        for (char c : pattern.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            proleptic.append(!quoted && c == 'y' ? 'u' : c);
+        }
+        return DateTimeFormatter.ofPattern(proleptic.toString()).withResolverStyle(java.time.format.ResolverStyle.STRICT);
     }
 
     Optional<Instant> instant(String text) {

@@ -98,12 +98,21 @@ class CsvRecordMapperTest {
     }
 
     @Test
-    void rejectsAnUnparseableDateNamingTheColumnButNotTheValue() {
+    void rejectsAnUnparseableDateNamingTheColumnButNotTheValue() throws Exception {
         assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,,Jane,Doe,31/02/1971x,", FILE_TIME))
                 .isInstanceOf(RowRejectedException.class).hasMessageContaining("column 'dob'")
                 .hasMessageNotContaining("1971x");
         assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,,Jane,Doe,,yesterday", FILE_TIME))
                 .hasMessageContaining("column 'updated'");
+        // a day the month does not have is no date, not the month's last day (which would be stored)
+        for (String impossible : List.of("31/02/1971", "31/04/1990", "29/02/1971")) {
+            assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,,Jane,Doe," + impossible + ",", FILE_TIME))
+                    .as(impossible).isInstanceOf(RowRejectedException.class).hasMessageContaining("column 'dob'");
+        }
+        assertThatThrownBy(() -> mapper.map("c-1,jane@example.com,,Jane,Doe,,31/06/2024 10:00", FILE_TIME))
+                .hasMessageContaining("column 'updated'");
+        assertThat(mapper.map("c-1,jane@example.com,,Jane,Doe,29/02/1972,", FILE_TIME).attributes())
+                .containsEntry("birth_date", "1972-02-29");
     }
 
     @Test
