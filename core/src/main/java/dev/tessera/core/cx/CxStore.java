@@ -2033,7 +2033,8 @@ public final class CxStore {
         for (int from = 0; from < inRange.size(); from += BATCH) {
             for (Interaction i : load(p, inRange.subList(from, Math.min(inRange.size(), from + BATCH)))) {
                 if ((query.kinds().isEmpty() || query.kinds().contains(i.kind()))
-                        && (query.channels().isEmpty() || query.channels().contains(i.channel()))) {
+                        && (query.channels().isEmpty() || i.channel() != null
+                                && query.channels().contains(i.channel().toLowerCase(java.util.Locale.ROOT)))) {
                     if (matching >= query.offset() && page.size() < query.limit()) {
                         page.add(i);
                     }

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * One page of a timeline, newest first: interactions of any of {@code kinds} (empty: all) on any of
- * {@code channels} (empty: all) that occurred in [{@code from}, {@code to}) (null: open end), skipping
+ * {@code channels} (empty: all; compared without case) that occurred in [{@code from}, {@code to}) (null: open end), skipping
  * {@code offset} and returning at most {@code limit} (1-1000).
  */
 public record TimelineQuery(Set<InteractionKind> kinds, Set<String> channels, Instant from, Instant to, int offset,
@@ -16,7 +16,9 @@ public record TimelineQuery(Set<InteractionKind> kinds, Set<String> channels, In
 
     public TimelineQuery {
         kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
-        channels = channels == null ? Set.of() : Set.copyOf(channels);
+        // channels are labels as sources write them ("Store", "in store"): compared without case, as segments do
+        channels = channels == null ? Set.of() : channels.stream().map(c -> c.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("offset must be >= 0 and limit within 1.." + MAX_LIMIT);
         }

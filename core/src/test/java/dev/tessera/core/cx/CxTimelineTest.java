@@ -93,6 +93,7 @@ class CxTimelineTest extends CxStoreTestBase {
         cx.append(activity(ann, "call", T0.minus(Duration.ofDays(2)), "phone"));
         cx.append(order(ann, "order", T0.minus(Duration.ofDays(3)), "5", "EUR"));
         cx.append(nps(ann, "nps", T0.minus(Duration.ofDays(4)), 9));
+        cx.append(activity(ann, "visit", T0.minus(Duration.ofDays(9)), "In Store"));
 
         TimelineQuery activities = TimelineQuery.latest(1).kinds(Set.of(InteractionKind.CRM_ACTIVITY));
         TimelinePage firstPage = cx.timeline(p, activities);
@@ -100,9 +101,12 @@ class CxTimelineTest extends CxStoreTestBase {
         TimelinePage lastWeek = cx.timeline(p, TimelineQuery.latest(10)
                 .between(T0.minus(Duration.ofDays(7)), T0.minus(Duration.ofDays(2))));
 
-        assertThat(firstPage.total()).isEqualTo(3);
+        assertThat(firstPage.total()).isEqualTo(4);
         assertThat(firstPage.items()).extracting(Interaction::id).containsExactly("mail-new");
         assertThat(emails.items()).extracting(Interaction::id).containsExactly("mail-new", "nps", "mail-old");
+        // a label as a source wrote it, found whatever its case
+        assertThat(cx.timeline(p, TimelineQuery.latest(10).channels(Set.of("in store"))).items())
+                .extracting(Interaction::id).containsExactly("visit");
         assertThat(lastWeek.items()).extracting(Interaction::id).containsExactly("order", "nps");
         assertThat(lastWeek.total()).isEqualTo(2);
     }

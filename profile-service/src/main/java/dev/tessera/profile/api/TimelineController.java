@@ -72,8 +72,9 @@ class TimelineController {
         }
         Set<String> channels = new LinkedHashSet<>();
         for (String c : channel.orElse(List.of())) {
-            if (!c.matches("[A-Za-z0-9_.-]{1,64}")) {
-                throw new ApiProblem.InvalidParameter("channel", "must be 1-64 characters of [A-Za-z0-9_.-]");
+            // any label a source may store (1-64 characters, no control characters), such as "In store"
+            if (c.isEmpty() || c.length() > 64 || c.chars().anyMatch(Character::isISOControl)) {
+                throw new ApiProblem.InvalidParameter("channel", "must be 1-64 characters without control characters");
             }
             channels.add(c);
         }

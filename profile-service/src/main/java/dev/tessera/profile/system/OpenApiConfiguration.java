@@ -39,7 +39,7 @@ class OpenApiConfiguration {
     static final String ROLES_EXTENSION = "x-roles";
     private static final List<String> RATE_LIMITED = List.of("/api/v1/profiles", "/api/v1/profiles/{id}",
             "/api/v1/profiles/{id}/timeline", "/api/v1/profiles/{id}/explanation",
-            "/api/v1/profiles/{id}/possible-matches", "/api/v1/profiles/{id}/metrics");
+            "/api/v1/profiles/{id}/possible-matches", "/api/v1/profiles/{id}/metrics", "/api/v1/profiles/{id}/consent");
 
     @Bean
     OpenAPI tesseraProfileApi() {

@@ -420,6 +420,12 @@ class ProfileApiIT {
         assertThat(all.get("hasMore").asBoolean()).isTrue();
         assertThat(get(base + "/timeline?kind=order&channel=web").json().get("items"))
                 .extracting(i -> i.get("id").asString()).containsExactly("o-1");
+        // channels are labels as sources write them: any text, compared without case
+        assertThat(get(base + "/timeline?channel=Store").json().get("items"))
+                .extracting(i -> i.get("id").asString()).containsExactly("o-2");
+        assertThat(get(base + "/timeline?channel=" + java.net.URLEncoder.encode("in store", java.nio.charset.StandardCharsets.UTF_8)).status())
+                .isEqualTo(200);
+        assertThat(get(base + "/timeline?channel=%07").status()).isEqualTo(400);
         assertThat(get(base + "/timeline?from=2025-05-10T00:00:00Z&to=2025-06-01T00:00:00Z").json().get("items"))
                 .extracting(i -> i.get("id").asString()).containsExactly("s-1");
 

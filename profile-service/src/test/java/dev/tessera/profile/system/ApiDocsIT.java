@@ -76,6 +76,9 @@ class ApiDocsIT {
                 .isEqualTo("with email or phone: cdp-admin, cdp-agent; otherwise cdp-admin, cdp-agent, cdp-marketer");
         assertThat(search.at("/responses/400/content").has("application/problem+json")).isTrue();
         assertThat(search.at("/responses/429/content").has("application/problem+json")).isTrue();
+        // every rate-limited read says so, consent too
+        assertThat(docs.at("/paths/~1api~1v1~1profiles~1{id}~1consent/get/responses/429/content")
+                .has("application/problem+json")).isTrue();
         assertThat(docs.at("/paths/~1api~1v1~1audit/get/x-roles").asString()).isEqualTo("cdp-admin");
         assertThat(docs.at("/paths/~1api~1v1~1profiles~1{id}/get/responses/404")).isNotNull();
     }
