@@ -18,9 +18,19 @@ import java.util.Set;
 public final class CxIdentityHooks {
 
     private final CxStore cx;
+    private final java.util.Set<String> claimedSources;
 
     public CxIdentityHooks(CxStore cx) {
+        this(cx, java.util.Set.of());
+    }
+
+    /**
+     * @param claimedSources the identity settings' claimed sources (anyone can claim their identifiers): a
+     *                       record of one withdraws consent but grants none, see {@link #beforeAttach}
+     */
+    public CxIdentityHooks(CxStore cx, java.util.Set<String> claimedSources) {
         this.cx = Objects.requireNonNull(cx, "cx");
+        this.claimedSources = java.util.Set.copyOf(claimedSources);
     }
 
     /**
@@ -79,7 +89,9 @@ public final class CxIdentityHooks {
     /**
      * What follows a resolve apart from attaching waiting interactions: the merged timelines move to the
      * survivor, and the record's consent statements are stored (the latest statement per purpose and
-     * channel wins whatever the order, so attaching waiting consent changes afterwards ends the same).
+     * channel wins whatever the order, so attaching waiting consent changes afterwards ends the same). A
+     * record of a claimed source stores its withdrawals only: anyone can send one with another person's
+     * email, and a grant would put her back into marketing after she withdrew.
      */
     private void beforeAttach(CustomerRecord record, Resolution resolution) {
         if (resolution.outcome() == Resolution.Outcome.ERASED) {
@@ -89,7 +101,7 @@ public final class CxIdentityHooks {
         for (ProfileId merged : resolution.merged()) {
             cx.absorb(merged, resolution.profileId()); // consent statements follow with the timeline
         }
-        cx.consent().fromRecord(record, resolution.profileId());
+        cx.consent().fromRecord(record, resolution.profileId(), claimedSources.contains(record.id().source()));
     }
 
     /** Call after {@link ProfileResolver#merge} returned: the survivor absorbs the merged timelines. */

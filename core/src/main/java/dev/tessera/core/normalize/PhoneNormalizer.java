@@ -109,10 +109,20 @@ public final class PhoneNormalizer {
             PhoneNumber number = UTIL.parse(value, defaultRegion);
             // "Possible" rather than "valid": real CRMs hold numbers from ranges libphonenumber's metadata
             // does not list yet, and rejecting them would split profiles.
-            return UTIL.isPossibleNumber(number) ? number : null;
+            return UTIL.isPossibleNumber(number) && !placeholder(number) ? number : null;
         } catch (NumberParseException e) {
             return null;
         }
+    }
+
+    /**
+     * A number written to fill a required field, not to reach anyone: one digit repeated (0000000000,
+     * 999-999-9999, 111 111 1111). As an identifier it would tie strangers together as one phone, and erasing
+     * one of them would refuse everyone else's records carrying it.
+     */
+    static boolean placeholder(PhoneNumber number) {
+        String national = Long.toString(number.getNationalNumber());
+        return national.chars().distinct().count() == 1;
     }
 
     private Optional<String> parse(String value) {

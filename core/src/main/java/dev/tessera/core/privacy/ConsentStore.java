@@ -177,7 +177,10 @@ public final class ConsentStore {
                 "attribute 'channel' of a consent change must be one of email, sms, phone, post, web, push, any"));
         ConsentStatus status = ConsentStatus.fromSource(a.get("status")).orElseThrow(() -> new IllegalArgumentException(
                 "attribute 'status' of a consent change must be granted or withdrawn"));
-        return Optional.of(new ConsentEntry(purpose, channel, status, interaction.occurredAt(),
+        // a statement dated ahead (a device clock, a zone read wrong) would outrank every withdrawal until
+        // then, the agent's too: as for records, beyond ConsentEntry.MAX_AHEAD it counts as of its arrival
+        Instant at = interaction.occurredAt().isAfter(now.plus(ConsentEntry.MAX_AHEAD)) ? now : interaction.occurredAt();
+        return Optional.of(new ConsentEntry(purpose, channel, status, at,
                 interaction.record().source(), interaction.record(), null, now));
     }
 
@@ -190,7 +193,18 @@ public final class ConsentStore {
      * @return how many statements replaced stored ones
      */
     public int fromRecord(CustomerRecord record, ProfileId profile) {
+        return fromRecord(record, profile, false);
+    }
+
+    /**
+     * {@link #fromRecord(CustomerRecord, ProfileId)}, keeping only withdrawals when {@code withdrawalsOnly}
+     * (a record of a claimed source: anyone may send one with another person's identifiers).
+     */
+    public int fromRecord(CustomerRecord record, ProfileId profile, boolean withdrawalsOnly) {
         List<ConsentEntry> entries = ofRecord(record, clock.instant());
+        if (withdrawalsOnly) {
+            entries = entries.stream().filter(e -> e.status() == ConsentStatus.WITHDRAWN).toList();
+        }
         return entries.isEmpty() ? 0 : Math.max(0, applyFollowing(profile, entries, () -> profiles.findBySource(record.id())));
     }
 

@@ -34,6 +34,13 @@ final class PersonInPayload implements Predicate<DeadLetter> {
     static final int PHONE_DIGITS = 9;
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+    /**
+     * Also whole tokens of what {@link EmailNormalizer} takes as a local part ({@code müller@…},
+     * {@code jane&bob@…}): the ASCII pattern above finds only their tail ({@code ller@…}), which is not her
+     * address. Tokens end at what a local part cannot hold (quotes, commas, spaces), so a tail is never taken
+     * for a shorter address of someone else.
+     */
+    private static final Pattern EMAIL_TOKEN = Pattern.compile("[^\\s@<>()\\[\\],;:\"]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     /** A run of digits as numbers are written: optional +, digits, spaces, dots, dashes, parentheses. */
     private static final Pattern NUMBER = Pattern.compile("\\+?\\(?\\d[\\d .()-]*\\d");
     private static final EmailNormalizer EMAILS = new EmailNormalizer();
@@ -100,10 +107,12 @@ final class PersonInPayload implements Predicate<DeadLetter> {
             return false;
         }
         if (!emails.isEmpty() && payload.indexOf('@') >= 0) {
-            Matcher m = EMAIL.matcher(payload);
-            while (m.find()) {
-                if (EMAILS.normalize(m.group()).map(emails::contains).orElse(false)) {
-                    return true;
+            for (Pattern pattern : List.of(EMAIL, EMAIL_TOKEN)) {
+                Matcher m = pattern.matcher(payload);
+                while (m.find()) {
+                    if (EMAILS.normalize(m.group()).map(emails::contains).orElse(false)) {
+                        return true;
+                    }
                 }
             }
         }

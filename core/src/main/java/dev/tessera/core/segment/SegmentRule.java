@@ -419,6 +419,11 @@ public sealed interface SegmentRule {
             if (kind != null && i.kind() != kind) {
                 return false;
             }
+            // Tessera's own notes of a merge or split are no customer interaction (they count in no metric
+            // either): a merge today made a customer dormant for a year "recently active"; asked by kind, they count
+            if (kind == null && dev.tessera.core.cx.CxMetricsCalculator.isSystem(i.kind())) {
+                return false;
+            }
             if (channel != null && (i.channel() == null || !fold(i.channel()).equals(fold(channel)))) {
                 return false;
             }

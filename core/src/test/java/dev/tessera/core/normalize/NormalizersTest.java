@@ -67,6 +67,17 @@ class NormalizersTest {
         assertThat(ukPhone.normalize("1".repeat(100))).isEmpty();
     }
 
+    /** What fills a required field is no one's phone: as an identifier it would tie strangers together. */
+    @Test
+    void placeholderNumbersAreNotPhones() {
+        assertThat(ukPhone.normalize("0000000000")).isEmpty();
+        assertThat(ukPhone.normalize("000-000-0000")).isEmpty();
+        assertThat(ukPhone.normalize("+44 0000 000000")).isEmpty();
+        assertThat(new PhoneNormalizer("US").normalize("999-999-9999")).isEmpty();
+        assertThat(new PhoneNormalizer("DE").normalize("0000 0000000")).isEmpty();
+        assertThat(ukPhone.normalize("07700 900000")).as("zeros at the end are a number").contains("+447700900000");
+    }
+
     @Test
     void unknownDefaultRegionIsAConfigurationError() {
         assertThatThrownBy(() -> new PhoneNormalizer("XX")).hasMessageContaining("unknown phone region");

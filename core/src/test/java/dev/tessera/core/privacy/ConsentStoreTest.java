@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.core.cx.AppendResult;
+import dev.tessera.core.cx.CxIdentityHooks;
 import dev.tessera.core.cx.InvalidInteractionException;
 import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
@@ -180,6 +181,45 @@ class ConsentStoreTest {
         f.cx.append(consentChange(record.id(), "unsubscribe", T0.plusSeconds(60), "marketing", "email", "withdrawn"));
         assertThat(consent(p).allows("marketing", ConsentChannel.EMAIL)).isFalse();
         assertThat(consent(p).allows("marketing", ConsentChannel.SMS)).isTrue();
+    }
+
+    /** Interactions may be dated up to a day ahead (a device clock): a consent change that far ahead does not outrank what follows. */
+    @Test
+    void aConsentChangeDatedAheadCountsAsOfItsArrivalSoALaterWithdrawalWins() {
+        ProfileId p = ann();
+        SourceRecordId shop = new SourceRecordId("shop", "ann-1");
+        f.cx.append(consentChange(shop, "app-optin", T0.plus(java.time.Duration.ofHours(20)), "marketing", "email", "granted"));
+        assertThat(consent(p).decisive("marketing", ConsentChannel.EMAIL).orElseThrow().at()).isEqualTo(T0);
+
+        f.cx.append(consentChange(shop, "unsubscribe", T0.plusSeconds(60), "marketing", "email", "withdrawn"));
+
+        assertThat(consent(p).allows("marketing", ConsentChannel.EMAIL)).isFalse();
+    }
+
+    /**
+     * A claimed source (anyone can send its records with another person's email): its records withdraw
+     * consent, never grant it, so a stranger cannot put her back into marketing after she withdrew.
+     */
+    @Test
+    void aRecordOfAClaimedSourceWithdrawsConsentButGrantsNone() {
+        CxIdentityHooks claimedWeb = new CxIdentityHooks(f.cx, java.util.Set.of("web"));
+        CustomerRecord granting = person("web", "visitor-1", "ann@example.com", "+447700900001", "Ann", "Smith",
+                Map.of("consent_marketing_email", "granted"));
+        ProfileId p = ann();
+        Resolution joined = f.resolver.resolve(granting);
+        assertThat(joined.profileId()).isEqualTo(p);
+        claimedWeb.afterResolve(granting, joined);
+        assertThat(f.cx.consent().find(p).flatMap(c -> c.decisive("marketing", ConsentChannel.EMAIL)))
+                .as("no grant from a claimed source").isEmpty();
+
+        CustomerRecord withdrawing = person("web", "visitor-2", "ann@example.com", "+447700900001", "Ann", "Smith",
+                Map.of("consent_newsletter_email", "withdrawn"));
+        claimedWeb.afterResolve(withdrawing, f.resolver.resolve(withdrawing));
+        assertThat(consent(p).decisive("newsletter", ConsentChannel.EMAIL).orElseThrow().status())
+                .isEqualTo(ConsentStatus.WITHDRAWN);
+        // the same grant from a source that is not claimed counts
+        f.hooks.afterResolve(granting, f.resolver.resolve(granting));
+        assertThat(consent(p).allows("marketing", ConsentChannel.EMAIL)).isTrue();
     }
 
     @Test

@@ -32,6 +32,22 @@ class PersonInPayloadTest {
         assertThat(ZELDA.test(letter("source-shop", "cust-zq-7781,,bad date"))).isTrue();
     }
 
+    /** Local parts beyond ASCII letters and digits, as the email normaliser accepts them. */
+    @Test
+    void findsAnEmailWhoseLocalPartHoldsLettersBeyondAsciiOrSigns() {
+        PersonInPayload mueller = new PersonInPayload(List.of(new CustomerRecord(new SourceRecordId("shop", "m-1"),
+                Instant.EPOCH, List.of(IDS.email("müller@example.de").orElseThrow(),
+                        IDS.email("jane&bob@example.com").orElseThrow()), Map.of())));
+
+        assertThat(mueller.test(letter("source-web", "{\"email\":\"müller@example.de\",\"birth\":\"31/02/1990\"}")))
+                .isTrue();
+        assertThat(mueller.test(letter("source-web", "id,email\n7,Jane&Bob@Example.com"))).isTrue();
+        assertThat(mueller.test(letter("source-web", "{\"email\":\"ller@example.de\"}"))).as("another mailbox")
+                .isFalse();
+        assertThat(mueller.test(letter("source-web", "{\"email\":\"xmüller@example.de\"}"))).as("another mailbox")
+                .isFalse();
+    }
+
     @Test
     void leavesOtherPeoplesPayloadsAlone() {
         assertThat(ZELDA.test(letter("source-web", "{\"e\":\"xzelda.q@example.org\"}"))).as("another mailbox").isFalse();

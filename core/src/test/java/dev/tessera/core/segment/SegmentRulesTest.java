@@ -187,6 +187,21 @@ class SegmentRulesTest {
         assertThat(matches("{\"metric\":\"days_since_last_order\",\"op\":\"eq\",\"value\":10}", Map.of())).isTrue();
     }
 
+    /** A merge today is Tessera's note, not the customer's doing: a customer quiet for a year stays dormant. */
+    @Test
+    void historyLeavesOutTesserasOwnNotesUnlessAskedForThem() {
+        order(400, "10.00");
+        history.add(new Interaction("merged-1", SHOP, InteractionKind.PROFILE_MERGED, "system", null,
+                NOW.minus(Duration.ofHours(2)), null, null, Map.of()));
+        SegmentSubject s = subject(Map.of());
+
+        assertThat(SegmentRules.parse("{\"history\":{\"within_days\":90,\"at_most\":0}}").test(s)).as("dormant")
+                .isTrue();
+        assertThat(SegmentRules.parse("{\"history\":{\"within_days\":30}}").test(s)).as("recently active").isFalse();
+        assertThat(SegmentRules.parse("{\"history\":{\"kind\":\"profile_merged\",\"within_days\":30}}").test(s))
+                .as("asked for by kind").isTrue();
+    }
+
     @Test
     void historyCountsMatchingInteractionsInTheWindowAndIsReadOnlyWhenAsked() {
         order(10, "10.00");

@@ -56,8 +56,9 @@ class IngestionConfiguration {
     }
 
     @Bean
-    CxIdentityHooks cxIdentityHooks(CxStore cx) {
-        return new CxIdentityHooks(cx);
+    CxIdentityHooks cxIdentityHooks(CxStore cx, IngestionProperties properties) {
+        // records of claimed sources withdraw consent but grant none (docs/privacy.md)
+        return new CxIdentityHooks(cx, properties.identity().claimedSources());
     }
 
     @Bean

@@ -59,8 +59,9 @@ class StorageConfiguration {
     }
 
     @Bean
-    CxIdentityHooks cxIdentityHooks(CxStore cx) {
-        return new CxIdentityHooks(cx);
+    CxIdentityHooks cxIdentityHooks(CxStore cx, ProfileServiceProperties properties) {
+        // records of claimed sources withdraw consent but grant none (docs/privacy.md)
+        return new CxIdentityHooks(cx, properties.identity().claimedSources());
     }
 
     @Bean
