@@ -67,20 +67,32 @@ public final class SegmentStore {
             return 1
             """);
 
-    /** KEYS: definitions, status. ARGV: id, status JSON. */
     /**
-     * KEYS definitions, statuses; ARGV segment id, status JSON, its definition version. A status of an older
-     * definition version than the stored one is not written: a build stopped by an edit must not put its
-     * progress over the newer version's status.
+     * KEYS definitions, statuses; ARGV segment id, status JSON, its definition version, its start time (ISO,
+     * or empty). A status of an older definition version than the stored one is not written: a build stopped
+     * by an edit must not put its progress over the newer version's status. Nor does a build's status replace
+     * the finished status of the same version from a build that started after it: a build stalled past its
+     * lease (a long pause) wrote {@code building} over the {@code ready} of the build that took it over
+     * (decision 48). Start times compare as ISO instants with the fraction padded to nanoseconds.
      */
     private static final LuaScript PUT_STATUS = new LuaScript("""
             if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+            local function at(t)
+              if type(t) ~= 'string' then return nil end
+              local main, fraction = string.match(t, '^([^.Z]+)%.?(%d*)Z$')
+              if not main then return nil end
+              return main .. '.' .. fraction .. string.rep('0', 9 - #fraction)
+            end
             local current = redis.call('HGET', KEYS[2], ARGV[1])
             if current then
               local ok, stored = pcall(cjson.decode, current)
-              if ok and type(stored) == 'table' and tonumber(stored.definitionVersion)
-                  and tonumber(stored.definitionVersion) > tonumber(ARGV[3]) then
-                return 0
+              if ok and type(stored) == 'table' and tonumber(stored.definitionVersion) then
+                local version = tonumber(stored.definitionVersion)
+                if version > tonumber(ARGV[3]) then return 0 end
+                if version == tonumber(ARGV[3]) and stored.state == 'ready' then
+                  local finished, mine = at(stored.startedAt), at(ARGV[4])
+                  if finished and mine and mine < finished then return 0 end
+                end
               end
             end
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
@@ -257,7 +269,8 @@ public final class SegmentStore {
     /** Records a segment's evaluation status, unless the segment is gone (both keys share one slot). */
     public void putStatus(String id, Status status) {
         PUT_STATUS.run(connection, new String[] {keys.segmentDefinitions(), keys.segmentStatus()}, id,
-                JSON.writeValueAsString(status), Long.toString(status.definitionVersion()));
+                JSON.writeValueAsString(status), Long.toString(status.definitionVersion()),
+                status.startedAt() == null ? "" : status.startedAt().toString());
     }
 
     public Optional<Status> status(String id) {

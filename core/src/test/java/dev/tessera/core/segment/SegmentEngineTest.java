@@ -256,6 +256,32 @@ class SegmentEngineTest {
         assertThat(status.definitionVersion()).isEqualTo(1);
     }
 
+    /**
+     * Build A stalled past its lease; build B took over, finished and wrote {@code ready}. When A wakes, its
+     * progress (or its own {@code ready} with stale counts) must not replace B's: the later build's status of
+     * the same definition version stands. A build started after B's (a rebuild) still writes.
+     */
+    @Test
+    void aStalledBuildDoesNotWriteOverTheFinishedStatusOfTheBuildThatTookOver() {
+        segment("germany", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        Instant a = Instant.parse("2026-03-01T10:00:00.5Z");
+        Instant b = Instant.parse("2026-03-01T10:02:00Z");
+        segments.putStatus("germany", new SegmentStore.Status(SegmentStore.Status.READY, 4, 4, 1, b,
+                b.plusSeconds(30)));
+
+        segments.putStatus("germany", new SegmentStore.Status(SegmentStore.Status.BUILDING, 500, 4000, 1, a, null));
+        segments.putStatus("germany", new SegmentStore.Status(SegmentStore.Status.READY, 3, 4, 1, a, b));
+
+        assertThat(segments.status("germany").orElseThrow()).satisfies(s -> {
+            assertThat(s.state()).isEqualTo(SegmentStore.Status.READY);
+            assertThat(s.evaluated()).isEqualTo(4);
+            assertThat(s.startedAt()).isEqualTo(b);
+        });
+        Instant rebuild = b.plusMillis(60_001);
+        segments.putStatus("germany", new SegmentStore.Status(SegmentStore.Status.BUILDING, 0, 0, 1, rebuild, null));
+        assertThat(segments.status("germany").orElseThrow().state()).isEqualTo(SegmentStore.Status.BUILDING);
+    }
+
     /** A clock that holds one thread (the "slow evaluator") between reading the profile and writing. */
     private static final class HoldingClock extends Clock {
         final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
