@@ -209,6 +209,14 @@ public final class CxStore {
             return before
             """);
 
+    /** KEYS: ticket owners. ARGV: from, to, ticket keys: each one {@code from} owns now is {@code to}'s. */
+    private static final CxScript REOWN = new CxScript("""
+            for i = 3, #ARGV do
+              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[2]) end
+            end
+            return {}
+            """);
+
     /** KEYS: moments hash. ARGV: now millis, moment keys. Returns the keys not fired before. */
     private static final CxScript FIRE = new CxScript("""
             local fired = {}
@@ -470,13 +478,18 @@ public final class CxStore {
      */
     private void followTicketOwners(List<Entry> entries, List<AppendResult> results) {
         Map<String, ProfileId> landed = new LinkedHashMap<>();
+        // every profile a ticket landed on in the batch, in order: appended one by one, each later requester
+        // took the ticket's interactions from the earlier ones, so all of them end on the last
+        Map<String, Set<ProfileId>> onTheWay = new LinkedHashMap<>();
         for (int i = 0; i < entries.size() && i < results.size(); i++) {
             Interaction interaction = entries.get(i).interaction();
             AppendResult result = results.get(i);
             if (result.profile() != null && interaction.attributes().containsKey(settings.ticketIdAttribute())
                     && (result.status() == AppendResult.Status.STORED || result.status() == AppendResult.Status.UPDATED)) {
-                landed.remove(calculator.ticketKey(interaction)); // the last one of the batch counts
-                landed.put(calculator.ticketKey(interaction), result.profile());
+                String ticket = calculator.ticketKey(interaction);
+                landed.remove(ticket); // the last one of the batch counts
+                landed.put(ticket, result.profile());
+                onTheWay.computeIfAbsent(ticket, t -> new LinkedHashSet<>()).add(result.profile());
             }
         }
         if (landed.isEmpty()) {
@@ -491,13 +504,19 @@ public final class CxStore {
         int k = 0;
         for (Map.Entry<String, ProfileId> e : landed.entrySet()) {
             String owner = (String) before.get(k++);
-            if (owner.isEmpty() || owner.equals(e.getValue().value())) {
-                continue;
+            Set<ProfileId> earlier = new LinkedHashSet<>();
+            if (!owner.isEmpty()) {
+                earlier.add(new ProfileId(owner));
             }
-            ProfileId from = live(new ProfileId(owner));
+            earlier.addAll(onTheWay.get(e.getKey()));
+            earlier.remove(e.getValue());
             ProfileId to = live(e.getValue());
-            if (!from.equals(to)) {
-                moveTicket(e.getKey(), from, to);
+            Set<ProfileId> done = new java.util.HashSet<>();
+            for (ProfileId p : earlier) {
+                ProfileId from = live(p);
+                if (!from.equals(to) && done.add(from)) {
+                    moveTicket(e.getKey(), from, to);
+                }
             }
         }
     }
@@ -505,13 +524,17 @@ public final class CxStore {
     /** Moves a ticket's interactions from one live profile to another (as a split moves a record's). */
     private void moveTicket(String ticket, ProfileId from, ProfileId to) {
         // the moments this ticket fired go along (a complaint reported overdue under the first requester is
-        // not reported again under the corrected one); moments about anything else stay where they are
-        int moved = move(from, to, moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
-                && calculator.ticketKey(i).equals(ticket)), "its ticket moved", overdueMomentsOf(from, ticket));
+        // not reported again under the corrected one, nor a detractor answer about it that moves with it);
+        // moments about anything else stay where they are
+        List<Entry> leaving = moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
+                && calculator.ticketKey(i).equals(ticket));
+        Set<String> leavingKeys = new java.util.HashSet<>();
+        leaving.forEach(e -> leavingKeys.add(e.key()));
+        int moved = move(from, to, leaving, "its ticket moved", ticketMomentsOf(from, ticket, leavingKeys));
         if (moved > 0) {
             // read again now that the ticket is off: one fired on the first profile meanwhile goes along too,
             // and none stays there (its key names the other person's ticket)
-            Map<String, String> left = overdueMomentsOf(from, ticket);
+            Map<String, String> left = ticketMomentsOf(from, ticket, leavingKeys);
             if (!left.isEmpty()) {
                 List<RedisFuture<Boolean>> copies = new ArrayList<>();
                 left.forEach((k, at) -> copies.add(async.hsetnx(momentsKey(to), k, at)));
@@ -521,12 +544,17 @@ public final class CxStore {
         }
     }
 
-    /** The complaint-overdue moments a profile holds about this ticket: key → fired-at millis. */
-    private Map<String, String> overdueMomentsOf(ProfileId p, String ticket) {
+    /**
+     * The moments a profile holds about this ticket: complaint-overdue ones, and detractor-after-solved ones
+     * about answers among {@code interactions} (those moving with it): key → fired-at millis.
+     */
+    private Map<String, String> ticketMomentsOf(ProfileId p, String ticket, Set<String> interactions) {
         Map<String, String> fired = new LinkedHashMap<>();
         redis.hgetall(momentsKey(p)).forEach((k, at) -> {
             if (settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue o
-                    && isOverdueKeyOf(k, o, ticket))) {
+                    && isOverdueKeyOf(k, o, ticket)
+                    || r instanceof MomentRule.DetractorAfterSolved d && k.startsWith(d.name() + "|")
+                            && interactions.contains(k.substring(d.name().length() + 1)))) {
                 fired.put(k, at);
             }
         });
@@ -923,6 +951,14 @@ public final class CxStore {
                 leaving.add(new Entry(k, i, json));
             }
         });
+        Set<String> leavingKeys = new java.util.HashSet<>();
+        leaving.forEach(e -> leavingKeys.add(e.key()));
+        List<Interaction> staying = new ArrayList<>();
+        connection.await(held).forEach((k, json) -> {
+            if (!leavingKeys.contains(k)) {
+                staying.add(CxJson.read(json, Interaction.class));
+            }
+        });
         Entry note = system(InteractionKind.PROFILE_SPLIT, "split:" + from.value() + ">" + to.value(), from, at,
                 Map.of("from", from.value(), "to", to.value()));
         List<Entry> arriving = new ArrayList<>(leaving);
@@ -930,6 +966,9 @@ public final class CxStore {
         // the moments fired so far go along: a moment about a moved ticket or answer fired once already
         // (keys about what stayed are never triggered on the other profile)
         writeFollowing(to, arriving, connection.await(fired));
+        // a ticket whose interactions all left is the other profile's now: a later requester correction
+        // moves it from there (the dissolved profile forwards nowhere a ticket could be found)
+        reownTickets(from, to, leaving, staying);
         List<String> gone = leaving.stream().map(Entry::key).toList();
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
             if (write(from, List.of(note), gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
@@ -965,7 +1004,32 @@ public final class CxStore {
             }
             leaving = kept;
         }
+        reownTickets(from, to, leaving, List.of());
         return move(from, to, leaving, "moving what was left on it");
+    }
+
+    /**
+     * The tickets among {@code leaving} that {@code from} owns ({@link #ticketOwnersKey}) and of which none of
+     * {@code staying} is a step become {@code to}'s: the profile a later requester correction moves them from.
+     */
+    private void reownTickets(ProfileId from, ProfileId to, List<Entry> leaving, List<Interaction> staying) {
+        Set<String> tickets = new LinkedHashSet<>();
+        for (Entry e : leaving) {
+            if (e.interaction().attributes().containsKey(settings.ticketIdAttribute())) {
+                tickets.add(calculator.ticketKey(e.interaction()));
+            }
+        }
+        for (Interaction i : staying) {
+            if (i.attributes().containsKey(settings.ticketIdAttribute())) {
+                tickets.remove(calculator.ticketKey(i));
+            }
+        }
+        if (tickets.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(from.value(), to.value()));
+        args.addAll(tickets);
+        REOWN.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
     }
 
     private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments) {

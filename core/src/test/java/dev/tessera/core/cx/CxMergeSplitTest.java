@@ -281,6 +281,31 @@ class CxMergeSplitTest extends CxStoreTestBase {
     }
 
     /**
+     * A ticket whose steps a split took to another profile is that profile's: a later requester correction
+     * moves it from there, not from the dissolved profile that holds none of it.
+     */
+    @Test
+    void aTicketASplitMovedFollowsItsCorrectedRequesterFromItsNewProfile() {
+        SourceRecordId annCrm = rec("crm", "ann");
+        ProfileId together = resolveAndHook(ann, "ann@example.com").profileId();
+        resolveAndHook(annCrm, "ann@example.com");
+        cx.append(CxFixtures.ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+
+        SplitResult split = resolver.split(together, Set.of(ann), hooks()::afterMoved);
+        ProfileId annNow = split.movedOut().get(0);
+        assertThat(cx.interactions(annNow)).extracting(Interaction::id).contains("c");
+
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId bobs = resolveAndHook(bob, "bob@example.com").profileId();
+        cx.append(CxFixtures.ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+        cx.append(CxFixtures.ticket(bob, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofHours(1)), false));
+
+        assertThat(cx.interactions(annNow)).extracting(Interaction::kind).doesNotContain(InteractionKind.TICKET_OPENED);
+        assertThat(cx.metrics(annNow).openTickets()).isZero();
+        assertThat(cx.interactions(bobs)).extracting(Interaction::id).containsExactlyInAnyOrder("c", "s");
+    }
+
+    /**
      * Two follow-ups of one merge: the change feed's moved C's timeline into B (the profile it was merged
      * into), the merging process, whose batch merged B into A as well, moves it into A. The same move:
      * continued, not refused.

@@ -172,6 +172,51 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(cx.interactions(first)).isEmpty();
     }
 
+    /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
+    @Test
+    void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+
+        cx.appendAll(List.of(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true),
+                ticket(bob, InteractionKind.TICKET_REPLIED, "r", "T-9", T0.minus(Duration.ofHours(4)), false)));
+
+        assertThat(cx.interactions(first)).isEmpty();
+        assertThat(cx.metrics(first).openTickets()).isZero();
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("c", "r");
+        assertThat(cx.metrics(second).tickets()).isEqualTo(1);
+
+        // and back: a batch whose later step names ann again takes bob's steps back to her
+        cx.appendAll(List.of(ticket(bob, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofHours(3)), false),
+                ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), true)));
+        assertThat(cx.interactions(second)).isEmpty();
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactlyInAnyOrder("c", "r", "s");
+    }
+
+    /** A detractor answer about a ticket that moves to its corrected requester is reported once, not again. */
+    @Test
+    void aDetractorMomentAboutAMovedTicketsAnswerGoesAlongAndIsNotPublishedAgain() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-9", T0.minus(Duration.ofHours(4)), false));
+        Interaction answer = nps(ann, "n", T0.minus(Duration.ofHours(3)), 2);
+        Map<String, String> aboutTheTicket = new java.util.HashMap<>(answer.attributes());
+        aboutTheTicket.put("ticket_id", "T-9");
+        cx.append(new Interaction(answer.id(), ann, answer.kind(), answer.channel(), answer.touchpoint(),
+                answer.occurredAt(), null, answer.score(), aboutTheTicket));
+        assertThat(moments()).extracting(m -> m.get("rule")).containsExactly("detractor-after-solved");
+
+        cx.append(ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("c", "s", "n");
+        assertThat(moments()).extracting(m -> m.get("rule")).as("published once").containsExactly("detractor-after-solved");
+        assertThat(redis.commands().hkeys(cx.momentsKey(second))).anyMatch(k -> k.startsWith("detractor-after-solved|"));
+        assertThat(redis.commands().hkeys(cx.momentsKey(first))).noneMatch(k -> k.startsWith("detractor-after-solved|"));
+    }
+
     @Test
     void aComplaintReportedOverdueIsNotReportedAgainWhenItMovesToItsCorrectedRequester() {
         ProfileId first = person(ann, "ann@example.com");
