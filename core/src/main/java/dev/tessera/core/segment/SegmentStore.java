@@ -304,6 +304,41 @@ public final class SegmentStore {
     }
 
     /**
+     * KEYS members; ARGV the cursor's joined-at millis and profile id, limit. The members after the cursor in
+     * the set's order (joined-at, then id), found by the cursor member's rank while it holds that place, else
+     * by counting what comes before the cursor's place (it left, or joined again later).
+     */
+    private static final LuaScript MEMBERS_AFTER = new LuaScript("""
+            local start
+            local score = redis.call('ZSCORE', KEYS[1], ARGV[2])
+            if score and tonumber(score) == tonumber(ARGV[1]) then
+              start = redis.call('ZRANK', KEYS[1], ARGV[2]) + 1
+            else
+              start = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+              for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do
+                if id <= ARGV[2] then start = start + 1 else break end
+              end
+            end
+            return redis.call('ZRANGE', KEYS[1], start, start + tonumber(ARGV[3]) - 1, 'WITHSCORES')
+            """);
+
+    /**
+     * The {@code limit} members that come after {@code after} (oldest first, ties by id), whether or not it is
+     * still a member: unlike {@link #members(String, long, int)}, members leaving or joining meanwhile make a
+     * walk through the pages neither skip nor repeat anyone who stayed.
+     */
+    public List<Member> membersAfter(String id, Member after, int limit) {
+        List<Object> flat = MEMBERS_AFTER.runForList(connection, new String[] {keys.segmentMembers(id)},
+                Long.toString(after.joinedAt().toEpochMilli()), after.profile().value(), Integer.toString(limit));
+        List<Member> page = new java.util.ArrayList<>(flat.size() / 2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            page.add(new Member(new ProfileId((String) flat.get(i)),
+                    Instant.ofEpochMilli((long) Double.parseDouble((String) flat.get(i + 1)))));
+        }
+        return page;
+    }
+
+    /**
      * A copy of the segment's members as they are now, for reading page by page while members come and go
      * (paging the live set by rank would skip or repeat some). The copy lives in Redis, not in memory, with
      * a TTL of {@code ttl} that each page read renews, so a reader that stops leaves nothing behind for

@@ -282,6 +282,29 @@ class SegmentEngineTest {
         assertThat(segments.status("germany").orElseThrow().state()).isEqualTo(SegmentStore.Status.BUILDING);
     }
 
+    /** Walking the members by cursor: members leaving or joining meanwhile make no one who stayed skipped or repeated. */
+    @Test
+    void membersAfterACursorSkipAndRepeatNoOneWhoStayedWhileOthersComeAndGo() {
+        segment("germany", "{\"attribute\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+        String key = RedisKeys.Namespace.DEFAULT.segmentMembers("germany");
+        redis.commands().zadd(key, 1000, "p-a");
+        redis.commands().zadd(key, 1000, "p-b");
+        redis.commands().zadd(key, 2000, "p-c");
+        redis.commands().zadd(key, 3000, "p-d");
+
+        List<SegmentStore.Member> first = segments.membersAfter("germany",
+                new SegmentStore.Member(new ProfileId("p-a"), Instant.ofEpochMilli(1000)), 1);
+        assertThat(first).extracting(m -> m.profile().value()).containsExactly("p-b");
+        // the cursor's member leaves, another joins before it and one joins at the same millisecond after it
+        redis.commands().zrem(key, "p-b");
+        redis.commands().zadd(key, 500, "p-early");
+        redis.commands().zadd(key, 1000, "p-bb");
+        List<SegmentStore.Member> rest = segments.membersAfter("germany", first.get(0), 10);
+        assertThat(rest).extracting(m -> m.profile().value()).containsExactly("p-bb", "p-c", "p-d");
+        assertThat(rest.get(1).joinedAt()).isEqualTo(Instant.ofEpochMilli(2000));
+        assertThat(segments.membersAfter("germany", rest.get(2), 10)).isEmpty();
+    }
+
     /** A clock that holds one thread (the "slow evaluator") between reading the profile and writing. */
     private static final class HoldingClock extends Clock {
         final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -101,7 +102,13 @@ class SegmentController {
 
     record MemberView(String profileId, Instant joinedAt) {}
 
-    record MembersPage(String segmentId, long total, int page, int size, List<MemberView> members) {}
+    /**
+     * @param next the {@code after} of the following page ({@code joinedAt millis:profile id} of this page's
+     *             last member), null when this page is not full
+     */
+    record MembersPage(String segmentId, long total, int page, int size, List<MemberView> members, String next) {}
+
+    private static final java.util.regex.Pattern AFTER = java.util.regex.Pattern.compile("(\\d{1,15}):([A-Za-z0-9_-]{1,64})");
 
     @GetMapping
     List<SegmentView> list() {
@@ -195,20 +202,35 @@ class SegmentController {
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
     }
 
-    /** Member profile ids, oldest membership first. Open a profile for its (masked) data. */
+    /**
+     * Member profile ids, oldest membership first. Open a profile for its (masked) data. Walk them with
+     * {@code after} (each page's {@code next}): members joining or leaving meanwhile then make no one who
+     * stayed skipped or repeated, as paging by {@code page} number (a position in a set that changes) may.
+     */
     @GetMapping("/{id}/members")
     MembersPage members(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "100") int size) {
+            @RequestParam(defaultValue = "100") int size, @RequestParam Optional<String> after) {
         if (page < 0 || page > 100_000) {
             throw new ApiProblem.InvalidParameter("page", "must be between 0 and 100000");
         }
         if (size < 1 || size > MAX_MEMBER_PAGE) {
             throw new ApiProblem.InvalidParameter("size", "must be between 1 and " + MAX_MEMBER_PAGE);
         }
+        SegmentStore.Member cursor = null;
+        if (after.isPresent()) {
+            java.util.regex.Matcher m = AFTER.matcher(after.get());
+            if (!m.matches() || page != 0) {
+                throw new ApiProblem.InvalidParameter("after", "must be a page's next (millis:profile id), without page");
+            }
+            cursor = new SegmentStore.Member(new ProfileId(m.group(2)), Instant.ofEpochMilli(Long.parseLong(m.group(1))));
+        }
         store.find(id).orElseThrow(ApiProblem.SegmentNotFound::new);
-        List<MemberView> members = store.members(id, (long) page * size, size).stream()
-                .map(m -> new MemberView(m.profile().value(), m.joinedAt())).toList();
-        return new MembersPage(id, store.size(id), page, size, members);
+        List<SegmentStore.Member> found = cursor == null ? store.members(id, (long) page * size, size)
+                : store.membersAfter(id, cursor, size);
+        List<MemberView> members = found.stream().map(m -> new MemberView(m.profile().value(), m.joinedAt())).toList();
+        SegmentStore.Member last = found.isEmpty() ? null : found.get(found.size() - 1);
+        String next = found.size() < size ? null : last.joinedAt().toEpochMilli() + ":" + last.profile().value();
+        return new MembersPage(id, store.size(id), page, size, members, next);
     }
 
     /**

@@ -125,10 +125,22 @@ class SegmentApiIT {
         });
     }
 
+    /** The members as one page lists them, checked against a walk by cursor one member at a time. */
     private List<String> members(String segment) throws Exception {
         List<String> ids = new ArrayList<>();
         send("GET", "/api/v1/segments/" + segment + "/members", MARKETER, null).json().get("members")
                 .forEach(m -> ids.add(m.get("profileId").asString()));
+        List<String> walked = new ArrayList<>();
+        JsonNode page = send("GET", "/api/v1/segments/" + segment + "/members?size=1", MARKETER, null).json();
+        while (true) {
+            page.get("members").forEach(m -> walked.add(m.get("profileId").asString()));
+            if (page.get("next").isNull()) {
+                break;
+            }
+            page = send("GET", "/api/v1/segments/" + segment + "/members?size=1&after=" + page.get("next").asString(),
+                    MARKETER, null).json();
+        }
+        assertThat(walked).isEqualTo(ids);
         return ids;
     }
 
@@ -207,6 +219,8 @@ class SegmentApiIT {
         assertThat(send("GET", "/api/v1/segments/seg-unknown", MARKETER, null).status()).isEqualTo(404);
         assertThat(send("GET", "/api/v1/segments/..%2F..%2Fetc", MARKETER, null).status()).isIn(400, 404);
         assertProblem(send("GET", "/api/v1/segments/seg-unknown/members?size=0", MARKETER, null), "size");
+        assertProblem(send("GET", "/api/v1/segments/seg-unknown/members?after=yesterday", MARKETER, null), "after");
+        assertProblem(send("GET", "/api/v1/segments/seg-unknown/members?after=1000:p-1&page=2", MARKETER, null), "after");
     }
 
     @Test
