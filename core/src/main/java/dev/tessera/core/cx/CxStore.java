@@ -209,10 +209,13 @@ public final class CxStore {
             return before
             """);
 
-    /** KEYS: ticket owners. ARGV: from, to, ticket keys: each one {@code from} owns now is {@code to}'s. */
+    /**
+     * KEYS: ticket owners. ARGV: the new owner, then (ticket key, owner read) pairs: each ticket still owned
+     * as read becomes the new owner's (one written meanwhile by a requester correction stays).
+     */
     private static final CxScript REOWN = new CxScript("""
-            for i = 3, #ARGV do
-              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[2]) end
+            for i = 2, #ARGV, 2 do
+              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
             end
             return {}
             """);
@@ -778,7 +781,7 @@ public final class CxStore {
                     + " hours in the future");
         }
         try {
-            ConsentStore.ofInteraction(interaction, java.time.Instant.now());
+            ConsentStore.ofInteraction(interaction, now);
         } catch (IllegalArgumentException e) {
             throw new InvalidInteractionException(e.getMessage());
         }
@@ -1009,8 +1012,9 @@ public final class CxStore {
     }
 
     /**
-     * The tickets among {@code leaving} that {@code from} owns ({@link #ticketOwnersKey}) and of which none of
-     * {@code staying} is a step become {@code to}'s: the profile a later requester correction moves them from.
+     * The tickets among {@code leaving} that {@code from} owns ({@link #ticketOwnersKey}: under its id, or
+     * under the id of a profile merged into it, whose timeline it took) and of which none of {@code staying}
+     * is a step become {@code to}'s: the profile a later requester correction moves them from.
      */
     private void reownTickets(ProfileId from, ProfileId to, List<Entry> leaving, List<Interaction> staying) {
         Set<String> tickets = new LinkedHashSet<>();
@@ -1027,9 +1031,19 @@ public final class CxStore {
         if (tickets.isEmpty()) {
             return;
         }
-        List<String> args = new ArrayList<>(List.of(from.value(), to.value()));
-        args.addAll(tickets);
-        REOWN.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
+        List<String> ordered = List.copyOf(tickets);
+        List<KeyValue<String, String>> owners = redis.hmget(ticketOwnersKey(), ordered.toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of(to.value()));
+        for (int i = 0; i < ordered.size(); i++) {
+            String owner = owners.get(i).getValueOrElse(null);
+            if (owner != null && (owner.equals(from.value()) || live(new ProfileId(owner)).equals(from))) {
+                args.add(ordered.get(i));
+                args.add(owner);
+            }
+        }
+        if (args.size() > 1) {
+            REOWN.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
+        }
     }
 
     private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments) {

@@ -116,13 +116,14 @@ public final class PhoneNormalizer {
     }
 
     /**
-     * A number written to fill a required field, not to reach anyone: one digit repeated (0000000000,
-     * 999-999-9999, 111 111 1111). As an identifier it would tie strangers together as one phone, and erasing
+     * A number written to fill a required field, not to reach anyone: one digit repeated after the trunk
+     * prefix (0000000000, 999-999-9999, 07777 777777). As an identifier it would tie strangers together as one phone, and erasing
      * one of them would refuse everyone else's records carrying it.
      */
     static boolean placeholder(PhoneNumber number) {
-        String national = Long.toString(number.getNationalNumber());
-        return national.chars().distinct().count() == 1;
+        // the significant number keeps Italy's leading zero (06 666666 is a Rome number, not sixes)
+        String significant = UTIL.getNationalSignificantNumber(number);
+        return significant.chars().distinct().count() == 1;
     }
 
     private Optional<String> parse(String value) {

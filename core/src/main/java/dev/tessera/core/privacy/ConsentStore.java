@@ -178,9 +178,13 @@ public final class ConsentStore {
         ConsentStatus status = ConsentStatus.fromSource(a.get("status")).orElseThrow(() -> new IllegalArgumentException(
                 "attribute 'status' of a consent change must be granted or withdrawn"));
         // a statement dated ahead (a device clock, a zone read wrong) would outrank every withdrawal until
-        // then, the agent's too: as for records, beyond ConsentEntry.MAX_AHEAD it counts as of its arrival
-        Instant at = interaction.occurredAt().isAfter(now.plus(ConsentEntry.MAX_AHEAD)) ? now : interaction.occurredAt();
-        return Optional.of(new ConsentEntry(purpose, channel, status, at,
+        // then, the agent's too. Refused (a dead letter, replayable once due) rather than dated by its arrival:
+        // each re-delivery would date it again and outrank a withdrawal made in between
+        if (interaction.occurredAt().isAfter(now.plus(ConsentEntry.MAX_AHEAD))) {
+            throw new IllegalArgumentException("the time of a consent change must not be more than "
+                    + ConsentEntry.MAX_AHEAD.toMinutes() + " minutes ahead; replay it when it is due");
+        }
+        return Optional.of(new ConsentEntry(purpose, channel, status, interaction.occurredAt(),
                 interaction.record().source(), interaction.record(), null, now));
     }
 

@@ -306,6 +306,35 @@ class CxMergeSplitTest extends CxStoreTestBase {
     }
 
     /**
+     * The common way a ticket changes profile by a split: its profile was merged into another by mistake and
+     * the agent split it out again. The ticket's owner is still the merged-away id; the split makes the new
+     * profile the owner all the same, so a later requester correction moves the ticket from there.
+     */
+    @Test
+    void aTicketOfAProfileMergedAwayAndSplitOutAgainFollowsItsCorrectedRequester() {
+        clock.set(T0.minus(Duration.ofDays(30)));
+        ProfileId olives = resolveAndHook(rec("crm", "olive"), "olive@example.com").profileId(); // older: survives
+        clock.set(T0);
+        ProfileId anns = resolveAndHook(ann, "ann@example.com").profileId();
+        cx.append(CxFixtures.ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+        dev.tessera.core.identity.Resolution merged = resolver.merge(olives, anns,
+                new dev.tessera.core.model.MergeDecision("agent-1", "looked alike", T0));
+        hooks().afterMerge(merged);
+        assertThat(merged.profileId()).isEqualTo(olives);
+
+        SplitResult split = resolver.split(olives, Set.of(ann), hooks()::afterMoved);
+        ProfileId annNow = split.movedOut().get(0);
+        assertThat(cx.metrics(annNow).openTickets()).isEqualTo(1);
+
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId bobs = resolveAndHook(bob, "bob@example.com").profileId();
+        cx.append(CxFixtures.ticket(bob, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+
+        assertThat(cx.metrics(annNow).openTickets()).isZero();
+        assertThat(cx.interactions(bobs)).extracting(Interaction::id).containsExactly("c");
+    }
+
+    /**
      * Two follow-ups of one merge: the change feed's moved C's timeline into B (the profile it was merged
      * into), the merging process, whose batch merged B into A as well, moves it into A. The same move:
      * continued, not refused.

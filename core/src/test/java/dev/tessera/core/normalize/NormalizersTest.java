@@ -76,6 +76,8 @@ class NormalizersTest {
         assertThat(new PhoneNormalizer("US").normalize("999-999-9999")).isEmpty();
         assertThat(new PhoneNormalizer("DE").normalize("0000 0000000")).isEmpty();
         assertThat(ukPhone.normalize("07700 900000")).as("zeros at the end are a number").contains("+447700900000");
+        assertThat(new PhoneNormalizer("IT").normalize("06 666666")).as("Rome's 06 is part of the number")
+                .contains("+3906666666");
     }
 
     @Test

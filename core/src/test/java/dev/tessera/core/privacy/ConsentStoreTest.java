@@ -183,17 +183,21 @@ class ConsentStoreTest {
         assertThat(consent(p).allows("marketing", ConsentChannel.SMS)).isTrue();
     }
 
-    /** Interactions may be dated up to a day ahead (a device clock): a consent change that far ahead does not outrank what follows. */
+    /**
+     * Interactions may be dated up to a day ahead (a device clock), but a consent change that far ahead would
+     * outrank every withdrawal until then: it is refused (a dead letter to replay when due), naming the time.
+     */
     @Test
-    void aConsentChangeDatedAheadCountsAsOfItsArrivalSoALaterWithdrawalWins() {
+    void aConsentChangeDatedAheadIsRefusedSoItCannotOutrankALaterWithdrawal() {
         ProfileId p = ann();
         SourceRecordId shop = new SourceRecordId("shop", "ann-1");
-        f.cx.append(consentChange(shop, "app-optin", T0.plus(java.time.Duration.ofHours(20)), "marketing", "email", "granted"));
-        assertThat(consent(p).decisive("marketing", ConsentChannel.EMAIL).orElseThrow().at()).isEqualTo(T0);
-
-        f.cx.append(consentChange(shop, "unsubscribe", T0.plusSeconds(60), "marketing", "email", "withdrawn"));
-
-        assertThat(consent(p).allows("marketing", ConsentChannel.EMAIL)).isFalse();
+        assertThatThrownBy(() -> f.cx.append(consentChange(shop, "app-optin", T0.plus(Duration.ofHours(20)),
+                "marketing", "email", "granted"))).isInstanceOf(InvalidInteractionException.class)
+                .hasMessageContaining("consent change").hasMessageContaining("ahead");
+        assertThat(f.cx.consent().find(p).flatMap(c -> c.decisive("marketing", ConsentChannel.EMAIL))).isEmpty();
+        // within the allowed clock skew it stands
+        f.cx.append(consentChange(shop, "app-optin-2", T0.plus(ConsentEntry.MAX_AHEAD), "marketing", "email", "granted"));
+        assertThat(consent(p).allows("marketing", ConsentChannel.EMAIL)).isTrue();
     }
 
     /**
