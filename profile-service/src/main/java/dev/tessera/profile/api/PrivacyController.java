@@ -204,13 +204,6 @@ class PrivacyController {
      * it forwards to where most of that profile's records went, which may be another person's data.
      */
     private ProfileId profileId(String id) {
-        if (!ProfileId.isValid(id)) {
-            throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
-        }
-        ProfileId profile = new ProfileId(id);
-        if (store.forwardsThroughDissolved(profile)) {
-            throw new ApiProblem.AmbiguousFormerId();
-        }
-        return profile;
+        return ProfileIds.aboutOnePerson(store, id);
     }
 }

@@ -280,24 +280,13 @@ class ProfileController {
         }
     }
 
-    /**
-     * The id of a profile to show. One merged into a profile that was split or re-resolved since is refused,
-     * as the privacy endpoints refuse it: it forwards to where most of that profile's records went, which may
-     * be another person (Bob's old id would open Olive's profile). The split profile's own id still answers.
-     */
+    /** The id of a profile to show: {@link ProfileIds#aboutOnePerson}, as the privacy endpoints take it. */
     private ProfileId readableId(String id) {
-        ProfileId profile = profileId(id);
-        if (store.forwardsThroughDissolved(profile)) {
-            throw new ApiProblem.AmbiguousFormerId();
-        }
-        return profile;
+        return ProfileIds.aboutOnePerson(store, id);
     }
 
     private static ProfileId profileId(String id) {
-        if (!ProfileId.isValid(id)) {
-            throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
-        }
-        return new ProfileId(id);
+        return ProfileIds.valid(id);
     }
 
     /**

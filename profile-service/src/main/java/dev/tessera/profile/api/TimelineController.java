@@ -101,15 +101,8 @@ class TimelineController {
     }
 
     private ProfileId live(String id) {
-        if (!ProfileId.isValid(id)) {
-            throw new ApiProblem.InvalidParameter("id", "must be 1-64 characters of [A-Za-z0-9_-]");
-        }
-        ProfileId asked = new ProfileId(id);
-        // an id merged into a profile split since may stand for another person's history (as ProfileController)
-        if (store.forwardsThroughDissolved(asked)) {
-            throw new ApiProblem.AmbiguousFormerId();
-        }
-        return store.canonical(asked).orElseThrow(ApiProblem.ProfileNotFound::new);
+        // an id merged into a profile split since may stand for another person's history
+        return store.canonical(ProfileIds.aboutOnePerson(store, id)).orElseThrow(ApiProblem.ProfileNotFound::new);
     }
 
     private static String lower(InteractionKind[] kinds) {
