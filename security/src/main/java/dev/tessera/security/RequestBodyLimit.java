@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -22,9 +23,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (chunked) after reading at most one byte more than the limit. The API's bodies are small JSON documents
  * (a segment definition, a merge decision), so the limit can be low and the accepted body is handed on
  * from memory; without it a client could make the service hold any amount of text before validation
- * looks at it. Vendor webhooks are not behind this filter: their sources set their own limits. Form
- * posts ({@code application/x-www-form-urlencoded}) are not for these chains: their parameters would be
- * parsed from the stream this filter has read.
+ * looks at it. Vendor webhooks are not behind this filter: their sources set their own limits.
+ *
+ * <p>Form posts ({@code application/x-www-form-urlencoded}) and multipart bodies get 415: no Tessera
+ * API takes them, and the servlet container would parse them from the stream this filter has read (a
+ * multipart request ended as a 500 "Stream closed", after the caller's token and roles had passed).
  */
 public final class RequestBodyLimit extends OncePerRequestFilter {
 
@@ -44,9 +47,17 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
-        if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
-            // no body (HTTP/1.1 has one only with a length or a transfer encoding): the reads of the
-            // API, its hot path, pass without a buffer
+        // HTTP/1.1 has a body only with a length or a transfer encoding
+        boolean hasBody = declared > 0 || (declared < 0 && request.getHeader("Transfer-Encoding") != null);
+        // multipart whether or not a body follows: Spring's dispatcher would parse the parts by the header alone
+        if (isMultipart(request.getContentType()) || (hasBody && isForm(request.getContentType()))) {
+            response.setHeader("Connection", "close"); // the body is not read
+            ProblemResponses.write(response, 415, "Unsupported Media Type", "unsupported-media-type",
+                    "This API takes JSON request bodies, not forms or multipart bodies.");
+            return;
+        }
+        if (!hasBody) {
+            // the reads of the API, its hot path, pass without a buffer
             chain.doFilter(request, response);
             return;
         }
@@ -63,6 +74,15 @@ public final class RequestBodyLimit extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new Buffered(request, body), response);
+    }
+
+    static boolean isMultipart(String contentType) {
+        return contentType != null && contentType.strip().toLowerCase(Locale.ROOT).startsWith("multipart/");
+    }
+
+    static boolean isForm(String contentType) {
+        return contentType != null
+                && contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private void refuse(HttpServletResponse response) throws IOException {

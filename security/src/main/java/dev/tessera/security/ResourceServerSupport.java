@@ -2,6 +2,11 @@ package dev.tessera.security;
 
 import dev.tessera.security.TesseraSecurityProperties.Mode;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -15,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -32,12 +38,15 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * What both resource servers share: how tokens are validated, how Keycloak realm roles become
@@ -70,8 +79,9 @@ public class ResourceServerSupport {
             issuer = DevSigningKey.ISSUER;
         } else {
             issuer = properties.requiredIssuer();
-            // the key set is fetched on first use and cached, so the service starts before Keycloak does
-            decoder = NimbusJwtDecoder.withJwkSetUri(properties.effectiveJwkSetUri())
+            // the key set is fetched on first use and cached, so the service starts before Keycloak does; it
+            // outlasts a Keycloak outage and is not fetched again for every unknown key id (RealmKeys)
+            decoder = NimbusJwtDecoder.withJwkSource(new RealmKeys(properties.effectiveJwkSetUri(), properties.keySet()))
                     .jwsAlgorithm(SignatureAlgorithm.RS256).build();
             log.info("Accepting tokens of issuer {} for audience {}", issuer, properties.audience());
         }
@@ -181,8 +191,7 @@ public class ResourceServerSupport {
         ProblemResponses problems = new ProblemResponses();
         return http
                 .addFilterBefore(new RequestBodyLimit(RequestBodyLimit.DEFAULT_MAX_BYTES),
-                        org.springframework.security.oauth2.server.resource.web.authentication
-                                .BearerTokenAuthenticationFilter.class)
+                        BearerTokenAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .cors(cors -> { })
@@ -194,11 +203,45 @@ public class ResourceServerSupport {
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-                .oauth2ResourceServer(oauth2 -> oauth2
-                        .bearerTokenResolver(new BearerHeaderResolver())
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
-                        .authenticationEntryPoint(problems)
-                        .accessDeniedHandler(problems));
+                .oauth2ResourceServer(oauth2 -> {
+                    oauth2.bearerTokenResolver(new BearerHeaderResolver())
+                            .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
+                            .authenticationEntryPoint(problems)
+                            .accessDeniedHandler(problems);
+                    // 503 instead of a thrown exception (a bare 500) when the realm's keys are out of reach
+                    oauth2.addObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+                        @Override
+                        public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+                            filter.setAuthenticationFailureHandler(problems);
+                            return filter;
+                        }
+                    });
+                })
+                // before the resource server's metadata filter, which is added later, at a later position
+                .addFilterAfter(new NoResourceMetadata(), HeaderWriterFilter.class);
+    }
+
+    /**
+     * Spring Security 7 answers {@code GET /.well-known/oauth-protected-resource} (RFC 9728) without a
+     * token, by default and undocumented: its answer claims certificate-bound tokens, which Tessera does
+     * not use, names no authorization server, and takes the resource's URL from the request's
+     * {@code Host} header. Tessera's clients get the realm from their configuration (docs/security.md),
+     * so the path answers 404 like any other unknown path, before that filter sees it.
+     */
+    static final class NoResourceMetadata extends OncePerRequestFilter {
+
+        static final String PATH = "/.well-known/oauth-protected-resource";
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            if (path.equals(PATH) || path.startsWith(PATH + "/")) {
+                ProblemResponses.write(response, 404, "Not Found", "not-found", "There is nothing at this path.");
+                return;
+            }
+            chain.doFilter(request, response);
+        }
     }
 
     /** The API description (springdoc) and its Swagger UI. */

@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param verifiedTokenTtl how long a token whose signature was verified is reused without verifying it
  *                  again (its claims are checked on every request; see {@link VerifiedTokens}); 0 = verify
  *                  every request; at most 5 minutes
+ * @param keySet    how the realm's key set is fetched and kept in keycloak mode (see {@link RealmKeys})
  * @param cors      browser origins allowed to call the API; none by default
  * @param dev       the dev mode's signing key and, for admin-ui, the identity it acts as
  */
@@ -39,11 +40,48 @@ public record TesseraSecurityProperties(
         @NotBlank @DefaultValue("tessera-api") String audience,
         @NotNull @DefaultValue("30s") Duration clockSkew,
         @NotNull @DefaultValue("60s") Duration verifiedTokenTtl,
+        @Valid @NotNull @DefaultValue KeySet keySet,
         @Valid @NotNull @DefaultValue Cors cors,
         @Valid @NotNull @DefaultValue Dev dev) {
 
     public enum Mode {
         KEYCLOAK, DEV
+    }
+
+    /**
+     * @param cacheTtl           how long a fetched key set is used before it is fetched again
+     * @param refreshMinInterval a token naming a key not in the set makes it fetched again early, twice per
+     *                           this interval at most; such tokens are refused without a fetch beyond that
+     * @param outageTolerance    how long after its fetch the last key set stays in use while the key set
+     *                           URL cannot be reached
+     * @param timeout            connect and read timeout of one fetch (a fetch is tried twice)
+     */
+    public record KeySet(
+            @NotNull @DefaultValue("5m") Duration cacheTtl,
+            @NotNull @DefaultValue("30s") Duration refreshMinInterval,
+            @NotNull @DefaultValue("1h") Duration outageTolerance,
+            @NotNull @DefaultValue("2s") Duration timeout) {
+
+        /** The defaults, for code that builds the properties itself. */
+        public static KeySet defaults() {
+            return new KeySet(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(2));
+        }
+
+        /** Fails with the setting's name when the durations do not fit together. */
+        void check() {
+            require(timeout.compareTo(Duration.ofMillis(100)) >= 0 && timeout.compareTo(Duration.ofSeconds(30)) <= 0,
+                    "timeout must be between 100ms and 30s (it is " + timeout + ")");
+            require(!refreshMinInterval.isNegative() && !refreshMinInterval.isZero() && refreshMinInterval.compareTo(cacheTtl) < 0,
+                    "refresh-min-interval must be positive and shorter than cache-ttl (they are " + refreshMinInterval
+                            + " and " + cacheTtl + ")");
+            require(!outageTolerance.isNegative(), "outage-tolerance must not be negative (it is " + outageTolerance + ")");
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalStateException("tessera.security.key-set." + message);
+            }
+        }
     }
 
     /** @param allowedOrigins exact origins such as {@code https://app.example.com}; empty = CORS closed */

@@ -27,15 +27,15 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
  * kept.
  *
  * <p>What the cache changes: a token signed by a key that the realm removes stays accepted for at most
- * {@code ttl} (default 60 s) after it was first verified, as long as it is unexpired; Spring's own key
- * set cache already keeps a removed key for up to five minutes, which is also the longest {@code ttl}
+ * {@code ttl} (default 60 s) after it was first verified, as long as it is unexpired; the key set cache
+ * ({@link RealmKeys}) already keeps a removed key for up to five minutes, which is also the longest {@code ttl}
  * allowed. The map holds at most {@code maxEntries} tokens (each with its parsed claims: a few KB, so tens
  * of MB at most); when full, expired entries go first and then everything (the next request of each
  * caller verifies again). {@code ttl} zero turns the cache off.
  */
 public final class VerifiedTokens implements JwtDecoder {
 
-    /** The longest reuse allowed: Spring's key set cache keeps a removed key this long too. */
+    /** The longest reuse allowed: the key set cache keeps a removed key this long too (by default). */
     public static final Duration MAX_TTL = Duration.ofMinutes(5);
 
     private final JwtDecoder verifier;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.tessera.security.TesseraSecurityProperties.Cors;
 import dev.tessera.security.TesseraSecurityProperties.Dev;
+import dev.tessera.security.TesseraSecurityProperties.KeySet;
 import dev.tessera.security.TesseraSecurityProperties.Mode;
 import java.net.URI;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class ResourceServerSupportTest {
         demo.setActiveProfiles("demo");
         TesseraSecurityProperties base = properties(Mode.DEV, null);
         TesseraSecurityProperties tooLong = new TesseraSecurityProperties(base.mode(), null, null, base.audience(),
-                base.clockSkew(), Duration.ofMinutes(10), base.cors(), base.dev());
+                base.clockSkew(), Duration.ofMinutes(10), base.keySet(), base.cors(), base.dev());
 
         assertThatThrownBy(() -> support.jwtDecoder(tooLong, demo))
                 .hasMessageContaining("tessera.security.verified-token-ttl");
@@ -102,7 +103,7 @@ class ResourceServerSupportTest {
     @Test
     void configuredCorsAllowsEveryMethodTheApisUseAndClosedCorsAllowsNothing() {
         TesseraSecurityProperties open = new TesseraSecurityProperties(Mode.DEV, null, null, "tessera-api",
-                Duration.ofSeconds(30), Duration.ofSeconds(60), new Cors(List.of("https://app.example.com")),
+                Duration.ofSeconds(30), Duration.ofSeconds(60), KeySet.defaults(), new Cors(List.of("https://app.example.com")),
                 new Dev(dir.resolve("dev.jwk"), "demo-agent", List.of(Roles.AGENT)));
         org.springframework.mock.web.MockHttpServletRequest request =
                 new org.springframework.mock.web.MockHttpServletRequest("PUT", "/api/v1/segments/s-1");
@@ -118,6 +119,6 @@ class ResourceServerSupportTest {
 
     private TesseraSecurityProperties properties(Mode mode, URI issuer) {
         return new TesseraSecurityProperties(mode, issuer, null, "tessera-api", Duration.ofSeconds(30), Duration.ofSeconds(60),
-                new Cors(List.of()), new Dev(dir.resolve("dev.jwk"), "demo-agent", List.of(Roles.AGENT)));
+                KeySet.defaults(), new Cors(List.of()), new Dev(dir.resolve("dev.jwk"), "demo-agent", List.of(Roles.AGENT)));
     }
 }

@@ -78,6 +78,8 @@ class OpenApiConfiguration {
             responses.addApiResponse("400", problem("Invalid request: the detail names the parameter"));
             responses.addApiResponse("401", problem("No token, or a token that is expired or not of this realm"));
             responses.addApiResponse("403", problem("The token's roles do not allow this request"));
+            responses.addApiResponse("503", problem("Tokens cannot be checked now (the realm's keys are out of reach); "
+                    + "see Retry-After"));
             responses.addApiResponse("404", problem("No such source or dead letter"));
         } else {
             operation.addExtension("x-roles", "none: authenticated by the vendor's signature");

@@ -121,6 +121,22 @@ class IngestionSecurityIT {
         assertThat(send("GET", "/somewhere/else", null).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void theSharedChainSettingsHoldHereToo() throws Exception {
+        // no OAuth protected resource metadata (docs/security.md)
+        HttpResponse<String> metadata = send("GET", "/.well-known/oauth-protected-resource", null);
+        assertThat(metadata.statusCode()).isEqualTo(404);
+        assertThat(metadata.body()).doesNotContain("resource\":");
+        // a multipart body to the admin API is refused as unsupported, not parsed from a consumed stream (500)
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/sources/crm/dead-letters/replay"))
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .header("Authorization", TestTokens.bearer(Roles.INTEGRATOR))
+                .POST(HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(415);
+    }
+
     private static JWTClaimsSet.Builder claims(Instant expiry) {
         return new JWTClaimsSet.Builder().subject("test-user")
                 .issueTime(Date.from(expiry.minus(Duration.ofMinutes(5)))).expirationTime(Date.from(expiry))

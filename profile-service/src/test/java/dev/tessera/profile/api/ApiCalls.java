@@ -27,12 +27,14 @@ final class ApiCalls {
         }
     }
 
-    /** Sends {@code body} (JSON; none when null) with {@code authorization} as the Authorization header. */
+    /** Sends {@code body} (JSON; none when null) with {@code authorization} as the Authorization header (none when null). */
     Response send(String method, String path, String authorization, String body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", authorization);
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

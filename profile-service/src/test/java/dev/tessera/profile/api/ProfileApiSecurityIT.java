@@ -7,10 +7,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.tessera.security.DevSigningKey;
 import dev.tessera.security.Roles;
 import dev.tessera.security.testing.TestTokens;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -22,11 +24,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -191,6 +196,59 @@ class ProfileApiSecurityIT {
         assertThat(firewalled.headers().firstValue("Cache-Control")).hasValueSatisfying(
                 cache -> assertThat(cache).contains("no-store"));
         assertThat(firewalled.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aRequestLineTomcatCannotParseIsRefusedWithoutLoggingItsQuery(CapturedOutput output) throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            // '{' is not allowed in a request target: Tomcat answers 400 before any filter runs
+            socket.getOutputStream().write(("GET /api/v1/profiles?email=rejected.person{@example.com HTTP/1.1\r\n"
+                    + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+        assertThat(output.getAll()).doesNotContain("rejected.person");
+    }
+
+    @Test
+    void theOAuthProtectedResourceMetadataIsNotServed() {
+        // Spring Security 7 would answer it without a token, claiming certificate-bound tokens and taking the
+        // resource URL from the Host header (docs/security.md)
+        for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/api")) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.body()).as(path).doesNotContain("resource\":");
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void formAndMultipartBodiesAreRefusedAsUnsupportedNotAsServerErrors() {
+        String boundary = "tessera-boundary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"records\"\r\n\r\nshop:1\r\n--"
+                + boundary + "--\r\n";
+        List<HttpRequest.Builder> requests = List.of(
+                HttpRequest.newBuilder(uri("/api/v1/profiles/p-unknown/split"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(multipart)),
+                HttpRequest.newBuilder(uri("/api/v1/profiles/p-unknown/split"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("records=shop%3A1")),
+                // a multipart type without a body: Spring would still try to parse parts
+                HttpRequest.newBuilder(uri("/api/v1/segments"))
+                        .header("Content-Type", "Multipart/Mixed; boundary=" + boundary).GET());
+        for (HttpRequest.Builder request : requests) {
+            HttpResponse<String> response = send(request.header("Authorization", TestTokens.bearer(Roles.ADMIN)));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+            assertThat(response.body()).contains("unsupported-media-type");
+        }
+        // a GET declaring a form type has no body to parse: it passes
+        assertThat(send(HttpRequest.newBuilder(uri("/api/v1/segments"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", TestTokens.bearer(Roles.ADMIN)).GET()).statusCode()).isEqualTo(200);
     }
 
     @Test
