@@ -24,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The HTTP edge of webhook sources: {@code POST /webhooks/{source}} for vendor webhooks and the Segment
- * tracking API ({@code /v1/identify}, {@code /v1/track}, {@code /v1/batch}) for a source of format
+ * tracking API ({@code /v1/identify}, {@code /v1/track}, {@code /v1/batch}, and analytics.js's short
+ * {@code /v1/i}, {@code /v1/t}, {@code /v1/b}) for a source of format
  * {@code segment-api}. Reads at most the source's byte limit, then hands the payload to the source's
  * route, which verifies, maps and stores it. Answers 200 with counts, 401 for a bad signature, 409 for a
  * replayed delivery, 413 when too large, 400/422 for content the format rejects, 503 while the route is
@@ -58,7 +59,12 @@ class WebhookController {
         return receive(ready, request, "webhook");
     }
 
-    @PostMapping({"/v1/identify", "/v1/track", "/v1/batch"})
+    /**
+     * The Segment API. {@code /v1/i}, {@code /v1/t} and {@code /v1/b} are the paths analytics.js (Segment's
+     * browser library) posts to, with the write key in the body: pointing its {@code apiHost} at
+     * {@code <ingestion>/v1} sends its identify and track calls here.
+     */
+    @PostMapping({"/v1/identify", "/v1/track", "/v1/batch", "/v1/i", "/v1/t", "/v1/b"})
     ResponseEntity<?> segment(HttpServletRequest request) throws IOException {
         SourceCatalog.Ready ready = catalog.all().stream()
                 .filter(s -> IngestionProperties.SEGMENT_API.equals(s.source().format()) && s.source().enabled())
@@ -66,7 +72,13 @@ class WebhookController {
         if (ready == null) {
             return problem(HttpStatus.NOT_FOUND, "no source serves the Segment API (format segment-api)");
         }
-        String type = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
+        String endpoint = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
+        String type = switch (endpoint) {
+            case "i" -> "identify";
+            case "t" -> "track";
+            case "b" -> "batch";
+            default -> endpoint;
+        };
         return receive(ready, request, "segment-" + type);
     }
 

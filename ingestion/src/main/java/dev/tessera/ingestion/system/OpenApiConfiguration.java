@@ -52,7 +52,8 @@ class OpenApiConfiguration {
                                 .in(SecurityScheme.In.HEADER).name("X-Signature")
                                 .description("Not a token: the vendor's signature of the raw body in the vendor's own "
                                         + "header (e.g. X-Shopify-Hmac-Sha256, Typeform-Signature, an HMAC header "
-                                        + "configured per source), or the Segment write key as HTTP Basic user name. "
+                                        + "configured per source), or the Segment write key as HTTP Basic user name "
+                                        + "or as the body's top-level writeKey. "
                                         + "Checked in code against the source's secret; see docs/sources.md."))
                         .addSchemas(PROBLEM, new ObjectSchema().description("RFC 9457 problem details")
                                 .properties(new TreeMap<>(java.util.Map.of("type", new StringSchema(),

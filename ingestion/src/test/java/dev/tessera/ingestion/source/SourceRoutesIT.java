@@ -555,6 +555,31 @@ class SourceRoutesIT {
     }
 
     @Test
+    void analyticsJsPostsTextBodiesWithTheWriteKeyInsideToItsShortPaths() throws Exception {
+        String now = java.time.Instant.now().toString();
+        Map<String, String> plain = Map.of("Content-Type", "text/plain"); // no Authorization: a browser's beacon
+        byte[] identify = ("{\"type\":\"identify\",\"userId\":\"u-js\",\"messageId\":\"ajs-1\",\"timestamp\":\""
+                + now + "\",\"traits\":{\"email\":\"browser.user@example.com\"},\"writeKey\":\"wk-test-1\",\"sentAt\":\""
+                + now + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] batch = ("{\"writeKey\":\"wk-test-1\",\"batch\":[{\"type\":\"track\",\"userId\":\"u-js\",\"messageId\":"
+                + "\"ajs-2\",\"event\":\"Order Completed\",\"timestamp\":\"" + now + "\",\"properties\":{\"order_id\":"
+                + "\"o-js\",\"total\":9,\"currency\":\"EUR\"}}],\"sentAt\":\"" + now + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> identified = post("/v1/i", identify, plain);
+        assertThat(identified.statusCode()).as(identified.body()).isEqualTo(200);
+        HttpResponse<String> batched = post("/v1/b", batch, plain);
+        assertThat(batched.statusCode()).as(batched.body()).isEqualTo(200);
+        HttpResponse<String> forged = post("/v1/t", new String(batch, StandardCharsets.UTF_8)
+                .replace("wk-test-1", "wk-guess").getBytes(StandardCharsets.UTF_8), plain);
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.body()).doesNotContain("wk-guess");
+
+        JsonNode profile = get("/api/v1/profiles?email=browser.user@example.com").at("/items/0");
+        var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
+        assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+    }
+
+    @Test
     void segmentDeadLettersReplayWithTheFormatOfWhatTheyHold() throws Exception {
         String now = java.time.Instant.now().toString();
         // as kept when an earlier configuration rejected them: a /v1/track body, and one element of a batch

@@ -8,15 +8,25 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
 
 /**
- * Segment's HTTP API authentication: {@code Authorization: Basic base64(writeKey + ":")}, the write key as
- * user name and no password, as the analytics libraries send it. Several keys may be valid at once (key
- * rotation). No replay check: the only time in a request is {@code sentAt}, the sending device's clock,
+ * Segment's HTTP API authentication, both ways Segment documents: {@code Authorization: Basic
+ * base64(writeKey + ":")}, the write key as user name and no password, as the server libraries send it;
+ * or, without an {@code Authorization} header, the write key as the body's top-level {@code writeKey}
+ * string, as analytics.js sends it from browsers (which post {@code text/plain} bodies to avoid a CORS
+ * preflight and so cannot set the header). When the header is there, it alone counts. Several keys may
+ * be valid at once (key rotation). No replay check: the only time in a request is {@code sentAt}, the sending device's clock,
  * which Segment uses to correct event times, never to refuse (a phone whose clock is off would lose every
  * event); re-sent messages are stored once by their {@code messageId}.
  */
 public final class SegmentWriteKey implements SignatureVerifier {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final List<byte[]> keyDigests;
 
@@ -29,27 +39,53 @@ public final class SegmentWriteKey implements SignatureVerifier {
 
     @Override
     public void verify(SourcePayload payload) {
-        String authorization = payload.header("Authorization").orElseThrow(
-                () -> new PayloadRejectedException(Reason.BAD_SIGNATURE, "header 'Authorization' is missing"));
+        Optional<String> header = payload.header("Authorization");
+        String presented = header.isPresent() ? basicUser(header.get()) : bodyWriteKey(payload.body());
+        // Comparing digests keeps the time independent of the key's length and content.
+        byte[] digest = digest(presented);
+        boolean known = false;
+        for (byte[] key : keyDigests) {
+            known |= MessageDigest.isEqual(key, digest);
+        }
+        if (!known) {
+            throw new PayloadRejectedException(Reason.BAD_SIGNATURE, header.isPresent()
+                    ? "header 'Authorization' holds no valid write key" : "the body's 'writeKey' is no valid write key");
+        }
+    }
+
+    /**
+     * The body's top-level {@code writeKey} string, read with a streaming parser that skips every other
+     * value unread (a batch of messages is not built in memory to find its key).
+     */
+    private static String bodyWriteKey(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (name.equals("writeKey") && value == JsonToken.VALUE_STRING) {
+                        return p.getString();
+                    }
+                    p.skipChildren();
+                }
+            }
+        } catch (JacksonException e) {
+            // not JSON up to the key: no key (the format's parser says what is wrong with the body, if it gets it)
+        }
+        throw new PayloadRejectedException(Reason.BAD_SIGNATURE,
+                "neither header 'Authorization' nor a top-level 'writeKey' string in the body is present");
+    }
+
+    private static String basicUser(String authorization) {
         if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw new PayloadRejectedException(Reason.BAD_SIGNATURE, "header 'Authorization' is not Basic");
         }
-        String user;
         try {
             String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            user = colon < 0 ? decoded : decoded.substring(0, colon);
+            return colon < 0 ? decoded : decoded.substring(0, colon);
         } catch (IllegalArgumentException e) {
             throw new PayloadRejectedException(Reason.BAD_SIGNATURE, "header 'Authorization' is not valid base64");
-        }
-        // Comparing digests keeps the time independent of the key's length and content.
-        byte[] presented = digest(user);
-        boolean known = false;
-        for (byte[] key : keyDigests) {
-            known |= MessageDigest.isEqual(key, presented);
-        }
-        if (!known) {
-            throw new PayloadRejectedException(Reason.BAD_SIGNATURE, "header 'Authorization' holds no valid write key");
         }
     }
 

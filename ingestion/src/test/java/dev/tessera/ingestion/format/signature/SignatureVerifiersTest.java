@@ -111,6 +111,40 @@ class SignatureVerifiersTest {
     }
 
     @Test
+    void segmentWriteKeyMayBeTheBodysTopLevelWriteKeyWhenNoAuthorizationHeaderIsSent() {
+        SegmentWriteKey keys = new SegmentWriteKey(List.of("wk_old", "wk_live_123"));
+        // as analytics.js posts a batch: writeKey first, then the messages
+        String batch = "{\"writeKey\":\"wk_live_123\",\"batch\":[{\"type\":\"track\",\"event\":\"x\","
+                + "\"properties\":{\"writeKey\":\"nested\"}}],\"sentAt\":\"2026-11-29T10:00:00Z\"}";
+        // and a single message, the key after other values (nested ones are skipped, not mistaken for it)
+        String single = "{\"type\":\"track\",\"properties\":{\"writeKey\":\"wk_other\",\"a\":[1,{\"b\":2}]},"
+                + "\"writeKey\":\"wk_old\"}";
+
+        for (String body : List.of(batch, single)) {
+            assertThatCode(() -> keys.verify(payload(body, null))).as(body).doesNotThrowAnyException();
+        }
+        rejected(() -> keys.verify(payload(batch.replace("wk_live_123", "wk_wrong"), null)), Reason.BAD_SIGNATURE,
+                "wk_wrong");
+        // only the top level counts: a key inside the properties is data anyone can put there
+        rejected(() -> keys.verify(payload("{\"properties\":{\"writeKey\":\"wk_old\"}}", null)), Reason.BAD_SIGNATURE);
+        rejected(() -> keys.verify(payload("{\"writeKey\":123}", null)), Reason.BAD_SIGNATURE);
+        rejected(() -> keys.verify(payload("[{\"writeKey\":\"wk_old\"}]", null)), Reason.BAD_SIGNATURE);
+        rejected(() -> keys.verify(payload("{\"writeKey\":", null)), Reason.BAD_SIGNATURE);
+        rejected(() -> keys.verify(payload("not json", null)), Reason.BAD_SIGNATURE);
+        // nesting deeper than the parser allows before the key: refused, not a stack overflow
+        rejected(() -> keys.verify(payload("{\"a\":" + "[".repeat(100_000) + "], \"writeKey\":\"wk_old\"}", null)),
+                Reason.BAD_SIGNATURE);
+        // with a header, the header alone counts: a wrong header is not saved by a right body key
+        String wrongHeader = "Basic " + Base64.getEncoder().encodeToString("wk_wrong:".getBytes(StandardCharsets.UTF_8));
+        rejected(() -> keys.verify(payload(single, wrongHeader)), Reason.BAD_SIGNATURE);
+    }
+
+    private static SourcePayload payload(String body, String authorization) {
+        return new SourcePayload("web", body.getBytes(StandardCharsets.UTF_8),
+                authorization == null ? Map.of() : Map.of("Authorization", authorization), Samples.RECEIVED);
+    }
+
+    @Test
     void hubSpotV3SignsMethodUriBodyAndTimestampAndTheTimestampIsRequired() throws Exception {
         SourcePayload captured = Samples.webhook("hubspot", "crm/hubspot_webhook_contact_workflow.json");
         String uri = "https://tessera.example.com/webhooks/hubspot?source=crm";
