@@ -102,6 +102,11 @@ public final class SourceCatalog {
             if (source.transport() == Transport.FOLDER && source.folder() == null) {
                 throw new IllegalStateException(at + ".folder.inbox: a folder source needs an inbox folder");
             }
+            if (!source.webhook().allowedOrigins().isEmpty() && !(source.transport() == Transport.WEBHOOK
+                    && IngestionProperties.SEGMENT_API.equals(source.format()))) {
+                throw new IllegalStateException(at + ".webhook.allowed-origins: only the segment-api source is called "
+                        + "from web pages; vendors' servers deliver the other webhooks");
+            }
             Optional<SignatureVerifier> verifier = source.transport() == Transport.WEBHOOK
                     ? Optional.of(verifier(source.webhook().signature(), at + ".webhook.signature", clock, environment))
                     : Optional.empty();

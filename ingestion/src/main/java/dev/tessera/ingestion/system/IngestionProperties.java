@@ -122,11 +122,20 @@ public record IngestionProperties(
     /**
      * How a webhook source is reached and authenticated. It answers {@code POST /webhooks/{name}}.
      *
-     * @param maxBytes  larger bodies are refused (413) and kept as dead letters without their content
+     * @param maxBytes        larger bodies are refused (413) and kept as dead letters without their content
+     * @param allowedOrigins  for the {@code segment-api} source only: web pages (origins such as
+     *                        {@code https://shop.example.com}, or {@code *} for any) whose scripts may read
+     *                        the API's answers, as analytics.js must to know a call arrived; none by default
      */
     public record Webhook(
             @Valid @NotNull @DefaultValue Signature signature,
-            @Min(1) @Max(16 * 1024 * 1024) @DefaultValue(DEFAULT_MAX_BYTES) int maxBytes) {}
+            @Min(1) @Max(16 * 1024 * 1024) @DefaultValue(DEFAULT_MAX_BYTES) int maxBytes,
+            @NotNull @DefaultValue List<@NotNull @Pattern(regexp = ORIGIN,
+                    message = "must be an origin such as https://shop.example.com (scheme, host, optional port), or *")
+                    String> allowedOrigins) {}
+
+    /** A web origin: scheme, host and optional port, nothing else; or {@code *}. */
+    static final String ORIGIN = "\\*|https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?";
 
     /**
      * A Kafka topic whose messages are payloads of the source's JSON format, one payload per message.

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -324,6 +325,30 @@ class SourceCatalogTest {
                 w -> assertThat(w).startsWith("tessera.sources[1] ('web', segment-api)"),
                 w -> assertThat(w).isEqualTo("tessera.identity.claimed-sources: no configured source writes records "
                         + "as 'webb' (a source's record-namespace, else its name)"));
+    }
+
+    @Test
+    void browserOriginsAreOriginsAndOnlyForTheSegmentApi() {
+        Map<String, String> shop = Map.of("sources[0].name", "shop", "sources[0].kind", "shop",
+                "sources[0].transport", "webhook", "sources[0].format", "shopify-order",
+                "sources[0].webhook.signature.scheme", "shopify", "sources[0].webhook.signature.secret", "env:S",
+                "sources[0].webhook.allowed-origins[0]", "https://shop.example.com");
+        assertThatThrownBy(() -> catalog(shop, Map.of("S", "x")))
+                .hasMessageStartingWith("tessera.sources[0].webhook.allowed-origins: only the segment-api source");
+
+        var validator = jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator();
+        IngestionProperties.Webhook listed = properties(shop).sources().get(0).webhook();
+        for (String bad : List.of("https://shop.example.com/", "https://shop.example.com/path", "shop.example.com",
+                "https://*.example.com", "javascript:alert(1)", "https://shop.example.com, https://other.example")) {
+            IngestionProperties.Webhook webhook = new IngestionProperties.Webhook(listed.signature(), listed.maxBytes(),
+                    List.of(bad));
+            assertThat(validator.validate(webhook)).as(bad).singleElement().satisfies(v ->
+                    assertThat(v.getMessage()).startsWith("must be an origin"));
+        }
+        for (String good : List.of("https://shop.example.com", "http://localhost:3000", "*")) {
+            assertThat(validator.validate(new IngestionProperties.Webhook(listed.signature(), listed.maxBytes(),
+                    List.of(good)))).as(good).isEmpty();
+        }
     }
 
     @Test

@@ -126,6 +126,7 @@ class SourceRoutesIT {
         registry.add("tessera.sources[4].format", () -> "segment-api");
         registry.add("tessera.sources[4].webhook.signature.scheme", () -> "segment-write-key");
         registry.add("tessera.sources[4].webhook.signature.secret", () -> "file:" + secretFile("segment", "wk-test-1, wk-test-2"));
+        registry.add("tessera.sources[4].webhook.allowed-origins[0]", () -> "https://shop.example.test");
         registry.add("tessera.sources[5].name", () -> "api-events");
         registry.add("tessera.sources[5].kind", () -> "events");
         registry.add("tessera.sources[5].transport", () -> "poll");
@@ -565,8 +566,30 @@ class SourceRoutesIT {
                 + "\"ajs-2\",\"event\":\"Order Completed\",\"timestamp\":\"" + now + "\",\"properties\":{\"order_id\":"
                 + "\"o-js\",\"total\":9,\"currency\":\"EUR\"}}],\"sentAt\":\"" + now + "\"}").getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> identified = post("/v1/i", identify, plain);
+        Map<String, String> fromShop = Map.of("Content-Type", "text/plain", "Origin", "https://shop.example.test");
+        HttpResponse<String> identified = post("/v1/i", identify, fromShop);
         assertThat(identified.statusCode()).as(identified.body()).isEqualTo(200);
+        // the listed page may read the answer (analytics.js must, to know the call arrived); no cookies involved
+        assertThat(identified.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example.test");
+        assertThat(identified.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/b"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://shop.example.test")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                .contains("authorization").contains("content-type");
+        // a page not listed gets no grant, and its call is refused (403) before the body is read
+        HttpResponse<String> elsewhere = post("/v1/t", identify, Map.of("Content-Type", "text/plain",
+                "Origin", "https://elsewhere.example"));
+        assertThat(elsewhere.statusCode()).isEqualTo(403);
+        assertThat(elsewhere.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        // vendor webhooks answer no page
+        HttpResponse<String> vendor = post("/webhooks/shopify", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Origin", "https://shop.example.test"));
+        assertThat(vendor.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         HttpResponse<String> batched = post("/v1/b", batch, plain);
         assertThat(batched.statusCode()).as(batched.body()).isEqualTo(200);
         HttpResponse<String> forged = post("/v1/t", new String(batch, StandardCharsets.UTF_8)
