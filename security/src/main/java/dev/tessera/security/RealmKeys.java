@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the set is kept {@link TesseraSecurityProperties.KeySet#cacheTtl()} (5 min) and fetched again
  *       early when a token names a key not in it, at most once per
- *       {@link TesseraSecurityProperties.KeySet#refreshMinInterval()} (30 s) at most twice: a token naming an unknown key
- *       in between is refused as invalid (401) without a fetch;</li>
+ *       {@link TesseraSecurityProperties.KeySet#refreshMinInterval()} (30 s) at most twice, one such fetch at a
+ *       time: a token naming an unknown key in between, or while that fetch runs, is refused as invalid
+ *       (401) without a fetch and without waiting;</li>
  *   <li>a fetch connects and reads within {@link TesseraSecurityProperties.KeySet#timeout()} (2 s) and is
  *       tried twice; requests waiting for another's fetch give up after both tries' time;</li>
  *   <li>while the URL cannot be reached, the set fetched last stays in use for
- *       {@link TesseraSecurityProperties.KeySet#outageTolerance()} (1 h) after its fetch: Keycloak being
- *       restarted or briefly unreachable does not lock every user out;</li>
+ *       {@link TesseraSecurityProperties.KeySet#outageTolerance()} (1 h) after its fetch, and the copy in the
+ *       cache until that copy's own ttl ends (so up to outage tolerance plus cache ttl in all): Keycloak
+ *       being restarted or briefly unreachable does not lock every user out;</li>
  *   <li>when no usable set exists (never fetched, or the outage lasted longer), token checks fail with
  *       {@link KeySourceException}, which Spring reports as an authentication service failure: the API
  *       answers 503 with {@code Retry-After} ({@link ProblemResponses}), not 401, since the token may be
@@ -55,6 +58,8 @@ final class RealmKeys implements JWKSource<SecurityContext> {
     static final int SIZE_LIMIT_BYTES = 256 * 1024;
 
     private final JWKSetSource<SecurityContext> sets;
+    /** One early refresh at a time; tokens naming unknown keys meanwhile do not queue behind it. */
+    private final Semaphore earlyRefresh = new Semaphore(1);
 
     RealmKeys(String jwkSetUri, TesseraSecurityProperties.KeySet settings) {
         this(urlSource(jwkSetUri, settings.timeout()), settings);
@@ -97,13 +102,19 @@ final class RealmKeys implements JWKSource<SecurityContext> {
         if (!found.isEmpty()) {
             return found;
         }
+        // a key rotated in since the last fetch, or a made-up key id: fetch again, unless done moments ago or
+        // under way for another such token (the key is not in the set we have: invalid, without waiting)
+        if (!earlyRefresh.tryAcquire()) {
+            return List.of();
+        }
         try {
-            // a key rotated in since the last fetch, or a made-up key id: fetch again, unless done moments ago
             JWKSet recent = sets.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(known), now, context);
             return selector.select(recent);
         } catch (RateLimitReachedException e) {
             // the set was fetched less than refreshMinInterval ago and lacks this key: the token is invalid
             return List.of();
+        } finally {
+            earlyRefresh.release();
         }
     }
 }

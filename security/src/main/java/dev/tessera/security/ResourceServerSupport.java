@@ -42,6 +42,8 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -232,11 +234,13 @@ public class ResourceServerSupport {
 
         static final String PATH = "/.well-known/oauth-protected-resource";
 
+        // the matcher Spring's filter uses (on the decoded path, so %65 or %2D spellings match too), any method
+        private final RequestMatcher metadata = PathPatternRequestMatcher.withDefaults().matcher(PATH + "/**");
+
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            String path = request.getRequestURI().substring(request.getContextPath().length());
-            if (path.equals(PATH) || path.startsWith(PATH + "/")) {
+            if (metadata.matches(request)) {
                 ProblemResponses.write(response, 404, "Not Found", "not-found", "There is nothing at this path.");
                 return;
             }

@@ -76,6 +76,40 @@ class RealmKeysTest {
     }
 
     @Test
+    void tokensNamingUnknownKeysDoNotQueueBehindAnEarlyRefreshThatHangs() throws Exception {
+        JwtDecoder decoder = decoder(realm, KeySet.defaults());
+        decoder.decode(token(realmKey));
+        CountDownLatch fetching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        realm.onFetch = () -> {
+            fetching.countDown();
+            release.await();
+        };
+        RSAKey forger = newKey("made-up");
+        Thread first = new Thread(() -> {
+            try {
+                decoder.decode(token(new RSAKey.Builder(forger).keyID("made-up-1").build()));
+            } catch (JwtException expected) {
+                // refused once its refresh ends
+            }
+        });
+        first.start();
+        try {
+            assertThat(fetching.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // the first token's refresh hangs; the next unknown key is refused at once, not after the fetch
+            String second = token(new RSAKey.Builder(forger).keyID("made-up-2").build());
+            assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> assertThatThrownBy(() -> decoder.decode(second)).isInstanceOf(BadJwtException.class));
+            // and a token of a known key is checked against the set in hand meanwhile
+            assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> assertThat(decoder.decode(token(realmKey)).getSubject()).isEqualTo("user-1"));
+        } finally {
+            release.countDown();
+            first.join(10_000);
+        }
+    }
+
+    @Test
     void aKeyRotatedInIsFoundWithoutWaitingForTheCacheToExpire() {
         JwtDecoder decoder = decoder(realm, KeySet.defaults());
         decoder.decode(token(realmKey));
@@ -199,6 +233,11 @@ class RealmKeysTest {
         final AtomicReference<JWKSet> set;
         final AtomicInteger fetches = new AtomicInteger();
         volatile boolean down;
+        volatile Blocking onFetch = () -> { };
+
+        interface Blocking {
+            void run() throws InterruptedException;
+        }
 
         FakeRealm(JWKSet set) {
             this.set = new AtomicReference<>(set);
@@ -208,6 +247,11 @@ class RealmKeysTest {
         public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refreshEvaluator, long currentTime, SecurityContext context)
                 throws KeySourceException {
             fetches.incrementAndGet();
+            try {
+                onFetch.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (down) {
                 throw new JWKSetRetrievalException("Couldn't retrieve JWK set from URL: Connection refused", null);
             }

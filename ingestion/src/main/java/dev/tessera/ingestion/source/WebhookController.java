@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * The HTTP edge of webhook sources: {@code POST /webhooks/{source}} for vendor webhooks and the Segment
@@ -72,13 +73,16 @@ class WebhookController {
         if (ready == null) {
             return problem(HttpStatus.NOT_FOUND, "no source serves the Segment API (format segment-api)");
         }
-        String endpoint = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
-        String type = switch (endpoint) {
-            case "i" -> "identify";
-            case "t" -> "track";
-            case "b" -> "batch";
-            default -> endpoint;
+        // the mapping that matched (on the decoded path), not the raw URI: /v1/%74 is /v1/t
+        String type = switch (String.valueOf(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE))) {
+            case "/v1/identify", "/v1/i" -> "identify";
+            case "/v1/track", "/v1/t" -> "track";
+            case "/v1/batch", "/v1/b" -> "batch";
+            default -> null;
         };
+        if (type == null) {
+            return problem(HttpStatus.NOT_FOUND, "not an endpoint of the Segment API");
+        }
         return receive(ready, request, "segment-" + type);
     }
 

@@ -592,6 +592,13 @@ class SourceRoutesIT {
         assertThat(vendor.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         HttpResponse<String> batched = post("/v1/b", batch, plain);
         assertThat(batched.statusCode()).as(batched.body()).isEqualTo(200);
+        // a single track call, to the short path spelled encoded (/v1/%74 is /v1/t)
+        byte[] refund = ("{\"type\":\"track\",\"userId\":\"u-js\",\"messageId\":\"ajs-3\",\"event\":\"Order Refunded\","
+                + "\"timestamp\":\"" + now + "\",\"properties\":{\"order_id\":\"o-js\",\"total\":4,\"currency\":\"EUR\"},"
+                + "\"writeKey\":\"wk-test-1\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> tracked = post("/v1/%74", refund, plain);
+        assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
+        assertThat(JsonMapper.builder().build().readTree(tracked.body()).get("interactions").asInt()).isEqualTo(1);
         HttpResponse<String> forged = post("/v1/t", new String(batch, StandardCharsets.UTF_8)
                 .replace("wk-test-1", "wk-guess").getBytes(StandardCharsets.UTF_8), plain);
         assertThat(forged.statusCode()).isEqualTo(401);
@@ -599,7 +606,7 @@ class SourceRoutesIT {
 
         JsonNode profile = get("/api/v1/profiles?email=browser.user@example.com").at("/items/0");
         var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
-        assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER);
+        assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER, InteractionKind.RETURN);
     }
 
     @Test

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -216,13 +218,29 @@ class ProfileApiSecurityIT {
     void theOAuthProtectedResourceMetadataIsNotServed() {
         // Spring Security 7 would answer it without a token, claiming certificate-bound tokens and taking the
         // resource URL from the Host header (docs/security.md)
-        for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/api")) {
+        for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/api",
+                // the spellings Spring's filter decodes to the same path
+                "/.well-known/oauth-protected-resourc%65", "/.well%2Dknown/oauth-protected-resource/api")) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.body()).as(path).doesNotContain("resource\":");
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));
         }
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void noFilterReadsFormBodiesBeforeTheBodyLimit() {
+        // Spring's FormContentFilter reads a whole PUT/PATCH/DELETE form body into memory before the
+        // security chain, so its body limit came too late
+        assertThat(context.getBeanNamesForType(org.springframework.web.filter.FormContentFilter.class)).isEmpty();
+        HttpResponse<String> put = send(HttpRequest.newBuilder(uri("/api/v1/profiles/p-unknown/consent/marketing/email"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString("granted=true")));
+        assertThat(put.statusCode()).isEqualTo(415);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -26,7 +27,9 @@ import tools.jackson.core.json.JsonFactory;
  */
 public final class SegmentWriteKey implements SignatureVerifier {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // duplicate names refused, as the payload parser refuses them: the key read is the only one there is
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final List<byte[]> keyDigests;
 
@@ -54,26 +57,33 @@ public final class SegmentWriteKey implements SignatureVerifier {
     }
 
     /**
-     * The body's top-level {@code writeKey} string, read with a streaming parser that skips every other
-     * value unread (a batch of messages is not built in memory to find its key).
+     * The body's top-level {@code writeKey} string, read with a streaming parser that builds nothing (a
+     * batch of messages is not held in memory to find its key). The whole body is read: a body that is not
+     * one well-formed JSON object, or names a property twice, has no key, so a delivery is only taken as
+     * verified by its body when the payload parser will read that body as it was checked here.
      */
     private static String bodyWriteKey(byte[] body) {
+        String key = null;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
                     if (name.equals("writeKey") && value == JsonToken.VALUE_STRING) {
-                        return p.getString();
+                        key = p.getString();
                     }
                     p.skipChildren();
                 }
+                if (p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null && key != null) {
+                    return key;
+                }
             }
         } catch (JacksonException e) {
-            // not JSON up to the key: no key (the format's parser says what is wrong with the body, if it gets it)
+            // not one well-formed object: no key
         }
-        throw new PayloadRejectedException(Reason.BAD_SIGNATURE,
-                "neither header 'Authorization' nor a top-level 'writeKey' string in the body is present");
+        throw new PayloadRejectedException(Reason.BAD_SIGNATURE, key == null
+                ? "neither header 'Authorization' nor a top-level 'writeKey' string in the body is present"
+                : "the body holding 'writeKey' is not one well-formed JSON object");
     }
 
     private static String basicUser(String authorization) {

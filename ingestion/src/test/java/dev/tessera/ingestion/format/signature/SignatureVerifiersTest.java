@@ -131,9 +131,18 @@ class SignatureVerifiersTest {
         rejected(() -> keys.verify(payload("[{\"writeKey\":\"wk_old\"}]", null)), Reason.BAD_SIGNATURE);
         rejected(() -> keys.verify(payload("{\"writeKey\":", null)), Reason.BAD_SIGNATURE);
         rejected(() -> keys.verify(payload("not json", null)), Reason.BAD_SIGNATURE);
-        // nesting deeper than the parser allows before the key: refused, not a stack overflow
-        rejected(() -> keys.verify(payload("{\"a\":" + "[".repeat(100_000) + "], \"writeKey\":\"wk_old\"}", null)),
+        // a body the payload parser will not read as checked here: malformed after the key, a second value,
+        // a name given twice (which of the two would count?)
+        rejected(() -> keys.verify(payload("{\"writeKey\":\"wk_old\",\"batch\":[", null)), Reason.BAD_SIGNATURE,
+                "wk_old");
+        rejected(() -> keys.verify(payload("{\"writeKey\":\"wk_old\"} {}", null)), Reason.BAD_SIGNATURE);
+        rejected(() -> keys.verify(payload("{\"writeKey\":\"wk_old\",\"writeKey\":\"x\"}", null)), Reason.BAD_SIGNATURE);
+        rejected(() -> keys.verify(payload("{\"writeKey\":\"wk_old\",\"a\":{\"b\":1,\"b\":2}}", null)),
                 Reason.BAD_SIGNATURE);
+        // well-formed nesting deeper than the parser allows: refused, not a stack overflow
+        int depth = 100_000;
+        rejected(() -> keys.verify(payload("{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + ", \"writeKey\":\"wk_old\"}",
+                null)), Reason.BAD_SIGNATURE);
         // with a header, the header alone counts: a wrong header is not saved by a right body key
         String wrongHeader = "Basic " + Base64.getEncoder().encodeToString("wk_wrong:".getBytes(StandardCharsets.UTF_8));
         rejected(() -> keys.verify(payload(single, wrongHeader)), Reason.BAD_SIGNATURE);
