@@ -47,6 +47,13 @@ final class EventFormats {
             this.mode = mode;
         }
 
+        /**
+         * Segment calls Tessera takes and keeps nothing of: page and screen views (not interactions of a
+         * customer's experience here; analytics.js sends one per page load) and group and alias calls. In a
+         * batch they are skipped, not kept as dead letters, which would fill with every visitor's page views.
+         */
+        public static final java.util.Set<String> NOT_KEPT = java.util.Set.of("page", "screen", "group", "alias");
+
         static Segment identify(FormatOptions options) {
             return new Segment("segment-identify", Mode.IDENTIFY, options);
         }
@@ -77,6 +84,9 @@ final class EventFormats {
                         }
                     }
                     ObjectNode message = (ObjectNode) Json.requireObject(element, "a batch element").deepCopy();
+                    if (NOT_KEPT.contains(message.path("type").asString(""))) {
+                        return List.of(); // a page view or a group call: no record or interaction of Tessera's
+                    }
                     return List.of(message(payload, message, null));
                 });
             };

@@ -61,15 +61,14 @@ class WebhookController {
     }
 
     /**
-     * The Segment API. {@code /v1/i}, {@code /v1/t} and {@code /v1/b} are the paths analytics.js (Segment's
+     * The Segment API's identify, track and batch calls. {@code /v1/i}, {@code /v1/t} and {@code /v1/b} are
+     * the paths analytics.js (Segment's
      * browser library) posts to, with the write key in the body: pointing its {@code apiHost} at
      * {@code <ingestion>/v1} sends its identify and track calls here.
      */
     @PostMapping({"/v1/identify", "/v1/track", "/v1/batch", "/v1/i", "/v1/t", "/v1/b"})
     ResponseEntity<?> segment(HttpServletRequest request) throws IOException {
-        SourceCatalog.Ready ready = catalog.all().stream()
-                .filter(s -> IngestionProperties.SEGMENT_API.equals(s.source().format()) && s.source().enabled())
-                .findFirst().orElse(null);
+        SourceCatalog.Ready ready = segmentSource();
         if (ready == null) {
             return problem(HttpStatus.NOT_FOUND, "no source serves the Segment API (format segment-api)");
         }
@@ -86,6 +85,50 @@ class WebhookController {
         return receive(ready, request, "segment-" + type);
     }
 
+    /**
+     * Segment's page, screen, group and alias calls (and analytics.js's {@code /v1/p}, {@code /s},
+     * {@code /g}, {@code /a}): the write key is checked, nothing is kept (no record or interaction of
+     * Tessera's; docs/sources.md), and the answer is 200 so that the library does not retry them forever.
+     */
+    @PostMapping({"/v1/page", "/v1/screen", "/v1/group", "/v1/alias", "/v1/p", "/v1/s", "/v1/g", "/v1/a"})
+    ResponseEntity<?> segmentNotKept(HttpServletRequest request) throws IOException {
+        SourceCatalog.Ready ready = segmentSource();
+        if (ready == null) {
+            return problem(HttpStatus.NOT_FOUND, "no source serves the Segment API (format segment-api)");
+        }
+        int limit = ready.source().maxPayloadBytes();
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(limit + 1);
+        }
+        if (body.length > limit) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "the payload is larger than the source's limit of " + limit
+                    + " bytes");
+        }
+        try {
+            SourcePayload payload = new SourcePayload(ready.source().records(), body, headers(request), clock.instant());
+            ready.verifier().ifPresent(v -> v.verify(payload));
+        } catch (PayloadRejectedException rejected) {
+            return problem(status(rejected.reason()), rejected.getMessage());
+        }
+        return ResponseEntity.ok(new PayloadIntake.Report(0, 0, 0, 0, 0, 0));
+    }
+
+    /** The source that serves the Segment API: the first enabled one of format segment-api, or null. */
+    private SourceCatalog.Ready segmentSource() {
+        return catalog.all().stream()
+                .filter(s -> IngestionProperties.SEGMENT_API.equals(s.source().format()) && s.source().enabled())
+                .findFirst().orElse(null);
+    }
+
+    private static Map<String, String> headers(HttpServletRequest request) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, request.getHeader(name));
+        }
+        return headers;
+    }
+
     private ResponseEntity<?> receive(SourceCatalog.Ready ready, HttpServletRequest request, String kind)
             throws IOException {
         int limit = ready.source().maxPayloadBytes();
@@ -93,10 +136,7 @@ class WebhookController {
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(limit + 1);
         }
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String name : Collections.list(request.getHeaderNames())) {
-            headers.put(name, request.getHeader(name));
-        }
+        Map<String, String> headers = headers(request);
         headers.put(WebhookRoutes.FORMAT_HEADER, kind);
         SourcePayload payload = new SourcePayload(ready.source().records(), body, headers, clock.instant());
         String origin = kind + ":" + deliveryId(headers);

@@ -34,6 +34,25 @@ class EventFormatsTest {
     }
 
     @Test
+    void pageScreenGroupAndAliasElementsOfABatchAreSkippedNotRejected() {
+        ObjectNode batch = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        ArrayNode elements = batch.putArray("batch");
+        for (String type : List.of("page", "screen", "group", "alias")) {
+            elements.addObject().put("type", type).put("userId", "u-1").put("messageId", "m-" + type)
+                    .put("timestamp", "2024-05-01T10:00:00Z");
+        }
+        elements.addObject().put("type", "track").put("userId", "u-1").put("messageId", "m-t").put("event", "Clicked")
+                .put("timestamp", "2024-05-01T10:00:00Z");
+        elements.addObject().put("type", "pageview").put("userId", "u-1"); // not a Segment type: still refused
+
+        MappedPayload mapped = formats.byName("segment-batch").map(Samples.payload("web", batch));
+
+        assertThat(mapped.items()).hasSize(1);
+        assertThat(mapped.interactions().findFirst().orElseThrow().attributes()).containsEntry("event", "Clicked");
+        assertThat(mapped.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).isEqualTo(Reason.UNKNOWN_VALUE));
+    }
+
+    @Test
     void trackOfAKnownUserIsACustomInteractionKeyedByTheMessageId() {
         MappedItem item = formats.byName("segment-track")
                 .map(Samples.payload("web", "events/segment_track_spec_example.json")).items().get(0);
@@ -228,7 +247,7 @@ class EventFormatsTest {
         ObjectNode batch = Samples.object("events/segment_batch_track_analytics-go_fixture.json");
         ArrayNode elements = (ArrayNode) batch.path("batch");
         elements.add(Json.MAPPER.readTree("{\"type\": \"track\", \"event\": \"Download\", \"messageId\": \"m2\"}"));
-        elements.add(Json.MAPPER.readTree("{\"type\": \"page\", \"userId\": \"123456\", \"messageId\": \"m3\"}"));
+        elements.add(Json.MAPPER.readTree("{\"type\": \"pageview\", \"userId\": \"123456\", \"messageId\": \"m3\"}"));
 
         MappedPayload mapped = formats.byName("segment-batch").map(Samples.payload("web", batch));
 

@@ -607,6 +607,23 @@ class SourceRoutesIT {
         JsonNode profile = get("/api/v1/profiles?email=browser.user@example.com").at("/items/0");
         var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
         assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER, InteractionKind.RETURN);
+
+        // page views (one per page load) are taken and not kept: no retries, no dead letters, no timeline entries
+        long deadBefore = deadLetters.count("source-events");
+        byte[] page = ("{\"type\":\"page\",\"userId\":\"u-js\",\"messageId\":\"ajs-4\",\"name\":\"Pricing\","
+                + "\"timestamp\":\"" + now + "\",\"writeKey\":\"wk-test-1\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> viewed = post("/v1/p", page, plain);
+        assertThat(viewed.statusCode()).as(viewed.body()).isEqualTo(200);
+        assertThat(post("/v1/p", new String(page, StandardCharsets.UTF_8).replace("wk-test-1", "wk-guess")
+                .getBytes(StandardCharsets.UTF_8), plain).statusCode()).isEqualTo(401);
+        byte[] pages = ("{\"writeKey\":\"wk-test-1\",\"batch\":[{\"type\":\"page\",\"userId\":\"u-js\",\"messageId\":"
+                + "\"ajs-5\",\"timestamp\":\"" + now + "\"}]}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> batchOfPages = post("/v1/b", pages, plain);
+        assertThat(batchOfPages.statusCode()).as(batchOfPages.body()).isEqualTo(200);
+        assertThat(JsonMapper.builder().build().readTree(batchOfPages.body()).get("rejected").asInt()).isZero();
+        assertThat(deadLetters.count("source-events")).isEqualTo(deadBefore);
+        assertThat(cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10)).items())
+                .hasSameSizeAs(timeline.items());
     }
 
     @Test
