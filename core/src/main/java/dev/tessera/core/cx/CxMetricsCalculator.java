@@ -351,25 +351,35 @@ public final class CxMetricsCalculator {
 
     private ChurnRisk churn(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
             long openComplaints) {
-        List<Factor> factors = churnFactors(active, now, sinceLast, category, openComplaints);
-        return new ChurnRisk(churnScore(factors), sorted(factors, Factor::contribution));
-    }
-
-    private static double churnScore(List<Factor> factors) {
-        double score = 0;
-        for (Factor f : factors) {
-            score += f.contribution();
-        }
-        return Math.min(1.0, round(score));
-    }
-
-    private List<Factor> churnFactors(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
-            long openComplaints) {
         double[] s = churnSignals(active, now, sinceLast, category, openComplaints);
         double[] w = churnWeights();
-        return weighted(List.of(new double[] {s[0], w[0]}, new double[] {s[1], w[1]}, new double[] {s[2], w[2]},
-                new double[] {s[3], w[3]}), List.of("recency", "detractor", "open_complaints", "declining_frequency"),
-                1.0);
+        List<double[]> signals = List.of(new double[] {s[0], w[0]}, new double[] {s[1], w[1]},
+                new double[] {s[2], w[2]}, new double[] {s[3], w[3]});
+        List<Factor> factors = weighted(signals, List.of("recency", "detractor", "open_complaints",
+                "declining_frequency"), 1.0);
+        return new ChurnRisk(churnScore(s, w), sorted(factors, Factor::contribution));
+    }
+
+    /**
+     * Σ weight × signal / Σ weight from the exact signals, capped at 1 and rounded to 4 decimals once, at
+     * the end: the factors shown are rounded for display, but rounding each before adding moved scores
+     * across the at-risk threshold (0.59998 became 0.6000).
+     */
+    private static double churnScore(double[] signals, double[] weights) {
+        return Math.min(1.0, round(exactSum(signals, weights, 1.0)));
+    }
+
+    /** scale × Σ weight × signal / Σ weight, nothing rounded. */
+    private static double exactSum(double[] signals, double[] weights, double scale) {
+        double total = 0;
+        for (double weight : weights) {
+            total += weight;
+        }
+        double sum = 0;
+        for (int k = 0; k < weights.length; k++) {
+            sum += scale * weights[k] * signals[k] / total;
+        }
+        return sum;
     }
 
     /** The churn risk's weights, in the order of its signals. */
@@ -379,7 +389,7 @@ public final class CxMetricsCalculator {
             c.decliningFrequencyWeight()};
     }
 
-    /** The churn risk's four signals in {@link #churnFactors}'s order: recency, detractor, complaints, decline. */
+    /** The churn risk's four signals in {@link #churn}'s order: recency, detractor, complaints, decline. */
     private double[] churnSignals(ActiveDays active, Instant now, Long sinceLast, NpsCategory category,
             long openComplaints) {
         CxSettings.Churn c = settings.churn();
@@ -389,30 +399,24 @@ public final class CxMetricsCalculator {
         double complaints = Math.min(1.0, openComplaints);
         long today = Math.floorDiv(now.toEpochMilli(), DAY_MILLIS);
         int w = c.frequencyWindowDays();
-        long recent = active.count(today - w + 1, today);
+        // the recent window takes in interactions dated ahead of now too (up to maxAhead, in whole days so that
+        // the score changes only at UTC midnights, as the stage search expects): a visit dated a few hours into
+        // the next UTC day is recent activity, not a drop in frequency
+        long latestAllowed = today - Math.floorDiv(-settings.maxAhead().toMillis(), DAY_MILLIS); // + ceiling of the days
+        long recent = active.count(today - w + 1, latestAllowed);
         long previous = active.count(today - 2L * w + 1, today - w);
         double declining = previous == 0 ? 0.0 : Math.max(0.0, (previous - recent) / (double) previous);
         return new double[] {recency, detractor, complaints, declining};
     }
 
     /**
-     * {@code churnScore(churnFactors(…))} as of {@code at} without building the factors: the same sums in
+     * {@code churn(…).score()} as of {@code at} without building the factors: the same sums in
      * the same order (so the same double), for the stage search, which asks for the score alone at many
      * instants.
      */
     private double churnScoreAlone(Fixed f, Instant at) {
-        double[] s = churnSignals(f.active(), at, days(f.tally().lastInteractionAt(), at), f.category(),
-                f.openComplaints());
-        double[] weights = churnWeights();
-        double total = 0;
-        for (double weight : weights) {
-            total += weight;
-        }
-        double score = 0;
-        for (int k = 0; k < weights.length; k++) {
-            score += round(1.0 * weights[k] * round(s[k]) / total); // as weighted(…, 1.0) and churnScore
-        }
-        return Math.min(1.0, round(score));
+        return churnScore(churnSignals(f.active(), at, days(f.tally().lastInteractionAt(), at), f.category(),
+                f.openComplaints()), churnWeights());
     }
 
     private CxHealth health(Long sinceLast, Integer nps, Double csat, Double ces, Long openComplaints,
@@ -450,7 +454,9 @@ public final class CxMetricsCalculator {
             return null;
         }
         List<Factor> drivers = weighted(signals, names, 100.0);
-        int score = (int) Math.round(drivers.stream().mapToDouble(Factor::contribution).sum());
+        // from the exact signals (the drivers are rounded for display): 75.4995 stays 75
+        int score = (int) Math.round(exactSum(signals.stream().mapToDouble(x -> x[0]).toArray(),
+                signals.stream().mapToDouble(x -> x[1]).toArray(), 100.0));
         // key drivers first: the signals that cost the most points
         return new CxHealth(score, sorted(drivers, f -> 100.0 * f.weight() / total * (1 - f.signal())));
     }

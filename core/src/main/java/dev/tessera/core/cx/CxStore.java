@@ -1356,7 +1356,10 @@ public final class CxStore {
             list.add(!announced ? "" : evaluateMoments && copyMoments.isEmpty() ? "unless-moment" : "always");
             list.add(Long.toString(CHANGE_FEED_MAX_LENGTH));
             list.add(p.value());
-            delta = aggregateDelta(tally, fresh, changed, stored, mode == Mode.APPEND, plan.churn());
+            // activity: appends, and interactions moved into a profile (a split makes a new person active on
+            // the days of what moved to it; on a merge the survivor is added where it may already be, which a
+            // distinct count absorbs)
+            delta = aggregateDelta(tally, fresh, changed, stored, mode != Mode.ANY, plan.churn());
             if (connection.cluster()) {
                 list.add("0");
             } else {

@@ -163,6 +163,24 @@ class CxAggregatesTest extends CxStoreTestBase {
     }
 
     @Test
+    void aSplitCountsTheProfileItCreatesAsActiveOnTheDaysOfWhatMovedToIt() {
+        // one profile from the start, active that day through both records; the split makes it two people
+        ProfileId one = resolve(ann, "ann@example.com");
+        assertThat(resolve(annCrm, "ann@example.com")).isEqualTo(one);
+        cx.append(order(ann, "o-1", T0, "10", "EUR"));
+        cx.append(nps(annCrm, "n-1", T0, 10));
+        assertThat(day(DAY0).churn().activeProfiles()).isEqualTo(1);
+
+        resolver.split(one, Set.of(annCrm), new CxIdentityHooks(cx)::afterMoved);
+
+        // never fewer than a rebuild counts (the profile split away still counts until then: a distinct count
+        // can only grow)
+        assertThat(day(DAY0).churn().activeProfiles()).isGreaterThanOrEqualTo(2);
+        aggregates().rebuild();
+        assertThat(day(DAY0).churn().activeProfiles()).isEqualTo(2);
+    }
+
+    @Test
     void weeksAndMonthsAreTheSumsOfTheirDaysAndSeriesSplitByChannel() {
         resolve(ann, "ann@example.com");
         resolve(bob, "bob@example.com");

@@ -164,6 +164,34 @@ class CxMetricsCalculatorTest {
     }
 
     @Test
+    void anInteractionDatedAheadOfNowIsRecentActivityNotADropInFrequency() {
+        // now late on a UTC day; a visit dated a few hours into the next day (sources may date up to 24 h ahead)
+        Instant now = Instant.parse("2026-01-01T23:00:00Z");
+        List<Interaction> history = List.of(
+                CxFixtures.activity(ann, "before", Instant.parse("2025-09-01T10:00:00Z"), "email"),
+                CxFixtures.activity(ann, "ahead", Instant.parse("2026-01-02T05:00:00Z"), "email"));
+
+        Factor declining = calculator.recompute(history, now).churnRisk().factors().stream()
+                .filter(f -> f.name().equals("declining_frequency")).findFirst().orElseThrow();
+
+        assertThat(declining.signal()).isZero(); // one before, one now: no decline
+    }
+
+    @Test
+    void scoresAreSummedFromExactSignalsAndRoundedOnce() {
+        // a ticket resolved in 254,021,184 ms (resolution signal 1 - 254021184/259200000 = 0.019980...), no open
+        // complaint, active today: 100 × (.15 × 1 + .1 × 0.01998 + .15 × 1) / .40 = 75.4995 → 75, not the 76 that
+        // adding rounded contributions gave
+        Instant opened = T0.minus(Duration.ofMillis(254_021_184));
+        CxMetrics m = calculator.recompute(List.of(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T", opened, false),
+                ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T", T0, false)), T0);
+
+        assertThat(m.health().drivers()).extracting(Factor::name)
+                .containsExactlyInAnyOrder("no_open_complaint", "resolution_time", "recency");
+        assertThat(m.health().score()).isEqualTo(75);
+    }
+
+    @Test
     void healthUsesOnlyTheSignalsAProfileHasAndListsTheCostliestDriverFirst() {
         CxMetrics m = calculator.recompute(List.of(nps(ann, "n", T0, 10),
                 survey(ann, "c", T0, ScoreType.CSAT, 1)), T0);

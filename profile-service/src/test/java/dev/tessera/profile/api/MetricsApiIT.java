@@ -155,6 +155,8 @@ class MetricsApiIT {
 
         assertThat(churn.at("/series/0/buckets")).hasSize(31);
         assertThat(churn.at("/series/0/buckets/1/activeProfiles").asLong()).isEqualTo(1);
+        // a number that is 0 (asDouble() alone would also pass for a missing field or null)
+        assertThat(churn.at("/series/0/buckets/1/churnRate").isNumber()).isTrue();
         assertThat(churn.at("/series/0/buckets/1/churnRate").asDouble()).isZero();
         JsonNode checkout = orders.get("series").valueStream().filter(s -> s.get("key").asString().equals("checkout"))
                 .findFirst().orElseThrow();
