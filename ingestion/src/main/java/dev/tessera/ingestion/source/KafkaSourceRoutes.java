@@ -5,7 +5,6 @@ import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.system.IngestionProperties.Kafka;
 import dev.tessera.ingestion.system.IngestionProperties.KafkaSecurity;
 import dev.tessera.ingestion.system.IngestionProperties.Transport;
-import io.lettuce.core.RedisException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.kafka.PollOnError;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.kafka.common.header.Header;
@@ -68,6 +68,10 @@ class KafkaSourceRoutes extends RouteBuilder {
         }
     }
 
+    /** Records per poll: at the resolver's slowest, well inside {@link #MAX_POLL_INTERVAL_MS}. */
+    static final int MAX_POLL_RECORDS = 100;
+    static final int MAX_POLL_INTERVAL_MS = 600_000;
+
     private void receive(SourceCatalog.Ready ready, Exchange exchange) {
         byte[] body = exchange.getIn().getBody(byte[].class);
         if (body == null) {
@@ -84,13 +88,15 @@ class KafkaSourceRoutes extends RouteBuilder {
             // already a dead letter with its reason: done with this message, so its offset is committed
             exchange.getMessage().setBody(null);
         } catch (RuntimeException e) {
-            if (isStorageOutage(e)) {
+            if (SourceErrorHandling.isOutage(e)) {
                 // the last error explains a stalled partition (docs/sources.md)
                 activity.failed(ready.source().name(), "message not stored: " + e.getClass().getSimpleName()
                         + " (retried; the partition waits, nothing is committed)");
                 throw e; // retried by the shared error handling, then re-polled: nothing committed
             }
-            // a message that breaks the mapping itself would otherwise block its partition for ever
+            // a message that breaks the mapping itself, or an error Redis gives every time (a script error, a
+            // wrong type), would otherwise block its partition for ever; when even keeping it fails, the
+            // exception goes on and the message is retried, uncommitted
             intake.keepFailed(ready, payload, origin, e);
         }
     }
@@ -121,15 +127,6 @@ class KafkaSourceRoutes extends RouteBuilder {
         }
     }
 
-    static boolean isStorageOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RedisException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * The consumer endpoint, configured in code so that SASL credentials never appear in an endpoint URI
      * (which Camel shows in logs, route dumps and JMX).
@@ -151,6 +148,16 @@ class KafkaSourceRoutes extends RouteBuilder {
         configuration.setAutoCommitEnable(false);
         configuration.setAllowManualCommit(true);
         configuration.setBreakOnFirstError(true);
+        // an error outside the per-message loop (a commit that fails while the group coordinator moves):
+        // rebuild the consumer, which starts again from the committed offsets. The default kept the consumer,
+        // whose position was already past the batch, so the next batch's commit skipped what was not stored
+        configuration.setPollOnError(PollOnError.RECONNECT);
+        // a poll's records must be stored within max.poll.interval.ms, or the group drops the consumer and
+        // the batch comes again: fewer records per poll (each may be a batch of events) and more time
+        configuration.setMaxPollRecords(MAX_POLL_RECORDS);
+        configuration.setMaxPollIntervalMs(MAX_POLL_INTERVAL_MS);
+        // records of aborted transactions are not the producer's data
+        configuration.setIsolationLevel("read_committed");
         KafkaSecurity security = kafka.security();
         configuration.setSecurityProtocol(security.protocol().name());
         ready.kafkaLogin().ifPresent(login -> {

@@ -4,6 +4,7 @@ import dev.tessera.ingestion.format.PayloadRejectedException;
 import dev.tessera.ingestion.format.SourcePayload;
 import dev.tessera.ingestion.operations.SourceActivity;
 import dev.tessera.ingestion.system.IngestionProperties.Poll;
+import dev.tessera.ingestion.system.IngestionProperties.PollCursor;
 import dev.tessera.ingestion.system.IngestionProperties.Source;
 import dev.tessera.ingestion.system.IngestionProperties.Transport;
 import java.net.URI;
@@ -73,8 +74,13 @@ class PollAndCustomRoutes extends RouteBuilder {
         Source source = ready.source();
         Poll poll = source.poll();
         URI configured = URI.create(poll.url());
-        URI page = cursors.next(source).map(URI::create).orElse(configured);
+        // a saved cursor only while the source follows one: after a switch to cursor: none, the configured URL
+        URI page = poll.cursor() == PollCursor.NONE ? configured
+                : cursors.next(source).map(URI::create).orElse(configured);
         for (int fetched = 0; fetched < poll.maxPages(); fetched++) {
+            if (stopRequested(exchange.getContext(), source.routeId())) {
+                return; // stopped (or stopping) between pages: a stop waits for no more than the page in hand
+            }
             Page response = fetch(ready, page);
             if (response == null) {
                 return; // the next tick tries the same page again
@@ -87,7 +93,7 @@ class PollAndCustomRoutes extends RouteBuilder {
             } catch (PayloadRejectedException e) {
                 // dead-lettered with its reason by the intake: kept, so moving past it loses nothing
             } catch (RuntimeException e) {
-                if (KafkaSourceRoutes.isStorageOutage(e)) {
+                if (SourceErrorHandling.isOutage(e)) {
                     activity.failed(source.name(), "poll page not stored: " + e.getClass().getSimpleName());
                     throw e; // the cursor stays: the next tick fetches this page again
                 }
@@ -113,6 +119,20 @@ class PollAndCustomRoutes extends RouteBuilder {
             }
             page = next;
         }
+    }
+
+    /**
+     * Whether the route is being stopped or suspended. A graceful stop first stops the route's consumer (the
+     * timer) and then waits for the tick in progress, with the route itself still reported as started
+     * until that tick ends: the consumer says it first.
+     */
+    static boolean stopRequested(org.apache.camel.CamelContext camel, String routeId) {
+        org.apache.camel.Route route = camel.getRoute(routeId);
+        if (route == null || !camel.getRouteController().getRouteStatus(routeId).isStarted()) {
+            return true;
+        }
+        return route.getConsumer() instanceof org.apache.camel.StatefulService consumer
+                && (!consumer.isRunAllowed() || consumer.isSuspending() || consumer.isSuspended());
     }
 
     /**

@@ -27,7 +27,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.tessera.core.store.RedisKeys;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.kafka.PollOnError;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.node.ObjectNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -73,6 +77,9 @@ class KafkaSourceIT {
 
     @Autowired
     SourceActivity activity;
+
+    @Autowired
+    org.apache.camel.CamelContext camel;
 
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -127,6 +134,42 @@ class KafkaSourceIT {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> !profiles.findByIdentifier(email(order.at("/customer/email").asString())).isEmpty());
         awaitCommitted(next);
+    }
+
+    @Test
+    void aRedisErrorGivenEveryTimeIsADeadLetterNotAPartitionBlockedForEver() throws Exception {
+        JsonNode order = Samples.shopifyOrder();
+        // the customer's source key holds the wrong type of value: every attempt to store this order fails
+        // with WRONGTYPE, which no retry cures (unlike a lost connection)
+        String gid = order.at("/customer/admin_graphql_api_id").asString("");
+        String customer = gid.isEmpty() ? order.at("/customer/id").asString() : gid.substring(gid.lastIndexOf('/') + 1);
+        try (var redis = RedisTestSupport.connect()) {
+            redis.commands().rpush(RedisKeys.Namespace.DEFAULT.source(
+                    new dev.tessera.core.model.SourceRecordId("orders", customer)), "not a profile id");
+        }
+        ObjectNode other = (ObjectNode) order.deepCopy();
+        ((ObjectNode) other.get("customer")).put("id", 990_001).put("email", "next.customer@example.com")
+                .remove("admin_graphql_api_id");
+        other.put("id", 990_002).put("email", "next.customer@example.com").remove("admin_graphql_api_id");
+
+        long blocked = publish(JsonMapper.builder().build().writeValueAsBytes(order));
+        long next = publish(JsonMapper.builder().build().writeValueAsBytes(other));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !profiles.findByIdentifier(email("next.customer@example.com")).isEmpty());
+        DeadLetter letter = deadLetters.list("source-orders", 0, 1).get(0);
+        assertThat(letter.origin()).isEqualTo(PayloadIntake.VERIFIED + ":kafka:" + TOPIC + "/0@" + blocked);
+        assertThat(letter.reason()).startsWith("failed: ");
+        awaitCommitted(next);
+    }
+
+    @Test
+    void theConsumerStartsAgainFromCommittedOffsetsAfterAnErrorOutsideItsMessages() {
+        KafkaEndpoint endpoint = (KafkaEndpoint) camel.getRoute("source-orders").getEndpoint();
+        // a failed commit must not leave the consumer past a batch it did not store
+        assertThat(endpoint.getConfiguration().getPollOnError()).isEqualTo(PollOnError.RECONNECT);
+        assertThat(endpoint.getConfiguration().getIsolationLevel()).isEqualTo("read_committed");
+        assertThat(endpoint.getConfiguration().getMaxPollRecords()).isEqualTo(KafkaSourceRoutes.MAX_POLL_RECORDS);
     }
 
     private long publish(byte[] body) throws Exception {

@@ -41,6 +41,7 @@ class PollCursorIT {
     private HttpServer vendor;
     private HttpServer elsewhere;
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicInteger elsewhereRequests = new AtomicInteger();
     /** Path and query to the response: status, body, Link header (or null). */
     private final Map<String, java.util.function.Supplier<Page>> pages = new ConcurrentHashMap<>();
@@ -127,6 +128,54 @@ class PollCursorIT {
     }
 
     @Test
+    void aSourceWithoutACursorFetchesItsUrlThoughACursorWasSavedWhenItHadOne() {
+        String p0 = url("/users?page=0");
+        String p9 = url("/users?page=9");
+        serve(p0, usersPage(1, null, true));
+        serve(p9, usersPage(9, null, true));
+        // saved while the source followed next links; its configuration has since dropped the cursor
+        redis.commands().hset(PollCursors.key("plain"), Map.of("url", p0, "next", p9));
+
+        ConfigurableApplicationContext app = app("plain", p0, "1h", 1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> profilesWithEmail(app, 1) == 1);
+        assertThat(requests).containsExactly(path(p0));
+    }
+
+    @Test
+    void aStoppedRouteFetchesNoFurtherPage() throws Exception {
+        String p0 = url("/users?page=0");
+        String p1 = url("/users?page=1");
+        String p2 = url("/users?page=2");
+        java.util.concurrent.atomic.AtomicReference<ConfigurableApplicationContext> running = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CompletableFuture<Void> stopping = new java.util.concurrent.CompletableFuture<>();
+        serve(p0, usersPage(1, p1, false));
+        serve(p1, () -> {
+            // an integrator stops the route while this page is being fetched; the stop waits for the tick
+            org.apache.camel.CamelContext camel = running.get().getBean(org.apache.camel.CamelContext.class);
+            stopping.completeAsync(() -> {
+                try {
+                    camel.getRouteController().stopRoute("source-stopped");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> PollAndCustomRoutes.stopRequested(camel, "source-stopped"));
+            return usersPage(2, p2, false).get();
+        });
+        serve(p2, usersPage(3, null, true));
+
+        running.set(app("stopped", p0, "1h", 50, "cursor=next-link", "next-link=/next_page",
+                "end-of-stream=/end_of_stream"));
+
+        stopping.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(requests).containsExactly(path(p0), path(p1)); // the page in hand is stored, no more are fetched
+        assertThat(profilesWithEmail(running.get(), 2)).isEqualTo(1);
+        assertThat(cursor("stopped")).isEqualTo(p2);
+    }
+
+    @Test
     void aPageThatFailsIsFetchedAgainAtTheNextTickWithoutMovingOn() {
         String p0 = url("/users?page=0");
         String p1 = url("/users?page=1");
@@ -168,11 +217,21 @@ class PollCursorIT {
         String p0 = url("/users?page=0");
         String hostile = "http://localhost:" + elsewhere.getAddress().getPort() + "/steal";
         serve(p0, usersPage(1, hostile, false));
+        java.nio.file.Path token;
+        try {
+            token = java.nio.file.Files.createTempFile("poll-token", ".txt");
+            java.nio.file.Files.writeString(token, "tok-secret");
+            token.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
 
-        ConfigurableApplicationContext app = app("hostile", p0, "200ms", 50, "cursor=next-link", "next-link=/next_page");
+        ConfigurableApplicationContext app = app("hostile", p0, "200ms", 50, "cursor=next-link", "next-link=/next_page",
+                "bearer-token=file:" + token);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> requests.size() >= 3);
         assertThat(requests).containsOnly(path(p0));
+        assertThat(authorizations).as("the vendor gets the token").containsOnly("Bearer tok-secret");
         assertThat(elsewhereRequests).hasValue(0);
         assertThat(app.getBean(SourceActivity.class).snapshot("hostile").lastError().orElseThrow().reason())
                 .isEqualTo("poll refused a next-page link that leaves the scheme, host and port of poll.url");
@@ -250,6 +309,7 @@ class PollCursorIT {
         String path = exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
         requests.add(path);
+        authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         java.util.function.Supplier<Page> page = pages.get(path);
         Page response = page == null ? new Page(404, "{}", null) : page.get();
         if (response.link() != null) {
