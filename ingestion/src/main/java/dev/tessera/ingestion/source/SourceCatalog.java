@@ -53,6 +53,12 @@ public final class SourceCatalog {
         public Ready withFormat(String name) {
             return new Ready(source, Optional.of(formats.byName(name)), verifier, formats, kafkaLogin, bearerToken);
         }
+
+        /** Names the source only: the generated form would print the poll token. */
+        @Override
+        public String toString() {
+            return "Ready[" + source.name() + "]";
+        }
     }
 
     /** SASL credentials read from their references; never printed. */
@@ -117,6 +123,14 @@ public final class SourceCatalog {
             if (source.transport() == Transport.POLL) {
                 if (source.poll() == null) {
                     throw new IllegalStateException(at + ".poll.url: a poll source needs the URL to fetch");
+                }
+                try {
+                    java.net.URI.create(source.poll().url());
+                } catch (IllegalArgumentException e) {
+                    // said once at start-up, not on every tick (where Camel would log the URL with its query)
+                    throw new IllegalStateException(at + ".poll.url: not a valid URL (" + e.getClass().getSimpleName()
+                            + " at index " + (e.getCause() instanceof java.net.URISyntaxException u ? u.getIndex() : -1)
+                            + ")");
                 }
                 cursor(source.poll(), at + ".poll");
                 if (source.poll().bearerToken() != null) {

@@ -328,6 +328,23 @@ class SourceCatalogTest {
     }
 
     @Test
+    void aPollUrlThatIsNoUrlStopsStartUpWithoutEchoingItAndNoTokenIsPrinted() {
+        Map<String, String> broken = Map.of("sources[0].name", "vendor", "sources[0].kind", "support",
+                "sources[0].transport", "poll", "sources[0].format", "zendesk-user",
+                "sources[0].poll.url", "https://vendor.example/api?key=s3cret value");
+        assertThatThrownBy(() -> catalog(broken, Map.of()))
+                .hasMessageStartingWith("tessera.sources[0].poll.url: not a valid URL")
+                .hasMessageNotContaining("s3cret");
+
+        Map<String, String> fine = new HashMap<>(broken);
+        fine.put("sources[0].poll.url", "https://vendor.example/api");
+        fine.put("sources[0].poll.bearer-token", "env:TOKEN");
+        SourceCatalog catalog = catalog(fine, Map.of("TOKEN", "tok-s3cret"));
+        assertThat(catalog.find("vendor").orElseThrow().bearerToken()).hasValue("tok-s3cret");
+        assertThat(catalog.find("vendor").orElseThrow().toString()).doesNotContain("tok-s3cret");
+    }
+
+    @Test
     void browserOriginsAreOriginsAndOnlyForTheSegmentApi() {
         Map<String, String> shop = Map.of("sources[0].name", "shop", "sources[0].kind", "shop",
                 "sources[0].transport", "webhook", "sources[0].format", "shopify-order",
