@@ -87,7 +87,9 @@ class PollAndCustomRoutes extends RouteBuilder {
             }
             PageLinks links = PageLinks.of(poll, page, response.body(), response.headers().allValues("Link"));
             Instant now = Instant.now();
-            SourcePayload payload = new SourcePayload(source.records(), response.body(), Map.of(), now);
+            // the same page fetched again is dated as when first fetched: items without times map identically
+            SourcePayload payload = new SourcePayload(source.records(), response.body(), Map.of(),
+                    cursors.firstSeen(source, page.toString(), response.body(), now));
             try {
                 exchange.getMessage().setBody(intake.receive(ready, payload, "poll:" + now));
             } catch (PayloadRejectedException e) {

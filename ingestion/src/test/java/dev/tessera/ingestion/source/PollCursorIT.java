@@ -143,6 +143,23 @@ class PollCursorIT {
     }
 
     @Test
+    void theSamePageFetchedOnEveryTickIsStoredOnceThoughItsItemsCarryNoTime() {
+        String p0 = url("/users/all");
+        // no updated_at or created_at: the user is dated when the page was received
+        serve(p0, () -> new Page(200, "{\"users\": [{\"id\": 7001, \"name\": \"Timeless User\", "
+                + "\"email\": \"user7@example.com\", \"role\": \"end-user\"}]}", null));
+
+        ConfigurableApplicationContext app = app("timeless", p0, "200ms", 1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.size() >= 4);
+        ProfileStore profiles = app.getBean(ProfileStore.class);
+        var found = profiles.findByIdentifier(app.getBean(Identifiers.class).email("user7@example.com").orElseThrow());
+        assertThat(found).hasSize(1);
+        // written once: a later fetch of the same page maps to the same record version and changes nothing
+        assertThat(profiles.find(found.iterator().next()).orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
     void aStoppedRouteFetchesNoFurtherPage() throws Exception {
         String p0 = url("/users?page=0");
         String p1 = url("/users?page=1");
