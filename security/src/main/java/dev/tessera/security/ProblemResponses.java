@@ -35,7 +35,7 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 
     private static final String TYPE_BASE = "https://tessera.dev/problems/";
 
-    /** Seconds a caller is told to wait when tokens cannot be checked (the key set's refresh interval). */
+    /** Seconds a caller is told to wait when tokens cannot be checked (the default refresh interval of the key set). */
     static final int RETRY_AFTER_SECONDS = 30;
 
     /** One warning per this many milliseconds while tokens cannot be checked, not one per request. */

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the set is kept {@link TesseraSecurityProperties.KeySet#cacheTtl()} (5 min) and fetched again
  *       early when a token names a key not in it, at most once per
  *       {@link TesseraSecurityProperties.KeySet#refreshMinInterval()} (30 s) at most twice, one such fetch at a
- *       time: a token naming an unknown key in between, or while that fetch runs, is refused as invalid
- *       (401) without a fetch and without waiting;</li>
+ *       time: a token naming an unknown key in between is refused as invalid (401) without a fetch, and one
+ *       arriving while that fetch runs is answered "try again" (503) without waiting for it;</li>
  *   <li>a fetch connects and reads within {@link TesseraSecurityProperties.KeySet#timeout()} (2 s) and is
  *       tried twice; requests waiting for another's fetch give up after both tries' time;</li>
  *   <li>while the URL cannot be reached, the set fetched last stays in use for
@@ -62,7 +62,7 @@ final class RealmKeys implements JWKSource<SecurityContext> {
     private final Semaphore earlyRefresh = new Semaphore(1);
 
     RealmKeys(String jwkSetUri, TesseraSecurityProperties.KeySet settings) {
-        this(urlSource(jwkSetUri, settings.timeout()), settings);
+        this(urlSource(jwkSetUri, settings), settings);
     }
 
     /** Over any source of key sets (tests use this to count and fail fetches). */
@@ -82,9 +82,10 @@ final class RealmKeys implements JWKSource<SecurityContext> {
         this.sets = new CachingJWKSetSource<>(source, settings.cacheTtl().toMillis(), 4 * timeout + 500, null);
     }
 
-    private static JWKSetSource<SecurityContext> urlSource(String jwkSetUri, Duration timeout) {
+    private static JWKSetSource<SecurityContext> urlSource(String jwkSetUri, TesseraSecurityProperties.KeySet settings) {
         Objects.requireNonNull(jwkSetUri, "jwkSetUri");
-        int millis = Math.toIntExact(timeout.toMillis());
+        settings.check(); // before the timeout is narrowed to an int
+        int millis = Math.toIntExact(settings.timeout().toMillis());
         try {
             return new URLBasedJWKSetSource<>(URI.create(jwkSetUri).toURL(),
                     new DefaultResourceRetriever(millis, millis, SIZE_LIMIT_BYTES));
@@ -102,10 +103,11 @@ final class RealmKeys implements JWKSource<SecurityContext> {
         if (!found.isEmpty()) {
             return found;
         }
-        // a key rotated in since the last fetch, or a made-up key id: fetch again, unless done moments ago or
-        // under way for another such token (the key is not in the set we have: invalid, without waiting)
+        // a key rotated in since the last fetch, or a made-up key id: fetch again, unless done moments ago; while
+        // another such token's fetch runs, this one cannot be told apart yet: "try again" (503), not "invalid"
+        // (a client throws away a token said to be invalid), and without waiting for that fetch
         if (!earlyRefresh.tryAcquire()) {
-            return List.of();
+            throw new KeySourceException("the realm's key set is being fetched for another token; try again");
         }
         try {
             JWKSet recent = sets.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(known), now, context);

@@ -41,7 +41,7 @@ import java.util.TreeSet;
 final class StageHistory {
 
     private static final long DAY = 86_400_000L;
-    /** Slack around the churn-risk bounds: the score is a sum of values rounded to 4 decimals. */
+    /** Slack around the churn-risk bounds: the score is rounded to 4 decimals (once, after summing). */
     private static final double SLACK = 1e-3;
 
     /** The profile entered {@code stage} at {@code at}. */

@@ -148,9 +148,10 @@ class KafkaSourceRoutes extends RouteBuilder {
         configuration.setAutoCommitEnable(false);
         configuration.setAllowManualCommit(true);
         configuration.setBreakOnFirstError(true);
-        // an error outside the per-message loop (a commit that fails while the group coordinator moves):
-        // rebuild the consumer, which starts again from the committed offsets. The default kept the consumer,
-        // whose position was already past the batch, so the next batch's commit skipped what was not stored
+        // an error outside the per-message handling (in the consumer's own poll, or its commit of the work
+        // finished before a failed message): rebuild the consumer, which starts again from the committed
+        // offsets. The default kept a consumer whose position could already be past the batch, so a later
+        // commit could skip what was not stored
         configuration.setPollOnError(PollOnError.RECONNECT);
         // a poll's records must be stored within max.poll.interval.ms, or the group drops the consumer and
         // the batch comes again: fewer records per poll (each may be a batch of events) and more time

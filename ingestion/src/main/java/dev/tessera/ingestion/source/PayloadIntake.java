@@ -78,12 +78,12 @@ public final class PayloadIntake {
      * @param origin where it came from without personal data, e.g. a delivery id or a file name
      * @throws PayloadRejectedException when the payload as a whole is rejected (already dead-lettered)
      */
-    public Report receive(SourceCatalog.Ready source, SourcePayload payload, String origin) {
+    public Report receive(SourceCatalog.Ready source, SourcePayload delivered, String origin) {
         String route = source.source().routeId();
         String name = source.source().name();
         activity.received(name);
         int limit = source.source().maxPayloadBytes();
-        if (payload.body().length > limit) {
+        if (delivered.body().length > limit) {
             // refused before anything else touches it (no signature computed over a huge body)
             PayloadRejectedException e = new PayloadRejectedException(PayloadRejectedException.Reason.OVERSIZED,
                     "the payload is larger than the source's limit of " + limit + " bytes");
@@ -93,8 +93,11 @@ public final class PayloadIntake {
                     "(more than " + limit + " bytes, not kept; delivery " + origin + ")", Map.of());
             throw e;
         }
+        // kept without a credential the scheme carries in the body (a Segment write key): dead letters are read
+        // through the admin API
+        SourcePayload payload = source.verifier().map(v -> v.redacted(delivered)).orElse(delivered);
         try {
-            source.verifier().ifPresent(v -> v.verify(payload));
+            source.verifier().ifPresent(v -> v.verify(delivered));
         } catch (PayloadRejectedException e) {
             // a late delivery's signature held (the window is checked after it): its content is the vendor's,
             // so it can be replayed once an integrator decides it is wanted (storage is idempotent)

@@ -33,36 +33,38 @@ public final class PollCursors {
         return Optional.ofNullable(cursor.get("next"));
     }
 
-    /** How long a page's first-seen time is remembered ({@link #firstSeen}). */
+    /** How long a page URL's last body is remembered ({@link #firstSeen}). */
     static final java.time.Duration SEEN_FOR = java.time.Duration.ofDays(30);
 
     /**
-     * When this exact page (its URL and body) was first fetched, {@code now} if never (within
-     * {@link #SEEN_FOR}). A polled page is its payload's receive time, which formats use for items that
-     * carry no time of their own: dated {@code now} on every tick, an unchanged page was a new version of
-     * each such record every time. Keyed by a SHA-256 digest, never the content.
+     * Since when {@code url} has answered this very body: the time it was first fetched with it when the
+     * previous fetch of the URL gave the same body, else {@code now}. A polled page is its payload's
+     * receive time, which formats use for items that carry no time of their own: dated {@code now} on
+     * every tick, an unchanged page was a new version of each such record every time. Only the URL's last
+     * body counts, so a page that changes back to an earlier body is dated now again (an older date would
+     * lose to the version in between). Kept in {@code tessera:poll-seen:<source>:<digest of the URL>}
+     * (fields {@code body}, a SHA-256 digest, and {@code since}) for {@link #SEEN_FOR} after the last fetch.
      */
     java.time.Instant firstSeen(Source source, String url, byte[] body, java.time.Instant now) {
-        String key = "tessera:poll-seen:" + source.name() + ":" + digest(url, body);
-        String stored = redis.set(key, Long.toString(now.toEpochMilli()),
-                io.lettuce.core.SetArgs.Builder.nx().px(SEEN_FOR.toMillis())) != null ? null : redis.get(key);
-        if (stored == null) {
-            return now;
+        String key = "tessera:poll-seen:" + source.name() + ":" + digest(url.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String bodyDigest = digest(body);
+        Map<String, String> seen = redis.hgetall(key);
+        java.time.Instant since = now;
+        if (bodyDigest.equals(seen.get("body"))) {
+            try {
+                since = java.time.Instant.ofEpochMilli(Long.parseLong(seen.get("since")));
+            } catch (NumberFormatException | NullPointerException e) {
+                since = now;
+            }
         }
-        try {
-            return java.time.Instant.ofEpochMilli(Long.parseLong(stored));
-        } catch (NumberFormatException e) {
-            return now;
-        }
+        redis.hset(key, Map.of("body", bodyDigest, "since", Long.toString(since.toEpochMilli())));
+        redis.pexpire(key, SEEN_FOR.toMillis());
+        return since;
     }
 
-    private static String digest(String url, byte[] body) {
+    private static String digest(byte[] bytes) {
         try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            sha.update(url.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(body);
-            return java.util.HexFormat.of().formatHex(sha.digest());
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -124,14 +124,7 @@ public final class SourceCatalog {
                 if (source.poll() == null) {
                     throw new IllegalStateException(at + ".poll.url: a poll source needs the URL to fetch");
                 }
-                try {
-                    java.net.URI.create(source.poll().url());
-                } catch (IllegalArgumentException e) {
-                    // said once at start-up, not on every tick (where Camel would log the URL with its query)
-                    throw new IllegalStateException(at + ".poll.url: not a valid URL (" + e.getClass().getSimpleName()
-                            + " at index " + (e.getCause() instanceof java.net.URISyntaxException u ? u.getIndex() : -1)
-                            + ")");
-                }
+                pollUrl(source.poll().url(), at + ".poll.url");
                 cursor(source.poll(), at + ".poll");
                 if (source.poll().bearerToken() != null) {
                     token = Optional.of(reference(source.poll().bearerToken(), at + ".poll.bearer-token", environment));
@@ -140,6 +133,24 @@ public final class SourceCatalog {
             byName.put(source.name(), new Ready(source, format, verifier, formats, kafkaLogin, token));
         }
         warnUnclaimed(sources, properties.identity().claimedSources());
+    }
+
+    /**
+     * A poll URL the HTTP client takes: absolute http or https with a host (the client refuses
+     * {@code https:host/path} or a host with '_' on every tick, with the whole URL, query and key included,
+     * in the exception Camel logs). Said once at start-up, without echoing the URL.
+     */
+    static void pollUrl(String url, String at) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                throw new IllegalArgumentException("no host");
+            }
+            java.net.http.HttpRequest.newBuilder(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(at + ": not an absolute http or https URL with a host name (checked "
+                    + "without printing it: it may carry a key)");
+        }
     }
 
     /** Survey formats: the respondent's email usually comes from the survey link, which anyone can edit. */

@@ -15,6 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -52,7 +53,9 @@ class SecurityConfiguration {
                 .securityMatcher("/webhooks/**", "/v1/**")
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
-                .cors(cors -> cors.configurationSource(segmentApiCors(properties)))
+                // CORS answers for listed pages, never a refusal: see SegmentApiCors
+                .cors(cors -> cors.disable())
+                .addFilterAfter(new SegmentApiCors(segmentApiCors(properties)), HeaderWriterFilter.class)
                 .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(rules -> rules.anyRequest().permitAll())
                 .build();
@@ -64,6 +67,34 @@ class SecurityConfiguration {
      * library retries each call). No credentials: the write key travels in the body or the
      * {@code Authorization} header, never in cookies. Vendor webhooks get no CORS answer at all.
      */
+    static final class SegmentApiCors extends org.springframework.web.filter.CorsFilter {
+
+        SegmentApiCors(CorsConfigurationSource source) {
+            super(source);
+            setCorsProcessor(new LenientCors());
+        }
+    }
+
+    /**
+     * Spring's processor refuses (403) any call whose {@code Origin} is not listed. Here the list only
+     * decides which pages may read the answers: the write key authenticates the call, and callers that send
+     * an Origin without being a listed page (a server-side sender, a proxy passing the browser's Origin on,
+     * a sandboxed frame's {@code null}) were stored before the list existed and still are. Preflights of
+     * unlisted origins are refused as before (they carry no data).
+     */
+    static final class LenientCors extends org.springframework.web.cors.DefaultCorsProcessor {
+        @Override
+        public boolean processRequest(CorsConfiguration config, jakarta.servlet.http.HttpServletRequest request,
+                jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+            if (config != null && !org.springframework.web.cors.CorsUtils.isPreFlightRequest(request)
+                    && config.checkOrigin(request.getHeader("Origin")) == null) {
+                return true; // no CORS headers: the browser hides the answer, the call itself is taken
+            }
+            return super.processRequest(config, request, response);
+        }
+    }
+
+    /** The CORS settings of {@code /v1/**}, from the Segment source's {@code webhook.allowed-origins}. */
     static CorsConfigurationSource segmentApiCors(IngestionProperties properties) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         properties.sources().stream()

@@ -160,6 +160,28 @@ class PollCursorIT {
     }
 
     @Test
+    void aPageThatChangesBackIsDatedAnewSoItsFirstContentWinsAgain() {
+        String p0 = url("/users/flip");
+        AtomicInteger fetches = new AtomicInteger();
+        // A, then B, then A for good: the same user's email changes and changes back, with no time on the user
+        serve(p0, () -> {
+            String email = fetches.incrementAndGet() == 2 ? "flip.b@example.com" : "flip.a@example.com";
+            return new Page(200, "{\"users\": [{\"id\": 7002, \"name\": \"Flip User\", \"email\": \"" + email
+                    + "\", \"role\": \"end-user\"}]}", null);
+        });
+
+        ConfigurableApplicationContext app = app("flip", p0, "300ms", 1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> fetches.get() >= 4);
+        ProfileStore profiles = app.getBean(ProfileStore.class);
+        Identifiers identifiers = app.getBean(Identifiers.class);
+        // the third fetch is newer than the second, not dated back to the first (which would lose to B)
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                profiles.findByIdentifier(identifiers.email("flip.a@example.com").orElseThrow()).size() == 1);
+        assertThat(profiles.findByIdentifier(identifiers.email("flip.b@example.com").orElseThrow())).isEmpty();
+    }
+
+    @Test
     void aStoppedRouteFetchesNoFurtherPage() throws Exception {
         String p0 = url("/users?page=0");
         String p1 = url("/users?page=1");

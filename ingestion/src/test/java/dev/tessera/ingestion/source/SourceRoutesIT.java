@@ -581,11 +581,17 @@ class SourceRoutesIT {
         assertThat(preflight.statusCode()).isEqualTo(200);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
                 .contains("authorization").contains("content-type");
-        // a page not listed gets no grant, and its call is refused (403) before the body is read
-        HttpResponse<String> elsewhere = post("/v1/t", identify, Map.of("Content-Type", "text/plain",
+        // a caller not listed gets no grant (its page cannot read the answer), but the call is taken on its key:
+        // a server-side sender or a proxy may send an Origin too
+        HttpResponse<String> elsewhere = post("/v1/i", identify, Map.of("Content-Type", "text/plain",
                 "Origin", "https://elsewhere.example"));
-        assertThat(elsewhere.statusCode()).isEqualTo(403);
+        assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
         assertThat(elsewhere.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        HttpResponse<String> foreignPreflight = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/b"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://elsewhere.example")
+                .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignPreflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         // vendor webhooks answer no page
         HttpResponse<String> vendor = post("/webhooks/shopify", "{}".getBytes(StandardCharsets.UTF_8),
                 Map.of("Origin", "https://shop.example.test"));
@@ -607,6 +613,13 @@ class SourceRoutesIT {
         JsonNode profile = get("/api/v1/profiles?email=browser.user@example.com").at("/items/0");
         var timeline = cx.timeline(new ProfileId(profile.get("id").asString()), TimelineQuery.latest(10));
         assertThat(timeline.items()).extracting(i -> i.kind()).contains(InteractionKind.ORDER, InteractionKind.RETURN);
+
+        // a refused event is kept without the write key it carried (a credential; dead letters are readable)
+        String refusedBody = "{\"type\":\"track\",\"userId\":\"u-js\",\"messageId\":\"ajs-6\",\"event\":\"Signed Up\","
+                + "\"timestamp\":\"1850-01-01T00:00:00Z\",\"writeKey\":\"wk-test-1\"}";
+        HttpResponse<String> refusedCall = post("/v1/t", refusedBody.getBytes(StandardCharsets.UTF_8), plain);
+        assertThat(JsonMapper.builder().build().readTree(refusedCall.body()).get("rejected").asInt()).isEqualTo(1);
+        assertThat(deadLetters.list("source-events", 0, 1).get(0).payload()).contains("ajs-6").doesNotContain("wk-test-1");
 
         // page views (one per page load) are taken and not kept: no retries, no dead letters, no timeline entries
         long deadBefore = deadLetters.count("source-events");

@@ -13,6 +13,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -84,6 +86,56 @@ public final class SegmentWriteKey implements SignatureVerifier {
         throw new PayloadRejectedException(Reason.BAD_SIGNATURE, key == null
                 ? "neither header 'Authorization' nor a top-level 'writeKey' string in the body is present"
                 : "the body holding 'writeKey' is not one well-formed JSON object");
+    }
+
+    /**
+     * Without any {@code writeKey} at the top level or on the messages of a {@code batch} (some libraries
+     * put it on every message): a write key is a credential, and dead letters are read through the admin
+     * API. A body that does not parse, or holds no such field, is kept as it is.
+     */
+    @Override
+    public SourcePayload redacted(SourcePayload payload) {
+        byte[] body = payload.body();
+        if (!contains(body, WRITE_KEY_BYTES)) {
+            return payload; // the usual case with Basic auth: no second parse
+        }
+        try {
+            JsonNode root = MAPPER.readTree(body);
+            if (!(root instanceof ObjectNode object)) {
+                return payload;
+            }
+            boolean removed = object.remove("writeKey") != null;
+            for (JsonNode message : object.path("batch")) {
+                if (message instanceof ObjectNode m) {
+                    removed |= m.remove("writeKey") != null;
+                }
+            }
+            return removed ? new SourcePayload(payload.source(), MAPPER.writeValueAsBytes(object), payload.headers(),
+                    payload.receivedAt()) : payload;
+        } catch (JacksonException e) {
+            return payload;
+        }
+    }
+
+    private static final byte[] WRITE_KEY_BYTES = "\"writeKey\"".getBytes(StandardCharsets.UTF_8);
+    // as the payload parser reads (exact decimals: an amount written back keeps its digits; no duplicates)
+    private static final tools.jackson.databind.json.JsonMapper MAPPER = tools.jackson.databind.json.JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static String basicUser(String authorization) {

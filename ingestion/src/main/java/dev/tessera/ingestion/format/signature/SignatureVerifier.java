@@ -16,4 +16,12 @@ public interface SignatureVerifier {
      *                                  such a payload as a replayable dead letter: its content is the vendor's)
      */
     void verify(SourcePayload payload);
+
+    /**
+     * The payload as it may be kept (dead letters, replays): without the credential, when the scheme sends
+     * one inside the body. Most schemes sign the body and keep their secret out of it: unchanged.
+     */
+    default SourcePayload redacted(SourcePayload payload) {
+        return payload;
+    }
 }

@@ -148,6 +148,22 @@ class SignatureVerifiersTest {
         rejected(() -> keys.verify(payload(single, wrongHeader)), Reason.BAD_SIGNATURE);
     }
 
+    @Test
+    void aWriteKeyInTheBodyIsNotKept() {
+        SegmentWriteKey keys = new SegmentWriteKey(List.of("wk_live_123"));
+        String batch = "{\"writeKey\":\"wk_live_123\",\"batch\":[{\"type\":\"track\",\"writeKey\":\"wk_live_123\","
+                + "\"properties\":{\"total\":12345678901234567.89}}],\"sentAt\":\"2026-11-29T10:00:00Z\"}";
+
+        String kept = new String(keys.redacted(payload(batch, null)).body(), StandardCharsets.UTF_8);
+
+        assertThat(kept).doesNotContain("wk_live_123").doesNotContain("writeKey")
+                .contains("12345678901234567.89").contains("\"sentAt\"");
+        SourcePayload basic = payload("{\"type\":\"track\"}", "Basic x");
+        assertThat(keys.redacted(basic)).isSameAs(basic); // nothing to take out: not parsed again
+        SourcePayload malformed = payload("{\"writeKey\":", null);
+        assertThat(keys.redacted(malformed)).isSameAs(malformed);
+    }
+
     private static SourcePayload payload(String body, String authorization) {
         return new SourcePayload("web", body.getBytes(StandardCharsets.UTF_8),
                 authorization == null ? Map.of() : Map.of("Authorization", authorization), Samples.RECEIVED);
