@@ -251,6 +251,12 @@ class DeadLettersController {
      * deliver again.
      */
     private Attempt replayPayload(Source source, DeadLetter letter) {
+        if (letter.origin().startsWith(PayloadIntake.UNVERIFIED + ":") && letter.reason().startsWith("oversized")) {
+            // too large to keep (or to check): nothing here to replay; where it came from is in the origin
+            return new Attempt.NotReplayable("this payload was larger than the source's limit and its content was not "
+                    + "kept; raise the limit, then have it delivered again (a Kafka message: read again from the "
+                    + "offset in its origin)");
+        }
         if (letter.origin().startsWith(PayloadIntake.UNVERIFIED + ":")) {
             return new Attempt.NotReplayable(
                     "this payload failed its signature check; it is kept to inspect, and the vendor must deliver it again");

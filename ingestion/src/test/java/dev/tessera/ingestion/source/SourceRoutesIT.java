@@ -500,6 +500,11 @@ class SourceRoutesIT {
                 .contains("(more than 65536 bytes, not kept; delivery webhook:d-1)",
                         "(more than 65536 bytes, not kept; delivery webhook:d-2)")
                 .filteredOn(p -> p.contains("d-2")).hasSize(1);
+        // its replay says what is missing (the content), not that a signature failed
+        DeadLetter oversized = deadLetters.list("source-shopify", 0, 20).stream()
+                .filter(d -> d.reason().startsWith("oversized")).findFirst().orElseThrow();
+        assertThat(ingestion("POST", "/api/v1/sources/shopify/dead-letters/" + oversized.id() + "/replay", 409)
+                .get("detail").asString()).contains("larger than the source's limit").doesNotContain("signature");
         assertThat(post("/webhooks/nope", malformed, Map.of()).statusCode()).isEqualTo(404);
     }
 
