@@ -197,6 +197,13 @@ class PollAndCustomRoutes extends RouteBuilder {
         @Override
         public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
             this.subscription = subscription;
+            if (limit == 0) {
+                // nothing to read (an error status): done at once, not at the first body byte, which a stalled
+                // error page never sends (its status, not a timeout, is then the source's last error)
+                subscription.cancel();
+                result.complete(new byte[0]);
+                return;
+            }
             subscription.request(Long.MAX_VALUE);
         }
 

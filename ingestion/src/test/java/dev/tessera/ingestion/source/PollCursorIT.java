@@ -52,6 +52,8 @@ class PollCursorIT {
 
     /** Body of a page whose answer stalls after its headers and half its body, until the test ends. */
     private static final String STALL = "STALL";
+    /** As {@link #STALL}, without a single body byte after the headers. */
+    private static final String SILENT = STALL + "-SILENT";
     private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.ExecutorService vendorThreads = java.util.concurrent.Executors.newCachedThreadPool();
 
@@ -179,6 +181,18 @@ class PollCursorIT {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 profiles.findByIdentifier(identifiers.email("flip.a@example.com").orElseThrow()).size() == 1);
         assertThat(profiles.findByIdentifier(identifiers.email("flip.b@example.com").orElseThrow())).isEmpty();
+    }
+
+    @Test
+    void anErrorAnswerThatStallsIsReportedByItsStatusNotAsATimeout() {
+        String p0 = url("/users/broken");
+        serve(p0, () -> new Page(503, SILENT, null)); // headers, then not one body byte
+
+        ConfigurableApplicationContext app = app("broken", p0, "1h", 1, "timeout=20s");
+
+        SourceActivity activity = app.getBean(SourceActivity.class);
+        await().atMost(Duration.ofSeconds(15)).until(() -> activity.snapshot("broken").lastError().isPresent());
+        assertThat(activity.snapshot("broken").lastError().orElseThrow().reason()).isEqualTo("poll answered HTTP 503");
     }
 
     @Test
@@ -358,7 +372,9 @@ class PollCursorIT {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         if (response.body().startsWith(STALL)) {
             exchange.sendResponseHeaders(response.status(), 10_000);
-            exchange.getResponseBody().write("{\"users\": [".getBytes(StandardCharsets.UTF_8));
+            if (!response.body().equals(SILENT)) {
+                exchange.getResponseBody().write("{\"users\": [".getBytes(StandardCharsets.UTF_8));
+            }
             exchange.getResponseBody().flush();
             try {
                 stalled.await();
