@@ -116,11 +116,16 @@ public final class ProbabilisticPolicy implements MatchPolicy {
         for (Candidate candidate : candidates) {
             Set<String> matchedOn = new TreeSet<>(candidate.foundBy());
             matchedOn.remove(ProfileResolver.SOURCE_ID);
+            Compared compared = compare(model, record, incoming, candidate);
             if (sharesExternalId(record, candidate)) {
-                links.add(new Link(candidate.profile().id(), "external-id", List.copyOf(matchedOn), null, List.of()));
+                // proof only while nothing about the person contradicts it: an external id several people can
+                // carry (a browser's anonymous id, shared by everyone using one device) is evidence, like a
+                // family mailbox; a record the veto separates from the profile does not join it on the id
+                if (compared == null || compared.worst() >= vetoWeight) {
+                    links.add(new Link(candidate.profile().id(), "external-id", List.copyOf(matchedOn), null, List.of()));
+                }
                 continue;
             }
-            Compared compared = compare(model, record, incoming, candidate);
             if (compared != null && compared.links()) {
                 MatchScore explained = model.score(incoming, compared.best()); // the explanation, for the link only
                 links.add(new Link(candidate.profile().id(), ProfileResolver.PROBABILISTIC, List.copyOf(matchedOn),

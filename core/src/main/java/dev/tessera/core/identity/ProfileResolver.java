@@ -592,6 +592,12 @@ public final class ProfileResolver implements IdentityResolver {
                 continue;
             }
             if (!chosen.isEmpty() && !forced && separatedFrom(candidate, chosenRecords)) {
+                // kept apart by a person: like profiles that may not merge, matching both about equally well
+                // makes joining either a guess (twins split by an agent, a record with only their surname)
+                chosen.stream()
+                        .filter(c -> separatedFrom(candidate, Set.copyOf(byId.get(c.profile()).profile().records())))
+                        .filter(c -> closeCall(byId.get(c.profile()), c, link))
+                        .forEach(c -> guesses.add(c.profile()));
                 continue;
             }
             if (!forced && !joinedByPerson) {
@@ -1178,6 +1184,16 @@ public final class ProfileResolver implements IdentityResolver {
     private Plan plan(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
             List<String> refuse) {
         List<Candidate> candidates = gathered.candidates();
+        // an older copy of a record a profile holds newer: the record is not what it says any more, so it
+        // decides nothing (matching it would merge on data the record no longer has)
+        for (Candidate holder : candidates) {
+            for (CustomerRecord held : holder.records()) {
+                if (held.id().equals(record.id()) && held.observedAt().isAfter(record.observedAt())) {
+                    return Plan.done(new Attempted(new Resolution(holder.profile().id(), Outcome.UNCHANGED, List.of()),
+                            false));
+                }
+            }
+        }
         List<Link> links = joined(record, gathered);
         Instant now = clock.instant();
         if (links.isEmpty()) {

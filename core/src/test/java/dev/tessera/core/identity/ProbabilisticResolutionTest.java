@@ -12,6 +12,7 @@ import dev.tessera.core.identity.Resolution.Outcome;
 import dev.tessera.core.identity.match.MatchModel;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.model.LinkEvidence;
 import dev.tessera.core.model.LinkEvidence.Contribution;
 import dev.tessera.core.model.ProfileId;
@@ -656,6 +657,76 @@ class ProbabilisticResolutionTest {
         assertThat(late.profileId()).isEqualTo(id);
         assertThat(store.find(id).orElseThrow().golden().get("city").value()).isEqualTo("York");
         assertThat(store.records(id)).containsExactly(newer);
+    }
+
+    @Test
+    void anOlderCopyOfAHeldRecordMergesNothingOnTheDataItNoLongerHas() {
+        // crm:1 was Jonathan Smith in January and is Maria Garcia (no contacts) since February; January's copy
+        // arrives again after Jonathan's shop record: it would merge Maria's profile with Jonathan's
+        CustomerRecord maria = record("crm", "1", "2025-02-01T00:00:00Z", List.of(), "first_name", "Maria",
+                "last_name", "Garcia");
+        CustomerRecord shop = record("shop", "9", "2025-01-01T00:00:00Z", List.of("jon.smith77@gmail.com", "07700 900321"),
+                "first_name", "Jonathan", "last_name", "Smith", "birth_date", "1975-02-03", "city", "York");
+        CustomerRecord january = record("crm", "1", "2025-01-01T00:00:00Z", List.of("jon.smith77@gmail.com"),
+                "first_name", "Jonathan", "last_name", "Smith", "birth_date", "1975-02-03", "city", "York");
+        ProfileId marias = resolver.resolve(maria).profileId();
+        ProfileId jonathans = resolver.resolve(shop).profileId();
+
+        Resolution late = resolver.resolve(january);
+
+        assertThat(late.outcome()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(late.profileId()).isEqualTo(marias);
+        assertThat(store.find(marias).orElseThrow().records()).containsExactly(maria.id());
+        assertThat(store.find(jonathans).orElseThrow().records()).containsExactly(shop.id());
+    }
+
+    @Test
+    void aBrowsersAnonymousIdSharedByTwoPeopleJoinsNoOneTheVetoSeparates() {
+        // one device, two people: the anonymous id every web record of that browser carries is evidence, not proof
+        Identifier device = new Identifier(IdentifierType.EXTERNAL_ID, "segment-anon:dev-123");
+        CustomerRecord annaCrm = record("crm", "7", "2025-01-01T00:00:00Z", List.of("anna.kowalski@gmail.com", "07700 900001"),
+                "first_name", "Anna", "last_name", "Kowalski", "birth_date", "1981-04-02", "street", "5 Birch Close",
+                "postcode", "OX1 2JD", "city", "Oxford");
+        CustomerRecord annaWeb = withIdentifier(record("web", "anna", "2025-01-02T00:00:00Z",
+                List.of("anna.kowalski@gmail.com"), "first_name", "Anna", "last_name", "Kowalski"), device);
+        CustomerRecord davidCrm = record("crm", "8", "2025-01-01T00:00:00Z", List.of("dheath@outlook.com", "07700 900002"),
+                "first_name", "David", "last_name", "Heath", "birth_date", "1959-12-30", "street", "90 King Street",
+                "postcode", "NE1 6AB", "city", "Newcastle");
+        CustomerRecord davidWeb = withIdentifier(record("web", "david", "2025-01-03T00:00:00Z", List.of("dheath@outlook.com"),
+                "first_name", "David", "last_name", "Heath", "birth_date", "1959-12-30", "city", "Newcastle"), device);
+        ProfileId annas = resolver.resolve(annaCrm).profileId();
+        assertThat(resolver.resolve(annaWeb).profileId()).isEqualTo(annas);
+        ProfileId davids = resolver.resolve(davidCrm).profileId();
+
+        assertThat(resolver.resolve(davidWeb).profileId()).isEqualTo(davids);
+        assertThat(store.find(annas).orElseThrow().records()).containsExactlyInAnyOrder(annaCrm.id(), annaWeb.id());
+    }
+
+    @Test
+    void aRecordLikeTwoPeopleAnAgentSeparatedAboutEquallyJoinsNeither() {
+        CustomerRecord jake = record("crm", "jake", AT, List.of("jake.turner@gmail.com"),
+                "first_name", "Jake", "last_name", "Turner", "birth_date", "1999-07-01",
+                "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
+        CustomerRecord josh = record("shop", "josh", AT, List.of("joshturner99@outlook.com"),
+                "first_name", "Josh", "last_name", "Turner", "birth_date", "1999-07-01",
+                "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
+        ProfileId merged = resolver.resolve(jake).profileId();
+        resolver.resolve(josh);
+        SplitResult split = resolver.split(merged, Set.of(josh.id()));
+        // only the surname, birth date and address: as much Jake's as Josh's
+        CustomerRecord bare = record("post", "1", "2025-01-05T00:00:00Z", List.of(),
+                "last_name", "Turner", "birth_date", "1999-07-01", "street", "8 Mill Lane", "postcode", "YO1 7HH",
+                "city", "York");
+
+        ProfileId home = resolver.resolve(bare).profileId();
+
+        assertThat(home).isNotIn(split.remaining().get(0), split.movedOut().get(0));
+    }
+
+    private static CustomerRecord withIdentifier(CustomerRecord record, Identifier identifier) {
+        List<Identifier> identifiers = new ArrayList<>(record.identifiers());
+        identifiers.add(identifier);
+        return new CustomerRecord(record.id(), record.observedAt(), identifiers, record.attributes());
     }
 
     // ---- 7. a split holds against the same data arriving again
