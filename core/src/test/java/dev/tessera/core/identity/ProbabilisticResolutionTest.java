@@ -704,12 +704,8 @@ class ProbabilisticResolutionTest {
 
     @Test
     void aRecordLikeTwoPeopleAnAgentSeparatedAboutEquallyJoinsNeither() {
-        CustomerRecord jake = record("crm", "jake", AT, List.of("jake.turner@gmail.com"),
-                "first_name", "Jake", "last_name", "Turner", "birth_date", "1999-07-01",
-                "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
-        CustomerRecord josh = record("shop", "josh", AT, List.of("joshturner99@outlook.com"),
-                "first_name", "Josh", "last_name", "Turner", "birth_date", "1999-07-01",
-                "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
+        CustomerRecord jake = twin("crm", "jake", "Jake", "jake.turner@gmail.com");
+        CustomerRecord josh = twin("shop", "josh", "Josh", "joshturner99@outlook.com");
         ProfileId merged = resolver.resolve(jake).profileId();
         resolver.resolve(josh);
         SplitResult split = resolver.split(merged, Set.of(josh.id()));
@@ -721,6 +717,12 @@ class ProbabilisticResolutionTest {
         ProfileId home = resolver.resolve(bare).profileId();
 
         assertThat(home).isNotIn(split.remaining().get(0), split.movedOut().get(0));
+    }
+
+    /** One of the Turner twins: same surname, birth date and address, their own given name and mailbox. */
+    private static CustomerRecord twin(String source, String id, String firstName, String email) {
+        return record(source, id, AT, List.of(email), "first_name", firstName, "last_name", "Turner",
+                "birth_date", "1999-07-01", "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
     }
 
     private static CustomerRecord withIdentifier(CustomerRecord record, Identifier identifier) {
@@ -737,12 +739,8 @@ class ProbabilisticResolutionTest {
      */
     @Test
     void aSplitMadeWithTheProbabilisticPolicyHoldsWhenTheSameRecordsArriveAgain() {
-        CustomerRecord jake = record("crm", "jake", AT, List.of("jake.turner@gmail.com"),
-                "first_name", "Jake", "last_name", "Turner", "birth_date", "1999-07-01",
-                "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
-        CustomerRecord josh = record("shop", "josh", AT, List.of("joshturner99@outlook.com"),
-                "first_name", "Josh", "last_name", "Turner", "birth_date", "1999-07-01",
-                "street", "8 Mill Lane", "postcode", "YO1 7HH", "city", "York");
+        CustomerRecord jake = twin("crm", "jake", "Jake", "jake.turner@gmail.com");
+        CustomerRecord josh = twin("shop", "josh", "Josh", "joshturner99@outlook.com");
         ProfileId merged = resolver.resolve(jake).profileId();
         assertThat(resolver.resolve(josh).profileId()).isEqualTo(merged);
         assertThat(store.links(merged).get(josh.id()).rule()).isEqualTo("probabilistic");

@@ -97,10 +97,7 @@ class WebhookController {
             return problem(HttpStatus.NOT_FOUND, "no source serves the Segment API (format segment-api)");
         }
         int limit = ready.source().maxPayloadBytes();
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(limit + 1);
-        }
+        byte[] body = body(request, limit);
         if (body.length > limit) {
             return problem(HttpStatus.CONTENT_TOO_LARGE, "the payload is larger than the source's limit of " + limit
                     + " bytes");
@@ -121,6 +118,13 @@ class WebhookController {
                 .findFirst().orElse(null);
     }
 
+    /** The body up to one byte past {@code limit}: enough to tell a too large one, never more in memory. */
+    private static byte[] body(HttpServletRequest request, int limit) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            return in.readNBytes(limit + 1);
+        }
+    }
+
     private static Map<String, String> headers(HttpServletRequest request) {
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String name : Collections.list(request.getHeaderNames())) {
@@ -131,11 +135,7 @@ class WebhookController {
 
     private ResponseEntity<?> receive(SourceCatalog.Ready ready, HttpServletRequest request, String kind)
             throws IOException {
-        int limit = ready.source().maxPayloadBytes();
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(limit + 1);
-        }
+        byte[] body = body(request, ready.source().maxPayloadBytes());
         Map<String, String> headers = headers(request);
         headers.put(WebhookRoutes.FORMAT_HEADER, kind);
         SourcePayload payload = new SourcePayload(ready.source().records(), body, headers, clock.instant());
