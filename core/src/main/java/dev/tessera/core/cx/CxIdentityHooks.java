@@ -118,13 +118,13 @@ public final class CxIdentityHooks {
      * records it took (with a PROFILE_SPLIT entry), plus whatever was appended for those records while they
      * were being resolved again and had to wait; the old id keeps only the split entries. Consent statements
      * go with the records they came with; an agent's statements (no record) go where the old id now forwards
-     * (the first). Profiles merged on the way ({@code moved.merged()}) are absorbed by the profile they
+     * (the first; nowhere when {@code moved.forwarded()} is false). Profiles merged on the way ({@code moved.merged()}) are absorbed by the profile they
      * ended in first. Idempotent.
      */
     public void afterMoved(dev.tessera.core.identity.ReResolution.Moved moved) {
         // profiles that resolving the records again merged into others: their timelines follow as on arrival
         moved.merged().forEach(cx::absorb);
-        boolean first = true;
+        boolean first = moved.forwarded();
         for (Map.Entry<ProfileId, Set<SourceRecordId>> target : moved.to().entrySet()) {
             if (!target.getKey().equals(moved.from())) {
                 cx.splitOff(moved.from(), target.getKey(), target.getValue());
@@ -134,7 +134,9 @@ public final class CxIdentityHooks {
             first = false;
         }
         // what no moved record took (a ticket's steps that followed its new requester here under the first
-        // requester's record) goes where the old id forwards
-        moved.to().keySet().stream().findFirst().ifPresent(forward -> cx.moveRest(moved.from(), forward));
+        // requester's record) goes where the old id forwards; nowhere when it forwards nowhere
+        if (moved.forwarded()) {
+            moved.to().keySet().stream().findFirst().ifPresent(forward -> cx.moveRest(moved.from(), forward));
+        }
     }
 }

@@ -114,6 +114,18 @@ public final class ProfileResolver implements IdentityResolver {
         this.tombstones = tombstones;
     }
 
+    /**
+     * This resolver for records Tessera holds already, resolved again by a split or a re-resolution: it
+     * refuses only records whose own source record was erased, not those sharing an erased person's email
+     * or phone ({@link Tombstones#sourceOnly}). New records from sources are refused on both.
+     */
+    public ProfileResolver forHeldRecords() {
+        if (tombstones == null || !tombstones.refusesIdentifiers()) {
+            return this;
+        }
+        return new ProfileResolver(store, policy, golden, clock, maxBlock, tombstones.sourceOnly());
+    }
+
     /** The match policy this resolver decides with (its blocking keys name the index entries of a record). */
     public MatchPolicy policy() {
         return policy;
@@ -555,7 +567,7 @@ public final class ProfileResolver implements IdentityResolver {
         candidates.forEach(c -> byId.put(c.profile().id(), c));
         Map<ProfileId, Link> links = new LinkedHashMap<>();
         for (Candidate candidate : candidates) {
-            if (candidate.foundBy().contains(SOURCE_ID)) {
+            if (holds(candidate, record)) {
                 links.put(candidate.profile().id(), new Link(candidate.profile().id(), "source-id",
                         List.of(SOURCE_ID), null, List.of()));
             }
@@ -585,7 +597,7 @@ public final class ProfileResolver implements IdentityResolver {
         Set<ProfileId> guesses = new java.util.HashSet<>();
         for (Link link : links.values()) {
             Candidate candidate = byId.get(link.profile());
-            boolean forced = candidate.foundBy().contains(SOURCE_ID);
+            boolean forced = holds(candidate, record);
             // a must-link overrides matching (the veto included), never a cannot-link decision
             boolean joinedByPerson = candidate.foundBy().contains(MUST_LINK);
             if (!forced && candidate.profile().records().stream().anyMatch(forbidden::contains)) {
@@ -622,6 +634,15 @@ public final class ProfileResolver implements IdentityResolver {
             chosen = chosen.stream().filter(l -> !guesses.contains(l.profile())).toList();
         }
         return finishingHalfDoneMerges(chosen, gathered.candidates(), forbidden);
+    }
+
+    /**
+     * True when the candidate holds the record: its source index entry leads there and the profile lists it.
+     * An index entry alone is not enough: one left behind (a record an agent moved out, refused on the way)
+     * would make a record join where it is not, past the decisions that keep it apart.
+     */
+    private static boolean holds(Candidate candidate, CustomerRecord record) {
+        return candidate.foundBy().contains(SOURCE_ID) && candidate.profile().records().contains(record.id());
     }
 
     /**
@@ -831,18 +852,20 @@ public final class ProfileResolver implements IdentityResolver {
             }
         }
         unindexDissolved(id, records);
+        ProfileResolver held = forHeldRecords(); // held records: refused only when erased themselves
         ReResolution.Merges merges = new ReResolution.Merges(); // a record may join two other profiles again
         for (CustomerRecord record : rest) {
-            merges.resolve(this, record);
+            merges.resolve(held, record);
         }
         for (CustomerRecord record : moved) {
-            merges.resolve(this, record);
+            merges.resolve(held, record);
         }
         List<ProfileId> restProfiles = liveProfiles(rest);
         List<ProfileId> movedProfiles = liveProfiles(moved);
-        // the remaining records' first profile takes the old id (none when every one was erased meanwhile)
-        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), followUp, merges.ended(),
-                "split");
+        // the remaining records' first profile takes the old id; when every one was erased meanwhile, the old
+        // id forwards nowhere: never to a profile of the records an agent said are someone else
+        followUpDissolved(id, records, restProfiles.isEmpty() ? null : restProfiles.get(0), restProfiles.isEmpty(),
+                followUp, merges.ended(), "split");
         return new SplitResult(id, restProfiles, movedProfiles);
     }
 
@@ -861,12 +884,12 @@ public final class ProfileResolver implements IdentityResolver {
 
     /**
      * After a dissolved profile's records were resolved again: the old id forwards to {@code forwardTo}
-     * (else to the profile holding most of them), {@code followUp} learns where each went, the change feed
-     * gets {@code announcement} for the old id, and only then are the held records let go: a process that
-     * stops before the release leaves the work to {@link #finishDissolved}, which announces it again (at
-     * least once, never lost).
+     * (else, unless {@code nowhere}, to the profile holding most of them), {@code followUp} learns where
+     * each went, the change feed gets {@code announcement} for the old id, and only then are the held
+     * records let go: a process that stops before the release leaves the work to {@link #finishDissolved},
+     * which announces it again (at least once, never lost).
      */
-    void followUpDissolved(ProfileId id, List<CustomerRecord> records, ProfileId forwardTo,
+    void followUpDissolved(ProfileId id, List<CustomerRecord> records, ProfileId forwardTo, boolean nowhere,
             java.util.function.Consumer<ReResolution.Moved> followUp, Map<ProfileId, ProfileId> merged,
             String announcement) {
         Map<ProfileId, Set<SourceRecordId>> homes = new LinkedHashMap<>();
@@ -874,7 +897,7 @@ public final class ProfileResolver implements IdentityResolver {
             store.findBySource(r.id()).ifPresent(home -> homes.computeIfAbsent(home, h -> new LinkedHashSet<>())
                     .add(r.id()));
         }
-        ProfileId target = forwardTo != null ? forwardTo
+        ProfileId target = forwardTo != null || nowhere ? forwardTo
                 : homes.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
                         .map(Map.Entry::getKey).orElse(null); // first of equals: the earliest record's
         if (target != null) {
@@ -882,10 +905,11 @@ public final class ProfileResolver implements IdentityResolver {
             Map<ProfileId, Set<SourceRecordId>> to = new LinkedHashMap<>();
             to.put(target, homes.getOrDefault(target, new LinkedHashSet<>()));
             homes.forEach(to::putIfAbsent);
-            followUp.accept(new ReResolution.Moved(id, to, merged));
-        } else if (!merged.isEmpty()) {
-            // every record refused (erased meanwhile): what was merged on the way still follows
-            followUp.accept(new ReResolution.Moved(id, Map.of(), merged));
+            followUp.accept(new ReResolution.Moved(id, to, merged, true));
+        } else if (!homes.isEmpty() || !merged.isEmpty()) {
+            // no forward (every remaining record erased meanwhile): the records that were resolved again take
+            // their own interactions; nothing else of the old id goes anywhere
+            followUp.accept(new ReResolution.Moved(id, homes, merged, false));
         }
         store.publishChange(id, announcement);
         store.releaseDissolved(id);
@@ -940,8 +964,9 @@ public final class ProfileResolver implements IdentityResolver {
             List<CustomerRecord> ordered = records.stream().sorted(ReResolution.ORDER).toList();
             unindexDissolved(id, ordered);
             ReResolution.Merges merges = new ReResolution.Merges();
-            ordered.forEach(r -> merges.resolve(this, r));
-            followUpDissolved(id, ordered, null, followUp, merges.ended(), "re-resolved");
+            ProfileResolver held = forHeldRecords();
+            ordered.forEach(r -> merges.resolve(held, r));
+            followUpDissolved(id, ordered, null, false, followUp, merges.ended(), "re-resolved");
         }
     }
 

@@ -66,6 +66,7 @@ public final class ReResolution {
     private final IdentitySettings settings;
     private final Clock clock;
     private Consumer<String> progress = message -> {};
+    private dev.tessera.core.privacy.Tombstones tombstones;
 
     /** Re-resolves the profiles of {@code live} (usually the default namespace) with {@code settings}. */
     public ReResolution(ProfileStore live, IdentitySettings settings, Clock clock) {
@@ -81,14 +82,22 @@ public final class ReResolution {
 
     /**
      * Where the records of one dissolved profile went when {@link #apply} resolved them again: each new home
-     * with the records it took, the one {@code from} now forwards to first; and {@code merged}, the live
-     * profiles that resolving them again merged into others on the way (absorbed id to the live profile it
-     * ended in), whose timelines and consent must follow too.
+     * with the records it took, the one {@code from} now forwards to first when {@code forwarded}; and
+     * {@code merged}, the live profiles that resolving them again merged into others on the way (absorbed id
+     * to the live profile it ended in), whose timelines and consent must follow too. Not {@code forwarded}:
+     * a split whose remaining records were all erased meanwhile; the old id forwards nowhere, and what no
+     * record took (an agent's consent statements, steps under no record) is not given to anyone.
      */
-    public record Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to, Map<ProfileId, ProfileId> merged) {
+    public record Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to, Map<ProfileId, ProfileId> merged,
+            boolean forwarded) {
 
         public Moved {
             merged = Map.copyOf(merged);
+        }
+
+        /** Records moved, {@code from} forwarding to the first of {@code to} (when there is one). */
+        public Moved(ProfileId from, Map<ProfileId, Set<SourceRecordId>> to, Map<ProfileId, ProfileId> merged) {
+            this(from, to, merged, !to.isEmpty());
         }
 
         /** Records moved, no profile merged on the way. */
@@ -135,6 +144,17 @@ public final class ReResolution {
      */
     public ReResolution onMoved(Consumer<Moved> listener) {
         this.moved = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Makes {@link #apply} refuse the records of people erased while it runs (their source record's
+     * tombstone, {@link dev.tessera.core.privacy.Tombstones#sourceOnly}: the records are held already, so an
+     * erased person's email on another person's record does not refuse it). Without this, an erasure that
+     * wrote its tombstones while the run held the person's records would see them stored again.
+     */
+    public ReResolution refusing(dev.tessera.core.privacy.Tombstones erased) {
+        this.tombstones = Objects.requireNonNull(erased, "erased").sourceOnly();
         return this;
     }
 
@@ -277,7 +297,7 @@ public final class ReResolution {
         Comparison plan = compare(before.home(), resolveInScratch(before), false, start);
         List<Set<ProfileId>> groups = plan.changedGroups();
         progress.accept("applying: " + groups.size() + " group(s) of changed profiles");
-        ProfileResolver resolver = settings.resolver(live, clock);
+        ProfileResolver resolver = settings.resolver(live, clock, tombstones);
         int done = 0;
         for (Set<ProfileId> group : groups) {
             applyGroup(group, resolver);
@@ -326,7 +346,7 @@ public final class ReResolution {
             // forwarded to the profile holding most of its records, what follows them moved, then let go;
             // the first also carries the profiles merged away on the way (their timelines follow once)
             resolver.followUpDissolved(e.getKey(), e.getValue().stream().map(records::get).sorted(ORDER).toList(),
-                    null, moved, first ? merged : Map.of(), "re-resolved");
+                    null, false, moved, first ? merged : Map.of(), "re-resolved");
             first = false;
         }
     }

@@ -26,8 +26,11 @@ public final class ReResolveCommand {
                                  [--link-weight W] [--veto-weight W] [--model FILE] [--max-block N]
                                  [--survivorship-default RULE] [--survivorship ATTRIBUTE=RULE]...
                                  [--source-priority SOURCE,SOURCE...] [--claimed-sources SOURCE,SOURCE...]
-                                 [--apply]
+                                 [--tombstone-secret env:NAME|file:PATH] [--apply]
               --redis URL   the live Redis (default: REDIS_URL, else redis://localhost:6379)
+              --tombstone-secret  the apps' tessera.privacy.tombstone-secret (default: the environment
+                            variable TESSERA_PRIVACY_TOMBSTONESECRET, else the key kept in Redis), so
+                            --apply refuses the records of people erased while it runs
               --cluster     URL is a seed node of a Redis Cluster
               --policy, --link-weight, --veto-weight, --model, --max-block, --survivorship*,
               --source-priority, --claimed-sources: the new identity settings (tessera.identity);
@@ -37,7 +40,10 @@ public final class ReResolveCommand {
     private ReResolveCommand() {}
 
     /** Parsed command line. */
-    record Options(RedisSettings redis, IdentitySettings settings, boolean apply) {}
+    record Options(RedisSettings redis, IdentitySettings settings, boolean apply, String tombstoneSecret) {}
+
+    /** The environment variable Spring binds to {@code tessera.privacy.tombstone-secret} in the apps. */
+    static final String TOMBSTONE_SECRET_ENV = "TESSERA_PRIVACY_TOMBSTONESECRET";
 
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
@@ -66,7 +72,7 @@ public final class ReResolveCommand {
             out.println(USAGE);
             return 0;
         }
-        Options options = parse(System.getenv("REDIS_URL"), args);
+        Options options = parseWithSecret(System.getenv("REDIS_URL"), System.getenv(TOMBSTONE_SECRET_ENV), args);
         IdentitySettings s = options.settings();
         err.printf(Locale.ROOT, "re-resolve: %s against %s with policy=%s link-weight=%s veto-weight=%s model=%s"
                         + " max-block=%d%n", options.apply() ? "APPLY" : "dry run", options.redis().redactedUrl(),
@@ -82,6 +88,7 @@ public final class ReResolveCommand {
                 dev.tessera.core.store.ProfileStore profiles = new dev.tessera.core.store.ProfileStore(connection);
                 reResolution.onMoved(new dev.tessera.core.cx.CxIdentityHooks(new dev.tessera.core.cx.CxStore(
                         profiles, dev.tessera.core.cx.CxSettings.defaults(), Clock.systemUTC()))::afterMoved);
+                erasures(connection, options.tombstoneSecret(), err).ifPresent(reResolution::refusing);
                 int held = profiles.dissolvedHeld().size();
                 if (held > 0) {
                     // their records are in no profile now: the profile service finishes them (it knows the
@@ -97,8 +104,33 @@ public final class ReResolveCommand {
         return 0;
     }
 
+    /**
+     * The apps' tombstones: with the configured reference, else with the key the apps keep in Redis when none
+     * is configured; empty (with a warning) when there is neither, since a key of this command's own would
+     * match no tombstone.
+     */
+    private static java.util.Optional<dev.tessera.core.privacy.Tombstones> erasures(RedisConnection connection,
+            String reference, PrintStream err) {
+        if (reference == null && connection.commands().exists(dev.tessera.core.privacy.Tombstones.GENERATED_KEY) == 0) {
+            err.println("re-resolve: no --tombstone-secret and no tombstone key in Redis: records of people erased"
+                    + " while this runs are not refused (pass the apps' tessera.privacy.tombstone-secret)");
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(dev.tessera.core.privacy.Tombstones.of(connection,
+                    new dev.tessera.core.privacy.PrivacySettings(reference, false), System::getenv));
+        } catch (IllegalStateException e) {
+            throw new UsageException(e.getMessage()); // names the setting, never the value
+        }
+    }
+
     static Options parse(String redisFromEnv, String... args) {
+        return parseWithSecret(redisFromEnv, null, args);
+    }
+
+    static Options parseWithSecret(String redisFromEnv, String secretFromEnv, String... args) {
         String url = redisFromEnv == null || redisFromEnv.isBlank() ? null : redisFromEnv;
+        String secret = secretFromEnv == null || secretFromEnv.isBlank() ? null : secretFromEnv;
         boolean cluster = false;
         boolean apply = false;
         IdentitySettings.Policy policy = null;
@@ -116,13 +148,15 @@ public final class ReResolveCommand {
                 case "--apply" -> apply = true;
                 case "--cluster" -> cluster = true;
                 case "--redis", "--policy", "--link-weight", "--veto-weight", "--model", "--max-block",
-                        "--survivorship-default", "--survivorship", "--source-priority", "--claimed-sources" -> {
+                        "--survivorship-default", "--survivorship", "--source-priority", "--claimed-sources",
+                        "--tombstone-secret" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(arg + " needs a value");
                     }
                     String value = args[++i];
                     switch (arg) {
                         case "--redis" -> url = value;
+                        case "--tombstone-secret" -> secret = value;
                         case "--policy" -> policy = policy(value);
                         case "--link-weight" -> link = number(arg, value);
                         case "--veto-weight" -> veto = number(arg, value);
@@ -164,10 +198,11 @@ public final class ReResolveCommand {
             SurvivorshipRules survivorship = defaultRule == null && rules.isEmpty() && sourcePriority == null
                     ? null : new SurvivorshipRules(defaultRule, rules, sourcePriority);
             settings = new IdentitySettings(policy, model, link, veto, maxBlock, survivorship, claimed);
+            new dev.tessera.core.privacy.PrivacySettings(secret, false); // checks the reference's form
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Options(redis, settings, apply);
+        return new Options(redis, settings, apply, secret);
     }
 
     private static IdentitySettings.Policy policy(String value) {

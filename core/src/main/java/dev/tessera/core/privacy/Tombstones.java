@@ -108,6 +108,16 @@ public final class Tombstones {
         return value;
     }
 
+    /**
+     * These tombstones refusing only the source records erased, not their emails and phones: for records
+     * Tessera holds already (resolved again by a split or a re-resolution). Such a record was taken while
+     * it was someone's; an erased person's family mailbox on it does not make it the erased person's, and
+     * refusing it would lose the other person's record.
+     */
+    public Tombstones sourceOnly() {
+        return identifiers ? new Tombstones(connection, keys, secret.getEncoded(), false) : this;
+    }
+
     /** True when records with an erased person's email or phone are refused too. */
     public boolean refusesIdentifiers() {
         return identifiers;

@@ -76,6 +76,20 @@ class ProfileSplitTest {
     }
 
     @Test
+    void anIndexEntryLeftBehindDoesNotTakeARecordPastTheSplit() {
+        SplitResult result = resolver.split(merged, Set.of(id("m3")));
+        ProfileId jane = result.remaining().get(0);
+        // Mallory's source index entry leads to Jane's profile, which does not list her record (as one left
+        // behind by a record refused on the way would): it is a lead, not proof that Jane's profile holds it
+        redis.commands().set(store.namespace().source(id("m3")), jane.value());
+
+        Resolution again = resolver.resolve(record("m3", null, "020 7946 0958", "Mallory"));
+
+        assertThat(again.profileId()).isEqualTo(result.movedOut().get(0));
+        assertThat(store.find(jane).orElseThrow().records()).containsExactlyInAnyOrder(id("c1"), id("c2"));
+    }
+
+    @Test
     void explanationShowsEachRecordsRuleAndTheSeparation() {
         resolver.split(merged, Set.of(id("m3")));
         ProfileId jane = store.findBySource(id("c1")).orElseThrow();

@@ -152,6 +152,31 @@ class ReResolutionTest {
     }
 
     @Test
+    void applyRefusesTheRecordsOfPeopleErasedWhileItRunsButNotRecordsSharingAnErasedEmail() {
+        exactKeysMergedTheFamilyAndMissedTheTypos();
+        ProfileId family = home("crm:f1");
+        dev.tessera.core.privacy.Tombstones tombstones = dev.tessera.core.privacy.Tombstones.withKey(redis,
+                "test-key-of-32-characters-long!!".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+        // the family profile's erasure has written its tombstones (its first step) and not yet sealed; and
+        // someone who used Jonathan's address before him was erased long ago
+        tombstones.write(List.of(id("crm:f1"), id("shop:f2")),
+                List.of(ids.email("smith.family@example.com").orElseThrow()), Instant.now());
+        tombstones.write(List.of(), List.of(ids.email("jon.miller@mail.example").orElseThrow()), Instant.now());
+
+        Report applied = new ReResolution(store, PROBABILISTIC, Clock.systemUTC()).refusing(tombstones).apply();
+
+        assertThat(applied.applied()).isTrue();
+        assertThat(store.profileIds()).as("the family is not brought back")
+                .noneMatch(p -> store.find(p).orElseThrow().records().contains(id("crm:f1"))
+                        || store.find(p).orElseThrow().records().contains(id("shop:f2")));
+        assertThat(store.canonical(family)).isEmpty();
+        ProfileId miller = home("crm:t1");
+        assertThat(store.find(miller).orElseThrow().records())
+                .as("Jonathan's records are held already: his, kept and merged")
+                .containsExactly(id("crm:t1"), id("shop:t2"));
+    }
+
+    @Test
     void theCommandDryRunsThenAppliesAgainstTheLiveRedisOfEitherTopology() {
         exactKeysMergedTheFamilyAndMissedTheTypos();
         ProfileId family = home("crm:f1");

@@ -29,4 +29,17 @@ class ReResolveCommandTest {
         assertThatThrownBy(() -> ReResolveCommand.parse(null, "--claimed-sources"))
                 .hasMessage("--claimed-sources needs a value");
     }
+
+    @Test
+    void theTombstoneSecretIsTheAppsReferenceFromTheEnvironmentOrTheCommandLine() {
+        assertThat(ReResolveCommand.parse(null).tombstoneSecret()).isNull(); // the key kept in Redis
+        assertThat(ReResolveCommand.parseWithSecret(null, "env:TESSERA_KEY").tombstoneSecret())
+                .isEqualTo("env:TESSERA_KEY");
+        assertThat(ReResolveCommand.parseWithSecret(null, "env:TESSERA_KEY", "--tombstone-secret", "file:/run/key")
+                .tombstoneSecret()).isEqualTo("file:/run/key");
+        assertThatThrownBy(() -> ReResolveCommand.parse(null, "--tombstone-secret", "s3cret-inline-value"))
+                .isInstanceOf(ReResolveCommand.UsageException.class)
+                .hasMessageContaining("env:NAME or file:/path")
+                .hasMessageNotContaining("s3cret");
+    }
 }

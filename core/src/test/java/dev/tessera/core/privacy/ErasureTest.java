@@ -109,6 +109,57 @@ class ErasureTest {
         assertThat(f.profiles.find(rest)).isPresent();
     }
 
+    @Test
+    void aSplitAfterTheErasureOfHerKeepsTheRecordsOfHerHusbandThatCarryTheFamilyMailbox() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);
+        String family = "quartermains@example.org";
+        ProfileId zelda = f.ingest(person("shop", "z-1", family, PHONE, FIRST, LAST, Map.of())).profileId();
+        SourceRecordId hugoCrm = new SourceRecordId("crm", "h-1");
+        SourceRecordId hugoShop = new SourceRecordId("shop", "h-2");
+        ProfileId hugo = f.ingest(person("crm", "h-1", family, "+447700900555", "Hugo", LAST, Map.of())).profileId();
+        assertThat(hugo).as("a family mailbox alone merges no one").isNotEqualTo(zelda);
+        assertThat(f.ingest(person("shop", "h-2", "hugo.q@example.org", "+447700900555", "Hugo", LAST, Map.of()))
+                .profileId()).isEqualTo(hugo);
+        f.erasure.erase(zelda, "subject-request", "admin-1").orElseThrow();
+        assertThat(f.ingest(person("survey", "s-1", family, "+447700900999", "Hugo", LAST, Map.of())).outcome())
+                .as("a new record with her email is still refused").isEqualTo(Resolution.Outcome.ERASED);
+
+        // an agent splits the shop record out of Hugo's profile: his crm record, which carries the family
+        // mailbox she was erased with, is held already and is his; it stays, and the old id forwards to it
+        dev.tessera.core.identity.ProfileResolver.SplitResult split = f.resolver.split(hugo, java.util.Set.of(hugoShop), f.hooks::afterMoved);
+
+        ProfileId rest = f.profiles.findBySource(hugoCrm).orElseThrow();
+        assertThat(split.remaining()).containsExactly(rest);
+        assertThat(f.profiles.findBySource(hugoShop)).isPresent().get().isNotEqualTo(rest);
+        assertThat(f.profiles.canonical(hugo)).contains(rest);
+    }
+
+    @Test
+    void aSplitWhoseRemainingRecordsWereErasedMeanwhileForwardsTheOldIdNowhere() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);
+        SourceRecordId hers = new SourceRecordId("crm", CRM_ID);
+        SourceRecordId his = new SourceRecordId("shop", "h-2");
+        ProfileId old = f.ingest(person("crm", CRM_ID, EMAIL, PHONE, FIRST, LAST, Map.of())).profileId();
+        assertThat(f.ingest(person("shop", "h-2", "hugo.q@example.org", PHONE, FIRST, LAST, Map.of())).profileId())
+                .isEqualTo(old);
+        f.cx.append(order(his, "o-h-2", T0.minusSeconds(5000)));
+        f.cx.consent().record(old, new ConsentEntry("profiling", ConsentChannel.ANY, ConsentStatus.WITHDRAWN,
+                T0.minusSeconds(50), ConsentEntry.AGENT, null, "agent-1", T0));
+        // her erasure has written its tombstones (its first step) while an agent splits his record out
+        f.tombstones.write(List.of(hers), List.of(), T0);
+
+        dev.tessera.core.identity.ProfileResolver.SplitResult split = f.resolver.split(old, java.util.Set.of(his), f.hooks::afterMoved);
+
+        assertThat(split.remaining()).as("her record was refused").isEmpty();
+        assertThat(f.profiles.findBySource(hers)).isEmpty();
+        ProfileId him = f.profiles.findBySource(his).orElseThrow();
+        assertThat(split.movedOut()).containsExactly(him);
+        assertThat(f.profiles.canonical(old)).as("her old id never shows him").isEmpty();
+        assertThat(f.cx.interactions(him)).extracting(dev.tessera.core.model.Interaction::id).contains("o-h-2");
+        assertThat(f.cx.consent().stored(him)).as("what an agent said on her profile is not his")
+                .noneMatch(e -> "profiling".equals(e.purpose()));
+    }
+
     private CustomerRecord shopRecord() {
         return person("shop", SHOP_ID, EMAIL, PHONE, FIRST, LAST, Map.of("city", "Brightwell",
                 "consent_marketing_email", "granted"));
