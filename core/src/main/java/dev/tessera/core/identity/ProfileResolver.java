@@ -1180,7 +1180,12 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /** A single profile write and what it means for the record when it succeeds. */
-    private record Single(ProfileStore.WriteRequest request, Resolution outcome) {}
+    private record Single(ProfileStore.WriteRequest request, Resolution outcome, Set<String> staleBlocks) {
+
+        Single(ProfileStore.WriteRequest request, Resolution outcome) {
+            this(request, outcome, Set.of());
+        }
+    }
 
     /** One optimistic attempt; empty when another writer interfered and the caller should retry. */
     private Optional<Attempted> attempt(CustomerRecord record, ProfileStore.CandidateQuery query,
@@ -1195,15 +1200,34 @@ public final class ProfileResolver implements IdentityResolver {
         return merge(plan, refuse);
     }
 
-    /** What a planned single write came to; empty on a version conflict (retry). */
-    private static Optional<Attempted> attempted(Single write, ProfileStore.Written written) {
+    /**
+     * What a planned single write came to; empty on a version conflict (retry). A written update also takes
+     * the profile out of the blocks its record had before and no record of it has now.
+     */
+    private Optional<Attempted> attempted(Single write, ProfileStore.Written written) {
         if (written == ProfileStore.Written.CONFLICT) {
             return Optional.empty();
         }
         if (written == ProfileStore.Written.ERASED) {
             return Optional.of(new Attempted(Resolution.erased(), true));
         }
+        if (!write.staleBlocks().isEmpty()) {
+            Profile profile = write.request().profile();
+            store.unindexStaleBlocks(profile.id(), profile.version(), write.staleBlocks());
+        }
         return Optional.of(new Attempted(write.outcome(), written == ProfileStore.Written.SETTLED));
+    }
+
+    /** The blocking keys of {@code before} that none of {@code now} has (the profile is filed under them for nothing). */
+    private Set<String> staleBlocks(CustomerRecord before, java.util.Collection<CustomerRecord> now) {
+        Set<String> stale = new LinkedHashSet<>(policy.blockingKeys(before));
+        for (CustomerRecord r : now) {
+            if (stale.isEmpty()) {
+                break;
+            }
+            stale.removeAll(policy.blockingKeys(r));
+        }
+        return stale;
     }
 
     private Plan plan(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
@@ -1273,9 +1297,13 @@ public final class ProfileResolver implements IdentityResolver {
             Outcome outcome = stored != null ? Outcome.UPDATED : Outcome.LINKED;
             ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(identifiers, removed,
                     records.keySet(), movedBlocks);
+            // an updated record's old name or address: the profile is no longer filed under what none of its
+            // records has (else blocks fill with stale entries and pass the size limit that makes them unread)
+            Set<String> stale = stored != null && toWrite.contains(record) ? staleBlocks(stored, records.values())
+                    : Set.of();
             return Plan.write(new Single(new ProfileStore.WriteRequest(updated, current.version(), toWrite, evidence,
                     index, outcome.name().toLowerCase(Locale.ROOT), settleQuery(query, gathered), gathered.versions(),
-                    gathered.generation(), refuse), new Resolution(current.id(), outcome, List.of())));
+                    gathered.generation(), refuse), new Resolution(current.id(), outcome, List.of()), stale));
         }
         return new Plan(null, null, survivor, absorbed, records, toWrite, evidence, updated, identifiers, removed,
                 movedBlocks, mergedIds);

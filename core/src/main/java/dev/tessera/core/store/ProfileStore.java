@@ -1155,6 +1155,41 @@ public final class ProfileStore {
         UNINDEX.run(connection, indexKeys.toArray(String[]::new), args.toArray(String[]::new));
     }
 
+    /**
+     * Takes the profile out of blocks that no record of it has any more (an updated record's old name or
+     * address), if the profile is still at {@code version}: a later write may have brought a record with one
+     * of those keys, and its entry must stay. On Redis Cluster the blocks are left as they are (the check
+     * and the removal cannot be one step there); an entry too many costs a candidate lookup, never a link:
+     * candidates are compared by their records.
+     *
+     * @return true when removed (or nothing to remove), false when the profile changed meanwhile or on Cluster
+     */
+    public boolean unindexStaleBlocks(ProfileId id, long version, Collection<String> blockingKeys) {
+        if (blockingKeys.isEmpty()) {
+            return true;
+        }
+        if (connection.cluster()) {
+            return false;
+        }
+        List<String> scriptKeys = new ArrayList<>();
+        scriptKeys.add(keys.profile(id));
+        List<String> blocks = blockingKeys.stream().map(keys::block).toList();
+        scriptKeys.addAll(blocks);
+        List<String> args = new ArrayList<>(List.of(Long.toString(version), keys.writeGeneration(),
+                keys.writeTouched(), id.value()));
+        args.addAll(ScriptedAccess.touchedBuckets(blocks));
+        return UNINDEX_AT_VERSION.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new)) == 1;
+    }
+
+    /** KEYS: profile, block sets. ARGV: version, write generation key, touched-keys hash, member, buckets. */
+    private static final LuaScript UNINDEX_AT_VERSION = new LuaScript(MARK_TOUCHED + """
+            if (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[1] then return 0 end
+            local generation = redis.call('INCR', ARGV[2])
+            markTouched(ARGV[3], generation, 5, #ARGV)
+            for k = 2, #KEYS do redis.call('SREM', KEYS[k], ARGV[4]) end
+            return 1
+            """);
+
     /** KEYS: index sets. ARGV: write generation key, touched-keys hash, member count, members, buckets. */
     private static final LuaScript UNINDEX = new LuaScript(MARK_TOUCHED + """
             local generation = redis.call('INCR', ARGV[1])

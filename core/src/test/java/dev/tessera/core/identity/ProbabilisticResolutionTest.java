@@ -731,6 +731,41 @@ class ProbabilisticResolutionTest {
         return new CustomerRecord(record.id(), record.observedAt(), identifiers, record.attributes());
     }
 
+    /**
+     * Anna marries and moves: her CRM record's new version is filed under her new name and address, and her
+     * profile leaves the blocks of the old ones that no record of it has any more (the shop record still
+     * carries her old postcode: that block keeps her). Stale entries would fill blocks past the size limit
+     * that makes a block unread, and cost a candidate lookup each.
+     */
+    @Test
+    void anUpdatedRecordTakesItsProfileOutOfTheBlocksOfWhatItNoLongerSays() {
+        CustomerRecord before = record("crm", "anna", AT, List.of("anna.berg@example.com"), "first_name", "Anna",
+                "last_name", "Berg", "birth_date", "1990-03-04", "street", "12 Elm Road", "postcode", "CB1 2AB",
+                "city", "Cambridge");
+        CustomerRecord shop = record("shop", "anna-s", AT, List.of("anna.berg@example.com"), "first_name", "Anna",
+                "last_name", "Berg", "postcode", "CB1 2AB");
+        ProfileId anna = resolver.resolve(before).profileId();
+        assertThat(resolver.resolve(shop).profileId()).isEqualTo(anna);
+        CustomerRecord after = record("crm", "anna", "2025-06-01T00:00:00Z", List.of("anna.berg@example.com"),
+                "first_name", "Anna", "last_name", "Lindqvist", "birth_date", "1990-03-04", "street",
+                "3 Harbour View", "postcode", "PL1 3DE", "city", "Plymouth");
+
+        assertThat(resolver.resolve(after)).isEqualTo(new Resolution(anna, Resolution.Outcome.UPDATED, List.of()));
+
+        MatchPolicy policy = resolver.policy();
+        java.util.Set<String> kept = new java.util.TreeSet<>(policy.blockingKeys(after));
+        kept.addAll(policy.blockingKeys(shop));
+        java.util.Set<String> gone = new java.util.TreeSet<>(policy.blockingKeys(before));
+        gone.removeAll(kept);
+        assertThat(gone).as("the old surname and address had keys of their own").isNotEmpty();
+        gone.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(key).doesNotContain(anna));
+        kept.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(key).contains(anna));
+        // a profile that changed since keeps its entries: a record written meanwhile may have the key
+        String anyKept = kept.iterator().next();
+        assertThat(store.unindexStaleBlocks(anna, 1, List.of(anyKept))).isFalse();
+        assertThat(store.findByBlock(anyKept, 1000)).contains(anna);
+    }
+
     // ---- 7. a split holds against the same data arriving again
 
     /**
