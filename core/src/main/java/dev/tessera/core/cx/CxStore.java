@@ -332,9 +332,28 @@ public final class CxStore {
         return keys.prefix() + "cx:complaints-open";
     }
 
-    /** Hash: ticket key (source and the vendor's ticket id) → the profile its interactions were last written to. */
+    /**
+     * Hash: owner key ({@link #ownerKey}: a ticket's source and vendor ticket id, or {@code #} and the key of
+     * an order, return or survey answer) → the profile its interactions were last written to.
+     */
     public String ticketOwnersKey() {
         return keys.prefix() + "cx:ticket-owners";
+    }
+
+    /** Kinds of interaction that follow their person on their own, by their key (a ticket's steps follow the ticket). */
+    private static final Set<InteractionKind> FOLLOW_THEIR_PERSON = java.util.EnumSet.of(InteractionKind.ORDER,
+            InteractionKind.RETURN, InteractionKind.SURVEY_RESPONSE);
+
+    /**
+     * What an interaction's owner is kept under ({@link #ticketOwnersKey}), null when it follows no one
+     * on its own: a ticket's steps (and answers about a ticket) by the ticket; an order, a return or a survey
+     * answer by its key, with a {@code #} no source name has (so it never meets a ticket's key).
+     */
+    private String ownerKey(Interaction i) {
+        if (i.attributes().containsKey(settings.ticketIdAttribute())) {
+            return calculator.ticketKey(i);
+        }
+        return FOLLOW_THEIR_PERSON.contains(i.kind()) ? "#" + CxMetricsCalculator.key(i) : null;
     }
 
     // ---------------------------------------------------------------- append
@@ -487,9 +506,9 @@ public final class CxStore {
         for (int i = 0; i < entries.size() && i < results.size(); i++) {
             Interaction interaction = entries.get(i).interaction();
             AppendResult result = results.get(i);
-            if (result.profile() != null && interaction.attributes().containsKey(settings.ticketIdAttribute())
+            String ticket = result.profile() == null ? null : ownerKey(interaction);
+            if (ticket != null
                     && (result.status() == AppendResult.Status.STORED || result.status() == AppendResult.Status.UPDATED)) {
-                String ticket = calculator.ticketKey(interaction);
                 landed.remove(ticket); // the last one of the batch counts
                 landed.put(ticket, result.profile());
                 onTheWay.computeIfAbsent(ticket, t -> new LinkedHashSet<>()).add(result.profile());
@@ -529,8 +548,7 @@ public final class CxStore {
         // the moments this ticket fired go along (a complaint reported overdue under the first requester is
         // not reported again under the corrected one, nor a detractor answer about it that moves with it);
         // moments about anything else stay where they are
-        List<Entry> leaving = moving(from, i -> i.attributes().containsKey(settings.ticketIdAttribute())
-                && calculator.ticketKey(i).equals(ticket));
+        List<Entry> leaving = moving(from, i -> ticket.equals(ownerKey(i)));
         Set<String> leavingKeys = new java.util.HashSet<>();
         leaving.forEach(e -> leavingKeys.add(e.key()));
         int moved = move(from, to, leaving, "its ticket moved", ticketMomentsOf(from, ticket, leavingKeys));
@@ -1019,13 +1037,15 @@ public final class CxStore {
     private void reownTickets(ProfileId from, ProfileId to, List<Entry> leaving, List<Interaction> staying) {
         Set<String> tickets = new LinkedHashSet<>();
         for (Entry e : leaving) {
-            if (e.interaction().attributes().containsKey(settings.ticketIdAttribute())) {
-                tickets.add(calculator.ticketKey(e.interaction()));
+            String owner = ownerKey(e.interaction());
+            if (owner != null) {
+                tickets.add(owner);
             }
         }
         for (Interaction i : staying) {
-            if (i.attributes().containsKey(settings.ticketIdAttribute())) {
-                tickets.remove(calculator.ticketKey(i));
+            String owner = ownerKey(i);
+            if (owner != null) {
+                tickets.remove(owner);
             }
         }
         if (tickets.isEmpty()) {
@@ -2195,8 +2215,9 @@ public final class CxStore {
     public List<String> ticketOwnerFields(Collection<Interaction> interactions) {
         Set<String> fields = new LinkedHashSet<>();
         for (Interaction i : interactions) {
-            if (i.attributes().containsKey(settings.ticketIdAttribute())) {
-                fields.add(calculator.ticketKey(i));
+            String owner = ownerKey(i);
+            if (owner != null) {
+                fields.add(owner);
             }
         }
         return List.copyOf(fields);

@@ -229,7 +229,7 @@ public final class Erasure {
         // one script on a single node, counted like every index change (the resolver's settle check)
         store.removeFromIndex(indexKeys, java.util.Arrays.asList(members));
         writes.add(async.zrem(cx.openComplaintsKey(), members));
-        List<String> owned = cx.ticketOwnerFields(timeline); // her tickets' ids name her
+        List<String> owned = cx.ticketOwnerFields(timeline); // her tickets', orders' and answers' ids name her
         for (int from = 0; from < owned.size(); from += BATCH) {
             writes.add(async.hdel(cx.ticketOwnersKey(),
                     owned.subList(from, Math.min(owned.size(), from + BATCH)).toArray(String[]::new)));

@@ -172,6 +172,38 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(cx.interactions(first)).isEmpty();
     }
 
+    /**
+     * A shop changes an order's customer (and a survey tool an answer's respondent): the order delivered
+     * again under bob leaves ann's profile, so her order count, revenue and NPS no longer include it, and it
+     * is stored once. Her other order stays. Delivered again for bob, nothing moves.
+     */
+    @Test
+    void anOrderAndAnAnswerDeliveredLaterForAnotherPersonMoveToThatPerson() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(CxFixtures.order(ann, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        cx.append(CxFixtures.order(ann, "o-2", T0.minus(Duration.ofDays(2)), "20.00", "EUR"));
+        cx.append(nps(ann, "n-1", T0.minus(Duration.ofDays(1)), 3));
+        assertThat(cx.metrics(first).orders()).isEqualTo(2);
+
+        cx.append(CxFixtures.order(bob, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        cx.appendAll(List.of(nps(bob, "n-1", T0.minus(Duration.ofDays(1)), 3)));
+
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactly("o-2");
+        assertThat(cx.metrics(first).orders()).isEqualTo(1);
+        assertThat(cx.metrics(first).revenue()).isEqualTo(Map.of("EUR", new java.math.BigDecimal("20.00")));
+        assertThat(cx.metrics(first).npsLatest()).isNull();
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("o-1", "n-1");
+        assertThat(cx.metrics(second).revenue()).isEqualTo(Map.of("EUR", new java.math.BigDecimal("80.00")));
+        assertThat(cx.tally(first)).isEqualTo(cx.calculator().tally(cx.interactions(first)));
+        assertThat(cx.tally(second)).isEqualTo(cx.calculator().tally(cx.interactions(second)));
+
+        cx.append(CxFixtures.order(bob, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactly("o-2");
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("o-1", "n-1");
+    }
+
     /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
     @Test
     void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {
