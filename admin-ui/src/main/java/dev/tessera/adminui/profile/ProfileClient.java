@@ -170,7 +170,7 @@ class ProfileClient {
                         .contentType(MediaType.APPLICATION_JSON)
                         .body(body)
                         .retrieve().body(Split.class);
-                if (split == null || split.remaining() == null || split.remaining().isEmpty()) {
+                if (split == null || split.remaining() == null) {
                     throw new ProfileServiceException(HttpStatus.BAD_GATEWAY, "split returned no body");
                 }
                 return new SplitAnswer(split.remaining(), split.movedOut() == null ? List.of() : split.movedOut(),
@@ -187,7 +187,7 @@ class ProfileClient {
 
     /**
      * Where the remaining records are after a split (one profile, or more when they no longer match each
-     * other) and where the moved ones went, or why it was refused.
+     * other; none when they were all erased meanwhile) and where the moved ones went, or why it was refused.
      */
     record SplitAnswer(List<String> remaining, List<String> movedOut, String refusal) {}
 

@@ -210,6 +210,13 @@ class ProfileController {
         }
         String notice = "Split: " + moving.size() + " record(s) moved to " + String.join(", ", answer.movedOut())
                 + "; matching will not join them back.";
+        if (answer.remaining().isEmpty()) {
+            // every remaining record was erased meanwhile: the old id leads nowhere, and the moved-out side is
+            // someone else, so the agent goes back to the search
+            flash.addFlashAttribute("notice", notice + " The remaining records were erased meanwhile; this"
+                    + " profile id no longer leads anywhere.");
+            return new ModelAndView("redirect:/profiles");
+        }
         if (answer.remaining().size() > 1) {
             notice += " The remaining records no longer match each other and are in "
                     + String.join(", ", answer.remaining()) + ".";

@@ -149,10 +149,15 @@ class ProfileClientTest {
         server.expect(requestTo(BASE + "/api/v1/profiles/p-1/split"))
                 .andRespond(withStatus(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body("{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"must name at least one\"}"));
+        server.expect(requestTo(BASE + "/api/v1/profiles/p-1/split")) // the remaining records were erased meanwhile
+                .andRespond(withSuccess("{\"split\":\"p-1\",\"remaining\":[],\"movedOut\":[\"p-9\"]}",
+                        MediaType.APPLICATION_JSON));
 
         assertThat(client.split("p-1", List.of("shop:77")))
                 .isEqualTo(new ProfileClient.SplitAnswer(List.of("p-1"), List.of("p-9"), null));
         assertThat(client.split("p-1", List.of("crm:1")).refusal()).isEqualTo("must name at least one");
+        assertThat(client.split("p-1", List.of("web:5")))
+                .isEqualTo(new ProfileClient.SplitAnswer(List.of(), List.of("p-9"), null));
         server.verify();
     }
 

@@ -289,6 +289,14 @@ class ProfileControllerTest {
         assertThat(apart).hasRedirectedUrl("/profiles/p-7");
         assertThat(apart).flash().containsEntry("notice", "Split: 1 record(s) moved to p-9; matching will not join"
                 + " them back. The remaining records no longer match each other and are in p-7, p-8.");
+
+        // the remaining records were erased while the split ran: nothing to land on, and not the moved side
+        given(client.split(JANE_ID, List.of("web:5"), null))
+                .willReturn(new ProfileClient.SplitAnswer(List.of(), List.of("p-9"), null));
+        MvcTestResult erased = mvc.post().uri("/profiles/{id}/split", JANE_ID).param("records", "web:5").exchange();
+        assertThat(erased).hasStatus(HttpStatus.FOUND).hasRedirectedUrl("/profiles");
+        assertThat(erased).flash().containsEntry("notice", "Split: 1 record(s) moved to p-9; matching will not join"
+                + " them back. The remaining records were erased meanwhile; this profile id no longer leads anywhere.");
     }
 
     @Test

@@ -532,6 +532,9 @@ public final class CxStore {
             }
             earlier.addAll(onTheWay.get(e.getKey()));
             earlier.remove(e.getValue());
+            if (earlier.isEmpty()) {
+                continue; // the usual case: first written here, or here before too (no lookup needed)
+            }
             ProfileId to = live(e.getValue());
             Set<ProfileId> done = new java.util.HashSet<>();
             for (ProfileId p : earlier) {

@@ -19,14 +19,18 @@ public final class ExactKeyPolicy implements MatchPolicy {
 
     @Override
     public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
-        return candidates.stream()
-                .filter(c -> c.foundBy().stream().anyMatch(key -> !ProfileResolver.BLOCK.equals(key)))
-                .map(c -> {
-                    Set<String> keys = new TreeSet<>(c.foundBy());
-                    keys.remove(ProfileResolver.BLOCK);
-                    String rule = keys.equals(Set.of(ProfileResolver.SOURCE_ID)) ? "source-id" : "exact-identifier";
-                    return new Link(c.profile().id(), rule, List.copyOf(keys), null, List.of());
-                })
-                .toList();
+        List<Link> links = new java.util.ArrayList<>();
+        for (Candidate c : candidates) {
+            Set<String> keys = new TreeSet<>(c.foundBy());
+            keys.remove(ProfileResolver.BLOCK);
+            if (!c.profile().records().contains(record.id())) {
+                keys.remove(ProfileResolver.SOURCE_ID); // an index entry left behind: no proof the profile holds it
+            }
+            if (!keys.isEmpty()) {
+                String rule = keys.equals(Set.of(ProfileResolver.SOURCE_ID)) ? "source-id" : "exact-identifier";
+                links.add(new Link(c.profile().id(), rule, List.copyOf(keys), null, List.of()));
+            }
+        }
+        return links;
     }
 }

@@ -49,6 +49,8 @@ import java.util.TreeSet;
  */
 public final class ProfileResolver implements IdentityResolver {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileResolver.class);
+
     /** Found-by key of the profile that already holds the record. */
     public static final String SOURCE_ID = ProfileStore.FOUND_BY_SOURCE;
     /** Found-by key of profiles that share a blocking key with the record. */
@@ -608,7 +610,7 @@ public final class ProfileResolver implements IdentityResolver {
                 // makes joining either a guess (twins split by an agent, a record with only their surname)
                 chosen.stream()
                         .filter(c -> separatedFrom(candidate, Set.copyOf(byId.get(c.profile()).profile().records())))
-                        .filter(c -> closeCall(byId.get(c.profile()), c, link))
+                        .filter(c -> closeCall(record, byId.get(c.profile()), c, link))
                         .forEach(c -> guesses.add(c.profile()));
                 continue;
             }
@@ -621,7 +623,7 @@ public final class ProfileResolver implements IdentityResolver {
                                 || vouching && vouching(byId.get(c.profile())))
                         .toList();
                 if (!refusedBy.isEmpty()) {
-                    refusedBy.stream().filter(c -> closeCall(byId.get(c.profile()), c, link))
+                    refusedBy.stream().filter(c -> closeCall(record, byId.get(c.profile()), c, link))
                             .forEach(c -> guesses.add(c.profile()));
                     continue;
                 }
@@ -763,8 +765,8 @@ public final class ProfileResolver implements IdentityResolver {
      * the record does not join it. The profile already holding the record, or one a person joined it
      * with, is never a guess.
      */
-    private static boolean closeCall(Candidate keptCandidate, Link kept, Link refused) {
-        return !keptCandidate.foundBy().contains(SOURCE_ID) && !keptCandidate.foundBy().contains(MUST_LINK)
+    private static boolean closeCall(CustomerRecord record, Candidate keptCandidate, Link kept, Link refused) {
+        return !holds(keptCandidate, record) && !keptCandidate.foundBy().contains(MUST_LINK)
                 && PROBABILISTIC.equals(kept.rule()) && PROBABILISTIC.equals(refused.rule())
                 && kept.score() != null && refused.score() != null
                 && Math.abs(kept.score() - refused.score()) <= AMBIGUITY_BITS;
@@ -855,10 +857,10 @@ public final class ProfileResolver implements IdentityResolver {
         ProfileResolver held = forHeldRecords(); // held records: refused only when erased themselves
         ReResolution.Merges merges = new ReResolution.Merges(); // a record may join two other profiles again
         for (CustomerRecord record : rest) {
-            merges.resolve(held, record);
+            merges.resolve(held, record, id);
         }
         for (CustomerRecord record : moved) {
-            merges.resolve(held, record);
+            merges.resolve(held, record, id);
         }
         List<ProfileId> restProfiles = liveProfiles(rest);
         List<ProfileId> movedProfiles = liveProfiles(moved);
@@ -965,7 +967,7 @@ public final class ProfileResolver implements IdentityResolver {
             unindexDissolved(id, ordered);
             ReResolution.Merges merges = new ReResolution.Merges();
             ProfileResolver held = forHeldRecords();
-            ordered.forEach(r -> merges.resolve(held, r));
+            ordered.forEach(r -> merges.resolve(held, r, id));
             followUpDissolved(id, ordered, null, false, followUp, merges.ended(), "re-resolved");
         }
     }
@@ -1212,10 +1214,35 @@ public final class ProfileResolver implements IdentityResolver {
             return Optional.of(new Attempted(Resolution.erased(), true));
         }
         if (!write.staleBlocks().isEmpty()) {
-            Profile profile = write.request().profile();
-            store.unindexStaleBlocks(profile.id(), profile.version(), write.staleBlocks());
+            dropStaleBlocks(write.request().profile(), write.staleBlocks());
         }
         return Optional.of(new Attempted(write.outcome(), written == ProfileStore.Written.SETTLED));
+    }
+
+    /**
+     * Takes the profile just written out of blocks none of its records has now. Best effort: the record is
+     * stored whatever happens here (an entry left costs what it cost before). On a single node one script
+     * removes them if the profile is still at the version written; on Redis Cluster they are removed first
+     * and the keys of the records the profile holds then are filed again, so a record written meanwhile
+     * keeps its entries and both topologies end with the same blocks (block sizes steer matching).
+     */
+    private void dropStaleBlocks(Profile profile, Set<String> stale) {
+        try {
+            if (!store.connection().cluster()) {
+                store.unindexStaleBlocks(profile.id(), profile.version(), stale);
+                return;
+            }
+            store.removeFromIndex(stale.stream().map(store.namespace()::block).toList(), List.of(profile.id().value()));
+            Set<String> back = new LinkedHashSet<>();
+            store.records(profile.id()).forEach(r -> back.addAll(policy.blockingKeys(r)));
+            back.retainAll(stale);
+            if (!back.isEmpty()) {
+                store.index(profile.id(), List.of(), List.of(), List.of(), back);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Profile {} stays filed under {} block(s) its records no longer have: {}", profile.id(),
+                    stale.size(), e.toString());
+        }
     }
 
     /** The blocking keys of {@code before} that none of {@code now} has (the profile is filed under them for nothing). */
@@ -1238,8 +1265,7 @@ public final class ProfileResolver implements IdentityResolver {
         for (Candidate holder : candidates) {
             for (CustomerRecord held : holder.records()) {
                 if (held.id().equals(record.id()) && held.observedAt().isAfter(record.observedAt())) {
-                    return Plan.done(new Attempted(new Resolution(holder.profile().id(), Outcome.UNCHANGED, List.of()),
-                            false));
+                    return unchanged(holder, record);
                 }
             }
         }
@@ -1276,8 +1302,7 @@ public final class ProfileResolver implements IdentityResolver {
         CustomerRecord stored = records.get(record.id());
         if (absorbed.isEmpty() && stored != null
                 && (stored.equals(record) || stored.observedAt().isAfter(record.observedAt()))) {
-            return Plan.done(new Attempted(new Resolution(survivor.profile().id(), Outcome.UNCHANGED, List.of()),
-                    false));
+            return unchanged(survivor, record);
         }
         if (stored == null || !stored.observedAt().isAfter(record.observedAt())) {
             records.put(record.id(), record);
@@ -1307,6 +1332,18 @@ public final class ProfileResolver implements IdentityResolver {
         }
         return new Plan(null, null, survivor, absorbed, records, toWrite, evidence, updated, identifiers, removed,
                 movedBlocks, mergedIds);
+    }
+
+    /**
+     * Nothing to write: the holder has the record already. When its source index entry did not lead there
+     * (it names another profile, as one left behind by a refused record, or none), it is pointed there now.
+     */
+    private Plan unchanged(Candidate holder, CustomerRecord record) {
+        Profile profile = holder.profile();
+        if (!holder.foundBy().contains(SOURCE_ID)) {
+            store.repairSource(profile.id(), profile.version(), record.id());
+        }
+        return Plan.done(new Attempted(new Resolution(profile.id(), Outcome.UNCHANGED, List.of()), false));
     }
 
     /** Writes a planned merge: the survivor first, then forwards, index entries and change-feed entries. */

@@ -113,9 +113,17 @@ public final class ReResolution {
     static final class Merges {
         private final Map<ProfileId, ProfileId> into = new LinkedHashMap<>();
 
-        /** Resolves {@code record} with {@code resolver}, remembering what it merged. */
-        Resolution resolve(ProfileResolver resolver, CustomerRecord record) {
+        /**
+         * Resolves {@code record}, held by the dissolved profile {@code from}, with {@code resolver},
+         * remembering what it merged. A record refused as erased loses its source index entry if that still
+         * names {@code from}: the old id forwards to other records' profile, where a lookup by the erased
+         * record would otherwise land.
+         */
+        Resolution resolve(ProfileResolver resolver, CustomerRecord record, ProfileId from) {
             Resolution resolution = resolver.resolve(record);
+            if (resolution.outcome() == Resolution.Outcome.ERASED) {
+                resolver.store().dropSourceIfNamed(record.id(), from);
+            }
             resolution.merged().forEach(away -> into.put(away, resolution.profileId()));
             return resolution;
         }
@@ -338,8 +346,10 @@ public final class ReResolution {
             dissolve(id, resolver, records, dissolved);
         }
         List<CustomerRecord> ordered = records.values().stream().sorted(ORDER).toList();
+        Map<SourceRecordId, ProfileId> heldBy = new HashMap<>();
+        dissolved.forEach((id, held) -> held.forEach(r -> heldBy.put(r, id)));
         Merges merges = new Merges();
-        ordered.forEach(r -> merges.resolve(resolver, r));
+        ordered.forEach(r -> merges.resolve(resolver, r, heldBy.get(r.id())));
         Map<ProfileId, ProfileId> merged = merges.ended();
         boolean first = true;
         for (Map.Entry<ProfileId, List<SourceRecordId>> e : dissolved.entrySet()) {

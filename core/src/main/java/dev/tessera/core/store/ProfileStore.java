@@ -1158,9 +1158,8 @@ public final class ProfileStore {
     /**
      * Takes the profile out of blocks that no record of it has any more (an updated record's old name or
      * address), if the profile is still at {@code version}: a later write may have brought a record with one
-     * of those keys, and its entry must stay. On Redis Cluster the blocks are left as they are (the check
-     * and the removal cannot be one step there); an entry too many costs a candidate lookup, never a link:
-     * candidates are compared by their records.
+     * of those keys, and its entry must stay. Single node only (the check and the removal are one script):
+     * on Redis Cluster nothing is done here, and the resolver removes them in two steps instead.
      *
      * @return true when removed (or nothing to remove), false when the profile changed meanwhile or on Cluster
      */
@@ -1180,6 +1179,42 @@ public final class ProfileStore {
         args.addAll(ScriptedAccess.touchedBuckets(blocks));
         return UNINDEX_AT_VERSION.run(connection, scriptKeys.toArray(String[]::new), args.toArray(String[]::new)) == 1;
     }
+
+    /**
+     * Points a record's source index entry at the profile that holds it, found through another key (the
+     * entry named another profile, or none): if the profile is still at {@code version} on a single node;
+     * on Redis Cluster as {@link #index} does. An entry left naming another profile would make lookups by
+     * source record (a search, the CX append) land on a profile that does not hold the record.
+     */
+    public void repairSource(ProfileId id, long version, SourceRecordId record) {
+        if (connection.cluster()) {
+            redis.set(keys.source(record), id.value());
+            return;
+        }
+        REPAIR_SOURCE.run(connection, new String[] {keys.profile(id), keys.source(record)}, Long.toString(version),
+                id.value());
+    }
+
+    /** KEYS: profile, source index entry. ARGV: version, profile id. */
+    private static final LuaScript REPAIR_SOURCE = new LuaScript("""
+            if (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[1] then return 0 end
+            redis.call('SET', KEYS[2], ARGV[2])
+            return 1
+            """);
+
+    /**
+     * Deletes a record's source index entry if it still names {@code id} (a dissolved profile whose record
+     * was refused as erased when resolved again: the entry would lead to where the old id forwards).
+     */
+    public void dropSourceIfNamed(SourceRecordId record, ProfileId id) {
+        DROP_SOURCE_IF.run(connection, new String[] {keys.source(record)}, id.value());
+    }
+
+    /** KEYS: source index entry. ARGV: the profile id it must name. */
+    private static final LuaScript DROP_SOURCE_IF = new LuaScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """);
 
     /** KEYS: profile, block sets. ARGV: version, write generation key, touched-keys hash, member, buckets. */
     private static final LuaScript UNINDEX_AT_VERSION = new LuaScript(MARK_TOUCHED + """

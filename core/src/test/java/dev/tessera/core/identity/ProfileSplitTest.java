@@ -87,6 +87,22 @@ class ProfileSplitTest {
 
         assertThat(again.profileId()).isEqualTo(result.movedOut().get(0));
         assertThat(store.find(jane).orElseThrow().records()).containsExactlyInAnyOrder(id("c1"), id("c2"));
+        assertThat(store.findBySource(id("m3"))).as("the entry leads to her profile again")
+                .contains(result.movedOut().get(0));
+    }
+
+    @Test
+    void anIndexEntryLeftBehindLeadingToAStrangerMergesNoOne() {
+        SplitResult result = resolver.split(merged, Set.of(id("m3")));
+        ProfileId carol = resolver.resolve(record("k9", "carol@example.com", null, "Carol")).profileId();
+        redis.commands().set(store.namespace().source(id("m3")), carol.value());
+
+        Resolution again = resolver.resolve(record("m3", null, "020 7946 0958", "Mallory"));
+
+        assertThat(again.outcome()).isEqualTo(Resolution.Outcome.UNCHANGED);
+        assertThat(again.profileId()).isEqualTo(result.movedOut().get(0));
+        assertThat(store.find(carol).orElseThrow().records()).containsExactly(id("k9"));
+        assertThat(store.findBySource(id("m3"))).contains(result.movedOut().get(0));
     }
 
     @Test

@@ -160,6 +160,27 @@ class ErasureTest {
                 .noneMatch(e -> "profiling".equals(e.purpose()));
     }
 
+    @Test
+    void aRecordRefusedAsErasedBySplitLeavesNoEntryLeadingToTheRemainingProfile() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), false);
+        SourceRecordId hers = new SourceRecordId("crm", CRM_ID);
+        SourceRecordId web = new SourceRecordId("web", "w-9");
+        SourceRecordId his = new SourceRecordId("shop", "h-2");
+        ProfileId old = f.ingest(person("crm", CRM_ID, EMAIL, PHONE, FIRST, LAST, Map.of())).profileId();
+        assertThat(f.ingest(person("web", "w-9", EMAIL, PHONE, FIRST, LAST, Map.of())).profileId()).isEqualTo(old);
+        assertThat(f.ingest(person("shop", "h-2", "hugo.q@example.org", PHONE, FIRST, LAST, Map.of())).profileId())
+                .isEqualTo(old);
+        // the crm record's erasure has written its tombstone while an agent splits the shop record out
+        f.tombstones.write(List.of(hers), List.of(), T0);
+
+        f.resolver.split(old, java.util.Set.of(his), f.hooks::afterMoved);
+
+        ProfileId rest = f.profiles.findBySource(web).orElseThrow();
+        assertThat(f.profiles.canonical(old)).contains(rest);
+        assertThat(f.profiles.find(rest).orElseThrow().records()).containsExactly(web);
+        assertThat(f.profiles.findBySource(hers)).as("a lookup of the erased record finds no one").isEmpty();
+    }
+
     private CustomerRecord shopRecord() {
         return person("shop", SHOP_ID, EMAIL, PHONE, FIRST, LAST, Map.of("city", "Brightwell",
                 "consent_marketing_email", "granted"));
