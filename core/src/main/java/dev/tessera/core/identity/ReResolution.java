@@ -115,14 +115,13 @@ public final class ReResolution {
 
         /**
          * Resolves {@code record}, held by the dissolved profile {@code from}, with {@code resolver},
-         * remembering what it merged. A record refused as erased loses its source index entry if that still
-         * names {@code from}: the old id forwards to other records' profile, where a lookup by the erased
-         * record would otherwise land.
+         * remembering what it merged. Of a record refused as erased nothing stays that names it
+         * ({@link ProfileStore#forgetRefused}): its source index entry would lead to where the old id forwards.
          */
         Resolution resolve(ProfileResolver resolver, CustomerRecord record, ProfileId from) {
             Resolution resolution = resolver.resolve(record);
             if (resolution.outcome() == Resolution.Outcome.ERASED) {
-                resolver.store().dropSourceIfNamed(record.id(), from);
+                resolver.store().forgetRefused(record.id(), from);
             }
             resolution.merged().forEach(away -> into.put(away, resolution.profileId()));
             return resolution;

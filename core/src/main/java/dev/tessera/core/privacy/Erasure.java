@@ -121,7 +121,15 @@ public final class Erasure {
             if (current.isEmpty()) {
                 Optional<ProfileId> interrupted = interrupted(id);
                 if (interrupted.isEmpty()) {
-                    return Optional.empty();
+                    Optional<ProfileId> leftovers = dissolvedLeftovers(id);
+                    if (leftovers.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    // a split or re-resolution refused every record of it (their tombstones came first): what
+                    // its id still holds (timeline, consent, metrics) is the person's and goes too
+                    live = leftovers.get();
+                    sealed = List.of();
+                    break;
                 }
                 // an erasure that stopped after sealing (a crash): finish it
                 live = interrupted.get();
@@ -167,6 +175,41 @@ public final class Erasure {
                 return Optional.empty();
             }
             current = new ProfileId(fields.get("forward"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The profile this id leads to when a split or re-resolution dissolved it and none of its records came
+     * back (each refused as erased: this erasure's tombstones were written first, then its seal lost the race
+     * with the dissolve), so it forwards nowhere, while its CX history and consent are still there; empty when
+     * there is no such thing.
+     *
+     * @throws ConcurrentModificationException while the split or re-resolution still runs (retry: it ends
+     *                                         with the id forwarding to what it kept, or nowhere)
+     */
+    private Optional<ProfileId> dissolvedLeftovers(ProfileId id) {
+        RedisClusterCommands<String, String> redis = store.connection().commands();
+        ProfileId current = id;
+        for (int hop = 0; hop < MAX_ATTEMPTS; hop++) {
+            Map<String, String> fields = redis.hgetall(store.namespace().profile(current));
+            if (fields.containsKey("forward")) {
+                current = new ProfileId(fields.get("forward"));
+                continue;
+            }
+            if (fields.containsKey("dissolved")) {
+                throw new ConcurrentModificationException("profile " + id + " is being split or re-resolved");
+            }
+            if (!fields.containsKey("was-dissolved")) {
+                return Optional.empty();
+            }
+            List<String> held = new ArrayList<>(cx.profileKeys(current, false));
+            held.add(store.namespace().consent(current));
+            long left = 0;
+            for (String key : held) {
+                left += redis.exists(key); // one at a time: on Redis Cluster the keys may sit in other slots
+            }
+            return left > 0 ? Optional.of(current) : Optional.empty();
         }
         return Optional.empty();
     }

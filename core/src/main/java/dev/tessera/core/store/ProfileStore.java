@@ -1203,11 +1203,23 @@ public final class ProfileStore {
             """);
 
     /**
-     * Deletes a record's source index entry if it still names {@code id} (a dissolved profile whose record
-     * was refused as erased when resolved again: the entry would lead to where the old id forwards).
+     * What is left of a record that the dissolved profile {@code heldBy} held and that was refused as erased
+     * when resolved again (its tombstone came first): its source index entry if it still names
+     * {@code heldBy} (it would lead to where the old id forwards), and the decisions naming it (cannot-link
+     * and must-link, both sides), which its erasure removes too and a split may have written just before.
      */
-    public void dropSourceIfNamed(SourceRecordId record, ProfileId id) {
-        DROP_SOURCE_IF.run(connection, new String[] {keys.source(record)}, id.value());
+    public void forgetRefused(SourceRecordId record, ProfileId heldBy) {
+        DROP_SOURCE_IF.run(connection, new String[] {keys.source(record)}, heldBy.value());
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        for (SourceRecordId partner : cannotLink(record)) {
+            writes.add(async.srem(keys.cannotLink(partner), record.key()));
+        }
+        for (SourceRecordId partner : mustLink(record).keySet()) {
+            writes.add(async.hdel(keys.mustLink(partner), record.key()));
+        }
+        writes.add(async.del(keys.cannotLink(record)));
+        writes.add(async.del(keys.mustLink(record)));
+        writes.forEach(connection::await);
     }
 
     /** KEYS: source index entry. ARGV: the profile id it must name. */

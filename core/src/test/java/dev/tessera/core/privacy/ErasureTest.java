@@ -181,6 +181,39 @@ class ErasureTest {
         assertThat(f.profiles.findBySource(hers)).as("a lookup of the erased record finds no one").isEmpty();
     }
 
+    @Test
+    void anErasureWhoseSealLostTheRaceWithASplitRemovesWhatItsIdStillHolds() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);
+        ProfileId zelda = f.ingest(shopRecord()).profileId();
+        assertThat(f.ingest(crmRecord()).profileId()).isEqualTo(zelda);
+        SourceRecordId shop = new SourceRecordId("shop", SHOP_ID);
+        SourceRecordId crm = new SourceRecordId("crm", CRM_ID);
+        f.cx.append(order(shop, "o-" + SHOP_ID, T0.minusSeconds(5000)));
+        f.cx.append(consentChange(shop, "cc-1", T0.minusSeconds(100), "analytics", "web", "withdrawn"));
+        f.cx.consent().record(zelda, new ConsentEntry("profiling", ConsentChannel.ANY, ConsentStatus.WITHDRAWN,
+                T0.minusSeconds(50), ConsentEntry.AGENT, null, "agent-1", T0));
+        // her erasure wrote its tombstones (step 1); an agent's split dissolved the profile before the seal,
+        // and while it runs the erasure asks to be tried again
+        f.tombstones.write(List.of(shop, crm), List.of(new Identifier(IdentifierType.EMAIL, EMAIL),
+                new Identifier(IdentifierType.PHONE, PHONE)), T0);
+        long version = f.profiles.find(zelda).orElseThrow().version();
+        assertThat(f.profiles.dissolve(zelda, version, java.util.Set.of(crm))).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.erasure.erase(zelda, "subject-request", "admin-1"))
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+        // the split ends with every record refused: the old id forwards nowhere, her history is still under it
+        assertThat(f.resolver.finishDissolved(java.time.Duration.ZERO, f.hooks::afterMoved)).containsExactly(zelda);
+        assertThat(f.profiles.canonical(zelda)).isEmpty();
+
+        Erasure.Report report = f.erasure.erase(zelda, "subject-request", "admin-1").orElseThrow();
+
+        assertThat(report.profile()).isEqualTo(zelda);
+        assertThat(report.interactions()).isEqualTo(2);
+        assertNoTrace();
+        assertThat(f.cx.interactions(zelda)).isEmpty();
+        assertThat(f.cx.consent().stored(zelda)).isEmpty();
+        assertThat(f.erasure.erase(zelda, "subject-request", "admin-1")).as("nothing left: done").isEmpty();
+    }
+
     private CustomerRecord shopRecord() {
         return person("shop", SHOP_ID, EMAIL, PHONE, FIRST, LAST, Map.of("city", "Brightwell",
                 "consent_marketing_email", "granted"));
