@@ -537,13 +537,36 @@ public final class CxStore {
             }
             ProfileId to = live(e.getValue());
             Set<ProfileId> done = new java.util.HashSet<>();
-            for (ProfileId p : earlier) {
-                ProfileId from = live(p);
-                if (!from.equals(to) && done.add(from)) {
-                    moveTicket(e.getKey(), from, to);
+            try {
+                for (ProfileId p : earlier) {
+                    ProfileId from = live(p);
+                    if (!from.equals(to) && done.add(from)) {
+                        moveTicket(e.getKey(), from, to);
+                    }
                 }
+            } catch (RuntimeException failed) {
+                // the owner goes back to what it was, unless another delivery changed it meanwhile: the next
+                // delivery under this person tries the move again instead of finding it done
+                REOWN.run(connection, new String[] {ticketOwnersKey()}, owner, e.getKey(), e.getValue().value());
+                throw failed;
             }
         }
+    }
+
+    /**
+     * Interactions that waited for their record and landed now: each one that follows its person and has no
+     * owner yet ({@link #ticketOwnersKey}) is this profile's, so a later delivery under someone else moves it.
+     * One that has an owner already (delivered under another person while it waited) keeps it.
+     */
+    private void ownIfUnowned(List<Entry> entries, ProfileId profile) {
+        List<RedisFuture<Boolean>> writes = new ArrayList<>();
+        for (Entry e : entries) {
+            String owner = ownerKey(e.interaction());
+            if (owner != null) {
+                writes.add(async.hsetnx(ticketOwnersKey(), owner, profile.value()));
+            }
+        }
+        writes.forEach(connection::await);
     }
 
     /** Moves a ticket's interactions from one live profile to another (as a split moves a record's). */
@@ -554,6 +577,16 @@ public final class CxStore {
         List<Entry> leaving = moving(from, i -> ticket.equals(ownerKey(i)));
         Set<String> leavingKeys = new java.util.HashSet<>();
         leaving.forEach(e -> leavingKeys.add(e.key()));
+        if (ticket.startsWith("#")) {
+            // an order or an answer on its own: a moment it fired (a detractor answer after a solved ticket)
+            // was about the first profile's ticket, which stays; the new profile evaluates its own
+            int moved = move(from, to, leaving, "it was delivered for another person", Map.of());
+            Map<String, String> fired = ticketMomentsOf(from, ticket, leavingKeys);
+            if (moved > 0 && !fired.isEmpty()) {
+                redis.hdel(momentsKey(from), fired.keySet().toArray(String[]::new));
+            }
+            return;
+        }
         int moved = move(from, to, leaving, "its ticket moved", ticketMomentsOf(from, ticket, leavingKeys));
         if (moved > 0) {
             // read again now that the ticket is off: one fired on the first profile meanwhile goes along too,
@@ -865,6 +898,7 @@ public final class CxStore {
                     });
                     REMOVE_IF_SAME.run(connection, new String[] {key}, pairs.toArray(String[]::new));
                     entries.forEach(e -> consent.fromInteraction(e.interaction(), written.profile()));
+                    ownIfUnowned(entries, written.profile());
                     return new Written(Outcome.DONE, written.status(), written.profile(), written.moments(),
                             entries.size());
                 }
@@ -2213,6 +2247,30 @@ public final class CxStore {
         }
         return List.copyOf(fields);
     }
+
+    /** Removes these owner fields ({@link #ticketOwnersKey}) where they name one of {@code owners} (an erasure). */
+    public void dropOwners(List<String> fields, Collection<ProfileId> owners) {
+        if (fields.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(owners.size()));
+        owners.forEach(o -> args.add(o.value()));
+        args.addAll(fields);
+        DROP_OWNERS.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
+    }
+
+    /** KEYS: owners hash. ARGV: n, n profile ids, then fields: each removed when it names one of the ids. */
+    private static final CxScript DROP_OWNERS = new CxScript("""
+            local n = tonumber(ARGV[1])
+            local ids = {}
+            for i = 2, n + 1 do ids[ARGV[i]] = true end
+            for i = n + 2, #ARGV do
+              local owner = redis.call('HGET', KEYS[1], ARGV[i])
+              if owner and ids[owner] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+            end
+            return 0
+            """);
 
     /** The ticket-owner fields these interactions occupy ({@link #ticketOwnersKey}; for the erasure). */
     public List<String> ticketOwnerFields(Collection<Interaction> interactions) {

@@ -116,7 +116,9 @@ public final class Erasure {
         Instant now = clock.instant();
         ProfileId live = null;
         List<CustomerRecord> sealed = null;
+        List<CustomerRecord> tombstoned = List.of(); // by this call, before a seal that failed
         for (int attempt = 0; attempt < MAX_ATTEMPTS && sealed == null; attempt++) {
+            refuseWhileDissolving(id);
             Optional<ProfileId> current = store.canonical(id);
             if (current.isEmpty()) {
                 Optional<ProfileId> interrupted = interrupted(id);
@@ -126,9 +128,10 @@ public final class Erasure {
                         return Optional.empty();
                     }
                     // a split or re-resolution refused every record of it (their tombstones came first): what
-                    // its id still holds (timeline, consent, metrics) is the person's and goes too
+                    // its id still holds (timeline, consent, metrics) is the person's and goes too, with what
+                    // the records this call tombstoned left (dead letters, decisions, pending interactions)
                     live = leftovers.get();
-                    sealed = List.of();
+                    sealed = tombstoned;
                     break;
                 }
                 // an erasure that stopped after sealing (a crash): finish it
@@ -143,6 +146,7 @@ public final class Erasure {
                 continue;
             }
             writeTombstones(loaded.records(), now);
+            tombstoned = loaded.records();
             if (store.seal(live, loaded.profile().version(), now)) {
                 sealed = loaded.records();
             }
@@ -177,6 +181,35 @@ public final class Erasure {
             current = new ProfileId(fields.get("forward"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Refuses (try again) while the id, or a profile its forwards pass through, is dissolved by a split or a
+     * re-resolution still running: its records are resolved again and its history follows them only when
+     * that ends (until then an old id may already forward to the profile taking them, which would be erased
+     * while the history is still being copied into it). The dead letters of held records that were erased
+     * already (their tombstones written, by this erasure's first step) go first: once the records are
+     * refused nothing names them any more.
+     */
+    private void refuseWhileDissolving(ProfileId id) {
+        RedisClusterCommands<String, String> redis = store.connection().commands();
+        ProfileId current = id;
+        for (int hop = 0; hop < MAX_ATTEMPTS; hop++) {
+            List<io.lettuce.core.KeyValue<String, String>> fields = redis.hmget(store.namespace().profile(current),
+                    "forward", "dissolved");
+            if (fields.get(1).hasValue()) {
+                List<CustomerRecord> erased = store.dissolvedRecords(current).stream()
+                        .filter(r -> tombstones.erased(r.id())).toList();
+                if (!erased.isEmpty()) {
+                    removeDeadLetters(erased);
+                }
+                throw new ConcurrentModificationException("profile " + id + " is being split or re-resolved");
+            }
+            if (!fields.get(0).hasValue()) {
+                return;
+            }
+            current = new ProfileId(fields.get(0).getValue());
+        }
     }
 
     /**
@@ -272,10 +305,11 @@ public final class Erasure {
         // one script on a single node, counted like every index change (the resolver's settle check)
         store.removeFromIndex(indexKeys, java.util.Arrays.asList(members));
         writes.add(async.zrem(cx.openComplaintsKey(), members));
-        List<String> owned = cx.ticketOwnerFields(timeline); // her tickets', orders' and answers' ids name her
+        // her tickets', orders' and answers' ids name her: their owner entries go, unless they name another
+        // person's profile (an order re-delivered under someone else, whose copy follows them)
+        List<String> owned = cx.ticketOwnerFields(timeline);
         for (int from = 0; from < owned.size(); from += BATCH) {
-            writes.add(async.hdel(cx.ticketOwnersKey(),
-                    owned.subList(from, Math.min(owned.size(), from + BATCH)).toArray(String[]::new)));
+            cx.dropOwners(owned.subList(from, Math.min(owned.size(), from + BATCH)), all);
         }
         List<String> ledger = cx.ledgerFields(timeline);
         for (int from = 0; from < ledger.size(); from += BATCH) {

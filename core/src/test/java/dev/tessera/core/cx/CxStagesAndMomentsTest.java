@@ -204,6 +204,44 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("o-1", "n-1");
     }
 
+    /** An order that waited for its customer's record is hers once it lands, and follows a later correction. */
+    @Test
+    void anOrderThatWaitedForItsRecordFollowsALaterDeliveryForAnotherPerson() {
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        assertThat(cx.append(CxFixtures.order(ann, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR")).status())
+                .isEqualTo(AppendResult.Status.PENDING);
+        ProfileId first = person(ann, "ann@example.com");
+        assertThat(cx.attachPending(ann, first)).isEqualTo(1);
+
+        cx.append(CxFixtures.order(bob, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+
+        assertThat(cx.interactions(first)).isEmpty();
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("o-1");
+    }
+
+    /**
+     * A detractor answer that fired after ann's solved ticket, delivered again as bob's: the answer moves, the
+     * moment about ann's ticket does not go with it (bob has no solved ticket), and it leaves ann's profile.
+     */
+    @Test
+    void aMomentAboutTheFirstPersonsTicketDoesNotFollowAnAnswerToAnotherPerson() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "o", "T-1", T0.minus(Duration.ofDays(3)), false));
+        cx.append(ticket(ann, InteractionKind.TICKET_SOLVED, "s", "T-1", T0.minus(Duration.ofDays(2)), false));
+        assertThat(cx.append(nps(ann, "n", T0.minus(Duration.ofDays(1)), 2)).moments())
+                .containsExactly(new Moment("detractor-after-solved", first));
+
+        cx.append(nps(bob, "n", T0.minus(Duration.ofDays(1)), 2));
+
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("n");
+        assertThat(cx.firedMoments(second)).isEmpty();
+        assertThat(cx.firedMoments(first)).isEmpty();
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactlyInAnyOrder("o", "s");
+    }
+
     /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
     @Test
     void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {

@@ -192,6 +192,7 @@ class ErasureTest {
         f.cx.append(consentChange(shop, "cc-1", T0.minusSeconds(100), "analytics", "web", "withdrawn"));
         f.cx.consent().record(zelda, new ConsentEntry("profiling", ConsentChannel.ANY, ConsentStatus.WITHDRAWN,
                 T0.minusSeconds(50), ConsentEntry.AGENT, null, "agent-1", T0));
+        f.deadLetters.add("source-shop", "webhook", "invalid total", "{\"email\":\"" + EMAIL + "\",\"total\":\"x\"}");
         // her erasure wrote its tombstones (step 1); an agent's split dissolved the profile before the seal,
         // and while it runs the erasure asks to be tried again
         f.tombstones.write(List.of(shop, crm), List.of(new Identifier(IdentifierType.EMAIL, EMAIL),
@@ -212,6 +213,46 @@ class ErasureTest {
         assertThat(f.cx.interactions(zelda)).isEmpty();
         assertThat(f.cx.consent().stored(zelda)).isEmpty();
         assertThat(f.erasure.erase(zelda, "subject-request", "admin-1")).as("nothing left: done").isEmpty();
+    }
+
+    @Test
+    void anErasureDuringTheFollowUpOfASplitIsToldToTryAgain() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);
+        ProfileId old = f.ingest(shopRecord()).profileId();
+        assertThat(f.ingest(person("web", "w-77", EMAIL, PHONE, FIRST, LAST, Map.of())).profileId()).isEqualTo(old);
+        SourceRecordId web = new SourceRecordId("web", "w-77");
+        f.cx.append(order(new SourceRecordId("shop", SHOP_ID), "o-" + SHOP_ID, T0.minusSeconds(5000)));
+
+        // the old id forwards already while the split still copies the history: erasing now would delete the
+        // profile that the copy then writes into again
+        f.resolver.split(old, java.util.Set.of(web), moved -> {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.erasure.erase(old, "subject-request", "admin-1"))
+                    .isInstanceOf(java.util.ConcurrentModificationException.class);
+            f.hooks.afterMoved(moved);
+        });
+
+        ProfileId rest = f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID)).orElseThrow();
+        assertThat(f.erasure.erase(old, "subject-request", "admin-1")).isPresent().get()
+                .extracting(Erasure.Report::profile).isEqualTo(rest);
+        assertThat(f.cx.interactions(rest)).isEmpty();
+        assertThat(f.profiles.find(rest)).isEmpty();
+    }
+
+    @Test
+    void anErasureLeavesAnOrdersOwnerThatNamesAnotherPerson() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), false);
+        ProfileId zelda = f.ingest(shopRecord()).profileId();
+        ProfileId hugo = f.ingest(person("crm", "h-1", "hugo.q@example.org", "+447700900555", "Hugo", "Quist",
+                Map.of())).profileId();
+        SourceRecordId shop = new SourceRecordId("shop", SHOP_ID);
+        f.cx.append(order(shop, "o-1", T0.minusSeconds(5000)));
+        f.cx.append(order(shop, "o-2", T0.minusSeconds(4000)));
+        // o-1 was on her profile before orders followed their person, and has been delivered for Hugo since
+        redis.commands().hset(f.cx.ticketOwnersKey(), "#shop:o-1", hugo.value());
+
+        f.erasure.erase(zelda, "subject-request", "admin-1").orElseThrow();
+
+        assertThat(redis.commands().hgetall(f.cx.ticketOwnersKey())).containsExactly(Map.entry("#shop:o-1", hugo.value()));
     }
 
     private CustomerRecord shopRecord() {
