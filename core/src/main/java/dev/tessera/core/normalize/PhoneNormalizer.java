@@ -9,9 +9,7 @@ import java.util.Optional;
 
 /**
  * Normalises phone numbers to E.164 with Google's libphonenumber. Numbers without a country prefix are
- * read in the configured default region. An extension ("020 7946 0000 ext. 12", "x12", "#12") is kept
- * after the number as {@code ;ext=12} (RFC 3966): colleagues behind one switchboard are different people,
- * and without it they would share one phone identifier.
+ * read in the configured default region.
  */
 public final class PhoneNormalizer {
 
@@ -26,24 +24,6 @@ public final class PhoneNormalizer {
             throw new IllegalArgumentException("unknown phone region '" + defaultRegion + "' (use an ISO 3166 code such as GB or US)");
         }
         this.defaultRegion = region;
-    }
-
-    /** What separates an extension from the E.164 number in a normalised value. */
-    public static final String EXTENSION = ";ext=";
-
-    /** Longest extension kept (longer ones are not extensions but digits run on). */
-    private static final int MAX_EXTENSION_DIGITS = 8;
-
-    /** The E.164 number of a normalised value, without its extension. */
-    public static String withoutExtension(String normalised) {
-        int at = normalised.indexOf(EXTENSION);
-        return at < 0 ? normalised : normalised.substring(0, at);
-    }
-
-    /** The extension of a normalised value, empty when it has none. */
-    public static String extension(String normalised) {
-        int at = normalised.indexOf(EXTENSION);
-        return at < 0 ? "" : normalised.substring(at + EXTENSION.length());
     }
 
     public String defaultRegion() {
@@ -151,13 +131,6 @@ public final class PhoneNormalizer {
     }
 
     private static Optional<String> e164(PhoneNumber number) {
-        if (number == null) {
-            return Optional.empty();
-        }
-        String e164 = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-        String extension = number.hasExtension() ? number.getExtension() : "";
-        boolean kept = !extension.isEmpty() && extension.length() <= MAX_EXTENSION_DIGITS
-                && extension.chars().allMatch(c -> c >= '0' && c <= '9');
-        return Optional.of(kept ? e164 + EXTENSION + extension : e164);
+        return number == null ? Optional.empty() : Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
     }
 }

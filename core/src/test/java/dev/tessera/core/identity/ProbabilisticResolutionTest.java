@@ -208,28 +208,6 @@ class ProbabilisticResolutionTest {
         assertThat(resolver.resolve(other).profileId()).isNotEqualTo(resolver.resolve(one).profileId());
     }
 
-    /**
-     * Colleagues behind one switchboard: the same number with another extension is another desk. Sam and
-     * Samuel Patel of one office (mailboxes of the company's domain, its city) stay two people; Sam's own
-     * records (his extension, and the switchboard alone in a support ticket) are one.
-     */
-    @Test
-    void colleaguesBehindOneSwitchboardAreNotMergedByItsNumber() {
-        CustomerRecord sam = record("crm", "c-12", AT, List.of("sam.patel@acme-logistics.co.uk", "020 7946 0000 ext. 12"),
-                "first_name", "Sam", "last_name", "Patel", "city", "London");
-        CustomerRecord samuel = record("crm", "c-14", AT, List.of("s.patel@acme-logistics.co.uk", "020 7946 0000 ext. 14"),
-                "first_name", "Samuel", "last_name", "Patel", "city", "London");
-        CustomerRecord samAgain = record("support", "u-9", AT, List.of("sam.patel@acme-logistics.co.uk", "020 7946 0000"),
-                "first_name", "Sam", "last_name", "Patel");
-
-        ProfileId first = resolver.resolve(sam).profileId();
-        ProfileId second = resolver.resolve(samuel).profileId();
-        ProfileId third = resolver.resolve(samAgain).profileId();
-
-        assertThat(second).isNotEqualTo(first);
-        assertThat(third).isEqualTo(first);
-    }
-
     // ---- 3. namesakes
 
     @Test

@@ -38,19 +38,6 @@ class NormalizersTest {
     }
 
     @Test
-    void anExtensionIsKeptAfterTheNumber() {
-        assertThat(ukPhone.normalize("020 7946 0000 ext. 12")).contains("+442079460000;ext=12");
-        assertThat(ukPhone.normalize("020 7946 0000 x 345")).contains("+442079460000;ext=345");
-        assertThat(ukPhone.normalize("+44 20 7946 0000 #7")).contains("+442079460000;ext=7");
-        assertThat(ukPhone.normalize("tel:+44-20-7946-0000;ext=12")).contains("+442079460000;ext=12");
-        assertThat(new PhoneNormalizer("US").normalize("(201) 555-0123 extension 4411")).contains("+12015550123;ext=4411");
-        assertThat(ukPhone.normalize("020 7946 0000")).as("no extension, as before").contains("+442079460000");
-        assertThat(PhoneNormalizer.withoutExtension("+442079460000;ext=12")).isEqualTo("+442079460000");
-        assertThat(PhoneNormalizer.extension("+442079460000;ext=12")).isEqualTo("12");
-        assertThat(PhoneNormalizer.extension("+442079460000")).isEmpty();
-    }
-
-    @Test
     void theRegionsOwnInternationalPrefixIsReadBeforeZeroZeroAsPlus() {
         // Australia dials abroad with 0011: rewriting 00 to + made it +11…
         assertThat(new PhoneNormalizer("AU").normalize("0011 44 20 7946 0958")).contains("+442079460958");

@@ -164,14 +164,11 @@ public final class FieldComparators {
         return emails(ea == null ? List.of() : List.of(ea), eb == null ? List.of() : List.of(eb));
     }
 
-    /** Phone numbers, ideally E.164 (an extension after {@code ;ext=}); only digits count. */
+    /** Phone numbers, ideally E.164; only digits count. */
     public static ComparisonLevel phone(String a, String b) {
-        String da = a == null ? "" : dev.tessera.core.normalize.PhoneNormalizer.withoutExtension(a).replaceAll("[^0-9]", "");
-        String db = b == null ? "" : dev.tessera.core.normalize.PhoneNormalizer.withoutExtension(b).replaceAll("[^0-9]", "");
-        String ea = a == null ? "" : dev.tessera.core.normalize.PhoneNormalizer.extension(a);
-        String eb = b == null ? "" : dev.tessera.core.normalize.PhoneNormalizer.extension(b);
-        return phones(da.length() < 6 ? List.of() : List.of(da), da.length() < 6 ? List.of() : List.of(ea),
-                db.length() < 6 ? List.of() : List.of(db), db.length() < 6 ? List.of() : List.of(eb));
+        String da = a == null ? "" : a.replaceAll("[^0-9]", "");
+        String db = b == null ? "" : b.replaceAll("[^0-9]", "");
+        return phones(da.length() < 6 ? List.of() : List.of(da), db.length() < 6 ? List.of() : List.of(db));
     }
 
     /** Compares every {@link MatchField} of two records. */
@@ -192,7 +189,7 @@ public final class FieldComparators {
         levels[MatchField.CITY.ordinal()] = city(a.city, b.city);
         levels[MatchField.COUNTRY.ordinal()] = countryCode(a.country, b.country);
         levels[MatchField.EMAIL.ordinal()] = emails(a.emails, b.emails);
-        levels[MatchField.PHONE.ordinal()] = phones(a.phones, a.phoneExtensions, b.phones, b.phoneExtensions);
+        levels[MatchField.PHONE.ordinal()] = phones(a.phones, b.phones);
         return names.swapped();
     }
 
@@ -945,27 +942,13 @@ public final class FieldComparators {
     }
 
     static ComparisonLevel phones(List<String> a, List<String> b) {
-        return phones(a, java.util.Collections.nCopies(a.size(), ""), b, java.util.Collections.nCopies(b.size(), ""));
-    }
-
-    /**
-     * The best agreement of any number on one side with any on the other; {@code aExt}/{@code bExt} are the
-     * numbers' extensions (same index, empty when none). One number with two different extensions is a
-     * switchboard with two desks: two people, {@code DIFFERENT}. The switchboard on one side and an
-     * extension of it on the other may be the same person or a colleague: {@code LAST_DIGITS}, weaker than
-     * the same line.
-     */
-    static ComparisonLevel phones(List<String> a, List<String> aExt, List<String> b, List<String> bExt) {
         if (a.isEmpty() || b.isEmpty()) {
             return MISSING;
         }
         ComparisonLevel best = DIFFERENT;
-        for (int i = 0; i < a.size(); i++) {
-            for (int j = 0; j < b.size(); j++) {
-                ComparisonLevel level = phoneDigits(a.get(i), b.get(j));
-                if (level == EXACT && !aExt.get(i).equals(bExt.get(j))) {
-                    level = aExt.get(i).isEmpty() || bExt.get(j).isEmpty() ? LAST_DIGITS : DIFFERENT;
-                }
+        for (String x : a) {
+            for (String y : b) {
+                ComparisonLevel level = phoneDigits(x, y);
                 if (MatchField.PHONE.levels().indexOf(level) < MatchField.PHONE.levels().indexOf(best)) {
                     best = level;
                 }

@@ -5,7 +5,6 @@ import dev.tessera.core.model.Attributes;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
-import dev.tessera.core.normalize.PhoneNormalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,8 +46,6 @@ public final class PreparedRecord {
     final String country;
     final List<EmailAddress> emails;
     final List<String> phones;
-    /** The extension of each of {@link #phones} (same index), empty when it has none. */
-    final List<String> phoneExtensions;
 
     /**
      * Characters of a name, street or city compared at most: real values are far shorter, and comparisons
@@ -93,23 +90,21 @@ public final class PreparedRecord {
         country = Countries.code(attributes.get(Attributes.COUNTRY));
         List<EmailAddress> mails = new ArrayList<>(1);
         List<String> numbers = new ArrayList<>(1);
-        List<String> extensions = new ArrayList<>(1);
         for (Identifier identifier : record.identifiers()) {
             if (identifier.type() == IdentifierType.EMAIL) {
                 addEmail(mails, identifier.value());
             } else if (identifier.type() == IdentifierType.PHONE) {
-                addPhone(numbers, extensions, identifier.value());
+                addPhone(numbers, identifier.value());
             }
         }
         if (mails.isEmpty()) {
             addEmail(mails, attributes.get(Attributes.EMAIL));
         }
         if (numbers.isEmpty()) {
-            addPhone(numbers, extensions, attributes.get(Attributes.PHONE));
+            addPhone(numbers, attributes.get(Attributes.PHONE));
         }
         emails = List.copyOf(mails);
         phones = List.copyOf(numbers);
-        phoneExtensions = List.copyOf(extensions);
     }
 
     /** Prepares a record for comparison. */
@@ -129,22 +124,19 @@ public final class PreparedRecord {
         }
     }
 
-    /** The number's digits (an identifier's extension apart: {@link PhoneNormalizer#EXTENSION}). */
-    private static void addPhone(List<String> numbers, List<String> extensions, String raw) {
+    private static void addPhone(List<String> numbers, String raw) {
         if (raw == null) {
             return;
         }
-        String number = PhoneNormalizer.withoutExtension(raw);
-        StringBuilder digits = new StringBuilder(number.length());
-        for (int i = 0; i < number.length(); i++) {
-            char c = number.charAt(i);
+        StringBuilder digits = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
             if (c >= '0' && c <= '9') {
                 digits.append(c);
             }
         }
         if (digits.length() >= MIN_PHONE_DIGITS && !numbers.contains(digits.toString())) {
             numbers.add(digits.toString());
-            extensions.add(PhoneNormalizer.extension(raw));
         }
     }
 }

@@ -291,12 +291,6 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.phone("+441632960001", "+441632960002")).as("the next line").isEqualTo(DIFFERENT);
         assertThat(FieldComparators.phone("+441632960001", "+441632970002")).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.phone("123", "+441632970002")).isEqualTo(MISSING);
-        // one switchboard: two extensions are two desks; the switchboard and an extension may be one person
-        assertThat(FieldComparators.phone("+441632960000;ext=12", "+441632960000;ext=12")).isEqualTo(EXACT);
-        assertThat(FieldComparators.phone("+441632960000;ext=12", "+441632960000;ext=14")).isEqualTo(DIFFERENT);
-        assertThat(FieldComparators.phone("+441632960000;ext=12", "+441632960000")).isEqualTo(LAST_DIGITS);
-        assertThat(FieldComparators.phone("+441632960000;ext=12", "+441632960001;ext=12")).as("the next line")
-                .isEqualTo(DIFFERENT);
     }
 
     @Test
