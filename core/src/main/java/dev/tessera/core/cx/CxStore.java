@@ -210,12 +210,16 @@ public final class CxStore {
             """);
 
     /**
-     * KEYS: ticket owners. ARGV: the new owner, then (ticket key, owner read) pairs: each ticket still owned
-     * as read becomes the new owner's (one written meanwhile by a requester correction stays).
+     * KEYS: ticket owners. ARGV: the new owner (empty: none, the field goes), then (ticket key, owner read)
+     * pairs: each ticket still owned as read becomes the new owner's (one written meanwhile by a requester
+     * correction stays).
      */
     private static final CxScript REOWN = new CxScript("""
             for i = 2, #ARGV, 2 do
-              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+                if ARGV[1] == '' then redis.call('HDEL', KEYS[1], ARGV[i])
+                else redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+              end
             end
             return {}
             """);
@@ -507,8 +511,9 @@ public final class CxStore {
             Interaction interaction = entries.get(i).interaction();
             AppendResult result = results.get(i);
             String ticket = result.profile() == null ? null : ownerKey(interaction);
-            if (ticket != null
-                    && (result.status() == AppendResult.Status.STORED || result.status() == AppendResult.Status.UPDATED)) {
+            // a duplicate too: a delivery tried again after a move failed finds the owner set back and moves it
+            if (ticket != null && (result.status() == AppendResult.Status.STORED
+                    || result.status() == AppendResult.Status.UPDATED || result.status() == AppendResult.Status.DUPLICATE)) {
                 landed.remove(ticket); // the last one of the batch counts
                 landed.put(ticket, result.profile());
                 onTheWay.computeIfAbsent(ticket, t -> new LinkedHashSet<>()).add(result.profile());
@@ -527,7 +532,7 @@ public final class CxStore {
         for (Map.Entry<String, ProfileId> e : landed.entrySet()) {
             String owner = (String) before.get(k++);
             Set<ProfileId> earlier = new LinkedHashSet<>();
-            if (!owner.isEmpty()) {
+            if (!owner.isEmpty() && ProfileId.isValid(owner)) {
                 earlier.add(new ProfileId(owner));
             }
             earlier.addAll(onTheWay.get(e.getKey()));
@@ -1093,7 +1098,8 @@ public final class CxStore {
         List<String> args = new ArrayList<>(List.of(to.value()));
         for (int i = 0; i < ordered.size(); i++) {
             String owner = owners.get(i).getValueOrElse(null);
-            if (owner != null && (owner.equals(from.value()) || live(new ProfileId(owner)).equals(from))) {
+            if (owner != null && ProfileId.isValid(owner)
+                    && (owner.equals(from.value()) || live(new ProfileId(owner)).equals(from))) {
                 args.add(ordered.get(i));
                 args.add(owner);
             }

@@ -91,8 +91,8 @@ public final class ReResolveCommand {
                 erasures(connection, options.tombstoneSecret(), err).ifPresent(reResolution::refusing);
                 int held = profiles.dissolvedHeld().size();
                 if (held > 0) {
-                    // their records are in no profile now: the profile service finishes them (it knows the
-                    // erasures, which this command does not), and this run does not see them
+                    // their records are in no profile now: the profile service finishes them, and this run does
+                    // not see them
                     err.printf(Locale.ROOT, "re-resolve: %d dissolved profile(s) still hold records left by a"
                             + " stopped split or re-resolution; the profile service finishes them within minutes%n",
                             held);
@@ -115,6 +115,12 @@ public final class ReResolveCommand {
             err.println("re-resolve: no --tombstone-secret and no tombstone key in Redis: records of people erased"
                     + " while this runs are not refused (pass the apps' tessera.privacy.tombstone-secret)");
             return java.util.Optional.empty();
+        }
+        if (reference == null) {
+            // right when the apps configure no secret; when they do (in their YAML, say), this key matches no
+            // tombstone, and nothing here can tell
+            err.println("re-resolve: using the tombstone key kept in Redis; if the apps set"
+                    + " tessera.privacy.tombstone-secret, pass the same reference as --tombstone-secret");
         }
         try {
             return java.util.Optional.of(dev.tessera.core.privacy.Tombstones.of(connection,

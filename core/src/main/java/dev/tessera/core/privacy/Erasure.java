@@ -145,6 +145,7 @@ public final class Erasure {
             if (loaded == null) {
                 continue;
             }
+            refuseWhileHeld(id, loaded.records());
             writeTombstones(loaded.records(), now);
             tombstoned = loaded.records();
             if (store.seal(live, loaded.profile().version(), now)) {
@@ -213,10 +214,32 @@ public final class Erasure {
     }
 
     /**
+     * Refuses (try again) while a record of the profile is still held by a split or re-resolution of another
+     * profile that has not finished (one that stopped midway is finished within minutes by the profile
+     * service): that profile's history of the record has not followed it here yet, and erasing now would
+     * leave it there, under an id nothing leads to any more.
+     */
+    private void refuseWhileHeld(ProfileId id, List<CustomerRecord> records) {
+        Set<ProfileId> holds = store.dissolvedHeld();
+        if (holds.isEmpty() || records.isEmpty()) {
+            return;
+        }
+        RedisClusterCommands<String, String> redis = store.connection().commands();
+        String[] recordKeys = records.stream().map(r -> r.id().key()).toArray(String[]::new);
+        for (ProfileId held : holds) {
+            if (redis.hmget(store.namespace().dissolvedRecords(held), recordKeys).stream()
+                    .anyMatch(io.lettuce.core.KeyValue::hasValue)) {
+                throw new ConcurrentModificationException("a record of profile " + id
+                        + " is still held by a split or re-resolution that has not finished");
+            }
+        }
+    }
+
+    /**
      * The profile this id leads to when a split or re-resolution dissolved it and none of its records came
      * back (each refused as erased: this erasure's tombstones were written first, then its seal lost the race
-     * with the dissolve), so it forwards nowhere, while its CX history and consent are still there; empty when
-     * there is no such thing.
+     * with the dissolve), so it forwards nowhere, while its hash (and maybe CX history and consent) is still
+     * there; empty when there is no such thing.
      *
      * @throws ConcurrentModificationException while the split or re-resolution still runs (retry: it ends
      *                                         with the id forwarding to what it kept, or nowhere)
@@ -236,13 +259,9 @@ public final class Erasure {
             if (!fields.containsKey("was-dissolved")) {
                 return Optional.empty();
             }
-            List<String> held = new ArrayList<>(cx.profileKeys(current, false));
-            held.add(store.namespace().consent(current));
-            long left = 0;
-            for (String key : held) {
-                left += redis.exists(key); // one at a time: on Redis Cluster the keys may sit in other slots
-            }
-            return left > 0 ? Optional.of(current) : Optional.empty();
+            // whatever it still holds (history, consent, or nothing but the hash): every record of it was
+            // refused as erased, so it is the erased person's; the removal is audited like any erasure
+            return Optional.of(current);
         }
         return Optional.empty();
     }

@@ -1182,13 +1182,15 @@ public final class ProfileStore {
 
     /**
      * Points a record's source index entry at the profile that holds it, found through another key (the
-     * entry named another profile, or none): if the profile is still at {@code version} on a single node;
-     * on Redis Cluster as {@link #index} does. An entry left naming another profile would make lookups by
-     * source record (a search, the CX append) land on a profile that does not hold the record.
+     * entry named another profile, or none), if the profile is still at {@code version} (not sealed by an
+     * erasure, dissolved by a split or changed since). An entry left naming another profile would make
+     * lookups by source record (a search, the CX append) land on a profile that does not hold the record.
+     * Single node only: on Redis Cluster the check and the write cannot be one step, and a plain write
+     * could overwrite a newer entry (a split's) or bring back one an erasure removed; the entry stays there
+     * (matching no longer trusts it: the profile must list the record).
      */
     public void repairSource(ProfileId id, long version, SourceRecordId record) {
         if (connection.cluster()) {
-            redis.set(keys.source(record), id.value());
             return;
         }
         REPAIR_SOURCE.run(connection, new String[] {keys.profile(id), keys.source(record)}, Long.toString(version),

@@ -242,6 +242,34 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactlyInAnyOrder("o", "s");
     }
 
+    /**
+     * An order held by two profiles with no owner (stored before orders followed their person, or a move that
+     * failed and set the owner back): delivered again unchanged, a duplicate still records its owner, and
+     * the next delivery under the other person moves it.
+     */
+    @Test
+    void anUnchangedDeliveryStillRecordsTheOwnerAndAnEmptyOwnerBreaksNothing() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(CxFixtures.order(ann, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        redis.commands().hdel(cx.ticketOwnersKey(), "#shop:o-1"); // stored before owners were kept
+        cx.append(CxFixtures.order(bob, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        redis.commands().hdel(cx.ticketOwnersKey(), "#shop:o-1");
+        cx.append(CxFixtures.order(ann, "o-2", T0.minus(Duration.ofDays(2)), "20.00", "EUR"));
+        redis.commands().hset(cx.ticketOwnersKey(), "#shop:o-2", ""); // as a failed move once left it
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactlyInAnyOrder("o-1", "o-2");
+
+        assertThat(cx.append(CxFixtures.order(ann, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR")).status())
+                .isEqualTo(AppendResult.Status.DUPLICATE);
+        cx.append(CxFixtures.order(bob, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactly("o-2");
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("o-1");
+        cx.moveRest(first, second); // reads the empty owner of o-2 and leaves it alone
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("o-1", "o-2");
+    }
+
     /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
     @Test
     void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {
