@@ -639,12 +639,14 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /**
-     * True when the candidate holds the record: its source index entry leads there and the profile lists it.
-     * An index entry alone is not enough: one left behind (a record an agent moved out, refused on the way)
-     * would make a record join where it is not, past the decisions that keep it apart.
+     * True when the candidate holds the record: the profile lists it, however it was found. An index entry
+     * alone is not enough: one left behind (a record an agent moved out, refused on the way) would make a
+     * record join where it is not, past the decisions that keep it apart. And a profile that lists the
+     * record but was found through another key (its source entry lost) still keeps it: an update that
+     * matching alone would not join to it must not make a second copy elsewhere.
      */
     private static boolean holds(Candidate candidate, CustomerRecord record) {
-        return candidate.foundBy().contains(SOURCE_ID) && candidate.profile().records().contains(record.id());
+        return candidate.profile().records().contains(record.id());
     }
 
     /**

@@ -766,6 +766,29 @@ class ProbabilisticResolutionTest {
         assertThat(store.findByBlock(anyKept, 1000)).contains(anna);
     }
 
+    /**
+     * A record's source index entry is gone (lost, or never written by a process that stopped), and its new
+     * version shares only a block with the old one: the profile that lists it still takes the update (and
+     * the entry is written again), instead of a second profile getting a second copy of the record.
+     */
+    @Test
+    void aProfileListingTheRecordKeepsItsUpdateWithoutTheSourceEntry() {
+        CustomerRecord before = record("crm", "kim", AT, List.of("kim.lee@example.com"), "first_name", "Kim",
+                "last_name", "Lee", "birth_date", "1984-05-06", "street", "4 Quay Road", "postcode", "BS1 4QA",
+                "city", "Bristol");
+        ProfileId kim = resolver.resolve(before).profileId();
+        redis.commands().del(store.namespace().source(before.id()));
+        CustomerRecord after = record("crm", "kim", "2025-06-01T00:00:00Z", List.of("k.okafor@mail.example"),
+                "first_name", "Kimberly", "last_name", "Okafor", "birth_date", "1984-05-06", "street",
+                "9 Harbour Walk", "postcode", "BS1 4QA", "city", "Bristol");
+
+        Resolution updated = resolver.resolve(after);
+
+        assertThat(updated).isEqualTo(new Resolution(kim, Outcome.UPDATED, List.of()));
+        assertThat(store.profileIds()).containsExactly(kim);
+        assertThat(store.findBySource(before.id())).contains(kim);
+    }
+
     // ---- 7. a split holds against the same data arriving again
 
     /**
