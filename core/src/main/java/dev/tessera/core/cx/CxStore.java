@@ -512,8 +512,11 @@ public final class CxStore {
             AppendResult result = results.get(i);
             String ticket = result.profile() == null ? null : ownerKey(interaction);
             // a duplicate too: a delivery tried again after a move failed finds the owner set back and moves it
+            // (only on a live profile: a duplicate is found before the write script looks at the profile)
             if (ticket != null && (result.status() == AppendResult.Status.STORED
-                    || result.status() == AppendResult.Status.UPDATED || result.status() == AppendResult.Status.DUPLICATE)) {
+                    || result.status() == AppendResult.Status.UPDATED
+                    || result.status() == AppendResult.Status.DUPLICATE
+                            && profiles.canonical(result.profile()).filter(result.profile()::equals).isPresent())) {
                 landed.remove(ticket); // the last one of the batch counts
                 landed.put(ticket, result.profile());
                 onTheWay.computeIfAbsent(ticket, t -> new LinkedHashSet<>()).add(result.profile());

@@ -567,9 +567,10 @@ public final class ProfileResolver implements IdentityResolver {
         List<Candidate> candidates = claimed ? gathered.candidates() : vouchedFor(record, gathered.candidates());
         Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.profile().id(), c));
+        Set<ProfileId> holders = holders(candidates, record);
         Map<ProfileId, Link> links = new LinkedHashMap<>();
         for (Candidate candidate : candidates) {
-            if (holds(candidate, record)) {
+            if (holders.contains(candidate.profile().id())) {
                 links.put(candidate.profile().id(), new Link(candidate.profile().id(), "source-id",
                         List.of(SOURCE_ID), null, List.of()));
             }
@@ -599,7 +600,7 @@ public final class ProfileResolver implements IdentityResolver {
         Set<ProfileId> guesses = new java.util.HashSet<>();
         for (Link link : links.values()) {
             Candidate candidate = byId.get(link.profile());
-            boolean forced = holds(candidate, record);
+            boolean forced = holders.contains(candidate.profile().id());
             // a must-link overrides matching (the veto included), never a cannot-link decision
             boolean joinedByPerson = candidate.foundBy().contains(MUST_LINK);
             if (!forced && candidate.profile().records().stream().anyMatch(forbidden::contains)) {
@@ -610,7 +611,7 @@ public final class ProfileResolver implements IdentityResolver {
                 // makes joining either a guess (twins split by an agent, a record with only their surname)
                 chosen.stream()
                         .filter(c -> separatedFrom(candidate, Set.copyOf(byId.get(c.profile()).profile().records())))
-                        .filter(c -> closeCall(record, byId.get(c.profile()), c, link))
+                        .filter(c -> closeCall(holders.contains(c.profile()), byId.get(c.profile()), c, link))
                         .forEach(c -> guesses.add(c.profile()));
                 continue;
             }
@@ -623,7 +624,7 @@ public final class ProfileResolver implements IdentityResolver {
                                 || vouching && vouching(byId.get(c.profile())))
                         .toList();
                 if (!refusedBy.isEmpty()) {
-                    refusedBy.stream().filter(c -> closeCall(record, byId.get(c.profile()), c, link))
+                    refusedBy.stream().filter(c -> closeCall(holders.contains(c.profile()), byId.get(c.profile()), c, link))
                             .forEach(c -> guesses.add(c.profile()));
                     continue;
                 }
@@ -639,14 +640,22 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /**
-     * True when the candidate holds the record: the profile lists it, however it was found. An index entry
-     * alone is not enough: one left behind (a record an agent moved out, refused on the way) would make a
-     * record join where it is not, past the decisions that keep it apart. And a profile that lists the
-     * record but was found through another key (its source entry lost) still keeps it: an update that
-     * matching alone would not join to it must not make a second copy elsewhere.
+     * The candidates that hold the record, which it stays with whatever matching says: a profile that lists
+     * it. An index entry alone is not enough: one left behind (a record an agent moved out, refused on the
+     * way) would make a record join where it is not, past the decisions that keep it apart. A profile that
+     * lists the record but was found through another key (its source entry lost) still keeps it, so an
+     * update that matching alone would not join to it makes no second copy elsewhere. When several list it
+     * (a merge that stopped halfway on Redis Cluster), only the one its source entry names holds it; the
+     * others go through the decisions like any candidate ({@link #finishingHalfDoneMerges}).
      */
-    private static boolean holds(Candidate candidate, CustomerRecord record) {
-        return candidate.profile().records().contains(record.id());
+    private static Set<ProfileId> holders(List<Candidate> candidates, CustomerRecord record) {
+        List<Candidate> listing = candidates.stream().filter(c -> c.profile().records().contains(record.id())).toList();
+        if (listing.size() <= 1) {
+            return listing.isEmpty() ? Set.of() : Set.of(listing.get(0).profile().id());
+        }
+        Set<ProfileId> named = new java.util.HashSet<>();
+        listing.stream().filter(c -> c.foundBy().contains(SOURCE_ID)).forEach(c -> named.add(c.profile().id()));
+        return named;
     }
 
     /**
@@ -767,8 +776,8 @@ public final class ProfileResolver implements IdentityResolver {
      * the record does not join it. The profile already holding the record, or one a person joined it
      * with, is never a guess.
      */
-    private static boolean closeCall(CustomerRecord record, Candidate keptCandidate, Link kept, Link refused) {
-        return !holds(keptCandidate, record) && !keptCandidate.foundBy().contains(MUST_LINK)
+    private static boolean closeCall(boolean keptHolds, Candidate keptCandidate, Link kept, Link refused) {
+        return !keptHolds && !keptCandidate.foundBy().contains(MUST_LINK)
                 && PROBABILISTIC.equals(kept.rule()) && PROBABILISTIC.equals(refused.rule())
                 && kept.score() != null && refused.score() != null
                 && Math.abs(kept.score() - refused.score()) <= AMBIGUITY_BITS;

@@ -228,12 +228,29 @@ public final class Erasure {
         String[] recordKeys = records.stream().map(r -> r.id().key()).toArray(String[]::new);
         for (ProfileId held : holds) {
             if (redis.hmget(store.namespace().dissolvedRecords(held), recordKeys).stream()
-                    .anyMatch(io.lettuce.core.KeyValue::hasValue)) {
-                throw new ConcurrentModificationException("a record of profile " + id
-                        + " is still held by a split or re-resolution that has not finished");
+                    .noneMatch(io.lettuce.core.KeyValue::hasValue)) {
+                continue;
             }
+            List<io.lettuce.core.KeyValue<String, String>> at = redis.hmget(store.namespace().profile(held),
+                    "dissolved-at", "dissolved"); // the first is not moved on by the finisher's claims
+            String since = at.get(0).hasValue() ? at.get(0).getValue() : at.get(1).getValueOrElse(null);
+            List<String> time = redis.time(); // Redis's clock, as the hold's time was taken
+            long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+            if (since != null && now - Long.parseLong(since) > STALE_HOLD.toMillis()) {
+                // not finished for far longer than the finisher takes (off, or failing): the erasure goes on
+                // and takes her records out of the hold, as it did before it waited (the hold's history of
+                // them stays under that id)
+                log.warn("Erasing profile {} although split or re-resolution {} still holds one of its records"
+                        + " after {}; check the identity schedule", id, held, STALE_HOLD);
+                continue;
+            }
+            throw new ConcurrentModificationException("a record of profile " + id
+                    + " is still held by a split or re-resolution that has not finished");
         }
     }
+
+    /** How long an erasure waits for an unfinished split holding one of its records (the finisher's minutes, many times). */
+    static final java.time.Duration STALE_HOLD = java.time.Duration.ofMinutes(15);
 
     /**
      * The profile this id leads to when a split or re-resolution dissolved it and none of its records came
@@ -420,7 +437,12 @@ public final class Erasure {
         }
         for (ProfileId p : again) {
             log.warn("A record of erased profile(s) reappeared on profile {} during the erasure: erasing it too", p);
-            erase(p, reason, actor);
+            try {
+                erase(p, reason, actor);
+            } catch (ConcurrentModificationException e) {
+                // the erasure asked for is done and audited; this one is a split's to finish first
+                log.warn("Profile {} could not be erased yet ({}); erase it again", p, e.getMessage());
+            }
         }
     }
 }

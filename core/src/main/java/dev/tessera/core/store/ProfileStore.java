@@ -129,7 +129,8 @@ public final class ProfileStore {
      * KEYS profile, records, links, dissolved records, split-out; ARGV expected version, write generation
      * key (or empty), unused, then the record keys a split moves out. The records are kept under the
      * dissolved-records key (not deleted) until {@link #releaseDissolved}; the time is Redis's own, so
-     * processes whose clocks differ agree on a hold's age.
+     * processes whose clocks differ agree on a hold's age ({@code dissolved}: moved on by every claim of the
+     * finisher; {@code dissolved-at}: when it was dissolved, for how long others have waited).
      */
     private static final LuaScript DISSOLVE = new LuaScript("""
             local current = redis.call('HGET', KEYS[1], 'version') or '0'
@@ -142,7 +143,8 @@ public final class ProfileStore {
             redis.call('DEL', KEYS[1], KEYS[3])
             local now = redis.call('TIME')
             local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1), 'dissolved', tostring(ms))
+            redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1), 'dissolved', tostring(ms),
+              'dissolved-at', tostring(ms))
             for i = 4, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
             return 1
             """);
@@ -165,6 +167,7 @@ public final class ProfileStore {
     /** KEYS profile, dissolved records, split-out. */
     private static final LuaScript RELEASE_DISSOLVED = new LuaScript("""
             redis.call('DEL', KEYS[2], KEYS[3])
+            redis.call('HDEL', KEYS[1], 'dissolved-at')
             if redis.call('HDEL', KEYS[1], 'dissolved') == 1 then
               -- kept for good: ids merged into this one no longer tell whose data they stand for
               redis.call('HSET', KEYS[1], 'was-dissolved', '1')
@@ -1185,17 +1188,27 @@ public final class ProfileStore {
      * entry named another profile, or none), if the profile is still at {@code version} (not sealed by an
      * erasure, dissolved by a split or changed since). An entry left naming another profile would make
      * lookups by source record (a search, the CX append) land on a profile that does not hold the record.
-     * Single node only: on Redis Cluster the check and the write cannot be one step, and a plain write
-     * could overwrite a newer entry (a split's) or bring back one an erasure removed; the entry stays there
-     * (matching no longer trusts it: the profile must list the record).
+     * On Redis Cluster the version and the entry live in different slots: there an entry that names another
+     * profile is replaced only if it still names it (one script on its own key), so a newer entry (a
+     * split's) is never overwritten, and a missing one is left missing (an erasure may have removed it).
      */
     public void repairSource(ProfileId id, long version, SourceRecordId record) {
         if (connection.cluster()) {
+            String seen = redis.get(keys.source(record));
+            if (seen != null && !seen.equals(id.value())) {
+                REPLACE_SOURCE_IF.run(connection, new String[] {keys.source(record)}, seen, id.value());
+            }
             return;
         }
         REPAIR_SOURCE.run(connection, new String[] {keys.profile(id), keys.source(record)}, Long.toString(version),
                 id.value());
     }
+
+    /** KEYS: source index entry. ARGV: the profile id it must name, the one it names then. */
+    private static final LuaScript REPLACE_SOURCE_IF = new LuaScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end
+            return 0
+            """);
 
     /** KEYS: profile, source index entry. ARGV: version, profile id. */
     private static final LuaScript REPAIR_SOURCE = new LuaScript("""

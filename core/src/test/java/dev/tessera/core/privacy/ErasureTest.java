@@ -93,6 +93,29 @@ class ErasureTest {
     }
 
     @Test
+    void anErasureWaitsForAStoppedSplitOnlySoLong() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), false);
+        ProfileId both = f.ingest(shopRecord()).profileId();
+        assertThat(f.ingest(crmRecord()).profileId()).isEqualTo(both);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.resolver.split(both,
+                java.util.Set.of(new SourceRecordId("crm", CRM_ID)), moved -> {
+                    throw new IllegalStateException("the process stops before the follow-up");
+                })).isInstanceOf(IllegalStateException.class);
+        ProfileId rest = f.profiles.findBySource(new SourceRecordId("shop", SHOP_ID)).orElseThrow();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.erasure.erase(rest, "subject-request", "admin-1"))
+                .isInstanceOf(java.util.ConcurrentModificationException.class);
+
+        // the finisher is off or keeps failing: past the bound the erasure goes on (as it did before waiting)
+        String key = f.profiles.namespace().profile(both);
+        long dissolvedAt = Long.parseLong(redis.commands().hget(key, "dissolved-at"));
+        redis.commands().hset(key, "dissolved-at", Long.toString(dissolvedAt - Erasure.STALE_HOLD.toMillis() - 1000));
+
+        assertThat(f.erasure.erase(rest, "subject-request", "admin-1")).isPresent();
+        assertThat(redis.commands().hkeys(f.profiles.namespace().dissolvedRecords(both)))
+                .containsExactly("crm:" + CRM_ID);
+    }
+
+    @Test
     void anErasureOfTheSideASplitMovedOutLeavesItsRecordIdsNowhereOnTheOldProfile() {
         PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), false);
         ProfileId old = f.ingest(shopRecord()).profileId();
