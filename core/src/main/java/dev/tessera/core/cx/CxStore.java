@@ -507,6 +507,22 @@ public final class CxStore {
         // every profile a ticket landed on in the batch, in order: appended one by one, each later requester
         // took the ticket's interactions from the earlier ones, so all of them end on the last
         Map<String, Set<ProfileId>> onTheWay = new LinkedHashMap<>();
+        // a duplicate counts only on a live profile (found before the write script looks at the profile): one
+        // question per profile, all in one round trip
+        Map<ProfileId, RedisFuture<Boolean>> liveAsked = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size() && i < results.size(); i++) {
+            AppendResult result = results.get(i);
+            if (result.status() == AppendResult.Status.DUPLICATE && result.profile() != null
+                    && ownerKey(entries.get(i).interaction()) != null) {
+                liveAsked.computeIfAbsent(result.profile(), p -> async.hexists(keys.profile(p), "doc"));
+            }
+        }
+        Set<ProfileId> liveProfiles = new java.util.HashSet<>();
+        liveAsked.forEach((p, doc) -> {
+            if (Boolean.TRUE.equals(connection.await(doc))) {
+                liveProfiles.add(p);
+            }
+        });
         for (int i = 0; i < entries.size() && i < results.size(); i++) {
             Interaction interaction = entries.get(i).interaction();
             AppendResult result = results.get(i);
@@ -515,8 +531,7 @@ public final class CxStore {
             // (only on a live profile: a duplicate is found before the write script looks at the profile)
             if (ticket != null && (result.status() == AppendResult.Status.STORED
                     || result.status() == AppendResult.Status.UPDATED
-                    || result.status() == AppendResult.Status.DUPLICATE
-                            && profiles.canonical(result.profile()).filter(result.profile()::equals).isPresent())) {
+                    || result.status() == AppendResult.Status.DUPLICATE && liveProfiles.contains(result.profile()))) {
                 landed.remove(ticket); // the last one of the batch counts
                 landed.put(ticket, result.profile());
                 onTheWay.computeIfAbsent(ticket, t -> new LinkedHashSet<>()).add(result.profile());

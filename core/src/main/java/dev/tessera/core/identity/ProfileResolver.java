@@ -655,6 +655,11 @@ public final class ProfileResolver implements IdentityResolver {
         }
         Set<ProfileId> named = new java.util.HashSet<>();
         listing.stream().filter(c -> c.foundBy().contains(SOURCE_ID)).forEach(c -> named.add(c.profile().id()));
+        if (named.isEmpty()) {
+            // the entry is lost too: the oldest, as a merge keeps it (the survivor of the one that stopped)
+            listing.stream().min(Comparator.comparing((Candidate c) -> c.profile().createdAt())
+                    .thenComparing(c -> c.profile().id())).ifPresent(c -> named.add(c.profile().id()));
+        }
         return named;
     }
 
@@ -1271,12 +1276,13 @@ public final class ProfileResolver implements IdentityResolver {
     private Plan plan(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
             List<String> refuse) {
         List<Candidate> candidates = gathered.candidates();
+        Set<ProfileId> holders = holders(candidates, record);
         // an older copy of a record a profile holds newer: the record is not what it says any more, so it
         // decides nothing (matching it would merge on data the record no longer has)
         for (Candidate holder : candidates) {
             for (CustomerRecord held : holder.records()) {
                 if (held.id().equals(record.id()) && held.observedAt().isAfter(record.observedAt())) {
-                    return unchanged(holder, record);
+                    return unchanged(holder, record, holders.contains(holder.profile().id()));
                 }
             }
         }
@@ -1313,7 +1319,7 @@ public final class ProfileResolver implements IdentityResolver {
         CustomerRecord stored = records.get(record.id());
         if (absorbed.isEmpty() && stored != null
                 && (stored.equals(record) || stored.observedAt().isAfter(record.observedAt()))) {
-            return unchanged(survivor, record);
+            return unchanged(survivor, record, holders.contains(survivor.profile().id()));
         }
         if (stored == null || !stored.observedAt().isAfter(record.observedAt())) {
             records.put(record.id(), record);
@@ -1346,12 +1352,14 @@ public final class ProfileResolver implements IdentityResolver {
     }
 
     /**
-     * Nothing to write: the holder has the record already. When its source index entry did not lead there
-     * (it names another profile, as one left behind by a refused record, or none), it is pointed there now.
+     * Nothing to write: the profile has the record already. When it holds it ({@code holds}: see
+     * {@link #holders}) and the source index entry did not lead there (it names another profile, as one
+     * left behind by a refused record, or none), the entry is pointed there now; never at a profile that
+     * only lists it beside the holder.
      */
-    private Plan unchanged(Candidate holder, CustomerRecord record) {
+    private Plan unchanged(Candidate holder, CustomerRecord record, boolean holds) {
         Profile profile = holder.profile();
-        if (!holder.foundBy().contains(SOURCE_ID)) {
+        if (holds && !holder.foundBy().contains(SOURCE_ID)) {
             store.repairSource(profile.id(), profile.version(), record.id());
         }
         return Plan.done(new Attempted(new Resolution(profile.id(), Outcome.UNCHANGED, List.of()), false));

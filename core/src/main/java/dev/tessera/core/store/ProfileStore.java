@@ -160,6 +160,8 @@ public final class ProfileStore {
             local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
             local at = redis.call('HGET', KEYS[1], 'dissolved')
             if at and tonumber(at) > ms - tonumber(ARGV[1]) then return 0 end
+            -- a hold dissolved before 'dissolved-at' was kept: its first claim keeps the time it had
+            if at then redis.call('HSETNX', KEYS[1], 'dissolved-at', at) end
             redis.call('HSET', KEYS[1], 'dissolved', tostring(ms))
             return 1
             """);
@@ -1189,14 +1191,18 @@ public final class ProfileStore {
      * erasure, dissolved by a split or changed since). An entry left naming another profile would make
      * lookups by source record (a search, the CX append) land on a profile that does not hold the record.
      * On Redis Cluster the version and the entry live in different slots: there an entry that names another
-     * profile is replaced only if it still names it (one script on its own key), so a newer entry (a
-     * split's) is never overwritten, and a missing one is left missing (an erasure may have removed it).
+     * profile is swapped only if it still names it (one script on its own key), and swapped back if the
+     * profile's version moved meanwhile (every change of who holds the record, a dissolve, a seal, a
+     * forward, moves it before the entry changes), so a newer entry (a split's) stays; a missing one is
+     * left missing (an erasure may have removed it).
      */
     public void repairSource(ProfileId id, long version, SourceRecordId record) {
         if (connection.cluster()) {
             String seen = redis.get(keys.source(record));
-            if (seen != null && !seen.equals(id.value())) {
-                REPLACE_SOURCE_IF.run(connection, new String[] {keys.source(record)}, seen, id.value());
+            if (seen != null && !seen.equals(id.value())
+                    && REPLACE_SOURCE_IF.run(connection, new String[] {keys.source(record)}, seen, id.value()) == 1
+                    && !Long.toString(version).equals(redis.hget(keys.profile(id), "version"))) {
+                REPLACE_SOURCE_IF.run(connection, new String[] {keys.source(record)}, id.value(), seen);
             }
             return;
         }

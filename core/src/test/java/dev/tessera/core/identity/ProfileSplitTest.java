@@ -131,6 +131,19 @@ class ProfileSplitTest {
         assertThat(again.merged()).as("Jane and Mallory stay apart").isEmpty();
         assertThat(again.profileId()).isEqualTo(jane);
         assertThat(store.find(jane).orElseThrow().records()).doesNotContain(id("m3"));
+
+        // an older copy of c2 delivered late: nothing changes, and the entry is not moved to Mallory's profile
+        CustomerRecord older = new CustomerRecord(id("c2"), Instant.parse("2024-01-01T00:00:00Z"), c2.identifiers(),
+                c2.attributes());
+        assertThat(resolver.resolve(older).outcome()).isEqualTo(Resolution.Outcome.UNCHANGED);
+        assertThat(store.findBySource(id("c2"))).contains(jane);
+
+        // the entry is lost as well: the older of the two profiles listing c2 keeps its update, no third copy
+        redis.commands().del(store.namespace().source(id("c2")));
+        Resolution updated = resolver.resolve(new CustomerRecord(id("c2"), Instant.parse("2025-06-01T00:00:00Z"),
+                c2.identifiers(), Map.of("first_name", "Janet")));
+        assertThat(updated).isEqualTo(new Resolution(jane, Resolution.Outcome.UPDATED, List.of()));
+        assertThat(store.profileIds()).containsExactlyInAnyOrder(jane, mallory);
     }
 
     @Test
