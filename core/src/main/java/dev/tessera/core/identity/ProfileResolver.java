@@ -567,7 +567,7 @@ public final class ProfileResolver implements IdentityResolver {
         List<Candidate> candidates = claimed ? gathered.candidates() : vouchedFor(record, gathered.candidates());
         Map<ProfileId, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.profile().id(), c));
-        Set<ProfileId> holders = holders(candidates, record);
+        Set<ProfileId> holders = holders(gathered, record); // from the candidates as found, as plan() sees them
         Map<ProfileId, Link> links = new LinkedHashMap<>();
         for (Candidate candidate : candidates) {
             if (holders.contains(candidate.profile().id())) {
@@ -648,17 +648,21 @@ public final class ProfileResolver implements IdentityResolver {
      * (a merge that stopped halfway on Redis Cluster), only the one its source entry names holds it; the
      * others go through the decisions like any candidate ({@link #finishingHalfDoneMerges}).
      */
-    private static Set<ProfileId> holders(List<Candidate> candidates, CustomerRecord record) {
-        List<Candidate> listing = candidates.stream().filter(c -> c.profile().records().contains(record.id())).toList();
+    private static Set<ProfileId> holders(Gathered gathered, CustomerRecord record) {
+        List<Candidate> listing = gathered.candidates().stream()
+                .filter(c -> c.profile().records().contains(record.id())).toList();
         if (listing.size() <= 1) {
             return listing.isEmpty() ? Set.of() : Set.of(listing.get(0).profile().id());
         }
         Set<ProfileId> named = new java.util.HashSet<>();
         listing.stream().filter(c -> c.foundBy().contains(SOURCE_ID)).forEach(c -> named.add(c.profile().id()));
         if (named.isEmpty()) {
-            // the entry is lost too: the oldest, as a merge keeps it (the survivor of the one that stopped)
-            listing.stream().min(Comparator.comparing((Candidate c) -> c.profile().createdAt())
-                    .thenComparing(c -> c.profile().id())).ifPresent(c -> named.add(c.profile().id()));
+            // the entry is lost too: the oldest, as a merge keeps it (the survivor of the one that stopped),
+            // among those holding no record an agent separated from this one
+            listing.stream().filter(c -> c.profile().records().stream().noneMatch(gathered.cannotLink()::contains))
+                    .min(Comparator.comparing((Candidate c) -> c.profile().createdAt())
+                            .thenComparing(c -> c.profile().id()))
+                    .ifPresent(c -> named.add(c.profile().id()));
         }
         return named;
     }
@@ -1276,10 +1280,14 @@ public final class ProfileResolver implements IdentityResolver {
     private Plan plan(CustomerRecord record, ProfileStore.CandidateQuery query, Gathered gathered,
             List<String> refuse) {
         List<Candidate> candidates = gathered.candidates();
-        Set<ProfileId> holders = holders(candidates, record);
+        Set<ProfileId> holders = holders(gathered, record);
         // an older copy of a record a profile holds newer: the record is not what it says any more, so it
-        // decides nothing (matching it would merge on data the record no longer has)
+        // decides nothing (matching it would merge on data the record no longer has); when a profile holds
+        // it, only that one's copy counts (another that lists it is a leftover, and is not reported)
         for (Candidate holder : candidates) {
+            if (!holders.isEmpty() && !holders.contains(holder.profile().id())) {
+                continue;
+            }
             for (CustomerRecord held : holder.records()) {
                 if (held.id().equals(record.id()) && held.observedAt().isAfter(record.observedAt())) {
                     return unchanged(holder, record, holders.contains(holder.profile().id()));

@@ -1192,16 +1192,16 @@ public final class ProfileStore {
      * lookups by source record (a search, the CX append) land on a profile that does not hold the record.
      * On Redis Cluster the version and the entry live in different slots: there an entry that names another
      * profile is swapped only if it still names it (one script on its own key), and swapped back if the
-     * profile's version moved meanwhile (every change of who holds the record, a dissolve, a seal, a
-     * forward, moves it before the entry changes), so a newer entry (a split's) stays; a missing one is
-     * left missing (an erasure may have removed it).
+     * profile stopped being live meanwhile (a dissolve, a seal, a forward or a merge away removes its
+     * document before the entry changes), so a newer entry (a split's) stays; a plain write to the profile
+     * sets the entry to it again itself. A missing entry is left missing (an erasure may have removed it).
      */
     public void repairSource(ProfileId id, long version, SourceRecordId record) {
         if (connection.cluster()) {
             String seen = redis.get(keys.source(record));
             if (seen != null && !seen.equals(id.value())
                     && REPLACE_SOURCE_IF.run(connection, new String[] {keys.source(record)}, seen, id.value()) == 1
-                    && !Long.toString(version).equals(redis.hget(keys.profile(id), "version"))) {
+                    && !redis.hexists(keys.profile(id), "doc")) {
                 REPLACE_SOURCE_IF.run(connection, new String[] {keys.source(record)}, id.value(), seen);
             }
             return;
