@@ -121,23 +121,26 @@ public final class Erasure {
             refuseWhileDissolving(id);
             Optional<ProfileId> current = store.canonical(id);
             if (current.isEmpty()) {
-                Optional<ProfileId> interrupted = interrupted(id);
-                if (interrupted.isEmpty()) {
-                    Optional<ProfileId> leftovers = dissolvedLeftovers(id);
-                    if (leftovers.isEmpty()) {
-                        return Optional.empty();
-                    }
-                    // a split or re-resolution refused every record of it (their tombstones came first): what
-                    // its id still holds (timeline, consent, metrics) is the person's and goes too, with what
-                    // the records this call tombstoned left (dead letters, decisions, pending interactions)
-                    live = leftovers.get();
-                    sealed = tombstoned;
+                ChainEnd end = endOfChain(id);
+                if (end.fields().containsKey("erasing")) {
+                    // an erasure that stopped after sealing (a crash): finish it
+                    live = end.id();
+                    sealed = store.records(live);
+                    writeTombstones(sealed, now);
                     break;
                 }
-                // an erasure that stopped after sealing (a crash): finish it
-                live = interrupted.get();
-                sealed = store.records(live);
-                writeTombstones(sealed, now);
+                if (end.fields().containsKey("dissolved")) {
+                    throw new ConcurrentModificationException("profile " + id + " is being split or re-resolved");
+                }
+                if (!end.fields().containsKey("was-dissolved")) {
+                    return Optional.empty();
+                }
+                // a split or re-resolution refused every record of it (their tombstones came first: this
+                // erasure's seal lost the race with the dissolve), so it forwards nowhere: whatever its id still
+                // holds (history, consent, or nothing but the hash) is the person's and goes too, audited like
+                // any erasure, with what the records this call tombstoned left (dead letters, decisions)
+                live = end.id();
+                sealed = tombstoned;
                 break;
             }
             live = current.get();
@@ -167,21 +170,24 @@ public final class Erasure {
         return Optional.of(report);
     }
 
-    /** The profile this id leads to when that one was sealed by an erasure that did not finish. */
-    private Optional<ProfileId> interrupted(ProfileId id) {
+    /** Where an id's forwards end: that hash's id and fields (empty when the chain is too long). */
+    private record ChainEnd(ProfileId id, Map<String, String> fields) {}
+
+    /**
+     * Follows an id's forwards to the hash where they end, read whole: called only when no live profile is
+     * there (a profile sealed by an erasure that did not finish, or a dissolved one), so no document comes.
+     */
+    private ChainEnd endOfChain(ProfileId id) {
         RedisClusterCommands<String, String> redis = store.connection().commands();
         ProfileId current = id;
         for (int hop = 0; hop < MAX_ATTEMPTS; hop++) {
             Map<String, String> fields = redis.hgetall(store.namespace().profile(current));
-            if (fields.containsKey("erasing")) {
-                return Optional.of(current);
-            }
             if (!fields.containsKey("forward")) {
-                return Optional.empty();
+                return new ChainEnd(current, fields);
             }
             current = new ProfileId(fields.get("forward"));
         }
-        return Optional.empty();
+        return new ChainEnd(current, Map.of());
     }
 
     /**
@@ -251,37 +257,6 @@ public final class Erasure {
 
     /** How long an erasure waits for an unfinished split holding one of its records (the finisher's minutes, many times). */
     static final java.time.Duration STALE_HOLD = java.time.Duration.ofMinutes(15);
-
-    /**
-     * The profile this id leads to when a split or re-resolution dissolved it and none of its records came
-     * back (each refused as erased: this erasure's tombstones were written first, then its seal lost the race
-     * with the dissolve), so it forwards nowhere, while its hash (and maybe CX history and consent) is still
-     * there; empty when there is no such thing.
-     *
-     * @throws ConcurrentModificationException while the split or re-resolution still runs (retry: it ends
-     *                                         with the id forwarding to what it kept, or nowhere)
-     */
-    private Optional<ProfileId> dissolvedLeftovers(ProfileId id) {
-        RedisClusterCommands<String, String> redis = store.connection().commands();
-        ProfileId current = id;
-        for (int hop = 0; hop < MAX_ATTEMPTS; hop++) {
-            Map<String, String> fields = redis.hgetall(store.namespace().profile(current));
-            if (fields.containsKey("forward")) {
-                current = new ProfileId(fields.get("forward"));
-                continue;
-            }
-            if (fields.containsKey("dissolved")) {
-                throw new ConcurrentModificationException("profile " + id + " is being split or re-resolved");
-            }
-            if (!fields.containsKey("was-dissolved")) {
-                return Optional.empty();
-            }
-            // whatever it still holds (history, consent, or nothing but the hash): every record of it was
-            // refused as erased, so it is the erased person's; the removal is audited like any erasure
-            return Optional.of(current);
-        }
-        return Optional.empty();
-    }
 
     private int writeTombstones(List<CustomerRecord> records, Instant now) {
         Set<SourceRecordId> ids = new LinkedHashSet<>();
