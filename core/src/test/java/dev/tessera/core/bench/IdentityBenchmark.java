@@ -285,6 +285,8 @@ public final class IdentityBenchmark {
         long[] latency = new long[n];
         AtomicLongArray outcomes = new AtomicLongArray(Resolution.Outcome.values().length);
         long[] commandsBefore = {-1};
+        double[] redisCpuBefore = {-1};
+        long[] clientCpuBefore = {0};
         int batch = options.batch();
         // with --batch N each thread hands N consecutive records to resolveAll; a record's latency is then
         // its batch's
@@ -303,8 +305,14 @@ public final class IdentityBenchmark {
                     outcomes.incrementAndGet(resolutions.get(i - from).outcome().ordinal());
                 }
             };
-        }, () -> commandsBefore[0] = commandsProcessed(stats));
+        }, () -> {
+            commandsBefore[0] = commandsProcessed(stats);
+            redisCpuBefore[0] = redisCpuSeconds(stats);
+            clientCpuBefore[0] = processCpuNanos();
+        });
         double resolveSeconds = seconds(nanos);
+        long clientCpu = processCpuNanos() - clientCpuBefore[0];
+        double redisCpu = redisCpuSeconds(stats) - redisCpuBefore[0];
         // the difference includes the INFO that read the first count
         long commands = commandsProcessed(stats) - commandsBefore[0] - 1;
         double rate = n / Math.max(resolveSeconds, 1e-9);
@@ -313,6 +321,12 @@ public final class IdentityBenchmark {
         if (commandsBefore[0] >= 0) {
             out.printf(Locale.ROOT, "redis commands while resolving: %d (%.1f per record)%n", commands,
                     n == 0 ? 0.0 : (double) commands / n);
+        }
+        // CPU of both sides per record: less disturbed by a shared machine than the rate (the client's is the
+        // whole JVM: resolving threads, Lettuce's event loop, JIT and GC)
+        if (n > 0 && redisCpuBefore[0] >= 0 && redisCpu >= 0) {
+            out.printf(Locale.ROOT, "cpu per record: redis=%.0f us client=%.0f us%n", redisCpu * 1e6 / n,
+                    clientCpu / 1e3 / n);
         }
         StringBuilder counts = new StringBuilder("outcomes:");
         for (Resolution.Outcome outcome : Resolution.Outcome.values()) {
@@ -469,6 +483,27 @@ public final class IdentityBenchmark {
         } finally {
             connections.forEach(RedisConnection::close);
         }
+    }
+
+    /** {@code used_cpu_user} + {@code used_cpu_sys} of the Redis server in seconds, or -1 when unreadable. */
+    static double redisCpuSeconds(RedisConnection connection) {
+        try {
+            String info = connection.commands().info("cpu");
+            Matcher user = Pattern.compile("used_cpu_user:([0-9.]+)").matcher(info);
+            Matcher sys = Pattern.compile("used_cpu_sys:([0-9.]+)").matcher(info);
+            return user.find() && sys.find() ? Double.parseDouble(user.group(1)) + Double.parseDouble(sys.group(1)) : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU time of this whole JVM so far, or 0 when the platform does not say. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** Redis's {@code total_commands_processed}, or -1 when it cannot be read. */
