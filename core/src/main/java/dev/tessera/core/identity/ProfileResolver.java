@@ -1190,14 +1190,14 @@ public final class ProfileResolver implements IdentityResolver {
     private record Plan(Single write, Attempted done, Candidate survivor,
             List<Candidate> absorbed, Map<SourceRecordId, CustomerRecord> records, List<CustomerRecord> toWrite,
             List<LinkEvidence> evidence, Profile updated, List<Identifier> identifiers, List<Identifier> removed,
-            Set<String> movedBlocks, List<ProfileId> mergedIds) {
+            Set<String> movedBlocks, List<ProfileId> mergedIds, Set<String> staleBlocks) {
 
         static Plan write(Single write) {
-            return new Plan(write, null, null, null, null, null, null, null, null, null, null, null);
+            return new Plan(write, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         static Plan done(Attempted done) {
-            return new Plan(null, done, null, null, null, null, null, null, null, null, null, null);
+            return new Plan(null, done, null, null, null, null, null, null, null, null, null, null, null);
         }
     }
 
@@ -1311,7 +1311,6 @@ public final class ProfileResolver implements IdentityResolver {
         survivor.records().forEach(r -> records.put(r.id(), r));
         List<CustomerRecord> toWrite = new ArrayList<>();
         List<LinkEvidence> evidence = new ArrayList<>();
-        Set<String> movedBlocks = new LinkedHashSet<>(query.blockingKeys());
         for (Candidate other : absorbed) {
             for (CustomerRecord r : other.records()) {
                 // the survivor holds a copy already only after a merge stopped halfway: the newer one stays
@@ -1320,7 +1319,6 @@ public final class ProfileResolver implements IdentityResolver {
                     records.put(r.id(), r);
                     toWrite.add(r);
                 }
-                movedBlocks.addAll(policy.blockingKeys(r));
             }
             evidence.addAll(store.links(other.profile().id()).values());
         }
@@ -1335,6 +1333,23 @@ public final class ProfileResolver implements IdentityResolver {
         }
         List<ProfileId> mergedIds = absorbed.stream().map(c -> c.profile().id()).toList();
         evidence.add(evidence(record, links, mergedIds, now));
+        // the survivor is filed under the blocks of the records it gains, as they are now: not under those of
+        // a copy replaced by a newer one (an absorbed profile's old version of this record)
+        Set<String> movedBlocks = new LinkedHashSet<>(query.blockingKeys());
+        for (Candidate other : absorbed) {
+            for (CustomerRecord r : other.records()) {
+                if (records.get(r.id()) == r) {
+                    movedBlocks.addAll(policy.blockingKeys(r));
+                }
+            }
+        }
+        // an updated record's old name or address: the profile is no longer filed under what none of its
+        // records has (else blocks fill with stale entries and pass the size limit that makes them unread);
+        // only the survivor's own old copy was filed under the survivor
+        CustomerRecord survivorCopy = survivor.records().stream().filter(r -> r.id().equals(record.id())).findFirst()
+                .orElse(null);
+        Set<String> stale = survivorCopy != null && records.get(record.id()) == record
+                ? staleBlocks(survivorCopy, records.values()) : Set.of();
 
         Profile current = survivor.profile();
         List<Identifier> identifiers = golden.identifiers(records.values());
@@ -1347,16 +1362,12 @@ public final class ProfileResolver implements IdentityResolver {
             Outcome outcome = stored != null ? Outcome.UPDATED : Outcome.LINKED;
             ProfileStore.IndexUpdate index = new ProfileStore.IndexUpdate(identifiers, removed,
                     records.keySet(), movedBlocks);
-            // an updated record's old name or address: the profile is no longer filed under what none of its
-            // records has (else blocks fill with stale entries and pass the size limit that makes them unread)
-            Set<String> stale = stored != null && toWrite.contains(record) ? staleBlocks(stored, records.values())
-                    : Set.of();
             return Plan.write(new Single(new ProfileStore.WriteRequest(updated, current.version(), toWrite, evidence,
                     index, outcome.name().toLowerCase(Locale.ROOT), settleQuery(query, gathered), gathered.versions(),
                     gathered.generation(), refuse), new Resolution(current.id(), outcome, List.of()), stale));
         }
         return new Plan(null, null, survivor, absorbed, records, toWrite, evidence, updated, identifiers, removed,
-                movedBlocks, mergedIds);
+                movedBlocks, mergedIds, stale);
     }
 
     /**
@@ -1416,6 +1427,9 @@ public final class ProfileResolver implements IdentityResolver {
     private Attempted indexMerge(Plan plan) {
         Profile current = plan.survivor().profile();
         store.index(current.id(), plan.identifiers(), plan.removed(), plan.records().keySet(), plan.movedBlocks());
+        if (!plan.staleBlocks().isEmpty()) {
+            dropStaleBlocks(plan.updated(), plan.staleBlocks());
+        }
         for (Candidate other : plan.absorbed()) {
             Set<String> otherBlocks = new LinkedHashSet<>();
             other.records().forEach(r -> otherBlocks.addAll(policy.blockingKeys(r)));

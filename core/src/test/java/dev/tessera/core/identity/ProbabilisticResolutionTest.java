@@ -789,6 +789,47 @@ class ProbabilisticResolutionTest {
         assertThat(store.findBySource(before.id())).contains(kim);
     }
 
+    /**
+     * Anna's updated CRM record (new surname, new address, her new email) also meets the shop profile her new
+     * name was already under: the two profiles merge, whichever is the older. The merged profile is filed
+     * under her record as it is now, not under the old surname and address, in both orders: when her old
+     * record was the survivor's own and when it came from the profile absorbed.
+     */
+    @Test
+    void anUpdateThatMergesLeavesNoProfileInTheBlocksOfWhatTheRecordNoLongerSays() {
+        for (boolean crmFirst : new boolean[] {true, false}) {
+            String tag = crmFirst ? "a" : "b";
+            CustomerRecord before = record("crm", "anna-" + tag, AT, List.of("anna.berg." + tag + "@example.com"),
+                    "first_name", "Anna", "last_name", "Berg", "birth_date", "1990-03-04", "street", "12 Elm Road",
+                    "postcode", "CB1 2AB", "city", "Cambridge");
+            CustomerRecord shop = record("shop", "anna-l-" + tag, AT, List.of("anna.lindqvist." + tag + "@example.com"),
+                    "first_name", "Anna", "last_name", "Lindqvist", "birth_date", "1990-03-04", "street",
+                    "3 Harbour View", "postcode", "PL1 3DE", "city", "Plymouth");
+            ProfileId first = resolver.resolve(crmFirst ? before : shop).profileId();
+            ProfileId second = resolver.resolve(crmFirst ? shop : before).profileId();
+            assertThat(second).as("two profiles before the update").isNotEqualTo(first);
+            CustomerRecord after = record("crm", "anna-" + tag, "2025-06-01T00:00:00Z",
+                    List.of("anna.berg." + tag + "@example.com", "anna.lindqvist." + tag + "@example.com"),
+                    "first_name", "Anna", "last_name", "Lindqvist", "birth_date", "1990-03-04", "street",
+                    "3 Harbour View", "postcode", "PL1 3DE", "city", "Plymouth");
+
+            Resolution merged = resolver.resolve(after);
+
+            assertThat(merged.outcome()).as(tag).isEqualTo(Resolution.Outcome.MERGED);
+            assertThat(merged.profileId()).as("the older profile survives").isEqualTo(first);
+            MatchPolicy policy = resolver.policy();
+            java.util.Set<String> kept = new java.util.TreeSet<>(policy.blockingKeys(after));
+            kept.addAll(policy.blockingKeys(shop));
+            java.util.Set<String> gone = new java.util.TreeSet<>(policy.blockingKeys(before));
+            gone.removeAll(kept);
+            assertThat(gone).as("the old surname and address had keys of their own").isNotEmpty();
+            gone.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(tag + " " + key)
+                    .doesNotContain(first, second));
+            kept.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(tag + " " + key).contains(first)
+                    .doesNotContain(second));
+        }
+    }
+
     // ---- 7. a split holds against the same data arriving again
 
     /**
