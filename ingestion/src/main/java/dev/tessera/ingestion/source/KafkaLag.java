@@ -15,21 +15,31 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * How far a Kafka source's consumer group is behind its topic, asked of the brokers: per partition the
- * messages from the group's committed offset (the log start when retention removed messages before it;
- * without a commit, where the group would start: log start for {@code earliest}, log end for
- * {@code latest}) to the log end offset, and the time stamp of the first of them. The lag is the sum of
- * the messages and the age of the oldest such first message (zero when nothing waits).
+ * first message that a {@code read_committed} consumer (as the route's) reads from the group's committed
+ * offset on (the log start when retention removed messages before it; without a commit, where the group
+ * would start: log start for {@code earliest}, log end for {@code latest}), its offsets up to the last stable
+ * offset, and its time stamp. The lag is the sum of those offsets and the age of the oldest such first
+ * message (zero when nothing waits).
+ *
+ * <p>Transactions: the end is the last stable offset (a transaction still open is not readable yet, so it
+ * is no lag), and a partition whose remaining offsets hold nothing such a consumer reads (the marker that
+ * ends a committed transaction, which the route's commit stops in front of, or an aborted transaction) has
+ * no lag. After the first message that waits, markers and aborted records are counted as offsets (one
+ * marker per transaction). When a partition's first message cannot be read in time, its offsets from the
+ * committed one are counted and the age is unknown.
  *
  * <p>Every broker call has a short timeout, so a measurement fails quickly when the brokers do not
  * answer. Not thread-safe (it owns a consumer): one thread measures.
@@ -64,6 +74,8 @@ final class KafkaLag implements AutoCloseable {
         Map<String, Object> consumer = new HashMap<>(common);
         // no group: it reads by assignment and commits nothing, so the source's group is never touched
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // as the route reads: an aborted transaction's records are not waiting for it
+        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // the broker still returns the first batch of a partition whatever its size: one batch each
         consumer.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1);
         consumer.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1);
@@ -77,28 +89,53 @@ final class KafkaLag implements AutoCloseable {
                 .collect(Collectors.toSet());
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        // the last stable offset: what a read_committed consumer can read up to now
         Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest());
         Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest());
-        long messages = 0;
-        Map<TopicPartition, Long> waiting = new HashMap<>();
+        Map<TopicPartition, Range> waiting = new HashMap<>();
         for (TopicPartition partition : partitions) {
             long start = starts.get(partition).offset();
             long end = ends.get(partition).offset();
             OffsetAndMetadata commit = committed.get(partition);
             long from = commit != null ? Math.max(commit.offset(), start) : reset == OffsetReset.EARLIEST ? start : end;
             if (end > from) {
-                messages += end - from;
-                waiting.put(partition, from);
+                waiting.put(partition, new Range(from, end));
+            }
+        }
+        Firsts firsts = firsts(waiting);
+        long messages = 0;
+        for (Map.Entry<TopicPartition, Range> e : waiting.entrySet()) {
+            First first = firsts.found().get(e.getKey());
+            if (first != null) {
+                messages += e.getValue().end() - first.offset(); // from the first message the route will read
+            } else if (!firsts.drained().contains(e.getKey())) {
+                messages += e.getValue().end() - e.getValue().from(); // not read in time: the offsets
             }
         }
         Instant now = clock.instant();
-        return new Measurement(messages, oldestTimestamp(waiting).map(t -> age(t, now)), now);
+        Optional<Duration> oldest = !firsts.complete() ? Optional.empty()
+                : Optional.of(firsts.found().values().stream().map(First::timestamp).min(Long::compare)
+                        .map(t -> age(Instant.ofEpochMilli(t), now)).orElse(Duration.ZERO));
+        return new Measurement(messages, oldest, now);
     }
+
+    /** A partition's waiting offsets: from the committed (or starting) offset up to, not including, the end. */
+    private record Range(long from, long end) {}
+
+    /**
+     * Per waiting partition, the time stamp of the first message a read_committed consumer reads there, or
+     * that it reads none before the end ({@code drained}: only transaction markers or aborted records are
+     * left); {@code complete} when every partition came to one or the other in time.
+     */
+    private record Firsts(Map<TopicPartition, First> found, Set<TopicPartition> drained, boolean complete) {}
+
+    /** The first message a read_committed consumer reads in a partition: its offset and time stamp. */
+    private record First(long offset, long timestamp) {}
 
     private Map<TopicPartition, ListOffsetsResultInfo> offsets(Set<TopicPartition> partitions, OffsetSpec spec)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)))
-                .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)),
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static Duration age(Instant timestamp, Instant now) {
@@ -106,23 +143,31 @@ final class KafkaLag implements AutoCloseable {
         return age.isNegative() ? Duration.ZERO : age; // a producer's clock ahead of ours
     }
 
-    /**
-     * The earliest time stamp of the first waiting message of each partition; {@code now} when nothing
-     * waits, empty when some partition's could not be read in time.
-     */
-    private Optional<Instant> oldestTimestamp(Map<TopicPartition, Long> waiting) {
+    /** Reads from each waiting partition until its first message, or until it passed the end with none. */
+    private Firsts firsts(Map<TopicPartition, Range> waiting) {
+        Map<TopicPartition, First> timestamps = new HashMap<>();
+        Set<TopicPartition> drained = new java.util.HashSet<>();
         if (waiting.isEmpty()) {
-            return Optional.of(clock.instant());
+            return new Firsts(timestamps, drained, true);
         }
-        Map<TopicPartition, Long> timestamps = new HashMap<>();
         reader.assign(waiting.keySet());
         try {
-            waiting.forEach(reader::seek);
+            waiting.forEach((partition, range) -> reader.seek(partition, range.from()));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (timestamps.size() < waiting.size() && System.nanoTime() < deadline) {
+            while (timestamps.size() + drained.size() < waiting.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (timestamps.putIfAbsent(partition, record.timestamp()) == null) {
+                    if (record.offset() < waiting.get(partition).end() && !drained.contains(partition)
+                            && timestamps.putIfAbsent(partition, new First(record.offset(), record.timestamp())) == null) {
+                        reader.pause(List.of(partition));
+                    }
+                }
+                // a consumer moves past markers and aborted records without returning anything: a partition
+                // whose position reached the end with no message read has nothing waiting
+                for (TopicPartition partition : waiting.keySet()) {
+                    if (!timestamps.containsKey(partition) && !drained.contains(partition)
+                            && reader.position(partition, TIMEOUT) >= waiting.get(partition).end()) {
+                        drained.add(partition);
                         reader.pause(List.of(partition));
                     }
                 }
@@ -130,10 +175,9 @@ final class KafkaLag implements AutoCloseable {
         } finally {
             reader.unsubscribe();
         }
-        if (timestamps.size() < waiting.size() || timestamps.values().stream().anyMatch(t -> t < 0)) {
-            return Optional.empty();
-        }
-        return timestamps.values().stream().min(Long::compare).map(Instant::ofEpochMilli);
+        boolean complete = timestamps.size() + drained.size() == waiting.size()
+                && timestamps.values().stream().allMatch(f -> f.timestamp() >= 0);
+        return new Firsts(timestamps, drained, complete);
     }
 
     @Override
