@@ -34,10 +34,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * offset, and its time stamp. The lag is the sum of those offsets and the age of the oldest such first
  * message (zero when nothing waits).
  *
- * <p>Transactions: the end is the last stable offset (a transaction still open is not readable yet, so it
- * is no lag), and a partition whose remaining offsets hold nothing such a consumer reads (the marker that
- * ends a committed transaction, which the route's commit stops in front of, or an aborted transaction) has
- * no lag. After the first message that waits, markers and aborted records are counted as offsets (one
+ * <p>Transactions: a partition whose offsets up to the last stable offset hold nothing such a consumer
+ * reads (the marker that ends a committed transaction, which the route's commit stops in front of, or an
+ * aborted transaction) has no lag. A transaction still open stops the last stable offset at its first
+ * message: it and everything written after it cannot be read yet. Those offsets (up to the log end) are
+ * counted as messages, but give no age until the transaction ends; a stuck transaction shows as messages
+ * that do not go down. After the first message that waits, markers and aborted records are counted as offsets (one
  * marker per transaction). When a partition's first message cannot be read in time, its offsets from the
  * committed one are counted and the age is unknown.
  *
@@ -76,6 +78,9 @@ final class KafkaLag implements AutoCloseable {
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // as the route reads: an aborted transaction's records are not waiting for it
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // retention deleting past the offset looked for moves the reader to the first message left, never to
+        // the end (which would read as nothing waiting)
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // the broker still returns the first batch of a partition whatever its size: one batch each
         consumer.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1);
         consumer.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1);
@@ -90,20 +95,27 @@ final class KafkaLag implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         // the last stable offset: what a read_committed consumer can read up to now
-        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest());
-        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest(),
+                IsolationLevel.READ_COMMITTED);
+        // the log end: beyond the last stable offset wait an open transaction and whatever came after its start
+        Map<TopicPartition, ListOffsetsResultInfo> logEnds = offsets(partitions, OffsetSpec.latest(),
+                IsolationLevel.READ_UNCOMMITTED);
+        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(partitions, OffsetSpec.earliest(),
+                IsolationLevel.READ_COMMITTED);
+        long blocked = 0;
         Map<TopicPartition, Range> waiting = new HashMap<>();
         for (TopicPartition partition : partitions) {
             long start = starts.get(partition).offset();
             long end = ends.get(partition).offset();
             OffsetAndMetadata commit = committed.get(partition);
             long from = commit != null ? Math.max(commit.offset(), start) : reset == OffsetReset.EARLIEST ? start : end;
+            blocked += Math.max(0, logEnds.get(partition).offset() - Math.max(end, from));
             if (end > from) {
                 waiting.put(partition, new Range(from, end));
             }
         }
         Firsts firsts = firsts(waiting);
-        long messages = 0;
+        long messages = blocked;
         for (Map.Entry<TopicPartition, Range> e : waiting.entrySet()) {
             First first = firsts.found().get(e.getKey());
             if (first != null) {
@@ -132,10 +144,10 @@ final class KafkaLag implements AutoCloseable {
     /** The first message a read_committed consumer reads in a partition: its offset and time stamp. */
     private record First(long offset, long timestamp) {}
 
-    private Map<TopicPartition, ListOffsetsResultInfo> offsets(Set<TopicPartition> partitions, OffsetSpec spec)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    private Map<TopicPartition, ListOffsetsResultInfo> offsets(Set<TopicPartition> partitions, OffsetSpec spec,
+            IsolationLevel isolation) throws InterruptedException, ExecutionException, TimeoutException {
         return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)),
-                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                new ListOffsetsOptions(isolation)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static Duration age(Instant timestamp, Instant now) {
@@ -165,8 +177,19 @@ final class KafkaLag implements AutoCloseable {
                 // a consumer moves past markers and aborted records without returning anything: a partition
                 // whose position reached the end with no message read has nothing waiting
                 for (TopicPartition partition : waiting.keySet()) {
-                    if (!timestamps.containsKey(partition) && !drained.contains(partition)
-                            && reader.position(partition, TIMEOUT) >= waiting.get(partition).end()) {
+                    if (timestamps.containsKey(partition) || drained.contains(partition)) {
+                        continue;
+                    }
+                    long position;
+                    try {
+                        // known at once after the seek; it waits only while the consumer resets or validates
+                        // it, and never past the measurement's deadline
+                        position = reader.position(partition,
+                                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        continue; // undecided: its offsets count, the age is unknown
+                    }
+                    if (position >= waiting.get(partition).end()) {
                         drained.add(partition);
                         reader.pause(List.of(partition));
                     }

@@ -1,6 +1,7 @@
 package dev.tessera.ingestion.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tessera.ingestion.system.IngestionProperties.OffsetReset;
 import java.time.Clock;
@@ -28,7 +29,11 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
  * ends with a marker that takes an offset and that no consumer receives; the route commits the offset after
  * its last message, in front of the marker, so counting offsets alone showed one message waiting for ever,
  * and its age as unknown. An aborted transaction is nothing the route reads (it reads {@code
- * read_committed}), and a transaction still open is not readable yet: neither is lag.
+ * read_committed}) and no lag. A transaction still open cannot be read yet: its messages wait, with no age
+ * until it commits.
+ *
+ * <p>The broker answers a commit or abort before it has written the markers, so each measurement is
+ * awaited (a few milliseconds) instead of taken once.
  */
 @EmbeddedKafka(partitions = 1, topics = KafkaTransactionLagIT.TOPIC, brokerProperties = {
         "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
@@ -54,10 +59,11 @@ class KafkaTransactionLagIT {
             producer.commitTransaction(); // offsets 0-2, the commit marker at 3
 
             // nothing consumed yet: three messages wait (and the marker, counted as an offset), an hour old
-            KafkaLag.Measurement before = lag.measure();
-            assertThat(before.messages()).isBetween(3L, 4L);
-            assertThat(before.oldestAge()).hasValueSatisfying(age -> assertThat(age).isBetween(HOUR,
-                    HOUR.plusMinutes(10)));
+            settles(lag, before -> {
+                assertThat(before.messages()).isBetween(3L, 4L);
+                assertThat(before.oldestAge()).hasValueSatisfying(age -> assertThat(age).isBetween(HOUR,
+                        HOUR.plusMinutes(10)));
+            });
 
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(TOPIC, 0, anHourAgo, null, "rolled back".getBytes()));
@@ -67,23 +73,32 @@ class KafkaTransactionLagIT {
             // the route reads the three and commits after the last one, as Camel's manual commit does
             assertThat(consumeAndCommit(servers)).containsExactly("contact-0", "contact-1", "contact-2");
 
-            KafkaLag.Measurement caughtUp = lag.measure();
-            assertThat(caughtUp.messages()).as("markers and an aborted transaction are no lag").isZero();
-            assertThat(caughtUp.oldestAge()).contains(Duration.ZERO);
+            settles(lag, caughtUp -> {
+                assertThat(caughtUp.messages()).as("markers and an aborted transaction are no lag").isZero();
+                assertThat(caughtUp.oldestAge()).contains(Duration.ZERO);
+            });
 
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(TOPIC, 0, anHourAgo, null, "pending".getBytes()));
             producer.flush();
-            KafkaLag.Measurement open = lag.measure();
-            assertThat(open.messages()).as("a transaction still open is not readable yet").isZero();
-            assertThat(open.oldestAge()).contains(Duration.ZERO);
+            settles(lag, open -> {
+                assertThat(open.messages()).as("it waits, though it cannot be read yet").isEqualTo(1);
+                assertThat(open.oldestAge()).as("no age before it can be read").contains(Duration.ZERO);
+            });
 
             producer.commitTransaction();
-            KafkaLag.Measurement committed = lag.measure();
-            assertThat(committed.messages()).as("the message and its marker").isBetween(1L, 2L);
-            assertThat(committed.oldestAge()).hasValueSatisfying(age -> assertThat(age).isBetween(HOUR,
-                    HOUR.plusMinutes(10)));
+            settles(lag, committed -> {
+                assertThat(committed.messages()).as("the message and its marker").isBetween(1L, 2L);
+                assertThat(committed.oldestAge()).hasValueSatisfying(age -> assertThat(age).isBetween(HOUR,
+                        HOUR.plusMinutes(10)));
+            });
         }
+    }
+
+    /** Measures until the assertions hold (markers land a moment after the producer's call returns). */
+    private static void settles(KafkaLag lag, java.util.function.Consumer<KafkaLag.Measurement> expected) {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> expected.accept(lag.measure()));
     }
 
     private static KafkaProducer<byte[], byte[]> transactional(String servers) {
