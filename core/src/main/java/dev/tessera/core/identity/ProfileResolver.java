@@ -1265,9 +1265,10 @@ public final class ProfileResolver implements IdentityResolver {
         }
     }
 
-    /** The blocking keys of {@code before} that none of {@code now} has (the profile is filed under them for nothing). */
-    private Set<String> staleBlocks(CustomerRecord before, java.util.Collection<CustomerRecord> now) {
-        Set<String> stale = new LinkedHashSet<>(policy.blockingKeys(before));
+    /** The blocking keys of {@code replaced} that none of {@code now} has (the profile is filed under them for nothing). */
+    private Set<String> staleBlocks(List<CustomerRecord> replaced, java.util.Collection<CustomerRecord> now) {
+        Set<String> stale = new LinkedHashSet<>();
+        replaced.forEach(r -> stale.addAll(policy.blockingKeys(r)));
         for (CustomerRecord r : now) {
             if (stale.isEmpty()) {
                 break;
@@ -1334,8 +1335,12 @@ public final class ProfileResolver implements IdentityResolver {
         List<ProfileId> mergedIds = absorbed.stream().map(c -> c.profile().id()).toList();
         evidence.add(evidence(record, links, mergedIds, now));
         // the survivor is filed under the blocks of the records it gains, as they are now: not under those of
-        // a copy replaced by a newer one (an absorbed profile's old version of this record)
-        Set<String> movedBlocks = new LinkedHashSet<>(query.blockingKeys());
+        // a copy replaced by a newer one (an absorbed profile's old version of this record), nor under this
+        // record's when it is an older copy that is not written
+        Set<String> movedBlocks = new LinkedHashSet<>();
+        if (records.get(record.id()) == record) {
+            movedBlocks.addAll(query.blockingKeys());
+        }
         for (Candidate other : absorbed) {
             for (CustomerRecord r : other.records()) {
                 if (records.get(r.id()) == r) {
@@ -1345,11 +1350,10 @@ public final class ProfileResolver implements IdentityResolver {
         }
         // an updated record's old name or address: the profile is no longer filed under what none of its
         // records has (else blocks fill with stale entries and pass the size limit that makes them unread);
-        // only the survivor's own old copy was filed under the survivor
-        CustomerRecord survivorCopy = survivor.records().stream().filter(r -> r.id().equals(record.id())).findFirst()
-                .orElse(null);
-        Set<String> stale = survivorCopy != null && records.get(record.id()) == record
-                ? staleBlocks(survivorCopy, records.values()) : Set.of();
+        // the survivor was filed under its own copies only, so those replaced by a newer one are what may be
+        // stale (this record's, or after a merge stopped halfway one of the absorbed records')
+        Set<String> stale = staleBlocks(survivor.records().stream().filter(held -> records.get(held.id()) != held)
+                .toList(), records.values());
 
         Profile current = survivor.profile();
         List<Identifier> identifiers = golden.identifiers(records.values());
@@ -1417,6 +1421,10 @@ public final class ProfileResolver implements IdentityResolver {
                 // trying again: a retry that finds the record in the survivor answers UNCHANGED and would
                 // otherwise leave the record without its source index entry (found by a 16-thread test).
                 store.index(current.id(), identifiers, plan.removed(), plan.records().keySet(), plan.movedBlocks());
+                // and out of the blocks of what it replaced: the retry finds the new copy held, nothing stale
+                if (!plan.staleBlocks().isEmpty()) {
+                    dropStaleBlocks(plan.updated(), plan.staleBlocks());
+                }
                 return Optional.empty();
             }
         }
