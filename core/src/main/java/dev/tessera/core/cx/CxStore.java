@@ -546,6 +546,8 @@ public final class CxStore {
             args.add(profile.value());
         });
         List<Object> before = OWN.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
+        Map<String, String> owners = new LinkedHashMap<>(); // ticket → its owner before this batch
+        Map<String, Set<ProfileId>> earlierOf = new LinkedHashMap<>();
         int k = 0;
         for (Map.Entry<String, ProfileId> e : landed.entrySet()) {
             String owner = (String) before.get(k++);
@@ -555,24 +557,52 @@ public final class CxStore {
             }
             earlier.addAll(onTheWay.get(e.getKey()));
             earlier.remove(e.getValue());
-            if (earlier.isEmpty()) {
-                continue; // the usual case: first written here, or here before too (no lookup needed)
+            if (!earlier.isEmpty()) { // else the usual case: first written here, or here before too
+                owners.put(e.getKey(), owner);
+                earlierOf.put(e.getKey(), earlier);
             }
-            ProfileId to = live(e.getValue());
-            Set<ProfileId> done = new java.util.HashSet<>();
-            try {
-                for (ProfileId p : earlier) {
-                    ProfileId from = live(p);
-                    if (!from.equals(to) && done.add(from)) {
-                        moveTicket(e.getKey(), from, to);
+        }
+        if (earlierOf.isEmpty()) {
+            return;
+        }
+        // the moves grouped by the two profiles they go between, so that a batch correcting many tickets or
+        // orders of one person reads and rewrites her timeline once, not once per ticket
+        Map<List<ProfileId>, Set<String>> moves = new LinkedHashMap<>();
+        Map<String, Integer> groupsLeft = new LinkedHashMap<>();
+        Set<String> completed = new java.util.HashSet<>();
+        try {
+            Map<ProfileId, ProfileId> liveIds = new java.util.HashMap<>();
+            for (Map.Entry<String, Set<ProfileId>> e : earlierOf.entrySet()) {
+                ProfileId to = liveIds.computeIfAbsent(landed.get(e.getKey()), this::live);
+                for (ProfileId p : e.getValue()) {
+                    ProfileId from = liveIds.computeIfAbsent(p, this::live);
+                    if (!from.equals(to) && moves.computeIfAbsent(List.of(from, to), g -> new LinkedHashSet<>())
+                            .add(e.getKey())) {
+                        groupsLeft.merge(e.getKey(), 1, Integer::sum);
                     }
                 }
-            } catch (RuntimeException failed) {
-                // the owner goes back to what it was, unless another delivery changed it meanwhile: the next
-                // delivery under this person tries the move again instead of finding it done
-                REOWN.run(connection, new String[] {ticketOwnersKey()}, owner, e.getKey(), e.getValue().value());
-                throw failed;
+                if (!groupsLeft.containsKey(e.getKey())) {
+                    completed.add(e.getKey()); // where it was is where it is now
+                }
             }
+            for (Map.Entry<List<ProfileId>, Set<String>> move : moves.entrySet()) {
+                moveTickets(move.getValue(), move.getKey().get(0), move.getKey().get(1));
+                for (String ticket : move.getValue()) {
+                    if (groupsLeft.merge(ticket, -1, Integer::sum) == 0) {
+                        completed.add(ticket);
+                    }
+                }
+            }
+        } catch (RuntimeException failed) {
+            // every ticket not moved in full gets its owner back, unless another delivery changed it meanwhile
+            // (also those after the one that failed): the next delivery under this person tries the move again
+            // instead of finding it done
+            owners.forEach((ticket, owner) -> {
+                if (!completed.contains(ticket)) {
+                    REOWN.run(connection, new String[] {ticketOwnersKey()}, owner, ticket, landed.get(ticket).value());
+                }
+            });
+            throw failed;
         }
     }
 
@@ -592,47 +622,57 @@ public final class CxStore {
         writes.forEach(connection::await);
     }
 
-    /** Moves a ticket's interactions from one live profile to another (as a split moves a record's). */
-    private void moveTicket(String ticket, ProfileId from, ProfileId to) {
-        // the moments this ticket fired go along (a complaint reported overdue under the first requester is
-        // not reported again under the corrected one, nor a detractor answer about it that moves with it);
-        // moments about anything else stay where they are
-        List<Entry> leaving = moving(from, i -> ticket.equals(ownerKey(i)));
-        Set<String> leavingKeys = new java.util.HashSet<>();
-        leaving.forEach(e -> leavingKeys.add(e.key()));
-        if (ticket.startsWith("#")) {
-            // an order or an answer on its own: a moment it fired (a detractor answer after a solved ticket)
-            // was about the first profile's ticket, which stays; the new profile evaluates its own
-            int moved = move(from, to, leaving, "it was delivered for another person", Map.of());
-            Map<String, String> fired = ticketMomentsOf(from, ticket, leavingKeys);
-            if (moved > 0 && !fired.isEmpty()) {
-                redis.hdel(momentsKey(from), fired.keySet().toArray(String[]::new));
-            }
+    /**
+     * Moves these tickets' (and orders' or answers') interactions from one live profile to another, as a
+     * split moves a record's: one read of the first profile's timeline and one write of each, whatever
+     * their number.
+     */
+    private void moveTickets(Set<String> tickets, ProfileId from, ProfileId to) {
+        List<Entry> leaving = moving(from, i -> tickets.contains(ownerKey(i)));
+        // the moments a ticket fired go along (a complaint reported overdue under the first requester is not
+        // reported again under the corrected one, nor a detractor answer about it that moves with it); an
+        // order or an answer on its own ('#') takes none: a moment it fired (a detractor answer after a solved
+        // ticket) was about the first profile's ticket, which stays, and it leaves the first profile; the new
+        // profile evaluates its own. Moments about anything else stay where they are.
+        Set<String> withTicket = new java.util.HashSet<>();
+        Set<String> alone = new java.util.HashSet<>();
+        for (Entry e : leaving) {
+            String owner = ownerKey(e.interaction());
+            (owner.startsWith("#") ? alone : withTicket).add(e.key());
+        }
+        Set<String> ticketsProper = new java.util.HashSet<>();
+        tickets.stream().filter(t -> !t.startsWith("#")).forEach(ticketsProper::add);
+        int moved = move(from, to, leaving, "its tickets moved", ticketMomentsOf(from, ticketsProper, withTicket));
+        if (moved == 0) {
             return;
         }
-        int moved = move(from, to, leaving, "its ticket moved", ticketMomentsOf(from, ticket, leavingKeys));
-        if (moved > 0) {
-            // read again now that the ticket is off: one fired on the first profile meanwhile goes along too,
-            // and none stays there (its key names the other person's ticket)
-            Map<String, String> left = ticketMomentsOf(from, ticket, leavingKeys);
-            if (!left.isEmpty()) {
-                List<RedisFuture<Boolean>> copies = new ArrayList<>();
-                left.forEach((k, at) -> copies.add(async.hsetnx(momentsKey(to), k, at)));
-                copies.forEach(connection::await);
-                redis.hdel(momentsKey(from), left.keySet().toArray(String[]::new));
-            }
+        // read again now that the interactions are off: one a ticket fired on the first profile meanwhile goes
+        // along too, and none stays there (its key names the other person's ticket)
+        Map<String, String> left = ticketMomentsOf(from, ticketsProper, withTicket);
+        if (!left.isEmpty()) {
+            List<RedisFuture<Boolean>> copies = new ArrayList<>();
+            left.forEach((k, at) -> copies.add(async.hsetnx(momentsKey(to), k, at)));
+            copies.forEach(connection::await);
+        }
+        Map<String, String> gone = new LinkedHashMap<>(left);
+        gone.putAll(ticketMomentsOf(from, Set.of(), alone));
+        if (!gone.isEmpty()) {
+            redis.hdel(momentsKey(from), gone.keySet().toArray(String[]::new));
         }
     }
 
     /**
-     * The moments a profile holds about this ticket: complaint-overdue ones, and detractor-after-solved ones
-     * about answers among {@code interactions} (those moving with it): key → fired-at millis.
+     * The moments a profile holds about these tickets: complaint-overdue ones, and detractor-after-solved
+     * ones about answers among {@code interactions} (those moving with them): key → fired-at millis.
      */
-    private Map<String, String> ticketMomentsOf(ProfileId p, String ticket, Set<String> interactions) {
+    private Map<String, String> ticketMomentsOf(ProfileId p, Set<String> tickets, Set<String> interactions) {
         Map<String, String> fired = new LinkedHashMap<>();
+        if (tickets.isEmpty() && interactions.isEmpty()) {
+            return fired;
+        }
         redis.hgetall(momentsKey(p)).forEach((k, at) -> {
             if (settings.moments().stream().anyMatch(r -> r instanceof MomentRule.ComplaintOverdue o
-                    && isOverdueKeyOf(k, o, ticket)
+                    && tickets.stream().anyMatch(ticket -> isOverdueKeyOf(k, o, ticket))
                     || r instanceof MomentRule.DetractorAfterSolved d && k.startsWith(d.name() + "|")
                             && interactions.contains(k.substring(d.name().length() + 1)))) {
                 fired.put(k, at);

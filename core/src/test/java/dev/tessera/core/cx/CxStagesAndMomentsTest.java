@@ -270,6 +270,80 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("o-1", "o-2");
     }
 
+    /**
+     * A shop corrects the customer of forty orders at once (an import under the wrong account): the batch
+     * moves all of them to bob, reading ann's timeline once for the lot instead of once per order (a
+     * correction of a long history was quadratic), and both profiles' metrics agree with their timelines.
+     */
+    @Test
+    void manyOrdersCorrectedInOneBatchMoveTogether() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        List<Interaction> hers = new java.util.ArrayList<>();
+        List<Interaction> his = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            hers.add(CxFixtures.order(ann, "o-" + i, T0.minus(Duration.ofDays(50 - i)), "10.00", "EUR"));
+            his.add(CxFixtures.order(bob, "o-" + i, T0.minus(Duration.ofDays(50 - i)), "10.00", "EUR"));
+        }
+        hers.add(CxFixtures.order(ann, "kept", T0.minus(Duration.ofDays(1)), "5.00", "EUR"));
+        cx.appendAll(hers);
+        boolean single = !dev.tessera.core.testing.RedisTestCluster.enabled();
+        if (single) {
+            redis.commands().configResetstat();
+        }
+
+        cx.appendAll(his);
+
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactly("kept");
+        assertThat(cx.interactions(second)).hasSize(40);
+        assertThat(cx.metrics(first).orders()).isEqualTo(1);
+        assertThat(cx.metrics(second).orders()).isEqualTo(40);
+        assertThat(cx.tally(first)).isEqualTo(cx.calculator().tally(cx.interactions(first)));
+        assertThat(cx.tally(second)).isEqualTo(cx.calculator().tally(cx.interactions(second)));
+        if (single) {
+            // the whole timeline is read with HGETALL: a few times for the batch, not once per order
+            String stats = redis.commands().info("commandstats");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_hgetall:calls=([0-9]+)").matcher(stats);
+            assertThat(m.find() ? Integer.parseInt(m.group(1)) : 0).isLessThan(10);
+        }
+    }
+
+    /**
+     * A batch corrects two tickets of two people, and the first move fails (Redis refuses ann's moments):
+     * both tickets get their owner back, also the one after the failure that was never tried, so the
+     * delivery tried again moves both. Before, the second kept bob as owner and its steps stayed with carl.
+     */
+    @Test
+    void aFailedMoveGivesEveryTicketNotMovedItsOwnerBackSoTheRetryMovesThem() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId carl = rec("shop", "carl");
+        ProfileId third = person(carl, "carl@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c1", "T-1", T0.minus(Duration.ofHours(5)), false));
+        cx.append(ticket(carl, InteractionKind.TICKET_OPENED, "c2", "T-2", T0.minus(Duration.ofHours(5)), false));
+        List<Interaction> corrected = List.of(
+                ticket(bob, InteractionKind.TICKET_REPLIED, "r1", "T-1", T0.minus(Duration.ofHours(4)), false),
+                ticket(bob, InteractionKind.TICKET_REPLIED, "r2", "T-2", T0.minus(Duration.ofHours(4)), false));
+        String moments = cx.momentsKey(first);
+        redis.commands().del(moments);
+        redis.commands().set(moments, "not a hash"); // WRONGTYPE for the first move's read
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cx.appendAll(corrected))
+                .hasMessageContaining("WRONGTYPE");
+        assertThat(redis.commands().hget(cx.ticketOwnersKey(), "shop:T-1")).isEqualTo(first.value());
+        assertThat(redis.commands().hget(cx.ticketOwnersKey(), "shop:T-2")).isEqualTo(third.value());
+
+        redis.commands().del(moments);
+        cx.appendAll(corrected); // the delivery tried again
+
+        assertThat(cx.interactions(first)).isEmpty();
+        assertThat(cx.interactions(third)).isEmpty();
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("c1", "r1", "c2",
+                "r2");
+    }
+
     /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
     @Test
     void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {
