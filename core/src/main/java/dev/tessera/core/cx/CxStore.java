@@ -566,26 +566,40 @@ public final class CxStore {
             return;
         }
         // the moves grouped by the two profiles they go between, so that a batch correcting many tickets or
-        // orders of one person reads and rewrites her timeline once, not once per ticket
+        // orders of one person reads and rewrites her timeline once, not once per ticket. A ticket that comes
+        // from several profiles (delivered under several people in this batch) moves on its own, the latest
+        // of them first: the new profile keeps the first copy of a step it is given, and appended one by one
+        // the latest person's copy would have come along
         Map<List<ProfileId>, Set<String>> moves = new LinkedHashMap<>();
+        List<Map.Entry<List<ProfileId>, Set<String>>> alone = new ArrayList<>();
         Map<String, Integer> groupsLeft = new LinkedHashMap<>();
         Set<String> completed = new java.util.HashSet<>();
         try {
             Map<ProfileId, ProfileId> liveIds = new java.util.HashMap<>();
             for (Map.Entry<String, Set<ProfileId>> e : earlierOf.entrySet()) {
-                ProfileId to = liveIds.computeIfAbsent(landed.get(e.getKey()), this::live);
+                String ticket = e.getKey();
+                ProfileId to = liveIds.computeIfAbsent(landed.get(ticket), this::live);
+                List<ProfileId> froms = new ArrayList<>();
                 for (ProfileId p : e.getValue()) {
                     ProfileId from = liveIds.computeIfAbsent(p, this::live);
-                    if (!from.equals(to) && moves.computeIfAbsent(List.of(from, to), g -> new LinkedHashSet<>())
-                            .add(e.getKey())) {
-                        groupsLeft.merge(e.getKey(), 1, Integer::sum);
+                    if (!from.equals(to) && !froms.contains(from)) {
+                        froms.add(from);
                     }
                 }
-                if (!groupsLeft.containsKey(e.getKey())) {
-                    completed.add(e.getKey()); // where it was is where it is now
+                if (froms.isEmpty()) {
+                    completed.add(ticket); // where it was is where it is now
+                } else if (froms.size() == 1) {
+                    moves.computeIfAbsent(List.of(froms.get(0), to), g -> new LinkedHashSet<>()).add(ticket);
+                } else {
+                    for (int i = froms.size() - 1; i >= 0; i--) {
+                        alone.add(Map.entry(List.of(froms.get(i), to), Set.of(ticket)));
+                    }
                 }
+                groupsLeft.put(ticket, froms.size());
             }
-            for (Map.Entry<List<ProfileId>, Set<String>> move : moves.entrySet()) {
+            List<Map.Entry<List<ProfileId>, Set<String>>> steps = new ArrayList<>(moves.entrySet());
+            steps.addAll(alone);
+            for (Map.Entry<List<ProfileId>, Set<String>> move : steps) {
                 moveTickets(move.getValue(), move.getKey().get(0), move.getKey().get(1));
                 for (String ticket : move.getValue()) {
                     if (groupsLeft.merge(ticket, -1, Integer::sum) == 0) {
@@ -599,7 +613,12 @@ public final class CxStore {
             // instead of finding it done
             owners.forEach((ticket, owner) -> {
                 if (!completed.contains(ticket)) {
-                    REOWN.run(connection, new String[] {ticketOwnersKey()}, owner, ticket, landed.get(ticket).value());
+                    try {
+                        REOWN.run(connection, new String[] {ticketOwnersKey()}, owner, ticket,
+                                landed.get(ticket).value());
+                    } catch (RuntimeException alsoFailed) {
+                        failed.addSuppressed(alsoFailed);
+                    }
                 }
             });
             throw failed;
@@ -636,13 +655,25 @@ public final class CxStore {
         // profile evaluates its own. Moments about anything else stay where they are.
         Set<String> withTicket = new java.util.HashSet<>();
         Set<String> alone = new java.util.HashSet<>();
+        // only tickets that have something here to move take their moments along
+        Set<String> ticketsProper = new java.util.HashSet<>();
         for (Entry e : leaving) {
             String owner = ownerKey(e.interaction());
-            (owner.startsWith("#") ? alone : withTicket).add(e.key());
+            if (owner.startsWith("#")) {
+                alone.add(e.key());
+            } else {
+                withTicket.add(e.key());
+                ticketsProper.add(owner);
+            }
         }
-        Set<String> ticketsProper = new java.util.HashSet<>();
-        tickets.stream().filter(t -> !t.startsWith("#")).forEach(ticketsProper::add);
-        int moved = move(from, to, leaving, "its tickets moved", ticketMomentsOf(from, ticketsProper, withTicket));
+        Map<String, String> carried = ticketMomentsOf(from, ticketsProper, withTicket);
+        // in slices, as appends are: one write script must not hold Redis for long
+        int moved = 0;
+        for (int i = 0; i < leaving.size(); i += MAX_BATCH) {
+            int end = Math.min(leaving.size(), i + MAX_BATCH);
+            moved += move(from, to, leaving.subList(i, end), "its tickets moved",
+                    end == leaving.size() ? carried : Map.of());
+        }
         if (moved == 0) {
             return;
         }

@@ -344,6 +344,34 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
                 "r2");
     }
 
+    /**
+     * One batch names two later requesters of ann's ticket: carl for a step she had too, then bob. One by one,
+     * carl's copy of that step would have moved to bob with the ticket; so it does in the batch, whatever
+     * other ticket the batch corrects between the same people.
+     */
+    @Test
+    void aTicketCorrectedTwiceInOneBatchKeepsTheLatestCopyOfAStep() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId carl = rec("shop", "carl");
+        ProfileId third = person(carl, "carl@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "r1", "T-1", T0.minus(Duration.ofHours(5)), false));
+        cx.append(ticket(carl, InteractionKind.TICKET_OPENED, "x1", "T-2", T0.minus(Duration.ofHours(5)), false));
+
+        cx.appendAll(List.of(
+                ticket(bob, InteractionKind.TICKET_REPLIED, "x2", "T-2", T0.minus(Duration.ofHours(4)), false),
+                ticket(carl, InteractionKind.TICKET_OPENED, "r1", "T-1", T0.minus(Duration.ofHours(5)), false),
+                ticket(bob, InteractionKind.TICKET_REPLIED, "r2", "T-1", T0.minus(Duration.ofHours(4)), false)));
+
+        assertThat(cx.interactions(first)).isEmpty();
+        assertThat(cx.interactions(third)).isEmpty();
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactlyInAnyOrder("x1", "x2", "r1",
+                "r2");
+        assertThat(cx.interactions(second)).filteredOn(i -> i.id().equals("r1")).extracting(Interaction::record)
+                .containsExactly(carl);
+    }
+
     /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
     @Test
     void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {
