@@ -8,6 +8,7 @@ import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -45,8 +46,10 @@ import java.util.function.Consumer;
  * well, and a profile changed by a writer is dissolved as it is then); the report of {@code apply}
  * therefore describes what actually happened, comparing the live clustering before and after.
  *
- * <p>Memory: the dry run holds every record in memory once (roughly 1–2 KB per record). Time: about one
- * resolve per record, single-threaded so the order, and hence the result, is reproducible.
+ * <p>Memory: a run holds, per record, its key, observed-at and profile (a few hundred bytes, about a fifth of
+ * the record itself) and the comparison's maps; records are read back from Redis in order as they are
+ * resolved. Time: about one resolve per record, single-threaded so the order, and hence the result, is
+ * reproducible.
  */
 public final class ReResolution {
 
@@ -278,16 +281,12 @@ public final class ReResolution {
     /** Says what re-resolving every record with the new settings would change; changes nothing live. */
     public Report dryRun() {
         long start = System.nanoTime();
-        Snapshot before = snapshot();
+        // profiles that stay together may still get another golden record (survivorship, claimed sources):
+        // noted while reading, so no profile's records need to stay in memory for it
+        Snapshot before = snapshot(settings.resolver(live, clock));
         Map<SourceRecordId, ProfileId> after = resolveInScratch(before);
         Comparison plan = compare(before.home(), after, false, start);
-        // profiles that stay together may still get another golden record (survivorship, claimed sources)
-        ProfileResolver resolver = settings.resolver(live, clock);
-        Map<ProfileId, List<CustomerRecord>> held = new HashMap<>();
-        before.records().forEach(r -> held.computeIfAbsent(before.home().get(r.id()), k -> new ArrayList<>()).add(r));
-        long golden = plan.unchanged().stream()
-                .filter(id -> !resolver.goldenOf(held.getOrDefault(id, List.of())).equals(before.golden().get(id)))
-                .count();
+        long golden = plan.unchanged().stream().filter(before.goldenChanges()::contains).count();
         progress.accept("golden record: would change for " + golden + " profile(s) whose records stay together");
         return plan.report(conflicts(before.home(), after));
     }
@@ -300,7 +299,7 @@ public final class ReResolution {
      */
     public Report apply() {
         long start = System.nanoTime();
-        Snapshot before = snapshot();
+        Snapshot before = snapshot(null);
         Comparison plan = compare(before.home(), resolveInScratch(before), false, start);
         List<Set<ProfileId>> groups = plan.changedGroups();
         progress.accept("applying: " + groups.size() + " group(s) of changed profiles");
@@ -383,31 +382,66 @@ public final class ReResolution {
         throw new ConcurrentModificationException("profile " + id + " kept changing during the re-resolution");
     }
 
-    /** The live profiles and their records, read with SCAN and batched loads. */
-    record Snapshot(List<CustomerRecord> records, Map<SourceRecordId, ProfileId> home,
-            Map<ProfileId, Map<String, dev.tessera.core.model.GoldenValue>> golden) {}
+    /**
+     * What the run keeps of the live data: each record's place in the order (observed-at, then key) and the
+     * profile holding it, and the profiles whose golden record the new settings would change. The records
+     * themselves are read again, in order, when they are resolved: holding them all (1–2 KB each) is what
+     * limited the size of a run.
+     */
+    record Snapshot(List<Entry> order, Map<SourceRecordId, ProfileId> home, Set<ProfileId> goldenChanges) {}
 
-    private Snapshot snapshot() {
+    /** A record's place in the order. */
+    record Entry(Instant observedAt, SourceRecordId id) implements Comparable<Entry> {
+        @Override
+        public int compareTo(Entry other) {
+            int byTime = observedAt.compareTo(other.observedAt);
+            return byTime != 0 ? byTime : id.compareTo(other.id);
+        }
+    }
+
+    /** Where a record was found while reading, and as observed when. */
+    private record Held(Instant observedAt, ProfileId home) {}
+
+    /**
+     * The live profiles, read with SCAN and batched loads, one batch in memory at a time.
+     *
+     * @param golden the resolver with the new settings, to note whose golden record would change; null not
+     *               to look
+     */
+    private Snapshot snapshot(ProfileResolver golden) {
         Set<ProfileId> ids = live.profileIds();
         progress.accept("reading " + ids.size() + " live profile(s)");
         List<ProfileId> all = List.copyOf(ids);
-        Map<ProfileId, ProfileStore.Loaded> loaded = new TreeMap<>();
+        Map<SourceRecordId, Held> held = new HashMap<>();
+        Set<ProfileId> seen = new java.util.HashSet<>();
+        Set<ProfileId> goldenChanges = new java.util.HashSet<>();
         for (int from = 0; from < all.size(); from += BATCH) {
-            live.loadLive(all.subList(from, Math.min(all.size(), from + BATCH)))
-                    .values().forEach(l -> loaded.putIfAbsent(l.profile().id(), l));
-        }
-        Map<SourceRecordId, ProfileId> home = new LinkedHashMap<>();
-        Map<SourceRecordId, CustomerRecord> records = new HashMap<>();
-        // a record caught in two profiles mid-merge counts once, in the smaller profile id
-        loaded.forEach((id, profile) -> profile.records().forEach(r -> {
-            if (home.putIfAbsent(r.id(), id) == null) {
-                records.put(r.id(), r);
+            for (ProfileStore.Loaded l : live.loadLive(all.subList(from, Math.min(all.size(), from + BATCH))).values()) {
+                ProfileId id = l.profile().id();
+                if (!seen.add(id)) {
+                    continue; // reached again through a forwarded id
+                }
+                // a record caught in two profiles mid-merge counts once, in the smaller profile id
+                l.records().forEach(r -> held.merge(r.id(), new Held(r.observedAt(), id),
+                        (a, b) -> a.home().compareTo(b.home()) <= 0 ? a : b));
+                if (golden != null && !golden.goldenOf(l.records()).equals(l.profile().golden())) {
+                    goldenChanges.add(id);
+                }
             }
-        }));
-        Map<ProfileId, Map<String, dev.tessera.core.model.GoldenValue>> golden = new HashMap<>();
-        loaded.forEach((id, profile) -> golden.put(id, profile.profile().golden()));
-        return new Snapshot(records.values().stream().sorted(ORDER).toList(), home, golden);
+        }
+        Map<SourceRecordId, ProfileId> home = new HashMap<>(held.size() * 2);
+        List<Entry> order = new ArrayList<>(held.size());
+        held.forEach((record, h) -> {
+            home.put(record, h.home());
+            order.add(new Entry(h.observedAt(), record));
+        });
+        held.clear();
+        order.sort(null);
+        return new Snapshot(order, home, goldenChanges);
     }
+
+    /** Records read back per round trip when the scratch namespace resolves them. */
+    private static final int READ_BATCH = 512;
 
     /** Resolves every record in a fresh scratch namespace and returns where each one ended. */
     private Map<SourceRecordId, ProfileId> resolveInScratch(Snapshot snapshot) {
@@ -417,16 +451,19 @@ public final class ReResolution {
         try {
             long separated = scratch.copyCannotLinks(live);
             long joined = scratch.copyMustLinks(live);
-            progress.accept("resolving " + snapshot.records().size() + " record(s) in scratch namespace "
+            List<Entry> all = snapshot.order();
+            progress.accept("resolving " + all.size() + " record(s) in scratch namespace "
                     + scratch.namespace().prefix() + " (" + separated + " cannot-link set(s) and " + joined
                     + " must-link set(s) copied)");
             ProfileResolver resolver = settings.resolver(scratch, clock);
-            // in batches, in their order: resolveAll decides records that may meet in that order too (as one
-            // at a time would) and picks and writes the others of a batch in one round trip each
-            List<CustomerRecord> all = snapshot.records();
-            for (int from = 0; from < all.size(); from += SCRATCH_BATCH) {
-                int to = Math.min(all.size(), from + SCRATCH_BATCH);
-                resolver.resolveAll(all.subList(from, to));
+            for (int from = 0; from < all.size(); from += READ_BATCH) {
+                int to = Math.min(all.size(), from + READ_BATCH);
+                List<CustomerRecord> records = readBack(all.subList(from, to), snapshot.home());
+                // in batches, in their order: resolveAll decides records that may meet in that order too (as
+                // one at a time would) and picks and writes the others of a batch in one round trip each
+                for (int b = 0; b < records.size(); b += SCRATCH_BATCH) {
+                    resolver.resolveAll(records.subList(b, Math.min(records.size(), b + SCRATCH_BATCH)));
+                }
                 if (to / PROGRESS_EVERY != from / PROGRESS_EVERY) {
                     progress.accept("resolved " + to + " of " + all.size());
                 }
@@ -436,6 +473,34 @@ public final class ReResolution {
             long deleted = scratch.deleteNamespace();
             progress.accept("scratch namespace deleted (" + deleted + " key(s))");
         }
+    }
+
+    /**
+     * These records as stored now, in the order given: from the profile that held each when the run read it,
+     * else (moved by a merge or split since) from the one the source index names; one erased meanwhile is
+     * left out, and stands alone in the comparison.
+     */
+    private List<CustomerRecord> readBack(List<Entry> entries, Map<SourceRecordId, ProfileId> home) {
+        Map<SourceRecordId, ProfileId> where = new LinkedHashMap<>();
+        entries.forEach(e -> where.put(e.id(), home.get(e.id())));
+        Map<SourceRecordId, CustomerRecord> found = new HashMap<>(live.recordsAt(where));
+        if (found.size() < entries.size()) {
+            Map<SourceRecordId, ProfileId> moved = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                if (!found.containsKey(e.id())) {
+                    live.findBySource(e.id()).ifPresent(now -> moved.put(e.id(), now));
+                }
+            }
+            found.putAll(live.recordsAt(moved));
+        }
+        List<CustomerRecord> ordered = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            CustomerRecord r = found.get(e.id());
+            if (r != null) {
+                ordered.add(r);
+            }
+        }
+        return ordered;
     }
 
     /** Where each of {@code records} is held in {@code store} now. */

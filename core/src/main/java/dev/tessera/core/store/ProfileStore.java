@@ -745,6 +745,23 @@ public final class ProfileStore {
         return decodeRecords(redis.hvals(keys.records(id)));
     }
 
+    /**
+     * The stored copies of these records in the profiles named (as stored: forwarding pointers are not
+     * followed), all read in one round trip; a record no longer in the profile named is left out.
+     */
+    public Map<SourceRecordId, CustomerRecord> recordsAt(Map<SourceRecordId, ProfileId> where) {
+        Map<SourceRecordId, RedisFuture<String>> reads = new LinkedHashMap<>();
+        where.forEach((record, profile) -> reads.put(record, async.hget(keys.records(profile), record.key())));
+        Map<SourceRecordId, CustomerRecord> found = new LinkedHashMap<>();
+        reads.forEach((record, json) -> {
+            String stored = connection.await(json);
+            if (stored != null) {
+                found.put(record, Json.read(stored, CustomerRecord.class));
+            }
+        });
+        return found;
+    }
+
     public Map<SourceRecordId, LinkEvidence> links(ProfileId id) {
         return decodeLinks(redis.hgetall(keys.links(id)));
     }

@@ -109,6 +109,35 @@ class ReResolutionTest {
         assertThat(dump()).as("live keys and values, and no scratch keys left").isEqualTo(before);
     }
 
+    /**
+     * The run keeps only each record's key, time and profile, and reads the records again as it resolves
+     * them. An agent merges Dan's profile into Carol's while the run is under way (after it read the
+     * profiles): Dan's records are read from where the source index says they are now, so the report is
+     * the one a run without the merge gives (not Dan's records missing, which would read as a split).
+     */
+    @Test
+    void recordsMovedWhileTheRunReadsThemAreReadFromWhereTheyAreNow() {
+        exactKeysMergedTheFamilyAndMissedTheTypos();
+        ProfileId carol = home("crm:c1");
+        ProfileId dan = home("crm:d1");
+        ReResolution run = new ReResolution(store, PROBABILISTIC, Clock.systemUTC());
+        run.onProgress(message -> {
+            if (message.startsWith("resolving ")) {
+                exact.merge(dan, carol, new dev.tessera.core.model.MergeDecision("agent-7", "one household account",
+                        Instant.parse("2026-03-01T10:00:00Z")));
+            }
+        });
+
+        Report report = run.dryRun();
+
+        assertThat(store.canonical(dan)).as("merged meanwhile").isNotEqualTo(java.util.Optional.of(dan));
+        assertThat(report.records()).isEqualTo(7);
+        assertThat(report.split()).isEqualTo(1);
+        assertThat(report.merges()).isEqualTo(1);
+        assertThat(report.unchanged()).isEqualTo(2);
+        assertThat(report.examples().get(Change.UNCHANGED)).containsExactlyInAnyOrder(carol, dan);
+    }
+
     @Test
     void applyProducesTheDryRunsClusteringAndOldIdsForward() {
         exactKeysMergedTheFamilyAndMissedTheTypos();
