@@ -46,9 +46,9 @@ import java.util.function.Consumer;
  * well, and a profile changed by a writer is dissolved as it is then); the report of {@code apply}
  * therefore describes what actually happened, comparing the live clustering before and after.
  *
- * <p>Memory: a run holds, per record, its key, observed-at and profile (a few hundred bytes, about a fifth of
- * the record itself) and the comparison's maps; records are read back from Redis in order as they are
- * resolved. Time: about one resolve per record, single-threaded so the order, and hence the result, is
+ * <p>Memory: a run holds, per record, its key, observed-at and profile (a few hundred bytes) and, at its
+ * peak, the comparison's maps (about two to three times that in all, against 1–2 KB per record when the
+ * records themselves were held); records are read back from Redis in order as they are resolved. Time: about one resolve per record, single-threaded so the order, and hence the result, is
  * reproducible.
  */
 public final class ReResolution {
@@ -468,6 +468,7 @@ public final class ReResolution {
                     progress.accept("resolved " + to + " of " + all.size());
                 }
             }
+            all.clear(); // the order is not needed again
             return clustering(scratch, snapshot.home().keySet());
         } finally {
             long deleted = scratch.deleteNamespace();
@@ -476,18 +477,25 @@ public final class ReResolution {
     }
 
     /**
-     * These records as stored now, in the order given: from the profile that held each when the run read it,
-     * else (moved by a merge or split since) from the one the source index names; one erased meanwhile is
-     * left out, and stands alone in the comparison.
+     * These records as stored now, in the order given (a record updated meanwhile keeps its place and is
+     * resolved as it is now): from the profile that held each when the run read it, or that profile's records
+     * held aside while it is being dissolved, else (moved by a merge or split since) from the one the source
+     * index names. One erased meanwhile is left out, and taken out of {@code home}: it is not compared.
      */
     private List<CustomerRecord> readBack(List<Entry> entries, Map<SourceRecordId, ProfileId> home) {
         Map<SourceRecordId, ProfileId> where = new LinkedHashMap<>();
         entries.forEach(e -> where.put(e.id(), home.get(e.id())));
         Map<SourceRecordId, CustomerRecord> found = new HashMap<>(live.recordsAt(where));
         if (found.size() < entries.size()) {
+            // being dissolved (a split or another re-resolution under way): held aside under the same id
+            Map<SourceRecordId, ProfileId> aside = new LinkedHashMap<>(where);
+            aside.keySet().removeAll(found.keySet());
+            found.putAll(live.dissolvedRecordsAt(aside));
+        }
+        if (found.size() < entries.size()) {
             Map<SourceRecordId, ProfileId> moved = new LinkedHashMap<>();
             for (Entry e : entries) {
-                if (!found.containsKey(e.id())) {
+                if (!found.containsKey(e.id())) { // rare: one lookup each
                     live.findBySource(e.id()).ifPresent(now -> moved.put(e.id(), now));
                 }
             }
@@ -498,6 +506,10 @@ public final class ReResolution {
             CustomerRecord r = found.get(e.id());
             if (r != null) {
                 ordered.add(r);
+            } else {
+                // erased meanwhile: compared nowhere (counting it as a profile of its own would report the
+                // profile it was in as split)
+                home.remove(e.id());
             }
         }
         return ordered;

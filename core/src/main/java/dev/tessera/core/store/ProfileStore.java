@@ -750,8 +750,21 @@ public final class ProfileStore {
      * followed), all read in one round trip; a record no longer in the profile named is left out.
      */
     public Map<SourceRecordId, CustomerRecord> recordsAt(Map<SourceRecordId, ProfileId> where) {
+        return recordsIn(where, keys::records);
+    }
+
+    /**
+     * {@link #recordsAt} for profiles being dissolved (a split or re-resolution under way): the records
+     * each still holds aside until they are resolved again.
+     */
+    public Map<SourceRecordId, CustomerRecord> dissolvedRecordsAt(Map<SourceRecordId, ProfileId> where) {
+        return recordsIn(where, keys::dissolvedRecords);
+    }
+
+    private Map<SourceRecordId, CustomerRecord> recordsIn(Map<SourceRecordId, ProfileId> where,
+            java.util.function.Function<ProfileId, String> hash) {
         Map<SourceRecordId, RedisFuture<String>> reads = new LinkedHashMap<>();
-        where.forEach((record, profile) -> reads.put(record, async.hget(keys.records(profile), record.key())));
+        where.forEach((record, profile) -> reads.put(record, async.hget(hash.apply(profile), record.key())));
         Map<SourceRecordId, CustomerRecord> found = new LinkedHashMap<>();
         reads.forEach((record, json) -> {
             String stored = connection.await(json);

@@ -138,6 +138,31 @@ class ReResolutionTest {
         assertThat(report.examples().get(Change.UNCHANGED)).containsExactlyInAnyOrder(carol, dan);
     }
 
+    /**
+     * A split of Dan's profile starts while the run is under way: his records are held aside under his id
+     * until the split resolves them again, and the run reads them there (not finding them would report his
+     * profile as split into two missing records).
+     */
+    @Test
+    void recordsHeldAsideByASplitUnderWayAreReadThere() {
+        exactKeysMergedTheFamilyAndMissedTheTypos();
+        ProfileId dan = home("crm:d1");
+        ReResolution run = new ReResolution(store, PROBABILISTIC, Clock.systemUTC());
+        run.onProgress(message -> {
+            if (message.startsWith("resolving ")) {
+                assertThat(store.dissolve(dan, store.find(dan).orElseThrow().version(), List.of())).isTrue();
+            }
+        });
+
+        Report report = run.dryRun();
+
+        assertThat(store.find(dan)).as("dissolved meanwhile").isEmpty();
+        assertThat(report.records()).isEqualTo(7);
+        assertThat(report.split()).isEqualTo(1);
+        assertThat(report.unchanged()).isEqualTo(2);
+        assertThat(report.examples().get(Change.UNCHANGED)).containsExactlyInAnyOrder(home("crm:c1"), dan);
+    }
+
     @Test
     void applyProducesTheDryRunsClusteringAndOldIdsForward() {
         exactKeysMergedTheFamilyAndMissedTheTypos();
