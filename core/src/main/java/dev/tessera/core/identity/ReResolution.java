@@ -493,13 +493,9 @@ public final class ReResolution {
             found.putAll(live.dissolvedRecordsAt(aside));
         }
         if (found.size() < entries.size()) {
-            Map<SourceRecordId, ProfileId> moved = new LinkedHashMap<>();
-            for (Entry e : entries) {
-                if (!found.containsKey(e.id())) { // rare: one lookup each
-                    live.findBySource(e.id()).ifPresent(now -> moved.put(e.id(), now));
-                }
-            }
-            found.putAll(live.recordsAt(moved));
+            List<SourceRecordId> missing = new ArrayList<>();
+            entries.stream().map(Entry::id).filter(id -> !found.containsKey(id)).forEach(missing::add);
+            found.putAll(live.recordsAt(live.findBySources(missing)));
         }
         List<CustomerRecord> ordered = new ArrayList<>(entries.size());
         for (Entry e : entries) {

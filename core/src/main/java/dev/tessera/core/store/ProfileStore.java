@@ -723,6 +723,24 @@ public final class ProfileStore {
         return value == null ? Optional.empty() : canonical(new ProfileId(value));
     }
 
+    /**
+     * {@link #findBySource} for many records: their source entries read in one round trip, then each
+     * distinct profile named followed to its live profile once. Records without a live profile are left out.
+     */
+    public Map<SourceRecordId, ProfileId> findBySources(Collection<SourceRecordId> ids) {
+        Map<SourceRecordId, RedisFuture<String>> entries = new LinkedHashMap<>();
+        ids.forEach(id -> entries.put(id, async.get(keys.source(id))));
+        Map<String, Optional<ProfileId>> liveOf = new java.util.HashMap<>();
+        Map<SourceRecordId, ProfileId> found = new LinkedHashMap<>();
+        entries.forEach((id, entry) -> {
+            String value = connection.await(entry);
+            if (value != null) {
+                liveOf.computeIfAbsent(value, v -> canonical(new ProfileId(v))).ifPresent(p -> found.put(id, p));
+            }
+        });
+        return found;
+    }
+
     /** A profile's source records and the evidence that linked each, as {@link #contents} reads them. */
     public record Contents(List<CustomerRecord> records, Map<SourceRecordId, LinkEvidence> links) {}
 
