@@ -752,14 +752,7 @@ class ProbabilisticResolutionTest {
 
         assertThat(resolver.resolve(after)).isEqualTo(new Resolution(anna, Resolution.Outcome.UPDATED, List.of()));
 
-        MatchPolicy policy = resolver.policy();
-        java.util.Set<String> kept = new java.util.TreeSet<>(policy.blockingKeys(after));
-        kept.addAll(policy.blockingKeys(shop));
-        java.util.Set<String> gone = new java.util.TreeSet<>(policy.blockingKeys(before));
-        gone.removeAll(kept);
-        assertThat(gone).as("the old surname and address had keys of their own").isNotEmpty();
-        gone.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(key).doesNotContain(anna));
-        kept.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(key).contains(anna));
+        java.util.Set<String> kept = filedOnlyUnderWhatItHolds("", anna, List.of(), before, after, shop);
         // a profile that changed since keeps its entries: a record written meanwhile may have the key
         String anyKept = kept.iterator().next();
         assertThat(store.unindexStaleBlocks(anna, 1, List.of(anyKept))).isFalse();
@@ -818,17 +811,33 @@ class ProbabilisticResolutionTest {
 
             assertThat(merged.outcome()).as(tag).isEqualTo(Resolution.Outcome.MERGED);
             assertThat(merged.profileId()).as("the older profile survives").isEqualTo(first);
-            MatchPolicy policy = resolver.policy();
-            java.util.Set<String> kept = new java.util.TreeSet<>(policy.blockingKeys(after));
-            kept.addAll(policy.blockingKeys(shop));
-            java.util.Set<String> gone = new java.util.TreeSet<>(policy.blockingKeys(before));
-            gone.removeAll(kept);
-            assertThat(gone).as("the old surname and address had keys of their own").isNotEmpty();
-            gone.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(tag + " " + key)
-                    .doesNotContain(first, second));
-            kept.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(tag + " " + key).contains(first)
-                    .doesNotContain(second));
+            filedOnlyUnderWhatItHolds(tag + " ", first, List.of(second), before, after, shop);
         }
+    }
+
+    /**
+     * Asserts that {@code profile} is in the blocks of {@code now} (the records it holds) and in none of the
+     * keys only {@code before} had, and that none of {@code elsewhere} is in any of them; answers the keys kept.
+     */
+    private java.util.Set<String> filedOnlyUnderWhatItHolds(String tag, ProfileId profile, List<ProfileId> elsewhere,
+            CustomerRecord before, CustomerRecord... now) {
+        MatchPolicy policy = resolver.policy();
+        java.util.Set<String> kept = new java.util.TreeSet<>();
+        for (CustomerRecord r : now) {
+            kept.addAll(policy.blockingKeys(r));
+        }
+        java.util.Set<String> gone = new java.util.TreeSet<>(policy.blockingKeys(before));
+        gone.removeAll(kept);
+        assertThat(gone).as("the old surname and address had keys of their own").isNotEmpty();
+        List<ProfileId> nowhere = new java.util.ArrayList<>(elsewhere);
+        nowhere.add(profile);
+        gone.forEach(key -> assertThat(store.findByBlock(key, 1000)).as(tag + key)
+                .doesNotContainAnyElementsOf(nowhere));
+        kept.forEach(key -> {
+            assertThat(store.findByBlock(key, 1000)).as(tag + key).contains(profile);
+            elsewhere.forEach(other -> assertThat(store.findByBlock(key, 1000)).as(tag + key).doesNotContain(other));
+        });
+        return kept;
     }
 
     // ---- 7. a split holds against the same data arriving again
