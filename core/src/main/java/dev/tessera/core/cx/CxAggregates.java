@@ -296,7 +296,11 @@ public final class CxAggregates {
      * What {@link #rebuild()} or a segment report read: distinct profiles and the distinct customer
      * interactions on their timelines (an interaction held under two profiles counts once, as in the buckets).
      */
-    public record Rebuilt(int profiles, long interactions) {}
+    /**
+     * @param owned tickets, orders and answers that had no owner (stored before owners were kept) and got
+     *              the profile holding them as owner
+     */
+    public record Rebuilt(int profiles, long interactions, long owned) {}
 
     /** Another rebuild of the live aggregates holds the lock (in this process or another). */
     public static final class RebuildRunning extends IllegalStateException {
@@ -488,6 +492,7 @@ public final class CxAggregates {
         private boolean anyLedger;
         private int profiles;
         private long interactions;
+        private long owned;
 
         Pass(String prefix, Runnable heartbeat) {
             this.prefix = prefix;
@@ -517,6 +522,9 @@ public final class CxAggregates {
             for (ProfileId id : batch) {
                 Map<String, Interaction> held = new LinkedHashMap<>();
                 connection.await(timelines.get(id)).forEach((k, json) -> held.put(k, CxJson.read(json, Interaction.class)));
+                // read anyway: tickets, orders and answers stored before their owners were kept get one now
+                // (kept whatever becomes of the rebuild: an owner is a fact, not an aggregate)
+                owned += store.ownUnowned(held.values(), id);
                 for (Map.Entry<String, Interaction> e : held.entrySet()) {
                     String contribution = AggregateBuckets.contribution(e.getValue(), calculator);
                     if (contribution != null) {
@@ -626,7 +634,7 @@ public final class CxAggregates {
                 written.add(prefix + "counted");
             }
             List<String> scratch = profiles > 0 ? List.of(prefix + "churn") : List.of();
-            return new Result(new Rebuilt(profiles, interactions), written, scratch);
+            return new Result(new Rebuilt(profiles, interactions, owned), written, scratch);
         }
     }
 

@@ -372,6 +372,30 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
                 .containsExactly(carl);
     }
 
+    /**
+     * An order and a ticket stored before owners were kept: the dashboard rebuild, which reads every timeline
+     * anyway, records ann as their owner, so the order's first correction moves it to bob instead of leaving
+     * a copy with her. A second rebuild has nothing to record.
+     */
+    @Test
+    void theRebuildGivesWhatWasStoredBeforeOwnersWereKeptItsOwner() {
+        ProfileId first = person(ann, "ann@example.com");
+        SourceRecordId bob = rec("shop", "bob");
+        ProfileId second = person(bob, "bob@example.com");
+        cx.append(CxFixtures.order(ann, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+        redis.commands().del(cx.ticketOwnersKey()); // as stored before owners were kept
+
+        assertThat(new CxAggregates(cx).rebuild().owned()).isEqualTo(2);
+
+        assertThat(redis.commands().hget(cx.ticketOwnersKey(), "#shop:o-1")).isEqualTo(first.value());
+        assertThat(redis.commands().hget(cx.ticketOwnersKey(), "shop:T-9")).isEqualTo(first.value());
+        cx.append(CxFixtures.order(bob, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
+        assertThat(cx.interactions(first)).extracting(Interaction::id).containsExactly("c");
+        assertThat(cx.interactions(second)).extracting(Interaction::id).containsExactly("o-1");
+        assertThat(new CxAggregates(cx).rebuild().owned()).isZero();
+    }
+
     /** A batch holding steps of one ticket under two requesters ends as appending them one by one ends. */
     @Test
     void aBatchWithATicketUnderTwoRequestersEndsWithTheLastAsOneByOne() {

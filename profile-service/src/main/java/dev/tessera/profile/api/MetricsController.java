@@ -132,7 +132,8 @@ class MetricsController {
                 log.info("CX aggregates rebuild started");
                 CxAggregates.Rebuilt rebuilt = aggregates.rebuild();
                 long tookMs = (System.nanoTime() - start) / 1_000_000;
-                outcome = rebuilt.profiles() + " profiles, " + rebuilt.interactions() + " interactions, " + tookMs + " ms";
+                outcome = rebuilt.profiles() + " profiles, " + rebuilt.interactions() + " interactions, "
+                        + rebuilt.owned() + " owner(s) recorded, " + tookMs + " ms";
                 log.info("CX aggregates rebuilt: {}", outcome);
                 return new RebuildView(rebuilt.profiles(), rebuilt.interactions(), tookMs);
             } catch (CxAggregates.RebuildRunning e) {

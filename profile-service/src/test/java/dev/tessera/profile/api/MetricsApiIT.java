@@ -205,7 +205,7 @@ class MetricsApiIT {
                 .json();
         assertThat(audit.get("items").valueStream().map(i -> i.get("detail").asString()).toList())
                 .containsExactly("refused: another rebuild is running", "2 profiles, 9 interactions, "
-                        + rebuilt.json().get("tookMs").asLong() + " ms");
+                        + "0 owner(s) recorded, " + rebuilt.json().get("tookMs").asLong() + " ms");
     }
 
     private Response get(String path) throws IOException, InterruptedException {
