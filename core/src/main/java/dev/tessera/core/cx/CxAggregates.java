@@ -380,7 +380,8 @@ public final class CxAggregates {
      * its entries replaced there. Queries read the old aggregates until the new ones replace them in one
      * script (every key shares the {@code {cx:agg}} hash tag, so this holds on Redis Cluster too). One
      * rebuild at a time: a lock in Redis with a lease renewed as it goes. A rebuild that fails or loses its
-     * lock changes nothing and removes what it staged. Appends racing with a rebuild can leave the buckets
+     * lock changes no aggregate and removes what it staged; the owners it recorded for tickets, orders and
+     * answers stored before owners were kept ({@link CxStore#ownUnowned}) stay. Appends racing with a rebuild can leave the buckets
      * off (missing an interaction, or counting a later correction of it twice) until the next one: run it
      * while nothing appends.
      *
@@ -413,7 +414,7 @@ public final class CxAggregates {
         try {
             // what a rebuild that died left behind; no other is running now
             clear(live + "rebuild:", renew);
-            Pass pass = new Pass(staging, renew);
+            Pass pass = new Pass(staging, renew).owning();
             store.profiles().forEachProfileId(pass::add);
             Pass.Result result = pass.finish();
 
@@ -494,9 +495,17 @@ public final class CxAggregates {
         private long interactions;
         private long owned;
 
+        /** Whether this pass also records the owners missing (the rebuild's, not a segment report's). */
+        private boolean owning;
+
         Pass(String prefix, Runnable heartbeat) {
             this.prefix = prefix;
             this.heartbeat = heartbeat;
+        }
+
+        Pass owning() {
+            owning = true;
+            return this;
         }
 
         void add(ProfileId id) {
@@ -516,15 +525,22 @@ public final class CxAggregates {
                 timelines.put(id, async.hgetall(store.interactionsKey(id)));
                 stages.put(id, async.lrange(store.stagesKey(id), 0, -1));
             }
+            Map<ProfileId, RedisFuture<Boolean>> live = new LinkedHashMap<>();
+            if (owning) {
+                for (ProfileId id : batch) {
+                    live.put(id, async.hexists(store.profiles().namespace().profile(id), "doc"));
+                }
+            }
+            Map<ProfileId, java.util.Collection<Interaction>> toOwn = new LinkedHashMap<>();
             Map<String, String> ledger = new LinkedHashMap<>();
             Map<String, String> churnByProfile = new LinkedHashMap<>();
             Map<LocalDate, Set<String>> active = new TreeMap<>();
             for (ProfileId id : batch) {
                 Map<String, Interaction> held = new LinkedHashMap<>();
                 connection.await(timelines.get(id)).forEach((k, json) -> held.put(k, CxJson.read(json, Interaction.class)));
-                // read anyway: tickets, orders and answers stored before their owners were kept get one now
-                // (kept whatever becomes of the rebuild: an owner is a fact, not an aggregate)
-                owned += store.ownUnowned(held.values(), id);
+                if (owning && Boolean.TRUE.equals(connection.await(live.get(id)))) {
+                    toOwn.put(id, held.values());
+                }
                 for (Map.Entry<String, Interaction> e : held.entrySet()) {
                     String contribution = AggregateBuckets.contribution(e.getValue(), calculator);
                     if (contribution != null) {
@@ -546,6 +562,9 @@ public final class CxAggregates {
                 // every profile gets an entry, so the hash also tells a profile handed over twice
                 churnByProfile.put(id.value(), AggregateBuckets.churnLines(churn));
             }
+            // read anyway: tickets, orders and answers stored before their owners were kept get one now (kept
+            // whatever becomes of the rebuild: an owner is a fact, not an aggregate); live profiles only
+            owned += store.ownUnowned(toOwn);
             List<String> args = new ArrayList<>(1 + 2 * (ledger.size() + churnByProfile.size()));
             args.add(Integer.toString(ledger.size()));
             ledger.forEach((field, contribution) -> {

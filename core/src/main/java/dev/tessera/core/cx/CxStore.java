@@ -631,28 +631,58 @@ public final class CxStore {
      * One that has an owner already (delivered under another person while it waited) keeps it.
      */
     private void ownIfUnowned(List<Entry> entries, ProfileId profile) {
-        ownUnowned(entries.stream().map(Entry::interaction).toList(), profile);
-    }
-
-    /**
-     * The tickets, orders and answers among {@code held} (a live profile's timeline) that have no owner
-     * become this profile's: those stored before owners were kept, so that their first correction moves them
-     * instead of leaving a copy behind. One that has an owner keeps it. Sent together, one round trip.
-     *
-     * @return how many had none
-     */
-    int ownUnowned(java.util.Collection<Interaction> held, ProfileId profile) {
         List<RedisFuture<Boolean>> writes = new ArrayList<>();
-        Set<String> asked = new java.util.HashSet<>();
-        for (Interaction i : held) {
-            String owner = ownerKey(i);
-            if (owner != null && asked.add(owner)) {
+        for (Entry e : entries) {
+            String owner = ownerKey(e.interaction());
+            if (owner != null) {
                 writes.add(async.hsetnx(ticketOwnersKey(), owner, profile.value()));
             }
         }
+        writes.forEach(connection::await);
+    }
+
+    /**
+     * The tickets, orders and answers in these live profiles' timelines that have no owner become the
+     * holding profile's: those stored before owners were kept, so that their first correction moves them
+     * instead of leaving a copy behind. One that has an owner keeps it. All sent together; an owner recorded
+     * for a profile that was sealed for erasure meanwhile is taken back (the erasure drops owners after it
+     * seals, so either it or this finds the entry).
+     *
+     * @return how many had none
+     */
+    int ownUnowned(Map<ProfileId, ? extends java.util.Collection<Interaction>> timelines) {
+        Map<ProfileId, Map<String, RedisFuture<Boolean>>> writes = new LinkedHashMap<>();
+        timelines.forEach((profile, held) -> {
+            Map<String, RedisFuture<Boolean>> own = new LinkedHashMap<>();
+            for (Interaction i : held) {
+                String owner = ownerKey(i);
+                if (owner != null && !own.containsKey(owner)) {
+                    own.put(owner, async.hsetnx(ticketOwnersKey(), owner, profile.value()));
+                }
+            }
+            writes.put(profile, own);
+        });
+        Map<ProfileId, List<String>> recorded = new LinkedHashMap<>();
+        writes.forEach((profile, own) -> own.forEach((owner, set) -> {
+            if (Boolean.TRUE.equals(connection.await(set))) {
+                recorded.computeIfAbsent(profile, p -> new ArrayList<>()).add(owner);
+            }
+        }));
+        Map<ProfileId, RedisFuture<Boolean>> stillLive = new LinkedHashMap<>();
+        recorded.keySet().forEach(p -> stillLive.put(p, async.hexists(keys.profile(p), "doc")));
         int set = 0;
-        for (RedisFuture<Boolean> write : writes) {
-            set += Boolean.TRUE.equals(connection.await(write)) ? 1 : 0;
+        for (Map.Entry<ProfileId, List<String>> e : recorded.entrySet()) {
+            if (Boolean.TRUE.equals(connection.await(stillLive.get(e.getKey())))) {
+                set += e.getValue().size();
+                continue;
+            }
+            List<String> args = new ArrayList<>();
+            args.add(""); // removed where it still names this profile
+            e.getValue().forEach(owner -> {
+                args.add(owner);
+                args.add(e.getKey().value());
+            });
+            REOWN.run(connection, new String[] {ticketOwnersKey()}, args.toArray(String[]::new));
         }
         return set;
     }

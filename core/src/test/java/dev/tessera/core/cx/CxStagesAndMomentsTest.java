@@ -375,7 +375,8 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
     /**
      * An order and a ticket stored before owners were kept: the dashboard rebuild, which reads every timeline
      * anyway, records ann as their owner, so the order's first correction moves it to bob instead of leaving
-     * a copy with her. A second rebuild has nothing to record.
+     * a copy with her. A second rebuild has nothing to record. A profile sealed for erasure (no document any
+     * more, its timeline not yet deleted) gets no owner entries: erasure has dropped those already.
      */
     @Test
     void theRebuildGivesWhatWasStoredBeforeOwnersWereKeptItsOwner() {
@@ -384,9 +385,14 @@ class CxStagesAndMomentsTest extends CxStoreTestBase {
         ProfileId second = person(bob, "bob@example.com");
         cx.append(CxFixtures.order(ann, "o-1", T0.minus(Duration.ofDays(3)), "80.00", "EUR"));
         cx.append(ticket(ann, InteractionKind.TICKET_OPENED, "c", "T-9", T0.minus(Duration.ofHours(5)), false));
+        SourceRecordId carl = rec("shop", "carl");
+        ProfileId sealed = person(carl, "carl@example.com");
+        cx.append(CxFixtures.order(carl, "o-7", T0.minus(Duration.ofDays(2)), "10.00", "EUR"));
+        redis.commands().hdel(RedisKeys.Namespace.DEFAULT.profile(sealed), "doc"); // as an erasure seals it
         redis.commands().del(cx.ticketOwnersKey()); // as stored before owners were kept
 
         assertThat(new CxAggregates(cx).rebuild().owned()).isEqualTo(2);
+        assertThat(redis.commands().hget(cx.ticketOwnersKey(), "#shop:o-7")).isNull();
 
         assertThat(redis.commands().hget(cx.ticketOwnersKey(), "#shop:o-1")).isEqualTo(first.value());
         assertThat(redis.commands().hget(cx.ticketOwnersKey(), "shop:T-9")).isEqualTo(first.value());
