@@ -294,11 +294,9 @@ public final class CxAggregates {
 
     /**
      * What {@link #rebuild()} or a segment report read: distinct profiles and the distinct customer
-     * interactions on their timelines (an interaction held under two profiles counts once, as in the buckets).
-     */
-    /**
-     * @param owned tickets, orders and answers that had no owner (stored before owners were kept) and got
-     *              the profile holding them as owner
+     * interactions on their timelines (an interaction held under two profiles counts once, as in the buckets),
+     * and for a rebuild the tickets, orders and answers that had no owner (stored before owners were kept)
+     * and got the live profile holding them as owner ({@code owned}).
      */
     public record Rebuilt(int profiles, long interactions, long owned) {}
 
@@ -381,9 +379,9 @@ public final class CxAggregates {
      * script (every key shares the {@code {cx:agg}} hash tag, so this holds on Redis Cluster too). One
      * rebuild at a time: a lock in Redis with a lease renewed as it goes. A rebuild that fails or loses its
      * lock changes no aggregate and removes what it staged; the owners it recorded for tickets, orders and
-     * answers stored before owners were kept ({@link CxStore#ownUnowned}) stay. Appends racing with a rebuild can leave the buckets
-     * off (missing an interaction, or counting a later correction of it twice) until the next one: run it
-     * while nothing appends.
+     * answers stored before owners were kept ({@link CxStore#ownUnowned}) stay. Appends racing with a
+     * rebuild can leave the buckets off (missing an interaction, or counting a later correction of it twice)
+     * until the next one: run it while nothing appends.
      *
      * @throws RebuildRunning when another rebuild holds the lock
      */
@@ -525,12 +523,6 @@ public final class CxAggregates {
                 timelines.put(id, async.hgetall(store.interactionsKey(id)));
                 stages.put(id, async.lrange(store.stagesKey(id), 0, -1));
             }
-            Map<ProfileId, RedisFuture<Boolean>> live = new LinkedHashMap<>();
-            if (owning) {
-                for (ProfileId id : batch) {
-                    live.put(id, async.hexists(store.profiles().namespace().profile(id), "doc"));
-                }
-            }
             Map<ProfileId, java.util.Collection<Interaction>> toOwn = new LinkedHashMap<>();
             Map<String, String> ledger = new LinkedHashMap<>();
             Map<String, String> churnByProfile = new LinkedHashMap<>();
@@ -538,7 +530,7 @@ public final class CxAggregates {
             for (ProfileId id : batch) {
                 Map<String, Interaction> held = new LinkedHashMap<>();
                 connection.await(timelines.get(id)).forEach((k, json) -> held.put(k, CxJson.read(json, Interaction.class)));
-                if (owning && Boolean.TRUE.equals(connection.await(live.get(id)))) {
+                if (owning) {
                     toOwn.put(id, held.values());
                 }
                 for (Map.Entry<String, Interaction> e : held.entrySet()) {
@@ -563,7 +555,7 @@ public final class CxAggregates {
                 churnByProfile.put(id.value(), AggregateBuckets.churnLines(churn));
             }
             // read anyway: tickets, orders and answers stored before their owners were kept get one now (kept
-            // whatever becomes of the rebuild: an owner is a fact, not an aggregate); live profiles only
+            // whatever becomes of the rebuild: an owner is a fact, not an aggregate)
             owned += store.ownUnowned(toOwn);
             List<String> args = new ArrayList<>(1 + 2 * (ledger.size() + churnByProfile.size()));
             args.add(Integer.toString(ledger.size()));

@@ -631,28 +631,26 @@ public final class CxStore {
      * One that has an owner already (delivered under another person while it waited) keeps it.
      */
     private void ownIfUnowned(List<Entry> entries, ProfileId profile) {
-        List<RedisFuture<Boolean>> writes = new ArrayList<>();
-        for (Entry e : entries) {
-            String owner = ownerKey(e.interaction());
-            if (owner != null) {
-                writes.add(async.hsetnx(ticketOwnersKey(), owner, profile.value()));
-            }
-        }
-        writes.forEach(connection::await);
+        ownUnowned(Map.of(profile, entries.stream().map(Entry::interaction).toList()));
     }
 
     /**
-     * The tickets, orders and answers in these live profiles' timelines that have no owner become the
-     * holding profile's: those stored before owners were kept, so that their first correction moves them
-     * instead of leaving a copy behind. One that has an owner keeps it. All sent together; an owner recorded
-     * for a profile that was sealed for erasure meanwhile is taken back (the erasure drops owners after it
-     * seals, so either it or this finds the entry).
+     * The tickets, orders and answers in these profiles' timelines that have no owner become the holding
+     * profile's, if it is live: those stored before owners were kept (so that their first correction moves
+     * them instead of leaving a copy behind), or that waited for their record. One that has an owner keeps it.
+     * All sent together; an owner recorded for a profile that was sealed for erasure meanwhile is taken back
+     * (the erasure drops owners after it seals, so either it or this finds the entry).
      *
      * @return how many had none
      */
     int ownUnowned(Map<ProfileId, ? extends java.util.Collection<Interaction>> timelines) {
+        Map<ProfileId, RedisFuture<Boolean>> live = new LinkedHashMap<>();
+        timelines.keySet().forEach(p -> live.put(p, async.hexists(keys.profile(p), "doc")));
         Map<ProfileId, Map<String, RedisFuture<Boolean>>> writes = new LinkedHashMap<>();
         timelines.forEach((profile, held) -> {
+            if (!Boolean.TRUE.equals(connection.await(live.get(profile)))) {
+                return; // sealed for erasure or merged away: erasure or the merge's follow-up has its data
+            }
             Map<String, RedisFuture<Boolean>> own = new LinkedHashMap<>();
             for (Interaction i : held) {
                 String owner = ownerKey(i);

@@ -48,8 +48,8 @@ import java.util.function.Consumer;
  *
  * <p>Memory: a run holds, per record, its key, observed-at and profile (a few hundred bytes) and, at its
  * peak, the comparison's maps (about two to three times that in all, against 1–2 KB per record when the
- * records themselves were held); records are read back from Redis in order as they are resolved. Time: about one resolve per record, single-threaded so the order, and hence the result, is
- * reproducible.
+ * records themselves were held); records are read back from Redis in order as they are resolved. Time:
+ * about one resolve per record, single-threaded so the order, and hence the result, is reproducible.
  */
 public final class ReResolution {
 

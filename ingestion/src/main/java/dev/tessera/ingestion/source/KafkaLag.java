@@ -39,8 +39,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * aborted transaction) has no lag. A transaction still open stops the last stable offset at its first
  * message: it and everything written after it cannot be read yet. Those offsets (up to the log end) are
  * counted as messages, but give no age until the transaction ends; a stuck transaction shows as messages
- * that do not go down. After the first message that waits, markers and aborted records are counted as offsets (one
- * marker per transaction). When a partition's first message cannot be read in time, its offsets from the
+ * that do not go down. After the first message that waits, markers and aborted records are counted as
+ * offsets (one marker per transaction). When a partition's first message cannot be read in time, its offsets from the
  * committed one are counted and the age is unknown.
  *
  * <p>Every broker call has a short timeout, so a measurement fails quickly when the brokers do not
@@ -157,27 +157,27 @@ final class KafkaLag implements AutoCloseable {
 
     /** Reads from each waiting partition until its first message, or until it passed the end with none. */
     private Firsts firsts(Map<TopicPartition, Range> waiting) {
-        Map<TopicPartition, First> timestamps = new HashMap<>();
+        Map<TopicPartition, First> found = new HashMap<>();
         Set<TopicPartition> drained = new java.util.HashSet<>();
         if (waiting.isEmpty()) {
-            return new Firsts(timestamps, drained, true);
+            return new Firsts(found, drained, true);
         }
         reader.assign(waiting.keySet());
         try {
             waiting.forEach((partition, range) -> reader.seek(partition, range.from()));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (timestamps.size() + drained.size() < waiting.size() && System.nanoTime() < deadline) {
+            while (found.size() + drained.size() < waiting.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < waiting.get(partition).end() && !drained.contains(partition)
-                            && timestamps.putIfAbsent(partition, new First(record.offset(), record.timestamp())) == null) {
+                            && found.putIfAbsent(partition, new First(record.offset(), record.timestamp())) == null) {
                         reader.pause(List.of(partition));
                     }
                 }
                 // a consumer moves past markers and aborted records without returning anything: a partition
                 // whose position reached the end with no message read has nothing waiting
                 for (TopicPartition partition : waiting.keySet()) {
-                    if (timestamps.containsKey(partition) || drained.contains(partition)) {
+                    if (found.containsKey(partition) || drained.contains(partition)) {
                         continue;
                     }
                     long position;
@@ -198,9 +198,9 @@ final class KafkaLag implements AutoCloseable {
         } finally {
             reader.unsubscribe();
         }
-        boolean complete = timestamps.size() + drained.size() == waiting.size()
-                && timestamps.values().stream().allMatch(f -> f.timestamp() >= 0);
-        return new Firsts(timestamps, drained, complete);
+        boolean complete = found.size() + drained.size() == waiting.size()
+                && found.values().stream().allMatch(f -> f.timestamp() >= 0);
+        return new Firsts(found, drained, complete);
     }
 
     @Override
