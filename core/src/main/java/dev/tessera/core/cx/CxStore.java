@@ -715,8 +715,8 @@ public final class CxStore {
         int moved = 0;
         for (int i = 0; i < leaving.size(); i += MAX_BATCH) {
             int end = Math.min(leaving.size(), i + MAX_BATCH);
-            moved += move(from, to, leaving.subList(i, end), "its tickets moved",
-                    end == leaving.size() ? carried : Map.of());
+            // the moments go with the first slice: a later slice finds them fired and does not fire them again
+            moved += move(from, to, leaving.subList(i, end), "its tickets moved", i == 0 ? carried : Map.of());
         }
         if (moved == 0) {
             return;
@@ -784,13 +784,10 @@ public final class CxStore {
             return 0;
         }
         writeFollowing(to, leaving, moments);
-        List<String> gone = leaving.stream().map(Entry::key).toList();
-        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, List.of(), gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
-                return leaving.size();
-            }
+        if (!takeOff(from, List.of(), leaving.stream().map(Entry::key).toList())) {
+            throw new IllegalStateException("could not update profile " + from + " after " + after);
         }
-        throw new IllegalStateException("could not update profile " + from + " after " + after);
+        return leaving.size();
     }
 
     private List<AppendResult> appendBatch(List<Entry> entries, Map<SourceRecordId, ProfileId> resolved) {
@@ -1024,6 +1021,31 @@ public final class CxStore {
         }
         List<Entry> entries = new ArrayList<>();
         waiting.forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
+        entries.sort(java.util.Comparator.comparing((Entry e) -> e.interaction().occurredAt()).thenComparing(Entry::key));
+        // in slices, in time order: many interactions can wait for one record (a whole history sent before
+        // the customer), and one write script must not hold Redis for long; each slice leaves the waiting
+        // list only once it is written, so a crash in between attaches the rest the next time
+        Written attached = null;
+        List<Moment> moments = new ArrayList<>();
+        int count = 0;
+        ProfileId target = profile;
+        for (int i = 0; i < entries.size(); i += MAX_BATCH) {
+            List<Entry> slice = entries.subList(i, Math.min(entries.size(), i + MAX_BATCH));
+            Written written = attachSlice(key, record, target, slice);
+            if (written == null) {
+                break; // the record is not resolved now: the rest waits, as all of it would have
+            }
+            attached = written;
+            target = written.profile();
+            moments.addAll(written.moments());
+            count += written.attached();
+        }
+        return attached == null ? null
+                : new Written(Outcome.DONE, attached.status(), attached.profile(), List.copyOf(moments), count);
+    }
+
+    /** One slice of {@link #attach}: written where the record is, then taken off the waiting list. */
+    private Written attachSlice(String key, SourceRecordId record, ProfileId profile, List<Entry> entries) {
         ProfileId target = profile;
         for (int hop = 0; hop < MAX_HOPS && target != null; hop++) {
             Written written = write(target, entries, List.of(), Mode.APPEND, false, true, Map.of(), false);
@@ -1103,9 +1125,9 @@ public final class CxStore {
         List<Entry> entries = new ArrayList<>();
         connection.await(held).forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
         int copied = entries.size();
-        entries.add(system(InteractionKind.PROFILE_MERGED, "merged:" + from.value(), from, at,
-                Map.of("from", from.value(), "into", into.value())));
-        writeFollowing(into, entries, connection.await(fired));
+        Entry note = system(InteractionKind.PROFILE_MERGED, "merged:" + from.value(), from, at,
+                Map.of("from", from.value(), "into", into.value()));
+        copyInSlices(into, entries, note, connection.await(fired));
         redis.del(timelineKey(from), interactionsKey(from), metricsKey(from), stagesKey(from), momentsKey(from));
         consent.absorb(from, into);
         return copied;
@@ -1157,21 +1179,50 @@ public final class CxStore {
         });
         Entry note = system(InteractionKind.PROFILE_SPLIT, "split:" + from.value() + ">" + to.value(), from, at,
                 Map.of("from", from.value(), "to", to.value()));
-        List<Entry> arriving = new ArrayList<>(leaving);
-        arriving.add(note);
         // the moments fired so far go along: a moment about a moved ticket or answer fired once already
         // (keys about what stayed are never triggered on the other profile)
-        writeFollowing(to, arriving, connection.await(fired));
+        copyInSlices(to, leaving, note, connection.await(fired));
         // a ticket whose interactions all left is the other profile's now: a later requester correction
         // moves it from there (the dissolved profile forwards nowhere a ticket could be found)
         reownTickets(from, to, leaving, staying);
+        // taken off in slices too, the note with the last: all copied first, so a crash in between leaves
+        // copies (a run again finds them there and writes nothing twice), never an interaction on neither side
         List<String> gone = leaving.stream().map(Entry::key).toList();
-        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, List.of(note), gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
-                return leaving.size();
+        for (int i = 0; i < gone.size() || i == 0; i += MAX_BATCH) {
+            boolean last = i + MAX_BATCH >= gone.size();
+            List<String> slice = gone.subList(i, Math.min(gone.size(), i + MAX_BATCH));
+            if (!takeOff(from, last ? List.of(note) : List.of(), slice)) {
+                throw new IllegalStateException("could not update profile " + from + " after the split");
             }
         }
-        throw new IllegalStateException("could not update profile " + from + " after the split");
+        return leaving.size();
+    }
+
+    /**
+     * Writes {@code entries} and then {@code note} onto {@code into} (following where it moved) in slices of
+     * {@link #MAX_BATCH}, in time order: a merged or split timeline can be long, and one write script must not
+     * hold Redis for long. The moments that fired on the moving side ({@code moments}) are copied with the
+     * first slice, so that no later slice fires one of them again. Each slice keeps what {@code into} holds
+     * already under the same key, so running a move again after a crash writes nothing twice.
+     */
+    private void copyInSlices(ProfileId into, List<Entry> entries, Entry note, Map<String, String> moments) {
+        List<Entry> ordered = new ArrayList<>(entries);
+        ordered.sort(java.util.Comparator.comparing((Entry e) -> e.interaction().occurredAt()).thenComparing(Entry::key));
+        ordered.add(note);
+        for (int i = 0; i < ordered.size(); i += MAX_BATCH) {
+            writeFollowing(into, ordered.subList(i, Math.min(ordered.size(), i + MAX_BATCH)),
+                    i == 0 ? moments : Map.of());
+        }
+    }
+
+    /** Removes {@code gone} from {@code from}'s timeline and adds {@code notes}; false if it kept moving. */
+    private boolean takeOff(ProfileId from, List<Entry> notes, List<String> gone) {
+        for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
+            if (write(from, notes, gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -1201,7 +1252,13 @@ public final class CxStore {
             leaving = kept;
         }
         reownTickets(from, to, leaving, List.of());
-        return move(from, to, leaving, "moving what was left on it");
+        // in slices, as appends are: one write script must not hold Redis for long
+        int moved = 0;
+        for (int i = 0; i < leaving.size(); i += MAX_BATCH) {
+            moved += move(from, to, leaving.subList(i, Math.min(leaving.size(), i + MAX_BATCH)),
+                    "moving what was left on it");
+        }
+        return moved;
     }
 
     /**

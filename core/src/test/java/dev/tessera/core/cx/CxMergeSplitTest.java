@@ -435,4 +435,64 @@ class CxMergeSplitTest extends CxStoreTestBase {
                 T0.minus(Duration.ofDays(2)).plusSeconds(1), false)).moments()).isEmpty();
         assertThat(cx.metrics(b).openComplaints()).isEqualTo(1);
     }
+
+    /**
+     * A customer with a long history: 1,200 orders under one record, 1,300 waiting for another. Waiting ones
+     * land, a merge moves the history and a split moves it back, each in script calls of a bounded size
+     * (a script holds Redis for as long as it runs: one call with every interaction of a long history
+     * stopped every other client meanwhile), and every timeline ends where it belongs with metrics that
+     * agree with it.
+     */
+    @Test
+    void aLongHistoryLandsMergesAndSplitsInBoundedScriptCalls() {
+        boolean single = !dev.tessera.core.testing.RedisTestCluster.enabled();
+        int history = 1_200;
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        ProfileId b = resolveAndHook(annCrm, "ann.smith@example.com").profileId();
+        List<Interaction> hers = new java.util.ArrayList<>();
+        for (int k = 0; k < history; k++) {
+            hers.add(order(annCrm, "o-" + k, T0.minus(Duration.ofMinutes(3 * k + 1)), "2", "EUR"));
+        }
+        cx.appendAll(hers);
+        cx.append(order(ann, "shop-1", T0.minus(Duration.ofHours(1)), "5", "EUR"));
+        SourceRecordId late = rec("crm", "A-18");
+        List<Interaction> waiting = new java.util.ArrayList<>();
+        for (int k = 0; k < 1_300; k++) {
+            waiting.add(activity(late, "w-" + k, T0.minus(Duration.ofMinutes(2 * k + 1)), "email"));
+        }
+        cx.appendAll(waiting);
+        dev.tessera.core.testing.RedisCommandLog log = single ? dev.tessera.core.testing.RedisCommandLog.start() : null;
+        try {
+            // the record the waiting ones belong to bridges the two profiles: they land, then b merges into a
+            Resolution bridge = resolveAndHook(late, "ann@example.com", "ann.smith@example.com");
+            assertThat(bridge.merged()).containsExactly(b);
+            assertThat(cx.pending(late)).isEmpty();
+            assertThat(cx.interactions(a)).hasSize(history + 1_300 + 2); // and the merge's note
+            assertThat(cx.metrics(a).orders()).isEqualTo(history + 1);
+            assertThat(cx.tally(a)).isEqualTo(cx.calculator().tally(cx.interactions(a)));
+
+            SplitResult split = resolver.split(a, Set.of(annCrm), moved -> hooks().afterMoved(moved));
+
+            ProfileId out = split.movedOut().get(0);
+            ProfileId rest = split.remaining().get(0);
+            assertThat(cx.interactions(out)).extracting(Interaction::id).filteredOn(id -> id.startsWith("o-"))
+                    .hasSize(history);
+            assertThat(cx.interactions(rest)).extracting(Interaction::id).noneMatch(id -> id.startsWith("o-"))
+                    .contains("shop-1", "w-0", "w-1299");
+            assertThat(cx.metrics(out).orders()).isEqualTo(history);
+            assertThat(cx.metrics(rest).orders()).isEqualTo(1);
+            assertThat(cx.tally(out)).isEqualTo(cx.calculator().tally(cx.interactions(out)));
+            assertThat(cx.tally(rest)).isEqualTo(cx.calculator().tally(cx.interactions(rest)));
+            if (single) {
+                // no call wrote, moved or removed more than a slice of 500 of the 1,200 or 1,300 interactions
+                assertThat(log.mostInOneScriptCall(redis, java.util.regex.Pattern.compile("crm:[ow]-[0-9]+")))
+                        .isBetween(100, 500);
+            }
+        } finally {
+            if (log != null) {
+                log.close();
+            }
+        }
+    }
 }
