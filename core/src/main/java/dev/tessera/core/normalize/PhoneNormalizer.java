@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Normalises phone numbers to E.164 with Google's libphonenumber. Numbers without a country prefix are
+ * Normalises phone numbers to E.164 with Google's libphonenumber, an extension kept after {@value #EXTENSION}
+ * ({@code +44 20 7946 0000 ext. 12} → {@code +442079460000;ext=12}). Numbers without a country prefix are
  * read in the configured default region.
  */
 public final class PhoneNormalizer {
@@ -130,7 +131,31 @@ public final class PhoneNormalizer {
         return e164(number(value));
     }
 
+    /**
+     * E.164, and the extension when the number has one, as RFC 3966 writes it ({@code +442079460000;ext=12}):
+     * colleagues behind one switchboard share its number and differ in their extensions, so without them
+     * every colleague's record carried the same phone (one identifier for the whole company, and erasing one
+     * person refused everyone's records with it).
+     */
     private static Optional<String> e164(PhoneNumber number) {
-        return number == null ? Optional.empty() : Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+        if (number == null) {
+            return Optional.empty();
+        }
+        String main = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+        String extension = number.hasExtension() ? number.getExtension() : "";
+        boolean digits = !extension.isEmpty() && extension.length() <= MAX_EXTENSION_DIGITS
+                && extension.chars().allMatch(c -> c >= '0' && c <= '9');
+        return Optional.of(digits && extension.chars().anyMatch(c -> c != '0') ? main + EXTENSION + extension : main);
+    }
+
+    /** What separates a normalised number from its extension. */
+    public static final String EXTENSION = ";ext=";
+    /** Most digits of an extension kept (libphonenumber reads up to 7; longer ones are typing, not a desk). */
+    private static final int MAX_EXTENSION_DIGITS = 7;
+
+    /** A normalised number without its extension ({@code +442079460000;ext=12} → {@code +442079460000}). */
+    public static String withoutExtension(String normalized) {
+        int at = normalized.indexOf(EXTENSION);
+        return at < 0 ? normalized : normalized.substring(0, at);
     }
 }

@@ -68,7 +68,8 @@ final class PersonInPayload implements Predicate<DeadLetter> {
                 if (identifier.type() == IdentifierType.EMAIL) {
                     emails.add(identifier.value());
                 } else if (identifier.type() == IdentifierType.PHONE) {
-                    String digits = identifier.value().replaceAll("\\D", "");
+                    String digits = dev.tessera.core.normalize.PhoneNormalizer.withoutExtension(identifier.value())
+                            .replaceAll("\\D", "");
                     if (digits.length() >= PHONE_DIGITS) {
                         phoneEndings.add(digits.substring(digits.length() - PHONE_DIGITS));
                     }

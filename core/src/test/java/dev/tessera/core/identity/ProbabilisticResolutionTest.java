@@ -171,6 +171,30 @@ class ProbabilisticResolutionTest {
         assertThat(store.find(g).orElseThrow().records()).containsExactly(george.id());
     }
 
+    /**
+     * Two Maria Garcias at one company in New York, each reached on the switchboard's number at her own
+     * extension: two people. Without the extensions both records carried the same phone, and name, city and
+     * phone merged them. Maria at extension 12 again, written another way, joins the first.
+     */
+    @Test
+    void colleaguesWithOneNameBehindOneSwitchboardStayTwoPeople() {
+        CustomerRecord first = record("crm", "m1", AT, List.of("+1 212 555 0100 ext. 12"),
+                "first_name", "Maria", "last_name", "Garcia", "city", "New York", "country", "US");
+        CustomerRecord second = record("crm", "m2", AT, List.of("+1 212 555 0100 ext. 34"),
+                "first_name", "Maria", "last_name", "Garcia", "city", "New York", "country", "US");
+        CustomerRecord firstAgain = record("support", "s7", AT, List.of("+1 (212) 555-0100 x12"),
+                "first_name", "Maria", "last_name", "Garcia", "city", "New York", "country", "US");
+
+        ProfileId m1 = resolver.resolve(first).profileId();
+        ProfileId m2 = resolver.resolve(second).profileId();
+        Resolution again = resolver.resolve(firstAgain);
+
+        assertThat(m2).isNotEqualTo(m1);
+        assertThat(again.profileId()).isEqualTo(m1);
+        assertThat(store.find(m2).orElseThrow().records()).containsExactly(second.id());
+        assertThat(store.findByIdentifier(IDS.phone("+1 212 555 0100 ext. 12").orElseThrow())).containsExactly(m1);
+    }
+
     @Test
     void aSharedLandlineDoesNotMergeTwoPeople() {
         CustomerRecord alice = record("crm", "a1", AT, List.of("alice.smith@gmail.com", "0113 496 0001"),

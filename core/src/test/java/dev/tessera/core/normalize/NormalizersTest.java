@@ -31,6 +31,18 @@ class NormalizersTest {
     }
 
     @Test
+    void aPhoneKeepsItsExtensionSoColleaguesBehindOneSwitchboardAreNotOneNumber() {
+        assertThat(ukPhone.normalize("020 7946 0000 ext. 12")).contains("+442079460000;ext=12");
+        assertThat(ukPhone.normalize("+44 20 7946 0000 x34")).contains("+442079460000;ext=34");
+        assertThat(ukPhone.normalize("+44 20 7946 0000 extension 7")).contains("+442079460000;ext=7");
+        assertThat(new PhoneNormalizer("US").normalize("(212) 555-0100 #205")).contains("+12125550100;ext=205");
+        assertThat(ukPhone.normalize("020 7946 0000")).contains("+442079460000");
+        assertThat(ukPhone.normalize("tel:+44-20-7946-0000;ext=12")).contains("+442079460000;ext=12");
+        assertThat(PhoneNormalizer.withoutExtension("+442079460000;ext=12")).isEqualTo("+442079460000");
+        assertThat(PhoneNormalizer.withoutExtension("+442079460000")).isEqualTo("+442079460000");
+    }
+
+    @Test
     void phoneBecomesE164InTheDefaultRegion() {
         assertThat(ukPhone.normalize("020 7946 0958")).contains("+442079460958");
         assertThat(ukPhone.normalize("+44 (0)20 7946-0958")).contains("+442079460958");

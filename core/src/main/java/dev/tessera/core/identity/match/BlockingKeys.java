@@ -93,7 +93,9 @@ public final class BlockingKeys {
                 }
             }
         }
-        for (String phone : r.phones) {
+        for (String number : r.phones) {
+            // the number without its extension: colleagues behind one switchboard share the block
+            String phone = FieldComparators.mainNumber(number);
             keys.add("p:" + (phone.length() > 8 ? phone.substring(phone.length() - 8) : phone));
         }
         if (r.postcode != null) {

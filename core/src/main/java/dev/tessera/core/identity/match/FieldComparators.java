@@ -166,9 +166,9 @@ public final class FieldComparators {
 
     /** Phone numbers, ideally E.164; only digits count. */
     public static ComparisonLevel phone(String a, String b) {
-        String da = a == null ? "" : a.replaceAll("[^0-9]", "");
-        String db = b == null ? "" : b.replaceAll("[^0-9]", "");
-        return phones(da.length() < 6 ? List.of() : List.of(da), db.length() < 6 ? List.of() : List.of(db));
+        String da = PreparedRecord.phone(a);
+        String db = PreparedRecord.phone(b);
+        return phones(da == null ? List.of() : List.of(da), db == null ? List.of() : List.of(db));
     }
 
     /** Compares every {@link MatchField} of two records. */
@@ -957,9 +957,39 @@ public final class FieldComparators {
         return best;
     }
 
+    /** A prepared number without its extension ({@code 442079460000x12} → {@code 442079460000}). */
+    static String mainNumber(String number) {
+        int x = number.indexOf('x');
+        return x < 0 ? number : number.substring(0, x);
+    }
+
+    /**
+     * Two prepared numbers ({@link PreparedRecord}: digits, an extension after {@code x}). One number with
+     * two extensions is two desks behind one switchboard: two colleagues, DIFFERENT. One number with an
+     * extension and without is the company's line beside a desk on it: LAST_DIGITS, evidence everyone there
+     * shares, not EXACT.
+     */
     private static ComparisonLevel phoneDigits(String a, String b) {
         if (a.equals(b)) {
             return EXACT;
+        }
+        String mainA = mainNumber(a);
+        String mainB = mainNumber(b);
+        boolean extA = mainA.length() < a.length();
+        boolean extB = mainB.length() < b.length();
+        if (extA || extB) {
+            if (extA && extB && !a.substring(mainA.length()).equals(b.substring(mainB.length()))) {
+                return DIFFERENT;
+            }
+            if (extA != extB && mainA.equals(mainB)) {
+                return LAST_DIGITS;
+            }
+            // one extension, or the same one twice: the numbers decide
+            a = mainA;
+            b = mainB;
+            if (a.equals(b)) {
+                return EXACT;
+            }
         }
         int n = PHONE_SUBSCRIBER_DIGITS;
         if (a.length() >= n && b.length() >= n && a.regionMatches(a.length() - n, b, b.length() - n, n)) {

@@ -124,10 +124,48 @@ public final class PreparedRecord {
         }
     }
 
+    /**
+     * A number as its digits, an extension after an {@code x} ({@code 442079460000x12}): from a normalised
+     * identifier ({@code ;ext=}) or from a raw attribute ({@code ext. 12}, {@code x12}, {@code #12} at the
+     * end), so that the extension's digits are not read as part of the number.
+     */
     private static void addPhone(List<String> numbers, String raw) {
-        if (raw == null) {
-            return;
+        String number = phone(raw);
+        if (number != null && !numbers.contains(number)) {
+            numbers.add(number);
         }
+    }
+
+    /** {@link #addPhone}'s form of one number; null for none (too few digits). */
+    static String phone(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String main = raw;
+        String extension = "";
+        int at = raw.indexOf(";ext=");
+        if (at >= 0) {
+            main = raw.substring(0, at);
+            extension = digitsOf(raw.substring(at + 5));
+        } else {
+            java.util.regex.Matcher m = RAW_EXTENSION.matcher(raw);
+            if (m.find()) {
+                main = raw.substring(0, m.start());
+                extension = m.group(1);
+            }
+        }
+        String digits = digitsOf(main);
+        if (digits.length() < MIN_PHONE_DIGITS) {
+            return null;
+        }
+        return extension.isEmpty() ? digits : digits + "x" + extension;
+    }
+
+    /** An extension written after a number: "ext. 12", "extension 12", "x12", "#12", at the end. */
+    private static final java.util.regex.Pattern RAW_EXTENSION = java.util.regex.Pattern.compile(
+            "(?i)(?<=[0-9)]\\s{0,3})(?:ext\\.?|extension|x|#)\\s*([0-9]{1,7})\\s*$");
+
+    private static String digitsOf(String raw) {
         StringBuilder digits = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -135,8 +173,6 @@ public final class PreparedRecord {
                 digits.append(c);
             }
         }
-        if (digits.length() >= MIN_PHONE_DIGITS && !numbers.contains(digits.toString())) {
-            numbers.add(digits.toString());
-        }
+        return digits.toString();
     }
 }

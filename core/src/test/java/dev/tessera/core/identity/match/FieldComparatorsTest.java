@@ -293,6 +293,26 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.phone("123", "+441632970002")).isEqualTo(MISSING);
     }
 
+    /**
+     * Colleagues behind one switchboard share its number and differ in their extensions: two extensions are
+     * two people, the number with and without one is the company's line (weak), the same extension is exact.
+     */
+    @Test
+    void phoneExtensionsTellColleaguesApart() {
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+442079460000;ext=12")).isEqualTo(EXACT);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+44 20 7946 0000 ext. 12")).isEqualTo(EXACT);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "020 7946 0000 ext. 12")).as("national form")
+                .isEqualTo(LAST_DIGITS);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+442079460000;ext=34")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+44 20 7946 0000 x34")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+442079460000")).isEqualTo(LAST_DIGITS);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "(020) 7946 0000")).isEqualTo(LAST_DIGITS);
+        // the extension's digits are not read as part of the number
+        assertThat(FieldComparators.phone("+441632960001 #7", "+441632960010")).as("two digits swapped")
+                .isEqualTo(CLOSE);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+4420794600012")).isEqualTo(DIFFERENT);
+    }
+
     @Test
     void comparesWholeRecordsWithMultipleIdentifiers() {
         Identifiers ids = new Identifiers("GB");
