@@ -713,10 +713,11 @@ public final class CxStore {
         Map<String, String> carried = ticketMomentsOf(from, ticketsProper, withTicket);
         // in slices, as appends are: one write script must not hold Redis for long
         int moved = 0;
-        for (int i = 0; i < leaving.size(); i += MAX_BATCH) {
-            int end = Math.min(leaving.size(), i + MAX_BATCH);
-            // the moments go with the first slice: a later slice finds them fired and does not fire them again
-            moved += move(from, to, leaving.subList(i, end), "its tickets moved", i == 0 ? carried : Map.of());
+        List<List<Entry>> slices = slices(leaving);
+        for (int i = 0; i < slices.size(); i++) {
+            // the moments go with every slice (a copied moment is added only where it is not): a later slice
+            // finds them fired, also when it follows its target on to a profile that merged it meanwhile
+            moved += move(from, to, slices.get(i), "its tickets moved", carried, i < slices.size() - 1);
         }
         if (moved == 0) {
             return;
@@ -780,11 +781,17 @@ public final class CxStore {
 
     /** As above, copying these moments of {@code from} (key → when it fired) to {@code to} as fired. */
     private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, Map<String, String> moments) {
+        return move(from, to, leaving, after, moments, false);
+    }
+
+    /** As above; {@code partial}: a slice of a move before its last. */
+    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, Map<String, String> moments,
+            boolean partial) {
         if (leaving.isEmpty()) {
             return 0;
         }
-        writeFollowing(to, leaving, moments);
-        if (!takeOff(from, List.of(), leaving.stream().map(Entry::key).toList())) {
+        writeFollowing(to, leaving, moments, partial);
+        if (!takeOff(from, List.of(), leaving.stream().map(Entry::key).toList(), partial)) {
             throw new IllegalStateException("could not update profile " + from + " after " + after);
         }
         return leaving.size();
@@ -1021,27 +1028,40 @@ public final class CxStore {
         }
         List<Entry> entries = new ArrayList<>();
         waiting.forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
-        entries.sort(java.util.Comparator.comparing((Entry e) -> e.interaction().occurredAt()).thenComparing(Entry::key));
-        // in slices, in time order: many interactions can wait for one record (a whole history sent before
-        // the customer), and one write script must not hold Redis for long; each slice leaves the waiting
-        // list only once it is written, so a crash in between attaches the rest the next time
+        // in slices (slices()): many interactions can wait for one record (a whole history sent before the
+        // customer), and one write script must not hold Redis for long; each slice leaves the waiting list
+        // only once it is written. What a crash or a record no longer resolved leaves waits on, as all of it
+        // would have: the next resolution of the record attaches it (or it expires with the waiting list)
         Written attached = null;
+        AppendResult.Status status = null;
         List<Moment> moments = new ArrayList<>();
         int count = 0;
         ProfileId target = profile;
-        for (int i = 0; i < entries.size(); i += MAX_BATCH) {
-            List<Entry> slice = entries.subList(i, Math.min(entries.size(), i + MAX_BATCH));
+        for (List<Entry> slice : slices(entries)) {
             Written written = attachSlice(key, record, target, slice);
             if (written == null) {
-                break; // the record is not resolved now: the rest waits, as all of it would have
+                return null; // not all landed: the caller reports its own interaction as waiting
             }
             attached = written;
             target = written.profile();
             moments.addAll(written.moments());
             count += written.attached();
+            status = stronger(status, written.status());
         }
         return attached == null ? null
-                : new Written(Outcome.DONE, attached.status(), attached.profile(), List.copyOf(moments), count);
+                : new Written(Outcome.DONE, status, attached.profile(), List.copyOf(moments), count);
+    }
+
+    /** The status that says more of two slices' (updated over stored over duplicate); null for none yet. */
+    private static AppendResult.Status stronger(AppendResult.Status a, AppendResult.Status b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        List<AppendResult.Status> order = List.of(AppendResult.Status.UPDATED, AppendResult.Status.STORED,
+                AppendResult.Status.DUPLICATE);
+        int ia = order.indexOf(a);
+        int ib = order.indexOf(b);
+        return ia < 0 ? a : ib < 0 ? b : ia <= ib ? a : b;
     }
 
     /** One slice of {@link #attach}: written where the record is, then taken off the waiting list. */
@@ -1187,11 +1207,14 @@ public final class CxStore {
         reownTickets(from, to, leaving, staying);
         // taken off in slices too, the note with the last: all copied first, so a crash in between leaves
         // copies (a run again finds them there and writes nothing twice), never an interaction on neither side
-        List<String> gone = leaving.stream().map(Entry::key).toList();
-        for (int i = 0; i < gone.size() || i == 0; i += MAX_BATCH) {
-            boolean last = i + MAX_BATCH >= gone.size();
-            List<String> slice = gone.subList(i, Math.min(gone.size(), i + MAX_BATCH));
-            if (!takeOff(from, last ? List.of(note) : List.of(), slice)) {
+        List<List<Entry>> slices = slices(leaving);
+        if (slices.isEmpty()) {
+            slices = List.of(List.of());
+        }
+        for (int i = 0; i < slices.size(); i++) {
+            boolean last = i == slices.size() - 1;
+            if (!takeOff(from, last ? List.of(note) : List.of(), slices.get(i).stream().map(Entry::key).toList(),
+                    !last)) {
                 throw new IllegalStateException("could not update profile " + from + " after the split");
             }
         }
@@ -1206,19 +1229,55 @@ public final class CxStore {
      * already under the same key, so running a move again after a crash writes nothing twice.
      */
     private void copyInSlices(ProfileId into, List<Entry> entries, Entry note, Map<String, String> moments) {
+        List<List<Entry>> slices = new ArrayList<>(slices(entries));
+        if (slices.isEmpty()) {
+            slices.add(new ArrayList<>());
+        }
+        slices.get(slices.size() - 1).add(note);
+        for (int i = 0; i < slices.size(); i++) {
+            writeFollowing(into, slices.get(i), moments, i < slices.size() - 1);
+        }
+    }
+
+    /**
+     * {@code entries} in slices of about {@link #MAX_BATCH}, in time order, each ticket's (or order's) steps
+     * in one slice: between two slices a profile holds part of what moves, and a ticket opened in one slice
+     * and solved in the next would read as an open complaint past its deadline meanwhile (an overdue moment
+     * for a ticket long solved). A slice is larger than the limit only by the rest of one ticket.
+     */
+    private List<List<Entry>> slices(List<Entry> entries) {
         List<Entry> ordered = new ArrayList<>(entries);
         ordered.sort(java.util.Comparator.comparing((Entry e) -> e.interaction().occurredAt()).thenComparing(Entry::key));
-        ordered.add(note);
-        for (int i = 0; i < ordered.size(); i += MAX_BATCH) {
-            writeFollowing(into, ordered.subList(i, Math.min(ordered.size(), i + MAX_BATCH)),
-                    i == 0 ? moments : Map.of());
+        Map<String, List<Entry>> groups = new LinkedHashMap<>();
+        for (Entry e : ordered) {
+            String owner = ownerKey(e.interaction());
+            groups.computeIfAbsent(owner != null ? owner : "=" + e.key(), k -> new ArrayList<>()).add(e);
         }
+        List<List<Entry>> slices = new ArrayList<>();
+        List<Entry> slice = new ArrayList<>();
+        for (List<Entry> group : groups.values()) {
+            if (!slice.isEmpty() && slice.size() + group.size() > MAX_BATCH) {
+                slices.add(slice);
+                slice = new ArrayList<>();
+            }
+            slice.addAll(group);
+        }
+        if (!slice.isEmpty()) {
+            slices.add(slice);
+        }
+        return slices;
     }
 
     /** Removes {@code gone} from {@code from}'s timeline and adds {@code notes}; false if it kept moving. */
     private boolean takeOff(ProfileId from, List<Entry> notes, List<String> gone) {
+        return takeOff(from, notes, gone, false);
+    }
+
+    /** As above; {@code partial}: a slice of a move before its last. */
+    private boolean takeOff(ProfileId from, List<Entry> notes, List<String> gone, boolean partial) {
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, notes, gone, Mode.ANY, false, false, Map.of(), false).outcome() == Outcome.DONE) {
+            if (write(from, notes, gone, Mode.ANY, false, false, Map.of(), false, false, partial).outcome()
+                    == Outcome.DONE) {
                 return true;
             }
         }
@@ -1254,9 +1313,9 @@ public final class CxStore {
         reownTickets(from, to, leaving, List.of());
         // in slices, as appends are: one write script must not hold Redis for long
         int moved = 0;
-        for (int i = 0; i < leaving.size(); i += MAX_BATCH) {
-            moved += move(from, to, leaving.subList(i, Math.min(leaving.size(), i + MAX_BATCH)),
-                    "moving what was left on it");
+        List<List<Entry>> slices = slices(leaving);
+        for (int i = 0; i < slices.size(); i++) {
+            moved += move(from, to, slices.get(i), "moving what was left on it", Map.of(), i < slices.size() - 1);
         }
         return moved;
     }
@@ -1300,11 +1359,16 @@ public final class CxStore {
     }
 
     private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments) {
+        writeFollowing(into, entries, moments, false);
+    }
+
+    /** As above; {@code partial}: a slice of a move before its last. */
+    private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments, boolean partial) {
         ProfileId target = into;
         for (int hop = 0; hop < MAX_HOPS; hop++) {
             // moments are evaluated: a solve on one profile and a detractor answer on the other meet only now;
             // those the moving side fired already go along and are not published again
-            Written written = write(target, entries, List.of(), Mode.INTO, true, true, moments, false);
+            Written written = write(target, entries, List.of(), Mode.INTO, true, true, moments, false, false, partial);
             if (written.outcome() == Outcome.DONE) {
                 return;
             }
@@ -1348,9 +1412,18 @@ public final class CxStore {
     private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
             boolean keepExisting, boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute,
             boolean rederive) {
+        return write(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments, recompute, rederive,
+                false);
+    }
+
+    /** As above; {@code partial}: a slice of a move before its last ({@link WriteJob#partial}). */
+    private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
+            boolean keepExisting, boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute,
+            boolean rederive, boolean partial) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             WriteJob job = new WriteJob(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments,
                     recompute, rederive);
+            job.partial = partial;
             job.read();
             if (job.examine() != null) {
                 return job.duplicate();
@@ -1391,6 +1464,8 @@ public final class CxStore {
         final Map<String, String> copyMoments;
         final boolean recompute;
         final boolean rederive;
+        /** A slice of a move before its last: the journey stage is left as it is until the last one. */
+        boolean partial;
 
         private RedisFuture<List<KeyValue<String, String>>> meta;
         private RedisFuture<List<KeyValue<String, String>>> existing;
@@ -1552,7 +1627,9 @@ public final class CxStore {
                 // and the churn counts it made with it
                 plan = replacedTail(parsed(storedStages), storedStages, 0, CxTally.EMPTY, List.of(), now);
             } else if (!countsStage()) {
-                plan = movedStage(last, tally, now);
+                // a slice of a long move sees part of the history: one bookkeeping stage per slice would show
+                // stages the profile never was in; the last slice records the stage of the whole
+                plan = partial ? new StagePlan(last == null ? null : last.stage(), "", "") : movedStage(last, tally, now);
             } else if (tail != null) {
                 plan = tail;
             } else if (rederiving) {

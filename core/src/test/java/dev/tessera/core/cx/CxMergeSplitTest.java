@@ -17,6 +17,7 @@ import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -488,6 +489,62 @@ class CxMergeSplitTest extends CxStoreTestBase {
                 // no call wrote, moved or removed more than a slice of 500 of the 1,200 or 1,300 interactions
                 assertThat(log.mostInOneScriptCall(redis, java.util.regex.Pattern.compile("crm:[ow]-[0-9]+")))
                         .isBetween(100, 500);
+            }
+        } finally {
+            if (log != null) {
+                log.close();
+            }
+        }
+    }
+
+    /**
+     * A merge of 300 solved complaints (and one order before them) goes in slices, and no slice holds half a
+     * ticket: between two slices the survivor would hold an opening without its solve, an open complaint
+     * past its deadline for a ticket solved long ago (an overdue moment a check in between would publish).
+     * After the merge no complaint is open, and nothing was reported overdue.
+     */
+    @Test
+    void aLongMergeNeverSplitsATicketBetweenTwoSlices() {
+        boolean single = !dev.tessera.core.testing.RedisTestCluster.enabled();
+        ProfileId a = resolveAndHook(ann, "ann@example.com").profileId();
+        clock.advance(Duration.ofSeconds(1));
+        ProfileId b = resolveAndHook(annCrm, "ann.smith@example.com").profileId();
+        List<Interaction> hers = new java.util.ArrayList<>();
+        hers.add(order(annCrm, "first", T0.minus(Duration.ofDays(400)), "2", "EUR"));
+        for (int k = 0; k < 300; k++) {
+            Instant opened = T0.minus(Duration.ofDays(300)).plus(Duration.ofHours(3L * k));
+            hers.add(CxFixtures.ticket(annCrm, InteractionKind.TICKET_OPENED, "t" + k + "-open", "T-" + k, opened, true));
+            hers.add(CxFixtures.ticket(annCrm, InteractionKind.TICKET_SOLVED, "t" + k + "-solved", "T-" + k,
+                    opened.plus(Duration.ofHours(1)), true));
+        }
+        cx.appendAll(hers);
+        dev.tessera.core.testing.RedisCommandLog log = single ? dev.tessera.core.testing.RedisCommandLog.start() : null;
+        try {
+            Resolution bridge = resolveAndHook(rec("crm", "A-18"), "ann@example.com", "ann.smith@example.com");
+
+            assertThat(bridge.merged()).containsExactly(b);
+            assertThat(cx.interactions(a)).hasSize(602); // and the merge's note
+            assertThat(cx.metrics(a).openTickets()).isZero();
+            assertThat(cx.tally(a)).isEqualTo(cx.calculator().tally(cx.interactions(a)));
+            assertThat(cx.checkOverdue(clock.instant())).isEmpty();
+            if (single) {
+                java.util.regex.Pattern step = java.util.regex.Pattern.compile("crm:t([0-9]+)-(open|solved)");
+                int calls = 0;
+                for (List<String> command : log.clientCommands(redis)) {
+                    Map<String, Set<String>> halves = new java.util.HashMap<>();
+                    for (String word : command) {
+                        java.util.regex.Matcher m = step.matcher(word);
+                        if (m.matches()) {
+                            halves.computeIfAbsent(m.group(1), t -> new java.util.HashSet<>()).add(m.group(2));
+                        }
+                    }
+                    if (command.get(0).startsWith("EVAL") && !halves.isEmpty()) {
+                        calls++;
+                        assertThat(halves).as("a script call with half a ticket").allSatisfy((t, h) -> assertThat(h)
+                                .containsExactlyInAnyOrder("open", "solved"));
+                    }
+                }
+                assertThat(calls).as("the copy in two slices, at least").isGreaterThanOrEqualTo(2);
             }
         } finally {
             if (log != null) {

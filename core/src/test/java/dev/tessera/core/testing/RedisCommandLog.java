@@ -22,11 +22,15 @@ import java.util.UUID;
 public final class RedisCommandLog implements AutoCloseable {
 
     private final Socket socket;
+    private final BufferedReader in;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
+    /** How far {@link #clientCommands} looked for its marker already. */
+    private int scanned;
 
-    private RedisCommandLog(Socket socket) {
+    private RedisCommandLog(Socket socket, BufferedReader in) {
         this.socket = socket;
+        this.in = in;
         this.reader = new Thread(this::read, "redis-monitor");
         reader.setDaemon(true);
         reader.start();
@@ -38,20 +42,58 @@ public final class RedisCommandLog implements AutoCloseable {
             throw new IllegalStateException("the command log watches the single test node");
         }
         URI uri = URI.create(RedisTestServer.url());
+        if (!"redis".equals(uri.getScheme())) {
+            throw new IllegalStateException("the command log speaks plain redis://, not " + uri.getScheme());
+        }
+        Socket socket = null;
         try {
-            Socket socket = new Socket(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+            socket = new Socket(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+            socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String user = uri.getUserInfo();
+            if (user != null && !user.isEmpty()) {
+                int colon = user.indexOf(':');
+                out.write(command(colon < 0 ? List.of("AUTH", user)
+                        : colon == 0 ? List.of("AUTH", user.substring(1))
+                        : List.of("AUTH", user.substring(0, colon), user.substring(colon + 1))));
+                expectOk(in, "AUTH");
+            }
+            out.write(command(List.of("MONITOR")));
             out.flush();
-            return new RedisCommandLog(socket);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            expectOk(in, "MONITOR"); // logging from here on
+            socket.setSoTimeout(0);
+            return new RedisCommandLog(socket, in);
+        } catch (IOException | RuntimeException e) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private static byte[] command(List<String> words) {
+        StringBuilder resp = new StringBuilder("*").append(words.size()).append("\r\n");
+        for (String word : words) {
+            byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+            resp.append('$').append(bytes.length).append("\r\n").append(word).append("\r\n");
+        }
+        return resp.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void expectOk(BufferedReader in, String what) throws IOException {
+        String answer = in.readLine();
+        if (!"+OK".equals(answer)) {
+            throw new IllegalStateException(what + " was answered " + answer);
         }
     }
 
     private void read() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+        try {
             String line;
             while ((line = in.readLine()) != null) {
                 synchronized (lines) {
@@ -74,7 +116,7 @@ public final class RedisCommandLog implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<String> seen;
         synchronized (lines) {
-            while (lines.stream().noneMatch(l -> l.contains(marker))) {
+            while (!seenSince(marker)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new IllegalStateException("the command log did not catch up");
@@ -90,14 +132,26 @@ public final class RedisCommandLog implements AutoCloseable {
         }
         List<List<String>> commands = new ArrayList<>();
         for (String line : seen) {
-            int bracket = line.indexOf(']');
-            if (!line.startsWith("+") || bracket < 0 || line.substring(0, bracket).contains(" lua")
+            // +1700000000.123456 [0 127.0.0.1:5555] "CMD" ... ; [0 lua] for calls scripts make; [0 [::1]:5555]
+            int open = line.indexOf(" [");
+            int close = open < 0 ? -1 : line.indexOf("] \"", open);
+            if (!line.startsWith("+") || close < 0 || line.substring(open, close).endsWith(" lua")
                     || line.contains(marker)) {
-                continue; // the OK, calls made by scripts, the marker
+                continue; // calls made by scripts, the marker, anything else
             }
-            commands.add(words(line.substring(bracket + 1)));
+            commands.add(words(line.substring(close + 1)));
         }
         return commands;
+    }
+
+    /** Whether a line from {@link #scanned} on holds {@code marker}; called holding the lines' lock. */
+    private boolean seenSince(String marker) {
+        for (; scanned < lines.size(); scanned++) {
+            if (lines.get(scanned).contains(marker)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The most words of any script call ({@code EVAL}, {@code EVALSHA}) among {@link #clientCommands}. */
