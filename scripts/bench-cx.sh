@@ -2,7 +2,7 @@
 # CX timeline and aggregates benchmark (issue 5): append cost with the dashboard buckets on, and the
 # time of aggregate queries (docs/benchmarks.md, "CX timeline and aggregates").
 #
-#   scripts/bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--time-order | --live] [--batch B] [--segments S] [--flush]
+#   scripts/bench-cx.sh [--interactions N] [--profiles M] [--threads T] [--time-order | --live] [--batch B] [--segments S] [--stage-pass] [--flush]
 #
 # Creates M profiles, appends N random interactions over them through CxStore.append from T threads
 # (in random time order, the costly path for stage history; --time-order sorts each thread's share by time;
@@ -10,7 +10,8 @@
 # against a real Redis (a private redis-server started here, or REDIS_URL, which is flushed first and
 # therefore only used with --flush), and prints interactions/s, µs and Redis commands per append, and
 # the time of typical dashboard queries; with --segments S, creates S segments and times their builds, the
-# change-feed evaluation of every segment per profile, and a segment CX report. First prints the machine: nproc, redis-server --version and
+# change-feed evaluation of every segment per profile, and a segment CX report; with --stage-pass, times the
+# scheduled journey-stage pass over every profile (advanceStage, twice, and refresh). First prints the machine: nproc, redis-server --version and
 # redis-benchmark -q -t set -P 16 against the same server. Compiles core's main and test classes first
 # (test-compile, never install: the shared ~/.m2 stays untouched). Environment: MVN_ARGS (e.g. -o),
 # JAVA_OPTS, SKIP_BUILD=1 to run what is compiled.

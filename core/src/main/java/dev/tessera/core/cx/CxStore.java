@@ -1276,8 +1276,8 @@ public final class CxStore {
     /** As above; {@code partial}: a slice of a move before its last. */
     private boolean takeOff(ProfileId from, List<Entry> notes, List<String> gone, boolean partial) {
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
-            if (write(from, notes, gone, Mode.ANY, false, false, Map.of(), false, false, partial).outcome()
-                    == Outcome.DONE) {
+            if (write(from, notes, gone, Mode.ANY, false, false, Map.of(), false, false, job -> job.partial = partial)
+                    .outcome() == Outcome.DONE) {
                 return true;
             }
         }
@@ -1368,7 +1368,8 @@ public final class CxStore {
         for (int hop = 0; hop < MAX_HOPS; hop++) {
             // moments are evaluated: a solve on one profile and a detractor answer on the other meet only now;
             // those the moving side fired already go along and are not published again
-            Written written = write(target, entries, List.of(), Mode.INTO, true, true, moments, false, false, partial);
+            Written written = write(target, entries, List.of(), Mode.INTO, true, true, moments, false, false,
+                    job -> job.partial = partial);
             if (written.outcome() == Outcome.DONE) {
                 return;
             }
@@ -1413,17 +1414,17 @@ public final class CxStore {
             boolean keepExisting, boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute,
             boolean rederive) {
         return write(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments, recompute, rederive,
-                false);
+                job -> {});
     }
 
-    /** As above; {@code partial}: a slice of a move before its last ({@link WriteJob#partial}). */
+    /** As above; {@code tune} sets a job's other flags ({@link WriteJob#partial}, {@link WriteJob#advance}). */
     private Written write(ProfileId p, List<Entry> upserts, Collection<String> deletes, Mode mode,
             boolean keepExisting, boolean evaluateMoments, Map<String, String> copyMoments, boolean recompute,
-            boolean rederive, boolean partial) {
+            boolean rederive, java.util.function.Consumer<WriteJob> tune) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             WriteJob job = new WriteJob(p, upserts, deletes, mode, keepExisting, evaluateMoments, copyMoments,
                     recompute, rederive);
-            job.partial = partial;
+            tune.accept(job);
             job.read();
             if (job.examine() != null) {
                 return job.duplicate();
@@ -1466,6 +1467,8 @@ public final class CxStore {
         final boolean rederive;
         /** A slice of a move before its last: the journey stage is left as it is until the last one. */
         boolean partial;
+        /** Nothing to write but time passing: the stage history is extended up to now ({@link #advanceStage}). */
+        boolean advance;
 
         private RedisFuture<List<KeyValue<String, String>>> meta;
         private RedisFuture<List<KeyValue<String, String>>> existing;
@@ -1546,7 +1549,8 @@ public final class CxStore {
             }
             removed = deletes.stream().filter(stored::containsKey).toList();
             String lastStageJson = connection.await(lastStage);
-            if (fresh.isEmpty() && changed.isEmpty() && removed.isEmpty() && copyMoments.isEmpty() && !recompute) {
+            if (fresh.isEmpty() && changed.isEmpty() && removed.isEmpty() && copyMoments.isEmpty() && !recompute
+                    && !advance) {
                 if (mode == Mode.APPEND || mode == Mode.INTO) {
                     // a duplicate must still not land on a moved timeline: look where it went (read by duplicate())
                     movedCheck = checkMoved(p, upserts, mode);
@@ -1590,7 +1594,7 @@ public final class CxStore {
         }
 
         private boolean countsStage() {
-            return mode == Mode.APPEND || recompute;
+            return mode == Mode.APPEND || recompute || advance;
         }
 
         /** Computes the new tally, stage history, moments and aggregate delta: the script's arguments. */
@@ -2399,6 +2403,38 @@ public final class CxStore {
             changes.add(new StageChange(s.stage(), s.enteredAt(), spent.isNegative() ? Duration.ZERO : spent, current));
         }
         return changes;
+    }
+
+    /**
+     * Records the journey stage changes that time alone has made since the profile's last write (churned
+     * after a year of silence, at risk after a quiet spell), each dated when its rule first held, with the
+     * dashboard's churn counts, as the next interaction would. Reads the stored tally and last stage only,
+     * never the timeline, and writes only when a stage changed: the periodic pass over every profile costs a
+     * read per profile. {@link #refresh} also recomputes the tally from the timeline.
+     *
+     * @return whether a stage change was recorded
+     */
+    public boolean advanceStage(ProfileId profile) {
+        ProfileId p = live(profile);
+        RedisFuture<String> state = async.hget(metricsKey(p), "state");
+        RedisFuture<String> lastStage = async.lindex(stagesKey(p), -1);
+        String stateJson = connection.await(state);
+        String lastJson = connection.await(lastStage);
+        if (stateJson == null || lastJson == null) {
+            return false; // nothing happened yet, or a history the next write derives from the timeline
+        }
+        CxTally tally = CxTallyJson.read(stateJson);
+        StoredStage last = CxJson.read(lastJson, StoredStage.class);
+        if (tally.lastInteractionAt() == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant cursor = laterOf(tally.lastInteractionAt(), last.enteredAt());
+        if (!cursor.isBefore(now) || history.derive(tally, cursor, last.stage(), List.of(), now).isEmpty()) {
+            return false;
+        }
+        write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), false, false, job -> job.advance = true);
+        return true;
     }
 
     /**

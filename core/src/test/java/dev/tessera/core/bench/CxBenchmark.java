@@ -55,6 +55,28 @@ public final class CxBenchmark {
 
     private CxBenchmark() {}
 
+    /**
+     * The scheduled stage pass over every profile (CxSchedule), 30 days after the data so that time changes
+     * some stages: {@code advanceStage} twice (recording, then steady state: nothing new) and the
+     * {@code refresh} the pass used before (the tally recomputed from each timeline), one thread as there.
+     */
+    private static void stagePass(ProfileStore store, List<ProfileId> ids, Instant at) {
+        CxStore later = new CxStore(store, CxSettings.defaults(), Clock.fixed(at, ZoneOffset.UTC));
+        for (String pass : List.of("advanceStage", "advanceStage again", "refresh")) {
+            long t0 = System.nanoTime();
+            long changed = 0;
+            for (ProfileId id : ids) {
+                if (pass.equals("refresh")) {
+                    later.refresh(id);
+                } else {
+                    changed += later.advanceStage(id) ? 1 : 0;
+                }
+            }
+            System.out.printf(Locale.ROOT, "stage pass (%s): %d profiles, %d changed, %.0f ms%n", pass, ids.size(),
+                    changed, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int n = 20_000;
         int m = 1_000;
@@ -63,6 +85,7 @@ public final class CxBenchmark {
         int segments = 0;
         boolean inTimeOrder = false;
         boolean live = false;
+        boolean stagePass = false;
         int batchSize = 1;
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
@@ -74,6 +97,7 @@ public final class CxBenchmark {
                 case "--profiles" -> m = Integer.parseInt(args[++k]);
                 case "--threads" -> threads = Integer.parseInt(args[++k]);
                 case "--flush" -> flush = true;
+                case "--stage-pass" -> stagePass = true;
                 default -> {
                     System.err.println("usage: bench-cx.sh [--interactions N] [--profiles M] [--threads T] "
                             + "[--time-order | --live] [--batch B] [--segments S] [--flush]");
@@ -231,6 +255,9 @@ public final class CxBenchmark {
             }
             if (segments > 0) {
                 SegmentMeasurements.run(settings, ids, segments, threads, today);
+            }
+            if (stagePass) {
+                stagePass(store, ids, now.plus(java.time.Duration.ofDays(30)));
             }
             System.out.printf(Locale.ROOT, "interactions_per_s=%.0f us_per_append=%.0f redis_commands_per_append=%.1f"
                     + " client_cpu_us_per_append=%.0f redis_cpu_us_per_append=%.0f%n",

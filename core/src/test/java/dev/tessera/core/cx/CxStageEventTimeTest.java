@@ -16,6 +16,7 @@ import dev.tessera.core.model.Interaction;
 import dev.tessera.core.model.InteractionKind;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.testing.RedisTestCluster;
 import dev.tessera.core.testing.RedisTestSupport;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,6 +155,59 @@ class CxStageEventTimeTest extends CxStoreTestBase {
             assertThat(sorted).as("seed %d in time order", seed).isEqualTo(live);
             new CxAggregates(cx).rebuild();
             assertThat(buckets()).as("seed %d rebuilt", seed).isEqualTo(sorted.buckets());
+        }
+    }
+
+    /**
+     * The scheduled pass over every profile ({@code advanceStage}) records what time alone changed (a churn
+     * after a silent year, dated when the rule first held, with its counts) exactly as a refresh does, from
+     * the stored tally and last stage: no timeline is read, and a profile with nothing new is not written.
+     */
+    @Test
+    void theScheduledPassRecordsWhatTimeAloneChangedAsARefreshDoesWithoutReadingTimelines() {
+        // refreshes now and then while the histories arrive, then a last pass after a silent year
+        boolean single = !RedisTestCluster.enabled();
+        for (long seed = 1; seed <= 3; seed++) {
+            List<Interaction> inTime = histories(seed);
+            inTime.sort(Comparator.comparing(Interaction::occurredAt));
+            Outcome[] outcomes = new Outcome[2];
+            for (int pass = 0; pass < 2; pass++) {
+                boolean advance = pass == 1;
+                freshStore();
+                Random scheduler = new Random(seed);
+                for (Interaction i : inTime) {
+                    clock.set(i.occurredAt());
+                    cx.append(i);
+                    if (scheduler.nextInt(10) == 0) {
+                        if (advance) {
+                            cx.advanceStage(profileOf(i.record()));
+                        } else {
+                            cx.refresh(profileOf(i.record()));
+                        }
+                    }
+                }
+                clock.set(T0.plus(Duration.ofDays(400))); // then a silent year and more: both churn
+                if (advance) {
+                    if (single) {
+                        redis.commands().configResetstat();
+                    }
+                    boolean changed = cx.advanceStage(profileOf(ann)) | cx.advanceStage(profileOf(bob));
+                    assertThat(changed).as("seed %d: time alone changed a stage", seed).isTrue();
+                    if (single) {
+                        assertThat(redis.commands().info("commandstats")).as("no timeline read")
+                                .doesNotContain("cmdstat_hgetall");
+                    }
+                    String version = redis.commands().hget(cx.metricsKey(profileOf(ann)), "version");
+                    assertThat(cx.advanceStage(profileOf(ann))).as("nothing more to record").isFalse();
+                    assertThat(redis.commands().hget(cx.metricsKey(profileOf(ann)), "version")).isEqualTo(version);
+                } else {
+                    cx.refresh(profileOf(ann));
+                    cx.refresh(profileOf(bob));
+                }
+                outcomes[pass] = outcome();
+            }
+            assertThat(churnCounts()).as("seed %d: the histories churn", seed).isNotEmpty();
+            assertThat(outcomes[1]).as("seed %d", seed).isEqualTo(outcomes[0]);
         }
     }
 

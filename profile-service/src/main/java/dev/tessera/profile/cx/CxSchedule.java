@@ -59,7 +59,10 @@ class CxSchedule {
     /**
      * Journey stages that depend on time (churned after a year of silence, renewal due) are re-evaluated
      * for every profile every {@code tessera.cx-schedule.refresh-every} (default 6 hours): a stage change
-     * is recorded with its time, and churn counts in the dashboard aggregates follow.
+     * is recorded with its time, and churn counts in the dashboard aggregates follow. The pass reads each
+     * profile's stored tally and last stage, not its timeline, and writes only where time changed a stage
+     * ({@link CxStore#advanceStage}); {@link CxStore#refresh} (a tally recomputed from the timeline) is for
+     * repairs.
      */
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.refresh-every:6h}", initialDelayString = "${tessera.cx-schedule.refresh-every:6h}")
     void scheduledRefresh() {
@@ -79,17 +82,19 @@ class CxSchedule {
             log.debug("CX stage refresh skipped: another instance runs this period's");
             return -1;
         }
-        long[] refreshed = {0};
+        long[] counts = {0, 0};
+        long started = System.nanoTime();
         // as the SCAN finds them, not listed first: the list would grow with the data
         profiles.forEachProfileId(id -> {
             try {
-                cx.refresh(id);
-                refreshed[0]++;
+                counts[1] += cx.advanceStage(id) ? 1 : 0;
+                counts[0]++;
             } catch (RuntimeException e) {
-                log.warn("refreshing the CX metrics of profile {} failed: {}", id, e.getClass().getSimpleName());
+                log.warn("re-evaluating the journey stage of profile {} failed: {}", id, e.getClass().getSimpleName());
             }
         });
-        log.info("CX stages re-evaluated for {} profile(s)", refreshed[0]);
-        return refreshed[0];
+        log.info("CX stages re-evaluated for {} profile(s), {} changed by time alone, {} ms", counts[0], counts[1],
+                (System.nanoTime() - started) / 1_000_000);
+        return counts[0];
     }
 }

@@ -6,6 +6,7 @@ import dev.tessera.core.cx.CxSettings;
 import dev.tessera.core.cx.CxStore;
 import dev.tessera.core.identity.IdentitySettings;
 import dev.tessera.core.model.CustomerRecord;
+import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
 import dev.tessera.core.store.ProfileStore;
@@ -59,5 +60,29 @@ class CxScheduleTest {
 
         redis.commands().del(CxSchedule.REFRESH_LOCK); // the period is over
         assertThat(second.refreshStages()).isEqualTo(3);
+    }
+
+    /** A customer silent for over a year churned: the pass records it, from the stored tally, once. */
+    @Test
+    void thePassRecordsTheChurnThatTimeAloneMade() {
+        dev.tessera.core.testing.MovableClock clock = new dev.tessera.core.testing.MovableClock(
+                Instant.parse("2025-01-02T00:00:00Z"));
+        CxStore store = new CxStore(profiles, CxSettings.defaults(), clock);
+        SourceRecordId who = new SourceRecordId("crm", "c0");
+        ProfileId p = profiles.findBySource(who).orElseThrow();
+        store.append(new dev.tessera.core.model.Interaction("a-1", who, dev.tessera.core.model.InteractionKind.CRM_ACTIVITY,
+                "web", "account", clock.instant(), null, null, Map.of()));
+        String stages = "{p:" + p.value() + "}:stages"; // the key layout of docs/architecture.md
+        assertThat(redis.commands().lrange(stages, 0, -1)).noneMatch(s -> s.contains("CHURNED"));
+        clock.advance(Duration.ofDays(400));
+
+        assertThat(new CxSchedule(store, profiles, Duration.ofHours(6)).refreshStages()).isEqualTo(3);
+
+        List<String> recorded = redis.commands().lrange(stages, 0, -1);
+        assertThat(recorded).filteredOn(s -> s.contains("CHURNED")).hasSize(1);
+        assertThat(recorded.get(recorded.size() - 1)).contains("CHURNED").contains("2026-01-03T00:00:00Z");
+        redis.commands().del(CxSchedule.REFRESH_LOCK);
+        new CxSchedule(store, profiles, Duration.ofHours(6)).refreshStages();
+        assertThat(redis.commands().lrange(stages, 0, -1)).as("recorded once").isEqualTo(recorded);
     }
 }
