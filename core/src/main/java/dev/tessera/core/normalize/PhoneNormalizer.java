@@ -85,6 +85,7 @@ public final class PhoneNormalizer {
         if (value.isEmpty()) {
             return Optional.empty();
         }
+        boolean labelled = LABELLED_EXTENSION.matcher(value).find();
         // 00 is the international prefix of most of the world and is read as +, also in regions with another
         // one (a number copied from a European form); but where the region's own prefix starts with 00
         // (Australia's 0011) the number is the parser's to read as written. Both readings are tried and a
@@ -93,15 +94,15 @@ public final class PhoneNormalizer {
         if (value.startsWith("00")) {
             PhoneNumber plus = number("+" + value.substring(2));
             if (plus != null && UTIL.isValidNumber(plus)) {
-                return e164(plus);
+                return e164(plus, labelled);
             }
             PhoneNumber written = number(value);
             if (written != null && UTIL.isValidNumber(written)) {
-                return e164(written);
+                return e164(written, labelled);
             }
-            return e164(plus != null ? plus : written);
+            return e164(plus != null ? plus : written, labelled);
         }
-        return parse(value);
+        return parse(value, labelled);
     }
 
     /** The number when it parses and is a possible one, else null. */
@@ -127,9 +128,17 @@ public final class PhoneNormalizer {
         return significant.chars().distinct().count() == 1;
     }
 
-    private Optional<String> parse(String value) {
-        return e164(number(value));
+    private Optional<String> parse(String value, boolean labelled) {
+        return e164(number(value), labelled);
     }
+
+    /**
+     * An extension as the text labels it ("ext", "x", "#", "extension", or {@code ;ext=} of a {@code tel:}
+     * URI). libphonenumber also reads digits after a comma or semicolon as one, which is how a second number
+     * in the same cell reads ("020 7946 0958, 4960002"): those stay out of the identifier.
+     */
+    private static final java.util.regex.Pattern LABELLED_EXTENSION = java.util.regex.Pattern.compile(
+            "(?i)(?:;ext=|\\bext\\.?|\\bextension|[0-9)\\s]x|#)\\s*[0-9]+\\s*$");
 
     /**
      * E.164, and the extension when the number has one, as RFC 3966 writes it ({@code +442079460000;ext=12}):
@@ -137,15 +146,18 @@ public final class PhoneNormalizer {
      * every colleague's record carried the same phone (one identifier for the whole company, and erasing one
      * person refused everyone's records with it).
      */
-    private static Optional<String> e164(PhoneNumber number) {
+    private static Optional<String> e164(PhoneNumber number, boolean labelled) {
         if (number == null) {
             return Optional.empty();
         }
+        if (number.hasExtension() && !labelled) {
+            number = new PhoneNumber().mergeFrom(number).clearExtension();
+        }
         String main = UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-        String extension = number.hasExtension() ? number.getExtension() : "";
+        String extension = number.hasExtension() ? number.getExtension().replaceFirst("^0+", "") : "";
         boolean digits = !extension.isEmpty() && extension.length() <= MAX_EXTENSION_DIGITS
                 && extension.chars().allMatch(c -> c >= '0' && c <= '9');
-        return Optional.of(digits && extension.chars().anyMatch(c -> c != '0') ? main + EXTENSION + extension : main);
+        return Optional.of(digits ? main + EXTENSION + extension : main); // 012 and 12 are one desk
     }
 
     /** What separates a normalised number from its extension. */

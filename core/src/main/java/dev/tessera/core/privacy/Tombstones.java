@@ -4,6 +4,7 @@ import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.model.SourceRecordId;
+import dev.tessera.core.normalize.PhoneNormalizer;
 import dev.tessera.core.store.RedisConnection;
 import dev.tessera.core.store.RedisKeys;
 import io.lettuce.core.RedisFuture;
@@ -149,7 +150,15 @@ public final class Tombstones {
             result.add(sourceKey(idOrNull));
         }
         if (identifiers) {
-            readable.forEach(i -> identifierKey(i).ifPresent(result::add));
+            for (Identifier i : readable) {
+                identifierKey(i).ifPresent(result::add);
+                if (i.type() == IdentifierType.PHONE && i.value().contains(PhoneNormalizer.EXTENSION)) {
+                    // erasures before phones kept their extension wrote the number alone: the person erased
+                    // then is still refused (so is a colleague at that number, as before)
+                    identifierKey(new Identifier(IdentifierType.PHONE, PhoneNormalizer.withoutExtension(i.value())))
+                            .ifPresent(result::add);
+                }
+            }
         }
         return result;
     }

@@ -178,6 +178,22 @@ class ProbabilisticResolutionTest {
      */
     @Test
     void colleaguesWithOneNameBehindOneSwitchboardStayTwoPeople() {
+        colleaguesBehindOneSwitchboard(false);
+    }
+
+    /**
+     * The same with a record of the switchboard's number alone on file first (a web form, or a record stored
+     * before phones kept their extension): the company's line beside a desk on it is no agreement, so it does
+     * not bridge the two Marias, and the first joins it on name and city.
+     */
+    @Test
+    void aRecordOfTheSwitchboardAloneDoesNotBridgeColleagues() {
+        colleaguesBehindOneSwitchboard(true);
+    }
+
+    private void colleaguesBehindOneSwitchboard(boolean lineOnFile) {
+        ProfileId line = lineOnFile ? resolver.resolve(record("web", "w1", AT, List.of("+1 212 555 0100"),
+                "first_name", "Maria", "last_name", "Garcia", "city", "New York", "country", "US")).profileId() : null;
         CustomerRecord first = record("crm", "m1", AT, List.of("+1 212 555 0100 ext. 12"),
                 "first_name", "Maria", "last_name", "Garcia", "city", "New York", "country", "US");
         CustomerRecord second = record("crm", "m2", AT, List.of("+1 212 555 0100 ext. 34"),
@@ -193,6 +209,9 @@ class ProbabilisticResolutionTest {
         assertThat(again.profileId()).isEqualTo(m1);
         assertThat(store.find(m2).orElseThrow().records()).containsExactly(second.id());
         assertThat(store.findByIdentifier(IDS.phone("+1 212 555 0100 ext. 12").orElseThrow())).containsExactly(m1);
+        if (lineOnFile) {
+            assertThat(m1).isEqualTo(line);
+        }
     }
 
     @Test

@@ -38,6 +38,12 @@ class NormalizersTest {
         assertThat(new PhoneNormalizer("US").normalize("(212) 555-0100 #205")).contains("+12125550100;ext=205");
         assertThat(ukPhone.normalize("020 7946 0000")).contains("+442079460000");
         assertThat(ukPhone.normalize("tel:+44-20-7946-0000;ext=12")).contains("+442079460000;ext=12");
+        assertThat(ukPhone.normalize("020 7946 0000 ext. 012")).contains("+442079460000;ext=12");
+        assertThat(ukPhone.normalize("020 7946 0000 ext. 0")).contains("+442079460000");
+        // digits after a comma or semicolon are a second number in the cell, not an extension
+        assertThat(ukPhone.normalize("020 7946 0958, 4960002")).contains("+442079460958");
+        assertThat(ukPhone.normalize("020 7946 0958; 4960002")).contains("+442079460958");
+        assertThat(new PhoneNormalizer("US").normalize("(212) 555-0100, 5550101")).contains("+12125550100");
         assertThat(PhoneNormalizer.withoutExtension("+442079460000;ext=12")).isEqualTo("+442079460000");
         assertThat(PhoneNormalizer.withoutExtension("+442079460000")).isEqualTo("+442079460000");
     }

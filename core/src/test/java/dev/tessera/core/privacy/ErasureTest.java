@@ -210,6 +210,30 @@ class ErasureTest {
         assertThat(f.profiles.findBySource(hers)).as("a lookup of the erased record finds no one").isEmpty();
     }
 
+    /**
+     * An erasure before phones kept their extension wrote the tombstone of the number alone: her record
+     * delivered again now carries the extension and is still refused. An erasure at one extension does not
+     * refuse a colleague at another.
+     */
+    @Test
+    void aTombstoneOfTheNumberAloneStillRefusesHerRecordWithItsExtension() {
+        PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);
+        dev.tessera.core.normalize.Identifiers ids = new dev.tessera.core.normalize.Identifiers("GB");
+        f.tombstones.write(List.of(), List.of(ids.phone("020 7946 0000").orElseThrow()), T0);
+        CustomerRecord again = new CustomerRecord(new SourceRecordId("crm", "x-1"), T0,
+                List.of(ids.phone("020 7946 0000 ext. 12").orElseThrow()), Map.of("first_name", "Zelda"));
+        assertThat(again.identifiers().get(0).value()).endsWith(";ext=12");
+
+        assertThat(f.tombstones.erased(again)).isTrue();
+
+        redis.commands().flushall();
+        f.tombstones.write(List.of(), List.of(ids.phone("020 7946 0000 ext. 12").orElseThrow()), T0);
+        CustomerRecord colleague = new CustomerRecord(new SourceRecordId("crm", "x-2"), T0,
+                List.of(ids.phone("020 7946 0000 ext. 34").orElseThrow()), Map.of("first_name", "Ann"));
+        assertThat(f.tombstones.erased(colleague)).isFalse();
+        assertThat(f.tombstones.erased(again)).isTrue();
+    }
+
     @Test
     void anErasureWhoseSealLostTheRaceWithASplitRemovesWhatItsIdStillHolds() {
         PrivacyFixtures f = new PrivacyFixtures(redis, RedisTestCluster.defaultAccess(), true);

@@ -180,9 +180,9 @@ class PersonalData {
         return v.charAt(0) + HIDDEN + "@" + v.charAt(at + 1) + HIDDEN + v.substring(dot).toLowerCase(Locale.ROOT);
     }
 
-    /** The last two digits only: {@code +442079460958} → {@code ***58}. */
+    /** The last two digits of the number only: {@code +442079460958} → {@code ***58}, no extension. */
     static String phone(String value) {
-        String digits = value.replaceAll("[^0-9]", "");
+        String digits = dev.tessera.core.normalize.PhoneNormalizer.withoutExtension(value).replaceAll("[^0-9]", "");
         return digits.length() < 6 ? HIDDEN : HIDDEN + digits.substring(digits.length() - 2);
     }
 

@@ -9,11 +9,13 @@ import dev.tessera.core.identity.ProfileResolver;
 import dev.tessera.core.identity.Resolution;
 import dev.tessera.core.model.Attributes;
 import dev.tessera.core.model.Identifier;
+import dev.tessera.core.model.IdentifierType;
 import dev.tessera.core.model.MergeDecision;
 import dev.tessera.core.model.Profile;
 import dev.tessera.core.model.ProfileId;
 import dev.tessera.core.model.SourceRecordId;
 import dev.tessera.core.normalize.Identifiers;
+import dev.tessera.core.normalize.PhoneNormalizer;
 import dev.tessera.core.store.ProfileStore;
 import dev.tessera.core.segment.Segment;
 import dev.tessera.core.segment.SegmentStore;
@@ -335,7 +337,15 @@ class ProfileController {
         long total;
         switch (criterion) {
             case "email", "phone" -> {
-                List<Profile> all = store.findByIdentifier(identifier(email, phone)).stream()
+                Identifier asked = identifier(email, phone);
+                java.util.Set<ProfileId> ids = new java.util.LinkedHashSet<>(store.findByIdentifier(asked));
+                if (asked.type() == IdentifierType.PHONE && asked.value().contains(PhoneNormalizer.EXTENSION)) {
+                    // records stored before phones kept their extension, or from sources that leave it out,
+                    // carry the number alone: an access or erasure request by phone must find them too
+                    ids.addAll(store.findByIdentifier(
+                            new Identifier(IdentifierType.PHONE, PhoneNormalizer.withoutExtension(asked.value()))));
+                }
+                List<Profile> all = ids.stream()
                         .flatMap(id -> store.find(id).stream())
                         .sorted(Comparator.comparing(Profile::createdAt).thenComparing(p -> p.id().value()))
                         .toList();

@@ -24,6 +24,8 @@ class PersonalDataTest {
         assertThat(PersonalData.phone("+442079460958")).isEqualTo("***58");
         assertThat(PersonalData.phone("020 7946 0958")).isEqualTo("***58");
         assertThat(PersonalData.phone("12")).isEqualTo("***");
+        assertThat(PersonalData.phone("+442079460958;ext=12")).as("the number's digits, not the extension's")
+                .isEqualTo("***58");
     }
 
     @Test

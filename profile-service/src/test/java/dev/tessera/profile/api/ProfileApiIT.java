@@ -105,6 +105,21 @@ class ProfileApiIT {
         assertThat(response.json().at("/items/0/id").asString()).isEqualTo(jane.profileId().value());
     }
 
+    /**
+     * Asked for her number at an extension, the search also finds records that carry the number alone
+     * (stored before phones kept their extension, or from a source that leaves it out): an access or erasure
+     * request by phone must not miss them.
+     */
+    @Test
+    void aSearchByPhoneWithAnExtensionAlsoFindsTheNumberAlone() throws Exception {
+        Resolution jane = seedJane();
+
+        Response response = get("/api/v1/profiles?phone=" + encode("+44 20 7946 0958 ext. 7"));
+
+        assertThat(response.json().at("/items/0/id").asString()).isEqualTo(jane.profileId().value());
+        assertThat(response.json().get("items")).hasSize(1);
+    }
+
     @Test
     void returnsOneProfileById() throws Exception {
         Resolution jane = seedJane();

@@ -945,16 +945,23 @@ public final class FieldComparators {
         if (a.isEmpty() || b.isEmpty()) {
             return MISSING;
         }
-        ComparisonLevel best = DIFFERENT;
+        ComparisonLevel best = null;
         for (String x : a) {
             for (String y : b) {
                 ComparisonLevel level = phoneDigits(x, y);
-                if (MatchField.PHONE.levels().indexOf(level) < MatchField.PHONE.levels().indexOf(best)) {
+                if (level != MISSING && (best == null
+                        || MatchField.PHONE.levels().indexOf(level) < MatchField.PHONE.levels().indexOf(best))) {
                     best = level;
                 }
             }
         }
-        return best;
+        return best == null ? MISSING : best; // only a company's line beside a desk on it: nothing compared
+    }
+
+    /** The same number, written with its country code or its trunk prefix (the last subscriber digits). */
+    private static boolean sameLine(String a, String b) {
+        int n = PHONE_SUBSCRIBER_DIGITS;
+        return a.equals(b) || a.length() >= n && b.length() >= n && a.regionMatches(a.length() - n, b, b.length() - n, n);
     }
 
     /** A prepared number without its extension ({@code 442079460000x12} → {@code 442079460000}). */
@@ -966,8 +973,9 @@ public final class FieldComparators {
     /**
      * Two prepared numbers ({@link PreparedRecord}: digits, an extension after {@code x}). One number with
      * two extensions is two desks behind one switchboard: two colleagues, DIFFERENT. One number with an
-     * extension and without is the company's line beside a desk on it: LAST_DIGITS, evidence everyone there
-     * shares, not EXACT.
+     * extension and without says nothing either way: the bare number is the company's line, which every
+     * colleague shares (as agreement it merged colleagues; as disagreement it would split a person whose web
+     * form left the extension out), so the pair compares as MISSING.
      */
     private static ComparisonLevel phoneDigits(String a, String b) {
         if (a.equals(b)) {
@@ -981,10 +989,10 @@ public final class FieldComparators {
             if (extA && extB && !a.substring(mainA.length()).equals(b.substring(mainB.length()))) {
                 return DIFFERENT;
             }
-            if (extA != extB && mainA.equals(mainB)) {
-                return LAST_DIGITS;
+            if (extA != extB && sameLine(mainA, mainB)) {
+                return MISSING;
             }
-            // one extension, or the same one twice: the numbers decide
+            // one extension at another number, or the same extension twice: the numbers decide
             a = mainA;
             b = mainB;
             if (a.equals(b)) {

@@ -158,12 +158,14 @@ public final class PreparedRecord {
         if (digits.length() < MIN_PHONE_DIGITS) {
             return null;
         }
-        return extension.isEmpty() ? digits : digits + "x" + extension;
+        // as the normaliser keeps one: up to 7 digits, not all zeros; 012 and 12 are one desk
+        String desk = extension.replaceFirst("^0+", "");
+        return desk.isEmpty() || extension.length() > 7 ? digits : digits + "x" + desk;
     }
 
     /** An extension written after a number: "ext. 12", "extension 12", "x12", "#12", at the end. */
     private static final java.util.regex.Pattern RAW_EXTENSION = java.util.regex.Pattern.compile(
-            "(?i)(?<=[0-9)]\\s{0,3})(?:ext\\.?|extension|x|#)\\s*([0-9]{1,7})\\s*$");
+            "(?i)(?<=[0-9)]\\s{0,3})(?:ext\\.?|extension|x|#)\\s*([0-9]+)\\s*$");
 
     private static String digitsOf(String raw) {
         StringBuilder digits = new StringBuilder(raw.length());

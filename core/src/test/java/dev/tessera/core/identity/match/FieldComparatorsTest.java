@@ -295,7 +295,8 @@ class FieldComparatorsTest {
 
     /**
      * Colleagues behind one switchboard share its number and differ in their extensions: two extensions are
-     * two people, the number with and without one is the company's line (weak), the same extension is exact.
+     * two people, the same extension is exact, and the number with and without one says nothing (the
+     * company's line, which every colleague shares: not agreement, nor a contradiction).
      */
     @Test
     void phoneExtensionsTellColleaguesApart() {
@@ -305,8 +306,12 @@ class FieldComparatorsTest {
                 .isEqualTo(LAST_DIGITS);
         assertThat(FieldComparators.phone("+442079460000;ext=12", "+442079460000;ext=34")).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.phone("+442079460000;ext=12", "+44 20 7946 0000 x34")).isEqualTo(DIFFERENT);
-        assertThat(FieldComparators.phone("+442079460000;ext=12", "+442079460000")).isEqualTo(LAST_DIGITS);
-        assertThat(FieldComparators.phone("+442079460000;ext=12", "(020) 7946 0000")).isEqualTo(LAST_DIGITS);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "+442079460000")).isEqualTo(MISSING);
+        assertThat(FieldComparators.phone("+442079460000;ext=12", "(020) 7946 0000")).isEqualTo(MISSING);
+        assertThat(FieldComparators.phones(List.of("442079460000x12", "447700900123"), List.of("442079460000")))
+                .as("another number of hers still compares").isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.phone("+442079460000;ext=012", "+442079460000 x12")).isEqualTo(EXACT);
+        assertThat(FieldComparators.phone("+442079460000 ext 0", "+442079460000")).as("no desk").isEqualTo(EXACT);
         // the extension's digits are not read as part of the number
         assertThat(FieldComparators.phone("+441632960001 #7", "+441632960010")).as("two digits swapped")
                 .isEqualTo(CLOSE);
