@@ -2416,8 +2416,41 @@ public final class CxStore {
      */
     public boolean advanceStage(ProfileId profile) {
         ProfileId p = live(profile);
-        RedisFuture<String> state = async.hget(metricsKey(p), "state");
-        RedisFuture<String> lastStage = async.lindex(stagesKey(p), -1);
+        if (!timeMoved(p, async.hget(metricsKey(p), "state"), async.lindex(stagesKey(p), -1), clock.instant())) {
+            return false;
+        }
+        write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), false, false, job -> job.advance = true);
+        return true;
+    }
+
+    /**
+     * {@link #advanceStage} for many profiles, their reads sent together: what a pass over every profile
+     * does in batches. Only the profiles time changed are written (each through {@link #advanceStage}, which
+     * reads them again where they live now).
+     *
+     * @return how many profiles had a stage change recorded
+     */
+    public int advanceStages(Collection<ProfileId> profiles) {
+        Instant now = clock.instant();
+        List<ProfileId> ids = List.copyOf(profiles);
+        List<RedisFuture<String>> states = new ArrayList<>(ids.size());
+        List<RedisFuture<String>> lasts = new ArrayList<>(ids.size());
+        for (ProfileId p : ids) {
+            // under its own id: a profile merged away has no metrics left there (its survivor is in the pass)
+            states.add(async.hget(metricsKey(p), "state"));
+            lasts.add(async.lindex(stagesKey(p), -1));
+        }
+        int changed = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            if (timeMoved(ids.get(i), states.get(i), lasts.get(i), now) && advanceStage(ids.get(i))) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** Whether time alone changed the stage of a profile with this stored tally and last stage by {@code now}. */
+    private boolean timeMoved(ProfileId p, RedisFuture<String> state, RedisFuture<String> lastStage, Instant now) {
         String stateJson = connection.await(state);
         String lastJson = connection.await(lastStage);
         if (stateJson == null || lastJson == null) {
@@ -2428,13 +2461,8 @@ public final class CxStore {
         if (tally.lastInteractionAt() == null) {
             return false;
         }
-        Instant now = clock.instant();
         Instant cursor = laterOf(tally.lastInteractionAt(), last.enteredAt());
-        if (!cursor.isBefore(now) || history.derive(tally, cursor, last.stage(), List.of(), now).isEmpty()) {
-            return false;
-        }
-        write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), false, false, job -> job.advance = true);
-        return true;
+        return cursor.isBefore(now) && !history.derive(tally, cursor, last.stage(), List.of(), now).isEmpty();
     }
 
     /**

@@ -69,6 +69,31 @@ class CxSchedule {
         refreshStages();
     }
 
+    /** Profiles whose stored state one round trip of the pass reads. */
+    private static final int BATCH = 200;
+
+    private void advance(List<ProfileId> batch, long[] counts) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            counts[1] += cx.advanceStages(batch);
+            counts[0] += batch.size();
+        } catch (RuntimeException e) {
+            // one profile's failure must not stop the pass: that batch one by one
+            for (ProfileId id : batch) {
+                try {
+                    counts[1] += cx.advanceStage(id) ? 1 : 0;
+                    counts[0]++;
+                } catch (RuntimeException each) {
+                    log.warn("re-evaluating the journey stage of profile {} failed: {}", id,
+                            each.getClass().getSimpleName());
+                }
+            }
+        }
+        batch.clear();
+    }
+
     /**
      * One pass over every profile, unless another instance ran one within this period.
      *
@@ -84,15 +109,15 @@ class CxSchedule {
         }
         long[] counts = {0, 0};
         long started = System.nanoTime();
-        // as the SCAN finds them, not listed first: the list would grow with the data
+        List<ProfileId> batch = new java.util.ArrayList<>(BATCH);
+        // as the SCAN finds them, not listed first: the list would grow with the data; read in batches
         profiles.forEachProfileId(id -> {
-            try {
-                counts[1] += cx.advanceStage(id) ? 1 : 0;
-                counts[0]++;
-            } catch (RuntimeException e) {
-                log.warn("re-evaluating the journey stage of profile {} failed: {}", id, e.getClass().getSimpleName());
+            batch.add(id);
+            if (batch.size() == BATCH) {
+                advance(batch, counts);
             }
         });
+        advance(batch, counts);
         log.info("CX stages re-evaluated for {} profile(s), {} changed by time alone, {} ms", counts[0], counts[1],
                 (System.nanoTime() - started) / 1_000_000);
         return counts[0];
