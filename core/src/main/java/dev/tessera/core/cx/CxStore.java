@@ -997,6 +997,42 @@ public final class CxStore {
     }
 
     /**
+     * Attaches what still waits for a record that is resolved meanwhile: a process stopped between storing
+     * the record and attaching (a crash), or an attach that stopped midway, left them waiting, and only the
+     * record's next resolution would pick them up; until then they were on no timeline, and they expired
+     * with the waiting list. A SCAN over the waiting lists (few: most interactions find their record at
+     * once), one field read per list to learn its record. Idempotent; profile-service runs it periodically.
+     *
+     * @return how many interactions were attached
+     */
+    public int attachWaiting() {
+        int attached = 0;
+        io.lettuce.core.ScanIterator<String> lists = io.lettuce.core.ScanIterator.scan(redis,
+                io.lettuce.core.ScanArgs.Builder.matches(keys.pendingPattern()).limit(1000));
+        while (lists.hasNext()) {
+            String key = lists.next();
+            List<KeyValue<String, String>> one = redis.hrandfieldWithvalues(key, 1);
+            if (one.isEmpty() || !one.get(0).hasValue()) {
+                continue; // emptied meanwhile
+            }
+            SourceRecordId record;
+            try {
+                record = CxJson.read(one.get(0).getValue(), Interaction.class).record();
+            } catch (RuntimeException e) {
+                continue; // not ours to read; the list expires
+            }
+            if (!pendingKey(record).equals(key)) {
+                continue;
+            }
+            Optional<ProfileId> home = profiles.findBySource(record);
+            if (home.isPresent()) {
+                attached += attachPending(record, home.get());
+            }
+        }
+        return attached;
+    }
+
+    /**
      * Which of these records have interactions waiting ({@link #attachPending} has something to do): one
      * round trip for all, where a call each would read each record's waiting interactions in turn.
      */

@@ -271,6 +271,11 @@ public final class RedisKeys {
         }
 
         /** SCAN pattern matching the records hash of every profile of this namespace. */
+        /** A SCAN pattern matching every hash of interactions waiting for their record, in this namespace. */
+        public String pendingPattern() {
+            return prefix + "{pending:*}";
+        }
+
         public String recordsPattern() {
             return prefix + "{p:*}:records";
         }

@@ -51,6 +51,30 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.attachPending(ann, p)).as("attaching again does nothing").isZero();
     }
 
+    /**
+     * The process stopped between storing the record and attaching what waited for it (a crash): the
+     * periodic sweep attaches it; what waits for a record no one has sent stays waiting.
+     */
+    @Test
+    void whatWaitedForARecordStoredWithoutItsAttachIsAttachedByTheSweep() {
+        cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(2)), "10", "EUR"));
+        cx.append(order(ann, "o-2", T0.minus(Duration.ofDays(1)), "20", "EUR"));
+        SourceRecordId bob = rec("shop", "bob");
+        cx.append(order(bob, "o-9", T0.minus(Duration.ofDays(1)), "5", "EUR"));
+        // stored by the resolver, then the process stopped: no hook ran
+        ProfileId p = resolver.resolve(new CustomerRecord(ann, T0,
+                List.of(new Identifier(IdentifierType.EMAIL, "ann@example.com")), Map.of())).profileId();
+        assertThat(cx.interactions(p)).isEmpty();
+
+        assertThat(cx.attachWaiting()).isEqualTo(2);
+
+        assertThat(cx.interactions(p)).extracting(Interaction::id).containsExactly("o-1", "o-2");
+        assertThat(cx.metrics(p).orders()).isEqualTo(2);
+        assertThat(cx.pending(ann)).isEmpty();
+        assertThat(cx.pending(bob)).as("no record yet: it waits").hasSize(1);
+        assertThat(cx.attachWaiting()).as("nothing more").isZero();
+    }
+
     @Test
     void manyInteractionsWaitingForOneRecordAllLandInOneWrite() {
         List<Interaction> early = new java.util.ArrayList<>();

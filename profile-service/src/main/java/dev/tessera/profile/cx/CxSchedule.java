@@ -57,6 +57,20 @@ class CxSchedule {
     }
 
     /**
+     * Interactions that waited for their record and still wait though the record is stored (the process
+     * stopped between storing it and attaching them) are attached every
+     * {@code tessera.cx-schedule.waiting-every} (default 10 minutes), instead of expiring unseen.
+     */
+    @Scheduled(fixedDelayString = "${tessera.cx-schedule.waiting-every:10m}",
+            initialDelayString = "${tessera.cx-schedule.waiting-every:10m}")
+    void waitingInteractions() {
+        int attached = cx.attachWaiting();
+        if (attached > 0) {
+            log.info("{} interaction(s) that waited for a stored record attached", attached);
+        }
+    }
+
+    /**
      * Journey stages that depend on time (churned after a year of silence, renewal due) are re-evaluated
      * for every profile every {@code tessera.cx-schedule.refresh-every} (default 6 hours): a stage change
      * is recorded with its time, and churn counts in the dashboard aggregates follow. The pass reads each

@@ -85,4 +85,21 @@ class CxScheduleTest {
         new CxSchedule(store, profiles, Duration.ofHours(6)).refreshStages();
         assertThat(redis.commands().lrange(stages, 0, -1)).as("recorded once").isEqualTo(recorded);
     }
+
+    /** An order that waited for a record stored without its attach (the process stopped) lands on the pass. */
+    @Test
+    void thePassAttachesWhatWaitedForARecordStoredMeanwhile() {
+        SourceRecordId late = new SourceRecordId("shop", "s9");
+        cx.append(new dev.tessera.core.model.Interaction("o-1", late, dev.tessera.core.model.InteractionKind.ORDER,
+                "web", "checkout", Instant.parse("2025-01-01T00:00:00Z"),
+                new dev.tessera.core.model.Interaction.Money(new java.math.BigDecimal("12.50"), "EUR"), null, Map.of()));
+        ProfileId p = IdentitySettings.defaults().resolver(profiles, Clock.systemUTC()).resolve(new CustomerRecord(late,
+                Instant.parse("2025-01-01T00:00:00Z"), List.of(new Identifiers("GB").email("late@example.org").orElseThrow()),
+                Map.of())).profileId();
+        assertThat(cx.interactions(p)).isEmpty();
+
+        new CxSchedule(cx, profiles, Duration.ofHours(6)).waitingInteractions();
+
+        assertThat(cx.interactions(p)).extracting(dev.tessera.core.model.Interaction::id).containsExactly("o-1");
+    }
 }
