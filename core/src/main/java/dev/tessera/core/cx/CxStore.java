@@ -1466,6 +1466,9 @@ public final class CxStore {
                 return job.duplicate();
             }
             job.plan();
+            if (job.idle) {
+                return null; // nothing to record after all
+            }
             List<Object> result = WRITE.run(connection, job.keys(), job.args());
             Written written = job.finish(result);
             if (written != null) {
@@ -1505,6 +1508,8 @@ public final class CxStore {
         boolean partial;
         /** Nothing to write but time passing: the stage history is extended up to now ({@link #advanceStage}). */
         boolean advance;
+        /** An {@link #advance} that found nothing to record (an append got there first): no script runs. */
+        boolean idle;
 
         private RedisFuture<List<KeyValue<String, String>>> meta;
         private RedisFuture<List<KeyValue<String, String>>> existing;
@@ -1677,6 +1682,7 @@ public final class CxStore {
             } else {
                 plan = extendedStages(last, recompute ? tally : before, fresh, now);
             }
+            idle = advance && plan.edit().isEmpty() && !rederiving && !full;
             List<Entry> touched = touched();
             Set<String> moments = new LinkedHashSet<>(copyMoments.keySet());
             if (evaluateMoments) {
@@ -2455,8 +2461,8 @@ public final class CxStore {
         if (!timeMoved(p, async.hget(metricsKey(p), "state"), async.lindex(stagesKey(p), -1), clock.instant())) {
             return false;
         }
-        write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), false, false, job -> job.advance = true);
-        return true;
+        return write(p, List.of(), List.of(), Mode.ANY, false, false, Map.of(), false, false,
+                job -> job.advance = true) != null;
     }
 
     /**
@@ -2472,7 +2478,8 @@ public final class CxStore {
         List<RedisFuture<String>> states = new ArrayList<>(ids.size());
         List<RedisFuture<String>> lasts = new ArrayList<>(ids.size());
         for (ProfileId p : ids) {
-            // under its own id: a profile merged away has no metrics left there (its survivor is in the pass)
+            // under its own id, a filter only: advanceStage follows a profile to where it lives now and reads it
+            // again there (one merged away has no metrics left here, or only until its merge is finished)
             states.add(async.hget(metricsKey(p), "state"));
             lasts.add(async.lindex(stagesKey(p), -1));
         }
@@ -2489,14 +2496,17 @@ public final class CxStore {
     private boolean timeMoved(ProfileId p, RedisFuture<String> state, RedisFuture<String> lastStage, Instant now) {
         String stateJson = connection.await(state);
         String lastJson = connection.await(lastStage);
-        if (stateJson == null || lastJson == null) {
-            return false; // nothing happened yet, or a history the next write derives from the timeline
+        if (stateJson == null) {
+            return false; // nothing happened yet
         }
         CxTally tally = CxTallyJson.read(stateJson);
-        StoredStage last = CxJson.read(lastJson, StoredStage.class);
         if (tally.lastInteractionAt() == null) {
             return false;
         }
+        if (lastJson == null) {
+            return true; // interactions without a stage history (a move left unfinished): derived from the timeline
+        }
+        StoredStage last = CxJson.read(lastJson, StoredStage.class);
         Instant cursor = laterOf(tally.lastInteractionAt(), last.enteredAt());
         return cursor.isBefore(now) && !history.derive(tally, cursor, last.stage(), List.of(), now).isEmpty();
     }

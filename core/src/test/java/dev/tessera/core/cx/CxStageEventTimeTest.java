@@ -175,16 +175,22 @@ class CxStageEventTimeTest extends CxStoreTestBase {
                 boolean advance = pass == 1;
                 freshStore();
                 Random scheduler = new Random(seed);
+                Instant previous = inTime.get(0).occurredAt();
                 for (Interaction i : inTime) {
-                    clock.set(i.occurredAt());
-                    cx.append(i);
-                    if (scheduler.nextInt(10) == 0) {
+                    long gap = Duration.between(previous, i.occurredAt()).toMillis();
+                    if (gap > 0 && scheduler.nextInt(5) == 0) {
+                        // the pass runs somewhere in the quiet time before the next interaction
+                        clock.set(previous.plusMillis((long) (scheduler.nextDouble() * gap)));
                         if (advance) {
-                            cx.advanceStage(profileOf(i.record()));
+                            cx.advanceStages(List.of(profileOf(ann), profileOf(bob)));
                         } else {
-                            cx.refresh(profileOf(i.record()));
+                            cx.refresh(profileOf(ann));
+                            cx.refresh(profileOf(bob));
                         }
                     }
+                    clock.set(i.occurredAt());
+                    cx.append(i);
+                    previous = i.occurredAt();
                 }
                 clock.set(T0.plus(Duration.ofDays(400))); // then a silent year and more: both churn
                 if (advance) {
@@ -210,6 +216,30 @@ class CxStageEventTimeTest extends CxStoreTestBase {
             assertThat(churnCounts()).as("seed %d: the histories churn", seed).isNotEmpty();
             assertThat(outcomes[1]).as("seed %d", seed).isEqualTo(outcomes[0]);
         }
+    }
+
+    /**
+     * A profile with interactions and no stage history (a move left unfinished, or data from before stages
+     * were kept): the pass derives it from the timeline, as a refresh does, churn included.
+     */
+    @Test
+    void thePassDerivesAMissingStageHistoryAsARefreshDoes() {
+        List<List<String>> histories = new ArrayList<>();
+        for (boolean advance : List.of(false, true)) {
+            freshStore();
+            cx.append(activity(ann, "a-1", T0.minus(Duration.ofDays(40)), "web"));
+            cx.append(activity(ann, "a-2", T0.minus(Duration.ofDays(10)), "web"));
+            redis.commands().del(cx.stagesKey(profileOf(ann)));
+            clock.set(T0.plus(Duration.ofDays(400)));
+            if (advance) {
+                assertThat(cx.advanceStages(List.of(profileOf(ann), profileOf(bob)))).isEqualTo(1);
+            } else {
+                cx.refresh(profileOf(ann));
+            }
+            histories.add(history(ann));
+        }
+        assertThat(histories.get(0)).anyMatch(h -> h.startsWith("CHURNED@"));
+        assertThat(histories.get(1)).isEqualTo(histories.get(0));
     }
 
     @Test

@@ -33,19 +33,29 @@ class CxSchedule {
      * refresh, the others skip it. Never released (a crashed holder costs one period at most).
      */
     static final String REFRESH_LOCK = "cx:refresh-lock";
+    /** As {@link #REFRESH_LOCK}, for the slow repair pass ({@link #repairTallies}). */
+    static final String REPAIR_LOCK = "cx:repair-lock";
 
     private final CxStore cx;
     private final ProfileStore profiles;
     private final Clock clock;
     private final Duration refreshEvery;
+    private final Duration repairEvery;
     private final String instance = java.util.UUID.randomUUID().toString();
 
+    @org.springframework.beans.factory.annotation.Autowired
     CxSchedule(CxStore cx, ProfileStore profiles,
-            @Value("${tessera.cx-schedule.refresh-every:6h}") Duration refreshEvery) {
+            @Value("${tessera.cx-schedule.refresh-every:6h}") Duration refreshEvery,
+            @Value("${tessera.cx-schedule.repair-every:7d}") Duration repairEvery) {
         this.cx = cx;
         this.profiles = profiles;
         this.clock = Clock.systemUTC();
         this.refreshEvery = refreshEvery;
+        this.repairEvery = repairEvery;
+    }
+
+    CxSchedule(CxStore cx, ProfileStore profiles, Duration refreshEvery) {
+        this(cx, profiles, refreshEvery, Duration.ofDays(7));
     }
 
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.overdue-every:60s}", initialDelayString = "${tessera.cx-schedule.overdue-every:60s}")
@@ -81,6 +91,46 @@ class CxSchedule {
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.refresh-every:6h}", initialDelayString = "${tessera.cx-schedule.refresh-every:6h}")
     void scheduledRefresh() {
         refreshStages();
+    }
+
+    /**
+     * Every {@code tessera.cx-schedule.repair-every} (default 7 days) each profile's tally is recomputed
+     * from its timeline ({@link CxStore#refresh}): what the stage pass trusts, the stored tally, may be stale
+     * after a change of the CX settings (ticket id attribute, complaint marker) or after a crash between a
+     * write and its follow-up (the open-complaint index). The stage pass did this every 6 hours until it
+     * read tallies instead of timelines; a pass over every timeline is now weekly.
+     */
+    @Scheduled(fixedDelayString = "${tessera.cx-schedule.repair-every:7d}",
+            initialDelayString = "${tessera.cx-schedule.repair-every:7d}")
+    void scheduledRepair() {
+        repairTallies();
+    }
+
+    /**
+     * One pass recomputing every profile's tally, unless another instance ran one within this period.
+     *
+     * @return profiles repaired; -1 when another instance holds this period
+     */
+    long repairTallies() {
+        long hold = Math.max(1_000, repairEvery.toMillis() * 9 / 10);
+        String taken = profiles.connection().commands().set(REPAIR_LOCK, instance,
+                io.lettuce.core.SetArgs.Builder.nx().px(hold));
+        if (!"OK".equals(taken)) {
+            return -1;
+        }
+        long[] repaired = {0};
+        long started = System.nanoTime();
+        profiles.forEachProfileId(id -> {
+            try {
+                cx.refresh(id);
+                repaired[0]++;
+            } catch (RuntimeException e) {
+                log.warn("recomputing the CX tally of profile {} failed: {}", id, e.getClass().getSimpleName());
+            }
+        });
+        log.info("CX tallies recomputed from the timelines of {} profile(s), {} ms", repaired[0],
+                (System.nanoTime() - started) / 1_000_000);
+        return repaired[0];
     }
 
     /** Profiles whose stored state one round trip of the pass reads. */

@@ -102,4 +102,23 @@ class CxScheduleTest {
 
         assertThat(cx.interactions(p)).extracting(dev.tessera.core.model.Interaction::id).containsExactly("o-1");
     }
+
+    /** The weekly repair recomputes a tally from the timeline (here one lost), once per period. */
+    @Test
+    void theRepairPassRecomputesTalliesFromTheTimelines() {
+        SourceRecordId who = new SourceRecordId("crm", "c1");
+        ProfileId p = profiles.findBySource(who).orElseThrow();
+        cx.append(new dev.tessera.core.model.Interaction("o-1", who, dev.tessera.core.model.InteractionKind.ORDER,
+                "web", "checkout", Instant.parse("2025-01-01T00:00:00Z"),
+                new dev.tessera.core.model.Interaction.Money(new java.math.BigDecimal("12.50"), "EUR"), null, Map.of()));
+        String metrics = "{p:" + p.value() + "}:metrics"; // the key layout of docs/architecture.md
+        redis.commands().hdel(metrics, "state");
+        assertThat(cx.metrics(p).orders()).isZero();
+
+        assertThat(new CxSchedule(cx, profiles, Duration.ofHours(6)).repairTallies()).isEqualTo(3);
+
+        assertThat(cx.metrics(p).orders()).isEqualTo(1);
+        assertThat(new CxSchedule(cx, profiles, Duration.ofHours(6)).repairTallies()).as("once per period")
+                .isEqualTo(-1);
+    }
 }
