@@ -1009,27 +1009,69 @@ public final class CxStore {
         int attached = 0;
         io.lettuce.core.ScanIterator<String> lists = io.lettuce.core.ScanIterator.scan(redis,
                 io.lettuce.core.ScanArgs.Builder.matches(keys.pendingPattern()).limit(1000));
+        List<String> page = new ArrayList<>();
         while (lists.hasNext()) {
-            String key = lists.next();
-            List<KeyValue<String, String>> one = redis.hrandfieldWithvalues(key, 1);
-            if (one.isEmpty() || !one.get(0).hasValue()) {
-                continue; // emptied meanwhile
-            }
-            SourceRecordId record;
-            try {
-                record = CxJson.read(one.get(0).getValue(), Interaction.class).record();
-            } catch (RuntimeException e) {
-                continue; // not ours to read; the list expires
-            }
-            if (!pendingKey(record).equals(key)) {
-                continue;
-            }
-            Optional<ProfileId> home = profiles.findBySource(record);
-            if (home.isPresent()) {
-                attached += attachPending(record, home.get());
+            page.add(lists.next());
+            if (page.size() == 200 || !lists.hasNext()) {
+                attached += attachWaiting(page);
+                page.clear();
             }
         }
         return attached;
+    }
+
+    /**
+     * One page of {@link #attachWaiting}: whether each list's record is stored, asked together (lists whose
+     * record never came, a tracked visitor never identified, are most of them and cost nothing more); a list
+     * that fails is left for the next sweep without stopping the others.
+     */
+    private int attachWaiting(List<String> page) {
+        List<String> lists = new ArrayList<>();
+        List<RedisFuture<String>> homes = new ArrayList<>();
+        for (String key : page) {
+            String source = keys.sourceOfPending(key);
+            if (source != null) {
+                lists.add(key);
+                homes.add(async.get(source));
+            }
+        }
+        int attached = 0;
+        for (int i = 0; i < lists.size(); i++) {
+            if (connection.await(homes.get(i)) == null) {
+                continue; // the record is not stored (yet): it waits
+            }
+            try {
+                // a few values, the first readable one names the record (a damaged value must not hide the rest)
+                SourceRecordId record = null;
+                for (KeyValue<String, String> value : redis.hrandfieldWithvalues(lists.get(i), 5)) {
+                    try {
+                        record = value.hasValue() ? CxJson.read(value.getValue(), Interaction.class).record() : null;
+                    } catch (RuntimeException unreadable) {
+                        record = null;
+                    }
+                    if (record != null) {
+                        break;
+                    }
+                }
+                if (record == null || !pendingKey(record).equals(lists.get(i))) {
+                    continue; // emptied meanwhile, or nothing readable: it expires
+                }
+                Optional<ProfileId> home = profiles.findBySource(record);
+                if (home.isPresent()) {
+                    attached += attachPending(record, home.get());
+                }
+            } catch (RuntimeException e) {
+                failedWaitingLists.incrementAndGet(); // its values are never logged: they are personal data
+            }
+        }
+        return attached;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong failedWaitingLists = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many waiting lists a sweep ({@link #attachWaiting}) could not attach since this store was made. */
+    public long failedWaitingLists() {
+        return failedWaitingLists.get();
     }
 
     /**
@@ -1063,7 +1105,17 @@ public final class CxStore {
             return null;
         }
         List<Entry> entries = new ArrayList<>();
-        waiting.forEach((k, json) -> entries.add(new Entry(k, CxJson.read(json, Interaction.class), json)));
+        waiting.forEach((k, json) -> {
+            try {
+                entries.add(new Entry(k, CxJson.read(json, Interaction.class), json));
+            } catch (RuntimeException e) {
+                // not readable (written by another version, or damaged): it stays and expires with the list,
+                // and the others land
+            }
+        });
+        if (entries.isEmpty()) {
+            return null;
+        }
         // in slices (slices()): many interactions can wait for one record (a whole history sent before the
         // customer), and one write script must not hold Redis for long; each slice leaves the waiting list
         // only once it is written. What a crash or a record no longer resolved leaves waits on, as all of it

@@ -270,12 +270,24 @@ public final class RedisKeys {
             return prefix + CHANGE_FEED;
         }
 
-        /** SCAN pattern matching the records hash of every profile of this namespace. */
         /** A SCAN pattern matching every hash of interactions waiting for their record, in this namespace. */
         public String pendingPattern() {
             return prefix + "{pending:*}";
         }
 
+        /**
+         * The {@link #source} key of the record a {@link #pendingInteractions} hash waits for (both name the
+         * record by its source and the digest of its id); null for a key that is not such a hash here.
+         */
+        public String sourceOfPending(String pendingKey) {
+            String start = prefix + "{pending:";
+            if (!pendingKey.startsWith(start) || !pendingKey.endsWith("}")) {
+                return null;
+            }
+            return prefix + "src:" + pendingKey.substring(start.length(), pendingKey.length() - 1);
+        }
+
+        /** SCAN pattern matching the records hash of every profile of this namespace. */
         public String recordsPattern() {
             return prefix + "{p:*}:records";
         }

@@ -75,6 +75,26 @@ class CxMergeSplitTest extends CxStoreTestBase {
         assertThat(cx.attachWaiting()).as("nothing more").isZero();
     }
 
+    /**
+     * A damaged value in a waiting list (written by another version, say) neither stops the sweep nor keeps
+     * the list's readable interactions off the timeline: they land, it stays and expires with the list.
+     */
+    @Test
+    void aDamagedWaitingValueStaysBehindAndTheRestLands() {
+        cx.append(order(ann, "o-1", T0.minus(Duration.ofDays(2)), "10", "EUR"));
+        cx.append(order(ann, "o-2", T0.minus(Duration.ofDays(1)), "20", "EUR"));
+        redis.commands().hset(cx.pendingKey(ann), "shop:damaged", "{\"id\": \"ann@example.com\", \"kind\": 7");
+        ProfileId p = resolver.resolve(new CustomerRecord(ann, T0,
+                List.of(new Identifier(IdentifierType.EMAIL, "ann@example.com")), Map.of())).profileId();
+
+        assertThat(cx.attachWaiting()).isEqualTo(2);
+        assertThat(cx.attachWaiting()).as("what stays is not readable").isZero();
+        assertThat(cx.failedWaitingLists()).isZero();
+
+        assertThat(cx.interactions(p)).extracting(Interaction::id).containsExactly("o-1", "o-2");
+        assertThat(redis.commands().hkeys(cx.pendingKey(ann))).containsExactly("shop:damaged");
+    }
+
     @Test
     void manyInteractionsWaitingForOneRecordAllLandInOneWrite() {
         List<Interaction> early = new java.util.ArrayList<>();

@@ -33,6 +33,8 @@ class CxSchedule {
      * refresh, the others skip it. Never released (a crashed holder costs one period at most).
      */
     static final String REFRESH_LOCK = "cx:refresh-lock";
+    /** As {@link #REFRESH_LOCK}, for the sweep of waiting interactions ({@link #waitingInteractions}). */
+    static final String WAITING_LOCK = "cx:waiting-lock";
     /** As {@link #REFRESH_LOCK}, for the slow repair pass ({@link #repairTallies}). */
     static final String REPAIR_LOCK = "cx:repair-lock";
 
@@ -41,12 +43,15 @@ class CxSchedule {
     private final Clock clock;
     private final Duration refreshEvery;
     private final Duration repairEvery;
+    private final Duration waitingEvery;
     private final String instance = java.util.UUID.randomUUID().toString();
 
     @org.springframework.beans.factory.annotation.Autowired
     CxSchedule(CxStore cx, ProfileStore profiles,
             @Value("${tessera.cx-schedule.refresh-every:6h}") Duration refreshEvery,
-            @Value("${tessera.cx-schedule.repair-every:7d}") Duration repairEvery) {
+            @Value("${tessera.cx-schedule.repair-every:7d}") Duration repairEvery,
+            @Value("${tessera.cx-schedule.waiting-every:10m}") Duration waitingEvery) {
+        this.waitingEvery = waitingEvery;
         this.cx = cx;
         this.profiles = profiles;
         this.clock = Clock.systemUTC();
@@ -55,7 +60,7 @@ class CxSchedule {
     }
 
     CxSchedule(CxStore cx, ProfileStore profiles, Duration refreshEvery) {
-        this(cx, profiles, refreshEvery, Duration.ofDays(7));
+        this(cx, profiles, refreshEvery, Duration.ofDays(7), Duration.ofMinutes(10));
     }
 
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.overdue-every:60s}", initialDelayString = "${tessera.cx-schedule.overdue-every:60s}")
@@ -74,9 +79,20 @@ class CxSchedule {
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.waiting-every:10m}",
             initialDelayString = "${tessera.cx-schedule.waiting-every:10m}")
     void waitingInteractions() {
-        int attached = cx.attachWaiting();
-        if (attached > 0) {
-            log.info("{} interaction(s) that waited for a stored record attached", attached);
+        // a SCAN of the whole keyspace: one instance per period, like the passes over every profile
+        String taken = profiles.connection().commands().set(WAITING_LOCK, instance,
+                io.lettuce.core.SetArgs.Builder.nx().px(Math.max(1_000, waitingEvery.toMillis() * 9 / 10)));
+        if (!"OK".equals(taken)) {
+            return;
+        }
+        try {
+            int attached = cx.attachWaiting();
+            if (attached > 0) {
+                log.info("{} interaction(s) that waited for a stored record attached", attached);
+            }
+        } catch (RuntimeException e) {
+            // the class only: a message may quote a stored value, personal data
+            log.warn("attaching waiting interactions failed: {}", e.getClass().getSimpleName());
         }
     }
 
