@@ -259,6 +259,8 @@ public final class CxStore {
     private final RedisClusterCommands<String, String> redis;
     private final RedisClusterAsyncCommands<String, String> async;
     private final RedisKeys.Namespace keys;
+    /** Waiting lists a sweep could not attach ({@link #failedWaitingLists}). */
+    private final java.util.concurrent.atomic.AtomicLong failedWaitingLists = new java.util.concurrent.atomic.AtomicLong();
     private final CxSettings settings;
     private final CxMetricsCalculator calculator;
     private final StageHistory history;
@@ -1000,8 +1002,9 @@ public final class CxStore {
      * Attaches what still waits for a record that is resolved meanwhile: a process stopped between storing
      * the record and attaching (a crash), or an attach that stopped midway, left them waiting, and only the
      * record's next resolution would pick them up; until then they were on no timeline, and they expired
-     * with the waiting list. A SCAN over the waiting lists (few: most interactions find their record at
-     * once), one field read per list to learn its record. Idempotent; profile-service runs it periodically.
+     * with the waiting list. A SCAN over the waiting lists; whether their records are stored is asked for
+     * 200 lists at a time, and only the lists whose record is stored are read (a few values, to learn the
+     * record). Idempotent; profile-service runs it periodically.
      *
      * @return how many interactions were attached
      */
@@ -1066,8 +1069,6 @@ public final class CxStore {
         }
         return attached;
     }
-
-    private final java.util.concurrent.atomic.AtomicLong failedWaitingLists = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many waiting lists a sweep ({@link #attachWaiting}) could not attach since this store was made. */
     public long failedWaitingLists() {
