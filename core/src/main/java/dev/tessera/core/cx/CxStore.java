@@ -773,20 +773,11 @@ public final class CxStore {
 
     /**
      * Moves these interactions of {@code from} to {@code to} (keeping what {@code to} holds under the same
-     * keys), then takes them off {@code from}.
+     * keys), copying these moments of {@code from} (key → when it fired) to {@code to} as fired, then takes
+     * them off {@code from}; {@code partial}: a slice of a move before its last.
      *
      * @return how many moved
      */
-    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after) {
-        return move(from, to, leaving, after, Map.of());
-    }
-
-    /** As above, copying these moments of {@code from} (key → when it fired) to {@code to} as fired. */
-    private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, Map<String, String> moments) {
-        return move(from, to, leaving, after, moments, false);
-    }
-
-    /** As above; {@code partial}: a slice of a move before its last. */
     private int move(ProfileId from, ProfileId to, List<Entry> leaving, String after, Map<String, String> moments,
             boolean partial) {
         if (leaving.isEmpty()) {
@@ -1357,12 +1348,10 @@ public final class CxStore {
         return slices;
     }
 
-    /** Removes {@code gone} from {@code from}'s timeline and adds {@code notes}; false if it kept moving. */
-    private boolean takeOff(ProfileId from, List<Entry> notes, List<String> gone) {
-        return takeOff(from, notes, gone, false);
-    }
-
-    /** As above; {@code partial}: a slice of a move before its last. */
+    /**
+     * Removes {@code gone} from {@code from}'s timeline and adds {@code notes}; false if it kept moving.
+     * {@code partial}: a slice of a move before its last.
+     */
     private boolean takeOff(ProfileId from, List<Entry> notes, List<String> gone, boolean partial) {
         for (int attempt = 0; attempt < MAX_HOPS; attempt++) {
             if (write(from, notes, gone, Mode.ANY, false, false, Map.of(), false, false, job -> job.partial = partial)
@@ -1447,11 +1436,10 @@ public final class CxStore {
         }
     }
 
-    private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments) {
-        writeFollowing(into, entries, moments, false);
-    }
-
-    /** As above; {@code partial}: a slice of a move before its last. */
+    /**
+     * Writes {@code entries} onto {@code into}, following it where it moved, with these moments copied as
+     * fired; {@code partial}: a slice of a move before its last.
+     */
     private void writeFollowing(ProfileId into, List<Entry> entries, Map<String, String> moments, boolean partial) {
         ProfileId target = into;
         for (int hop = 0; hop < MAX_HOPS; hop++) {

@@ -1000,7 +1000,7 @@ public final class FieldComparators {
             }
         }
         int n = PHONE_SUBSCRIBER_DIGITS;
-        if (a.length() >= n && b.length() >= n && a.regionMatches(a.length() - n, b, b.length() - n, n)) {
+        if (sameLine(a, b)) {
             return LAST_DIGITS;
         }
         // Two digits swapped is a typo; one digit another is as often the next extension or line of one
