@@ -219,7 +219,13 @@ public final class ProfileResolver implements IdentityResolver {
         }
         List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(record);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Gathered gathered = gather(query);
+            // the first pick of a record not yet stored creates its profile itself when it finds it alone
+            Single alone = attempt == 0 && written == null && store.createsWhenAlone()
+                    ? create(record, query, ALONE, clock.instant(), refuse) : null;
+            Gathered gathered = alone == null ? gather(query) : gatherOrCreate(query, alone);
+            if (gathered == null) {
+                return alone.outcome();
+            }
             if (query.blockSizes().isEmpty()) {
                 query = query.withBlockSizes(gathered.blockSizes()); // every later pick ranks as this one did
             }
@@ -341,12 +347,20 @@ public final class ProfileResolver implements IdentityResolver {
         }
         List<ProfileStore.CandidateQuery> asked = new ArrayList<>(round.size());
         List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>(round.size());
+        List<List<String>> refusals = new ArrayList<>(round.size());
+        List<Single> alone = new ArrayList<>(round.size());
+        boolean createAlone = store.createsWhenAlone();
         for (int i : round) {
             asked.add(queries.get(i));
             // sent before the candidate scripts, so all share a round trip
             partners.add(store.mustLinkPartnersLater(queries.get(i).source()));
+            List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(records.get(i));
+            refusals.add(refuse);
+            // what the record gets when its pick finds nothing at all: written by the pick's own script
+            alone.add(createAlone ? create(records.get(i), queries.get(i), ALONE, clock.instant(), refuse) : null);
         }
-        List<ProfileStore.Candidates> found = store.candidatesAll(asked);
+        List<ProfileStore.Candidates> found = store.candidatesOrCreateAll(asked,
+                alone.stream().map(single -> single == null ? null : single.request()).toList());
 
         List<Integer> batched = new ArrayList<>();
         List<Single> singles = new ArrayList<>();
@@ -354,12 +368,16 @@ public final class ProfileResolver implements IdentityResolver {
         for (int r = 0; r < round.size(); r++) {
             int i = round.get(r);
             CustomerRecord record = records.get(i);
+            if (found.get(r) == null) {
+                results[i] = alone.get(r).outcome(); // created in its pick, where nothing could come between
+                continue;
+            }
             Gathered g = gathered(queries.get(i), found.get(r), partners.get(r).get());
             queries.set(i, queries.get(i).withBlockSizes(g.blockSizes())); // its settle check ranks as this pick
             if (g.group() != null) {
                 continue; // decisions: one by one
             }
-            List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(record);
+            List<String> refuse = refusals.get(r);
             Plan plan = plan(record, queries.get(i), g, refuse);
             if (plan.write() != null) {
                 batched.add(i);
@@ -399,6 +417,9 @@ public final class ProfileResolver implements IdentityResolver {
         }
     }
 
+    /** What a record alone sees: no candidate, no decision (the store checks both before it creates). */
+    private static final Gathered ALONE = new Gathered(List.of(), Set.of(), Map.of(), null, -1, Map.of());
+
     /** An attempt that got written; {@code settled} when the store's settle check already passed. */
     private record Attempted(Resolution resolution, boolean settled) {}
 
@@ -408,6 +429,17 @@ public final class ProfileResolver implements IdentityResolver {
         java.util.function.Supplier<Set<SourceRecordId>> partners = store.mustLinkPartnersLater(query.source());
         ProfileStore.Candidates found = store.candidates(query);
         return gathered(query, found, partners.get());
+    }
+
+    /**
+     * {@link #gather}, or null when the pick found the record alone and wrote {@code alone}, the profile it
+     * gets then, in the same script ({@link ProfileStore#candidatesOrCreateAll}).
+     */
+    private Gathered gatherOrCreate(ProfileStore.CandidateQuery query, Single alone) {
+        java.util.function.Supplier<Set<SourceRecordId>> partners = store.mustLinkPartnersLater(query.source());
+        ProfileStore.Candidates found = store.candidatesOrCreateAll(List.of(query), List.of(alone.request())).get(0);
+        Set<SourceRecordId> partnersNow = partners.get();
+        return found == null ? null : gathered(query, found, partnersNow);
     }
 
     /** {@link #gather} from the candidates and must-link partners read already. */

@@ -847,6 +847,11 @@ public final class ProfileStore {
         return result == 1 ? Written.WRITTEN : result == -2 ? Written.ERASED : Written.CONFLICT;
     }
 
+    /** True when {@link #candidatesOrCreateAll} creates profiles (scripted access); otherwise it only picks. */
+    public boolean createsWhenAlone() {
+        return scripts != null;
+    }
+
     /** True when {@link #mergeWrite} can merge in one step (a single node: the keys of several profiles). */
     public boolean mergesAtomically() {
         return !connection.cluster();
@@ -1004,6 +1009,24 @@ public final class ProfileStore {
             return queries.stream().map(this::candidates).toList();
         }
         return scripts.candidatesAll(queries);
+    }
+
+    /**
+     * {@link #candidatesAll}, where each query may carry the new profile its record gets when it turns out
+     * alone (null: none): a record with no candidate at all, no cannot-link or must-link decision and no
+     * erasure tombstone (as {@link WriteRequest#tombstones}) gets that profile written, with its index
+     * entries and change-feed entry, in the same script as its pick, and its answer is null. The
+     * profile must be new (expected version 0, nothing removed from the index) and filed under exactly
+     * the query's keys. Without scripted access nothing is created here: every answer is the candidates.
+     */
+    public List<Candidates> candidatesOrCreateAll(List<CandidateQuery> queries, List<WriteRequest> creates) {
+        if (queries.size() != creates.size()) {
+            throw new IllegalArgumentException("one create (or null) per query");
+        }
+        if (scripts == null) {
+            return candidatesAll(queries);
+        }
+        return scripts.candidatesOrCreateAll(queries, creates);
     }
 
     /** What {@link #writeAndIndex} did. */

@@ -132,18 +132,56 @@ final class ScriptedAccess {
             """.formatted(ProfileStore.SHARED_IDENTIFIER_BLOCKS, ProfileStore.BLOCK_WEIGHT, MAX_FORWARDS);
 
     /**
-     * A record's candidates: which live profiles, at which versions. KEYS and ARGV as {@code candidates(1,
-     * 1)} reads them, then the write generation key. Answers {cannot-link record keys, candidates, write
-     * generation, block sizes ranked with}, each candidate {id, found-by labels}
-     * when no profile with a version is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels,
-     * live id, version}. Documents are not sent: the caller has most of them decoded already and fetches
-     * the rest with {@link #LOAD} (sending every candidate's document each time made this script and the
-     * client's decoding the largest costs of a record).
+     * A record's candidates: which live profiles, at which versions. KEYS as {@code candidates(1, 2)} reads
+     * them; ARGV: the write generation key, then the arguments {@code candidates(1, 2)} reads. Answers
+     * {cannot-link record keys, candidates, write generation, block sizes ranked with}, each candidate {id,
+     * found-by labels} when no profile with a version is behind it, {id, labels, 'loop'} for a forwarding
+     * cycle, else {id, labels, live id, version}. Documents are not sent: the caller has most of them
+     * decoded already and fetches the rest with {@link #LOAD} (sending every candidate's document each
+     * time made this script and the client's decoding the largest costs of a record).
+     *
+     * <p>Create when alone (decision 56): when the last ARGV is not 0 it is where the arguments of the
+     * record's new profile begin, and when the pick finds no candidate at all, the record has no
+     * cannot-link or must-link decision and no erasure tombstone refuses it, the script writes that
+     * profile and its index entries right away and answers {'created'}: the decision a resolver takes for
+     * such a record, taken where nothing can come in between, so the record needs neither a second script
+     * nor a settle check. Its KEYS after the query's: profile, records, links, change feed, the record's
+     * must-link hash, then the tombstones. Its ARGV: doc, record count, record key/JSON pairs, link count,
+     * link key/JSON pairs, profile id, change, feed length, the touched-keys hash, the number of buckets
+     * to mark and the buckets. It is filed under exactly the query's keys (source, identifiers, blocks).
      */
-    private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + """
-            local nIds = tonumber(ARGV[1])
-            local prefix = ARGV[4]
-            local order, found, sizes = candidates(1, 1)
+    private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + ProfileStore.MARK_TOUCHED + """
+            local function createAlone(c)
+              local nIds = tonumber(ARGV[2])
+              local kc = 3 + nIds + tonumber(ARGV[6 + nIds])
+              if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[kc + 4]) == 1
+                  or redis.call('EXISTS', KEYS[kc]) == 1 then
+                return false
+              end
+              for r = kc + 5, #KEYS do
+                if redis.call('EXISTS', KEYS[r]) == 1 then return false end
+              end
+              local generation = redis.call('INCR', ARGV[1])
+              redis.call('HSET', KEYS[kc], 'doc', ARGV[c], 'version', '1')
+              local i = c + 2
+              for _ = 1, tonumber(ARGV[c + 1]) do
+                redis.call('HSET', KEYS[kc + 1], ARGV[i], ARGV[i + 1]); i = i + 2
+              end
+              local links = tonumber(ARGV[i]); i = i + 1
+              for _ = 1, links do
+                redis.call('HSET', KEYS[kc + 2], ARGV[i], ARGV[i + 1]); i = i + 2
+              end
+              local id = ARGV[i]
+              redis.call('SET', KEYS[1], id)
+              for k = 3, kc - 1 do redis.call('SADD', KEYS[k], id) end
+              redis.call('XADD', KEYS[kc + 3], 'MAXLEN', '~', ARGV[i + 2], '*', 'profile', id, 'change', ARGV[i + 1])
+              markTouched(ARGV[i + 3], generation, i + 5, i + 4 + tonumber(ARGV[i + 4]))
+              return true
+            end
+            local prefix = ARGV[5]
+            local order, found, sizes = candidates(1, 2)
+            local c = tonumber(ARGV[#ARGV])
+            if c > 0 and #order == 0 and createAlone(c) then return {'created'} end
             local out = {}
             for _, id in ipairs(order) do
               local liveId, version = live(prefix, id)
@@ -159,7 +197,7 @@ final class ScriptedAccess {
                 end
               end
             end
-            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[#ARGV]) or '0', sizes}
+            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[1]) or '0', sizes}
             """);
 
     /**
@@ -314,13 +352,29 @@ final class ScriptedAccess {
      * for the profiles none of them had decoded.
      */
     List<ProfileStore.Candidates> candidatesAll(List<ProfileStore.CandidateQuery> queries) {
+        return candidatesOrCreateAll(queries, java.util.Collections.nCopies(queries.size(), null));
+    }
+
+    /**
+     * {@link ProfileStore#candidatesOrCreateAll}: as {@link #candidatesAll}, each query with the new
+     * profile its record gets when the pick finds it alone (null: none); a null answer where that
+     * profile was written.
+     */
+    List<ProfileStore.Candidates> candidatesOrCreateAll(List<ProfileStore.CandidateQuery> queries,
+            List<ProfileStore.WriteRequest> creates) {
         List<String[]> allKeys = new ArrayList<>(queries.size());
         List<String[]> allArgs = new ArrayList<>(queries.size());
-        for (ProfileStore.CandidateQuery query : queries) {
+        for (int q = 0; q < queries.size(); q++) {
             List<String> scriptKeys = new ArrayList<>();
             List<String> args = new ArrayList<>();
-            addQuery(query, scriptKeys, args);
             args.add(keys.writeGeneration());
+            addQuery(queries.get(q), scriptKeys, args);
+            ProfileStore.WriteRequest create = creates.get(q);
+            if (create == null) {
+                args.add("0");
+            } else {
+                addCreate(queries.get(q), create, scriptKeys, args);
+            }
             allKeys.add(scriptKeys.toArray(String[]::new));
             allArgs.add(args.toArray(String[]::new));
         }
@@ -329,7 +383,15 @@ final class ScriptedAccess {
         List<java.util.SortedMap<ProfileId, ProfileStore.Found>> founds = new ArrayList<>();
         List<Map<ProfileId, Set<String>>> missings = new ArrayList<>();
         Set<ProfileId> missingAll = new LinkedHashSet<>();
-        for (List<Object> reply : replies) {
+        for (int q = 0; q < replies.size(); q++) {
+            List<Object> reply = replies.get(q);
+            if (reply.size() == 1) {
+                ProfileStore.WriteRequest create = creates.get(q);
+                remember(create.profile(), 0, create.records());
+                founds.add(null);
+                missings.add(Map.of());
+                continue;
+            }
             java.util.SortedMap<ProfileId, ProfileStore.Found> found = new java.util.TreeMap<>();
             Map<ProfileId, Set<String>> missing = new LinkedHashMap<>();
             for (Object entry : (List<?>) reply.get(1)) {
@@ -361,6 +423,10 @@ final class ScriptedAccess {
         for (int q = 0; q < replies.size(); q++) {
             List<Object> reply = replies.get(q);
             java.util.SortedMap<ProfileId, ProfileStore.Found> found = founds.get(q);
+            if (found == null) {
+                result.add(null); // created
+                continue;
+            }
             missings.get(q).forEach((asked, labels) -> {
                 ProfileStore.Loaded profile = loaded.get(asked);
                 if (profile != null) {
@@ -412,6 +478,43 @@ final class ScriptedAccess {
         if (given) {
             blocks.forEach(b -> args.add(Integer.toString(query.blockSizes().get(b))));
         }
+    }
+
+    /**
+     * Appends the keys and arguments of a record's new profile, written by {@link #CANDIDATES} when the
+     * record turns out alone, and the position of its first argument as the last one. The profile must
+     * be new (version 0, nothing removed) and be filed under exactly the query's keys.
+     */
+    private void addCreate(ProfileStore.CandidateQuery query, ProfileStore.WriteRequest create,
+            List<String> scriptKeys, List<String> args) {
+        ProfileStore.IndexUpdate index = create.index();
+        if (create.expectedVersion() != 0 || !index.removed().isEmpty()
+                || !new LinkedHashSet<>(index.identifiers()).equals(new LinkedHashSet<>(query.identifiers()))
+                || !List.copyOf(index.sources()).equals(List.of(query.source()))
+                || !new LinkedHashSet<>(index.blockingKeys()).equals(new LinkedHashSet<>(query.blockingKeys()))) {
+            throw new IllegalArgumentException("a profile created when alone is a new profile filed under its query's keys");
+        }
+        Profile profile = create.profile();
+        List<String> filed = new ArrayList<>(scriptKeys.size());
+        filed.add(scriptKeys.get(0)); // the source key; the cannot-link set (1) is not an index
+        filed.addAll(scriptKeys.subList(2, scriptKeys.size()));
+        scriptKeys.add(keys.profile(profile.id()));
+        scriptKeys.add(keys.records(profile.id()));
+        scriptKeys.add(keys.links(profile.id()));
+        scriptKeys.add(keys.changeFeed());
+        scriptKeys.add(keys.mustLink(query.source()));
+        scriptKeys.addAll(create.tombstones()); // scripted access runs on a single node only
+        int from = args.size() + 1; // Lua counts from 1
+        List<String> write = ProfileStore.writeArgs(profile, 0, create.records(), create.evidence());
+        args.addAll(write.subList(1, write.size())); // without the expected version: none
+        args.add(profile.id().value());
+        args.add(create.change());
+        args.add(Long.toString(ProfileStore.CHANGE_FEED_MAX_LENGTH));
+        args.add(keys.writeTouched());
+        List<String> marks = touchedBuckets(filed);
+        args.add(Integer.toString(marks.size()));
+        args.addAll(marks);
+        args.add(Integer.toString(from));
     }
 
     /** {@link ProfileStore#loadLive} in one script; decodes only profiles changed since last seen. */

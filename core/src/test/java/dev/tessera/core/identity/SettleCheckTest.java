@@ -180,10 +180,17 @@ class SettleCheckTest {
             }
         };
         ProfileResolver raced = new ProfileResolver(store, racing, new GoldenRecordBuilder(), Clock.systemUTC());
+        // a namesake elsewhere: a candidate the record does not join, so its pick finds it not alone and the
+        // record's new profile is decided on the client (a record alone is created by its pick's own script,
+        // where nothing can come in between)
+        ProfileId namesake = resolver.resolve(record("shop", "3", AT, List.of(), "first_name", "Anna", "last_name",
+                "Schmidt", "birth_date", "1955-09-09", "city", "Hamburg", "postcode", "20095", "country", "DE"))
+                .profileId();
 
         ProfileId web = raced.resolve(anna("web", "9")).profileId();
 
         assertThat(once).isTrue();
+        assertThat(web).isNotEqualTo(namesake);
         assertThat(store.findBySource(anna("crm", "1").id())).hasValue(web);
         assertThat(store.find(web).orElseThrow().records()).hasSize(2);
     }
