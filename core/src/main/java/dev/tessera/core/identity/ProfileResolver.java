@@ -346,14 +346,11 @@ public final class ProfileResolver implements IdentityResolver {
             return;
         }
         List<ProfileStore.CandidateQuery> asked = new ArrayList<>(round.size());
-        List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>(round.size());
         List<List<String>> refusals = new ArrayList<>(round.size());
         List<Single> alone = new ArrayList<>(round.size());
         boolean createAlone = store.createsWhenAlone();
         for (int i : round) {
             asked.add(queries.get(i));
-            // sent before the candidate scripts, so all share a round trip
-            partners.add(store.mustLinkPartnersLater(queries.get(i).source()));
             List<String> refuse = tombstones == null ? List.of() : tombstones.keysOf(records.get(i));
             refusals.add(refuse);
             // what the record gets when its pick finds nothing at all: written by the pick's own script
@@ -372,7 +369,7 @@ public final class ProfileResolver implements IdentityResolver {
                 results[i] = alone.get(r).outcome(); // created in its pick, where nothing could come between
                 continue;
             }
-            Gathered g = gathered(queries.get(i), found.get(r), partners.get(r).get());
+            Gathered g = gathered(queries.get(i), found.get(r));
             queries.set(i, queries.get(i).withBlockSizes(g.blockSizes())); // its settle check ranks as this pick
             if (g.group() != null) {
                 continue; // decisions: one by one
@@ -425,10 +422,7 @@ public final class ProfileResolver implements IdentityResolver {
 
     /** The candidates a record would be compared with now (one script with scripted access). */
     Gathered gather(ProfileStore.CandidateQuery query) {
-        // sent before the candidate lookup, so both share a round trip
-        java.util.function.Supplier<Set<SourceRecordId>> partners = store.mustLinkPartnersLater(query.source());
-        ProfileStore.Candidates found = store.candidates(query);
-        return gathered(query, found, partners.get());
+        return gathered(query, store.candidates(query));
     }
 
     /**
@@ -436,15 +430,13 @@ public final class ProfileResolver implements IdentityResolver {
      * gets then, in the same script ({@link ProfileStore#candidatesOrCreateAll}).
      */
     private Gathered gatherOrCreate(ProfileStore.CandidateQuery query, Single alone) {
-        java.util.function.Supplier<Set<SourceRecordId>> partners = store.mustLinkPartnersLater(query.source());
         ProfileStore.Candidates found = store.candidatesOrCreateAll(List.of(query), List.of(alone.request())).get(0);
-        Set<SourceRecordId> partnersNow = partners.get();
-        return found == null ? null : gathered(query, found, partnersNow);
+        return found == null ? null : gathered(query, found);
     }
 
-    /** {@link #gather} from the candidates and must-link partners read already. */
-    private Gathered gathered(ProfileStore.CandidateQuery query, ProfileStore.Candidates found,
-            Set<SourceRecordId> partners) {
+    /** {@link #gather} from the candidates read already (with the record's must-link partners). */
+    private Gathered gathered(ProfileStore.CandidateQuery query, ProfileStore.Candidates found) {
+        Set<SourceRecordId> partners = found.mustLink();
         boolean decided = !partners.isEmpty() || !found.cannotLink().isEmpty();
         Map<ProfileId, Candidate> byId = new TreeMap<>();
         found.byLiveId().forEach((id, profile) -> byId.put(id,
@@ -520,17 +512,15 @@ public final class ProfileResolver implements IdentityResolver {
         records = records.subList(0, Math.min(records.size(), MAX_RECORDS_REVIEWED));
         boolean vouchingHere = loaded.records().stream().anyMatch(r -> !golden.claimed(r.id()));
         List<ProfileStore.CandidateQuery> queries = new ArrayList<>();
-        List<java.util.function.Supplier<Set<SourceRecordId>>> partners = new ArrayList<>();
         for (CustomerRecord record : records) {
             queries.add(new ProfileStore.CandidateQuery(record.id(), record.identifiers(), policy.blockingKeys(record),
                     maxBlock, MAX_BLOCK_CANDIDATES));
-            partners.add(store.mustLinkPartnersLater(record.id())); // sent first: one round trip for all
         }
         List<ProfileStore.Candidates> found = store.candidatesAll(queries);
         Map<ProfileId, PossibleMatch> best = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
             CustomerRecord record = records.get(i);
-            Gathered gathered = gathered(queries.get(i), found.get(i), partners.get(i).get());
+            Gathered gathered = gathered(queries.get(i), found.get(i));
             // the record's profile (at least its live id) is in every block of the record's own keys
             Map<String, Integer> asArriving = new java.util.HashMap<>();
             gathered.blockSizes().forEach((key, size) -> asArriving.put(key, Math.max(0, size - 1)));

@@ -311,19 +311,20 @@ public final class ProfileStore {
     public record Found(Loaded loaded, Set<String> foundBy) {}
 
     /**
-     * The live profiles a record would be compared with, by live id, and the records it was separated from;
-     * {@code generation} is the {@link RedisKeys.Namespace#writeGeneration write generation} they were
+     * The live profiles a record would be compared with, by live id, the records it was separated from
+     * (cannot-link) and those an agent joined it with (must-link), read with the candidates; {@code generation} is the {@link RedisKeys.Namespace#writeGeneration write generation} they were
      * picked at (-1 when not read: Redis Cluster).
      */
     public record Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink,
-            long generation, Map<String, Integer> blockSizes) {
+            Set<SourceRecordId> mustLink, long generation, Map<String, Integer> blockSizes) {
 
         public Candidates {
+            mustLink = Set.copyOf(mustLink);
             blockSizes = blockSizes == null ? Map.of() : Map.copyOf(blockSizes);
         }
 
         public Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink) {
-            this(byLiveId, cannotLink, -1, Map.of());
+            this(byLiveId, cannotLink, Set.of(), -1, Map.of());
         }
 
         /** The version of each candidate as read. */
@@ -343,6 +344,8 @@ public final class ProfileStore {
         if (scripts != null) {
             return scripts.candidates(query);
         }
+        // sent first, so it shares the lookup's round trip
+        java.util.function.Supplier<Set<SourceRecordId>> mustLink = mustLinkPartnersLater(query.source());
         IndexHits hits = lookup(query.source(), query.identifiers(), query.blockingKeys(), Integer.MAX_VALUE);
         Map<ProfileId, Set<String>> found = new TreeMap<>();
         hits.bySource().ifPresent(id -> found.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(FOUND_BY_SOURCE));
@@ -384,7 +387,7 @@ public final class ProfileStore {
                 });
             }
         });
-        return new Candidates(byLiveId, hits.cannotLink(), -1, sizes);
+        return new Candidates(byLiveId, hits.cannotLink(), mustLink.get(), -1, sizes);
     }
 
     /**
@@ -1381,9 +1384,10 @@ public final class ProfileStore {
 
     /**
      * Sends the read of a record's must-link partners now and decodes when asked, so that it shares a
-     * round trip with the reads issued after it (the resolver's candidate lookup).
+     * round trip with the reads issued after it (the candidate lookup without scripts; the candidate script
+     * reads them itself).
      */
-    public java.util.function.Supplier<Set<SourceRecordId>> mustLinkPartnersLater(SourceRecordId id) {
+    private java.util.function.Supplier<Set<SourceRecordId>> mustLinkPartnersLater(SourceRecordId id) {
         RedisFuture<List<String>> partners = async.hkeys(keys.mustLink(id));
         return () -> {
             Set<SourceRecordId> result = new java.util.TreeSet<>();

@@ -133,8 +133,9 @@ final class ScriptedAccess {
 
     /**
      * A record's candidates: which live profiles, at which versions. KEYS as {@code candidates(1, 2)} reads
-     * them; ARGV: the write generation key, then the arguments {@code candidates(1, 2)} reads. Answers
-     * {cannot-link record keys, candidates, write generation, block sizes ranked with}, each candidate {id,
+     * them, then the record's must-link hash; ARGV: the write generation key, then the arguments {@code
+     * candidates(1, 2)} reads. Answers {cannot-link record keys, candidates, write generation, block sizes
+     * ranked with, must-link record keys}, each candidate {id,
      * found-by labels} when no profile with a version is behind it, {id, labels, 'loop'} for a forwarding
      * cycle, else {id, labels, live id, version}. Documents are not sent: the caller has most of them
      * decoded already and fetches the rest with {@link #LOAD} (sending every candidate's document each
@@ -145,20 +146,21 @@ final class ScriptedAccess {
      * cannot-link or must-link decision and no erasure tombstone refuses it, the script writes that
      * profile and its index entries right away and answers {'created'}: the decision a resolver takes for
      * such a record, taken where nothing can come in between, so the record needs neither a second script
-     * nor a settle check. Its KEYS after the query's: profile, records, links, change feed, the record's
-     * must-link hash, then the tombstones. Its ARGV: doc, record count, record key/JSON pairs, link count,
+     * nor a settle check. Its KEYS after the must-link hash: profile, records, links, change feed, then the
+     * tombstones. Its ARGV: doc, record count, record key/JSON pairs, link count,
      * link key/JSON pairs, profile id, change, feed length, the touched-keys hash, the number of buckets
      * to mark and the buckets. It is filed under exactly the query's keys (source, identifiers, blocks).
      */
     private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + ProfileStore.MARK_TOUCHED + """
+            -- the record's must-link hash, after the query's keys; the new profile's keys follow it
+            local ml = 3 + tonumber(ARGV[2]) + tonumber(ARGV[6 + tonumber(ARGV[2])])
             local function createAlone(c)
-              local nIds = tonumber(ARGV[2])
-              local kc = 3 + nIds + tonumber(ARGV[6 + nIds])
-              if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[kc + 4]) == 1
+              local kc = ml + 1
+              if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[ml]) == 1
                   or redis.call('EXISTS', KEYS[kc]) == 1 then
                 return false
               end
-              for r = kc + 5, #KEYS do
+              for r = kc + 4, #KEYS do
                 if redis.call('EXISTS', KEYS[r]) == 1 then return false end
               end
               local generation = redis.call('INCR', ARGV[1])
@@ -173,7 +175,7 @@ final class ScriptedAccess {
               end
               local id = ARGV[i]
               redis.call('SET', KEYS[1], id)
-              for k = 3, kc - 1 do redis.call('SADD', KEYS[k], id) end
+              for k = 3, ml - 1 do redis.call('SADD', KEYS[k], id) end
               redis.call('XADD', KEYS[kc + 3], 'MAXLEN', '~', ARGV[i + 2], '*', 'profile', id, 'change', ARGV[i + 1])
               markTouched(ARGV[i + 3], generation, i + 5, i + 4 + tonumber(ARGV[i + 4]))
               return true
@@ -197,7 +199,8 @@ final class ScriptedAccess {
                 end
               end
             end
-            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[1]) or '0', sizes}
+            return {redis.call('SMEMBERS', KEYS[2]), out, redis.call('GET', ARGV[1]) or '0', sizes,
+              redis.call('HKEYS', KEYS[ml])}
             """);
 
     /**
@@ -369,6 +372,7 @@ final class ScriptedAccess {
             List<String> args = new ArrayList<>();
             args.add(keys.writeGeneration());
             addQuery(queries.get(q), scriptKeys, args);
+            scriptKeys.add(keys.mustLink(queries.get(q).source()));
             ProfileStore.WriteRequest create = creates.get(q);
             if (create == null) {
                 args.add("0");
@@ -441,7 +445,9 @@ final class ScriptedAccess {
             for (int b = 0; b < blocks.size() && b < sizes.size(); b++) {
                 blockSizes.put(blocks.get(b), ((Number) sizes.get(b)).intValue());
             }
-            result.add(new ProfileStore.Candidates(found, cannotLink, Long.parseLong((String) reply.get(2)),
+            Set<SourceRecordId> mustLink = new TreeSet<>();
+            strings(reply.get(4)).forEach(key -> mustLink.add(SourceRecordId.parse(key)));
+            result.add(new ProfileStore.Candidates(found, cannotLink, mustLink, Long.parseLong((String) reply.get(2)),
                     blockSizes));
         }
         return result;
@@ -488,21 +494,25 @@ final class ScriptedAccess {
     private void addCreate(ProfileStore.CandidateQuery query, ProfileStore.WriteRequest create,
             List<String> scriptKeys, List<String> args) {
         ProfileStore.IndexUpdate index = create.index();
-        if (create.expectedVersion() != 0 || !index.removed().isEmpty()
+        if (create.expectedVersion() != 0 || create.profile().version() != 1 || !index.removed().isEmpty()
+                || create.records().size() != 1
+                || !create.records().iterator().next().id().equals(query.source())
+                || !create.profile().records().equals(List.of(query.source()))
                 || !new LinkedHashSet<>(index.identifiers()).equals(new LinkedHashSet<>(query.identifiers()))
                 || !List.copyOf(index.sources()).equals(List.of(query.source()))
                 || !new LinkedHashSet<>(index.blockingKeys()).equals(new LinkedHashSet<>(query.blockingKeys()))) {
-            throw new IllegalArgumentException("a profile created when alone is a new profile filed under its query's keys");
+            throw new IllegalArgumentException(
+                    "a profile created when alone is a new profile of the query's record, filed under its keys");
         }
         Profile profile = create.profile();
+        // the query's keys then the must-link hash: the source key and the index keys are filed under
         List<String> filed = new ArrayList<>(scriptKeys.size());
         filed.add(scriptKeys.get(0)); // the source key; the cannot-link set (1) is not an index
-        filed.addAll(scriptKeys.subList(2, scriptKeys.size()));
+        filed.addAll(scriptKeys.subList(2, scriptKeys.size() - 1));
         scriptKeys.add(keys.profile(profile.id()));
         scriptKeys.add(keys.records(profile.id()));
         scriptKeys.add(keys.links(profile.id()));
         scriptKeys.add(keys.changeFeed());
-        scriptKeys.add(keys.mustLink(query.source()));
         scriptKeys.addAll(create.tombstones()); // scripted access runs on a single node only
         int from = args.size() + 1; // Lua counts from 1
         List<String> write = ProfileStore.writeArgs(profile, 0, create.records(), create.evidence());

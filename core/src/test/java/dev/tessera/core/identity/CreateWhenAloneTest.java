@@ -80,6 +80,15 @@ class CreateWhenAloneTest {
         assertThat(store.findBySource(web.id())).hasValue(id);
         assertThat(store.records(id)).containsExactly(web);
         assertThat(store.links(id)).containsKey(web.id());
+        // filed under every identifier and block of its query, as the separate write filed it
+        ProfileStore.CandidateQuery query = query(web);
+        assertThat(query.blockingKeys()).isNotEmpty();
+        for (String block : query.blockingKeys()) {
+            assertThat(redis.commands().smembers(store.namespace().block(block))).as(block).containsExactly(id.value());
+        }
+        for (var identifier : query.identifiers()) {
+            assertThat(redis.commands().smembers(store.namespace().identifier(identifier))).containsExactly(id.value());
+        }
         // the write counts for every concurrent record's settle check, and the change feed tells of it
         assertThat(store.candidates(query(bob("x", "1"))).generation()).isGreaterThan(before);
         assertThat(redis.commands().xrange(store.namespace().changeFeed(), io.lettuce.core.Range.create("-", "+")))
@@ -106,8 +115,7 @@ class CreateWhenAloneTest {
         assertThat(resolved.get(2).profileId()).isEqualTo(resolved.get(0).profileId());
         assertThat(resolved.get(1).profileId()).isNotEqualTo(resolved.get(0).profileId());
         // Anna's crm record shares keys with her web record, so it waits for the next round: two picks
-        // that create, then one pick and the write that links (a pick, a write and a settle check each
-        // before: five script calls)
+        // that create, then one pick and the write that links (before: a pick and a write each, six calls)
         assertThat(scriptCalls(commands)).isEqualTo(4);
     }
 
@@ -138,7 +146,7 @@ class CreateWhenAloneTest {
         assertThat(store.find(create.profile().id())).isEmpty();
         RedisTestSupport.flush();
 
-        // an agent joined it with another record: picked (the partner's profile is a candidate)
+        // an agent joined it with another record: picked, so the resolver sees the decision
         store.addMustLink(web.id(), elsewhere, new MergeDecision("agent", "same person", Instant.parse(AT)));
         create = createRequest(web, List.of());
         assertThat(pickOrCreate(web, create)).isNotNull();
@@ -168,6 +176,19 @@ class CreateWhenAloneTest {
                 "created", query, java.util.Map.of(), -1, List.of());
 
         assertThatThrownBy(() -> store.candidatesOrCreateAll(List.of(query), List.of(elsewhere)))
+                .isInstanceOf(IllegalArgumentException.class);
+        Profile atVersionTwo = new Profile(profile.id(), profile.golden(), profile.identifiers(), profile.records(),
+                now, now, 2);
+        ProfileStore.WriteRequest notNew = new ProfileStore.WriteRequest(atVersionTwo, 0, List.of(web),
+                elsewhere.evidence(), new ProfileStore.IndexUpdate(web.identifiers(), List.of(), List.of(web.id()),
+                        query.blockingKeys()), "created", query, java.util.Map.of(), -1, List.of());
+        assertThatThrownBy(() -> store.candidatesOrCreateAll(List.of(query), List.of(notNew)))
+                .isInstanceOf(IllegalArgumentException.class);
+        CustomerRecord other = anna("crm", "1");
+        ProfileStore.WriteRequest anotherRecord = new ProfileStore.WriteRequest(profile, 0, List.of(other),
+                elsewhere.evidence(), new ProfileStore.IndexUpdate(web.identifiers(), List.of(), List.of(web.id()),
+                        query.blockingKeys()), "created", query, java.util.Map.of(), -1, List.of());
+        assertThatThrownBy(() -> store.candidatesOrCreateAll(List.of(query), List.of(anotherRecord)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.candidatesOrCreateAll(List.of(query), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -157,29 +157,8 @@ class SettleCheckTest {
     @Test
     void aRecordDecidedWhileItsMatchIsWrittenEndsInTheSameProfile() {
         AtomicBoolean once = new AtomicBoolean();
-        MatchPolicy base = resolver.policy();
-        MatchPolicy racing = new MatchPolicy() {
-            @Override
-            public java.util.Set<String> blockingKeys(CustomerRecord record) {
-                return base.blockingKeys(record);
-            }
-
-            @Override
-            public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
-                List<Link> links = base.decide(record, candidates);
-                if (once.compareAndSet(false, true)) {
-                    // the same person arrives through another process between this decision and its write
-                    otherResolver().resolve(anna("crm", "1"));
-                }
-                return links;
-            }
-
-            @Override
-            public boolean mayMerge(CustomerRecord record, Candidate a, Candidate b) {
-                return base.mayMerge(record, a, b);
-            }
-        };
-        ProfileResolver raced = new ProfileResolver(store, racing, new GoldenRecordBuilder(), Clock.systemUTC());
+        // the same person arrives through another process between this decision and its write
+        ProfileResolver raced = racedResolver(once, () -> otherResolver().resolve(anna("crm", "1")));
         // a namesake elsewhere: a candidate the record does not join, so its pick finds it not alone and the
         // record's new profile is decided on the client (a record alone is created by its pick's own script,
         // where nothing can come in between)
@@ -193,6 +172,54 @@ class SettleCheckTest {
         assertThat(web).isNotEqualTo(namesake);
         assertThat(store.findBySource(anna("crm", "1").id())).hasValue(web);
         assertThat(store.find(web).orElseThrow().records()).hasSize(2);
+    }
+
+    @Test
+    void aRecordDecidedWhileItsMatchIsCreatedAloneEndsInTheSameProfile() {
+        AtomicBoolean once = new AtomicBoolean();
+        // her crm record shares nothing with anyone stored: its pick creates its profile in one script
+        ProfileResolver raced = racedResolver(once, () -> assertThat(otherResolver().resolve(anna("crm", "1"))
+                .outcome()).isEqualTo(Resolution.Outcome.CREATED));
+        // someone else's landline on her web record: a candidate she does not join (so she is not alone)
+        String landline = "+49 30 1234567";
+        ProfileId otto = resolver.resolve(record("shop", "3", AT, List.of(landline), "first_name", "Otto",
+                "last_name", "Krause", "birth_date", "1949-05-06", "city", "Cologne", "country", "DE")).profileId();
+        CustomerRecord web = record("web", "9", AT, List.of(landline), "first_name", "Anna", "last_name",
+                "Schmidt", "birth_date", "1980-02-03", "street", "Hauptstr. 5", "city", "Berlin", "postcode", "10115",
+                "country", "DE");
+
+        ProfileId home = raced.resolve(web).profileId();
+
+        assertThat(once).isTrue();
+        assertThat(home).isNotEqualTo(otto);
+        assertThat(store.findBySource(anna("crm", "1").id())).hasValue(home);
+        assertThat(store.find(home).orElseThrow().records()).hasSize(2);
+    }
+
+    /** A resolver that runs {@code between} once, after its first decision and before that decision's write. */
+    private ProfileResolver racedResolver(AtomicBoolean once, Runnable between) {
+        MatchPolicy base = resolver.policy();
+        MatchPolicy racing = new MatchPolicy() {
+            @Override
+            public java.util.Set<String> blockingKeys(CustomerRecord record) {
+                return base.blockingKeys(record);
+            }
+
+            @Override
+            public List<Link> decide(CustomerRecord record, List<Candidate> candidates) {
+                List<Link> links = base.decide(record, candidates);
+                if (once.compareAndSet(false, true)) {
+                    between.run();
+                }
+                return links;
+            }
+
+            @Override
+            public boolean mayMerge(CustomerRecord record, Candidate a, Candidate b) {
+                return base.mayMerge(record, a, b);
+            }
+        };
+        return new ProfileResolver(store, racing, new GoldenRecordBuilder(), Clock.systemUTC());
     }
 
     /** A resolver of another process: its own connection and store. */
