@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
 public final class IdentityBenchmark {
 
     static final String USAGE = "usage: bench-identity.sh --input FILE --out FILE [--truth-column NAME]"
-            + " [--threads N] [--batch N] [--phone-region CC] [--warmup N] [--flush]";
+            + " [--threads N] [--batch N] [--phone-region CC] [--warmup N] [--flush] [--shared-store]";
     static final List<String> ATTRIBUTES = List.of("first_name", "last_name", "birth_date", "street", "city",
             "postcode", "country");
     /** All records carry this observation time, so reruns store identical documents. */
@@ -71,6 +71,28 @@ public final class IdentityBenchmark {
         return settings().resolver(new ProfileStore(connection), Clock.systemUTC());
     }
 
+    /** The resolvers of a run's threads: one shared (on its own connection) or one per thread's connection. */
+    private static final class Resolvers implements AutoCloseable {
+        private final RedisConnection connection;
+        private final IdentityResolver shared;
+
+        Resolvers(RedisSettings redis, boolean shared) {
+            this.connection = shared ? RedisConnection.open(redis) : null;
+            this.shared = shared ? resolver(connection) : null;
+        }
+
+        IdentityResolver forThread(RedisConnection own) {
+            return shared != null ? shared : resolver(own);
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+
     static IdentitySettings settings() {
         String policy = System.getenv("TESSERA_IDENTITY_POLICY");
         String link = System.getenv("TESSERA_LINK_WEIGHT");
@@ -85,12 +107,17 @@ public final class IdentityBenchmark {
                 maxBlock == null ? null : Integer.valueOf(maxBlock), null, null);
     }
 
+    /**
+     * {@code shared}: the threads share one connection and one resolver, so one store and its cache of
+     * decoded profiles, as the ingestion app and profile-service wire them (one {@code ProfileStore} bean);
+     * otherwise each thread has its own, as separate processes would.
+     */
     record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
-            boolean flush, int batch) {
+            boolean flush, int batch, boolean shared) {
 
         Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
                 boolean flush) {
-            this(input, out, truthColumn, threads, phoneRegion, warmup, flush, 1);
+            this(input, out, truthColumn, threads, phoneRegion, warmup, flush, 1, false);
         }
 
         static Options parse(String... args) {
@@ -102,10 +129,12 @@ public final class IdentityBenchmark {
             int warmup = 0;
             int batch = 1;
             boolean flush = false;
+            boolean shared = false;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
                     case "--flush" -> flush = true;
+                    case "--shared-store" -> shared = true;
                     case "--input", "--out", "--truth-column", "--threads", "--phone-region", "--warmup", "--batch" -> {
                         if (i + 1 >= args.length) {
                             throw new UsageException(arg + " needs a value");
@@ -127,7 +156,7 @@ public final class IdentityBenchmark {
             if (input == null || out == null) {
                 throw new UsageException("--input and --out are required");
             }
-            return new Options(input, out, truth, threads, region, warmup, flush, batch);
+            return new Options(input, out, truth, threads, region, warmup, flush, batch, shared);
         }
 
         private static int positive(String name, String value, int min) {
@@ -227,11 +256,14 @@ public final class IdentityBenchmark {
             int warm = Math.min(options.warmup(), n);
             flush(redis);
             int batch = options.batch();
-            long nanos = forEach(options.threads(), (warm + batch - 1) / batch, redis, connection -> {
-                IdentityResolver resolver = resolver(connection);
-                return c -> resolver.resolveAll(rows.subList(c * batch, Math.min(warm, (c + 1) * batch)).stream()
-                        .map(Row::record).toList());
-            });
+            long nanos;
+            try (Resolvers resolvers = new Resolvers(redis, options.shared())) {
+                nanos = forEach(options.threads(), (warm + batch - 1) / batch, redis, connection -> {
+                    IdentityResolver resolver = resolvers.forThread(connection);
+                    return c -> resolver.resolveAll(rows.subList(c * batch, Math.min(warm, (c + 1) * batch)).stream()
+                            .map(Row::record).toList());
+                });
+            }
             out.printf(Locale.ROOT, "warm-up: %d records in %.3f s (not measured; Redis flushed afterwards)%n",
                     warm, seconds(nanos));
         }
@@ -290,8 +322,9 @@ public final class IdentityBenchmark {
         int batch = options.batch();
         // with --batch N each thread hands N consecutive records to resolveAll; a record's latency is then
         // its batch's
+        Resolvers resolvers = new Resolvers(redis, options.shared());
         long nanos = forEach(options.threads(), (n + batch - 1) / batch, redis, connection -> {
-            IdentityResolver resolver = resolver(connection);
+            IdentityResolver resolver = resolvers.forThread(connection);
             return c -> {
                 int from = c * batch;
                 int to = Math.min(n, from + batch);
@@ -310,6 +343,7 @@ public final class IdentityBenchmark {
             redisCpuBefore[0] = redisCpuSeconds(stats);
             clientCpuBefore[0] = processCpuNanos();
         });
+        resolvers.close();
         double resolveSeconds = seconds(nanos);
         long clientCpu = processCpuNanos() - clientCpuBefore[0];
         double redisCpu = redisCpuSeconds(stats) - redisCpuBefore[0];

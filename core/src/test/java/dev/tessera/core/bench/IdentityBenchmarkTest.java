@@ -121,6 +121,23 @@ class IdentityBenchmarkTest {
                 .matches("precision=1\\.0000 recall=0\\.5000 f1=0\\.6667 records_per_s=[0-9]+");
     }
 
+    /** Threads sharing one store (as the apps wire it) resolve the same file to the same clusters. */
+    @Test
+    void threadsSharingOneStoreEndTheSame(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Path out = dir.resolve("out.csv");
+        Files.writeString(input, CSV);
+        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
+                "--out", out.toString(), "--truth-column", "cluster", "--threads", "2", "--batch", "2",
+                "--shared-store", "--warmup", "6");
+        assertThat(options.shared()).isTrue();
+
+        PairwiseMetrics metrics = IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()),
+                "test", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(metrics).isEqualTo(new PairwiseMetrics(4, 2, 2));
+    }
+
     /** A spreadsheet export in Windows-1252 (Jürgen Müller, Köln) is read as such, and the run says so. */
     @Test
     void anInputThatIsNotUtf8IsReadAsWindows1252(@TempDir Path dir) throws Exception {
@@ -161,6 +178,7 @@ class IdentityBenchmarkTest {
         assertThat(options.threads()).isEqualTo(1);
         assertThat(options.phoneRegion()).isEqualTo("GB");
         assertThat(options.flush()).isFalse();
+        assertThat(options.shared()).isFalse();
         Function<String[], IdentityBenchmark.Options> parse = IdentityBenchmark.Options::parse;
         assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a"})).hasMessageContaining("required");
         assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a", "--out", "b", "--threads", "0"}))
