@@ -65,9 +65,7 @@ public final class ProfileStore {
      */
     static final String REFUSE_ERASED = """
             local nRefuse = tonumber(ARGV[#ARGV])
-            for r = #KEYS - nRefuse + 1, #KEYS do
-              if redis.call('EXISTS', KEYS[r]) == 1 then return -2 end
-            end
+            if nRefuse > 0 and redis.call('EXISTS', unpack(KEYS, #KEYS - nRefuse + 1, #KEYS)) > 0 then return -2 end
             """;
 
     private static final LuaScript WRITE = new LuaScript(REFUSE_ERASED + VERSIONED_WRITE + "return 1\n");

@@ -156,12 +156,9 @@ final class ScriptedAccess {
             local ml = 3 + tonumber(ARGV[2]) + tonumber(ARGV[6 + tonumber(ARGV[2])])
             local function createAlone(c)
               local kc = ml + 1
-              if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[ml]) == 1
-                  or redis.call('EXISTS', KEYS[kc]) == 1 then
+              -- the cannot-link set, the must-link hash, the new profile's key, the tombstones: none may exist
+              if redis.call('EXISTS', KEYS[2], KEYS[ml], KEYS[kc], unpack(KEYS, kc + 4, #KEYS)) > 0 then
                 return false
-              end
-              for r = kc + 4, #KEYS do
-                if redis.call('EXISTS', KEYS[r]) == 1 then return false end
               end
               local generation = redis.call('INCR', ARGV[1])
               redis.call('HSET', KEYS[kc], 'doc', ARGV[c], 'version', '1')

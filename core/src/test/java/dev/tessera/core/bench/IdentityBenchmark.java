@@ -322,36 +322,38 @@ public final class IdentityBenchmark {
         int batch = options.batch();
         // with --batch N each thread hands N consecutive records to resolveAll; a record's latency is then
         // its batch's
-        Resolvers resolvers = new Resolvers(redis, options.shared());
-        long nanos = forEach(options.threads(), (n + batch - 1) / batch, redis, connection -> {
-            IdentityResolver resolver = resolvers.forThread(connection);
-            return c -> {
-                int from = c * batch;
-                int to = Math.min(n, from + batch);
-                long t0 = System.nanoTime();
-                List<Resolution> resolutions = batch == 1
-                        ? List.of(resolver.resolve(rows.get(from).record()))
-                        : resolver.resolveAll(rows.subList(from, to).stream().map(Row::record).toList());
-                long took = System.nanoTime() - t0;
-                for (int i = from; i < to; i++) {
-                    latency[i] = took;
-                    outcomes.incrementAndGet(resolutions.get(i - from).outcome().ordinal());
-                }
-            };
-        }, () -> {
-            commandsBefore[0] = commandsProcessed(stats);
-            redisCpuBefore[0] = redisCpuSeconds(stats);
-            clientCpuBefore[0] = processCpuNanos();
-        });
-        resolvers.close();
+        long nanos;
+        try (Resolvers resolvers = new Resolvers(redis, options.shared())) {
+            nanos = forEach(options.threads(), (n + batch - 1) / batch, redis, connection -> {
+                IdentityResolver resolver = resolvers.forThread(connection);
+                return c -> {
+                    int from = c * batch;
+                    int to = Math.min(n, from + batch);
+                    long t0 = System.nanoTime();
+                    List<Resolution> resolutions = batch == 1
+                            ? List.of(resolver.resolve(rows.get(from).record()))
+                            : resolver.resolveAll(rows.subList(from, to).stream().map(Row::record).toList());
+                    long took = System.nanoTime() - t0;
+                    for (int i = from; i < to; i++) {
+                        latency[i] = took;
+                        outcomes.incrementAndGet(resolutions.get(i - from).outcome().ordinal());
+                    }
+                };
+            }, () -> {
+                commandsBefore[0] = commandsProcessed(stats);
+                redisCpuBefore[0] = redisCpuSeconds(stats);
+                clientCpuBefore[0] = processCpuNanos();
+            });
+        }
         double resolveSeconds = seconds(nanos);
         long clientCpu = processCpuNanos() - clientCpuBefore[0];
         double redisCpu = redisCpuSeconds(stats) - redisCpuBefore[0];
         // the difference includes the INFO that read the first count
         long commands = commandsProcessed(stats) - commandsBefore[0] - 1;
         double rate = n / Math.max(resolveSeconds, 1e-9);
-        out.printf(Locale.ROOT, "resolve: %d records with %d thread(s)%s in %.3f s = %.0f records/s%n", n,
-                options.threads(), batch == 1 ? "" : ", batches of " + batch, resolveSeconds, rate);
+        out.printf(Locale.ROOT, "resolve: %d records with %d thread(s)%s%s in %.3f s = %.0f records/s%n", n,
+                options.threads(), batch == 1 ? "" : ", batches of " + batch,
+                options.shared() ? ", one shared store" : ", a store per thread", resolveSeconds, rate);
         if (commandsBefore[0] >= 0) {
             out.printf(Locale.ROOT, "redis commands while resolving: %d (%.1f per record)%n", commands,
                     n == 0 ? 0.0 : (double) commands / n);

@@ -153,13 +153,21 @@ class CreateWhenAloneTest {
         assertThat(store.find(create.profile().id())).isEmpty();
         RedisTestSupport.flush();
 
-        // an erasure's tombstone refuses the record: picked, and the usual write refuses it
+        // an erasure's tombstone refuses the record (the last of its tombstone keys here, the others absent):
+        // picked, and the usual write refuses it too
         String tombstone = "privacy:test-tombstone";
+        List<String> tombstones = List.of("privacy:test-absent-1", "privacy:test-absent-2", tombstone);
         redis.commands().set(tombstone, "1");
-        create = createRequest(web, List.of(tombstone));
+        create = createRequest(web, tombstones);
         assertThat(pickOrCreate(web, create)).isNotNull();
         assertThat(store.find(create.profile().id())).isEmpty();
         assertThat(store.findBySource(web.id())).isEmpty();
+        ProfileStore.WriteRequest refused = create;
+        assertThat(store.writeAndIndexAll(List.of(refused))).containsExactly(ProfileStore.Written.ERASED);
+        assertThat(store.find(create.profile().id())).isEmpty();
+        // with the tombstone gone the same keys let it be created alone
+        redis.commands().del(tombstone);
+        assertThat(pickOrCreate(web, tombstones)).isNull();
     }
 
     @Test
