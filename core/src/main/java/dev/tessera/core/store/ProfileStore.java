@@ -310,8 +310,9 @@ public final class ProfileStore {
 
     /**
      * The live profiles a record would be compared with, by live id, the records it was separated from
-     * (cannot-link) and those an agent joined it with (must-link), read with the candidates; {@code generation} is the {@link RedisKeys.Namespace#writeGeneration write generation} they were
-     * picked at (-1 when not read: Redis Cluster).
+     * (cannot-link) and those an agent joined it with (must-link), read with the candidates; {@code
+     * generation} is the {@link RedisKeys.Namespace#writeGeneration write generation} they were picked at
+     * (-1 when not read: Redis Cluster).
      */
     public record Candidates(java.util.SortedMap<ProfileId, Found> byLiveId, Set<SourceRecordId> cannotLink,
             Set<SourceRecordId> mustLink, long generation, Map<String, Integer> blockSizes) {

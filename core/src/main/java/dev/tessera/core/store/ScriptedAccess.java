@@ -135,9 +135,8 @@ final class ScriptedAccess {
      * A record's candidates: which live profiles, at which versions. KEYS as {@code candidates(1, 2)} reads
      * them, then the record's must-link hash; ARGV: the write generation key, then the arguments {@code
      * candidates(1, 2)} reads. Answers {cannot-link record keys, candidates, write generation, block sizes
-     * ranked with, must-link record keys}, each candidate {id,
-     * found-by labels} when no profile with a version is behind it, {id, labels, 'loop'} for a forwarding
-     * cycle, else {id, labels, live id, version}. Documents are not sent: the caller has most of them
+     * ranked with, must-link record keys}, each candidate {id, found-by labels} when no profile with a
+     * version is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels, live id, version}. Documents are not sent: the caller has most of them
      * decoded already and fetches the rest with {@link #LOAD} (sending every candidate's document each
      * time made this script and the client's decoding the largest costs of a record).
      *
@@ -147,9 +146,9 @@ final class ScriptedAccess {
      * profile and its index entries right away and answers {'created'}: the decision a resolver takes for
      * such a record, taken where nothing can come in between, so the record needs neither a second script
      * nor a settle check. Its KEYS after the must-link hash: profile, records, links, change feed, then the
-     * tombstones. Its ARGV: doc, record count, record key/JSON pairs, link count,
-     * link key/JSON pairs, profile id, change, feed length, the touched-keys hash, the number of buckets
-     * to mark and the buckets. It is filed under exactly the query's keys (source, identifiers, blocks).
+     * tombstones. Its ARGV: doc, record count, record key/JSON pairs, link count, link key/JSON pairs,
+     * profile id, change, feed length, the touched-keys hash, the number of buckets to mark and the
+     * buckets. It is filed under exactly the query's keys (source, identifiers, blocks).
      */
     private static final LuaScript CANDIDATES = new LuaScript(FUNCTIONS + ProfileStore.MARK_TOUCHED + """
             -- the record's must-link hash, after the query's keys; the new profile's keys follow it
