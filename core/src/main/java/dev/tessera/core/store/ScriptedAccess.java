@@ -494,9 +494,9 @@ final class ScriptedAccess {
                 || create.records().size() != 1
                 || !create.records().iterator().next().id().equals(query.source())
                 || !create.profile().records().equals(List.of(query.source()))
-                || !new LinkedHashSet<>(index.identifiers()).equals(new LinkedHashSet<>(query.identifiers()))
+                || !sameKeys(index.identifiers(), query.identifiers())
                 || !List.copyOf(index.sources()).equals(List.of(query.source()))
-                || !new LinkedHashSet<>(index.blockingKeys()).equals(new LinkedHashSet<>(query.blockingKeys()))) {
+                || !sameKeys(index.blockingKeys(), query.blockingKeys())) {
             throw new IllegalArgumentException(
                     "a profile created when alone is a new profile of the query's record, filed under its keys");
         }
@@ -521,6 +521,11 @@ final class ScriptedAccess {
         args.add(Integer.toString(marks.size()));
         args.addAll(marks);
         args.add(Integer.toString(from));
+    }
+
+    /** The same keys, whatever their order and repeats (the resolver passes the query's own list: no copy then). */
+    private static boolean sameKeys(Collection<?> a, Collection<?> b) {
+        return a == b || new java.util.HashSet<>(a).equals(new java.util.HashSet<>(b));
     }
 
     /** {@link ProfileStore#loadLive} in one script; decodes only profiles changed since last seen. */

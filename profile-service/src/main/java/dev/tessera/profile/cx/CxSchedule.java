@@ -51,12 +51,22 @@ class CxSchedule {
             @Value("${tessera.cx-schedule.refresh-every:6h}") Duration refreshEvery,
             @Value("${tessera.cx-schedule.repair-every:7d}") Duration repairEvery,
             @Value("${tessera.cx-schedule.waiting-every:10m}") Duration waitingEvery) {
-        this.waitingEvery = waitingEvery;
         this.cx = cx;
         this.profiles = profiles;
         this.clock = Clock.systemUTC();
         this.refreshEvery = refreshEvery;
         this.repairEvery = repairEvery;
+        this.waitingEvery = waitingEvery;
+    }
+
+    /**
+     * Takes {@code lock} for this period (nine tenths of {@code every}, at least a second) unless another
+     * instance holds it: a job over the whole data runs on one instance per period. Never released.
+     */
+    private boolean holdsPeriod(String lock, Duration every) {
+        String taken = profiles.connection().commands().set(lock, instance,
+                io.lettuce.core.SetArgs.Builder.nx().px(Math.max(1_000, every.toMillis() * 9 / 10)));
+        return "OK".equals(taken);
     }
 
     CxSchedule(CxStore cx, ProfileStore profiles, Duration refreshEvery) {
@@ -80,9 +90,7 @@ class CxSchedule {
             initialDelayString = "${tessera.cx-schedule.waiting-every:10m}")
     void waitingInteractions() {
         // a SCAN of the whole keyspace: one instance per period, like the passes over every profile
-        String taken = profiles.connection().commands().set(WAITING_LOCK, instance,
-                io.lettuce.core.SetArgs.Builder.nx().px(Math.max(1_000, waitingEvery.toMillis() * 9 / 10)));
-        if (!"OK".equals(taken)) {
+        if (!holdsPeriod(WAITING_LOCK, waitingEvery)) {
             return;
         }
         try {
@@ -128,10 +136,7 @@ class CxSchedule {
      * @return profiles repaired; -1 when another instance holds this period
      */
     long repairTallies() {
-        long hold = Math.max(1_000, repairEvery.toMillis() * 9 / 10);
-        String taken = profiles.connection().commands().set(REPAIR_LOCK, instance,
-                io.lettuce.core.SetArgs.Builder.nx().px(hold));
-        if (!"OK".equals(taken)) {
+        if (!holdsPeriod(REPAIR_LOCK, repairEvery)) {
             return -1;
         }
         long[] repaired = {0};
@@ -180,10 +185,7 @@ class CxSchedule {
      * @return profiles refreshed; -1 when another instance holds this period
      */
     long refreshStages() {
-        long hold = Math.max(1_000, refreshEvery.toMillis() * 9 / 10);
-        String taken = profiles.connection().commands().set(REFRESH_LOCK, instance,
-                io.lettuce.core.SetArgs.Builder.nx().px(hold));
-        if (!"OK".equals(taken)) {
+        if (!holdsPeriod(REFRESH_LOCK, refreshEvery)) {
             log.debug("CX stage refresh skipped: another instance runs this period's");
             return -1;
         }
