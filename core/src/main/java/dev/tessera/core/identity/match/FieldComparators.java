@@ -29,6 +29,8 @@ public final class FieldComparators {
     public static final double NAME_SOMEWHAT = 0.80;
     /** Below this Jaro–Winkler, two names are not checked for typos at all. */
     private static final double TYPO_FLOOR = 0.6;
+    /** Shortest name in which letters swapped further apart than neighbours still count as a typo. */
+    private static final int MIN_ANAGRAM_LETTERS = 5;
     private static final double STREET_CLOSE = 0.90;
     private static final double STREET_SOMEWHAT = 0.80;
     private static final double EMAIL_CLOSE = 0.88;
@@ -452,15 +454,22 @@ public final class FieldComparators {
 
     /**
      * One typo (or two for {@code maxEdits} 2) in a name long enough that this is unlikely between two
-     * different names: at least 4 letters per edit allowed plus one.
+     * different names: at least 3 letters per edit allowed plus one. Two letters swapped further apart than
+     * neighbours (jones / josen) count as two edits; in a name of {@value #MIN_ANAGRAM_LETTERS} or 6
+     * letters only when the first letter stayed where it was, as typists keep it (norma / ramon are two
+     * names; carol / coral pass, and at the SOMEWHAT level this is weak evidence).
      */
     private static boolean typo(String a, String b, int maxEdits) {
         int shorter = Math.min(a.length(), b.length());
-        if (shorter < 3 * maxEdits + 1 || Math.abs(a.length() - b.length()) > maxEdits) {
+        if (Math.abs(a.length() - b.length()) > maxEdits) {
             return false;
         }
-        return StringSimilarity.optimalStringAlignment(a, b) <= maxEdits
-                || (maxEdits > 1 && StringSimilarity.sameLetters(a, b));
+        boolean longEnough = shorter >= 3 * maxEdits + 1;
+        if (longEnough && StringSimilarity.optimalStringAlignment(a, b) <= maxEdits) {
+            return true;
+        }
+        return maxEdits > 1 && (longEnough || (shorter >= MIN_ANAGRAM_LETTERS && a.charAt(0) == b.charAt(0)))
+                && StringSimilarity.sameLetters(a, b);
     }
 
     private static double similarity(Folded a, Folded b) {
@@ -798,6 +807,34 @@ public final class FieldComparators {
         return best;
     }
 
+    /**
+     * The same characters in another order with the same numbers, in addresses long enough for that not to
+     * happen by chance. Cheapest first: namesakes' look-alike addresses usually have the same length, and
+     * their numbers differ, so the sort behind sameLetters is seldom reached.
+     */
+    private static boolean shuffled(EmailAddress a, EmailAddress b) {
+        return a.full().length() >= 8 && a.full().length() == b.full().length()
+                && digits(a.full()).equals(digits(b.full())) && StringSimilarity.sameLetters(a.full(), b.full());
+    }
+
+    /** Mailbox names of one length that differ in one place only, where one has a digit and the other a letter. */
+    private static boolean digitMistyped(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        int at = -1;
+        for (int i = 0; i < a.length(); i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                if (at >= 0) {
+                    return false;
+                }
+                at = i;
+            }
+        }
+        return at >= 0 && Character.isDigit(a.charAt(at)) != Character.isDigit(b.charAt(at))
+                && Character.isLetter(a.charAt(at)) != Character.isLetter(b.charAt(at));
+    }
+
     private static ComparisonLevel email(EmailAddress a, EmailAddress b) {
         if (a.full().equals(b.full())) {
             return EXACT;
@@ -810,12 +847,11 @@ public final class FieldComparators {
             return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;
         }
         if (!a.personalLocalPart() || !b.personalLocalPart()) {
-            return DIFFERENT;
+            // initials (f.j@ and f.s@sharp.com) are two people of one household, unless the letters only moved
+            // across the @ (f.j@sharp.com / f.s@jharp.com): the same characters, and a domain nobody has
+            return !sameDomain && shuffled(a, b) ? CLOSE : DIFFERENT;
         }
-        // cheapest first: namesakes' look-alike addresses usually have the same length, and their numbers
-        // differ, so the sort behind sameLetters is seldom reached
-        if (a.full().length() >= 8 && a.full().length() == b.full().length()
-                && digits(a.full()).equals(digits(b.full())) && StringSimilarity.sameLetters(a.full(), b.full())) {
+        if (shuffled(a, b)) {
             // the same characters in another order, numbers kept: typed in a hurry, not another mailbox
             // (namesakes' numbered mailboxes differ in their numbers, also when those are permuted)
             return CLOSE;
@@ -829,6 +865,12 @@ public final class FieldComparators {
         String digitsA = digits(a.local());
         String digitsB = digits(b.local());
         if (!digitsA.equals(digitsB)) {
+            if (!digitsA.isEmpty() && !digitsB.isEmpty() && digitMistyped(a.local(), b.local())
+                    && (sameDomain || StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= EMAIL_CLOSE)) {
+                // poppy.fox63 / poppy.foxo3: one digit of the number read or typed as a letter, not another number
+                // (a mailbox with a number and one without, john.smith1 / john.smithk, stay two)
+                return CLOSE;
+            }
             return digitsA.length() >= 4 && StringSimilarity.sameLetters(digitsA, digitsB)
                     && StringSimilarity.withinOneEdit(a.full(), b.full())
                     && StringSimilarity.jaroWinkler(a.full(), b.full()) >= EMAIL_CLOSE ? CLOSE : DIFFERENT;

@@ -159,6 +159,14 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.lastName("García López", "Garcia")).isEqualTo(EQUIVALENT);
         assertThat(FieldComparators.lastName("Van der Berg", "Vanderberg")).isEqualTo(EQUIVALENT);
         assertThat(FieldComparators.lastName("Thompson", "Thomson")).isEqualTo(CLOSE);
+        // two letters swapped further apart than neighbours: somewhat alike in a name of five letters or more
+        // that kept its first letter (also carol / coral, which can be two names: weak evidence); moved
+        // first letters (norma / ramon) and four letters (mary / myra) are other names
+        assertThat(FieldComparators.lastName("Jones", "Josen")).isEqualTo(SOMEWHAT);
+        assertThat(FieldComparators.firstName("Carol", "Coral")).isEqualTo(SOMEWHAT);
+        assertThat(FieldComparators.firstName("Norma", "Ramon")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.firstName("Mary", "Myra")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.lastName("Jones", "Joens")).as("neighbours: one typo").isEqualTo(CLOSE);
         assertThat(FieldComparators.lastName("Smith", "Jones")).isEqualTo(DIFFERENT);
         // Nicknames are for given names only.
         assertThat(FieldComparators.lastName("Bill", "William")).isEqualTo(DIFFERENT);
@@ -281,6 +289,31 @@ class FieldComparatorsTest {
         // a letter left out of a short name, or a short form of it, is a typo of one address
         assertThat(FieldComparators.email("jon.smith@example.com", "john.smith@example.com")).isEqualTo(CLOSE);
         assertThat(FieldComparators.email("ann.lee@example.com", "anne.lee@example.com")).isEqualTo(CLOSE);
+    }
+
+    /**
+     * Typos that keep an address's characters or the length of its number: letters moved across the @ of
+     * a mailbox named by initials, and one digit of a number typed as a letter. Initials at one domain, and
+     * other numbers, stay other people's.
+     */
+    @Test
+    void typosThatKeepTheAddressesShapeAreOneAddress() {
+        assertThat(FieldComparators.email("f.j@sharp.com", "f.s@jharp.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("f.j@sharp.com", "f.s@sharp.com")).as("two of one household").isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("j.s@sharp.com", "s.j@sharp.com")).as("two of one household").isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("f.j@sharp.com", "f.s@jharp.org")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("f.j1@sharp.com", "f.1s@jharp.com")).as("digits moved").isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("f.j1@sharp.com", "f.s2@jharp.com")).as("another number").isEqualTo(DIFFERENT);
+
+        assertThat(FieldComparators.email("poppy.fox63@rivera.com", "poppy.foxo3@rivera.c6m")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("poppy.fox63@rivera.com", "poppy.fox6e@rivera.com")).isEqualTo(CLOSE);
+        assertThat(FieldComparators.email("poppy.fox63@rivera.com", "poppy.fox64@rivera.com")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("poppy.fox63@rivera.com", "poppy.foxoe@rivera.com")).as("no number left")
+                .isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("john.smith1@example.com", "john.smithk@example.com")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("poppy.fox63@rivera.com", "poppy.foxo3@other.net")).isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.email("poppy.fox63@rivera.com", "poppa.foxo3@rivera.com")).as("two places")
+                .isEqualTo(DIFFERENT);
     }
 
     @Test
@@ -453,19 +486,27 @@ class FieldComparatorsTest {
             }
             return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;
         }
+        boolean shuffled = a.full().length() >= 8 && StringSimilarity.sameLetters(a.full(), b.full())
+                && a.full().replaceAll("[^0-9]", "").equals(b.full().replaceAll("[^0-9]", ""));
         if (!a.personalLocalPart() || !b.personalLocalPart()) {
-            return DIFFERENT;
+            return shuffled && !sameDomain ? CLOSE : DIFFERENT;
         }
-        if (a.full().length() >= 8 && StringSimilarity.sameLetters(a.full(), b.full())
-                && a.full().replaceAll("[^0-9]", "").equals(b.full().replaceAll("[^0-9]", ""))) {
+        if (shuffled) {
             return CLOSE;
+        }
+        String da = a.local().replaceAll("[^0-9]", "");
+        String db = b.local().replaceAll("[^0-9]", "");
+        if (!da.isEmpty() && !db.isEmpty() && a.local().length() == b.local().length()
+                && StringSimilarity.damerauLevenshtein(a.local(), b.local()) == 1
+                && da.length() != db.length()
+                && a.local().replaceAll("[^a-z]", "").length() != b.local().replaceAll("[^a-z]", "").length()
+                && (sameDomain || StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= 0.88)) {
+            return CLOSE; // one character of a numbered mailbox changed, a digit on one side and a letter on the other
         }
         if (StringSimilarity.jaroWinkler(a.full(), b.full()) < 0.88) {
             return DIFFERENT;
         }
         int edits = StringSimilarity.damerauLevenshtein(a.full(), b.full());
-        String da = a.local().replaceAll("[^0-9]", "");
-        String db = b.local().replaceAll("[^0-9]", "");
         if (!da.equals(db)) { // other numbers: other mailboxes, unless the same digits were swapped
             char[] x = da.toCharArray();
             char[] y = db.toCharArray();
