@@ -612,6 +612,15 @@ public final class FieldComparators {
 
     // ---- birth date
 
+    /**
+     * Years one typo apart: one digit wrong, one left out or added, or two neighbours swapped (1985 / 1958).
+     * Another year with the same day and month but more than one digit changed (2018 / 2021) is what any
+     * two people born on that day of the year show.
+     */
+    private static boolean yearTypo(int a, int b) {
+        return StringSimilarity.withinOneEdit(Integer.toString(a), Integer.toString(b));
+    }
+
     static ComparisonLevel birthDate(BirthDate a, BirthDate b) {
         if (a == null || b == null) {
             return MISSING;
@@ -621,7 +630,7 @@ public final class FieldComparators {
         }
         int differences = (a.year() != b.year() ? 1 : 0) + (a.month() != b.month() ? 1 : 0)
                 + (a.day() != b.day() ? 1 : 0);
-        if (differences == 1) {
+        if (differences == 1 && (a.year() == b.year() || yearTypo(a.year(), b.year()))) {
             return ONE_DIFFERENCE;
         }
         if (a.year() == b.year() && a.month() == b.day() && a.day() == b.month()) {

@@ -195,6 +195,11 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.birthDate("1971-06-24", "1917-06-24")).isEqualTo(ONE_DIFFERENCE);
         assertThat(FieldComparators.birthDate("1971-06-04", "1971-04-06")).isEqualTo(ONE_DIFFERENCE);
         assertThat(FieldComparators.birthDate("1971-06-24", "1971-06-42")).isEqualTo(ONE_DIFFERENCE);
+        assertThat(FieldComparators.birthDate("1971-06-24", "1981-06-24")).isEqualTo(ONE_DIFFERENCE);
+        assertThat(FieldComparators.birthDate("1985-06-24", "1958-06-24")).isEqualTo(ONE_DIFFERENCE);
+        // another year more than a typo away, on the same day of the year: what any two people born on that
+        // day show (fake_1000: "Jnes, 2018-01-21" beside Mia Jones, born 2021-01-21)
+        assertThat(FieldComparators.birthDate("2018-01-21", "2021-01-21")).isEqualTo(SOMEWHAT);
         assertThat(FieldComparators.birthDate("1977-09-13", "1976-09-15")).isEqualTo(SOMEWHAT);
         assertThat(FieldComparators.birthDate("1991-04-05", "1991-05-06")).isEqualTo(SOMEWHAT);
         assertThat(FieldComparators.birthDate("1991-04-05", "1955-11-26")).isEqualTo(DIFFERENT);
