@@ -31,9 +31,7 @@ import java.util.TreeSet;
  * not bridge two profiles whose records contradict each other, since a record with only a common name and
  * a city resembles every namesake in that city and is evidence for none of them in particular. A record
  * that shares an identifier with the profile (with both, for a bridge) may: a person's second mailbox, or
- * one side's email with the other side's phone, is evidence. So may a bridge whose email or phone agrees
- * at some level (a typo still agrees) with a record on each side, the evidence that lets a record join a
- * profile holding both sides already.
+ * one side's email with the other side's phone, is evidence.
  */
 public final class ProbabilisticPolicy implements MatchPolicy {
 
@@ -234,24 +232,7 @@ public final class ProbabilisticPolicy implements MatchPolicy {
                 contacts.add(assessment);
             }
         }
-        return bridgedByIdentifiers || !contacts.contradicted()
-                || (record != null && agreesOnIdentifiers(record, a) && agreesOnIdentifiers(record, b));
-    }
-
-    /**
-     * True when one of the candidate's records agrees with the record on an email or phone at some level
-     * (a typo in an address still agrees). A record agreeing so with both sides is evidence for both, as it
-     * is when it joins a profile whose records contradict each other: it may join such a profile when it
-     * agrees with one of them, and so, whichever of the three came first, ends with both.
-     */
-    private boolean agreesOnIdentifiers(CustomerRecord record, Candidate candidate) {
-        PreparedRecord incoming = prepared(record);
-        for (CustomerRecord other : candidate.records()) {
-            if (!other.id().equals(record.id()) && model.assess(incoming, prepared(other)).identifiersAgree()) {
-                return true;
-            }
-        }
-        return false;
+        return bridgedByIdentifiers || !contacts.contradicted();
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.tessera.core.identity.ProfileExplainer.RecordExplanation;
 import dev.tessera.core.identity.ProfileResolver.SplitResult;
 import dev.tessera.core.identity.Resolution.Outcome;
 import dev.tessera.core.identity.match.MatchModel;
-import dev.tessera.core.identity.match.PreparedRecord;
 import dev.tessera.core.model.CustomerRecord;
 import dev.tessera.core.model.Identifier;
 import dev.tessera.core.model.IdentifierType;
@@ -590,39 +589,6 @@ class ProbabilisticResolutionTest {
             assertThat(b).as("B joined one of them").isIn(a, c);
         }
         assertThat(store.find(a).orElseThrow().records()).doesNotContain(CHAIN_C.id());
-    }
-
-    /**
-     * One person's three records from Splink's fake_1000 (person 87): K and L carry two garblings of one
-     * mailbox that do not agree with each other, and L's birth date is ten years off, so K and L contradict
-     * (neither links to the other); M carries the mailbox as it is and agrees with both. Joining a profile
-     * that holds K and L, M's agreement with one of them is enough; merging K's and L's profiles because M
-     * links to both takes the same evidence: its mailbox agrees with a record on each side. So every
-     * arrival order ends in one profile (before, M arriving last left L on its own).
-     */
-    private static final CustomerRecord TYPO_K = record("crm", "K", AT, List.of("k.t50@her.andezncodm"),
-            "first_name", "Kai", "last_name", "Turner", "birth_date", "2008-12-03");
-    private static final CustomerRecord TYPO_L = record("shop", "L", AT, List.of("k.t50eherand@z.ncom"),
-            "first_name", "Kai", "birth_date", "2018-12-31", "city", "London");
-    private static final CustomerRecord TYPO_M = record("support", "M", AT, List.of("k.t50@hernandez.com"),
-            "first_name", "Kai", "last_name", "Turner", "birth_date", "2008-12-03", "city", "London");
-
-    @ParameterizedTest(name = "arrival order {0}")
-    @MethodSource("allOrders")
-    void aRecordWhoseMailboxAgreesWithTwoContradictingGarblingsJoinsThemInAnyOrder(String order) {
-        MatchModel model = MatchModel.defaults();
-        assertThat(model.assess(PreparedRecord.of(TYPO_K), PreparedRecord.of(TYPO_L)).conflicting())
-                .as("K and L contradict").isTrue();
-        assertThat(model.score(TYPO_K, TYPO_L).matchWeight()).isLessThan(ProbabilisticPolicy.DEFAULT_LINK_WEIGHT)
-                .isGreaterThan(ProbabilisticPolicy.DEFAULT_VETO_WEIGHT);
-        Map<Character, CustomerRecord> records = Map.of('A', TYPO_K, 'B', TYPO_M, 'C', TYPO_L);
-        for (char c : order.toCharArray()) {
-            resolver.resolve(records.get(c));
-        }
-        ProfileId k = store.findBySource(TYPO_K.id()).orElseThrow();
-        assertThat(store.findBySource(TYPO_L.id())).as("L after order " + order).contains(k);
-        assertThat(store.findBySource(TYPO_M.id())).as("M after order " + order).contains(k);
-        assertThat(store.find(k).orElseThrow().records()).containsExactlyInAnyOrder(TYPO_K.id(), TYPO_L.id(), TYPO_M.id());
     }
 
     /**

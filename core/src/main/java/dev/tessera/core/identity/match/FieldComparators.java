@@ -455,9 +455,10 @@ public final class FieldComparators {
     /**
      * One typo (or two for {@code maxEdits} 2) in a name long enough that this is unlikely between two
      * different names: at least 3 letters per edit allowed plus one. Two letters swapped further apart than
-     * neighbours (jones / josen) count as two edits; in a name of {@value #MIN_ANAGRAM_LETTERS} or 6
-     * letters only when the first letter stayed where it was, as typists keep it (norma / ramon are two
-     * names; carol / coral pass, and at the SOMEWHAT level this is weak evidence).
+     * neighbours (jones / josen) count as two edits: in a name of 7 letters or more any rearrangement of
+     * its letters, in one of {@value #MIN_ANAGRAM_LETTERS} or 6 letters one such swap that leaves the first
+     * letter in place (norma / ramon and salem / selma stay apart; carol / coral and ramon / roman pass, at
+     * the SOMEWHAT level this gives: weak evidence).
      */
     private static boolean typo(String a, String b, int maxEdits) {
         int shorter = Math.min(a.length(), b.length());
@@ -468,8 +469,34 @@ public final class FieldComparators {
         if (longEnough && StringSimilarity.optimalStringAlignment(a, b) <= maxEdits) {
             return true;
         }
-        return maxEdits > 1 && (longEnough || (shorter >= MIN_ANAGRAM_LETTERS && a.charAt(0) == b.charAt(0)))
-                && StringSimilarity.sameLetters(a, b);
+        if (maxEdits < 2) {
+            return false;
+        }
+        return longEnough ? StringSimilarity.sameLetters(a, b) : shorter >= MIN_ANAGRAM_LETTERS && swappedOnce(a, b);
+    }
+
+    /**
+     * Two letters swapped, the rest in place (jones / josen): one length, exactly two places differ, and
+     * each holds the other's letter. The first letter may not be one of them (typists keep it).
+     */
+    private static boolean swappedOnce(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        int first = -1;
+        int second = -1;
+        for (int i = 0; i < a.length(); i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                if (first < 0) {
+                    first = i;
+                } else if (second < 0) {
+                    second = i;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return first > 0 && second > 0 && a.charAt(first) == b.charAt(second) && a.charAt(second) == b.charAt(first);
     }
 
     private static double similarity(Folded a, Folded b) {
@@ -630,8 +657,10 @@ public final class FieldComparators {
         }
         int differences = (a.year() != b.year() ? 1 : 0) + (a.month() != b.month() ? 1 : 0)
                 + (a.day() != b.day() ? 1 : 0);
-        if (differences == 1 && (a.year() == b.year() || yearTypo(a.year(), b.year()))) {
-            return ONE_DIFFERENCE;
+        if (differences == 1) {
+            // another year on the same day of the year is one difference when the year has one typo, else
+            // what any two people born on that day show
+            return a.year() == b.year() || yearTypo(a.year(), b.year()) ? ONE_DIFFERENCE : SOMEWHAT;
         }
         if (a.year() == b.year() && a.month() == b.day() && a.day() == b.month()) {
             return ONE_DIFFERENCE;
@@ -857,8 +886,10 @@ public final class FieldComparators {
         }
         if (!a.personalLocalPart() || !b.personalLocalPart()) {
             // initials (f.j@ and f.s@sharp.com) are two people of one household, unless the letters only moved
-            // across the @ (f.j@sharp.com / f.s@jharp.com): the same characters, and a domain nobody has
-            return !sameDomain && shuffled(a, b) ? CLOSE : DIFFERENT;
+            // between mailbox name and domain (f.j@sharp.com / f.s@jharp.com): the same characters, the domain
+            // changed with them; role names (admin@mail.com / mail@admin.com) are not initials
+            return !sameDomain && a.local().length() < 4 && b.local().length() < 4 && shuffled(a, b)
+                    ? CLOSE : DIFFERENT;
         }
         if (shuffled(a, b)) {
             // the same characters in another order, numbers kept: typed in a hurry, not another mailbox
