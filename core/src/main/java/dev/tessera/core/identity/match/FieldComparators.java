@@ -907,8 +907,9 @@ public final class FieldComparators {
         if (!digitsA.equals(digitsB)) {
             if (!digitsA.isEmpty() && !digitsB.isEmpty() && digitMistyped(a.local(), b.local())
                     && (sameDomain || StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= EMAIL_CLOSE)) {
-                // poppy.fox63 / poppy.foxo3: one digit of the number read or typed as a letter, not another number
-                // (a mailbox with a number and one without, john.smith1 / john.smithk, stay two)
+                // poppy.fox63 / poppy.foxo3, j0hn.smith12 / john.smith12: one character typed as a digit instead
+                // of a letter or the other way round, not another number (a mailbox with a number and one
+                // without, john.smith1 / john.smithk, stay two)
                 return CLOSE;
             }
             return digitsA.length() >= 4 && StringSimilarity.sameLetters(digitsA, digitsB)

@@ -300,9 +300,9 @@ class FieldComparatorsTest {
     }
 
     /**
-     * Typos that keep an address's characters or the length of its number: letters moved across the @ of
-     * a mailbox named by initials, and one digit of a number typed as a letter. Initials at one domain, and
-     * other numbers, stay other people's.
+     * Typos that keep an address's characters or its length: letters moved across the @ of a mailbox named
+     * by initials, and in a numbered mailbox one character typed as a digit instead of a letter or the
+     * other way round. Initials at one domain, and other numbers, stay other people's.
      */
     @Test
     void typosThatKeepTheAddressesShapeAreOneAddress() {
