@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
 public final class IdentityBenchmark {
 
     static final String USAGE = "usage: bench-identity.sh --input FILE --out FILE [--truth-column NAME]"
-            + " [--threads N] [--batch N] [--phone-region CC] [--warmup N] [--flush] [--shared-store]";
+            + " [--threads N] [--batch N] [--phone-region CC] [--warmup N] [--flush] [--shared-store] [--shuffle SEED]";
     static final List<String> ATTRIBUTES = List.of("first_name", "last_name", "birth_date", "street", "city",
             "postcode", "country");
     /** All records carry this observation time, so reruns store identical documents. */
@@ -110,14 +110,16 @@ public final class IdentityBenchmark {
     /**
      * {@code shared}: the threads share one connection and one resolver, so one store and its cache of
      * decoded profiles, as the ingestion app and profile-service wire them (one {@code ProfileStore} bean);
-     * otherwise each thread has its own, as separate processes would.
+     * otherwise each thread has its own, as separate processes would. {@code shuffle}: the seed the records
+     * are shuffled with before they are resolved (null: in the file's order), to see how much the result
+     * depends on the order records arrive in.
      */
     record Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
-            boolean flush, int batch, boolean shared) {
+            boolean flush, int batch, boolean shared, Long shuffle) {
 
         Options(Path input, Path out, String truthColumn, int threads, String phoneRegion, int warmup,
                 boolean flush) {
-            this(input, out, truthColumn, threads, phoneRegion, warmup, flush, 1, false);
+            this(input, out, truthColumn, threads, phoneRegion, warmup, flush, 1, false, null);
         }
 
         static Options parse(String... args) {
@@ -130,12 +132,14 @@ public final class IdentityBenchmark {
             int batch = 1;
             boolean flush = false;
             boolean shared = false;
+            Long shuffle = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
                     case "--flush" -> flush = true;
                     case "--shared-store" -> shared = true;
-                    case "--input", "--out", "--truth-column", "--threads", "--phone-region", "--warmup", "--batch" -> {
+                    case "--input", "--out", "--truth-column", "--threads", "--phone-region", "--warmup", "--batch",
+                            "--shuffle" -> {
                         if (i + 1 >= args.length) {
                             throw new UsageException(arg + " needs a value");
                         }
@@ -147,6 +151,7 @@ public final class IdentityBenchmark {
                             case "--threads" -> threads = positive(arg, value, 1);
                             case "--warmup" -> warmup = positive(arg, value, 0);
                             case "--batch" -> batch = positive(arg, value, 1);
+                            case "--shuffle" -> shuffle = (long) positive(arg, value, 0);
                             default -> region = value;
                         }
                     }
@@ -156,7 +161,7 @@ public final class IdentityBenchmark {
             if (input == null || out == null) {
                 throw new UsageException("--input and --out are required");
             }
-            return new Options(input, out, truth, threads, region, warmup, flush, batch, shared);
+            return new Options(input, out, truth, threads, region, warmup, flush, batch, shared, shuffle);
         }
 
         private static int positive(String name, String value, int min) {
@@ -240,10 +245,13 @@ public final class IdentityBenchmark {
                 input = read(reader, options.truthColumn(), identifiers);
             }
         }
-        List<Row> rows = input.rows();
+        List<Row> rows = options.shuffle() == null ? input.rows() : shuffled(input.rows(), options.shuffle());
         int n = rows.size();
         out.printf(Locale.ROOT, "input: %s: %d records from %d source(s), read in %.3f s%n", options.input(), n,
                 input.sources(), seconds(System.nanoTime() - readStart));
+        if (options.shuffle() != null) {
+            out.printf(Locale.ROOT, "order: shuffled with seed %d (not the file's)%n", options.shuffle());
+        }
         out.printf(Locale.ROOT, "identifiers: email=%d phone=%d none=%d (invalid, kept out: email=%d phone=%d;"
                         + " phone region %s)%n", input.withEmail(), input.withPhone(), input.withoutIdentifier(),
                 input.invalidEmail(), input.invalidPhone(), options.phoneRegion().toUpperCase(Locale.ROOT));
@@ -308,6 +316,13 @@ public final class IdentityBenchmark {
         out.printf(Locale.ROOT, "precision=%.4f recall=%.4f f1=%.4f %s%n", metrics.precision(), metrics.recall(),
                 metrics.f1(), rateText);
         return metrics;
+    }
+
+    /** The rows in an order fixed by the seed: the same seed, the same order. */
+    static List<Row> shuffled(List<Row> rows, long seed) {
+        List<Row> copy = new ArrayList<>(rows);
+        java.util.Collections.shuffle(copy, new java.util.Random(seed));
+        return List.copyOf(copy);
     }
 
     /** The timed part: resolves every row; prints rate, outcomes, Redis commands and latencies. */

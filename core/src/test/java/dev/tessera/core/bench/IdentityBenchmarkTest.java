@@ -138,6 +138,35 @@ class IdentityBenchmarkTest {
         assertThat(metrics).isEqualTo(new PairwiseMetrics(4, 2, 2));
     }
 
+    /**
+     * --shuffle resolves the records in an order fixed by its seed (the run says so) and still writes every
+     * record's profile; on this file the clusters do not depend on the order.
+     */
+    @Test
+    void shufflesTheRecordsWithTheGivenSeed(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Path out = dir.resolve("out.csv");
+        Files.writeString(input, CSV);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
+                "--out", out.toString(), "--truth-column", "cluster", "--shuffle", "3");
+        assertThat(options.shuffle()).isEqualTo(3L);
+
+        PairwiseMetrics metrics = IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()),
+                "test", new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(metrics).isEqualTo(new PairwiseMetrics(4, 2, 2));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("order: shuffled with seed 3");
+        List<String> ids = Files.readAllLines(out).stream().skip(1).map(l -> l.split(",", -1)[0]).toList();
+        assertThat(ids).containsExactlyInAnyOrder("r1", "r2", "r3", "r4", "r5", "r6");
+        List<IdentityBenchmark.Row> rows = IdentityBenchmark.read(new StringReader(CSV), "cluster",
+                new Identifiers("GB")).rows();
+        List<String> order = IdentityBenchmark.shuffled(rows, 3).stream().map(IdentityBenchmark.Row::recordId).toList();
+        assertThat(ids).as("written in the order resolved").isEqualTo(order);
+        assertThat(order).as("another order than the file's").isNotEqualTo(List.of("r1", "r2", "r3", "r4", "r5", "r6"));
+        assertThat(IdentityBenchmark.shuffled(rows, 3)).as("the same seed, the same order").isEqualTo(IdentityBenchmark.shuffled(rows, 3));
+    }
+
     /** A spreadsheet export in Windows-1252 (Jürgen Müller, Köln) is read as such, and the run says so. */
     @Test
     void anInputThatIsNotUtf8IsReadAsWindows1252(@TempDir Path dir) throws Exception {
@@ -179,10 +208,13 @@ class IdentityBenchmarkTest {
         assertThat(options.phoneRegion()).isEqualTo("GB");
         assertThat(options.flush()).isFalse();
         assertThat(options.shared()).isFalse();
+        assertThat(options.shuffle()).as("the file's order").isNull();
         Function<String[], IdentityBenchmark.Options> parse = IdentityBenchmark.Options::parse;
         assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a"})).hasMessageContaining("required");
         assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a", "--out", "b", "--threads", "0"}))
                 .hasMessageContaining("--threads");
+        assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a", "--out", "b", "--shuffle", "x"}))
+                .hasMessageContaining("--shuffle");
         assertThatThrownBy(() -> parse.apply(new String[] {"--input", "a", "--out", "b", "--bogus"}))
                 .hasMessageContaining("--bogus");
     }
