@@ -136,9 +136,10 @@ final class ScriptedAccess {
      * them, then the record's must-link hash; ARGV: the write generation key, then the arguments {@code
      * candidates(1, 2)} reads. Answers {cannot-link record keys, candidates, write generation, block sizes
      * ranked with, must-link record keys}, each candidate {id, found-by labels} when no profile with a
-     * version is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels, live id, version}. Documents are not sent: the caller has most of them
-     * decoded already and fetches the rest with {@link #LOAD} (sending every candidate's document each
-     * time made this script and the client's decoding the largest costs of a record).
+     * version is behind it, {id, labels, 'loop'} for a forwarding cycle, else {id, labels, live id,
+     * version}. Documents are not sent: the caller has most of them decoded already and fetches the rest
+     * with {@link #LOAD} (sending every candidate's document each time made this script and the client's
+     * decoding the largest costs of a record).
      *
      * <p>Create when alone (decision 56): when the last ARGV is not 0 it is where the arguments of the
      * record's new profile begin, and when the pick finds no candidate at all, the record has no

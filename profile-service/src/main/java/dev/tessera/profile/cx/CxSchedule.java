@@ -59,6 +59,10 @@ class CxSchedule {
         this.waitingEvery = waitingEvery;
     }
 
+    CxSchedule(CxStore cx, ProfileStore profiles, Duration refreshEvery) {
+        this(cx, profiles, refreshEvery, Duration.ofDays(7), Duration.ofMinutes(10));
+    }
+
     /**
      * Takes {@code lock} for this period (nine tenths of {@code every}, at least a second) unless another
      * instance holds it: a job over the whole data runs on one instance per period. Never released.
@@ -67,10 +71,6 @@ class CxSchedule {
         String taken = profiles.connection().commands().set(lock, instance,
                 io.lettuce.core.SetArgs.Builder.nx().px(Math.max(1_000, every.toMillis() * 9 / 10)));
         return "OK".equals(taken);
-    }
-
-    CxSchedule(CxStore cx, ProfileStore profiles, Duration refreshEvery) {
-        this(cx, profiles, refreshEvery, Duration.ofDays(7), Duration.ofMinutes(10));
     }
 
     @Scheduled(fixedDelayString = "${tessera.cx-schedule.overdue-every:60s}", initialDelayString = "${tessera.cx-schedule.overdue-every:60s}")
