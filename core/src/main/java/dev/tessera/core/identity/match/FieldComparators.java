@@ -14,7 +14,9 @@ import static dev.tessera.core.identity.match.ComparisonLevel.PREFIX;
 import static dev.tessera.core.identity.match.ComparisonLevel.SOMEWHAT;
 
 import dev.tessera.core.identity.match.TextNormalizer.Folded;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Compares one field of two records and says how well they agree as a discrete {@link ComparisonLevel}.
@@ -190,7 +192,7 @@ public final class FieldComparators {
         levels[MatchField.POSTCODE.ordinal()] = compactPostcode(a.postcode, b.postcode);
         levels[MatchField.CITY.ordinal()] = city(a.city, b.city);
         levels[MatchField.COUNTRY.ordinal()] = countryCode(a.country, b.country);
-        levels[MatchField.EMAIL.ordinal()] = emails(a.emails, b.emails);
+        levels[MatchField.EMAIL.ordinal()] = emails(a, b);
         levels[MatchField.PHONE.ordinal()] = phones(a.phones, b.phones);
         return names.swapped();
     }
@@ -843,6 +845,105 @@ public final class FieldComparators {
             }
         }
         return best;
+    }
+
+    /**
+     * {@link #emails(List, List)}, except that mailbox names spelled only from the two records' names agree
+     * with each other on nothing the names do not already say: {@code giusepperossi@libero.it} and {@code
+     * giusepperossi@gmail.com}, {@code john.smith@} and {@code smith.john@} are what any two people of that
+     * name would pick. Such a pair (the same mailbox name at another provider, or the name written
+     * differently) counts as MISSING: neither agreement nor conflict. The same mailbox is still EXACT, the
+     * same mailbox name at a misspelt domain still CLOSE, and a mailbox name with anything else in it (a
+     * number, a word, a nickname) keeps its level.
+     */
+    static ComparisonLevel emails(PreparedRecord a, PreparedRecord b) {
+        if (a.emails.isEmpty() || b.emails.isEmpty()) {
+            return MISSING;
+        }
+        ComparisonLevel best = DIFFERENT;
+        boolean namesOnly = false;
+        Set<String> names = null;
+        for (EmailAddress x : a.emails) {
+            for (EmailAddress y : b.emails) {
+                ComparisonLevel level = email(x, y);
+                // the same mailbox name at a misspelt domain (jackson.com / jack.son.com) is one mailbox typed
+                // wrong: it keeps its level
+                if (level == LOCAL_PART || (level == CLOSE && !x.local().equals(y.local()))) {
+                    if (names == null) {
+                        names = nameParts(a, b);
+                    }
+                    if (spelledByNames(x.words(), names) && spelledByNames(y.words(), names)) {
+                        namesOnly = true;
+                        continue;
+                    }
+                }
+                if (MatchField.EMAIL.levels().indexOf(level) < MatchField.EMAIL.levels().indexOf(best)) {
+                    best = level;
+                }
+            }
+        }
+        return best == DIFFERENT && namesOnly ? MISSING : best;
+    }
+
+    /** The words of both records' given names and surnames, in both spellings, and each name run together. */
+    private static Set<String> nameParts(PreparedRecord a, PreparedRecord b) {
+        Set<String> parts = new HashSet<>();
+        for (Folded name : new Folded[] {a.firstName, a.lastName, b.firstName, b.lastName}) {
+            if (name == null) {
+                continue;
+            }
+            for (String spelling : new String[] {name.plain(), name.digraph()}) {
+                for (String word : TextNormalizer.tokens(spelling)) {
+                    if (word.length() >= 2) {
+                        parts.add(word);
+                    }
+                }
+                String compact = spelling.replace(" ", "");
+                if (compact.length() >= 2) {
+                    parts.add(compact);
+                }
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * True when a mailbox name, without its dots, dashes and underscores, is made of at most three pieces,
+     * each one of {@code names} or the initial of one, at least one of them a whole name ({@code
+     * annawisniewska}, {@code p.nowak}, {@code smith.john}); false for anything with a digit or another word.
+     */
+    static boolean spelledByNames(String mailbox, Set<String> names) {
+        StringBuilder letters = new StringBuilder(mailbox.length());
+        for (int i = 0; i < mailbox.length(); i++) {
+            char c = mailbox.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                letters.append(c);
+            } else if (c != '.' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return !names.isEmpty() && letters.length() > 0 && spelled(letters.toString(), 0, names, 3, false);
+    }
+
+    private static boolean spelled(String letters, int from, Set<String> names, int pieces, boolean whole) {
+        if (from == letters.length()) {
+            return whole;
+        }
+        if (pieces == 0) {
+            return false;
+        }
+        for (String name : names) {
+            if (letters.startsWith(name, from) && spelled(letters, from + name.length(), names, pieces - 1, true)) {
+                return true;
+            }
+        }
+        char initial = letters.charAt(from);
+        for (String name : names) {
+            if (name.charAt(0) == initial) {
+                return spelled(letters, from + 1, names, pieces - 1, whole);
+            }
+        }
+        return false;
     }
 
     /**

@@ -122,7 +122,7 @@ public final class MatchModel {
                 return false;
             }
             for (Condition condition : unless) {
-                if (!condition.levels().contains(levels[condition.field().ordinal()])) {
+                if (!condition.holds(levels)) {
                     return false;
                 }
             }
@@ -220,7 +220,7 @@ public final class MatchModel {
                 return false;
             }
             for (Condition condition : corroboratedBy) {
-                if (condition.levels().contains(levels[condition.field().ordinal()])) {
+                if (condition.holds(levels)) {
                     return false;
                 }
             }
@@ -254,11 +254,14 @@ public final class MatchModel {
     }
 
     /**
-     * A field being at one of some levels.
+     * A field being at one of some levels, and, when {@code with} is given, each of those conditions holding
+     * too: {@code {"field": "city", "levels": ["EXACT"], "with": [{"field": "last_name", ...}]}} is "the city
+     * agrees, and so does the surname".
      *
      * @param levels levels of the field, {@link ComparisonLevel#MISSING} allowed
+     * @param with   conditions that must hold as well (empty for none)
      */
-    public record Condition(MatchField field, Set<ComparisonLevel> levels) {
+    public record Condition(MatchField field, Set<ComparisonLevel> levels, List<Condition> with) {
         public Condition {
             Objects.requireNonNull(field, "field");
             if (levels == null || levels.isEmpty()) {
@@ -270,6 +273,24 @@ public final class MatchModel {
                     throw new IllegalArgumentException(field.id() + " has no level " + level);
                 }
             }
+            with = with == null ? List.of() : List.copyOf(with);
+        }
+
+        /** A condition on one field alone. */
+        public Condition(MatchField field, Set<ComparisonLevel> levels) {
+            this(field, levels, List.of());
+        }
+
+        boolean holds(ComparisonLevel[] comparison) {
+            if (!levels.contains(comparison[field.ordinal()])) {
+                return false;
+            }
+            for (Condition condition : with) {
+                if (!condition.holds(comparison)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -595,7 +616,8 @@ public final class MatchModel {
 
     // ---- JSON
 
-    private record ConditionFile(String field, List<String> levels) {}
+    private record ConditionFile(String field, List<String> levels,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ConditionFile> with) {}
 
     private record GroupFile(List<String> fields, double maxWeight, List<ConditionFile> unless) {}
 
@@ -632,7 +654,8 @@ public final class MatchModel {
     }
 
     private static ConditionFile conditionFile(Condition condition) {
-        return new ConditionFile(condition.field().id(), condition.levels().stream().map(Enum::name).toList());
+        return new ConditionFile(condition.field().id(), condition.levels().stream().map(Enum::name).toList(),
+                condition.with().stream().map(MatchModel::conditionFile).toList());
     }
 
     /**
@@ -764,7 +787,7 @@ public final class MatchModel {
                     throw new IllegalArgumentException("unknown level '" + level + "' in a " + where);
                 }
             }
-            conditions.add(new Condition(field(condition.field()), levels));
+            conditions.add(new Condition(field(condition.field()), levels, conditions(condition.with(), where)));
         }
         return conditions;
     }

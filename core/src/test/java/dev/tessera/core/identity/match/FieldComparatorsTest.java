@@ -385,6 +385,69 @@ class FieldComparatorsTest {
         assertThat(comparison.levels()).hasSize(MatchField.values().length);
     }
 
+    /**
+     * A mailbox name spelled from the person's names is what any namesake picks: the same name at another
+     * provider, or written otherwise, says nothing the names do not. The same mailbox, a misspelt domain
+     * and a mailbox name with more in it keep their levels.
+     */
+    @Test
+    void mailboxNamesSpelledFromTheNamesAgreeOnNothingMore() {
+        assertThat(emailLevel("Giuseppe", "Rossi", "giusepperossi@libero.it", "Giuseppe", "Rossi",
+                "giusepperossi@gmail.com")).isEqualTo(MISSING);
+        assertThat(emailLevel("Maria", null, "maria.lima@uol.com.br", "Maria", "Lima", "maria.lima@terra.com.br"))
+                .as("the surname from the other record").isEqualTo(MISSING);
+        assertThat(emailLevel("John", "Smith", "john.smith@example.com", "John", "Smith", "smith.john@example.com"))
+                .isEqualTo(MISSING);
+        assertThat(emailLevel("Jan", "de Jong", "jandejong@hotmail.com", "Jan", "Jong, de", "jan.dejong@gmail.com"))
+                .isEqualTo(MISSING);
+        assertThat(emailLevel("Anna", "Müller", "anna.mueller@web.de", "Anna", "Müller", "anna.mueller@gmx.de"))
+                .as("a transliterated surname").isEqualTo(MISSING);
+
+        assertThat(emailLevel("Giuseppe", "Rossi", "giusepperossi@gmail.com", "Giuseppe", "Rossi",
+                "giuseppe.rossi@gmail.com")).as("one Gmail mailbox").isEqualTo(EXACT);
+        assertThat(emailLevel("Reuben", "James", "r.james@jackson.com", "Reuben", null, "r.james@jack.son.com"))
+                .as("one mailbox, the domain misspelt").isEqualTo(CLOSE);
+        assertThat(emailLevel("Giuseppe", "Rossi", "giusepperossi57@libero.it", "Giuseppe", "Rossi",
+                "giusepperossi57@gmail.com")).as("a number").isEqualTo(LOCAL_PART);
+        assertThat(emailLevel("Giuseppe", "Rossi", "rossi.viaggi@libero.it", "Giuseppe", "Rossi",
+                "rossi.viaggi@tiscali.it")).as("another word").isEqualTo(LOCAL_PART);
+        assertThat(emailLevel("Giuseppe", "Rossi", "peppe.rossi@libero.it", null, null, "peppe.rossi@tiscali.it"))
+                .as("a nickname the records do not carry").isEqualTo(LOCAL_PART);
+        assertThat(emailLevel("Anna", "Nowak", "jan.nowak@example.com", "Anna", "Nowak", "anna.nowak@example.com"))
+                .as("another given name in the mailbox").isEqualTo(DIFFERENT);
+    }
+
+    @Test
+    void mailboxNamesSpelledFromNames() {
+        java.util.Set<String> names = java.util.Set.of("piotr", "nowak");
+        assertThat(FieldComparators.spelledByNames("p.nowak", names)).isTrue();
+        assertThat(FieldComparators.spelledByNames("nowak_piotr", names)).isTrue();
+        assertThat(FieldComparators.spelledByNames("piotrn", names)).isTrue();
+        assertThat(FieldComparators.spelledByNames("pn", names)).as("initials only").isFalse();
+        assertThat(FieldComparators.spelledByNames("piotr.nowak.piotr.nowak", names)).as("four pieces").isFalse();
+        assertThat(FieldComparators.spelledByNames("piotr.nowak1", names)).isFalse();
+        assertThat(FieldComparators.spelledByNames("piotr.kowal", names)).isFalse();
+        assertThat(FieldComparators.spelledByNames("piotr", java.util.Set.of())).isFalse();
+    }
+
+    private static ComparisonLevel emailLevel(String firstA, String lastA, String emailA, String firstB, String lastB,
+            String emailB) {
+        return FieldComparators.compare(withEmail("1", firstA, lastA, emailA), withEmail("2", firstB, lastB, emailB))
+                .level(MatchField.EMAIL);
+    }
+
+    private static PreparedRecord withEmail(String id, String first, String last, String email) {
+        Map<String, String> attributes = new java.util.HashMap<>();
+        if (first != null) {
+            attributes.put("first_name", first);
+        }
+        if (last != null) {
+            attributes.put("last_name", last);
+        }
+        return PreparedRecord.of(new CustomerRecord(new SourceRecordId("crm", id), Instant.EPOCH,
+                List.of(new Identifiers("GB").email(email).orElseThrow()), attributes));
+    }
+
     @Test
     void onlyTheFirstCharactersOfAnOverlongValueAreCompared() {
         // comparisons cost the product of two lengths: a hostile or broken row must not hold a thread

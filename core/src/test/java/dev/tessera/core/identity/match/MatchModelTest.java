@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tessera.core.identity.match.MatchModel.Condition;
+import dev.tessera.core.identity.match.MatchModel.ConflictCap;
 import dev.tessera.core.identity.match.MatchModel.DependentGroup;
 import dev.tessera.core.identity.match.MatchModel.Probabilities;
 import dev.tessera.core.identity.match.MatchScore.FieldContribution;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MatchModelTest {
@@ -130,6 +133,47 @@ class MatchModelTest {
         assertThat(model.score(leedsBorn, londonBorn).matchWeight()).isGreaterThan(6);
         assertThat(model.conflicting(PreparedRecord.of(london), PreparedRecord.of(leeds)))
                 .as("no identifiers, no conflict: only the cap").isFalse();
+    }
+
+    /**
+     * One name and a place ("Thomas, Berlin", "Laura, 08023 Barcelona") fit thousands of people in a big
+     * city: a city or postcode corroborates only with given name and surname both agreeing. A birth date, a
+     * street or a shared identifier still does with one name.
+     */
+    @Test
+    void oneNameAndAPlaceAreNotEnough() {
+        CustomerRecord thomas = person("1", Map.of("first_name", "Thomas", "city", "Berlin", "postcode", "10115"));
+        CustomerRecord thomasBauer = person("2", Map.of("first_name", "Thomas", "last_name", "Bauer", "city", "Berlin",
+                "postcode", "10115"));
+        CustomerRecord bauer = person("3", Map.of("last_name", "Bauer", "city", "Berlin"));
+        CustomerRecord thomasBauerToo = person("4", Map.of("first_name", "Thomas", "last_name", "Bauer", "city", "Berlin"));
+        CustomerRecord thomasBorn = person("5", Map.of("first_name", "Thomas", "city", "Berlin", "birth_date", "1978-09-27"));
+        CustomerRecord thomasBauerBorn = person("6", Map.of("first_name", "Thomas", "last_name", "Bauer", "city", "Berlin",
+                "birth_date", "1978-09-27"));
+        CustomerRecord thomasBauerBaur = person("7", Map.of("first_name", "Thomas", "last_name", "Baur", "city", "Berlin"));
+
+        assertThat(model.withConflictCaps(List.of()).score(thomas, thomasBauer).matchWeight())
+                .as("under independence").isGreaterThan(6);
+        assertThat(model.score(thomas, thomasBauer).matchWeight()).as("given name, city and postcode")
+                .isLessThanOrEqualTo(3.0 + 1e-9);
+        assertThat(model.score(bauer, thomasBauer).matchWeight()).as("surname and city").isLessThanOrEqualTo(3.0 + 1e-9);
+        assertThat(model.score(thomasBauerToo, thomasBauer).matchWeight()).as("both names and the city").isGreaterThan(6);
+        assertThat(model.score(thomasBauerBaur, thomasBauer).matchWeight()).as("a surname a typo away")
+                .isGreaterThan(6);
+        assertThat(model.score(thomasBorn, thomasBauerBorn).matchWeight()).as("a birth date corroborates").isGreaterThan(6);
+    }
+
+    @Test
+    void conditionsThatMustHoldTogetherSurviveTheJsonForm() {
+        Condition surname = new Condition(MatchField.LAST_NAME, Set.of(ComparisonLevel.EXACT));
+        Condition city = new Condition(MatchField.CITY, Set.of(ComparisonLevel.EXACT), List.of(surname));
+        MatchModel withCity = model.withConflictCaps(List.of(new ConflictCap(List.of(), 3.0, List.of(city))));
+
+        MatchModel read = MatchModel.fromJson(withCity.toJson());
+
+        assertThat(read.conflictCaps().get(0).corroboratedBy()).containsExactly(city);
+        assertThat(read.conflictCaps().get(0).corroboratedBy().get(0).with()).containsExactly(surname);
+        assertThat(MatchModel.fromJson(model.toJson()).conflictCaps()).isEqualTo(model.conflictCaps());
     }
 
     /**
@@ -307,6 +351,10 @@ class MatchModelTest {
         }
         return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH,
                 List.of(IDS.email(email).orElseThrow(), IDS.phone(phone).orElseThrow()), attributes);
+    }
+
+    private static CustomerRecord person(String id, Map<String, String> attributes) {
+        return new CustomerRecord(new SourceRecordId("test", id), Instant.EPOCH, List.of(), attributes);
     }
 
     private static CustomerRecord placed(String id, String city, String dob) {
