@@ -4,11 +4,13 @@
 #   scripts/bench-all-identity.sh [--threads N] [--batch N] [--warmup N] [--data DIR] [--flush]
 #
 # 0. builds core once when needed and runs every data set on a copy of those classes;
-# 1. converts Febrl 1, 2, 3, 4 (4a+4b as sources a/b) and Splink fake_1000 into target/bench/*.csv;
+# 1. converts Febrl 1, 2, 3, 4 (4a+4b as sources a/b) and Splink fake_1000 into target/bench/*.csv, and
+#    with python3 generates world-s1 and world-s2 (scripts/generate-world-people.py, 5,000 people each,
+#    seeds 1 and 2: data the matcher was not tuned on, truth column `person`);
 # 2. starts a private redis-server (when REDIS_URL is not set; REDIS_URL is used, and flushed, only
 #    with --flush);
 # 3. per data set: redis-benchmark -q -t set -P 16 -n 200000 against that Redis (when installed), then
-#    scripts/bench-identity.sh with the truth column `cluster`;
+#    scripts/bench-identity.sh with the set's truth column;
 # 4. prints a Markdown table (also written to target/bench/results.md). Logs: target/bench/*.log.
 set -euo pipefail
 # shellcheck source=lib/bench-common.sh
@@ -46,12 +48,14 @@ bench_log "measuring core as built from $BUILD_ID (classes copied to target/benc
 
 # --- 1. convert -------------------------------------------------------------------------------
 declare -a SETS=()
+declare -A TRUTH=()
 convert() { # NAME MAIN ARGS...
   local name="$1" main="$2"
   shift 2
   bench_log "converting $name"
   bench_java "dev.tessera.core.bench.$main" --out "$BENCH_TARGET/$name.csv" "$@"
   SETS+=("$name")
+  TRUTH[$name]=cluster
 }
 for n in 1 2 3; do
   if [[ -f "$DATA/febrl/dataset$n.csv" ]]; then
@@ -69,6 +73,18 @@ if [[ -f "$DATA/splink_fake_1000/fake_1000.csv" ]]; then
   convert fake_1000 SplinkFake1000Converter "$DATA/splink_fake_1000/fake_1000.csv"
 else
   bench_log "skipping fake_1000: $DATA/splink_fake_1000/fake_1000.csv not found"
+fi
+
+if command -v python3 >/dev/null; then
+  for seed in 1 2; do
+    bench_log "generating world-s$seed"
+    python3 "$BENCH_ROOT/scripts/generate-world-people.py" --persons 5000 --seed "$seed" \
+      --out "$BENCH_TARGET/world-s$seed.csv" 2>"$BENCH_TARGET/world-s$seed.gen.log"
+    SETS+=("world-s$seed")
+    TRUTH[world-s$seed]=person
+  done
+else
+  bench_log "skipping world-s1, world-s2: python3 not found"
 fi
 
 # --- 2. Redis ---------------------------------------------------------------------------------
@@ -143,9 +159,9 @@ for name in "${SETS[@]}"; do
   set_rate="$(redis_set_rate)"
   bench_log "$name: redis-benchmark SET (-P 16) = $set_rate requests/s"
   log="$BENCH_TARGET/$name.log"
-  bench_log "$name: scripts/bench-identity.sh --input target/bench/$name.csv --truth-column cluster --threads $THREADS --batch $BATCH"
+  bench_log "$name: scripts/bench-identity.sh --input target/bench/$name.csv --truth-column ${TRUTH[$name]} --threads $THREADS --batch $BATCH"
   if ! "$BENCH_ROOT/scripts/bench-identity.sh" --input "$BENCH_TARGET/$name.csv" \
-        --out "$BENCH_TARGET/$name.profiles.csv" --truth-column cluster --threads "$THREADS" --batch "$BATCH" \
+        --out "$BENCH_TARGET/$name.profiles.csv" --truth-column "${TRUTH[$name]}" --threads "$THREADS" --batch "$BATCH" \
         --warmup "$WARMUP" "${FLUSH_ARG[@]}" 2>&1 | tee "$log" >&2; then
     bench_log "$name: the benchmark failed (log: $log)"
     ROWS+=("| $name | failed | | | | | $set_rate |")
