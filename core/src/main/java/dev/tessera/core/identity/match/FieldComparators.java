@@ -192,7 +192,8 @@ public final class FieldComparators {
         levels[MatchField.POSTCODE.ordinal()] = compactPostcode(a.postcode, b.postcode);
         levels[MatchField.CITY.ordinal()] = city(a.city, b.city);
         levels[MatchField.COUNTRY.ordinal()] = countryCode(a.country, b.country);
-        levels[MatchField.EMAIL.ordinal()] = emails(a, b);
+        levels[MatchField.EMAIL.ordinal()] = emails(a, b, names.last() == DIFFERENT
+                && (names.first() == EXACT || names.first() == EQUIVALENT));
         levels[MatchField.PHONE.ordinal()] = phones(a.phones, b.phones);
         return names.swapped();
     }
@@ -852,11 +853,13 @@ public final class FieldComparators {
      * with each other on nothing the names do not already say: {@code giusepperossi@libero.it} and {@code
      * giusepperossi@gmail.com}, {@code john.smith@} and {@code smith.john@} are what any two people of that
      * name would pick. Such a pair (the same mailbox name at another provider, or the name written
-     * differently) counts as MISSING: neither agreement nor conflict. The same mailbox is still EXACT, the
-     * same mailbox name at a misspelt domain still CLOSE, and a mailbox name with anything else in it (a
-     * number, a word, a nickname) keeps its level.
+     * differently) counts as MISSING: neither agreement nor conflict, in the score and in the resolver's
+     * contradiction checks. The same mailbox is still EXACT, the same mailbox name (dots aside) at a misspelt
+     * domain still CLOSE, and a mailbox name with anything else in it (a number, another word, a name neither
+     * record carries) keeps its level. So does any pair of two records with one given name and two surnames
+     * ({@code surnameChanged}): then the mailbox carries a surname one record does not, as after a marriage.
      */
-    static ComparisonLevel emails(PreparedRecord a, PreparedRecord b) {
+    static ComparisonLevel emails(PreparedRecord a, PreparedRecord b, boolean surnameChanged) {
         if (a.emails.isEmpty() || b.emails.isEmpty()) {
             return MISSING;
         }
@@ -866,9 +869,7 @@ public final class FieldComparators {
         for (EmailAddress x : a.emails) {
             for (EmailAddress y : b.emails) {
                 ComparisonLevel level = email(x, y);
-                // the same mailbox name at a misspelt domain (jackson.com / jack.son.com) is one mailbox typed
-                // wrong: it keeps its level
-                if (level == LOCAL_PART || (level == CLOSE && !x.local().equals(y.local()))) {
+                if (!surnameChanged && (level == LOCAL_PART || level == CLOSE) && !oneMailboxMisspelt(x, y)) {
                     if (names == null) {
                         names = nameParts(a, b);
                     }
@@ -885,6 +886,11 @@ public final class FieldComparators {
         return best == DIFFERENT && namesOnly ? MISSING : best;
     }
 
+    /** The same mailbox name, dots aside (Gmail ignores them), at a domain misspelt ({@code jackson.com} / {@code jack.son.com}). */
+    private static boolean oneMailboxMisspelt(EmailAddress x, EmailAddress y) {
+        return x.local().replace(".", "").equals(y.local().replace(".", "")) && misspeltDomain(x, y);
+    }
+
     /** The words of both records' given names and surnames, in both spellings, and each name run together. */
     private static Set<String> nameParts(PreparedRecord a, PreparedRecord b) {
         Set<String> parts = new HashSet<>();
@@ -894,12 +900,10 @@ public final class FieldComparators {
             }
             for (String spelling : new String[] {name.plain(), name.digraph()}) {
                 for (String word : TextNormalizer.tokens(spelling)) {
-                    if (word.length() >= 2) {
-                        parts.add(word);
-                    }
+                    parts.add(word); // one letter too: "J. Smith" spells j.smith@
                 }
                 String compact = spelling.replace(" ", "");
-                if (compact.length() >= 2) {
+                if (!compact.isEmpty()) {
                     parts.add(compact);
                 }
             }
@@ -913,6 +917,13 @@ public final class FieldComparators {
      * annawisniewska}, {@code p.nowak}, {@code smith.john}); false for anything with a digit or another word.
      */
     static boolean spelledByNames(String mailbox, Set<String> names) {
+        int longest = 0;
+        for (String name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        if (longest == 0 || mailbox.length() > 3 * longest + 2) {
+            return false; // three pieces and their separators cannot make it; also bounds the work
+        }
         StringBuilder letters = new StringBuilder(mailbox.length());
         for (int i = 0; i < mailbox.length(); i++) {
             char c = mailbox.charAt(i);
@@ -922,7 +933,7 @@ public final class FieldComparators {
                 return false;
             }
         }
-        return !names.isEmpty() && letters.length() > 0 && spelled(letters.toString(), 0, names, 3, false);
+        return letters.length() > 0 && spelled(letters.toString(), 0, names, 3, false);
     }
 
     private static boolean spelled(String letters, int from, Set<String> names, int pieces, boolean whole) {
@@ -933,17 +944,24 @@ public final class FieldComparators {
             return false;
         }
         for (String name : names) {
-            if (letters.startsWith(name, from) && spelled(letters, from + name.length(), names, pieces - 1, true)) {
+            if (!name.isEmpty() && letters.startsWith(name, from)
+                    && spelled(letters, from + name.length(), names, pieces - 1, true)) {
                 return true;
             }
         }
         char initial = letters.charAt(from);
         for (String name : names) {
-            if (name.charAt(0) == initial) {
+            if (!name.isEmpty() && name.charAt(0) == initial) {
                 return spelled(letters, from + 1, names, pieces - 1, whole);
             }
         }
         return false;
+    }
+
+    /** Two domains one misspelt from the other ({@code gmail.com} / {@code gmial.com}), not two providers. */
+    private static boolean misspeltDomain(EmailAddress a, EmailAddress b) {
+        return !EmailAddress.otherProvider(a.domain(), b.domain())
+                && StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= EMAIL_CLOSE;
     }
 
     /**
@@ -980,8 +998,8 @@ public final class FieldComparators {
         }
         boolean sameDomain = a.domain().equals(b.domain());
         if (a.local().equals(b.local())) {
-            if (StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= EMAIL_CLOSE) {
-                return CLOSE; // a typo in the domain
+            if (misspeltDomain(a, b)) {
+                return CLOSE;
             }
             return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;
         }

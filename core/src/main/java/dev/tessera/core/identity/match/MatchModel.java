@@ -106,7 +106,7 @@ public final class MatchModel {
                 throw new IllegalArgumentException("a dependent group needs fields and a positive maxWeight");
             }
             for (Condition condition : unless) {
-                if (fields.contains(condition.field())) {
+                if (condition.fields().stream().anyMatch(fields::contains)) {
                     throw new IllegalArgumentException("a dependent group cannot be lifted by one of its own fields");
                 }
             }
@@ -142,8 +142,9 @@ public final class MatchModel {
      * mailboxes and phones stay two people, however name and place add up under independence; a birth date
      * or street that agrees as well is evidence about the person, not only about the name, and lifts it.
      * <b>A name alone</b> (no {@code fields}): names and country agreeing while nothing else does (no birth
-     * date, address, city, email or phone in common) is what namesakes look like, and is not enough to link;
-     * for a {@link CommonName common name} the city does not count either.
+     * date, street, email or phone in common, and a city or postcode only with given name and surname both
+     * agreeing) is what namesakes look like, and is not enough to link; one name and a place ("Thomas,
+     * Berlin") is not either; for a {@link CommonName common name} the city does not count at all.
      * Identifier agreement never triggers a conflict (a shared family mailbox is handled by
      * {@link DependentGroup}).
      *
@@ -167,18 +168,18 @@ public final class MatchModel {
                 }
             }
             for (Condition condition : corroboratedBy) {
-                if (fields.contains(condition.field())) {
+                if (condition.fields().stream().anyMatch(fields::contains)) {
                     throw new IllegalArgumentException("a conflict cannot be corroborated by one of its own fields");
                 }
             }
             if (commonName != null) {
                 Set<MatchField> corroborating = EnumSet.noneOf(MatchField.class);
-                corroboratedBy.forEach(c -> corroborating.add(c.field()));
+                corroboratedBy.forEach(c -> corroborating.addAll(c.fields()));
                 if (!corroborating.containsAll(commonName.notCorroborating())) {
                     throw new IllegalArgumentException(
                             "a common-name rule may only take away corroborations the cap has");
                 }
-                if (fields.isEmpty() && commonName.notCorroborating().containsAll(corroborating)) {
+                if (fields.isEmpty() && commonName.kept(corroboratedBy).isEmpty()) {
                     throw new IllegalArgumentException(
                             "a common-name rule must leave a cap without fields some corroboration");
                 }
@@ -195,10 +196,7 @@ public final class MatchModel {
             if (commonName == null || namesakes < commonName.profiles()) {
                 return this;
             }
-            List<Condition> kept = corroboratedBy.stream()
-                    .filter(c -> !commonName.notCorroborating().contains(c.field()))
-                    .toList();
-            return new ConflictCap(fields, maxWeight, kept, null);
+            return new ConflictCap(fields, maxWeight, commonName.kept(corroboratedBy), null);
         }
 
         /** True when the pair's identifiers contradict (a cap without fields never reports a conflict). */
@@ -251,6 +249,13 @@ public final class MatchModel {
             }
             notCorroborating = Collections.unmodifiableSet(EnumSet.copyOf(notCorroborating));
         }
+
+        /** The conditions that still count for a common name: those that do not involve a field it takes away. */
+        List<Condition> kept(List<Condition> corroboratedBy) {
+            return corroboratedBy.stream()
+                    .filter(c -> c.fields().stream().noneMatch(notCorroborating::contains))
+                    .toList();
+        }
     }
 
     /**
@@ -274,6 +279,21 @@ public final class MatchModel {
                 }
             }
             with = with == null ? List.of() : List.copyOf(with);
+            for (Condition other : with) {
+                if (other.fields().contains(field)) {
+                    throw new IllegalArgumentException("a condition on " + field.id() + " cannot be joined by one on "
+                            + field.id());
+                }
+            }
+        }
+
+        /** This condition's field and those of its {@code with}, at any depth. */
+        public Set<MatchField> fields() {
+            Set<MatchField> fields = EnumSet.of(field);
+            for (Condition other : with) {
+                fields.addAll(other.fields());
+            }
+            return fields;
         }
 
         /** A condition on one field alone. */
@@ -728,7 +748,8 @@ public final class MatchModel {
                             "common-name rule without profiles or notCorroborating in match model");
                 }
                 List<MatchField> capFields = fields(conflict.fields());
-                List<Condition> corroboratedBy = conditions(conflict.corroboratedBy(), "conflict cap");
+                List<Condition> corroboratedBy = upgraded(fallback, capFields, conflict.maxWeight(),
+                        conditions(conflict.corroboratedBy(), "conflict cap"));
                 try {
                     CommonName rule = common == null ? inherited(fallback, capFields, conflict.maxWeight(), corroboratedBy)
                             : new CommonName(common.profiles(), Set.copyOf(fields(common.notCorroborating())));
@@ -744,6 +765,27 @@ public final class MatchModel {
             conflicts.addAll(fallback.conflictCaps());
         }
         return new MatchModel(file.lambda(), parameters, groups, conflicts);
+    }
+
+    /**
+     * A cap saved before conditions could require others {@code with} them (an estimate keeps the built-in
+     * caps): when it is a fallback cap with every {@code with} left out, the fallback's conditions, so that
+     * "city corroborates only with both names" (decision 58) reaches it; any other cap as written.
+     */
+    private static List<Condition> upgraded(MatchModel fallback, List<MatchField> fields, double maxWeight,
+            List<Condition> corroboratedBy) {
+        if (fallback == null || corroboratedBy.stream().anyMatch(c -> !c.with().isEmpty())) {
+            return corroboratedBy;
+        }
+        for (ConflictCap cap : fallback.conflictCaps()) {
+            if (cap.fields().equals(fields) && cap.maxWeight() == maxWeight
+                    && cap.corroboratedBy().stream().anyMatch(c -> !c.with().isEmpty())
+                    && Set.copyOf(cap.corroboratedBy().stream().map(c -> new Condition(c.field(), c.levels())).toList())
+                            .equals(Set.copyOf(corroboratedBy))) {
+                return cap.corroboratedBy();
+            }
+        }
+        return corroboratedBy;
     }
 
     /**

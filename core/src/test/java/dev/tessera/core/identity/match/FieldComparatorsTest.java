@@ -415,6 +415,44 @@ class FieldComparatorsTest {
                 .as("a nickname the records do not carry").isEqualTo(LOCAL_PART);
         assertThat(emailLevel("Anna", "Nowak", "jan.nowak@example.com", "Anna", "Nowak", "anna.nowak@example.com"))
                 .as("another given name in the mailbox").isEqualTo(DIFFERENT);
+        assertThat(emailLevel("Giuseppe", "Rossi", "giuseppe.rossi@gmail.com", "Giuseppe", "Rossi",
+                "giuseppe.rossi@gmial.com")).as("Gmail's dots, the domain misspelt").isEqualTo(CLOSE);
+        assertThat(emailLevel("Maria", "Silva", "mariasilva@uol.com.br", "Maria", "Silva", "mariasilva@bol.com.br"))
+                .as("two providers, not a typo").isEqualTo(MISSING);
+        assertThat(emailLevel("Maria", "Silva", "mariasilva77@uol.com.br", "Maria", "Silva",
+                "mariasilva77@bol.com.br")).isEqualTo(LOCAL_PART);
+        assertThat(emailLevel("Anna", "Nowak", "anna.nowak@wp.pl", "Anna", "Kowalska", "anna.nowak@onet.pl"))
+                .as("a changed surname: the mailbox carries the other one").isEqualTo(LOCAL_PART);
+        assertThat(emailLevel("J.", "Smith", "j.smith@example.com", "John", "Smith", "j.smith@example.org"))
+                .as("an initial").isEqualTo(MISSING);
+        assertThat(emailLevel(null, null, "giusepperossi@libero.it", null, null, "giusepperossi@gmail.com"))
+                .as("no names to spell it").isEqualTo(LOCAL_PART);
+    }
+
+    @Test
+    void withSeveralMailboxesTheBestPairCounts() {
+        PreparedRecord a = withEmails("1", "Giuseppe", "Rossi", "giusepperossi@libero.it", "gr1957@tiscali.it");
+        PreparedRecord b = withEmails("2", "Giuseppe", "Rossi", "giusepperossi@gmail.com", "peppe@example.com");
+        PreparedRecord c = withEmails("3", "Giuseppe", "Rossi", "giusepperossi@gmail.com", "gr1957@tiscali.it");
+        PreparedRecord d = withEmails("4", "Giuseppe", "Rossi", "giusepperossi@gmail.com", "gr1957@virgilio.it");
+
+        assertThat(FieldComparators.compare(a, b).level(MatchField.EMAIL)).as("the names' mailbox, nothing else")
+                .isEqualTo(MISSING);
+        assertThat(FieldComparators.compare(a, c).level(MatchField.EMAIL)).isEqualTo(EXACT);
+        assertThat(FieldComparators.compare(a, d).level(MatchField.EMAIL)).isEqualTo(LOCAL_PART);
+    }
+
+    @Test
+    void twoProvidersAreNotOneDomainMisspelt() {
+        assertThat(EmailAddress.otherProvider("hotmail.com", "hotmail.fr")).isTrue();
+        assertThat(EmailAddress.otherProvider("gmx.de", "gmx.net")).isTrue();
+        assertThat(EmailAddress.otherProvider("uol.com.br", "bol.com.br")).isTrue();
+        assertThat(EmailAddress.otherProvider("gmail.com", "mail.com")).isTrue();
+        assertThat(EmailAddress.otherProvider("gmail.com", "gmail.co")).isFalse();
+        assertThat(EmailAddress.otherProvider("gmail.com", "gmial.com")).isFalse();
+        assertThat(EmailAddress.otherProvider("jackson.com", "jack.son.com")).isFalse();
+        assertThat(FieldComparators.email("ann.lee77@hotmail.com", "ann.lee77@hotmail.fr")).isEqualTo(LOCAL_PART);
+        assertThat(FieldComparators.email("ann.lee77@hotmail.com", "ann.lee77@hotmial.com")).isEqualTo(CLOSE);
     }
 
     @Test
@@ -434,6 +472,13 @@ class FieldComparatorsTest {
             String emailB) {
         return FieldComparators.compare(withEmail("1", firstA, lastA, emailA), withEmail("2", firstB, lastB, emailB))
                 .level(MatchField.EMAIL);
+    }
+
+    private static PreparedRecord withEmails(String id, String first, String last, String... emails) {
+        Map<String, String> attributes = Map.of("first_name", first, "last_name", last);
+        Identifiers ids = new Identifiers("GB");
+        return PreparedRecord.of(new CustomerRecord(new SourceRecordId("crm", id), Instant.EPOCH,
+                java.util.Arrays.stream(emails).map(e -> ids.email(e).orElseThrow()).toList(), attributes));
     }
 
     private static PreparedRecord withEmail(String id, String first, String last, String email) {
@@ -557,7 +602,8 @@ class FieldComparatorsTest {
         }
         boolean sameDomain = a.domain().equals(b.domain());
         if (a.local().equals(b.local())) {
-            if (StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= 0.88) {
+            if (!EmailAddress.otherProvider(a.domain(), b.domain())
+                    && StringSimilarity.jaroWinkler(a.domain(), b.domain()) >= 0.88) {
                 return CLOSE;
             }
             return a.personalLocalPart() ? LOCAL_PART : DIFFERENT;

@@ -173,7 +173,58 @@ class MatchModelTest {
 
         assertThat(read.conflictCaps().get(0).corroboratedBy()).containsExactly(city);
         assertThat(read.conflictCaps().get(0).corroboratedBy().get(0).with()).containsExactly(surname);
-        assertThat(MatchModel.fromJson(model.toJson()).conflictCaps()).isEqualTo(model.conflictCaps());
+    }
+
+    /** A model saved before decision 58 (an estimate keeps the built-in caps) gets the caps as they are now. */
+    @Test
+    void aModelSavedBeforeConditionsCouldBeJoinedGetsTheCurrentCaps() {
+        List<ConflictCap> withoutWith = model.conflictCaps().stream()
+                .map(c -> new ConflictCap(c.fields(), c.maxWeight(),
+                        c.corroboratedBy().stream().map(x -> new Condition(x.field(), x.levels())).toList(),
+                        c.commonName()))
+                .toList();
+        String saved = model.withConflictCaps(withoutWith).toJson();
+        assertThat(saved).doesNotContain("\"with\"").contains("commonName");
+        String savedEarlier = saved.replaceAll(",\\s*\"commonName\"\\s*:\\s*\\{[^}]*\\}", "");
+        assertThat(savedEarlier).doesNotContain("commonName");
+
+        assertThat(MatchModel.fromJson(saved).conflictCaps()).isEqualTo(model.conflictCaps());
+        assertThat(MatchModel.fromJson(savedEarlier).conflictCaps()).isEqualTo(model.conflictCaps());
+        String changed = saved.replace("\"fields\" : [ ],\n    \"maxWeight\" : 3.0",
+                "\"fields\" : [ ],\n    \"maxWeight\" : 2.99");
+        assertThat(changed).isNotEqualTo(saved);
+        assertThat(MatchModel.fromJson(changed).conflictCaps()).as("another cap is taken as written")
+                .anyMatch(c -> c.maxWeight() == 2.99 && c.corroboratedBy().stream().allMatch(x -> x.with().isEmpty()));
+    }
+
+    @Test
+    void aConditionJoinedByOneOnAnOwnFieldIsRefused() {
+        Condition city = new Condition(MatchField.CITY, Set.of(ComparisonLevel.EXACT));
+        Condition surname = new Condition(MatchField.LAST_NAME, Set.of(ComparisonLevel.EXACT));
+        assertThatThrownBy(() -> new Condition(MatchField.CITY, Set.of(ComparisonLevel.CLOSE), List.of(city)))
+                .isInstanceOf(IllegalArgumentException.class);
+        Condition givenWithSurname = new Condition(MatchField.FIRST_NAME, Set.of(ComparisonLevel.EXACT),
+                List.of(surname));
+        assertThatThrownBy(() -> new DependentGroup(List.of(MatchField.LAST_NAME, MatchField.STREET), 12,
+                List.of(givenWithSurname))).as("lifted by its own field, nested").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConflictCap(List.of(MatchField.LAST_NAME), 3, List.of(givenWithSurname)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A common name takes away every condition that involves the city, at any depth. */
+    @Test
+    void aCommonNameDropsConditionsThatInvolveTheCityAnywhere() {
+        Condition born = new Condition(MatchField.BIRTH_DATE, Set.of(ComparisonLevel.EXACT));
+        Condition city = new Condition(MatchField.CITY, Set.of(ComparisonLevel.EXACT));
+        Condition givenInCity = new Condition(MatchField.FIRST_NAME, Set.of(ComparisonLevel.EXACT), List.of(city));
+        MatchModel rule = model.withConflictCaps(List.of(new ConflictCap(List.of(), 3.0, List.of(givenInCity, born),
+                new MatchModel.CommonName(2, Set.of(MatchField.CITY)))));
+
+        assertThat(rule.forNamesakes(2).conflictCaps().get(0).corroboratedBy()).containsExactly(born);
+        assertThat(rule.forNamesakes(1).conflictCaps().get(0).corroboratedBy()).containsExactly(givenInCity, born);
+        assertThatThrownBy(() -> new ConflictCap(List.of(), 3.0, List.of(givenInCity),
+                new MatchModel.CommonName(2, Set.of(MatchField.CITY))))
+                .as("nothing would be left").isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
