@@ -287,6 +287,11 @@ public final class MatchModel {
             }
         }
 
+        /** A condition on one field alone. */
+        public Condition(MatchField field, Set<ComparisonLevel> levels) {
+            this(field, levels, List.of());
+        }
+
         /** This condition's field and those of its {@code with}, at any depth. */
         public Set<MatchField> fields() {
             Set<MatchField> fields = EnumSet.of(field);
@@ -294,11 +299,6 @@ public final class MatchModel {
                 fields.addAll(other.fields());
             }
             return fields;
-        }
-
-        /** A condition on one field alone. */
-        public Condition(MatchField field, Set<ComparisonLevel> levels) {
-            this(field, levels, List.of());
         }
 
         boolean holds(ComparisonLevel[] comparison) {
