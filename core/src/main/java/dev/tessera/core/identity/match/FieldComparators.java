@@ -244,10 +244,17 @@ public final class FieldComparators {
         return folded.length() % 2 == 1;
     }
 
-    /** Generational suffixes after a name, read as one form each (II is usually a Jr.). */
-    private static final java.util.Map<String, String> GENERATIONS = java.util.Map.of(
-            "jr", "jr", "jnr", "jr", "junior", "jr", "ii", "jr", "sr", "sr", "snr", "sr", "senior", "sr",
-            "iii", "iii", "iv", "iv");
+    /**
+     * Generational suffixes after a name, read as one form each (II is usually a Jr.). Portuguese and
+     * Spanish names carry them as a last word too: Filho and hijo (son, as Jr.), Neto (grandson) and
+     * Sobrinho (nephew), each named after an older relative who is another person.
+     */
+    private static final java.util.Map<String, String> GENERATIONS = java.util.Map.ofEntries(
+            java.util.Map.entry("jr", "jr"), java.util.Map.entry("jnr", "jr"), java.util.Map.entry("junior", "jr"),
+            java.util.Map.entry("ii", "jr"), java.util.Map.entry("filho", "jr"), java.util.Map.entry("hijo", "jr"),
+            java.util.Map.entry("sr", "sr"), java.util.Map.entry("snr", "sr"), java.util.Map.entry("senior", "sr"),
+            java.util.Map.entry("iii", "iii"), java.util.Map.entry("iv", "iv"), java.util.Map.entry("neto", "neto"),
+            java.util.Map.entry("sobrinho", "sobrinho"));
 
     /** The generational suffix ending the given or family name ({@code Smith Jr.}), else null. */
     static String generation(Folded first, Folded last) {

@@ -78,6 +78,10 @@ class FieldComparatorsTest {
         assertThat(FieldComparators.names("John", "Smith Jr", "John", "Smith III").first()).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.names("John Jr", "Smith", "John", "Smith Senior").first()).isEqualTo(DIFFERENT);
         assertThat(FieldComparators.names("John", "Smith Jr", "John", "Smith II").first()).isEqualTo(EXACT);
+        assertThat(FieldComparators.names("João", "Marques Filho", "João", "Marques Neto").first())
+                .as("son and grandson named after one man").isEqualTo(DIFFERENT);
+        assertThat(FieldComparators.names("João", "Silva Júnior", "João", "Silva Filho").first()).isEqualTo(EXACT);
+        assertThat(FieldComparators.names("José", "García hijo", "José", "García").first()).isEqualTo(EXACT);
         assertThat(FieldComparators.names("John", "Smith Jr.", "John", "Smith").first()).as("one side unknown")
                 .isEqualTo(EXACT);
         // the family name they share agrees: the difference is counted once, in the given name
