@@ -93,12 +93,9 @@ class IdentityBenchmarkTest {
 
     @Test
     void resolvesAgainstRedisWritesProfilesAndEndsWithTheMetricsLine(@TempDir Path dir) throws Exception {
-        Path input = dir.resolve("in.csv");
         Path out = dir.resolve("out.csv");
-        Files.writeString(input, CSV);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
-                "--out", out.toString(), "--truth-column", "cluster", "--threads", "2");
+        IdentityBenchmark.Options options = optionsOnTheSample(dir, "--threads", "2");
 
         PairwiseMetrics metrics = IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()),
                 "test", new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -124,11 +121,7 @@ class IdentityBenchmarkTest {
     /** Threads sharing one store (as the apps wire it) resolve the same file to the same clusters. */
     @Test
     void threadsSharingOneStoreEndTheSame(@TempDir Path dir) throws Exception {
-        Path input = dir.resolve("in.csv");
-        Path out = dir.resolve("out.csv");
-        Files.writeString(input, CSV);
-        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
-                "--out", out.toString(), "--truth-column", "cluster", "--threads", "2", "--batch", "2",
+        IdentityBenchmark.Options options = optionsOnTheSample(dir, "--threads", "2", "--batch", "2",
                 "--shared-store", "--warmup", "6");
         assertThat(options.shared()).isTrue();
 
@@ -144,12 +137,9 @@ class IdentityBenchmarkTest {
      */
     @Test
     void shufflesTheRecordsWithTheGivenSeed(@TempDir Path dir) throws Exception {
-        Path input = dir.resolve("in.csv");
         Path out = dir.resolve("out.csv");
-        Files.writeString(input, CSV);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        IdentityBenchmark.Options options = IdentityBenchmark.Options.parse("--input", input.toString(),
-                "--out", out.toString(), "--truth-column", "cluster", "--shuffle", "3");
+        IdentityBenchmark.Options options = optionsOnTheSample(dir, "--shuffle", "3");
         assertThat(options.shuffle()).isEqualTo(3L);
 
         PairwiseMetrics metrics = IdentityBenchmark.benchmark(options, RedisSettings.of(RedisTestServer.url()),
@@ -165,6 +155,16 @@ class IdentityBenchmarkTest {
         assertThat(ids).as("written in the order resolved").isEqualTo(order);
         assertThat(order).as("another order than the file's").isNotEqualTo(List.of("r1", "r2", "r3", "r4", "r5", "r6"));
         assertThat(IdentityBenchmark.shuffled(rows, 3)).as("the same seed, the same order").isEqualTo(IdentityBenchmark.shuffled(rows, 3));
+    }
+
+    /** Writes the sample CSV to {@code dir}/in.csv; options reading it, writing {@code dir}/out.csv, truth column {@code cluster}. */
+    private static IdentityBenchmark.Options optionsOnTheSample(Path dir, String... more) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Files.writeString(input, CSV);
+        List<String> args = new java.util.ArrayList<>(List.of("--input", input.toString(),
+                "--out", dir.resolve("out.csv").toString(), "--truth-column", "cluster"));
+        args.addAll(List.of(more));
+        return IdentityBenchmark.Options.parse(args.toArray(String[]::new));
     }
 
     /** A spreadsheet export in Windows-1252 (Jürgen Müller, Köln) is read as such, and the run says so. */

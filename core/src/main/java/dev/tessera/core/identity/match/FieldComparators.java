@@ -840,19 +840,7 @@ public final class FieldComparators {
     // ---- email and phone: the best agreement of any address on one side with any on the other
 
     static ComparisonLevel emails(List<EmailAddress> a, List<EmailAddress> b) {
-        if (a.isEmpty() || b.isEmpty()) {
-            return MISSING;
-        }
-        ComparisonLevel best = DIFFERENT;
-        for (EmailAddress x : a) {
-            for (EmailAddress y : b) {
-                ComparisonLevel level = email(x, y);
-                if (MatchField.EMAIL.levels().indexOf(level) < MatchField.EMAIL.levels().indexOf(best)) {
-                    best = level;
-                }
-            }
-        }
-        return best;
+        return emails(a, b, null);
     }
 
     /**
@@ -867,20 +855,29 @@ public final class FieldComparators {
      * ({@code surnameChanged}): then the mailbox carries a surname one record does not, as after a marriage.
      */
     static ComparisonLevel emails(PreparedRecord a, PreparedRecord b, boolean surnameChanged) {
-        if (a.emails.isEmpty() || b.emails.isEmpty()) {
+        return emails(a.emails, b.emails, surnameChanged ? null : () -> nameParts(a, b));
+    }
+
+    /**
+     * The best level of any pair; with {@code names} (the two records' name parts, asked for only when a
+     * pair needs them), pairs whose mailbox names only spell those names do not count.
+     */
+    private static ComparisonLevel emails(List<EmailAddress> a, List<EmailAddress> b,
+            java.util.function.Supplier<Set<String>> names) {
+        if (a.isEmpty() || b.isEmpty()) {
             return MISSING;
         }
         ComparisonLevel best = DIFFERENT;
         boolean namesOnly = false;
-        Set<String> names = null;
-        for (EmailAddress x : a.emails) {
-            for (EmailAddress y : b.emails) {
+        Set<String> parts = null;
+        for (EmailAddress x : a) {
+            for (EmailAddress y : b) {
                 ComparisonLevel level = email(x, y);
-                if (!surnameChanged && (level == LOCAL_PART || level == CLOSE) && !oneMailboxMisspelt(x, y)) {
-                    if (names == null) {
-                        names = nameParts(a, b);
+                if (names != null && (level == LOCAL_PART || level == CLOSE) && !oneMailboxMisspelt(x, y)) {
+                    if (parts == null) {
+                        parts = names.get();
                     }
-                    if (spelledByNames(x.words(), names) && spelledByNames(y.words(), names)) {
+                    if (spelledByNames(x.words(), parts) && spelledByNames(y.words(), parts)) {
                         namesOnly = true;
                         continue;
                     }
